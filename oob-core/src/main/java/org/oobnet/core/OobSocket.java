@@ -695,6 +695,10 @@ public final class OobSocket
         {
             counters.sendRingFull().incrementRelease();
         }
+        else if (rc == -Errno.EDESTADDRREQ || rc == -Errno.ECONNREFUSED || rc == -Errno.ENOTCONN)
+        {
+            counters.dropsNoPeer().incrementRelease();
+        }
         else
         {
             counters.dropsProtocol().incrementRelease();
