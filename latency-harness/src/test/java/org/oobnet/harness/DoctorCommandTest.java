@@ -2,14 +2,15 @@ package org.oobnet.harness;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.oobnet.config.CpuTopology;
-import org.oobnet.harness.doctor.Capabilities;
+import org.oobnet.inband.testing.Privileges;
 
 import picocli.CommandLine;
 
@@ -35,15 +36,6 @@ class DoctorCommandTest
         return cli.execute(args);
     }
 
-    private static boolean privileged()
-    {
-        return CpuTopology.readStatusField(CpuTopology.PROC_SELF_STATUS, "CapEff")
-            .map(Capabilities::decode)
-            .map(caps -> caps.has(Capabilities.CAP_NET_RAW) && caps.has(Capabilities.CAP_NET_ADMIN) &&
-                caps.has(Capabilities.CAP_SYS_ADMIN))
-            .orElse(false);
-    }
-
     @Test
     void shouldPrintEveryCheckWithStatusWhenRunForReal()
     {
@@ -63,7 +55,8 @@ class DoctorCommandTest
         assertTrue(report.contains("  OK    config  "), report);
         assertFalse(Files.exists(Path.of("/run/netns/oobnet-doctor-" + ProcessHandle.current().pid())));
 
-        if (privileged())
+        final String missing = Privileges.missingNetworkPrivileges();
+        if (missing == null)
         {
             assertTrue(report.contains("  OK    CAP_NET_RAW  "), report);
             assertTrue(report.contains("  OK    CAP_NET_ADMIN  "), report);
@@ -71,11 +64,41 @@ class DoctorCommandTest
         }
         else
         {
-            assertNotEquals("1", System.getenv("OOBNET_REQUIRE_PRIVILEGED"),
-                "OOBNET_REQUIRE_PRIVILEGED=1 but this process lacks CAP_NET_RAW/CAP_NET_ADMIN/CAP_SYS_ADMIN:\n" + report);
+            assertFalse(Privileges.isPrivilegeRequired(),
+                Privileges.REQUIRE_PRIVILEGED_ENV + "=1 but this process lacks " + missing + ":\n" + report);
             assertTrue(report.contains("  FAIL  "), report);
             assertEquals(1, status);
         }
+    }
+
+    @Test
+    void shouldExitOneWithFailLinesWhenCapabilitiesAreDropped() throws Exception
+    {
+        Privileges.requireNetworkPrivileges("running the doctor with capabilities dropped by setpriv");
+        final Path setpriv = Path.of("/usr/bin/setpriv");
+        assertTrue(Files.isExecutable(setpriv), "util-linux's setpriv is missing");
+
+        // Dropping them from the bounding set removes them from a root process' effective set at exec.
+        final Process doctor = new ProcessBuilder(
+            setpriv.toString(), "--bounding-set", "-net_raw,-net_admin,-sys_admin",
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--enable-native-access=ALL-UNNAMED",
+            "-cp", System.getProperty("java.class.path"),
+            OobnetCli.class.getName(), "doctor")
+            .redirectErrorStream(true)
+            .start();
+        doctor.getOutputStream().close();
+        final String report = new String(doctor.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(doctor.waitFor(60, TimeUnit.SECONDS), report);
+
+        assertEquals(1, doctor.exitValue(), report);
+        assertTrue(report.matches("(?s).*\n  FAIL  CAP_NET_RAW +CapEff [0-9a-f]{16} lacks CAP_NET_RAW .*"), report);
+        assertTrue(report.matches("(?s).*\n  FAIL  CAP_NET_ADMIN +CapEff [0-9a-f]{16} lacks CAP_NET_ADMIN .*"), report);
+        assertTrue(report.matches("(?s).*\n  FAIL  netns \\+ veth +ip netns add oobnet-doctor-" + doctor.pid() +
+            ": .*"), report);
+        assertTrue(report.contains("\nsummary: ") && report.contains(" 3 FAIL: NOT READY, a requirement of the OOB " +
+            "path is missing (FAIL above)\n"), report);
+        assertFalse(Files.exists(Path.of("/run/netns/oobnet-doctor-" + doctor.pid())));
     }
 
     @Test

@@ -51,7 +51,7 @@ final class CapabilityCheck implements Check
             return CheckResult.ok(name(), detail);
         }
         return CheckResult.fail(name(), detail,
-            "run as root, or grant it: sudo setcap cap_net_raw,cap_net_admin+ep $(readlink -f $JAVA_HOME/bin/java)" +
-            ", or AmbientCapabilities=" + capabilityName + " in a systemd unit");
+            "run as root with its capabilities (a container needs --cap-add=" + capabilityName.substring(4) +
+            "), or grant them to java: sudo setcap cap_net_raw,cap_net_admin+ep $(readlink -f $JAVA_HOME/bin/java)");
     }
 }

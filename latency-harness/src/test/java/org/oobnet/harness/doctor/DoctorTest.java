@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.oobnet.inband.testing.Privileges;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.*;
 
 class DoctorTest
 {
@@ -99,13 +99,7 @@ class DoctorTest
     @Test
     void shouldCreateAndRemoveNamespaceWhenPrivileged()
     {
-        final boolean privileged = Privilege.held();
-        if (!privileged)
-        {
-            assertNotEquals("1", System.getenv("OOBNET_REQUIRE_PRIVILEGED"),
-                "OOBNET_REQUIRE_PRIVILEGED=1 but this process lacks CAP_NET_ADMIN/CAP_SYS_ADMIN");
-        }
-        assumeTrue(privileged, "needs CAP_NET_ADMIN and CAP_SYS_ADMIN (root) to create a namespace");
+        Privileges.requireNetworkPrivileges("the doctor's netns + veth check");
 
         final CheckResult result = new NetnsVethCheck().run();
 
