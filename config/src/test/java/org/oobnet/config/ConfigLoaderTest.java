@@ -467,4 +467,19 @@ class ConfigLoaderTest
 
         assertEquals(first.config(), load(printed).config());
     }
+
+    @Test
+    void shouldLoadExampleFileWithDefaultValuesWhenShipped()
+    {
+        final Path example = Path.of("oobnet.example.toml");
+
+        final EffectiveConfig effective = load(example);
+
+        final OobnetConfig defaults = OobnetConfig.defaults();
+        assertEquals(new OobnetConfig(defaults.stage(), defaults.rings(), List.of(InterfaceConfig.defaults("veth0")),
+                defaults.udp(), new CountersConfig(Path.of("/dev/shm/oobnet")), defaults.harness()),
+            effective.config());
+        assertTrue(effective.values().stream().allMatch(value -> value.source() instanceof ConfigSource.File),
+            "every key of the example is set in it");
+    }
 }
