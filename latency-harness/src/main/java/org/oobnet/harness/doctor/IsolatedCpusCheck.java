@@ -1,5 +1,7 @@
 package org.oobnet.harness.doctor;
 
+import java.nio.file.Path;
+
 import org.oobnet.config.CpuTopology;
 
 /**
@@ -29,7 +31,9 @@ final class IsolatedCpusCheck implements Check
     @Override
     public CheckResult run()
     {
-        final String isolated = topology.isolated().isEmpty() ? "none" : topology.isolated().toString();
+        final String isolcpus = KernelCmdline.parse(SysFiles.readOr(Path.of("/proc/cmdline"), ""))
+            .get("isolcpus").map(value -> " (isolcpus=" + value + ")").orElse("");
+        final String isolated = topology.isolated().isEmpty() ? "none" : topology.isolated() + isolcpus;
         final String detail = isolated + "; the stage runs on CPU " + stageCpu;
         if (topology.isolated().contains(stageCpu))
         {
