@@ -11,6 +11,9 @@ import java.nio.file.Path;
  */
 final class NetnsVethCheck implements Check
 {
+    /** Prefix of the namespaces this check creates; the rest is the creating process' id. */
+    static final String PREFIX = "oobnet-doctor-";
+
     @Override
     public String name()
     {
@@ -26,8 +29,9 @@ final class NetnsVethCheck implements Check
             return CheckResult.fail(name(), "no ip command on PATH, /usr/sbin or /sbin",
                 "install iproute2 (apt-get install iproute2)");
         }
+        removeStale(ip);
         final long pid = ProcessHandle.current().pid();
-        final String namespace = "oobnet-doctor-" + pid;
+        final String namespace = PREFIX + pid;
         final String left = "od" + pid + "a";
         final String right = "od" + pid + "b";
         IpCommand.Result failed = null;
@@ -60,6 +64,24 @@ final class NetnsVethCheck implements Check
         }
         return CheckResult.ok(name(), "created namespace " + namespace + " with veth pair " + left + "/" + right +
             " up, then removed them");
+    }
+
+    /** Removes namespaces left by a doctor that died mid-check: their creating process is gone. */
+    private static void removeStale(final IpCommand ip)
+    {
+        final String[] names = new java.io.File("/run/netns").list();
+        if (names == null)
+        {
+            return;
+        }
+        for (final String name : names)
+        {
+            if (name.matches(PREFIX + "[0-9]{1,10}") &&
+                ProcessHandle.of(Long.parseLong(name.substring(PREFIX.length()))).isEmpty())
+            {
+                ip.run("netns", "delete", name);
+            }
+        }
     }
 
     @SafeVarargs

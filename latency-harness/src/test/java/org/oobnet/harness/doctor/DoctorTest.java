@@ -108,4 +108,30 @@ class DoctorTest
             pid + "a/od" + pid + "b up, then removed them"), result);
         assertFalse(Files.exists(Path.of("/run/netns/oobnet-doctor-" + pid)));
     }
+
+    @Test
+    void shouldRemoveStaleNamespaceWhenItsDoctorIsGone() throws Exception
+    {
+        Privileges.requireNetworkPrivileges("the doctor's sweep of stale namespaces");
+        final Process gone = new ProcessBuilder("true").start();
+        assertEquals(0, gone.waitFor());
+        final String stale = NetnsVethCheck.PREFIX + gone.pid();
+        final Process add = new ProcessBuilder("ip", "netns", "add", stale).inheritIO().start();
+        try
+        {
+            assertEquals(0, add.waitFor());
+            assertTrue(Files.exists(Path.of("/run/netns", stale)));
+
+            assertEquals(Status.OK, new NetnsVethCheck().run().status());
+
+            assertFalse(Files.exists(Path.of("/run/netns", stale)));
+        }
+        finally
+        {
+            if (Files.exists(Path.of("/run/netns", stale)))
+            {
+                new ProcessBuilder("ip", "netns", "delete", stale).inheritIO().start().waitFor();
+            }
+        }
+    }
 }
