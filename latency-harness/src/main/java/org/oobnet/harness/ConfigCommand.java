@@ -22,7 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(
     name = "config",
-    description = "Show the effective configuration and where each value came from (--print), or its problems.")
+    description = "Print the effective configuration and where each value came from.")
 final class ConfigCommand implements Callable<Integer>
 {
     /** Exit status when the configuration is invalid. */

@@ -22,8 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(
     name = "doctor",
-    description = "Check this machine for the OOB path: JDK, CPUs, isolation, capabilities, netns/veth... " +
-        "(exit 1 when a requirement is missing).")
+    description = "Preflight this machine for the OOB path (exit 1 when not ready).")
 final class DoctorCommand implements Callable<Integer>
 {
     @Spec

@@ -83,7 +83,7 @@ class ConfigCommandTest
     {
         assertEquals(0, execute("--help"));
 
-        assertTrue(out.toString().contains("  doctor  Check this machine for the OOB path"), out.toString());
-        assertTrue(out.toString().contains("  config  Show the effective configuration"), out.toString());
+        assertTrue(out.toString().contains("\n  doctor  Preflight this machine for the OOB path (exit 1 when not ready).\n"), out.toString());
+        assertTrue(out.toString().contains("\n  config  Print the effective configuration and where each value came from.\n"), out.toString());
     }
 }
