@@ -1,0 +1,313 @@
+package org.oobnet.inband;
+
+/**
+ * The socket API's numbers, in one place: address families, socket types and flags, message flags, option
+ * levels and names, {@code shutdown} modes, socket ioctls, EtherTypes and the {@code AF_PACKET} options. Values
+ * are Linux x86_64's.
+ * <p>
+ * {@link #SOCK_OOB} and {@link #AF_OOB} are oobnet's (Dovetail/EVL's): the kernel never sees them.
+ * <p>
+ * <b>Note:</b> constants only, thread safe.
+ */
+public final class SocketConstants
+{
+    // Address families.
+    /** Unspecified family. */
+    public static final int AF_UNSPEC = 0;
+    /** Local (Unix) sockets. */
+    public static final int AF_UNIX = 1;
+    /** IPv4. */
+    public static final int AF_INET = 2;
+    /** IPv6. */
+    public static final int AF_INET6 = 10;
+    /** Netlink. */
+    public static final int AF_NETLINK = 16;
+    /** Raw link-layer access. */
+    public static final int AF_PACKET = 17;
+    /**
+     * EVL's out-of-band family: a socket of it has no kernel socket at all (the kernel refuses family 46); in
+     * oobnet it is backed by an {@code eventfd} so that it still owns a real descriptor, and only the installed
+     * {@link OobHooks} give it behaviour.
+     */
+    public static final int AF_OOB = 46;
+
+    // Socket types and type flags.
+    /** Connection-oriented byte stream (TCP). */
+    public static final int SOCK_STREAM = 1;
+    /** Datagrams (UDP). */
+    public static final int SOCK_DGRAM = 2;
+    /** Raw protocol access. */
+    public static final int SOCK_RAW = 3;
+    /** Reliable datagrams. */
+    public static final int SOCK_SEQPACKET = 5;
+    /** The bits of {@code type} that are the type; the others are flags. */
+    public static final int SOCK_TYPE_MASK = 0xf;
+    /** Type flag: non-blocking from birth ({@code O_NONBLOCK}). */
+    public static final int SOCK_NONBLOCK = 0x800;
+    /** Type flag: close on exec ({@code O_CLOEXEC}). */
+    public static final int SOCK_CLOEXEC = 0x80000;
+    /**
+     * Type flag: out-of-band capabilities. The value is Dovetail's {@code O_OOB} ({@code 010000000000}, bit 30),
+     * as EVL's {@code SOCK_OOB} is {@code O_OOB}; Linux uses no such type flag and oobnet strips it before it
+     * calls {@code socket()}, so the kernel never sees it.
+     */
+    public static final int SOCK_OOB = 0x40000000;
+    /** Every flag {@code KSocket.socket()} accepts in {@code type}; any other is {@code EINVAL}. */
+    public static final int SOCK_FLAGS_ALLOWED = SOCK_NONBLOCK | SOCK_CLOEXEC | SOCK_OOB;
+
+    // Protocols and option levels.
+    /** Default protocol / IP option level. */
+    public static final int IPPROTO_IP = 0;
+    /** ICMP. */
+    public static final int IPPROTO_ICMP = 1;
+    /** TCP. */
+    public static final int IPPROTO_TCP = 6;
+    /** UDP. */
+    public static final int IPPROTO_UDP = 17;
+    /** IPv6 option level. */
+    public static final int IPPROTO_IPV6 = 41;
+    /** Raw IP. */
+    public static final int IPPROTO_RAW = 255;
+    /** Socket-level options. */
+    public static final int SOL_SOCKET = 1;
+    /** IPv4 options (same as {@link #IPPROTO_IP}). */
+    public static final int SOL_IP = 0;
+    /** TCP options. */
+    public static final int SOL_TCP = 6;
+    /** UDP options. */
+    public static final int SOL_UDP = 17;
+    /** IPv6 options. */
+    public static final int SOL_IPV6 = 41;
+    /** {@code AF_PACKET} options. */
+    public static final int SOL_PACKET = 263;
+
+    // SOL_SOCKET options.
+    /** Allow reuse of local addresses. */
+    public static final int SO_REUSEADDR = 2;
+    /** The socket's type (read only). */
+    public static final int SO_TYPE = 3;
+    /** Pending error, cleared on read. */
+    public static final int SO_ERROR = 4;
+    /** Bypass routing. */
+    public static final int SO_DONTROUTE = 5;
+    /** Allow broadcast. */
+    public static final int SO_BROADCAST = 6;
+    /** Send buffer size (the kernel doubles it). */
+    public static final int SO_SNDBUF = 7;
+    /** Receive buffer size (the kernel doubles it). */
+    public static final int SO_RCVBUF = 8;
+    /** TCP keep-alive. */
+    public static final int SO_KEEPALIVE = 9;
+    /** Urgent data inline. */
+    public static final int SO_OOBINLINE = 10;
+    /** Queueing priority. */
+    public static final int SO_PRIORITY = 12;
+    /** Linger on close. */
+    public static final int SO_LINGER = 13;
+    /** Allow several sockets on one port. */
+    public static final int SO_REUSEPORT = 15;
+    /** Receive low-water mark. */
+    public static final int SO_RCVLOWAT = 18;
+    /** Bind to a device by name. */
+    public static final int SO_BINDTODEVICE = 25;
+    /** Attach a classic BPF filter ({@code sock_fprog}). */
+    public static final int SO_ATTACH_FILTER = 26;
+    /** Detach the BPF filter. */
+    public static final int SO_DETACH_FILTER = 27;
+    /** Whether the socket listens (read only). */
+    public static final int SO_ACCEPTCONN = 30;
+    /** The socket's protocol (read only). */
+    public static final int SO_PROTOCOL = 38;
+    /** The socket's family (read only). */
+    public static final int SO_DOMAIN = 39;
+    /** Lock the attached filter. */
+    public static final int SO_LOCK_FILTER = 44;
+    /** Busy-poll budget in microseconds for blocking receives. */
+    public static final int SO_BUSY_POLL = 46;
+    /** Enable {@code MSG_ZEROCOPY} sends. */
+    public static final int SO_ZEROCOPY = 60;
+    /** Prefer busy polling over interrupts. */
+    public static final int SO_PREFER_BUSY_POLL = 69;
+    /** Busy-poll budget in packets. */
+    public static final int SO_BUSY_POLL_BUDGET = 70;
+
+    // IP / IPv6 / TCP options.
+    /** IPv4 type of service. */
+    public static final int IP_TOS = 1;
+    /** IPv4 time to live. */
+    public static final int IP_TTL = 2;
+    /** IPv4 packet info control messages. */
+    public static final int IP_PKTINFO = 8;
+    /** IPv4 path MTU discovery mode. */
+    public static final int IP_MTU_DISCOVER = 10;
+    /** IPv4 extended errors on the error queue; also the cmsg type of error-queue messages. */
+    public static final int IP_RECVERR = 11;
+    /** IPv6 extended errors; also the cmsg type of IPv6 error-queue messages. */
+    public static final int IPV6_RECVERR = 25;
+    /** IPv6 only, no mapped IPv4. */
+    public static final int IPV6_V6ONLY = 26;
+    /** Disable Nagle. */
+    public static final int TCP_NODELAY = 1;
+    /** Quick ACKs. */
+    public static final int TCP_QUICKACK = 12;
+
+    // Message flags.
+    /** Urgent (out-of-band, TCP sense) data. */
+    public static final int MSG_OOB = 0x1;
+    /** Peek without consuming. */
+    public static final int MSG_PEEK = 0x2;
+    /** Bypass routing. */
+    public static final int MSG_DONTROUTE = 0x4;
+    /** Control data was truncated (output). */
+    public static final int MSG_CTRUNC = 0x8;
+    /** Datagram was truncated (output) / return the real length (input). */
+    public static final int MSG_TRUNC = 0x20;
+    /** Non-blocking for this call. */
+    public static final int MSG_DONTWAIT = 0x40;
+    /** End of record. */
+    public static final int MSG_EOR = 0x80;
+    /** Wait for the full request. */
+    public static final int MSG_WAITALL = 0x100;
+    /** Read the error queue. */
+    public static final int MSG_ERRQUEUE = 0x2000;
+    /** No {@code SIGPIPE} on a broken stream. */
+    public static final int MSG_NOSIGNAL = 0x4000;
+    /** More data follows. */
+    public static final int MSG_MORE = 0x8000;
+    /** {@code recvmmsg}: block for the first message only. */
+    public static final int MSG_WAITFORONE = 0x10000;
+    /** Zero-copy send (needs {@link #SO_ZEROCOPY}). */
+    public static final int MSG_ZEROCOPY = 0x4000000;
+
+    // shutdown() modes.
+    /** Shut the receive side. */
+    public static final int SHUT_RD = 0;
+    /** Shut the send side. */
+    public static final int SHUT_WR = 1;
+    /** Shut both sides. */
+    public static final int SHUT_RDWR = 2;
+
+    // Socket ioctls.
+    /** Set (non-zero int) or clear non-blocking mode. */
+    public static final int FIONBIO = 0x5421;
+    /** Bytes readable now (int). */
+    public static final int FIONREAD = 0x541B;
+    /** Bytes not yet sent (int). */
+    public static final int SIOCOUTQ = 0x5411;
+    /** Interface name to index ({@code ifreq}). */
+    public static final int SIOCGIFINDEX = 0x8933;
+    /** Interface index to name ({@code ifreq}). */
+    public static final int SIOCGIFNAME = 0x8910;
+    /** Interface flags ({@code ifreq}). */
+    public static final int SIOCGIFFLAGS = 0x8913;
+    /** Interface MTU ({@code ifreq}). */
+    public static final int SIOCGIFMTU = 0x8921;
+    /** Interface hardware address ({@code ifreq}). */
+    public static final int SIOCGIFHWADDR = 0x8927;
+
+    // EtherTypes (host order; sockaddr_ll and socket() want them in network order).
+    /** Every protocol. */
+    public static final int ETH_P_ALL = 0x0003;
+    /** IPv4. */
+    public static final int ETH_P_IP = 0x0800;
+    /** ARP. */
+    public static final int ETH_P_ARP = 0x0806;
+    /** IPv6. */
+    public static final int ETH_P_IPV6 = 0x86DD;
+    /** Local experimental EtherType 1 (IEEE 802): private protocols on test links. */
+    public static final int ETH_P_802_EX1 = 0x88B5;
+
+    // AF_PACKET options (SOL_PACKET).
+    /** Join a membership ({@code packet_mreq}). */
+    public static final int PACKET_ADD_MEMBERSHIP = 1;
+    /** Leave a membership ({@code packet_mreq}). */
+    public static final int PACKET_DROP_MEMBERSHIP = 2;
+    /** Set up the RX ring ({@code tpacket_req}). */
+    public static final int PACKET_RX_RING = 5;
+    /** Read and reset the statistics ({@code tpacket_stats}). */
+    public static final int PACKET_STATISTICS = 6;
+    /** Auxiliary data in control messages. */
+    public static final int PACKET_AUXDATA = 8;
+    /** Ring frame format ({@code TPACKET_V1..V3}). */
+    public static final int PACKET_VERSION = 10;
+    /** Frame header length of a version. */
+    public static final int PACKET_HDRLEN = 11;
+    /** Headroom reserved in each RX frame. */
+    public static final int PACKET_RESERVE = 12;
+    /** Set up the TX ring ({@code tpacket_req}). */
+    public static final int PACKET_TX_RING = 13;
+    /** Ring TX: skip malformed frames instead of stopping. */
+    public static final int PACKET_LOSS = 14;
+    /** Timestamp source. */
+    public static final int PACKET_TIMESTAMP = 17;
+    /** Fan-out group. */
+    public static final int PACKET_FANOUT = 18;
+    /** Send straight to the driver, skipping the qdisc. */
+    public static final int PACKET_QDISC_BYPASS = 20;
+    /** Do not loop our own transmissions back to this socket. */
+    public static final int PACKET_IGNORE_OUTGOING = 23;
+    /** {@code packet_mreq} type: multicast address. */
+    public static final int PACKET_MR_MULTICAST = 0;
+    /** {@code packet_mreq} type: promiscuous mode. */
+    public static final int PACKET_MR_PROMISC = 1;
+    /** {@code packet_mreq} type: all multicast. */
+    public static final int PACKET_MR_ALLMULTI = 2;
+    /** {@code sockaddr_ll.sll_pkttype}: to us. */
+    public static final int PACKET_HOST = 0;
+    /** {@code sockaddr_ll.sll_pkttype}: broadcast. */
+    public static final int PACKET_BROADCAST = 1;
+    /** {@code sockaddr_ll.sll_pkttype}: multicast. */
+    public static final int PACKET_MULTICAST = 2;
+    /** {@code sockaddr_ll.sll_pkttype}: to someone else. */
+    public static final int PACKET_OTHERHOST = 3;
+    /** {@code sockaddr_ll.sll_pkttype}: sent by us. */
+    public static final int PACKET_OUTGOING = 4;
+    /** Ring format version 1. */
+    public static final int TPACKET_V1 = 0;
+    /** Ring format version 2: frame by frame hand-over (the one oobnet uses). */
+    public static final int TPACKET_V2 = 1;
+    /** Ring format version 3: block hand-over. */
+    public static final int TPACKET_V3 = 2;
+
+    // Error queue (sock_extended_err).
+    /** {@code ee_origin}: no origin. */
+    public static final int SO_EE_ORIGIN_NONE = 0;
+    /** {@code ee_origin}: local error. */
+    public static final int SO_EE_ORIGIN_LOCAL = 1;
+    /** {@code ee_origin}: ICMP. */
+    public static final int SO_EE_ORIGIN_ICMP = 2;
+    /** {@code ee_origin}: ICMPv6. */
+    public static final int SO_EE_ORIGIN_ICMP6 = 3;
+    /** {@code ee_origin}: transmit timestamps. */
+    public static final int SO_EE_ORIGIN_TIMESTAMPING = 4;
+    /** {@code ee_origin}: zero-copy completion, range {@code [ee_info, ee_data]}. */
+    public static final int SO_EE_ORIGIN_ZEROCOPY = 5;
+    /** {@code ee_code} of a zero-copy completion: the kernel copied the data after all. */
+    public static final int SO_EE_CODE_ZEROCOPY_COPIED = 1;
+
+    private SocketConstants()
+    {
+    }
+
+    /**
+     * The type without its flags.
+     *
+     * @param type a {@code socket()} type with flags.
+     * @return the type proper, e.g. {@link #SOCK_DGRAM}.
+     */
+    public static int baseType(final int type)
+    {
+        return type & SOCK_TYPE_MASK;
+    }
+
+    /**
+     * Host to network byte order of a 16-bit value ({@code htons}).
+     *
+     * @param value host-order value.
+     * @return network-order value, in the low 16 bits.
+     */
+    public static int htons(final int value)
+    {
+        return Short.toUnsignedInt(Short.reverseBytes((short)value));
+    }
+}

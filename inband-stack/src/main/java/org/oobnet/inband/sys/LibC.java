@@ -1,0 +1,976 @@
+package org.oobnet.inband.sys;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The project's libc downcalls, all of them: one {@code static final MethodHandle} per function, errno captured
+ * with {@code Linker.Option.captureCallState("errno")} into the caller's {@link ErrnoCapture}.
+ * <p>
+ * Each wrapper returns the call's result, or {@code -errno} when the call failed (kernel style): no exception,
+ * no allocation, so the wrappers are fit for a stage's hot path. Pointer arguments are {@link MemorySegment}s
+ * (native, or {@link MemorySegment#NULL}); heap segments are refused by the linker except in the
+ * {@code *Critical} variants.
+ * <p>
+ * The {@code *Critical} variants ({@code Linker.Option.critical(true)}) skip the thread-state transition and
+ * accept heap segments; they must never block: use them only with {@code MSG_DONTWAIT} (or a zero timeout),
+ * e.g. the TX-ring kick {@code sendCritical(errno, fd, MemorySegment.NULL, 0, MSG_DONTWAIT)}.
+ * <p>
+ * <b>Note:</b> thread safe; each thread passes its own {@link ErrnoCapture}.
+ */
+public final class LibC
+{
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
+    private static final Linker.Option CRITICAL = Linker.Option.critical(true);
+
+    private static final MethodHandle SOCKET = downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle BIND = downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle LISTEN = downcall("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle ACCEPT4 = downcall("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle CONNECT = downcall("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SHUTDOWN = downcall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SETSOCKOPT = downcall("setsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKOPT = downcall("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle GETSOCKNAME = downcall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle GETPEERNAME = downcall("getpeername", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle SEND = downcall("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle SEND_CRITICAL = downcall("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), CRITICAL);
+    private static final MethodHandle SENDTO = downcall("sendto", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SENDTO_CRITICAL = downcall("sendto", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), CRITICAL);
+    private static final MethodHandle SENDMSG = downcall("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SENDMMSG = downcall("sendmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle RECV = downcall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle RECV_CRITICAL = downcall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), CRITICAL);
+    private static final MethodHandle RECVFROM = downcall("recvfrom", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle RECVFROM_CRITICAL = downcall("recvfrom", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS), CRITICAL);
+    private static final MethodHandle RECVMSG = downcall("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle RECVMMSG = downcall("recvmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle READ = downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle WRITE = downcall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle POLL = downcall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle POLL_CRITICAL = downcall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), CRITICAL);
+    private static final MethodHandle EPOLL_CREATE1 = downcall("epoll_create1", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle EPOLL_CTL = downcall("epoll_ctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle EPOLL_WAIT = downcall("epoll_wait", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle EVENTFD = downcall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle IF_NAMETOINDEX = downcall("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle SETNS = downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle OPEN = downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETPID = downcall("getpid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle GETPID_CRITICAL = downcall("getpid", FunctionDescriptor.of(JAVA_INT), CRITICAL);
+    private static final MethodHandle MUNMAP = downcall("munmap", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle MMAP = downcall("mmap", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle IOCTL = downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
+
+    private LibC()
+    {
+    }
+
+    private static MethodHandle downcall(final String name, final FunctionDescriptor descriptor, final Linker.Option... options)
+    {
+        final Linker.Option[] all = new Linker.Option[options.length + 1];
+        all[0] = ERRNO;
+        System.arraycopy(options, 0, all, 1, options.length);
+        final MemorySegment symbol = LIBC.find(name)
+            .orElseThrow(() -> new UnsatisfiedLinkError("libc symbol not found: name=" + name));
+        return LINKER.downcallHandle(symbol, descriptor, all);
+    }
+
+    private static RuntimeException rethrow(final Throwable t)
+    {
+        if (t instanceof RuntimeException runtime)
+        {
+            return runtime;
+        }
+        if (t instanceof Error error)
+        {
+            throw error;
+        }
+        return new IllegalStateException("downcall failed", t);
+    }
+
+    /**
+     * Creates a socket.
+     *
+     * @param errno where errno is captured.
+     * @param domain see {@code man socket}.
+     * @param type see {@code man socket}.
+     * @param protocol see {@code man socket}.
+     * @return the result, or {@code -errno}.
+     */
+    public static int socket(final ErrnoCapture errno, final int domain, final int type, final int protocol)
+    {
+        try
+        {
+            final int result = (int)SOCKET.invokeExact(errno.segment(), domain, type, protocol);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Closes a descriptor.
+     *
+     * @param errno where errno is captured.
+     * @param fd see {@code man close}.
+     * @return the result, or {@code -errno}.
+     */
+    public static int close(final ErrnoCapture errno, final int fd)
+    {
+        try
+        {
+            final int result = (int)CLOSE.invokeExact(errno.segment(), fd);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Binds a socket to a local address.
+     *
+     * @param errno where errno is captured.
+     * @param fd see {@code man bind}.
+     * @param address see {@code man bind}.
+     * @param addressLength see {@code man bind}.
+     * @return the result, or {@code -errno}.
+     */
+    public static int bind(final ErrnoCapture errno, final int fd, final MemorySegment address, final int addressLength)
+    {
+        try
+        {
+            final int result = (int)BIND.invokeExact(errno.segment(), fd, address, addressLength);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Marks a stream socket as accepting connections.
+     *
+     * @param errno where errno is captured.
+     * @param fd see {@code man listen}.
+     * @param backlog see {@code man listen}.
+     * @return the result, or {@code -errno}.
+     */
+    public static int listen(final ErrnoCapture errno, final int fd, final int backlog)
+    {
+        try
+        {
+            final int result = (int)LISTEN.invokeExact(errno.segment(), fd, backlog);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Accepts a connection; {@code address} and {@code addressLength} may be {@code NULL}.
+     *
+     * @param errno where errno is captured.
+     * @param fd see {@code man accept4}.
+     * @param address see {@code man accept4}.
+     * @param addressLength see {@code man accept4}.
+     * @param flags see {@code man accept4}.
+     * @return the result, or {@code -errno}.
+     */
+    public static int accept4(final ErrnoCapture errno, final int fd, final MemorySegment address, final MemorySegment addressLength, final int flags)
+    {
+        try
+        {
+            final int result = (int)ACCEPT4.invokeExact(errno.segment(), fd, address, addressLength, flags);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Connects a socket.
+     *
+     * @param errno where errno is captured.
+     * @param fd see {@code man connect}.
+     * @param address see {@code man connect}.
+     * @param addressLength see {@code man connect}.
+     * @return the result, or {@code -errno}.
+     */
+    public static int connect(final ErrnoCapture errno, final int fd, final MemorySegment address, final int addressLength)
+    {
+        try
+        {
+            final int result = (int)CONNECT.invokeExact(errno.segment(), fd, address, addressLength);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Shuts down part of a full-duplex connection.
+     *
+     * @param errno where errno is captured.
+     * @param fd see {@code man shutdown}.
+     * @param how see {@code man shutdown}.
+     * @return the result, or {@code -errno}.
+     */
+    public static int shutdown(final ErrnoCapture errno, final int fd, final int how)
+    {
+        try
+        {
+            final int result = (int)SHUTDOWN.invokeExact(errno.segment(), fd, how);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Sets a socket option.
+     *
+     * @param errno where errno is captured.
+     * @param fd see {@code man setsockopt}.
+     * @param level see {@code man setsockopt}.
+     * @param name see {@code man setsockopt}.
+     * @param value see {@code man setsockopt}.
+     * @param valueLength see {@code man setsockopt}.
+     * @return the result, or {@code -errno}.
+     */
+    public static int setsockopt(final ErrnoCapture errno, final int fd, final int level, final int name, final MemorySegment value, final int valueLength)
+    {
+        try
+        {
+            final int result = (int)SETSOCKOPT.invokeExact(errno.segment(), fd, level, name, value, valueLength);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Reads a socket option; {@code valueLength} is an in/out {@code socklen_t}.
+     *
+     * @param errno where errno is captured.
+     * @param fd see {@code man getsockopt}.
+     * @param level see {@code man getsockopt}.
+     * @param name see {@code man getsockopt}.
+     * @param value see {@code man getsockopt}.
+     * @param valueLength see {@code man getsockopt}.
+     * @return the result, or {@code -errno}.
+     */
+    public static int getsockopt(final ErrnoCapture errno, final int fd, final int level, final int name, final MemorySegment value, final MemorySegment valueLength)
+    {
+        try
+        {
+            final int result = (int)GETSOCKOPT.invokeExact(errno.segment(), fd, level, name, value, valueLength);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Reads the local address; {@code addressLength} is an in/out {@code socklen_t}.
+     *
+     * @param errno where errno is captured.
+     * @param fd see {@code man getsockname}.
+     * @param address see {@code man getsockname}.
+     * @param addressLength see {@code man getsockname}.
+     * @return the result, or {@code -errno}.
+     */
+    public static int getsockname(final ErrnoCapture errno, final int fd, final MemorySegment address, final MemorySegment addressLength)
+    {
+        try
+        {
+            final int result = (int)GETSOCKNAME.invokeExact(errno.segment(), fd, address, addressLength);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Reads the peer address; {@code addressLength} is an in/out {@code socklen_t}.
+     *
+     * @param errno where errno is captured.
+     * @param fd see {@code man getpeername}.
+     * @param address see {@code man getpeername}.
+     * @param addressLength see {@code man getpeername}.
+     * @return the result, or {@code -errno}.
+     */
+    public static int getpeername(final ErrnoCapture errno, final int fd, final MemorySegment address, final MemorySegment addressLength)
+    {
+        try
+        {
+            final int result = (int)GETPEERNAME.invokeExact(errno.segment(), fd, address, addressLength);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Sends on a connected socket.
+     *
+     * @param errno where errno is captured.
+     * @param fd see {@code man send}.
+     * @param buffer see {@code man send}.
+     * @param length see {@code man send}.
+     * @param flags see {@code man send}.
+     * @return the result, or {@code -errno}.
+     */
+    public static long send(final ErrnoCapture errno, final int fd, final MemorySegment buffer, final long length, final int flags)
+    {
+        try
+        {
+            final long result = (long)SEND.invokeExact(errno.segment(), fd, buffer, length, flags);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Sends on a connected socket.
+     * Critical variant: never blocks, accepts heap segments; only with non-blocking flags.
+     *
+     * @param errno where errno is captured.
+     * @param fd see {@code man send}.
+     * @param buffer see {@code man send}.
+     * @param length see {@code man send}.
+     * @param flags see {@code man send}.
+     * @return the result, or {@code -errno}.
+     */
+    public static long sendCritical(final ErrnoCapture errno, final int fd, final MemorySegment buffer, final long length, final int flags)
+    {
+        try
+        {
+            final long result = (long)SEND_CRITICAL.invokeExact(errno.segment(), fd, buffer, length, flags);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Sends to an address.
+     *
+     * @param errno where errno is captured.
+     * @param fd see {@code man sendto}.
+     * @param buffer see {@code man sendto}.
+     * @param length see {@code man sendto}.
+     * @param flags see {@code man sendto}.
+     * @param address see {@code man sendto}.
+     * @param addressLength see {@code man sendto}.
+     * @return the result, or {@code -errno}.
+     */
+    public static long sendto(final ErrnoCapture errno, final int fd, final MemorySegment buffer, final long length, final int flags, final MemorySegment address, final int addressLength)
+    {
+        try
+        {
+            final long result = (long)SENDTO.invokeExact(errno.segment(), fd, buffer, length, flags, address, addressLength);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Sends to an address.
+     * Critical variant: never blocks, accepts heap segments; only with non-blocking flags.
+     *
+     * @param errno where errno is captured.
+     * @param fd see {@code man sendto}.
+     * @param buffer see {@code man sendto}.
+     * @param length see {@code man sendto}.
+     * @param flags see {@code man sendto}.
+     * @param address see {@code man sendto}.
+     * @param addressLength see {@code man sendto}.
+     * @return the result, or {@code -errno}.
+     */
+    public static long sendtoCritical(final ErrnoCapture errno, final int fd, final MemorySegment buffer, final long length, final int flags, final MemorySegment address, final int addressLength)
+    {
+        try
+        {
+            final long result = (long)SENDTO_CRITICAL.invokeExact(errno.segment(), fd, buffer, length, flags, address, addressLength);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Sends a {@code msghdr} (scatter/gather, control data).
+     *
+     * @param errno where errno is captured.
+     * @param fd see {@code man sendmsg}.
+     * @param message see {@code man sendmsg}.
+     * @param flags see {@code man sendmsg}.
+     * @return the result, or {@code -errno}.
+     */
+    public static long sendmsg(final ErrnoCapture errno, final int fd, final MemorySegment message, final int flags)
+    {
+        try
+        {
+            final long result = (long)SENDMSG.invokeExact(errno.segment(), fd, message, flags);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Sends a vector of {@code mmsghdr}; returns how many were sent.
+     *
+     * @param errno where errno is captured.
+     * @param fd see {@code man sendmmsg}.
+     * @param messages see {@code man sendmmsg}.
+     * @param count see {@code man sendmmsg}.
+     * @param flags see {@code man sendmmsg}.
+     * @return the result, or {@code -errno}.
+     */
+    public static int sendmmsg(final ErrnoCapture errno, final int fd, final MemorySegment messages, final int count, final int flags)
+    {
+        try
+        {
+            final int result = (int)SENDMMSG.invokeExact(errno.segment(), fd, messages, count, flags);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Receives.
+     *
+     * @param errno where errno is captured.
+     * @param fd see {@code man recv}.
+     * @param buffer see {@code man recv}.
+     * @param length see {@code man recv}.
+     * @param flags see {@code man recv}.
+     * @return the result, or {@code -errno}.
+     */
+    public static long recv(final ErrnoCapture errno, final int fd, final MemorySegment buffer, final long length, final int flags)
+    {
+        try
+        {
+            final long result = (long)RECV.invokeExact(errno.segment(), fd, buffer, length, flags);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Receives.
+     * Critical variant: never blocks, accepts heap segments; only with non-blocking flags.
+     *
+     * @param errno where errno is captured.
+     * @param fd see {@code man recv}.
+     * @param buffer see {@code man recv}.
+     * @param length see {@code man recv}.
+     * @param flags see {@code man recv}.
+     * @return the result, or {@code -errno}.
+     */
+    public static long recvCritical(final ErrnoCapture errno, final int fd, final MemorySegment buffer, final long length, final int flags)
+    {
+        try
+        {
+            final long result = (long)RECV_CRITICAL.invokeExact(errno.segment(), fd, buffer, length, flags);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Receives with the source address; {@code addressLength} is an in/out {@code socklen_t}.
+     *
+     * @param errno where errno is captured.
+     * @param fd see {@code man recvfrom}.
+     * @param buffer see {@code man recvfrom}.
+     * @param length see {@code man recvfrom}.
+     * @param flags see {@code man recvfrom}.
+     * @param address see {@code man recvfrom}.
+     * @param addressLength see {@code man recvfrom}.
+     * @return the result, or {@code -errno}.
+     */
+    public static long recvfrom(final ErrnoCapture errno, final int fd, final MemorySegment buffer, final long length, final int flags, final MemorySegment address, final MemorySegment addressLength)
+    {
+        try
+        {
+            final long result = (long)RECVFROM.invokeExact(errno.segment(), fd, buffer, length, flags, address, addressLength);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Receives with the source address; {@code addressLength} is an in/out {@code socklen_t}.
+     * Critical variant: never blocks, accepts heap segments; only with non-blocking flags.
+     *
+     * @param errno where errno is captured.
+     * @param fd see {@code man recvfrom}.
+     * @param buffer see {@code man recvfrom}.
+     * @param length see {@code man recvfrom}.
+     * @param flags see {@code man recvfrom}.
+     * @param address see {@code man recvfrom}.
+     * @param addressLength see {@code man recvfrom}.
+     * @return the result, or {@code -errno}.
+     */
+    public static long recvfromCritical(final ErrnoCapture errno, final int fd, final MemorySegment buffer, final long length, final int flags, final MemorySegment address, final MemorySegment addressLength)
+    {
+        try
+        {
+            final long result = (long)RECVFROM_CRITICAL.invokeExact(errno.segment(), fd, buffer, length, flags, address, addressLength);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Receives into a {@code msghdr} (scatter/gather, control data).
+     *
+     * @param errno where errno is captured.
+     * @param fd see {@code man recvmsg}.
+     * @param message see {@code man recvmsg}.
+     * @param flags see {@code man recvmsg}.
+     * @return the result, or {@code -errno}.
+     */
+    public static long recvmsg(final ErrnoCapture errno, final int fd, final MemorySegment message, final int flags)
+    {
+        try
+        {
+            final long result = (long)RECVMSG.invokeExact(errno.segment(), fd, message, flags);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Receives a vector of {@code mmsghdr}; {@code timeout} is a {@code timespec} or {@code NULL}.
+     *
+     * @param errno where errno is captured.
+     * @param fd see {@code man recvmmsg}.
+     * @param messages see {@code man recvmmsg}.
+     * @param count see {@code man recvmmsg}.
+     * @param flags see {@code man recvmmsg}.
+     * @param timeout see {@code man recvmmsg}.
+     * @return the result, or {@code -errno}.
+     */
+    public static int recvmmsg(final ErrnoCapture errno, final int fd, final MemorySegment messages, final int count, final int flags, final MemorySegment timeout)
+    {
+        try
+        {
+            final int result = (int)RECVMMSG.invokeExact(errno.segment(), fd, messages, count, flags, timeout);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Reads from a descriptor.
+     *
+     * @param errno where errno is captured.
+     * @param fd see {@code man read}.
+     * @param buffer see {@code man read}.
+     * @param length see {@code man read}.
+     * @return the result, or {@code -errno}.
+     */
+    public static long read(final ErrnoCapture errno, final int fd, final MemorySegment buffer, final long length)
+    {
+        try
+        {
+            final long result = (long)READ.invokeExact(errno.segment(), fd, buffer, length);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Writes to a descriptor.
+     *
+     * @param errno where errno is captured.
+     * @param fd see {@code man write}.
+     * @param buffer see {@code man write}.
+     * @param length see {@code man write}.
+     * @return the result, or {@code -errno}.
+     */
+    public static long write(final ErrnoCapture errno, final int fd, final MemorySegment buffer, final long length)
+    {
+        try
+        {
+            final long result = (long)WRITE.invokeExact(errno.segment(), fd, buffer, length);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Waits for events on {@code pollfd}s.
+     *
+     * @param errno where errno is captured.
+     * @param fds see {@code man poll}.
+     * @param count see {@code man poll}.
+     * @param timeoutMs see {@code man poll}.
+     * @return the result, or {@code -errno}.
+     */
+    public static int poll(final ErrnoCapture errno, final MemorySegment fds, final long count, final int timeoutMs)
+    {
+        try
+        {
+            final int result = (int)POLL.invokeExact(errno.segment(), fds, count, timeoutMs);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Waits for events on {@code pollfd}s.
+     * Critical variant: never blocks, accepts heap segments; only with non-blocking flags.
+     *
+     * @param errno where errno is captured.
+     * @param fds see {@code man poll}.
+     * @param count see {@code man poll}.
+     * @param timeoutMs see {@code man poll}.
+     * @return the result, or {@code -errno}.
+     */
+    public static int pollCritical(final ErrnoCapture errno, final MemorySegment fds, final long count, final int timeoutMs)
+    {
+        try
+        {
+            final int result = (int)POLL_CRITICAL.invokeExact(errno.segment(), fds, count, timeoutMs);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Creates an epoll instance.
+     *
+     * @param errno where errno is captured.
+     * @param flags see {@code man epoll_create1}.
+     * @return the result, or {@code -errno}.
+     */
+    public static int epollCreate1(final ErrnoCapture errno, final int flags)
+    {
+        try
+        {
+            final int result = (int)EPOLL_CREATE1.invokeExact(errno.segment(), flags);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Adds, changes or removes an fd of an epoll set.
+     *
+     * @param errno where errno is captured.
+     * @param epfd see {@code man epoll_ctl}.
+     * @param op see {@code man epoll_ctl}.
+     * @param fd see {@code man epoll_ctl}.
+     * @param event see {@code man epoll_ctl}.
+     * @return the result, or {@code -errno}.
+     */
+    public static int epollCtl(final ErrnoCapture errno, final int epfd, final int op, final int fd, final MemorySegment event)
+    {
+        try
+        {
+            final int result = (int)EPOLL_CTL.invokeExact(errno.segment(), epfd, op, fd, event);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Waits for epoll events.
+     *
+     * @param errno where errno is captured.
+     * @param epfd see {@code man epoll_wait}.
+     * @param events see {@code man epoll_wait}.
+     * @param maxEvents see {@code man epoll_wait}.
+     * @param timeoutMs see {@code man epoll_wait}.
+     * @return the result, or {@code -errno}.
+     */
+    public static int epollWait(final ErrnoCapture errno, final int epfd, final MemorySegment events, final int maxEvents, final int timeoutMs)
+    {
+        try
+        {
+            final int result = (int)EPOLL_WAIT.invokeExact(errno.segment(), epfd, events, maxEvents, timeoutMs);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Creates an event counter descriptor.
+     *
+     * @param errno where errno is captured.
+     * @param initialValue see {@code man eventfd}.
+     * @param flags see {@code man eventfd}.
+     * @return the result, or {@code -errno}.
+     */
+    public static int eventfd(final ErrnoCapture errno, final int initialValue, final int flags)
+    {
+        try
+        {
+            final int result = (int)EVENTFD.invokeExact(errno.segment(), initialValue, flags);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Interface name (a C string) to index; 0 and errno on failure.
+     *
+     * @param errno where errno is captured.
+     * @param name see {@code man if_nametoindex}.
+     * @return the result, or {@code -errno}.
+     */
+    public static int ifNameToIndex(final ErrnoCapture errno, final MemorySegment name)
+    {
+        try
+        {
+            final int result = (int)IF_NAMETOINDEX.invokeExact(errno.segment(), name);
+            return 0 == result ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Moves the calling thread into a namespace.
+     *
+     * @param errno where errno is captured.
+     * @param fd see {@code man setns}.
+     * @param nstype see {@code man setns}.
+     * @return the result, or {@code -errno}.
+     */
+    public static int setns(final ErrnoCapture errno, final int fd, final int nstype)
+    {
+        try
+        {
+            final int result = (int)SETNS.invokeExact(errno.segment(), fd, nstype);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Opens a file (a C string path), e.g. a namespace file for {@code setns}.
+     *
+     * @param errno where errno is captured.
+     * @param path see {@code man open}.
+     * @param flags see {@code man open}.
+     * @return the result, or {@code -errno}.
+     */
+    public static int open(final ErrnoCapture errno, final MemorySegment path, final int flags)
+    {
+        try
+        {
+            final int result = (int)OPEN.invokeExact(errno.segment(), path, flags);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * The process id: the cheapest syscall, for measuring the call overhead.
+     *
+     * @param errno where errno is captured.
+     * @return the result, or {@code -errno}.
+     */
+    public static int getpid(final ErrnoCapture errno)
+    {
+        try
+        {
+            final int result = (int)GETPID.invokeExact(errno.segment());
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * The process id: the cheapest syscall, for measuring the call overhead.
+     * Critical variant: never blocks, accepts heap segments; only with non-blocking flags.
+     *
+     * @param errno where errno is captured.
+     * @return the result, or {@code -errno}.
+     */
+    public static int getpidCritical(final ErrnoCapture errno)
+    {
+        try
+        {
+            final int result = (int)GETPID_CRITICAL.invokeExact(errno.segment());
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Unmaps a mapping.
+     *
+     * @param errno where errno is captured.
+     * @param address see {@code man munmap}.
+     * @param length see {@code man munmap}.
+     * @return the result, or {@code -errno}.
+     */
+    public static int munmap(final ErrnoCapture errno, final long address, final long length)
+    {
+        try
+        {
+            final int result = (int)MUNMAP.invokeExact(errno.segment(), address, length);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Maps memory; returns the address (user addresses are positive on x86_64).
+     *
+     * @param errno where errno is captured.
+     * @param address see {@code man mmap}.
+     * @param length see {@code man mmap}.
+     * @param protection see {@code man mmap}.
+     * @param flags see {@code man mmap}.
+     * @param fd see {@code man mmap}.
+     * @param offset see {@code man mmap}.
+     * @return the result, or {@code -errno}.
+     */
+    public static long mmap(final ErrnoCapture errno, final long address, final long length, final int protection, final int flags, final int fd, final long offset)
+    {
+        try
+        {
+            final long result = (long)MMAP.invokeExact(errno.segment(), address, length, protection, flags, fd, offset);
+            return -1L == result ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Device control with a pointer argument.
+     *
+     * @param errno where errno is captured.
+     * @param fd see {@code man ioctl}.
+     * @param request see {@code man ioctl}.
+     * @param argument see {@code man ioctl}.
+     * @return the result, or {@code -errno}.
+     */
+    public static int ioctl(final ErrnoCapture errno, final int fd, final long request, final MemorySegment argument)
+    {
+        try
+        {
+            final int result = (int)IOCTL.invokeExact(errno.segment(), fd, request, argument);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+}
