@@ -1,5 +1,7 @@
 package org.oobnet.packet.frame;
 
+import org.oobnet.inband.sys.Tpacket2HdrDescriptor;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -18,51 +20,53 @@ import java.lang.invoke.VarHandle;
  * {@code tp_status} is the handshake with the kernel: read it with {@link #lvStatus()} (acquire) before any other
  * field, hand the frame back with {@link #soStatus(int)} (release) after the last read or write of the frame.
  * <p>
+ * Offsets and status bits are inband-stack's {@link Tpacket2HdrDescriptor}, the one definition of the layout.
+ * <p>
  * <b>Note:</b> not thread safe; re-wrapped per frame by the one thread that owns the ring (the OOB stage).
  */
 public final class Tpacket2HeaderFlyweight
 {
     /** Offset of {@code tp_status}. */
-    public static final int STATUS_OFFSET = 0;
+    public static final int STATUS_OFFSET = Tpacket2HdrDescriptor.STATUS_OFFSET;
     /** Offset of {@code tp_len}: the frame's length on the wire. */
-    public static final int LEN_OFFSET = 4;
+    public static final int LEN_OFFSET = Tpacket2HdrDescriptor.LEN_OFFSET;
     /** Offset of {@code tp_snaplen}: bytes of the frame in the ring. */
-    public static final int SNAPLEN_OFFSET = 8;
+    public static final int SNAPLEN_OFFSET = Tpacket2HdrDescriptor.SNAPLEN_OFFSET;
     /** Offset of {@code tp_mac}: where the Ethernet header starts, from the frame's start. */
-    public static final int MAC_OFFSET = 12;
+    public static final int MAC_OFFSET = Tpacket2HdrDescriptor.MAC_OFFSET;
     /** Offset of {@code tp_net}: where the network header starts. */
-    public static final int NET_OFFSET = 14;
+    public static final int NET_OFFSET = Tpacket2HdrDescriptor.NET_OFFSET;
     /** Offset of {@code tp_sec}. */
-    public static final int SEC_OFFSET = 16;
+    public static final int SEC_OFFSET = Tpacket2HdrDescriptor.SEC_OFFSET;
     /** Offset of {@code tp_nsec}. */
-    public static final int NSEC_OFFSET = 20;
+    public static final int NSEC_OFFSET = Tpacket2HdrDescriptor.NSEC_OFFSET;
     /** Offset of {@code tp_vlan_tci}. */
-    public static final int VLAN_TCI_OFFSET = 24;
+    public static final int VLAN_TCI_OFFSET = Tpacket2HdrDescriptor.VLAN_TCI_OFFSET;
     /** Offset of {@code tp_vlan_tpid}. */
-    public static final int VLAN_TPID_OFFSET = 26;
+    public static final int VLAN_TPID_OFFSET = Tpacket2HdrDescriptor.VLAN_TPID_OFFSET;
     /** {@code sizeof(struct tpacket2_hdr)}. */
-    public static final int LENGTH = 32;
+    public static final int LENGTH = Tpacket2HdrDescriptor.LENGTH;
 
     /** RX: the frame belongs to the kernel. */
-    public static final int TP_STATUS_KERNEL = 0;
+    public static final int TP_STATUS_KERNEL = Tpacket2HdrDescriptor.TP_STATUS_KERNEL;
     /** RX: the frame belongs to user space. */
-    public static final int TP_STATUS_USER = 1;
+    public static final int TP_STATUS_USER = Tpacket2HdrDescriptor.TP_STATUS_USER;
     /** RX: the frame was truncated (longer than the slot). */
-    public static final int TP_STATUS_COPY = 1 << 1;
+    public static final int TP_STATUS_COPY = Tpacket2HdrDescriptor.TP_STATUS_COPY;
     /** RX: the kernel dropped frames since the last one (ring full). */
-    public static final int TP_STATUS_LOSING = 1 << 2;
+    public static final int TP_STATUS_LOSING = Tpacket2HdrDescriptor.TP_STATUS_LOSING;
     /** RX: {@code tp_vlan_tci} is valid. */
-    public static final int TP_STATUS_VLAN_VALID = 1 << 4;
+    public static final int TP_STATUS_VLAN_VALID = Tpacket2HdrDescriptor.TP_STATUS_VLAN_VALID;
     /** RX: {@code tp_vlan_tpid} is valid. */
-    public static final int TP_STATUS_VLAN_TPID_VALID = 1 << 6;
+    public static final int TP_STATUS_VLAN_TPID_VALID = Tpacket2HdrDescriptor.TP_STATUS_VLAN_TPID_VALID;
     /** TX: the frame is free for user space. */
-    public static final int TP_STATUS_AVAILABLE = 0;
+    public static final int TP_STATUS_AVAILABLE = Tpacket2HdrDescriptor.TP_STATUS_AVAILABLE;
     /** TX: user space filled the frame; the next {@code send} sends it. */
-    public static final int TP_STATUS_SEND_REQUEST = 1;
+    public static final int TP_STATUS_SEND_REQUEST = Tpacket2HdrDescriptor.TP_STATUS_SEND_REQUEST;
     /** TX: the kernel is sending the frame. */
-    public static final int TP_STATUS_SENDING = 1 << 1;
+    public static final int TP_STATUS_SENDING = Tpacket2HdrDescriptor.TP_STATUS_SENDING;
     /** TX: the kernel refused the frame (bad length); user space must recycle it. */
-    public static final int TP_STATUS_WRONG_FORMAT = 1 << 2;
+    public static final int TP_STATUS_WRONG_FORMAT = Tpacket2HdrDescriptor.TP_STATUS_WRONG_FORMAT;
 
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 

@@ -1,5 +1,9 @@
 package org.oobnet.packet.ring;
 
+import org.oobnet.inband.sys.SockaddrLlDescriptor;
+import org.oobnet.inband.sys.Tpacket2HdrDescriptor;
+import org.oobnet.inband.sys.TpacketReqDescriptor;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,11 +27,11 @@ import java.util.List;
 public final class RingGeometry
 {
     /** {@code TPACKET_ALIGNMENT}: frames and the data in them are aligned to 16 bytes. */
-    public static final int TPACKET_ALIGNMENT = 16;
+    public static final int TPACKET_ALIGNMENT = TpacketReqDescriptor.TPACKET_ALIGNMENT;
     /** {@code sizeof(struct tpacket2_hdr)}. */
-    public static final int TPACKET2_HEADER_LENGTH = 32;
+    public static final int TPACKET2_HEADER_LENGTH = Tpacket2HdrDescriptor.LENGTH;
     /** {@code sizeof(struct sockaddr_ll)}. */
-    public static final int SOCKADDR_LL_LENGTH = 20;
+    public static final int SOCKADDR_LL_LENGTH = SockaddrLlDescriptor.LENGTH;
     /** {@code TPACKET2_HDRLEN}: {@code TPACKET_ALIGN(sizeof(tpacket2_hdr)) + sizeof(sockaddr_ll)}. */
     public static final int TPACKET2_HDRLEN = align(TPACKET2_HEADER_LENGTH) + SOCKADDR_LL_LENGTH;
     /**
