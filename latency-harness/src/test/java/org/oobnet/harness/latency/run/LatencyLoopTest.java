@@ -65,18 +65,17 @@ class LatencyLoopTest
             new ArrayList<>());
 
         assertEquals(1000, h.getTotalCount());
-        // the stalled exchange: 1000 us; then the sends scheduled during the stall go out late, each one waiting
-        // 90 us less than the one before: 920, 830, ..., 110 us; then back to 10 us.
+        // the stalled exchange: 1000 us. The j-th send scheduled after it was due at +100j us but went out when
+        // the one before returned, at +1000+10(j-1) us, and returned 10 us later: 1000 - 90j us for j = 1..10
+        // (910, 820, ..., 100); from j = 11 on, sends are on time again (10 us).
         assertEquals(1, h.getCountBetweenValues(995 * US, 1005 * US));
-        long late = 0;
-        for (long expected = 920; expected > 100; expected -= 90)
+        for (long j = 1; j <= 10; j++)
         {
+            final long expected = 1000 - 90 * j;
             assertEquals(1, h.getCountBetweenValues((expected - 1) * US, (expected + 1) * US), "at " + expected);
-            late++;
         }
-        assertEquals(10, late + 1);
-        assertEquals(1000 - 10, h.getCountBetweenValues(9 * US, 11 * US));
-        // overruns: sends issued more than one period (100 us) after their scheduled time
+        assertEquals(1000 - 1 - 10, h.getCountBetweenValues(9 * US, 11 * US));
+        // overruns: sends issued more than one period after their scheduled time: 990 - 90j > 100 for j = 1..9
         assertEquals(9, counters.overruns());
         assertEquals(1010, calls[0]);
     }
