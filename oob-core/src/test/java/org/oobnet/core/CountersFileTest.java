@@ -1,7 +1,6 @@
 package org.oobnet.core;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -122,8 +121,9 @@ class CountersFileTest
             final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             try (CountersFileReader reader = CountersFileReader.open(runtime.countersPath()))
             {
-                assertEquals(1, new CountersPrinter(new PrintStream(bytes, true, StandardCharsets.UTF_8))
-                    .printErrors(reader));
+                final java.io.PrintWriter writer = new java.io.PrintWriter(bytes, true, StandardCharsets.UTF_8);
+                assertEquals(1, new CountersPrinter(writer, writer).printErrors(reader));
+                writer.flush();
             }
             final String text = bytes.toString(StandardCharsets.UTF_8);
             assertTrue(text.startsWith("3 observations from "), text);

@@ -1,6 +1,6 @@
 package org.oobnet.core.counters;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.SimpleDateFormat;
@@ -20,14 +20,17 @@ import org.oobnet.core.OobConfig;
  */
 public final class CountersPrinter
 {
-    private final PrintStream out;
+    private final PrintWriter out;
+    private final PrintWriter err;
 
     /**
-     * @param out where to print.
+     * @param out where to print readings.
+     * @param err where to print problems.
      */
-    public CountersPrinter(final PrintStream out)
+    public CountersPrinter(final PrintWriter out, final PrintWriter err)
     {
         this.out = out;
+        this.err = err;
     }
 
     /**
@@ -82,8 +85,9 @@ public final class CountersPrinter
         final Path file = dir.resolve(CountersFileDescriptor.FILE_NAME);
         if (!Files.exists(file))
         {
-            System.err.println("oobnet stat: no counters file: countersFile=" + file +
+            err.println("oobnet stat: no counters file: countersFile=" + file +
                 " does not exist (is a runtime running with countersDir=" + dir + "?)");
+            err.flush();
             return 1;
         }
         try (CountersFileReader reader = CountersFileReader.open(file))
@@ -91,6 +95,7 @@ public final class CountersPrinter
             if (errors)
             {
                 printErrors(reader);
+                out.flush();
                 return 0;
             }
             while (true)
@@ -107,7 +112,8 @@ public final class CountersPrinter
         }
         catch (final IllegalArgumentException ex)
         {
-            System.err.println("oobnet stat: " + ex.getMessage());
+            err.println("oobnet stat: " + ex.getMessage());
+            err.flush();
             return 1;
         }
     }
@@ -145,6 +151,7 @@ public final class CountersPrinter
                 }
             }
         }
-        System.exit(new CountersPrinter(System.out).run(dir, once, errors));
+        System.exit(new CountersPrinter(new PrintWriter(System.out, true), new PrintWriter(System.err, true))
+            .run(dir, once, errors));
     }
 }
