@@ -125,6 +125,17 @@ public final class OobRuntime implements AutoCloseable
             runtime.countersFile.close();
             throw new IllegalStateException("another OobRuntime is running (the in-band stack holds one set of hooks)");
         }
+        try
+        {
+            // hooks first: a socket attached before the stage runs just waits in the command queue
+            KSocket.installOobHooks(runtime.hooks);
+        }
+        catch (final RuntimeException ex)
+        {
+            INSTALLED.compareAndSet(runtime, null);
+            runtime.countersFile.close();
+            throw ex;
+        }
         final int cpu = runtime.stageCpu.cpu();
         AgentRunner.startOnThread(runtime.runner, task ->
         {
@@ -137,7 +148,6 @@ public final class OobRuntime implements AutoCloseable
             return thread;
         });
         runtime.countersFile.stageCpu(cpu, runtime.stageCpu.isolated());
-        KSocket.installOobHooks(runtime.hooks);
         return runtime;
     }
 

@@ -228,6 +228,19 @@ public final class OobSocket
         eventBinding = null == handler ? null : new EventBinding(handler, cookie);
     }
 
+    /**
+     * Any thread: delivers this socket's events to inband-stack's callbacks, on the stage (the OOB counterpart
+     * of {@code KSocket.setCallbacks}, which serves regular sockets on the in-band event thread). Replaces any
+     * {@link #eventHandler event handler}.
+     *
+     * @param callbacks the callbacks, or null to stop; called on the stage, they must not block nor allocate.
+     * @param cookie    given back with each event.
+     */
+    public void callbacks(final org.oobnet.inband.KSocketCallbacks callbacks, final Object cookie)
+    {
+        eventHandler(null == callbacks ? null : new KSocketCallbacksBridge(callbacks), cookie);
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Reference counting
 

@@ -324,4 +324,30 @@ class BusTest
             "task CANTSENDMORE", "DISCONNECTED c stage=true", "task DISCONNECTED"), events);
         receiver.close();
     }
+
+    @Test
+    void shouldDeliverEventsToKSocketCallbacksOnStage() throws Exception
+    {
+        bound("cb");
+        final KSocket sender = bus(0);
+        final List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        OobSocket.of(sender).callbacks(new org.oobnet.inband.KSocketCallbacks()
+        {
+            @Override
+            public void onConnected(final KSocket socket, final Object cookie, final long argument)
+            {
+                seen.add("connected " + (socket == sender) + " " + cookie + " " + Thread.currentThread().getName());
+            }
+
+            @Override
+            public void onCantSendMore(final KSocket socket, final Object cookie, final long argument)
+            {
+                seen.add("cantsendmore " + cookie);
+            }
+        }, "k");
+        sender.connect(OobBusAddress.encode("cb", arena));
+        sender.shutdown(OobSocket.SHUT_WR);
+        CoreTests.await(() -> seen.size() == 2, "callbacks");
+        assertEquals(List.of("connected true k oob-stage", "cantsendmore k"), seen);
+    }
 }

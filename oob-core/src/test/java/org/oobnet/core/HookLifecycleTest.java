@@ -201,4 +201,30 @@ class HookLifecycleTest
         b.close();
         assertEquals(List.of("attach", "onStageAttach", "onStageDetach", "release", "destroy"), oob.hooks());
     }
+
+    @Test
+    void shouldPinStageAndRefuseSecondRuntimeWithoutLeakingThread() throws Exception
+    {
+        CoreTests.await(() -> runtime.stageThread() != null, "stage thread");
+        assertTrue(runtime.pinned(), "stage pinned to cpu=" + runtime.stageCpu());
+        assertEquals(runtime.isolated(), StageCpu.parseCpuList(
+            java.nio.file.Files.readString(Path.of("/sys/devices/system/cpu/isolated"))).get(runtime.stageCpu()));
+        final long stages = Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().equals("oob-stage")).count();
+        final IllegalStateException ex = assertThrows(IllegalStateException.class,
+            () -> OobRuntime.start(CoreTests.config(dir.resolve("second")).build()));
+        assertEquals("another OobRuntime is running (the in-band stack holds one set of hooks)", ex.getMessage());
+        assertEquals(stages, Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().equals("oob-stage")).count());
+    }
+
+    @Test
+    void shouldMapEveryOobEventToKSocketEventOfSameName()
+    {
+        for (final OobEvent event : OobEvent.values())
+        {
+            assertEquals(event.name(), event.toKSocketEvent().name());
+        }
+        assertEquals(OobEvent.values().length, org.oobnet.inband.KSocketEvent.values().length);
+    }
 }
