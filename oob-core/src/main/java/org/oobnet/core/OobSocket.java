@@ -651,6 +651,70 @@ public final class OobSocket
     }
 
     /**
+     * Stage, for protocols: zero-copy delivery, step one: claims {@code length} bytes of this socket's receive ring
+     * for a message the caller writes in place ({@link #receiveBuffer()} at the returned index).
+     *
+     * @param length the message's length.
+     * @return the index to write at; {@code -EBADF} when not on the stage, {@code -EPIPE} after {@code SHUT_RD},
+     * {@code -EMSGSIZE} when longer than the ring's largest message, {@code -EWOULDBLOCK} when the ring is full
+     * (nothing is counted: the caller decides whether that is a drop).
+     */
+    public int receiveRingClaim(final int length)
+    {
+        if (!onStage)
+        {
+            return -Errno.EBADF;
+        }
+        if ((shutdownBits & SHUT_RD_BIT) != 0)
+        {
+            return -Errno.EPIPE;
+        }
+        if (length < 0 || length > receiveRing.maxMsgLength())
+        {
+            return -Errno.EMSGSIZE;
+        }
+        final int index = receiveRing.tryClaim(MSG_TYPE_ID, length);
+        return index < 0 ? -Errno.EWOULDBLOCK : index;
+    }
+
+    /** @return the buffer that {@link #receiveRingClaim} indexes into. */
+    public MutableDirectBuffer receiveBuffer()
+    {
+        return receiveRing.buffer();
+    }
+
+    /**
+     * Stage, for protocols: zero-copy delivery, step two: publishes the claimed message to the consumer, counts it
+     * and raises {@code NEWDATA}.
+     *
+     * @param index  what {@link #receiveRingClaim} returned.
+     * @param length the message's length.
+     */
+    public void receiveRingCommit(final int index, final int length)
+    {
+        receiveRing.commit(index);
+        counters.packetsIn().incrementRelease();
+        counters.bytesIn().getAndAddRelease(length);
+        raise(OobEvent.NEWDATA, length);
+    }
+
+    /**
+     * Stage, for protocols: gives a receive-ring claim back unpublished.
+     *
+     * @param index what {@link #receiveRingClaim} returned.
+     */
+    public void receiveRingAbort(final int index)
+    {
+        receiveRing.abort(index);
+    }
+
+    /** @return true while the socket is on the stage (stage only: the stage's own view). */
+    public boolean isOnStage()
+    {
+        return onStage;
+    }
+
+    /**
      * Stage: raises an event: to the socket's event handler, then to every task scheduled on events.
      *
      * @param event the event.
