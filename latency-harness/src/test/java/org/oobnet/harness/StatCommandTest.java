@@ -78,4 +78,39 @@ class StatCommandTest
         assertEquals("oobnet stat: no counters file: countersFile=" + dir.resolve("counters.dat") +
             " does not exist (is a runtime running with countersDir=" + dir + "?)\n", err.toString());
     }
+
+    @Test
+    void shouldReadLiveCountersFromAnotherJvm() throws Exception
+    {
+        final OobConfig config = OobConfig.builder()
+            .idleStrategy(OobConfig.IdleStrategyKind.BACKOFF)
+            .countersDir(dir)
+            .countersValuesBytes(1024 * 128)
+            .errorLogBytes(4096)
+            .build();
+        try (OobRuntime runtime = OobRuntime.start(config))
+        {
+            final long deadline = System.nanoTime() + 10_000_000_000L;
+            while (runtime.counters().cycles().get() == 0 && System.nanoTime() - deadline < 0)
+            {
+                Thread.yield();
+            }
+            final java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), OobnetCli.class.getName(),
+                "stat", "--once", "--dir", dir.toString()));
+            final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            final String output = new String(process.getInputStream().readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(0, process.exitValue(), output);
+            assertTrue(output.contains("oobnet stat " + runtime.countersPath() + " pid=" +
+                ProcessHandle.current().pid() + " running"), output);
+            final java.util.regex.Matcher cycles = java.util.regex.Pattern
+                .compile("(?m)^\\s*\\d+:\\s+([\\d,]+) - stage cycles$").matcher(output);
+            assertTrue(cycles.find(), output);
+            assertTrue(Long.parseLong(cycles.group(1).replace(",", "")) > 0, output);
+        }
+    }
 }

@@ -45,6 +45,7 @@ public final class OobRuntime implements AutoCloseable
     public static final int AF_OOB = 46;
 
     private static final AtomicReference<OobRuntime> INSTALLED = new AtomicReference<>();
+    private static final long STAGE_START_TIMEOUT_NS = 30_000_000_000L;
 
     private final OobConfig config;
     private final ProtocolRegistry registry;
@@ -148,7 +149,25 @@ public final class OobRuntime implements AutoCloseable
             return thread;
         });
         runtime.countersFile.stageCpu(cpu, runtime.stageCpu.isolated());
+        runtime.awaitStageStarted();
         return runtime;
+    }
+
+    // in-band: start() returns once the stage thread is pinned and runs, so pinned() and stageThread() are known
+    private void awaitStageStarted()
+    {
+        final long deadlineNs = System.nanoTime() + STAGE_START_TIMEOUT_NS;
+        final IdleStrategy idle = new BackoffIdleStrategy(10, 10, 1_000L, 1_000_000L);
+        while (null == stage.stageThread())
+        {
+            if (System.nanoTime() - deadlineNs >= 0)
+            {
+                close();
+                throw new IllegalStateException("the OOB stage did not start within " +
+                    STAGE_START_TIMEOUT_NS / 1_000_000L + " ms");
+            }
+            idle.idle();
+        }
     }
 
     // the stage thread, before its first cycle: pin it (the thread factory's job, not doWork's)
