@@ -401,6 +401,11 @@ public final class OobRuntime implements AutoCloseable
         {
             return -Errno.ENETDOWN;
         }
+        if (stage.isStageThread())
+        {
+            // socket() is in-band work (it allocates, and its commands wait on the stage): never on the stage
+            return -Errno.EPERM;
+        }
         final int family = ksocket.family();
         final int type = ksocket.type();
         final int protocolNumber = ksocket.protocol();
@@ -479,6 +484,12 @@ public final class OobRuntime implements AutoCloseable
 
     void release(final OobSocket socket)
     {
+        if (stage.isStageThread())
+        {
+            // release waits for the stage: from the stage it would wait for itself. The context stays attached
+            // and is released by close() of the runtime.
+            throw new IllegalStateException("an OOB socket is closed in-band, not from the stage thread: " + socket);
+        }
         if (!socket.casState(OobSocket.ATTACHED, OobSocket.RELEASING))
         {
             return;

@@ -319,6 +319,8 @@ public final class OobSocket
         final int index = sendRing.tryClaim(MSG_TYPE_ID, length);
         if (index < 0)
         {
+            // FIXME: a thread that passed checkSend() just before close and stalls past the counters' reuse
+            // timeout (1 s) could bump a counter that a newer socket reuses: mapped memory, a wrong count at worst.
             counters.sendRingFull().incrementRelease();
             // the stage raises CANSEND once it made room; pairs with takeAppSendBlocked()
             appSendBlocked = true;

@@ -299,4 +299,49 @@ class HookLifecycleTest
         assertFalse(runtime.removeTask(task));
         assertEquals(List.of("start true", "cancel true", "fired", "close true"), calls);
     }
+
+    @Test
+    void shouldRefuseSocketAndCloseFromStageThread() throws Exception
+    {
+        final KSocket socket = KSocket.socket(AF_OOB, SOCK_DGRAM | SOCK_OOB, 0);
+        final OobSocket context = OobSocket.of(socket);
+        final List<String> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        runtime.addTask(new OobTask()
+        {
+            boolean done;
+
+            @Override
+            public int doWork(final long nowNs)
+            {
+                if (!done)
+                {
+                    done = true;
+                    try
+                    {
+                        KSocket.socket(AF_OOB, SOCK_DGRAM | SOCK_OOB, 0);
+                        outcomes.add("socket created");
+                    }
+                    catch (final ErrnoException ex)
+                    {
+                        outcomes.add("socket " + ex.errnoName());
+                    }
+                    try
+                    {
+                        socket.close();
+                        outcomes.add("closed");
+                    }
+                    catch (final Exception ex)
+                    {
+                        outcomes.add(ex.getClass().getSimpleName());
+                    }
+                }
+                return 0;
+            }
+        }, OobTask.Schedule.EVERY_CYCLE);
+        CoreTests.await(() -> outcomes.size() == 2, "task ran");
+        assertEquals(List.of("socket EPERM", "IllegalStateException"), outcomes);
+        assertTrue(context.isOpen(), "left for the runtime's close");
+        runtime.close();
+        assertTrue(context.isDestroyed());
+    }
 }
