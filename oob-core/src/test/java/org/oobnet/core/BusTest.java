@@ -399,7 +399,8 @@ class BusTest
     {
         runtime.close();
         runtime = OobRuntime.start(CoreTests.config(dir).commandLimit(1).build());
-        final java.util.concurrent.atomic.AtomicBoolean hold = new java.util.concurrent.atomic.AtomicBoolean(true);
+        final java.util.concurrent.atomic.AtomicBoolean hold = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicBoolean holding = new java.util.concurrent.atomic.AtomicBoolean();
         runtime.addTask(new OobTask()
         {
             @Override
@@ -409,11 +410,14 @@ class BusTest
                 final long deadline = System.nanoTime() + 5_000_000_000L;
                 while (hold.get() && System.nanoTime() - deadline < 0)
                 {
+                    holding.set(true);
                     Thread.yield();
                 }
                 return 0;
             }
         }, OobTask.Schedule.EVERY_CYCLE);
+        hold.set(true);
+        CoreTests.await(holding::get, "stage held");
         final KSocket sender = bus(0);
         final KSocket receiver = bus(0);
         receiver.bind(OobBusAddress.encode("late", arena));
