@@ -103,6 +103,7 @@ public final class KSocket implements AutoCloseable
     private volatile boolean connected;
     private volatile boolean connectPending;
     private volatile ZeroCopyTracker zeroCopy;
+    private volatile boolean zeroCopyEnabled;
     // Guarded by this: the socket's entry in the event thread's epoll set.
     private EventRegistration registration;
     // Closed flag (bit 31) and reference count (bits 0..30), changed by CAS only.
@@ -1500,6 +1501,7 @@ public final class KSocket implements AutoCloseable
     public void enableZeroCopy() throws ErrnoException
     {
         setOption(SOL_SOCKET, SO_ZEROCOPY, 1);
+        zeroCopyEnabled = true;
     }
 
     private ZeroCopyTracker zeroCopyTracker()
@@ -1532,6 +1534,11 @@ public final class KSocket implements AutoCloseable
             throw new ErrnoException("sendZeroCopy", Errno.EINVAL, "fd=" + fd + " length=0");
         }
         requireKernelSocket("sendZeroCopy");
+        if (!zeroCopyEnabled)
+        {
+            // Without SO_ZEROCOPY the kernel silently ignores MSG_ZEROCOPY and no completion would ever come.
+            enableZeroCopy();
+        }
         acquire("sendZeroCopy");
         try
         {
@@ -1559,7 +1566,7 @@ public final class KSocket implements AutoCloseable
     /**
      * Sends without copying (the {@code ksocket_sendmblk} analog): the kernel reads the caller's memory after
      * this returns, and {@code completion} hands the buffer back once it is done, from the event thread. The
-     * socket must be connected and have {@link #enableZeroCopy()}.
+     * socket must be connected; {@code SO_ZEROCOPY} is enabled on first use ({@link #enableZeroCopy()}).
      *
      * @param data       native memory; not to be changed until its completion.
      * @param flags      {@code MSG_*} flags ({@code MSG_ZEROCOPY} is added).
