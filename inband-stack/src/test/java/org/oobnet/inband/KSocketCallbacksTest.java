@@ -257,7 +257,8 @@ class KSocketCallbacksTest
                     try
                     {
                         socket.close();
-                        after.onNewData(socket, cookie, argument);
+                        // The dispatch still holds the socket: the descriptor number stays ours until it returns.
+                        after.onNewData(socket, RecordingOobHooks.isOpenSocket(socket.fd()), argument);
                     }
                     catch (final ErrnoException ex)
                     {
@@ -277,6 +278,8 @@ class KSocketCallbacksTest
             assertEquals(0, b.refCount());
             assertTrue(b.isClosed());
             assertEquals(1, after.calls.size());
+            assertEquals(true, after.calls.get(0).cookie(), "descriptor open during the dispatch");
+            assertFalse(RecordingOobHooks.isOpenSocket(b.fd()), "descriptor closed after the dispatch");
         }
     }
 }
