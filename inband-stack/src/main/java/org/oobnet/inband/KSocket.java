@@ -962,6 +962,124 @@ public final class KSocket implements AutoCloseable
         return receive("recvfrom", Buffers.of(data, offset, length), flags, address, addressLength);
     }
 
+    // ------------------------------------------------------------------------------- kernel-style, no throw
+
+    /**
+     * Sends kernel style: for loops that poll ({@code MSG_DONTWAIT}) and must not pay for an exception per
+     * {@code EAGAIN}. Holds the socket around the call like every other operation; allocates nothing for native
+     * memory (heap memory is copied through per-thread native scratch).
+     *
+     * @param data  the bytes.
+     * @param flags {@code MSG_*} flags.
+     * @return bytes sent, or {@code -errno} ({@code -EAGAIN}, {@code -EBADF} once closed, ...).
+     */
+    public long trySend(final MemorySegment data, final int flags)
+    {
+        return tryTransmit(data, flags, MemorySegment.NULL, 0);
+    }
+
+    /**
+     * Sends to an address, kernel style (see {@link #trySend}).
+     *
+     * @param data    the bytes.
+     * @param flags   {@code MSG_*} flags.
+     * @param address a native {@code sockaddr}, exactly its length.
+     * @return bytes sent, or {@code -errno}.
+     */
+    public long trySendTo(final MemorySegment data, final int flags, final MemorySegment address)
+    {
+        return tryTransmit(data, flags, address, (int)address.byteSize());
+    }
+
+    /**
+     * Receives kernel style (see {@link #trySend}).
+     *
+     * @param data  where to put the bytes.
+     * @param flags {@code MSG_*} flags.
+     * @return bytes received, or {@code -errno} ({@code -EAGAIN} when nothing is queued).
+     */
+    public long tryRecv(final MemorySegment data, final int flags)
+    {
+        return tryReceive(data, flags, MemorySegment.NULL, MemorySegment.NULL);
+    }
+
+    /**
+     * Receives with the source address, kernel style (see {@link #trySend}).
+     *
+     * @param data          where to put the bytes.
+     * @param flags         {@code MSG_*} flags.
+     * @param address       native room for the source {@code sockaddr}.
+     * @param addressLength native {@code socklen_t}: in, the room; out, the length.
+     * @return bytes received, or {@code -errno}.
+     */
+    public long tryRecvFrom(final MemorySegment data, final int flags, final MemorySegment address,
+        final MemorySegment addressLength)
+    {
+        return tryReceive(data, flags, address, addressLength);
+    }
+
+    private long tryTransmit(final MemorySegment data, final int flags, final MemorySegment address,
+        final int addressLength)
+    {
+        if (AF_OOB == family)
+        {
+            return -Errno.EOPNOTSUPP;
+        }
+        if (!tryHold())
+        {
+            return -Errno.EBADF;
+        }
+        try
+        {
+            final CallContext context = CallContext.current();
+            MemorySegment source = data;
+            if (!data.isNative())
+            {
+                source = context.scratch(data.byteSize());
+                MemorySegment.copy(data, 0, source, 0, data.byteSize());
+            }
+            final long result = LibC.sendto(context.errno, fd, source, data.byteSize(), flags, address, addressLength);
+            return result < 0 && isClosed() ? -Errno.EBADF : result;
+        }
+        finally
+        {
+            rele();
+        }
+    }
+
+    private long tryReceive(final MemorySegment data, final int flags, final MemorySegment address,
+        final MemorySegment addressLength)
+    {
+        if (AF_OOB == family)
+        {
+            return -Errno.EOPNOTSUPP;
+        }
+        if (!tryHold())
+        {
+            return -Errno.EBADF;
+        }
+        try
+        {
+            final CallContext context = CallContext.current();
+            final boolean direct = data.isNative();
+            final MemorySegment target = direct ? data : context.scratch(data.byteSize());
+            final long result = LibC.recvfrom(context.errno, fd, target, data.byteSize(), flags, address, addressLength);
+            if (result <= 0)
+            {
+                return isClosed() ? -Errno.EBADF : result;
+            }
+            if (!direct)
+            {
+                MemorySegment.copy(target, 0, data, 0, Math.min(result, data.byteSize()));
+            }
+            return result;
+        }
+        finally
+        {
+            rele();
+        }
+    }
+
     // ------------------------------------------------------------------------------------- messages (msghdr)
 
     /**
