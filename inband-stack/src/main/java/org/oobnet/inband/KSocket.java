@@ -1988,6 +1988,8 @@ public final class KSocket implements AutoCloseable
         {
             // Others still hold the socket, maybe blocked in it: shutdown wakes blocked receives, accepts and
             // sends (they then report EBADF); the descriptor itself stays open until the last reference goes.
+            // FIXME: AF_PACKET has no shutdown (EOPNOTSUPP): a thread blocked in a packet socket's recv stays
+            // blocked, holding the descriptor, until a frame arrives. Use MSG_DONTWAIT or poll on those.
             LibC.shutdown(ErrnoCapture.current(), fd, SHUT_RDWR);
         }
         rele();
