@@ -189,7 +189,7 @@ public final class KSocket implements AutoCloseable
         final OobHooks hooks = oob ? INSTALLED_HOOKS.get() : null;
         if (oob && null == hooks)
         {
-            throw new ErrnoException("socket", Errno.EPROTONOSUPPORT, "SOCK_OOB without installed OobHooks");
+            throw new ErrnoException("socket", Errno.EPROTONOSUPPORT, "flags=SOCK_OOB hooks=none");
         }
         final ErrnoCapture errno = ErrnoCapture.current();
         final int fd;
@@ -197,7 +197,7 @@ public final class KSocket implements AutoCloseable
         {
             if (!oob)
             {
-                throw new ErrnoException("socket", Errno.EAFNOSUPPORT, "family=AF_OOB needs SOCK_OOB");
+                throw new ErrnoException("socket", Errno.EAFNOSUPPORT, "family=AF_OOB flags lack SOCK_OOB");
             }
             // The kernel has no family 46: an eventfd gives the socket a real, pollable descriptor.
             final int efdFlags = (0 != (typeFlags & SOCK_NONBLOCK) ? SysConstants.EFD_NONBLOCK : 0) |
