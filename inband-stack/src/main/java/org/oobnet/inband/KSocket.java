@@ -68,6 +68,11 @@ import static org.oobnet.inband.SocketConstants.SOCK_TYPE_MASK;
  * behaviour. The companion core keeps its per-socket state in {@link #oobContext()}, as the kernel's
  * {@code sk->oob_data}.
  * <p>
+ * <b>Blocking.</b> Sockets block by default. A blocked call is not ended by {@link Thread#interrupt()} (it is
+ * a plain system call); {@link #close()} from another thread ends it with {@code EBADF}, as does a timeout set
+ * with {@code SO_RCVTIMEO}/{@code SO_SNDTIMEO} ({@code EAGAIN}). The {@code try*} calls report kernel style
+ * ({@code -errno}) and allocate nothing for native memory: for loops that poll.
+ * <p>
  * <b>Note:</b> thread safe; all operations are in-band (they may block and allocate).
  */
 public final class KSocket implements AutoCloseable
@@ -1861,6 +1866,11 @@ public final class KSocket implements AutoCloseable
                 null == callbacks ? null : new EventRegistration.Binding(callbacks, cookie);
             synchronized (this)
             {
+                if (isClosed())
+                {
+                    // close() ran between acquire() and here: it has already unregistered, do not register again.
+                    throw new ErrnoException("setCallbacks", Errno.EBADF, "fd=" + fd + " closed");
+                }
                 if (null == registration)
                 {
                     registration = KSocketEventThread.instance().register(this, binding);
