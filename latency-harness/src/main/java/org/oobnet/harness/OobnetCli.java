@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         TestCommand.class,
         DoctorCommand.class,
         ConfigCommand.class,
+        NetCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class OobnetCli implements Runnable

@@ -1,0 +1,124 @@
+package org.oobnet.harness;
+
+import org.oobnet.core.OobConfig;
+import org.oobnet.core.counters.CountersFileDescriptor;
+import org.oobnet.core.counters.CountersFileReader;
+import org.oobnet.packet.PacketConfig;
+import org.oobnet.packet.port.PortReport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code oobnet net}: the OOB ports (interfaces), as EVL's {@code evl net}.
+ * <p>
+ * <b>Note:</b> in-band; runs in its own JVM, in the calling process's network namespace.
+ */
+@Command(
+    name = "net",
+    description = "OOB network ports: interfaces, their OOB state, ring geometry and counters.",
+    subcommands = { NetCommand.Query.class, CommandLine.HelpCommand.class })
+public final class NetCommand implements Runnable
+{
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run()
+    {
+        spec.commandLine().usage(System.out);
+    }
+
+    /**
+     * {@code oobnet net query [-i IF]}.
+     */
+    @Command(name = "query", description = "Show each interface's OOB state, ring geometry and counters.")
+    static final class Query implements Callable<Integer>
+    {
+        @Option(names = { "-i", "--interface" }, paramLabel = "IF", description = "Only this interface.")
+        String interfaceName;
+
+        @Option(names = "--config", paramLabel = "FILE",
+            description = "Properties file with packet.* keys (default: the built-in defaults).")
+        Path configFile;
+
+        @Option(names = { "-D", "--set" }, paramLabel = "KEY=VALUE", description = "Override one packet.* key.")
+        Map<String, String> overrides = new HashMap<>();
+
+        @Option(names = "--counters-dir", paramLabel = "DIR",
+            description = "Where a running runtime keeps its counters file (default: ${DEFAULT-VALUE}).")
+        Path countersDir = OobConfig.defaultCountersDir();
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException
+        {
+            final Map<String, String> properties = new HashMap<>();
+            if (null != configFile)
+            {
+                final Properties file = new Properties();
+                try (Reader reader = Files.newBufferedReader(configFile))
+                {
+                    file.load(reader);
+                }
+                file.forEach((k, v) -> properties.put(k.toString(), v.toString()));
+            }
+            properties.putAll(overrides);
+            final PacketConfig config;
+            try
+            {
+                config = PacketConfig.fromProperties(properties);
+            }
+            catch (final IllegalArgumentException e)
+            {
+                spec.commandLine().getErr().println("oobnet net query: " + e.getMessage());
+                return 2;
+            }
+
+            final Path countersFile = countersDir.resolve(CountersFileDescriptor.FILE_NAME);
+            CountersFileReader reader = null;
+            if (Files.exists(countersFile))
+            {
+                try
+                {
+                    reader = CountersFileReader.open(countersFile);
+                    if (!reader.isOwnerAlive())
+                    {
+                        reader.close();
+                        reader = null;
+                    }
+                }
+                catch (final RuntimeException e)
+                {
+                    spec.commandLine().getErr().println("oobnet net query: ignoring " + e.getMessage());
+                }
+            }
+            try
+            {
+                final java.io.PrintWriter out = spec.commandLine().getOut();
+                final int status = new PortReport(config, null == reader ? null : reader.counters())
+                    .print(out, interfaceName);
+                out.flush();
+                return status;
+            }
+            finally
+            {
+                if (null != reader)
+                {
+                    reader.close();
+                }
+            }
+        }
+    }
+}
