@@ -4,7 +4,6 @@ import org.agrona.DirectBuffer;
 import org.oobnet.core.OobEvent;
 import org.oobnet.core.OobSocket;
 import org.oobnet.inband.SocketConstants;
-import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.inband.sys.LibC;
 import org.oobnet.inband.sys.SockaddrLlDescriptor;
 import org.oobnet.inband.sys.TpacketStatsDescriptor;
@@ -35,7 +34,6 @@ public final class PacketSocketState implements PacketFrameHandler
     private final OobSocket socket;
     private final PacketConfig config;
     private final PacketCounters counters = new PacketCounters();
-    private final ErrnoCapture stageErrno = new ErrnoCapture();
     private final MemorySegment scratch;
     private final MemorySegment scratchLength;
 
@@ -258,7 +256,7 @@ public final class PacketSocketState implements PacketFrameHandler
     void collectKernelDrops()
     {
         scratchLength.set(ValueLayout.JAVA_INT, 0, TpacketStatsDescriptor.LENGTH);
-        final int rc = LibC.getsockopt(stageErrno, socket.ksocket().fd(), SocketConstants.SOL_PACKET,
+        final int rc = LibC.getsockoptQuiet(socket.ksocket().fd(), SocketConstants.SOL_PACKET,
             SocketConstants.PACKET_STATISTICS, scratch, scratchLength);
         if (rc == 0)
         {
@@ -281,8 +279,7 @@ public final class PacketSocketState implements PacketFrameHandler
         final int fd = socket.ksocket().fd();
         collectKernelDrops();
         scratchLength.set(ValueLayout.JAVA_INT, 0, 4);
-        if (0 == LibC.getsockopt(stageErrno, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_ERROR, scratch,
-            scratchLength))
+        if (0 == LibC.getsockoptQuiet(fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_ERROR, scratch, scratchLength))
         {
             final int error = scratch.get(ValueLayout.JAVA_INT, 0);
             if (0 != error)
@@ -293,7 +290,7 @@ public final class PacketSocketState implements PacketFrameHandler
         if (!disconnectRaised && portState != PortState.UNBOUND)
         {
             scratchLength.set(ValueLayout.JAVA_INT, 0, SockaddrLlDescriptor.LENGTH);
-            if (0 == LibC.getsockname(stageErrno, fd, scratch, scratchLength))
+            if (0 == LibC.getsocknameQuiet(fd, scratch, scratchLength))
             {
                 final int boundIndex = scratch.get(ValueLayout.JAVA_INT, SockaddrLlDescriptor.IFINDEX_OFFSET);
                 // NETDEV_UNREGISTER leaves the packet socket bound to ifindex -1

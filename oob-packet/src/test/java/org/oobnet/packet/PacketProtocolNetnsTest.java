@@ -298,6 +298,70 @@ class PacketProtocolNetnsTest
         assertEquals(Errno.ENODEV, e.errno());
     }
 
+    @Test
+    void shouldRefuseRingOptionsWhileRuntimeOwnsRingsAndPassFilterToKernel() throws Exception
+    {
+        final KSocket b = open(fixture.host(1));
+
+        final org.oobnet.inband.ErrnoException e = assertThrows(org.oobnet.inband.ErrnoException.class,
+            () -> b.setOption(SOL_PACKET, PACKET_VERSION, TPACKET_V3));
+        assertEquals(Errno.EBUSY, e.errno());
+        try (Arena arena = Arena.ofConfined())
+        {
+            b.setOption(SOL_SOCKET, SO_ATTACH_FILTER, org.oobnet.packet.bpf.SockFilters.toSockFprog(
+                arena, org.oobnet.packet.bpf.BpfFilterBuilder.acceptNothing()));
+        }
+        final KSocket a = open(fixture.host(0));
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[64]);
+        writeFrame(frame, 7, 64);
+        assertEquals(0, OobSocket.of(a).offer(frame, 0, 64));
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        assertEquals(1, PacketSocketState.of(OobSocket.of(a)).counters().get(PacketCounter.FRAMES_OUT));
+        assertEquals(0, PacketSocketState.of(OobSocket.of(b)).counters().get(PacketCounter.FRAMES_IN),
+            "the kernel applied the accept-nothing filter");
+    }
+
+    @Test
+    void shouldNotAllocateOnStageWhenFramesFlowInSteadyState() throws Exception
+    {
+        final KSocket a = open(fixture.host(0));
+        final KSocket b = open(fixture.host(1));
+        final OobSocket sender = OobSocket.of(a);
+        final OobSocket receiver = OobSocket.of(b);
+        final long[] received = new long[1];
+        PacketSocketState.of(receiver).frameHandler(
+            (buffer, offset, length, wireLength, timestampNs, vlanTci, ifIndex) -> received[0]++);
+        final OobTask traffic = new OobTask()
+        {
+            @Override
+            public int doWork(final long nowNs)
+            {
+                if (sender.oobClaim(64) == 0)
+                {
+                    final MutableDirectBuffer buffer = sender.claim().buffer();
+                    TestFrames.ethernet(buffer, sender.claim().offset(), macB, macA, -1, ETHER_TYPE);
+                    sender.oobCommit();
+                }
+                return 1;
+            }
+        };
+        runtime.addTask(traffic, OobTask.Schedule.EVERY_CYCLE);
+        final PacketSocketState stateB = PacketSocketState.of(receiver);
+        await(() -> stateB.counters().get(PacketCounter.FRAMES_IN) > 300_000, "warm-up traffic");
+
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        final long stageId = runtime.stageThread().threadId();
+        final long framesBefore = stateB.counters().get(PacketCounter.FRAMES_IN);
+        final long allocatedBefore = threads.getThreadAllocatedBytes(stageId);
+        await(() -> stateB.counters().get(PacketCounter.FRAMES_IN) > framesBefore + 50_000, "measured traffic");
+        final long allocated = threads.getThreadAllocatedBytes(stageId) - allocatedBefore;
+        runtime.removeTask(traffic);
+
+        assertTrue(PacketSocketState.of(sender).counters().get(PacketCounter.TX_KICKS) > 1000);
+        assertEquals(0, allocated, "bytes allocated on the stage over 50,000 frames each way");
+    }
+
     private KSocket open(final NetnsFixture.Host host) throws Exception
     {
         final KSocket socket = fixture.call(host, () ->
@@ -342,7 +406,7 @@ class PacketProtocolNetnsTest
 
     private static void await(final BooleanSupplier condition, final String what)
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!condition.getAsBoolean())
         {
             assertTrue(System.nanoTime() - deadline < 0, "timed out waiting: " + what);
