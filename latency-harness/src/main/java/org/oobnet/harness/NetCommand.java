@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
 @Command(
     name = "net",
     description = "OOB network ports: interfaces, their OOB state, ring geometry and counters.",
-    subcommands = { NetCommand.Query.class, CommandLine.HelpCommand.class })
+    subcommands = { NetCommand.Query.class, NetCommand.PingPong.class, CommandLine.HelpCommand.class })
 public final class NetCommand implements Runnable
 {
     @CommandLine.Spec
@@ -119,6 +119,44 @@ public final class NetCommand implements Runnable
                     reader.close();
                 }
             }
+        }
+    }
+
+    /**
+     * {@code oobnet net pingpong}: the raw-frame ping-pong benchmark, OOB against kernel UDP in the same run.
+     */
+    @Command(name = "pingpong",
+        description = "Raw-frame ping-pong between two namespaces: OOB packet sockets, then kernel UDP spinning "
+            + "on recv(MSG_DONTWAIT), one pinned spinner per side (needs root).")
+    static final class PingPong implements Callable<Integer>
+    {
+        @Option(names = "--warmup", description = "Round trips not recorded (default: ${DEFAULT-VALUE}).")
+        int warmup = 20_000;
+
+        @Option(names = "--samples", description = "Round trips recorded (default: ${DEFAULT-VALUE}).")
+        int samples = 100_000;
+
+        @Option(names = "--payload", description = "Payload bytes (default: ${DEFAULT-VALUE}).")
+        int payload = 64;
+
+        @Option(names = "--cpus", split = ",", description = "CPUs of side A and side B (default: 0,1).")
+        int[] cpus = { 0, 1 };
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception
+        {
+            if (payload < 8 || payload > 1400 || cpus.length != 2)
+            {
+                spec.commandLine().getErr().println("oobnet net pingpong: payload=" + payload +
+                    " must be in 8..1400 and --cpus must name two CPUs");
+                return 2;
+            }
+            new org.oobnet.harness.net.PacketPingPong()
+                .run(spec.commandLine().getOut(), warmup, samples, payload, cpus[0], cpus[1]);
+            return 0;
         }
     }
 }
