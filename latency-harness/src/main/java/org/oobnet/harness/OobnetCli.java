@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         DoctorCommand.class,
         ConfigCommand.class,
         StatCommand.class,
+        NetCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class OobnetCli implements Runnable
