@@ -27,7 +27,7 @@ public final class DemoRun
         RowSpec.of("inband", false));
 
     /** The measured seconds the demo shares among its rows (JVM starts and warm-ups come on top). */
-    static final int MEASURED_SECONDS = 12;
+    static final int MEASURED_SECONDS = 10;
 
     private DemoRun()
     {

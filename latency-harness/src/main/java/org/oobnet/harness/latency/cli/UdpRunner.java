@@ -197,7 +197,10 @@ public final class UdpRunner implements AutoCloseable
                 {
                     if (line.startsWith("RTD|"))
                     {
-                        progress.show(index, total, row.label(), "measuring", seconds.incrementAndGet(), expectedS);
+                        final long s = seconds.incrementAndGet();
+                        // the last RTD line is the flush of a partial interval: do not count past the end
+                        progress.show(index, total, row.label(), "measuring", expectedS > 0 ? Math.min(s, expectedS) : s,
+                            expectedS);
                     }
                     if (echo)
                     {
