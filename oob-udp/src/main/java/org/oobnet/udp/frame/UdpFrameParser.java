@@ -1,0 +1,233 @@
+package org.oobnet.udp.frame;
+
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * Validates a received Ethernet frame as one UDP/IPv4 datagram and exposes its fields, or says why it is not
+ * one ({@link DropReason}). Every check reads only bytes the frame holds, so no input can make it throw.
+ * <p>
+ * IPv4 options are skipped (the UDP header starts at IHL × 4); Ethernet padding after the IPv4 total length is
+ * ignored; a UDP length shorter than the IPv4 payload trims the datagram as Linux does; fragments are dropped.
+ * <p>
+ * <b>Note:</b> not thread safe; one parser per stage, reused per frame, no allocation.
+ */
+public final class UdpFrameParser
+{
+    private final EthernetFlyweight ethernet = new EthernetFlyweight();
+    private final Ipv4Flyweight ip = new Ipv4Flyweight();
+    private final UdpFlyweight udp = new UdpFlyweight();
+    private final boolean verifyUdpChecksum;
+
+    private long dstMac;
+    private long srcMac;
+    private int vlanId;
+    private int srcAddress;
+    private int dstAddress;
+    private int ttl;
+    private int srcPort;
+    private int dstPort;
+    private int ipOffset;
+    private int payloadOffset;
+    private int payloadLength;
+
+    /**
+     * A parser that verifies UDP checksums.
+     */
+    public UdpFrameParser()
+    {
+        this(true);
+    }
+
+    /**
+     * @param verifyUdpChecksum false to trust the UDP checksum (e.g. when the NIC verified it).
+     */
+    public UdpFrameParser(final boolean verifyUdpChecksum)
+    {
+        this.verifyUdpChecksum = verifyUdpChecksum;
+    }
+
+    /**
+     * Parses one frame.
+     *
+     * @param buffer holding the frame.
+     * @param offset where the Ethernet header starts.
+     * @param length the bytes of the frame that are present (the capture length).
+     * @return {@link DropReason#NONE} when the frame is a valid UDP/IPv4 datagram, else why it is not.
+     */
+    public DropReason parse(final MutableDirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < EthernetFlyweight.HEADER_LENGTH + Ipv4Flyweight.MIN_HEADER_LENGTH)
+        {
+            return DropReason.RUNT;
+        }
+        ethernet.wrap(buffer, offset);
+        int linkLength = EthernetFlyweight.HEADER_LENGTH;
+        vlanId = -1;
+        if (ethernet.isVlanTagged())
+        {
+            linkLength = EthernetFlyweight.VLAN_HEADER_LENGTH;
+            if (length < linkLength + Ipv4Flyweight.MIN_HEADER_LENGTH)
+            {
+                return DropReason.RUNT;
+            }
+            vlanId = ethernet.vlanId();
+        }
+        if (EthernetFlyweight.ETHER_TYPE_IPV4 != ethernet.payloadEtherType())
+        {
+            return DropReason.NOT_IPV4;
+        }
+
+        final int ipOffset = offset + linkLength;
+        final int ipAvailable = length - linkLength;
+        ip.wrap(buffer, ipOffset);
+        if (4 != ip.version())
+        {
+            return DropReason.BAD_IP_VERSION;
+        }
+        final int ipHeaderLength = ip.headerLength();
+        if (ipHeaderLength < Ipv4Flyweight.MIN_HEADER_LENGTH || ipHeaderLength > ipAvailable)
+        {
+            return DropReason.BAD_IHL;
+        }
+        if (!ip.isChecksumValid())
+        {
+            return DropReason.BAD_IP_CHECKSUM;
+        }
+        final int totalLength = ip.totalLength();
+        if (totalLength < ipHeaderLength)
+        {
+            return DropReason.TOTAL_LENGTH_MISMATCH;
+        }
+        if (totalLength > ipAvailable)
+        {
+            return DropReason.TRUNCATED;
+        }
+        if (ip.isFragment())
+        {
+            return DropReason.FRAGMENT;
+        }
+        if (Ipv4Flyweight.PROTOCOL_UDP != ip.protocol())
+        {
+            return DropReason.NOT_UDP;
+        }
+        final int ipPayloadLength = totalLength - ipHeaderLength;
+        if (ipPayloadLength < UdpFlyweight.HEADER_LENGTH)
+        {
+            return DropReason.TRUNCATED;
+        }
+
+        final int udpOffset = ipOffset + ipHeaderLength;
+        udp.wrap(buffer, udpOffset);
+        final int udpLength = udp.length();
+        if (udpLength < UdpFlyweight.HEADER_LENGTH || udpLength > ipPayloadLength)
+        {
+            return DropReason.BAD_UDP_LENGTH;
+        }
+        final int srcAddress = ip.srcAddress();
+        final int dstAddress = ip.dstAddress();
+        if (verifyUdpChecksum && !udp.isChecksumValid(srcAddress, dstAddress))
+        {
+            return DropReason.BAD_UDP_CHECKSUM;
+        }
+
+        this.dstMac = ethernet.dstMac();
+        this.srcMac = ethernet.srcMac();
+        this.srcAddress = srcAddress;
+        this.dstAddress = dstAddress;
+        this.ttl = ip.ttl();
+        this.srcPort = udp.srcPort();
+        this.dstPort = udp.dstPort();
+        this.ipOffset = ipOffset;
+        this.payloadOffset = udpOffset + UdpFlyweight.HEADER_LENGTH;
+        this.payloadLength = udpLength - UdpFlyweight.HEADER_LENGTH;
+        return DropReason.NONE;
+    }
+
+    /**
+     * @return the destination MAC of the last accepted frame.
+     */
+    public long dstMac()
+    {
+        return dstMac;
+    }
+
+    /**
+     * @return the source MAC of the last accepted frame.
+     */
+    public long srcMac()
+    {
+        return srcMac;
+    }
+
+    /**
+     * @return the VLAN id of the last accepted frame, -1 when untagged.
+     */
+    public int vlanId()
+    {
+        return vlanId;
+    }
+
+    /**
+     * @return the IPv4 source address of the last accepted frame.
+     */
+    public int srcAddress()
+    {
+        return srcAddress;
+    }
+
+    /**
+     * @return the IPv4 destination address of the last accepted frame.
+     */
+    public int dstAddress()
+    {
+        return dstAddress;
+    }
+
+    /**
+     * @return the TTL of the last accepted frame.
+     */
+    public int ttl()
+    {
+        return ttl;
+    }
+
+    /**
+     * @return the UDP source port of the last accepted frame.
+     */
+    public int srcPort()
+    {
+        return srcPort;
+    }
+
+    /**
+     * @return the UDP destination port of the last accepted frame.
+     */
+    public int dstPort()
+    {
+        return dstPort;
+    }
+
+    /**
+     * @return where the IPv4 header of the last accepted frame starts in the buffer.
+     */
+    public int ipOffset()
+    {
+        return ipOffset;
+    }
+
+    /**
+     * @return where the UDP payload of the last accepted frame starts in the buffer.
+     */
+    public int payloadOffset()
+    {
+        return payloadOffset;
+    }
+
+    /**
+     * @return the UDP payload length of the last accepted frame.
+     */
+    public int payloadLength()
+    {
+        return payloadLength;
+    }
+}
