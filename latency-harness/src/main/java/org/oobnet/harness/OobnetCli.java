@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
         ConfigCommand.class,
         StatCommand.class,
         NetCommand.class,
+        DemoCommand.class,
+        LatencyCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class OobnetCli implements Runnable
