@@ -6,14 +6,44 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.oobnet.inband.sys.ErrnoCapture;
+import org.oobnet.inband.sys.IfreqDescriptor;
+import org.oobnet.inband.sys.IovecDescriptor;
 import org.oobnet.inband.sys.LibC;
+import org.oobnet.inband.sys.MmsghdrDescriptor;
+import org.oobnet.inband.sys.MsghdrDescriptor;
+import org.oobnet.inband.sys.SockExtendedErrDescriptor;
 import org.oobnet.inband.sys.SysConstants;
 
 import static org.oobnet.inband.SocketConstants.AF_OOB;
+import static org.oobnet.inband.SocketConstants.FIONBIO;
+import static org.oobnet.inband.SocketConstants.FIONREAD;
+import static org.oobnet.inband.SocketConstants.IPV6_RECVERR;
+import static org.oobnet.inband.SocketConstants.IP_RECVERR;
+import static org.oobnet.inband.SocketConstants.MSG_DONTWAIT;
+import static org.oobnet.inband.SocketConstants.MSG_ERRQUEUE;
+import static org.oobnet.inband.SocketConstants.MSG_ZEROCOPY;
+import static org.oobnet.inband.SocketConstants.SHUT_RD;
 import static org.oobnet.inband.SocketConstants.SHUT_RDWR;
+import static org.oobnet.inband.SocketConstants.SHUT_WR;
+import static org.oobnet.inband.SocketConstants.SIOCGIFHWADDR;
+import static org.oobnet.inband.SocketConstants.SIOCGIFINDEX;
+import static org.oobnet.inband.SocketConstants.SOCK_STREAM;
+import static org.oobnet.inband.SocketConstants.SOL_IP;
+import static org.oobnet.inband.SocketConstants.SOL_IPV6;
+import static org.oobnet.inband.SocketConstants.SOL_SOCKET;
+import static org.oobnet.inband.SocketConstants.SO_EE_CODE_ZEROCOPY_COPIED;
+import static org.oobnet.inband.SocketConstants.SO_EE_ORIGIN_ZEROCOPY;
+import static org.oobnet.inband.SocketConstants.SO_ZEROCOPY;
 import static org.oobnet.inband.SocketConstants.SOCK_CLOEXEC;
 import static org.oobnet.inband.SocketConstants.SOCK_FLAGS_ALLOWED;
 import static org.oobnet.inband.SocketConstants.SOCK_NONBLOCK;
@@ -46,6 +76,8 @@ public final class KSocket implements AutoCloseable
     private static final int CLOSED_BIT = 0x8000_0000;
     private static final int COUNT_MASK = 0x7fff_ffff;
     private static final VarHandle STATE;
+    private static final System.Logger LOGGER = System.getLogger(KSocket.class.getName());
+    private static final int ERROR_CONTROL_BYTES = 256;
 
     static
     {
@@ -67,6 +99,12 @@ public final class KSocket implements AutoCloseable
     private final OobHooks hooks;
     private volatile boolean nonBlocking;
     private volatile Object oobContext;
+    private volatile boolean listening;
+    private volatile boolean connected;
+    private volatile boolean connectPending;
+    private volatile ZeroCopyTracker zeroCopy;
+    // Guarded by this: the socket's entry in the event thread's epoll set.
+    private EventRegistration registration;
     // Closed flag (bit 31) and reference count (bits 0..30), changed by CAS only.
     private volatile int state = 1;
 
@@ -398,6 +436,25 @@ public final class KSocket implements AutoCloseable
         return new ErrnoException(operation, (int)result, "fd=" + fd);
     }
 
+    private void requireKernelSocket(final String operation) throws ErrnoException
+    {
+        if (AF_OOB == family)
+        {
+            throw new ErrnoException(operation, Errno.EOPNOTSUPP, "fd=" + fd + " family=AF_OOB has no in-band data path");
+        }
+    }
+
+    private static MemorySegment nativeCopy(final MemorySegment segment, final Arena arena)
+    {
+        if (null == segment || segment.isNative())
+        {
+            return segment;
+        }
+        final MemorySegment copy = arena.allocate(Math.max(1, segment.byteSize()), 8);
+        MemorySegment.copy(segment, 0, copy, 0, segment.byteSize());
+        return copy.asSlice(0, segment.byteSize());
+    }
+
     /**
      * Binds the socket to a local address.
      * <p>
@@ -450,6 +507,77 @@ public final class KSocket implements AutoCloseable
     }
 
     /**
+     * Makes a stream socket accept connections.
+     *
+     * @param backlog the queue length of pending connections.
+     * @throws ErrnoException the kernel's errno ({@code EOPNOTSUPP} for a datagram socket).
+     */
+    public void listen(final int backlog) throws ErrnoException
+    {
+        requireKernelSocket("listen");
+        acquire("listen");
+        try
+        {
+            final int result = LibC.listen(ErrnoCapture.current(), fd, backlog);
+            if (result < 0)
+            {
+                throw failure("listen", result);
+            }
+            listening = true;
+        }
+        finally
+        {
+            rele();
+        }
+    }
+
+    /**
+     * A connection taken from a listening socket.
+     *
+     * @param socket the new, connected socket (a regular socket: {@code accept4} takes no {@code SOCK_OOB}).
+     * @param peer   the peer's address.
+     */
+    public record Accepted(KSocket socket, InetSocketAddress peer)
+    {
+    }
+
+    /**
+     * Accepts a connection; blocks unless non-blocking ({@code EAGAIN}).
+     *
+     * @param flags {@code SOCK_NONBLOCK} and/or {@code SOCK_CLOEXEC} for the new socket; anything else is
+     *              {@code EINVAL}.
+     * @return the new socket and the peer address.
+     * @throws ErrnoException the kernel's errno; {@code EBADF} when closed meanwhile.
+     */
+    public Accepted accept(final int flags) throws ErrnoException
+    {
+        if (0 != (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)))
+        {
+            throw new ErrnoException("accept", Errno.EINVAL, "flags=0x" + Integer.toHexString(flags));
+        }
+        requireKernelSocket("accept");
+        acquire("accept");
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment address = arena.allocate(SockAddr.STORAGE_LENGTH, 8);
+            final MemorySegment length = arena.allocate(ValueLayout.JAVA_INT);
+            length.set(ValueLayout.JAVA_INT, 0, SockAddr.STORAGE_LENGTH);
+            final int result = LibC.accept4(ErrnoCapture.current(), fd, address, length, flags);
+            if (result < 0)
+            {
+                throw failure("accept", result);
+            }
+            final KSocket accepted = new KSocket(result, family, type, protocol, flags, null);
+            accepted.connected = true;
+            return new Accepted(accepted, SockAddr.decode(address, length.get(ValueLayout.JAVA_INT, 0)));
+        }
+        finally
+        {
+            rele();
+        }
+    }
+
+    /**
      * Connects the socket.
      * <p>
      * In-band; blocks unless non-blocking, when it fails with {@code EINPROGRESS} and completion is reported by
@@ -467,10 +595,23 @@ public final class KSocket implements AutoCloseable
         {
             if (AF_OOB != family)
             {
+                final boolean stream = SOCK_STREAM == type;
+                connectPending = stream;
                 final int result = LibC.connect(ErrnoCapture.current(), fd, address, (int)address.byteSize());
                 if (result < 0)
                 {
+                    if (-Errno.EINPROGRESS != result)
+                    {
+                        connectPending = false;
+                    }
                     throw failure("connect", result);
+                }
+                connectPending = false;
+                connected = true;
+                final EventRegistration registration = this.registration;
+                if (stream && null != registration)
+                {
+                    KSocketEventThread.instance().postEvent(registration, KSocketEvent.CONNECTED, 0);
                 }
             }
             if (null != hooks)
@@ -502,6 +643,1138 @@ public final class KSocket implements AutoCloseable
         }
     }
 
+    boolean isConnectPending()
+    {
+        return connectPending;
+    }
+
+    void connectDone(final boolean success)
+    {
+        connectPending = false;
+        connected = success;
+    }
+
+    boolean isPeerKnown()
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment address = arena.allocate(SockAddr.STORAGE_LENGTH, 8);
+            final MemorySegment length = arena.allocate(ValueLayout.JAVA_INT);
+            length.set(ValueLayout.JAVA_INT, 0, SockAddr.STORAGE_LENGTH);
+            return 0 == LibC.getpeername(ErrnoCapture.current(), fd, address, length);
+        }
+    }
+
+    /**
+     * Whether the socket is connected (by {@code connect}, by {@code accept}, or by a completed
+     * {@code CONNECTED} event).
+     *
+     * @return true when connected.
+     */
+    public boolean isConnected()
+    {
+        return connected;
+    }
+
+    /**
+     * Whether {@link #listen} succeeded.
+     *
+     * @return true for a listening socket.
+     */
+    public boolean isListening()
+    {
+        return listening;
+    }
+
+    // ---------------------------------------------------------------------------------------------- sending
+
+    private long transmit(final String operation, final MemorySegment data, final int flags,
+        final MemorySegment address, final int addressLength) throws ErrnoException
+    {
+        requireKernelSocket(operation);
+        acquire(operation);
+        try
+        {
+            final CallContext context = CallContext.current();
+            final MemorySegment source;
+            if (data.isNative())
+            {
+                source = data;
+            }
+            else
+            {
+                source = context.scratch(data.byteSize());
+                MemorySegment.copy(data, 0, source, 0, data.byteSize());
+            }
+            final long result = LibC.sendto(context.errno, fd, source, source.byteSize(), flags,
+                null == address ? MemorySegment.NULL : address, addressLength);
+            if (result < 0)
+            {
+                throw failure(operation, result);
+            }
+            return result;
+        }
+        finally
+        {
+            rele();
+        }
+    }
+
+    /**
+     * Sends on a connected socket; native memory goes to the kernel without a copy.
+     *
+     * @param data  the bytes (native or heap segment).
+     * @param flags {@code MSG_*} flags.
+     * @return bytes sent.
+     * @throws ErrnoException the kernel's errno ({@code EAGAIN} when non-blocking and full).
+     */
+    public long send(final MemorySegment data, final int flags) throws ErrnoException
+    {
+        return transmit("send", data, flags, null, 0);
+    }
+
+    /**
+     * Sends the bytes between position and limit and advances the position by the bytes sent.
+     *
+     * @param data  a heap or direct buffer.
+     * @param flags {@code MSG_*} flags.
+     * @return bytes sent.
+     * @throws ErrnoException the kernel's errno.
+     */
+    public long send(final ByteBuffer data, final int flags) throws ErrnoException
+    {
+        final long sent = transmit("send", Buffers.of(data), flags, null, 0);
+        data.position(data.position() + (int)sent);
+        return sent;
+    }
+
+    /**
+     * Sends bytes of an Agrona buffer.
+     *
+     * @param data   the buffer.
+     * @param offset first byte.
+     * @param length bytes.
+     * @param flags  {@code MSG_*} flags.
+     * @return bytes sent.
+     * @throws ErrnoException the kernel's errno.
+     */
+    public long send(final DirectBuffer data, final int offset, final int length, final int flags) throws ErrnoException
+    {
+        return transmit("send", Buffers.of(data, offset, length), flags, null, 0);
+    }
+
+    /**
+     * Sends to an address.
+     *
+     * @param data    the bytes.
+     * @param flags   {@code MSG_*} flags.
+     * @param address a native {@code sockaddr}, exactly its length.
+     * @return bytes sent.
+     * @throws ErrnoException the kernel's errno.
+     */
+    public long sendTo(final MemorySegment data, final int flags, final MemorySegment address) throws ErrnoException
+    {
+        return transmit("sendto", data, flags, address, (int)address.byteSize());
+    }
+
+    /**
+     * Sends to an IP address.
+     *
+     * @param data    the bytes.
+     * @param flags   {@code MSG_*} flags.
+     * @param address the destination.
+     * @return bytes sent.
+     * @throws ErrnoException the kernel's errno.
+     */
+    public long sendTo(final MemorySegment data, final int flags, final InetSocketAddress address) throws ErrnoException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            return sendTo(data, flags, SockAddr.encode(address, arena));
+        }
+    }
+
+    /**
+     * Sends the bytes between position and limit to an IP address and advances the position.
+     *
+     * @param data    a heap or direct buffer.
+     * @param flags   {@code MSG_*} flags.
+     * @param address the destination.
+     * @return bytes sent.
+     * @throws ErrnoException the kernel's errno.
+     */
+    public long sendTo(final ByteBuffer data, final int flags, final InetSocketAddress address) throws ErrnoException
+    {
+        final long sent = sendTo(Buffers.of(data), flags, address);
+        data.position(data.position() + (int)sent);
+        return sent;
+    }
+
+    /**
+     * Sends bytes of an Agrona buffer to an IP address.
+     *
+     * @param data    the buffer.
+     * @param offset  first byte.
+     * @param length  bytes.
+     * @param flags   {@code MSG_*} flags.
+     * @param address the destination.
+     * @return bytes sent.
+     * @throws ErrnoException the kernel's errno.
+     */
+    public long sendTo(final DirectBuffer data, final int offset, final int length, final int flags,
+        final InetSocketAddress address) throws ErrnoException
+    {
+        return sendTo(Buffers.of(data, offset, length), flags, address);
+    }
+
+    // -------------------------------------------------------------------------------------------- receiving
+
+    private long receive(final String operation, final MemorySegment data, final int flags,
+        final MemorySegment address, final MemorySegment addressLength) throws ErrnoException
+    {
+        requireKernelSocket(operation);
+        acquire(operation);
+        try
+        {
+            final CallContext context = CallContext.current();
+            final MemorySegment target = data.isNative() ? data : context.scratch(data.byteSize());
+            final long result = LibC.recvfrom(context.errno, fd, target, target.byteSize(), flags,
+                null == address ? MemorySegment.NULL : address,
+                null == addressLength ? MemorySegment.NULL : addressLength);
+            if (result < 0)
+            {
+                throw failure(operation, result);
+            }
+            if (0 == result && isClosed())
+            {
+                // Woken by a concurrent close's shutdown, not by data.
+                throw failure(operation, -Errno.EBADF);
+            }
+            if (!data.isNative())
+            {
+                MemorySegment.copy(target, 0, data, 0, Math.min(result, data.byteSize()));
+            }
+            return result;
+        }
+        finally
+        {
+            rele();
+        }
+    }
+
+    /**
+     * Receives; blocks unless non-blocking or {@code MSG_DONTWAIT} ({@code EAGAIN}).
+     *
+     * @param data  where to put the bytes (native: no copy).
+     * @param flags {@code MSG_*} flags.
+     * @return bytes received; 0 at the end of a stream; with {@code MSG_TRUNC} the datagram's real length.
+     * @throws ErrnoException the kernel's errno; {@code EBADF} when closed meanwhile.
+     */
+    public long recv(final MemorySegment data, final int flags) throws ErrnoException
+    {
+        return receive("recv", data, flags, null, null);
+    }
+
+    /**
+     * Receives into the room between position and limit and advances the position by the bytes stored.
+     *
+     * @param data  a heap or direct buffer.
+     * @param flags {@code MSG_*} flags.
+     * @return bytes received.
+     * @throws ErrnoException the kernel's errno.
+     */
+    public long recv(final ByteBuffer data, final int flags) throws ErrnoException
+    {
+        final long received = receive("recv", Buffers.of(data), flags, null, null);
+        data.position(data.position() + (int)Math.min(received, data.remaining()));
+        return received;
+    }
+
+    /**
+     * Receives into an Agrona buffer.
+     *
+     * @param data   the buffer.
+     * @param offset first byte.
+     * @param length room.
+     * @param flags  {@code MSG_*} flags.
+     * @return bytes received.
+     * @throws ErrnoException the kernel's errno.
+     */
+    public long recv(final MutableDirectBuffer data, final int offset, final int length, final int flags)
+        throws ErrnoException
+    {
+        return receive("recv", Buffers.of(data, offset, length), flags, null, null);
+    }
+
+    /**
+     * Receives with the source address, kernel style.
+     *
+     * @param data          where to put the bytes.
+     * @param flags         {@code MSG_*} flags.
+     * @param address       native room for the source {@code sockaddr}.
+     * @param addressLength native {@code socklen_t}: in, the room; out, the length.
+     * @return bytes received.
+     * @throws ErrnoException the kernel's errno.
+     */
+    public long recvFrom(final MemorySegment data, final int flags, final MemorySegment address,
+        final MemorySegment addressLength) throws ErrnoException
+    {
+        return receive("recvfrom", data, flags, address, addressLength);
+    }
+
+    /**
+     * Receives into the room between position and limit, advances the position, and returns the source.
+     *
+     * @param data  a heap or direct buffer.
+     * @param flags {@code MSG_*} flags.
+     * @return the source address (null when it is not an IP address).
+     * @throws ErrnoException the kernel's errno.
+     */
+    public InetSocketAddress recvFrom(final ByteBuffer data, final int flags) throws ErrnoException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment address = arena.allocate(SockAddr.STORAGE_LENGTH, 8);
+            final MemorySegment length = arena.allocate(ValueLayout.JAVA_INT);
+            length.set(ValueLayout.JAVA_INT, 0, SockAddr.STORAGE_LENGTH);
+            final long received = receive("recvfrom", Buffers.of(data), flags, address, length);
+            data.position(data.position() + (int)Math.min(received, data.remaining()));
+            return SockAddr.decode(address, length.get(ValueLayout.JAVA_INT, 0));
+        }
+    }
+
+    /**
+     * Receives into an Agrona buffer with the source address, kernel style.
+     *
+     * @param data          the buffer.
+     * @param offset        first byte.
+     * @param length        room.
+     * @param flags         {@code MSG_*} flags.
+     * @param address       native room for the source {@code sockaddr}.
+     * @param addressLength native {@code socklen_t}: in, the room; out, the length.
+     * @return bytes received.
+     * @throws ErrnoException the kernel's errno.
+     */
+    public long recvFrom(final MutableDirectBuffer data, final int offset, final int length, final int flags,
+        final MemorySegment address, final MemorySegment addressLength) throws ErrnoException
+    {
+        return receive("recvfrom", Buffers.of(data, offset, length), flags, address, addressLength);
+    }
+
+    // ------------------------------------------------------------------------------------- messages (msghdr)
+
+    /**
+     * Fills a native {@code msghdr} for a message; heap buffers get native copies (filled for a send).
+     */
+    private static MemorySegment[] fillMsghdr(final MemorySegment msghdr, final SocketMessage message,
+        final Arena arena, final boolean forSend)
+    {
+        final MemorySegment[] buffers = message.buffers();
+        final MemorySegment[] natives = new MemorySegment[buffers.length];
+        final MemorySegment iov = arena.allocate((long)Math.max(1, buffers.length) * IovecDescriptor.LENGTH, 8);
+        for (int i = 0; i < buffers.length; i++)
+        {
+            natives[i] = buffers[i].isNative() ? buffers[i] :
+                (forSend ? nativeCopy(buffers[i], arena) : arena.allocate(Math.max(1, buffers[i].byteSize()), 8));
+            iov.set(ValueLayout.ADDRESS, (long)i * IovecDescriptor.LENGTH + IovecDescriptor.BASE_OFFSET, natives[i]);
+            iov.set(ValueLayout.JAVA_LONG, (long)i * IovecDescriptor.LENGTH + IovecDescriptor.LEN_OFFSET,
+                buffers[i].byteSize());
+        }
+        msghdr.fill((byte)0);
+        final MemorySegment address = nativeCopy(message.address(), arena);
+        if (null != address)
+        {
+            msghdr.set(ValueLayout.ADDRESS, MsghdrDescriptor.NAME_OFFSET, address);
+            msghdr.set(ValueLayout.JAVA_INT, MsghdrDescriptor.NAMELEN_OFFSET,
+                forSend ? message.addressLength() : (int)address.byteSize());
+        }
+        msghdr.set(ValueLayout.ADDRESS, MsghdrDescriptor.IOV_OFFSET, iov);
+        msghdr.set(ValueLayout.JAVA_LONG, MsghdrDescriptor.IOVLEN_OFFSET, buffers.length);
+        final MemorySegment control = nativeCopy(message.control(), arena);
+        if (null != control)
+        {
+            msghdr.set(ValueLayout.ADDRESS, MsghdrDescriptor.CONTROL_OFFSET, control);
+            msghdr.set(ValueLayout.JAVA_LONG, MsghdrDescriptor.CONTROLLEN_OFFSET,
+                forSend ? message.controlLength() : Math.min(message.controlLength(), control.byteSize()));
+        }
+        return natives;
+    }
+
+    /**
+     * After a receive: copies into heap buffers, and the lengths and flags the kernel wrote back into the message.
+     */
+    private static void readBack(final MemorySegment msghdr, final SocketMessage message, final MemorySegment[] natives,
+        final long received)
+    {
+        final MemorySegment[] buffers = message.buffers();
+        long remaining = received;
+        for (int i = 0; i < buffers.length && remaining > 0; i++)
+        {
+            final long n = Math.min(remaining, buffers[i].byteSize());
+            if (natives[i] != buffers[i])
+            {
+                MemorySegment.copy(natives[i], 0, buffers[i], 0, n);
+            }
+            remaining -= n;
+        }
+        final MemorySegment address = message.address();
+        if (null != address)
+        {
+            final int length = msghdr.get(ValueLayout.JAVA_INT, MsghdrDescriptor.NAMELEN_OFFSET);
+            if (!address.isNative())
+            {
+                final MemorySegment written = msghdr.get(ValueLayout.ADDRESS, MsghdrDescriptor.NAME_OFFSET)
+                    .reinterpret(address.byteSize());
+                MemorySegment.copy(written, 0, address, 0, Math.min(length, address.byteSize()));
+            }
+            message.addressLength(length);
+        }
+        final MemorySegment control = message.control();
+        if (null != control)
+        {
+            final long length = msghdr.get(ValueLayout.JAVA_LONG, MsghdrDescriptor.CONTROLLEN_OFFSET);
+            if (!control.isNative())
+            {
+                final MemorySegment written = msghdr.get(ValueLayout.ADDRESS, MsghdrDescriptor.CONTROL_OFFSET)
+                    .reinterpret(control.byteSize());
+                MemorySegment.copy(written, 0, control, 0, Math.min(length, control.byteSize()));
+            }
+            message.controlLength(length);
+        }
+        message.flags(msghdr.get(ValueLayout.JAVA_INT, MsghdrDescriptor.FLAGS_OFFSET));
+    }
+
+    /**
+     * Sends a message: scatter/gather buffers, optional destination and ancillary data.
+     *
+     * @param message the message.
+     * @param flags   {@code MSG_*} flags.
+     * @return bytes sent.
+     * @throws ErrnoException the kernel's errno.
+     */
+    public long sendMsg(final SocketMessage message, final int flags) throws ErrnoException
+    {
+        requireKernelSocket("sendmsg");
+        acquire("sendmsg");
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment msghdr = arena.allocate(MsghdrDescriptor.LENGTH, 8);
+            fillMsghdr(msghdr, message, arena, true);
+            final long result = LibC.sendmsg(ErrnoCapture.current(), fd, msghdr, flags);
+            if (result < 0)
+            {
+                throw failure("sendmsg", result);
+            }
+            return result;
+        }
+        finally
+        {
+            rele();
+        }
+    }
+
+    /**
+     * Receives a message: scatter into the buffers, the source into the message's address room, ancillary data
+     * into its control room; the returned lengths and flags are set on the message.
+     *
+     * @param message the message.
+     * @param flags   {@code MSG_*} flags.
+     * @return bytes received.
+     * @throws ErrnoException the kernel's errno; {@code EBADF} when closed meanwhile.
+     */
+    public long recvMsg(final SocketMessage message, final int flags) throws ErrnoException
+    {
+        requireKernelSocket("recvmsg");
+        acquire("recvmsg");
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment msghdr = arena.allocate(MsghdrDescriptor.LENGTH, 8);
+            final MemorySegment[] natives = fillMsghdr(msghdr, message, arena, false);
+            final long result = LibC.recvmsg(ErrnoCapture.current(), fd, msghdr, flags);
+            if (result < 0)
+            {
+                throw failure("recvmsg", result);
+            }
+            if (0 == result && isClosed())
+            {
+                throw failure("recvmsg", -Errno.EBADF);
+            }
+            readBack(msghdr, message, natives, result);
+            return result;
+        }
+        finally
+        {
+            rele();
+        }
+    }
+
+    /**
+     * Sends several messages in one call ({@code sendmmsg}).
+     *
+     * @param messages the messages.
+     * @param flags    {@code MSG_*} flags.
+     * @return how many messages were sent (each one's bytes in {@link SocketMessage#resultLength()}).
+     * @throws ErrnoException the kernel's errno when none was sent.
+     */
+    public int sendMmsg(final SocketMessage[] messages, final int flags) throws ErrnoException
+    {
+        requireKernelSocket("sendmmsg");
+        acquire("sendmmsg");
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment vector = arena.allocate((long)MmsghdrDescriptor.LENGTH * messages.length, 8);
+            for (int i = 0; i < messages.length; i++)
+            {
+                fillMsghdr(vector.asSlice((long)i * MmsghdrDescriptor.LENGTH, MsghdrDescriptor.LENGTH), messages[i],
+                    arena, true);
+            }
+            final int result = LibC.sendmmsg(ErrnoCapture.current(), fd, vector, messages.length, flags);
+            if (result < 0)
+            {
+                throw failure("sendmmsg", result);
+            }
+            for (int i = 0; i < result; i++)
+            {
+                messages[i].resultLength(Integer.toUnsignedLong(
+                    vector.get(ValueLayout.JAVA_INT, (long)i * MmsghdrDescriptor.LENGTH + MmsghdrDescriptor.LEN_OFFSET)));
+            }
+            return result;
+        }
+        finally
+        {
+            rele();
+        }
+    }
+
+    /**
+     * Receives several messages in one call ({@code recvmmsg}).
+     *
+     * @param messages  the messages to fill.
+     * @param flags     {@code MSG_*} flags ({@code MSG_WAITFORONE} returns after the first).
+     * @return how many messages were received (each one's bytes in {@link SocketMessage#resultLength()}).
+     * @throws ErrnoException the kernel's errno when none was received.
+     */
+    public int recvMmsg(final SocketMessage[] messages, final int flags) throws ErrnoException
+    {
+        requireKernelSocket("recvmmsg");
+        acquire("recvmmsg");
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment vector = arena.allocate((long)MmsghdrDescriptor.LENGTH * messages.length, 8);
+            final MemorySegment[][] natives = new MemorySegment[messages.length][];
+            for (int i = 0; i < messages.length; i++)
+            {
+                natives[i] = fillMsghdr(vector.asSlice((long)i * MmsghdrDescriptor.LENGTH, MsghdrDescriptor.LENGTH),
+                    messages[i], arena, false);
+            }
+            final int result = LibC.recvmmsg(ErrnoCapture.current(), fd, vector, messages.length, flags,
+                MemorySegment.NULL);
+            if (result < 0)
+            {
+                throw failure("recvmmsg", result);
+            }
+            for (int i = 0; i < result; i++)
+            {
+                final long length = Integer.toUnsignedLong(
+                    vector.get(ValueLayout.JAVA_INT, (long)i * MmsghdrDescriptor.LENGTH + MmsghdrDescriptor.LEN_OFFSET));
+                readBack(vector.asSlice((long)i * MmsghdrDescriptor.LENGTH, MsghdrDescriptor.LENGTH), messages[i],
+                    natives[i], length);
+                messages[i].resultLength(length);
+            }
+            return result;
+        }
+        finally
+        {
+            rele();
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------- shutdown
+
+    /**
+     * Shuts down part of the connection.
+     * <p>
+     * In-band. With {@code SOCK_OOB}, {@link OobHooks#shutdown} runs after the kernel's shutdown succeeded; its
+     * failure fails this call. With callbacks, {@code CANTSENDMORE} / {@code CANTRECVMORE} follow.
+     *
+     * @param how {@code SHUT_RD}, {@code SHUT_WR} or {@code SHUT_RDWR}.
+     * @throws ErrnoException the kernel's errno ({@code ENOTCONN}) or the hook's.
+     */
+    public void shutdown(final int how) throws ErrnoException
+    {
+        acquire("shutdown");
+        try
+        {
+            if (AF_OOB != family)
+            {
+                final int result = LibC.shutdown(ErrnoCapture.current(), fd, how);
+                if (result < 0)
+                {
+                    throw failure("shutdown", result);
+                }
+            }
+            if (null != hooks)
+            {
+                final int result = hooks.shutdown(this, how);
+                if (result < 0)
+                {
+                    throw new ErrnoException("shutdown", result, "fd=" + fd + " hook=shutdown");
+                }
+            }
+            final EventRegistration registration = this.registration;
+            if (null != registration)
+            {
+                final KSocketEventThread events = KSocketEventThread.instance();
+                if (SHUT_WR == how || SHUT_RDWR == how)
+                {
+                    events.postEvent(registration, KSocketEvent.CANTSENDMORE, 0);
+                }
+                if (SHUT_RD == how || SHUT_RDWR == how)
+                {
+                    events.postEvent(registration, KSocketEvent.CANTRECVMORE, 0);
+                }
+            }
+        }
+        finally
+        {
+            rele();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ options
+
+    /**
+     * Sets a socket option. With {@code SOCK_OOB}, {@link OobHooks#setoptRedirect} sees it first; any result
+     * but {@code -ENOIOCTLCMD} ends the call.
+     *
+     * @param level option level.
+     * @param name  option name.
+     * @param value the value bytes.
+     * @throws ErrnoException the kernel's or the hook's errno.
+     */
+    public void setOption(final int level, final int name, final MemorySegment value) throws ErrnoException
+    {
+        acquire("setsockopt");
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment nativeValue = nativeCopy(value, arena);
+            if (null != hooks)
+            {
+                final int result = hooks.setoptRedirect(this, level, name, nativeValue);
+                if (-Errno.ENOIOCTLCMD != result)
+                {
+                    if (result < 0)
+                    {
+                        throw new ErrnoException("setsockopt", result,
+                            "fd=" + fd + " level=" + level + " name=" + name + " hook=setoptRedirect");
+                    }
+                    return;
+                }
+            }
+            if (AF_OOB == family)
+            {
+                throw new ErrnoException("setsockopt", Errno.ENOPROTOOPT, "fd=" + fd + " level=" + level + " name=" + name);
+            }
+            final int result = LibC.setsockopt(ErrnoCapture.current(), fd, level, name, nativeValue,
+                (int)nativeValue.byteSize());
+            if (result < 0)
+            {
+                throw new ErrnoException("setsockopt", isClosed() ? -Errno.EBADF : result,
+                    "fd=" + fd + " level=" + level + " name=" + name);
+            }
+        }
+        finally
+        {
+            rele();
+        }
+    }
+
+    /**
+     * Sets an {@code int} socket option.
+     *
+     * @param level option level.
+     * @param name  option name.
+     * @param value the value.
+     * @throws ErrnoException the kernel's or the hook's errno.
+     */
+    public void setOption(final int level, final int name, final int value) throws ErrnoException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment segment = arena.allocate(ValueLayout.JAVA_INT);
+            segment.set(ValueLayout.JAVA_INT, 0, value);
+            setOption(level, name, segment);
+        }
+    }
+
+    /**
+     * Reads a socket option. With {@code SOCK_OOB}, {@link OobHooks#getoptRedirect} sees it first.
+     *
+     * @param level option level.
+     * @param name  option name.
+     * @param value room for the value (its size is the room).
+     * @return the length written.
+     * @throws ErrnoException the kernel's or the hook's errno.
+     */
+    public int getOption(final int level, final int name, final MemorySegment value) throws ErrnoException
+    {
+        acquire("getsockopt");
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment nativeValue = value.isNative() ? value : arena.allocate(Math.max(1, value.byteSize()), 8);
+            final MemorySegment length = arena.allocate(ValueLayout.JAVA_INT);
+            length.set(ValueLayout.JAVA_INT, 0, (int)value.byteSize());
+            int result = -Errno.ENOIOCTLCMD;
+            if (null != hooks)
+            {
+                result = hooks.getoptRedirect(this, level, name, nativeValue, length);
+            }
+            if (-Errno.ENOIOCTLCMD == result)
+            {
+                result = AF_OOB == family ? -Errno.ENOPROTOOPT :
+                    LibC.getsockopt(ErrnoCapture.current(), fd, level, name, nativeValue, length);
+            }
+            if (result < 0)
+            {
+                throw new ErrnoException("getsockopt", isClosed() ? -Errno.EBADF : result,
+                    "fd=" + fd + " level=" + level + " name=" + name);
+            }
+            final int written = length.get(ValueLayout.JAVA_INT, 0);
+            if (nativeValue != value)
+            {
+                MemorySegment.copy(nativeValue, 0, value, 0, Math.min(written, value.byteSize()));
+            }
+            return written;
+        }
+        finally
+        {
+            rele();
+        }
+    }
+
+    /**
+     * Reads an {@code int} socket option.
+     *
+     * @param level option level.
+     * @param name  option name.
+     * @return the value.
+     * @throws ErrnoException the kernel's or the hook's errno.
+     */
+    public int getOption(final int level, final int name) throws ErrnoException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment segment = arena.allocate(ValueLayout.JAVA_INT);
+            getOption(level, name, segment);
+            return segment.get(ValueLayout.JAVA_INT, 0);
+        }
+    }
+
+    // -------------------------------------------------------------------------------------------------- ioctl
+
+    /**
+     * Device control on the socket. With {@code SOCK_OOB}, {@link OobHooks#inbandIoctlRedirect} sees it first
+     * (with the argument's native address); any result but {@code -ENOIOCTLCMD} ends the call.
+     *
+     * @param request  the request ({@code FIONBIO}, {@code FIONREAD}, {@code SIOCGIFINDEX}, ...).
+     * @param argument the argument struct (native, or a heap segment copied in and out).
+     * @return the call's non-negative result.
+     * @throws ErrnoException the kernel's or the hook's errno.
+     */
+    public long ioctl(final int request, final MemorySegment argument) throws ErrnoException
+    {
+        acquire("ioctl");
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment nativeArgument = nativeCopy(argument, arena);
+            long result = -Errno.ENOIOCTLCMD;
+            if (null != hooks)
+            {
+                result = hooks.inbandIoctlRedirect(this, request, nativeArgument.address());
+            }
+            if (-Errno.ENOIOCTLCMD == result)
+            {
+                result = LibC.ioctl(ErrnoCapture.current(), fd, Integer.toUnsignedLong(request), nativeArgument);
+            }
+            if (result < 0)
+            {
+                throw new ErrnoException("ioctl", isClosed() ? -Errno.EBADF : (int)result,
+                    "fd=" + fd + " request=0x" + Integer.toHexString(request));
+            }
+            if (nativeArgument != argument)
+            {
+                MemorySegment.copy(nativeArgument, 0, argument, 0, argument.byteSize());
+            }
+            if (FIONBIO == request)
+            {
+                nonBlocking = 0 != nativeArgument.get(ValueLayout.JAVA_INT, 0);
+            }
+            return result;
+        }
+        finally
+        {
+            rele();
+        }
+    }
+
+    /**
+     * Switches blocking mode ({@code FIONBIO}).
+     *
+     * @param nonBlocking true for non-blocking ({@code EAGAIN} instead of waiting).
+     * @throws ErrnoException the kernel's errno.
+     */
+    public void setNonBlocking(final boolean nonBlocking) throws ErrnoException
+    {
+        final MemorySegment value = MemorySegment.ofArray(new int[]{nonBlocking ? 1 : 0});
+        ioctl(FIONBIO, value);
+    }
+
+    /**
+     * Bytes readable now ({@code FIONREAD}; for a datagram socket, the size of the next datagram).
+     *
+     * @return bytes.
+     * @throws ErrnoException the kernel's errno.
+     */
+    public int available() throws ErrnoException
+    {
+        final MemorySegment value = MemorySegment.ofArray(new int[1]);
+        ioctl(FIONREAD, value);
+        return value.get(ValueLayout.JAVA_INT, 0);
+    }
+
+    private MemorySegment ifreq(final String operation, final String interfaceName, final Arena arena)
+        throws ErrnoException
+    {
+        final byte[] name = interfaceName.getBytes(StandardCharsets.US_ASCII);
+        if (name.length == 0 || name.length >= IfreqDescriptor.IFNAMSIZ)
+        {
+            throw new ErrnoException(operation, Errno.EINVAL, "interface=" + interfaceName + " must have 1.." +
+                (IfreqDescriptor.IFNAMSIZ - 1) + " characters");
+        }
+        final MemorySegment ifreq = arena.allocate(IfreqDescriptor.LENGTH, 8).fill((byte)0);
+        MemorySegment.copy(name, 0, ifreq, ValueLayout.JAVA_BYTE, IfreqDescriptor.NAME_OFFSET, name.length);
+        return ifreq;
+    }
+
+    /**
+     * The index of a network interface ({@code SIOCGIFINDEX}) in the socket's network namespace.
+     *
+     * @param interfaceName e.g. {@code "lo"}.
+     * @return the index.
+     * @throws ErrnoException {@code ENODEV} when there is no such interface.
+     */
+    public int interfaceIndex(final String interfaceName) throws ErrnoException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment ifreq = ifreq("ioctl", interfaceName, arena);
+            ioctl(SIOCGIFINDEX, ifreq);
+            return ifreq.get(ValueLayout.JAVA_INT, IfreqDescriptor.IFINDEX_OFFSET);
+        }
+    }
+
+    /**
+     * The hardware (MAC) address of a network interface ({@code SIOCGIFHWADDR}).
+     *
+     * @param interfaceName e.g. {@code "eth0"}.
+     * @return the 6 bytes of an Ethernet address.
+     * @throws ErrnoException {@code ENODEV} when there is no such interface.
+     */
+    public byte[] hardwareAddress(final String interfaceName) throws ErrnoException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment ifreq = ifreq("ioctl", interfaceName, arena);
+            ioctl(SIOCGIFHWADDR, ifreq);
+            return ifreq.asSlice(IfreqDescriptor.HWADDR_DATA_OFFSET, 6).toArray(ValueLayout.JAVA_BYTE);
+        }
+    }
+
+    // -------------------------------------------------------------------------------------------- zero copy
+
+    /**
+     * Enables {@code MSG_ZEROCOPY} sends on the socket ({@code SO_ZEROCOPY}).
+     *
+     * @throws ErrnoException the kernel's errno.
+     */
+    public void enableZeroCopy() throws ErrnoException
+    {
+        setOption(SOL_SOCKET, SO_ZEROCOPY, 1);
+    }
+
+    private ZeroCopyTracker zeroCopyTracker()
+    {
+        ZeroCopyTracker tracker = zeroCopy;
+        if (null == tracker)
+        {
+            synchronized (this)
+            {
+                tracker = zeroCopy;
+                if (null == tracker)
+                {
+                    tracker = new ZeroCopyTracker();
+                    zeroCopy = tracker;
+                }
+            }
+        }
+        return tracker;
+    }
+
+    private long transmitZeroCopy(final MemorySegment data, final Object buffer, final int flags,
+        final ZeroCopyCompletion completion, final Object cookie) throws ErrnoException
+    {
+        if (!data.isNative())
+        {
+            throw new IllegalArgumentException("zero-copy send needs native memory: a heap buffer may move");
+        }
+        if (0 == data.byteSize())
+        {
+            throw new ErrnoException("sendZeroCopy", Errno.EINVAL, "fd=" + fd + " length=0");
+        }
+        requireKernelSocket("sendZeroCopy");
+        acquire("sendZeroCopy");
+        try
+        {
+            final ZeroCopyTracker tracker = zeroCopyTracker();
+            ensureRegistered();
+            synchronized (tracker)
+            {
+                // Under the tracker's lock: the kernel numbers MSG_ZEROCOPY sends per socket in call order.
+                final long result = LibC.sendto(ErrnoCapture.current(), fd, data, data.byteSize(),
+                    flags | MSG_ZEROCOPY, MemorySegment.NULL, 0);
+                if (result < 0)
+                {
+                    throw failure("sendZeroCopy", result);
+                }
+                tracker.sent(buffer, completion, cookie);
+                return result;
+            }
+        }
+        finally
+        {
+            rele();
+        }
+    }
+
+    /**
+     * Sends without copying (the {@code ksocket_sendmblk} analog): the kernel reads the caller's memory after
+     * this returns, and {@code completion} hands the buffer back once it is done, from the event thread. The
+     * socket must be connected and have {@link #enableZeroCopy()}.
+     *
+     * @param data       native memory; not to be changed until its completion.
+     * @param flags      {@code MSG_*} flags ({@code MSG_ZEROCOPY} is added).
+     * @param completion called once the kernel released the buffer (and whether it copied after all).
+     * @param cookie     passed to the completion.
+     * @return bytes sent.
+     * @throws ErrnoException the kernel's errno ({@code ENOBUFS} when the kernel's notification budget is out).
+     */
+    public long sendZeroCopy(final MemorySegment data, final int flags, final ZeroCopyCompletion completion,
+        final Object cookie) throws ErrnoException
+    {
+        return transmitZeroCopy(data, data, flags, completion, cookie);
+    }
+
+    /**
+     * Zero-copy send of a direct buffer's bytes between position and limit; the position advances.
+     *
+     * @param data       a direct buffer.
+     * @param flags      {@code MSG_*} flags.
+     * @param completion called once the kernel released the buffer.
+     * @param cookie     passed to the completion.
+     * @return bytes sent.
+     * @throws ErrnoException the kernel's errno.
+     */
+    public long sendZeroCopy(final ByteBuffer data, final int flags, final ZeroCopyCompletion completion,
+        final Object cookie) throws ErrnoException
+    {
+        final long sent = transmitZeroCopy(Buffers.of(data), data, flags, completion, cookie);
+        data.position(data.position() + (int)sent);
+        return sent;
+    }
+
+    /**
+     * Zero-copy send of an off-heap Agrona buffer's bytes.
+     *
+     * @param data       an off-heap buffer.
+     * @param offset     first byte.
+     * @param length     bytes.
+     * @param flags      {@code MSG_*} flags.
+     * @param completion called once the kernel released the buffer.
+     * @param cookie     passed to the completion.
+     * @return bytes sent.
+     * @throws ErrnoException the kernel's errno.
+     */
+    public long sendZeroCopy(final DirectBuffer data, final int offset, final int length, final int flags,
+        final ZeroCopyCompletion completion, final Object cookie) throws ErrnoException
+    {
+        return transmitZeroCopy(Buffers.of(data, offset, length), data, flags, completion, cookie);
+    }
+
+    /**
+     * Zero-copy sends the kernel still owns.
+     *
+     * @return the number of sends without completion yet.
+     */
+    public int zeroCopyPending()
+    {
+        final ZeroCopyTracker tracker = zeroCopy;
+        return null == tracker ? 0 : tracker.pendingCount();
+    }
+
+    /**
+     * Completed zero-copy sends for which the kernel copied after all (e.g. over loopback).
+     *
+     * @return the count.
+     */
+    public long zeroCopyCopiedCount()
+    {
+        final ZeroCopyTracker tracker = zeroCopy;
+        return null == tracker ? 0 : tracker.copiedCount();
+    }
+
+    /**
+     * Drains the error queue now and runs the completions it carries on this thread (the event thread does it
+     * by itself on {@code EPOLLERR}).
+     *
+     * @return completions delivered.
+     */
+    public int reapZeroCopyCompletions()
+    {
+        return reapErrorQueue(errnoValue ->
+        {
+        });
+    }
+
+    /**
+     * Reads the error queue until empty: zero-copy records complete their sends; other records (ICMP errors
+     * with {@code IP_RECVERR}) go to {@code errors}.
+     */
+    int reapErrorQueue(final IntConsumer errors)
+    {
+        final ZeroCopyTracker tracker = zeroCopy;
+        if (AF_OOB == family || !tryHold())
+        {
+            return 0;
+        }
+        final List<ZeroCopyTracker.Completed> done = new ArrayList<>();
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment control = arena.allocate(ERROR_CONTROL_BYTES, 8);
+            final MemorySegment msghdr = arena.allocate(MsghdrDescriptor.LENGTH, 8);
+            final ErrnoCapture errno = ErrnoCapture.current();
+            while (true)
+            {
+                msghdr.fill((byte)0);
+                msghdr.set(ValueLayout.ADDRESS, MsghdrDescriptor.CONTROL_OFFSET, control);
+                msghdr.set(ValueLayout.JAVA_LONG, MsghdrDescriptor.CONTROLLEN_OFFSET, ERROR_CONTROL_BYTES);
+                if (LibC.recvmsg(errno, fd, msghdr, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+                {
+                    break;
+                }
+                ControlMessages.forEach(control, msghdr.get(ValueLayout.JAVA_LONG, MsghdrDescriptor.CONTROLLEN_OFFSET),
+                    (level, type, data) ->
+                    {
+                        if ((SOL_IP == level && IP_RECVERR == type) || (SOL_IPV6 == level && IPV6_RECVERR == type))
+                        {
+                            final int origin = Byte.toUnsignedInt(data.get(ValueLayout.JAVA_BYTE, SockExtendedErrDescriptor.ORIGIN_OFFSET));
+                            final int code = Byte.toUnsignedInt(data.get(ValueLayout.JAVA_BYTE, SockExtendedErrDescriptor.CODE_OFFSET));
+                            if (SO_EE_ORIGIN_ZEROCOPY == origin && null != tracker)
+                            {
+                                done.addAll(tracker.complete(
+                                    data.get(ValueLayout.JAVA_INT, SockExtendedErrDescriptor.INFO_OFFSET),
+                                    data.get(ValueLayout.JAVA_INT, SockExtendedErrDescriptor.DATA_OFFSET),
+                                    0 != (code & SO_EE_CODE_ZEROCOPY_COPIED)));
+                            }
+                            else
+                            {
+                                final int errnoValue = data.get(ValueLayout.JAVA_INT, SockExtendedErrDescriptor.ERRNO_OFFSET);
+                                if (0 != errnoValue)
+                                {
+                                    errors.accept(errnoValue);
+                                }
+                            }
+                        }
+                    });
+            }
+        }
+        finally
+        {
+            rele();
+        }
+        for (final ZeroCopyTracker.Completed completed : done)
+        {
+            try
+            {
+                completed.pending().completion().onComplete(this, completed.pending().buffer(),
+                    completed.pending().cookie(), completed.copied());
+            }
+            catch (final Throwable t)
+            {
+                LOGGER.log(System.Logger.Level.WARNING, "zero-copy completion threw: fd=" + fd, t);
+            }
+        }
+        return done.size();
+    }
+
+    // ---------------------------------------------------------------------------------------------- callbacks
+
+    /**
+     * Sets the event callbacks ({@code ksocket_callbacks}); events are then delivered on the stack's in-band
+     * event thread until the socket is closed.
+     *
+     * @param callbacks the callbacks, or null to stop delivering events.
+     * @param cookie    passed to every callback.
+     * @throws ErrnoException {@code EBADF} when closed; {@code EOPNOTSUPP} for {@code AF_OOB}.
+     */
+    public void setCallbacks(final KSocketCallbacks callbacks, final Object cookie) throws ErrnoException
+    {
+        requireKernelSocket("setCallbacks");
+        acquire("setCallbacks");
+        try
+        {
+            final EventRegistration.Binding binding =
+                null == callbacks ? null : new EventRegistration.Binding(callbacks, cookie);
+            synchronized (this)
+            {
+                if (null == registration)
+                {
+                    registration = KSocketEventThread.instance().register(this, binding);
+                }
+                else
+                {
+                    registration.binding = binding;
+                }
+            }
+        }
+        finally
+        {
+            rele();
+        }
+    }
+
+    private void ensureRegistered()
+    {
+        synchronized (this)
+        {
+            if (null == registration && !isClosed())
+            {
+                registration = KSocketEventThread.instance().register(this, null);
+            }
+        }
+    }
+
+    /**
+     * The name of the thread that runs callbacks and zero-copy completions.
+     *
+     * @return the event thread's name.
+     */
+    public static String eventThreadName()
+    {
+        return KSocketEventThread.THREAD_NAME;
+    }
+
+    // ------------------------------------------------------------------------------------------------- names
+
     /**
      * The local address ({@code getsockname}).
      *
@@ -526,6 +1799,7 @@ public final class KSocket implements AutoCloseable
 
     private InetSocketAddress name(final String operation, final boolean peer) throws ErrnoException
     {
+        requireKernelSocket(operation);
         acquire(operation);
         try (Arena arena = Arena.ofConfined())
         {
@@ -547,12 +1821,15 @@ public final class KSocket implements AutoCloseable
         }
     }
 
+    // -------------------------------------------------------------------------------------------------- close
+
     /**
      * Closes the socket.
      * <p>
-     * In-band. Marks the socket closed (no new operation starts), runs {@link OobHooks#release} (before the
-     * in-band release), wakes calls still blocked on the socket with a {@code shutdown}, and drops the open
-     * reference; the descriptor is closed and {@link OobHooks#destroy} runs when the last reference goes.
+     * In-band. Marks the socket closed (no new operation starts), stops event delivery, runs
+     * {@link OobHooks#release} (before the in-band release), wakes calls still blocked on the socket with a
+     * {@code shutdown}, and drops the open reference; the descriptor is closed and {@link OobHooks#destroy}
+     * runs when the last reference goes.
      *
      * @throws ErrnoException {@code EBADF} when already closed.
      */
@@ -569,6 +1846,13 @@ public final class KSocket implements AutoCloseable
             if (STATE.compareAndSet(this, current, current | CLOSED_BIT))
             {
                 break;
+            }
+        }
+        synchronized (this)
+        {
+            if (null != registration)
+            {
+                KSocketEventThread.instance().unregister(registration);
             }
         }
         if (null != hooks)

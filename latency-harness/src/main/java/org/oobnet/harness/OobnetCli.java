@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
     description = "A real-time dual-stage networking runtime for the JVM (Dovetail/EVL model).",
     subcommands = {
         TestCommand.class,
+        DoctorCommand.class,
+        ConfigCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class OobnetCli implements Runnable

@@ -1,0 +1,114 @@
+package org.oobnet.harness.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * Rows side by side: observations and percentiles in µs, then each row's p50 and p99 as a ratio to the
+ * {@code inband} row and to the {@code kernel} row ({@code -} when the comparison has no such row).
+ * <p>
+ * The reference row of a transport is the first row with that transport and the JVM profile on (else the first row
+ * with that transport). <b>Note:</b> stateless, thread safe.
+ */
+public final class CompareTable
+{
+    private CompareTable()
+    {
+    }
+
+    /**
+     * @param results the rows, in the order to print.
+     * @return the table's lines.
+     */
+    public static List<String> lines(final List<RunResult> results)
+    {
+        final RunResult inband = reference(results, "inband");
+        final RunResult kernel = reference(results, "kernel");
+        int labelWidth = 5;
+        for (final RunResult r : results)
+        {
+            labelWidth = Math.max(labelWidth, r.run().label().length());
+        }
+        final String rowFormat = "%-" + labelWidth + "s %8s %9s %9s %9s %9s %9s %9s %9s  %6s %6s  %6s %6s  %s";
+        final List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, rowFormat, "run", "n", "min", "p50", "p90", "p99", "p99.9", "p99.99",
+            "max", "p50/ib", "p99/ib", "p50/k", "p99/k", "notes"));
+        for (final RunResult r : results)
+        {
+            final Histogram h = r.histogram();
+            final boolean any = h.getTotalCount() > 0;
+            lines.add(String.format(Locale.ROOT, rowFormat, r.run().label(), h.getTotalCount(),
+                any ? Micros.format(h.getMinValue()) : "-", pct(h, 50), pct(h, 90), pct(h, 99), pct(h, 99.9),
+                pct(h, 99.99), any ? Micros.format(h.getMaxValue()) : "-",
+                ratio(r, inband, 50), ratio(r, inband, 99), ratio(r, kernel, 50), ratio(r, kernel, 99), notes(r)));
+        }
+        lines.add("(latencies in us; p50/ib = this row's p50 over the inband row's, p50/k over the kernel row's)");
+        return lines;
+    }
+
+    private static RunResult reference(final List<RunResult> results, final String transport)
+    {
+        RunResult first = null;
+        for (final RunResult r : results)
+        {
+            if (transport.equals(r.run().transport()) && r.count() > 0)
+            {
+                if (r.run().profile())
+                {
+                    return r;
+                }
+                if (first == null)
+                {
+                    first = r;
+                }
+            }
+        }
+        return first;
+    }
+
+    private static String pct(final Histogram h, final double percentile)
+    {
+        return h.getTotalCount() > 0 ? Micros.format(h.getValueAtPercentile(percentile)) : "-";
+    }
+
+    private static String ratio(final RunResult row, final RunResult reference, final double percentile)
+    {
+        if (reference == null || row.count() == 0)
+        {
+            return "-";
+        }
+        final double denominator = reference.histogram().getValueAtPercentile(percentile);
+        if (denominator <= 0)
+        {
+            return "-";
+        }
+        return String.format(Locale.ROOT, "%.2f", row.histogram().getValueAtPercentile(percentile) / denominator);
+    }
+
+    private static String notes(final RunResult r)
+    {
+        final StringBuilder sb = new StringBuilder();
+        sb.append(r.run().cpuTag());
+        if (!r.run().profile())
+        {
+            sb.append(" profile-off");
+        }
+        sb.append(" gc=").append(r.gc().totalCollections());
+        if (r.lost() > 0)
+        {
+            sb.append(" lost=").append(r.lost());
+        }
+        if (r.overruns() > 0)
+        {
+            sb.append(" overruns=").append(r.overruns());
+        }
+        if (r.stalls() > 0)
+        {
+            sb.append(" stalls=").append(r.stalls());
+        }
+        return sb.toString();
+    }
+}

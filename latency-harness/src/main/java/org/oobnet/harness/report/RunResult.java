@@ -1,0 +1,66 @@
+package org.oobnet.harness.report;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * The outcome of one latency run (or of several alternating rounds of one row, merged).
+ * <p>
+ * <b>Note:</b> the histogram is owned by the result once built; treat it as read-only.
+ *
+ * @param run              what was measured.
+ * @param histogram        the measured phase's round trips (or timer lateness), in nanoseconds; warm-up excluded.
+ * @param warmupCount      exchanges done before measuring (not in the histogram).
+ * @param warmupNs         how long the warm-up took.
+ * @param lost             exchanges whose reply never came within the receive timeout (not in the histogram).
+ * @param overruns         fixed-rate sends issued later than one period after their scheduled time.
+ * @param stalls           OOB stage cycles longer than the stall threshold, -1 when the transport has no stage.
+ * @param stageAllocBytes  bytes the OOB stage allocated during the measured phase, -1 when there is no stage.
+ * @param clientAllocBytes bytes the measuring thread allocated during the measured phase.
+ * @param gc               collections in the measuring JVM during the measured phase.
+ * @param measuredNs       how long the measured phase took.
+ * @param clamped          values above the histogram's range, recorded as its highest value.
+ */
+public record RunResult(
+    RunDescription run,
+    Histogram histogram,
+    long warmupCount,
+    long warmupNs,
+    long lost,
+    long overruns,
+    long stalls,
+    long stageAllocBytes,
+    long clientAllocBytes,
+    GcDelta gc,
+    long measuredNs,
+    long clamped)
+{
+    /**
+     * @return the number of measured observations.
+     */
+    public long count()
+    {
+        return histogram.getTotalCount();
+    }
+
+    /**
+     * Adds another round of the same row: histograms merged, counters summed ("not applicable" stays -1).
+     *
+     * @param other another round of the same row.
+     * @return a new merged result described by this result's description.
+     */
+    public RunResult merge(final RunResult other)
+    {
+        final Histogram merged = LatencyRecorder.newHistogram();
+        merged.add(histogram);
+        merged.add(other.histogram);
+        return new RunResult(run, merged, warmupCount + other.warmupCount, warmupNs + other.warmupNs,
+            lost + other.lost, overruns + other.overruns, sumApplicable(stalls, other.stalls),
+            sumApplicable(stageAllocBytes, other.stageAllocBytes), clientAllocBytes + other.clientAllocBytes,
+            gc.plus(other.gc), measuredNs + other.measuredNs, clamped + other.clamped);
+    }
+
+    private static long sumApplicable(final long a, final long b)
+    {
+        return a < 0 && b < 0 ? -1 : Math.max(0, a) + Math.max(0, b);
+    }
+}

@@ -1,0 +1,213 @@
+package org.oobnet.core;
+
+import java.lang.foreign.MemorySegment;
+
+import org.oobnet.inband.Errno;
+import org.oobnet.inband.KSocket;
+import org.oobnet.inband.OobHooks;
+
+/**
+ * oob-core's implementation of the Dovetail hooks: finds the socket's {@link OobSocket} context and dispatches
+ * to the runtime (lifecycle) and to the socket's {@link OobProtocol} (the rest).
+ * <p>
+ * A protocol that throws from an in-band hook fails the call with {@code EIO}, counted as a hook error and
+ * recorded in the distinct error log, so a protocol bug never leaves the in-band stack half way.
+ * <b>Note:</b> thread safe; every hook but {@link #oobIoctl} runs in-band on the caller's thread.
+ */
+final class CoreHooks implements OobHooks
+{
+    private final OobRuntime runtime;
+
+    CoreHooks(final OobRuntime runtime)
+    {
+        this.runtime = runtime;
+    }
+
+    @Override
+    public int attach(final KSocket socket)
+    {
+        return runtime.attach(socket);
+    }
+
+    @Override
+    public void release(final KSocket socket)
+    {
+        final OobSocket context = OobSocket.of(socket);
+        if (null != context && context.runtime() == runtime)
+        {
+            runtime.release(context);
+        }
+    }
+
+    @Override
+    public void destroy(final KSocket socket)
+    {
+        final OobSocket context = OobSocket.of(socket);
+        if (null != context && context.runtime() == runtime && !context.isDestroyed())
+        {
+            context.rele();
+        }
+    }
+
+    @Override
+    public int bind(final KSocket socket, final MemorySegment address)
+    {
+        final OobSocket context = open(socket);
+        if (null == context)
+        {
+            return -Errno.EBADF;
+        }
+        try
+        {
+            return countFailure(context, context.protocol().bind(context, address));
+        }
+        catch (final RuntimeException ex)
+        {
+            return thrown(context, ex);
+        }
+    }
+
+    @Override
+    public int connect(final KSocket socket, final MemorySegment address)
+    {
+        final OobSocket context = open(socket);
+        if (null == context)
+        {
+            return -Errno.EBADF;
+        }
+        int rc;
+        try
+        {
+            rc = countFailure(context, context.protocol().connect(context, address));
+        }
+        catch (final RuntimeException ex)
+        {
+            rc = thrown(context, ex);
+        }
+        if (rc < 0)
+        {
+            runtime.raiseAsync(context, OobEvent.CONNECTFAILED, -rc);
+        }
+        else
+        {
+            runtime.raiseAsync(context, OobEvent.CONNECTED, 0);
+        }
+        return rc;
+    }
+
+    @Override
+    public int shutdown(final KSocket socket, final int how)
+    {
+        final OobSocket context = open(socket);
+        if (null == context)
+        {
+            return -Errno.EBADF;
+        }
+        if (how < OobSocket.SHUT_RD || how > OobSocket.SHUT_RDWR)
+        {
+            return -Errno.EINVAL;
+        }
+        int rc;
+        try
+        {
+            rc = countFailure(context, context.protocol().shutdown(context, how));
+        }
+        catch (final RuntimeException ex)
+        {
+            rc = thrown(context, ex);
+        }
+        if (rc >= 0)
+        {
+            runtime.shutdown(context, how);
+        }
+        return rc;
+    }
+
+    @Override
+    public long oobIoctl(final KSocket socket, final int request, final long arg)
+    {
+        final OobSocket context = open(socket);
+        if (null == context)
+        {
+            return -Errno.EBADF;
+        }
+        return runtime.oobIoctl(context, request, arg);
+    }
+
+    @Override
+    public long inbandIoctlRedirect(final KSocket socket, final int request, final long arg)
+    {
+        final OobSocket context = open(socket);
+        if (null == context)
+        {
+            return -ENOIOCTLCMD;
+        }
+        try
+        {
+            return context.protocol().inbandIoctl(context, request, arg);
+        }
+        catch (final RuntimeException ex)
+        {
+            return thrown(context, ex);
+        }
+    }
+
+    @Override
+    public int setoptRedirect(final KSocket socket, final int level, final int name, final MemorySegment value)
+    {
+        final OobSocket context = open(socket);
+        if (null == context)
+        {
+            return -ENOIOCTLCMD;
+        }
+        try
+        {
+            return context.protocol().setopt(context, level, name, value);
+        }
+        catch (final RuntimeException ex)
+        {
+            return thrown(context, ex);
+        }
+    }
+
+    @Override
+    public int getoptRedirect(
+        final KSocket socket, final int level, final int name, final MemorySegment value, final MemorySegment length)
+    {
+        final OobSocket context = open(socket);
+        if (null == context)
+        {
+            return -ENOIOCTLCMD;
+        }
+        try
+        {
+            return context.protocol().getopt(context, level, name, value, length);
+        }
+        catch (final RuntimeException ex)
+        {
+            return thrown(context, ex);
+        }
+    }
+
+    private OobSocket open(final KSocket socket)
+    {
+        final OobSocket context = OobSocket.of(socket);
+        return null != context && context.runtime() == runtime && context.isOpen() ? context : null;
+    }
+
+    private static int countFailure(final OobSocket context, final int rc)
+    {
+        if (rc < 0)
+        {
+            context.counters().hookErrors().incrementRelease();
+        }
+        return rc;
+    }
+
+    private int thrown(final OobSocket context, final RuntimeException ex)
+    {
+        context.counters().hookErrors().incrementRelease();
+        runtime.stageAgent().recordError(ex);
+        return -Errno.EIO;
+    }
+}

@@ -1,0 +1,346 @@
+package org.oobnet.core;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * What the OOB runtime needs to start: the stage's CPU and idle strategy, the stall threshold, queue and ring
+ * sizes, and where the counters file lives.
+ * <p>
+ * Every value is validated once, here, and every problem is reported together as {@code name=value} messages.
+ * <b>Note:</b> immutable, thread safe.
+ *
+ * @param stageCpu               CPU the stage thread is pinned to, or {@link #CPU_AUTO} for the default: an
+ *                               isolated CPU if {@code /sys/devices/system/cpu/isolated} lists one, else the last.
+ * @param idleStrategy           what the stage does on a cycle with no work.
+ * @param stallThresholdNs       a cycle longer than this is a stall: counted and kept in the stall histogram.
+ * @param controlQueueCapacity   capacity of the in-band to stage command queue (rounded up to a power of two).
+ * @param commandLimit           most commands the stage executes per cycle.
+ * @param sendRingBytes          capacity of each socket's send ring (app threads to stage), a power of two.
+ * @param receiveRingBytes       capacity of each socket's receive ring (stage to consumer), a power of two.
+ * @param maxSockets             most OOB sockets alive at once in one runtime.
+ * @param countersDir            directory of the counters file ({@code counters.dat}), created owner-only.
+ * @param countersValuesBytes    size of the counters values region (each counter takes 128 bytes).
+ * @param errorLogBytes          size of the distinct error log region.
+ * @param releaseDrainTimeoutNs  how long {@code release} lets the stage drain a socket's send ring before the
+ *                               remaining messages are dropped and counted.
+ */
+public record OobConfig(
+    int stageCpu,
+    IdleStrategyKind idleStrategy,
+    long stallThresholdNs,
+    int controlQueueCapacity,
+    int commandLimit,
+    int sendRingBytes,
+    int receiveRingBytes,
+    int maxSockets,
+    Path countersDir,
+    int countersValuesBytes,
+    int errorLogBytes,
+    long releaseDrainTimeoutNs)
+{
+    /** The stage CPU is chosen at start: an isolated CPU if any, else the last CPU. */
+    public static final int CPU_AUTO = -1;
+    /** Default stall threshold: 100 µs, well above a normal cycle and below a descheduling. */
+    public static final long DEFAULT_STALL_THRESHOLD_NS = 100_000L;
+    /** Default capacity of the command queue. */
+    public static final int DEFAULT_CONTROL_QUEUE_CAPACITY = 1024;
+    /** Default commands per cycle. */
+    public static final int DEFAULT_COMMAND_LIMIT = 16;
+    /** Default per-socket ring capacity: 64 KiB. */
+    public static final int DEFAULT_RING_BYTES = 64 * 1024;
+    /** Default most live sockets. */
+    public static final int DEFAULT_MAX_SOCKETS = 4096;
+    /** Default counters values region: 8192 counters. */
+    public static final int DEFAULT_COUNTERS_VALUES_BYTES = 8192 * 128;
+    /** Default error log: 1 MiB. */
+    public static final int DEFAULT_ERROR_LOG_BYTES = 1024 * 1024;
+    /** Default drain timeout at release: 1 s. */
+    public static final long DEFAULT_RELEASE_DRAIN_TIMEOUT_NS = 1_000_000_000L;
+
+    /**
+     * Validates every field and reports all problems in one exception.
+     */
+    public OobConfig
+    {
+        final List<String> problems = new ArrayList<>();
+        if (stageCpu < CPU_AUTO)
+        {
+            problems.add("stageCpu=" + stageCpu + " must be a CPU number or -1 (auto)");
+        }
+        if (null == idleStrategy)
+        {
+            problems.add("idleStrategy=null must be one of spin, yield, backoff, noop");
+        }
+        if (stallThresholdNs <= 0)
+        {
+            problems.add("stallThresholdNs=" + stallThresholdNs + " must be > 0");
+        }
+        if (controlQueueCapacity < 2)
+        {
+            problems.add("controlQueueCapacity=" + controlQueueCapacity + " must be >= 2");
+        }
+        if (commandLimit < 1)
+        {
+            problems.add("commandLimit=" + commandLimit + " must be >= 1");
+        }
+        checkRing(problems, "sendRingBytes", sendRingBytes);
+        checkRing(problems, "receiveRingBytes", receiveRingBytes);
+        if (maxSockets < 1)
+        {
+            problems.add("maxSockets=" + maxSockets + " must be >= 1");
+        }
+        if (null == countersDir)
+        {
+            problems.add("countersDir=null must be a directory path");
+        }
+        if (countersValuesBytes < 128 * 64 || Integer.bitCount(countersValuesBytes) != 1)
+        {
+            problems.add("countersValuesBytes=" + countersValuesBytes + " must be a power of two >= 8192");
+        }
+        if (errorLogBytes < 4096 || (errorLogBytes & 4095) != 0)
+        {
+            problems.add("errorLogBytes=" + errorLogBytes + " must be a multiple of 4096");
+        }
+        if (releaseDrainTimeoutNs < 0)
+        {
+            problems.add("releaseDrainTimeoutNs=" + releaseDrainTimeoutNs + " must be >= 0");
+        }
+        if (!problems.isEmpty())
+        {
+            throw new IllegalArgumentException("invalid OOB config: " + String.join("; ", problems));
+        }
+    }
+
+    private static void checkRing(final List<String> problems, final String name, final int bytes)
+    {
+        if (bytes < 1024 || Integer.bitCount(bytes) != 1)
+        {
+            problems.add(name + "=" + bytes + " must be a power of two >= 1024");
+        }
+    }
+
+    /**
+     * The defaults: auto CPU, busy spin, 100 µs stall threshold, 64 KiB rings, counters under
+     * {@link #defaultCountersDir()}.
+     *
+     * @return the default configuration.
+     */
+    public static OobConfig defaults()
+    {
+        return builder().build();
+    }
+
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return a new builder.
+     */
+    public static Builder builder()
+    {
+        return new Builder();
+    }
+
+    /**
+     * A builder starting from this configuration.
+     *
+     * @return a new builder holding this configuration's values.
+     */
+    public Builder toBuilder()
+    {
+        return new Builder()
+            .stageCpu(stageCpu)
+            .idleStrategy(idleStrategy)
+            .stallThresholdNs(stallThresholdNs)
+            .controlQueueCapacity(controlQueueCapacity)
+            .commandLimit(commandLimit)
+            .sendRingBytes(sendRingBytes)
+            .receiveRingBytes(receiveRingBytes)
+            .maxSockets(maxSockets)
+            .countersDir(countersDir)
+            .countersValuesBytes(countersValuesBytes)
+            .errorLogBytes(errorLogBytes)
+            .releaseDrainTimeoutNs(releaseDrainTimeoutNs);
+    }
+
+    /**
+     * Where the counters live by default: {@code /dev/shm/oobnet-<user>} when {@code /dev/shm} exists (memory
+     * backed, as Aeron does), else {@code <java.io.tmpdir>/oobnet-<user>}.
+     *
+     * @return the default counters directory.
+     */
+    public static Path defaultCountersDir()
+    {
+        final String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_.-]", "_");
+        final Path shm = Path.of("/dev/shm");
+        final Path base = shm.toFile().isDirectory() ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+        return base.resolve("oobnet-" + user);
+    }
+
+    /**
+     * What the stage does on a cycle that found no work.
+     */
+    public enum IdleStrategyKind
+    {
+        /** Busy spin ({@code Thread.onSpinWait}): lowest latency, burns the CPU. The default. */
+        SPIN,
+        /** {@code Thread.yield()}: gives the CPU to other runnable threads. */
+        YIELD,
+        /** Spin, then yield, then park with exponential back-off up to 1 ms. */
+        BACKOFF,
+        /** Nothing at all between cycles. */
+        NOOP;
+
+        /**
+         * Parses {@code spin|yield|backoff|noop}, case-insensitively.
+         *
+         * @param name the name.
+         * @return the kind.
+         * @throws IllegalArgumentException naming the bad value and the accepted ones.
+         */
+        public static IdleStrategyKind parse(final String name)
+        {
+            Objects.requireNonNull(name, "idleStrategy");
+            for (final IdleStrategyKind kind : values())
+            {
+                if (kind.name().equals(name.trim().toUpperCase(Locale.ROOT)))
+                {
+                    return kind;
+                }
+            }
+            throw new IllegalArgumentException("idleStrategy=" + name + " must be one of spin, yield, backoff, noop");
+        }
+    }
+
+    /**
+     * Builds an {@link OobConfig} from the defaults.
+     * <b>Note:</b> not thread safe.
+     */
+    public static final class Builder
+    {
+        private int stageCpu = CPU_AUTO;
+        private IdleStrategyKind idleStrategy = IdleStrategyKind.SPIN;
+        private long stallThresholdNs = DEFAULT_STALL_THRESHOLD_NS;
+        private int controlQueueCapacity = DEFAULT_CONTROL_QUEUE_CAPACITY;
+        private int commandLimit = DEFAULT_COMMAND_LIMIT;
+        private int sendRingBytes = DEFAULT_RING_BYTES;
+        private int receiveRingBytes = DEFAULT_RING_BYTES;
+        private int maxSockets = DEFAULT_MAX_SOCKETS;
+        private Path countersDir = defaultCountersDir();
+        private int countersValuesBytes = DEFAULT_COUNTERS_VALUES_BYTES;
+        private int errorLogBytes = DEFAULT_ERROR_LOG_BYTES;
+        private long releaseDrainTimeoutNs = DEFAULT_RELEASE_DRAIN_TIMEOUT_NS;
+
+        private Builder()
+        {
+        }
+
+        /** @param value the stage CPU, or {@link #CPU_AUTO}. @return this. */
+        public Builder stageCpu(final int value)
+        {
+            stageCpu = value;
+            return this;
+        }
+
+        /** @param value the idle strategy. @return this. */
+        public Builder idleStrategy(final IdleStrategyKind value)
+        {
+            idleStrategy = value;
+            return this;
+        }
+
+        /** @param value the stall threshold in ns. @return this. */
+        public Builder stallThresholdNs(final long value)
+        {
+            stallThresholdNs = value;
+            return this;
+        }
+
+        /** @param value the command queue capacity. @return this. */
+        public Builder controlQueueCapacity(final int value)
+        {
+            controlQueueCapacity = value;
+            return this;
+        }
+
+        /** @param value the most commands per cycle. @return this. */
+        public Builder commandLimit(final int value)
+        {
+            commandLimit = value;
+            return this;
+        }
+
+        /** @param value each socket's send ring capacity in bytes. @return this. */
+        public Builder sendRingBytes(final int value)
+        {
+            sendRingBytes = value;
+            return this;
+        }
+
+        /** @param value each socket's receive ring capacity in bytes. @return this. */
+        public Builder receiveRingBytes(final int value)
+        {
+            receiveRingBytes = value;
+            return this;
+        }
+
+        /** @param value the most live OOB sockets. @return this. */
+        public Builder maxSockets(final int value)
+        {
+            maxSockets = value;
+            return this;
+        }
+
+        /** @param value the counters directory. @return this. */
+        public Builder countersDir(final Path value)
+        {
+            countersDir = value;
+            return this;
+        }
+
+        /** @param value the counters values region size. @return this. */
+        public Builder countersValuesBytes(final int value)
+        {
+            countersValuesBytes = value;
+            return this;
+        }
+
+        /** @param value the error log size. @return this. */
+        public Builder errorLogBytes(final int value)
+        {
+            errorLogBytes = value;
+            return this;
+        }
+
+        /** @param value the release drain timeout in ns. @return this. */
+        public Builder releaseDrainTimeoutNs(final long value)
+        {
+            releaseDrainTimeoutNs = value;
+            return this;
+        }
+
+        /**
+         * @return the validated configuration.
+         * @throws IllegalArgumentException listing every invalid value.
+         */
+        public OobConfig build()
+        {
+            return new OobConfig(
+                stageCpu,
+                idleStrategy,
+                stallThresholdNs,
+                controlQueueCapacity,
+                commandLimit,
+                sendRingBytes,
+                receiveRingBytes,
+                maxSockets,
+                countersDir,
+                countersValuesBytes,
+                errorLogBytes,
+                releaseDrainTimeoutNs);
+        }
+    }
+}

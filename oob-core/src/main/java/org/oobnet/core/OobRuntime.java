@@ -1,0 +1,718 @@
+package org.oobnet.core;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import net.openhft.affinity.Affinity;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+import org.jctools.queues.MpscArrayQueue;
+import org.oobnet.core.counters.CountersFile;
+import org.oobnet.core.counters.SocketCounters;
+import org.oobnet.core.counters.StageCounters;
+import org.oobnet.core.counters.StallHistogram;
+import org.oobnet.inband.Errno;
+import org.oobnet.inband.KSocket;
+
+/**
+ * The companion core at run time: the OOB stage, the hooks installed in the in-band stack, the protocol registry,
+ * the OOB socket contexts and the counters file.
+ * <p>
+ * {@link #start(OobConfig)} maps the counters file, starts the stage (an Agrona agent on a thread pinned with
+ * OpenHFT Affinity) and installs the hooks ({@code KSocket.installOobHooks}); from then on
+ * {@code KSocket.socket(family, type | SOCK_OOB, protocol)} gets an {@link OobSocket} served by the protocol
+ * registered for the family. {@link #close()} removes the hooks, releases and destroys every socket (each after
+ * the stage acknowledged it let go), stops the stage and deletes the counters file.
+ * <b>Note:</b> thread safe; every method is in-band (it may block and allocate) unless it says otherwise. One
+ * runtime at a time has its hooks installed (the in-band stack holds one implementation).
+ */
+public final class OobRuntime implements AutoCloseable
+{
+    /** {@code AF_OOB}: the family of protocols that live wholly on the OOB side. */
+    public static final int AF_OOB = 46;
+
+    private static final AtomicReference<OobRuntime> INSTALLED = new AtomicReference<>();
+
+    private final OobConfig config;
+    private final ProtocolRegistry registry;
+    private final CountersFile countersFile;
+    private final StageCounters stageCounters;
+    private final MpscArrayQueue<StageCommand> commands;
+    private final StageAgent stage;
+    private final AgentRunner runner;
+    private final StageCpu stageCpu;
+    private final CoreHooks hooks;
+    private final Object countersLock = new Object();
+    private final Object tasksLock = new Object();
+    private final Object inlineLock = new Object();
+    private final Set<OobSocket> live = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger liveCount = new AtomicInteger();
+    private final AtomicLong socketIds = new AtomicLong();
+    private final List<OobTask> cycleTasks = new ArrayList<>();
+    private final List<OobTask> eventTasks = new ArrayList<>();
+    private volatile boolean pinned;
+    private volatile boolean closing;
+    private volatile boolean stageStopped;
+
+    private OobRuntime(final OobConfig config, final ProtocolRegistry registry)
+    {
+        this.config = config;
+        this.registry = registry;
+        this.stageCpu = StageCpu.choose(config.stageCpu());
+        this.countersFile = CountersFile.create(config.countersDir(), config.countersValuesBytes(), config.errorLogBytes());
+        try
+        {
+            this.stageCounters = new StageCounters(countersFile.countersManager(), config.stallThresholdNs());
+            this.commands = new MpscArrayQueue<>(config.controlQueueCapacity());
+            this.stage = new StageAgent(
+                commands, config.commandLimit(), config.maxSockets(), stageCounters, countersFile.errorLog(),
+                config.stallThresholdNs());
+            // a Throwable escaping doWork: the runner counts it and hands it to the error log; the loop goes on
+            final org.agrona.concurrent.errors.DistinctErrorLog errorLog = countersFile.errorLog();
+            this.runner = new AgentRunner(
+                IdleStrategies.of(config.idleStrategy()), errorLog::record, stageCounters.errors(), stage);
+            this.hooks = new CoreHooks(this);
+        }
+        catch (final RuntimeException ex)
+        {
+            countersFile.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * Starts a runtime with the protocols found by {@link java.util.ServiceLoader} (the AF_OOB bus among them).
+     *
+     * @param config the configuration.
+     * @return the running runtime.
+     * @throws IllegalStateException when another runtime is running.
+     */
+    public static OobRuntime start(final OobConfig config)
+    {
+        final ProtocolRegistry registry = new ProtocolRegistry();
+        registry.discover(OobRuntime.class.getClassLoader());
+        return start(config, registry);
+    }
+
+    /**
+     * Starts a runtime with the given registry (which may still change while the runtime runs).
+     *
+     * @param config   the configuration.
+     * @param registry the protocols.
+     * @return the running runtime.
+     * @throws IllegalStateException when another runtime is running.
+     */
+    public static OobRuntime start(final OobConfig config, final ProtocolRegistry registry)
+    {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(registry, "registry");
+        final OobRuntime runtime = new OobRuntime(config, registry);
+        if (!INSTALLED.compareAndSet(null, runtime))
+        {
+            runtime.countersFile.close();
+            throw new IllegalStateException("another OobRuntime is running (the in-band stack holds one set of hooks)");
+        }
+        final int cpu = runtime.stageCpu.cpu();
+        AgentRunner.startOnThread(runtime.runner, task ->
+        {
+            final Thread thread = new Thread(() ->
+            {
+                runtime.pin(cpu);
+                task.run();
+            }, "oob-stage");
+            thread.setDaemon(true);
+            return thread;
+        });
+        runtime.countersFile.stageCpu(cpu, runtime.stageCpu.isolated());
+        KSocket.installOobHooks(runtime.hooks);
+        return runtime;
+    }
+
+    // the stage thread, before its first cycle: pin it (the thread factory's job, not doWork's)
+    private void pin(final int cpu)
+    {
+        try
+        {
+            Affinity.setAffinity(cpu);
+            final java.util.BitSet mask = Affinity.getAffinity();
+            pinned = mask.cardinality() == 1 && mask.get(cpu);
+        }
+        catch (final Throwable t)
+        {
+            pinned = false;
+            stage.recordError(t);
+        }
+    }
+
+    /** @return the configuration. */
+    public OobConfig config()
+    {
+        return config;
+    }
+
+    /** @return the protocol registry. */
+    public ProtocolRegistry registry()
+    {
+        return registry;
+    }
+
+    /** @return the CPU the stage runs on. */
+    public int stageCpu()
+    {
+        return stageCpu.cpu();
+    }
+
+    /** @return true when the stage CPU is isolated; false is reported as {@code noisol}. */
+    public boolean isolated()
+    {
+        return stageCpu.isolated();
+    }
+
+    /** @return true when the stage thread is pinned to {@link #stageCpu()} (false if the OS refused). */
+    public boolean pinned()
+    {
+        return pinned;
+    }
+
+    /** @return the counters file's path. */
+    public java.nio.file.Path countersPath()
+    {
+        return countersFile.path();
+    }
+
+    /** @return the runtime's counters. */
+    public StageCounters counters()
+    {
+        return stageCounters;
+    }
+
+    /** @return the stall histogram's bucket counts (see {@link StallHistogram}). */
+    public long[] stallHistogram()
+    {
+        return stageCounters.stallHistogram().counts();
+    }
+
+    /** @return the stage thread (null before it started). */
+    public Thread stageThread()
+    {
+        return stage.stageThread();
+    }
+
+    /** @return the number of live OOB socket contexts (not yet destroyed). */
+    public int liveSockets()
+    {
+        return liveCount.get();
+    }
+
+    StageAgent stageAgent()
+    {
+        return stage;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Commands
+
+    /**
+     * In-band: runs a command on the stage and waits until the stage acknowledged it (a stage crossing: the
+     * stage finished the cycle that executed it). Once the stage stopped, the command runs on the caller's thread.
+     *
+     * @param command the command, used once.
+     * @return its result.
+     * @throws IllegalStateException when called from the stage thread (it would wait for itself).
+     */
+    public int callOnStage(final StageCommand command)
+    {
+        submit(command);
+        IdleStrategy idle = null;
+        while (!command.isAcknowledged())
+        {
+            if (stageStopped)
+            {
+                drainInline();
+                continue;
+            }
+            if (null == idle)
+            {
+                idle = new BackoffIdleStrategy(100, 10, 1_000L, 100_000L);
+            }
+            idle.idle();
+        }
+        return command.result();
+    }
+
+    /**
+     * In-band: queues a command for the stage without waiting (poll {@link StageCommand#isAcknowledged()}).
+     *
+     * @param command the command, used once.
+     * @throws IllegalStateException when called from the stage thread.
+     */
+    public void submit(final StageCommand command)
+    {
+        if (stage.isStageThread())
+        {
+            throw new IllegalStateException("a stage command cannot be submitted from the stage thread");
+        }
+        IdleStrategy idle = null;
+        while (!commands.offer(command))
+        {
+            if (stageStopped)
+            {
+                drainInline();
+                continue;
+            }
+            if (null == idle)
+            {
+                idle = new BackoffIdleStrategy(100, 10, 1_000L, 100_000L);
+            }
+            idle.idle();
+        }
+        if (stageStopped)
+        {
+            drainInline();
+        }
+    }
+
+    // after the stage stopped (its thread joined): run what is queued on this thread, one thread at a time
+    private void drainInline()
+    {
+        synchronized (inlineLock)
+        {
+            StageCommand command;
+            while (null != (command = commands.poll()))
+            {
+                try
+                {
+                    command.run(stage, System.nanoTime());
+                }
+                catch (final Throwable t)
+                {
+                    stage.recordError(t);
+                }
+                if (command instanceof final DetachCommand detach && command.isDeferred())
+                {
+                    // no stage left to drain the ring: finish the detach now
+                    stage.forceDetach(detach.socket);
+                    detach.completeDetach();
+                }
+                command.acknowledge();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Tasks
+
+    /**
+     * In-band: adds a task to the stage; its {@link OobTask#onStart()} runs there before its first call.
+     *
+     * @param task     the task.
+     * @param schedule when the stage calls it.
+     */
+    public void addTask(final OobTask task, final OobTask.Schedule schedule)
+    {
+        Objects.requireNonNull(task, "task");
+        synchronized (tasksLock)
+        {
+            if (cycleTasks.contains(task) || eventTasks.contains(task))
+            {
+                throw new IllegalArgumentException("task=" + task + " is already added");
+            }
+            if (schedule != OobTask.Schedule.ON_EVENTS)
+            {
+                cycleTasks.add(task);
+            }
+            if (schedule != OobTask.Schedule.EVERY_CYCLE)
+            {
+                eventTasks.add(task);
+            }
+            callOnStage(new TasksCommand(
+                cycleTasks.toArray(new OobTask[0]), eventTasks.toArray(new OobTask[0]), task, null));
+        }
+    }
+
+    /**
+     * In-band: removes a task; its {@link OobTask#onClose()} runs on the stage.
+     *
+     * @param task the task.
+     * @return true when it was added.
+     */
+    public boolean removeTask(final OobTask task)
+    {
+        synchronized (tasksLock)
+        {
+            final boolean removed = cycleTasks.remove(task) | eventTasks.remove(task);
+            if (removed)
+            {
+                callOnStage(new TasksCommand(
+                    cycleTasks.toArray(new OobTask[0]), eventTasks.toArray(new OobTask[0]), null, task));
+            }
+            return removed;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Socket contexts (called by CoreHooks, in-band)
+
+    int attach(final KSocket ksocket)
+    {
+        if (closing)
+        {
+            return -Errno.ENETDOWN;
+        }
+        final int family = ksocket.family();
+        final int type = ksocket.type();
+        final int protocolNumber = ksocket.protocol();
+        final OobProtocol[] found = new OobProtocol[1];
+        final int rc = registry.lookup(family, type, protocolNumber, found);
+        if (rc < 0)
+        {
+            return rc;
+        }
+        if (liveCount.incrementAndGet() > config.maxSockets())
+        {
+            liveCount.decrementAndGet();
+            return -Errno.ENFILE;
+        }
+        final OobProtocol protocol = found[0];
+        final long id = socketIds.incrementAndGet();
+        final SocketCounters counters;
+        synchronized (countersLock)
+        {
+            counters = SocketCounters.allocate(
+                countersFile.countersManager(), id, protocol.name() + " fd=" + ksocket.fd());
+        }
+        if (null == counters)
+        {
+            liveCount.decrementAndGet();
+            return -Errno.ENOBUFS;
+        }
+        final OobSocket socket = new OobSocket(
+            this, ksocket, protocol, id, family, type, protocolNumber,
+            new ManyToOneRingBuffer(newRingBuffer(config.sendRingBytes())),
+            new OneToOneRingBuffer(newRingBuffer(config.receiveRingBytes())),
+            counters);
+        ksocket.oobContext(socket);
+        int attached;
+        try
+        {
+            attached = protocol.attach(socket);
+        }
+        catch (final RuntimeException ex)
+        {
+            stage.recordError(ex);
+            attached = -Errno.EIO;
+        }
+        if (attached < 0)
+        {
+            counters.hookErrors().incrementRelease();
+            try
+            {
+                protocol.destroy(socket);
+            }
+            catch (final RuntimeException ex)
+            {
+                stage.recordError(ex);
+            }
+            ksocket.oobContext(null);
+            socket.markDestroyed();
+            synchronized (countersLock)
+            {
+                counters.free();
+            }
+            liveCount.decrementAndGet();
+            return attached;
+        }
+        live.add(socket);
+        submit(new AttachCommand(socket));
+        return 0;
+    }
+
+    // Memory owned by the collector: a thread racing close can never write to freed memory through a ring.
+    private static UnsafeBuffer newRingBuffer(final int capacity)
+    {
+        final ByteBuffer memory = BufferUtil.allocateDirectAligned(
+            capacity + RingBufferDescriptor.TRAILER_LENGTH, 128);
+        return new UnsafeBuffer(memory);
+    }
+
+    void release(final OobSocket socket)
+    {
+        if (!socket.casState(OobSocket.ATTACHED, OobSocket.RELEASING))
+        {
+            return;
+        }
+        final DetachCommand detach = new DetachCommand(socket, config.releaseDrainTimeoutNs());
+        callOnStage(detach);
+        socket.casState(OobSocket.RELEASING, OobSocket.RELEASED);
+        try
+        {
+            socket.protocol().release(socket);
+        }
+        catch (final RuntimeException ex)
+        {
+            socket.counters().hookErrors().incrementRelease();
+            stage.recordError(ex);
+        }
+        if (socket.isGrafted())
+        {
+            socket.rele();
+        }
+    }
+
+    // the last reference went
+    void destroyContext(final OobSocket socket)
+    {
+        if (socket.state() == OobSocket.ATTACHED)
+        {
+            // destroyed without release (forced close): let the stage go first
+            if (socket.casState(OobSocket.ATTACHED, OobSocket.RELEASING))
+            {
+                callOnStage(new DetachCommand(socket, config.releaseDrainTimeoutNs()));
+                socket.casState(OobSocket.RELEASING, OobSocket.RELEASED);
+                try
+                {
+                    socket.protocol().release(socket);
+                }
+                catch (final RuntimeException ex)
+                {
+                    stage.recordError(ex);
+                }
+            }
+        }
+        if (!socket.casState(OobSocket.RELEASED, OobSocket.DESTROYED))
+        {
+            return;
+        }
+        try
+        {
+            socket.protocol().destroy(socket);
+        }
+        catch (final RuntimeException ex)
+        {
+            stage.recordError(ex);
+        }
+        synchronized (countersLock)
+        {
+            socket.counters().free();
+        }
+        live.remove(socket);
+        liveCount.decrementAndGet();
+    }
+
+    void shutdown(final OobSocket socket, final int how)
+    {
+        socket.shutdownBits(how);
+        if (how == OobSocket.SHUT_WR || how == OobSocket.SHUT_RDWR)
+        {
+            submit(new RaiseCommand(socket, OobEvent.CANTSENDMORE, 0));
+        }
+        if (how == OobSocket.SHUT_RD || how == OobSocket.SHUT_RDWR)
+        {
+            submit(new RaiseCommand(socket, OobEvent.CANTRECVMORE, 0));
+        }
+    }
+
+    void raiseAsync(final OobSocket socket, final OobEvent event, final long arg)
+    {
+        submit(new RaiseCommand(socket, event, arg));
+    }
+
+    long oobIoctl(final OobSocket socket, final int request, final long arg)
+    {
+        if (stage.isStageThread())
+        {
+            return socket.oobIoctl(request, arg);
+        }
+        final IoctlCommand command = new IoctlCommand(socket, request, arg);
+        callOnStage(command);
+        return command.value;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Close
+
+    /**
+     * Stops the runtime: no new OOB sockets, every live socket released (the stage drains and acknowledges) and
+     * destroyed, the stage stopped, the hooks removed and the counters file deleted. Idempotent.
+     */
+    @Override
+    public void close()
+    {
+        synchronized (this)
+        {
+            if (closing)
+            {
+                return;
+            }
+            closing = true;
+        }
+        KSocket.removeOobHooks(hooks);
+        for (final OobSocket socket : live.toArray(new OobSocket[0]))
+        {
+            release(socket);
+            forceDestroy(socket);
+        }
+        runner.close();
+        stageStopped = true;
+        synchronized (inlineLock)
+        {
+            stage.abortPendingDetaches();
+        }
+        drainInline();
+        synchronized (tasksLock)
+        {
+            cycleTasks.clear();
+            eventTasks.clear();
+        }
+        INSTALLED.compareAndSet(this, null);
+        countersFile.close();
+    }
+
+    private void forceDestroy(final OobSocket socket)
+    {
+        // drop every reference left (the application's holds included): the runtime is going away
+        while (socket.refCount() > 0 && !socket.isDestroyed())
+        {
+            socket.rele();
+        }
+    }
+
+    /** @return true once {@link #close()} began. */
+    public boolean isClosed()
+    {
+        return closing;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Built-in commands
+
+    static final class AttachCommand extends StageCommand
+    {
+        private final OobSocket socket;
+
+        AttachCommand(final OobSocket socket)
+        {
+            this.socket = socket;
+        }
+
+        @Override
+        protected int execute(final OobStage stage, final long nowNs)
+        {
+            return ((StageAgent)stage).addSocket(socket);
+        }
+    }
+
+    static final class DetachCommand extends StageCommand
+    {
+        final OobSocket socket;
+        private final long drainTimeoutNs;
+
+        DetachCommand(final OobSocket socket, final long drainTimeoutNs)
+        {
+            this.socket = socket;
+            this.drainTimeoutNs = drainTimeoutNs;
+        }
+
+        @Override
+        protected int execute(final OobStage stage, final long nowNs)
+        {
+            if (((StageAgent)stage).beginDetach(socket, this, nowNs + drainTimeoutNs))
+            {
+                defer();
+            }
+            return 0;
+        }
+
+        // stage: the ring drained and the socket left the stage; acknowledged at the end of this cycle
+        void completeDetach()
+        {
+            complete(0);
+            if (!socket.runtime().stageStopped)
+            {
+                socket.runtime().stage.completedAck(this);
+            }
+        }
+    }
+
+    static final class TasksCommand extends StageCommand
+    {
+        private final OobTask[] cycleTasks;
+        private final OobTask[] eventTasks;
+        private final OobTask started;
+        private final OobTask removed;
+
+        TasksCommand(final OobTask[] cycleTasks, final OobTask[] eventTasks, final OobTask started, final OobTask removed)
+        {
+            this.cycleTasks = cycleTasks;
+            this.eventTasks = eventTasks;
+            this.started = started;
+            this.removed = removed;
+        }
+
+        @Override
+        protected int execute(final OobStage stage, final long nowNs)
+        {
+            ((StageAgent)stage).tasks(cycleTasks, eventTasks, started, removed);
+            return 0;
+        }
+    }
+
+    static final class RaiseCommand extends StageCommand
+    {
+        private final OobSocket socket;
+        private final OobEvent event;
+        private final long arg;
+
+        RaiseCommand(final OobSocket socket, final OobEvent event, final long arg)
+        {
+            this.socket = socket;
+            this.event = event;
+            this.arg = arg;
+        }
+
+        @Override
+        protected int execute(final OobStage stage, final long nowNs)
+        {
+            if (socket.onStage)
+            {
+                socket.raise(event, arg);
+            }
+            return 0;
+        }
+    }
+
+    static final class IoctlCommand extends StageCommand
+    {
+        private final OobSocket socket;
+        private final int request;
+        private final long arg;
+        volatile long value;
+
+        IoctlCommand(final OobSocket socket, final int request, final long arg)
+        {
+            this.socket = socket;
+            this.request = request;
+            this.arg = arg;
+        }
+
+        @Override
+        protected int execute(final OobStage stage, final long nowNs)
+        {
+            value = socket.oobIoctl(request, arg);
+            return 0;
+        }
+    }
+}

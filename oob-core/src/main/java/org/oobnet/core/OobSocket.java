@@ -1,0 +1,801 @@
+package org.oobnet.core;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+import org.oobnet.core.counters.SocketCounters;
+import org.oobnet.inband.Errno;
+import org.oobnet.inband.KSocket;
+
+/**
+ * The OOB context of a {@code SOCK_OOB} socket and its out-of-band I/O API.
+ * <p>
+ * Made by oob-core's attach hook and grafted on the {@link KSocket} ({@link #of(KSocket)} finds it). Reference
+ * counted: a context grafted on a regular socket starts with two references (one dropped at release, one at
+ * destroy), a pure {@code AF_OOB} socket's with one (dropped at destroy); {@link #hold()}/{@link #rele()} keep it
+ * alive longer. Its rings live in memory owned by the Java heap's collector, so no thread can ever touch freed
+ * memory through them, whatever races close; what a protocol maps itself is unmapped only after the stage let go.
+ *
+ * <h2>Who calls what</h2>
+ * <ul>
+ *   <li><b>Stage</b> (protocols, {@link OobTask}s): {@link #oobSend}, {@link #oobClaim}, {@link #oobCommit},
+ *       {@link #oobAbort}, {@link #oobReceive}, {@link #oobIoctl}, {@link #deliver}, {@link #raise}. Non-blocking:
+ *       {@code -EWOULDBLOCK} when they cannot proceed. Allocation-free.</li>
+ *   <li><b>Any other thread</b>: the send ring ({@link #tryClaim}/{@link #sendBuffer}/{@link #commit}, or
+ *       {@link #offer}), many producers; the receive ring ({@link #poll}, {@link #receive}), one consumer at a time
+ *       (the stage's {@code oobReceive} counts as one).</li>
+ * </ul>
+ * Results follow the SPI convention: a count or 0 on success, a negative errno ({@link Errno}) on failure.
+ * {@code EBADF} once the socket is released.
+ */
+public final class OobSocket
+{
+    /** The ring record type of a message: one type, the ring is a byte pipe of datagrams. */
+    public static final int MSG_TYPE_ID = 1;
+    /** {@code SHUT_RD}. */
+    public static final int SHUT_RD = 0;
+    /** {@code SHUT_WR}. */
+    public static final int SHUT_WR = 1;
+    /** {@code SHUT_RDWR}. */
+    public static final int SHUT_RDWR = 2;
+
+    static final int ATTACHED = 0;
+    static final int RELEASING = 1;
+    static final int RELEASED = 2;
+    static final int DESTROYED = 3;
+
+    private static final int SHUT_RD_BIT = 1;
+    private static final int SHUT_WR_BIT = 2;
+
+    private final OobRuntime runtime;
+    private final KSocket ksocket;
+    private final OobProtocol protocol;
+    private final long id;
+    private final int family;
+    private final int type;
+    private final int protocolNumber;
+    private final boolean grafted;
+    private final ManyToOneRingBuffer sendRing;
+    private final OneToOneRingBuffer receiveRing;
+    private final SocketCounters counters;
+    private final AtomicInteger refs;
+    private final OobClaim claim = new OobClaim();
+    private final RingReader ringReader = new RingReader();
+
+    private volatile int state = ATTACHED;
+    private volatile int shutdownBits;
+    private volatile Object protocolState;
+    private volatile OobReceiveHandler stageReceiveHandler;
+    private volatile EventBinding eventBinding;
+    private volatile boolean appSendBlocked;
+
+    // stage only
+    int stageIndex = -1;
+    boolean onStage;
+    boolean sendBlocked;
+    StageCommand pendingDetach;
+    long drainDeadlineNs;
+
+    OobSocket(
+        final OobRuntime runtime,
+        final KSocket ksocket,
+        final OobProtocol protocol,
+        final long id,
+        final int family,
+        final int type,
+        final int protocolNumber,
+        final ManyToOneRingBuffer sendRing,
+        final OneToOneRingBuffer receiveRing,
+        final SocketCounters counters)
+    {
+        this.runtime = runtime;
+        this.ksocket = ksocket;
+        this.protocol = protocol;
+        this.id = id;
+        this.family = family;
+        this.type = type;
+        this.protocolNumber = protocolNumber;
+        this.grafted = family != OobRuntime.AF_OOB;
+        this.sendRing = sendRing;
+        this.receiveRing = receiveRing;
+        this.counters = counters;
+        this.refs = new AtomicInteger(grafted ? 2 : 1);
+    }
+
+    /**
+     * The OOB context of a socket.
+     *
+     * @param ksocket a socket.
+     * @return its OOB context, or null when it has none (not {@code SOCK_OOB}, or destroyed).
+     */
+    public static OobSocket of(final KSocket ksocket)
+    {
+        return ksocket.oobContext() instanceof final OobSocket socket ? socket : null;
+    }
+
+    /** @return the runtime serving this socket. */
+    public OobRuntime runtime()
+    {
+        return runtime;
+    }
+
+    /** @return the in-band socket. */
+    public KSocket ksocket()
+    {
+        return ksocket;
+    }
+
+    /** @return the protocol serving this socket. */
+    public OobProtocol protocol()
+    {
+        return protocol;
+    }
+
+    /** @return the runtime-unique id of the context (the registration id of its counters). */
+    public long id()
+    {
+        return id;
+    }
+
+    /** @return the family given to {@code socket()}. */
+    public int family()
+    {
+        return family;
+    }
+
+    /** @return the type given to {@code socket()}, without flags. */
+    public int type()
+    {
+        return type;
+    }
+
+    /** @return the protocol number given to {@code socket()}. */
+    public int protocolNumber()
+    {
+        return protocolNumber;
+    }
+
+    /** @return true when the context is grafted on a regular (non-{@code AF_OOB}) socket. */
+    public boolean isGrafted()
+    {
+        return grafted;
+    }
+
+    /** @return the socket's counters. */
+    public SocketCounters counters()
+    {
+        return counters;
+    }
+
+    /**
+     * @param <T> the protocol's state type.
+     * @return the protocol's per-socket state.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T protocolState()
+    {
+        return (T)protocolState;
+    }
+
+    /**
+     * In-band (usually in {@link OobProtocol#attach}): sets the protocol's per-socket state.
+     *
+     * @param value the state; published to the stage by the queue that carries the socket to it.
+     */
+    public void protocolState(final Object value)
+    {
+        protocolState = value;
+    }
+
+    /** @return true until the socket is released (new I/O is still accepted). */
+    public boolean isOpen()
+    {
+        return state == ATTACHED;
+    }
+
+    /** @return true once destroyed (the last reference went). */
+    public boolean isDestroyed()
+    {
+        return state == DESTROYED;
+    }
+
+    /**
+     * Any thread: installs (or with null removes) the stage receive handler; while one is installed
+     * {@link #deliver} hands messages to it zero-copy on the stage instead of queuing them on the receive ring.
+     *
+     * @param handler the handler, called on the stage (it must not block nor allocate).
+     */
+    public void stageReceiveHandler(final OobReceiveHandler handler)
+    {
+        stageReceiveHandler = handler;
+    }
+
+    /**
+     * Any thread: installs (or with null removes) the event handler of this socket.
+     *
+     * @param handler called on the stage for each {@link OobEvent}; must not block (see {@link OobEventHandler}).
+     * @param cookie  given back with each event.
+     */
+    public void eventHandler(final OobEventHandler handler, final Object cookie)
+    {
+        eventBinding = null == handler ? null : new EventBinding(handler, cookie);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Reference counting
+
+    /**
+     * Takes a reference: the context (and its counters) stays until the matching {@link #rele()}.
+     *
+     * @return true when taken; false when the context is already gone.
+     */
+    public boolean hold()
+    {
+        while (true)
+        {
+            final int current = refs.get();
+            if (current <= 0)
+            {
+                return false;
+            }
+            if (refs.compareAndSet(current, current + 1))
+            {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * In-band: drops a reference; the last one destroys the context (protocol destroy, counters freed).
+     */
+    public void rele()
+    {
+        while (true)
+        {
+            final int current = refs.get();
+            if (current <= 0)
+            {
+                if (state == DESTROYED)
+                {
+                    return; // a late rele after the runtime's close destroyed the context
+                }
+                throw new IllegalStateException("rele without hold: socket id=" + id + " refs=" + current);
+            }
+            if (refs.compareAndSet(current, current - 1))
+            {
+                if (1 == current)
+                {
+                    runtime.destroyContext(this);
+                }
+                return;
+            }
+        }
+    }
+
+    /** @return the current reference count. */
+    public int refCount()
+    {
+        return refs.get();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Any thread: the send ring (app threads to stage)
+
+    /**
+     * Any thread: claims {@code length} bytes of the send ring; write them in {@link #sendBuffer()} at the returned
+     * index, then {@link #commit(int)} (or {@link #abort(int)}). The stage sends the message on a later cycle.
+     *
+     * @param length the message length.
+     * @return the index to write at; {@code -EBADF} after release, {@code -EPIPE} after {@code SHUT_WR},
+     * {@code -EMSGSIZE} when longer than the ring's largest message, {@code -EWOULDBLOCK} when the ring is full.
+     */
+    public int tryClaim(final int length)
+    {
+        final int rc = checkSend(length);
+        if (rc < 0)
+        {
+            return rc;
+        }
+        final int index = sendRing.tryClaim(MSG_TYPE_ID, length);
+        if (index < 0)
+        {
+            counters.sendRingFull().incrementRelease();
+            // the stage raises CANSEND once it made room; pairs with takeAppSendBlocked()
+            appSendBlocked = true;
+            return -Errno.EWOULDBLOCK;
+        }
+        return index;
+    }
+
+    /** @return the buffer that {@link #tryClaim} indexes into. */
+    public MutableDirectBuffer sendBuffer()
+    {
+        return sendRing.buffer();
+    }
+
+    /**
+     * Any thread: publishes a claimed message to the stage.
+     *
+     * @param index what {@link #tryClaim} returned.
+     */
+    public void commit(final int index)
+    {
+        sendRing.commit(index);
+    }
+
+    /**
+     * Any thread: gives a claim back unsent.
+     *
+     * @param index what {@link #tryClaim} returned.
+     */
+    public void abort(final int index)
+    {
+        sendRing.abort(index);
+    }
+
+    /**
+     * Any thread: copies a message into the send ring.
+     *
+     * @param buffer the message's buffer.
+     * @param offset where it starts.
+     * @param length its length.
+     * @return 0, or a negative errno as {@link #tryClaim}.
+     */
+    public int offer(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int index = tryClaim(length);
+        if (index < 0)
+        {
+            return index;
+        }
+        sendRing.buffer().putBytes(index, buffer, offset, length);
+        sendRing.commit(index);
+        return 0;
+    }
+
+    private int checkSend(final int length)
+    {
+        if (state != ATTACHED)
+        {
+            return -Errno.EBADF;
+        }
+        if ((shutdownBits & SHUT_WR_BIT) != 0)
+        {
+            return -Errno.EPIPE;
+        }
+        if (length < 0 || length > sendRing.maxMsgLength())
+        {
+            return -Errno.EMSGSIZE;
+        }
+        return 0;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Any thread: the receive ring (stage to one consumer)
+
+    /**
+     * The consumer thread: hands out queued messages, without waiting.
+     *
+     * @param handler takes each message (a view valid during the call).
+     * @param limit   most messages.
+     * @return the messages handed out (0 when none); {@code -EBADF} once destroyed.
+     */
+    public int poll(final OobReceiveHandler handler, final int limit)
+    {
+        if (state == DESTROYED)
+        {
+            return -Errno.EBADF;
+        }
+        return readRing(handler, limit);
+    }
+
+    /**
+     * The consumer thread: hands out queued messages, waiting for at least one until an absolute monotonic
+     * deadline. Waits by backing off (spin, yield, then park up to 100 µs), since the stage never makes a call
+     * that could wake a sleeper.
+     *
+     * @param handler    takes each message (a view valid during the call).
+     * @param limit      most messages.
+     * @param deadlineNs absolute {@code System.nanoTime()} deadline; 0 waits forever.
+     * @return the messages handed out; {@code -EWOULDBLOCK} at once when the socket is non-blocking and nothing is
+     * queued, {@code -ETIMEDOUT} at the deadline, {@code -EBADF} once released with nothing left, 0 after
+     * {@code SHUT_RD} with nothing left (end of stream).
+     */
+    public int receive(final OobReceiveHandler handler, final int limit, final long deadlineNs)
+    {
+        IdleStrategy idle = null;
+        while (true)
+        {
+            final int n = poll(handler, limit);
+            if (0 != n)
+            {
+                return n;
+            }
+            if (state != ATTACHED)
+            {
+                return -Errno.EBADF;
+            }
+            if ((shutdownBits & SHUT_RD_BIT) != 0)
+            {
+                return 0;
+            }
+            if (ksocket.isNonBlocking())
+            {
+                return -Errno.EWOULDBLOCK;
+            }
+            if (0 != deadlineNs && deadlineNs - System.nanoTime() <= 0)
+            {
+                return -Errno.ETIMEDOUT;
+            }
+            if (null == idle)
+            {
+                idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+            }
+            idle.idle();
+        }
+    }
+
+    /** @return the bytes queued on the receive ring. */
+    public int receiveQueuedBytes()
+    {
+        return receiveRing.size();
+    }
+
+    /** @return the bytes queued on the send ring. */
+    public int sendQueuedBytes()
+    {
+        return sendRing.size();
+    }
+
+    /** @return the largest message the send ring takes. */
+    public int maxMessageLength()
+    {
+        return sendRing.maxMsgLength();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Stage: the OOB I/O API
+
+    /**
+     * Stage: sends one message now through the protocol (copying it from {@code buffer}).
+     *
+     * @param buffer the message's buffer.
+     * @param offset where it starts.
+     * @param length its length.
+     * @return the bytes sent; {@code -EWOULDBLOCK} when the TX path is full, {@code -EBADF} once the socket left the
+     * stage, {@code -EPIPE} after {@code SHUT_WR}, or the protocol's errno.
+     */
+    public int oobSend(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (!onStage)
+        {
+            return -Errno.EBADF;
+        }
+        if ((shutdownBits & SHUT_WR_BIT) != 0)
+        {
+            return -Errno.EPIPE;
+        }
+        return sendOnStage(buffer, offset, length);
+    }
+
+    /**
+     * Stage: zero-copy send, claims {@code length} bytes of the protocol's TX path; write them through
+     * {@link #claim()}, then {@link #oobCommit()} or {@link #oobAbort()}.
+     *
+     * @param length the bytes wanted.
+     * @return 0; {@code -EWOULDBLOCK} when full, {@code -EBUSY} when a claim is already open, {@code -EBADF},
+     * {@code -EPIPE}, or the protocol's errno ({@code -EOPNOTSUPP} without a zero-copy TX path).
+     */
+    public int oobClaim(final int length)
+    {
+        if (!onStage)
+        {
+            return -Errno.EBADF;
+        }
+        if ((shutdownBits & SHUT_WR_BIT) != 0)
+        {
+            return -Errno.EPIPE;
+        }
+        if (claim.isClaimed())
+        {
+            return -Errno.EBUSY;
+        }
+        final int rc = protocol.claim(this, length, claim);
+        if (rc < 0)
+        {
+            claim.reset();
+            if (rc == -Errno.EWOULDBLOCK)
+            {
+                counters.sendRingFull().incrementRelease();
+            }
+        }
+        return rc;
+    }
+
+    /** @return the socket's claim flyweight (stage only). */
+    public OobClaim claim()
+    {
+        return claim;
+    }
+
+    /**
+     * Stage: sends what {@link #oobClaim} claimed.
+     *
+     * @return the bytes sent, or a negative errno ({@code -EINVAL} with no open claim).
+     */
+    public int oobCommit()
+    {
+        if (!claim.isClaimed())
+        {
+            return -Errno.EINVAL;
+        }
+        final int length = claim.length();
+        final int rc = protocol.commit(this, claim);
+        claim.reset();
+        if (rc >= 0)
+        {
+            counters.packetsOut().incrementRelease();
+            counters.bytesOut().getAndAddRelease(length);
+        }
+        else
+        {
+            counters.dropsProtocol().incrementRelease();
+        }
+        return rc;
+    }
+
+    /**
+     * Stage: gives the open claim back unsent.
+     */
+    public void oobAbort()
+    {
+        if (claim.isClaimed())
+        {
+            protocol.abort(this, claim);
+            claim.reset();
+        }
+    }
+
+    /**
+     * Stage: hands out received messages without waiting (pull receive).
+     *
+     * @param handler takes each message (a view valid during the call only).
+     * @param limit   most messages.
+     * @return the messages handed out; {@code -EWOULDBLOCK} when none, {@code -EBADF} once the socket left the stage.
+     */
+    public int oobReceive(final OobReceiveHandler handler, final int limit)
+    {
+        if (!onStage)
+        {
+            return -Errno.EBADF;
+        }
+        return protocol.receive(this, handler, limit);
+    }
+
+    /**
+     * Stage: an out-of-band ioctl, served by the protocol.
+     *
+     * @param request the request.
+     * @param arg     its argument.
+     * @return the protocol's result, {@code -EBADF} once the socket left the stage.
+     */
+    public long oobIoctl(final int request, final long arg)
+    {
+        if (!onStage)
+        {
+            return -Errno.EBADF;
+        }
+        return protocol.oobIoctl(this, request, arg);
+    }
+
+    /**
+     * Stage, for protocols: a message arrived for this socket. Handed zero-copy to the stage receive handler when
+     * one is installed ({@code OOBDATA}), else copied to the receive ring ({@code NEWDATA}); a full ring drops it
+     * and counts it.
+     *
+     * @param buffer the message's buffer, valid during the call only.
+     * @param offset where it starts.
+     * @param length its length.
+     * @return the length delivered; {@code -ENOBUFS} when the receive ring was full, {@code -EPIPE} after
+     * {@code SHUT_RD}, {@code -EBADF} when the socket is not on the stage (all three counted as drops).
+     */
+    public int deliver(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (!onStage)
+        {
+            return -Errno.EBADF;
+        }
+        if ((shutdownBits & SHUT_RD_BIT) != 0)
+        {
+            counters.dropsClosed().incrementRelease();
+            return -Errno.EPIPE;
+        }
+        final OobReceiveHandler handler = stageReceiveHandler;
+        if (null != handler)
+        {
+            counters.packetsIn().incrementRelease();
+            counters.bytesIn().getAndAddRelease(length);
+            handler.onMessage(this, buffer, offset, length);
+            raise(OobEvent.OOBDATA, length);
+            return length;
+        }
+        if (length > receiveRing.maxMsgLength() || !receiveRing.write(MSG_TYPE_ID, buffer, offset, length))
+        {
+            counters.dropsRingFull().incrementRelease();
+            return -Errno.ENOBUFS;
+        }
+        counters.packetsIn().incrementRelease();
+        counters.bytesIn().getAndAddRelease(length);
+        raise(OobEvent.NEWDATA, length);
+        return length;
+    }
+
+    /**
+     * Stage: raises an event: to the socket's event handler, then to every task scheduled on events.
+     *
+     * @param event the event.
+     * @param arg   its argument.
+     */
+    public void raise(final OobEvent event, final long arg)
+    {
+        final EventBinding binding = eventBinding;
+        if (null != binding)
+        {
+            binding.handler.onEvent(this, event, arg, binding.cookie);
+        }
+        runtime.stageAgent().dispatchEvent(this, event, arg);
+    }
+
+    /**
+     * Stage, for protocols' {@link OobProtocol#receive}: reads the receive ring.
+     *
+     * @param handler takes each message.
+     * @param limit   most messages.
+     * @return the messages handed out, {@code -EWOULDBLOCK} when none.
+     */
+    public int readReceiveRing(final OobReceiveHandler handler, final int limit)
+    {
+        final int n = readRing(handler, limit);
+        return 0 == n ? -Errno.EWOULDBLOCK : n;
+    }
+
+    private int readRing(final OobReceiveHandler handler, final int limit)
+    {
+        final RingReader reader = ringReader;
+        reader.handler = handler;
+        try
+        {
+            return receiveRing.read(reader, limit);
+        }
+        finally
+        {
+            reader.handler = null;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // oob-core internals
+
+    int sendOnStage(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int rc = protocol.send(this, buffer, offset, length);
+        if (rc >= 0)
+        {
+            counters.packetsOut().incrementRelease();
+            counters.bytesOut().getAndAddRelease(length);
+        }
+        else if (rc == -Errno.EWOULDBLOCK)
+        {
+            counters.sendRingFull().incrementRelease();
+        }
+        else if (rc == -Errno.EDESTADDRREQ || rc == -Errno.ECONNREFUSED || rc == -Errno.ENOTCONN)
+        {
+            counters.dropsNoPeer().incrementRelease();
+        }
+        else
+        {
+            counters.dropsProtocol().incrementRelease();
+        }
+        return rc;
+    }
+
+    // stage: true once after an application thread found the send ring full
+    boolean takeAppSendBlocked()
+    {
+        if (appSendBlocked)
+        {
+            appSendBlocked = false;
+            return true;
+        }
+        return false;
+    }
+
+    RingBuffer sendRing()
+    {
+        return sendRing;
+    }
+
+    RingBuffer receiveRing()
+    {
+        return receiveRing;
+    }
+
+    int state()
+    {
+        return state;
+    }
+
+    boolean casState(final int expected, final int next)
+    {
+        synchronized (this)
+        {
+            if (state != expected)
+            {
+                return false;
+            }
+            // volatile write: app threads' checkSend() sees it and stops new I/O
+            state = next;
+            return true;
+        }
+    }
+
+    void markDestroyed()
+    {
+        state = DESTROYED;
+    }
+
+    void shutdownBits(final int how)
+    {
+        final int bits = switch (how)
+        {
+            case SHUT_RD -> SHUT_RD_BIT;
+            case SHUT_WR -> SHUT_WR_BIT;
+            default -> SHUT_RD_BIT | SHUT_WR_BIT;
+        };
+        synchronized (this)
+        {
+            shutdownBits |= bits;
+        }
+    }
+
+    /** @return true when {@code SHUT_WR} was applied. */
+    public boolean isShutdownForWrite()
+    {
+        return (shutdownBits & SHUT_WR_BIT) != 0;
+    }
+
+    /** @return true when {@code SHUT_RD} was applied. */
+    public boolean isShutdownForRead()
+    {
+        return (shutdownBits & SHUT_RD_BIT) != 0;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "OobSocket{id=" + id + ", fd=" + ksocket.fd() + ", family=" + family + ", type=" + type +
+            ", protocol=" + protocol.name() + ", state=" + state + ", refs=" + refs.get() + '}';
+    }
+
+    private record EventBinding(OobEventHandler handler, Object cookie)
+    {
+    }
+
+    private final class RingReader implements MessageHandler
+    {
+        OobReceiveHandler handler;
+
+        @Override
+        public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+        {
+            handler.onMessage(OobSocket.this, buffer, index, length);
+        }
+    }
+}

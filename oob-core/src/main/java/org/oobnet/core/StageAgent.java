@@ -1,0 +1,563 @@
+package org.oobnet.core;
+
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.DeadlineTimerWheel;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.ControlledMessageHandler;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.errors.DistinctErrorLog;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+import org.jctools.queues.MpscArrayQueue;
+import org.oobnet.core.counters.StageCounters;
+import org.oobnet.inband.Errno;
+
+/**
+ * The OOB stage's duty cycle, an Agrona {@link Agent} run by an {@code AgentRunner} on a pinned thread.
+ * <p>
+ * One cycle, as Aeron's {@code Receiver.doWork()}: read the clock once; execute up to {@code commandLimit}
+ * control commands; protocol receive polls; drain each socket's send ring through its protocol, then flush;
+ * finish detaches whose ring drained; fire due timers; run the tasks; acknowledge the commands this cycle
+ * completed; measure the cycle (stall count and histogram when over the threshold). Returns the work count for
+ * the idle strategy.
+ * <b>Note:</b> stage only, apart from construction. Nothing here allocates, locks or blocks in steady state: the
+ * socket table is a fixed array edited in place by commands, the handlers are final fields, timers live in a
+ * pre-sized wheel and map.
+ */
+final class StageAgent implements Agent, OobStage
+{
+    private static final int SEND_LIMIT_PER_SOCKET = 64;
+    private static final int TIMER_LIMIT = 64;
+    private static final int TIMER_CAPACITY = 1024;
+
+    private final MpscArrayQueue<StageCommand> commands;
+    private final int commandLimit;
+    private final OobSocket[] sockets;
+    private final StageCommand[] acks;
+    private final StageCounters counters;
+    private final DistinctErrorLog errorLog;
+    private final long stallThresholdNs;
+    private final DeadlineTimerWheel timerWheel;
+    private final Long2ObjectHashMap<OobTimer> timers;
+    private final SendDrainer sendDrainer = new SendDrainer();
+    private final DropCounter dropCounter = new DropCounter();
+    private final TimerDispatcher timerDispatcher = new TimerDispatcher();
+
+    private int socketCount;
+    private int ackCount;
+    private int pendingDetaches;
+    private OobTask[] cycleTasks = new OobTask[0];
+    private OobTask[] eventTasks = new OobTask[0];
+    private long nowNs;
+    private long maxCycleNs;
+    private volatile Thread stageThread;
+
+    StageAgent(
+        final MpscArrayQueue<StageCommand> commands,
+        final int commandLimit,
+        final int maxSockets,
+        final StageCounters counters,
+        final DistinctErrorLog errorLog,
+        final long stallThresholdNs)
+    {
+        this.commands = commands;
+        this.commandLimit = commandLimit;
+        this.sockets = new OobSocket[maxSockets];
+        // a cycle acknowledges at most its own commands plus every socket's deferred detach
+        this.acks = new StageCommand[commandLimit + maxSockets];
+        this.counters = counters;
+        this.errorLog = errorLog;
+        this.stallThresholdNs = stallThresholdNs;
+        final long start = System.nanoTime();
+        this.timerWheel = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, start, 1L << 16, 256, 16);
+        this.timers = new Long2ObjectHashMap<>(TIMER_CAPACITY, 0.65f);
+        this.nowNs = start;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "oob-stage";
+    }
+
+    @Override
+    public void onStart()
+    {
+        stageThread = Thread.currentThread();
+    }
+
+    @Override
+    public int doWork()
+    {
+        final long nowNs = System.nanoTime();
+        this.nowNs = nowNs;
+        int work = executeCommands(nowNs);
+
+        final OobSocket[] sockets = this.sockets;
+        final int socketCount = this.socketCount;
+        for (int i = 0; i < socketCount; i++)
+        {
+            final OobSocket socket = sockets[i];
+            try
+            {
+                work += socket.protocol().poll(socket, nowNs);
+            }
+            catch (final Throwable t)
+            {
+                hookError(socket, t);
+            }
+        }
+
+        for (int i = 0; i < socketCount; i++)
+        {
+            final OobSocket socket = sockets[i];
+            try
+            {
+                work += drainSendRing(socket);
+                work += socket.protocol().flush(socket, nowNs);
+            }
+            catch (final Throwable t)
+            {
+                hookError(socket, t);
+            }
+        }
+
+        if (pendingDetaches > 0)
+        {
+            work += finishDetaches(nowNs);
+        }
+
+        if (timerWheel.timerCount() > 0)
+        {
+            work += timerWheel.poll(nowNs, timerDispatcher, TIMER_LIMIT);
+        }
+
+        final OobTask[] cycleTasks = this.cycleTasks;
+        for (final OobTask task : cycleTasks)
+        {
+            try
+            {
+                work += task.doWork(nowNs);
+            }
+            catch (final Throwable t)
+            {
+                recordError(t);
+            }
+        }
+
+        acknowledge();
+        measure(nowNs);
+        return work;
+    }
+
+    @Override
+    public void onClose()
+    {
+        for (final OobTask task : cycleTasks)
+        {
+            closeTask(task);
+        }
+        for (final OobTask task : eventTasks)
+        {
+            if (!contains(cycleTasks, task))
+            {
+                closeTask(task);
+            }
+        }
+    }
+
+    private void closeTask(final OobTask task)
+    {
+        try
+        {
+            task.onClose();
+        }
+        catch (final Throwable t)
+        {
+            recordError(t);
+        }
+    }
+
+    private int executeCommands(final long nowNs)
+    {
+        int executed = 0;
+        StageCommand command;
+        while (executed < commandLimit && null != (command = commands.relaxedPoll()))
+        {
+            executed++;
+            runCommand(command, nowNs);
+        }
+        if (executed > 0)
+        {
+            counters.controlCommands().getAndAddRelease(executed);
+        }
+        return executed;
+    }
+
+    private void runCommand(final StageCommand command, final long nowNs)
+    {
+        boolean done = true;
+        try
+        {
+            done = command.run(this, nowNs);
+        }
+        catch (final Throwable t)
+        {
+            recordError(t);
+            command.complete(-Errno.EIO);
+        }
+        if (done)
+        {
+            acks[ackCount++] = command;
+        }
+    }
+
+    private void acknowledge()
+    {
+        final StageCommand[] acks = this.acks;
+        final int ackCount = this.ackCount;
+        for (int i = 0; i < ackCount; i++)
+        {
+            acks[i].acknowledge();
+            acks[i] = null;
+        }
+        this.ackCount = 0;
+    }
+
+    private void measure(final long startNs)
+    {
+        final long durationNs = System.nanoTime() - startNs;
+        counters.cycles().incrementRelease();
+        if (durationNs > maxCycleNs)
+        {
+            maxCycleNs = durationNs;
+            counters.maxCycleNs().setRelease(durationNs);
+        }
+        if (durationNs > stallThresholdNs)
+        {
+            counters.stalls().incrementRelease();
+            counters.stallHistogram().record(durationNs);
+        }
+    }
+
+    private int drainSendRing(final OobSocket socket)
+    {
+        final SendDrainer drainer = sendDrainer;
+        drainer.socket = socket;
+        final int sent = socket.sendRing().controlledRead(drainer, SEND_LIMIT_PER_SOCKET);
+        drainer.socket = null;
+        if (sent > 0 && socket.takeAppSendBlocked())
+        {
+            socket.raise(OobEvent.CANSEND, 0);
+        }
+        return sent;
+    }
+
+    private int finishDetaches(final long nowNs)
+    {
+        int finished = 0;
+        for (int i = socketCount - 1; i >= 0; i--)
+        {
+            final OobSocket socket = sockets[i];
+            final StageCommand detach = socket.pendingDetach;
+            if (null != detach)
+            {
+                final RingBuffer ring = socket.sendRing();
+                if (ring.size() == 0 || nowNs - socket.drainDeadlineNs >= 0)
+                {
+                    if (ring.size() != 0)
+                    {
+                        // drain timeout: what is left will never be sent; count it as dropped
+                        dropCounter.socket = socket;
+                        ring.read(dropCounter, Integer.MAX_VALUE);
+                        ring.unblock();
+                        dropCounter.socket = null;
+                    }
+                    removeSocket(socket);
+                    socket.pendingDetach = null;
+                    pendingDetaches--;
+                    detachCompleted(detach);
+                    finished++;
+                }
+            }
+        }
+        return finished;
+    }
+
+    private static void detachCompleted(final StageCommand detach)
+    {
+        ((OobRuntime.DetachCommand)detach).completeDetach();
+    }
+
+    void completedAck(final StageCommand command)
+    {
+        acks[ackCount++] = command;
+    }
+
+    // stage, from AttachCommand
+    int addSocket(final OobSocket socket)
+    {
+        if (socketCount == sockets.length)
+        {
+            return -Errno.ENFILE;
+        }
+        socket.stageIndex = socketCount;
+        sockets[socketCount++] = socket;
+        socket.onStage = true;
+        counters.sockets().setRelease(socketCount);
+        try
+        {
+            socket.protocol().onStageAttach(socket);
+        }
+        catch (final Throwable t)
+        {
+            hookError(socket, t);
+        }
+        return 0;
+    }
+
+    // stage, from DetachCommand: start draining; false when the socket is not on the stage
+    boolean beginDetach(final OobSocket socket, final StageCommand detach, final long deadlineNs)
+    {
+        if (!socket.onStage)
+        {
+            return false;
+        }
+        socket.pendingDetach = detach;
+        socket.drainDeadlineNs = deadlineNs;
+        pendingDetaches++;
+        return true;
+    }
+
+    // the stage stopped (its thread joined), under the runtime's inline lock: end every drain now
+    void abortPendingDetaches()
+    {
+        for (int i = socketCount - 1; i >= 0; i--)
+        {
+            final OobSocket socket = sockets[i];
+            final StageCommand detach = socket.pendingDetach;
+            if (null != detach)
+            {
+                forceDetach(socket);
+                ((OobRuntime.DetachCommand)detach).completeDetach();
+                detach.acknowledge();
+            }
+        }
+    }
+
+    // no stage left to drain: count what is queued as dropped and take the socket off the table
+    void forceDetach(final OobSocket socket)
+    {
+        final RingBuffer ring = socket.sendRing();
+        dropCounter.socket = socket;
+        ring.read(dropCounter, Integer.MAX_VALUE);
+        dropCounter.socket = null;
+        if (socket.pendingDetach != null)
+        {
+            socket.pendingDetach = null;
+            pendingDetaches--;
+        }
+        if (socket.onStage)
+        {
+            removeSocket(socket);
+        }
+    }
+
+    private void removeSocket(final OobSocket socket)
+    {
+        try
+        {
+            socket.raise(OobEvent.DISCONNECTED, 0);
+        }
+        catch (final Throwable t)
+        {
+            hookError(socket, t);
+        }
+        try
+        {
+            socket.protocol().onStageDetach(socket);
+        }
+        catch (final Throwable t)
+        {
+            hookError(socket, t);
+        }
+        if (socket.claim().isClaimed())
+        {
+            socket.oobAbort();
+        }
+        socket.onStage = false;
+        final int index = socket.stageIndex;
+        final int last = --socketCount;
+        if (index != last)
+        {
+            sockets[index] = sockets[last];
+            sockets[index].stageIndex = index;
+        }
+        sockets[last] = null;
+        socket.stageIndex = -1;
+        counters.sockets().setRelease(socketCount);
+    }
+
+    // stage, from the runtime's task commands: arrays built in-band, swapped here
+    void tasks(final OobTask[] cycleTasks, final OobTask[] eventTasks, final OobTask started, final OobTask removed)
+    {
+        this.cycleTasks = cycleTasks;
+        this.eventTasks = eventTasks;
+        if (null != started)
+        {
+            try
+            {
+                started.onStart();
+            }
+            catch (final Throwable t)
+            {
+                recordError(t);
+            }
+        }
+        if (null != removed)
+        {
+            closeTask(removed);
+        }
+    }
+
+    void dispatchEvent(final OobSocket socket, final OobEvent event, final long arg)
+    {
+        final OobTask[] eventTasks = this.eventTasks;
+        for (final OobTask task : eventTasks)
+        {
+            try
+            {
+                task.onEvent(socket, event, arg);
+            }
+            catch (final Throwable t)
+            {
+                recordError(t);
+            }
+        }
+    }
+
+    private void hookError(final OobSocket socket, final Throwable t)
+    {
+        socket.counters().hookErrors().incrementRelease();
+        recordError(t);
+    }
+
+    @Override
+    public long nowNs()
+    {
+        return nowNs;
+    }
+
+    @Override
+    public long scheduleTimer(final long deadlineNs, final OobTimer timer)
+    {
+        final long id = timerWheel.scheduleTimer(deadlineNs);
+        timers.put(id, timer);
+        return id;
+    }
+
+    @Override
+    public boolean cancelTimer(final long timerId)
+    {
+        timers.remove(timerId);
+        return timerWheel.cancelTimer(timerId);
+    }
+
+    @Override
+    public boolean isStageThread()
+    {
+        return Thread.currentThread() == stageThread;
+    }
+
+    Thread stageThread()
+    {
+        return stageThread;
+    }
+
+    @Override
+    public void recordError(final Throwable error)
+    {
+        counters.errors().incrementRelease();
+        errorLog.record(error);
+    }
+
+    int socketCount()
+    {
+        return socketCount;
+    }
+
+    OobSocket socketAt(final int index)
+    {
+        return sockets[index];
+    }
+
+    private static boolean contains(final OobTask[] tasks, final OobTask task)
+    {
+        for (final OobTask t : tasks)
+        {
+            if (t == task)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final class SendDrainer implements ControlledMessageHandler
+    {
+        OobSocket socket;
+
+        @Override
+        public Action onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+        {
+            final OobSocket socket = this.socket;
+            final int rc = socket.sendOnStage(buffer, index, length);
+            if (rc == -Errno.EWOULDBLOCK)
+            {
+                // TX path full: keep the message queued, retry next cycle
+                socket.sendBlocked = true;
+                return Action.ABORT;
+            }
+            if (socket.sendBlocked)
+            {
+                socket.sendBlocked = false;
+                socket.raise(OobEvent.CANSEND, 0);
+            }
+            return Action.CONTINUE;
+        }
+    }
+
+    private static final class DropCounter implements MessageHandler
+    {
+        OobSocket socket;
+
+        @Override
+        public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+        {
+            socket.counters().dropsClosed().incrementRelease();
+        }
+    }
+
+    private final class TimerDispatcher implements DeadlineTimerWheel.TimerHandler
+    {
+        @Override
+        public boolean onTimerExpiry(final TimeUnit timeUnit, final long now, final long timerId)
+        {
+            final OobTimer timer = timers.remove(timerId);
+            if (null != timer)
+            {
+                try
+                {
+                    timer.onTimer(nowNs, timerId);
+                }
+                catch (final Throwable t)
+                {
+                    recordError(t);
+                }
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package org.oobnet.packet.ring;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.oobnet.inband.sys.SockaddrLlDescriptor;
+import org.oobnet.inband.sys.Tpacket2HdrDescriptor;
+import org.oobnet.packet.bpf.BpfInterpreter;
+import org.oobnet.packet.bpf.BpfProgram;
+import org.oobnet.packet.frame.Tpacket2HeaderFlyweight;
+import org.oobnet.packet.stats.PacketCounter;
+import org.oobnet.packet.stats.PacketCounters;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * The consumer side of a TPACKET_V2 RX ring: takes frames the kernel filled, in ring order, hands each to a
+ * {@link PacketFrameHandler} as a zero-copy view and gives it back to the kernel.
+ * <p>
+ * Frames shorter than an Ethernet header (runts) and frames cut by the slot size ({@code tp_snaplen < tp_len})
+ * are counted and given back unread. With a filter set ({@link #verifyFilter}), frames it rejects (those queued
+ * before the socket's filter was attached) are counted as filter misses and given back.
+ * <p>
+ * <b>Note:</b> stage only; allocation-free after construction.
+ */
+public final class RxRing
+{
+    /** Where the {@code sockaddr_ll} sits in a frame: {@code TPACKET_ALIGN(sizeof(tpacket2_hdr))}. */
+    private static final int SLL_OFFSET = Tpacket2HdrDescriptor.TX_DATA_OFFSET;
+    private static final int SLL_PROTOCOL_OFFSET = SLL_OFFSET + SockaddrLlDescriptor.PROTOCOL_OFFSET;
+    private static final int SLL_IFINDEX_OFFSET = SLL_OFFSET + SockaddrLlDescriptor.IFINDEX_OFFSET;
+    private static final int SLL_PKTTYPE_OFFSET = SLL_OFFSET + SockaddrLlDescriptor.PKTTYPE_OFFSET;
+    private static final int ETHERNET_HEADER_LENGTH = 14;
+
+    private final MemorySegment ring;
+    private final long address;
+    private final RingGeometry geometry;
+    private final PacketCounters counters;
+    private final Tpacket2HeaderFlyweight header = new Tpacket2HeaderFlyweight();
+    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private final BpfInterpreter interpreter = new BpfInterpreter();
+    private BpfProgram verifyFilter;
+    private int index;
+    private boolean losing;
+
+    /**
+     * The consumer of a mapped RX ring.
+     *
+     * @param ring     the mapped RX ring, {@code geometry.ringBytes()} long.
+     * @param geometry the ring's geometry.
+     * @param counters where to count.
+     */
+    public RxRing(final MemorySegment ring, final RingGeometry geometry, final PacketCounters counters)
+    {
+        if (ring.byteSize() < geometry.ringBytes())
+        {
+            throw new IllegalArgumentException("ring bytes=" + ring.byteSize() + " smaller than geometry " + geometry);
+        }
+        this.ring = ring;
+        this.address = ring.address();
+        this.geometry = geometry;
+        this.counters = counters;
+    }
+
+    /**
+     * Stage: re-check every frame with this filter before handing it on; null stops the re-check.
+     *
+     * @param program the socket's filter.
+     */
+    public void verifyFilter(final BpfProgram program)
+    {
+        this.verifyFilter = program;
+    }
+
+    /**
+     * Stage: take up to {@code limit} frames.
+     *
+     * @param handler takes each frame.
+     * @param limit   most frames this call.
+     * @return frames taken (delivered or dropped), 0 when the current frame still belongs to the kernel.
+     */
+    public int poll(final PacketFrameHandler handler, final int limit)
+    {
+        final MemorySegment ring = this.ring;
+        final RingGeometry geometry = this.geometry;
+        final Tpacket2HeaderFlyweight header = this.header;
+        final int frameCount = geometry.frameCount();
+        int index = this.index;
+        int taken = 0;
+        while (taken < limit)
+        {
+            final int frameOffset = geometry.frameOffset(index);
+            header.wrap(ring, frameOffset);
+            final int status = header.lvStatus();
+            if ((status & Tpacket2HeaderFlyweight.TP_STATUS_USER) == 0)
+            {
+                break;
+            }
+            if ((status & Tpacket2HeaderFlyweight.TP_STATUS_LOSING) != 0)
+            {
+                losing = true;
+            }
+            handle(handler, header, status, frameOffset);
+            // release: our reads of the frame are done before the kernel may refill it
+            header.soStatus(Tpacket2HeaderFlyweight.TP_STATUS_KERNEL);
+            index = index + 1 == frameCount ? 0 : index + 1;
+            taken++;
+        }
+        this.index = index;
+        return taken;
+    }
+
+    /**
+     * Stage: whether a frame since the last call was flagged {@code TP_STATUS_LOSING} (the kernel dropped frames
+     * and {@code PACKET_STATISTICS} has them); clears the flag.
+     *
+     * @return true when drops should be collected.
+     */
+    public boolean takeLosing()
+    {
+        final boolean was = losing;
+        losing = false;
+        return was;
+    }
+
+    /**
+     * The index of the next frame to read.
+     *
+     * @return 0 .. frameCount - 1.
+     */
+    public int index()
+    {
+        return index;
+    }
+
+    /**
+     * The ring's geometry.
+     *
+     * @return the geometry.
+     */
+    public RingGeometry geometry()
+    {
+        return geometry;
+    }
+
+    private void handle(
+        final PacketFrameHandler handler, final Tpacket2HeaderFlyweight header, final int status, final int frameOffset)
+    {
+        final int snaplen = header.snaplen();
+        final int wireLength = header.len();
+        final int mac = header.mac();
+        if (snaplen < ETHERNET_HEADER_LENGTH)
+        {
+            counters.increment(PacketCounter.RUNTS);
+            return;
+        }
+        if (snaplen < wireLength || mac + snaplen > geometry.frameSize())
+        {
+            counters.increment(PacketCounter.TRUNCATED);
+            return;
+        }
+
+        final int vlanTci = (status & Tpacket2HeaderFlyweight.TP_STATUS_VLAN_VALID) != 0 ?
+            header.vlanTci() : PacketFrameHandler.NO_VLAN;
+        final int ifIndex = ring.get(ValueLayout.JAVA_INT, frameOffset + SLL_IFINDEX_OFFSET);
+        view.wrap(address + frameOffset + mac, snaplen);
+
+        final BpfProgram filter = verifyFilter;
+        if (null != filter)
+        {
+            final int protocol = networkOrder(ring.get(ValueLayout.JAVA_SHORT, frameOffset + SLL_PROTOCOL_OFFSET));
+            final int packetType = ring.get(ValueLayout.JAVA_BYTE, frameOffset + SLL_PKTTYPE_OFFSET) & 0xff;
+            interpreter.metadata(protocol, vlanTci != PacketFrameHandler.NO_VLAN,
+                vlanTci == PacketFrameHandler.NO_VLAN ? 0 : vlanTci, ifIndex, packetType);
+            if (0 == interpreter.run(filter, view, 0, snaplen))
+            {
+                counters.increment(PacketCounter.FILTER_MISSES);
+                return;
+            }
+        }
+
+        counters.increment(PacketCounter.FRAMES_IN);
+        counters.add(PacketCounter.BYTES_IN, snaplen);
+        handler.onFrame(view, 0, snaplen, wireLength, header.timestampNs(), vlanTci, ifIndex);
+    }
+
+    static int networkOrder(final short value)
+    {
+        return (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? Short.reverseBytes(value) : value) & 0xffff;
+    }
+}

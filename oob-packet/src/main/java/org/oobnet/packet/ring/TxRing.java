@@ -1,0 +1,252 @@
+package org.oobnet.packet.ring;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.oobnet.inband.Errno;
+import org.oobnet.inband.SocketConstants;
+import org.oobnet.inband.sys.ErrnoCapture;
+import org.oobnet.inband.sys.LibC;
+import org.oobnet.packet.frame.Tpacket2HeaderFlyweight;
+import org.oobnet.packet.stats.PacketCounter;
+import org.oobnet.packet.stats.PacketCounters;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The producer side of a TPACKET_V2 TX ring: claim a free frame, write it in place, commit it
+ * ({@code TP_STATUS_SEND_REQUEST}); one {@link #flush()} per cycle kicks every committed frame with a single
+ * {@code send(fd, NULL, 0, MSG_DONTWAIT)}.
+ * <p>
+ * The socket runs with {@code PACKET_LOSS} on, so the kernel skips a frame it cannot send instead of stopping the
+ * ring at it; lengths the kernel would refuse are refused here first and counted as wrong format. A frame the
+ * kernel still marked {@code TP_STATUS_WRONG_FORMAT} is counted and reused when the ring comes round to it.
+ * <p>
+ * <b>Note:</b> stage only; allocation-free after construction.
+ */
+public final class TxRing
+{
+    /** Shortest frame: an Ethernet header. */
+    public static final int MIN_FRAME_LENGTH = 14;
+
+    private final MemorySegment ring;
+    private final long address;
+    private final RingGeometry geometry;
+    private final PacketCounters counters;
+    private final int fd;
+    private final ErrnoCapture errno;
+    private final Tpacket2HeaderFlyweight header = new Tpacket2HeaderFlyweight();
+    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private int maxFrameLength;
+    private int index;
+    private int claimedIndex = -1;
+    private int pending;
+    private int lastKickErrno;
+
+    /**
+     * The producer of a mapped TX ring.
+     *
+     * @param ring           the mapped TX ring.
+     * @param geometry       its geometry.
+     * @param fd             the socket, for the kick.
+     * @param maxFrameLength longest frame the interface takes (MTU + link header), at most the slot's room.
+     * @param counters       where to count.
+     * @param errno          the stage's errno capture block.
+     */
+    public TxRing(
+        final MemorySegment ring,
+        final RingGeometry geometry,
+        final int fd,
+        final int maxFrameLength,
+        final PacketCounters counters,
+        final ErrnoCapture errno)
+    {
+        if (ring.byteSize() < geometry.ringBytes())
+        {
+            throw new IllegalArgumentException("ring bytes=" + ring.byteSize() + " smaller than geometry " + geometry);
+        }
+        this.ring = ring;
+        this.address = ring.address();
+        this.geometry = geometry;
+        this.fd = fd;
+        this.maxFrameLength = Math.min(maxFrameLength, geometry.maxTxFrameBytes());
+        this.counters = counters;
+        this.errno = errno;
+    }
+
+    /**
+     * Stage: claim the next frame for {@code length} bytes; write them through {@link #buffer()} from offset 0.
+     *
+     * @param length the frame's length, Ethernet header included.
+     * @return 0; {@code -EWOULDBLOCK} when the ring has no free frame (counted), {@code -EMSGSIZE} when longer
+     * than {@link #maxFrameLength()}, {@code -EINVAL} when shorter than an Ethernet header (both counted as wrong
+     * format), {@code -EBUSY} when a claim is open.
+     */
+    public int claim(final int length)
+    {
+        if (claimedIndex >= 0)
+        {
+            return -Errno.EBUSY;
+        }
+        if (length > maxFrameLength)
+        {
+            counters.increment(PacketCounter.WRONG_FORMAT);
+            return -Errno.EMSGSIZE;
+        }
+        if (length < MIN_FRAME_LENGTH)
+        {
+            counters.increment(PacketCounter.WRONG_FORMAT);
+            return -Errno.EINVAL;
+        }
+        final int frameOffset = geometry.frameOffset(index);
+        header.wrap(ring, frameOffset);
+        final int status = header.lvStatus();
+        if (status != Tpacket2HeaderFlyweight.TP_STATUS_AVAILABLE)
+        {
+            if ((status & Tpacket2HeaderFlyweight.TP_STATUS_WRONG_FORMAT) == 0)
+            {
+                counters.increment(PacketCounter.TX_RING_FULL);
+                return -Errno.EWOULDBLOCK;
+            }
+            counters.increment(PacketCounter.WRONG_FORMAT);
+        }
+        claimedIndex = index;
+        view.wrap(address + frameOffset + RingGeometry.TX_DATA_OFFSET, length);
+        return 0;
+    }
+
+    /**
+     * Stage: the claimed frame's bytes, valid until {@link #commit} or {@link #abort}.
+     *
+     * @return the view of the claimed frame.
+     */
+    public UnsafeBuffer buffer()
+    {
+        return view;
+    }
+
+    /**
+     * Stage: mark the claimed frame {@code TP_STATUS_SEND_REQUEST}; the next {@link #flush()} sends it.
+     *
+     * @param length the frame's final length, at most the claimed length.
+     * @return the length committed; {@code -EINVAL} with no claim open or a length out of range.
+     */
+    public int commit(final int length)
+    {
+        final int claimed = claimedIndex;
+        if (claimed < 0 || length < MIN_FRAME_LENGTH || length > view.capacity())
+        {
+            return -Errno.EINVAL;
+        }
+        header.wrap(ring, geometry.frameOffset(claimed)).len(length);
+        // release: the frame's bytes and tp_len are written before the kernel may see SEND_REQUEST
+        header.soStatus(Tpacket2HeaderFlyweight.TP_STATUS_SEND_REQUEST);
+        claimedIndex = -1;
+        index = claimed + 1 == geometry.frameCount() ? 0 : claimed + 1;
+        pending++;
+        counters.increment(PacketCounter.FRAMES_OUT);
+        counters.add(PacketCounter.BYTES_OUT, length);
+        return length;
+    }
+
+    /**
+     * Stage: drop the open claim; the frame stays free.
+     */
+    public void abort()
+    {
+        claimedIndex = -1;
+    }
+
+    /**
+     * Stage: send a copy of {@code length} bytes in one step (claim, copy, commit).
+     *
+     * @param source the frame.
+     * @param offset where it starts.
+     * @param length its length.
+     * @return the length; or the negative errno of {@link #claim}.
+     */
+    public int send(final org.agrona.DirectBuffer source, final int offset, final int length)
+    {
+        final int rc = claim(length);
+        if (rc < 0)
+        {
+            return rc;
+        }
+        view.putBytes(0, source, offset, length);
+        return commit(length);
+    }
+
+    /**
+     * Stage: kick the kernel when frames were committed since the last kick; one syscall for the whole batch.
+     *
+     * @return frames kicked; 0 when none were pending; a negative errno when the kick failed (counted, e.g.
+     * {@code -ENXIO} or {@code -ENETDOWN} once the interface went).
+     */
+    public int flush()
+    {
+        final int frames = pending;
+        if (0 == frames)
+        {
+            return 0;
+        }
+        pending = 0;
+        counters.increment(PacketCounter.TX_KICKS);
+        final long rc = LibC.sendCritical(errno, fd, MemorySegment.NULL, 0, SocketConstants.MSG_DONTWAIT);
+        if (rc < 0 && rc != -Errno.EAGAIN)
+        {
+            // EAGAIN: the kernel took what the device queue had room for; the rest goes with the next kick.
+            counters.increment(PacketCounter.SOCKET_ERRORS);
+            lastKickErrno = (int)-rc;
+            return (int)rc;
+        }
+        return frames;
+    }
+
+    /**
+     * Stage: the errno of the last failed kick, 0 when none.
+     *
+     * @return a positive errno or 0.
+     */
+    public int lastKickErrno()
+    {
+        return lastKickErrno;
+    }
+
+    /**
+     * Stage: frames committed and not yet kicked.
+     *
+     * @return the pending count.
+     */
+    public int pending()
+    {
+        return pending;
+    }
+
+    /**
+     * Longest frame {@link #claim} accepts.
+     *
+     * @return bytes.
+     */
+    public int maxFrameLength()
+    {
+        return maxFrameLength;
+    }
+
+    /**
+     * Stage: frames the kernel has not finished with ({@code SEND_REQUEST} or {@code SENDING}): a scan of the
+     * ring, for draining at close and for tests, not for every cycle.
+     *
+     * @return frames in flight.
+     */
+    public int inFlight()
+    {
+        int n = 0;
+        for (int i = 0, count = geometry.frameCount(); i < count; i++)
+        {
+            final int status = header.wrap(ring, geometry.frameOffset(i)).lvStatus();
+            if ((status & (Tpacket2HeaderFlyweight.TP_STATUS_SEND_REQUEST | Tpacket2HeaderFlyweight.TP_STATUS_SENDING)) != 0)
+            {
+                n++;
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,64 @@
+package org.oobnet.packet.stats;
+
+/**
+ * The per-socket counters of an OOB packet socket: one type id and label each, as {@code oobnet net query}
+ * prints them.
+ * <p>
+ * <b>Note:</b> immutable.
+ */
+public enum PacketCounter
+{
+    /** Frames taken from the RX ring and handed on. */
+    FRAMES_IN(1000, "frames in"),
+    /** Bytes of those frames. */
+    BYTES_IN(1001, "bytes in"),
+    /** Frames committed to the TX ring. */
+    FRAMES_OUT(1002, "frames out"),
+    /** Bytes of those frames. */
+    BYTES_OUT(1003, "bytes out"),
+    /** Frames the kernel dropped because the RX ring was full ({@code tp_drops} of {@code PACKET_STATISTICS}). */
+    KERNEL_DROPS(1004, "kernel drops"),
+    /** Sends refused because the TX ring had no free frame ({@code EWOULDBLOCK}). */
+    TX_RING_FULL(1005, "tx ring full"),
+    /** TX frames refused for their length, by this runtime or the kernel ({@code TP_STATUS_WRONG_FORMAT}). */
+    WRONG_FORMAT(1006, "wrong format"),
+    /** RX frames the socket's filter rejects, found by the stage's re-check (frames queued before the filter). */
+    FILTER_MISSES(1007, "filter misses"),
+    /** RX frames shorter than an Ethernet header: dropped. */
+    RUNTS(1008, "runts"),
+    /** RX frames longer than a ring frame ({@code tp_snaplen < tp_len}): dropped. */
+    TRUNCATED(1009, "truncated"),
+    /** TX kicks ({@code send(fd, NULL, 0, MSG_DONTWAIT)}) made. */
+    TX_KICKS(1010, "tx kicks"),
+    /** Errors the kernel reported on the socket ({@code SO_ERROR}, failed kicks). */
+    SOCKET_ERRORS(1011, "socket errors");
+
+    private final int typeId;
+    private final String label;
+
+    PacketCounter(final int typeId, final String label)
+    {
+        this.typeId = typeId;
+        this.label = label;
+    }
+
+    /**
+     * The counter's type id, for a counters file.
+     *
+     * @return the id.
+     */
+    public int typeId()
+    {
+        return typeId;
+    }
+
+    /**
+     * The counter's label.
+     *
+     * @return a short lower-case label.
+     */
+    public String label()
+    {
+        return label;
+    }
+}

@@ -1,0 +1,383 @@
+package org.oobnet.packet.ring;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.oobnet.inband.sys.ErrnoCapture;
+import org.oobnet.inband.testing.NetnsFixture;
+import org.oobnet.packet.bpf.BpfFilterBuilder;
+import org.oobnet.packet.bpf.BpfProgram;
+import org.oobnet.packet.bpf.SockFilters;
+import org.oobnet.packet.stats.PacketCounter;
+import org.oobnet.packet.stats.PacketCounters;
+import org.oobnet.packet.testing.RawPacketSockets;
+import org.oobnet.packet.testing.TestFrames;
+
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.DatagramChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The TPACKET_V2 rings on the real kernel, below the protocol: two namespaces joined by veth, frames sent from a
+ * TX ring in one, taken from an RX ring in the other.
+ */
+class PacketRingsNetnsTest
+{
+    private static final int ETHER_TYPE = 0x88b5;
+    private static final int PAGE = 4096;
+
+    private final ErrnoCapture errno = new ErrnoCapture();
+    private final List<Integer> fds = new ArrayList<>();
+    private final List<PacketRingMapping> mappings = new ArrayList<>();
+    private NetnsFixture fixture;
+    private NetnsFixture.Host a;
+    private NetnsFixture.Host b;
+    private long macA;
+    private long macB;
+
+    @BeforeEach
+    void setUp()
+    {
+        fixture = NetnsFixture.create(2);
+        a = fixture.host(0);
+        b = fixture.host(1);
+        macA = RawPacketSockets.mac(a.mac());
+        macB = RawPacketSockets.mac(b.mac());
+    }
+
+    @AfterEach
+    void tearDown()
+    {
+        for (final PacketRingMapping mapping : mappings)
+        {
+            mapping.unmap(errno);
+        }
+        for (final int fd : fds)
+        {
+            RawPacketSockets.close(fd);
+        }
+        if (null != fixture)
+        {
+            fixture.close();
+        }
+    }
+
+    @Test
+    void shouldCarryTxBatchesToRxRingAcrossVeth() throws Exception
+    {
+        final Side sender = open(a, ETHER_TYPE, RingGeometry.of(2048, 64, PAGE, PAGE), RingGeometry.of(2048, 32, PAGE, PAGE));
+        final Side receiver = open(b, ETHER_TYPE, RingGeometry.of(2048, 64, PAGE, PAGE), null);
+
+        final int batches = 8;
+        final int perBatch = 16;
+        final Collector collector = new Collector();
+        for (int batch = 0; batch < batches; batch++)
+        {
+            for (int i = 0; i < perBatch; i++)
+            {
+                assertEquals(60, sendSequence(sender.tx, batch * perBatch + i, 60));
+            }
+            assertEquals(perBatch, sender.tx.pending());
+            assertEquals(perBatch, sender.tx.flush(), "one kick sends the whole batch");
+            collector.awaitCount(receiver.rx, (batch + 1) * perBatch);
+        }
+
+        assertEquals(batches * perBatch, collector.sequences.size());
+        for (int i = 0; i < collector.sequences.size(); i++)
+        {
+            assertEquals(i, collector.sequences.get(i));
+        }
+        assertEquals(batches, sender.counters.get(PacketCounter.TX_KICKS));
+        assertEquals(batches * perBatch, sender.counters.get(PacketCounter.FRAMES_OUT));
+        assertEquals(batches * perBatch, receiver.counters.get(PacketCounter.FRAMES_IN));
+        assertEquals(batches * perBatch * 60L, receiver.counters.get(PacketCounter.BYTES_IN));
+        assertEquals(fixture.call(b, () -> RawPacketSockets.ifIndex(b.interfaceName())), collector.lastIfIndex);
+        assertTrue(collector.lastTimestampNs > 0, "kernel timestamp present");
+    }
+
+    @Test
+    void shouldWrapRxRingMoreThanTenTimesWithoutLossWhenConsumerKeepsUp() throws Exception
+    {
+        final RingGeometry small = RingGeometry.of(1024, 16, PAGE, PAGE);
+        final Side sender = open(a, ETHER_TYPE, RingGeometry.of(2048, 16, PAGE, PAGE), RingGeometry.of(2048, 16, PAGE, PAGE));
+        final Side receiver = open(b, ETHER_TYPE, small, null);
+
+        final int total = small.frameCount() * 12 + 5;
+        final Collector collector = new Collector();
+        int sent = 0;
+        while (sent < total)
+        {
+            final int batch = Math.min(8, total - sent);
+            for (int i = 0; i < batch; i++)
+            {
+                assertEquals(64, sendSequence(sender.tx, sent++, 64));
+            }
+            sender.tx.flush();
+            collector.awaitCount(receiver.rx, sent);
+        }
+
+        assertEquals(total, collector.sequences.size());
+        for (int i = 0; i < total; i++)
+        {
+            assertEquals(i, collector.sequences.get(i), "in order, none lost");
+        }
+        final long[] stats = RawPacketSockets.statistics(receiver.fd);
+        assertEquals(0, stats[1], "kernel drops");
+        assertEquals(total, stats[0]);
+        assertEquals(5, receiver.rx.index(), "ring wrapped 12 times and 5 frames");
+    }
+
+    @Test
+    void shouldCountKernelDropsWhenConsumerDoesNotKeepUp() throws Exception
+    {
+        final RingGeometry small = RingGeometry.of(1024, 16, PAGE, PAGE);
+        final Side sender = open(a, ETHER_TYPE, RingGeometry.of(2048, 16, PAGE, PAGE), RingGeometry.of(2048, 64, PAGE, PAGE));
+        final Side receiver = open(b, ETHER_TYPE, small, null);
+
+        for (int i = 0; i < 64; i++)
+        {
+            sendSequence(sender.tx, i, 64);
+        }
+        sender.tx.flush();
+        // veth hands frames over in the sender's softirq; give the receiver's backlog time to fill the ring.
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+
+        final Collector collector = new Collector();
+        collector.awaitCount(receiver.rx, 16);
+        assertEquals(0, receiver.rx.poll(collector, 100), "nothing beyond the ring's 16 frames");
+        assertFalse(receiver.rx.takeLosing(), "the first 16 arrived before any drop");
+        for (int i = 0; i < 16; i++)
+        {
+            assertEquals(i, collector.sequences.get(i), "the first 16 kept, the rest dropped");
+        }
+
+        sendSequence(sender.tx, 64, 64);
+        sender.tx.flush();
+        collector.awaitCount(receiver.rx, 17);
+        assertEquals(64, collector.sequences.get(16));
+        assertTrue(receiver.rx.takeLosing(), "a frame received while drops are unread carries TP_STATUS_LOSING");
+        awaitStatistics(receiver.fd, 65, 48);
+    }
+
+    @Test
+    void shouldKeepForeignTrafficOutWhenFilterAttachedBeforeBind() throws Exception
+    {
+        final Side sender = open(a, ETHER_TYPE, RingGeometry.of(2048, 16, PAGE, PAGE), RingGeometry.of(2048, 16, PAGE, PAGE));
+        final int port = 4242;
+        final BpfProgram filter = BpfFilterBuilder.filter()
+            .ipv4Destination(TestFrames.ipv4(b.address())).udpDestinationPort(port).build();
+        // Protocol 0 receives nothing until bound: attach the filter first, so no foreign frame ever lands.
+        final int fd = fixture.call(b, () -> RawPacketSockets.open(0));
+        fds.add(fd);
+        assertEquals(0, SockFilters.attach(errno, fd, filter), "kernel accepts the built program");
+        final PacketCounters counters = new PacketCounters();
+        final PacketRingMapping mapping = PacketRingMapping.map(
+            errno, fd, RingGeometry.of(2048, 16, PAGE, PAGE), null, false, true, null);
+        mappings.add(mapping);
+        RawPacketSockets.bind(fd, fixture.call(b, () -> RawPacketSockets.ifIndex(b.interfaceName())), 0x0003);
+        final RxRing rx = new RxRing(mapping.rxRing(), mapping.rxGeometry(), counters);
+
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[256]);
+        final int[] ports = { 4243, port, 53, port };
+        for (final int dst : ports)
+        {
+            final int length = TestFrames.udpFrame(frame, macB, macA, TestFrames.ipv4(a.address()),
+                TestFrames.ipv4(b.address()), 9000, dst, new byte[]{ (byte)dst });
+            assertEquals(length, sender.tx.send(frame, 0, length));
+        }
+        final int foreign = TestFrames.ethernet(frame, 0, macB, macA, -1, ETHER_TYPE) + 50;
+        assertEquals(foreign, sender.tx.send(frame, 0, foreign));
+        sender.tx.flush();
+
+        final List<Integer> seenPorts = new ArrayList<>();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (seenPorts.size() < 2 && System.nanoTime() - deadline < 0)
+        {
+            if (0 == rx.poll((buffer, offset, length, wire, ts, vlan, ifIndex) ->
+                seenPorts.add(buffer.getShort(offset + 36, ByteOrder.BIG_ENDIAN) & 0xffff), 16))
+            {
+                LockSupport.parkNanos(50_000);
+            }
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        rx.poll((buffer, offset, length, wire, ts, vlan, ifIndex) ->
+            seenPorts.add(buffer.getShort(offset + 36, ByteOrder.BIG_ENDIAN) & 0xffff), 16);
+        assertEquals(List.of(port, port), seenPorts);
+        assertEquals(2, RawPacketSockets.statistics(fd)[0], "the kernel queued only the matching frames");
+    }
+
+    @Test
+    void shouldAcceptEveryBuiltProgramInTheKernel() throws Exception
+    {
+        final int fd = fixture.call(b, () -> RawPacketSockets.open(0));
+        fds.add(fd);
+        final BpfProgram[] programs = {
+            BpfFilterBuilder.acceptNothing(),
+            BpfFilterBuilder.filter().build(),
+            BpfFilterBuilder.filter().etherType(ETHER_TYPE).vlan(100).build(),
+            BpfFilterBuilder.filter().multicastGroup(TestFrames.ipv4("239.1.2.3")).udpDestinationPort(5000).vlan(7).build(),
+        };
+        for (final BpfProgram program : programs)
+        {
+            assertEquals(0, SockFilters.attach(errno, fd, program), program.toString());
+        }
+    }
+
+    @Test
+    void shouldDeliverHandBuiltUdpFrameToKernelUdpSocket() throws Exception
+    {
+        final Side sender = open(a, ETHER_TYPE, RingGeometry.of(2048, 16, PAGE, PAGE), RingGeometry.of(2048, 16, PAGE, PAGE));
+        final DatagramChannel udp = fixture.call(b, () ->
+            DatagramChannel.open(StandardProtocolFamily.INET).bind(new InetSocketAddress(b.address(), 40555)));
+        try (udp)
+        {
+            final UnsafeBuffer frame = new UnsafeBuffer(new byte[256]);
+            final byte[] payload = "raw frame to kernel".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            final int length = TestFrames.udpFrame(frame, macB, macA, TestFrames.ipv4(a.address()),
+                TestFrames.ipv4(b.address()), 40444, 40555, payload);
+            assertEquals(length, sender.tx.send(frame, 0, length));
+            assertEquals(1, sender.tx.flush());
+
+            final ByteBuffer received = ByteBuffer.allocate(64);
+            final InetSocketAddress from = (InetSocketAddress)udp.receive(received);
+            received.flip();
+            assertEquals("raw frame to kernel", java.nio.charset.StandardCharsets.US_ASCII.decode(received).toString());
+            assertEquals(new InetSocketAddress(a.address(), 40444), from);
+        }
+    }
+
+    @Test
+    void shouldCountTruncatedFramesWhenLongerThanRxSlot() throws Exception
+    {
+        final Side sender = open(a, ETHER_TYPE, RingGeometry.of(2048, 16, PAGE, PAGE), RingGeometry.of(2048, 16, PAGE, PAGE));
+        final Side receiver = open(b, ETHER_TYPE, RingGeometry.of(256, 16, PAGE, PAGE), null);
+
+        sendSequence(sender.tx, 1, 1000);
+        sendSequence(sender.tx, 2, 100);
+        sender.tx.flush();
+
+        final Collector collector = new Collector();
+        collector.awaitCount(receiver.rx, 1);
+        assertEquals(List.of(2), collector.sequences, "the long frame is not handed on");
+        assertEquals(1, receiver.counters.get(PacketCounter.TRUNCATED));
+        assertEquals(1, receiver.counters.get(PacketCounter.FRAMES_IN));
+    }
+
+    @Test
+    void shouldRefuseFramesTheKernelWouldNotSendAndCountThem() throws Exception
+    {
+        final Side sender = open(a, ETHER_TYPE, RingGeometry.of(2048, 16, PAGE, PAGE), RingGeometry.of(2048, 2, PAGE, PAGE));
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[2048]);
+
+        assertEquals(-org.oobnet.inband.Errno.EINVAL, sender.tx.send(frame, 0, 10));
+        assertEquals(-org.oobnet.inband.Errno.EMSGSIZE, sender.tx.send(frame, 0, 1515));
+        assertEquals(2, sender.counters.get(PacketCounter.WRONG_FORMAT));
+
+        // Two frames fill a two-frame ring until the kick hands them to the kernel.
+        assertEquals(60, sendSequence(sender.tx, 1, 60));
+        assertEquals(60, sendSequence(sender.tx, 2, 60));
+        assertEquals(-org.oobnet.inband.Errno.EWOULDBLOCK, sendSequence(sender.tx, 3, 60));
+        assertEquals(1, sender.counters.get(PacketCounter.TX_RING_FULL));
+        assertEquals(2, sender.tx.flush());
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        int rc;
+        while ((rc = sendSequence(sender.tx, 3, 60)) < 0 && System.nanoTime() - deadline < 0)
+        {
+            LockSupport.parkNanos(50_000);
+        }
+        assertEquals(60, rc, "a frame frees once the kernel sent it");
+    }
+
+    private int sendSequence(final TxRing tx, final int sequence, final int length)
+    {
+        final int rc = tx.claim(length);
+        if (rc < 0)
+        {
+            return rc;
+        }
+        final UnsafeBuffer buffer = tx.buffer();
+        buffer.setMemory(0, length, (byte)0);
+        TestFrames.ethernet(buffer, 0, macB, macA, -1, ETHER_TYPE);
+        buffer.putInt(14, sequence, ByteOrder.BIG_ENDIAN);
+        return tx.commit(length);
+    }
+
+    private void awaitStatistics(final int fd, final long packets, final long drops)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long seenPackets = 0;
+        long seenDrops = 0;
+        while (seenPackets < packets && System.nanoTime() - deadline < 0)
+        {
+            final long[] stats = RawPacketSockets.statistics(fd);
+            seenPackets += stats[0];
+            seenDrops += stats[1];
+            LockSupport.parkNanos(1_000_000);
+        }
+        assertEquals(packets, seenPackets, "packets the kernel saw");
+        assertEquals(drops, seenDrops, "packets the kernel dropped for a full ring");
+    }
+
+    private Side open(final NetnsFixture.Host host, final int etherType, final RingGeometry rx, final RingGeometry tx)
+        throws Exception
+    {
+        final int fd = fixture.call(host, () -> RawPacketSockets.open(etherType));
+        fds.add(fd);
+        final PacketCounters counters = new PacketCounters();
+        final StringBuilder failure = new StringBuilder();
+        final PacketRingMapping mapping = PacketRingMapping.map(errno, fd, rx, tx, true, true, failure);
+        assertNotNull(mapping, failure.toString());
+        mappings.add(mapping);
+        final int ifIndex = fixture.call(host, () -> RawPacketSockets.ifIndex(host.interfaceName()));
+        RawPacketSockets.bind(fd, ifIndex, etherType);
+        return new Side(fd, counters, new RxRing(mapping.rxRing(), rx, counters),
+            null == tx ? null : new TxRing(mapping.txRing(), tx, fd, 1514, counters, errno));
+    }
+
+    private record Side(int fd, PacketCounters counters, RxRing rx, TxRing tx)
+    {
+    }
+
+    private static final class Collector implements PacketFrameHandler
+    {
+        final List<Integer> sequences = new ArrayList<>();
+        int lastIfIndex;
+        long lastTimestampNs;
+
+        @Override
+        public void onFrame(final DirectBuffer buffer, final int offset, final int length, final int wireLength,
+            final long timestampNs, final int vlanTci, final int ifIndex)
+        {
+            if ((buffer.getShort(offset + 12, ByteOrder.BIG_ENDIAN) & 0xffff) == ETHER_TYPE)
+            {
+                sequences.add(buffer.getInt(offset + 14, ByteOrder.BIG_ENDIAN));
+            }
+            lastIfIndex = ifIndex;
+            lastTimestampNs = timestampNs;
+        }
+
+        void awaitCount(final RxRing rx, final int count)
+        {
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (sequences.size() < count)
+            {
+                assertTrue(System.nanoTime() - deadline < 0,
+                    "received " + sequences.size() + " of " + count + " frames within 5 s");
+                if (0 == rx.poll(this, 64))
+                {
+                    LockSupport.parkNanos(20_000);
+                }
+            }
+        }
+    }
+}
