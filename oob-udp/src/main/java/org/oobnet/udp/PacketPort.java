@@ -13,6 +13,7 @@ import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.inband.sys.LibC;
 import org.oobnet.inband.sys.SockaddrLlDescriptor;
+import org.oobnet.inband.sys.Tpacket2HdrDescriptor;
 import org.oobnet.packet.bpf.BpfFilterBuilder;
 import org.oobnet.packet.bpf.BpfProgram;
 import org.oobnet.packet.bpf.SockFilters;
@@ -55,6 +56,10 @@ public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVi
     private final DemuxTable<UdpSocketState> demux;
     private final ErrnoCapture errno;
     private final UnsafeBuffer copy = new UnsafeBuffer(new byte[0]);
+    private final UnsafeBuffer rxStatusView;
+    private final long rxBase;
+    private final int frameSize;
+    private final int frameCount;
 
     // stage only: the frame being delivered to several members (broadcast, multicast)
     private MutableDirectBuffer groupBuffer;
@@ -81,6 +86,15 @@ public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVi
         this.errno = errno;
         this.parser = new UdpFrameParser(verifyUdpChecksum);
         this.rx = new RxRing(mapping.rxRing(), mapping.rxGeometry(), packetCounters);
+        this.rxBase = mapping.rxRing().address();
+        this.frameSize = mapping.rxGeometry().frameSize();
+        this.frameCount = mapping.rxGeometry().frameCount();
+        this.rxStatusView = new UnsafeBuffer(rxBase, (int)mapping.rxRing().byteSize());
+        if (mapping.rxGeometry().blockSize() % frameSize != 0)
+        {
+            throw new IllegalArgumentException("blockSize=" + mapping.rxGeometry().blockSize() +
+                " must be a multiple of frameSize=" + frameSize + " (contiguous frames)");
+        }
         this.tx = new TxRing(mapping.txRing(), mapping.txGeometry(), fd, mtu + 18, packetCounters, errno);
     }
 
@@ -276,10 +290,10 @@ public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVi
                 copy.wrap(new byte[Math.max(length, 2048)]);
             }
             copy.putBytes(0, buffer, offset, length);
-            deliverFrame(copy, 0, length);
+            deliverFrame(copy, 0, length, true);
             return;
         }
-        deliverFrame(frame, offset, length);
+        deliverFrame(frame, offset, length, needsChecksum(frame, offset));
     }
 
     @Override
@@ -308,10 +322,26 @@ public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVi
         return "PacketPort{interface=" + name + " ifindex=" + ifindex + " " + drops + " " + packetCounters + "}";
     }
 
-    private void deliverFrame(final MutableDirectBuffer frame, final int offset, final int length)
+    // The ring hands out the frame's bytes only; its tp_status tells whether the checksum is ready. Frames are
+    // contiguous frameSize slots (block size a multiple of the frame size), so the slot start is the view's
+    // address rounded down to a slot boundary, and tp_status is the slot's first int (already acquired by the ring).
+    private boolean needsChecksum(final MutableDirectBuffer frame, final int offset)
+    {
+        final long frameAddress = frame.addressOffset() + offset;
+        final long slot = (frameAddress - rxBase) / frameSize;
+        if (frameAddress < rxBase || slot >= frameCount)
+        {
+            return true;
+        }
+        final int status = rxStatusView.getInt((int)(slot * frameSize));
+        return 0 == (status & (Tpacket2HdrDescriptor.TP_STATUS_CSUMNOTREADY | Tpacket2HdrDescriptor.TP_STATUS_CSUM_VALID));
+    }
+
+    private void deliverFrame(
+        final MutableDirectBuffer frame, final int offset, final int length, final boolean verifyChecksum)
     {
         final UdpFrameParser parser = this.parser;
-        final DropReason reason = parser.parse(frame, offset, length);
+        final DropReason reason = parser.parse(frame, offset, length, verifyChecksum);
         if (DropReason.NONE != reason)
         {
             drops.onDrop(reason);

@@ -251,12 +251,21 @@ public final class UdpOobProtocol implements OobProtocol
         {
             return -Errno.EMSGSIZE;
         }
+        final NextHop hop = stack.resolver().routes().lookup(dstAddress);
         if (UdpTransport.KERNEL == state.transport)
         {
+            if (null == hop)
+            {
+                // learn the path MTU for the next sends to this destination
+                stack.resolver().requestSolicit(dstAddress);
+            }
+            else if (payloadLength > hop.mtu() - UdpFrameBuilder.IP_UDP_HEADERS_LENGTH)
+            {
+                return -Errno.EMSGSIZE;
+            }
             return state.kernel.queue(buffer, offset, length);
         }
 
-        final NextHop hop = stack.resolver().routes().lookup(dstAddress);
         final int check = checkFastPath(state, hop, dstAddress);
         if (check < 0)
         {

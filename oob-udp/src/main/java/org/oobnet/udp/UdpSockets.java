@@ -8,6 +8,8 @@ import org.oobnet.inband.Errno;
 import org.oobnet.inband.ErrnoException;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
+import org.oobnet.udp.frame.UdpFrameBuilder;
+import org.oobnet.udp.route.NextHop;
 
 /**
  * The datagram calls of OOB UDP sockets over the core's rings: {@code sendTo} from any thread through the send
@@ -68,7 +70,7 @@ public final class UdpSockets
         final int payloadLength)
     {
         final UdpSocketState state = socket.protocolState();
-        if (payloadLength > state.maxPayload)
+        if (payloadLength > maxPayload(state, address))
         {
             return -Errno.EMSGSIZE;
         }
@@ -82,6 +84,22 @@ public final class UdpSockets
         ring.putBytes(index + UdpAddressHeader.LENGTH, payload, payloadOffset, payloadLength);
         socket.commit(index);
         return 0;
+    }
+
+    /**
+     * The largest payload the socket can send to {@code address} without fragmenting: the route's MTU less the
+     * IPv4 and UDP headers when the route is cached, else the socket's own limit.
+     *
+     * @param state   the socket's state.
+     * @param address the destination, 0 for the connected peer.
+     * @return bytes.
+     */
+    static int maxPayload(final UdpSocketState state, final int address)
+    {
+        final int destination = 0 == address ? state.peerAddress : address;
+        final NextHop hop = 0 == destination ? null : state.stack.resolver().routes().lookup(destination);
+        final int pathLimit = null == hop ? Integer.MAX_VALUE : hop.mtu() - UdpFrameBuilder.IP_UDP_HEADERS_LENGTH;
+        return Math.min(state.maxPayload, pathLimit);
     }
 
     /**
