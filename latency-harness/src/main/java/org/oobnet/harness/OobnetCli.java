@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         TestCommand.class,
         DoctorCommand.class,
         ConfigCommand.class,
+        StatCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class OobnetCli implements Runnable
