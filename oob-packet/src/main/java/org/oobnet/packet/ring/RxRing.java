@@ -154,7 +154,8 @@ public final class RxRing
             counters.increment(PacketCounter.RUNTS);
             return;
         }
-        if (snaplen < wireLength || mac + snaplen > geometry.frameSize())
+        // long: tp_mac + tp_snaplen must not wrap to a negative int and pass for a frame inside the slot
+        if (snaplen < wireLength || (long)mac + snaplen > geometry.frameSize())
         {
             counters.increment(PacketCounter.TRUNCATED);
             return;
