@@ -144,7 +144,7 @@ public final class CountersFile implements AutoCloseable
         try (CountersFileReader reader = CountersFileReader.open(path))
         {
             final long pid = reader.pid();
-            if (pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+            if (pid != ProcessHandle.current().pid() && reader.isOwnerAlive())
             {
                 throw new IllegalStateException(
                     "countersFile=" + path + " is in use by the live runtime of pid=" + pid +

@@ -19,6 +19,9 @@ import org.agrona.concurrent.status.CountersReader;
  */
 public final class CountersFileReader implements AutoCloseable
 {
+    /** Clock slack when comparing the owner's start with the file's: wall-clock steps, rounding. */
+    private static final long OWNER_START_SLACK_MS = 1_000L;
+
     private final Path path;
     private final MappedByteBuffer mapped;
     private final UnsafeBuffer header;
@@ -94,10 +97,23 @@ public final class CountersFileReader implements AutoCloseable
         return header.getLong(CountersFileDescriptor.PID_OFFSET);
     }
 
-    /** @return true when the owner process is alive. */
+    /**
+     * Whether the process that wrote the file still runs: its pid is alive and that process started before the
+     * file was made. A runtime killed with SIGKILL leaves its file behind; a later process that got the same pid
+     * started after the file's start time, so it is not mistaken for the owner.
+     *
+     * @return true when the owner process is alive.
+     */
     public boolean isOwnerAlive()
     {
-        return ProcessHandle.of(pid()).map(ProcessHandle::isAlive).orElse(false);
+        final long startTimeMs = startTimeMs();
+        return ProcessHandle.of(pid())
+            .filter(ProcessHandle::isAlive)
+            // /proc gives a start time rounded down (boot time in whole seconds): never later than the real one
+            .map(owner -> owner.info().startInstant()
+                .map(started -> started.toEpochMilli() <= startTimeMs + OWNER_START_SLACK_MS)
+                .orElse(true))
+            .orElse(false);
     }
 
     /** @return when the owner started, epoch ms. */

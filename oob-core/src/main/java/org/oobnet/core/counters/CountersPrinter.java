@@ -41,7 +41,8 @@ public final class CountersPrinter
     public void printCounters(final CountersFileReader reader)
     {
         out.printf("oobnet stat %s pid=%d %s stage cpu=%d%s%n",
-            reader.path(), reader.pid(), reader.isOwnerAlive() ? "running" : "NOT RUNNING",
+            reader.path(), reader.pid(),
+            reader.isOwnerAlive() ? "running" : "NOT RUNNING (owner dead, e.g. killed; the next start replaces this file)",
             reader.stageCpu(), reader.isIsolated() ? "" : " noisol");
         reader.counters().forEach((value, id, label) ->
         {
