@@ -1,6 +1,7 @@
 package org.oobnet.core.counters;
 
 import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.status.CountersReader;
 
 /**
  * Layout of the counters file ({@code <countersDir>/counters.dat}), mapped by the runtime and read by
@@ -96,12 +97,59 @@ public final class CountersFileDescriptor
         {
             return "version=" + version + " is not supported (expected " + VERSION + ")";
         }
-        final long expected = fileLength(
-            header.getInt(METADATA_LENGTH_OFFSET), header.getInt(VALUES_LENGTH_OFFSET),
-            header.getInt(ERROR_LOG_LENGTH_OFFSET));
+        final int metadataLength = header.getInt(METADATA_LENGTH_OFFSET);
+        final int valuesLength = header.getInt(VALUES_LENGTH_OFFSET);
+        final int errorLogLength = header.getInt(ERROR_LOG_LENGTH_OFFSET);
+        // the regions are read with bounds derived from these lengths: each must be sane on its own, not only
+        // their sum (found by fuzzing: negative or mismatched lengths made CountersReader read out of bounds)
+        if (valuesLength < 0 || 0 != valuesLength % CountersReader.COUNTER_LENGTH)
+        {
+            return "valuesLength=" + valuesLength + " is not a non-negative multiple of " +
+                CountersReader.COUNTER_LENGTH;
+        }
+        final long expectedMetadata = (long)valuesLength * (CountersReader.METADATA_LENGTH / CountersReader.COUNTER_LENGTH);
+        if (metadataLength != expectedMetadata)
+        {
+            return "metadataLength=" + metadataLength + " does not match valuesLength=" + valuesLength +
+                " (expected " + expectedMetadata + ")";
+        }
+        if (errorLogLength < 0)
+        {
+            return "errorLogLength=" + errorLogLength + " is negative";
+        }
+        final long expected = fileLength(metadataLength, valuesLength, errorLogLength);
         if (expected != fileLength)
         {
             return "fileLength=" + fileLength + " does not match the header's regions (" + expected + ")";
+        }
+        return null;
+    }
+
+    /**
+     * Checks the counters metadata a reader is about to walk: every allocated record's label length within
+     * {@link CountersReader#MAX_LABEL_LENGTH}, so that {@link CountersReader#forEach} stays inside its record.
+     *
+     * @param metadata the metadata region.
+     * @return null when valid, else what is wrong ({@code name=value}).
+     */
+    public static String checkMetadata(final AtomicBuffer metadata)
+    {
+        final int records = metadata.capacity() / CountersReader.METADATA_LENGTH;
+        for (int id = 0; id < records; id++)
+        {
+            final int offset = id * CountersReader.METADATA_LENGTH;
+            final int state = metadata.getIntVolatile(offset);
+            if (CountersReader.RECORD_UNUSED == state)
+            {
+                break;
+            }
+            final int labelLength = metadata.getInt(offset + CountersReader.LABEL_OFFSET);
+            if (CountersReader.RECORD_ALLOCATED == state &&
+                (labelLength < 0 || labelLength > CountersReader.MAX_LABEL_LENGTH))
+            {
+                return "counterId=" + id + " labelLength=" + labelLength + " is outside 0.." +
+                    CountersReader.MAX_LABEL_LENGTH;
+            }
         }
         return null;
     }

@@ -75,6 +75,11 @@ public final class CountersFileReader implements AutoCloseable
             final UnsafeBuffer metadata = new UnsafeBuffer(all, metaOffset, metadataLength);
             final UnsafeBuffer values = new UnsafeBuffer(all, metaOffset + metadataLength, valuesLength);
             final UnsafeBuffer errors = new UnsafeBuffer(all, metaOffset + metadataLength + valuesLength, errorLength);
+            final String metadataProblem = CountersFileDescriptor.checkMetadata(metadata);
+            if (null != metadataProblem)
+            {
+                throw new IllegalArgumentException("countersFile=" + path + ": " + metadataProblem);
+            }
             return new CountersFileReader(
                 path, mapped, header, new CountersReader(metadata, values, java.nio.charset.StandardCharsets.UTF_8),
                 errors);
