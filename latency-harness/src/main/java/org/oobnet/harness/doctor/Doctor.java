@@ -65,9 +65,12 @@ public final class Doctor
             new GovernorCheck(stageCpu),
             new HugepagesCheck(),
             new MemlockCheck(),
-            new CapabilityCheck(Capabilities.CAP_NET_RAW, "CAP_NET_RAW", "AF_PACKET sockets and their rings"),
+            new CapabilityCheck(Capabilities.CAP_NET_RAW, "CAP_NET_RAW",
+                "needed by the runtime for oob-packet AF_PACKET sockets and their rings, and oob-udp's packet " +
+                "transport; not by oob-udp's kernel transport nor the AF_OOB bus", true),
             new CapabilityCheck(Capabilities.CAP_NET_ADMIN, "CAP_NET_ADMIN",
-                "interfaces, veth pairs, qdisc bypass set-up"),
+                "needed only to make network namespaces and veth pairs and take links up or down (demo, latency " +
+                "between namespaces, soak, tests); not by the runtime's sockets, rings or PACKET_QDISC_BYPASS", false),
             new NetnsVethCheck(),
             new ConfigCheck(loader, file)));
     }
