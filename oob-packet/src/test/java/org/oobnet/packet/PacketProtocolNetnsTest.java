@@ -362,6 +362,32 @@ class PacketProtocolNetnsTest
         assertEquals(0, allocated, "bytes allocated on the stage over 50,000 frames each way");
     }
 
+    @Test
+    void shouldJoinPromiscuousAndMulticastMembershipsOnBoundInterface() throws Exception
+    {
+        runtime.close();
+        final ProtocolRegistry registry = new ProtocolRegistry().register(AF_PACKET,
+            new PacketProtocol(PacketConfig.fromProperties(Map.of(
+                PacketConfig.PROMISCUOUS_KEY, "true", PacketConfig.MULTICAST_GROUPS_KEY, "239.1.2.3"))));
+        runtime = OobRuntime.start(OobConfig.builder()
+            .idleStrategy(OobConfig.IdleStrategyKind.BACKOFF).countersDir(countersDir).build(), registry);
+        final NetnsFixture.Host host = fixture.host(0);
+        final String ns = host.namespace();
+        // a packet socket's promiscuous membership raises the device's promiscuity count (not the PROMISC flag)
+        assertTrue(org.oobnet.inband.testing.IpCommand.run("-n", ns, "-d", "link", "show", "veth0")
+            .contains("promiscuity 0 "));
+
+        final KSocket socket = open(host);
+
+        assertTrue(org.oobnet.inband.testing.IpCommand.run("-n", ns, "-d", "link", "show", "veth0")
+            .contains("promiscuity 1 "));
+        assertTrue(org.oobnet.inband.testing.IpCommand.run("-n", ns, "maddress", "show", "dev", "veth0")
+            .contains("01:00:5e:01:02:03"));
+        socket.close();
+        assertTrue(org.oobnet.inband.testing.IpCommand.run("-n", ns, "-d", "link", "show", "veth0")
+            .contains("promiscuity 0 "), "the kernel drops the memberships with the socket");
+    }
+
     private KSocket open(final NetnsFixture.Host host) throws Exception
     {
         final KSocket socket = fixture.call(host, () ->
