@@ -388,6 +388,95 @@ class PacketProtocolNetnsTest
             .contains("promiscuity 0 "), "the kernel drops the memberships with the socket");
     }
 
+    @Test
+    void shouldReportErrorWhileInterfaceDownAndRecoverWhenUpAgain() throws Exception
+    {
+        final KSocket a = open(fixture.host(0));
+        final KSocket b = open(fixture.host(1));
+        final OobSocket sender = OobSocket.of(a);
+        final OobSocket receiver = OobSocket.of(b);
+        final Queue<String> events = new ConcurrentLinkedQueue<>();
+        receiver.eventHandler((socket, event, arg, cookie) -> record(events, cookie, event, arg), "b");
+        final PacketSocketState stateB = PacketSocketState.of(receiver);
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[64]);
+
+        org.oobnet.inband.testing.IpCommand.run("-n", fixture.host(1).namespace(), "link", "set", "veth0", "down");
+        await(() -> stateB.portState() == PortState.ERROR, "receiver ERROR, was " + stateB.portState());
+        assertEquals(Errno.ENETDOWN, stateB.lastSocketErrno());
+        await(() -> events.contains("b ERROR"), "ERROR event, got " + events);
+
+        org.oobnet.inband.testing.IpCommand.run("-n", fixture.host(1).namespace(), "link", "set", "veth0", "up");
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (stateB.counters().get(PacketCounter.FRAMES_IN) == 0)
+        {
+            assertTrue(System.nanoTime() - deadline < 0, "frames flow again after the interface came up");
+            writeFrame(frame, 1, 64);
+            sender.offer(frame, 0, 64);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        await(() -> stateB.portState() == PortState.UP, "receiver UP again");
+    }
+
+    @Test
+    void shouldCountKernelDropsWhenStageStalledBehindTraffic() throws Exception
+    {
+        final KSocket b = open(fixture.host(1));
+        final PacketSocketState stateB = PacketSocketState.of(OobSocket.of(b));
+        stateB.frameHandler((buffer, offset, length, wireLength, timestampNs, vlanTci, ifIndex) -> { });
+        // A plain AF_PACKET sender in the other namespace, not served by the stage.
+        final int fd = fixture.call(fixture.host(0), () -> RawPacketSockets.open(ETHER_TYPE));
+        try
+        {
+            final int ifIndex = fixture.call(fixture.host(0), () -> RawPacketSockets.ifIndex("veth0"));
+            try (Arena arena = Arena.ofConfined())
+            {
+                final java.lang.foreign.MemorySegment to = RawPacketSockets.sockaddrLl(arena, ifIndex, ETHER_TYPE);
+                final java.lang.foreign.MemorySegment frame = arena.allocate(64).fill((byte)0);
+                final UnsafeBuffer view = new UnsafeBuffer(frame.address(), 64);
+                TestFrames.ethernet(view, 0, macB, macA, -1, ETHER_TYPE);
+
+                // A task that blocks the stage: the RX ring (64 frames) fills and the kernel drops the rest.
+                final java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
+                final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+                final OobTask staller = new OobTask()
+                {
+                    @Override
+                    public int doWork(final long nowNs)
+                    {
+                        stalled.countDown();
+                        try
+                        {
+                            release.await(10, TimeUnit.SECONDS);
+                        }
+                        catch (final InterruptedException e)
+                        {
+                            Thread.currentThread().interrupt();
+                        }
+                        return 0;
+                    }
+                };
+                runtime.addTask(staller, OobTask.Schedule.EVERY_CYCLE);
+                assertTrue(stalled.await(10, TimeUnit.SECONDS));
+                final org.oobnet.inband.sys.ErrnoCapture errno = new org.oobnet.inband.sys.ErrnoCapture();
+                for (int i = 0; i < 200; i++)
+                {
+                    assertEquals(64, org.oobnet.inband.sys.LibC.sendto(errno, fd, frame, 64, 0, to, 20));
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+                release.countDown();
+                runtime.removeTask(staller);
+            }
+            await(() -> stateB.counters().get(PacketCounter.FRAMES_IN) + stateB.counters().get(PacketCounter.KERNEL_DROPS) == 200,
+                "every frame either taken or counted as dropped: " + stateB.counters());
+            assertEquals(64, stateB.counters().get(PacketCounter.FRAMES_IN), "the ring's 64 frames");
+            assertEquals(136, stateB.counters().get(PacketCounter.KERNEL_DROPS));
+        }
+        finally
+        {
+            RawPacketSockets.close(fd);
+        }
+    }
+
     private KSocket open(final NetnsFixture.Host host) throws Exception
     {
         final KSocket socket = fixture.call(host, () ->
