@@ -455,7 +455,9 @@ class PacketProtocolNetnsTest
                         return 0;
                     }
                 };
-                runtime.addTask(staller, OobTask.Schedule.EVERY_CYCLE);
+                // addTask waits for the end of the cycle the task first runs in: add it from another thread
+                final Thread adder = new Thread(() -> runtime.addTask(staller, OobTask.Schedule.EVERY_CYCLE));
+                adder.start();
                 assertTrue(stalled.await(10, TimeUnit.SECONDS));
                 final org.oobnet.inband.sys.ErrnoCapture errno = new org.oobnet.inband.sys.ErrnoCapture();
                 for (int i = 0; i < 200; i++)
@@ -464,6 +466,7 @@ class PacketProtocolNetnsTest
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
                 release.countDown();
+                adder.join();
                 runtime.removeTask(staller);
             }
             await(() -> stateB.counters().get(PacketCounter.FRAMES_IN) + stateB.counters().get(PacketCounter.KERNEL_DROPS) == 200,
