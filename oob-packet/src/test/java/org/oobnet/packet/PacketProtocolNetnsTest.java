@@ -424,56 +424,86 @@ class PacketProtocolNetnsTest
         final KSocket b = open(fixture.host(1));
         final PacketSocketState stateB = PacketSocketState.of(OobSocket.of(b));
         stateB.frameHandler((buffer, offset, length, wireLength, timestampNs, vlanTci, ifIndex) -> { });
-        // A plain AF_PACKET sender in the other namespace, not served by the stage.
+
+        sendWhileStageStalled(200);
+
+        await(() -> stateB.counters().get(PacketCounter.FRAMES_IN) + stateB.counters().get(PacketCounter.KERNEL_DROPS) == 200,
+            "every frame either taken or counted as dropped (health check): " + stateB.counters());
+        assertEquals(64, stateB.counters().get(PacketCounter.FRAMES_IN), "the ring's 64 frames");
+        assertEquals(136, stateB.counters().get(PacketCounter.KERNEL_DROPS));
+    }
+
+    @Test
+    void shouldFeedKernelDropsIntoCountersWhenStatisticsReadThroughSocket() throws Exception
+    {
+        runtime.close();
+        final ProtocolRegistry registry = new ProtocolRegistry().register(AF_PACKET,
+            new PacketProtocol(PacketConfig.fromProperties(Map.of(PacketConfig.RX_FRAMES_KEY, "64",
+                PacketConfig.HEALTH_CHECK_INTERVAL_KEY, Long.toString(TimeUnit.HOURS.toNanos(1))))));
+        runtime = OobRuntime.start(OobConfig.builder()
+            .idleStrategy(OobConfig.IdleStrategyKind.BACKOFF).countersDir(countersDir).build(), registry);
+        final KSocket b = open(fixture.host(1));
+        final PacketSocketState stateB = PacketSocketState.of(OobSocket.of(b));
+        stateB.frameHandler((buffer, offset, length, wireLength, timestampNs, vlanTci, ifIndex) -> { });
+        await(() -> stateB.counters().get(PacketCounter.FRAMES_IN) == 0 && stateB.portState() == PortState.UP, "bound");
+
+        sendWhileStageStalled(200);
+        await(() -> stateB.counters().get(PacketCounter.FRAMES_IN) == 64, "the ring's 64 frames taken");
+        assertEquals(0, stateB.counters().get(PacketCounter.KERNEL_DROPS), "no health check ran since");
+
+        try (Arena arena = Arena.ofConfined())
+        {
+            final java.lang.foreign.MemorySegment stats = arena.allocate(8, 4);
+            assertEquals(8, b.getOption(SOL_PACKET, PACKET_STATISTICS, stats));
+            assertEquals(200, stats.get(java.lang.foreign.ValueLayout.JAVA_INT, 0), "tp_packets as the kernel says");
+            assertEquals(136, stats.get(java.lang.foreign.ValueLayout.JAVA_INT, 4), "tp_drops as the kernel says");
+        }
+        assertEquals(136, stateB.counters().get(PacketCounter.KERNEL_DROPS), "the redirect fed the counter");
+    }
+
+    // 200 frames from a plain AF_PACKET socket in host 0 while a task blocks the stage: host 1's RX ring fills
+    private void sendWhileStageStalled(final int frames) throws Exception
+    {
         final int fd = fixture.call(fixture.host(0), () -> RawPacketSockets.open(ETHER_TYPE));
-        try
+        try (Arena arena = Arena.ofConfined())
         {
             final int ifIndex = fixture.call(fixture.host(0), () -> RawPacketSockets.ifIndex("veth0"));
-            try (Arena arena = Arena.ofConfined())
-            {
-                final java.lang.foreign.MemorySegment to = RawPacketSockets.sockaddrLl(arena, ifIndex, ETHER_TYPE);
-                final java.lang.foreign.MemorySegment frame = arena.allocate(64).fill((byte)0);
-                final UnsafeBuffer view = new UnsafeBuffer(frame.address(), 64);
-                TestFrames.ethernet(view, 0, macB, macA, -1, ETHER_TYPE);
+            final java.lang.foreign.MemorySegment to = RawPacketSockets.sockaddrLl(arena, ifIndex, ETHER_TYPE);
+            final java.lang.foreign.MemorySegment frame = arena.allocate(64).fill((byte)0);
+            TestFrames.ethernet(new UnsafeBuffer(frame.address(), 64), 0, macB, macA, -1, ETHER_TYPE);
 
-                // A task that blocks the stage: the RX ring (64 frames) fills and the kernel drops the rest.
-                final java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
-                final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-                final OobTask staller = new OobTask()
+            final java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
+            final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            final OobTask staller = new OobTask()
+            {
+                @Override
+                public int doWork(final long nowNs)
                 {
-                    @Override
-                    public int doWork(final long nowNs)
+                    stalled.countDown();
+                    try
                     {
-                        stalled.countDown();
-                        try
-                        {
-                            release.await(10, TimeUnit.SECONDS);
-                        }
-                        catch (final InterruptedException e)
-                        {
-                            Thread.currentThread().interrupt();
-                        }
-                        return 0;
+                        release.await(10, TimeUnit.SECONDS);
                     }
-                };
-                // addTask waits for the end of the cycle the task first runs in: add it from another thread
-                final Thread adder = new Thread(() -> runtime.addTask(staller, OobTask.Schedule.EVERY_CYCLE));
-                adder.start();
-                assertTrue(stalled.await(10, TimeUnit.SECONDS));
-                final org.oobnet.inband.sys.ErrnoCapture errno = new org.oobnet.inband.sys.ErrnoCapture();
-                for (int i = 0; i < 200; i++)
-                {
-                    assertEquals(64, org.oobnet.inband.sys.LibC.sendto(errno, fd, frame, 64, 0, to, 20));
+                    catch (final InterruptedException e)
+                    {
+                        Thread.currentThread().interrupt();
+                    }
+                    return 0;
                 }
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-                release.countDown();
-                adder.join();
-                runtime.removeTask(staller);
+            };
+            // addTask waits for the end of the cycle the task first runs in: add it from another thread
+            final Thread adder = new Thread(() -> runtime.addTask(staller, OobTask.Schedule.EVERY_CYCLE));
+            adder.start();
+            assertTrue(stalled.await(10, TimeUnit.SECONDS));
+            final org.oobnet.inband.sys.ErrnoCapture errno = new org.oobnet.inband.sys.ErrnoCapture();
+            for (int i = 0; i < frames; i++)
+            {
+                assertEquals(64, org.oobnet.inband.sys.LibC.sendto(errno, fd, frame, 64, 0, to, 20));
             }
-            await(() -> stateB.counters().get(PacketCounter.FRAMES_IN) + stateB.counters().get(PacketCounter.KERNEL_DROPS) == 200,
-                "every frame either taken or counted as dropped: " + stateB.counters());
-            assertEquals(64, stateB.counters().get(PacketCounter.FRAMES_IN), "the ring's 64 frames");
-            assertEquals(136, stateB.counters().get(PacketCounter.KERNEL_DROPS));
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            release.countDown();
+            adder.join();
+            runtime.removeTask(staller);
         }
         finally
         {
