@@ -511,6 +511,72 @@ class PacketProtocolNetnsTest
         }
     }
 
+    @Test
+    void shouldHideOwnSendsFromRxRingOnlyWhenIgnoreOutgoingSet() throws Exception
+    {
+        for (final boolean ignoreOutgoing : new boolean[]{ true, false })
+        {
+            runtime.close();
+            final ProtocolRegistry registry = new ProtocolRegistry().register(AF_PACKET,
+                new PacketProtocol(PacketConfig.fromProperties(Map.of(
+                    PacketConfig.IGNORE_OUTGOING_KEY, Boolean.toString(ignoreOutgoing)))));
+            runtime = OobRuntime.start(OobConfig.builder()
+                .idleStrategy(OobConfig.IdleStrategyKind.BACKOFF).countersDir(countersDir).build(), registry);
+            // ETH_P_ALL: the kernel also hands a socket the frames its own host sends (PACKET_OUTGOING)
+            final NetnsFixture.Host host = fixture.host(0);
+            final KSocket socket = fixture.call(host, () ->
+            {
+                final KSocket s = KSocket.socket(AF_PACKET, SOCK_RAW | SOCK_OOB, SocketConstants.htons(0x0003));
+                sockets.add(s);
+                try (Arena arena = Arena.ofConfined())
+                {
+                    s.bind(RawPacketSockets.sockaddrLl(arena, RawPacketSockets.ifIndex("veth0"), 0x0003));
+                }
+                return s;
+            });
+            final OobSocket oob = OobSocket.of(socket);
+            final AtomicInteger own = new AtomicInteger();
+            PacketSocketState.of(oob).frameHandler((buffer, offset, length, wireLength, timestampNs, vlanTci, ifIndex) ->
+            {
+                if (length >= 18 && (buffer.getShort(offset + 12, ByteOrder.BIG_ENDIAN) & 0xffff) == ETHER_TYPE &&
+                    buffer.getInt(offset + 14, ByteOrder.BIG_ENDIAN) == 4242)
+                {
+                    own.incrementAndGet();
+                }
+            });
+            // sent by another socket of the same host: the kernel never loops a socket's own sends back to it
+            final int fd = fixture.call(host, () -> RawPacketSockets.open(ETHER_TYPE));
+            try (Arena arena = Arena.ofConfined())
+            {
+                final int ifIndex = fixture.call(host, () -> RawPacketSockets.ifIndex("veth0"));
+                final java.lang.foreign.MemorySegment to = RawPacketSockets.sockaddrLl(arena, ifIndex, ETHER_TYPE);
+                final java.lang.foreign.MemorySegment frame = arena.allocate(64).fill((byte)0);
+                final UnsafeBuffer view = new UnsafeBuffer(frame.address(), 64);
+                TestFrames.ethernet(view, 0, macB, macA, -1, ETHER_TYPE);
+                view.putInt(14, 4242, ByteOrder.BIG_ENDIAN);
+                final org.oobnet.inband.sys.ErrnoCapture errno = new org.oobnet.inband.sys.ErrnoCapture();
+                for (int i = 0; i < 10; i++)
+                {
+                    assertEquals(64, org.oobnet.inband.sys.LibC.sendto(errno, fd, frame, 64, 0, to, 20));
+                }
+            }
+            finally
+            {
+                RawPacketSockets.close(fd);
+            }
+            if (ignoreOutgoing)
+            {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+                assertEquals(0, own.get(), "own sends hidden with PACKET_IGNORE_OUTGOING");
+            }
+            else
+            {
+                await(() -> own.get() == 10, "own sends seen without PACKET_IGNORE_OUTGOING, got " + own.get());
+            }
+            socket.close();
+        }
+    }
+
     private KSocket open(final NetnsFixture.Host host) throws Exception
     {
         final KSocket socket = fixture.call(host, () ->
