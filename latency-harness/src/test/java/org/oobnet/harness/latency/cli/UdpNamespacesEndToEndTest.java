@@ -65,6 +65,51 @@ class UdpNamespacesEndToEndTest
     }
 
     @Test
+    void shouldMeasureRawFrameRoundTripsOnRingsBetweenNamespaces() throws IOException
+    {
+        Privileges.requireNetworkPrivileges("latency packet between two network namespaces");
+        final Path out = dir.resolve("packet");
+        final int exit = OobnetCli.commandLine().execute("latency", "packet", "--count", "2000", "--warmup", "300",
+            "--out", out.toString());
+        assertEquals(0, exit);
+        final JsonNode run = RunJson.read(out.resolve(ResultFolder.SUMMARY_FILE)).get(0);
+        assertEquals("packet", run.get("scenario").asText());
+        assertEquals("rings", run.get("transport").asText());
+        assertEquals("veth", run.get("network").asText());
+        assertEquals(2000, run.get("count").asLong() + run.get("lost").asLong());
+        assertTrue(run.get("count").asLong() >= 1990, "count=" + run.get("count"));
+        final long p50 = run.get("rtt_ns").get("p50").asLong();
+        assertTrue(p50 > 500 && p50 < 1_000_000_000L, "p50=" + p50);
+    }
+
+    @Test
+    void shouldCompareProfileOnAndOffInAlternatingRounds() throws IOException
+    {
+        Privileges.requireNetworkPrivileges("latency compare between two network namespaces");
+        final Path out = dir.resolve("compare");
+        final int exit = OobnetCli.commandLine().execute("latency", "compare", "--runs", "udp/inband",
+            "--profile", "on,off", "--rounds", "2", "--count", "600", "--warmup", "100", "--out", out.toString());
+        assertEquals(0, exit);
+        final JsonNode summary = RunJson.read(out.resolve(ResultFolder.SUMMARY_FILE));
+        assertEquals(2, summary.size());
+        assertEquals("udp-inband", summary.get(0).get("label").asText());
+        assertTrue(summary.get(0).get("profile").asBoolean());
+        assertEquals("udp-inband-noprofile", summary.get(1).get("label").asText());
+        assertFalse(summary.get(1).get("profile").asBoolean(), "the child without the profile knows it");
+        for (final JsonNode row : summary)
+        {
+            // two rounds of 300 each, merged
+            assertEquals(600, row.get("count").asLong() + row.get("lost").asLong());
+            assertEquals(200, row.get("warmup_count").asLong());
+        }
+        for (final String file : List.of("udp-inband-r1.hlog", "udp-inband-r2.hlog", "udp-inband-noprofile-r1.hlog",
+            "udp-inband.hgrm", "udp-inband-noprofile.dat"))
+        {
+            assertTrue(Files.size(out.resolve(file)) > 0, file);
+        }
+    }
+
+    @Test
     void shouldRemoveNamespacesOfDeadHarnessProcesses() throws IOException
     {
         Privileges.requireNetworkPrivileges("removal of stale harness namespaces");
