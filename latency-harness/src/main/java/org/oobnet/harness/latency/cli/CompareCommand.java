@@ -80,7 +80,7 @@ public final class CompareCommand implements Callable<Integer>
         {
             final List<RunResult> results = runner.run(rows, rounds);
             runner.printSummaries(results);
-            Outputs.finish(folder, "UDP round trip, " + options.size() + " bytes, " + rounds + " alternating rounds",
+            Outputs.finish(folder, "Round trip, " + options.size() + " bytes, " + rounds + " alternating rounds",
                 results, options.json, System.out);
             return results.size() == rows.size() ? 0 : 1;
         }
