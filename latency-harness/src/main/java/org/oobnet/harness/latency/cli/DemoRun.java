@@ -22,7 +22,7 @@ public final class DemoRun
 {
     /** The rows, fastest first; a transport missing from this build is left out (and named). */
     static final List<RowSpec> ROWS = List.of(
-        RowSpec.packet(true),
+        RowSpec.packet("oob", true),
         RowSpec.of("packet", true),
         RowSpec.of("kernel", true),
         RowSpec.of("inband", true),

@@ -29,13 +29,13 @@ public record RowSpec(String label, String scenario, String transport, boolean p
     }
 
     /**
+     * @param path    {@code oob} (through the stage) or {@code rings} (the rings directly).
      * @param profile whether the profile is on.
-     * @return the raw-frame ring row.
+     * @return the raw-frame row.
      */
-    public static RowSpec packet(final boolean profile)
+    public static RowSpec packet(final String path, final boolean profile)
     {
-        return new RowSpec("packet-rings" + (profile ? "" : "-noprofile"), PACKET,
-            org.oobnet.harness.latency.transport.RawFrameTransport.NAME, profile);
+        return new RowSpec("packet-" + path + (profile ? "" : "-noprofile"), PACKET, path, profile);
     }
 
     /**
@@ -47,9 +47,13 @@ public record RowSpec(String label, String scenario, String transport, boolean p
     public static RowSpec parse(final String spec, final boolean profile)
     {
         final String s = spec.trim();
-        if (s.equals(PACKET))
+        if (s.equals(PACKET) || s.equals(PACKET + "/oob"))
         {
-            return packet(profile);
+            return packet("oob", profile);
+        }
+        if (s.equals(PACKET + "/rings"))
+        {
+            return packet("rings", profile);
         }
         if (s.startsWith(UDP + "/"))
         {
@@ -57,7 +61,8 @@ public record RowSpec(String label, String scenario, String transport, boolean p
             org.oobnet.harness.latency.transport.Transports.byName(transport);
             return of(transport, profile);
         }
-        throw new IllegalArgumentException("run=" + spec + " is not udp/<transport> or packet");
+        throw new IllegalArgumentException("run=" + spec + " is not udp/<transport>, packet, packet/oob or " +
+            "packet/rings");
     }
 
     /**

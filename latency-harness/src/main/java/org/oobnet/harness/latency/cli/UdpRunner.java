@@ -187,7 +187,8 @@ public final class UdpRunner implements AutoCloseable
         // the children resolve `auto` themselves: the raw-frame sides spin, the UDP sides spin only when isolated
         final String peerIdle = options.idle;
         final List<String> reflectArgs = RowSpec.PACKET.equals(row.scenario())
-            ? List.of("latency", "packet", "--reflect", "--interface", network.interfaceName(true),
+            ? List.of("latency", "packet", "--path", row.transport(), "--reflect",
+                "--interface", network.interfaceName(true),
                 "--idle", peerIdle, "--cpu", Integer.toString(peerCpu))
             : List.of("latency", "reflect", "--bind", network.reflectorAddress() + ":0",
                 "--transport", row.transport(), "--idle", peerIdle, "--cpu", Integer.toString(peerCpu));
@@ -245,7 +246,7 @@ public final class UdpRunner implements AutoCloseable
     {
         final boolean packet = RowSpec.PACKET.equals(row.scenario());
         final List<String> args = new ArrayList<>(packet
-            ? List.of("latency", "packet", "--interface", network.interfaceName(false))
+            ? List.of("latency", "packet", "--path", row.transport(), "--interface", network.interfaceName(false))
             : List.of("latency", "udp", "--peer", peer, "--peer-kind", "oobnet", "--transport", row.transport()));
         args.addAll(List.of(
             "--size", Integer.toString(options.size()),
