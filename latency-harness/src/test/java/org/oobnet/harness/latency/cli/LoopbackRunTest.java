@@ -58,7 +58,7 @@ class LoopbackRunTest
     {
         final String text = run(1, "latency", "packet", "--loopback", "--count", "10",
             "--out", dir.resolve("packet").toString());
-        assertTrue(text.contains("oobnet: packet-rings skipped: packet/rings needs two network namespaces " +
+        assertTrue(text.contains("oobnet: packet-oob skipped: packet/oob needs two network namespaces " +
             "(privileges)"), text);
     }
 }
