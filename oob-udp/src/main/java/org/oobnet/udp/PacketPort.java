@@ -322,7 +322,8 @@ public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVi
         return "PacketPort{interface=" + name + " ifindex=" + ifindex + " " + drops + " " + packetCounters + "}";
     }
 
-    // The ring hands out the frame's bytes only; its tp_status tells whether the checksum is ready. Frames are
+    // The ring hands out the frame's bytes only; its tp_status tells whether the checksum is ready (not ready: a
+    // local sender's checksum offload left the field partial; the bytes never left this host's memory). Frames are
     // contiguous frameSize slots (block size a multiple of the frame size), so the slot start is the view's
     // address rounded down to a slot boundary, and tp_status is the slot's first int (already acquired by the ring).
     private boolean needsChecksum(final MutableDirectBuffer frame, final int offset)
@@ -334,7 +335,8 @@ public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVi
             return true;
         }
         final int status = rxStatusView.getInt((int)(slot * frameSize));
-        return 0 == (status & (Tpacket2HdrDescriptor.TP_STATUS_CSUMNOTREADY | Tpacket2HdrDescriptor.TP_STATUS_CSUM_VALID));
+        // CSUM_VALID is not trusted: veth marks every frame of a local sender "unnecessary", corrupt ones included
+        return 0 == (status & Tpacket2HdrDescriptor.TP_STATUS_CSUMNOTREADY);
     }
 
     private void deliverFrame(
