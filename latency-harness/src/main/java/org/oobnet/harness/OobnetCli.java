@@ -18,6 +18,9 @@ import picocli.CommandLine.Command;
         DoctorCommand.class,
         ConfigCommand.class,
         StatCommand.class,
+        NetCommand.class,
+        DemoCommand.class,
+        LatencyCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class OobnetCli implements Runnable
