@@ -188,7 +188,8 @@ public final class UdpPingPongBenchmark
             oob.runtime.removeTask(task);
             report("packet".equals(mode) ? "oob-udp, packet transport (TPACKET_V2 rings)" :
                 "oob-udp, kernel busy-poll transport (recvmmsg/sendmmsg)", samples);
-            System.err.println(mode + ": requests resent after 100 ms without a reply=" + task.resent);
+            System.err.println(mode + ": requests resent after 100 ms without a reply=" + task.resent +
+                " stale replies ignored=" + task.stale);
         }
     }
 
@@ -204,6 +205,7 @@ public final class UdpPingPongBenchmark
         final UnsafeBuffer record = new UnsafeBuffer(new byte[UdpAddressHeader.LENGTH + PAYLOAD]);
         volatile int completed;
         volatile int resent;
+        volatile int stale;
         int next = -WARMUP;
         boolean awaiting;
         long sentNs;
@@ -231,6 +233,8 @@ public final class UdpPingPongBenchmark
                 }
                 resent++;
             }
+            // the sequence number lets a late reply to a resent request be told apart from the current one
+            record.putInt(UdpAddressHeader.LENGTH, next);
             sentNs = System.nanoTime();
             final int rc = socket.oobSend(record, 0, record.capacity());
             if (rc < 0 && rc != -org.oobnet.inband.Errno.EINPROGRESS)
@@ -246,8 +250,9 @@ public final class UdpPingPongBenchmark
         @Override
         public void onMessage(final OobSocket s, final DirectBuffer buffer, final int offset, final int length)
         {
-            if (!awaiting)
+            if (!awaiting || length < UdpAddressHeader.LENGTH + 4 || buffer.getInt(offset + UdpAddressHeader.LENGTH) != next)
             {
+                stale++;
                 return;
             }
             final long rtt = System.nanoTime() - sentNs;
