@@ -68,6 +68,11 @@ import static org.oobnet.inband.SocketConstants.SOCK_TYPE_MASK;
  * behaviour. The companion core keeps its per-socket state in {@link #oobContext()}, as the kernel's
  * {@code sk->oob_data}.
  * <p>
+ * <b>Blocking.</b> Sockets block by default. A blocked call is not ended by {@link Thread#interrupt()} (it is
+ * a plain system call); {@link #close()} from another thread ends it with {@code EBADF}, as does a timeout set
+ * with {@code SO_RCVTIMEO}/{@code SO_SNDTIMEO} ({@code EAGAIN}). The {@code try*} calls report kernel style
+ * ({@code -errno}) and allocate nothing for native memory: for loops that poll.
+ * <p>
  * <b>Note:</b> thread safe; all operations are in-band (they may block and allocate).
  */
 public final class KSocket implements AutoCloseable
@@ -103,6 +108,7 @@ public final class KSocket implements AutoCloseable
     private volatile boolean connected;
     private volatile boolean connectPending;
     private volatile ZeroCopyTracker zeroCopy;
+    private volatile boolean zeroCopyEnabled;
     // Guarded by this: the socket's entry in the event thread's epoll set.
     private EventRegistration registration;
     // Closed flag (bit 31) and reference count (bits 0..30), changed by CAS only.
@@ -188,7 +194,7 @@ public final class KSocket implements AutoCloseable
         final OobHooks hooks = oob ? INSTALLED_HOOKS.get() : null;
         if (oob && null == hooks)
         {
-            throw new ErrnoException("socket", Errno.EPROTONOSUPPORT, "SOCK_OOB without installed OobHooks");
+            throw new ErrnoException("socket", Errno.EPROTONOSUPPORT, "flags=SOCK_OOB hooks=none");
         }
         final ErrnoCapture errno = ErrnoCapture.current();
         final int fd;
@@ -196,7 +202,7 @@ public final class KSocket implements AutoCloseable
         {
             if (!oob)
             {
-                throw new ErrnoException("socket", Errno.EAFNOSUPPORT, "family=AF_OOB needs SOCK_OOB");
+                throw new ErrnoException("socket", Errno.EAFNOSUPPORT, "family=AF_OOB flags lack SOCK_OOB");
             }
             // The kernel has no family 46: an eventfd gives the socket a real, pollable descriptor.
             final int efdFlags = (0 != (typeFlags & SOCK_NONBLOCK) ? SysConstants.EFD_NONBLOCK : 0) |
@@ -961,6 +967,124 @@ public final class KSocket implements AutoCloseable
         return receive("recvfrom", Buffers.of(data, offset, length), flags, address, addressLength);
     }
 
+    // ------------------------------------------------------------------------------- kernel-style, no throw
+
+    /**
+     * Sends kernel style: for loops that poll ({@code MSG_DONTWAIT}) and must not pay for an exception per
+     * {@code EAGAIN}. Holds the socket around the call like every other operation; allocates nothing for native
+     * memory (heap memory is copied through per-thread native scratch).
+     *
+     * @param data  the bytes.
+     * @param flags {@code MSG_*} flags.
+     * @return bytes sent, or {@code -errno} ({@code -EAGAIN}, {@code -EBADF} once closed, ...).
+     */
+    public long trySend(final MemorySegment data, final int flags)
+    {
+        return tryTransmit(data, flags, MemorySegment.NULL, 0);
+    }
+
+    /**
+     * Sends to an address, kernel style (see {@link #trySend}).
+     *
+     * @param data    the bytes.
+     * @param flags   {@code MSG_*} flags.
+     * @param address a native {@code sockaddr}, exactly its length.
+     * @return bytes sent, or {@code -errno}.
+     */
+    public long trySendTo(final MemorySegment data, final int flags, final MemorySegment address)
+    {
+        return tryTransmit(data, flags, address, (int)address.byteSize());
+    }
+
+    /**
+     * Receives kernel style (see {@link #trySend}).
+     *
+     * @param data  where to put the bytes.
+     * @param flags {@code MSG_*} flags.
+     * @return bytes received, or {@code -errno} ({@code -EAGAIN} when nothing is queued).
+     */
+    public long tryRecv(final MemorySegment data, final int flags)
+    {
+        return tryReceive(data, flags, MemorySegment.NULL, MemorySegment.NULL);
+    }
+
+    /**
+     * Receives with the source address, kernel style (see {@link #trySend}).
+     *
+     * @param data          where to put the bytes.
+     * @param flags         {@code MSG_*} flags.
+     * @param address       native room for the source {@code sockaddr}.
+     * @param addressLength native {@code socklen_t}: in, the room; out, the length.
+     * @return bytes received, or {@code -errno}.
+     */
+    public long tryRecvFrom(final MemorySegment data, final int flags, final MemorySegment address,
+        final MemorySegment addressLength)
+    {
+        return tryReceive(data, flags, address, addressLength);
+    }
+
+    private long tryTransmit(final MemorySegment data, final int flags, final MemorySegment address,
+        final int addressLength)
+    {
+        if (AF_OOB == family)
+        {
+            return -Errno.EOPNOTSUPP;
+        }
+        if (!tryHold())
+        {
+            return -Errno.EBADF;
+        }
+        try
+        {
+            final CallContext context = CallContext.current();
+            MemorySegment source = data;
+            if (!data.isNative())
+            {
+                source = context.scratch(data.byteSize());
+                MemorySegment.copy(data, 0, source, 0, data.byteSize());
+            }
+            final long result = LibC.sendto(context.errno, fd, source, data.byteSize(), flags, address, addressLength);
+            return result < 0 && isClosed() ? -Errno.EBADF : result;
+        }
+        finally
+        {
+            rele();
+        }
+    }
+
+    private long tryReceive(final MemorySegment data, final int flags, final MemorySegment address,
+        final MemorySegment addressLength)
+    {
+        if (AF_OOB == family)
+        {
+            return -Errno.EOPNOTSUPP;
+        }
+        if (!tryHold())
+        {
+            return -Errno.EBADF;
+        }
+        try
+        {
+            final CallContext context = CallContext.current();
+            final boolean direct = data.isNative();
+            final MemorySegment target = direct ? data : context.scratch(data.byteSize());
+            final long result = LibC.recvfrom(context.errno, fd, target, data.byteSize(), flags, address, addressLength);
+            if (result <= 0)
+            {
+                return isClosed() ? -Errno.EBADF : result;
+            }
+            if (!direct)
+            {
+                MemorySegment.copy(target, 0, data, 0, Math.min(result, data.byteSize()));
+            }
+            return result;
+        }
+        finally
+        {
+            rele();
+        }
+    }
+
     // ------------------------------------------------------------------------------------- messages (msghdr)
 
     /**
@@ -1500,6 +1624,7 @@ public final class KSocket implements AutoCloseable
     public void enableZeroCopy() throws ErrnoException
     {
         setOption(SOL_SOCKET, SO_ZEROCOPY, 1);
+        zeroCopyEnabled = true;
     }
 
     private ZeroCopyTracker zeroCopyTracker()
@@ -1532,6 +1657,11 @@ public final class KSocket implements AutoCloseable
             throw new ErrnoException("sendZeroCopy", Errno.EINVAL, "fd=" + fd + " length=0");
         }
         requireKernelSocket("sendZeroCopy");
+        if (!zeroCopyEnabled)
+        {
+            // Without SO_ZEROCOPY the kernel silently ignores MSG_ZEROCOPY and no completion would ever come.
+            enableZeroCopy();
+        }
         acquire("sendZeroCopy");
         try
         {
@@ -1559,7 +1689,7 @@ public final class KSocket implements AutoCloseable
     /**
      * Sends without copying (the {@code ksocket_sendmblk} analog): the kernel reads the caller's memory after
      * this returns, and {@code completion} hands the buffer back once it is done, from the event thread. The
-     * socket must be connected and have {@link #enableZeroCopy()}.
+     * socket must be connected; {@code SO_ZEROCOPY} is enabled on first use ({@link #enableZeroCopy()}).
      *
      * @param data       native memory; not to be changed until its completion.
      * @param flags      {@code MSG_*} flags ({@code MSG_ZEROCOPY} is added).
@@ -1736,6 +1866,11 @@ public final class KSocket implements AutoCloseable
                 null == callbacks ? null : new EventRegistration.Binding(callbacks, cookie);
             synchronized (this)
             {
+                if (isClosed())
+                {
+                    // close() ran between acquire() and here: it has already unregistered, do not register again.
+                    throw new ErrnoException("setCallbacks", Errno.EBADF, "fd=" + fd + " closed");
+                }
                 if (null == registration)
                 {
                     registration = KSocketEventThread.instance().register(this, binding);
@@ -1863,6 +1998,8 @@ public final class KSocket implements AutoCloseable
         {
             // Others still hold the socket, maybe blocked in it: shutdown wakes blocked receives, accepts and
             // sends (they then report EBADF); the descriptor itself stays open until the last reference goes.
+            // FIXME: AF_PACKET has no shutdown (EOPNOTSUPP): a thread blocked in a packet socket's recv stays
+            // blocked, holding the descriptor, until a frame arrives. Use MSG_DONTWAIT or poll on those.
             LibC.shutdown(ErrnoCapture.current(), fd, SHUT_RDWR);
         }
         rele();

@@ -11,6 +11,7 @@ import java.net.UnknownHostException;
 
 import org.oobnet.inband.sys.SockaddrIn6Descriptor;
 import org.oobnet.inband.sys.SockaddrInDescriptor;
+import org.oobnet.inband.sys.SockaddrLlDescriptor;
 
 import static org.oobnet.inband.SocketConstants.AF_INET;
 import static org.oobnet.inband.SocketConstants.AF_INET6;
@@ -59,6 +60,34 @@ public final class SockAddr
         sa.set(NET_SHORT, SockaddrIn6Descriptor.PORT_OFFSET, (short)address.getPort());
         MemorySegment.copy(ip.getAddress(), 0, sa, ValueLayout.JAVA_BYTE, SockaddrIn6Descriptor.ADDR_OFFSET, 16);
         sa.set(ValueLayout.JAVA_INT, SockaddrIn6Descriptor.SCOPE_ID_OFFSET, ((Inet6Address)ip).getScopeId());
+        return sa;
+    }
+
+    /**
+     * Encodes a link-layer address ({@code sockaddr_ll}) for binding or sending on an {@code AF_PACKET} socket.
+     *
+     * @param ifindex   the interface index.
+     * @param etherType the EtherType in host order (e.g. {@code ETH_P_ALL}); stored in network order.
+     * @param hardware  the destination hardware address (up to 8 bytes), or null.
+     * @param allocator where the native bytes go.
+     * @return a segment exactly the size of {@code sockaddr_ll}.
+     */
+    public static MemorySegment encodeLinkLayer(final int ifindex, final int etherType, final byte[] hardware,
+        final SegmentAllocator allocator)
+    {
+        final MemorySegment sa = allocator.allocate(SockaddrLlDescriptor.LENGTH, 4).fill((byte)0);
+        sa.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.FAMILY_OFFSET, (short)SocketConstants.AF_PACKET);
+        sa.set(NET_SHORT, SockaddrLlDescriptor.PROTOCOL_OFFSET, (short)etherType);
+        sa.set(ValueLayout.JAVA_INT, SockaddrLlDescriptor.IFINDEX_OFFSET, ifindex);
+        if (null != hardware)
+        {
+            if (hardware.length > 8)
+            {
+                throw new IllegalArgumentException("hardware address length=" + hardware.length + " exceeds 8");
+            }
+            sa.set(ValueLayout.JAVA_BYTE, SockaddrLlDescriptor.HALEN_OFFSET, (byte)hardware.length);
+            MemorySegment.copy(hardware, 0, sa, ValueLayout.JAVA_BYTE, SockaddrLlDescriptor.ADDR_OFFSET, hardware.length);
+        }
         return sa;
     }
 

@@ -59,8 +59,12 @@ class KSocketLifecycleTest
     {
         final ErrnoException ex = assertThrows(ErrnoException.class, () -> KSocket.socket(AF_INET, SOCK_DGRAM | SOCK_OOB, 0));
         assertEquals(Errno.EPROTONOSUPPORT, ex.errno());
+        assertEquals("socket: EPROTONOSUPPORT (Protocol not supported) flags=SOCK_OOB hooks=none", ex.getMessage());
         final ErrnoException pure = assertThrows(ErrnoException.class, () -> KSocket.socket(AF_OOB, SOCK_DGRAM | SOCK_OOB, 0));
         assertEquals(Errno.EPROTONOSUPPORT, pure.errno());
+        final ErrnoException noOob = assertThrows(ErrnoException.class, () -> KSocket.socket(AF_OOB, SOCK_DGRAM, 0));
+        assertEquals("socket: EAFNOSUPPORT (Address family not supported by protocol) family=AF_OOB flags lack SOCK_OOB",
+            noOob.getMessage());
     }
 
     @Test

@@ -115,6 +115,44 @@ class KSocketLoopbackTest
     }
 
     @Test
+    void shouldUseHeapAgronaBuffersAndKernelStyleCallsOverUdp() throws Exception
+    {
+        final KSocket a = KSocket.socket(AF_INET, SOCK_DGRAM, 0);
+        try (KSocket b = KSocket.socket(AF_INET, SOCK_DGRAM, 0); Arena arena = Arena.ofConfined())
+        {
+            a.bind(anyPort());
+            b.bind(anyPort());
+            a.connect(b.localName());
+            final UnsafeBuffer heap = new UnsafeBuffer(new byte[32]);
+            heap.putInt(8, 0x01020304);
+            assertEquals(4, a.send(heap, 8, 4, 0));
+            final UnsafeBuffer into = new UnsafeBuffer(new byte[32]);
+            final MemorySegment from = arena.allocate(SockAddr.STORAGE_LENGTH, 8);
+            final MemorySegment fromLength = arena.allocate(ValueLayout.JAVA_INT);
+            fromLength.set(ValueLayout.JAVA_INT, 0, SockAddr.STORAGE_LENGTH);
+            assertEquals(4, b.recvFrom(into, 4, 16, 0, from, fromLength));
+            assertEquals(0x01020304, into.getInt(4));
+            assertEquals(a.localName(), SockAddr.decode(from, fromLength.get(ValueLayout.JAVA_INT, 0)));
+
+            // Kernel style: results and -errno, no exceptions.
+            assertEquals(-Errno.EAGAIN, b.tryRecv(arena.allocate(8), MSG_DONTWAIT));
+            assertEquals(3, a.trySend(MemorySegment.ofArray(new byte[]{7, 8, 9}), 0));
+            final byte[] heapInto = new byte[8];
+            assertEquals(3, b.tryRecv(MemorySegment.ofArray(heapInto), 0));
+            assertEquals(9, heapInto[2]);
+            a.close();
+            assertEquals(-Errno.EBADF, a.trySend(arena.allocate(1), 0));
+        }
+        finally
+        {
+            if (!a.isClosed())
+            {
+                a.close();
+            }
+        }
+    }
+
+    @Test
     void shouldFailWithEconnrefusedWhenNobodyListens() throws Exception
     {
         final int port;

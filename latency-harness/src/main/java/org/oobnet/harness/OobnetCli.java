@@ -17,6 +17,10 @@ import picocli.CommandLine.Command;
         TestCommand.class,
         DoctorCommand.class,
         ConfigCommand.class,
+        StatCommand.class,
+        NetCommand.class,
+        DemoCommand.class,
+        LatencyCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class OobnetCli implements Runnable

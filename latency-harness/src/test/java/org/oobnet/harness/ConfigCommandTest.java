@@ -83,7 +83,8 @@ class ConfigCommandTest
     {
         assertEquals(0, execute("--help"));
 
-        assertTrue(out.toString().contains("\n  doctor  Preflight this machine for the OOB path (exit 1 when not ready).\n"), out.toString());
-        assertTrue(out.toString().contains("\n  config  Print the effective configuration and where each value came from.\n"), out.toString());
+        // the column width follows the longest subcommand name (e.g. `latency`): match any run of spaces
+        assertTrue(out.toString().matches("(?s).*\n  doctor +Preflight this machine for the OOB path \\(exit 1 when not ready\\)\\.\n.*"), out.toString());
+        assertTrue(out.toString().matches("(?s).*\n  config +Print the effective configuration and where each value came from\\.\n.*"), out.toString());
     }
 }

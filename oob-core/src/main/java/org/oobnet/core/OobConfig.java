@@ -145,6 +145,27 @@ public record OobConfig(
     }
 
     /**
+     * The runtime's part of the whole oobnet configuration (file, environment, properties; already validated by
+     * the config module): stage CPU, idle strategy and stall threshold, ring sizes, the counters directory. What the
+     * file does not cover keeps this class's defaults.
+     *
+     * @param config the loaded configuration.
+     * @return the runtime configuration.
+     */
+    public static OobConfig from(final org.oobnet.config.OobnetConfig config)
+    {
+        return builder()
+            .stageCpu(config.stage().cpu())
+            .idleStrategy(IdleStrategyKind.valueOf(config.stage().idleStrategy().name()))
+            .stallThresholdNs(config.stage().stallThresholdNs())
+            .controlQueueCapacity(config.rings().controlQueueCapacity())
+            .sendRingBytes(config.rings().sendRingBytes())
+            .receiveRingBytes(config.rings().receiveRingBytes())
+            .countersDir(config.counters().directory())
+            .build();
+    }
+
+    /**
      * A builder starting from this configuration.
      *
      * @return a new builder holding this configuration's values.
@@ -167,17 +188,15 @@ public record OobConfig(
     }
 
     /**
-     * Where the counters live by default: {@code /dev/shm/oobnet-<user>} when {@code /dev/shm} exists (memory
-     * backed, as Aeron does), else {@code <java.io.tmpdir>/oobnet-<user>}.
+     * Where the counters live by default, the config module's {@code counters.directory} default:
+     * {@code /dev/shm/oobnet} when {@code /dev/shm} exists (memory backed, as Aeron does), else
+     * {@code <java.io.tmpdir>/oobnet}.
      *
      * @return the default counters directory.
      */
     public static Path defaultCountersDir()
     {
-        final String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_.-]", "_");
-        final Path shm = Path.of("/dev/shm");
-        final Path base = shm.toFile().isDirectory() ? shm : Path.of(System.getProperty("java.io.tmpdir"));
-        return base.resolve("oobnet-" + user);
+        return org.oobnet.config.Configuration.COUNTERS_DIRECTORY_DEFAULT;
     }
 
     /**

@@ -31,6 +31,15 @@ public enum OobEvent
     ERROR;
 
     private static final OobEvent[] VALUES = values();
+    private static final org.oobnet.inband.KSocketEvent[] KSOCKET_EVENTS = org.oobnet.inband.KSocketEvent.values();
+
+    /**
+     * @return inband-stack's event of the same name.
+     */
+    public org.oobnet.inband.KSocketEvent toKSocketEvent()
+    {
+        return KSOCKET_EVENTS[ordinal()];
+    }
 
     /**
      * Allocation-free lookup by ordinal.

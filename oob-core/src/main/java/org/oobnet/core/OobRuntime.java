@@ -45,6 +45,7 @@ public final class OobRuntime implements AutoCloseable
     public static final int AF_OOB = 46;
 
     private static final AtomicReference<OobRuntime> INSTALLED = new AtomicReference<>();
+    private static final long STAGE_START_TIMEOUT_NS = 30_000_000_000L;
 
     private final OobConfig config;
     private final ProtocolRegistry registry;
@@ -125,6 +126,17 @@ public final class OobRuntime implements AutoCloseable
             runtime.countersFile.close();
             throw new IllegalStateException("another OobRuntime is running (the in-band stack holds one set of hooks)");
         }
+        try
+        {
+            // hooks first: a socket attached before the stage runs just waits in the command queue
+            KSocket.installOobHooks(runtime.hooks);
+        }
+        catch (final RuntimeException ex)
+        {
+            INSTALLED.compareAndSet(runtime, null);
+            runtime.countersFile.close();
+            throw ex;
+        }
         final int cpu = runtime.stageCpu.cpu();
         AgentRunner.startOnThread(runtime.runner, task ->
         {
@@ -137,8 +149,25 @@ public final class OobRuntime implements AutoCloseable
             return thread;
         });
         runtime.countersFile.stageCpu(cpu, runtime.stageCpu.isolated());
-        KSocket.installOobHooks(runtime.hooks);
+        runtime.awaitStageStarted();
         return runtime;
+    }
+
+    // in-band: start() returns once the stage thread is pinned and runs, so pinned() and stageThread() are known
+    private void awaitStageStarted()
+    {
+        final long deadlineNs = System.nanoTime() + STAGE_START_TIMEOUT_NS;
+        final IdleStrategy idle = new BackoffIdleStrategy(10, 10, 1_000L, 1_000_000L);
+        while (null == stage.stageThread())
+        {
+            if (System.nanoTime() - deadlineNs >= 0)
+            {
+                close();
+                throw new IllegalStateException("the OOB stage did not start within " +
+                    STAGE_START_TIMEOUT_NS / 1_000_000L + " ms");
+            }
+            idle.idle();
+        }
     }
 
     // the stage thread, before its first cycle: pin it (the thread factory's job, not doWork's)
@@ -372,6 +401,11 @@ public final class OobRuntime implements AutoCloseable
         {
             return -Errno.ENETDOWN;
         }
+        if (stage.isStageThread())
+        {
+            // socket() is in-band work (it allocates, and its commands wait on the stage): never on the stage
+            return -Errno.EPERM;
+        }
         final int family = ksocket.family();
         final int type = ksocket.type();
         final int protocolNumber = ksocket.protocol();
@@ -450,6 +484,12 @@ public final class OobRuntime implements AutoCloseable
 
     void release(final OobSocket socket)
     {
+        if (stage.isStageThread())
+        {
+            // release waits for the stage: from the stage it would wait for itself. The context stays attached
+            // and is released by close() of the runtime.
+            throw new IllegalStateException("an OOB socket is closed in-band, not from the stage thread: " + socket);
+        }
         if (!socket.casState(OobSocket.ATTACHED, OobSocket.RELEASING))
         {
             return;
@@ -547,10 +587,16 @@ public final class OobRuntime implements AutoCloseable
     /**
      * Stops the runtime: no new OOB sockets, every live socket released (the stage drains and acknowledges) and
      * destroyed, the stage stopped, the hooks removed and the counters file deleted. Idempotent.
+     *
+     * @throws IllegalStateException when called from the stage thread (it would wait for itself to stop).
      */
     @Override
     public void close()
     {
+        if (stage.isStageThread())
+        {
+            throw new IllegalStateException("an OobRuntime is closed in-band: close() waits for the stage to stop");
+        }
         synchronized (this)
         {
             if (closing)

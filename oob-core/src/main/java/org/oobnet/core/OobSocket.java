@@ -228,6 +228,19 @@ public final class OobSocket
         eventBinding = null == handler ? null : new EventBinding(handler, cookie);
     }
 
+    /**
+     * Any thread: delivers this socket's events to inband-stack's callbacks, on the stage (the OOB counterpart
+     * of {@code KSocket.setCallbacks}, which serves regular sockets on the in-band event thread). Replaces any
+     * {@link #eventHandler event handler}.
+     *
+     * @param callbacks the callbacks, or null to stop; called on the stage, they must not block nor allocate.
+     * @param cookie    given back with each event.
+     */
+    public void callbacks(final org.oobnet.inband.KSocketCallbacks callbacks, final Object cookie)
+    {
+        eventHandler(null == callbacks ? null : new KSocketCallbacksBridge(callbacks), cookie);
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Reference counting
 
@@ -306,6 +319,8 @@ public final class OobSocket
         final int index = sendRing.tryClaim(MSG_TYPE_ID, length);
         if (index < 0)
         {
+            // FIXME: a thread that passed checkSend() just before close and stalls past the counters' reuse
+            // timeout (1 s) could bump a counter that a newer socket reuses: mapped memory, a wrong count at worst.
             counters.sendRingFull().incrementRelease();
             // the stage raises CANSEND once it made room; pairs with takeAppSendBlocked()
             appSendBlocked = true;
@@ -476,7 +491,7 @@ public final class OobSocket
     {
         if (!onStage)
         {
-            return -Errno.EBADF;
+            return notOnStage();
         }
         if ((shutdownBits & SHUT_WR_BIT) != 0)
         {
@@ -497,7 +512,7 @@ public final class OobSocket
     {
         if (!onStage)
         {
-            return -Errno.EBADF;
+            return notOnStage();
         }
         if ((shutdownBits & SHUT_WR_BIT) != 0)
         {
@@ -574,7 +589,7 @@ public final class OobSocket
     {
         if (!onStage)
         {
-            return -Errno.EBADF;
+            return notOnStage();
         }
         return protocol.receive(this, handler, limit);
     }
@@ -590,7 +605,7 @@ public final class OobSocket
     {
         if (!onStage)
         {
-            return -Errno.EBADF;
+            return notOnStage();
         }
         return protocol.oobIoctl(this, request, arg);
     }
@@ -604,13 +619,14 @@ public final class OobSocket
      * @param offset where it starts.
      * @param length its length.
      * @return the length delivered; {@code -ENOBUFS} when the receive ring was full, {@code -EPIPE} after
-     * {@code SHUT_RD}, {@code -EBADF} when the socket is not on the stage (all three counted as drops).
+     * {@code SHUT_RD} (both counted as drops), {@code -EBADF} when the socket left the stage, {@code -EWOULDBLOCK}
+     * when it is not on the stage yet (its attach command is still queued; nothing counted).
      */
     public int deliver(final DirectBuffer buffer, final int offset, final int length)
     {
         if (!onStage)
         {
-            return -Errno.EBADF;
+            return notOnStage();
         }
         if ((shutdownBits & SHUT_RD_BIT) != 0)
         {
@@ -635,6 +651,70 @@ public final class OobSocket
         counters.bytesIn().getAndAddRelease(length);
         raise(OobEvent.NEWDATA, length);
         return length;
+    }
+
+    /**
+     * Stage, for protocols: zero-copy delivery, step one: claims {@code length} bytes of this socket's receive ring
+     * for a message the caller writes in place ({@link #receiveBuffer()} at the returned index).
+     *
+     * @param length the message's length.
+     * @return the index to write at; {@code -EBADF} when not on the stage, {@code -EPIPE} after {@code SHUT_RD},
+     * {@code -EMSGSIZE} when longer than the ring's largest message, {@code -EWOULDBLOCK} when the ring is full
+     * (nothing is counted: the caller decides whether that is a drop).
+     */
+    public int receiveRingClaim(final int length)
+    {
+        if (!onStage)
+        {
+            return notOnStage();
+        }
+        if ((shutdownBits & SHUT_RD_BIT) != 0)
+        {
+            return -Errno.EPIPE;
+        }
+        if (length < 0 || length > receiveRing.maxMsgLength())
+        {
+            return -Errno.EMSGSIZE;
+        }
+        final int index = receiveRing.tryClaim(MSG_TYPE_ID, length);
+        return index < 0 ? -Errno.EWOULDBLOCK : index;
+    }
+
+    /** @return the buffer that {@link #receiveRingClaim} indexes into. */
+    public MutableDirectBuffer receiveBuffer()
+    {
+        return receiveRing.buffer();
+    }
+
+    /**
+     * Stage, for protocols: zero-copy delivery, step two: publishes the claimed message to the consumer, counts it
+     * and raises {@code NEWDATA}.
+     *
+     * @param index  what {@link #receiveRingClaim} returned.
+     * @param length the message's length.
+     */
+    public void receiveRingCommit(final int index, final int length)
+    {
+        receiveRing.commit(index);
+        counters.packetsIn().incrementRelease();
+        counters.bytesIn().getAndAddRelease(length);
+        raise(OobEvent.NEWDATA, length);
+    }
+
+    /**
+     * Stage, for protocols: gives a receive-ring claim back unpublished.
+     *
+     * @param index what {@link #receiveRingClaim} returned.
+     */
+    public void receiveRingAbort(final int index)
+    {
+        receiveRing.abort(index);
+    }
+
+    /** @return true while the socket is on the stage (stage only: the stage's own view). */
+    public boolean isOnStage()
+    {
+        return onStage;
     }
 
     /**
@@ -682,6 +762,12 @@ public final class OobSocket
 
     // ---------------------------------------------------------------------------------------------------------
     // oob-core internals
+
+    // stage: not on the stage yet (its attach command is still queued: try again) or any more (released)
+    private int notOnStage()
+    {
+        return state == ATTACHED ? -Errno.EWOULDBLOCK : -Errno.EBADF;
+    }
 
     int sendOnStage(final DirectBuffer buffer, final int offset, final int length)
     {

@@ -173,7 +173,7 @@ class BusTest
         assertEquals(4, results[1]);
         assertEquals(1, results[2]);
         assertEquals(List.of("ping"), got);
-        assertEquals(-Errno.EOPNOTSUPP, results[3], "the bus has no zero-copy TX path of its own");
+        assertEquals(0, results[3], "zero-copy claim in the peer's receive ring");
         assertTrue(runtime.removeTask(task));
     }
 
@@ -323,5 +323,115 @@ class BusTest
         assertEquals(List.of("CONNECTED c stage=true", "task CONNECTED", "CANTSENDMORE c stage=true",
             "task CANTSENDMORE", "DISCONNECTED c stage=true", "task DISCONNECTED"), events);
         receiver.close();
+    }
+
+    @Test
+    void shouldDeliverEventsToKSocketCallbacksOnStage() throws Exception
+    {
+        bound("cb");
+        final KSocket sender = bus(0);
+        final List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        OobSocket.of(sender).callbacks(new org.oobnet.inband.KSocketCallbacks()
+        {
+            @Override
+            public void onConnected(final KSocket socket, final Object cookie, final long argument)
+            {
+                seen.add("connected " + (socket == sender) + " " + cookie + " " + Thread.currentThread().getName());
+            }
+
+            @Override
+            public void onCantSendMore(final KSocket socket, final Object cookie, final long argument)
+            {
+                seen.add("cantsendmore " + cookie);
+            }
+        }, "k");
+        sender.connect(OobBusAddress.encode("cb", arena));
+        sender.shutdown(OobSocket.SHUT_WR);
+        CoreTests.await(() -> seen.size() == 2, "callbacks");
+        assertEquals(List.of("connected true k oob-stage", "cantsendmore k"), seen);
+    }
+
+    @Test
+    void shouldSendZeroCopyIntoPeerRingWhenClaimedOnStage() throws Exception
+    {
+        final KSocket receiver = bound("zc-rx");
+        final KSocket sender = bus(0);
+        sender.connect(OobBusAddress.encode("zc-rx", arena));
+        final OobSocket out = OobSocket.of(sender);
+        final OobSocket in = OobSocket.of(receiver);
+        final int[] rc = {1, 1, 1, 1};
+        runtime.addTask(new OobTask()
+        {
+            boolean done;
+
+            @Override
+            public int doWork(final long nowNs)
+            {
+                if (!done)
+                {
+                    done = true;
+                    rc[0] = out.oobClaim(5);
+                    final OobClaim claim = out.claim();
+                    claim.buffer().putStringWithoutLengthAscii(claim.offset(), "claim");
+                    rc[1] = out.oobCommit();
+                    rc[2] = out.oobClaim(3);
+                    out.oobAbort();
+                    rc[3] = out.oobCommit();
+                }
+                return 0;
+            }
+        }, OobTask.Schedule.EVERY_CYCLE);
+        final List<String> got = new ArrayList<>();
+        assertEquals(1, in.receive((s, b, o, l) -> got.add(b.getStringWithoutLengthAscii(o, l)), 10,
+            System.nanoTime() + 5_000_000_000L));
+        assertEquals(List.of("claim"), got);
+        assertEquals(0, rc[0]);
+        assertEquals(5, rc[1]);
+        assertEquals(0, rc[2]);
+        assertEquals(-Errno.EINVAL, rc[3], "nothing claimed after the abort");
+        assertEquals(1, out.counters().packetsOut().get());
+        assertEquals(1, in.counters().packetsIn().get());
+        assertEquals(0, in.poll((s, b, o, l) -> got.add("aborted slot seen"), 10));
+    }
+
+    @Test
+    void shouldKeepMessageQueuedWhenPeerNotOnStageYet() throws Exception
+    {
+        runtime.close();
+        runtime = OobRuntime.start(CoreTests.config(dir).commandLimit(1).build());
+        final java.util.concurrent.atomic.AtomicBoolean hold = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicBoolean holding = new java.util.concurrent.atomic.AtomicBoolean();
+        runtime.addTask(new OobTask()
+        {
+            @Override
+            public int doWork(final long nowNs)
+            {
+                // keep the stage in this cycle while the test queues commands behind it
+                final long deadline = System.nanoTime() + 5_000_000_000L;
+                while (hold.get() && System.nanoTime() - deadline < 0)
+                {
+                    holding.set(true);
+                    Thread.yield();
+                }
+                return 0;
+            }
+        }, OobTask.Schedule.EVERY_CYCLE);
+        hold.set(true);
+        CoreTests.await(holding::get, "stage held");
+        final KSocket sender = bus(0);
+        final KSocket receiver = bus(0);
+        receiver.bind(OobBusAddress.encode("late", arena));
+        sender.connect(OobBusAddress.encode("late", arena));
+        final OobSocket out = OobSocket.of(sender);
+        final OobSocket in = OobSocket.of(receiver);
+        assertEquals(0, out.offer(message("early"), 0, 5));
+        // one command per cycle: the sender is on the stage (and its ring drained) a cycle before the receiver
+        hold.set(false);
+        final List<String> got = new ArrayList<>();
+        assertEquals(1, in.receive((s, b, o, l) -> got.add(b.getStringWithoutLengthAscii(o, l)), 10,
+            System.nanoTime() + 5_000_000_000L));
+        assertEquals(List.of("early"), got);
+        assertEquals(0, out.counters().dropsNoPeer().get());
+        assertEquals(1, out.counters().packetsOut().get());
     }
 }

@@ -201,4 +201,147 @@ class HookLifecycleTest
         b.close();
         assertEquals(List.of("attach", "onStageAttach", "onStageDetach", "release", "destroy"), oob.hooks());
     }
+
+    @Test
+    void shouldPinStageAndRefuseSecondRuntimeWithoutLeakingThread() throws Exception
+    {
+        CoreTests.await(() -> runtime.stageThread() != null, "stage thread");
+        assertTrue(runtime.pinned(), "stage pinned to cpu=" + runtime.stageCpu());
+        assertEquals(runtime.isolated(), StageCpu.parseCpuList(
+            java.nio.file.Files.readString(Path.of("/sys/devices/system/cpu/isolated"))).get(runtime.stageCpu()));
+        final long stages = Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().equals("oob-stage")).count();
+        final IllegalStateException ex = assertThrows(IllegalStateException.class,
+            () -> OobRuntime.start(CoreTests.config(dir.resolve("second")).build()));
+        assertEquals("another OobRuntime is running (the in-band stack holds one set of hooks)", ex.getMessage());
+        assertEquals(stages, Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().equals("oob-stage")).count());
+    }
+
+    @Test
+    void shouldMapEveryOobEventToKSocketEventOfSameName()
+    {
+        for (final OobEvent event : OobEvent.values())
+        {
+            assertEquals(event.name(), event.toKSocketEvent().name());
+        }
+        assertEquals(OobEvent.values().length, org.oobnet.inband.KSocketEvent.values().length);
+    }
+
+    @Test
+    void shouldFailShutdownAndKeepSendingWhenShutdownHookFails() throws Exception
+    {
+        try (KSocket socket = KSocket.socket(AF_OOB, SOCK_DGRAM | SOCK_OOB, 0))
+        {
+            oob.shutdownResult = -Errno.EOPNOTSUPP;
+            final ErrnoException ex = assertThrows(ErrnoException.class, () -> socket.shutdown(OobSocket.SHUT_WR));
+            assertEquals(Errno.EOPNOTSUPP, ex.errno());
+            final OobSocket context = OobSocket.of(socket);
+            assertFalse(context.isShutdownForWrite());
+            assertTrue(context.tryClaim(8) >= 0, "sends still accepted");
+        }
+    }
+
+    @Test
+    void shouldFailWithEioAndCountWhenInBandHookThrows() throws Exception
+    {
+        final RecordingProtocol throwing = new RecordingProtocol(AF_OOB, SOCK_DGRAM)
+        {
+            @Override
+            public int bind(final OobSocket socket, final java.lang.foreign.MemorySegment address)
+            {
+                throw new IllegalStateException("bind hook bug");
+            }
+        };
+        assertTrue(runtime.registry().unregister(AF_OOB, oob));
+        runtime.registry().register(AF_OOB, throwing);
+        try (KSocket socket = KSocket.socket(AF_OOB, SOCK_DGRAM | SOCK_OOB, 0);
+             java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined())
+        {
+            final OobSocket context = OobSocket.of(socket);
+            assertEquals(throwing, context.protocol());
+            final ErrnoException ex = assertThrows(ErrnoException.class, () -> socket.bind(arena.allocate(8)));
+            assertEquals(Errno.EIO, ex.errno());
+            assertEquals(1, context.counters().hookErrors().get());
+            assertEquals(1, runtime.counters().errors().get());
+        }
+    }
+
+    @Test
+    void shouldRunTaskLifecycleAndTimersOnStage() throws Exception
+    {
+        final List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final OobTask task = new OobTask()
+        {
+            long cancelled = -1;
+
+            @Override
+            public void onStart()
+            {
+                final OobStage stage = runtime.stageAgent();
+                calls.add("start " + stage.isStageThread());
+                stage.scheduleTimer(stage.nowNs() + 1_000_000L, (now, id) -> calls.add("fired"));
+                cancelled = stage.scheduleTimer(stage.nowNs() + 2_000_000L, (now, id) -> calls.add("cancelled fired"));
+                calls.add("cancel " + stage.cancelTimer(cancelled));
+            }
+
+            @Override
+            public void onClose()
+            {
+                calls.add("close " + runtime.stageAgent().isStageThread());
+            }
+        };
+        runtime.addTask(task, OobTask.Schedule.EVERY_CYCLE);
+        assertThrows(IllegalArgumentException.class, () -> runtime.addTask(task, OobTask.Schedule.ON_EVENTS));
+        CoreTests.await(() -> calls.contains("fired"), "timer");
+        Thread.sleep(5);
+        assertTrue(runtime.removeTask(task));
+        assertFalse(runtime.removeTask(task));
+        assertEquals(List.of("start true", "cancel true", "fired", "close true"), calls);
+    }
+
+    @Test
+    void shouldRefuseSocketAndCloseFromStageThread() throws Exception
+    {
+        final KSocket socket = KSocket.socket(AF_OOB, SOCK_DGRAM | SOCK_OOB, 0);
+        final OobSocket context = OobSocket.of(socket);
+        final List<String> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        runtime.addTask(new OobTask()
+        {
+            boolean done;
+
+            @Override
+            public int doWork(final long nowNs)
+            {
+                if (!done)
+                {
+                    done = true;
+                    try
+                    {
+                        KSocket.socket(AF_OOB, SOCK_DGRAM | SOCK_OOB, 0);
+                        outcomes.add("socket created");
+                    }
+                    catch (final ErrnoException ex)
+                    {
+                        outcomes.add("socket " + ex.errnoName());
+                    }
+                    try
+                    {
+                        socket.close();
+                        outcomes.add("closed");
+                    }
+                    catch (final Exception ex)
+                    {
+                        outcomes.add(ex.getClass().getSimpleName());
+                    }
+                }
+                return 0;
+            }
+        }, OobTask.Schedule.EVERY_CYCLE);
+        CoreTests.await(() -> outcomes.size() == 2, "task ran");
+        assertEquals(List.of("socket EPERM", "IllegalStateException"), outcomes);
+        assertTrue(context.isOpen(), "left for the runtime's close");
+        runtime.close();
+        assertTrue(context.isDestroyed());
+    }
 }

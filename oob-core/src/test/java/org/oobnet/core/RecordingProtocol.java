@@ -11,7 +11,7 @@ import org.oobnet.inband.OobHooks;
 /**
  * A protocol that records every hook it sees, in order, and fails the hooks it is told to; sends count bytes.
  */
-final class RecordingProtocol implements OobProtocol
+class RecordingProtocol implements OobProtocol
 {
     final List<String> calls = new CopyOnWriteArrayList<>();
     final int family;

@@ -41,6 +41,10 @@ public final class LibC
     private static final MethodHandle SHUTDOWN = downcall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle SETSOCKOPT = downcall("setsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle GETSOCKOPT = downcall("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    // No errno capture: capturing slices the capture segment per call, an allocation the JIT removes only in hot
+    // code; calls a stage makes now and then (health checks) must not allocate in any compilation state.
+    private static final MethodHandle GETSOCKOPT_QUIET = downcallQuiet("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle GETSOCKNAME_QUIET = downcallQuiet("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle GETSOCKNAME = downcall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle GETPEERNAME = downcall("getpeername", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SEND = downcall("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
@@ -84,6 +88,13 @@ public final class LibC
         final MemorySegment symbol = LIBC.find(name)
             .orElseThrow(() -> new UnsatisfiedLinkError("libc symbol not found: name=" + name));
         return LINKER.downcallHandle(symbol, descriptor, all);
+    }
+
+    private static MethodHandle downcallQuiet(final String name, final FunctionDescriptor descriptor)
+    {
+        final MemorySegment symbol = LIBC.find(name)
+            .orElseThrow(() -> new UnsatisfiedLinkError("libc symbol not found: name=" + name));
+        return LINKER.downcallHandle(symbol, descriptor, CRITICAL);
     }
 
     private static RuntimeException rethrow(final Throwable t)
@@ -291,6 +302,50 @@ public final class LibC
         {
             final int result = (int)GETSOCKOPT.invokeExact(errno.segment(), fd, level, name, value, valueLength);
             return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Reads a socket option without capturing errno: allocation-free in every compilation state, for a stage's
+     * occasional calls (health checks). Critical: {@code getsockopt} never blocks.
+     *
+     * @param fd see {@code man getsockopt}.
+     * @param level see {@code man getsockopt}.
+     * @param name see {@code man getsockopt}.
+     * @param value see {@code man getsockopt}.
+     * @param valueLength see {@code man getsockopt}.
+     * @return 0, or -1 on failure (errno not captured).
+     */
+    public static int getsockoptQuiet(final int fd, final int level, final int name, final MemorySegment value, final MemorySegment valueLength)
+    {
+        try
+        {
+            return (int)GETSOCKOPT_QUIET.invokeExact(fd, level, name, value, valueLength);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Reads the local address without capturing errno: allocation-free in every compilation state, for a stage's
+     * occasional calls. Critical: {@code getsockname} never blocks.
+     *
+     * @param fd see {@code man getsockname}.
+     * @param address see {@code man getsockname}.
+     * @param addressLength see {@code man getsockname}.
+     * @return 0, or -1 on failure (errno not captured).
+     */
+    public static int getsocknameQuiet(final int fd, final MemorySegment address, final MemorySegment addressLength)
+    {
+        try
+        {
+            return (int)GETSOCKNAME_QUIET.invokeExact(fd, address, addressLength);
         }
         catch (final Throwable t)
         {

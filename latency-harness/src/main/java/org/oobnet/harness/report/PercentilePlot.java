@@ -11,6 +11,7 @@ import org.HdrHistogram.HistogramIterationValue;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -42,6 +43,8 @@ public final class PercentilePlot
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setxAxisTickLabelsFormattingFunction(PercentilePlot::percentileLabel);
+        chart.getStyler().setyAxisTickLabelsFormattingFunction(PercentilePlot::microsLabel);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setMarkerSize(3);
         int series = 0;
         for (final RunResult result : results)
@@ -83,6 +86,11 @@ public final class PercentilePlot
         final Histogram h = result.histogram();
         return String.format(Locale.ROOT, "%s (p50 %s us, p99 %s us, n=%d)", result.run().label(),
             Micros.format(h.getValueAtPercentile(50)), Micros.format(h.getValueAtPercentile(99)), h.getTotalCount());
+    }
+
+    private static String microsLabel(final Double us)
+    {
+        return us >= 1 ? String.format(Locale.ROOT, "%.0f", us) : String.format(Locale.ROOT, "%.3f", us);
     }
 
     private static String percentileLabel(final Double x)

@@ -30,7 +30,7 @@ public final class SockperfSummary
         final Histogram h = result.histogram();
         final List<String> lines = new ArrayList<>();
         final String p = "oobnet: ";
-        lines.add(p + String.format(Locale.ROOT, "[%s] RunTime=%.3f sec; warm-up=%d exchanges in %.3f sec (excluded); " +
+        lines.add(p + String.format(Locale.ROOT, "[%s] RunTime=%.3f sec; warm-up=%d samples in %.3f sec (excluded); " +
             "lost=%d; overruns=%d; GC=%d collections, %d ms", result.run().label(), result.measuredNs() / 1e9,
             result.warmupCount(), result.warmupNs() / 1e9, result.lost(), result.overruns(),
             result.gc().totalCollections(), result.gc().totalTimeMs()));

@@ -115,7 +115,7 @@ class ReportingTest
     void shouldPrintSockperfSummaryWithEveryPercentile()
     {
         final List<String> lines = SockperfSummary.lines(result(uniform()));
-        assertTrue(lines.get(0).contains("warm-up=500 exchanges"), lines.get(0));
+        assertTrue(lines.get(0).contains("warm-up=500 samples"), lines.get(0));
         assertTrue(lines.get(0).contains("GC=2 collections, 7 ms"), lines.get(0));
         assertTrue(lines.contains("oobnet: Total 100000 observations; each percentile contains 1000.00 observations"));
         final String median = lines.stream().filter(l -> l.startsWith("oobnet: ---> percentile 50.000 = "))

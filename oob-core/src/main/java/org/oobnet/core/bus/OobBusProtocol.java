@@ -5,6 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.agrona.DirectBuffer;
+import org.oobnet.core.OobClaim;
 import org.oobnet.core.OobProtocol;
 import org.oobnet.core.OobRuntime;
 import org.oobnet.core.OobSocket;
@@ -218,7 +219,66 @@ public final class OobBusProtocol implements OobProtocol
         {
             return -Errno.ECONNREFUSED;
         }
+        if (rc == -Errno.EWOULDBLOCK)
+        {
+            return rc; // the peer is not on the stage yet: the message stays queued for the next cycle
+        }
         return length;
+    }
+
+    /**
+     * Stage: zero-copy send straight into the peer's receive ring: the caller writes the message in the slot the
+     * peer's consumer will read, no copy at all. (A peer with a stage receive handler still gets it through its
+     * ring.)
+     *
+     * @return 0; {@code -EDESTADDRREQ} when not connected, {@code -ECONNREFUSED} when the peer left the stage,
+     * {@code -EWOULDBLOCK} when its receive ring is full, {@code -EMSGSIZE}, or {@code -EPIPE} after its
+     * {@code SHUT_RD}.
+     */
+    @Override
+    public int claim(final OobSocket socket, final int length, final OobClaim claim)
+    {
+        final Endpoint endpoint = socket.protocolState();
+        final OobSocket peer = endpoint.peer;
+        if (null == peer)
+        {
+            return -Errno.EDESTADDRREQ;
+        }
+        final int index = peer.receiveRingClaim(length);
+        if (index < 0)
+        {
+            return index == -Errno.EBADF ? -Errno.ECONNREFUSED : index;
+        }
+        endpoint.claimPeer = peer;
+        claim.wrap(peer.receiveBuffer(), index, length, index);
+        return 0;
+    }
+
+    @Override
+    public int commit(final OobSocket socket, final OobClaim claim)
+    {
+        final Endpoint endpoint = socket.protocolState();
+        final OobSocket peer = endpoint.claimPeer;
+        endpoint.claimPeer = null;
+        if (null == peer || !peer.isOnStage())
+        {
+            // the peer left between claim and commit: its ring is no longer read, the slot is simply abandoned
+            return -Errno.ECONNREFUSED;
+        }
+        peer.receiveRingCommit((int)claim.token(), claim.length());
+        return claim.length();
+    }
+
+    @Override
+    public void abort(final OobSocket socket, final OobClaim claim)
+    {
+        final Endpoint endpoint = socket.protocolState();
+        final OobSocket peer = endpoint.claimPeer;
+        endpoint.claimPeer = null;
+        if (null != peer)
+        {
+            peer.receiveRingAbort((int)claim.token());
+        }
     }
 
     /**
@@ -228,5 +288,6 @@ public final class OobBusProtocol implements OobProtocol
     {
         volatile String name;
         volatile OobSocket peer;
+        OobSocket claimPeer; // stage only: the peer of the open claim
     }
 }

@@ -217,6 +217,29 @@ class PacketRingsNetnsTest
     }
 
     @Test
+    void shouldCountFilterMissesWhenFramesQueuedBeforeFilterWereVerifiedOnStage() throws Exception
+    {
+        final Side sender = open(a, ETHER_TYPE, RingGeometry.of(2048, 16, PAGE, PAGE), RingGeometry.of(2048, 16, PAGE, PAGE));
+        final Side receiver = open(b, 0x0003, RingGeometry.of(2048, 16, PAGE, PAGE), null);
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[64]);
+        for (int i = 0; i < 6; i++)
+        {
+            final int length = TestFrames.ethernet(frame, 0, macB, macA, -1, i % 2 == 0 ? ETHER_TYPE : 0x88b6) + 46;
+            frame.putInt(14, i, ByteOrder.BIG_ENDIAN);
+            sender.tx.send(frame, 0, length);
+        }
+        sender.tx.flush();
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+
+        receiver.rx.verifyFilter(BpfFilterBuilder.filter().etherType(ETHER_TYPE).build());
+        final Collector collector = new Collector();
+        collector.awaitCount(receiver.rx, 3);
+        assertEquals(List.of(0, 2, 4), collector.sequences);
+        assertEquals(3, receiver.counters.get(PacketCounter.FILTER_MISSES));
+        assertEquals(3, receiver.counters.get(PacketCounter.FRAMES_IN));
+    }
+
+    @Test
     void shouldAcceptEveryBuiltProgramInTheKernel() throws Exception
     {
         final int fd = fixture.call(b, () -> RawPacketSockets.open(0));

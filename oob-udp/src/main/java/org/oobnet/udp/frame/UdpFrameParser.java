@@ -56,6 +56,23 @@ public final class UdpFrameParser
      */
     public DropReason parse(final MutableDirectBuffer buffer, final int offset, final int length)
     {
+        return parse(buffer, offset, length, verifyUdpChecksum);
+    }
+
+    /**
+     * Parses one frame, verifying the UDP checksum or not for this frame only: a frame the kernel marked
+     * "checksum not ready" (a local peer's, e.g. over veth, whose checksum offload left the field partial) or
+     * "checksum valid" (verified by the device) must not be verified again.
+     *
+     * @param buffer         holding the frame.
+     * @param offset         where the Ethernet header starts.
+     * @param length         the bytes of the frame that are present.
+     * @param verifyChecksum whether to verify the UDP checksum of this frame (and only when the parser does).
+     * @return {@link DropReason#NONE} when the frame is a valid UDP/IPv4 datagram, else why it is not.
+     */
+    public DropReason parse(
+        final MutableDirectBuffer buffer, final int offset, final int length, final boolean verifyChecksum)
+    {
         if (length < EthernetFlyweight.HEADER_LENGTH + Ipv4Flyweight.MIN_HEADER_LENGTH)
         {
             return DropReason.RUNT;
@@ -125,7 +142,7 @@ public final class UdpFrameParser
         }
         final int srcAddress = ip.srcAddress();
         final int dstAddress = ip.dstAddress();
-        if (verifyUdpChecksum && !udp.isChecksumValid(srcAddress, dstAddress))
+        if (verifyChecksum && verifyUdpChecksum && !udp.isChecksumValid(srcAddress, dstAddress))
         {
             return DropReason.BAD_UDP_CHECKSUM;
         }

@@ -24,7 +24,7 @@ public final class IntervalReporter implements Runnable
     private final LatencyRecorder recorder;
     private final HistogramLogWriter log;
     private final PrintStream out;
-    private final MeasurementCounters counters;
+    private final LongSupplier overruns;
     private final LongSupplier stalls;
     private final LatmusLines lines = new LatmusLines();
     private final Thread thread;
@@ -36,20 +36,20 @@ public final class IntervalReporter implements Runnable
      * @param recorder the run's recorder.
      * @param log      where each interval goes (its header already written), or null.
      * @param out      where {@code RTD|} lines go.
-     * @param counters the measuring thread's counters.
+     * @param overruns the overruns so far.
      * @param stalls   the transport's stall counter, returning -1 when it has no stage.
      */
     public IntervalReporter(
         final LatencyRecorder recorder,
         final HistogramLogWriter log,
         final PrintStream out,
-        final MeasurementCounters counters,
+        final LongSupplier overruns,
         final LongSupplier stalls)
     {
         this.recorder = recorder;
         this.log = log;
         this.out = out;
-        this.counters = counters;
+        this.overruns = overruns;
         this.stalls = stalls;
         thread = new Thread(this, "oobnet-reporter");
         thread.setDaemon(true);
@@ -101,11 +101,11 @@ public final class IntervalReporter implements Runnable
         {
             log.outputIntervalHistogram(interval);
         }
-        final long overruns = counters.overruns();
+        final long overrunsNow = overruns.getAsLong();
         final long stallsNow = stalls.getAsLong();
-        out.println(lines.rtd(interval, overruns - lastOverruns, stallsNow < 0 ? -1 : stallsNow - lastStalls));
+        out.println(lines.rtd(interval, overrunsNow - lastOverruns, stallsNow < 0 ? -1 : stallsNow - lastStalls));
         out.flush();
-        lastOverruns = overruns;
+        lastOverruns = overrunsNow;
         lastStalls = stallsNow;
     }
 }

@@ -1,0 +1,20 @@
+/**
+ * The project's only FFM downcalls ({@link org.oobnet.inband.sys.LibC}) and the native layouts they use (the
+ * {@code *Descriptor} classes, checked against gcc by the tests).
+ * <p>
+ * <b>Hot-path use (the OOB stage).</b> Every {@code LibC} wrapper returns the result or {@code -errno} and
+ * allocates nothing. A stage thread creates its own {@link org.oobnet.inband.sys.ErrnoCapture} once, at start,
+ * and passes it to every call; it keeps its native buffers (rings, {@code sockaddr_ll}, ...) preallocated. For
+ * a call that never blocks, the {@code *Critical} variant also skips the thread-state transition:
+ * <pre>{@code
+ * // stage start-up (in-band, may allocate)
+ * final ErrnoCapture errno = new ErrnoCapture(arena);
+ * // duty cycle (no allocation): kick the TX ring
+ * final long result = LibC.sendCritical(errno, fd, MemorySegment.NULL, 0, MSG_DONTWAIT);
+ * if (result < 0 && -Errno.EAGAIN != result) { ... count it ... }
+ * }</pre>
+ * A caller that uses a {@code KSocket}'s descriptor directly must hold the socket ({@code hold()} /
+ * {@code tryHold()}, then {@code rele()}) for as long as it may make calls on it, so that the number is never
+ * closed, and reused by the kernel, under it.
+ */
+package org.oobnet.inband.sys;

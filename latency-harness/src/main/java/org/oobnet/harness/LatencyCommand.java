@@ -1,0 +1,35 @@
+package org.oobnet.harness;
+
+import org.oobnet.harness.latency.cli.CompareCommand;
+import org.oobnet.harness.latency.cli.PacketCommand;
+import org.oobnet.harness.latency.cli.ReflectCommand;
+import org.oobnet.harness.latency.cli.TimerCommand;
+import org.oobnet.harness.latency.cli.UdpCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code oobnet latency}: latmus/sockperf-grade latency runs; see the subcommands.
+ * <p>
+ * <b>Note:</b> in-band command.
+ */
+@Command(name = "latency", mixinStandardHelpOptions = true,
+    description = "Latency runs: udp, packet, timer, compare, reflect (results, histograms and plots in ./results).",
+    subcommands = {
+        UdpCommand.class,
+        PacketCommand.class,
+        TimerCommand.class,
+        CompareCommand.class,
+        ReflectCommand.class
+    })
+public final class LatencyCommand implements Runnable
+{
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run()
+    {
+        spec.commandLine().usage(System.out);
+    }
+}

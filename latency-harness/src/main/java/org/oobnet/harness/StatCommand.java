@@ -1,0 +1,65 @@
+package org.oobnet.harness;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import org.oobnet.config.ConfigException;
+import org.oobnet.config.ConfigLoader;
+import org.oobnet.config.Configuration;
+import org.oobnet.core.counters.CountersPrinter;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code oobnet stat [--once] [--errors] [--dir DIR]}: reads a running runtime's counters file from this process,
+ * as AeronStat does, refreshing once a second; {@code --errors} prints the stage's distinct error log.
+ * <p>
+ * Without {@code --dir} the directory is the configuration's {@code counters.directory} (file, {@code OOBNET_*},
+ * {@code -Doobnet.*}). <b>Note:</b> in-band; only reads the file.
+ */
+@Command(
+    name = "stat",
+    description = "Print a running runtime's counters live (or its error log), like AeronStat.")
+final class StatCommand implements Callable<Integer>
+{
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--once", description = "Print one reading and exit.")
+    boolean once;
+
+    @Option(names = "--errors", description = "Print the distinct error log of the stage instead of the counters.")
+    boolean errors;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Counters directory (default: counters.directory).")
+    Path dir;
+
+    @Option(names = "--config", paramLabel = "FILE",
+        description = "TOML configuration file (default: -D" + Configuration.CONFIG_FILE_PROPERTY + " or $" +
+            Configuration.CONFIG_FILE_ENV + ", else none).")
+    Path config;
+
+    @Override
+    public Integer call() throws InterruptedException
+    {
+        Path directory = dir;
+        if (null == directory)
+        {
+            try
+            {
+                directory = ConfigLoader.fromEnvironment().load(Optional.ofNullable(config)).config().counters().directory();
+            }
+            catch (final ConfigException ex)
+            {
+                spec.commandLine().getErr().println("oobnet: " + ex.getMessage());
+                spec.commandLine().getErr().flush();
+                return ConfigCommand.EXIT_INVALID;
+            }
+        }
+        return new CountersPrinter(spec.commandLine().getOut(), spec.commandLine().getErr()).run(directory, once, errors);
+    }
+}

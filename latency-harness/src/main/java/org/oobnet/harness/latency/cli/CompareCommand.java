@@ -1,0 +1,89 @@
+package org.oobnet.harness.latency.cli;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.oobnet.harness.latency.transport.Transports;
+import org.oobnet.harness.latency.transport.UdpTransport;
+import org.oobnet.harness.report.ResultFolder;
+import org.oobnet.harness.report.RunResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code oobnet latency compare}: several UDP rows (transports, profile on/off) in one invocation, run alternating
+ * round by round so that drifts of a noisy machine hit every row alike, printed side by side with ratios to the
+ * {@code inband} and {@code kernel} rows.
+ * <p>
+ * <b>Note:</b> in-band command.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+    description = "Several UDP runs alternating, side by side, with ratios to the inband and kernel rows.")
+public final class CompareCommand implements Callable<Integer>
+{
+    @Mixin
+    RunOptions options;
+
+    @Option(names = "--transports", split = ",", paramLabel = "T[,T...]",
+        description = "Transports to compare (default: every one in this build).")
+    List<String> transports;
+
+    @Option(names = "--profile", split = ",", defaultValue = "on", paramLabel = "on|off[,...]",
+        description = "Low-latency JVM profile per row: on, off, or on,off for both (default: ${DEFAULT-VALUE}).")
+    List<String> profiles;
+
+    @Option(names = "--rounds", defaultValue = "2", paramLabel = "N",
+        description = "Alternating rounds; each row's length is split across them (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Override
+    public Integer call() throws IOException
+    {
+        final List<RowSpec> rows = new ArrayList<>();
+        try
+        {
+            if (rounds < 1)
+            {
+                throw new IllegalArgumentException("rounds=" + rounds + " must be at least 1");
+            }
+            final List<String> names = new ArrayList<>();
+            if (transports == null)
+            {
+                Transports.available().stream().map(UdpTransport::name).forEach(names::add);
+                Transports.missing().forEach((name, why) ->
+                    System.out.println("oobnet: transport=" + name + " left out: " + why));
+            }
+            else
+            {
+                for (final String name : transports)
+                {
+                    names.add(Transports.byName(name.trim()).name());
+                }
+            }
+            for (final String name : names)
+            {
+                for (final String p : profiles)
+                {
+                    rows.add(RowSpec.of(name, UdpCommand.parseOnOff("profile", p)));
+                }
+            }
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("oobnet latency compare: " + ex.getMessage());
+            return 2;
+        }
+        final ResultFolder folder = Outputs.folder(options, "compare");
+        try (UdpRunner runner = new UdpRunner(options, folder, System.out, false, new Progress(System.err, true)))
+        {
+            final List<RunResult> results = runner.run(rows, rounds);
+            runner.printSummaries(results);
+            Outputs.finish(folder, "UDP round trip, " + options.size() + " bytes, " + rounds + " alternating rounds",
+                results, options.json, System.out);
+            return results.size() == rows.size() ? 0 : 1;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package org.oobnet.harness.latency.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.oobnet.harness.latency.transport.Transports;
+import org.oobnet.harness.report.ResultFolder;
+import org.oobnet.harness.report.RunResult;
+
+/**
+ * The README's first command: a ~20 s UDP round-trip comparison of every transport this build has, 64-byte
+ * messages, between two network namespaces (loopback without privileges), plus the inband row without the
+ * low-latency JVM profile to show what the profile does. Prints a progress line, the table, and where the files are.
+ * <p>
+ * <b>Note:</b> in-band.
+ */
+public final class DemoRun
+{
+    /** The rows, fastest first; a transport missing from this build is left out (and named). */
+    static final List<RowSpec> ROWS = List.of(
+        RowSpec.of("packet", true),
+        RowSpec.of("kernel", true),
+        RowSpec.of("inband", true),
+        RowSpec.of("inband", false));
+
+    /** The measured seconds the demo shares among its rows (JVM starts and warm-ups come on top). */
+    static final int MEASURED_SECONDS = 10;
+
+    private DemoRun()
+    {
+    }
+
+    /**
+     * @param out where the table goes (progress goes to standard error).
+     * @return the exit status: 0 when every row ran.
+     * @throws IOException when the result files cannot be written.
+     */
+    public static int run(final PrintStream out) throws IOException
+    {
+        final List<RowSpec> rows = new ArrayList<>();
+        for (final RowSpec row : ROWS)
+        {
+            if (Transports.isAvailable(row.transport()))
+            {
+                rows.add(row);
+            }
+        }
+        Transports.missing().forEach((name, why) -> out.println("oobnet demo: transport=" + name + " left out: " + why));
+        final int seconds = Math.max(2, MEASURED_SECONDS / rows.size());
+        final Path dir = ResultFolder.timestamped(Path.of("results"), "demo");
+        final RunOptions options = RunOptions.of(seconds + "s", "1s", dir);
+        final ResultFolder folder = new ResultFolder(dir);
+        out.println("oobnet demo: UDP round trip, 64-byte messages, " + rows.size() + " runs of " + seconds +
+            " s (after a 1 s warm-up each)");
+        try (UdpRunner runner = new UdpRunner(options, folder, out, false, new Progress(System.err, true)))
+        {
+            out.println("oobnet demo: network=" + runner.network().kind() + ", measuring CPU " + options.cpu() +
+                ", reflector CPU " + options.peerCpu());
+            final List<RunResult> results = runner.run(rows, 1);
+            Outputs.finish(folder, "oobnet demo: UDP round trip, 64 bytes", results, null, out);
+            return results.size() == rows.size() ? 0 : 1;
+        }
+    }
+}

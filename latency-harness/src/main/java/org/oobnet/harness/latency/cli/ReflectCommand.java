@@ -1,0 +1,75 @@
+package org.oobnet.harness.latency.cli;
+
+import java.io.IOException;
+import java.util.concurrent.Callable;
+
+import org.oobnet.harness.latency.run.CpuSet;
+import org.oobnet.harness.latency.run.IdleKind;
+import org.oobnet.harness.latency.run.ReflectorRun;
+import org.oobnet.harness.latency.transport.TransportSettings;
+import org.oobnet.harness.latency.transport.Transports;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code oobnet latency reflect}: a UDP reflector speaking sockperf's ping-pong format, so that an unmodified
+ * {@code sockperf ping-pong} client (or our {@code latency udp --peer}) can measure against the chosen path.
+ * <p>
+ * <b>Note:</b> in-band command; runs until SIGTERM/SIGINT or {@code --duration}.
+ */
+@Command(name = "reflect", mixinStandardHelpOptions = true,
+    description = "UDP reflector in sockperf's ping-pong format (for sockperf ping-pong or latency udp --peer).")
+public final class ReflectCommand implements Callable<Integer>
+{
+    @Option(names = "--bind", required = true, paramLabel = "ADDR:PORT",
+        description = "Where to listen (port 0: any free port; printed as READY ADDR:PORT).")
+    String bind;
+
+    @Option(names = "--transport", paramLabel = "packet|kernel|inband",
+        description = "The UDP path (default: the fastest in this build).")
+    String transport;
+
+    @Option(names = "--cpu", defaultValue = "-1", paramLabel = "CPU",
+        description = "CPU of a polling transport's stage (the process itself is pinned by the caller).")
+    int cpu;
+
+    @Option(names = "--idle", defaultValue = "park", paramLabel = "spin|yield|park",
+        description = "How a polling transport idles (default: ${DEFAULT-VALUE}).")
+    String idle;
+
+    @Option(names = "--duration", paramLabel = "TIME", description = "Stop after this long (default: never).")
+    String duration;
+
+    @Option(names = "--receive-timeout", defaultValue = "100ms", hidden = true)
+    String receiveTimeout;
+
+    @Override
+    public Integer call() throws IOException
+    {
+        try
+        {
+            final String name = transport != null ? transport : Transports.available().get(0).name();
+            final ReflectorRun run = new ReflectorRun(Transports.byName(name), UdpCommand.parseAddress("bind", bind),
+                new TransportSettings(cpu >= 0 ? cpu : CpuSet.defaultCpu(), IdleKind.parse(idle),
+                    UdpCommand.MAX_DATAGRAM, Durations.parseNs("receive-timeout", receiveTimeout)));
+            final long durationNs = duration == null ? 0 : Durations.parseNs("duration", duration);
+            final Thread stopper = new Thread(run::requestStop, "oobnet-stop");
+            Runtime.getRuntime().addShutdownHook(stopper);
+            run.run(System.out, System.err, durationNs);
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(stopper);
+            }
+            catch (final IllegalStateException ignored)
+            {
+                // shutting down
+            }
+            return 0;
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("oobnet latency reflect: " + ex.getMessage());
+            return 2;
+        }
+    }
+}

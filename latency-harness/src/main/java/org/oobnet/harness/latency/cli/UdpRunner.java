@@ -1,0 +1,382 @@
+package org.oobnet.harness.latency.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogReader;
+import org.oobnet.harness.latency.net.ChildJvm;
+import org.oobnet.harness.latency.net.LoopbackNetwork;
+import org.oobnet.harness.latency.net.NetnsPair;
+import org.oobnet.harness.latency.net.RunNetwork;
+import org.oobnet.harness.latency.run.MeasurementPlan;
+import org.oobnet.harness.latency.run.ReflectorRun;
+import org.oobnet.harness.latency.transport.Transports;
+import org.oobnet.harness.report.LatencyRecorder;
+import org.oobnet.harness.report.ResultFolder;
+import org.oobnet.harness.report.RunJson;
+import org.oobnet.harness.report.RunResult;
+import org.oobnet.harness.report.SockperfSummary;
+
+/**
+ * Orchestrates UDP ping-pong runs as child processes: the reflector in the second namespace (or on loopback) and
+ * the measuring client in the first, each its own JVM pinned to its own CPU, with or without the low-latency
+ * profile. The parent only sets up the network, starts and stops the children, and collects what the client wrote
+ * (its interval log and run file) — so each side's JVM is as quiet as a user's would be. Rows run alternating,
+ * round after round, and each row's rounds are merged.
+ * <p>
+ * <b>Note:</b> in-band only, not thread safe. {@link #close()} ends any child and removes the namespaces.
+ */
+public final class UdpRunner implements AutoCloseable
+{
+    private static final long READY_TIMEOUT_S = 60;
+
+    private final RunOptions options;
+    private final ResultFolder folder;
+    private final PrintStream out;
+    private final boolean echo;
+    private final Progress progress;
+    private final List<ChildJvm> children = new ArrayList<>();
+    private RunNetwork network;
+
+    /**
+     * @param options  the run options.
+     * @param folder   where results go.
+     * @param out      where reports go.
+     * @param echo     whether to echo the client's latmus lines as they come.
+     * @param progress the progress line.
+     */
+    public UdpRunner(
+        final RunOptions options,
+        final ResultFolder folder,
+        final PrintStream out,
+        final boolean echo,
+        final Progress progress)
+    {
+        this.options = options;
+        this.folder = folder;
+        this.out = out;
+        this.echo = echo;
+        this.progress = progress;
+    }
+
+    /**
+     * Creates the namespaces, or falls back to loopback (and says why) when not privileged or asked to.
+     *
+     * @return the network the runs use.
+     */
+    public RunNetwork network()
+    {
+        if (network == null)
+        {
+            if (options.loopback)
+            {
+                network = new LoopbackNetwork();
+            }
+            else
+            {
+                try
+                {
+                    network = NetnsPair.create();
+                }
+                catch (final IOException ex)
+                {
+                    out.println("oobnet: cannot create network namespaces (" + ex.getMessage() + "); not " +
+                        "privileged? Using loopback: kernel socket transports only.");
+                    network = new LoopbackNetwork();
+                }
+            }
+        }
+        return network;
+    }
+
+    /**
+     * Runs every row {@code rounds} times, alternating, and writes each row's files.
+     *
+     * @param rows   the rows.
+     * @param rounds how many alternating rounds; each gets its share of the length.
+     * @return the merged rows that produced a result, in row order (failed rows are reported and left out).
+     */
+    public List<RunResult> run(final List<RowSpec> rows, final int rounds)
+    {
+        final RunNetwork network = network();
+        final MeasurementPlan plan = options.plan(rounds);
+        final Map<String, RunResult> merged = new LinkedHashMap<>();
+        final List<String> failed = new ArrayList<>();
+        final int total = rows.size() * rounds;
+        int index = 0;
+        for (int round = 1; round <= rounds; round++)
+        {
+            for (final RowSpec row : rows)
+            {
+                index++;
+                if (failed.contains(row.label()))
+                {
+                    continue;
+                }
+                if (Transports.byName(row.transport()).needsInterface() && network instanceof LoopbackNetwork)
+                {
+                    out.println("oobnet: " + row.label() + " skipped: transport=" + row.transport() +
+                        " needs two network namespaces (privileges)");
+                    failed.add(row.label());
+                    continue;
+                }
+                try
+                {
+                    final RunResult result = runOne(row, plan, rounds > 1 ? round : 0, index, total);
+                    merged.merge(row.label(), result, RunResult::merge);
+                }
+                catch (final IOException | RuntimeException ex)
+                {
+                    progress.done();
+                    out.println("oobnet: " + row.label() + " failed: " + ex.getMessage());
+                    failed.add(row.label());
+                    merged.remove(row.label());
+                }
+            }
+        }
+        progress.done();
+        final List<RunResult> results = new ArrayList<>(merged.values());
+        for (final RunResult result : results)
+        {
+            try
+            {
+                folder.writeRun(result);
+            }
+            catch (final IOException ex)
+            {
+                out.println("oobnet: cannot write " + result.run().label() + "'s files: " + ex.getMessage());
+            }
+        }
+        return results;
+    }
+
+    private RunResult runOne(
+        final RowSpec row, final MeasurementPlan plan, final int round, final int index, final int total)
+        throws IOException
+    {
+        final String base = ResultFolder.fileName(row.label()) + (round > 0 ? "-r" + round : "");
+        final int cpu = options.cpu();
+        final int peerCpu = options.peerCpu();
+        final long expectedS = plan.durationNs() > 0 ? TimeUnit.NANOSECONDS.toSeconds(plan.durationNs()) : 0;
+        progress.show(index, total, row.label(), "starting", 0, expectedS);
+
+        final CompletableFuture<String> ready = new CompletableFuture<>();
+        final List<String> reflectArgs = List.of("latency", "reflect",
+            "--bind", network.reflectorAddress() + ":0", "--transport", row.transport(),
+            "--idle", options.idle(peerCpu).name().toLowerCase(java.util.Locale.ROOT), "--cpu",
+            Integer.toString(peerCpu));
+        final ChildJvm reflector = start(ChildJvm.command(network.prefix(true), peerCpu, row.profile(), reflectArgs),
+            folder.dir().resolve(base + ".reflector.err"), line ->
+            {
+                if (line.startsWith(ReflectorRun.READY))
+                {
+                    ready.complete(line.substring(ReflectorRun.READY.length()).trim());
+                }
+            });
+        try
+        {
+            final String peer = awaitReady(reflector, ready);
+            final AtomicLong seconds = new AtomicLong();
+            final Path output = folder.dir().resolve(base);
+            final ChildJvm client = start(ChildJvm.command(network.prefix(false), cpu, row.profile(),
+                clientArgs(row, plan, peer, cpu, peerCpu, output)), folder.dir().resolve(base + ".client.err"),
+                line ->
+                {
+                    if (line.startsWith("RTD|"))
+                    {
+                        final long s = seconds.incrementAndGet();
+                        // the last RTD line is the flush of a partial interval: do not count past the end
+                        progress.show(index, total, row.label(), "measuring", expectedS > 0 ? Math.min(s, expectedS) : s,
+                            expectedS);
+                    }
+                    if (echo)
+                    {
+                        out.println(line);
+                    }
+                });
+            final long timeoutMs = TimeUnit.NANOSECONDS.toMillis(plan.durationNs() + plan.warmupNs()) +
+                (plan.count() + plan.warmupCount()) * 50 + 60_000;
+            final int exit = client.waitFor(timeoutMs);
+            children.remove(client);
+            if (exit != 0)
+            {
+                throw new IOException("measuring client exited with status " + exit + ": " + client.stderrTail());
+            }
+            return read(output);
+        }
+        finally
+        {
+            reflector.close();
+            children.remove(reflector);
+            removeIfEmpty(folder.dir().resolve(base + ".reflector.err"));
+            removeIfEmpty(folder.dir().resolve(base + ".client.err"));
+        }
+    }
+
+    private List<String> clientArgs(
+        final RowSpec row, final MeasurementPlan plan, final String peer, final int cpu, final int peerCpu,
+        final Path output)
+    {
+        final List<String> args = new ArrayList<>(List.of("latency", "udp",
+            "--peer", peer, "--peer-kind", "oobnet", "--transport", row.transport(),
+            "--size", Integer.toString(options.size()),
+            "--warmup", plan.warmupNs() > 0 ? plan.warmupNs() + "ns" : Long.toString(plan.warmupCount()),
+            "--rate", Long.toString(plan.rateHz()),
+            "--cpu", Integer.toString(cpu), "--peer-cpu", Integer.toString(peerCpu),
+            "--idle", options.idle(cpu).name().toLowerCase(java.util.Locale.ROOT),
+            "--receive-timeout", options.receiveTimeoutNs() + "ns",
+            "--label", row.label(), "--network", network.kind(), "--child-output", output.toString()));
+        if (plan.durationNs() > 0)
+        {
+            args.add("--duration");
+            args.add(plan.durationNs() + "ns");
+        }
+        else
+        {
+            args.add("--count");
+            args.add(Long.toString(plan.count()));
+        }
+        return args;
+    }
+
+    private ChildJvm start(final List<String> command, final Path stderr, final java.util.function.Consumer<String> lines)
+        throws IOException
+    {
+        final ChildJvm child = ChildJvm.start(command, stderr, lines);
+        children.add(child);
+        return child;
+    }
+
+    private static String awaitReady(final ChildJvm reflector, final CompletableFuture<String> ready)
+        throws IOException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_TIMEOUT_S);
+        while (true)
+        {
+            try
+            {
+                return ready.get(100, TimeUnit.MILLISECONDS);
+            }
+            catch (final TimeoutException ex)
+            {
+                if (!reflector.isAlive())
+                {
+                    throw new IOException("reflector exited before it was ready: " + reflector.stderrTail());
+                }
+                if (System.nanoTime() - deadline > 0)
+                {
+                    throw new IOException("reflector not ready within " + READY_TIMEOUT_S + " s: " +
+                        reflector.stderrTail());
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while starting the reflector", ex);
+            }
+            catch (final ExecutionException ex)
+            {
+                throw new IOException(ex.getCause());
+            }
+        }
+    }
+
+    /**
+     * Reads what a measuring child wrote: its run file and its interval log.
+     *
+     * @param output the path prefix given as {@code --child-output}.
+     * @return the run's result.
+     * @throws IOException when a file is missing or unreadable.
+     */
+    public static RunResult read(final Path output) throws IOException
+    {
+        final JsonNode json = RunJson.read(Path.of(output + ".run.json"));
+        return RunJson.fromJson(json, readIntervalLog(Path.of(output + ".hlog")));
+    }
+
+    /**
+     * @param file an interval log.
+     * @return all its intervals added together.
+     * @throws IOException when it cannot be read.
+     */
+    public static Histogram readIntervalLog(final Path file) throws IOException
+    {
+        final Histogram sum = LatencyRecorder.newHistogram();
+        final HistogramLogReader reader = new HistogramLogReader(file.toFile());
+        try
+        {
+            org.HdrHistogram.EncodableHistogram next;
+            while ((next = reader.nextIntervalHistogram()) != null)
+            {
+                sum.add((Histogram)next);
+            }
+        }
+        finally
+        {
+            reader.close();
+        }
+        return sum;
+    }
+
+    /**
+     * Prints each row's sockperf-style summary.
+     *
+     * @param results the rows.
+     */
+    public void printSummaries(final List<RunResult> results)
+    {
+        for (final RunResult result : results)
+        {
+            SockperfSummary.lines(result).forEach(out::println);
+        }
+    }
+
+    private static void removeIfEmpty(final Path file)
+    {
+        try
+        {
+            if (Files.exists(file) && Files.size(file) == 0)
+            {
+                Files.delete(file);
+            }
+        }
+        catch (final IOException ignored)
+        {
+            // best effort: an empty error file is harmless
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        for (final ChildJvm child : new ArrayList<>(children))
+        {
+            child.close();
+        }
+        children.clear();
+        if (network != null)
+        {
+            try
+            {
+                network.close();
+            }
+            catch (final IOException ex)
+            {
+                out.println("oobnet: cannot remove the namespaces: " + ex.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package org.oobnet.harness.latency.net;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A child JVM running {@code oobnet} (this same class path) on one side of a run: prefixed with
+ * {@code ip netns exec <ns>} and {@code taskset -c <cpu>} when asked, with the base flags and, optionally, the
+ * low-latency profile. Its standard output goes line by line to a consumer; its standard error to a file.
+ * <p>
+ * <b>Note:</b> in-band only; {@link #close()} ends the process (SIGTERM, then SIGKILL) and is idempotent.
+ */
+public final class ChildJvm implements AutoCloseable
+{
+    private static final String MAIN = "org.oobnet.harness.OobnetCli";
+
+    private final Process process;
+    private final Thread reader;
+    private final Path stderr;
+
+    private ChildJvm(final Process process, final Thread reader, final Path stderr)
+    {
+        this.process = process;
+        this.reader = reader;
+        this.stderr = stderr;
+    }
+
+    /**
+     * The full command line for a child.
+     *
+     * @param prefix  e.g. {@code ip netns exec <ns>}, or empty.
+     * @param cpu     the CPU to pin to with taskset, -1 for none (or when taskset is missing).
+     * @param profile whether to add the low-latency profile.
+     * @param args    the {@code oobnet} arguments.
+     * @return the command.
+     */
+    public static List<String> command(
+        final List<String> prefix, final int cpu, final boolean profile, final List<String> args)
+    {
+        final List<String> command = new ArrayList<>(prefix);
+        final String taskset = IpCommand.which("taskset");
+        if (cpu >= 0 && taskset != null)
+        {
+            command.add(taskset);
+            command.add("-c");
+            command.add(Integer.toString(cpu));
+        }
+        command.add(javaBinary());
+        command.addAll(JvmProfile.BASE);
+        if (profile)
+        {
+            command.addAll(JvmProfile.LOW_LATENCY);
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(MAIN);
+        command.addAll(args);
+        return command;
+    }
+
+    /**
+     * @return whether children can be pinned (taskset from util-linux is installed).
+     */
+    public static boolean canPin()
+    {
+        return IpCommand.which("taskset") != null;
+    }
+
+    /**
+     * @return the java binary running this JVM.
+     */
+    public static String javaBinary()
+    {
+        return ProcessHandle.current().info().command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    /**
+     * Starts a child.
+     *
+     * @param command what {@link #command} built.
+     * @param stderr  the file its standard error goes to.
+     * @param lines   receives each standard output line, on a reader thread.
+     * @return the running child.
+     * @throws IOException when it cannot start.
+     */
+    public static ChildJvm start(final List<String> command, final Path stderr, final Consumer<String> lines)
+        throws IOException
+    {
+        final Process process = new ProcessBuilder(command)
+            .redirectError(ProcessBuilder.Redirect.to(stderr.toFile()))
+            .start();
+        final Thread reader = new Thread(() ->
+        {
+            try (BufferedReader in = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+            {
+                String line;
+                while ((line = in.readLine()) != null)
+                {
+                    lines.accept(line);
+                }
+            }
+            catch (final IOException ignored)
+            {
+                // the process went away; its exit status tells what happened
+            }
+        }, "oobnet-child-output");
+        reader.setDaemon(true);
+        reader.start();
+        return new ChildJvm(process, reader, stderr);
+    }
+
+    /**
+     * @param timeoutMs how long to wait.
+     * @return the exit status.
+     * @throws IOException when it did not exit in time (it is then killed).
+     */
+    public int waitFor(final long timeoutMs) throws IOException
+    {
+        try
+        {
+            if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS))
+            {
+                close();
+                throw new IOException("child did not finish within " + timeoutMs + " ms and was killed; " +
+                    "its errors: " + stderrTail());
+            }
+            reader.join(2000);
+            return process.exitValue();
+        }
+        catch (final InterruptedException ex)
+        {
+            close();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for a child", ex);
+        }
+    }
+
+    /**
+     * @return whether the child still runs.
+     */
+    public boolean isAlive()
+    {
+        return process.isAlive();
+    }
+
+    /**
+     * @return the last lines of the child's standard error.
+     */
+    public String stderrTail()
+    {
+        try
+        {
+            final List<String> all = java.nio.file.Files.readAllLines(stderr);
+            return String.join(" | ", all.subList(Math.max(0, all.size() - 8), all.size()));
+        }
+        catch (final IOException ex)
+        {
+            return "(no error output: " + ex.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        if (!process.isAlive())
+        {
+            return;
+        }
+        process.destroy();
+        try
+        {
+            if (!process.waitFor(5, TimeUnit.SECONDS))
+            {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

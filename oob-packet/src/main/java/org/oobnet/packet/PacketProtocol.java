@@ -1,0 +1,395 @@
+package org.oobnet.packet;
+
+import org.agrona.DirectBuffer;
+import org.oobnet.core.OobClaim;
+import org.oobnet.core.OobProtocol;
+import org.oobnet.core.OobSocket;
+import org.oobnet.core.OobStage;
+import org.oobnet.core.StageCommand;
+import org.oobnet.inband.Errno;
+import org.oobnet.inband.OobHooks;
+import org.oobnet.inband.SocketConstants;
+import org.oobnet.inband.sys.ErrnoCapture;
+import org.oobnet.inband.sys.LibC;
+import org.oobnet.inband.sys.PacketMreqDescriptor;
+import org.oobnet.inband.sys.SockaddrLlDescriptor;
+import org.oobnet.inband.sys.TpacketStatsDescriptor;
+import org.oobnet.packet.bpf.BpfProgram;
+import org.oobnet.packet.bpf.SockFilters;
+import org.oobnet.packet.port.InterfaceInfo;
+import org.oobnet.packet.port.PacketPorts;
+import org.oobnet.packet.ring.PacketRingMapping;
+import org.oobnet.packet.ring.RxRing;
+import org.oobnet.packet.ring.TxRing;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static org.oobnet.inband.SocketConstants.*;
+
+/**
+ * {@code AF_PACKET}/{@code SOCK_RAW} with out-of-band I/O over PACKET_MMAP TPACKET_V2 rings: EVL's packet
+ * protocol ({@code kernel/evl/net/packet/packet.c}) for the JVM.
+ * <p>
+ * In-band, the {@link #bind} post-hook sets TPACKET_V2, creates and maps the RX and TX rings, applies the options
+ * and memberships of the {@link PacketConfig}, and hands the rings to the stage with a {@link StageCommand}. At
+ * close, oob-core takes the socket off the stage (the stage stops touching the rings and acknowledges) before
+ * {@link #release} runs; only then are the rings unmapped. On the stage, {@link #poll} takes frames from the RX
+ * ring (zero copy), {@link #send}/{@link #claim}/{@link #commit} fill TX frames and {@link #flush} kicks them
+ * with one {@code send(fd, NULL, 0, MSG_DONTWAIT)} per cycle.
+ * <p>
+ * <b>Note:</b> one instance serves every packet socket of a runtime; per-socket state is a
+ * {@link PacketSocketState}.
+ */
+public final class PacketProtocol implements OobProtocol
+{
+    private final PacketConfig config;
+
+    /**
+     * The protocol with the default configuration (what {@link java.util.ServiceLoader} makes).
+     */
+    public PacketProtocol()
+    {
+        this(PacketConfig.defaults());
+    }
+
+    /**
+     * The protocol with a configuration.
+     *
+     * @param config ring geometry, options, enabled interfaces.
+     */
+    public PacketProtocol(final PacketConfig config)
+    {
+        this.config = config;
+    }
+
+    /**
+     * The configuration.
+     *
+     * @return the configuration sockets are made with.
+     */
+    public PacketConfig config()
+    {
+        return config;
+    }
+
+    @Override
+    public int family()
+    {
+        return AF_PACKET;
+    }
+
+    @Override
+    public String name()
+    {
+        return "packet";
+    }
+
+    @Override
+    public int match(final int type, final int protocol)
+    {
+        if (type != SOCK_RAW)
+        {
+            // EVL serves raw frames only; SOCK_DGRAM packet sockets stay in-band
+            return -Errno.ESOCKTNOSUPPORT;
+        }
+        return 0 <= protocol && protocol <= 0xffff ? 0 : -Errno.EPROTONOSUPPORT;
+    }
+
+    /**
+     * In-band, before {@code socket()} returns: the per-socket state.
+     */
+    @Override
+    public int attach(final OobSocket socket)
+    {
+        socket.protocolState(new PacketSocketState(socket, config));
+        return 0;
+    }
+
+    /**
+     * In-band, after the kernel bound the socket to an interface: rings, options, memberships, then the rings go
+     * to the stage. A second bind (to another interface) keeps the rings: they belong to the socket.
+     */
+    @Override
+    public int bind(final OobSocket socket, final MemorySegment address)
+    {
+        final PacketSocketState state = PacketSocketState.of(socket);
+        if (address.byteSize() < SockaddrLlDescriptor.LENGTH)
+        {
+            return -Errno.EINVAL;
+        }
+        final int ifIndex = address.get(ValueLayout.JAVA_INT, SockaddrLlDescriptor.IFINDEX_OFFSET);
+        final ErrnoCapture errno = ErrnoCapture.current();
+        final int fd = socket.ksocket().fd();
+        final InterfaceInfo info = ifIndex > 0 ? InterfaceInfo.query(errno, fd, ifIndex) : null;
+        if (null == info)
+        {
+            // EVL binds packet sockets to one device; ifindex 0 (all devices) has no single ring to serve
+            return -Errno.ENODEV;
+        }
+        if (!config.isEnabled(info.name()))
+        {
+            // not an OOB port: the configuration did not enable this interface
+            return -Errno.ENODEV;
+        }
+
+        synchronized (state)
+        {
+            if (null != state.mapping())
+            {
+                state.bound(state.mapping(), ifIndex, info.name());
+                PacketPorts.register(state);
+                return 0;
+            }
+            final int rc = joinMemberships(errno, fd, ifIndex);
+            if (rc < 0)
+            {
+                return rc;
+            }
+            final PacketRingMapping mapping = PacketRingMapping.map(
+                errno, fd, config.rxGeometry(), config.txGeometry(), config.qdiscBypass(), config.ignoreOutgoing(),
+                null);
+            if (null == mapping)
+            {
+                return -errno.errno();
+            }
+            final RxRing rx = new RxRing(mapping.rxRing(), mapping.rxGeometry(), state.counters());
+            if (config.verifyFilter())
+            {
+                rx.verifyFilter(state.filter());
+            }
+            final TxRing tx = null == mapping.txRing() ? null : new TxRing(mapping.txRing(), mapping.txGeometry(), fd,
+                info.mtu() + 14, state.counters(), new ErrnoCapture());
+            state.bound(mapping, ifIndex, info.name());
+            socket.runtime().callOnStage(new InstallRings(state, rx, tx));
+        }
+        PacketPorts.register(state);
+        return 0;
+    }
+
+    /**
+     * In-band, after the stage acknowledged it no longer touches the socket: unmap the rings.
+     */
+    @Override
+    public void release(final OobSocket socket)
+    {
+        final PacketSocketState state = PacketSocketState.of(socket);
+        if (null != state)
+        {
+            unmap(state);
+        }
+    }
+
+    /**
+     * In-band, last reference: unmap if release did not (a failed attach path), forget the port.
+     */
+    @Override
+    public void destroy(final OobSocket socket)
+    {
+        final PacketSocketState state = PacketSocketState.of(socket);
+        if (null != state)
+        {
+            unmap(state);
+            PacketPorts.unregister(state);
+        }
+    }
+
+    private static void unmap(final PacketSocketState state)
+    {
+        final PacketRingMapping mapping = state.takeMapping();
+        if (null != mapping)
+        {
+            mapping.unmap(ErrnoCapture.current());
+        }
+    }
+
+    /**
+     * In-band option redirect: the rings belong to the runtime ({@code PACKET_RX_RING}, {@code PACKET_TX_RING},
+     * {@code PACKET_VERSION} give {@code EBUSY}); {@code SO_ATTACH_FILTER} is recorded for the stage's re-check and
+     * passed on to the kernel.
+     */
+    @Override
+    public int setopt(final OobSocket socket, final int level, final int name, final MemorySegment value)
+    {
+        final PacketSocketState state = PacketSocketState.of(socket);
+        if (level == SOL_PACKET && (name == PACKET_RX_RING || name == PACKET_TX_RING || name == PACKET_VERSION))
+        {
+            return -Errno.EBUSY;
+        }
+        if (level == SOL_SOCKET && name == SO_ATTACH_FILTER)
+        {
+            final BpfProgram program;
+            try
+            {
+                program = SockFilters.fromSockFprog(value);
+            }
+            catch (final IllegalArgumentException e)
+            {
+                return -Errno.EINVAL;
+            }
+            state.filter(program);
+            if (config.verifyFilter())
+            {
+                socket.runtime().callOnStage(new SetVerifyFilter(state, program));
+            }
+        }
+        return -OobHooks.ENOIOCTLCMD;
+    }
+
+    /**
+     * In-band option redirect: {@code PACKET_STATISTICS} is read from the kernel (which resets it) and its drops
+     * are added to the socket's counters before the caller gets the values.
+     */
+    @Override
+    public int getopt(
+        final OobSocket socket, final int level, final int name, final MemorySegment value, final MemorySegment length)
+    {
+        if (level != SOL_PACKET || name != PACKET_STATISTICS)
+        {
+            return -OobHooks.ENOIOCTLCMD;
+        }
+        final int rc = LibC.getsockopt(ErrnoCapture.current(), socket.ksocket().fd(), level, name, value, length);
+        if (rc == 0 && value.byteSize() >= TpacketStatsDescriptor.LENGTH)
+        {
+            PacketSocketState.of(socket).addKernelDrops(
+                value.get(ValueLayout.JAVA_INT, TpacketStatsDescriptor.DROPS_OFFSET) & 0xffff_ffffL);
+        }
+        return rc;
+    }
+
+    @Override
+    public void onStageDetach(final OobSocket socket)
+    {
+        final PacketSocketState state = PacketSocketState.of(socket);
+        // stage: push what is committed, then let go of the rings; release unmaps them after this cycle's ack
+        state.flush();
+        state.rx = null;
+        state.tx = null;
+    }
+
+    @Override
+    public int poll(final OobSocket socket, final long nowNs)
+    {
+        return ((PacketSocketState)socket.protocolState()).poll(nowNs);
+    }
+
+    @Override
+    public int flush(final OobSocket socket, final long nowNs)
+    {
+        return ((PacketSocketState)socket.protocolState()).flush();
+    }
+
+    /**
+     * Stage: copy one whole Ethernet frame into the TX ring.
+     *
+     * @return the length, {@code -EWOULDBLOCK} when the TX ring is full, {@code -EMSGSIZE}/{@code -EINVAL} for a
+     * length the interface cannot send, {@code -ENXIO} before bind (no interface, no ring).
+     */
+    @Override
+    public int send(final OobSocket socket, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final TxRing tx = ((PacketSocketState)socket.protocolState()).tx;
+        if (null == tx)
+        {
+            return -Errno.ENXIO;
+        }
+        return tx.send(buffer, offset, length);
+    }
+
+    @Override
+    public int claim(final OobSocket socket, final int length, final OobClaim claim)
+    {
+        final TxRing tx = ((PacketSocketState)socket.protocolState()).tx;
+        if (null == tx)
+        {
+            return -Errno.ENXIO;
+        }
+        final int rc = tx.claim(length);
+        if (rc < 0)
+        {
+            return rc;
+        }
+        claim.wrap(tx.buffer(), 0, length, 0);
+        return 0;
+    }
+
+    @Override
+    public int commit(final OobSocket socket, final OobClaim claim)
+    {
+        final TxRing tx = ((PacketSocketState)socket.protocolState()).tx;
+        return null == tx ? -Errno.ENXIO : tx.commit(claim.length());
+    }
+
+    @Override
+    public void abort(final OobSocket socket, final OobClaim claim)
+    {
+        final TxRing tx = ((PacketSocketState)socket.protocolState()).tx;
+        if (null != tx)
+        {
+            tx.abort();
+        }
+    }
+
+    private int joinMemberships(final ErrnoCapture errno, final int fd, final int ifIndex)
+    {
+        if (!config.promiscuous())
+        {
+            return 0;
+        }
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment mreq = arena.allocate(PacketMreqDescriptor.LENGTH, 8).fill((byte)0);
+            mreq.set(ValueLayout.JAVA_INT, PacketMreqDescriptor.IFINDEX_OFFSET, ifIndex);
+            mreq.set(ValueLayout.JAVA_SHORT, PacketMreqDescriptor.TYPE_OFFSET, (short)PACKET_MR_PROMISC);
+            return LibC.setsockopt(errno, fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, mreq, PacketMreqDescriptor.LENGTH);
+        }
+    }
+
+    // stage: the rings made in-band start being polled
+    private static final class InstallRings extends StageCommand
+    {
+        private final PacketSocketState state;
+        private final RxRing rx;
+        private final TxRing tx;
+
+        InstallRings(final PacketSocketState state, final RxRing rx, final TxRing tx)
+        {
+            this.state = state;
+            this.rx = rx;
+            this.tx = tx;
+        }
+
+        @Override
+        protected int execute(final OobStage stage, final long nowNs)
+        {
+            state.rx = rx;
+            state.tx = tx;
+            return 0;
+        }
+    }
+
+    // stage: the filter the stage re-runs over frames already in the ring
+    private static final class SetVerifyFilter extends StageCommand
+    {
+        private final PacketSocketState state;
+        private final BpfProgram program;
+
+        SetVerifyFilter(final PacketSocketState state, final BpfProgram program)
+        {
+            this.state = state;
+            this.program = program;
+        }
+
+        @Override
+        protected int execute(final OobStage stage, final long nowNs)
+        {
+            final RxRing rx = state.rx;
+            if (null != rx)
+            {
+                rx.verifyFilter(program);
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,329 @@
+package org.oobnet.packet;
+
+import org.agrona.DirectBuffer;
+import org.oobnet.core.OobEvent;
+import org.oobnet.core.OobSocket;
+import org.oobnet.inband.SocketConstants;
+import org.oobnet.inband.sys.LibC;
+import org.oobnet.inband.sys.SockaddrLlDescriptor;
+import org.oobnet.inband.sys.TpacketStatsDescriptor;
+import org.oobnet.packet.bpf.BpfProgram;
+import org.oobnet.packet.port.PortState;
+import org.oobnet.packet.ring.PacketFrameHandler;
+import org.oobnet.packet.ring.PacketRingMapping;
+import org.oobnet.packet.ring.RxRing;
+import org.oobnet.packet.ring.TxRing;
+import org.oobnet.packet.stats.PacketCounter;
+import org.oobnet.packet.stats.PacketCounters;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The per-socket state of an OOB packet socket: its rings, counters, port state and receive callback.
+ * <p>
+ * In-band fields (mapping, interface) are written by the hooks under this object's monitor; stage fields
+ * ({@link #rx}, {@link #tx}) are written only by stage commands and read only on the stage. Native scratch for
+ * the stage's syscalls is allocated once here, so the stage allocates nothing.
+ * <p>
+ * <b>Note:</b> mixed: each method says its stage.
+ */
+public final class PacketSocketState implements PacketFrameHandler
+{
+    private final OobSocket socket;
+    private final PacketConfig config;
+    private final PacketCounters counters = new PacketCounters();
+    private final MemorySegment scratch;
+    private final MemorySegment scratchLength;
+
+    // stage only
+    RxRing rx;
+    TxRing tx;
+    private long nextHealthCheckNs;
+    private boolean errorRaised;
+    private boolean disconnectRaised;
+
+    // in-band, under this
+    private PacketRingMapping mapping;
+    private String interfaceName;
+    private BpfProgram filter;
+
+    private volatile int ifIndex;
+    private volatile PortState portState = PortState.UNBOUND;
+    private volatile int lastSocketErrno;
+    private volatile PacketFrameHandler frameHandler;
+
+    PacketSocketState(final OobSocket socket, final PacketConfig config)
+    {
+        this.socket = socket;
+        this.config = config;
+        final Arena arena = Arena.ofAuto();
+        this.scratch = arena.allocate(Math.max(SockaddrLlDescriptor.LENGTH, TpacketStatsDescriptor.LENGTH), 8);
+        this.scratchLength = arena.allocate(ValueLayout.JAVA_INT);
+    }
+
+    /**
+     * The packet state of an OOB packet socket.
+     *
+     * @param socket an OOB socket served by {@link PacketProtocol}.
+     * @return its state, or null when the socket is not an OOB packet socket.
+     */
+    public static PacketSocketState of(final OobSocket socket)
+    {
+        return null != socket && socket.protocolState() instanceof final PacketSocketState state ? state : null;
+    }
+
+    /**
+     * Any thread, before traffic: take received frames zero-copy with their metadata on the stage, instead of
+     * {@link OobSocket#deliver} (stage receive handler or receive ring).
+     *
+     * @param handler the callback, run on the stage; null goes back to {@link OobSocket#deliver}.
+     */
+    public void frameHandler(final PacketFrameHandler handler)
+    {
+        this.frameHandler = handler;
+    }
+
+    /**
+     * The socket's counters.
+     *
+     * @return the counters, readable from any thread.
+     */
+    public PacketCounters counters()
+    {
+        return counters;
+    }
+
+    /**
+     * The port's state.
+     *
+     * @return the state.
+     */
+    public PortState portState()
+    {
+        return portState;
+    }
+
+    /**
+     * The errno of the last error the kernel reported on the socket, 0 when none.
+     *
+     * @return a positive errno or 0.
+     */
+    public int lastSocketErrno()
+    {
+        return lastSocketErrno;
+    }
+
+    /**
+     * The interface the socket is bound to.
+     *
+     * @return its index, 0 when unbound.
+     */
+    public int ifIndex()
+    {
+        return ifIndex;
+    }
+
+    /**
+     * The bound interface's name.
+     *
+     * @return the name, or null when unbound.
+     */
+    public synchronized String interfaceName()
+    {
+        return interfaceName;
+    }
+
+    /**
+     * The ring mapping.
+     *
+     * @return the mapping, or null before bind.
+     */
+    public synchronized PacketRingMapping mapping()
+    {
+        return mapping;
+    }
+
+    /**
+     * The configuration the socket was made with.
+     *
+     * @return the configuration.
+     */
+    public PacketConfig config()
+    {
+        return config;
+    }
+
+    /**
+     * The OOB socket.
+     *
+     * @return the socket.
+     */
+    public OobSocket socket()
+    {
+        return socket;
+    }
+
+    synchronized void bound(final PacketRingMapping mapping, final int ifIndex, final String interfaceName)
+    {
+        this.mapping = mapping;
+        this.ifIndex = ifIndex;
+        this.interfaceName = interfaceName;
+        this.portState = PortState.UP;
+    }
+
+    synchronized void filter(final BpfProgram program)
+    {
+        this.filter = program;
+    }
+
+    synchronized BpfProgram filter()
+    {
+        return filter;
+    }
+
+    synchronized PacketRingMapping takeMapping()
+    {
+        final PacketRingMapping m = mapping;
+        mapping = null;
+        portState = PortState.CLOSED;
+        return m;
+    }
+
+    /**
+     * Stage: a frame from the RX ring.
+     */
+    @Override
+    public void onFrame(
+        final DirectBuffer buffer, final int offset, final int length, final int wireLength, final long timestampNs,
+        final int vlanTci, final int ifIndex)
+    {
+        final PacketFrameHandler handler = frameHandler;
+        if (null != handler)
+        {
+            handler.onFrame(buffer, offset, length, wireLength, timestampNs, vlanTci, ifIndex);
+        }
+        else
+        {
+            socket.deliver(buffer, offset, length);
+        }
+    }
+
+    // stage: the RX work of one cycle
+    int poll(final long nowNs)
+    {
+        final RxRing rx = this.rx;
+        if (null == rx)
+        {
+            return 0;
+        }
+        final int frames = rx.poll(this, config.rxBatchLimit());
+        if (frames > 0 && portState == PortState.ERROR)
+        {
+            portState = PortState.UP;
+            errorRaised = false;
+        }
+        if (rx.takeLosing())
+        {
+            collectKernelDrops();
+        }
+        if (nowNs - nextHealthCheckNs >= 0)
+        {
+            nextHealthCheckNs = nowNs + config.healthCheckIntervalNs();
+            checkHealth();
+        }
+        return frames;
+    }
+
+    // stage: one kick for every frame committed this cycle
+    int flush()
+    {
+        final TxRing tx = this.tx;
+        if (null == tx)
+        {
+            return 0;
+        }
+        final int rc = tx.flush();
+        if (rc < 0)
+        {
+            reportError(-rc);
+        }
+        return rc < 0 ? 0 : rc;
+    }
+
+    // stage: read PACKET_STATISTICS (reset on read) into the drop counter
+    void collectKernelDrops()
+    {
+        scratchLength.set(ValueLayout.JAVA_INT, 0, TpacketStatsDescriptor.LENGTH);
+        final int rc = LibC.getsockoptQuiet(socket.ksocket().fd(), SocketConstants.SOL_PACKET,
+            SocketConstants.PACKET_STATISTICS, scratch, scratchLength);
+        if (rc == 0)
+        {
+            addKernelDrops(scratch.get(ValueLayout.JAVA_INT, TpacketStatsDescriptor.DROPS_OFFSET) & 0xffff_ffffL);
+        }
+    }
+
+    // any thread: drops read from PACKET_STATISTICS
+    void addKernelDrops(final long drops)
+    {
+        if (drops > 0)
+        {
+            counters.addAtomic(PacketCounter.KERNEL_DROPS, drops);
+        }
+    }
+
+    // stage: the kernel's pending socket error (interface down) and binding (interface deleted)
+    private void checkHealth()
+    {
+        final int fd = socket.ksocket().fd();
+        collectKernelDrops();
+        scratchLength.set(ValueLayout.JAVA_INT, 0, 4);
+        if (0 == LibC.getsockoptQuiet(fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_ERROR, scratch, scratchLength))
+        {
+            final int error = scratch.get(ValueLayout.JAVA_INT, 0);
+            if (0 != error)
+            {
+                reportError(error);
+            }
+        }
+        if (!disconnectRaised && portState != PortState.UNBOUND)
+        {
+            scratchLength.set(ValueLayout.JAVA_INT, 0, SockaddrLlDescriptor.LENGTH);
+            if (0 == LibC.getsocknameQuiet(fd, scratch, scratchLength))
+            {
+                final int boundIndex = scratch.get(ValueLayout.JAVA_INT, SockaddrLlDescriptor.IFINDEX_OFFSET);
+                // NETDEV_UNREGISTER leaves the packet socket bound to ifindex -1
+                if (boundIndex <= 0 && ifIndex > 0)
+                {
+                    disconnectRaised = true;
+                    portState = PortState.DISCONNECTED;
+                    socket.raise(OobEvent.DISCONNECTED, 0);
+                }
+            }
+        }
+    }
+
+    private void reportError(final int errno)
+    {
+        counters.increment(PacketCounter.SOCKET_ERRORS);
+        lastSocketErrno = errno;
+        if (portState == PortState.UP)
+        {
+            portState = PortState.ERROR;
+        }
+        if (!errorRaised)
+        {
+            // raise once per episode: a down interface makes every kick fail
+            errorRaised = true;
+            socket.raise(OobEvent.ERROR, errno);
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "packet " + (null == interfaceName ? "-" : interfaceName) + " fd=" + socket.ksocket().fd() + " " +
+            portState;
+    }
+}

@@ -1,0 +1,422 @@
+package org.oobnet.packet;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.oobnet.core.OobConfig;
+import org.oobnet.core.OobEvent;
+import org.oobnet.core.OobRuntime;
+import org.oobnet.core.OobSocket;
+import org.oobnet.core.OobTask;
+import org.oobnet.core.ProtocolRegistry;
+import org.oobnet.inband.Errno;
+import org.oobnet.inband.KSocket;
+import org.oobnet.inband.SocketConstants;
+import org.oobnet.inband.testing.NetnsFixture;
+import org.oobnet.packet.port.PacketPorts;
+import org.oobnet.packet.port.PortState;
+import org.oobnet.packet.ring.PacketRingMapping;
+import org.oobnet.packet.stats.PacketCounter;
+import org.oobnet.packet.testing.RawPacketSockets;
+import org.oobnet.packet.testing.TestFrames;
+
+import java.lang.foreign.Arena;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.oobnet.inband.SocketConstants.*;
+
+/**
+ * OOB packet sockets end to end: {@code KSocket.socket(AF_PACKET, SOCK_RAW | SOCK_OOB, ...)} in two namespaces
+ * joined by veth, served by a running {@link OobRuntime} whose stage moves the frames.
+ */
+class PacketProtocolNetnsTest
+{
+    private static final int ETHER_TYPE = 0x88b5;
+
+    @TempDir
+    Path countersDir;
+
+    private NetnsFixture fixture;
+    private OobRuntime runtime;
+    private final List<KSocket> sockets = new ArrayList<>();
+    private long macA;
+    private long macB;
+
+    @BeforeEach
+    void setUp()
+    {
+        fixture = NetnsFixture.create(2);
+        macA = RawPacketSockets.mac(fixture.host(0).mac());
+        macB = RawPacketSockets.mac(fixture.host(1).mac());
+        final PacketConfig config = PacketConfig.fromProperties(Map.of(
+            PacketConfig.RX_FRAMES_KEY, "64", PacketConfig.TX_FRAMES_KEY, "64",
+            PacketConfig.HEALTH_CHECK_INTERVAL_KEY, "1000000"));
+        final ProtocolRegistry registry = new ProtocolRegistry().register(AF_PACKET, new PacketProtocol(config));
+        runtime = OobRuntime.start(OobConfig.builder()
+            .idleStrategy(OobConfig.IdleStrategyKind.BACKOFF)
+            .countersDir(countersDir)
+            .build(), registry);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception
+    {
+        try
+        {
+            for (final KSocket socket : sockets)
+            {
+                if (!socket.isClosed())
+                {
+                    socket.close();
+                }
+            }
+            if (null != runtime)
+            {
+                runtime.close();
+            }
+        }
+        finally
+        {
+            fixture.close();
+        }
+    }
+
+    @Test
+    void shouldCarryFramesFromOobSocketInOneNamespaceToOobSocketInTheOther() throws Exception
+    {
+        final KSocket a = open(fixture.host(0));
+        final KSocket b = open(fixture.host(1));
+        final OobSocket sender = OobSocket.of(a);
+        final OobSocket receiver = OobSocket.of(b);
+
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[64]);
+        final int count = 200;
+        final List<Integer> sequences = new ArrayList<>();
+        for (int i = 0; i < count; i++)
+        {
+            writeFrame(frame, i, 64);
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (sender.offer(frame, 0, 64) < 0)
+            {
+                assertTrue(System.nanoTime() - deadline < 0, "send ring stayed full");
+                LockSupport.parkNanos(50_000);
+            }
+            if (i % 32 == 31)
+            {
+                drain(receiver, sequences, i + 1);
+            }
+        }
+        drain(receiver, sequences, count);
+
+        for (int i = 0; i < count; i++)
+        {
+            assertEquals(i, sequences.get(i));
+        }
+        final PacketSocketState sent = PacketSocketState.of(sender);
+        final PacketSocketState received = PacketSocketState.of(receiver);
+        assertEquals(count, sent.counters().get(PacketCounter.FRAMES_OUT));
+        assertEquals(count, received.counters().get(PacketCounter.FRAMES_IN));
+        assertTrue(sent.counters().get(PacketCounter.TX_KICKS) <= count);
+        assertEquals(PortState.UP, received.portState());
+        assertEquals("veth0", received.interfaceName());
+        assertTrue(PacketPorts.snapshot("veth0").contains(received));
+    }
+
+    @Test
+    void shouldSendZeroCopyFromStageTaskAndReceiveZeroCopyWithMetadata() throws Exception
+    {
+        final KSocket a = open(fixture.host(0));
+        final KSocket b = open(fixture.host(1));
+        final OobSocket sender = OobSocket.of(a);
+        final Queue<long[]> frames = new ConcurrentLinkedQueue<>();
+        PacketSocketState.of(OobSocket.of(b)).frameHandler(
+            (buffer, offset, length, wireLength, timestampNs, vlanTci, ifIndex) -> frames.add(new long[]{
+                buffer.getInt(offset + 14, ByteOrder.BIG_ENDIAN), length, wireLength, timestampNs, vlanTci, ifIndex }));
+
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger claimErrors = new AtomicInteger();
+        final OobTask task = new OobTask()
+        {
+            @Override
+            public int doWork(final long nowNs)
+            {
+                final int sequence = next.get();
+                if (sequence >= 50)
+                {
+                    return 0;
+                }
+                final int rc = sender.oobClaim(80);
+                if (rc < 0)
+                {
+                    claimErrors.incrementAndGet();
+                    return 0;
+                }
+                final MutableDirectBuffer buffer = sender.claim().buffer();
+                final int offset = sender.claim().offset();
+                TestFrames.ethernet(buffer, offset, macB, macA, -1, ETHER_TYPE);
+                buffer.putInt(offset + 14, sequence, ByteOrder.BIG_ENDIAN);
+                assertEquals(80, sender.oobCommit());
+                next.incrementAndGet();
+                return 1;
+            }
+        };
+        runtime.addTask(task, OobTask.Schedule.EVERY_CYCLE);
+        await(() -> frames.size() == 50, "50 frames received");
+        runtime.removeTask(task);
+
+        final int ifIndexB = fixture.call(fixture.host(1), () -> RawPacketSockets.ifIndex("veth0"));
+        int expected = 0;
+        for (final long[] f : frames)
+        {
+            assertEquals(expected++, f[0]);
+            assertEquals(80, f[1]);
+            assertEquals(80, f[2]);
+            assertTrue(Math.abs(f[3] - System.currentTimeMillis() * 1_000_000L) < TimeUnit.SECONDS.toNanos(60),
+                "kernel timestamp near now: " + f[3]);
+            assertEquals(-1, f[4], "no VLAN");
+            assertEquals(ifIndexB, f[5]);
+        }
+        assertEquals(0, claimErrors.get());
+    }
+
+    @Test
+    void shouldReportDisconnectedAndKeepStageRunningWhenInterfaceDeletedMidTraffic() throws Exception
+    {
+        final KSocket a = open(fixture.host(0));
+        final KSocket b = open(fixture.host(1));
+        final OobSocket sender = OobSocket.of(a);
+        final OobSocket receiver = OobSocket.of(b);
+        final Queue<String> events = new ConcurrentLinkedQueue<>();
+        sender.eventHandler((socket, event, arg, cookie) -> record(events, cookie, event, arg), "a");
+        receiver.eventHandler((socket, event, arg, cookie) -> record(events, cookie, event, arg), "b");
+        final AtomicLong cycles = new AtomicLong();
+        final AtomicLong sendErrors = new AtomicLong();
+        final OobTask traffic = new OobTask()
+        {
+            @Override
+            public int doWork(final long nowNs)
+            {
+                cycles.incrementAndGet();
+                if (sender.oobClaim(60) < 0)
+                {
+                    sendErrors.incrementAndGet();
+                    return 0;
+                }
+                TestFrames.ethernet(sender.claim().buffer(), sender.claim().offset(), macB, macA, -1, ETHER_TYPE);
+                sender.oobCommit();
+                return 1;
+            }
+        };
+        runtime.addTask(traffic, OobTask.Schedule.EVERY_CYCLE);
+        final PacketSocketState stateB = PacketSocketState.of(receiver);
+        final PacketSocketState stateA = PacketSocketState.of(sender);
+        await(() -> stateB.counters().get(PacketCounter.FRAMES_IN) > 100, "traffic flows");
+
+        org.oobnet.inband.testing.IpCommand.run("-n", fixture.host(1).namespace(), "link", "del", "veth0");
+
+        await(() -> stateB.portState() == PortState.DISCONNECTED, "receiver DISCONNECTED, was " + stateB.portState());
+        await(() -> stateA.portState() == PortState.DISCONNECTED, "sender DISCONNECTED (its peer end went too)");
+        await(() -> events.contains("b DISCONNECTED") && events.contains("a DISCONNECTED"), "events " + events);
+        final long before = cycles.get();
+        await(() -> cycles.get() > before + 100, "the stage keeps cycling");
+        runtime.removeTask(traffic);
+
+        b.close();
+        a.close();
+        assertEquals(PortState.CLOSED, stateA.portState());
+        assertEquals(0, runtime.liveSockets());
+    }
+
+    @Test
+    void shouldUnmapOnlyAfterStageLetGoWhenClosedUnderTraffic() throws Exception
+    {
+        for (int round = 0; round < 5; round++)
+        {
+            final KSocket a = open(fixture.host(0));
+            final KSocket b = open(fixture.host(1));
+            final OobSocket sender = OobSocket.of(a);
+            final OobSocket receiver = OobSocket.of(b);
+            final OobTask traffic = new OobTask()
+            {
+                @Override
+                public int doWork(final long nowNs)
+                {
+                    for (int i = 0; i < 8 && sender.oobClaim(60) == 0; i++)
+                    {
+                        TestFrames.ethernet(sender.claim().buffer(), sender.claim().offset(), macB, macA, -1, ETHER_TYPE);
+                        sender.oobCommit();
+                    }
+                    return 1;
+                }
+            };
+            runtime.addTask(traffic, OobTask.Schedule.EVERY_CYCLE);
+            final PacketSocketState stateA = PacketSocketState.of(sender);
+            final PacketSocketState stateB = PacketSocketState.of(receiver);
+            final PacketRingMapping mappingA = stateA.mapping();
+            final PacketRingMapping mappingB = stateB.mapping();
+            await(() -> stateB.counters().get(PacketCounter.FRAMES_IN) > 50, "traffic flows");
+
+            // Receiver first: the kernel keeps filling its ring while it closes.
+            b.close();
+            assertTrue(mappingB.isUnmapped());
+            assertEquals(-Errno.EBADF, receiver.oobReceive((s, buf, off, len) -> { }, 1));
+            a.close();
+            assertTrue(mappingA.isUnmapped());
+            runtime.removeTask(traffic);
+            assertEquals(0, runtime.liveSockets());
+        }
+    }
+
+    @Test
+    void shouldRefuseBindWhenInterfaceNotEnabledAndRingOptionsWhileOob() throws Exception
+    {
+        runtime.close();
+        final ProtocolRegistry registry = new ProtocolRegistry().register(AF_PACKET,
+            new PacketProtocol(PacketConfig.fromProperties(Map.of(PacketConfig.INTERFACES_KEY, "eth9"))));
+        runtime = OobRuntime.start(OobConfig.builder()
+            .idleStrategy(OobConfig.IdleStrategyKind.BACKOFF).countersDir(countersDir).build(), registry);
+
+        final NetnsFixture.Host host = fixture.host(0);
+        final org.oobnet.inband.ErrnoException e = assertThrows(org.oobnet.inband.ErrnoException.class,
+            () -> open(host));
+        assertEquals(Errno.ENODEV, e.errno());
+    }
+
+    @Test
+    void shouldRefuseRingOptionsWhileRuntimeOwnsRingsAndPassFilterToKernel() throws Exception
+    {
+        final KSocket b = open(fixture.host(1));
+
+        final org.oobnet.inband.ErrnoException e = assertThrows(org.oobnet.inband.ErrnoException.class,
+            () -> b.setOption(SOL_PACKET, PACKET_VERSION, TPACKET_V3));
+        assertEquals(Errno.EBUSY, e.errno());
+        try (Arena arena = Arena.ofConfined())
+        {
+            b.setOption(SOL_SOCKET, SO_ATTACH_FILTER, org.oobnet.packet.bpf.SockFilters.toSockFprog(
+                arena, org.oobnet.packet.bpf.BpfFilterBuilder.acceptNothing()));
+        }
+        final KSocket a = open(fixture.host(0));
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[64]);
+        writeFrame(frame, 7, 64);
+        assertEquals(0, OobSocket.of(a).offer(frame, 0, 64));
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        assertEquals(1, PacketSocketState.of(OobSocket.of(a)).counters().get(PacketCounter.FRAMES_OUT));
+        assertEquals(0, PacketSocketState.of(OobSocket.of(b)).counters().get(PacketCounter.FRAMES_IN),
+            "the kernel applied the accept-nothing filter");
+    }
+
+    @Test
+    void shouldNotAllocateOnStageWhenFramesFlowInSteadyState() throws Exception
+    {
+        final KSocket a = open(fixture.host(0));
+        final KSocket b = open(fixture.host(1));
+        final OobSocket sender = OobSocket.of(a);
+        final OobSocket receiver = OobSocket.of(b);
+        final long[] received = new long[1];
+        PacketSocketState.of(receiver).frameHandler(
+            (buffer, offset, length, wireLength, timestampNs, vlanTci, ifIndex) -> received[0]++);
+        final OobTask traffic = new OobTask()
+        {
+            @Override
+            public int doWork(final long nowNs)
+            {
+                if (sender.oobClaim(64) == 0)
+                {
+                    final MutableDirectBuffer buffer = sender.claim().buffer();
+                    TestFrames.ethernet(buffer, sender.claim().offset(), macB, macA, -1, ETHER_TYPE);
+                    sender.oobCommit();
+                }
+                return 1;
+            }
+        };
+        runtime.addTask(traffic, OobTask.Schedule.EVERY_CYCLE);
+        final PacketSocketState stateB = PacketSocketState.of(receiver);
+        await(() -> stateB.counters().get(PacketCounter.FRAMES_IN) > 300_000, "warm-up traffic");
+
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        final long stageId = runtime.stageThread().threadId();
+        final long framesBefore = stateB.counters().get(PacketCounter.FRAMES_IN);
+        final long allocatedBefore = threads.getThreadAllocatedBytes(stageId);
+        await(() -> stateB.counters().get(PacketCounter.FRAMES_IN) > framesBefore + 50_000, "measured traffic");
+        final long allocated = threads.getThreadAllocatedBytes(stageId) - allocatedBefore;
+        runtime.removeTask(traffic);
+
+        assertTrue(PacketSocketState.of(sender).counters().get(PacketCounter.TX_KICKS) > 1000);
+        assertEquals(0, allocated, "bytes allocated on the stage over 50,000 frames each way");
+    }
+
+    private KSocket open(final NetnsFixture.Host host) throws Exception
+    {
+        final KSocket socket = fixture.call(host, () ->
+        {
+            final KSocket s = KSocket.socket(AF_PACKET, SOCK_RAW | SOCK_OOB, SocketConstants.htons(ETHER_TYPE));
+            sockets.add(s);
+            try (Arena arena = Arena.ofConfined())
+            {
+                s.bind(RawPacketSockets.sockaddrLl(arena, RawPacketSockets.ifIndex(host.interfaceName()), ETHER_TYPE));
+            }
+            return s;
+        });
+        assertNotNull(OobSocket.of(socket));
+        return socket;
+    }
+
+    private void writeFrame(final UnsafeBuffer frame, final int sequence, final int length)
+    {
+        frame.setMemory(0, length, (byte)0);
+        TestFrames.ethernet(frame, 0, macB, macA, -1, ETHER_TYPE);
+        frame.putInt(14, sequence, ByteOrder.BIG_ENDIAN);
+    }
+
+    private static void drain(final OobSocket receiver, final List<Integer> sequences, final int count)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (sequences.size() < count)
+        {
+            final int rc = receiver.receive((socket, buffer, offset, length) ->
+                sequences.add(buffer.getInt(offset + 14, ByteOrder.BIG_ENDIAN)), 64, deadline);
+            assertTrue(rc > 0, "receive: " + rc + " after " + sequences.size() + " of " + count);
+        }
+    }
+
+    private static void record(final Queue<String> events, final Object cookie, final OobEvent event, final long arg)
+    {
+        if (event == OobEvent.ERROR || event == OobEvent.DISCONNECTED)
+        {
+            events.add(cookie + " " + event);
+        }
+    }
+
+    private static void await(final BooleanSupplier condition, final String what)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!condition.getAsBoolean())
+        {
+            assertTrue(System.nanoTime() - deadline < 0, "timed out waiting: " + what);
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    @SuppressWarnings("unused")
+    private static int etherType(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getShort(offset + 12, ByteOrder.BIG_ENDIAN) & 0xffff;
+    }
+}

@@ -1,0 +1,404 @@
+package org.oobnet.udp;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.oobnet.config.InterfaceConfig;
+import org.oobnet.inband.ErrnoException;
+import org.oobnet.inband.SocketConstants;
+import org.oobnet.inband.sys.ErrnoCapture;
+import org.oobnet.inband.sys.LibC;
+import org.oobnet.inband.sys.SockaddrLlDescriptor;
+import org.oobnet.inband.sys.Tpacket2HdrDescriptor;
+import org.oobnet.packet.bpf.BpfFilterBuilder;
+import org.oobnet.packet.bpf.BpfProgram;
+import org.oobnet.packet.bpf.SockFilters;
+import org.oobnet.packet.ring.PacketFrameHandler;
+import org.oobnet.packet.ring.PacketRingMapping;
+import org.oobnet.packet.ring.RingGeometry;
+import org.oobnet.packet.ring.RxRing;
+import org.oobnet.packet.ring.TxRing;
+import org.oobnet.packet.stats.PacketCounters;
+import org.oobnet.udp.demux.DemuxTable;
+import org.oobnet.udp.frame.DropReason;
+import org.oobnet.udp.frame.UdpDropCounters;
+import org.oobnet.udp.frame.UdpFlyweight;
+import org.oobnet.udp.frame.UdpFrameParser;
+
+/**
+ * One interface enabled for OOB UDP (an EVL "port"): an {@code AF_PACKET} socket bound to it for IPv4, with a
+ * TPACKET_V2 RX ring the stage polls and a TX ring the stage fills. Received frames are validated
+ * ({@link UdpFrameParser}), demultiplexed to sockets ({@link DemuxTable}) and delivered in place: the UDP header
+ * of the frame is overwritten with the {@link UdpAddressHeader} record header, so the socket gets a zero-copy
+ * record. Every dropped frame is counted by reason.
+ * <p>
+ * <b>Note:</b> opened and closed in-band; {@link #poll}, {@link #claimFrame}, {@link #flush} on the stage only.
+ * {@link #close} unmaps the rings: call it only once the stage no longer polls the port (every socket served by it
+ * was released).
+ */
+public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVisitor<UdpSocketState>, AutoCloseable
+{
+    private static final int MULTICAST_PREFIX = 0xE;
+
+    private final int ifindex;
+    private final String name;
+    private final int fd;
+    private final PacketRingMapping mapping;
+    private final RxRing rx;
+    private final TxRing tx;
+    private final PacketCounters packetCounters = new PacketCounters();
+    private final UdpDropCounters drops = new UdpDropCounters();
+    private final UdpFrameParser parser;
+    private final DemuxTable<UdpSocketState> demux;
+    private final ErrnoCapture errno;
+    private final UnsafeBuffer copy = new UnsafeBuffer(new byte[0]);
+    private final UnsafeBuffer rxStatusView;
+    private final long rxBase;
+    private final int frameSize;
+    private final int frameCount;
+
+    // stage only: the frame being delivered to several members (broadcast, multicast)
+    private MutableDirectBuffer groupBuffer;
+    private int groupOffset;
+    private int groupLength;
+    private int groupDelivered;
+    private long lastPollNs = Long.MIN_VALUE;
+
+    private PacketPort(
+        final int ifindex,
+        final String name,
+        final int fd,
+        final PacketRingMapping mapping,
+        final int mtu,
+        final DemuxTable<UdpSocketState> demux,
+        final boolean verifyUdpChecksum,
+        final ErrnoCapture errno)
+    {
+        this.ifindex = ifindex;
+        this.name = name;
+        this.fd = fd;
+        this.mapping = mapping;
+        this.demux = demux;
+        this.errno = errno;
+        this.parser = new UdpFrameParser(verifyUdpChecksum);
+        this.rx = new RxRing(mapping.rxRing(), mapping.rxGeometry(), packetCounters);
+        this.rxBase = mapping.rxRing().address();
+        this.frameSize = mapping.rxGeometry().frameSize();
+        this.frameCount = mapping.rxGeometry().frameCount();
+        this.rxStatusView = new UnsafeBuffer(rxBase, (int)mapping.rxRing().byteSize());
+        if (mapping.rxGeometry().blockSize() % frameSize != 0)
+        {
+            throw new IllegalArgumentException("blockSize=" + mapping.rxGeometry().blockSize() +
+                " must be a multiple of frameSize=" + frameSize + " (contiguous frames)");
+        }
+        this.tx = new TxRing(mapping.txRing(), mapping.txGeometry(), fd, mtu + 18, packetCounters, errno);
+    }
+
+    /**
+     * In-band: opens the port on an interface of the calling thread's network namespace.
+     *
+     * @param settings   the interface and its ring geometry.
+     * @param ifindex    the interface's index.
+     * @param mtu        the interface's MTU.
+     * @param demux      the stack's demultiplexing table.
+     * @param verifyUdpChecksum whether received UDP checksums are verified.
+     * @param stageErrno the stage's errno capture (the TX kick runs on the stage).
+     * @return the port.
+     * @throws ErrnoException naming the step that failed.
+     */
+    public static PacketPort open(
+        final InterfaceConfig settings,
+        final int ifindex,
+        final int mtu,
+        final DemuxTable<UdpSocketState> demux,
+        final boolean verifyUdpChecksum,
+        final ErrnoCapture stageErrno) throws ErrnoException
+    {
+        final ErrnoCapture errno = ErrnoCapture.current();
+        final short ethPIpNetworkOrder = Short.reverseBytes((short)SocketConstants.ETH_P_IP);
+        final int fd = LibC.socket(errno, SocketConstants.AF_PACKET, SocketConstants.SOCK_RAW |
+            SocketConstants.SOCK_CLOEXEC, ethPIpNetworkOrder & 0xFFFF);
+        if (fd < 0)
+        {
+            throw new ErrnoException("socket", -fd, "family=AF_PACKET type=SOCK_RAW protocol=ETH_P_IP interface=" +
+                settings.name());
+        }
+        try
+        {
+            // the filter goes on before the bind, so that no foreign frame reaches the ring
+            final BpfProgram filter = BpfFilterBuilder.filter().etherType(SocketConstants.ETH_P_IP).build();
+            check(SockFilters.attach(errno, fd, filter), "setsockopt SO_ATTACH_FILTER", settings);
+            final int pageSize = 4096;
+            final int frameSize = settings.frameSize();
+            final int blockSize = Math.max(pageSize, frameSize);
+            final RingGeometry rxGeometry = RingGeometry.of(frameSize, settings.rxRingFrames(), blockSize, pageSize);
+            final RingGeometry txGeometry = RingGeometry.of(frameSize, settings.txRingFrames(), blockSize, pageSize);
+            final StringBuilder failure = new StringBuilder();
+            final PacketRingMapping mapping = PacketRingMapping.map(errno, fd, rxGeometry, txGeometry,
+                settings.qdiscBypass(), true, failure);
+            if (null == mapping)
+            {
+                throw new ErrnoException("PACKET_MMAP", org.oobnet.inband.Errno.EINVAL,
+                    "interface=" + settings.name() + " " + failure);
+            }
+            try (Arena arena = Arena.ofConfined())
+            {
+                final MemorySegment address = arena.allocate(SockaddrLlDescriptor.LENGTH, 4);
+                address.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.FAMILY_OFFSET, (short)SocketConstants.AF_PACKET);
+                address.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.PROTOCOL_OFFSET, ethPIpNetworkOrder);
+                address.set(ValueLayout.JAVA_INT, SockaddrLlDescriptor.IFINDEX_OFFSET, ifindex);
+                final int bound = LibC.bind(errno, fd, address, SockaddrLlDescriptor.LENGTH);
+                if (bound < 0)
+                {
+                    mapping.unmap(errno);
+                    check(bound, "bind", settings);
+                }
+            }
+            return new PacketPort(ifindex, settings.name(), fd, mapping, mtu, demux, verifyUdpChecksum, stageErrno);
+        }
+        catch (final ErrnoException | RuntimeException ex)
+        {
+            LibC.close(errno, fd);
+            throw ex;
+        }
+    }
+
+    /**
+     * @return the interface index.
+     */
+    public int ifindex()
+    {
+        return ifindex;
+    }
+
+    /**
+     * @return the interface name.
+     */
+    public String name()
+    {
+        return name;
+    }
+
+    /**
+     * @return receive drops by reason, and accepted datagrams.
+     */
+    public UdpDropCounters drops()
+    {
+        return drops;
+    }
+
+    /**
+     * @return the rings' counters (frames, kicks, ring full...).
+     */
+    public PacketCounters packetCounters()
+    {
+        return packetCounters;
+    }
+
+    /**
+     * Stage: takes up to {@code limit} frames from the RX ring and delivers them; at most once per stage cycle,
+     * since every socket served by the port calls it.
+     *
+     * @param nowNs the cycle's clock.
+     * @param limit most frames.
+     * @return frames taken.
+     */
+    public int poll(final long nowNs, final int limit)
+    {
+        if (nowNs == lastPollNs)
+        {
+            return 0;
+        }
+        lastPollNs = nowNs;
+        return rx.poll(this, limit);
+    }
+
+    /**
+     * Stage: claims a TX frame of {@code length} bytes.
+     *
+     * @param length the frame's length.
+     * @return 0, or a negative errno ({@code -EWOULDBLOCK} when the ring is full, {@code -EMSGSIZE}).
+     */
+    public int claimFrame(final int length)
+    {
+        return tx.claim(length);
+    }
+
+    /**
+     * Stage: the claimed frame's bytes.
+     *
+     * @return the view.
+     */
+    public UnsafeBuffer frameBuffer()
+    {
+        return tx.buffer();
+    }
+
+    /**
+     * Stage: queues the claimed frame for the next {@link #flush}.
+     *
+     * @param length its final length.
+     * @return the length, or a negative errno.
+     */
+    public int commitFrame(final int length)
+    {
+        return tx.commit(length);
+    }
+
+    /**
+     * Stage: gives the claimed frame back.
+     */
+    public void abortFrame()
+    {
+        tx.abort();
+    }
+
+    /**
+     * Stage: one kick for every frame committed since the last.
+     *
+     * @return frames kicked, or a negative errno.
+     */
+    public int flush()
+    {
+        return tx.flush();
+    }
+
+    @Override
+    public void onFrame(
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final int wireLength,
+        final long timestampNs,
+        final int vlanTci,
+        final int ifIndex)
+    {
+        final MutableDirectBuffer frame;
+        if (buffer instanceof MutableDirectBuffer mutable)
+        {
+            frame = mutable;
+        }
+        else
+        {
+            // FIXME: oob-packet hands a writable UnsafeBuffer today; a read-only view would cost this copy
+            if (copy.capacity() < length)
+            {
+                copy.wrap(new byte[Math.max(length, 2048)]);
+            }
+            copy.putBytes(0, buffer, offset, length);
+            deliverFrame(copy, 0, length, true);
+            return;
+        }
+        deliverFrame(frame, offset, length, needsChecksum(frame, offset));
+    }
+
+    @Override
+    public void visit(final UdpSocketState member)
+    {
+        if (member.deliverCopy(groupBuffer, groupOffset, groupLength) >= 0)
+        {
+            groupDelivered++;
+        }
+    }
+
+    /**
+     * In-band, after the stage let go of every socket served here: unmaps the rings and closes the socket.
+     */
+    @Override
+    public void close()
+    {
+        final ErrnoCapture errno = ErrnoCapture.current();
+        mapping.unmap(errno);
+        LibC.close(errno, fd);
+    }
+
+    @Override
+    public String toString()
+    {
+        return "PacketPort{interface=" + name + " ifindex=" + ifindex + " " + drops + " " + packetCounters + "}";
+    }
+
+    // The ring hands out the frame's bytes only; its tp_status tells whether the checksum is ready. Frames are
+    // contiguous frameSize slots (block size a multiple of the frame size), so the slot start is the view's
+    // address rounded down to a slot boundary, and tp_status is the slot's first int (already acquired by the ring).
+    private boolean needsChecksum(final MutableDirectBuffer frame, final int offset)
+    {
+        final long frameAddress = frame.addressOffset() + offset;
+        final long slot = (frameAddress - rxBase) / frameSize;
+        if (frameAddress < rxBase || slot >= frameCount)
+        {
+            return true;
+        }
+        final int status = rxStatusView.getInt((int)(slot * frameSize));
+        return 0 == (status & (Tpacket2HdrDescriptor.TP_STATUS_CSUMNOTREADY | Tpacket2HdrDescriptor.TP_STATUS_CSUM_VALID));
+    }
+
+    private void deliverFrame(
+        final MutableDirectBuffer frame, final int offset, final int length, final boolean verifyChecksum)
+    {
+        final UdpFrameParser parser = this.parser;
+        final DropReason reason = parser.parse(frame, offset, length, verifyChecksum);
+        if (DropReason.NONE != reason)
+        {
+            drops.onDrop(reason);
+            return;
+        }
+        final int dstAddress = parser.dstAddress();
+        final int dstPort = parser.dstPort();
+        final int recordOffset = parser.payloadOffset() - UdpFlyweight.HEADER_LENGTH;
+        final int recordLength = UdpAddressHeader.LENGTH + parser.payloadLength();
+        // in place: the UDP header becomes the record header (the frame is ours until we return)
+        UdpAddressHeader.write(frame, recordOffset, parser.srcAddress(), parser.srcPort());
+
+        if ((dstAddress >>> 28) == MULTICAST_PREFIX || -1 == dstAddress || isSubnetBroadcast(dstAddress))
+        {
+            groupBuffer = frame;
+            groupOffset = recordOffset;
+            groupLength = recordLength;
+            groupDelivered = 0;
+            final int members = demux.forEachMember(dstAddress, dstPort, this);
+            groupBuffer = null;
+            countDelivery(0 == members ? DropReason.UNKNOWN_PORT :
+                0 == groupDelivered ? DropReason.RECEIVE_FULL : DropReason.NONE, recordLength);
+            return;
+        }
+        final UdpSocketState target = demux.lookup(dstAddress, dstPort, parser.srcAddress(), parser.srcPort());
+        if (null == target)
+        {
+            drops.onDrop(DropReason.UNKNOWN_PORT);
+            return;
+        }
+        countDelivery(target.deliverCopy(frame, recordOffset, recordLength) >= 0 ?
+            DropReason.NONE : DropReason.RECEIVE_FULL, recordLength);
+    }
+
+    private void countDelivery(final DropReason reason, final int recordLength)
+    {
+        if (DropReason.NONE == reason)
+        {
+            drops.onAccept(recordLength - UdpAddressHeader.LENGTH);
+        }
+        else
+        {
+            drops.onDrop(reason);
+        }
+    }
+
+    // FIXME: a /24-style guess (host part all ones); the route cache knows the real broadcast addresses
+    private static boolean isSubnetBroadcast(final int address)
+    {
+        return (address & 0xFF) == 0xFF;
+    }
+
+    private static void check(final int rc, final String step, final InterfaceConfig settings) throws ErrnoException
+    {
+        if (rc < 0)
+        {
+            throw new ErrnoException(step, -rc, "interface=" + settings.name());
+        }
+    }
+}

@@ -1,0 +1,539 @@
+package org.oobnet.udp;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.oobnet.config.UdpTransport;
+import org.oobnet.core.OobClaim;
+import org.oobnet.core.OobProtocol;
+import org.oobnet.core.OobSocket;
+import org.oobnet.inband.Errno;
+import org.oobnet.inband.ErrnoException;
+import org.oobnet.inband.KSocket;
+import org.oobnet.inband.OobHooks;
+import org.oobnet.inband.SocketConstants;
+import org.oobnet.inband.sys.ErrnoCapture;
+import org.oobnet.packet.bpf.BpfFilterBuilder;
+import org.oobnet.packet.bpf.SockFilters;
+import org.oobnet.udp.frame.UdpFrameBuilder;
+import org.oobnet.udp.transport.KernelBusyPollTransport;
+import org.oobnet.udp.route.NeighbourEntry;
+import org.oobnet.udp.route.NextHop;
+import org.oobnet.udp.route.RtnetlinkDescriptor;
+
+/**
+ * {@code AF_INET}/{@code SOCK_DGRAM | SOCK_OOB}: UDP/IPv4 with out-of-band I/O, EVL's {@code ipv4/udp.c} for the
+ * JVM. The kernel UDP socket is created, bound and connected in-band as usual (the port is reserved, ICMP stays
+ * the kernel's); the stage moves the datagrams over one of two transports:
+ * <ul>
+ *   <li><b>packet</b>: frames built in place in the TX ring of the output interface's {@link PacketPort}, and
+ *       taken from its RX ring, validated and demultiplexed; the kernel socket gets a filter that accepts nothing
+ *       so its queue stays empty. A destination whose route or neighbour is not in the front caches goes through
+ *       the kernel socket (a non-blocking {@code sendto}, which also makes the kernel resolve it), the resolver is
+ *       asked to solicit it, and the send returns {@code -EINPROGRESS}; the next sends take the fast path.</li>
+ *   <li><b>kernel</b>: the kernel socket busy-polled with {@code recvmmsg} and fed with {@code sendmmsg}
+ *       ({@link org.oobnet.udp.transport.KernelBusyPollTransport}).</li>
+ * </ul>
+ * Messages in both rings (and the zero-copy views) are records: a {@link UdpAddressHeader} (peer address and
+ * port; 0 on send means the connected peer) and the payload. A payload larger than the path MTU less 28 bytes
+ * gets {@code -EMSGSIZE}; sending to a broadcast address needs {@code SO_BROADCAST} ({@code -EACCES}).
+ * <p>
+ * The transport is the stack's default ({@code udp.transport}) or chosen per socket before {@code bind} with
+ * {@code setsockopt(SOL_UDP, }{@link #UDP_OOB_TRANSPORT}{@code , 0 packet | 1 kernel)} ({@link UdpSockets}).
+ * <p>
+ * <b>Note:</b> one instance per {@link UdpStack}; in-band hooks thread safe, stage methods on the stage only.
+ */
+public final class UdpOobProtocol implements OobProtocol
+{
+    /** Private {@code SOL_UDP} option choosing a socket's transport: 0 packet, 1 kernel. */
+    public static final int UDP_OOB_TRANSPORT = 0x4F55;
+    /** {@code IP_MULTICAST_TTL}. */
+    public static final int IP_MULTICAST_TTL = 33;
+    /** {@code IP_MTU_DISCOVER} value {@code IP_PMTUDISC_DO}: never fragment, {@code EMSGSIZE} instead. */
+    public static final int IP_PMTUDISC_DO = 2;
+
+    private static final int ETH_IP_UDP_HEADERS = UdpFrameBuilder.HEADERS_LENGTH;
+    private static final int CLAIM_RECORD_OFFSET = ETH_IP_UDP_HEADERS - UdpAddressHeader.LENGTH;
+
+    private final UdpStack stack;
+
+    UdpOobProtocol(final UdpStack stack)
+    {
+        this.stack = stack;
+    }
+
+    @Override
+    public int family()
+    {
+        return SocketConstants.AF_INET;
+    }
+
+    @Override
+    public String name()
+    {
+        return "udp";
+    }
+
+    @Override
+    public int match(final int type, final int protocol)
+    {
+        if (SocketConstants.SOCK_DGRAM != type)
+        {
+            return -Errno.ESOCKTNOSUPPORT;
+        }
+        return 0 == protocol || SocketConstants.IPPROTO_UDP == protocol ? 0 : -Errno.EPROTONOSUPPORT;
+    }
+
+    // in-band, the kernel socket fully built, before socket() returns
+    @Override
+    public int attach(final OobSocket socket)
+    {
+        final UdpSocketState state = new UdpSocketState(socket, stack, stack.config().transport());
+        final ErrnoCapture errno = ErrnoCapture.current();
+        // the OOB path never fragments: make the in-band path refuse oversized datagrams the same way
+        setIntOption(errno, state.fd, SocketConstants.SOL_IP, SocketConstants.IP_MTU_DISCOVER, IP_PMTUDISC_DO);
+        final int rc = applyTransport(state, state.transport);
+        if (rc < 0)
+        {
+            state.free();
+            return rc;
+        }
+        socket.protocolState(state);
+        stack.onAttach();
+        return 0;
+    }
+
+    // in-band, after the kernel bound the socket (the port is reserved)
+    @Override
+    public int bind(final OobSocket socket, final MemorySegment address)
+    {
+        final UdpSocketState state = socket.protocolState();
+        return learnLocal(state);
+    }
+
+    // in-band, after the kernel connected the socket (and auto-bound it when it was not bound)
+    @Override
+    public int connect(final OobSocket socket, final MemorySegment address)
+    {
+        final UdpSocketState state = socket.protocolState();
+        final int rc = learnLocal(state);
+        if (rc < 0)
+        {
+            return rc;
+        }
+        final InetSocketAddress peer;
+        try
+        {
+            peer = socket.ksocket().peerName();
+        }
+        catch (final ErrnoException ex)
+        {
+            return -ex.errno();
+        }
+        if (null == peer || !(peer.getAddress() instanceof Inet4Address))
+        {
+            // AF_UNSPEC: disconnected
+            state.peerAddress = 0;
+            state.peerPort = 0;
+            return 0;
+        }
+        final int peerAddress = toInt(peer.getAddress());
+        try
+        {
+            // warm the caches now, so the first send takes the fast path (EVL's solicit at connect)
+            final NextHop hop = stack.resolver().solicit(peerAddress, false);
+            state.maxPayload = Math.min(UdpSocketState.MAX_UDP_PAYLOAD, hop.mtu() - UdpFrameBuilder.IP_UDP_HEADERS_LENGTH);
+        }
+        catch (final ErrnoException ex)
+        {
+            // no route or no ARP answer yet: sends go in-band until the resolver gets it
+        }
+        state.peerPort = peer.getPort();
+        state.peerAddress = peerAddress;
+        return 0;
+    }
+
+    @Override
+    public int setopt(final OobSocket socket, final int level, final int name, final MemorySegment value)
+    {
+        final UdpSocketState state = socket.protocolState();
+        final int intValue = value.byteSize() >= 4 ? value.get(ValueLayout.JAVA_INT_UNALIGNED, 0) : 0;
+        if (SocketConstants.SOL_UDP == level && UDP_OOB_TRANSPORT == name)
+        {
+            if (0 != state.localPort)
+            {
+                return -Errno.EISCONN;
+            }
+            if (intValue < 0 || intValue > 1)
+            {
+                return -Errno.EINVAL;
+            }
+            return applyTransport(state, 0 == intValue ? UdpTransport.PACKET : UdpTransport.KERNEL);
+        }
+        if (SocketConstants.SOL_SOCKET == level && SocketConstants.SO_BROADCAST == name)
+        {
+            state.broadcast = 0 != intValue;
+        }
+        else if (SocketConstants.SOL_IP == level && SocketConstants.IP_TTL == name)
+        {
+            state.ttl = intValue < 0 ? UdpFrameBuilder.DEFAULT_TTL : intValue;
+        }
+        else if (SocketConstants.SOL_IP == level && IP_MULTICAST_TTL == name)
+        {
+            state.multicastTtl = value.byteSize() >= 4 ? intValue : value.get(ValueLayout.JAVA_BYTE, 0) & 0xFF;
+        }
+        // the kernel applies every option too (memberships, buffers, the options above)
+        return -OobHooks.ENOIOCTLCMD;
+    }
+
+    // in-band, after the stage let go of the socket
+    @Override
+    public void release(final OobSocket socket)
+    {
+        final UdpSocketState state = socket.protocolState();
+        if (null != state && state.boundInDemux)
+        {
+            stack.demux().unbind(state.localAddress, state.localPort, state);
+            state.boundInDemux = false;
+        }
+    }
+
+    @Override
+    public void destroy(final OobSocket socket)
+    {
+        final UdpSocketState state = socket.protocolState();
+        if (null != state)
+        {
+            state.free();
+            stack.onDestroy();
+        }
+    }
+
+    // stage: receive work
+    @Override
+    public int poll(final OobSocket socket, final long nowNs)
+    {
+        final UdpSocketState state = socket.protocolState();
+        if (UdpTransport.KERNEL == state.transport)
+        {
+            final int n = state.kernel.poll(state);
+            return Math.max(0, n);
+        }
+        return stack.pollPorts(nowNs);
+    }
+
+    // stage: one record (address header + payload), copied into a frame or a kernel batch
+    @Override
+    public int send(final OobSocket socket, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final UdpSocketState state = socket.protocolState();
+        final int payloadLength = length - UdpAddressHeader.LENGTH;
+        if (payloadLength < 0)
+        {
+            return -Errno.EINVAL;
+        }
+        int dstAddress = UdpAddressHeader.address(buffer, offset);
+        int dstPort = UdpAddressHeader.port(buffer, offset);
+        if (0 == dstAddress)
+        {
+            dstAddress = state.peerAddress;
+            dstPort = state.peerPort;
+            if (0 == dstAddress)
+            {
+                return -Errno.EDESTADDRREQ;
+            }
+        }
+        if (payloadLength > state.maxPayload)
+        {
+            return -Errno.EMSGSIZE;
+        }
+        final NextHop hop = stack.resolver().routes().lookup(dstAddress);
+        if (UdpTransport.KERNEL == state.transport)
+        {
+            if (null == hop)
+            {
+                // learn the path MTU for the next sends to this destination
+                stack.resolver().requestSolicit(dstAddress);
+            }
+            else if (payloadLength > hop.mtu() - UdpFrameBuilder.IP_UDP_HEADERS_LENGTH)
+            {
+                return -Errno.EMSGSIZE;
+            }
+            return state.kernel.queue(buffer, offset, length);
+        }
+
+        final int check = checkFastPath(state, hop, dstAddress);
+        if (check < 0)
+        {
+            return check;
+        }
+        final NeighbourEntry neighbour = 0 == check ? stack.resolver().neighbours().lookup(hop.nextHop()) : null;
+        final PacketPort port = null == neighbour ? null : stack.port(hop.ifindex());
+        if (null == port)
+        {
+            return sendInband(state, buffer, offset + UdpAddressHeader.LENGTH, payloadLength, dstAddress, dstPort);
+        }
+        if (payloadLength > hop.mtu() - UdpFrameBuilder.IP_UDP_HEADERS_LENGTH)
+        {
+            return -Errno.EMSGSIZE;
+        }
+        final int frameLength = ETH_IP_UDP_HEADERS + payloadLength;
+        final int claimed = port.claimFrame(frameLength);
+        if (claimed < 0)
+        {
+            return claimed;
+        }
+        prepare(state, hop, neighbour, dstAddress, dstPort);
+        state.builder.write(port.frameBuffer(), 0, buffer, offset + UdpAddressHeader.LENGTH, payloadLength);
+        port.commitFrame(frameLength);
+        state.fastSends++;
+        return payloadLength;
+    }
+
+    // stage: zero copy, step one: a TX frame whose UDP header slot is the caller's record header
+    @Override
+    public int claim(final OobSocket socket, final int length, final OobClaim claim)
+    {
+        final UdpSocketState state = socket.protocolState();
+        if (UdpTransport.KERNEL == state.transport)
+        {
+            return -Errno.EOPNOTSUPP;
+        }
+        final int payloadLength = length - UdpAddressHeader.LENGTH;
+        if (payloadLength < 0)
+        {
+            return -Errno.EINVAL;
+        }
+        if (payloadLength > state.maxPayload)
+        {
+            return -Errno.EMSGSIZE;
+        }
+        // the destination is not known until commit: claim on the first port (the only one in most set-ups)
+        if (stack.ports().isEmpty())
+        {
+            return -Errno.EOPNOTSUPP;
+        }
+        final PacketPort port = stack.ports().get(0);
+        final int rc = port.claimFrame(ETH_IP_UDP_HEADERS + payloadLength);
+        if (rc < 0)
+        {
+            return rc;
+        }
+        claim.wrap(port.frameBuffer(), CLAIM_RECORD_OFFSET, length, 0);
+        return 0;
+    }
+
+    // stage: zero copy, step two: read the record header in place, then write the real headers over it
+    @Override
+    public int commit(final OobSocket socket, final OobClaim claim)
+    {
+        final UdpSocketState state = socket.protocolState();
+        final MutableDirectBuffer frame = claim.buffer();
+        final PacketPort port = stack.ports().get(0);
+        final int payloadLength = claim.length() - UdpAddressHeader.LENGTH;
+        int dstAddress = UdpAddressHeader.address(frame, CLAIM_RECORD_OFFSET);
+        int dstPort = UdpAddressHeader.port(frame, CLAIM_RECORD_OFFSET);
+        if (0 == dstAddress)
+        {
+            dstAddress = state.peerAddress;
+            dstPort = state.peerPort;
+        }
+        if (0 == dstAddress)
+        {
+            port.abortFrame();
+            return -Errno.EDESTADDRREQ;
+        }
+        final NextHop hop = stack.resolver().routes().lookup(dstAddress);
+        final int check = checkFastPath(state, hop, dstAddress);
+        if (check < 0)
+        {
+            port.abortFrame();
+            return check;
+        }
+        final NeighbourEntry neighbour = 0 == check ? stack.resolver().neighbours().lookup(hop.nextHop()) : null;
+        if (null == neighbour || hop.ifindex() != port.ifindex())
+        {
+            final int rc = sendInband(state, frame, ETH_IP_UDP_HEADERS, payloadLength, dstAddress, dstPort);
+            port.abortFrame();
+            return rc;
+        }
+        prepare(state, hop, neighbour, dstAddress, dstPort);
+        state.builder.write(frame, 0, payloadLength);
+        port.commitFrame(ETH_IP_UDP_HEADERS + payloadLength);
+        state.fastSends++;
+        return payloadLength;
+    }
+
+    @Override
+    public void abort(final OobSocket socket, final OobClaim claim)
+    {
+        if (!stack.ports().isEmpty())
+        {
+            stack.ports().get(0).abortFrame();
+        }
+    }
+
+    // stage: one kick (packet) or one sendmmsg (kernel) for what the cycle queued
+    @Override
+    public int flush(final OobSocket socket, final long nowNs)
+    {
+        final UdpSocketState state = socket.protocolState();
+        if (UdpTransport.KERNEL == state.transport)
+        {
+            return state.kernel.flush();
+        }
+        return stack.flushPorts();
+    }
+
+    /**
+     * @return the stack this protocol serves.
+     */
+    public UdpStack stack()
+    {
+        return stack;
+    }
+
+    // 0: fast path possible; 1: go in-band; < 0: refuse
+    private int checkFastPath(final UdpSocketState state, final NextHop hop, final int dstAddress)
+    {
+        if (null == hop)
+        {
+            stack.resolver().requestSolicit(dstAddress);
+            return 1;
+        }
+        if (RtnetlinkDescriptor.RTN_BROADCAST == hop.routeType() && !state.broadcast)
+        {
+            return -Errno.EACCES;
+        }
+        if (RtnetlinkDescriptor.RTN_LOCAL == hop.routeType() || 0 == state.localPort)
+        {
+            // a local peer is reached through loopback, an unbound socket needs the kernel to pick its port
+            return 1;
+        }
+        if (null == stack.resolver().neighbours().lookup(hop.nextHop()))
+        {
+            stack.resolver().requestSolicit(dstAddress);
+            return 1;
+        }
+        return 0;
+    }
+
+    private static void prepare(
+        final UdpSocketState state,
+        final NextHop hop,
+        final NeighbourEntry neighbour,
+        final int dstAddress,
+        final int dstPort)
+    {
+        final int srcAddress = 0 != state.localAddress && (state.localAddress >>> 28) != 0xE ?
+            state.localAddress : hop.srcAddress();
+        final boolean multicast = (dstAddress >>> 28) == 0xE;
+        state.builder
+            .macs(hop.srcMac(), neighbour.mac())
+            .source(srcAddress, state.localPort)
+            .destination(dstAddress, dstPort)
+            .ttl(multicast ? state.multicastTtl : state.ttl);
+    }
+
+    // EVL: on a miss the send is handed to in-band; EINPROGRESS tells a non-blocking caller it went that way
+    private static int sendInband(
+        final UdpSocketState state,
+        final DirectBuffer buffer,
+        final int payloadOffset,
+        final int payloadLength,
+        final int dstAddress,
+        final int dstPort)
+    {
+        final long rc = state.sendInband(buffer, payloadOffset, payloadLength, dstAddress, dstPort);
+        return rc < 0 ? (int)rc : -Errno.EINPROGRESS;
+    }
+
+    private int applyTransport(final UdpSocketState state, final UdpTransport transport)
+    {
+        final ErrnoCapture errno = ErrnoCapture.current();
+        if (UdpTransport.KERNEL == transport)
+        {
+            if (null == state.kernel)
+            {
+                state.kernel = new KernelBusyPollTransport(state.fd, stack.config().kernelBatch(),
+                    UdpSocketState.KERNEL_MAX_PAYLOAD);
+            }
+            // the kernel transport reads the kernel queue: take the packet transport's filter off
+            setIntOption(errno, state.fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_DETACH_FILTER, 0);
+            state.maxPayload = UdpSocketState.KERNEL_MAX_PAYLOAD;
+        }
+        else
+        {
+            // the OOB path carries the data: the kernel socket keeps its port and an empty queue
+            final int rc = SockFilters.attach(errno, state.fd, BpfFilterBuilder.acceptNothing());
+            if (rc < 0)
+            {
+                return rc;
+            }
+            state.maxPayload = Math.min(UdpSocketState.MAX_UDP_PAYLOAD,
+                stack.minPortMtu() - UdpFrameBuilder.IP_UDP_HEADERS_LENGTH);
+        }
+        state.transport = transport;
+        return 0;
+    }
+
+    private int learnLocal(final UdpSocketState state)
+    {
+        final InetSocketAddress local;
+        final boolean reusePort;
+        try
+        {
+            local = state.socket.ksocket().localName();
+            reusePort = 0 != state.socket.ksocket().getOption(SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEPORT);
+        }
+        catch (final ErrnoException ex)
+        {
+            return -ex.errno();
+        }
+        final int address = toInt(local.getAddress());
+        final int port = local.getPort();
+        if (state.boundInDemux && (address != state.localAddress || port != state.localPort))
+        {
+            stack.demux().unbind(state.localAddress, state.localPort, state);
+            state.boundInDemux = false;
+        }
+        if (!state.boundInDemux && 0 != port)
+        {
+            // the kernel already enforced the port's sharing rules; the table follows them
+            final int rc = stack.demux().bind(address, port, state, reusePort);
+            if (rc < 0)
+            {
+                return rc;
+            }
+            state.boundInDemux = true;
+        }
+        state.localAddress = address;
+        state.localPort = port;
+        return 0;
+    }
+
+    private static void setIntOption(
+        final ErrnoCapture errno, final int fd, final int level, final int name, final int value)
+    {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined())
+        {
+            final MemorySegment segment = arena.allocate(ValueLayout.JAVA_INT);
+            segment.set(ValueLayout.JAVA_INT, 0, value);
+            org.oobnet.inband.sys.LibC.setsockopt(errno, fd, level, name, segment, 4);
+        }
+    }
+
+    static int toInt(final java.net.InetAddress address)
+    {
+        final byte[] bytes = address.getAddress();
+        if (4 != bytes.length)
+        {
+            return 0;
+        }
+        return ((bytes[0] & 0xFF) << 24) | ((bytes[1] & 0xFF) << 16) | ((bytes[2] & 0xFF) << 8) | (bytes[3] & 0xFF);
+    }
+}

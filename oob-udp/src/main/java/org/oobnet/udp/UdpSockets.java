@@ -1,0 +1,151 @@
+package org.oobnet.udp;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.oobnet.config.UdpTransport;
+import org.oobnet.core.OobSocket;
+import org.oobnet.inband.Errno;
+import org.oobnet.inband.ErrnoException;
+import org.oobnet.inband.KSocket;
+import org.oobnet.inband.SocketConstants;
+import org.oobnet.udp.frame.UdpFrameBuilder;
+import org.oobnet.udp.route.NextHop;
+
+/**
+ * The datagram calls of OOB UDP sockets over the core's rings: {@code sendTo} from any thread through the send
+ * ring, and the record layout helpers for {@code recvFrom} (the peer is in each received record's
+ * {@link UdpAddressHeader}).
+ * <p>
+ * <b>Note:</b> stateless, thread safe; each call follows the threading rule of the {@link OobSocket} method it
+ * uses.
+ */
+public final class UdpSockets
+{
+    private UdpSockets()
+    {
+    }
+
+    /**
+     * In-band, before {@code bind}/{@code connect}: chooses the socket's transport.
+     *
+     * @param socket    an {@code AF_INET}/{@code SOCK_DGRAM | SOCK_OOB} socket.
+     * @param transport packet or kernel.
+     * @throws ErrnoException {@code EISCONN} once bound.
+     */
+    public static void useTransport(final KSocket socket, final UdpTransport transport) throws ErrnoException
+    {
+        socket.setOption(SocketConstants.SOL_UDP, UdpOobProtocol.UDP_OOB_TRANSPORT,
+            UdpTransport.PACKET == transport ? 0 : 1);
+    }
+
+    /**
+     * The OOB state of a socket, for its transport and counters.
+     *
+     * @param socket an OOB UDP socket.
+     * @return its state.
+     */
+    public static UdpSocketState state(final OobSocket socket)
+    {
+        return socket.protocolState();
+    }
+
+    /**
+     * Any thread: queues a datagram on the socket's send ring; the stage sends it on its next cycle.
+     *
+     * @param socket        an OOB UDP socket.
+     * @param address       destination IPv4 address, 0 for the connected peer.
+     * @param port          destination port.
+     * @param payload       the payload.
+     * @param payloadOffset where it starts.
+     * @param payloadLength its length.
+     * @return 0; {@code -EMSGSIZE} beyond the path MTU, {@code -EWOULDBLOCK} when the ring is full, or another
+     * negative errno of {@link OobSocket#tryClaim}.
+     */
+    public static int sendTo(
+        final OobSocket socket,
+        final int address,
+        final int port,
+        final DirectBuffer payload,
+        final int payloadOffset,
+        final int payloadLength)
+    {
+        final UdpSocketState state = socket.protocolState();
+        if (payloadLength > maxPayload(state, address))
+        {
+            return -Errno.EMSGSIZE;
+        }
+        final int index = socket.tryClaim(UdpAddressHeader.LENGTH + payloadLength);
+        if (index < 0)
+        {
+            return index;
+        }
+        final MutableDirectBuffer ring = socket.sendBuffer();
+        UdpAddressHeader.write(ring, index, address, port);
+        ring.putBytes(index + UdpAddressHeader.LENGTH, payload, payloadOffset, payloadLength);
+        socket.commit(index);
+        return 0;
+    }
+
+    /**
+     * The largest payload the socket can send to {@code address} without fragmenting: the route's MTU less the
+     * IPv4 and UDP headers when the route is cached, else the socket's own limit.
+     *
+     * @param state   the socket's state.
+     * @param address the destination, 0 for the connected peer.
+     * @return bytes.
+     */
+    static int maxPayload(final UdpSocketState state, final int address)
+    {
+        final int destination = 0 == address ? state.peerAddress : address;
+        final NextHop hop = 0 == destination ? null : state.stack.resolver().routes().lookup(destination);
+        final int pathLimit = null == hop ? Integer.MAX_VALUE : hop.mtu() - UdpFrameBuilder.IP_UDP_HEADERS_LENGTH;
+        return Math.min(state.maxPayload, pathLimit);
+    }
+
+    /**
+     * Stage: writes a record (header and payload) into {@code scratch} and sends it now with
+     * {@link OobSocket#oobSend}.
+     *
+     * @param socket        an OOB UDP socket.
+     * @param scratch       the caller's buffer for the record, at least 8 + payload bytes.
+     * @param address       destination address, 0 for the connected peer.
+     * @param port          destination port.
+     * @param payload       the payload.
+     * @param payloadOffset where it starts.
+     * @param payloadLength its length.
+     * @return the payload length sent, {@code -EINPROGRESS} when it went in-band (a cache miss), or a negative errno.
+     */
+    public static int oobSendTo(
+        final OobSocket socket,
+        final MutableDirectBuffer scratch,
+        final int address,
+        final int port,
+        final DirectBuffer payload,
+        final int payloadOffset,
+        final int payloadLength)
+    {
+        UdpAddressHeader.write(scratch, 0, address, port);
+        scratch.putBytes(UdpAddressHeader.LENGTH, payload, payloadOffset, payloadLength);
+        return socket.oobSend(scratch, 0, UdpAddressHeader.LENGTH + payloadLength);
+    }
+
+    /**
+     * @param record the record's buffer (a received message).
+     * @param offset where it starts.
+     * @return the peer's address.
+     */
+    public static int peerAddress(final DirectBuffer record, final int offset)
+    {
+        return UdpAddressHeader.address(record, offset);
+    }
+
+    /**
+     * @param record the record's buffer (a received message).
+     * @param offset where it starts.
+     * @return the peer's port.
+     */
+    public static int peerPort(final DirectBuffer record, final int offset)
+    {
+        return UdpAddressHeader.port(record, offset);
+    }
+}

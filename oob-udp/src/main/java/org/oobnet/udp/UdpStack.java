@@ -1,0 +1,263 @@
+package org.oobnet.udp;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.oobnet.config.InterfaceConfig;
+import org.oobnet.inband.Errno;
+import org.oobnet.inband.ErrnoException;
+import org.oobnet.inband.sys.ErrnoCapture;
+import org.oobnet.inband.sys.LibC;
+import org.oobnet.udp.demux.DemuxTable;
+import org.oobnet.udp.route.Link;
+import org.oobnet.udp.route.RouteResolver;
+import org.oobnet.udp.route.RtnetlinkSocket;
+
+/**
+ * Everything OOB UDP shares within one network namespace: the route and neighbour resolver with its front caches,
+ * the demultiplexing table, the packet ports of the enabled interfaces, and the {@link UdpOobProtocol} to register
+ * with the core ({@code registry.register(AF_INET, stack.protocol())}).
+ * <p>
+ * <b>Note:</b> open and close in-band, on a thread inside the namespace it serves; close it after every socket it
+ * served was closed (the stage then no longer reads the ports' rings), before or after the runtime closes.
+ */
+public final class UdpStack implements AutoCloseable
+{
+    private final UdpStackConfig config;
+    private final RouteResolver resolver;
+    private final DemuxTable<UdpSocketState> demux;
+    private final PacketPort[] portsByIfindex;
+    private final List<PacketPort> ports;
+    private final ErrnoCapture stageErrno;
+    private final UdpOobProtocol protocol;
+    private final AtomicInteger liveSockets = new AtomicInteger();
+    private final int minPortMtu;
+
+    /**
+     * Opens the stack in the calling thread's network namespace: the resolver (its thread started) and a packet
+     * port per enabled interface.
+     *
+     * @param config the settings.
+     * @return the stack.
+     * @throws ErrnoException naming the interface and step that failed.
+     */
+    public static UdpStack open(final UdpStackConfig config) throws ErrnoException
+    {
+        final RouteResolver resolver = new RouteResolver();
+        final List<PacketPort> ports = new ArrayList<>();
+        final UdpStack stack;
+        try
+        {
+            final ErrnoCapture errno = ErrnoCapture.current();
+            int minMtu = Integer.MAX_VALUE;
+            // the demux table is shared by every port: create the stack's table first, then the ports on it
+            final DemuxTable<UdpSocketState> demux = new DemuxTable<>();
+            // the TX kicks run on the stage: one capture block for the stage's use only
+            final ErrnoCapture stageErrno = new ErrnoCapture();
+            try (RtnetlinkSocket netlink = RtnetlinkSocket.open(0))
+            {
+                for (final InterfaceConfig settings : config.interfaces())
+                {
+                    final int ifindex = ifindexOf(errno, settings.name());
+                    final Link link = netlink.getLink(ifindex);
+                    minMtu = Math.min(minMtu, link.mtu());
+                    ports.add(PacketPort.open(settings, ifindex, link.mtu(), demux, config.verifyUdpChecksum(),
+                        stageErrno));
+                }
+            }
+            stack = new UdpStack(config, resolver, ports, Integer.MAX_VALUE == minMtu ? 65535 : minMtu, demux, stageErrno);
+        }
+        catch (final ErrnoException | RuntimeException ex)
+        {
+            for (final PacketPort port : ports)
+            {
+                port.close();
+            }
+            resolver.close();
+            throw ex;
+        }
+        resolver.start(config.refreshIntervalMs());
+        return stack;
+    }
+
+    private UdpStack(
+        final UdpStackConfig config,
+        final RouteResolver resolver,
+        final List<PacketPort> ports,
+        final int minPortMtu,
+        final DemuxTable<UdpSocketState> demux,
+        final ErrnoCapture stageErrno)
+    {
+        this.config = config;
+        this.resolver = resolver;
+        this.ports = List.copyOf(ports);
+        int maxIfindex = 0;
+        for (final PacketPort port : ports)
+        {
+            maxIfindex = Math.max(maxIfindex, port.ifindex());
+        }
+        this.portsByIfindex = new PacketPort[maxIfindex + 1];
+        for (final PacketPort port : ports)
+        {
+            portsByIfindex[port.ifindex()] = port;
+        }
+        this.minPortMtu = minPortMtu;
+        this.demux = demux;
+        this.stageErrno = stageErrno;
+        this.protocol = new UdpOobProtocol(this);
+    }
+
+    /**
+     * @return the settings.
+     */
+    public UdpStackConfig config()
+    {
+        return config;
+    }
+
+    /**
+     * @return the protocol to register under {@code AF_INET}.
+     */
+    public UdpOobProtocol protocol()
+    {
+        return protocol;
+    }
+
+    /**
+     * @return the resolver and its front caches.
+     */
+    public RouteResolver resolver()
+    {
+        return resolver;
+    }
+
+    /**
+     * @return the demultiplexing table.
+     */
+    public DemuxTable<UdpSocketState> demux()
+    {
+        return demux;
+    }
+
+    /**
+     * @return the packet ports, one per enabled interface.
+     */
+    public List<PacketPort> ports()
+    {
+        return ports;
+    }
+
+    /**
+     * Stage or any thread: the port of an interface.
+     *
+     * @param ifindex the interface index.
+     * @return the port, or null when the interface is not enabled.
+     */
+    public PacketPort port(final int ifindex)
+    {
+        final PacketPort[] ports = portsByIfindex;
+        return ifindex >= 0 && ifindex < ports.length ? ports[ifindex] : null;
+    }
+
+    /**
+     * @return the smallest MTU of the enabled interfaces (65535 when none).
+     */
+    public int minPortMtu()
+    {
+        return minPortMtu;
+    }
+
+    /**
+     * @return OOB UDP sockets attached and not yet destroyed.
+     */
+    public int liveSockets()
+    {
+        return liveSockets.get();
+    }
+
+    ErrnoCapture stageErrno()
+    {
+        return stageErrno;
+    }
+
+    void onAttach()
+    {
+        liveSockets.incrementAndGet();
+    }
+
+    void onDestroy()
+    {
+        liveSockets.decrementAndGet();
+    }
+
+    /**
+     * Stage: polls every port once this cycle.
+     *
+     * @param nowNs the cycle's clock.
+     * @return frames taken.
+     */
+    int pollPorts(final long nowNs)
+    {
+        final List<PacketPort> ports = this.ports;
+        int work = 0;
+        for (int i = 0, n = ports.size(); i < n; i++)
+        {
+            work += ports.get(i).poll(nowNs, config.rxPollLimit());
+        }
+        return work;
+    }
+
+    /**
+     * Stage: kicks every port's TX ring that has frames pending.
+     *
+     * @return frames kicked.
+     */
+    int flushPorts()
+    {
+        final List<PacketPort> ports = this.ports;
+        int work = 0;
+        for (int i = 0, n = ports.size(); i < n; i++)
+        {
+            final int kicked = ports.get(i).flush();
+            work += Math.max(0, kicked);
+        }
+        return work;
+    }
+
+    /**
+     * In-band: stops the resolver and closes the ports. Refuses to unmap rings while OOB UDP sockets live (the
+     * stage could still read them): those ports are left mapped and the refusal is reported.
+     *
+     * @throws IllegalStateException when sockets are still open (after stopping the resolver).
+     */
+    @Override
+    public void close()
+    {
+        resolver.close();
+        final int live = liveSockets.get();
+        if (0 != live)
+        {
+            throw new IllegalStateException("UdpStack.close with liveSockets=" + live +
+                ": rings left mapped (close the sockets first)");
+        }
+        for (final PacketPort port : ports)
+        {
+            port.close();
+        }
+    }
+
+    private static int ifindexOf(final ErrnoCapture errno, final String name) throws ErrnoException
+    {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined())
+        {
+            final int ifindex = LibC.ifNameToIndex(errno, arena.allocateFrom(name));
+            if (ifindex <= 0)
+            {
+                throw new ErrnoException("if_nametoindex", 0 == ifindex ? Errno.ENODEV : -ifindex,
+                    "interface=" + name);
+            }
+            return ifindex;
+        }
+    }
+}

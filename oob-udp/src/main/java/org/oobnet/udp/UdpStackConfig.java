@@ -1,0 +1,86 @@
+package org.oobnet.udp;
+
+import java.util.List;
+import java.util.Objects;
+
+import org.oobnet.config.InterfaceConfig;
+import org.oobnet.config.UdpTransport;
+
+/**
+ * Settings of one {@link UdpStack}.
+ * <p>
+ * <b>Note:</b> immutable, thread safe.
+ *
+ * @param transport         the default transport of new sockets ({@code udp.transport}: packet or kernel).
+ * @param interfaces        interfaces enabled for the packet transport, each with its ring geometry.
+ * @param kernelBatch       datagrams per {@code recvmmsg}/{@code sendmmsg} of the kernel transport.
+ * @param rxPollLimit       most frames a port takes from its RX ring per cycle.
+ * @param verifyUdpChecksum whether received UDP checksums are verified in software.
+ * @param refreshIntervalMs longest time between two refreshes of the route and neighbour caches.
+ */
+public record UdpStackConfig(
+    UdpTransport transport,
+    List<InterfaceConfig> interfaces,
+    int kernelBatch,
+    int rxPollLimit,
+    boolean verifyUdpChecksum,
+    int refreshIntervalMs)
+{
+    /** Default {@link #kernelBatch()}. */
+    public static final int DEFAULT_KERNEL_BATCH = 32;
+    /** Default {@link #rxPollLimit()}. */
+    public static final int DEFAULT_RX_POLL_LIMIT = 64;
+    /** Default {@link #refreshIntervalMs()}. */
+    public static final int DEFAULT_REFRESH_INTERVAL_MS = 1000;
+
+    /**
+     * Checks the settings.
+     *
+     * @param transport         the default transport.
+     * @param interfaces        interfaces enabled for the packet transport.
+     * @param kernelBatch       datagrams per mmsg call, 1..1024.
+     * @param rxPollLimit       frames per port per cycle, at least 1.
+     * @param verifyUdpChecksum whether to verify UDP checksums.
+     * @param refreshIntervalMs refresh period, at least 10.
+     */
+    public UdpStackConfig
+    {
+        Objects.requireNonNull(transport, "transport");
+        interfaces = List.copyOf(interfaces);
+        final StringBuilder problems = new StringBuilder();
+        if (kernelBatch < 1 || kernelBatch > 1024)
+        {
+            problems.append(" kernelBatch=").append(kernelBatch).append(" must be 1..1024;");
+        }
+        if (rxPollLimit < 1)
+        {
+            problems.append(" rxPollLimit=").append(rxPollLimit).append(" must be at least 1;");
+        }
+        if (refreshIntervalMs < 10)
+        {
+            problems.append(" refreshIntervalMs=").append(refreshIntervalMs).append(" must be at least 10;");
+        }
+        if (!problems.isEmpty())
+        {
+            throw new IllegalArgumentException("invalid UdpStackConfig:" + problems);
+        }
+    }
+
+    /**
+     * The defaults with the given transport and interfaces (named, default ring geometry).
+     *
+     * @param transport  the default transport.
+     * @param interfaces interface names enabled for the packet transport.
+     * @return the settings.
+     */
+    public static UdpStackConfig of(final UdpTransport transport, final String... interfaces)
+    {
+        final InterfaceConfig[] settings = new InterfaceConfig[interfaces.length];
+        for (int i = 0; i < interfaces.length; i++)
+        {
+            settings[i] = InterfaceConfig.defaults(interfaces[i]);
+        }
+        return new UdpStackConfig(transport, List.of(settings), DEFAULT_KERNEL_BATCH, DEFAULT_RX_POLL_LIMIT, true,
+            DEFAULT_REFRESH_INTERVAL_MS);
+    }
+}

@@ -1,0 +1,20 @@
+package org.oobnet.udp.transport;
+
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * Takes received datagrams from a transport, as records: a {@link org.oobnet.udp.UdpAddressHeader} with the
+ * source, then the payload. The view is valid during the call only.
+ * <p>
+ * <b>Note:</b> called on the polling thread (the stage); must not block or allocate.
+ */
+@FunctionalInterface
+public interface DatagramHandler
+{
+    /**
+     * @param buffer the record's buffer (writable: the handler may reuse it in place).
+     * @param offset where the record (address header) starts.
+     * @param length the record's length: 8 + the payload's length.
+     */
+    void onDatagram(MutableDirectBuffer buffer, int offset, int length);
+}

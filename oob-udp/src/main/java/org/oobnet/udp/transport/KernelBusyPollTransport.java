@@ -1,0 +1,319 @@
+package org.oobnet.udp.transport;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.oobnet.inband.Errno;
+import org.oobnet.inband.SocketConstants;
+import org.oobnet.inband.sys.ErrnoCapture;
+import org.oobnet.inband.sys.IovecDescriptor;
+import org.oobnet.inband.sys.LibC;
+import org.oobnet.inband.sys.MmsghdrDescriptor;
+import org.oobnet.inband.sys.MsghdrDescriptor;
+import org.oobnet.inband.sys.SockaddrInDescriptor;
+import org.oobnet.udp.UdpAddressHeader;
+
+/**
+ * The kernel busy-poll transport: a non-blocking kernel UDP socket polled with {@code recvmmsg(MSG_DONTWAIT)} and
+ * fed with {@code sendmmsg(MSG_DONTWAIT)}, a batch per cycle. Needs no {@code CAP_NET_RAW} and works on any
+ * interface, loopback included; it is the baseline the packet transport must beat.
+ * <p>
+ * All native memory (the {@code mmsghdr}, {@code iovec} and {@code sockaddr_in} arrays and the datagram slots) is
+ * allocated once; a cycle allocates nothing. Each slot keeps {@value UdpAddressHeader#LENGTH} bytes in front of its
+ * payload for the record header, so received datagrams are handed out in place as records.
+ * <p>
+ * <b>Note:</b> not thread safe: one polling thread (the stage), which also owns the {@link ErrnoCapture}.
+ */
+public final class KernelBusyPollTransport implements AutoCloseable
+{
+    private final int fd;
+    private final int batch;
+    private final int slotLength;
+    private final int maxPayloadLength;
+    private final Arena arena = Arena.ofShared();
+    private final ErrnoCapture errno = new ErrnoCapture(arena);
+    private final MemorySegment rxMessages;
+    private final MemorySegment txMessages;
+    private final UnsafeBuffer rxHeaders;
+    private final UnsafeBuffer txHeaders;
+    private final UnsafeBuffer rxSlots;
+    private final UnsafeBuffer txSlots;
+    private final long rxNamesAddress;
+    private final long txNamesAddress;
+    private int txCount;
+    private long truncated;
+    private long sendErrors;
+    private int lastSendErrno;
+
+    /**
+     * Lays out the batches around a kernel UDP socket, which must be non-blocking or be polled with
+     * {@code MSG_DONTWAIT} (as here). The socket stays owned by the caller.
+     *
+     * @param fd               the kernel UDP socket.
+     * @param batch            datagrams per {@code recvmmsg}/{@code sendmmsg}.
+     * @param maxPayloadLength the largest payload (larger received datagrams are truncated and counted).
+     */
+    public KernelBusyPollTransport(final int fd, final int batch, final int maxPayloadLength)
+    {
+        if (batch < 1 || batch > 1024)
+        {
+            throw new IllegalArgumentException("batch=" + batch + " must be 1..1024");
+        }
+        if (maxPayloadLength < 0 || maxPayloadLength > 65507)
+        {
+            throw new IllegalArgumentException("maxPayloadLength=" + maxPayloadLength + " must be 0..65507");
+        }
+        this.fd = fd;
+        this.batch = batch;
+        this.maxPayloadLength = maxPayloadLength;
+        // 8 bytes of record header in front of each payload, slots 64-byte aligned
+        this.slotLength = (UdpAddressHeader.LENGTH + maxPayloadLength + 63) & ~63;
+
+        final long headersBytes = (long)batch * (MmsghdrDescriptor.LENGTH + IovecDescriptor.LENGTH +
+            SockaddrInDescriptor.LENGTH);
+        final MemorySegment rxHeaderSegment = arena.allocate(headersBytes, 64);
+        final MemorySegment txHeaderSegment = arena.allocate(headersBytes, 64);
+        final MemorySegment rxSlotSegment = arena.allocate((long)batch * slotLength, 64);
+        final MemorySegment txSlotSegment = arena.allocate((long)batch * slotLength, 64);
+        rxMessages = rxHeaderSegment;
+        txMessages = txHeaderSegment;
+        rxHeaders = new UnsafeBuffer(rxHeaderSegment.address(), (int)headersBytes);
+        txHeaders = new UnsafeBuffer(txHeaderSegment.address(), (int)headersBytes);
+        rxSlots = new UnsafeBuffer(rxSlotSegment.address(), batch * slotLength);
+        txSlots = new UnsafeBuffer(txSlotSegment.address(), batch * slotLength);
+        rxNamesAddress = rxHeaderSegment.address() + (long)batch * (MmsghdrDescriptor.LENGTH + IovecDescriptor.LENGTH);
+        txNamesAddress = txHeaderSegment.address() + (long)batch * (MmsghdrDescriptor.LENGTH + IovecDescriptor.LENGTH);
+        layout(rxHeaders, rxHeaderSegment.address(), rxNamesAddress, rxSlotSegment.address());
+        layout(txHeaders, txHeaderSegment.address(), txNamesAddress, txSlotSegment.address());
+    }
+
+    /**
+     * Stage: one {@code recvmmsg(MSG_DONTWAIT)}; hands each datagram to {@code handler} as a record in place.
+     *
+     * @param handler takes the records.
+     * @return datagrams received, 0 when none was queued, or a negative errno.
+     */
+    public int poll(final DatagramHandler handler)
+    {
+        final UnsafeBuffer headers = rxHeaders;
+        final int batch = this.batch;
+        for (int i = 0; i < batch; i++)
+        {
+            // the kernel shrinks msg_namelen to what it wrote: restore it for this call
+            headers.putInt(i * MmsghdrDescriptor.LENGTH + MsghdrDescriptor.NAMELEN_OFFSET, SockaddrInDescriptor.LENGTH);
+        }
+        final int received = LibC.recvmmsg(errno, fd, rxMessages, batch, SocketConstants.MSG_DONTWAIT,
+            MemorySegment.NULL);
+        if (received <= 0)
+        {
+            return -Errno.EAGAIN == received ? 0 : received;
+        }
+        final UnsafeBuffer slots = rxSlots;
+        final int namesOffset = (int)(rxNamesAddress - rxHeaders.addressOffset());
+        for (int i = 0; i < received; i++)
+        {
+            final int message = i * MmsghdrDescriptor.LENGTH;
+            final int length = headers.getInt(message + MmsghdrDescriptor.LEN_OFFSET);
+            if (0 != (headers.getInt(message + MsghdrDescriptor.FLAGS_OFFSET) & SocketConstants.MSG_TRUNC))
+            {
+                truncated++;
+                continue;
+            }
+            final int name = namesOffset + i * SockaddrInDescriptor.LENGTH;
+            final int slot = i * slotLength;
+            // sockaddr_in holds address and port in network order already: copy them as they are
+            slots.putInt(slot + UdpAddressHeader.ADDRESS_OFFSET, headers.getInt(name + SockaddrInDescriptor.ADDR_OFFSET));
+            slots.putShort(slot + UdpAddressHeader.PORT_OFFSET, headers.getShort(name + SockaddrInDescriptor.PORT_OFFSET));
+            slots.putShort(slot + UdpAddressHeader.PORT_OFFSET + 2, (short)0);
+            handler.onDatagram(slots, slot, UdpAddressHeader.LENGTH + length);
+        }
+        return received;
+    }
+
+    /**
+     * Stage: copies a record (address header and payload) into the next TX slot, for the next {@link #flush()}.
+     * An address of 0 sends to the connected peer.
+     *
+     * @param buffer the record's buffer.
+     * @param offset where the record starts.
+     * @param length the record's length (8 + payload).
+     * @return the payload length queued, {@code -EWOULDBLOCK} when the batch is full, {@code -EMSGSIZE} when the
+     * payload is larger than the slots, {@code -EINVAL} for a record shorter than its header.
+     */
+    public int queue(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int payloadLength = length - UdpAddressHeader.LENGTH;
+        if (payloadLength < 0)
+        {
+            return -Errno.EINVAL;
+        }
+        if (payloadLength > maxPayloadLength)
+        {
+            return -Errno.EMSGSIZE;
+        }
+        if (txCount >= batch)
+        {
+            return -Errno.EWOULDBLOCK;
+        }
+        final int index = txCount;
+        txSlots.putBytes(index * slotLength + UdpAddressHeader.LENGTH, buffer, offset + UdpAddressHeader.LENGTH,
+            payloadLength);
+        describe(index, UdpAddressHeader.address(buffer, offset), UdpAddressHeader.port(buffer, offset), payloadLength);
+        txCount++;
+        return payloadLength;
+    }
+
+    /**
+     * Stage: sends every queued datagram with {@code sendmmsg(MSG_DONTWAIT)}. What the kernel did not take (a full
+     * socket buffer) stays queued for the next flush; a datagram the kernel refused is dropped and counted.
+     *
+     * @return datagrams sent, 0 when nothing was queued or the socket buffer was full.
+     */
+    public int flush()
+    {
+        if (0 == txCount)
+        {
+            return 0;
+        }
+        final int sent = LibC.sendmmsg(errno, fd, txMessages, txCount, SocketConstants.MSG_DONTWAIT);
+        if (sent < 0)
+        {
+            if (-Errno.EAGAIN == sent || -Errno.ENOBUFS == sent)
+            {
+                return 0;
+            }
+            // the first datagram failed (bad destination, EMSGSIZE...): drop it so the rest can go
+            lastSendErrno = -sent;
+            sendErrors++;
+            advance(1);
+            return 0;
+        }
+        advance(sent);
+        return sent;
+    }
+
+    /**
+     * @return datagrams queued and not yet sent.
+     */
+    public int pending()
+    {
+        return txCount;
+    }
+
+    /**
+     * @return received datagrams dropped because they were larger than the slots.
+     */
+    public long truncatedCount()
+    {
+        return truncated;
+    }
+
+    /**
+     * @return datagrams the kernel refused (dropped).
+     */
+    public long sendErrorCount()
+    {
+        return sendErrors;
+    }
+
+    /**
+     * @return the errno of the last refused datagram, 0 when none.
+     */
+    public int lastSendErrno()
+    {
+        return lastSendErrno;
+    }
+
+    /**
+     * @return the largest payload.
+     */
+    public int maxPayloadLength()
+    {
+        return maxPayloadLength;
+    }
+
+    /**
+     * In-band, after the stage stopped polling: frees the native batches (the socket is the caller's to close).
+     */
+    @Override
+    public void close()
+    {
+        arena.close();
+    }
+
+    // Drops the sent datagrams; what is left (a partial send, rare) moves to the front, so that every sendmmsg
+    // starts at the first message and no segment slice is ever made on the stage.
+    private void advance(final int sent)
+    {
+        final int remaining = txCount - sent;
+        for (int i = 0; i < remaining; i++)
+        {
+            final int from = sent + i;
+            final int length = (int)txHeaders.getLong(iovecOffset(from) + IovecDescriptor.LEN_OFFSET);
+            txSlots.putBytes(i * slotLength + UdpAddressHeader.LENGTH, txSlots, from * slotLength +
+                UdpAddressHeader.LENGTH, length);
+            if (0 == txHeaders.getLong(from * MmsghdrDescriptor.LENGTH + MsghdrDescriptor.NAME_OFFSET))
+            {
+                describe(i, 0, 0, length);
+            }
+            else
+            {
+                final int name = namesOffset(txHeaders, txNamesAddress, from);
+                describe(i, txHeaders.getInt(name + SockaddrInDescriptor.ADDR_OFFSET, ByteOrder.BIG_ENDIAN),
+                    txHeaders.getShort(name + SockaddrInDescriptor.PORT_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF, length);
+            }
+        }
+        txCount = remaining;
+    }
+
+    private void describe(final int index, final int address, final int port, final int payloadLength)
+    {
+        final UnsafeBuffer headers = txHeaders;
+        final int message = index * MmsghdrDescriptor.LENGTH;
+        final int name = namesOffset(headers, txNamesAddress, index);
+        if (0 == address)
+        {
+            headers.putLong(message + MsghdrDescriptor.NAME_OFFSET, 0L);
+            headers.putInt(message + MsghdrDescriptor.NAMELEN_OFFSET, 0);
+        }
+        else
+        {
+            headers.putShort(name + SockaddrInDescriptor.FAMILY_OFFSET, (short)SocketConstants.AF_INET);
+            headers.putShort(name + SockaddrInDescriptor.PORT_OFFSET, (short)port, ByteOrder.BIG_ENDIAN);
+            headers.putInt(name + SockaddrInDescriptor.ADDR_OFFSET, address, ByteOrder.BIG_ENDIAN);
+            headers.putLong(message + MsghdrDescriptor.NAME_OFFSET, txNamesAddress + (long)index * SockaddrInDescriptor.LENGTH);
+            headers.putInt(message + MsghdrDescriptor.NAMELEN_OFFSET, SockaddrInDescriptor.LENGTH);
+        }
+        headers.putLong(iovecOffset(index) + IovecDescriptor.LEN_OFFSET, payloadLength);
+    }
+
+    private int iovecOffset(final int index)
+    {
+        return batch * MmsghdrDescriptor.LENGTH + index * IovecDescriptor.LENGTH;
+    }
+
+    private static int namesOffset(final UnsafeBuffer headers, final long namesAddress, final int index)
+    {
+        return (int)(namesAddress - headers.addressOffset()) + index * SockaddrInDescriptor.LENGTH;
+    }
+
+    // mmsghdr[batch] | iovec[batch] | sockaddr_in[batch], each message pointing at its iovec and name
+    private void layout(final UnsafeBuffer headers, final long base, final long namesAddress, final long slotsAddress)
+    {
+        headers.setMemory(0, headers.capacity(), (byte)0);
+        for (int i = 0; i < batch; i++)
+        {
+            final int message = i * MmsghdrDescriptor.LENGTH;
+            final int iovec = iovecOffset(i);
+            headers.putLong(message + MsghdrDescriptor.NAME_OFFSET, namesAddress + (long)i * SockaddrInDescriptor.LENGTH);
+            headers.putInt(message + MsghdrDescriptor.NAMELEN_OFFSET, SockaddrInDescriptor.LENGTH);
+            headers.putLong(message + MsghdrDescriptor.IOV_OFFSET, base + iovec);
+            headers.putLong(message + MsghdrDescriptor.IOVLEN_OFFSET, 1L);
+            headers.putLong(iovec + IovecDescriptor.BASE_OFFSET, slotsAddress + (long)i * slotLength + UdpAddressHeader.LENGTH);
+            headers.putLong(iovec + IovecDescriptor.LEN_OFFSET, maxPayloadLength);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package org.oobnet.udp;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
+
+import org.agrona.DirectBuffer;
+import org.oobnet.config.UdpTransport;
+import org.oobnet.core.OobConfig;
+import org.oobnet.core.OobRuntime;
+import org.oobnet.core.OobSocket;
+import org.oobnet.core.ProtocolRegistry;
+import org.oobnet.inband.KSocket;
+import org.oobnet.inband.SocketConstants;
+import org.oobnet.inband.testing.NetnsFixture;
+
+/**
+ * Two namespaces joined by veth; host A runs an OOB runtime with a {@link UdpStack} on its veth, host B only the
+ * kernel. Tests make OOB UDP sockets in A and plain kernel sockets in B.
+ */
+final class UdpHosts implements AutoCloseable
+{
+    final NetnsFixture fixture;
+    final NetnsFixture.Host a;
+    final NetnsFixture.Host b;
+    final UdpStack stack;
+    final OobRuntime runtime;
+    private final Path countersDir;
+    private final List<KSocket> sockets = new ArrayList<>();
+    private final List<AutoCloseable> others = new ArrayList<>();
+
+    UdpHosts(final UdpTransport transport) throws Exception
+    {
+        fixture = NetnsFixture.create(2);
+        try
+        {
+            a = fixture.host(0);
+            b = fixture.host(1);
+            stack = fixture.call(a, () -> UdpStack.open(UdpStackConfig.of(transport, a.interfaceName())));
+            final ProtocolRegistry registry = new ProtocolRegistry();
+            registry.register(SocketConstants.AF_INET, stack.protocol());
+            countersDir = Files.createTempDirectory("oob-udp-test");
+            runtime = OobRuntime.start(OobConfig.builder()
+                .idleStrategy(OobConfig.IdleStrategyKind.BACKOFF)
+                .countersDir(countersDir)
+                .countersValuesBytes(64 * 1024 * 128)
+                .errorLogBytes(64 * 1024)
+                .build(), registry);
+        }
+        catch (final Exception | Error ex)
+        {
+            fixture.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * An OOB UDP socket in A, bound to {@code address:port}.
+     */
+    OobSocket oobSocket(final String address, final int port) throws Exception
+    {
+        final KSocket socket = fixture.call(a, () ->
+        {
+            final KSocket s = KSocket.socket(SocketConstants.AF_INET, SocketConstants.SOCK_DGRAM | SocketConstants.SOCK_OOB, 0);
+            s.bind(new InetSocketAddress(address, port));
+            return s;
+        });
+        sockets.add(socket);
+        return OobSocket.of(socket);
+    }
+
+    <T> T inA(final Callable<T> task) throws Exception
+    {
+        return fixture.call(a, task);
+    }
+
+    <T> T inB(final Callable<T> task) throws Exception
+    {
+        return fixture.call(b, task);
+    }
+
+    <T extends AutoCloseable> T closeLater(final T resource)
+    {
+        others.add(resource);
+        return resource;
+    }
+
+    /**
+     * Receives one record on the test thread (the socket's one consumer), with a deadline.
+     */
+    static Received receive(final OobSocket socket, final long timeoutMs)
+    {
+        final Received[] out = new Received[1];
+        final int n = socket.receive((s, buffer, offset, length) -> out[0] = Received.of(buffer, offset, length), 1,
+            System.nanoTime() + timeoutMs * 1_000_000L);
+        return n > 0 ? out[0] : null;
+    }
+
+    static void await(final BooleanSupplier condition, final String what) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    @Override
+    public void close() throws Exception
+    {
+        try
+        {
+            for (final KSocket socket : sockets)
+            {
+                socket.close();
+            }
+            for (final AutoCloseable other : others)
+            {
+                other.close();
+            }
+            runtime.close();
+            stack.close();
+        }
+        finally
+        {
+            fixture.close();
+        }
+    }
+
+    record Received(int address, int port, byte[] payload)
+    {
+        static Received of(final DirectBuffer buffer, final int offset, final int length)
+        {
+            final byte[] payload = new byte[length - UdpAddressHeader.LENGTH];
+            buffer.getBytes(offset + UdpAddressHeader.LENGTH, payload);
+            return new Received(UdpAddressHeader.address(buffer, offset), UdpAddressHeader.port(buffer, offset), payload);
+        }
+    }
+}

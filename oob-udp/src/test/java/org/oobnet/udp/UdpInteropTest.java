@@ -1,0 +1,132 @@
+package org.oobnet.udp;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.Arrays;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.oobnet.config.UdpTransport;
+import org.oobnet.core.OobSocket;
+import org.oobnet.inband.Errno;
+import org.oobnet.udp.frame.Ipv4Flyweight;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An OOB UDP socket in one namespace against Java's {@link DatagramChannel} (a plain kernel socket) in the other,
+ * both directions, payloads from 0 bytes to the MTU, over both transports.
+ */
+class UdpInteropTest
+{
+    private static final int[] SIZES = {0, 1, 63, 64, 65, 512, 1000, 1471, 1472};
+    private static final int A_PORT = 5000;
+    private static final int B_PORT = 6000;
+
+    @ParameterizedTest
+    @EnumSource(UdpTransport.class)
+    void shouldExchangeDatagramsOfEverySizeWithKernelSocketWhenUsingTransport(final UdpTransport transport)
+        throws Exception
+    {
+        try (UdpHosts hosts = new UdpHosts(transport))
+        {
+            final int aAddress = Ipv4Flyweight.parseAddress(hosts.a.address());
+            final int bAddress = Ipv4Flyweight.parseAddress(hosts.b.address());
+            final OobSocket socket = hosts.oobSocket(hosts.a.address(), A_PORT);
+            assertEquals(transport, UdpSockets.state(socket).transport());
+            final DatagramChannel peer = hosts.closeLater(hosts.inB(() ->
+                DatagramChannel.open().bind(new InetSocketAddress(hosts.b.address(), B_PORT))));
+
+            // kernel -> OOB
+            for (final int size : SIZES)
+            {
+                final byte[] payload = payload(size, 1);
+                hosts.inB(() -> peer.send(ByteBuffer.wrap(payload), new InetSocketAddress(hosts.a.address(), A_PORT)));
+                final UdpHosts.Received received = UdpHosts.receive(socket, 5_000);
+                assertNotNull(received, "size=" + size + " not received; ports=" + hosts.stack.ports() + " socket=" + socket.counters());
+                assertEquals(bAddress, received.address(), "recvFrom address");
+                assertEquals(B_PORT, received.port(), "recvFrom port");
+                assertArrayEquals(payload, received.payload(), "size=" + size);
+            }
+
+            // OOB -> kernel
+            peer.configureBlocking(true);
+            for (final int size : SIZES)
+            {
+                final byte[] payload = payload(size, 2);
+                assertEquals(0, UdpSockets.sendTo(socket, bAddress, B_PORT, new UnsafeBuffer(payload), 0, size));
+                final ByteBuffer in = ByteBuffer.allocate(2048);
+                final InetSocketAddress from = (InetSocketAddress)peer.receive(in);
+                assertEquals(hosts.a.address(), from.getAddress().getHostAddress());
+                assertEquals(A_PORT, from.getPort());
+                assertArrayEquals(payload, Arrays.copyOf(in.array(), in.position()), "size=" + size);
+                if (0 == size)
+                {
+                    // the first send missed the caches and went in-band; the resolver thread warms them
+                    UdpHosts.await(() -> null != hosts.stack.resolver().routes().lookup(bAddress) &&
+                        null != hosts.stack.resolver().neighbours().lookup(bAddress), "caches warmed by the miss");
+                }
+            }
+            assertEquals(aAddress, hosts.stack.resolver().routes().lookup(bAddress).srcAddress());
+            if (UdpTransport.PACKET == transport)
+            {
+                assertEquals(1, UdpSockets.state(socket).inbandSends(), "only the first send went in-band");
+                assertEquals(SIZES.length - 1, UdpSockets.state(socket).fastSends(), "fast sends");
+            }
+
+            // larger than the MTU
+            assertEquals(-Errno.EMSGSIZE, UdpSockets.sendTo(socket, bAddress, B_PORT, new UnsafeBuffer(new byte[1473]),
+                0, 1473), "1473 bytes over a 1500-byte MTU");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(UdpTransport.class)
+    void shouldSendToConnectedPeerOnFastPathFromFirstDatagram(final UdpTransport transport) throws Exception
+    {
+        try (UdpHosts hosts = new UdpHosts(transport))
+        {
+            final OobSocket socket = hosts.oobSocket(hosts.a.address(), A_PORT);
+            final DatagramChannel peer = hosts.closeLater(hosts.inB(() ->
+                DatagramChannel.open().bind(new InetSocketAddress(hosts.b.address(), B_PORT))));
+            hosts.inA(() ->
+            {
+                socket.ksocket().connect(new InetSocketAddress(hosts.b.address(), B_PORT));
+                return null;
+            });
+            final byte[] payload = payload(64, 3);
+            for (int i = 0; i < 10; i++)
+            {
+                assertEquals(0, UdpSockets.sendTo(socket, 0, 0, new UnsafeBuffer(payload), 0, 64));
+            }
+            peer.configureBlocking(true);
+            for (int i = 0; i < 10; i++)
+            {
+                final ByteBuffer in = ByteBuffer.allocate(2048);
+                peer.receive(in);
+                assertEquals(64, in.position());
+            }
+            if (UdpTransport.PACKET == transport)
+            {
+                // connect solicited the peer: no send went in-band
+                assertEquals(10, UdpSockets.state(socket).fastSends());
+                assertEquals(0, UdpSockets.state(socket).inbandSends());
+            }
+        }
+    }
+
+    static byte[] payload(final int size, final int seed)
+    {
+        final byte[] payload = new byte[size];
+        for (int i = 0; i < size; i++)
+        {
+            payload[i] = (byte)(i * 7 + seed);
+        }
+        return payload;
+    }
+}
