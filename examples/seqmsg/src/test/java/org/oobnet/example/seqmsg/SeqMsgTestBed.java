@@ -45,8 +45,10 @@ final class SeqMsgTestBed implements AutoCloseable
         try
         {
             dir = Files.createTempDirectory("seqmsg-");
+            // tag::register[]
             final ProtocolRegistry registry = new ProtocolRegistry();
             registry.register(OobRuntime.AF_OOB, new SeqMsgProtocol(config));
+            // end::register[]
             started = OobRuntime.start(OobConfig.builder()
                 .idleStrategy(OobConfig.IdleStrategyKind.BACKOFF)
                 .receiveRingBytes(1024 * 1024)
