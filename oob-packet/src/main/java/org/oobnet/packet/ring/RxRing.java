@@ -154,7 +154,6 @@ public final class RxRing
             counters.increment(PacketCounter.RUNTS);
             return;
         }
-        // long: tp_mac + tp_snaplen must not wrap to a negative int and pass for a frame inside the slot
         if (snaplen < wireLength || (long)mac + snaplen > geometry.frameSize())
         {
             counters.increment(PacketCounter.TRUNCATED);
