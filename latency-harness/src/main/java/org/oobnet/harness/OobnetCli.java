@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         NetCommand.class,
         DemoCommand.class,
         LatencyCommand.class,
+        org.oobnet.harness.soak.SoakCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class OobnetCli implements Runnable

@@ -1,0 +1,139 @@
+package org.oobnet.harness.soak;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Two network namespaces joined by one veth pair with fixed MAC addresses (so a recreated pair is the same to
+ * the frames), built with {@code ip}; links can be taken down and up, the pair deleted and recreated. The veth
+ * drop counters are read before every deletion and accumulated, so no drop is lost with the device.
+ * <p>
+ * <b>Note:</b> in-band; not thread safe.
+ */
+final class SoakNetwork implements AutoCloseable
+{
+    static final String A_INTERFACE = "soa";
+    static final String B_INTERFACE = "sob";
+    static final String A_MAC = "02:0b:05:00:00:01";
+    static final String B_MAC = "02:0b:05:00:00:02";
+
+    final String namespaceA;
+    final String namespaceB;
+    private long droppedBefore;
+    private boolean closed;
+
+    private SoakNetwork(final String prefix)
+    {
+        this.namespaceA = prefix + "-a";
+        this.namespaceB = prefix + "-b";
+    }
+
+    static SoakNetwork create() throws IOException
+    {
+        final SoakNetwork network = new SoakNetwork("oobs-" + ProcessHandle.current().pid());
+        try
+        {
+            network.run("ip", "netns", "add", network.namespaceA);
+            network.run("ip", "netns", "add", network.namespaceB);
+            network.createPair();
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            network.close();
+            throw ex;
+        }
+        return network;
+    }
+
+    private void createPair() throws IOException
+    {
+        run("ip", "link", "add", A_INTERFACE, "netns", namespaceA, "address", A_MAC, "type", "veth",
+            "peer", "name", B_INTERFACE, "netns", namespaceB, "address", B_MAC);
+        run("ip", "netns", "exec", namespaceA, "ip", "link", "set", A_INTERFACE, "up");
+        run("ip", "netns", "exec", namespaceB, "ip", "link", "set", B_INTERFACE, "up");
+        run("ip", "netns", "exec", namespaceA, "ip", "addr", "add", "10.251.77.1/24", "dev", A_INTERFACE);
+        run("ip", "netns", "exec", namespaceB, "ip", "addr", "add", "10.251.77.2/24", "dev", B_INTERFACE);
+    }
+
+    void linkB(final boolean up) throws IOException
+    {
+        run("ip", "netns", "exec", namespaceB, "ip", "link", "set", B_INTERFACE, up ? "up" : "down");
+    }
+
+    void recreatePair() throws IOException
+    {
+        droppedBefore += droppedNow();
+        run("ip", "netns", "exec", namespaceA, "ip", "link", "del", A_INTERFACE);
+        createPair();
+    }
+
+    /**
+     * Frames the veth pair dropped so far, over every incarnation of the pair: A's transmit drops (a frame sent
+     * while B is down) and B's receive drops.
+     */
+    long dropped() throws IOException
+    {
+        return droppedBefore + droppedNow();
+    }
+
+    private long droppedNow() throws IOException
+    {
+        return stat(namespaceA, A_INTERFACE, "tx_dropped") + stat(namespaceB, B_INTERFACE, "rx_dropped");
+    }
+
+    private long stat(final String namespace, final String link, final String name) throws IOException
+    {
+        final List<String> out = run("ip", "netns", "exec", namespace, "cat",
+            "/sys/class/net/" + link + "/statistics/" + name);
+        return Long.parseLong(out.get(0).trim());
+    }
+
+    List<String> run(final String... command) throws IOException
+    {
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try
+        {
+            if (!process.waitFor(30, TimeUnit.SECONDS))
+            {
+                process.destroyForcibly();
+                throw new IOException(String.join(" ", command) + ": timed out");
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IOException(String.join(" ", command) + ": interrupted", ex);
+        }
+        if (process.exitValue() != 0)
+        {
+            throw new IOException(String.join(" ", command) + ": exit=" + process.exitValue() + ": " + output.trim());
+        }
+        return new ArrayList<>(output.lines().toList());
+    }
+
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        for (final String namespace : List.of(namespaceA, namespaceB))
+        {
+            try
+            {
+                run("ip", "netns", "del", namespace);
+            }
+            catch (final IOException ignore)
+            {
+                // not made, or already gone
+            }
+        }
+    }
+}

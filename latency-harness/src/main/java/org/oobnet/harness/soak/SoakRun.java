@@ -1,0 +1,591 @@
+package org.oobnet.harness.soak;
+
+import java.io.PrintStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.oobnet.core.OobConfig;
+import org.oobnet.core.OobReceiveHandler;
+import org.oobnet.core.OobRuntime;
+import org.oobnet.core.OobSocket;
+import org.oobnet.core.ProtocolRegistry;
+import org.oobnet.core.bus.OobBusAddress;
+import org.oobnet.core.bus.OobBusProtocol;
+import org.oobnet.core.counters.SocketCounters;
+import org.oobnet.inband.KSocket;
+import org.oobnet.inband.SocketConstants;
+import org.oobnet.inband.sys.ErrnoCapture;
+import org.oobnet.inband.sys.LibC;
+import org.oobnet.inband.sys.SockaddrLlDescriptor;
+import org.oobnet.packet.PacketConfig;
+import org.oobnet.packet.PacketProtocol;
+import org.oobnet.packet.PacketSocketState;
+import org.oobnet.packet.stats.PacketCounter;
+import org.oobnet.packet.stats.PacketCounters;
+
+/**
+ * One soak: two namespaces, traffic at a fixed rate on the AF_OOB bus and on oob-packet between the
+ * namespaces, each message carrying stream id, sequence and payload checksum; faults injected on a schedule
+ * (socket churn by the thousand, a stalled receiver, bursts that overflow the rings, the receiving link taken down
+ * and up, the veth pair deleted and recreated); at the end every stream's books must balance exactly and the
+ * process must hold the descriptors and mappings it held before.
+ * <p>
+ * <b>Note:</b> in-band; one run per instance. Threads: this one (schedule, faults), one sender, one receiver,
+ * the OOB stage.
+ */
+final class SoakRun
+{
+    static final int ETHER_TYPE = 0x88b5;
+    private static final long A_MAC = 0x020b05000001L;
+    private static final long B_MAC = 0x020b05000002L;
+    private static final int PAYLOAD = 46;
+    private static final int BUS_STREAM = 1;
+    private static final int PACKET_STREAM = 2;
+
+    private final long durationNs;
+    private final int ratePerSecond;
+    private final PrintStream out;
+
+    final StreamLedger bus = new StreamLedger("bus (AF_OOB, in-process)", true);
+    final StreamLedger packet = new StreamLedger("packet (AF_PACKET rings, netns A->B)", true);
+    final Map<String, AtomicInteger> faults = new java.util.TreeMap<>();
+    final List<String> problems = new ArrayList<>();
+    final Map<String, Integer> churnRefused = new java.util.TreeMap<>();
+    long stallsInFaults;
+    long stallsOutsideFaults;
+    String resourcesLine = "";
+
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicBoolean sendPaused = new AtomicBoolean();
+    private final AtomicBoolean receiverStalled = new AtomicBoolean();
+    private final AtomicInteger burst = new AtomicInteger();
+    private volatile OobSocket packetSender;
+    private volatile OobSocket packetReceiver;
+    private KSocket packetSenderSocket;
+    private KSocket packetReceiverSocket;
+
+    SoakRun(final long durationNs, final int ratePerSecond, final PrintStream out)
+    {
+        this.durationNs = durationNs;
+        this.ratePerSecond = ratePerSecond;
+        this.out = out;
+    }
+
+    boolean run() throws Exception
+    {
+        final Path countersDir = Files.createTempDirectory("oobnet-soak-");
+        warmUp(countersDir);
+        final Resources before = Resources.awaitSettled();
+        try (SoakNetwork network = SoakNetwork.create();
+            NamespaceThread inA = new NamespaceThread(network.namespaceA);
+            NamespaceThread inB = new NamespaceThread(network.namespaceB))
+        {
+            final long vethDroppedAtStart = network.dropped();
+            final PacketConfig packetConfig = PacketConfig.fromProperties(Map.of(
+                PacketConfig.RX_FRAMES_KEY, "256", PacketConfig.TX_FRAMES_KEY, "256",
+                PacketConfig.IGNORE_OUTGOING_KEY, "true"));
+            final OobRuntime runtime = OobRuntime.start(OobConfig.builder()
+                .idleStrategy(OobConfig.IdleStrategyKind.BACKOFF)
+                .countersDir(countersDir)
+                // churn frees a thousand sockets' counters at once and Agrona reuses a freed counter only after
+                // a second: room for a few thousand sockets' counters
+                .countersValuesBytes(4 * 1024 * 1024)
+                .maxSockets(8192)
+                .build(), new ProtocolRegistry()
+                .register(OobRuntime.AF_OOB, new OobBusProtocol())
+                .register(SocketConstants.AF_PACKET, new PacketProtocol(packetConfig)));
+            try (runtime)
+            {
+                final KSocket busRx = KSocket.socket(OobRuntime.AF_OOB, SocketConstants.SOCK_DGRAM | SocketConstants.SOCK_OOB, 0);
+                final KSocket busTx = KSocket.socket(OobRuntime.AF_OOB, SocketConstants.SOCK_DGRAM | SocketConstants.SOCK_OOB, 0);
+                try (Arena arena = Arena.ofConfined())
+                {
+                    busRx.bind(OobBusAddress.encode("soak-rx", arena));
+                    busTx.bind(OobBusAddress.encode("soak-tx", arena));
+                    busTx.connect(OobBusAddress.encode("soak-rx", arena));
+                }
+                final OobSocket busSender = OobSocket.of(busTx);
+                final OobSocket busReceiver = OobSocket.of(busRx);
+                openPacketSockets(inA, inB);
+
+                final Thread sender = new Thread(() -> send(busSender), "soak-sender");
+                final Thread receiver = new Thread(() -> receive(busReceiver), "soak-receiver");
+                sender.setDaemon(true);
+                receiver.setDaemon(true);
+                sender.start();
+                receiver.start();
+
+                schedule(runtime, network, inA, inB);
+
+                running.set(false);
+                sender.join(5_000);
+                awaitQuiet(busReceiver);
+                receiverDone.set(true);
+                receiver.join(5_000);
+
+                if (!runtime.stageThread().isAlive())
+                {
+                    problems.add("the stage thread died");
+                }
+                if (runtime.counters().errors().get() != 0)
+                {
+                    problems.add("stage errors=" + runtime.counters().errors().get());
+                }
+                closePacketSockets();
+                packet.drop("veth dropped (frames sent while link B was down)", network.dropped() - vethDroppedAtStart);
+                accountBus(busSender, busReceiver);
+                busTx.close();
+                busRx.close();
+            }
+        }
+        finally
+        {
+            deleteTree(countersDir);
+        }
+        final Resources after = Resources.awaitBack(before);
+        resourcesLine = "descriptors " + before.descriptors + " -> " + after.descriptors +
+            ", socket mappings " + before.socketMappings + " -> " + after.socketMappings +
+            ", direct buffers " + before.directBytes + " B -> " + after.directBytes + " B" +
+            ", mapped buffers " + before.mappedCount + " -> " + after.mappedCount;
+        if (after.descriptors != before.descriptors || after.socketMappings != before.socketMappings ||
+            after.mappedCount > before.mappedCount)
+        {
+            problems.add("resources not back: " + resourcesLine);
+        }
+        for (final StreamLedger ledger : List.of(bus, packet))
+        {
+            if (!ledger.holds())
+            {
+                problems.add(ledger.name + ": books do not balance");
+            }
+        }
+        return problems.isEmpty();
+    }
+
+    private final AtomicBoolean receiverDone = new AtomicBoolean();
+
+    /**
+     * One runtime started and closed and one bus socket opened and closed first, so that what lives once per
+     * process (the in-band event thread's epoll set, class loading, the JIT) is in the baseline, not counted as
+     * a leak of the soak.
+     */
+    private static void warmUp(final Path countersDir) throws Exception
+    {
+        try (OobRuntime runtime = OobRuntime.start(OobConfig.builder()
+            .idleStrategy(OobConfig.IdleStrategyKind.BACKOFF)
+            .countersDir(countersDir)
+            .build(), new ProtocolRegistry().register(OobRuntime.AF_OOB, new OobBusProtocol())))
+        {
+            KSocket.socket(OobRuntime.AF_OOB, SocketConstants.SOCK_DGRAM | SocketConstants.SOCK_OOB, 0).close();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Schedule
+
+    private void schedule(final OobRuntime runtime, final SoakNetwork network, final NamespaceThread inA,
+        final NamespaceThread inB) throws Exception
+    {
+        final long start = System.nanoTime();
+        final long end = start + durationNs;
+        final long period = 5_000_000_000L;
+        int next = 0;
+        long lastProgress = start;
+        while (System.nanoTime() - end < 0)
+        {
+            final long stallsBefore = runtime.counters().stalls().get();
+            quiet(Math.min(period / 2, end - System.nanoTime()));
+            stallsOutsideFaults += runtime.counters().stalls().get() - stallsBefore;
+            if (System.nanoTime() - end >= 0)
+            {
+                break;
+            }
+            final long inFault = runtime.counters().stalls().get();
+            final String fault = switch (next++ % 5)
+            {
+                case 0 -> churn(inA);
+                case 1 -> stallReceiver();
+                case 2 -> burst();
+                case 3 -> flapLink(network, inA, inB);
+                default -> recreatePair(network, inA, inB);
+            };
+            faults.computeIfAbsent(fault, k -> new AtomicInteger()).incrementAndGet();
+            stallsInFaults += runtime.counters().stalls().get() - inFault;
+            if (System.nanoTime() - lastProgress > 10_000_000_000L)
+            {
+                lastProgress = System.nanoTime();
+                out.printf("soak: %3.0f%% bus sent=%d received=%d, packet sent=%d received=%d%n",
+                    Math.min(100.0, 100.0 * (lastProgress - start) / durationNs), bus.sent, bus.received, packet.sent, packet.received);
+            }
+        }
+    }
+
+    private static void quiet(final long ns)
+    {
+        if (ns > 0)
+        {
+            LockSupport.parkNanos(ns);
+        }
+    }
+
+    private String churn(final NamespaceThread inA) throws Exception
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            for (int i = 0; i < 1000; i++)
+            {
+                final KSocket socket;
+                try
+                {
+                    socket = KSocket.socket(OobRuntime.AF_OOB, SocketConstants.SOCK_DGRAM | SocketConstants.SOCK_OOB, 0);
+                }
+                catch (final org.oobnet.inband.ErrnoException ex)
+                {
+                    churnRefused.merge(ex.errnoName(), 1, Integer::sum);
+                    continue;
+                }
+                socket.bind(OobBusAddress.encode("churn-" + i, arena));
+                socket.close();
+            }
+        }
+        inA.call(() ->
+        {
+            for (int i = 0; i < 50; i++)
+            {
+                final KSocket socket = openPacket(SoakNetwork.A_INTERFACE);
+                socket.close();
+            }
+            return null;
+        });
+        return "socket churn (1000 bus + 50 packet sockets opened, bound, closed)";
+    }
+
+    private String stallReceiver()
+    {
+        receiverStalled.set(true);
+        LockSupport.parkNanos(500_000_000L);
+        receiverStalled.set(false);
+        return "receiver stalled 500 ms";
+    }
+
+    private String burst()
+    {
+        burst.set(5_000);
+        final long deadline = System.nanoTime() + 2_000_000_000L;
+        while (burst.get() > 0 && System.nanoTime() - deadline < 0)
+        {
+            LockSupport.parkNanos(1_000_000L);
+        }
+        return "burst of 5000 frames (RX ring 256)";
+    }
+
+    private String flapLink(final SoakNetwork network, final NamespaceThread inA, final NamespaceThread inB)
+        throws Exception
+    {
+        network.linkB(false);
+        LockSupport.parkNanos(300_000_000L);
+        network.linkB(true);
+        LockSupport.parkNanos(200_000_000L);
+        return "link B down 300 ms and up";
+    }
+
+    private String recreatePair(final SoakNetwork network, final NamespaceThread inA, final NamespaceThread inB)
+        throws Exception
+    {
+        sendPaused.set(true);
+        LockSupport.parkNanos(300_000_000L);
+        closePacketSockets();
+        network.recreatePair();
+        openPacketSockets(inA, inB);
+        sendPaused.set(false);
+        return "veth pair deleted and recreated (packet sockets reopened)";
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Sockets
+
+    private void openPacketSockets(final NamespaceThread inA, final NamespaceThread inB) throws Exception
+    {
+        packetReceiverSocket = inB.call(() -> openPacket(SoakNetwork.B_INTERFACE));
+        packetSenderSocket = inA.call(() -> openPacket(SoakNetwork.A_INTERFACE));
+        packetReceiver = OobSocket.of(packetReceiverSocket);
+        packetSender = OobSocket.of(packetSenderSocket);
+    }
+
+    private void closePacketSockets() throws Exception
+    {
+        final OobSocket sender = packetSender;
+        final OobSocket receiver = packetReceiver;
+        packetSender = null;
+        // the sender's send ring drains into the TX ring, and the TX ring to the wire, before it closes
+        final long deadline = System.nanoTime() + 2_000_000_000L;
+        while (sender.sendQueuedBytes() > 0 && System.nanoTime() - deadline < 0)
+        {
+            LockSupport.parkNanos(1_000_000L);
+        }
+        LockSupport.parkNanos(100_000_000L);
+        final PacketCounters sent = PacketSocketState.of(sender).counters();
+        packet.drop("sender: wrong format", sent.get(PacketCounter.WRONG_FORMAT));
+        packet.drop("sender: closed with messages queued", sender.counters().dropsClosed().get());
+        packet.drop("sender: protocol refused on stage", sender.counters().dropsProtocol().get());
+        packetSenderSocket.close();
+        LockSupport.parkNanos(100_000_000L);
+        packetReceiver = null;
+        LockSupport.parkNanos(10_000_000L);
+        // the receiver thread no longer polls this socket: what the stage already queued is taken here
+        final SoakMessage check = new SoakMessage();
+        final OobReceiveHandler drain = (socket, buffer, offset, length) -> onFrame(check, buffer, offset, length);
+        while (receiver.poll(drain, 256) > 0)
+        {
+            LockSupport.parkNanos(1_000L);
+        }
+        final PacketCounters received = PacketSocketState.of(receiver).counters();
+        packet.drop("receiver: kernel ring drops (PACKET_STATISTICS)", received.get(PacketCounter.KERNEL_DROPS));
+        packet.drop("receiver: filter misses", received.get(PacketCounter.FILTER_MISSES));
+        packet.drop("receiver: runts", received.get(PacketCounter.RUNTS));
+        packet.drop("receiver: truncated", received.get(PacketCounter.TRUNCATED));
+        packet.drop("receiver: receive ring full", receiver.counters().dropsRingFull().get());
+        packet.drop("receiver: closed with messages queued", receiver.counters().dropsClosed().get());
+        packetReceiverSocket.close();
+    }
+
+    private static KSocket openPacket(final String interfaceName) throws Exception
+    {
+        final KSocket socket = KSocket.socket(SocketConstants.AF_PACKET,
+            SocketConstants.SOCK_RAW | SocketConstants.SOCK_OOB, SocketConstants.htons(ETHER_TYPE));
+        try (Arena arena = Arena.ofConfined())
+        {
+            final int ifIndex = LibC.ifNameToIndex(ErrnoCapture.current(), arena.allocateFrom(interfaceName));
+            final MemorySegment ll = arena.allocate(SockaddrLlDescriptor.LENGTH, 4).fill((byte)0);
+            ll.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.FAMILY_OFFSET, (short)SocketConstants.AF_PACKET);
+            ll.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.PROTOCOL_OFFSET,
+                (short)SocketConstants.htons(ETHER_TYPE));
+            ll.set(ValueLayout.JAVA_INT, SockaddrLlDescriptor.IFINDEX_OFFSET, ifIndex);
+            socket.bind(ll);
+        }
+        catch (final Exception | Error ex)
+        {
+            socket.close();
+            throw ex;
+        }
+        return socket;
+    }
+
+    private void accountBus(final OobSocket sender, final OobSocket receiver)
+    {
+        final SocketCounters tx = sender.counters();
+        final SocketCounters rx = receiver.counters();
+        bus.drop("sender: no peer", tx.dropsNoPeer().get());
+        bus.drop("sender: protocol refused on stage", tx.dropsProtocol().get());
+        bus.drop("receiver: receive ring full", rx.dropsRingFull().get());
+        bus.drop("receiver: closed with messages queued", rx.dropsClosed().get());
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Traffic
+
+    private void send(final OobSocket busSender)
+    {
+        final SoakMessage message = new SoakMessage();
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[256]);
+        final long intervalNs = 1_000_000_000L / ratePerSecond;
+        long busSequence = 0;
+        long packetSequence = 0;
+        long nextNs = System.nanoTime();
+        while (running.get())
+        {
+            final int burstLeft = burst.get();
+            if (burstLeft == 0)
+            {
+                final long waitNs = nextNs - System.nanoTime();
+                if (waitNs > 0)
+                {
+                    LockSupport.parkNanos(waitNs);
+                    continue;
+                }
+                nextNs += intervalNs;
+                final int length = message.write(frame, 0, BUS_STREAM, busSequence, PAYLOAD);
+                if (busSender.offer(frame, 0, length) >= 0)
+                {
+                    busSequence++;
+                    bus.sent = busSequence;
+                }
+                else
+                {
+                    bus.refused++;
+                }
+            }
+            if (sendPaused.get())
+            {
+                continue;
+            }
+            final OobSocket sender = packetSender;
+            if (null == sender)
+            {
+                continue;
+            }
+            frame.putLong(0, B_MAC << 16, ByteOrder.BIG_ENDIAN); // dst (6 bytes) then src
+            frame.putLong(6, A_MAC << 16, ByteOrder.BIG_ENDIAN);
+            frame.putShort(12, (short)ETHER_TYPE, ByteOrder.BIG_ENDIAN);
+            final int length = 14 + message.write(frame, 14, PACKET_STREAM, packetSequence, PAYLOAD);
+            if (sender.offer(frame, 0, length) >= 0)
+            {
+                packetSequence++;
+                packet.sent = packetSequence;
+                if (burstLeft > 0)
+                {
+                    burst.decrementAndGet();
+                }
+            }
+            else
+            {
+                packet.refused++;
+                if (burstLeft > 0)
+                {
+                    Thread.yield();
+                }
+            }
+        }
+    }
+
+    private void receive(final OobSocket busReceiver)
+    {
+        final SoakMessage busCheck = new SoakMessage();
+        final SoakMessage packetCheck = new SoakMessage();
+        final OobReceiveHandler onBus = (socket, buffer, offset, length) ->
+            bus.onReceived(SoakMessage.sequence(buffer, offset),
+                SoakMessage.stream(buffer, offset) == BUS_STREAM && busCheck.isIntact(buffer, offset, length));
+        final OobReceiveHandler onPacket = (socket, buffer, offset, length) -> onFrame(packetCheck, buffer, offset, length);
+        while (!receiverDone.get())
+        {
+            if (receiverStalled.get())
+            {
+                LockSupport.parkNanos(1_000_000L);
+                continue;
+            }
+            int work = busReceiver.poll(onBus, 256);
+            final OobSocket receiver = packetReceiver;
+            if (null != receiver)
+            {
+                work += receiver.poll(onPacket, 256);
+            }
+            if (0 == work)
+            {
+                LockSupport.parkNanos(50_000L);
+            }
+        }
+    }
+
+    private void onFrame(final SoakMessage check, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < 14 + SoakMessage.HEADER_LENGTH ||
+            (buffer.getShort(offset + 12, ByteOrder.BIG_ENDIAN) & 0xffff) != ETHER_TYPE)
+        {
+            packet.corrupt++;
+            return;
+        }
+        packet.onReceived(SoakMessage.sequence(buffer, offset + 14),
+            SoakMessage.stream(buffer, offset + 14) == PACKET_STREAM && check.isIntact(buffer, offset + 14, length - 14));
+    }
+
+    private void awaitQuiet(final OobSocket busReceiver)
+    {
+        long lastCount = -1;
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() - deadline < 0)
+        {
+            final long count = bus.received + packet.received;
+            if (count == lastCount)
+            {
+                return;
+            }
+            lastCount = count;
+            LockSupport.parkNanos(500_000_000L);
+        }
+    }
+
+    private static void deleteTree(final Path dir)
+    {
+        try (Stream<Path> paths = Files.walk(dir))
+        {
+            for (final Path path : paths.sorted(Comparator.reverseOrder()).toList())
+            {
+                Files.deleteIfExists(path);
+            }
+        }
+        catch (final java.io.IOException ignore)
+        {
+            // best effort: a temp dir
+        }
+    }
+
+    /** Descriptors, socket mappings and buffer pools of this process. */
+    record Resources(int descriptors, int socketMappings, long directBytes, long mappedCount)
+    {
+        static Resources take()
+        {
+            final String[] fds = new java.io.File("/proc/self/fd").list();
+            int mappings = 0;
+            try
+            {
+                mappings = (int)Files.readAllLines(Path.of("/proc/self/maps")).stream()
+                    .filter(line -> line.contains("socket:[")).count();
+            }
+            catch (final java.io.IOException ignore)
+            {
+                mappings = -1;
+            }
+            long direct = 0;
+            long mapped = 0;
+            for (final BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class))
+            {
+                if ("direct".equals(pool.getName()))
+                {
+                    direct = pool.getMemoryUsed();
+                }
+                else if ("mapped".equals(pool.getName()))
+                {
+                    mapped = pool.getCount();
+                }
+            }
+            return new Resources(null == fds ? -1 : fds.length, mappings, direct, mapped);
+        }
+
+        static Resources awaitSettled()
+        {
+            System.gc();
+            LockSupport.parkNanos(200_000_000L);
+            return take();
+        }
+
+        static Resources awaitBack(final Resources before)
+        {
+            Resources now = take();
+            final long deadline = System.nanoTime() + 5_000_000_000L;
+            while ((now.descriptors != before.descriptors || now.socketMappings != before.socketMappings ||
+                now.mappedCount > before.mappedCount) && System.nanoTime() - deadline < 0)
+            {
+                System.gc();
+                LockSupport.parkNanos(100_000_000L);
+                now = take();
+            }
+            return now;
+        }
+    }
+}

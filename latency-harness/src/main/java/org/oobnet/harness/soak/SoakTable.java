@@ -1,0 +1,63 @@
+package org.oobnet.harness.soak;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The soak's closing table: per stream the books (sent, received, each named drop, unaccounted, corrupt,
+ * duplicates, reordered), the faults injected, stalls inside and outside fault windows, resources, verdict.
+ * <p>
+ * <b>Note:</b> stateless.
+ */
+final class SoakTable
+{
+    private SoakTable()
+    {
+    }
+
+    static String render(final SoakRun run, final String duration, final int rate)
+    {
+        final StringBuilder text = new StringBuilder();
+        text.append(String.format("%noobnet soak --duration %s --rate %d%n%n", duration, rate));
+        text.append(String.format("| %-38s | %10s | %10s | %9s | %9s | %11s | %7s | %4s | %9s | %s |%n",
+            "stream", "sent", "received", "dropped", "refused", "unaccounted", "corrupt", "dup", "reordered", "ok"));
+        text.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        for (final StreamLedger ledger : List.of(run.bus, run.packet))
+        {
+            text.append(String.format("| %-38s | %10d | %10d | %9d | %9d | %11d | %7d | %4d | %9d | %s |%n",
+                ledger.name, ledger.sent, ledger.received, ledger.dropped(), ledger.refused, ledger.unaccounted(),
+                ledger.corrupt, ledger.duplicates, ledger.reordered, ledger.holds() ? "yes" : "NO"));
+        }
+        text.append("\ndrops by reason (sent = received + dropped; refused = the socket said no, never sent):\n");
+        for (final StreamLedger ledger : List.of(run.bus, run.packet))
+        {
+            if (ledger.drops.isEmpty())
+            {
+                text.append("  ").append(ledger.name).append(": none\n");
+            }
+            for (final Map.Entry<String, Long> drop : ledger.drops.entrySet())
+            {
+                text.append(String.format("  %s: %s = %d%n", ledger.name, drop.getKey(), drop.getValue()));
+            }
+        }
+        text.append("\nfaults injected:\n");
+        SoakCommand.faults(run).forEach((fault, count) -> text.append(String.format("  %4d x %s%n", count, fault)));
+        if (!run.churnRefused.isEmpty())
+        {
+            text.append("  churn sockets refused by socket(): ").append(run.churnRefused).append('\n');
+        }
+        text.append(String.format("%nstage stalls: %d inside fault windows, %d outside%n",
+            run.stallsInFaults, run.stallsOutsideFaults));
+        text.append("resources: ").append(run.resourcesLine).append('\n');
+        if (run.problems.isEmpty())
+        {
+            text.append("PASSED: every message accounted for, none corrupt, duplicated or reordered; resources back\n");
+        }
+        else
+        {
+            text.append("FAILED:\n");
+            run.problems.forEach(problem -> text.append("  ").append(problem).append('\n'));
+        }
+        return text.toString();
+    }
+}

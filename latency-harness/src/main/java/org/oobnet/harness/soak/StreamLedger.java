@@ -1,0 +1,78 @@
+package org.oobnet.harness.soak;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One stream's books: what the sender handed over (accepted by the socket), what the receiver got (intact, in
+ * order or not, duplicated, corrupt), what the sender was refused, and every drop under its named reason. The
+ * invariant: {@code sent == received + sum(drops)} exactly, no corrupt, no duplicate, no reordering where the
+ * path promises order.
+ * <p>
+ * <b>Note:</b> the counts are written by one sender and one receiver thread and read after both stopped.
+ */
+final class StreamLedger
+{
+    final String name;
+    final boolean ordered;
+    volatile long sent;
+    volatile long refused;
+    volatile long received;
+    volatile long corrupt;
+    volatile long duplicates;
+    volatile long reordered;
+    private long highestSequence = -1;
+    private final java.util.BitSet seen = new java.util.BitSet();
+    final Map<String, Long> drops = new TreeMap<>();
+
+    StreamLedger(final String name, final boolean ordered)
+    {
+        this.name = name;
+        this.ordered = ordered;
+    }
+
+    /** Receiver thread. */
+    void onReceived(final long sequence, final boolean intact)
+    {
+        if (!intact)
+        {
+            corrupt++;
+            return;
+        }
+        if (sequence < 0 || sequence > Integer.MAX_VALUE || seen.get((int)sequence))
+        {
+            duplicates++;
+            return;
+        }
+        seen.set((int)sequence);
+        if (sequence < highestSequence)
+        {
+            reordered++;
+        }
+        highestSequence = Math.max(highestSequence, sequence);
+        received++;
+    }
+
+    void drop(final String reason, final long count)
+    {
+        if (count != 0)
+        {
+            drops.merge(reason, count, Long::sum);
+        }
+    }
+
+    long dropped()
+    {
+        return drops.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    long unaccounted()
+    {
+        return sent - received - dropped();
+    }
+
+    boolean holds()
+    {
+        return unaccounted() == 0 && corrupt == 0 && duplicates == 0 && (!ordered || reordered == 0);
+    }
+}
