@@ -129,6 +129,14 @@ public final class ConfigLoader
                 problems.add(new ConfigProblem(file.toString(), null, "cannot read: " + ex, null));
                 return;
             }
+            catch (final AssertionError ex)
+            {
+                // tomlj asserts on some malformed files (found by fuzzing); with -ea that would escape as an Error
+                // instead of a syntax error, and without -ea the same file gives ordinary parse errors
+                problems.add(new ConfigProblem(file.toString(), null,
+                    "TOML syntax error: the parser gave up on this file (" + ex.getMessage() + ")", null));
+                return;
+            }
             if (toml.hasErrors())
             {
                 // The rest of a file with a syntax error is not what its author meant: no value of it is used.
