@@ -34,10 +34,19 @@ final class SoakNetwork implements AutoCloseable
     static SoakNetwork create() throws IOException
     {
         final SoakNetwork network = new SoakNetwork("oobs-" + ProcessHandle.current().pid());
+        // an interrupted soak (Ctrl-C, SIGTERM) still removes its namespaces
+        Runtime.getRuntime().addShutdownHook(new Thread(network::close, "soak-netns-cleanup"));
         try
         {
             network.run("ip", "netns", "add", network.namespaceA);
             network.run("ip", "netns", "add", network.namespaceB);
+            // the veth drop counters must count the soak's frames only: no IPv6 (router and neighbour
+            // solicitations, MLD reports) and no IPv4 address (ARP) on the links
+            for (final String namespace : List.of(network.namespaceA, network.namespaceB))
+            {
+                network.run("ip", "netns", "exec", namespace, "sysctl", "-q", "-w",
+                    "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1");
+            }
             network.createPair();
         }
         catch (final IOException | RuntimeException ex)
@@ -54,8 +63,6 @@ final class SoakNetwork implements AutoCloseable
             "peer", "name", B_INTERFACE, "netns", namespaceB, "address", B_MAC);
         run("ip", "netns", "exec", namespaceA, "ip", "link", "set", A_INTERFACE, "up");
         run("ip", "netns", "exec", namespaceB, "ip", "link", "set", B_INTERFACE, "up");
-        run("ip", "netns", "exec", namespaceA, "ip", "addr", "add", "10.251.77.1/24", "dev", A_INTERFACE);
-        run("ip", "netns", "exec", namespaceB, "ip", "addr", "add", "10.251.77.2/24", "dev", B_INTERFACE);
     }
 
     void linkB(final boolean up) throws IOException
@@ -117,7 +124,7 @@ final class SoakNetwork implements AutoCloseable
     }
 
     @Override
-    public void close()
+    public synchronized void close()
     {
         if (closed)
         {

@@ -1,0 +1,41 @@
+package org.oobnet.harness.soak;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.oobnet.inband.testing.Privileges;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The soak's short variant in the suite: about a minute of traffic on the AF_OOB bus and oob-packet between two
+ * namespaces with every fault injected at least once; the books of each stream balance exactly and resources are
+ * back. The table is printed to the test's output.
+ */
+class SoakRunTest
+{
+    @Test
+    @Timeout(120)
+    void shouldAccountForEveryMessageAndLeakNothingWhenFaultsAreInjected() throws Exception
+    {
+        Privileges.requireNetworkPrivileges("the soak (namespaces, veth, AF_PACKET)");
+        final ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        final SoakRun run = new SoakRun(40_000_000_000L, 1000, new PrintStream(progress, true, StandardCharsets.UTF_8));
+        final boolean passed = run.run();
+        final String table = SoakTable.render(run, "40s", 1000);
+        System.out.println(progress.toString(StandardCharsets.UTF_8) + table);
+
+        assertTrue(passed, table);
+        assertEquals(0, run.bus.unaccounted(), table);
+        assertEquals(0, run.packet.unaccounted(), table);
+        assertTrue(run.bus.received > 30_000 && run.packet.received > 30_000, "traffic flowed: " + table);
+        assertEquals(5, run.faults.size(), "every kind of fault injected: " + table);
+        assertTrue(run.packet.drops.containsKey("veth dropped (frames sent while link B was down)"),
+            "the link-down window cost frames, each counted: " + table);
+        assertTrue(table.contains("\nPASSED: "), table);
+    }
+}
