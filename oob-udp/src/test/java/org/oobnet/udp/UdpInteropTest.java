@@ -120,6 +120,36 @@ class UdpInteropTest
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void shouldAutoBindUnboundSocketOnFirstSendAndReceiveReplies() throws Exception
+    {
+        try (UdpHosts hosts = new UdpHosts(UdpTransport.PACKET))
+        {
+            final OobSocket socket = hosts.inA(() -> OobSocket.of(hosts.closeLaterSocket(org.oobnet.inband.KSocket.socket(
+                org.oobnet.inband.SocketConstants.AF_INET,
+                org.oobnet.inband.SocketConstants.SOCK_DGRAM | org.oobnet.inband.SocketConstants.SOCK_OOB, 0))));
+            final DatagramChannel peer = hosts.closeLater(hosts.inB(() ->
+                DatagramChannel.open().bind(new InetSocketAddress(hosts.b.address(), B_PORT))));
+            final int bAddress = Ipv4Flyweight.parseAddress(hosts.b.address());
+            UdpSockets.solicit(socket, bAddress, false);
+            final byte[] payload = payload(64, 5);
+            assertEquals(0, UdpSockets.sendTo(socket, bAddress, B_PORT, new UnsafeBuffer(payload), 0, 64));
+            final int localPort = UdpSockets.state(socket).localPort();
+            assertTrue(localPort > 0, "auto-bound port");
+
+            peer.configureBlocking(true);
+            final ByteBuffer in = ByteBuffer.allocate(2048);
+            final InetSocketAddress from = (InetSocketAddress)peer.receive(in);
+            assertEquals(localPort, from.getPort());
+            assertEquals(1, UdpSockets.state(socket).fastSends(), "solicited peer, auto-bound socket: fast path");
+
+            hosts.inB(() -> peer.send(ByteBuffer.wrap(payload), from));
+            final UdpHosts.Received reply = UdpHosts.receive(socket, 5_000);
+            assertNotNull(reply, "reply to the auto-bound port");
+            assertArrayEquals(payload, reply.payload());
+        }
+    }
+
     static byte[] payload(final int size, final int seed)
     {
         final byte[] payload = new byte[size];
