@@ -55,6 +55,7 @@ public final class SockFilters
      * @throws IllegalArgumentException when the struct is too short or the program invalid (the kernel says
      *                                  {@code EINVAL} for the same).
      */
+    @SuppressWarnings("restricted") // the caller's sock_filter array: its length is the struct's len field
     public static BpfProgram fromSockFprog(final MemorySegment fprog)
     {
         if (fprog.byteSize() < SockFprogDescriptor.LENGTH)
