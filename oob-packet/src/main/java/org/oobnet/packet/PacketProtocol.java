@@ -155,6 +155,8 @@ public final class PacketProtocol implements OobProtocol
                 return -errno.errno();
             }
             final RxRing rx = new RxRing(mapping.rxRing(), mapping.rxGeometry(), state.counters());
+            // a socket sees frames addressed to its interface only, unless it asked for promiscuous membership
+            rx.acceptOtherHost(config.promiscuous());
             if (config.verifyFilter())
             {
                 rx.verifyFilter(state.filter());

@@ -31,6 +31,8 @@ public final class RxRing
     private static final int SLL_IFINDEX_OFFSET = SLL_OFFSET + SockaddrLlDescriptor.IFINDEX_OFFSET;
     private static final int SLL_PKTTYPE_OFFSET = SLL_OFFSET + SockaddrLlDescriptor.PKTTYPE_OFFSET;
     private static final int ETHERNET_HEADER_LENGTH = 14;
+    /** {@code sll_pkttype} of a frame unicast to another host's MAC. */
+    private static final byte PACKET_OTHERHOST = 3;
 
     private final MemorySegment ring;
     private final long address;
@@ -40,6 +42,7 @@ public final class RxRing
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private final BpfInterpreter interpreter = new BpfInterpreter();
     private BpfProgram verifyFilter;
+    private boolean acceptOtherHost = true;
     private int index;
     private boolean losing;
 
@@ -70,6 +73,18 @@ public final class RxRing
     public void verifyFilter(final BpfProgram program)
     {
         this.verifyFilter = program;
+    }
+
+    /**
+     * Whether frames the kernel marks {@code PACKET_OTHERHOST} (unicast to another MAC: a packet socket sees them
+     * on veth and on any interface in promiscuous mode) are handed on; when not, they are counted as filter
+     * misses and given back, so the socket sees only frames addressed to its interface.
+     *
+     * @param accept true to hand them on (a promiscuous socket), false to drop them.
+     */
+    public void acceptOtherHost(final boolean accept)
+    {
+        this.acceptOtherHost = accept;
     }
 
     /**
@@ -157,6 +172,12 @@ public final class RxRing
         if (snaplen < wireLength || (long)mac + snaplen > geometry.frameSize())
         {
             counters.increment(PacketCounter.TRUNCATED);
+            return;
+        }
+
+        if (!acceptOtherHost && PACKET_OTHERHOST == ring.get(ValueLayout.JAVA_BYTE, frameOffset + SLL_PKTTYPE_OFFSET))
+        {
+            counters.increment(PacketCounter.FILTER_MISSES);
             return;
         }
 
