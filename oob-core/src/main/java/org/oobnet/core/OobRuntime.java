@@ -587,10 +587,16 @@ public final class OobRuntime implements AutoCloseable
     /**
      * Stops the runtime: no new OOB sockets, every live socket released (the stage drains and acknowledges) and
      * destroyed, the stage stopped, the hooks removed and the counters file deleted. Idempotent.
+     *
+     * @throws IllegalStateException when called from the stage thread (it would wait for itself to stop).
      */
     @Override
     public void close()
     {
+        if (stage.isStageThread())
+        {
+            throw new IllegalStateException("an OobRuntime is closed in-band: close() waits for the stage to stop");
+        }
         synchronized (this)
         {
             if (closing)

@@ -491,7 +491,7 @@ public final class OobSocket
     {
         if (!onStage)
         {
-            return -Errno.EBADF;
+            return notOnStage();
         }
         if ((shutdownBits & SHUT_WR_BIT) != 0)
         {
@@ -512,7 +512,7 @@ public final class OobSocket
     {
         if (!onStage)
         {
-            return -Errno.EBADF;
+            return notOnStage();
         }
         if ((shutdownBits & SHUT_WR_BIT) != 0)
         {
@@ -589,7 +589,7 @@ public final class OobSocket
     {
         if (!onStage)
         {
-            return -Errno.EBADF;
+            return notOnStage();
         }
         return protocol.receive(this, handler, limit);
     }
@@ -605,7 +605,7 @@ public final class OobSocket
     {
         if (!onStage)
         {
-            return -Errno.EBADF;
+            return notOnStage();
         }
         return protocol.oobIoctl(this, request, arg);
     }
@@ -619,13 +619,14 @@ public final class OobSocket
      * @param offset where it starts.
      * @param length its length.
      * @return the length delivered; {@code -ENOBUFS} when the receive ring was full, {@code -EPIPE} after
-     * {@code SHUT_RD}, {@code -EBADF} when the socket is not on the stage (all three counted as drops).
+     * {@code SHUT_RD} (both counted as drops), {@code -EBADF} when the socket left the stage, {@code -EWOULDBLOCK}
+     * when it is not on the stage yet (its attach command is still queued; nothing counted).
      */
     public int deliver(final DirectBuffer buffer, final int offset, final int length)
     {
         if (!onStage)
         {
-            return -Errno.EBADF;
+            return notOnStage();
         }
         if ((shutdownBits & SHUT_RD_BIT) != 0)
         {
@@ -665,7 +666,7 @@ public final class OobSocket
     {
         if (!onStage)
         {
-            return -Errno.EBADF;
+            return notOnStage();
         }
         if ((shutdownBits & SHUT_RD_BIT) != 0)
         {
@@ -761,6 +762,12 @@ public final class OobSocket
 
     // ---------------------------------------------------------------------------------------------------------
     // oob-core internals
+
+    // stage: not on the stage yet (its attach command is still queued: try again) or any more (released)
+    private int notOnStage()
+    {
+        return state == ATTACHED ? -Errno.EWOULDBLOCK : -Errno.EBADF;
+    }
 
     int sendOnStage(final DirectBuffer buffer, final int offset, final int length)
     {

@@ -393,4 +393,45 @@ class BusTest
         assertEquals(1, in.counters().packetsIn().get());
         assertEquals(0, in.poll((s, b, o, l) -> got.add("aborted slot seen"), 10));
     }
+
+    @Test
+    void shouldKeepMessageQueuedWhenPeerNotOnStageYet() throws Exception
+    {
+        runtime.close();
+        runtime = OobRuntime.start(CoreTests.config(dir).commandLimit(1).build());
+        final java.util.concurrent.atomic.AtomicBoolean hold = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicBoolean holding = new java.util.concurrent.atomic.AtomicBoolean();
+        runtime.addTask(new OobTask()
+        {
+            @Override
+            public int doWork(final long nowNs)
+            {
+                // keep the stage in this cycle while the test queues commands behind it
+                final long deadline = System.nanoTime() + 5_000_000_000L;
+                while (hold.get() && System.nanoTime() - deadline < 0)
+                {
+                    holding.set(true);
+                    Thread.yield();
+                }
+                return 0;
+            }
+        }, OobTask.Schedule.EVERY_CYCLE);
+        hold.set(true);
+        CoreTests.await(holding::get, "stage held");
+        final KSocket sender = bus(0);
+        final KSocket receiver = bus(0);
+        receiver.bind(OobBusAddress.encode("late", arena));
+        sender.connect(OobBusAddress.encode("late", arena));
+        final OobSocket out = OobSocket.of(sender);
+        final OobSocket in = OobSocket.of(receiver);
+        assertEquals(0, out.offer(message("early"), 0, 5));
+        // one command per cycle: the sender is on the stage (and its ring drained) a cycle before the receiver
+        hold.set(false);
+        final List<String> got = new ArrayList<>();
+        assertEquals(1, in.receive((s, b, o, l) -> got.add(b.getStringWithoutLengthAscii(o, l)), 10,
+            System.nanoTime() + 5_000_000_000L));
+        assertEquals(List.of("early"), got);
+        assertEquals(0, out.counters().dropsNoPeer().get());
+        assertEquals(1, out.counters().packetsOut().get());
+    }
 }

@@ -206,8 +206,8 @@ public final class PacketProtocol implements OobProtocol
 
     /**
      * In-band option redirect: the rings belong to the runtime ({@code PACKET_RX_RING}, {@code PACKET_TX_RING},
-     * {@code PACKET_VERSION} give {@code EBUSY}); {@code SO_ATTACH_FILTER} is recorded for the stage's re-check and
-     * passed on to the kernel.
+     * {@code PACKET_VERSION} give {@code EBUSY}); {@code SO_ATTACH_FILTER}/{@code SO_DETACH_FILTER} go to the kernel
+     * and the attached program is recorded for the stage's re-check.
      */
     @Override
     public int setopt(final OobSocket socket, final int level, final int name, final MemorySegment value)
@@ -217,22 +217,24 @@ public final class PacketProtocol implements OobProtocol
         {
             return -Errno.EBUSY;
         }
-        if (level == SOL_SOCKET && name == SO_ATTACH_FILTER)
+        if (level == SOL_SOCKET && (name == SO_ATTACH_FILTER || name == SO_DETACH_FILTER))
         {
-            final BpfProgram program;
-            try
+            // The kernel attaches first: it validates the caller's sock_fprog and the pointer inside it (a bad one
+            // is EFAULT, not a read of wild memory here); the stage's copy is then read back from the kernel.
+            final ErrnoCapture errno = ErrnoCapture.current();
+            final int fd = socket.ksocket().fd();
+            final int rc = LibC.setsockopt(errno, fd, level, name, value, (int)value.byteSize());
+            if (rc < 0)
             {
-                program = SockFilters.fromSockFprog(value);
+                return rc;
             }
-            catch (final IllegalArgumentException e)
-            {
-                return -Errno.EINVAL;
-            }
+            final BpfProgram program = name == SO_ATTACH_FILTER ? SockFilters.attached(errno, fd) : null;
             state.filter(program);
             if (config.verifyFilter())
             {
                 socket.runtime().callOnStage(new SetVerifyFilter(state, program));
             }
+            return 0;
         }
         return -OobHooks.ENOIOCTLCMD;
     }
@@ -333,17 +335,47 @@ public final class PacketProtocol implements OobProtocol
 
     private int joinMemberships(final ErrnoCapture errno, final int fd, final int ifIndex)
     {
-        if (!config.promiscuous())
-        {
-            return 0;
-        }
         try (Arena arena = Arena.ofConfined())
         {
-            final MemorySegment mreq = arena.allocate(PacketMreqDescriptor.LENGTH, 8).fill((byte)0);
-            mreq.set(ValueLayout.JAVA_INT, PacketMreqDescriptor.IFINDEX_OFFSET, ifIndex);
-            mreq.set(ValueLayout.JAVA_SHORT, PacketMreqDescriptor.TYPE_OFFSET, (short)PACKET_MR_PROMISC);
-            return LibC.setsockopt(errno, fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, mreq, PacketMreqDescriptor.LENGTH);
+            final MemorySegment mreq = arena.allocate(PacketMreqDescriptor.LENGTH, 8);
+            if (config.promiscuous())
+            {
+                final int rc = addMembership(errno, fd, mreq, ifIndex, PACKET_MR_PROMISC, 0);
+                if (rc < 0)
+                {
+                    return rc;
+                }
+            }
+            for (final int group : config.multicastGroups())
+            {
+                final int rc = addMembership(
+                    errno, fd, mreq, ifIndex, PACKET_MR_MULTICAST, PacketConfig.multicastMac(group));
+                if (rc < 0)
+                {
+                    return rc;
+                }
+            }
+            return 0;
         }
+    }
+
+    // PACKET_ADD_MEMBERSHIP: the kernel drops it when the socket closes
+    private static int addMembership(
+        final ErrnoCapture errno, final int fd, final MemorySegment mreq, final int ifIndex, final int type,
+        final long mac)
+    {
+        mreq.fill((byte)0);
+        mreq.set(ValueLayout.JAVA_INT, PacketMreqDescriptor.IFINDEX_OFFSET, ifIndex);
+        mreq.set(ValueLayout.JAVA_SHORT, PacketMreqDescriptor.TYPE_OFFSET, (short)type);
+        if (type == PACKET_MR_MULTICAST)
+        {
+            mreq.set(ValueLayout.JAVA_SHORT, PacketMreqDescriptor.ALEN_OFFSET, (short)6);
+            for (int i = 0; i < 6; i++)
+            {
+                mreq.set(ValueLayout.JAVA_BYTE, PacketMreqDescriptor.ADDRESS_OFFSET + i, (byte)(mac >>> (40 - 8 * i)));
+            }
+        }
+        return LibC.setsockopt(errno, fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, mreq, PacketMreqDescriptor.LENGTH);
     }
 
     // stage: the rings made in-band start being polled

@@ -219,6 +219,10 @@ public final class OobBusProtocol implements OobProtocol
         {
             return -Errno.ECONNREFUSED;
         }
+        if (rc == -Errno.EWOULDBLOCK)
+        {
+            return rc; // the peer is not on the stage yet: the message stays queued for the next cycle
+        }
         return length;
     }
 
