@@ -22,11 +22,15 @@ public final class SoakCommand implements Callable<Integer>
     @Option(names = "--rate", paramLabel = "N", description = "Messages per second per stream (default 2000).")
     int rate = 2000;
 
+    @Option(names = "--faults", paramLabel = "LIST",
+        description = "Faults to inject, in turn (default churn,stall,burst,flap,recreate).")
+    String faults = "churn,stall,burst,flap,recreate";
+
     @Override
     public Integer call() throws Exception
     {
         final long durationNs = Durations.parseNs("duration", duration);
-        final SoakRun run = new SoakRun(durationNs, rate, System.out);
+        final SoakRun run = new SoakRun(durationNs, rate, System.out).faults(faults);
         final boolean passed;
         try
         {
