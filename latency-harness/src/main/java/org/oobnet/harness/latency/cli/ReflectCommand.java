@@ -3,6 +3,7 @@ package org.oobnet.harness.latency.cli;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 
+import org.oobnet.harness.latency.net.ParentWatch;
 import org.oobnet.harness.latency.run.CpuSet;
 import org.oobnet.harness.latency.run.IdleKind;
 import org.oobnet.harness.latency.run.ReflectorRun;
@@ -40,6 +41,9 @@ public final class ReflectCommand implements Callable<Integer>
     @Option(names = "--duration", paramLabel = "TIME", description = "Stop after this long (default: never).")
     String duration;
 
+    @Option(names = "--exit-with-parent", hidden = true)
+    boolean exitWithParent;
+
     @Option(names = "--receive-timeout", defaultValue = "100ms", hidden = true)
     String receiveTimeout;
 
@@ -64,6 +68,10 @@ public final class ReflectCommand implements Callable<Integer>
             final long durationNs = duration == null ? 0 : Durations.parseNs("duration", duration);
             final Thread stopper = new Thread(run::requestStop, "oobnet-stop");
             Runtime.getRuntime().addShutdownHook(stopper);
+            if (exitWithParent)
+            {
+                ParentWatch.onEndOfInput(System.in, run::requestStop);
+            }
             run.run(System.out, System.err, durationNs);
             try
             {

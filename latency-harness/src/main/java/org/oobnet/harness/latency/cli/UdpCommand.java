@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.oobnet.harness.latency.net.JvmProfile;
+import org.oobnet.harness.latency.net.ParentWatch;
 import org.oobnet.harness.latency.run.CpuSet;
 import org.oobnet.harness.latency.run.MeasurementPlan;
 import org.oobnet.harness.latency.run.UdpClientRun;
@@ -65,6 +66,9 @@ public final class UdpCommand implements Callable<Integer>
     @Option(names = "--child-output", hidden = true)
     Path childOutput;
 
+    @Option(names = "--exit-with-parent", hidden = true)
+    boolean exitWithParent;
+
     @Override
     public Integer call() throws IOException
     {
@@ -117,6 +121,10 @@ public final class UdpCommand implements Callable<Integer>
         final UdpClientRun run = new UdpClientRun(udp, address, settings, plan, description);
         final Thread stopper = new Thread(run::requestStop, "oobnet-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
+        if (exitWithParent)
+        {
+            ParentWatch.onEndOfInput(System.in, run::requestStop);
+        }
         try
         {
             if (childOutput != null)

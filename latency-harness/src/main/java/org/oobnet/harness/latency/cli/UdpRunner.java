@@ -47,7 +47,8 @@ public final class UdpRunner implements AutoCloseable
     private final PrintStream out;
     private final boolean echo;
     private final Progress progress;
-    private final List<ChildJvm> children = new ArrayList<>();
+    private final List<ChildJvm> children = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Thread shutdownHook = new Thread(this::closeChildren, "oobnet-children-cleanup");
     private RunNetwork network;
 
     /**
@@ -69,6 +70,7 @@ public final class UdpRunner implements AutoCloseable
         this.out = out;
         this.echo = echo;
         this.progress = progress;
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /**
@@ -189,9 +191,10 @@ public final class UdpRunner implements AutoCloseable
         final List<String> reflectArgs = RowSpec.PACKET.equals(row.scenario())
             ? List.of("latency", "packet", "--path", row.transport(), "--reflect",
                 "--interface", network.interfaceName(true),
-                "--idle", peerIdle, "--cpu", Integer.toString(peerCpu))
+                "--idle", peerIdle, "--cpu", Integer.toString(peerCpu), "--exit-with-parent")
             : List.of("latency", "reflect", "--bind", network.reflectorAddress() + ":0",
-                "--transport", row.transport(), "--idle", peerIdle, "--cpu", Integer.toString(peerCpu));
+                "--transport", row.transport(), "--idle", peerIdle, "--cpu", Integer.toString(peerCpu),
+                "--exit-with-parent");
         final ChildJvm reflector = start(ChildJvm.command(network.prefix(true), peerCpu, row.profile(), reflectArgs),
             folder.dir().resolve(base + ".reflector.err"), line ->
             {
@@ -255,7 +258,8 @@ public final class UdpRunner implements AutoCloseable
             "--cpu", Integer.toString(cpu), "--peer-cpu", Integer.toString(peerCpu),
             "--idle", options.idle,
             "--receive-timeout", options.receiveTimeoutNs() + "ns",
-            "--label", row.label(), "--network", network.kind(), "--child-output", output.toString()));
+            "--label", row.label(), "--network", network.kind(), "--child-output", output.toString(),
+            "--exit-with-parent"));
         if (plan.durationNs() > 0)
         {
             args.add("--duration");
@@ -376,14 +380,27 @@ public final class UdpRunner implements AutoCloseable
         }
     }
 
-    @Override
-    public void close()
+    private void closeChildren()
     {
-        for (final ChildJvm child : new ArrayList<>(children))
+        for (final ChildJvm child : children)
         {
             child.close();
         }
         children.clear();
+    }
+
+    @Override
+    public void close()
+    {
+        closeChildren();
+        try
+        {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        }
+        catch (final IllegalStateException ignored)
+        {
+            // the JVM is shutting down: the hook is running
+        }
         if (network != null)
         {
             try
