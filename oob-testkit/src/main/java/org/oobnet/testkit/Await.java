@@ -2,6 +2,7 @@ package org.oobnet.testkit;
 
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Waits for a condition with back-off (a short yield, then 50 µs parks), never a busy spin: test machines share
@@ -40,13 +41,26 @@ public final class Await
      */
     public static void until(final BooleanSupplier condition, final String what, final long timeoutNs)
     {
+        until(condition, () -> what, timeoutNs);
+    }
+
+    /**
+     * Waits until {@code condition} holds.
+     *
+     * @param condition what to wait for.
+     * @param what      what it means and how far it got, for the failure message (called only on time-out).
+     * @param timeoutNs how long at most.
+     * @throws AssertionError naming {@code what} on time-out.
+     */
+    public static void until(final BooleanSupplier condition, final Supplier<String> what, final long timeoutNs)
+    {
         final long deadlineNs = System.nanoTime() + timeoutNs;
         int idles = 0;
         while (!condition.getAsBoolean())
         {
             if (System.nanoTime() - deadlineNs > 0)
             {
-                throw new AssertionError("timed out after " + timeoutNs / 1_000_000 + " ms waiting for: " + what);
+                throw new AssertionError("timed out after " + timeoutNs / 1_000_000 + " ms waiting for: " + what.get());
             }
             if (++idles < 10)
             {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,15 @@ public interface OobProtocolContract
 {
     /** The errno the kit's failing hooks answer: unusual enough that nothing else produces it. */
     int INJECTED_ERRNO = Errno.ENOLINK;
+    /** Stage cycles before the allocation measurement starts (JIT warm-up), at least. */
+    long WARM_UP_CYCLES = 100_000;
+    /** Messages sent before the allocation measurement starts, at least. */
+    long WARM_UP_MESSAGES = 20_000;
+    /** Stage cycles measured (or {@link #MEASURED_MESSAGES}, whichever comes first). */
+    long MEASURED_CYCLES = 100_000;
+    /** Messages measured (or {@link #MEASURED_CYCLES}, whichever comes first). */
+    long MEASURED_MESSAGES = 100_000;
+
 
     /**
      * The author's factory, called once per test.
@@ -59,6 +69,17 @@ public interface OobProtocolContract
      * @throws Exception when it cannot be made (e.g. a namespace could not be created).
      */
     ProtocolSubject subject() throws Exception;
+
+    /**
+     * How long the allocation test measures rounds until one allocates nothing (the JIT's warm-up on a loaded
+     * machine). A real allocation per cycle or per message shows in every round, whatever the limit.
+     *
+     * @return nanoseconds; 30 s by default.
+     */
+    default long steadyStateLimitNs()
+    {
+        return 30_000_000_000L;
+    }
 
     // ---------------------------------------------------------------------------------------------------------
     // Order
@@ -385,14 +406,16 @@ public interface OobProtocolContract
                     long sequence = 0;
                     while (running.get())
                     {
+                        // paced, a few messages then a short park: the stage must run many cycles (JIT warm-up
+                        // of its per-cycle code) rather than a few long ones full of frames
                         final int length = subject.writeMessage(message, 0, sequence);
                         if (context.offer(message, 0, length) == 0)
                         {
                             sequence++;
                         }
-                        else
+                        if ((sequence & 3) == 0 || context.sendQueuedBytes() > 0)
                         {
-                            Thread.yield();
+                            LockSupport.parkNanos(20_000L);
                         }
                     }
                 }, "contract-producer");
@@ -402,20 +425,41 @@ public interface OobProtocolContract
                 {
                     final long stageThreadId = runtime.stageThread().threadId();
                     final long cycles0 = runtime.counters().cycles().get();
-                    Await.until(() -> runtime.counters().cycles().get() - cycles0 > 200_000 &&
-                        context.counters().packetsOut().get() > 20_000, "warm-up: 200k cycles and 20k messages out");
+                    Await.until(() -> runtime.counters().cycles().get() - cycles0 > WARM_UP_CYCLES &&
+                        context.counters().packetsOut().get() > WARM_UP_MESSAGES,
+                        () -> "warm-up: " + WARM_UP_CYCLES + " cycles and " + WARM_UP_MESSAGES + " messages out, got " +
+                            (runtime.counters().cycles().get() - cycles0) + " cycles and " +
+                            context.counters().packetsOut().get() + " messages", 30_000_000_000L);
 
-                    final long bytesBefore = threads.getThreadAllocatedBytes(stageThreadId);
-                    final long outBefore = context.counters().packetsOut().get();
-                    final long cyclesBefore = runtime.counters().cycles().get();
-                    Await.until(() -> runtime.counters().cycles().get() - cyclesBefore > 300_000,
-                        "300k measured cycles");
-                    final long allocated = threads.getThreadAllocatedBytes(stageThreadId) - bytesBefore;
-                    final long out = context.counters().packetsOut().get() - outBefore;
+                    // rounds until one allocates nothing: until C2 has compiled the stage's paths (a downcall
+                    // inlined, for one), C1 code allocates what escape analysis later removes; a real allocation per
+                    // cycle or per message shows in every round and fails the test
+                    final long limitNs = System.nanoTime() + steadyStateLimitNs();
+                    long fewest = Long.MAX_VALUE;
+                    long rounds = 0;
+                    long lastOut = 0;
+                    do
+                    {
+                        final long bytesBefore = threads.getThreadAllocatedBytes(stageThreadId);
+                        final long outBefore = context.counters().packetsOut().get();
+                        final long cyclesBefore = runtime.counters().cycles().get();
+                        Await.until(() -> runtime.counters().cycles().get() - cyclesBefore > MEASURED_CYCLES ||
+                            context.counters().packetsOut().get() - outBefore > MEASURED_MESSAGES,
+                            () -> MEASURED_CYCLES + " measured cycles or " + MEASURED_MESSAGES + " messages",
+                            30_000_000_000L);
+                        final long allocated = threads.getThreadAllocatedBytes(stageThreadId) - bytesBefore;
+                        lastOut = context.counters().packetsOut().get() - outBefore;
+                        assertTrue(lastOut > 100, "traffic flowed while measuring: " + lastOut + " messages out");
+                        fewest = Math.min(fewest, allocated);
+                        rounds++;
+                    }
+                    while (fewest != 0 && System.nanoTime() - limitNs < 0);
 
-                    assertTrue(out > 1_000, "traffic flowed while measuring: " + out + " messages out");
-                    assertEquals(0, allocated, "bytes allocated by the stage thread over 300k cycles with " + out +
-                        " messages sent");
+                    assertEquals(0, runtime.counters().errors().get(),
+                        "errors on the stage (a Throwable allocates): " + stageErrors(runtime));
+                    assertEquals(0, fewest, "fewest bytes allocated by the stage thread in one round of " +
+                        MEASURED_CYCLES + " cycles (or " + MEASURED_MESSAGES + " messages) over " + rounds +
+                        " rounds, the last with " + lastOut + " messages sent");
                 }
                 finally
                 {
@@ -503,7 +547,7 @@ public interface OobProtocolContract
                 run.awaitOnStage(socket);
                 final OobHooks hooks = KSocket.installedOobHooks();
                 final int request = subject.unknownIoctlRequest();
-                try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined())
+                try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared())
                 {
                     final java.lang.foreign.MemorySegment arg = arena.allocate(64);
                     assertEquals(-OobHooks.ENOIOCTLCMD, hooks.inbandIoctlRedirect(socket, request, arg.address()),
@@ -526,6 +570,23 @@ public interface OobProtocolContract
     }
 
     // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * The distinct errors the stage recorded, for failure messages.
+     *
+     * @param runtime the runtime.
+     * @return the error log's text.
+     */
+    static String stageErrors(final OobRuntime runtime)
+    {
+        final StringBuilder text = new StringBuilder();
+        try (org.oobnet.core.counters.CountersFileReader reader =
+            org.oobnet.core.counters.CountersFileReader.open(runtime.countersPath()))
+        {
+            reader.readErrors((count, first, last, error) -> text.append(count).append("x ").append(error).append('\n'));
+        }
+        return text.toString();
+    }
 
     private static void assertClosedInOrder(final SocketTrace trace)
     {

@@ -23,25 +23,40 @@ class ContractCatchesBrokenProtocolsTest
     @Test
     void shouldFailAllocationCheckWhenSendAllocates()
     {
-        final OobProtocolContract contract = () -> new OobBusProtocolContractTest.BusSubject()
+        final OobProtocolContract contract = new OobProtocolContract()
         {
             @Override
-            public OobProtocol newProtocol()
+            public ProtocolSubject subject()
             {
-                return new ForwardingProtocol(new OobBusProtocol())
-                {
-                    @Override
-                    public int send(final OobSocket socket, final DirectBuffer buffer, final int offset, final int length)
-                    {
-                        sink = new byte[length];
-                        return super.send(socket, buffer, offset, length);
-                    }
-                };
+                return new AllocatingSubject();
+            }
+
+            @Override
+            public long steadyStateLimitNs()
+            {
+                return 2_000_000_000L;
             }
         };
         final AssertionFailedError error = assertThrows(
             AssertionFailedError.class, contract::shouldAllocateNothingOnStageWhenTrafficFlows);
         assertTrue(error.getMessage().contains("bytes allocated by the stage thread"), error.getMessage());
+    }
+
+    static final class AllocatingSubject extends OobBusProtocolContractTest.BusSubject
+    {
+        @Override
+        public OobProtocol newProtocol()
+        {
+            return new ForwardingProtocol(new OobBusProtocol())
+            {
+                @Override
+                public int send(final OobSocket socket, final DirectBuffer buffer, final int offset, final int length)
+                {
+                    sink = new byte[length];
+                    return super.send(socket, buffer, offset, length);
+                }
+            };
+        }
     }
 
     @Test
