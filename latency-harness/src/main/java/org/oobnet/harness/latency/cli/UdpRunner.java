@@ -194,7 +194,7 @@ public final class UdpRunner implements AutoCloseable
                 "--idle", peerIdle, "--cpu", Integer.toString(peerCpu), "--exit-with-parent")
             : List.of("latency", "reflect", "--bind", network.reflectorAddress() + ":0",
                 "--transport", row.transport(), "--idle", peerIdle, "--cpu", Integer.toString(peerCpu),
-                "--exit-with-parent");
+                "--interface", network.interfaceName(true), "--exit-with-parent");
         final ChildJvm reflector = start(ChildJvm.command(network.prefix(true), peerCpu, row.profile(), reflectArgs),
             folder.dir().resolve(base + ".reflector.err"), line ->
             {
@@ -250,7 +250,8 @@ public final class UdpRunner implements AutoCloseable
         final boolean packet = RowSpec.PACKET.equals(row.scenario());
         final List<String> args = new ArrayList<>(packet
             ? List.of("latency", "packet", "--path", row.transport(), "--interface", network.interfaceName(false))
-            : List.of("latency", "udp", "--peer", peer, "--peer-kind", "oobnet", "--transport", row.transport()));
+            : List.of("latency", "udp", "--peer", peer, "--peer-kind", "oobnet", "--transport", row.transport(),
+                "--interface", network.interfaceName(false)));
         args.addAll(List.of(
             "--size", Integer.toString(options.size()),
             "--warmup", plan.warmupNs() > 0 ? plan.warmupNs() + "ns" : Long.toString(plan.warmupCount()),
