@@ -72,6 +72,9 @@ public final class PacketCommand implements Callable<Integer>
     @Option(names = "--exit-with-parent", hidden = true)
     boolean exitWithParent;
 
+    @Option(names = "--await-go", hidden = true)
+    boolean awaitGo;
+
     @Override
     public Integer call() throws IOException
     {
@@ -80,6 +83,11 @@ public final class PacketCommand implements Callable<Integer>
             if (!"oob".equals(path) && !"rings".equals(path))
             {
                 throw new IllegalArgumentException("path=" + path + " is not one of oob, rings");
+            }
+            if (awaitGo && !reflect)
+            {
+                // started before the reflector was ready: the parent says when it is
+                ParentWatch.readLine(System.in);
             }
             if ("oob".equals(path) && (reflect || childOutput != null))
             {

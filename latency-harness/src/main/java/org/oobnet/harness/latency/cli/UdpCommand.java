@@ -93,6 +93,11 @@ public final class UdpCommand implements Callable<Integer>
             {
                 return orchestrate(name, out);
             }
+            if ("-".equals(peer))
+            {
+                // started before the reflector was ready: the parent sends its address when it is
+                peer = ParentWatch.readLine(System.in).trim();
+            }
             return measure(name, out);
         }
         catch (final IllegalArgumentException ex)

@@ -203,13 +203,14 @@ public final class UdpRunner implements AutoCloseable
                     ready.complete(line.substring(ReflectorRun.READY.length()).trim());
                 }
             });
+        ChildJvm client = null;
         try
         {
-            final String peer = awaitReady(reflector, ready);
+            // the client's JVM starts while the reflector's does; it waits for the reflector's address on stdin
             final AtomicLong seconds = new AtomicLong();
             final Path output = folder.dir().resolve(base);
-            final ChildJvm client = start(ChildJvm.command(network.prefix(false), cpu, row.profile(),
-                clientArgs(row, plan, peer, cpu, peerCpu, output)), folder.dir().resolve(base + ".client.err"),
+            client = start(ChildJvm.command(network.prefix(false), cpu, row.profile(),
+                clientArgs(row, plan, "-", cpu, peerCpu, output)), folder.dir().resolve(base + ".client.err"),
                 line ->
                 {
                     if (line.startsWith("RTD|"))
@@ -224,6 +225,8 @@ public final class UdpRunner implements AutoCloseable
                         out.println(line);
                     }
                 });
+            final String peer = awaitReady(reflector, ready);
+            client.tell(peer);
             final long timeoutMs = TimeUnit.NANOSECONDS.toMillis(plan.durationNs() + plan.warmupNs()) +
                 (plan.count() + plan.warmupCount()) * 50 + 60_000;
             final int exit = client.waitFor(timeoutMs);
@@ -236,6 +239,11 @@ public final class UdpRunner implements AutoCloseable
         }
         finally
         {
+            if (client != null)
+            {
+                client.close();
+                children.remove(client);
+            }
             reflector.close();
             children.remove(reflector);
             removeIfEmpty(folder.dir().resolve(base + ".reflector.err"));
@@ -249,7 +257,8 @@ public final class UdpRunner implements AutoCloseable
     {
         final boolean packet = RowSpec.PACKET.equals(row.scenario());
         final List<String> args = new ArrayList<>(packet
-            ? List.of("latency", "packet", "--path", row.transport(), "--interface", network.interfaceName(false))
+            ? List.of("latency", "packet", "--path", row.transport(), "--interface", network.interfaceName(false),
+                "--await-go")
             : List.of("latency", "udp", "--peer", peer, "--peer-kind", "oobnet", "--transport", row.transport(),
                 "--interface", network.interfaceName(false)));
         args.addAll(List.of(

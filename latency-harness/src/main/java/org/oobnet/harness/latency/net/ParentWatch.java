@@ -17,6 +17,29 @@ public final class ParentWatch
     }
 
     /**
+     * Reads one line the parent sent, byte by byte (nothing beyond the newline is consumed, so that
+     * {@link #onEndOfInput} can watch the same stream afterwards).
+     *
+     * @param in the standard input given by the parent.
+     * @return the line without its newline.
+     * @throws IOException when the stream ends first.
+     */
+    public static String readLine(final InputStream in) throws IOException
+    {
+        final StringBuilder line = new StringBuilder();
+        int b;
+        while ((b = in.read()) != -1)
+        {
+            if (b == '\n')
+            {
+                return line.toString();
+            }
+            line.append((char)b);
+        }
+        throw new IOException("the parent closed standard input before sending a line");
+    }
+
+    /**
      * @param in     the standard input given by the parent.
      * @param onGone what to run at end-of-file (on the watcher thread).
      */
