@@ -124,6 +124,11 @@ public final class UdpRunner implements AutoCloseable
     public List<RunResult> run(final List<RowSpec> rows, final int rounds)
     {
         final RunNetwork network = network();
+        if (!ChildJvm.canPin())
+        {
+            out.println("oobnet: taskset (util-linux) not found: the child JVMs run unpinned " +
+                "(OOB stages still pin their own thread)");
+        }
         final MeasurementPlan plan = options.plan(rounds);
         final Map<String, RunResult> merged = new LinkedHashMap<>();
         final List<String> failed = new ArrayList<>();
