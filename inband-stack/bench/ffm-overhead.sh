@@ -24,16 +24,18 @@ echo "== summary (ns per call; ratio = Java / C)"
 awk '
     FNR == NR {
         for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-        g = v["getpid_ns"] + 0; r = v["recv_empty_ns"] + 0
-        if (!cg || g < cg) cg = g; if (!cr || r < cr) cr = r
-        sg += g; sr += r; n++
+        p = v["pagesize_ns"] + 0; g = v["getpid_ns"] + 0; r = v["recv_empty_ns"] + 0
+        if (!cp || p < cp) cp = p; if (!cg || g < cg) cg = g; if (!cr || r < cr) cr = r
+        sp += p; sg += g; sr += r; n++
         next
     }
     /^# Benchmark: / { name = $3; sub(/.*\./, "", name) }
     /\(min, avg, max\)/ {
         gsub(/[(),]/, " "); mn = $5; av = $6
-        base_min = (name ~ /^getpid/) ? cg : cr; base_avg = (name ~ /^getpid/) ? sg / n : sr / n
-        printf "%-22s min %7.1f  avg %7.1f   C min %6.1f  avg %6.1f   ratio min %.2f  avg %.2f\n",
+        if (name ~ /^pagesize/) { base_min = cp; base_avg = sp / n }
+        else if (name ~ /^getpid/) { base_min = cg; base_avg = sg / n }
+        else { base_min = cr; base_avg = sr / n }
+        printf "%-22s min %7.2f  avg %7.2f   C min %6.2f  avg %6.2f   ratio min %.2f  avg %.2f\n",
             name, mn, av, base_min, base_avg, mn / base_min, av / base_avg
     }
 ' "$out/c.txt" "$out/jmh.txt"

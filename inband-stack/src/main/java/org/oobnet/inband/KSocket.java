@@ -17,7 +17,6 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.inband.sys.IfreqDescriptor;
-import org.oobnet.inband.sys.IovecDescriptor;
 import org.oobnet.inband.sys.LibC;
 import org.oobnet.inband.sys.MmsghdrDescriptor;
 import org.oobnet.inband.sys.MsghdrDescriptor;
@@ -448,17 +447,6 @@ public final class KSocket implements AutoCloseable
         {
             throw new ErrnoException(operation, Errno.EOPNOTSUPP, "fd=" + fd + " family=AF_OOB has no in-band data path");
         }
-    }
-
-    private static MemorySegment nativeCopy(final MemorySegment segment, final Arena arena)
-    {
-        if (null == segment || segment.isNative())
-        {
-            return segment;
-        }
-        final MemorySegment copy = arena.allocate(Math.max(1, segment.byteSize()), 8);
-        MemorySegment.copy(segment, 0, copy, 0, segment.byteSize());
-        return copy.asSlice(0, segment.byteSize());
     }
 
     /**
@@ -1088,87 +1076,6 @@ public final class KSocket implements AutoCloseable
     // ------------------------------------------------------------------------------------- messages (msghdr)
 
     /**
-     * Fills a native {@code msghdr} for a message; heap buffers get native copies (filled for a send).
-     */
-    private static MemorySegment[] fillMsghdr(final MemorySegment msghdr, final SocketMessage message,
-        final Arena arena, final boolean forSend)
-    {
-        final MemorySegment[] buffers = message.buffers();
-        final MemorySegment[] natives = new MemorySegment[buffers.length];
-        final MemorySegment iov = arena.allocate((long)Math.max(1, buffers.length) * IovecDescriptor.LENGTH, 8);
-        for (int i = 0; i < buffers.length; i++)
-        {
-            natives[i] = buffers[i].isNative() ? buffers[i] :
-                (forSend ? nativeCopy(buffers[i], arena) : arena.allocate(Math.max(1, buffers[i].byteSize()), 8));
-            iov.set(ValueLayout.ADDRESS, (long)i * IovecDescriptor.LENGTH + IovecDescriptor.BASE_OFFSET, natives[i]);
-            iov.set(ValueLayout.JAVA_LONG, (long)i * IovecDescriptor.LENGTH + IovecDescriptor.LEN_OFFSET,
-                buffers[i].byteSize());
-        }
-        msghdr.fill((byte)0);
-        final MemorySegment address = nativeCopy(message.address(), arena);
-        if (null != address)
-        {
-            msghdr.set(ValueLayout.ADDRESS, MsghdrDescriptor.NAME_OFFSET, address);
-            msghdr.set(ValueLayout.JAVA_INT, MsghdrDescriptor.NAMELEN_OFFSET,
-                forSend ? message.addressLength() : (int)address.byteSize());
-        }
-        msghdr.set(ValueLayout.ADDRESS, MsghdrDescriptor.IOV_OFFSET, iov);
-        msghdr.set(ValueLayout.JAVA_LONG, MsghdrDescriptor.IOVLEN_OFFSET, buffers.length);
-        final MemorySegment control = nativeCopy(message.control(), arena);
-        if (null != control)
-        {
-            msghdr.set(ValueLayout.ADDRESS, MsghdrDescriptor.CONTROL_OFFSET, control);
-            msghdr.set(ValueLayout.JAVA_LONG, MsghdrDescriptor.CONTROLLEN_OFFSET,
-                forSend ? message.controlLength() : Math.min(message.controlLength(), control.byteSize()));
-        }
-        return natives;
-    }
-
-    /**
-     * After a receive: copies into heap buffers, and the lengths and flags the kernel wrote back into the message.
-     */
-    private static void readBack(final MemorySegment msghdr, final SocketMessage message, final MemorySegment[] natives,
-        final long received)
-    {
-        final MemorySegment[] buffers = message.buffers();
-        long remaining = received;
-        for (int i = 0; i < buffers.length && remaining > 0; i++)
-        {
-            final long n = Math.min(remaining, buffers[i].byteSize());
-            if (natives[i] != buffers[i])
-            {
-                MemorySegment.copy(natives[i], 0, buffers[i], 0, n);
-            }
-            remaining -= n;
-        }
-        final MemorySegment address = message.address();
-        if (null != address)
-        {
-            final int length = msghdr.get(ValueLayout.JAVA_INT, MsghdrDescriptor.NAMELEN_OFFSET);
-            if (!address.isNative())
-            {
-                final MemorySegment written = msghdr.get(ValueLayout.ADDRESS, MsghdrDescriptor.NAME_OFFSET)
-                    .reinterpret(address.byteSize());
-                MemorySegment.copy(written, 0, address, 0, Math.min(length, address.byteSize()));
-            }
-            message.addressLength(length);
-        }
-        final MemorySegment control = message.control();
-        if (null != control)
-        {
-            final long length = msghdr.get(ValueLayout.JAVA_LONG, MsghdrDescriptor.CONTROLLEN_OFFSET);
-            if (!control.isNative())
-            {
-                final MemorySegment written = msghdr.get(ValueLayout.ADDRESS, MsghdrDescriptor.CONTROL_OFFSET)
-                    .reinterpret(control.byteSize());
-                MemorySegment.copy(written, 0, control, 0, Math.min(length, control.byteSize()));
-            }
-            message.controlLength(length);
-        }
-        message.flags(msghdr.get(ValueLayout.JAVA_INT, MsghdrDescriptor.FLAGS_OFFSET));
-    }
-
-    /**
      * Sends a message: scatter/gather buffers, optional destination and ancillary data.
      *
      * @param message the message.
@@ -1183,7 +1090,7 @@ public final class KSocket implements AutoCloseable
         try (Arena arena = Arena.ofConfined())
         {
             final MemorySegment msghdr = arena.allocate(MsghdrDescriptor.LENGTH, 8);
-            fillMsghdr(msghdr, message, arena, true);
+            MessageCodec.fill(msghdr, message, arena, true);
             final long result = LibC.sendmsg(ErrnoCapture.current(), fd, msghdr, flags);
             if (result < 0)
             {
@@ -1213,7 +1120,7 @@ public final class KSocket implements AutoCloseable
         try (Arena arena = Arena.ofConfined())
         {
             final MemorySegment msghdr = arena.allocate(MsghdrDescriptor.LENGTH, 8);
-            final MemorySegment[] natives = fillMsghdr(msghdr, message, arena, false);
+            final MemorySegment[] natives = MessageCodec.fill(msghdr, message, arena, false);
             final long result = LibC.recvmsg(ErrnoCapture.current(), fd, msghdr, flags);
             if (result < 0)
             {
@@ -1223,7 +1130,7 @@ public final class KSocket implements AutoCloseable
             {
                 throw failure("recvmsg", -Errno.EBADF);
             }
-            readBack(msghdr, message, natives, result);
+            MessageCodec.readBack(msghdr, message, natives, result);
             return result;
         }
         finally
@@ -1249,7 +1156,7 @@ public final class KSocket implements AutoCloseable
             final MemorySegment vector = arena.allocate((long)MmsghdrDescriptor.LENGTH * messages.length, 8);
             for (int i = 0; i < messages.length; i++)
             {
-                fillMsghdr(vector.asSlice((long)i * MmsghdrDescriptor.LENGTH, MsghdrDescriptor.LENGTH), messages[i],
+                MessageCodec.fill(vector.asSlice((long)i * MmsghdrDescriptor.LENGTH, MsghdrDescriptor.LENGTH), messages[i],
                     arena, true);
             }
             final int result = LibC.sendmmsg(ErrnoCapture.current(), fd, vector, messages.length, flags);
@@ -1288,7 +1195,7 @@ public final class KSocket implements AutoCloseable
             final MemorySegment[][] natives = new MemorySegment[messages.length][];
             for (int i = 0; i < messages.length; i++)
             {
-                natives[i] = fillMsghdr(vector.asSlice((long)i * MmsghdrDescriptor.LENGTH, MsghdrDescriptor.LENGTH),
+                natives[i] = MessageCodec.fill(vector.asSlice((long)i * MmsghdrDescriptor.LENGTH, MsghdrDescriptor.LENGTH),
                     messages[i], arena, false);
             }
             final int result = LibC.recvmmsg(ErrnoCapture.current(), fd, vector, messages.length, flags,
@@ -1301,7 +1208,7 @@ public final class KSocket implements AutoCloseable
             {
                 final long length = Integer.toUnsignedLong(
                     vector.get(ValueLayout.JAVA_INT, (long)i * MmsghdrDescriptor.LENGTH + MmsghdrDescriptor.LEN_OFFSET));
-                readBack(vector.asSlice((long)i * MmsghdrDescriptor.LENGTH, MsghdrDescriptor.LENGTH), messages[i],
+                MessageCodec.readBack(vector.asSlice((long)i * MmsghdrDescriptor.LENGTH, MsghdrDescriptor.LENGTH), messages[i],
                     natives[i], length);
                 messages[i].resultLength(length);
             }
@@ -1381,7 +1288,7 @@ public final class KSocket implements AutoCloseable
         acquire("setsockopt");
         try (Arena arena = Arena.ofConfined())
         {
-            final MemorySegment nativeValue = nativeCopy(value, arena);
+            final MemorySegment nativeValue = MessageCodec.nativeCopy(value, arena);
             if (null != hooks)
             {
                 final int result = hooks.setoptRedirect(this, level, name, nativeValue);
@@ -1510,7 +1417,7 @@ public final class KSocket implements AutoCloseable
         acquire("ioctl");
         try (Arena arena = Arena.ofConfined())
         {
-            final MemorySegment nativeArgument = nativeCopy(argument, arena);
+            final MemorySegment nativeArgument = MessageCodec.nativeCopy(argument, arena);
             long result = -Errno.ENOIOCTLCMD;
             if (null != hooks)
             {

@@ -46,15 +46,24 @@ class HotPathAllocationTest
                 sink += LibC.recvCritical(errno, fd, buffer, 64, MSG_DONTWAIT);
                 sink += socket.tryRecv(buffer, MSG_DONTWAIT);
             }
-            final long before = threads.getThreadAllocatedBytes(threadId);
-            for (int i = 0; i < MEASURED; i++)
+            // Steady state is after the JIT compiled the loop (escape analysis removes the downcalls' temporaries);
+            // on a loaded machine that takes a while, so measure windows until one is clean, within a deadline.
+            long allocated = Long.MAX_VALUE;
+            final long deadline = System.nanoTime() + 30_000_000_000L;
+            long rounds = WARMUP;
+            while (allocated >= SLACK_BYTES && System.nanoTime() - deadline < 0)
             {
-                sink += LibC.recv(errno, fd, buffer, 64, MSG_DONTWAIT);
-                sink += LibC.recvCritical(errno, fd, buffer, 64, MSG_DONTWAIT);
-                sink += socket.tryRecv(buffer, MSG_DONTWAIT);
+                final long before = threads.getThreadAllocatedBytes(threadId);
+                for (int i = 0; i < MEASURED; i++)
+                {
+                    sink += LibC.recv(errno, fd, buffer, 64, MSG_DONTWAIT);
+                    sink += LibC.recvCritical(errno, fd, buffer, 64, MSG_DONTWAIT);
+                    sink += socket.tryRecv(buffer, MSG_DONTWAIT);
+                }
+                allocated = threads.getThreadAllocatedBytes(threadId) - before;
+                rounds += MEASURED;
             }
-            final long allocated = threads.getThreadAllocatedBytes(threadId) - before;
-            assertEquals(-3L * Errno.EAGAIN * (WARMUP + MEASURED), sink, "every call said EAGAIN");
+            assertEquals(-3L * Errno.EAGAIN * rounds, sink, "every call said EAGAIN");
             assertTrue(allocated < SLACK_BYTES, "allocated=" + allocated + " bytes over " + MEASURED + " rounds");
         }
     }

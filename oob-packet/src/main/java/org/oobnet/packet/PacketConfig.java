@@ -32,6 +32,8 @@ import java.util.TreeSet;
  *                             socket's pending error ({@code SO_ERROR}) and binding (interface down or deleted).
  * @param interfaces           {@value #INTERFACES_KEY}: interfaces enabled for OOB traffic (comma separated);
  *                             empty enables every interface.
+ * @param multicastGroups      {@value #MULTICAST_GROUPS_KEY}: IPv4 groups (comma separated) whose link-layer
+ *                             addresses each socket joins on its interface ({@code PACKET_MR_MULTICAST}).
  */
 public record PacketConfig(
     int rxFrames,
@@ -46,7 +48,8 @@ public record PacketConfig(
     boolean verifyFilter,
     int rxBatchLimit,
     long healthCheckIntervalNs,
-    Set<String> interfaces)
+    Set<String> interfaces,
+    List<Integer> multicastGroups)
 {
     /** Key: frames in the RX ring. */
     public static final String RX_FRAMES_KEY = "packet.rx.frames";
@@ -74,6 +77,8 @@ public record PacketConfig(
     public static final String HEALTH_CHECK_INTERVAL_KEY = "packet.health-check-interval-ns";
     /** Key: interfaces enabled for OOB traffic. */
     public static final String INTERFACES_KEY = "packet.interfaces";
+    /** Key: IPv4 multicast groups joined at the link layer. */
+    public static final String MULTICAST_GROUPS_KEY = "packet.multicast-groups";
 
     /** Default RX frames: 256 frames of 2 KiB, two per 4 KiB block. */
     public static final int DEFAULT_RX_FRAMES = 256;
@@ -96,8 +101,16 @@ public record PacketConfig(
     public PacketConfig
     {
         interfaces = Set.copyOf(interfaces);
+        multicastGroups = List.copyOf(multicastGroups);
         final List<String> problems = problems(
             rxFrames, rxFrameSize, rxBlockSize, txFrames, txFrameSize, txBlockSize, rxBatchLimit, healthCheckIntervalNs);
+        for (final int group : multicastGroups)
+        {
+            if ((group >>> 28) != 0xe)
+            {
+                problems.add(MULTICAST_GROUPS_KEY + "=" + ipv4ToString(group) + " must be in 224.0.0.0/4");
+            }
+        }
         if (!problems.isEmpty())
         {
             throw new IllegalArgumentException("invalid packet configuration: " + String.join("; ", problems));
@@ -113,7 +126,7 @@ public record PacketConfig(
     {
         return new PacketConfig(DEFAULT_RX_FRAMES, DEFAULT_FRAME_SIZE, DEFAULT_BLOCK_SIZE, DEFAULT_TX_FRAMES,
             DEFAULT_FRAME_SIZE, DEFAULT_BLOCK_SIZE, false, true, false, false, DEFAULT_RX_BATCH_LIMIT,
-            DEFAULT_HEALTH_CHECK_INTERVAL_NS, Set.of());
+            DEFAULT_HEALTH_CHECK_INTERVAL_NS, Set.of(), List.of());
     }
 
     /**
@@ -151,6 +164,27 @@ public record PacketConfig(
                 }
             }
         }
+        final List<Integer> groups = new ArrayList<>();
+        final String groupList = properties.get(MULTICAST_GROUPS_KEY);
+        if (null != groupList)
+        {
+            for (final String text : groupList.split(","))
+            {
+                if (text.isBlank())
+                {
+                    continue;
+                }
+                final int group = parseIpv4(text.trim());
+                if (group == -1 || (group >>> 28) != 0xe)
+                {
+                    problems.add(MULTICAST_GROUPS_KEY + "=" + text.trim() + " must be an IPv4 address in 224.0.0.0/4");
+                }
+                else
+                {
+                    groups.add(group);
+                }
+            }
+        }
         if (problems.isEmpty())
         {
             problems.addAll(problems(
@@ -161,7 +195,7 @@ public record PacketConfig(
             throw new IllegalArgumentException("invalid packet configuration: " + String.join("; ", problems));
         }
         return new PacketConfig(rxFrames, rxFrameSize, rxBlockSize, txFrames, txFrameSize, txBlockSize, qdiscBypass,
-            ignoreOutgoing, promiscuous, verifyFilter, rxBatchLimit, healthNs, interfaces);
+            ignoreOutgoing, promiscuous, verifyFilter, rxBatchLimit, healthNs, interfaces, groups);
     }
 
     /**
@@ -224,6 +258,52 @@ public record PacketConfig(
             problems.add(HEALTH_CHECK_INTERVAL_KEY + "=" + healthCheckIntervalNs + " must be positive");
         }
         return problems;
+    }
+
+    /**
+     * The link-layer address an IPv4 multicast group maps to: {@code 01:00:5e} and the group's low 23 bits.
+     *
+     * @param group the group, host order int.
+     * @return the MAC, low 48 bits.
+     */
+    public static long multicastMac(final int group)
+    {
+        return 0x01_00_5e_00_00_00L | (group & 0x7f_ffffL);
+    }
+
+    static String ipv4ToString(final int address)
+    {
+        return (address >>> 24) + "." + ((address >>> 16) & 0xff) + "." + ((address >>> 8) & 0xff) + "." +
+            (address & 0xff);
+    }
+
+    // -1 for text that is not a dotted quad (-1 itself, 255.255.255.255, is not a multicast group either)
+    private static int parseIpv4(final String text)
+    {
+        final String[] parts = text.split("\\.");
+        if (parts.length != 4)
+        {
+            return -1;
+        }
+        int address = 0;
+        for (final String part : parts)
+        {
+            final int octet;
+            try
+            {
+                octet = Integer.parseInt(part);
+            }
+            catch (final NumberFormatException e)
+            {
+                return -1;
+            }
+            if (octet < 0 || octet > 255)
+            {
+                return -1;
+            }
+            address = (address << 8) | octet;
+        }
+        return address;
     }
 
     private static int intValue(

@@ -333,17 +333,47 @@ public final class PacketProtocol implements OobProtocol
 
     private int joinMemberships(final ErrnoCapture errno, final int fd, final int ifIndex)
     {
-        if (!config.promiscuous())
-        {
-            return 0;
-        }
         try (Arena arena = Arena.ofConfined())
         {
-            final MemorySegment mreq = arena.allocate(PacketMreqDescriptor.LENGTH, 8).fill((byte)0);
-            mreq.set(ValueLayout.JAVA_INT, PacketMreqDescriptor.IFINDEX_OFFSET, ifIndex);
-            mreq.set(ValueLayout.JAVA_SHORT, PacketMreqDescriptor.TYPE_OFFSET, (short)PACKET_MR_PROMISC);
-            return LibC.setsockopt(errno, fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, mreq, PacketMreqDescriptor.LENGTH);
+            final MemorySegment mreq = arena.allocate(PacketMreqDescriptor.LENGTH, 8);
+            if (config.promiscuous())
+            {
+                final int rc = addMembership(errno, fd, mreq, ifIndex, PACKET_MR_PROMISC, 0);
+                if (rc < 0)
+                {
+                    return rc;
+                }
+            }
+            for (final int group : config.multicastGroups())
+            {
+                final int rc = addMembership(
+                    errno, fd, mreq, ifIndex, PACKET_MR_MULTICAST, PacketConfig.multicastMac(group));
+                if (rc < 0)
+                {
+                    return rc;
+                }
+            }
+            return 0;
         }
+    }
+
+    // PACKET_ADD_MEMBERSHIP: the kernel drops it when the socket closes
+    private static int addMembership(
+        final ErrnoCapture errno, final int fd, final MemorySegment mreq, final int ifIndex, final int type,
+        final long mac)
+    {
+        mreq.fill((byte)0);
+        mreq.set(ValueLayout.JAVA_INT, PacketMreqDescriptor.IFINDEX_OFFSET, ifIndex);
+        mreq.set(ValueLayout.JAVA_SHORT, PacketMreqDescriptor.TYPE_OFFSET, (short)type);
+        if (type == PACKET_MR_MULTICAST)
+        {
+            mreq.set(ValueLayout.JAVA_SHORT, PacketMreqDescriptor.ALEN_OFFSET, (short)6);
+            for (int i = 0; i < 6; i++)
+            {
+                mreq.set(ValueLayout.JAVA_BYTE, PacketMreqDescriptor.ADDRESS_OFFSET + i, (byte)(mac >>> (40 - 8 * i)));
+            }
+        }
+        return LibC.setsockopt(errno, fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, mreq, PacketMreqDescriptor.LENGTH);
     }
 
     // stage: the rings made in-band start being polled

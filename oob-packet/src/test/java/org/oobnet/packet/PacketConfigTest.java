@@ -58,4 +58,19 @@ class PacketConfigTest
             "packet.tx: blockSize=6000 must be a positive multiple of the page size 4096; " +
             "packet.rx.batch-limit=0 must be positive", e.getMessage());
     }
+
+    @Test
+    void shouldParseMulticastGroupsAndNameBadOnes()
+    {
+        final PacketConfig config = PacketConfig.fromProperties(Map.of(
+            PacketConfig.MULTICAST_GROUPS_KEY, "239.1.2.3, 224.0.0.251"));
+        assertEquals(java.util.List.of(0xef010203, 0xe00000fb), config.multicastGroups());
+        assertEquals(0x01_00_5e_01_02_03L, PacketConfig.multicastMac(0xef810203));
+
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> PacketConfig.fromProperties(Map.of(PacketConfig.MULTICAST_GROUPS_KEY, "10.251.0.1,239.x.1.1")));
+        assertEquals("invalid packet configuration: " +
+            "packet.multicast-groups=10.251.0.1 must be an IPv4 address in 224.0.0.0/4; " +
+            "packet.multicast-groups=239.x.1.1 must be an IPv4 address in 224.0.0.0/4", e.getMessage());
+    }
 }

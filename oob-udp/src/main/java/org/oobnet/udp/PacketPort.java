@@ -119,12 +119,15 @@ public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVi
         final ErrnoCapture stageErrno) throws ErrnoException
     {
         final ErrnoCapture errno = ErrnoCapture.current();
-        final short ethPIpNetworkOrder = Short.reverseBytes((short)SocketConstants.ETH_P_IP);
+        // ETH_P_ALL, not ETH_P_IP: a device's ETH_P_ALL taps run before the protocol handlers, so the ring sees a
+        // frame before the kernel's IP stack processes it (an ETH_P_IP tap runs after ip_rcv, in the critical
+        // path); the filter below keeps only IPv4
+        final short ethPAllNetworkOrder = Short.reverseBytes((short)SocketConstants.ETH_P_ALL);
         final int fd = LibC.socket(errno, SocketConstants.AF_PACKET, SocketConstants.SOCK_RAW |
-            SocketConstants.SOCK_CLOEXEC, ethPIpNetworkOrder & 0xFFFF);
+            SocketConstants.SOCK_CLOEXEC, ethPAllNetworkOrder & 0xFFFF);
         if (fd < 0)
         {
-            throw new ErrnoException("socket", -fd, "family=AF_PACKET type=SOCK_RAW protocol=ETH_P_IP interface=" +
+            throw new ErrnoException("socket", -fd, "family=AF_PACKET type=SOCK_RAW protocol=ETH_P_ALL interface=" +
                 settings.name());
         }
         try
@@ -149,7 +152,7 @@ public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVi
             {
                 final MemorySegment address = arena.allocate(SockaddrLlDescriptor.LENGTH, 4);
                 address.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.FAMILY_OFFSET, (short)SocketConstants.AF_PACKET);
-                address.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.PROTOCOL_OFFSET, ethPIpNetworkOrder);
+                address.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.PROTOCOL_OFFSET, ethPAllNetworkOrder);
                 address.set(ValueLayout.JAVA_INT, SockaddrLlDescriptor.IFINDEX_OFFSET, ifindex);
                 final int bound = LibC.bind(errno, fd, address, SockaddrLlDescriptor.LENGTH);
                 if (bound < 0)
@@ -322,7 +325,8 @@ public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVi
         return "PacketPort{interface=" + name + " ifindex=" + ifindex + " " + drops + " " + packetCounters + "}";
     }
 
-    // The ring hands out the frame's bytes only; its tp_status tells whether the checksum is ready. Frames are
+    // The ring hands out the frame's bytes only; its tp_status tells whether the checksum is ready (not ready: a
+    // local sender's checksum offload left the field partial; the bytes never left this host's memory). Frames are
     // contiguous frameSize slots (block size a multiple of the frame size), so the slot start is the view's
     // address rounded down to a slot boundary, and tp_status is the slot's first int (already acquired by the ring).
     private boolean needsChecksum(final MutableDirectBuffer frame, final int offset)
@@ -334,7 +338,8 @@ public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVi
             return true;
         }
         final int status = rxStatusView.getInt((int)(slot * frameSize));
-        return 0 == (status & (Tpacket2HdrDescriptor.TP_STATUS_CSUMNOTREADY | Tpacket2HdrDescriptor.TP_STATUS_CSUM_VALID));
+        // CSUM_VALID is not trusted: veth marks every frame of a local sender "unnecessary", corrupt ones included
+        return 0 == (status & Tpacket2HdrDescriptor.TP_STATUS_CSUMNOTREADY);
     }
 
     private void deliverFrame(

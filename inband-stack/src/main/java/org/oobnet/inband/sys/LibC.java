@@ -71,6 +71,9 @@ public final class LibC
     private static final MethodHandle SETNS = downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle OPEN = downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle GETPID = downcall("getpid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle GETPAGESIZE = downcall("getpagesize", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle GETPAGESIZE_CRITICAL =
+        downcall("getpagesize", FunctionDescriptor.of(JAVA_INT), CRITICAL);
     private static final MethodHandle GETPID_CRITICAL = downcall("getpid", FunctionDescriptor.of(JAVA_INT), CRITICAL);
     private static final MethodHandle MUNMAP = downcall("munmap", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle MMAP = downcall("mmap", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
@@ -954,6 +957,42 @@ public final class LibC
         {
             final int result = (int)GETPID_CRITICAL.invokeExact(errno.segment());
             return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * The page size: a libc call that makes no system call, so it measures the downcall's own cost.
+     *
+     * @param errno where errno is captured.
+     * @return the page size in bytes.
+     */
+    public static int getpagesize(final ErrnoCapture errno)
+    {
+        try
+        {
+            return (int)GETPAGESIZE.invokeExact(errno.segment());
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * The page size through a critical downcall (no thread-state transition).
+     *
+     * @param errno where errno is captured.
+     * @return the page size in bytes.
+     */
+    public static int getpagesizeCritical(final ErrnoCapture errno)
+    {
+        try
+        {
+            return (int)GETPAGESIZE_CRITICAL.invokeExact(errno.segment());
         }
         catch (final Throwable t)
         {

@@ -27,9 +27,10 @@ import static org.oobnet.inband.SocketConstants.MSG_DONTWAIT;
 import static org.oobnet.inband.SocketConstants.SOCK_DGRAM;
 
 /**
- * Per-call cost of the FFM sys layer against the same syscalls from C ({@code bench/ffm_overhead.c}, run by
- * {@code bench/ffm-overhead.sh} in the same session): {@code getpid} and an empty {@code recv(MSG_DONTWAIT)}
- * on a bound UDP socket, through the plain downcall, the critical downcall, and {@code KSocket.tryRecv}.
+ * Per-call cost of the FFM sys layer against the same calls from C ({@code bench/ffm_overhead.c}, run by
+ * {@code bench/ffm-overhead.sh} in the same session): {@code getpagesize} (a libc call without a system call:
+ * the downcall's own cost), {@code getpid} and an empty {@code recv(MSG_DONTWAIT)} on a bound UDP socket,
+ * through the plain downcall, the critical downcall, and {@code KSocket.tryRecv}.
  * <p>
  * Not a test: run it by hand, see BENCHMARKS.md.
  */
@@ -74,6 +75,28 @@ public class FfmCallOverheadBenchmark
     {
         socket.close();
         arena.close();
+    }
+
+    /**
+     * {@code getpagesize} (no system call) through a plain downcall: the downcall's own cost.
+     *
+     * @return the page size.
+     */
+    @Benchmark
+    public int pagesizeFfm()
+    {
+        return LibC.getpagesize(errno);
+    }
+
+    /**
+     * {@code getpagesize} through a critical downcall.
+     *
+     * @return the page size.
+     */
+    @Benchmark
+    public int pagesizeFfmCritical()
+    {
+        return LibC.getpagesizeCritical(errno);
     }
 
     /**

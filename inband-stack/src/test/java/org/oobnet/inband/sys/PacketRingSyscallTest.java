@@ -107,6 +107,9 @@ class PacketRingSyscallTest
         final ErrnoCapture errno = new ErrnoCapture();
         assertEquals(-Errno.EBADF, LibC.sendCritical(errno, -1, MemorySegment.NULL, 0, SocketConstants.MSG_DONTWAIT));
         assertEquals(-Errno.EBADF, LibC.close(errno, -1));
+        assertEquals(4096, LibC.getpagesize(errno));
+        assertEquals(4096, LibC.getpagesizeCritical(errno));
+        assertEquals(ProcessHandle.current().pid(), LibC.getpid(errno));
         assertEquals(-Errno.ENODEV, LibC.ifNameToIndex(errno, Arena.ofAuto().allocateFrom("oobt-none0")));
     }
 }

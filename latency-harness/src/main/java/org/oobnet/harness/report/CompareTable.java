@@ -85,7 +85,9 @@ public final class CompareTable
         {
             return "-";
         }
-        return String.format(Locale.ROOT, "%.2f", row.histogram().getValueAtPercentile(percentile) / denominator);
+        final double ratio = row.histogram().getValueAtPercentile(percentile) / denominator;
+        // small ratios keep two significant digits (0.0014, not 0.00)
+        return String.format(Locale.ROOT, ratio >= 0.1 ? "%.2f" : "%.2g", ratio);
     }
 
     private static String notes(final RunResult r)

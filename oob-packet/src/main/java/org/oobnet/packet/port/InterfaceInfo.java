@@ -1,6 +1,5 @@
 package org.oobnet.packet.port;
 
-import org.oobnet.inband.Errno;
 import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.inband.sys.IfreqDescriptor;
 import org.oobnet.inband.sys.LibC;
@@ -95,10 +94,5 @@ public record InterfaceInfo(int ifIndex, String name, int mtu, int flags, long m
     public String toString()
     {
         return name + " (ifindex " + ifIndex + ", mtu " + mtu + (isUp() ? ", up" : ", down") + ")";
-    }
-
-    static String errnoText(final int rc)
-    {
-        return Errno.name(rc);
     }
 }

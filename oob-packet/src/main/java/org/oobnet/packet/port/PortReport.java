@@ -87,8 +87,9 @@ public final class PortReport
             }
             out.printf("  rx ring: %s%n", describe(config.rxGeometry()));
             out.printf("  tx ring: %s%n", null == config.txGeometry() ? "none" : describe(config.txGeometry()));
-            out.printf("  options: qdisc-bypass=%s ignore-outgoing=%s promiscuous=%s verify-filter=%s%n",
-                config.qdiscBypass(), config.ignoreOutgoing(), config.promiscuous(), config.verifyFilter());
+            out.printf("  options: qdisc-bypass=%s ignore-outgoing=%s promiscuous=%s verify-filter=%s groups=%d%n",
+                config.qdiscBypass(), config.ignoreOutgoing(), config.promiscuous(), config.verifyFilter(),
+                config.multicastGroups().size());
             for (final PacketSocketState state : PacketPorts.snapshot(nif.getName()))
             {
                 out.printf("  socket fd=%d state=%s%s%n", state.socket().ksocket().fd(), state.portState(),

@@ -154,7 +154,7 @@ public final class RxRing
             counters.increment(PacketCounter.RUNTS);
             return;
         }
-        if (snaplen < wireLength || mac + snaplen > geometry.frameSize())
+        if (snaplen < wireLength || (long)mac + snaplen > geometry.frameSize())
         {
             counters.increment(PacketCounter.TRUNCATED);
             return;

@@ -61,8 +61,8 @@ public final class UdpFrameParser
 
     /**
      * Parses one frame, verifying the UDP checksum or not for this frame only: a frame the kernel marked
-     * "checksum not ready" (a local peer's, e.g. over veth, whose checksum offload left the field partial) or
-     * "checksum valid" (verified by the device) must not be verified again.
+     * "checksum not ready" (a local peer's, e.g. over veth, whose checksum offload left the field partial) cannot
+     * be verified.
      *
      * @param buffer         holding the frame.
      * @param offset         where the Ethernet header starts.

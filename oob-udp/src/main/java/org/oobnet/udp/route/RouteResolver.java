@@ -201,6 +201,11 @@ public final class RouteResolver implements AutoCloseable
             }
             for (final NeighbourEntry entry : neighbours.values())
             {
+                if (isGroupMac(entry.mac()))
+                {
+                    // broadcast and multicast MACs are computed, not learnt: the kernel has no entry to follow
+                    continue;
+                }
                 try
                 {
                     final Neighbour kernel = requests.getNeighbour(entry.ifindex(), entry.address());
@@ -440,6 +445,12 @@ public final class RouteResolver implements AutoCloseable
             LockSupport.parkNanos(backoffNs);
             backoffNs = Math.min(backoffNs * 2, TimeUnit.MILLISECONDS.toNanos(10));
         }
+    }
+
+    private static boolean isGroupMac(final long mac)
+    {
+        // the group bit: the least significant bit of the first octet
+        return 0 != (mac & 0x0100_0000_0000L);
     }
 
     private void kick(final int peer)

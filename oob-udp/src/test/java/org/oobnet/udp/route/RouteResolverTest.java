@@ -99,6 +99,16 @@ class RouteResolverTest
     }
 
     @Test
+    void shouldKeepBroadcastNeighbourAcrossRefresh() throws Exception
+    {
+        final int broadcast = Ipv4Flyweight.parseAddress("10.251.0.255");
+        resolver.solicit(broadcast, false);
+        resolver.refresh();
+        assertEquals(EthernetFlyweight.BROADCAST_MAC, resolver.neighbours().lookup(broadcast).mac());
+        assertNotNull(resolver.routes().lookup(broadcast));
+    }
+
+    @Test
     void shouldDropNonPermanentEntriesAndKeepPermanentOnesWhenKernelForgets() throws Exception
     {
         final int peer = Ipv4Flyweight.parseAddress(b.address());

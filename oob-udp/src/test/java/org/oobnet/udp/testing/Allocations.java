@@ -15,8 +15,10 @@ public final class Allocations
     }
 
     /**
-     * Runs {@code work} for some warm-up rounds, then measures five rounds and returns the fewest bytes one of them
-     * allocated: a JIT compilation or an OSR transition may allocate once, steady state must not.
+     * Runs {@code work} for some warm-up rounds, then measures up to thirty rounds and returns the fewest bytes one of
+     * them allocated (stopping at the first that allocated nothing): code the JIT has not compiled yet may allocate
+     * (FFM's errno capture slices its segment per call until C2 removes it), compiled steady state must not. On a
+     * busy machine C2 may take several rounds to get there.
      *
      * @param work the work, run once per round.
      * @return the fewest bytes allocated by one measured round.
@@ -28,7 +30,7 @@ public final class Allocations
             work.run();
         }
         long fewest = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++)
+        for (int i = 0; i < 30 && fewest > 0; i++)
         {
             final long before = THREADS.getCurrentThreadAllocatedBytes();
             work.run();

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.oobnet.harness.latency.transport.Transports;
-import org.oobnet.harness.latency.transport.UdpTransport;
 import org.oobnet.harness.report.ResultFolder;
 import org.oobnet.harness.report.RunResult;
 import picocli.CommandLine.Command;
@@ -21,15 +20,17 @@ import picocli.CommandLine.Option;
  * <b>Note:</b> in-band command.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
-    description = "Several UDP runs alternating, side by side, with ratios to the inband and kernel rows.")
+    description = "Several runs (udp transports, packet) alternating, side by side, with ratios to the inband " +
+        "and kernel rows.")
 public final class CompareCommand implements Callable<Integer>
 {
     @Mixin
     RunOptions options;
 
-    @Option(names = "--transports", split = ",", paramLabel = "T[,T...]",
-        description = "Transports to compare (default: every one in this build).")
-    List<String> transports;
+    @Option(names = "--runs", split = ",", paramLabel = "RUN[,RUN...]",
+        description = "Rows to compare: udp/<transport> or packet (default: udp over every transport in this " +
+            "build, then packet).")
+    List<String> runs;
 
     @Option(names = "--profile", split = ",", defaultValue = "on", paramLabel = "on|off[,...]",
         description = "Low-latency JVM profile per row: on, off, or on,off for both (default: ${DEFAULT-VALUE}).")
@@ -49,25 +50,23 @@ public final class CompareCommand implements Callable<Integer>
             {
                 throw new IllegalArgumentException("rounds=" + rounds + " must be at least 1");
             }
-            final List<String> names = new ArrayList<>();
-            if (transports == null)
+            final List<String> specs = new ArrayList<>();
+            if (runs == null)
             {
-                Transports.available().stream().map(UdpTransport::name).forEach(names::add);
+                Transports.available().stream().map(t -> RowSpec.UDP + "/" + t.name()).forEach(specs::add);
+                specs.add(RowSpec.PACKET);
                 Transports.missing().forEach((name, why) ->
                     System.out.println("oobnet: transport=" + name + " left out: " + why));
             }
             else
             {
-                for (final String name : transports)
-                {
-                    names.add(Transports.byName(name.trim()).name());
-                }
+                specs.addAll(runs);
             }
-            for (final String name : names)
+            for (final String spec : specs)
             {
                 for (final String p : profiles)
                 {
-                    rows.add(RowSpec.of(name, UdpCommand.parseOnOff("profile", p)));
+                    rows.add(RowSpec.parse(spec, UdpCommand.parseOnOff("profile", p)));
                 }
             }
         }
@@ -81,7 +80,7 @@ public final class CompareCommand implements Callable<Integer>
         {
             final List<RunResult> results = runner.run(rows, rounds);
             runner.printSummaries(results);
-            Outputs.finish(folder, "UDP round trip, " + options.size() + " bytes, " + rounds + " alternating rounds",
+            Outputs.finish(folder, "Round trip, " + options.size() + " bytes, " + rounds + " alternating rounds",
                 results, options.json, System.out);
             return results.size() == rows.size() ? 0 : 1;
         }

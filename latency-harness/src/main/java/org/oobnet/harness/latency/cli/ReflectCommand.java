@@ -33,8 +33,8 @@ public final class ReflectCommand implements Callable<Integer>
         description = "CPU of a polling transport's stage (the process itself is pinned by the caller).")
     int cpu;
 
-    @Option(names = "--idle", defaultValue = "park", paramLabel = "spin|yield|park",
-        description = "How a polling transport idles (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--idle", defaultValue = "auto", paramLabel = "spin|yield|park|auto",
+        description = "How a polling transport idles (auto: spin on an isolated CPU, else park).")
     String idle;
 
     @Option(names = "--duration", paramLabel = "TIME", description = "Stop after this long (default: never).")
@@ -43,6 +43,15 @@ public final class ReflectCommand implements Callable<Integer>
     @Option(names = "--receive-timeout", defaultValue = "100ms", hidden = true)
     String receiveTimeout;
 
+    private IdleKind idle()
+    {
+        if ("auto".equalsIgnoreCase(idle))
+        {
+            return CpuSet.isIsolated(cpu) ? IdleKind.SPIN : IdleKind.PARK;
+        }
+        return IdleKind.parse(idle);
+    }
+
     @Override
     public Integer call() throws IOException
     {
@@ -50,7 +59,7 @@ public final class ReflectCommand implements Callable<Integer>
         {
             final String name = transport != null ? transport : Transports.available().get(0).name();
             final ReflectorRun run = new ReflectorRun(Transports.byName(name), UdpCommand.parseAddress("bind", bind),
-                new TransportSettings(cpu >= 0 ? cpu : CpuSet.defaultCpu(), IdleKind.parse(idle),
+                new TransportSettings(cpu >= 0 ? cpu : CpuSet.defaultCpu(), idle(),
                     UdpCommand.MAX_DATAGRAM, Durations.parseNs("receive-timeout", receiveTimeout)));
             final long durationNs = duration == null ? 0 : Durations.parseNs("duration", duration);
             final Thread stopper = new Thread(run::requestStop, "oobnet-stop");

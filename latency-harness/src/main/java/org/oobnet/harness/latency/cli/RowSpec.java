@@ -1,23 +1,76 @@
 package org.oobnet.harness.latency.cli;
 
 /**
- * One row of a comparison: a UDP transport, with or without the low-latency JVM profile.
+ * One row of a comparison: a scenario ({@code udp} over one of its transports, or {@code packet}: raw frames on
+ * rings), with or without the low-latency JVM profile.
  * <p>
  * <b>Note:</b> immutable, thread safe.
  *
  * @param label     the row's name, e.g. {@code udp-inband} or {@code udp-inband-noprofile}.
- * @param transport the transport's name.
+ * @param scenario  {@code udp} or {@code packet}.
+ * @param transport the transport's name ({@code rings} for {@code packet}).
  * @param profile   whether the child JVMs get the low-latency profile.
  */
-public record RowSpec(String label, String transport, boolean profile)
+public record RowSpec(String label, String scenario, String transport, boolean profile)
 {
+    /** The raw-frame scenario. */
+    public static final String PACKET = "packet";
+    /** The UDP scenario. */
+    public static final String UDP = "udp";
+
     /**
-     * @param transport the transport's name.
+     * @param transport the UDP transport's name.
      * @param profile   whether the profile is on.
      * @return the row with its conventional label.
      */
     public static RowSpec of(final String transport, final boolean profile)
     {
-        return new RowSpec("udp-" + transport + (profile ? "" : "-noprofile"), transport, profile);
+        return new RowSpec("udp-" + transport + (profile ? "" : "-noprofile"), UDP, transport, profile);
+    }
+
+    /**
+     * @param path    {@code oob} (through the stage) or {@code rings} (the rings directly).
+     * @param profile whether the profile is on.
+     * @return the raw-frame row.
+     */
+    public static RowSpec packet(final String path, final boolean profile)
+    {
+        return new RowSpec("packet-" + path + (profile ? "" : "-noprofile"), PACKET, path, profile);
+    }
+
+    /**
+     * @param spec {@code udp/<transport>} or {@code packet}.
+     * @param profile whether the profile is on.
+     * @return the row.
+     * @throws IllegalArgumentException naming the spec.
+     */
+    public static RowSpec parse(final String spec, final boolean profile)
+    {
+        final String s = spec.trim();
+        if (s.equals(PACKET) || s.equals(PACKET + "/oob"))
+        {
+            return packet("oob", profile);
+        }
+        if (s.equals(PACKET + "/rings"))
+        {
+            return packet("rings", profile);
+        }
+        if (s.startsWith(UDP + "/"))
+        {
+            final String transport = s.substring(UDP.length() + 1);
+            org.oobnet.harness.latency.transport.Transports.byName(transport);
+            return of(transport, profile);
+        }
+        throw new IllegalArgumentException("run=" + spec + " is not udp/<transport>, packet, packet/oob or " +
+            "packet/rings");
+    }
+
+    /**
+     * @return whether the row needs two namespaces (raw frames on a real interface).
+     */
+    public boolean needsNamespaces()
+    {
+        return PACKET.equals(scenario) ||
+            org.oobnet.harness.latency.transport.Transports.byName(transport).needsInterface();
     }
 }

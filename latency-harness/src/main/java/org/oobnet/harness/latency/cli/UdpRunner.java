@@ -23,7 +23,6 @@ import org.oobnet.harness.latency.net.NetnsPair;
 import org.oobnet.harness.latency.net.RunNetwork;
 import org.oobnet.harness.latency.run.MeasurementPlan;
 import org.oobnet.harness.latency.run.ReflectorRun;
-import org.oobnet.harness.latency.transport.Transports;
 import org.oobnet.harness.report.LatencyRecorder;
 import org.oobnet.harness.report.ResultFolder;
 import org.oobnet.harness.report.RunJson;
@@ -103,6 +102,17 @@ public final class UdpRunner implements AutoCloseable
     }
 
     /**
+     * Changes the measured duration of the rows still to run (the demo decides it once it knows the rows).
+     *
+     * @param duration e.g. {@code 5s}.
+     */
+    public void length(final String duration)
+    {
+        options.count = null;
+        options.duration = duration;
+    }
+
+    /**
      * Runs every row {@code rounds} times, alternating, and writes each row's files.
      *
      * @param rows   the rows.
@@ -126,9 +136,9 @@ public final class UdpRunner implements AutoCloseable
                 {
                     continue;
                 }
-                if (Transports.byName(row.transport()).needsInterface() && network instanceof LoopbackNetwork)
+                if (row.needsNamespaces() && network instanceof LoopbackNetwork)
                 {
-                    out.println("oobnet: " + row.label() + " skipped: transport=" + row.transport() +
+                    out.println("oobnet: " + row.label() + " skipped: " + row.scenario() + "/" + row.transport() +
                         " needs two network namespaces (privileges)");
                     failed.add(row.label());
                     continue;
@@ -174,10 +184,14 @@ public final class UdpRunner implements AutoCloseable
         progress.show(index, total, row.label(), "starting", 0, expectedS);
 
         final CompletableFuture<String> ready = new CompletableFuture<>();
-        final List<String> reflectArgs = List.of("latency", "reflect",
-            "--bind", network.reflectorAddress() + ":0", "--transport", row.transport(),
-            "--idle", options.idle(peerCpu).name().toLowerCase(java.util.Locale.ROOT), "--cpu",
-            Integer.toString(peerCpu));
+        // the children resolve `auto` themselves: the raw-frame sides spin, the UDP sides spin only when isolated
+        final String peerIdle = options.idle;
+        final List<String> reflectArgs = RowSpec.PACKET.equals(row.scenario())
+            ? List.of("latency", "packet", "--path", row.transport(), "--reflect",
+                "--interface", network.interfaceName(true),
+                "--idle", peerIdle, "--cpu", Integer.toString(peerCpu))
+            : List.of("latency", "reflect", "--bind", network.reflectorAddress() + ":0",
+                "--transport", row.transport(), "--idle", peerIdle, "--cpu", Integer.toString(peerCpu));
         final ChildJvm reflector = start(ChildJvm.command(network.prefix(true), peerCpu, row.profile(), reflectArgs),
             folder.dir().resolve(base + ".reflector.err"), line ->
             {
@@ -230,13 +244,16 @@ public final class UdpRunner implements AutoCloseable
         final RowSpec row, final MeasurementPlan plan, final String peer, final int cpu, final int peerCpu,
         final Path output)
     {
-        final List<String> args = new ArrayList<>(List.of("latency", "udp",
-            "--peer", peer, "--peer-kind", "oobnet", "--transport", row.transport(),
+        final boolean packet = RowSpec.PACKET.equals(row.scenario());
+        final List<String> args = new ArrayList<>(packet
+            ? List.of("latency", "packet", "--path", row.transport(), "--interface", network.interfaceName(false))
+            : List.of("latency", "udp", "--peer", peer, "--peer-kind", "oobnet", "--transport", row.transport()));
+        args.addAll(List.of(
             "--size", Integer.toString(options.size()),
             "--warmup", plan.warmupNs() > 0 ? plan.warmupNs() + "ns" : Long.toString(plan.warmupCount()),
             "--rate", Long.toString(plan.rateHz()),
             "--cpu", Integer.toString(cpu), "--peer-cpu", Integer.toString(peerCpu),
-            "--idle", options.idle(cpu).name().toLowerCase(java.util.Locale.ROOT),
+            "--idle", options.idle,
             "--receive-timeout", options.receiveTimeoutNs() + "ns",
             "--label", row.label(), "--network", network.kind(), "--child-output", output.toString()));
         if (plan.durationNs() > 0)

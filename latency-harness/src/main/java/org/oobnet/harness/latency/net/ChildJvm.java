@@ -19,6 +19,9 @@ import java.util.function.Consumer;
  */
 public final class ChildJvm implements AutoCloseable
 {
+    /** Extra JVM flags for every child JVM (space separated), e.g. {@code -Xlog:safepoint}. */
+    public static final String EXTRA_OPTS_ENV = "OOBNET_CHILD_JAVA_OPTS";
+
     private static final String MAIN = "org.oobnet.harness.OobnetCli";
 
     private final Process process;
@@ -57,6 +60,12 @@ public final class ChildJvm implements AutoCloseable
         if (profile)
         {
             command.addAll(JvmProfile.LOW_LATENCY);
+        }
+        // diagnosis, e.g. -Xlog:safepoint or a flight recording: appended to every child's flags
+        final String extra = System.getenv(EXTRA_OPTS_ENV);
+        if (extra != null && !extra.isBlank())
+        {
+            command.addAll(List.of(extra.trim().split("\\s+")));
         }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));

@@ -28,6 +28,12 @@ public final class LoopbackNetwork implements RunNetwork
     }
 
     @Override
+    public String interfaceName(final boolean reflectorSide)
+    {
+        return "lo";
+    }
+
+    @Override
     public void close()
     {
     }

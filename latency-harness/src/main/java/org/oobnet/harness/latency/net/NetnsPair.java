@@ -26,13 +26,18 @@ public final class NetnsPair implements RunNetwork
 
     private final String clientNs;
     private final String reflectorNs;
+    private final String clientVeth;
+    private final String reflectorVeth;
     private final Thread shutdownHook;
     private boolean closed;
 
-    private NetnsPair(final String clientNs, final String reflectorNs)
+    private NetnsPair(final String base)
     {
-        this.clientNs = clientNs;
-        this.reflectorNs = reflectorNs;
+        this.clientNs = base + "-a";
+        this.reflectorNs = base + "-b";
+        // veth names: at most 15 characters; "oobh" + pid + a/b fits any 32-bit pid
+        this.clientVeth = base + "a";
+        this.reflectorVeth = base + "b";
         shutdownHook = new Thread(this::closeQuietly, "oobnet-netns-cleanup");
     }
 
@@ -48,13 +53,12 @@ public final class NetnsPair implements RunNetwork
         removeStale();
         final long pid = ProcessHandle.current().pid();
         final String base = PREFIX + pid;
-        final NetnsPair pair = new NetnsPair(base + "-a", base + "-b");
+        final NetnsPair pair = new NetnsPair(base);
         Runtime.getRuntime().addShutdownHook(pair.shutdownHook);
         try
         {
-            // veth names: at most 15 characters; "oobh" + pid + a/b fits any 32-bit pid
-            final String vethA = base + "a";
-            final String vethB = base + "b";
+            final String vethA = pair.clientVeth;
+            final String vethB = pair.reflectorVeth;
             IpCommand.ip("netns", "add", pair.clientNs);
             IpCommand.ip("netns", "add", pair.reflectorNs);
             IpCommand.ip("link", "add", vethA, "netns", pair.clientNs, "type", "veth", "peer", "name", vethB,
@@ -136,6 +140,12 @@ public final class NetnsPair implements RunNetwork
     public List<String> prefix(final boolean reflectorSide)
     {
         return List.of("ip", "netns", "exec", reflectorSide ? reflectorNs : clientNs);
+    }
+
+    @Override
+    public String interfaceName(final boolean reflectorSide)
+    {
+        return reflectorSide ? reflectorVeth : clientVeth;
     }
 
     /**

@@ -26,6 +26,12 @@ public interface RunNetwork extends AutoCloseable
      */
     List<String> prefix(boolean reflectorSide);
 
+    /**
+     * @param reflectorSide true for the reflector's side.
+     * @return that side's interface name.
+     */
+    String interfaceName(boolean reflectorSide);
+
     @Override
     void close() throws IOException;
 }

@@ -58,7 +58,7 @@ public final class ReflectorRun
         try (ReflectorEndpoint endpoint = transport.openReflector(bind, settings))
         {
             final InetSocketAddress local = endpoint.localAddress();
-            out.println(READY + local.getAddress().getHostAddress() + ":" + local.getPort());
+            out.println(READY + local.getHostString() + ":" + local.getPort());
             out.flush();
             final SockperfReply reply = new SockperfReply();
             final long end = System.nanoTime() + durationNs;

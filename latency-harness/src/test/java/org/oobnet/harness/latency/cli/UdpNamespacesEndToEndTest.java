@@ -65,6 +65,63 @@ class UdpNamespacesEndToEndTest
     }
 
     @Test
+    void shouldMeasureRawFrameRoundTripsThroughTheOobStageAndOnTheRings() throws IOException
+    {
+        Privileges.requireNetworkPrivileges("latency packet between two network namespaces");
+        final Path out = dir.resolve("packet");
+        final int exit = OobnetCli.commandLine().execute("latency", "compare", "--runs", "packet/oob,packet/rings",
+            "--rounds", "1", "--count", "1500", "--warmup", "200", "--out", out.toString());
+        assertEquals(0, exit);
+        final JsonNode summary = RunJson.read(out.resolve(ResultFolder.SUMMARY_FILE));
+        assertEquals(2, summary.size());
+        final JsonNode oob = summary.get(0);
+        assertEquals("packet-oob", oob.get("label").asText());
+        assertEquals("oob", oob.get("transport").asText());
+        final JsonNode rings = summary.get(1);
+        assertEquals("rings", rings.get("transport").asText());
+        for (final JsonNode run : summary)
+        {
+            assertEquals("packet", run.get("scenario").asText());
+            assertEquals("veth", run.get("network").asText());
+            assertEquals(1500, run.get("count").asLong() + run.get("lost").asLong());
+            assertTrue(run.get("count").asLong() >= 1490, "count=" + run.get("count"));
+            final long p50 = run.get("rtt_ns").get("p50").asLong();
+            assertTrue(p50 > 500 && p50 < 1_000_000_000L, "p50=" + p50);
+        }
+        // through the stage: its stalls and its allocation while measuring are measured, not assumed
+        assertTrue(oob.get("stalls").isIntegralNumber() && oob.get("stalls").asLong() >= 0);
+        assertTrue(oob.get("stage_alloc_bytes").isIntegralNumber() && oob.get("stage_alloc_bytes").asLong() >= 0);
+        assertTrue(rings.get("stage_alloc_bytes").isNull(), "the ring path has no stage");
+    }
+
+    @Test
+    void shouldCompareProfileOnAndOffInAlternatingRounds() throws IOException
+    {
+        Privileges.requireNetworkPrivileges("latency compare between two network namespaces");
+        final Path out = dir.resolve("compare");
+        final int exit = OobnetCli.commandLine().execute("latency", "compare", "--runs", "udp/inband",
+            "--profile", "on,off", "--rounds", "2", "--count", "600", "--warmup", "100", "--out", out.toString());
+        assertEquals(0, exit);
+        final JsonNode summary = RunJson.read(out.resolve(ResultFolder.SUMMARY_FILE));
+        assertEquals(2, summary.size());
+        assertEquals("udp-inband", summary.get(0).get("label").asText());
+        assertTrue(summary.get(0).get("profile").asBoolean());
+        assertEquals("udp-inband-noprofile", summary.get(1).get("label").asText());
+        assertFalse(summary.get(1).get("profile").asBoolean(), "the child without the profile knows it");
+        for (final JsonNode row : summary)
+        {
+            // two rounds of 300 each, merged
+            assertEquals(600, row.get("count").asLong() + row.get("lost").asLong());
+            assertEquals(200, row.get("warmup_count").asLong());
+        }
+        for (final String file : List.of("udp-inband-r1.hlog", "udp-inband-r2.hlog", "udp-inband-noprofile-r1.hlog",
+            "udp-inband.hgrm", "udp-inband-noprofile.dat"))
+        {
+            assertTrue(Files.size(out.resolve(file)) > 0, file);
+        }
+    }
+
+    @Test
     void shouldRemoveNamespacesOfDeadHarnessProcesses() throws IOException
     {
         Privileges.requireNetworkPrivileges("removal of stale harness namespaces");

@@ -1,0 +1,165 @@
+package org.oobnet.harness.latency.oob;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
+import org.oobnet.core.OobConfig;
+import org.oobnet.core.OobRuntime;
+import org.oobnet.core.OobSocket;
+import org.oobnet.core.OobTask;
+import org.oobnet.harness.latency.run.IntervalReporter;
+import org.oobnet.harness.latency.run.MeasurementPlan;
+import org.oobnet.harness.latency.run.ReflectorRun;
+import org.oobnet.harness.report.GcDelta;
+import org.oobnet.harness.report.LatencyRecorder;
+import org.oobnet.harness.report.LatmusLines;
+import org.oobnet.harness.report.RunDescription;
+import org.oobnet.harness.report.RunResult;
+import org.oobnet.inband.KSocket;
+import org.oobnet.packet.PacketSocketState;
+
+/**
+ * The two sides of the raw-frame ping-pong through the OOB stage: an {@code AF_PACKET}/{@code SOCK_RAW | SOCK_OOB}
+ * socket of oob-packet, its frames handled on the stage ({@link StagePinger}, {@link StageReflector}). The calling
+ * thread only sets up, sleeps, and reads the counters at the measured phase's edges: the stage is the one spinning
+ * thread of each process.
+ * <p>
+ * <b>Note:</b> in-band.
+ */
+public final class OobPacketRuns
+{
+    private static final com.sun.management.ThreadMXBean THREADS =
+        (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+
+    private OobPacketRuns()
+    {
+    }
+
+    /**
+     * Reflects on the stage until {@code running} turns false.
+     *
+     * @param interfaceName the interface.
+     * @param cpu           the stage's CPU.
+     * @param idle          the stage's idle strategy.
+     * @param out           where {@code READY} and the final counts go.
+     * @param running       polled every 50 ms.
+     * @throws IOException when the set-up fails.
+     */
+    public static void reflect(
+        final String interfaceName, final int cpu, final OobConfig.IdleStrategyKind idle, final PrintStream out,
+        final BooleanSupplier running) throws IOException
+    {
+        try (OobRuntime runtime = OobFrames.startRuntime(interfaceName, cpu, idle))
+        {
+            final StageReflector reflector;
+            try (KSocket socket = OobFrames.openSocket(interfaceName))
+            {
+                reflector = new StageReflector(OobSocket.of(socket), OobFrames.macOf(interfaceName));
+                PacketSocketState.of(OobSocket.of(socket)).frameHandler(reflector);
+                out.println(ReflectorRun.READY + interfaceName + ":0");
+                out.flush();
+                while (running.getAsBoolean())
+                {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                }
+            }
+            out.println("oobnet reflect: " + reflector.counts() + " stalls=" + runtime.counters().stalls().get());
+            out.flush();
+        }
+    }
+
+    /**
+     * Measures round trips from the stage.
+     *
+     * @param interfaceName the interface.
+     * @param idle          the stage's idle strategy.
+     * @param plan          warm-up, length and pace.
+     * @param description   what the reports say.
+     * @param timeoutNs     a reply not back within this is lost.
+     * @param out           where the latmus lines go.
+     * @param intervalLog   the interval log, or null.
+     * @param running       polled while waiting; false ends the run early.
+     * @return the result, with the stage's stalls and allocation during the measured phase.
+     * @throws IOException when the set-up fails or the log cannot be written.
+     */
+    public static RunResult measure(
+        final String interfaceName, final OobConfig.IdleStrategyKind idle, final MeasurementPlan plan,
+        final RunDescription description, final long timeoutNs, final PrintStream out, final Path intervalLog,
+        final BooleanSupplier running) throws IOException
+    {
+        final LatencyRecorder recorder = new LatencyRecorder();
+        try (OobRuntime runtime = OobFrames.startRuntime(interfaceName, description.cpu(), idle);
+            PrintStream logStream = intervalLog == null ? null : new PrintStream(intervalLog.toFile()))
+        {
+            final HistogramLogWriter log = logStream == null ? null : new HistogramLogWriter(logStream);
+            try (KSocket socket = OobFrames.openSocket(interfaceName))
+            {
+                final OobSocket oob = OobSocket.of(socket);
+                final StagePinger pinger = new StagePinger(oob, OobFrames.macOf(interfaceName), plan, recorder,
+                    description.sizeBytes(), timeoutNs);
+                PacketSocketState.of(oob).frameHandler(pinger);
+                out.println(LatmusLines.header(description) + (runtime.pinned() ? "" : " [stage not pinned]"));
+                out.println(LatmusLines.COLUMNS);
+                out.flush();
+                runtime.addTask(pinger, OobTask.Schedule.EVERY_CYCLE);
+                while (!pinger.warmupDone() && running.getAsBoolean())
+                {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                }
+                recorder.restart();
+                if (log != null)
+                {
+                    final long nowMs = System.currentTimeMillis();
+                    log.outputLogFormatVersion();
+                    log.outputStartTime(nowMs);
+                    log.setBaseTime(nowMs);
+                    log.outputLegend();
+                }
+                final IntervalReporter reporter = new IntervalReporter(recorder, log, out, pinger::overruns,
+                    () -> runtime.counters().stalls().get());
+                reporter.start();
+                final long stage = runtime.stageThread().threadId();
+                final GcDelta gcStart = GcDelta.snapshot();
+                final long stallsStart = runtime.counters().stalls().get();
+                final long allocStart = THREADS.getThreadAllocatedBytes(stage);
+                pinger.go();
+                while (!pinger.isDone())
+                {
+                    if (!running.getAsBoolean())
+                    {
+                        pinger.stop();
+                    }
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+                }
+                final long stageAlloc = THREADS.getThreadAllocatedBytes(stage) - allocStart;
+                final long stalls = runtime.counters().stalls().get() - stallsStart;
+                final GcDelta gc = GcDelta.snapshot().minus(gcStart);
+                try
+                {
+                    reporter.stopAndFlush();
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while stopping the reporter", ex);
+                }
+                runtime.removeTask(pinger);
+                final Histogram histogram = LatencyRecorder.newHistogram();
+                histogram.add(recorder.total());
+                final RunResult result = new RunResult(description, histogram, pinger.warmupCount(),
+                    pinger.warmupNs(), pinger.lost(), pinger.overruns(), stalls, stageAlloc, 0, gc,
+                    pinger.measuredNs(), recorder.clampedCount());
+                out.println(LatmusLines.rts(histogram, result.overruns(), stalls, result.measuredNs(), description));
+                out.flush();
+                return result;
+            }
+        }
+    }
+}

@@ -1,0 +1,285 @@
+package org.oobnet.harness.latency.oob;
+
+import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.oobnet.core.OobSocket;
+import org.oobnet.core.OobTask;
+import org.oobnet.harness.latency.msg.SockperfHeader;
+import org.oobnet.harness.latency.run.MeasurementPlan;
+import org.oobnet.harness.report.LatencyRecorder;
+import org.oobnet.packet.ring.PacketFrameHandler;
+
+/**
+ * The measuring side on the OOB stage: the same plan as {@code LatencyLoop} (warm-up, then count or duration,
+ * ping-pong or fixed rate measured from the scheduled send time), driven by the stage's duty cycle and RX callback
+ * instead of a blocking loop. One message in flight; in ping-pong mode the next send goes out from the reply's
+ * callback. A reply not back within the timeout counts as lost.
+ * <p>
+ * Between warm-up and the measured phase the task holds its sends until the in-band side called {@link #go()}, so
+ * that GC, allocation and stall counters are read at the measured phase's true start. <b>Note:</b> {@link #doWork}
+ * and {@link #onFrame} run on the stage (allocation-free); {@link #go()}, {@link #warmupDone()} and
+ * {@link #isDone()} are in-band, through volatile fields.
+ */
+public final class StagePinger implements OobTask, PacketFrameHandler
+{
+    private static final int WARMUP = 0;
+    private static final int HOLD = 1;
+    private static final int MEASURE = 2;
+    private static final int DONE = 3;
+    private static final int SEQUENCE_AT = OobFrames.ETHERNET_HEADER + SockperfHeader.SEQUENCE_OFFSET;
+    private static final int FLAGS_AT = OobFrames.ETHERNET_HEADER + SockperfHeader.FLAGS_OFFSET;
+    private static final int LENGTH_AT = OobFrames.ETHERNET_HEADER + SockperfHeader.LENGTH_OFFSET;
+
+    private final OobSocket socket;
+    private final long ownMac;
+    private final MeasurementPlan plan;
+    private final LatencyRecorder recorder;
+    private final int frameLength;
+    private final int messageLength;
+    private final long timeoutNs;
+    private final AtomicLong lost = new AtomicLong();
+    private final AtomicLong overruns = new AtomicLong();
+    private volatile int phase = WARMUP;
+    private volatile boolean go;
+    private long phaseStartNs;
+    private long k;
+    private long sequence;
+    private boolean inFlight;
+    private long scheduledNs;
+    private long actualSendNs;
+    private long warmupDone;
+    private long warmupNs;
+    private long measuredNs;
+
+    /**
+     * @param socket    the OOB packet socket.
+     * @param ownMac    this side's MAC address.
+     * @param plan      warm-up, length and pace.
+     * @param recorder  where measured round trips go.
+     * @param sizeBytes the sockperf message's length (the frame adds the Ethernet header).
+     * @param timeoutNs a reply not back within this is lost.
+     */
+    public StagePinger(
+        final OobSocket socket, final long ownMac, final MeasurementPlan plan, final LatencyRecorder recorder,
+        final int sizeBytes, final long timeoutNs)
+    {
+        if (sizeBytes < SockperfHeader.HEADER_LENGTH || sizeBytes > 1500)
+        {
+            throw new IllegalArgumentException("size=" + sizeBytes + " must be between " +
+                SockperfHeader.HEADER_LENGTH + " and 1500 for raw frames");
+        }
+        this.socket = socket;
+        this.ownMac = ownMac;
+        this.plan = plan;
+        this.recorder = recorder;
+        this.messageLength = sizeBytes;
+        this.frameLength = OobFrames.ETHERNET_HEADER + sizeBytes;
+        this.timeoutNs = timeoutNs;
+    }
+
+    @Override
+    public int doWork(final long nowNs)
+    {
+        final int phase = this.phase;
+        if (phase == DONE)
+        {
+            return 0;
+        }
+        if (phaseStartNs == 0)
+        {
+            phaseStartNs = nowNs;
+        }
+        if (phase == HOLD)
+        {
+            // volatile read: pairs with go(), written in-band after the counters' snapshot
+            if (!go || inFlight)
+            {
+                return 0;
+            }
+            this.phase = MEASURE;
+            phaseStartNs = System.nanoTime();
+            k = 0;
+        }
+        if (inFlight)
+        {
+            if (System.nanoTime() - actualSendNs > timeoutNs)
+            {
+                inFlight = false;
+                if (this.phase == MEASURE)
+                {
+                    lost.lazySet(lost.get() + 1);
+                }
+                k++;
+                return 1;
+            }
+            return 0;
+        }
+        if (endOfPhase(System.nanoTime()))
+        {
+            return 1;
+        }
+        return trySend() ? 1 : 0;
+    }
+
+    // stage: whether the current phase is over; moves to the next one when it is
+    private boolean endOfPhase(final long nowNs)
+    {
+        final boolean measuring = phase == MEASURE;
+        final long limitNs = measuring ? plan.durationNs() : plan.warmupNs();
+        final long limitCount = measuring ? plan.count() : plan.warmupCount();
+        if (limitNs > 0 ? nowNs - phaseStartNs < limitNs : k < limitCount)
+        {
+            return false;
+        }
+        if (measuring)
+        {
+            measuredNs = nowNs - phaseStartNs;
+            phase = DONE;
+        }
+        else
+        {
+            warmupDone = k;
+            warmupNs = nowNs - phaseStartNs;
+            phase = HOLD;
+        }
+        return true;
+    }
+
+    // stage: sends the next message when its time has come; false when it must wait
+    private boolean trySend()
+    {
+        final long now = System.nanoTime();
+        if (plan.rateHz() > 0)
+        {
+            final long due = phaseStartNs + plan.scheduledOffsetNs(k);
+            if (due - now > 0)
+            {
+                return false;
+            }
+            if (phase == MEASURE && now - due > plan.periodNs())
+            {
+                overruns.lazySet(overruns.get() + 1);
+            }
+            scheduledNs = due;
+        }
+        else
+        {
+            scheduledNs = now;
+        }
+        if (socket.oobClaim(frameLength) != 0)
+        {
+            return false;
+        }
+        final MutableDirectBuffer out = socket.claim().buffer();
+        final int at = socket.claim().offset();
+        OobFrames.putEthernet(out, at, OobFrames.BROADCAST, ownMac);
+        out.putLong(at + SEQUENCE_AT, ++sequence, ByteOrder.BIG_ENDIAN);
+        out.putShort(at + FLAGS_AT, (short)(SockperfHeader.FLAG_CLIENT | SockperfHeader.FLAG_PONG_REQUEST),
+            ByteOrder.BIG_ENDIAN);
+        out.putInt(at + LENGTH_AT, messageLength, ByteOrder.BIG_ENDIAN);
+        socket.oobCommit();
+        actualSendNs = System.nanoTime();
+        inFlight = true;
+        return true;
+    }
+
+    @Override
+    public void onFrame(
+        final DirectBuffer buffer, final int offset, final int length, final int wireLength, final long timestampNs,
+        final int vlanTci, final int ifIndex)
+    {
+        final long replyNs = System.nanoTime();
+        if (!inFlight || !OobFrames.isOurs(buffer, offset, length) || length != frameLength ||
+            buffer.getLong(offset + SEQUENCE_AT, ByteOrder.BIG_ENDIAN) != sequence ||
+            (buffer.getShort(offset + FLAGS_AT, ByteOrder.BIG_ENDIAN) & SockperfHeader.FLAG_CLIENT) != 0)
+        {
+            return;
+        }
+        inFlight = false;
+        if (phase == MEASURE)
+        {
+            recorder.recordNs(replyNs - scheduledNs);
+        }
+        k++;
+        // ping-pong: the next send goes out from here, without waiting for the next cycle
+        if (plan.rateHz() == 0 && (phase == WARMUP || phase == MEASURE) && !endOfPhase(replyNs))
+        {
+            trySend();
+        }
+    }
+
+    /**
+     * @return whether the warm-up is over and the task holds its sends for {@link #go()}.
+     */
+    public boolean warmupDone()
+    {
+        return phase >= HOLD;
+    }
+
+    /**
+     * In-band: starts the measured phase (after the counters' snapshot).
+     */
+    public void go()
+    {
+        go = true;
+    }
+
+    /**
+     * In-band: ends the run at the next cycle.
+     */
+    public void stop()
+    {
+        phase = DONE;
+    }
+
+    /**
+     * @return whether the measured phase is over.
+     */
+    public boolean isDone()
+    {
+        return phase == DONE;
+    }
+
+    /**
+     * @return measured exchanges whose reply did not come back in time.
+     */
+    public long lost()
+    {
+        return lost.get();
+    }
+
+    /**
+     * @return fixed-rate sends issued more than one period late.
+     */
+    public long overruns()
+    {
+        return overruns.get();
+    }
+
+    /**
+     * @return warm-up exchanges (read after {@link #warmupDone()}).
+     */
+    public long warmupCount()
+    {
+        return warmupDone;
+    }
+
+    /**
+     * @return how long the warm-up took.
+     */
+    public long warmupNs()
+    {
+        return warmupNs;
+    }
+
+    /**
+     * @return how long the measured phase took (read after {@link #isDone()}).
+     */
+    public long measuredNs()
+    {
+        return measuredNs;
+    }
+}
