@@ -206,8 +206,8 @@ public final class PacketProtocol implements OobProtocol
 
     /**
      * In-band option redirect: the rings belong to the runtime ({@code PACKET_RX_RING}, {@code PACKET_TX_RING},
-     * {@code PACKET_VERSION} give {@code EBUSY}); {@code SO_ATTACH_FILTER} is recorded for the stage's re-check and
-     * passed on to the kernel.
+     * {@code PACKET_VERSION} give {@code EBUSY}); {@code SO_ATTACH_FILTER}/{@code SO_DETACH_FILTER} go to the kernel
+     * and the attached program is recorded for the stage's re-check.
      */
     @Override
     public int setopt(final OobSocket socket, final int level, final int name, final MemorySegment value)
@@ -217,22 +217,24 @@ public final class PacketProtocol implements OobProtocol
         {
             return -Errno.EBUSY;
         }
-        if (level == SOL_SOCKET && name == SO_ATTACH_FILTER)
+        if (level == SOL_SOCKET && (name == SO_ATTACH_FILTER || name == SO_DETACH_FILTER))
         {
-            final BpfProgram program;
-            try
+            // The kernel attaches first: it validates the caller's sock_fprog and the pointer inside it (a bad one
+            // is EFAULT, not a read of wild memory here); the stage's copy is then read back from the kernel.
+            final ErrnoCapture errno = ErrnoCapture.current();
+            final int fd = socket.ksocket().fd();
+            final int rc = LibC.setsockopt(errno, fd, level, name, value, (int)value.byteSize());
+            if (rc < 0)
             {
-                program = SockFilters.fromSockFprog(value);
+                return rc;
             }
-            catch (final IllegalArgumentException e)
-            {
-                return -Errno.EINVAL;
-            }
+            final BpfProgram program = name == SO_ATTACH_FILTER ? SockFilters.attached(errno, fd) : null;
             state.filter(program);
             if (config.verifyFilter())
             {
                 socket.runtime().callOnStage(new SetVerifyFilter(state, program));
             }
+            return 0;
         }
         return -OobHooks.ENOIOCTLCMD;
     }

@@ -577,6 +577,30 @@ class PacketProtocolNetnsTest
         }
     }
 
+    @Test
+    void shouldFailWithEfaultNotCrashWhenFilterPointerIsBadAndKeepTheAttachedProgram() throws Exception
+    {
+        final KSocket b = open(fixture.host(1));
+        final org.oobnet.packet.bpf.BpfProgram program = org.oobnet.packet.bpf.BpfFilterBuilder.filter()
+            .etherType(ETHER_TYPE).vlan(5).build();
+        try (Arena arena = Arena.ofConfined())
+        {
+            b.setOption(SOL_SOCKET, SO_ATTACH_FILTER, org.oobnet.packet.bpf.SockFilters.toSockFprog(arena, program));
+            assertEquals(program, PacketSocketState.of(OobSocket.of(b)).filter(), "read back from the kernel");
+
+            final java.lang.foreign.MemorySegment bad = arena.allocate(16, 8).fill((byte)0);
+            bad.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 0, (short)4);
+            bad.set(java.lang.foreign.ValueLayout.JAVA_LONG, 8, 8L); // a pointer into page zero
+            final org.oobnet.inband.ErrnoException e = assertThrows(org.oobnet.inband.ErrnoException.class,
+                () -> b.setOption(SOL_SOCKET, SO_ATTACH_FILTER, bad));
+            assertEquals(Errno.EFAULT, e.errno());
+            assertEquals(program, PacketSocketState.of(OobSocket.of(b)).filter(), "the previous program stays");
+
+            b.setOption(SOL_SOCKET, SO_DETACH_FILTER, 0);
+            assertNull(PacketSocketState.of(OobSocket.of(b)).filter());
+        }
+    }
+
     private KSocket open(final NetnsFixture.Host host) throws Exception
     {
         final KSocket socket = fixture.call(host, () ->

@@ -18,6 +18,9 @@ import java.lang.foreign.ValueLayout;
  */
 public final class SockFilters
 {
+    /** {@code SO_GET_FILTER}: reads the attached program back ({@code = SO_ATTACH_FILTER}). */
+    public static final int SO_GET_FILTER = SocketConstants.SO_ATTACH_FILTER;
+
     private SockFilters()
     {
     }
@@ -55,6 +58,7 @@ public final class SockFilters
      * @throws IllegalArgumentException when the struct is too short or the program invalid (the kernel says
      *                                  {@code EINVAL} for the same).
      */
+    @SuppressWarnings("restricted") // the caller's sock_filter array: its length is the struct's len field
     public static BpfProgram fromSockFprog(final MemorySegment fprog)
     {
         if (fprog.byteSize() < SockFprogDescriptor.LENGTH)
@@ -76,6 +80,40 @@ public final class SockFilters
                 filters.get(ValueLayout.JAVA_INT, at + SockFilterDescriptor.K_OFFSET));
         }
         return BpfProgram.of(instructions);
+    }
+
+    /**
+     * Read back the program attached to a socket ({@code SO_GET_FILTER}, which the kernel counts in instructions).
+     *
+     * @param errno the caller's errno capture.
+     * @param fd    the socket.
+     * @return the attached program, or null when none is attached or it cannot be read.
+     */
+    public static BpfProgram attached(final ErrnoCapture errno, final int fd)
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment count = arena.allocate(ValueLayout.JAVA_INT);
+            count.set(ValueLayout.JAVA_INT, 0, 0);
+            if (LibC.getsockopt(errno, fd, SocketConstants.SOL_SOCKET, SO_GET_FILTER, MemorySegment.NULL, count) < 0)
+            {
+                return null;
+            }
+            final int length = count.get(ValueLayout.JAVA_INT, 0);
+            if (length <= 0 || length > SockFilterDescriptor.MAX_INSTRUCTIONS)
+            {
+                return null;
+            }
+            final MemorySegment filters = arena.allocate((long)SockFilterDescriptor.LENGTH * length, 8);
+            if (LibC.getsockopt(errno, fd, SocketConstants.SOL_SOCKET, SO_GET_FILTER, filters, count) < 0)
+            {
+                return null;
+            }
+            final MemorySegment fprog = arena.allocate(SockFprogDescriptor.LENGTH, 8);
+            fprog.set(ValueLayout.JAVA_SHORT, SockFprogDescriptor.LEN_OFFSET, (short)count.get(ValueLayout.JAVA_INT, 0));
+            fprog.set(ValueLayout.ADDRESS, SockFprogDescriptor.FILTER_OFFSET, filters);
+            return fromSockFprog(fprog);
+        }
     }
 
     /**

@@ -33,6 +33,7 @@ public final class PacketRingMapping
     private final MemorySegment txRing;
     private boolean unmapped;
 
+    @SuppressWarnings("restricted") // the kernel's mapping: its address and length come from our own mmap
     private PacketRingMapping(
         final int fd, final RingGeometry rx, final RingGeometry tx, final long address, final long length)
     {
