@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "oobnet",
     mixinStandardHelpOptions = true,
+    usageHelpWidth = 130,
     version = "oobnet 0.1.0",
     description = "A real-time dual-stage networking runtime for the JVM (Dovetail/EVL model).",
     subcommands = {
