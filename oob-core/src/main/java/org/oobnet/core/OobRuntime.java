@@ -21,6 +21,8 @@ import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.jctools.queues.MpscArrayQueue;
 import org.oobnet.core.counters.CountersFile;
+import org.oobnet.core.counters.ProtocolCounterType;
+import org.oobnet.core.counters.ProtocolCounters;
 import org.oobnet.core.counters.SocketCounters;
 import org.oobnet.core.counters.StageCounters;
 import org.oobnet.core.counters.StallHistogram;
@@ -461,10 +463,10 @@ public final class OobRuntime implements AutoCloseable
                 stage.recordError(ex);
             }
             ksocket.oobContext(null);
-            socket.markDestroyed();
             synchronized (countersLock)
             {
-                counters.free();
+                socket.markDestroyed();
+                freeCounters(socket);
             }
             liveCount.decrementAndGet();
             return attached;
@@ -546,10 +548,48 @@ public final class OobRuntime implements AutoCloseable
         }
         synchronized (countersLock)
         {
-            socket.counters().free();
+            freeCounters(socket);
         }
         live.remove(socket);
         liveCount.decrementAndGet();
+    }
+
+    // in-band, under countersLock, once the socket is destroyed (no writer can reach its counters any more)
+    private static void freeCounters(final OobSocket socket)
+    {
+        socket.counters().free();
+        for (final ProtocolCounters counters : socket.protocolCounters)
+        {
+            counters.free();
+        }
+        socket.protocolCounters = new ProtocolCounters[0];
+    }
+
+    ProtocolCounters allocateProtocolCounters(final OobSocket socket, final ProtocolCounterType[] types)
+    {
+        final String problem = ProtocolCounters.check(types);
+        if (null != problem)
+        {
+            throw new IllegalArgumentException("protocol=" + socket.protocol().name() + ": " + problem);
+        }
+        synchronized (countersLock)
+        {
+            if (socket.isDestroyed())
+            {
+                throw new IllegalStateException("counters for a destroyed socket: " + socket);
+            }
+            final ProtocolCounters counters = ProtocolCounters.allocate(
+                countersFile.countersManager(), types, socket.id(),
+                socket.protocol().name() + " fd=" + socket.ksocket().fd());
+            if (null != counters)
+            {
+                final ProtocolCounters[] current = socket.protocolCounters;
+                final ProtocolCounters[] next = java.util.Arrays.copyOf(current, current.length + 1);
+                next[current.length] = counters;
+                socket.protocolCounters = next;
+            }
+            return counters;
+        }
     }
 
     void shutdown(final OobSocket socket, final int how)

@@ -10,6 +10,8 @@ import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
+import org.oobnet.core.counters.ProtocolCounterType;
+import org.oobnet.core.counters.ProtocolCounters;
 import org.oobnet.core.counters.SocketCounters;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.KSocket;
@@ -68,6 +70,9 @@ public final class OobSocket
     private final AtomicInteger refs;
     private final OobClaim claim = new OobClaim();
     private final RingReader ringReader = new RingReader();
+
+    // in-band, under the runtime's counters lock: the protocol's counters, freed at destroy
+    ProtocolCounters[] protocolCounters = new ProtocolCounters[0];
 
     private volatile int state = ATTACHED;
     private volatile int shutdownBits;
@@ -172,6 +177,26 @@ public final class OobSocket
     public SocketCounters counters()
     {
         return counters;
+    }
+
+    /**
+     * In-band (usually in {@link OobProtocol#attach}): allocates the protocol's own counters for this socket in the
+     * runtime's counters file, labelled {@code "<label>: <protocol> fd=<fd> id=<id>"} with the socket's id as
+     * registration id, so {@code oobnet stat} and {@code oobnet net query} show them from another process. oob-core
+     * frees them when the socket is destroyed (after its last reference): the protocol never frees them, and a
+     * writer that holds the socket (the stage until release, or any thread after {@link #hold()}) can never write to
+     * a slot another socket took over.
+     *
+     * @param types the counter types, typically {@code MyCounter.values()}; each type id at least
+     *              {@link org.oobnet.core.counters.OobCounterType#FIRST_PROTOCOL_TYPE_ID}.
+     * @return the counters, indexed like {@code types}; null when the counters file has no room left (fail attach
+     * with {@code -ENOBUFS} then).
+     * @throws IllegalArgumentException naming the bad type when a type id is below the protocols' range.
+     * @throws IllegalStateException    when the socket is already destroyed.
+     */
+    public ProtocolCounters newProtocolCounters(final ProtocolCounterType[] types)
+    {
+        return runtime.allocateProtocolCounters(this, types);
     }
 
     /**
@@ -319,14 +344,29 @@ public final class OobSocket
         final int index = sendRing.tryClaim(MSG_TYPE_ID, length);
         if (index < 0)
         {
-            // FIXME: a thread that passed checkSend() just before close and stalls past the counters' reuse
-            // timeout (1 s) could bump a counter that a newer socket reuses: mapped memory, a wrong count at worst.
-            counters.sendRingFull().incrementRelease();
+            countSendRingFull();
             // the stage raises CANSEND once it made room; pairs with takeAppSendBlocked()
             appSendBlocked = true;
             return -Errno.EWOULDBLOCK;
         }
         return index;
+    }
+
+    // any thread: counters are freed at destroy only, and hold() fails once destroy is due, so a thread that stalls
+    // here across close can never write to a slot another socket took over (the slow path only: the ring is full)
+    private void countSendRingFull()
+    {
+        if (hold())
+        {
+            try
+            {
+                counters.sendRingFull().incrementRelease();
+            }
+            finally
+            {
+                rele();
+            }
+        }
     }
 
     /** @return the buffer that {@link #tryClaim} indexes into. */

@@ -33,7 +33,7 @@ public final class PacketSocketState implements PacketFrameHandler
 {
     private final OobSocket socket;
     private final PacketConfig config;
-    private final PacketCounters counters = new PacketCounters();
+    private final PacketCounters counters;
     private final MemorySegment scratch;
     private final MemorySegment scratchLength;
 
@@ -54,10 +54,11 @@ public final class PacketSocketState implements PacketFrameHandler
     private volatile int lastSocketErrno;
     private volatile PacketFrameHandler frameHandler;
 
-    PacketSocketState(final OobSocket socket, final PacketConfig config)
+    PacketSocketState(final OobSocket socket, final PacketConfig config, final PacketCounters counters)
     {
         this.socket = socket;
         this.config = config;
+        this.counters = counters;
         final Arena arena = Arena.ofAuto();
         this.scratch = arena.allocate(Math.max(SockaddrLlDescriptor.LENGTH, TpacketStatsDescriptor.LENGTH), 8);
         this.scratchLength = arena.allocate(ValueLayout.JAVA_INT);
@@ -86,7 +87,7 @@ public final class PacketSocketState implements PacketFrameHandler
     }
 
     /**
-     * The socket's counters.
+     * The socket's counters, in the runtime's counters file (freed by oob-core when the socket is destroyed).
      *
      * @return the counters, readable from any thread.
      */
