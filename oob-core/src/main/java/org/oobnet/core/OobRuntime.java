@@ -1,5 +1,6 @@
 package org.oobnet.core;
 
+import org.oobnet.inband.KSocketEvent;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -597,15 +598,15 @@ public final class OobRuntime implements AutoCloseable
         socket.shutdownBits(how);
         if (how == OobSocket.SHUT_WR || how == OobSocket.SHUT_RDWR)
         {
-            submit(new RaiseCommand(socket, OobEvent.CANTSENDMORE, 0));
+            submit(new RaiseCommand(socket, KSocketEvent.CANTSENDMORE, 0));
         }
         if (how == OobSocket.SHUT_RD || how == OobSocket.SHUT_RDWR)
         {
-            submit(new RaiseCommand(socket, OobEvent.CANTRECVMORE, 0));
+            submit(new RaiseCommand(socket, KSocketEvent.CANTRECVMORE, 0));
         }
     }
 
-    void raiseAsync(final OobSocket socket, final OobEvent event, final long arg)
+    void raiseAsync(final OobSocket socket, final KSocketEvent event, final long arg)
     {
         submit(new RaiseCommand(socket, event, arg));
     }
@@ -759,10 +760,10 @@ public final class OobRuntime implements AutoCloseable
     static final class RaiseCommand extends StageCommand
     {
         private final OobSocket socket;
-        private final OobEvent event;
+        private final KSocketEvent event;
         private final long arg;
 
-        RaiseCommand(final OobSocket socket, final OobEvent event, final long arg)
+        RaiseCommand(final OobSocket socket, final KSocketEvent event, final long arg)
         {
             this.socket = socket;
             this.event = event;

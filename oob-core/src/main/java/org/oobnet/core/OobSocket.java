@@ -1,5 +1,6 @@
 package org.oobnet.core;
 
+import org.oobnet.inband.KSocketEvent;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.agrona.DirectBuffer;
@@ -245,7 +246,7 @@ public final class OobSocket
     /**
      * Any thread: installs (or with null removes) the event handler of this socket.
      *
-     * @param handler called on the stage for each {@link OobEvent}; must not block (see {@link OobEventHandler}).
+     * @param handler called on the stage for each {@link KSocketEvent}; must not block (see {@link OobEventHandler}).
      * @param cookie  given back with each event.
      */
     public void eventHandler(final OobEventHandler handler, final Object cookie)
@@ -679,7 +680,7 @@ public final class OobSocket
             counters.packetsIn().incrementRelease();
             counters.bytesIn().getAndAddRelease(length);
             handler.onMessage(this, buffer, offset, length);
-            raise(OobEvent.OOBDATA, length);
+            raise(KSocketEvent.OOBDATA, length);
             return length;
         }
         if (length > receiveRing.maxMsgLength() || !receiveRing.write(MSG_TYPE_ID, buffer, offset, length))
@@ -689,7 +690,7 @@ public final class OobSocket
         }
         counters.packetsIn().incrementRelease();
         counters.bytesIn().getAndAddRelease(length);
-        raise(OobEvent.NEWDATA, length);
+        raise(KSocketEvent.NEWDATA, length);
         return length;
     }
 
@@ -738,7 +739,7 @@ public final class OobSocket
         receiveRing.commit(index);
         counters.packetsIn().incrementRelease();
         counters.bytesIn().getAndAddRelease(length);
-        raise(OobEvent.NEWDATA, length);
+        raise(KSocketEvent.NEWDATA, length);
     }
 
     /**
@@ -763,7 +764,7 @@ public final class OobSocket
      * @param event the event.
      * @param arg   its argument.
      */
-    public void raise(final OobEvent event, final long arg)
+    public void raise(final KSocketEvent event, final long arg)
     {
         final EventBinding binding = eventBinding;
         if (null != binding)

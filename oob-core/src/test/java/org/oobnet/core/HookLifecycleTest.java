@@ -1,5 +1,6 @@
 package org.oobnet.core;
 
+import org.oobnet.inband.KSocketEvent;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -216,16 +217,6 @@ class HookLifecycleTest
         assertEquals("another OobRuntime is running (the in-band stack holds one set of hooks)", ex.getMessage());
         assertEquals(stages, Thread.getAllStackTraces().keySet().stream()
             .filter(t -> t.getName().equals("oob-stage")).count());
-    }
-
-    @Test
-    void shouldMapEveryOobEventToKSocketEventOfSameName()
-    {
-        for (final OobEvent event : OobEvent.values())
-        {
-            assertEquals(event.name(), event.toKSocketEvent().name());
-        }
-        assertEquals(OobEvent.values().length, org.oobnet.inband.KSocketEvent.values().length);
     }
 
     @Test

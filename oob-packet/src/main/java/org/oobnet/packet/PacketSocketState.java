@@ -1,7 +1,7 @@
 package org.oobnet.packet;
 
 import org.agrona.DirectBuffer;
-import org.oobnet.core.OobEvent;
+import org.oobnet.inband.KSocketEvent;
 import org.oobnet.core.OobSocket;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.LibC;
@@ -299,7 +299,7 @@ public final class PacketSocketState implements PacketFrameHandler
                 {
                     disconnectRaised = true;
                     portState = PortState.DISCONNECTED;
-                    socket.raise(OobEvent.DISCONNECTED, 0);
+                    socket.raise(KSocketEvent.DISCONNECTED, 0);
                 }
             }
         }
@@ -317,7 +317,7 @@ public final class PacketSocketState implements PacketFrameHandler
         {
             // raise once per episode: a down interface makes every kick fail
             errorRaised = true;
-            socket.raise(OobEvent.ERROR, errno);
+            socket.raise(KSocketEvent.ERROR, errno);
         }
     }
 

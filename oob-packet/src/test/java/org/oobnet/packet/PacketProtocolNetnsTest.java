@@ -8,7 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.oobnet.core.OobConfig;
-import org.oobnet.core.OobEvent;
+import org.oobnet.inband.KSocketEvent;
 import org.oobnet.core.OobRuntime;
 import org.oobnet.core.OobSocket;
 import org.oobnet.core.OobTask;
@@ -693,9 +693,9 @@ class PacketProtocolNetnsTest
         }
     }
 
-    private static void record(final Queue<String> events, final Object cookie, final OobEvent event, final long arg)
+    private static void record(final Queue<String> events, final Object cookie, final KSocketEvent event, final long arg)
     {
-        if (event == OobEvent.ERROR || event == OobEvent.DISCONNECTED)
+        if (event == KSocketEvent.ERROR || event == KSocketEvent.DISCONNECTED)
         {
             events.add(cookie + " " + event);
         }
