@@ -2,14 +2,13 @@ package org.oobnet.inband;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
-import com.sun.management.ThreadMXBean;
 import org.junit.jupiter.api.Test;
 import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.inband.sys.LibC;
+import org.oobnet.inband.testing.SteadyStateAllocation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,8 +30,6 @@ class HotPathAllocationTest
     @Test
     void shouldNotAllocateWhenPollingEmptySocketsInSteadyState() throws Exception
     {
-        final ThreadMXBean threads = (ThreadMXBean)ManagementFactory.getThreadMXBean();
-        final long threadId = Thread.currentThread().threadId();
         try (KSocket socket = KSocket.socket(AF_INET, SOCK_DGRAM, 0); Arena arena = Arena.ofConfined())
         {
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -46,24 +43,21 @@ class HotPathAllocationTest
                 sink += LibC.recvCritical(errno, fd, buffer, 64, MSG_DONTWAIT);
                 sink += socket.tryRecv(buffer, MSG_DONTWAIT);
             }
-            // Steady state is after the JIT compiled the loop (escape analysis removes the downcalls' temporaries);
-            // on a loaded machine that takes a while, so measure windows until one is clean, within a deadline.
-            long allocated = Long.MAX_VALUE;
-            final long deadline = System.nanoTime() + 30_000_000_000L;
-            long rounds = WARMUP;
-            while (allocated >= SLACK_BYTES && System.nanoTime() - deadline < 0)
+            final long[] rounds = { WARMUP };
+            final long[] sinks = { sink };
+            final long allocated = SteadyStateAllocation.ofCallingThread(() ->
             {
-                final long before = threads.getThreadAllocatedBytes(threadId);
+                long roundSink = 0;
                 for (int i = 0; i < MEASURED; i++)
                 {
-                    sink += LibC.recv(errno, fd, buffer, 64, MSG_DONTWAIT);
-                    sink += LibC.recvCritical(errno, fd, buffer, 64, MSG_DONTWAIT);
-                    sink += socket.tryRecv(buffer, MSG_DONTWAIT);
+                    roundSink += LibC.recv(errno, fd, buffer, 64, MSG_DONTWAIT);
+                    roundSink += LibC.recvCritical(errno, fd, buffer, 64, MSG_DONTWAIT);
+                    roundSink += socket.tryRecv(buffer, MSG_DONTWAIT);
                 }
-                allocated = threads.getThreadAllocatedBytes(threadId) - before;
-                rounds += MEASURED;
-            }
-            assertEquals(-3L * Errno.EAGAIN * rounds, sink, "every call said EAGAIN");
+                sinks[0] += roundSink;
+                rounds[0] += MEASURED;
+            });
+            assertEquals(-3L * Errno.EAGAIN * rounds[0], sinks[0], "every call said EAGAIN");
             assertTrue(allocated < SLACK_BYTES, "allocated=" + allocated + " bytes over " + MEASURED + " rounds");
         }
     }

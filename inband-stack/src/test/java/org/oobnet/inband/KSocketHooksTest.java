@@ -70,13 +70,18 @@ class KSocketHooksTest
     }
 
     @Test
-    void shouldCloseTheSocketAndFailWhenAttachFails()
+    void shouldCloseTheSocketAndFailWhenAttachFails() throws Exception
     {
         hooks.attachResult = -Errno.ENOMEM;
         final ErrnoException ex = assertThrows(ErrnoException.class, () -> KSocket.socket(AF_INET, SOCK_DGRAM | SOCK_OOB, 0));
         assertEquals("socket: ENOMEM (Cannot allocate memory) hook=attach", ex.getMessage());
         assertEquals(List.of("attach socket=true oob=true"), hooks.calls, "no release or destroy: nothing was attached");
-        assertFalse(RecordingOobHooks.isOpenSocket(hooks.attachedFd), "the kernel socket was closed");
+        // The kernel socket was closed: the port the hook bound it to is free again.
+        assertTrue(hooks.attachFailedPort > 0);
+        try (KSocket other = KSocket.socket(AF_INET, SOCK_DGRAM, 0))
+        {
+            other.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), hooks.attachFailedPort));
+        }
     }
 
     @Test

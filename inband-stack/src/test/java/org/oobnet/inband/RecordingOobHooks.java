@@ -27,6 +27,8 @@ final class RecordingOobHooks implements OobHooks
     volatile int setoptResult = -ENOIOCTLCMD;
     volatile int getoptResult = -ENOIOCTLCMD;
     volatile int attachedFd = -1;
+    /** When attach fails: the loopback UDP port the hook bound the socket to, to prove the socket went. */
+    volatile int attachFailedPort;
 
     /**
      * Whether a descriptor is an open socket right now, asked of the kernel directly.
@@ -63,6 +65,16 @@ final class RecordingOobHooks implements OobHooks
         attachedFd = socket.fd();
         calls.add("attach socket=" + isOpenSocket(socket.fd()) + " oob=" + socket.isOob());
         socket.oobContext("context-" + socket.fd());
+        if (attachResult < 0)
+        {
+            try (Arena arena = Arena.ofConfined())
+            {
+                final MemorySegment address = SockAddr.encode(
+                    new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), arena);
+                LibC.bind(ErrnoCapture.current(), socket.fd(), address, (int)address.byteSize());
+                attachFailedPort = boundPort(socket);
+            }
+        }
         return attachResult;
     }
 

@@ -361,6 +361,8 @@ public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVi
 
         if ((dstAddress >>> 28) == MULTICAST_PREFIX || -1 == dstAddress || isSubnetBroadcast(dstAddress))
         {
+            // FIXME: every socket bound to the port (group address or wildcard) gets group traffic; the kernel
+            // also checks that the socket joined the group (IP_ADD_MEMBERSHIP is not tracked here yet)
             groupBuffer = frame;
             groupOffset = recordOffset;
             groupLength = recordLength;

@@ -501,7 +501,8 @@ public final class UdpOobProtocol implements OobProtocol
             stack.demux().unbind(state.localAddress, state.localPort, state);
             state.boundInDemux = false;
         }
-        if (!state.boundInDemux && 0 != port)
+        // only the packet transport receives through the ports; a kernel-transport socket reads its own queue
+        if (!state.boundInDemux && 0 != port && UdpTransport.PACKET == state.transport)
         {
             // the kernel already enforced the port's sharing rules; the table follows them
             final int rc = stack.demux().bind(address, port, state, reusePort);

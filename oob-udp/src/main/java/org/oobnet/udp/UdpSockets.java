@@ -70,6 +70,16 @@ public final class UdpSockets
         final int payloadLength)
     {
         final UdpSocketState state = socket.protocolState();
+        if (0 == state.localPort)
+        {
+            // EVL: an unbound socket is auto-bound; here in-band, on the caller's thread, so that the OOB path
+            // knows its source port (the bind hook records it)
+            final int rc = autoBind(socket);
+            if (rc < 0)
+            {
+                return rc;
+            }
+        }
         if (payloadLength > maxPayload(state, address))
         {
             return -Errno.EMSGSIZE;
@@ -84,6 +94,46 @@ public final class UdpSockets
         ring.putBytes(index + UdpAddressHeader.LENGTH, payload, payloadOffset, payloadLength);
         socket.commit(index);
         return 0;
+    }
+
+    /**
+     * In-band: binds an unbound socket to an ephemeral port on every address, as the kernel's auto-bind does.
+     *
+     * @param socket an OOB UDP socket.
+     * @return 0, or a negative errno.
+     */
+    public static int autoBind(final OobSocket socket)
+    {
+        final UdpSocketState state = socket.protocolState();
+        if (0 != state.localPort)
+        {
+            return 0;
+        }
+        try
+        {
+            socket.ksocket().bind(new java.net.InetSocketAddress(0));
+            return 0;
+        }
+        catch (final ErrnoException ex)
+        {
+            // EINVAL: another thread bound it meanwhile, which is as good
+            return 0 != state.localPort ? 0 : -ex.errno();
+        }
+    }
+
+    /**
+     * In-band: resolves a peer's route and MAC now, so that the first datagram to it takes the fast path
+     * ({@code evl_net_solicit}).
+     *
+     * @param socket    an OOB UDP socket (names the stack).
+     * @param peer      the peer's IPv4 address.
+     * @param permanent keep the cache entries even when the kernel drops its own.
+     * @throws ErrnoException {@code ENETUNREACH}, {@code EHOSTUNREACH}, or the kernel's errno.
+     */
+    public static void solicit(final OobSocket socket, final int peer, final boolean permanent) throws ErrnoException
+    {
+        final UdpSocketState state = socket.protocolState();
+        state.stack.resolver().solicit(peer, permanent);
     }
 
     /**

@@ -67,6 +67,19 @@ public record UdpStackConfig(
     }
 
     /**
+     * The settings an oobnet configuration gives: {@code udp.transport} and the {@code interfaces} enabled for OOB
+     * traffic with their ring geometry; the rest at defaults.
+     *
+     * @param config the loaded configuration.
+     * @return the settings.
+     */
+    public static UdpStackConfig from(final org.oobnet.config.OobnetConfig config)
+    {
+        return new UdpStackConfig(config.udp().transport(), config.interfaces(), DEFAULT_KERNEL_BATCH,
+            DEFAULT_RX_POLL_LIMIT, true, DEFAULT_REFRESH_INTERVAL_MS);
+    }
+
+    /**
      * The defaults with the given transport and interfaces (named, default ring geometry).
      *
      * @param transport  the default transport.

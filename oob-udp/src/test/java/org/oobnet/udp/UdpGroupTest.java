@@ -88,6 +88,75 @@ class UdpGroupTest
     }
 
     @Test
+    void shouldSpreadFlowsOverReusePortSocketsAndKeepEachFlowOnOne() throws Exception
+    {
+        try (UdpHosts hosts = new UdpHosts(UdpTransport.PACKET))
+        {
+            final OobSocket[] sockets = new OobSocket[2];
+            for (int i = 0; i < sockets.length; i++)
+            {
+                final org.oobnet.inband.KSocket ksocket = hosts.inA(() -> hosts.closeLaterSocket(
+                    org.oobnet.inband.KSocket.socket(SocketConstants.AF_INET,
+                        SocketConstants.SOCK_DGRAM | SocketConstants.SOCK_OOB, 0)));
+                hosts.inA(() ->
+                {
+                    ksocket.setOption(SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEPORT, 1);
+                    ksocket.bind(new InetSocketAddress(hosts.a.address(), A_PORT));
+                    return null;
+                });
+                sockets[i] = OobSocket.of(ksocket);
+            }
+            final int flows = 16;
+            final int[] owner = new int[flows];
+            final int[] perSocket = new int[2];
+            for (int round = 0; round < 2; round++)
+            {
+                for (int flow = 0; flow < flows; flow++)
+                {
+                    final int sourcePort = B_PORT + flow;
+                    final byte[] payload = {(byte)flow};
+                    hosts.inB(() ->
+                    {
+                        try (DatagramChannel channel = DatagramChannel.open())
+                        {
+                            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                            channel.bind(new InetSocketAddress(hosts.b.address(), sourcePort));
+                            channel.send(ByteBuffer.wrap(payload), new InetSocketAddress(hosts.a.address(), A_PORT));
+                        }
+                        return null;
+                    });
+                    int got = -1;
+                    final long deadline = System.nanoTime() + 5_000_000_000L;
+                    while (got < 0 && System.nanoTime() - deadline < 0)
+                    {
+                        for (int i = 0; i < sockets.length && got < 0; i++)
+                        {
+                            final UdpHosts.Received received = UdpHosts.receive(sockets[i], 1);
+                            if (null != received)
+                            {
+                                assertEquals(sourcePort, received.port());
+                                got = i;
+                            }
+                        }
+                    }
+                    assertTrue(got >= 0, "flow " + flow + " not received");
+                    if (0 == round)
+                    {
+                        owner[flow] = got;
+                        perSocket[got]++;
+                    }
+                    else
+                    {
+                        assertEquals(owner[flow], got, "flow " + flow + " moved to another socket");
+                    }
+                }
+            }
+            assertTrue(perSocket[0] > 0 && perSocket[1] > 0,
+                "both sockets get flows: " + perSocket[0] + "/" + perSocket[1]);
+        }
+    }
+
+    @Test
     void shouldReceiveJoinedGroupAndSendToGroup() throws Exception
     {
         try (UdpHosts hosts = new UdpHosts(UdpTransport.PACKET))

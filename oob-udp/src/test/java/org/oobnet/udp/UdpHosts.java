@@ -73,6 +73,12 @@ final class UdpHosts implements AutoCloseable
         return OobSocket.of(socket);
     }
 
+    KSocket closeLaterSocket(final KSocket socket)
+    {
+        sockets.add(socket);
+        return socket;
+    }
+
     <T> T inA(final Callable<T> task) throws Exception
     {
         return fixture.call(a, task);

@@ -120,6 +120,73 @@ class UdpInteropTest
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void shouldAutoBindUnboundSocketOnFirstSendAndReceiveReplies() throws Exception
+    {
+        try (UdpHosts hosts = new UdpHosts(UdpTransport.PACKET))
+        {
+            final OobSocket socket = hosts.inA(() -> OobSocket.of(hosts.closeLaterSocket(org.oobnet.inband.KSocket.socket(
+                org.oobnet.inband.SocketConstants.AF_INET,
+                org.oobnet.inband.SocketConstants.SOCK_DGRAM | org.oobnet.inband.SocketConstants.SOCK_OOB, 0))));
+            final DatagramChannel peer = hosts.closeLater(hosts.inB(() ->
+                DatagramChannel.open().bind(new InetSocketAddress(hosts.b.address(), B_PORT))));
+            final int bAddress = Ipv4Flyweight.parseAddress(hosts.b.address());
+            UdpSockets.solicit(socket, bAddress, false);
+            final byte[] payload = payload(64, 5);
+            assertEquals(0, UdpSockets.sendTo(socket, bAddress, B_PORT, new UnsafeBuffer(payload), 0, 64));
+            final int localPort = UdpSockets.state(socket).localPort();
+            assertTrue(localPort > 0, "auto-bound port");
+
+            peer.configureBlocking(true);
+            final ByteBuffer in = ByteBuffer.allocate(2048);
+            final InetSocketAddress from = (InetSocketAddress)peer.receive(in);
+            assertEquals(localPort, from.getPort());
+            assertEquals(1, UdpSockets.state(socket).fastSends(), "solicited peer, auto-bound socket: fast path");
+
+            hosts.inB(() -> peer.send(ByteBuffer.wrap(payload), from));
+            final UdpHosts.Received reply = UdpHosts.receive(socket, 5_000);
+            assertNotNull(reply, "reply to the auto-bound port");
+            assertArrayEquals(payload, reply.payload());
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldUseKernelTransportChosenPerSocketBeforeBind() throws Exception
+    {
+        try (UdpHosts hosts = new UdpHosts(UdpTransport.PACKET))
+        {
+            final org.oobnet.inband.KSocket ksocket = hosts.inA(() -> hosts.closeLaterSocket(org.oobnet.inband.KSocket.socket(
+                org.oobnet.inband.SocketConstants.AF_INET,
+                org.oobnet.inband.SocketConstants.SOCK_DGRAM | org.oobnet.inband.SocketConstants.SOCK_OOB, 0)));
+            final OobSocket socket = OobSocket.of(ksocket);
+            // a packet-transport socket on another port keeps the port polled: it must not see the kernel one's
+            hosts.oobSocket(hosts.a.address(), A_PORT + 1);
+            assertEquals(UdpTransport.PACKET, UdpSockets.state(socket).transport());
+            UdpSockets.useTransport(ksocket, UdpTransport.KERNEL);
+            assertEquals(UdpTransport.KERNEL, UdpSockets.state(socket).transport());
+            hosts.inA(() ->
+            {
+                ksocket.bind(new InetSocketAddress(hosts.a.address(), A_PORT));
+                return null;
+            });
+            final org.oobnet.inband.ErrnoException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                org.oobnet.inband.ErrnoException.class, () -> UdpSockets.useTransport(ksocket, UdpTransport.PACKET));
+            assertEquals(Errno.EISCONN, refused.errno());
+
+            final DatagramChannel peer = hosts.closeLater(hosts.inB(() ->
+                DatagramChannel.open().bind(new InetSocketAddress(hosts.b.address(), B_PORT))));
+            final byte[] payload = payload(64, 7);
+            hosts.inB(() -> peer.send(ByteBuffer.wrap(payload), new InetSocketAddress(hosts.a.address(), A_PORT)));
+            final UdpHosts.Received received = UdpHosts.receive(socket, 5_000);
+            assertNotNull(received, "datagram over the kernel transport");
+            assertArrayEquals(payload, received.payload());
+            assertEquals(0, hosts.stack.ports().get(0).drops().acceptedFrames(), "the packet port delivered nothing");
+            assertEquals(1, hosts.stack.ports().get(0).drops().drops(org.oobnet.udp.frame.DropReason.UNKNOWN_PORT),
+                "the port saw the frame and had no packet socket for it");
+            assertEquals(0, socket.poll((s, b, o, l) -> { }, 1), "no duplicate");
+        }
+    }
+
     static byte[] payload(final int size, final int seed)
     {
         final byte[] payload = new byte[size];

@@ -45,6 +45,8 @@ public final class LibC
     // code; calls a stage makes now and then (health checks) must not allocate in any compilation state.
     private static final MethodHandle GETSOCKOPT_QUIET = downcallQuiet("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle GETSOCKNAME_QUIET = downcallQuiet("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle RECVMMSG_QUIET = downcallQuiet("recvmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle SENDMMSG_QUIET = downcallQuiet("sendmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle GETSOCKNAME = downcall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle GETPEERNAME = downcall("getpeername", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SEND = downcall("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
@@ -328,6 +330,50 @@ public final class LibC
         try
         {
             return (int)GETSOCKOPT_QUIET.invokeExact(fd, level, name, value, valueLength);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Receives a vector of {@code mmsghdr} without capturing errno: allocation-free in every compilation state, for
+     * a stage's busy poll. Critical: only with {@code MSG_DONTWAIT} and a {@code NULL} timeout, so it never blocks.
+     *
+     * @param fd see {@code man recvmmsg}.
+     * @param messages see {@code man recvmmsg}.
+     * @param count see {@code man recvmmsg}.
+     * @param flags see {@code man recvmmsg}; must include {@code MSG_DONTWAIT}.
+     * @return messages received, or -1 on failure (errno not captured; mostly {@code EAGAIN}).
+     */
+    public static int recvmmsgQuiet(final int fd, final MemorySegment messages, final int count, final int flags)
+    {
+        try
+        {
+            return (int)RECVMMSG_QUIET.invokeExact(fd, messages, count, flags, MemorySegment.NULL);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Sends a vector of {@code mmsghdr} without capturing errno: allocation-free in every compilation state, for a
+     * stage's batch send. Critical: only with {@code MSG_DONTWAIT}, so it never blocks.
+     *
+     * @param fd see {@code man sendmmsg}.
+     * @param messages see {@code man sendmmsg}.
+     * @param count see {@code man sendmmsg}.
+     * @param flags see {@code man sendmmsg}; must include {@code MSG_DONTWAIT}.
+     * @return messages sent, or -1 on failure (errno not captured: call {@link #sendmmsg} to learn it).
+     */
+    public static int sendmmsgQuiet(final int fd, final MemorySegment messages, final int count, final int flags)
+    {
+        try
+        {
+            return (int)SENDMMSG_QUIET.invokeExact(fd, messages, count, flags);
         }
         catch (final Throwable t)
         {

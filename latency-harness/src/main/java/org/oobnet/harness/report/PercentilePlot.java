@@ -1,6 +1,8 @@
 package org.oobnet.harness.report;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +32,7 @@ public final class PercentilePlot
     }
 
     /**
-     * @param file    the PNG to write (the {@code .png} suffix is added by XChart when missing).
+     * @param file    the PNG to write.
      * @param title   the chart title.
      * @param results the runs, one series each; runs without observations are left out.
      * @throws IOException when the file cannot be written.
@@ -42,8 +44,8 @@ public final class PercentilePlot
             .xAxisTitle("percentile").yAxisTitle("round trip (us)").build();
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setxAxisTickLabelsFormattingFunction(PercentilePlot::percentileLabel);
-        chart.getStyler().setyAxisTickLabelsFormattingFunction(PercentilePlot::microsLabel);
+        chart.getStyler().setXAxisTickLabelsFormattingFunction(PercentilePlot::percentileLabel);
+        chart.getStyler().setYAxisTickLabelsFormattingFunction(PercentilePlot::microsLabel);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setMarkerSize(3);
         int series = 0;
@@ -76,9 +78,10 @@ public final class PercentilePlot
         {
             chart.addSeries("no observations", new double[] {1, 10}, new double[] {1, 1});
         }
-        final String name = file.toString();
-        BitmapEncoder.saveBitmap(chart, name.endsWith(".png") ? name.substring(0, name.length() - 4) : name,
-            BitmapEncoder.BitmapFormat.PNG);
+        try (OutputStream out = Files.newOutputStream(file))
+        {
+            BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
+        }
     }
 
     private static String seriesName(final RunResult result)

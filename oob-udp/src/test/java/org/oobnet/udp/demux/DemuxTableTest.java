@@ -7,7 +7,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.oobnet.inband.Errno;
-import org.oobnet.udp.testing.Allocations;
+import org.oobnet.inband.testing.SteadyStateAllocation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -86,7 +86,7 @@ class DemuxTableTest
             table.bind(LOCAL, 5000 + i, "s" + i, false);
         }
         final int[] found = new int[1];
-        final long allocated = Allocations.steadyStateBytes(() ->
+        final long allocated = SteadyStateAllocation.ofCallingThread(() ->
         {
             for (int i = 0; i < 200_000; i++)
             {

@@ -1,7 +1,7 @@
 package org.oobnet.udp.route;
 
 import org.junit.jupiter.api.Test;
-import org.oobnet.udp.testing.Allocations;
+import org.oobnet.inband.testing.SteadyStateAllocation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -40,7 +40,7 @@ class FrontCacheTest
         final FrontCache<String> cache = new FrontCache<>();
         cache.put(7, "seven");
         final int[] found = new int[1];
-        final long allocated = Allocations.steadyStateBytes(() ->
+        final long allocated = SteadyStateAllocation.ofCallingThread(() ->
         {
             for (int i = 0; i < 200_000; i++)
             {

@@ -16,7 +16,7 @@ import org.oobnet.inband.Errno;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.udp.UdpAddressHeader;
-import org.oobnet.udp.testing.Allocations;
+import org.oobnet.inband.testing.SteadyStateAllocation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -154,7 +154,7 @@ class KernelBusyPollTransportTest
             }
         };
         // send to ourselves through the transport, receive through it: a full cycle with traffic
-        final long allocated = Allocations.steadyStateBytes(() ->
+        final long allocated = SteadyStateAllocation.ofCallingThread(() ->
         {
             for (int i = 0; i < 20_000; i++)
             {

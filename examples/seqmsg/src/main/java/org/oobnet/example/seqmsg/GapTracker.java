@@ -69,6 +69,20 @@ public final class GapTracker
     }
 
     /**
+     * The message just {@link #DELIVER delivered} could not be taken (the socket's receive ring was full): expect it
+     * again. The next message shows the gap and it is asked for like a lost one.
+     *
+     * @param sequence the sequence {@link #onData} just delivered.
+     */
+    public void rewind(final long sequence)
+    {
+        if (sequence == expected - 1)
+        {
+            expected = sequence;
+        }
+    }
+
+    /**
      * A HEARTBEAT arrived: the sender's highest sequence so far.
      *
      * @param highest the sender's highest sequence.

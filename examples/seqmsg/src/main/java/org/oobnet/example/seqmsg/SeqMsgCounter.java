@@ -40,6 +40,8 @@ public enum SeqMsgCounter
     MESSAGES_LOST("messages lost"),
     /** Messages the loss hook dropped (tests only). */
     LOSS_INJECTED("loss injected"),
+    /** Messages the socket's receive ring had no room for: asked for again. */
+    RECEIVE_RING_FULL("receive ring full"),
     /** Frames too short, of another version or type, or with a bad length: dropped. */
     MALFORMED("malformed"),
     /** Frames of another stream: ignored. */

@@ -284,9 +284,17 @@ final class SeqMsgEndpoint implements PacketFrameHandler
         peerMac = source;
         if (tracker.onData(sequence, nowNs) == GapTracker.DELIVER)
         {
-            counters.increment(SeqMsgCounter.MESSAGES_DELIVERED);
             // zero copy to a stage receive handler, else one copy into the socket's receive ring
-            socket.deliver(buffer, offset, length);
+            if (socket.deliver(buffer, offset, length) == -Errno.ENOBUFS)
+            {
+                // the consumer fell behind: not delivered, so not lost either; asked for again like a lost one
+                tracker.rewind(sequence);
+                counters.increment(SeqMsgCounter.RECEIVE_RING_FULL);
+            }
+            else
+            {
+                counters.increment(SeqMsgCounter.MESSAGES_DELIVERED);
+            }
         }
         sendNakIfAsked();
     }

@@ -75,4 +75,19 @@ class GapTrackerTest
         assertEquals(4, counters.get(SeqMsgCounter.MESSAGES_LOST));
         assertEquals(GapTracker.DELIVER, tracker.onData(6, 0));
     }
+
+    @Test
+    void shouldAskAgainForRewoundMessageWhenNextOneArrives()
+    {
+        assertEquals(GapTracker.DELIVER, tracker.onData(1, 0));
+        assertEquals(GapTracker.DELIVER, tracker.onData(2, 0));
+        tracker.rewind(1);
+        assertEquals(3, tracker.expected(), "only the message just delivered can be rewound");
+        tracker.rewind(2);
+        assertEquals(2, tracker.expected());
+        assertEquals(GapTracker.OUT_OF_ORDER, tracker.onData(3, 0));
+        assertTrue(tracker.takeNak());
+        assertEquals(2, tracker.nakFrom());
+        assertEquals(3, tracker.nakTo());
+    }
 }

@@ -98,6 +98,22 @@ class SeqMsgNetnsTest
         }
     }
 
+    @Test
+    void shouldAskAgainInsteadOfLosingWhenReceiveRingOverflows() throws Exception
+    {
+        // a 1 KiB receive ring holds about 25 messages: the consumer reads only after all 300 were sent
+        try (SeqMsgTestBed bed = new SeqMsgTestBed(SeqMsgConfig.defaults(), 1024))
+        {
+            bed.send(0, 300, 0, TIMEOUT_NS);
+            bed.awaitReceived(300, TIMEOUT_NS);
+
+            assertEquals(range(0, 300), bed.received, "in order, each once, nothing lost to the full ring");
+            assertTrue(bed.subscriberCount(SeqMsgCounter.RECEIVE_RING_FULL) > 0, "the ring did overflow");
+            assertTrue(bed.publisherCount(SeqMsgCounter.RETRANSMITS_SENT) > 0, "what it refused was sent again");
+            assertEquals(0, bed.subscriberCount(SeqMsgCounter.UNRECOVERABLE_GAPS));
+        }
+    }
+
     private static List<Long> range(final long from, final long to)
     {
         return LongStream.range(from, to).boxed().toList();

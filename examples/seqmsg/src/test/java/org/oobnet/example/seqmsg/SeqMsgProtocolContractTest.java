@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.agrona.MutableDirectBuffer;
 import org.oobnet.core.OobProtocol;
 import org.oobnet.core.OobRuntime;
+import org.oobnet.core.OobSocket;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.testing.NetnsFixture;
@@ -67,6 +68,8 @@ class SeqMsgProtocolContractTest implements OobProtocolContract
                 final KSocket socket = KSocket.socket(
                     OobRuntime.AF_OOB, SeqMsgProtocol.SOCK_SEQPACKET | SocketConstants.SOCK_OOB, 0);
                 bindTo(socket, fixture.host(1));
+                // a consumer on the stage that keeps up: the subscriber never asks for messages again
+                OobSocket.of(socket).stageReceiveHandler((s, buffer, offset, length) -> { });
                 return socket;
             });
         }

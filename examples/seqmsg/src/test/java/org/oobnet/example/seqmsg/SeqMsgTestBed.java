@@ -39,6 +39,11 @@ final class SeqMsgTestBed implements AutoCloseable
 
     SeqMsgTestBed(final SeqMsgConfig config) throws Exception
     {
+        this(config, 1024 * 1024);
+    }
+
+    SeqMsgTestBed(final SeqMsgConfig config, final int receiveRingBytes) throws Exception
+    {
         fixture = NetnsFixture.create(2);
         OobRuntime started = null;
         Path dir = null;
@@ -51,7 +56,7 @@ final class SeqMsgTestBed implements AutoCloseable
             // end::register[]
             started = OobRuntime.start(OobConfig.builder()
                 .idleStrategy(OobConfig.IdleStrategyKind.BACKOFF)
-                .receiveRingBytes(1024 * 1024)
+                .receiveRingBytes(receiveRingBytes)
                 .countersDir(dir)
                 .countersValuesBytes(1024 * 128)
                 .errorLogBytes(64 * 1024)

@@ -27,12 +27,12 @@ public final class CompareCommand implements Callable<Integer>
     @Mixin
     RunOptions options;
 
-    @Option(names = "--runs", split = ",", paramLabel = "RUN[,RUN...]",
-        description = "Rows to compare: udp/<transport> or packet (default: udp over every transport in this " +
-            "build, then packet).")
+    @Option(names = "--runs", split = ",", paramLabel = "RUN[,RUN...]", hideParamSyntax = true,
+        description = "Rows to compare: udp/<transport>, packet (through the OOB stage) or packet/rings " +
+            "(default: udp over every transport in this build, then packet).")
     List<String> runs;
 
-    @Option(names = "--profile", split = ",", defaultValue = "on", paramLabel = "on|off[,...]",
+    @Option(names = "--profile", split = ",", defaultValue = "on", paramLabel = "on|off[,...]", hideParamSyntax = true,
         description = "Low-latency JVM profile per row: on, off, or on,off for both (default: ${DEFAULT-VALUE}).")
     List<String> profiles;
 

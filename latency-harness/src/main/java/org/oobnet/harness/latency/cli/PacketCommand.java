@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.oobnet.core.OobConfig;
 import org.oobnet.harness.latency.net.JvmProfile;
+import org.oobnet.harness.latency.net.ParentWatch;
 import org.oobnet.harness.latency.oob.OobPacketRuns;
 import org.oobnet.harness.latency.run.CpuSet;
 import org.oobnet.harness.latency.run.IdleKind;
@@ -68,6 +69,12 @@ public final class PacketCommand implements Callable<Integer>
     @Option(names = "--child-output", hidden = true)
     Path childOutput;
 
+    @Option(names = "--exit-with-parent", hidden = true)
+    boolean exitWithParent;
+
+    @Option(names = "--await-go", hidden = true)
+    boolean awaitGo;
+
     @Override
     public Integer call() throws IOException
     {
@@ -76,6 +83,11 @@ public final class PacketCommand implements Callable<Integer>
             if (!"oob".equals(path) && !"rings".equals(path))
             {
                 throw new IllegalArgumentException("path=" + path + " is not one of oob, rings");
+            }
+            if (awaitGo && !reflect)
+            {
+                // started before the reflector was ready: the parent says when it is
+                ParentWatch.readLine(System.in);
             }
             if ("oob".equals(path) && (reflect || childOutput != null))
             {
@@ -123,6 +135,14 @@ public final class PacketCommand implements Callable<Integer>
         };
     }
 
+    private void watchParent(final Runnable stop)
+    {
+        if (exitWithParent)
+        {
+            ParentWatch.onEndOfInput(System.in, stop);
+        }
+    }
+
     private String requireInterface()
     {
         if (interfaceName == null)
@@ -137,6 +157,7 @@ public final class PacketCommand implements Callable<Integer>
         final AtomicBoolean running = new AtomicBoolean(true);
         final Thread stopper = new Thread(() -> running.set(false), "oobnet-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
+        watchParent(() -> running.set(false));
         OobPacketRuns.reflect(requireInterface(), options.cpu(), stageIdle(options.cpu()), System.out, running::get);
         return 0;
     }
@@ -151,6 +172,7 @@ public final class PacketCommand implements Callable<Integer>
         final AtomicBoolean running = new AtomicBoolean(true);
         final Thread stopper = new Thread(() -> running.set(false), "oobnet-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
+        watchParent(() -> running.set(false));
         final RunResult result = OobPacketRuns.measure(requireInterface(), stageIdle(cpu), plan, description,
             options.receiveTimeoutNs(), System.out, Path.of(childOutput + ".hlog"), running::get);
         RunJson.write(Path.of(childOutput + ".run.json"), RunJson.toJson(result));
@@ -164,6 +186,7 @@ public final class PacketCommand implements Callable<Integer>
             settings(cpu, 100_000_000L));
         final Thread stopper = new Thread(run::requestStop, "oobnet-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
+        watchParent(run::requestStop);
         run.run(System.out, System.err, 0);
         return 0;
     }
@@ -179,6 +202,7 @@ public final class PacketCommand implements Callable<Integer>
             settings(cpu, options.receiveTimeoutNs()), plan, description);
         final Thread stopper = new Thread(run::requestStop, "oobnet-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
+        watchParent(run::requestStop);
         final RunResult result = run.run(System.out, Path.of(childOutput + ".hlog"));
         RunJson.write(Path.of(childOutput + ".run.json"), RunJson.toJson(result));
         return 0;

@@ -3,6 +3,8 @@ package org.oobnet.harness.latency.cli;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 
+import org.oobnet.harness.latency.net.ParentWatch;
+import org.oobnet.harness.latency.oob.OobUdpRuns;
 import org.oobnet.harness.latency.run.CpuSet;
 import org.oobnet.harness.latency.run.IdleKind;
 import org.oobnet.harness.latency.run.ReflectorRun;
@@ -40,6 +42,14 @@ public final class ReflectCommand implements Callable<Integer>
     @Option(names = "--duration", paramLabel = "TIME", description = "Stop after this long (default: never).")
     String duration;
 
+    @Option(names = "--exit-with-parent", hidden = true)
+    boolean exitWithParent;
+
+    @Option(names = "--interface", paramLabel = "IF",
+        description = "The interface oob-udp's stack serves, for the packet/kernel transports (default: lo for a " +
+            "loopback address).")
+    String interfaceName;
+
     @Option(names = "--receive-timeout", defaultValue = "100ms", hidden = true)
     String receiveTimeout;
 
@@ -52,18 +62,47 @@ public final class ReflectCommand implements Callable<Integer>
         return IdleKind.parse(idle);
     }
 
+    private int reflectOnStage(final String name) throws IOException
+    {
+        final java.net.InetSocketAddress address = UdpCommand.parseAddress("bind", bind);
+        final String ifName = interfaceName != null ? interfaceName
+            : address.getAddress() != null && address.getAddress().isLoopbackAddress() ? "lo" : null;
+        if (ifName == null)
+        {
+            throw new IllegalArgumentException("--interface is required with the packet and kernel transports");
+        }
+        final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> running.set(false), "oobnet-stop"));
+        if (exitWithParent)
+        {
+            ParentWatch.onEndOfInput(System.in, () -> running.set(false));
+        }
+        final int stageCpu = cpu >= 0 ? cpu : CpuSet.defaultCpu();
+        OobUdpRuns.reflect(OobUdpRuns.transport(name), ifName, address, stageCpu,
+            UdpCommand.stageIdle(idle, stageCpu), System.out, running::get);
+        return 0;
+    }
+
     @Override
     public Integer call() throws IOException
     {
         try
         {
             final String name = transport != null ? transport : Transports.available().get(0).name();
+            if (Transports.byName(name).onStage())
+            {
+                return reflectOnStage(name);
+            }
             final ReflectorRun run = new ReflectorRun(Transports.byName(name), UdpCommand.parseAddress("bind", bind),
                 new TransportSettings(cpu >= 0 ? cpu : CpuSet.defaultCpu(), idle(),
                     UdpCommand.MAX_DATAGRAM, Durations.parseNs("receive-timeout", receiveTimeout)));
             final long durationNs = duration == null ? 0 : Durations.parseNs("duration", duration);
             final Thread stopper = new Thread(run::requestStop, "oobnet-stop");
             Runtime.getRuntime().addShutdownHook(stopper);
+            if (exitWithParent)
+            {
+                ParentWatch.onEndOfInput(System.in, run::requestStop);
+            }
             run.run(System.out, System.err, durationNs);
             try
             {

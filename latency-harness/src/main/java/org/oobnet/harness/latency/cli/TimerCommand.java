@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.oobnet.core.OobConfig;
 import org.oobnet.harness.latency.net.ChildJvm;
 import org.oobnet.harness.latency.net.JvmProfile;
+import org.oobnet.harness.latency.net.ParentWatch;
 import org.oobnet.harness.latency.run.CpuSet;
 import org.oobnet.harness.latency.run.IdleKind;
 import org.oobnet.harness.latency.run.MeasurementPlan;
@@ -49,6 +50,9 @@ public final class TimerCommand implements Callable<Integer>
 
     @Option(names = "--child-output", hidden = true)
     Path childOutput;
+
+    @Option(names = "--exit-with-parent", hidden = true)
+    boolean exitWithParent;
 
     @Override
     public Integer call() throws IOException
@@ -98,6 +102,10 @@ public final class TimerCommand implements Callable<Integer>
             description(periodNs, plan, JvmProfile.isActive()));
         final Thread stopper = new Thread(run::requestStop, "oobnet-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
+        if (exitWithParent)
+        {
+            ParentWatch.onEndOfInput(System.in, run::requestStop);
+        }
         try
         {
             final RunResult result = run.run(System.out, Path.of(childOutput + ".hlog"));
@@ -126,7 +134,7 @@ public final class TimerCommand implements Callable<Integer>
         final List<String> args = new ArrayList<>(List.of("latency", "timer", "--period", periodNs + "ns",
             "--cpu", Integer.toString(options.cpu()), "--idle", idle().name().toLowerCase(Locale.ROOT),
             "--warmup", plan.warmupNs() > 0 ? plan.warmupNs() + "ns" : Long.toString(plan.warmupCount()),
-            "--child-output", output.toString()));
+            "--child-output", output.toString(), "--exit-with-parent"));
         if (plan.durationNs() > 0)
         {
             args.add("--duration");

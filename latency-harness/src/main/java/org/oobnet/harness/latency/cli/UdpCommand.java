@@ -7,7 +7,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.oobnet.core.OobConfig;
 import org.oobnet.harness.latency.net.JvmProfile;
+import org.oobnet.harness.latency.oob.OobUdpRuns;
+import org.oobnet.harness.latency.run.IdleKind;
+import org.oobnet.harness.latency.net.ParentWatch;
 import org.oobnet.harness.latency.run.CpuSet;
 import org.oobnet.harness.latency.run.MeasurementPlan;
 import org.oobnet.harness.latency.run.UdpClientRun;
@@ -65,6 +69,14 @@ public final class UdpCommand implements Callable<Integer>
     @Option(names = "--child-output", hidden = true)
     Path childOutput;
 
+    @Option(names = "--exit-with-parent", hidden = true)
+    boolean exitWithParent;
+
+    @Option(names = "--interface", paramLabel = "IF",
+        description = "The interface oob-udp's stack serves, for --peer with the packet/kernel transports " +
+            "(default: lo for a loopback peer).")
+    String interfaceName;
+
     @Override
     public Integer call() throws IOException
     {
@@ -80,6 +92,11 @@ public final class UdpCommand implements Callable<Integer>
             if (peer == null)
             {
                 return orchestrate(name, out);
+            }
+            if ("-".equals(peer))
+            {
+                // started before the reflector was ready: the parent sends its address when it is
+                peer = ParentWatch.readLine(System.in).trim();
             }
             return measure(name, out);
         }
@@ -103,9 +120,45 @@ public final class UdpCommand implements Callable<Integer>
         }
     }
 
+    /**
+     * @param address the peer or bind address.
+     * @return the interface for oob-udp's stack.
+     */
+    String stackInterface(final InetSocketAddress address)
+    {
+        if (interfaceName != null)
+        {
+            return interfaceName;
+        }
+        if (address.getAddress() != null && address.getAddress().isLoopbackAddress())
+        {
+            return "lo";
+        }
+        throw new IllegalArgumentException("--interface is required with the packet and kernel transports");
+    }
+
+    /**
+     * @param idle the {@code --idle} value.
+     * @param cpu  the stage's CPU.
+     * @return the stage's idle strategy: {@code auto} spins (the stage's default).
+     */
+    static OobConfig.IdleStrategyKind stageIdle(final String idle, final int cpu)
+    {
+        return switch ("auto".equalsIgnoreCase(idle) ? IdleKind.SPIN : IdleKind.parse(idle))
+        {
+            case SPIN -> OobConfig.IdleStrategyKind.SPIN;
+            case YIELD -> OobConfig.IdleStrategyKind.YIELD;
+            case PARK -> OobConfig.IdleStrategyKind.BACKOFF;
+        };
+    }
+
     private int measure(final String name, final PrintStream out) throws IOException
     {
         final UdpTransport udp = Transports.byName(name);
+        if (udp.onStage())
+        {
+            return measureOnStage(name, out);
+        }
         final InetSocketAddress address = parseAddress("peer", peer);
         final MeasurementPlan plan = options.plan();
         final int cpu = options.cpu();
@@ -117,6 +170,10 @@ public final class UdpCommand implements Callable<Integer>
         final UdpClientRun run = new UdpClientRun(udp, address, settings, plan, description);
         final Thread stopper = new Thread(run::requestStop, "oobnet-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
+        if (exitWithParent)
+        {
+            ParentWatch.onEndOfInput(System.in, run::requestStop);
+        }
         try
         {
             if (childOutput != null)
@@ -144,6 +201,37 @@ public final class UdpCommand implements Callable<Integer>
                 // shutting down
             }
         }
+    }
+
+    private int measureOnStage(final String name, final PrintStream out) throws IOException
+    {
+        final InetSocketAddress address = parseAddress("peer", peer);
+        final MeasurementPlan plan = options.plan();
+        final int cpu = options.cpu();
+        final RunDescription description = new RunDescription(label != null ? label : "udp-" + name, "udp", name,
+            peerKind, options.size(), cpu, CpuSet.isIsolated(cpu), options.peerCpu(), plan.rateHz(),
+            JvmProfile.isActive(), network, plan.durationNs(), plan.count());
+        final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        final Thread stopper = new Thread(() -> running.set(false), "oobnet-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        if (exitWithParent)
+        {
+            ParentWatch.onEndOfInput(System.in, () -> running.set(false));
+        }
+        final ResultFolder folder = childOutput == null ? Outputs.folder(options, "udp") : null;
+        final Path log = childOutput != null ? Path.of(childOutput + ".hlog") : folder.intervalLog(description.label(), 0);
+        final RunResult result = OobUdpRuns.measure(OobUdpRuns.transport(name), stackInterface(address), address,
+            stageIdle(options.idle, cpu), plan, description, options.receiveTimeoutNs(), out, log, running::get);
+        if (childOutput != null)
+        {
+            RunJson.write(Path.of(childOutput + ".run.json"), RunJson.toJson(result));
+            return 0;
+        }
+        SockperfSummary.lines(result).forEach(out::println);
+        folder.writeRun(result);
+        Outputs.finish(folder, "UDP round trip against " + peer + " (" + peerKind + ")", List.of(result),
+            options.json, out);
+        return 0;
     }
 
     /**

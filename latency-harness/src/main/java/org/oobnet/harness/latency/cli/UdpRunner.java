@@ -47,7 +47,8 @@ public final class UdpRunner implements AutoCloseable
     private final PrintStream out;
     private final boolean echo;
     private final Progress progress;
-    private final List<ChildJvm> children = new ArrayList<>();
+    private final List<ChildJvm> children = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Thread shutdownHook = new Thread(this::closeChildren, "oobnet-children-cleanup");
     private RunNetwork network;
 
     /**
@@ -69,6 +70,7 @@ public final class UdpRunner implements AutoCloseable
         this.out = out;
         this.echo = echo;
         this.progress = progress;
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /**
@@ -122,6 +124,11 @@ public final class UdpRunner implements AutoCloseable
     public List<RunResult> run(final List<RowSpec> rows, final int rounds)
     {
         final RunNetwork network = network();
+        if (!ChildJvm.canPin())
+        {
+            out.println("oobnet: taskset (util-linux) not found: the child JVMs run unpinned " +
+                "(OOB stages still pin their own thread)");
+        }
         final MeasurementPlan plan = options.plan(rounds);
         final Map<String, RunResult> merged = new LinkedHashMap<>();
         final List<String> failed = new ArrayList<>();
@@ -189,9 +196,10 @@ public final class UdpRunner implements AutoCloseable
         final List<String> reflectArgs = RowSpec.PACKET.equals(row.scenario())
             ? List.of("latency", "packet", "--path", row.transport(), "--reflect",
                 "--interface", network.interfaceName(true),
-                "--idle", peerIdle, "--cpu", Integer.toString(peerCpu))
+                "--idle", peerIdle, "--cpu", Integer.toString(peerCpu), "--exit-with-parent")
             : List.of("latency", "reflect", "--bind", network.reflectorAddress() + ":0",
-                "--transport", row.transport(), "--idle", peerIdle, "--cpu", Integer.toString(peerCpu));
+                "--transport", row.transport(), "--idle", peerIdle, "--cpu", Integer.toString(peerCpu),
+                "--interface", network.interfaceName(true), "--exit-with-parent");
         final ChildJvm reflector = start(ChildJvm.command(network.prefix(true), peerCpu, row.profile(), reflectArgs),
             folder.dir().resolve(base + ".reflector.err"), line ->
             {
@@ -200,13 +208,14 @@ public final class UdpRunner implements AutoCloseable
                     ready.complete(line.substring(ReflectorRun.READY.length()).trim());
                 }
             });
+        ChildJvm client = null;
         try
         {
-            final String peer = awaitReady(reflector, ready);
+            // the client's JVM starts while the reflector's does; it waits for the reflector's address on stdin
             final AtomicLong seconds = new AtomicLong();
             final Path output = folder.dir().resolve(base);
-            final ChildJvm client = start(ChildJvm.command(network.prefix(false), cpu, row.profile(),
-                clientArgs(row, plan, peer, cpu, peerCpu, output)), folder.dir().resolve(base + ".client.err"),
+            client = start(ChildJvm.command(network.prefix(false), cpu, row.profile(),
+                clientArgs(row, plan, "-", cpu, peerCpu, output)), folder.dir().resolve(base + ".client.err"),
                 line ->
                 {
                     if (line.startsWith("RTD|"))
@@ -221,6 +230,8 @@ public final class UdpRunner implements AutoCloseable
                         out.println(line);
                     }
                 });
+            final String peer = awaitReady(reflector, ready);
+            client.tell(peer);
             final long timeoutMs = TimeUnit.NANOSECONDS.toMillis(plan.durationNs() + plan.warmupNs()) +
                 (plan.count() + plan.warmupCount()) * 50 + 60_000;
             final int exit = client.waitFor(timeoutMs);
@@ -233,6 +244,11 @@ public final class UdpRunner implements AutoCloseable
         }
         finally
         {
+            if (client != null)
+            {
+                client.close();
+                children.remove(client);
+            }
             reflector.close();
             children.remove(reflector);
             removeIfEmpty(folder.dir().resolve(base + ".reflector.err"));
@@ -246,8 +262,10 @@ public final class UdpRunner implements AutoCloseable
     {
         final boolean packet = RowSpec.PACKET.equals(row.scenario());
         final List<String> args = new ArrayList<>(packet
-            ? List.of("latency", "packet", "--path", row.transport(), "--interface", network.interfaceName(false))
-            : List.of("latency", "udp", "--peer", peer, "--peer-kind", "oobnet", "--transport", row.transport()));
+            ? List.of("latency", "packet", "--path", row.transport(), "--interface", network.interfaceName(false),
+                "--await-go")
+            : List.of("latency", "udp", "--peer", peer, "--peer-kind", "oobnet", "--transport", row.transport(),
+                "--interface", network.interfaceName(false)));
         args.addAll(List.of(
             "--size", Integer.toString(options.size()),
             "--warmup", plan.warmupNs() > 0 ? plan.warmupNs() + "ns" : Long.toString(plan.warmupCount()),
@@ -255,7 +273,8 @@ public final class UdpRunner implements AutoCloseable
             "--cpu", Integer.toString(cpu), "--peer-cpu", Integer.toString(peerCpu),
             "--idle", options.idle,
             "--receive-timeout", options.receiveTimeoutNs() + "ns",
-            "--label", row.label(), "--network", network.kind(), "--child-output", output.toString()));
+            "--label", row.label(), "--network", network.kind(), "--child-output", output.toString(),
+            "--exit-with-parent"));
         if (plan.durationNs() > 0)
         {
             args.add("--duration");
@@ -376,14 +395,27 @@ public final class UdpRunner implements AutoCloseable
         }
     }
 
-    @Override
-    public void close()
+    private void closeChildren()
     {
-        for (final ChildJvm child : new ArrayList<>(children))
+        for (final ChildJvm child : children)
         {
             child.close();
         }
         children.clear();
+    }
+
+    @Override
+    public void close()
+    {
+        closeChildren();
+        try
+        {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        }
+        catch (final IllegalStateException ignored)
+        {
+            // the JVM is shutting down: the hook is running
+        }
         if (network != null)
         {
             try

@@ -154,6 +154,19 @@ public final class ChildJvm implements AutoCloseable
     }
 
     /**
+     * Writes one line to the child's standard input (which stays open: its end-of-file tells the child that the
+     * parent went away).
+     *
+     * @param line the line, without its newline.
+     * @throws IOException when the child is gone.
+     */
+    public void tell(final String line) throws IOException
+    {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
+    /**
      * @return whether the child still runs.
      */
     public boolean isAlive()

@@ -20,8 +20,8 @@ public final class JvmProfile
 
     /** The low-latency profile; see docs/tuning.md for why each flag is here. */
     public static final List<String> LOW_LATENCY = List.of(
-        "-Xms256m",
-        "-Xmx256m",
+        "-Xms128m",
+        "-Xmx128m",
         "-XX:+AlwaysPreTouch",
         "-XX:+UseTransparentHugePages",
         "-XX:+UseSerialGC",

@@ -102,64 +102,87 @@ public final class OobPacketRuns
             try (KSocket socket = OobFrames.openSocket(interfaceName))
             {
                 final OobSocket oob = OobSocket.of(socket);
-                final StagePinger pinger = new StagePinger(oob, OobFrames.macOf(interfaceName), plan, recorder,
+                final PacketStagePinger pinger =
+                    new PacketStagePinger(oob, OobFrames.macOf(interfaceName), plan, recorder,
                     description.sizeBytes(), timeoutNs);
                 PacketSocketState.of(oob).frameHandler(pinger);
-                out.println(LatmusLines.header(description) + (runtime.pinned() ? "" : " [stage not pinned]"));
-                out.println(LatmusLines.COLUMNS);
-                out.flush();
-                runtime.addTask(pinger, OobTask.Schedule.EVERY_CYCLE);
-                while (!pinger.warmupDone() && running.getAsBoolean())
-                {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-                }
-                recorder.restart();
-                if (log != null)
-                {
-                    final long nowMs = System.currentTimeMillis();
-                    log.outputLogFormatVersion();
-                    log.outputStartTime(nowMs);
-                    log.setBaseTime(nowMs);
-                    log.outputLegend();
-                }
-                final IntervalReporter reporter = new IntervalReporter(recorder, log, out, pinger::overruns,
-                    () -> runtime.counters().stalls().get());
-                reporter.start();
-                final long stage = runtime.stageThread().threadId();
-                final GcDelta gcStart = GcDelta.snapshot();
-                final long stallsStart = runtime.counters().stalls().get();
-                final long allocStart = THREADS.getThreadAllocatedBytes(stage);
-                pinger.go();
-                while (!pinger.isDone())
-                {
-                    if (!running.getAsBoolean())
-                    {
-                        pinger.stop();
-                    }
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
-                }
-                final long stageAlloc = THREADS.getThreadAllocatedBytes(stage) - allocStart;
-                final long stalls = runtime.counters().stalls().get() - stallsStart;
-                final GcDelta gc = GcDelta.snapshot().minus(gcStart);
-                try
-                {
-                    reporter.stopAndFlush();
-                }
-                catch (final InterruptedException ex)
-                {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while stopping the reporter", ex);
-                }
-                runtime.removeTask(pinger);
-                final Histogram histogram = LatencyRecorder.newHistogram();
-                histogram.add(recorder.total());
-                final RunResult result = new RunResult(description, histogram, pinger.warmupCount(),
-                    pinger.warmupNs(), pinger.lost(), pinger.overruns(), stalls, stageAlloc, 0, gc,
-                    pinger.measuredNs(), recorder.clampedCount());
-                out.println(LatmusLines.rts(histogram, result.overruns(), stalls, result.measuredNs(), description));
-                out.flush();
-                return result;
+                return measurePhases(runtime, pinger, recorder, description, out, log, running);
             }
         }
+    }
+
+    /**
+     * The measured run of a stage pinger already wired to its socket: adds it as a task, waits out its warm-up,
+     * snapshots GC, the stage's stalls and allocation, lets it measure, and reads them again at the end.
+     *
+     * @param runtime     the runtime.
+     * @param pinger      the pinger, its receive callback already installed.
+     * @param recorder    the pinger's recorder.
+     * @param description what the reports say.
+     * @param out         where the latmus lines go.
+     * @param log         the interval log writer, or null.
+     * @param running     polled while waiting; false ends the run early.
+     * @return the result.
+     * @throws IOException when interrupted.
+     */
+    static RunResult measurePhases(
+        final OobRuntime runtime, final StagePinger pinger, final LatencyRecorder recorder,
+        final RunDescription description, final PrintStream out, final HistogramLogWriter log,
+        final BooleanSupplier running) throws IOException
+    {
+        out.println(LatmusLines.header(description) + (runtime.pinned() ? "" : " [stage not pinned]"));
+        out.println(LatmusLines.COLUMNS);
+        out.flush();
+        runtime.addTask(pinger, OobTask.Schedule.EVERY_CYCLE);
+        while (!pinger.warmupDone() && running.getAsBoolean())
+        {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        recorder.restart();
+        if (log != null)
+        {
+            final long nowMs = System.currentTimeMillis();
+            log.outputLogFormatVersion();
+            log.outputStartTime(nowMs);
+            log.setBaseTime(nowMs);
+            log.outputLegend();
+        }
+        final IntervalReporter reporter = new IntervalReporter(recorder, log, out, pinger::overruns,
+            () -> runtime.counters().stalls().get());
+        reporter.start();
+        final long stage = runtime.stageThread().threadId();
+        final GcDelta gcStart = GcDelta.snapshot();
+        final long stallsStart = runtime.counters().stalls().get();
+        final long allocStart = THREADS.getThreadAllocatedBytes(stage);
+        pinger.go();
+        while (!pinger.isDone())
+        {
+            if (!running.getAsBoolean())
+            {
+                pinger.stop();
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+        }
+        final long stageAlloc = THREADS.getThreadAllocatedBytes(stage) - allocStart;
+        final long stalls = runtime.counters().stalls().get() - stallsStart;
+        final GcDelta gc = GcDelta.snapshot().minus(gcStart);
+        try
+        {
+            reporter.stopAndFlush();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping the reporter", ex);
+        }
+        runtime.removeTask(pinger);
+        final Histogram histogram = LatencyRecorder.newHistogram();
+        histogram.add(recorder.total());
+        final RunResult result = new RunResult(description, histogram, pinger.warmupCount(),
+            pinger.warmupNs(), pinger.lost(), pinger.overruns(), stalls, stageAlloc, 0, gc,
+            pinger.measuredNs(), recorder.clampedCount());
+        out.println(LatmusLines.rts(histogram, result.overruns(), stalls, result.measuredNs(), description));
+        out.flush();
+        return result;
     }
 }

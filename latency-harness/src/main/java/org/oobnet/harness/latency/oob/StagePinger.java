@@ -1,21 +1,16 @@
 package org.oobnet.harness.latency.oob;
 
-import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
-import org.oobnet.core.OobSocket;
 import org.oobnet.core.OobTask;
-import org.oobnet.harness.latency.msg.SockperfHeader;
 import org.oobnet.harness.latency.run.MeasurementPlan;
 import org.oobnet.harness.report.LatencyRecorder;
-import org.oobnet.packet.ring.PacketFrameHandler;
 
 /**
  * The measuring side on the OOB stage: the same plan as {@code LatencyLoop} (warm-up, then count or duration,
- * ping-pong or fixed rate measured from the scheduled send time), driven by the stage's duty cycle and RX callback
- * instead of a blocking loop. One message in flight; in ping-pong mode the next send goes out from the reply's
+ * ping-pong or fixed rate measured from the scheduled send time), driven by the stage's duty cycle and receive
+ * callback instead of a blocking loop. Subclasses frame the sockperf message for their socket
+ * ({@link #transmit(long)}) and call {@link #replied(long, long)} from their receive callback. One message in flight; in ping-pong mode the next send goes out from the reply's
  * callback. A reply not back within the timeout counts as lost.
  * <p>
  * Between warm-up and the measured phase the task holds its sends until the in-band side called {@link #go()}, so
@@ -23,22 +18,14 @@ import org.oobnet.packet.ring.PacketFrameHandler;
  * and {@link #onFrame} run on the stage (allocation-free); {@link #go()}, {@link #warmupDone()} and
  * {@link #isDone()} are in-band, through volatile fields.
  */
-public final class StagePinger implements OobTask, PacketFrameHandler
+public abstract class StagePinger implements OobTask
 {
     private static final int WARMUP = 0;
     private static final int HOLD = 1;
     private static final int MEASURE = 2;
     private static final int DONE = 3;
-    private static final int SEQUENCE_AT = OobFrames.ETHERNET_HEADER + SockperfHeader.SEQUENCE_OFFSET;
-    private static final int FLAGS_AT = OobFrames.ETHERNET_HEADER + SockperfHeader.FLAGS_OFFSET;
-    private static final int LENGTH_AT = OobFrames.ETHERNET_HEADER + SockperfHeader.LENGTH_OFFSET;
-
-    private final OobSocket socket;
-    private final long ownMac;
     private final MeasurementPlan plan;
     private final LatencyRecorder recorder;
-    private final int frameLength;
-    private final int messageLength;
     private final long timeoutNs;
     private final AtomicLong lost = new AtomicLong();
     private final AtomicLong overruns = new AtomicLong();
@@ -55,33 +42,27 @@ public final class StagePinger implements OobTask, PacketFrameHandler
     private long measuredNs;
 
     /**
-     * @param socket    the OOB packet socket.
-     * @param ownMac    this side's MAC address.
      * @param plan      warm-up, length and pace.
      * @param recorder  where measured round trips go.
-     * @param sizeBytes the sockperf message's length (the frame adds the Ethernet header).
      * @param timeoutNs a reply not back within this is lost.
      */
-    public StagePinger(
-        final OobSocket socket, final long ownMac, final MeasurementPlan plan, final LatencyRecorder recorder,
-        final int sizeBytes, final long timeoutNs)
+    protected StagePinger(final MeasurementPlan plan, final LatencyRecorder recorder, final long timeoutNs)
     {
-        if (sizeBytes < SockperfHeader.HEADER_LENGTH || sizeBytes > 1500)
-        {
-            throw new IllegalArgumentException("size=" + sizeBytes + " must be between " +
-                SockperfHeader.HEADER_LENGTH + " and 1500 for raw frames");
-        }
-        this.socket = socket;
-        this.ownMac = ownMac;
         this.plan = plan;
         this.recorder = recorder;
-        this.messageLength = sizeBytes;
-        this.frameLength = OobFrames.ETHERNET_HEADER + sizeBytes;
         this.timeoutNs = timeoutNs;
     }
 
+    /**
+     * Stage: sends the sockperf message with this sequence number (client and pong-request flags set).
+     *
+     * @param sequence the sequence number.
+     * @return false when the send path is full (the send is retried on a later cycle).
+     */
+    protected abstract boolean transmit(long sequence);
+
     @Override
-    public int doWork(final long nowNs)
+    public final int doWork(final long nowNs)
     {
         final int phase = this.phase;
         if (phase == DONE)
@@ -169,32 +150,25 @@ public final class StagePinger implements OobTask, PacketFrameHandler
         {
             scheduledNs = now;
         }
-        if (socket.oobClaim(frameLength) != 0)
+        if (!transmit(sequence + 1))
         {
             return false;
         }
-        final MutableDirectBuffer out = socket.claim().buffer();
-        final int at = socket.claim().offset();
-        OobFrames.putEthernet(out, at, OobFrames.BROADCAST, ownMac);
-        out.putLong(at + SEQUENCE_AT, ++sequence, ByteOrder.BIG_ENDIAN);
-        out.putShort(at + FLAGS_AT, (short)(SockperfHeader.FLAG_CLIENT | SockperfHeader.FLAG_PONG_REQUEST),
-            ByteOrder.BIG_ENDIAN);
-        out.putInt(at + LENGTH_AT, messageLength, ByteOrder.BIG_ENDIAN);
-        socket.oobCommit();
+        ++sequence;
         actualSendNs = System.nanoTime();
         inFlight = true;
         return true;
     }
 
-    @Override
-    public void onFrame(
-        final DirectBuffer buffer, final int offset, final int length, final int wireLength, final long timestampNs,
-        final int vlanTci, final int ifIndex)
+    /**
+     * Stage, from the receive callback: a server's reply (client flag clear) carrying this sequence number arrived.
+     *
+     * @param replySequence the reply's sequence number.
+     * @param replyNs       {@code System.nanoTime()} read first thing in the callback.
+     */
+    protected final void replied(final long replySequence, final long replyNs)
     {
-        final long replyNs = System.nanoTime();
-        if (!inFlight || !OobFrames.isOurs(buffer, offset, length) || length != frameLength ||
-            buffer.getLong(offset + SEQUENCE_AT, ByteOrder.BIG_ENDIAN) != sequence ||
-            (buffer.getShort(offset + FLAGS_AT, ByteOrder.BIG_ENDIAN) & SockperfHeader.FLAG_CLIENT) != 0)
+        if (!inFlight || replySequence != sequence)
         {
             return;
         }

@@ -23,6 +23,10 @@ public final class Transports
             "this build");
         PLANNED.put("kernel", "the OOB stage busy-polling a kernel UDP socket (oob-udp's kernel transport) has not " +
             "landed in this build");
+        register(new StageUdpTransport("packet",
+            "UDP/IPv4 framed by the OOB stage on PACKET_MMAP rings (oob-udp)", true));
+        register(new StageUdpTransport("kernel",
+            "the OOB stage busy-polling a kernel UDP socket (oob-udp's kernel transport)", false));
         register(new InbandTransport());
     }
 

@@ -28,6 +28,15 @@ public interface UdpTransport
     boolean needsInterface();
 
     /**
+     * @return true when both sides run on an OOB stage (oob-udp's transports) rather than through
+     * {@link #openClient}/{@link #openReflector} on the calling thread.
+     */
+    default boolean onStage()
+    {
+        return false;
+    }
+
+    /**
      * Opens the measuring side, connected to {@code peer}.
      *
      * @param peer     the reflector.

@@ -95,6 +95,29 @@ class UdpNamespacesEndToEndTest
     }
 
     @Test
+    void shouldMeasureOobUdpTransportsOnTheStageBetweenNamespaces() throws IOException
+    {
+        Privileges.requireNetworkPrivileges("latency udp over oob-udp between two network namespaces");
+        final Path out = dir.resolve("oob-udp");
+        final int exit = OobnetCli.commandLine().execute("latency", "compare", "--runs", "udp/packet,udp/kernel",
+            "--rounds", "1", "--count", "1500", "--warmup", "200", "--out", out.toString());
+        assertEquals(0, exit);
+        final JsonNode summary = RunJson.read(out.resolve(ResultFolder.SUMMARY_FILE));
+        assertEquals(2, summary.size());
+        assertEquals("packet", summary.get(0).get("transport").asText());
+        assertEquals("kernel", summary.get(1).get("transport").asText());
+        for (final JsonNode run : summary)
+        {
+            assertEquals("udp", run.get("scenario").asText());
+            assertEquals(1500, run.get("count").asLong() + run.get("lost").asLong());
+            assertTrue(run.get("count").asLong() >= 1490, "count=" + run.get("count"));
+            assertTrue(run.get("rtt_ns").get("p50").asLong() > 500);
+            assertTrue(run.get("stalls").asLong() >= 0, "the stage's stalls are counted");
+            assertTrue(run.get("stage_alloc_bytes").asLong() >= 0, "the stage's allocation is measured");
+        }
+    }
+
+    @Test
     void shouldCompareProfileOnAndOffInAlternatingRounds() throws IOException
     {
         Privileges.requireNetworkPrivileges("latency compare between two network namespaces");

@@ -1,0 +1,36 @@
+/**
+ * oob-udp: UDP/IPv4 with out-of-band I/O, the EVL way ({@code kernel/evl/net/ipv4/udp.c}), plus a kernel
+ * busy-poll transport.
+ *
+ * <h2>Pieces</h2>
+ * <ul>
+ *   <li>{@link org.oobnet.udp.UdpStack}: one per network namespace, opened in-band: the
+ *       {@link org.oobnet.udp.route.RouteResolver} (rtnetlink routes, links and neighbours in lock-free front
+ *       caches, {@code solicit(peer, permanent)}, refreshed on the kernel's notifications), the
+ *       {@link org.oobnet.udp.demux.DemuxTable} (exact then wildcard, {@code SO_REUSEPORT} groups) and one
+ *       {@link org.oobnet.udp.PacketPort} (TPACKET_V2 RX/TX rings) per enabled interface.</li>
+ *   <li>{@link org.oobnet.udp.UdpOobProtocol}: the {@code AF_INET}/{@code SOCK_DGRAM | SOCK_OOB} protocol to
+ *       register with oob-core ({@code registry.register(AF_INET, stack.protocol())}).</li>
+ *   <li>{@link org.oobnet.udp.frame}: Ethernet/IPv4/UDP flyweights, the Internet checksum, the frame builder and
+ *       the validating parser with a drop reason per bad input (fragments are dropped and counted, not
+ *       reassembled).</li>
+ *   <li>{@link org.oobnet.udp.transport.KernelBusyPollTransport}: {@code recvmmsg}/{@code sendmmsg} on the kernel
+ *       socket, for any interface (loopback too) without {@code CAP_NET_RAW}.</li>
+ * </ul>
+ *
+ * <h2>Messages</h2>
+ * Every message of an OOB UDP socket (send ring, receive ring, zero-copy views) is a record: an 8-byte
+ * {@link org.oobnet.udp.UdpAddressHeader} (peer address and port; 0 on send means the connected peer), then the
+ * payload. {@link org.oobnet.udp.UdpSockets} has {@code sendTo}, {@code oobSendTo}, {@code solicit} and the
+ * record accessors for {@code recvFrom}.
+ *
+ * <h2>Known limits</h2>
+ * <ul>
+ *   <li>Group traffic on the packet path goes to every socket bound to the port; memberships are not checked
+ *       (FIXME in {@link org.oobnet.udp.PacketPort}); {@code IP_MULTICAST_LOOP} is not emulated.</li>
+ *   <li>A send on a cache miss goes through the kernel socket and returns {@code -EINPROGRESS}; oob-core counts
+ *       that as a protocol drop when it comes from the send ring although the datagram left.</li>
+ *   <li>Zero-copy claims use the first packet port; the kernel transport has no zero-copy claim.</li>
+ * </ul>
+ */
+package org.oobnet.udp;

@@ -1,0 +1,17 @@
+package org.oobnet.udp;
+
+import org.junit.jupiter.api.Test;
+import org.oobnet.config.UdpTransport;
+
+/**
+ * The stage allocates nothing in steady state while echoing traffic over the kernel busy-poll transport (see
+ * {@link UdpStageAllocationTest}; a class of its own for a JVM of its own).
+ */
+class KernelStageAllocationTest
+{
+    @Test
+    void shouldNotAllocateOnStageWhenEchoingTrafficOverKernelTransport() throws Exception
+    {
+        UdpStageAllocationTest.assertStageAllocatesNothing(UdpTransport.KERNEL);
+    }
+}
