@@ -132,7 +132,7 @@ public final class ProtocolCounters
 
     /**
      * @param index the type's position.
-     * @return the counter (its id is its slot in the counters file; -1 style ids never occur).
+     * @return the counter (its id is its slot in the counters file, or in process memory for {@link #inMemory}).
      */
     public AtomicCounter counter(final int index)
     {
