@@ -1,5 +1,6 @@
 package org.oobnet.core;
 
+import org.oobnet.inband.KSocketEvent;
 import java.lang.foreign.MemorySegment;
 
 import org.oobnet.inband.Errno;
@@ -86,11 +87,11 @@ final class CoreHooks implements OobHooks
         }
         if (rc < 0)
         {
-            runtime.raiseAsync(context, OobEvent.CONNECTFAILED, -rc);
+            runtime.raiseAsync(context, KSocketEvent.CONNECTFAILED, -rc);
         }
         else
         {
-            runtime.raiseAsync(context, OobEvent.CONNECTED, 0);
+            runtime.raiseAsync(context, KSocketEvent.CONNECTED, 0);
         }
         return rc;
     }

@@ -1,5 +1,6 @@
 package org.oobnet.core;
 
+import org.oobnet.inband.KSocketEvent;
 import org.oobnet.inband.KSocketCallbacks;
 
 /**
@@ -18,7 +19,7 @@ final class KSocketCallbacksBridge implements OobEventHandler
     }
 
     @Override
-    public void onEvent(final OobSocket socket, final OobEvent event, final long arg, final Object cookie)
+    public void onEvent(final OobSocket socket, final KSocketEvent event, final long arg, final Object cookie)
     {
         switch (event)
         {

@@ -1,5 +1,6 @@
 package org.oobnet.core;
 
+import org.oobnet.inband.KSocketEvent;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.agrona.DirectBuffer;
@@ -10,6 +11,8 @@ import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
+import org.oobnet.core.counters.ProtocolCounterType;
+import org.oobnet.core.counters.ProtocolCounters;
 import org.oobnet.core.counters.SocketCounters;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.KSocket;
@@ -68,6 +71,9 @@ public final class OobSocket
     private final AtomicInteger refs;
     private final OobClaim claim = new OobClaim();
     private final RingReader ringReader = new RingReader();
+
+    // in-band, under the runtime's counters lock: the protocol's counters, freed at destroy
+    ProtocolCounters[] protocolCounters = new ProtocolCounters[0];
 
     private volatile int state = ATTACHED;
     private volatile int shutdownBits;
@@ -175,6 +181,26 @@ public final class OobSocket
     }
 
     /**
+     * In-band (usually in {@link OobProtocol#attach}): allocates the protocol's own counters for this socket in the
+     * runtime's counters file, labelled {@code "<label>: <protocol> fd=<fd> id=<id>"} with the socket's id as
+     * registration id, so {@code oobnet stat} and {@code oobnet net query} show them from another process. oob-core
+     * frees them when the socket is destroyed (after its last reference): the protocol never frees them, and a
+     * writer that holds the socket (the stage until release, or any thread after {@link #hold()}) can never write to
+     * a slot another socket took over.
+     *
+     * @param types the counter types, typically {@code MyCounter.values()}; each type id at least
+     *              {@link org.oobnet.core.counters.OobCounterType#FIRST_PROTOCOL_TYPE_ID}.
+     * @return the counters, indexed like {@code types}; null when the counters file has no room left (fail attach
+     * with {@code -ENOBUFS} then).
+     * @throws IllegalArgumentException naming the bad type when a type id is below the protocols' range.
+     * @throws IllegalStateException    when the socket is already destroyed.
+     */
+    public ProtocolCounters newProtocolCounters(final ProtocolCounterType[] types)
+    {
+        return runtime.allocateProtocolCounters(this, types);
+    }
+
+    /**
      * @param <T> the protocol's state type.
      * @return the protocol's per-socket state.
      */
@@ -220,7 +246,7 @@ public final class OobSocket
     /**
      * Any thread: installs (or with null removes) the event handler of this socket.
      *
-     * @param handler called on the stage for each {@link OobEvent}; must not block (see {@link OobEventHandler}).
+     * @param handler called on the stage for each {@link KSocketEvent}; must not block (see {@link OobEventHandler}).
      * @param cookie  given back with each event.
      */
     public void eventHandler(final OobEventHandler handler, final Object cookie)
@@ -319,14 +345,29 @@ public final class OobSocket
         final int index = sendRing.tryClaim(MSG_TYPE_ID, length);
         if (index < 0)
         {
-            // FIXME: a thread that passed checkSend() just before close and stalls past the counters' reuse
-            // timeout (1 s) could bump a counter that a newer socket reuses: mapped memory, a wrong count at worst.
-            counters.sendRingFull().incrementRelease();
+            countSendRingFull();
             // the stage raises CANSEND once it made room; pairs with takeAppSendBlocked()
             appSendBlocked = true;
             return -Errno.EWOULDBLOCK;
         }
         return index;
+    }
+
+    // any thread: counters are freed at destroy only, and hold() fails once destroy is due, so a thread that stalls
+    // here across close can never write to a slot another socket took over (the slow path only: the ring is full)
+    private void countSendRingFull()
+    {
+        if (hold())
+        {
+            try
+            {
+                counters.sendRingFull().incrementRelease();
+            }
+            finally
+            {
+                rele();
+            }
+        }
     }
 
     /** @return the buffer that {@link #tryClaim} indexes into. */
@@ -639,7 +680,7 @@ public final class OobSocket
             counters.packetsIn().incrementRelease();
             counters.bytesIn().getAndAddRelease(length);
             handler.onMessage(this, buffer, offset, length);
-            raise(OobEvent.OOBDATA, length);
+            raise(KSocketEvent.OOBDATA, length);
             return length;
         }
         if (length > receiveRing.maxMsgLength() || !receiveRing.write(MSG_TYPE_ID, buffer, offset, length))
@@ -649,7 +690,7 @@ public final class OobSocket
         }
         counters.packetsIn().incrementRelease();
         counters.bytesIn().getAndAddRelease(length);
-        raise(OobEvent.NEWDATA, length);
+        raise(KSocketEvent.NEWDATA, length);
         return length;
     }
 
@@ -698,7 +739,7 @@ public final class OobSocket
         receiveRing.commit(index);
         counters.packetsIn().incrementRelease();
         counters.bytesIn().getAndAddRelease(length);
-        raise(OobEvent.NEWDATA, length);
+        raise(KSocketEvent.NEWDATA, length);
     }
 
     /**
@@ -723,7 +764,7 @@ public final class OobSocket
      * @param event the event.
      * @param arg   its argument.
      */
-    public void raise(final OobEvent event, final long arg)
+    public void raise(final KSocketEvent event, final long arg)
     {
         final EventBinding binding = eventBinding;
         if (null != binding)

@@ -1,5 +1,7 @@
 package org.oobnet.core;
 
+import org.oobnet.inband.KSocketEvent;
+
 /**
  * User code that runs on the OOB stage: a control loop, a trading strategy, a protocol's shared work.
  * <p>
@@ -29,7 +31,7 @@ public interface OobTask
      * @param event  the event.
      * @param arg    the event's argument.
      */
-    default void onEvent(final OobSocket socket, final OobEvent event, final long arg)
+    default void onEvent(final OobSocket socket, final KSocketEvent event, final long arg)
     {
     }
 

@@ -1,5 +1,6 @@
 package org.oobnet.core;
 
+import org.oobnet.inband.KSocketEvent;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.DeadlineTimerWheel;
@@ -250,7 +251,7 @@ final class StageAgent implements Agent, OobStage
         drainer.socket = null;
         if (sent > 0 && socket.takeAppSendBlocked())
         {
-            socket.raise(OobEvent.CANSEND, 0);
+            socket.raise(KSocketEvent.CANSEND, 0);
         }
         return sent;
     }
@@ -369,7 +370,7 @@ final class StageAgent implements Agent, OobStage
     {
         try
         {
-            socket.raise(OobEvent.DISCONNECTED, 0);
+            socket.raise(KSocketEvent.DISCONNECTED, 0);
         }
         catch (final Throwable t)
         {
@@ -422,7 +423,7 @@ final class StageAgent implements Agent, OobStage
         }
     }
 
-    void dispatchEvent(final OobSocket socket, final OobEvent event, final long arg)
+    void dispatchEvent(final OobSocket socket, final KSocketEvent event, final long arg)
     {
         final OobTask[] eventTasks = this.eventTasks;
         for (final OobTask task : eventTasks)
@@ -523,7 +524,7 @@ final class StageAgent implements Agent, OobStage
             if (socket.sendBlocked)
             {
                 socket.sendBlocked = false;
-                socket.raise(OobEvent.CANSEND, 0);
+                socket.raise(KSocketEvent.CANSEND, 0);
             }
             return Action.CONTINUE;
         }

@@ -1,5 +1,6 @@
 package org.oobnet.core;
 
+import org.oobnet.inband.KSocketEvent;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -120,14 +121,14 @@ class BusTest
         sender.connect(OobBusAddress.encode("zc", arena));
         final OobSocket in = OobSocket.of(receiver);
         final List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-        final List<OobEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<KSocketEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
         in.stageReceiveHandler((s, b, o, l) ->
             seen.add(b.getStringWithoutLengthAscii(o, l) + " stage=" + runtime.stageAgent().isStageThread()));
         in.eventHandler((s, e, arg, cookie) -> events.add(e), null);
         assertEquals(0, OobSocket.of(sender).offer(message("hello"), 0, 5));
         CoreTests.await(() -> seen.size() == 1, "stage handler");
         assertEquals("hello stage=true", seen.getFirst());
-        assertEquals(List.of(OobEvent.OOBDATA), events);
+        assertEquals(List.of(KSocketEvent.OOBDATA), events);
         assertEquals(0, in.receiveQueuedBytes());
     }
 
@@ -305,7 +306,7 @@ class BusTest
         final OobTask watcher = new OobTask()
         {
             @Override
-            public void onEvent(final OobSocket socket, final OobEvent event, final long arg)
+            public void onEvent(final OobSocket socket, final KSocketEvent event, final long arg)
             {
                 if (socket == out)
                 {

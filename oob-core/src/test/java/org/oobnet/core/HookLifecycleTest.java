@@ -1,5 +1,6 @@
 package org.oobnet.core;
 
+import org.oobnet.inband.KSocketEvent;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -219,16 +220,6 @@ class HookLifecycleTest
     }
 
     @Test
-    void shouldMapEveryOobEventToKSocketEventOfSameName()
-    {
-        for (final OobEvent event : OobEvent.values())
-        {
-            assertEquals(event.name(), event.toKSocketEvent().name());
-        }
-        assertEquals(OobEvent.values().length, org.oobnet.inband.KSocketEvent.values().length);
-    }
-
-    @Test
     void shouldFailShutdownAndKeepSendingWhenShutdownHookFails() throws Exception
     {
         try (KSocket socket = KSocket.socket(AF_OOB, SOCK_DGRAM | SOCK_OOB, 0))
@@ -341,7 +332,55 @@ class HookLifecycleTest
         CoreTests.await(() -> outcomes.size() == 2, "task ran");
         assertEquals(List.of("socket EPERM", "IllegalStateException"), outcomes);
         assertTrue(context.isOpen(), "left for the runtime's close");
+        assertTrue(socket.isClosed(), "KSocket.close() marked it closed before the release hook refused");
+        assertEquals(1, socket.refCount(), "its open reference is kept: the descriptor is still open");
         runtime.close();
         assertTrue(context.isDestroyed());
+        assertEquals(0, socket.refCount(), "the runtime's close dropped the open reference: descriptor closed");
+    }
+
+    @Test
+    void shouldCloseDescriptorOfSocketClosedOnStageAtNextInbandSocket() throws Exception
+    {
+        final KSocket socket = KSocket.socket(AF_OOB, SOCK_DGRAM | SOCK_OOB, 0);
+        final OobSocket context = OobSocket.of(socket);
+        final java.nio.file.Path fdLink = java.nio.file.Path.of("/proc/self/fd/" + socket.fd());
+        final String target = java.nio.file.Files.readSymbolicLink(fdLink).toString();
+        final List<String> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final OobTask closer = new OobTask()
+        {
+            boolean done;
+
+            @Override
+            public int doWork(final long nowNs)
+            {
+                if (!done)
+                {
+                    done = true;
+                    try
+                    {
+                        socket.close();
+                        outcomes.add("closed");
+                    }
+                    catch (final Exception ex)
+                    {
+                        outcomes.add(ex.getClass().getSimpleName());
+                    }
+                }
+                return 0;
+            }
+        };
+        runtime.addTask(closer, OobTask.Schedule.EVERY_CYCLE);
+        CoreTests.await(() -> outcomes.size() == 1, "task ran");
+        runtime.removeTask(closer);
+        assertEquals(List.of("IllegalStateException"), outcomes);
+        assertEquals(target, java.nio.file.Files.readSymbolicLink(fdLink).toString(), "still open for now");
+
+        try (KSocket next = KSocket.socket(AF_OOB, SOCK_DGRAM | SOCK_OOB, 0))
+        {
+            assertTrue(context.isDestroyed(), "the next in-band socket() finished the close");
+            assertEquals(0, socket.refCount(), "open reference dropped: descriptor closed");
+            assertTrue(next.fd() != socket.fd(), "the old descriptor was still open when the next one was made");
+        }
     }
 }

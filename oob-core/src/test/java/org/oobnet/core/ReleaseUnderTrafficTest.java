@@ -103,7 +103,9 @@ class ReleaseUnderTrafficTest
     {
         final NativeTxProtocol protocol = new NativeTxProtocol();
         try (OobRuntime runtime = OobRuntime.start(
-            CoreTests.config(dir).idleStrategy(OobConfig.IdleStrategyKind.YIELD).build(),
+            // a drain timeout far above the ~25 ms the sends take: on a loaded machine yielding cycles can be slow
+            CoreTests.config(dir).idleStrategy(OobConfig.IdleStrategyKind.YIELD)
+                .releaseDrainTimeoutNs(30_000_000_000L).build(),
             new ProtocolRegistry().register(AF_OOB, protocol)))
         {
             final KSocket socket = KSocket.socket(AF_OOB, SOCK_DGRAM | SOCK_OOB, 0);

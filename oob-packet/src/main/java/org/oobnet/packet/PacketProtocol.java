@@ -6,6 +6,7 @@ import org.oobnet.core.OobProtocol;
 import org.oobnet.core.OobSocket;
 import org.oobnet.core.OobStage;
 import org.oobnet.core.StageCommand;
+import org.oobnet.core.counters.ProtocolCounters;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.OobHooks;
 import org.oobnet.inband.SocketConstants;
@@ -21,6 +22,7 @@ import org.oobnet.packet.port.PacketPorts;
 import org.oobnet.packet.ring.PacketRingMapping;
 import org.oobnet.packet.ring.RxRing;
 import org.oobnet.packet.ring.TxRing;
+import org.oobnet.packet.stats.PacketCounters;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -98,12 +100,19 @@ public final class PacketProtocol implements OobProtocol
     }
 
     /**
-     * In-band, before {@code socket()} returns: the per-socket state.
+     * In-band, before {@code socket()} returns: the per-socket state and its counters in the runtime's counters
+     * file ({@code -ENOBUFS} when the file is full).
      */
     @Override
     public int attach(final OobSocket socket)
     {
-        socket.protocolState(new PacketSocketState(socket, config));
+        final ProtocolCounters counters = socket.newProtocolCounters(PacketCounters.types());
+        if (null == counters)
+        {
+            // the runtime's counters file is full
+            return -Errno.ENOBUFS;
+        }
+        socket.protocolState(new PacketSocketState(socket, config, new PacketCounters(counters)));
         return 0;
     }
 

@@ -1,7 +1,7 @@
 package org.oobnet.packet;
 
 import org.agrona.DirectBuffer;
-import org.oobnet.core.OobEvent;
+import org.oobnet.inband.KSocketEvent;
 import org.oobnet.core.OobSocket;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.LibC;
@@ -33,7 +33,7 @@ public final class PacketSocketState implements PacketFrameHandler
 {
     private final OobSocket socket;
     private final PacketConfig config;
-    private final PacketCounters counters = new PacketCounters();
+    private final PacketCounters counters;
     private final MemorySegment scratch;
     private final MemorySegment scratchLength;
 
@@ -54,10 +54,11 @@ public final class PacketSocketState implements PacketFrameHandler
     private volatile int lastSocketErrno;
     private volatile PacketFrameHandler frameHandler;
 
-    PacketSocketState(final OobSocket socket, final PacketConfig config)
+    PacketSocketState(final OobSocket socket, final PacketConfig config, final PacketCounters counters)
     {
         this.socket = socket;
         this.config = config;
+        this.counters = counters;
         final Arena arena = Arena.ofAuto();
         this.scratch = arena.allocate(Math.max(SockaddrLlDescriptor.LENGTH, TpacketStatsDescriptor.LENGTH), 8);
         this.scratchLength = arena.allocate(ValueLayout.JAVA_INT);
@@ -86,7 +87,7 @@ public final class PacketSocketState implements PacketFrameHandler
     }
 
     /**
-     * The socket's counters.
+     * The socket's counters, in the runtime's counters file (freed by oob-core when the socket is destroyed).
      *
      * @return the counters, readable from any thread.
      */
@@ -298,7 +299,7 @@ public final class PacketSocketState implements PacketFrameHandler
                 {
                     disconnectRaised = true;
                     portState = PortState.DISCONNECTED;
-                    socket.raise(OobEvent.DISCONNECTED, 0);
+                    socket.raise(KSocketEvent.DISCONNECTED, 0);
                 }
             }
         }
@@ -316,7 +317,7 @@ public final class PacketSocketState implements PacketFrameHandler
         {
             // raise once per episode: a down interface makes every kick fail
             errorRaised = true;
-            socket.raise(OobEvent.ERROR, errno);
+            socket.raise(KSocketEvent.ERROR, errno);
         }
     }
 

@@ -23,6 +23,8 @@
  * the stage by stage command; the rings ({@link org.oobnet.packet.ring.RxRing},
  * {@link org.oobnet.packet.ring.TxRing}) are read and written only on the stage, allocation-free; a ring is
  * unmapped only after the stage acknowledged it let go. Counters ({@link org.oobnet.packet.stats.PacketCounters})
- * and port state are readable from any thread; {@code oobnet net query} prints them.
+ * live in the runtime's counters file ({@link org.oobnet.core.OobSocket#newProtocolCounters}, freed by oob-core at
+ * destroy) and port state in process memory; both are readable from any thread, and {@code oobnet stat} and
+ * {@code oobnet net query} print the counters from another process.
  */
 package org.oobnet.packet;

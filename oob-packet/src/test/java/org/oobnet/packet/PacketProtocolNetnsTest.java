@@ -8,7 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.oobnet.core.OobConfig;
-import org.oobnet.core.OobEvent;
+import org.oobnet.inband.KSocketEvent;
 import org.oobnet.core.OobRuntime;
 import org.oobnet.core.OobSocket;
 import org.oobnet.core.OobTask;
@@ -601,6 +601,64 @@ class PacketProtocolNetnsTest
         }
     }
 
+    @Test
+    void shouldShowPacketCountersToAnotherJvmWhenFramesFlow() throws Exception
+    {
+        final KSocket a = open(fixture.host(0));
+        final KSocket b = open(fixture.host(1));
+        final OobSocket sender = OobSocket.of(a);
+        final OobSocket receiver = OobSocket.of(b);
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[64]);
+        for (int i = 0; i < 20; i++)
+        {
+            writeFrame(frame, i, 64);
+            assertEquals(0, sender.offer(frame, 0, 64));
+        }
+        drain(receiver, new ArrayList<>(), 20);
+
+        final List<String> lines = statInAnotherJvm();
+        assertEquals(20, value(lines, "frames out: packet fd=" + a.fd() + " id=" + sender.id()));
+        assertEquals(20 * 64, value(lines, "bytes out: packet fd=" + a.fd() + " id=" + sender.id()));
+        assertEquals(20, value(lines, "frames in: packet fd=" + b.fd() + " id=" + receiver.id()));
+        assertEquals(0, value(lines, "kernel drops: packet fd=" + b.fd() + " id=" + receiver.id()));
+        assertEquals(PacketSocketState.of(sender).counters().get(PacketCounter.TX_KICKS),
+            value(lines, "tx kicks: packet fd=" + a.fd() + " id=" + sender.id()));
+    }
+
+    private List<String> statInAnotherJvm() throws Exception
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElseThrow());
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.add("--add-opens");
+        command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(org.oobnet.core.counters.CountersPrinter.class.getName());
+        command.addAll(List.of("--once", "--dir", countersDir.toString()));
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final String output = new String(process.getInputStream().readAllBytes(),
+            java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), output);
+        return output.lines().toList();
+    }
+
+    private static long value(final List<String> lines, final String label)
+    {
+        final java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(
+            "^\\s*\\d+:\\s+([\\d,]+) - " + java.util.regex.Pattern.quote(label) + "$");
+        for (final String line : lines)
+        {
+            final java.util.regex.Matcher m = pattern.matcher(line);
+            if (m.matches())
+            {
+                return Long.parseLong(m.group(1).replace(",", ""));
+            }
+        }
+        throw new AssertionError("no counter label=" + label + " in:\n" + String.join("\n", lines));
+    }
+
     private KSocket open(final NetnsFixture.Host host) throws Exception
     {
         final KSocket socket = fixture.call(host, () ->
@@ -635,9 +693,9 @@ class PacketProtocolNetnsTest
         }
     }
 
-    private static void record(final Queue<String> events, final Object cookie, final OobEvent event, final long arg)
+    private static void record(final Queue<String> events, final Object cookie, final KSocketEvent event, final long arg)
     {
-        if (event == OobEvent.ERROR || event == OobEvent.DISCONNECTED)
+        if (event == KSocketEvent.ERROR || event == KSocketEvent.DISCONNECTED)
         {
             events.add(cookie + " " + event);
         }

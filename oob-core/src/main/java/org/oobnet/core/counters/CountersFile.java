@@ -33,8 +33,13 @@ import org.agrona.concurrent.status.CountersReader;
  */
 public final class CountersFile implements AutoCloseable
 {
-    /** Agrona keeps a freed counter unused this long, so a late increment never lands on a new owner's counter. */
-    public static final long FREE_TO_REUSE_TIMEOUT_MS = 1_000L;
+    /**
+     * How long Agrona keeps a freed counter unused: none. Socket counters (oob-core's and protocols') are freed only
+     * when their socket is destroyed, after its last reference: the stage let go at release, in-band calls hold the
+     * {@code KSocket}, and application threads count under {@code OobSocket.hold()}; no late writer is left, so a slot
+     * is reused at once and a thousand sockets opened and closed take no more slots than one.
+     */
+    public static final long FREE_TO_REUSE_TIMEOUT_MS = 0L;
 
     private final Path path;
     private final MappedByteBuffer mapped;

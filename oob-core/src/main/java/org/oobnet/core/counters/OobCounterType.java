@@ -3,7 +3,8 @@ package org.oobnet.core.counters;
 /**
  * Every counter oob-core keeps: its type id in the counters file and its label.
  * <p>
- * Runtime counters have ids 1..99, per-socket counters 100..199, the stall histogram's buckets 200. A socket
+ * Runtime counters have ids 1..99, per-socket counters 100..199, the stall histogram's buckets 200; protocols'
+ * own per-socket counters ({@link ProtocolCounterType}) start at {@link #FIRST_PROTOCOL_TYPE_ID}. A socket
  * counter's label is {@code "<label>: <protocol> fd=<fd> id=<id>"}, its registration id the socket's id.
  * <b>Note:</b> immutable, thread safe.
  */
@@ -45,6 +46,9 @@ public enum OobCounterType
     HOOK_ERRORS(109, "hook errors"),
     /** Stalls whose duration falls in one log2 bucket; the label gives the range. */
     STALL_BUCKET(200, "stalls");
+
+    /** The first type id of protocols' counters ({@link ProtocolCounterType}); oob-core's own stay below. */
+    public static final int FIRST_PROTOCOL_TYPE_ID = 1000;
 
     private final int typeId;
     private final String label;

@@ -18,7 +18,8 @@ import java.util.List;
  * What {@code oobnet net query} prints, like EVL's {@code evl net -Q}: for each interface of the calling thread's
  * network namespace, its kernel state, whether OOB traffic is enabled on it, the ring geometry its packet
  * sockets get, then the OOB packet sockets bound to it: those of this process (port state and packet counters)
- * and, from a running runtime's counters file, the socket counters of packet sockets.
+ * and, from a running runtime's counters file, the counters of its packet sockets (oob-core's socket counters and
+ * the {@link PacketCounter}s), which is how another process sees them.
  * <p>
  * <b>Note:</b> in-band only.
  */

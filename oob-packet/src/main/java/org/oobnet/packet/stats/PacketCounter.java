@@ -1,12 +1,14 @@
 package org.oobnet.packet.stats;
 
+import org.oobnet.core.counters.ProtocolCounterType;
+
 /**
- * The per-socket counters of an OOB packet socket: one type id and label each, as {@code oobnet net query}
- * prints them.
+ * The per-socket counters of an OOB packet socket: one type id (1000..1099, the protocols' range of oob-core's
+ * counters file) and label each, as {@code oobnet stat} and {@code oobnet net query} print them.
  * <p>
  * <b>Note:</b> immutable.
  */
-public enum PacketCounter
+public enum PacketCounter implements ProtocolCounterType
 {
     /** Frames taken from the RX ring and handed on. */
     FRAMES_IN(1000, "frames in"),
@@ -47,6 +49,7 @@ public enum PacketCounter
      *
      * @return the id.
      */
+    @Override
     public int typeId()
     {
         return typeId;
@@ -57,6 +60,7 @@ public enum PacketCounter
      *
      * @return a short lower-case label.
      */
+    @Override
     public String label()
     {
         return label;
