@@ -1,5 +1,7 @@
 package org.oobnet.harness.doctor;
 
+import org.oobnet.inband.Capabilities;
+
 import org.oobnet.config.CpuTopology;
 
 /**

@@ -1,5 +1,7 @@
 package org.oobnet.harness.doctor;
 
+import org.oobnet.inband.Capabilities;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,6 @@
 package org.oobnet.harness.doctor;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -12,42 +11,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class ParsersTest
 {
-    @Test
-    void shouldHoldNetRawAndNetAdminWhenRootMask()
-    {
-        final Capabilities root = Capabilities.decode("000001fffeffffff\n");
-
-        assertTrue(root.has(Capabilities.CAP_NET_RAW));
-        assertTrue(root.has(Capabilities.CAP_NET_ADMIN));
-        assertTrue(root.has(Capabilities.CAP_SYS_ADMIN));
-        assertEquals(List.of("CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_SYS_ADMIN"), root.networkNames());
-    }
-
-    @Test
-    void shouldDecodeSingleBitsWhenMaskHasThem()
-    {
-        final Capabilities netRawOnly = Capabilities.decode("0000000000002000");
-        final Capabilities netAdminOnly = Capabilities.decode("1000");
-        final Capabilities none = Capabilities.decode("0000000000000000");
-
-        assertTrue(netRawOnly.has(13));
-        assertFalse(netRawOnly.has(12));
-        assertTrue(netAdminOnly.has(12));
-        assertFalse(netAdminOnly.has(13));
-        assertEquals(List.of(), none.networkNames());
-        assertFalse(none.has(64));
-        assertTrue(Capabilities.decode("8000000000000000").has(63));
-    }
-
-    @Test
-    void shouldRefuseMaskWhenNotHex()
-    {
-        assertEquals("capability mask \"xyz\" is not 1 to 16 hex digits",
-            assertThrows(IllegalArgumentException.class, () -> Capabilities.decode("xyz")).getMessage());
-        assertEquals("capability mask \"00000000000000000\" is not 1 to 16 hex digits",
-            assertThrows(IllegalArgumentException.class, () -> Capabilities.decode("00000000000000000")).getMessage());
-    }
-
     @Test
     void shouldSplitCmdlineWhenQuotesFlagsAndInitArgs()
     {
