@@ -1,7 +1,12 @@
 package org.oobnet.inband.netns;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
@@ -215,12 +220,18 @@ public final class NetnsTopology implements AutoCloseable
         return Long.parseLong(namespace, prefix.length(), end, 10);
     }
 
-    private void build(final int mtu, final boolean staticNeighbours)
+    private void build(final Builder options)
     {
+        final int mtu = options.mtu;
         for (final String ns : namespaces())
         {
             IpCommand.run("netns", "add", ns);
             IpCommand.run("-n", ns, "link", "set", "lo", "up");
+            if (options.disableIpv6)
+            {
+                // before the veth exists: it inherits default.disable_ipv6 and never sends a solicitation
+                disableIpv6(ns);
+            }
         }
         if (switchNamespace == null)
         {
@@ -255,10 +266,13 @@ public final class NetnsTopology implements AutoCloseable
             {
                 IpCommand.run("-n", ns, "link", "set", dev, "mtu", Integer.toString(mtu));
             }
-            IpCommand.run("-n", ns, "addr", "add", host.address() + "/" + PREFIX_LENGTH, "dev", dev);
+            if (options.assignAddresses)
+            {
+                IpCommand.run("-n", ns, "addr", "add", host.address() + "/" + PREFIX_LENGTH, "dev", dev);
+            }
             IpCommand.run("-n", ns, "link", "set", dev, "up");
         }
-        if (staticNeighbours)
+        if (options.staticNeighbours && options.assignAddresses)
         {
             for (final Host host : hosts)
             {
@@ -271,6 +285,45 @@ public final class NetnsTopology implements AutoCloseable
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Sets {@code net.ipv6.conf.{all,default}.disable_ipv6=1} in {@code namespace}: from a short-lived platform
+     * thread that entered it, because /proc/sys/net resolves against the opening thread's network namespace.
+     */
+    private static void disableIpv6(final String namespace)
+    {
+        final FutureTask<Void> task = new FutureTask<>(() ->
+        {
+            NamespaceEntry.enter(namespace);
+            for (final String scope : new String[]{ "all", "default" })
+            {
+                final Path file = Path.of("/proc/sys/net/ipv6/conf", scope, "disable_ipv6");
+                // a kernel without IPv6 has no such file and nothing to silence
+                if (Files.exists(file))
+                {
+                    Files.writeString(file, "1");
+                }
+            }
+            return null;
+        });
+        final Thread thread = Thread.ofPlatform().name("netns-sysctl-" + namespace).daemon(true).start(task);
+        try
+        {
+            task.get();
+            thread.join();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while disabling IPv6 in namespace=" + namespace, ex);
+        }
+        catch (final ExecutionException ex)
+        {
+            final Throwable cause = ex.getCause();
+            final String reason = cause instanceof IOException ? "write failed: " + cause : cause.getMessage();
+            throw new IllegalStateException("cannot disable IPv6 in namespace=" + namespace + ": " + reason, cause);
         }
     }
 
@@ -308,6 +361,8 @@ public final class NetnsTopology implements AutoCloseable
         private int subnet;
         private int mtu;
         private boolean staticNeighbours;
+        private boolean disableIpv6;
+        private boolean assignAddresses = true;
         private List<String> suffixes;
         private List<String> interfaceNames;
 
@@ -393,6 +448,32 @@ public final class NetnsTopology implements AutoCloseable
         }
 
         /**
+         * Whether IPv6 is disabled in every namespace before its links exist, so that no router or neighbour
+         * solicitation and no MLD report ever appears on them (raw-frame tests then see only their own traffic).
+         *
+         * @param disableIpv6 false by default.
+         * @return this.
+         */
+        public Builder disableIpv6(final boolean disableIpv6)
+        {
+            this.disableIpv6 = disableIpv6;
+            return this;
+        }
+
+        /**
+         * Whether each host interface gets its IPv4 address; without, the links carry no ARP and
+         * {@link Host#address()} is only the address the host would have had (and no static neighbours are set).
+         *
+         * @param assignAddresses true by default.
+         * @return this.
+         */
+        public Builder assignAddresses(final boolean assignAddresses)
+        {
+            this.assignAddresses = assignAddresses;
+            return this;
+        }
+
+        /**
          * The last part of each host's namespace name.
          *
          * @param suffixes one per host; {@code h0, h1, ...} by default. The switch's is always {@code sw}.
@@ -450,7 +531,7 @@ public final class NetnsTopology implements AutoCloseable
             Runtime.getRuntime().addShutdownHook(topology.shutdownHook);
             try
             {
-                topology.build(mtu, staticNeighbours);
+                topology.build(this);
             }
             catch (final RuntimeException ex)
             {

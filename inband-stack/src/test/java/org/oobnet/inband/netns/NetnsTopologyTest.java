@@ -79,6 +79,26 @@ class NetnsTopologyTest
     }
 
     @Test
+    void shouldLeaveLinksSilentWhenIpv6DisabledAndNoAddresses()
+    {
+        Privileges.requireNetworkPrivileges("a silent two-host topology");
+        try (NetnsTopology topology = NetnsTopology.builder(PREFIX).instance("s").disableIpv6(true)
+            .assignAddresses(false).staticNeighbours(true).create())
+        {
+            for (final NetnsTopology.Host host : topology.hosts())
+            {
+                final String ns = host.namespace();
+                final String dev = host.interfaceName();
+                assertEquals("1", IpCommand.run("netns", "exec", ns, "cat", "/proc/sys/net/ipv6/conf/" + dev + "/disable_ipv6"));
+                final String addresses = IpCommand.run("-n", ns, "addr", "show", "dev", dev);
+                assertFalse(addresses.contains("inet"), addresses);
+                assertTrue(addresses.contains("UP") && addresses.contains(host.mac()), addresses);
+                assertEquals("", IpCommand.run("-n", ns, "neigh", "show", "dev", dev), "no neighbours without addresses");
+            }
+        }
+    }
+
+    @Test
     void shouldJoinThreeHostsThroughABridge() throws Exception
     {
         Privileges.requireNetworkPrivileges("a bridged topology");

@@ -3,9 +3,6 @@ package org.oobnet.inband.testing;
 import org.oobnet.inband.netns.NamespaceEntry;
 import org.oobnet.inband.netns.NetnsTopology;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -70,6 +67,8 @@ public final class NetnsFixture implements AutoCloseable
         final NetnsTopology topology = NetnsTopology.builder(PREFIX)
             .instance("x" + FIXTURE_IDS.incrementAndGet())
             .hosts(hostCount)
+            // no router solicitations or MLD: raw-frame tests see only their own traffic
+            .disableIpv6(true)
             .create();
         final NetnsFixture fixture = new NetnsFixture(topology);
         try
@@ -235,34 +234,12 @@ public final class NetnsFixture implements AutoCloseable
         {
             try
             {
-                // Enter the namespace now, so that a setns failure surfaces here rather than in a test's task,
-                // and silence IPv6 (router solicitations, MLD) so that raw-frame tests see only their own traffic.
-                call(host, () ->
-                {
-                    quietIpv6();
-                    return null;
-                });
+                // Enter the namespace now, so that a setns failure surfaces here rather than in a test's task.
+                call(host, () -> null);
             }
             catch (final Exception ex)
             {
                 throw new IllegalStateException("cannot enter namespace " + host.namespace() + ": " + ex, ex);
-            }
-        }
-    }
-
-    private static void quietIpv6()
-    {
-        // /proc/sys/net resolves against the opening thread's network namespace, which is the host's here.
-        final Path disable = Path.of("/proc/sys/net/ipv6/conf/all/disable_ipv6");
-        if (Files.exists(disable))
-        {
-            try
-            {
-                Files.writeString(disable, "1");
-            }
-            catch (final IOException ignore)
-            {
-                // IPv6 noise only adds foreign frames, which tests must tolerate anyway.
             }
         }
     }
