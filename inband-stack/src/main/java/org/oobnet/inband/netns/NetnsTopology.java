@@ -32,7 +32,7 @@ public final class NetnsTopology implements AutoCloseable
     /** Name of the bridge in the switch namespace. */
     public static final String BRIDGE = "br0";
 
-    private static final Pattern PREFIX_PATTERN = Pattern.compile("[a-z][a-z0-9-]{0,7}");
+    private static final Pattern PREFIX_PATTERN = Pattern.compile("[a-z][a-z0-9-]{0,15}");
 
     private final List<Host> hosts;
     private final String switchNamespace;
@@ -49,7 +49,7 @@ public final class NetnsTopology implements AutoCloseable
     /**
      * Starts describing a topology whose namespace names start with {@code prefix}.
      *
-     * @param prefix 1 to 8 characters, a lower-case letter then letters, digits or '-', such as {@code oobt}.
+     * @param prefix 1 to 16 characters, a lower-case letter then letters, digits or '-', such as {@code oobt}.
      * @return the builder.
      */
     public static Builder builder(final String prefix)

@@ -172,6 +172,7 @@ class NetnsTopologyTest
         assertEquals(1234, NetnsTopology.ownerPid("oobt", "oobt1234x7-h0"));
         assertEquals(1234, NetnsTopology.ownerPid("oobb-", "oobb-1234-a"));
         assertEquals(4194999, NetnsTopology.ownerPid("oobh", "oobh4194999-a"));
+        assertEquals(77, NetnsTopology.ownerPid("oobnet-doctor-", "oobnet-doctor-77"));
         assertEquals(-1, NetnsTopology.ownerPid("oobt", "other-ns"));
         assertEquals(-1, NetnsTopology.ownerPid("oobt", "oobtx-h0"));
         assertEquals(-1, NetnsTopology.ownerPid("oobt", "oobt-none0"));
@@ -180,7 +181,7 @@ class NetnsTopologyTest
     @Test
     void shouldRejectBadDescriptionsWithTheirValue()
     {
-        assertEquals("prefix=Bad must match [a-z][a-z0-9-]{0,7}",
+        assertEquals("prefix=Bad must match [a-z][a-z0-9-]{0,15}",
             assertThrows(IllegalArgumentException.class, () -> NetnsTopology.builder("Bad")).getMessage());
         assertEquals("hostCount=1 must be between 2 and 200",
             assertThrows(IllegalArgumentException.class, () -> NetnsTopology.builder("oobu").hosts(1)).getMessage());
