@@ -1,8 +1,8 @@
 package org.oobnet.inband.testing;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import org.oobnet.inband.netns.NamespaceEntry;
+import org.oobnet.inband.netns.NetnsTopology;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -14,11 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Throwaway test hosts: N network namespaces joined by veth pairs, addresses in 10.251.0.0/24, removed on
- * {@link #close()}, at JVM exit, and (if the JVM died) by the next fixture's sweep of stale names.
+ * Throwaway test hosts: a {@link NetnsTopology} (N network namespaces joined by veth, addresses in 10.251.0.0/24)
+ * plus one thread per host that entered the host's namespace, and JUnit's skip-or-fail when not privileged.
  * <p>
- * Two hosts are joined by one veth pair; more hosts hang off a bridge in an extra "switch" namespace. Host
- * {@code i} (from 0) has interface {@value #HOST_INTERFACE}, address {@code 10.251.0.(i+1)/24} and the locally
+ * Host {@code i} (from 0) has interface {@value #HOST_INTERFACE}, address {@code 10.251.0.(i+1)/24} and the locally
  * administered MAC {@code 02:00:0a:fb:00:(i+1)}. Code runs inside a host on that host's own thread, which entered
  * the namespace with {@code setns}: a socket it creates stays in the namespace whatever thread uses it later.
  * <p>
@@ -31,29 +30,24 @@ public final class NetnsFixture implements AutoCloseable
     /** Name of each host's interface inside its namespace. */
     public static final String HOST_INTERFACE = "veth0";
     /** Network prefix length of the host addresses. */
-    public static final int PREFIX_LENGTH = 24;
+    public static final int PREFIX_LENGTH = NetnsTopology.PREFIX_LENGTH;
 
     private static final AtomicInteger FIXTURE_IDS = new AtomicInteger();
-    private static final long PID = ProcessHandle.current().pid();
 
-    private final String name;
+    private final NetnsTopology topology;
     private final List<Host> hosts;
     private final List<ExecutorService> hostThreads = new ArrayList<>();
-    private final String switchNamespace;
-    private final Thread cleanupAtExit;
     private boolean closed;
 
-    private NetnsFixture(final String name, final int hostCount)
+    private NetnsFixture(final NetnsTopology topology)
     {
-        this.name = name;
-        final List<Host> built = new ArrayList<>(hostCount);
-        for (int i = 0; i < hostCount; i++)
+        this.topology = topology;
+        final List<Host> built = new ArrayList<>();
+        for (final NetnsTopology.Host host : topology.hosts())
         {
-            built.add(new Host(i, name + "-h" + i, HOST_INTERFACE, "10.251.0." + (i + 1), macOf(i)));
+            built.add(new Host(host.index(), host.namespace(), host.interfaceName(), host.address(), host.mac()));
         }
         this.hosts = List.copyOf(built);
-        this.switchNamespace = hostCount > 2 ? name + "-sw" : null;
-        this.cleanupAtExit = new Thread(this::removeNamespaces, name + "-cleanup");
     }
 
     /**
@@ -65,17 +59,21 @@ public final class NetnsFixture implements AutoCloseable
      */
     public static NetnsFixture create(final int hostCount)
     {
-        if (hostCount < 2 || hostCount > 200)
+        if (hostCount < 2 || hostCount > NetnsTopology.MAX_HOSTS)
         {
             throw new IllegalArgumentException("hostCount=" + hostCount + " must be between 2 and 200");
         }
         Privileges.requireNetworkPrivileges("a network-namespace test");
-        removeStaleNamespaces();
-        final NetnsFixture fixture = new NetnsFixture(PREFIX + PID + "x" + FIXTURE_IDS.incrementAndGet(), hostCount);
-        Runtime.getRuntime().addShutdownHook(fixture.cleanupAtExit);
+        final NetnsTopology topology = NetnsTopology.builder(PREFIX)
+            .instance("x" + FIXTURE_IDS.incrementAndGet())
+            .hosts(hostCount)
+            // no router solicitations or MLD: raw-frame tests see only their own traffic
+            .disableIpv6(true)
+            .create();
+        final NetnsFixture fixture = new NetnsFixture(topology);
         try
         {
-            fixture.build();
+            fixture.startHostThreads();
         }
         catch (final RuntimeException ex)
         {
@@ -161,13 +159,7 @@ public final class NetnsFixture implements AutoCloseable
      */
     public List<String> commandIn(final Host host, final List<String> command)
     {
-        final List<String> line = new ArrayList<>(command.size() + 4);
-        line.add(IpCommand.ipBinary());
-        line.add("netns");
-        line.add("exec");
-        line.add(host.namespace());
-        line.addAll(command);
-        return line;
+        return NetnsTopology.commandIn(host.namespace(), command);
     }
 
     /**
@@ -177,16 +169,7 @@ public final class NetnsFixture implements AutoCloseable
      */
     public List<String> namespaces()
     {
-        final List<String> names = new ArrayList<>();
-        for (final Host host : hosts)
-        {
-            names.add(host.namespace());
-        }
-        if (switchNamespace != null)
-        {
-            names.add(switchNamespace);
-        }
-        return names;
+        return topology.namespaces();
     }
 
     /**
@@ -215,15 +198,7 @@ public final class NetnsFixture implements AutoCloseable
                 Thread.currentThread().interrupt();
             }
         }
-        removeNamespaces();
-        try
-        {
-            Runtime.getRuntime().removeShutdownHook(cleanupAtExit);
-        }
-        catch (final IllegalStateException ignore)
-        {
-            // Already shutting down: the hook is running or has run.
-        }
+        topology.close();
     }
 
     /**
@@ -231,14 +206,7 @@ public final class NetnsFixture implements AutoCloseable
      */
     public static void removeStaleNamespaces()
     {
-        for (final String ns : listNamespaces())
-        {
-            final long owner = ownerPid(ns);
-            if (owner > 0 && ProcessHandle.of(owner).isEmpty())
-            {
-                IpCommand.tryRun("netns", "delete", ns);
-            }
-        }
+        NetnsTopology.removeStale(PREFIX);
     }
 
     /**
@@ -248,125 +216,32 @@ public final class NetnsFixture implements AutoCloseable
      */
     public static List<String> listNamespaces()
     {
-        final List<String> names = new ArrayList<>();
-        final IpCommand.Result result = IpCommand.tryRun("netns", "list");
-        if (result.exitCode() == 0)
-        {
-            for (final String line : result.output().split("\n"))
-            {
-                final String trimmed = line.strip();
-                if (!trimmed.isEmpty())
-                {
-                    names.add(trimmed.split("\\s+")[0]);
-                }
-            }
-        }
-        return names;
+        return NetnsTopology.listNamespaces();
     }
 
     static long ownerPid(final String namespace)
     {
-        if (!namespace.startsWith(PREFIX))
-        {
-            return -1;
-        }
-        final int end = namespace.indexOf('x', PREFIX.length());
-        if (end <= PREFIX.length())
-        {
-            return -1;
-        }
-        try
-        {
-            return Long.parseLong(namespace.substring(PREFIX.length(), end));
-        }
-        catch (final NumberFormatException ex)
-        {
-            return -1;
-        }
+        return NetnsTopology.ownerPid(PREFIX, namespace);
     }
 
-    private void build()
+    private void startHostThreads()
     {
-        for (final String ns : namespaces())
-        {
-            IpCommand.run("netns", "add", ns);
-            IpCommand.run("-n", ns, "link", "set", "lo", "up");
-        }
-        if (switchNamespace == null)
-        {
-            final Host a = hosts.get(0);
-            final Host b = hosts.get(1);
-            IpCommand.run("link", "add", "name", a.interfaceName(), "netns", a.namespace(), "type", "veth",
-                "peer", "name", b.interfaceName(), "netns", b.namespace());
-        }
-        else
-        {
-            IpCommand.run("-n", switchNamespace, "link", "add", "br0", "type", "bridge");
-            IpCommand.run("-n", switchNamespace, "link", "set", "br0", "up");
-            for (final Host host : hosts)
-            {
-                final String port = "p" + host.index();
-                IpCommand.run("link", "add", "name", host.interfaceName(), "netns", host.namespace(), "type", "veth",
-                    "peer", "name", port, "netns", switchNamespace);
-                IpCommand.run("-n", switchNamespace, "link", "set", port, "master", "br0");
-                IpCommand.run("-n", switchNamespace, "link", "set", port, "up");
-            }
-        }
         for (final Host host : hosts)
         {
-            IpCommand.run("-n", host.namespace(), "link", "set", host.interfaceName(), "address", host.mac());
-            IpCommand.run("-n", host.namespace(), "addr", "add", host.address() + "/" + PREFIX_LENGTH,
-                "dev", host.interfaceName());
-            IpCommand.run("-n", host.namespace(), "link", "set", host.interfaceName(), "up");
             hostThreads.add(Executors.newSingleThreadExecutor(r -> new HostThread(host, r)));
         }
         for (final Host host : hosts)
         {
             try
             {
-                // Enter the namespace now, so that a setns failure surfaces here rather than in a test's task,
-                // and silence IPv6 (router solicitations, MLD) so that raw-frame tests see only their own traffic.
-                call(host, () ->
-                {
-                    quietIpv6();
-                    return null;
-                });
+                // Enter the namespace now, so that a setns failure surfaces here rather than in a test's task.
+                call(host, () -> null);
             }
             catch (final Exception ex)
             {
                 throw new IllegalStateException("cannot enter namespace " + host.namespace() + ": " + ex, ex);
             }
         }
-    }
-
-    private static void quietIpv6()
-    {
-        // /proc/sys/net resolves against the opening thread's network namespace, which is the host's here.
-        final Path disable = Path.of("/proc/sys/net/ipv6/conf/all/disable_ipv6");
-        if (Files.exists(disable))
-        {
-            try
-            {
-                Files.writeString(disable, "1");
-            }
-            catch (final IOException ignore)
-            {
-                // IPv6 noise only adds foreign frames, which tests must tolerate anyway.
-            }
-        }
-    }
-
-    private void removeNamespaces()
-    {
-        for (final String ns : namespaces())
-        {
-            IpCommand.tryRun("netns", "delete", ns);
-        }
-    }
-
-    private static String macOf(final int index)
-    {
-        return String.format("02:00:0a:fb:%02x:%02x", (index + 1) >> 8, (index + 1) & 0xff);
     }
 
     /**

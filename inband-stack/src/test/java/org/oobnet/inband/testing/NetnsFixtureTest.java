@@ -8,8 +8,6 @@ import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -115,27 +113,6 @@ class NetnsFixtureTest
                 }));
             assertEquals("boom", thrown.getMessage());
         }
-    }
-
-    @Test
-    void shouldRemoveNamespacesOfDeadProcesses() throws Exception
-    {
-        Privileges.requireNetworkPrivileges("the stale-namespace sweep");
-        final Process dead = new ProcessBuilder("true").start();
-        dead.waitFor();
-        final String stale = NetnsFixture.PREFIX + dead.pid() + "x1-h0";
-        IpCommand.run("netns", "add", stale);
-        assertTrue(Files.exists(Path.of("/var/run/netns", stale)));
-        NetnsFixture.removeStaleNamespaces();
-        assertFalse(NetnsFixture.listNamespaces().contains(stale), "stale namespace swept");
-    }
-
-    @Test
-    void shouldParseTheOwnerPidFromTheName()
-    {
-        assertEquals(1234, NetnsFixture.ownerPid("oobt1234x7-h0"));
-        assertEquals(-1, NetnsFixture.ownerPid("other-ns"));
-        assertEquals(-1, NetnsFixture.ownerPid("oobtx-h0"));
     }
 
     private static String formatMac(final byte[] mac)

@@ -2,6 +2,7 @@ package org.oobnet.inband.testing;
 
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
+import org.oobnet.inband.netns.IpCommand;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package org.oobnet.harness.net;
 
+import org.oobnet.inband.netns.NetnsTopology;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,29 +17,26 @@ import java.util.concurrent.TimeUnit;
  * one spinning thread pinned to its own CPU; first OOB packet sockets on both sides (the stage spinning on the
  * TPACKET_V2 RX ring, replies from the TX ring), then, in the same run, kernel UDP sockets spinning on
  * {@code recv(MSG_DONTWAIT)}. The namespaces ({@code oobb-<pid>-a}, {@code -b}, addresses 10.251.200.0/24) and
- * every child process are removed when the run ends, also on failure.
+ * every child process are removed when the run ends, also on failure. The namespaces are an inband-stack
+ * {@link NetnsTopology} with static neighbours, so no ARP exchange falls inside the measured round trips.
  * <p>
  * <b>Note:</b> in-band; needs root (namespaces, AF_PACKET).
  */
 public final class PacketPingPong
 {
-    private static final String MAC_A = "02000afbc801";
-    private static final String MAC_B = "02000afbc802";
-    private static final String IP_A = "10.251.200.1";
-    private static final String IP_B = "10.251.200.2";
+    /** Namespace names start with this, then this process' id, then {@code -a} or {@code -b}. */
+    static final String PREFIX = "oobb-";
+    /** Third byte of the addresses: 10.251.200.0/24. */
+    private static final int SUBNET = 200;
 
-    private final String nsA;
-    private final String nsB;
     private final List<Process> children = new ArrayList<>();
+    private NetnsTopology topology;
 
     /**
-     * A run's namespaces, named after this process.
+     * A run's namespaces, named after this process ({@code oobb-<pid>-a}, {@code oobb-<pid>-b}).
      */
     public PacketPingPong()
     {
-        final long pid = ProcessHandle.current().pid();
-        this.nsA = "oobb-" + pid + "-a";
-        this.nsB = "oobb-" + pid + "-b";
     }
 
     /**
@@ -82,7 +81,9 @@ public final class PacketPingPong
         final String path, final int warmup, final int samples, final int payload, final int cpuA, final int cpuB)
         throws Exception
     {
-        final Process echo = side(nsB, path + "-echo", cpuB, MAC_B, MAC_A, IP_B, IP_A, warmup, samples, payload);
+        final NetnsTopology.Host a = topology.host(0);
+        final NetnsTopology.Host b = topology.host(1);
+        final Process echo = side(b, a, path + "-echo", cpuB, warmup, samples, payload);
         try
         {
             final BufferedReader echoOut = reader(echo);
@@ -91,7 +92,7 @@ public final class PacketPingPong
             {
                 throw new IllegalStateException(path + "-echo did not start: " + ready + " " + stderr(echo));
             }
-            final Process ping = side(nsA, path + "-ping", cpuA, MAC_A, MAC_B, IP_A, IP_B, warmup, samples, payload);
+            final Process ping = side(a, b, path + "-ping", cpuA, warmup, samples, payload);
             final BufferedReader pingOut = reader(ping);
             String line;
             String result = null;
@@ -120,41 +121,32 @@ public final class PacketPingPong
     }
 
     private Process side(
-        final String namespace, final String role, final int cpu, final String ownMac, final String peerMac,
-        final String ownIp, final String peerIp, final int warmup, final int samples, final int payload)
+        final NetnsTopology.Host own, final NetnsTopology.Host peer, final String role, final int cpu,
+        final int warmup, final int samples, final int payload)
         throws IOException
     {
         final String java = ProcessHandle.current().info().command()
             .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        final List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace, java,
+        final List<String> command = NetnsTopology.commandIn(own.namespace(), List.of(java,
             "--enable-native-access=ALL-UNNAMED", "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
             "-XX:+UseParallelGC", "-Xms256m", "-Xmx256m",
             "-cp", System.getProperty("java.class.path"), PingPongSide.class.getName(),
-            role, Integer.toString(cpu), "veth0", ownMac, peerMac, ownIp, peerIp,
+            role, Integer.toString(cpu), own.interfaceName(), hex(own.mac()), hex(peer.mac()), own.address(),
+            peer.address(),
             Integer.toString(warmup), Integer.toString(samples), Integer.toString(payload)));
         final Process process = new ProcessBuilder(command).start();
         children.add(process);
         return process;
     }
 
-    private void setUp() throws IOException, InterruptedException
+    private void setUp()
     {
         cleanUp();
-        ip("netns", "add", nsA);
-        ip("netns", "add", nsB);
-        ip("link", "add", "name", "veth0", "netns", nsA, "type", "veth", "peer", "name", "veth0", "netns", nsB);
-        ip("-n", nsA, "link", "set", "veth0", "address", mac(MAC_A));
-        ip("-n", nsB, "link", "set", "veth0", "address", mac(MAC_B));
-        ip("-n", nsA, "addr", "add", IP_A + "/24", "dev", "veth0");
-        ip("-n", nsB, "addr", "add", IP_B + "/24", "dev", "veth0");
-        for (final String ns : new String[]{ nsA, nsB })
-        {
-            ip("-n", ns, "link", "set", "lo", "up");
-            ip("-n", ns, "link", "set", "veth0", "up");
-        }
-        // static neighbours: no ARP exchange inside the measured round trips
-        ip("-n", nsA, "neigh", "replace", IP_B, "lladdr", mac(MAC_B), "dev", "veth0", "nud", "permanent");
-        ip("-n", nsB, "neigh", "replace", IP_A, "lladdr", mac(MAC_A), "dev", "veth0", "nud", "permanent");
+        topology = NetnsTopology.builder(PREFIX)
+            .hostSuffixes("a", "b")
+            .subnet(SUBNET)
+            .staticNeighbours(true)
+            .create();
     }
 
     private void cleanUp()
@@ -164,41 +156,17 @@ public final class PacketPingPong
             child.destroyForcibly();
         }
         children.clear();
-        for (final String ns : new String[]{ nsA, nsB })
+        if (topology != null)
         {
-            try
-            {
-                new ProcessBuilder("ip", "netns", "delete", ns).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start().waitFor(10, TimeUnit.SECONDS);
-            }
-            catch (final IOException | InterruptedException ignore)
-            {
-                // best effort: absent namespaces are fine
-            }
+            topology.close();
+            topology = null;
         }
     }
 
-    private static void ip(final String... args) throws IOException, InterruptedException
+    /** {@code 02:00:0a:fb:c8:01} as PingPongSide takes it: {@code 02000afbc801}. */
+    private static String hex(final String mac)
     {
-        final List<String> command = new ArrayList<>();
-        command.add("ip");
-        command.addAll(List.of(args));
-        final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        final String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0)
-        {
-            throw new IllegalStateException(String.join(" ", command) + " failed: " + output.strip());
-        }
-    }
-
-    private static String mac(final String hex)
-    {
-        final StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 12; i += 2)
-        {
-            sb.append(i == 0 ? "" : ":").append(hex, i, i + 2);
-        }
-        return sb.toString();
+        return mac.replace(":", "");
     }
 
     private static BufferedReader reader(final Process process)

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.ErrnoException;
-import org.oobnet.inband.testing.IpCommand;
+import org.oobnet.inband.netns.IpCommand;
 import org.oobnet.inband.testing.NetnsFixture;
 import org.oobnet.udp.frame.EthernetFlyweight;
 import org.oobnet.udp.frame.Ipv4Flyweight;

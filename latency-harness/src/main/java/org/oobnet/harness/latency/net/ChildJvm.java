@@ -1,5 +1,7 @@
 package org.oobnet.harness.latency.net;
 
+import org.oobnet.inband.netns.IpCommand;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,15 +1,15 @@
 package org.oobnet.harness.latency.net;
 
+import org.oobnet.inband.netns.NetnsTopology;
+
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Two network namespaces {@code oobh<pid>-a} (measuring side, 10.251.0.1/24) and {@code oobh<pid>-b} (reflector,
  * 10.251.0.2/24) joined by a veth pair. Removed by {@link #close()} and by a shutdown hook when the JVM exits
- * early; namespaces left by harness processes that died are removed by {@link #removeStale()}.
+ * early; namespaces left by harness processes that died are removed by {@link #removeStale()}. Built by inband-stack's
+ * {@link NetnsTopology}.
  * <p>
  * <b>Note:</b> in-band only; needs CAP_NET_ADMIN and CAP_SYS_ADMIN (root).
  */
@@ -22,23 +22,11 @@ public final class NetnsPair implements RunNetwork
     /** The reflector's address. */
     public static final String REFLECTOR_ADDRESS = "10.251.0.2";
 
-    private static final Pattern OWN = Pattern.compile("^" + PREFIX + "(\\d+)-[ab]$");
+    private final NetnsTopology topology;
 
-    private final String clientNs;
-    private final String reflectorNs;
-    private final String clientVeth;
-    private final String reflectorVeth;
-    private final Thread shutdownHook;
-    private boolean closed;
-
-    private NetnsPair(final String base)
+    private NetnsPair(final NetnsTopology topology)
     {
-        this.clientNs = base + "-a";
-        this.reflectorNs = base + "-b";
-        // veth names: at most 15 characters; "oobh" + pid + a/b fits any 32-bit pid
-        this.clientVeth = base + "a";
-        this.reflectorVeth = base + "b";
-        shutdownHook = new Thread(this::closeQuietly, "oobnet-netns-cleanup");
+        this.topology = topology;
     }
 
     /**
@@ -50,35 +38,19 @@ public final class NetnsPair implements RunNetwork
      */
     public static NetnsPair create() throws IOException
     {
-        removeStale();
-        final long pid = ProcessHandle.current().pid();
-        final String base = PREFIX + pid;
-        final NetnsPair pair = new NetnsPair(base);
-        Runtime.getRuntime().addShutdownHook(pair.shutdownHook);
+        // veth names: at most 15 characters; "oobh" + pid + a/b fits any 32-bit pid
+        final String base = PREFIX + ProcessHandle.current().pid();
         try
         {
-            final String vethA = pair.clientVeth;
-            final String vethB = pair.reflectorVeth;
-            IpCommand.ip("netns", "add", pair.clientNs);
-            IpCommand.ip("netns", "add", pair.reflectorNs);
-            IpCommand.ip("link", "add", vethA, "netns", pair.clientNs, "type", "veth", "peer", "name", vethB,
-                "netns", pair.reflectorNs);
-            configure(pair.clientNs, vethA, CLIENT_ADDRESS);
-            configure(pair.reflectorNs, vethB, REFLECTOR_ADDRESS);
-            return pair;
+            return new NetnsPair(NetnsTopology.builder(PREFIX)
+                .hostSuffixes("a", "b")
+                .interfaceNames(base + "a", base + "b")
+                .create());
         }
-        catch (final IOException ex)
+        catch (final IllegalStateException ex)
         {
-            pair.close();
-            throw ex;
+            throw new IOException(ex.getMessage(), ex);
         }
-    }
-
-    private static void configure(final String ns, final String dev, final String address) throws IOException
-    {
-        IpCommand.ip("-n", ns, "link", "set", "lo", "up");
-        IpCommand.ip("-n", ns, "addr", "add", address + "/24", "dev", dev);
-        IpCommand.ip("-n", ns, "link", "set", dev, "up");
     }
 
     /**
@@ -88,40 +60,7 @@ public final class NetnsPair implements RunNetwork
      */
     public static List<String> removeStale()
     {
-        final List<String> removed = new ArrayList<>();
-        final String list;
-        try
-        {
-            list = IpCommand.ip("netns", "list");
-        }
-        catch (final IOException ex)
-        {
-            return removed;
-        }
-        for (final String line : list.split("\n"))
-        {
-            final String name = line.trim().split("\\s+")[0];
-            final Matcher m = OWN.matcher(name);
-            if (!m.matches())
-            {
-                continue;
-            }
-            final long pid = Long.parseLong(m.group(1));
-            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
-            {
-                continue;
-            }
-            try
-            {
-                IpCommand.ip("netns", "del", name);
-                removed.add(name);
-            }
-            catch (final IOException ignored)
-            {
-                // another harness removed it first
-            }
-        }
-        return removed;
+        return NetnsTopology.removeStale(PREFIX);
     }
 
     @Override
@@ -139,13 +78,13 @@ public final class NetnsPair implements RunNetwork
     @Override
     public List<String> prefix(final boolean reflectorSide)
     {
-        return List.of("ip", "netns", "exec", reflectorSide ? reflectorNs : clientNs);
+        return NetnsTopology.commandIn(topology.host(reflectorSide ? 1 : 0).namespace(), List.of());
     }
 
     @Override
     public String interfaceName(final boolean reflectorSide)
     {
-        return reflectorSide ? reflectorVeth : clientVeth;
+        return topology.host(reflectorSide ? 1 : 0).interfaceName();
     }
 
     /**
@@ -153,41 +92,13 @@ public final class NetnsPair implements RunNetwork
      */
     public List<String> namespaces()
     {
-        return List.of(clientNs, reflectorNs);
+        return topology.namespaces();
     }
 
     @Override
-    public synchronized void close()
+    public void close()
     {
-        if (closed)
-        {
-            return;
-        }
-        closed = true;
         // deleting a namespace deletes its end of the veth pair, and with it the other end
-        for (final String ns : namespaces())
-        {
-            try
-            {
-                IpCommand.ip("netns", "del", ns);
-            }
-            catch (final IOException ignored)
-            {
-                // never created, or already gone
-            }
-        }
-        try
-        {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        }
-        catch (final IllegalStateException ignored)
-        {
-            // the JVM is shutting down: this is the hook running
-        }
-    }
-
-    private void closeQuietly()
-    {
-        close();
+        topology.close();
     }
 }

@@ -24,13 +24,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.oobnet.harness.OobnetCli;
 import org.oobnet.harness.latency.msg.SockperfHeader;
-import org.oobnet.harness.latency.net.IpCommand;
 import org.oobnet.harness.latency.run.IdleKind;
 import org.oobnet.harness.latency.run.ReflectorRun;
 import org.oobnet.harness.latency.transport.InbandTransport;
 import org.oobnet.harness.latency.transport.TransportSettings;
 import org.oobnet.harness.report.ResultFolder;
 import org.oobnet.harness.report.RunJson;
+import org.oobnet.inband.netns.IpCommand;
 import org.oobnet.inband.testing.Privileges;
 
 /**
@@ -110,7 +110,7 @@ class SockperfInteropTest
         final ReflectorRun reflector = startReflector(out, err, done);
         try
         {
-            final String report = IpCommand.run(List.of(sockperf, "ping-pong", "-i", "127.0.0.1", "-p",
+            final String report = IpCommand.exec(List.of(sockperf, "ping-pong", "-i", "127.0.0.1", "-p",
                 Integer.toString(port(out)), "-t", "1", "-m", "64"));
             final Matcher observations = Pattern.compile("Total (\\d+) observations").matcher(report);
             assertTrue(observations.find(), report);
@@ -159,7 +159,7 @@ class SockperfInteropTest
                 assertTrue(System.nanoTime() < deadline && !done.isDone(), "stage reflector not ready: " + out);
                 Thread.sleep(10);
             }
-            final String report = IpCommand.run(List.of(sockperf, "ping-pong", "-i", "127.0.0.1", "-p",
+            final String report = IpCommand.exec(List.of(sockperf, "ping-pong", "-i", "127.0.0.1", "-p",
                 Integer.toString(port), "-t", "1", "-m", "64"));
             final Matcher observations = Pattern.compile("Total (\\d+) observations").matcher(report);
             assertTrue(observations.find(), report);

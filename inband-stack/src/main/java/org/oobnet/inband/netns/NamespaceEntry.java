@@ -1,4 +1,4 @@
-package org.oobnet.inband.testing;
+package org.oobnet.inband.netns;
 
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.sys.ErrnoCapture;
@@ -11,9 +11,11 @@ import java.lang.foreign.Arena;
  * Moves the calling thread into a named network namespace ({@code /var/run/netns/NAME}) with {@code setns}.
  * <p>
  * Only the calling thread moves; sockets it creates afterwards belong to that namespace for their whole life.
- * <b>Note:</b> needs CAP_SYS_ADMIN.
+ * <p>
+ * <b>Note:</b> thread safe, stateless; affects only the calling thread, which must be a platform thread (a virtual
+ * thread's carrier would move instead). In-band only; needs CAP_SYS_ADMIN.
  */
-final class NamespaceEntry
+public final class NamespaceEntry
 {
     private static final String NETNS_RUN_DIR = "/var/run/netns/";
 
@@ -21,7 +23,13 @@ final class NamespaceEntry
     {
     }
 
-    static void enter(final String namespace)
+    /**
+     * Moves the calling thread into {@code /var/run/netns/namespace}.
+     *
+     * @param namespace the name given to {@code ip netns add}.
+     * @throws IllegalStateException naming the path and errno when the namespace cannot be opened or entered.
+     */
+    public static void enter(final String namespace)
     {
         final ErrnoCapture errno = ErrnoCapture.current();
         final String path = NETNS_RUN_DIR + namespace;
