@@ -813,7 +813,9 @@ public final class OobSocket
     int sendOnStage(final DirectBuffer buffer, final int offset, final int length)
     {
         final int rc = protocol.send(this, buffer, offset, length);
-        if (rc >= 0)
+        // -EINPROGRESS: the protocol handed the message to the in-band path (e.g. a route or neighbour miss);
+        // it left, so it counts as sent, not as a drop.
+        if (rc >= 0 || rc == -Errno.EINPROGRESS)
         {
             counters.packetsOut().incrementRelease();
             counters.bytesOut().getAndAddRelease(length);

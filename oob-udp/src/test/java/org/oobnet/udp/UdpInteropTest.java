@@ -78,6 +78,9 @@ class UdpInteropTest
                 assertEquals(1, UdpSockets.state(socket).inbandSends(), "only the first send went in-band");
                 assertEquals(SIZES.length - 1, UdpSockets.state(socket).fastSends(), "fast sends");
             }
+            // the datagram handed in-band left too: every send counts as out, none as a drop
+            assertEquals(SIZES.length, socket.counters().packetsOut().get(), "packets out: " + socket.counters());
+            assertEquals(0, socket.counters().dropsProtocol().get(), "protocol drops: " + socket.counters());
 
             // larger than the MTU
             assertEquals(-Errno.EMSGSIZE, UdpSockets.sendTo(socket, bAddress, B_PORT, new UnsafeBuffer(new byte[1473]),
