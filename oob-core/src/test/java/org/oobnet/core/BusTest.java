@@ -126,7 +126,8 @@ class BusTest
             seen.add(b.getStringWithoutLengthAscii(o, l) + " stage=" + runtime.stageAgent().isStageThread()));
         in.eventHandler((s, e, arg, cookie) -> events.add(e), null);
         assertEquals(0, OobSocket.of(sender).offer(message("hello"), 0, 5));
-        CoreTests.await(() -> seen.size() == 1, "stage handler");
+        // The stage raises OOBDATA right after the handler returns: wait for both before looking.
+        CoreTests.await(() -> seen.size() == 1 && !events.isEmpty(), "stage handler and OOBDATA");
         assertEquals("hello stage=true", seen.getFirst());
         assertEquals(List.of(KSocketEvent.OOBDATA), events);
         assertEquals(0, in.receiveQueuedBytes());
