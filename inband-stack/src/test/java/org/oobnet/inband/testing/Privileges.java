@@ -1,12 +1,11 @@
 package org.oobnet.inband.testing;
 
+import org.oobnet.inband.Capabilities;
+
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.oobnet.inband.netns.IpCommand;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Decides whether a privileged integration test may run: with the capabilities it runs; without them it skips
@@ -19,9 +18,9 @@ public final class Privileges
     /** Environment variable that turns a privileged test's skip into a failure. */
     public static final String REQUIRE_PRIVILEGED_ENV = "OOBNET_REQUIRE_PRIVILEGED";
 
-    static final int CAP_NET_ADMIN = 12;
-    static final int CAP_NET_RAW = 13;
-    static final int CAP_SYS_ADMIN = 21;
+    static final int CAP_NET_ADMIN = Capabilities.CAP_NET_ADMIN;
+    static final int CAP_NET_RAW = Capabilities.CAP_NET_RAW;
+    static final int CAP_SYS_ADMIN = Capabilities.CAP_SYS_ADMIN;
 
     private Privileges()
     {
@@ -79,7 +78,7 @@ public final class Privileges
     }
 
     /**
-     * The effective capability set of this process, decoded from {@code /proc/self/status}.
+     * The effective capability set of this process.
      *
      * @return the CapEff bit mask, 0 when it cannot be read.
      */
@@ -87,19 +86,13 @@ public final class Privileges
     {
         try
         {
-            for (final String line : Files.readAllLines(Path.of("/proc/self/status")))
-            {
-                if (line.startsWith("CapEff:"))
-                {
-                    return Long.parseUnsignedLong(line.substring("CapEff:".length()).trim(), 16);
-                }
-            }
+            return Capabilities.effective().bits();
         }
-        catch (final IOException ignore)
+        catch (final RuntimeException unreadable)
         {
-            // Unreadable status: report no capabilities, the test then skips or fails with the reason.
+            // No readable CapEff: report none held; the test then skips or fails, naming what is missing.
+            return 0;
         }
-        return 0;
     }
 
     private static void appendIfMissing(final StringBuilder missing, final long caps, final int bit, final String name)

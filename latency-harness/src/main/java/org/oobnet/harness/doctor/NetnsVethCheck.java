@@ -2,17 +2,24 @@ package org.oobnet.harness.doctor;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.oobnet.inband.netns.IpCommand;
+import org.oobnet.inband.netns.NetnsTopology;
 
 /**
  * Really creates what the tests and the demo create: a network namespace and a veth pair inside it, brought
  * up; then removes them, also when a step failed. Names carry this process' id ({@code oobnet-doctor-<pid>}).
  * <p>
- * <b>Note:</b> in-band; runs {@code ip} a few times.
+ * <b>Note:</b> in-band; runs {@code ip} a few times, each bounded by {@link #TIMEOUT_MS}.
  */
 final class NetnsVethCheck implements Check
 {
     /** Prefix of the namespaces this check creates; the rest is the creating process' id. */
     static final String PREFIX = "oobnet-doctor-";
+    /** A preflight must not hang: each {@code ip} command gets this long. */
+    static final long TIMEOUT_MS = 10_000;
 
     @Override
     public String name()
@@ -23,13 +30,14 @@ final class NetnsVethCheck implements Check
     @Override
     public CheckResult run()
     {
-        final IpCommand ip = IpCommand.find();
+        final String ip = IpCommand.ipBinary();
         if (ip == null)
         {
             return CheckResult.fail(name(), "no ip command on PATH, /usr/sbin or /sbin",
                 "install iproute2 (apt-get install iproute2)");
         }
-        removeStale(ip);
+        // Namespaces left by a doctor that died mid-check: their creating process is gone.
+        NetnsTopology.removeStale(PREFIX);
         final long pid = ProcessHandle.current().pid();
         final String namespace = PREFIX + pid;
         final String left = "od" + pid + "a";
@@ -37,28 +45,28 @@ final class NetnsVethCheck implements Check
         IpCommand.Result failed = null;
         try
         {
-            failed = firstFailure(
-                ip.run("netns", "add", namespace),
-                () -> ip.run("-n", namespace, "link", "add", left, "type", "veth", "peer", "name", right),
-                () -> ip.run("-n", namespace, "link", "set", left, "up"),
-                () -> ip.run("-n", namespace, "link", "set", right, "up"));
+            failed = firstFailure(ip,
+                List.of("netns", "add", namespace),
+                List.of("-n", namespace, "link", "add", left, "type", "veth", "peer", "name", right),
+                List.of("-n", namespace, "link", "set", left, "up"),
+                List.of("-n", namespace, "link", "set", right, "up"));
         }
         finally
         {
             // Deleting the namespace deletes the veth pair inside it.
             if (Files.exists(Path.of("/run/netns", namespace)))
             {
-                final IpCommand.Result removed = ip.run("netns", "delete", namespace);
+                final IpCommand.Result removed = run(ip, List.of("netns", "delete", namespace));
                 if (!removed.ok() && failed == null)
                 {
-                    return CheckResult.warn(name(), "created, but could not remove: " + removed,
+                    return CheckResult.warn(name(), "created, but could not remove: " + describe(removed),
                         "remove it by hand: ip netns delete " + namespace);
                 }
             }
         }
         if (failed != null)
         {
-            return CheckResult.fail(name(), failed.toString(),
+            return CheckResult.fail(name(), describe(failed),
                 "run as root (CAP_SYS_ADMIN and CAP_NET_ADMIN), with a kernel that has CONFIG_NET_NS and CONFIG_VETH " +
                 "(modprobe veth)");
         }
@@ -66,40 +74,32 @@ final class NetnsVethCheck implements Check
             " up, then removed them");
     }
 
-    /** Removes namespaces left by a doctor that died mid-check: their creating process is gone. */
-    private static void removeStale(final IpCommand ip)
-    {
-        final String[] names = new java.io.File("/run/netns").list();
-        if (names == null)
-        {
-            return;
-        }
-        for (final String name : names)
-        {
-            if (name.matches(PREFIX + "[0-9]{1,10}") &&
-                ProcessHandle.of(Long.parseLong(name.substring(PREFIX.length()))).isEmpty())
-            {
-                ip.run("netns", "delete", name);
-            }
-        }
-    }
-
     @SafeVarargs
-    private static IpCommand.Result firstFailure(
-        final IpCommand.Result first, final java.util.function.Supplier<IpCommand.Result>... rest)
+    private static IpCommand.Result firstFailure(final String ip, final List<String>... steps)
     {
-        if (!first.ok())
+        for (final List<String> step : steps)
         {
-            return first;
-        }
-        for (final java.util.function.Supplier<IpCommand.Result> step : rest)
-        {
-            final IpCommand.Result result = step.get();
+            final IpCommand.Result result = run(ip, step);
             if (!result.ok())
             {
                 return result;
             }
         }
         return null;
+    }
+
+    private static IpCommand.Result run(final String ip, final List<String> args)
+    {
+        final List<String> command = new ArrayList<>(args.size() + 1);
+        command.add(ip);
+        command.addAll(args);
+        return IpCommand.tryExec(command, TIMEOUT_MS);
+    }
+
+    // "ip netns add oobnet-doctor-42: <what ip said>", the command without the binary's path
+    private static String describe(final IpCommand.Result result)
+    {
+        final String command = result.command().replaceFirst("^\\S*/ip ", "ip ");
+        return command + ": " + (result.output().isBlank() ? "exit status " + result.exitCode() : result.output().strip());
     }
 }
