@@ -17,6 +17,7 @@ import org.oobnet.core.OobTask;
 import org.oobnet.harness.latency.run.IntervalReporter;
 import org.oobnet.harness.latency.run.MeasurementPlan;
 import org.oobnet.harness.latency.run.ReflectorRun;
+import org.oobnet.harness.report.IntervalLogHeader;
 import org.oobnet.harness.report.GcDelta;
 import org.oobnet.harness.report.LatencyRecorder;
 import org.oobnet.harness.report.LatmusLines;
@@ -139,14 +140,7 @@ public final class OobPacketRuns
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
         recorder.restart();
-        if (log != null)
-        {
-            final long nowMs = System.currentTimeMillis();
-            log.outputLogFormatVersion();
-            log.outputStartTime(nowMs);
-            log.setBaseTime(nowMs);
-            log.outputLegend();
-        }
+        IntervalLogHeader.startMeasuredPhase(log);
         final IntervalReporter reporter = new IntervalReporter(recorder, log, out, pinger::overruns,
             () -> runtime.counters().stalls().get());
         reporter.start();

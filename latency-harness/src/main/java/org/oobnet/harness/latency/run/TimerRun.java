@@ -12,6 +12,7 @@ import org.HdrHistogram.HistogramLogWriter;
 import org.oobnet.core.OobConfig;
 import org.oobnet.core.OobRuntime;
 import org.oobnet.core.OobTask;
+import org.oobnet.harness.report.IntervalLogHeader;
 import org.oobnet.harness.report.GcDelta;
 import org.oobnet.harness.report.LatencyRecorder;
 import org.oobnet.harness.report.LatmusLines;
@@ -76,14 +77,7 @@ public final class TimerRun
             final long warmupTook = System.nanoTime() - warmupStart;
 
             recorder.restart();
-            if (log != null)
-            {
-                final long nowMs = System.currentTimeMillis();
-                log.outputLogFormatVersion();
-                log.outputStartTime(nowMs);
-                log.setBaseTime(nowMs);
-                log.outputLegend();
-            }
+            IntervalLogHeader.startMeasuredPhase(log);
             final IntervalReporter reporter = new IntervalReporter(recorder, log, out, task::overruns,
                 () -> runtime.counters().stalls().get());
             reporter.start();

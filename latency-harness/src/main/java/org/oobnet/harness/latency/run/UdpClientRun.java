@@ -11,6 +11,7 @@ import org.HdrHistogram.HistogramLogWriter;
 import org.oobnet.harness.latency.transport.ClientEndpoint;
 import org.oobnet.harness.latency.transport.TransportSettings;
 import org.oobnet.harness.latency.transport.UdpTransport;
+import org.oobnet.harness.report.IntervalLogHeader;
 import org.oobnet.harness.report.GcDelta;
 import org.oobnet.harness.report.LatencyRecorder;
 import org.oobnet.harness.report.LatmusLines;
@@ -156,14 +157,7 @@ public final class UdpClientRun
             if (measuredPhase)
             {
                 recorder.restart();
-                if (log != null)
-                {
-                    final long nowMs = System.currentTimeMillis();
-                    log.outputLogFormatVersion();
-                    log.outputStartTime(nowMs);
-                    log.setBaseTime(nowMs);
-                    log.outputLegend();
-                }
+                IntervalLogHeader.startMeasuredPhase(log);
                 reporter.start();
                 reporterStarted = true;
                 gcStart = GcDelta.snapshot();
