@@ -6,6 +6,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 
+import org.oobnet.inband.SocketConstants;
+
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -47,6 +49,7 @@ public final class LibC
     private static final MethodHandle GETSOCKNAME_QUIET = downcallQuiet("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle RECVMMSG_QUIET = downcallQuiet("recvmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle SENDMMSG_QUIET = downcallQuiet("sendmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SEND_QUIET = downcallQuiet("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle GETSOCKNAME = downcall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle GETPEERNAME = downcall("getpeername", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SEND = downcall("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
@@ -81,6 +84,19 @@ public final class LibC
     private static final MethodHandle MMAP = downcall("mmap", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
     private static final MethodHandle IOCTL = downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
 
+    // Calls through a MethodHandle from interpreted or C1 code count towards its customisation; at the threshold
+    // (java.lang.invoke.MethodHandle.CUSTOMIZE_THRESHOLD, 127) the JDK spins a customised LambdaForm class on the
+    // calling thread: ~50 KB of allocation. A stage's rarely taken calls (health checks, failure paths) stay
+    // interpreted and so reached it in the middle of a measured run. Customising them here, in-band, once,
+    // keeps that off the stage.
+    private static final int CUSTOMIZE_CALLS =
+        Integer.getInteger("java.lang.invoke.MethodHandle.CUSTOMIZE_THRESHOLD", 127) + 1;
+
+    static
+    {
+        customizeStageCalls();
+    }
+
     private LibC()
     {
     }
@@ -93,6 +109,27 @@ public final class LibC
         final MemorySegment symbol = LIBC.find(name)
             .orElseThrow(() -> new UnsatisfiedLinkError("libc symbol not found: name=" + name));
         return LINKER.downcallHandle(symbol, descriptor, all);
+    }
+
+    // Every call on fd -1 (EBADF), with nothing to wait for, so none of them blocks or touches memory.
+    private static void customizeStageCalls()
+    {
+        final ErrnoCapture errno = new ErrnoCapture();
+        final MemorySegment none = MemorySegment.NULL;
+        for (int i = 0; i < CUSTOMIZE_CALLS; i++)
+        {
+            getsockoptQuiet(-1, 0, 0, none, none);
+            getsocknameQuiet(-1, none, none);
+            recvmmsgQuiet(-1, none, 0, SocketConstants.MSG_DONTWAIT);
+            sendmmsgQuiet(-1, none, 0, SocketConstants.MSG_DONTWAIT);
+            sendQuiet(-1, none, 0, SocketConstants.MSG_DONTWAIT);
+            sendmmsg(errno, -1, none, 0, SocketConstants.MSG_DONTWAIT);
+            sendCritical(errno, -1, none, 0, SocketConstants.MSG_DONTWAIT);
+            sendtoCritical(errno, -1, none, 0, SocketConstants.MSG_DONTWAIT, none, 0);
+            recvCritical(errno, -1, none, 0, SocketConstants.MSG_DONTWAIT);
+            recvfromCritical(errno, -1, none, 0, SocketConstants.MSG_DONTWAIT, none, none);
+            pollCritical(errno, none, 0, 0);
+        }
     }
 
     private static MethodHandle downcallQuiet(final String name, final FunctionDescriptor descriptor)
@@ -374,6 +411,29 @@ public final class LibC
         try
         {
             return (int)SENDMMSG_QUIET.invokeExact(fd, messages, count, flags);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Sends on a connected socket without capturing errno: allocation-free in every compilation state, for a stage's
+     * per-cycle call such as the TX-ring kick {@code sendQuiet(fd, MemorySegment.NULL, 0, MSG_DONTWAIT)}. Critical:
+     * only with {@code MSG_DONTWAIT}, so it never blocks; accepts heap segments.
+     *
+     * @param fd see {@code man send}.
+     * @param buffer see {@code man send}.
+     * @param length see {@code man send}.
+     * @param flags see {@code man send}; must include {@code MSG_DONTWAIT}.
+     * @return the bytes sent, or -1 on failure (errno not captured: call {@link #sendCritical} to learn it).
+     */
+    public static long sendQuiet(final int fd, final MemorySegment buffer, final long length, final int flags)
+    {
+        try
+        {
+            return (long)SEND_QUIET.invokeExact(fd, buffer, length, flags);
         }
         catch (final Throwable t)
         {
