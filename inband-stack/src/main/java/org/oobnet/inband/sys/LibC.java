@@ -84,18 +84,9 @@ public final class LibC
     private static final MethodHandle MMAP = downcall("mmap", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
     private static final MethodHandle IOCTL = downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
 
-    // Calls through a MethodHandle from interpreted or C1 code count towards its customisation; at the threshold
-    // (java.lang.invoke.MethodHandle.CUSTOMIZE_THRESHOLD, 127) the JDK spins a customised LambdaForm class on the
-    // calling thread: ~50 KB of allocation. A stage's rarely taken calls (health checks, failure paths) stay
-    // interpreted and so reached it in the middle of a measured run. Customising them here, in-band, once,
-    // keeps that off the stage.
     private static final int CUSTOMIZE_CALLS =
         Integer.getInteger("java.lang.invoke.MethodHandle.CUSTOMIZE_THRESHOLD", 127) + 1;
-
-    static
-    {
-        customizeStageCalls();
-    }
+    private static boolean stageCallsCustomized;
 
     private LibC()
     {
@@ -111,9 +102,22 @@ public final class LibC
         return LINKER.downcallHandle(symbol, descriptor, all);
     }
 
-    // Every call on fd -1 (EBADF), with nothing to wait for, so none of them blocks or touches memory.
-    private static void customizeStageCalls()
+    /**
+     * In-band, before a stage uses its downcalls: makes the JDK customise the method handles of the calls a stage
+     * makes ({@code *Quiet}, {@code *Critical}, {@code sendmmsg}) now, on the calling thread. A call through a
+     * method handle from interpreted or C1 code counts towards its customisation; at the threshold
+     * ({@code java.lang.invoke.MethodHandle.CUSTOMIZE_THRESHOLD}, 127) the JDK spins a customised LambdaForm class
+     * on the calling thread, ~50 KB of allocation. A stage's rarely taken calls (health checks, failure paths) stay
+     * interpreted and so reached it on the stage, in the middle of a run. Idempotent; a few hundred failing
+     * syscalls ({@code EBADF} on fd -1) the first time.
+     */
+    public static synchronized void customizeStageCalls()
     {
+        if (stageCallsCustomized)
+        {
+            return;
+        }
+        stageCallsCustomized = true;
         final ErrnoCapture errno = new ErrnoCapture();
         final MemorySegment none = MemorySegment.NULL;
         for (int i = 0; i < CUSTOMIZE_CALLS; i++)

@@ -20,6 +20,10 @@
  * if (result < 0) { result = LibC.sendCritical(errno, fd, MemorySegment.NULL, 0, MSG_DONTWAIT); }
  * if (result < 0 && -Errno.EAGAIN != result) { ... count it ... }
  * }</pre>
+ * Whatever sets up a stage that makes downcalls calls {@code LibC.customizeStageCalls()} in-band first: a call
+ * the stage makes rarely stays interpreted, and its 128th call would spin a customised LambdaForm class (~50 KB)
+ * on the stage. A new stage-path downcall is added to that method.
+ * <p>
  * A caller that uses a {@code KSocket}'s descriptor directly must hold the socket ({@code hold()} /
  * {@code tryHold()}, then {@code rele()}) for as long as it may make calls on it, so that the number is never
  * closed, and reused by the kernel, under it.

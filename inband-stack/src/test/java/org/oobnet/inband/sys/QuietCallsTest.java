@@ -47,8 +47,7 @@ class QuietCallsTest
     @Test
     void shouldNotAllocateWhenStageCallsRunInterpretedPastTheCustomizeThreshold() throws Exception
     {
-        final ErrnoCapture errno = new ErrnoCapture();
-        LibC.getpidCritical(errno);
+        LibC.customizeStageCalls();
         final com.sun.management.ThreadMXBean threads =
             (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         final AtomicLong allocated = new AtomicLong(-1);

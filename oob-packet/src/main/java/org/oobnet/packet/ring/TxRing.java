@@ -70,6 +70,8 @@ public final class TxRing
         this.maxFrameLength = Math.min(maxFrameLength, geometry.maxTxFrameBytes());
         this.counters = counters;
         this.errno = errno;
+        // in-band: so that the stage's rarely taken downcalls (failed kick, health check) never customise on it
+        LibC.customizeStageCalls();
     }
 
     /**
