@@ -23,7 +23,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <p>
  * The {@code *Critical} variants ({@code Linker.Option.critical(true)}) skip the thread-state transition and
  * accept heap segments; they must never block: use them only with {@code MSG_DONTWAIT} (or a zero timeout),
- * e.g. the TX-ring kick {@code sendCritical(errno, fd, MemorySegment.NULL, 0, MSG_DONTWAIT)}.
+ * e.g. to learn the errno of a failed non-capturing TX-ring kick ({@code sendQuiet}).
  * <p>
  * <b>Note:</b> thread safe; each thread passes its own {@link ErrnoCapture}.
  */
