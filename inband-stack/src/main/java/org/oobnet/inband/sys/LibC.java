@@ -6,6 +6,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 
+import org.oobnet.inband.SocketConstants;
+
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -21,7 +23,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <p>
  * The {@code *Critical} variants ({@code Linker.Option.critical(true)}) skip the thread-state transition and
  * accept heap segments; they must never block: use them only with {@code MSG_DONTWAIT} (or a zero timeout),
- * e.g. the TX-ring kick {@code sendCritical(errno, fd, MemorySegment.NULL, 0, MSG_DONTWAIT)}.
+ * e.g. to learn the errno of a failed non-capturing TX-ring kick ({@code sendQuiet}).
  * <p>
  * <b>Note:</b> thread safe; each thread passes its own {@link ErrnoCapture}.
  */
@@ -47,6 +49,7 @@ public final class LibC
     private static final MethodHandle GETSOCKNAME_QUIET = downcallQuiet("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle RECVMMSG_QUIET = downcallQuiet("recvmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle SENDMMSG_QUIET = downcallQuiet("sendmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SEND_QUIET = downcallQuiet("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle GETSOCKNAME = downcall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle GETPEERNAME = downcall("getpeername", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SEND = downcall("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
@@ -81,6 +84,10 @@ public final class LibC
     private static final MethodHandle MMAP = downcall("mmap", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
     private static final MethodHandle IOCTL = downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
 
+    private static final int CUSTOMIZE_CALLS =
+        Integer.getInteger("java.lang.invoke.MethodHandle.CUSTOMIZE_THRESHOLD", 127) + 1;
+    private static boolean stageCallsCustomized;
+
     private LibC()
     {
     }
@@ -93,6 +100,40 @@ public final class LibC
         final MemorySegment symbol = LIBC.find(name)
             .orElseThrow(() -> new UnsatisfiedLinkError("libc symbol not found: name=" + name));
         return LINKER.downcallHandle(symbol, descriptor, all);
+    }
+
+    /**
+     * In-band, before a stage uses its downcalls: makes the JDK customise the method handles of the calls a stage
+     * makes ({@code *Quiet}, {@code *Critical}, {@code sendmmsg}) now, on the calling thread. A call through a
+     * method handle from interpreted or C1 code counts towards its customisation; at the threshold
+     * ({@code java.lang.invoke.MethodHandle.CUSTOMIZE_THRESHOLD}, 127) the JDK spins a customised LambdaForm class
+     * on the calling thread, ~50 KB of allocation. A stage's rarely taken calls (health checks, failure paths) stay
+     * interpreted and so reached it on the stage, in the middle of a run. Idempotent; a few hundred failing
+     * syscalls ({@code EBADF} on fd -1) the first time.
+     */
+    public static synchronized void customizeStageCalls()
+    {
+        if (stageCallsCustomized)
+        {
+            return;
+        }
+        stageCallsCustomized = true;
+        final ErrnoCapture errno = new ErrnoCapture();
+        final MemorySegment none = MemorySegment.NULL;
+        for (int i = 0; i < CUSTOMIZE_CALLS; i++)
+        {
+            getsockoptQuiet(-1, 0, 0, none, none);
+            getsocknameQuiet(-1, none, none);
+            recvmmsgQuiet(-1, none, 0, SocketConstants.MSG_DONTWAIT);
+            sendmmsgQuiet(-1, none, 0, SocketConstants.MSG_DONTWAIT);
+            sendQuiet(-1, none, 0, SocketConstants.MSG_DONTWAIT);
+            sendmmsg(errno, -1, none, 0, SocketConstants.MSG_DONTWAIT);
+            sendCritical(errno, -1, none, 0, SocketConstants.MSG_DONTWAIT);
+            sendtoCritical(errno, -1, none, 0, SocketConstants.MSG_DONTWAIT, none, 0);
+            recvCritical(errno, -1, none, 0, SocketConstants.MSG_DONTWAIT);
+            recvfromCritical(errno, -1, none, 0, SocketConstants.MSG_DONTWAIT, none, none);
+            pollCritical(errno, none, 0, 0);
+        }
     }
 
     private static MethodHandle downcallQuiet(final String name, final FunctionDescriptor descriptor)
@@ -374,6 +415,29 @@ public final class LibC
         try
         {
             return (int)SENDMMSG_QUIET.invokeExact(fd, messages, count, flags);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Sends on a connected socket without capturing errno: allocation-free in every compilation state, for a stage's
+     * per-cycle call such as the TX-ring kick {@code sendQuiet(fd, MemorySegment.NULL, 0, MSG_DONTWAIT)}. Critical:
+     * only with {@code MSG_DONTWAIT}, so it never blocks; accepts heap segments.
+     *
+     * @param fd see {@code man send}.
+     * @param buffer see {@code man send}.
+     * @param length see {@code man send}.
+     * @param flags see {@code man send}; must include {@code MSG_DONTWAIT}.
+     * @return the bytes sent, or -1 on failure (errno not captured: call {@link #sendCritical} to learn it).
+     */
+    public static long sendQuiet(final int fd, final MemorySegment buffer, final long length, final int flags)
+    {
+        try
+        {
+            return (long)SEND_QUIET.invokeExact(fd, buffer, length, flags);
         }
         catch (final Throwable t)
         {

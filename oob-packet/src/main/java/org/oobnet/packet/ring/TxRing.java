@@ -70,6 +70,8 @@ public final class TxRing
         this.maxFrameLength = Math.min(maxFrameLength, geometry.maxTxFrameBytes());
         this.counters = counters;
         this.errno = errno;
+        // in-band: so that the stage's rarely taken downcalls (failed kick, health check) never customise on it
+        LibC.customizeStageCalls();
     }
 
     /**
@@ -189,7 +191,13 @@ public final class TxRing
         }
         pending = 0;
         counters.increment(PacketCounter.TX_KICKS);
-        final long rc = LibC.sendCritical(errno, fd, MemorySegment.NULL, 0, SocketConstants.MSG_DONTWAIT);
+        // Not capturing errno: a capturing downcall allocates whenever this code runs deoptimised (see
+        // org.oobnet.inband.sys). Only a failed kick is repeated with capture, to learn why.
+        long rc = LibC.sendQuiet(fd, MemorySegment.NULL, 0, SocketConstants.MSG_DONTWAIT);
+        if (rc < 0)
+        {
+            rc = LibC.sendCritical(errno, fd, MemorySegment.NULL, 0, SocketConstants.MSG_DONTWAIT);
+        }
         if (rc < 0 && rc != -Errno.EAGAIN)
         {
             // EAGAIN: the kernel took what the device queue had room for; the rest goes with the next kick.

@@ -62,6 +62,8 @@ public final class KernelBusyPollTransport implements AutoCloseable
         {
             throw new IllegalArgumentException("batch=" + batch + " must be 1..1024");
         }
+        // in-band: so that the stage's rarely taken downcalls (the errno-capturing retry) never customise on it
+        LibC.customizeStageCalls();
         if (maxPayloadLength < 0 || maxPayloadLength > 65507)
         {
             throw new IllegalArgumentException("maxPayloadLength=" + maxPayloadLength + " must be 0..65507");
