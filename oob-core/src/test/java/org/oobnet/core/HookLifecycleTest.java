@@ -178,7 +178,10 @@ class HookLifecycleTest
         {
             final OobSocket context = OobSocket.of(socket);
             oob.throwOnPoll = true;
-            CoreTests.await(() -> context.counters().hookErrors().get() == 1, "hook error counted");
+            // The stage counts the socket's hook error and the runtime's error one after the other: wait for both.
+            CoreTests.await(() -> context.counters().hookErrors().get() == 1 && runtime.counters().errors().get() == 1,
+                "hook error and runtime error counted");
+            assertEquals(1, context.counters().hookErrors().get());
             assertEquals(1, runtime.counters().errors().get());
             final long cycles = runtime.counters().cycles().get();
             CoreTests.await(() -> runtime.counters().cycles().get() > cycles + 10, "stage goes on");
