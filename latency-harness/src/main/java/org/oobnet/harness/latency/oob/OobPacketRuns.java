@@ -2,7 +2,6 @@ package org.oobnet.harness.latency.oob;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -17,8 +16,8 @@ import org.oobnet.core.OobTask;
 import org.oobnet.harness.latency.run.IntervalReporter;
 import org.oobnet.harness.latency.run.MeasurementPlan;
 import org.oobnet.harness.latency.run.ReflectorRun;
+import org.oobnet.harness.latency.run.StagePhase;
 import org.oobnet.harness.report.IntervalLogHeader;
-import org.oobnet.harness.report.GcDelta;
 import org.oobnet.harness.report.LatencyRecorder;
 import org.oobnet.harness.report.LatmusLines;
 import org.oobnet.harness.report.RunDescription;
@@ -36,9 +35,6 @@ import org.oobnet.packet.PacketSocketState;
  */
 public final class OobPacketRuns
 {
-    private static final com.sun.management.ThreadMXBean THREADS =
-        (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-
     private OobPacketRuns()
     {
     }
@@ -144,10 +140,7 @@ public final class OobPacketRuns
         final IntervalReporter reporter = new IntervalReporter(recorder, log, out, pinger::overruns,
             () -> runtime.counters().stalls().get());
         reporter.start();
-        final long stage = runtime.stageThread().threadId();
-        final GcDelta gcStart = GcDelta.snapshot();
-        final long stallsStart = runtime.counters().stalls().get();
-        final long allocStart = THREADS.getThreadAllocatedBytes(stage);
+        final StagePhase phase = StagePhase.begin(runtime);
         pinger.go();
         while (!pinger.isDone())
         {
@@ -157,9 +150,7 @@ public final class OobPacketRuns
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
         }
-        final long stageAlloc = THREADS.getThreadAllocatedBytes(stage) - allocStart;
-        final long stalls = runtime.counters().stalls().get() - stallsStart;
-        final GcDelta gc = GcDelta.snapshot().minus(gcStart);
+        final StagePhase.Result stage = phase.end();
         try
         {
             reporter.stopAndFlush();
@@ -173,9 +164,9 @@ public final class OobPacketRuns
         final Histogram histogram = LatencyRecorder.newHistogram();
         histogram.add(recorder.total());
         final RunResult result = new RunResult(description, histogram, pinger.warmupCount(),
-            pinger.warmupNs(), pinger.lost(), pinger.overruns(), stalls, stageAlloc, 0, gc,
+            pinger.warmupNs(), pinger.lost(), pinger.overruns(), stage.stalls(), stage.allocatedBytes(), 0, stage.gc(),
             pinger.measuredNs(), recorder.clampedCount());
-        out.println(LatmusLines.rts(histogram, result.overruns(), stalls, result.measuredNs(), description));
+        out.println(LatmusLines.rts(histogram, result.overruns(), stage.stalls(), result.measuredNs(), description));
         out.flush();
         return result;
     }

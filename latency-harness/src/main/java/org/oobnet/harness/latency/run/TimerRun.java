@@ -2,7 +2,6 @@ package org.oobnet.harness.latency.run;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -13,7 +12,6 @@ import org.oobnet.core.OobConfig;
 import org.oobnet.core.OobRuntime;
 import org.oobnet.core.OobTask;
 import org.oobnet.harness.report.IntervalLogHeader;
-import org.oobnet.harness.report.GcDelta;
 import org.oobnet.harness.report.LatencyRecorder;
 import org.oobnet.harness.report.LatmusLines;
 import org.oobnet.harness.report.RunDescription;
@@ -28,9 +26,6 @@ import org.oobnet.harness.report.RunResult;
  */
 public final class TimerRun
 {
-    private static final com.sun.management.ThreadMXBean THREADS =
-        (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-
     private final OobConfig config;
     private final long periodNs;
     private final long warmupNs;
@@ -81,18 +76,13 @@ public final class TimerRun
             final IntervalReporter reporter = new IntervalReporter(recorder, log, out, task::overruns,
                 () -> runtime.counters().stalls().get());
             reporter.start();
-            final long stageThread = runtime.stageThread().threadId();
-            final GcDelta gcStart = GcDelta.snapshot();
-            final long stallsStart = runtime.counters().stalls().get();
-            final long allocStart = THREADS.getThreadAllocatedBytes(stageThread);
+            final StagePhase phase = StagePhase.begin(runtime);
             final long start = System.nanoTime();
             task.startRecording(plan.durationNs() > 0 ? 0 : plan.count());
             sleepUntil(plan.durationNs() > 0 ? start + plan.durationNs() : Long.MAX_VALUE, task);
             task.stopRecording();
             final long measuredNs = System.nanoTime() - start;
-            final long stageAlloc = THREADS.getThreadAllocatedBytes(stageThread) - allocStart;
-            final long stalls = runtime.counters().stalls().get() - stallsStart;
-            final GcDelta gc = GcDelta.snapshot().minus(gcStart);
+            final StagePhase.Result stage = phase.end();
             try
             {
                 reporter.stopAndFlush();
@@ -106,8 +96,8 @@ public final class TimerRun
             final Histogram histogram = LatencyRecorder.newHistogram();
             histogram.add(recorder.total());
             final RunResult result = new RunResult(description, histogram, warmupTook / periodNs, warmupTook, 0,
-                task.overruns(), stalls, stageAlloc, 0, gc, measuredNs, recorder.clampedCount());
-            out.println(LatmusLines.rts(histogram, result.overruns(), stalls, measuredNs, description));
+                task.overruns(), stage.stalls(), stage.allocatedBytes(), 0, stage.gc(), measuredNs, recorder.clampedCount());
+            out.println(LatmusLines.rts(histogram, result.overruns(), stage.stalls(), measuredNs, description));
             out.flush();
             return result;
         }
