@@ -21,7 +21,11 @@ import java.util.TreeSet;
  * @param txFrames             {@value #TX_FRAMES_KEY}: frames in the TX ring, 0 for no TX ring.
  * @param txFrameSize          {@value #TX_FRAME_SIZE_KEY}: bytes per TX frame.
  * @param txBlockSize          {@value #TX_BLOCK_SIZE_KEY}: bytes per TX block.
- * @param qdiscBypass          {@value #QDISC_BYPASS_KEY}: {@code PACKET_QDISC_BYPASS}, sends skip the qdisc.
+ * @param qdiscBypass          {@value #QDISC_BYPASS_KEY}: {@code PACKET_QDISC_BYPASS}, sends skip the qdisc
+ *                             (default). It also decides what a down carrier does to sent frames: bypassed, the
+ *                             kernel refuses them ({@code ENOBUFS}) and they wait in the TX ring until the link is
+ *                             back; through the qdisc, the kernel's {@code noop} qdisc takes them while the carrier
+ *                             is down, discards them and reports success, so they are lost without a count.
  * @param ignoreOutgoing       {@value #IGNORE_OUTGOING_KEY}: {@code PACKET_IGNORE_OUTGOING}, the RX ring does not
  *                             see the host's own sends.
  * @param promiscuous          {@value #PROMISCUOUS_KEY}: {@code PACKET_MR_PROMISC} membership on the bound interface.
@@ -125,7 +129,7 @@ public record PacketConfig(
     public static PacketConfig defaults()
     {
         return new PacketConfig(DEFAULT_RX_FRAMES, DEFAULT_FRAME_SIZE, DEFAULT_BLOCK_SIZE, DEFAULT_TX_FRAMES,
-            DEFAULT_FRAME_SIZE, DEFAULT_BLOCK_SIZE, false, true, false, false, DEFAULT_RX_BATCH_LIMIT,
+            DEFAULT_FRAME_SIZE, DEFAULT_BLOCK_SIZE, true, true, false, false, DEFAULT_RX_BATCH_LIMIT,
             DEFAULT_HEALTH_CHECK_INTERVAL_NS, Set.of(), List.of());
     }
 

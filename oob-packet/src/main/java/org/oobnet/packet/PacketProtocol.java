@@ -275,8 +275,9 @@ public final class PacketProtocol implements OobProtocol
     public void onStageDetach(final OobSocket socket)
     {
         final PacketSocketState state = PacketSocketState.of(socket);
-        // stage: push what is committed, then let go of the rings; release unmaps them after this cycle's ack
-        state.flush();
+        // stage: push what is committed (frames the kernel still refuses are counted), then let go of the rings;
+        // release unmaps them after this cycle's ack
+        state.flushAtDetach();
         state.rx = null;
         state.tx = null;
     }
@@ -290,7 +291,7 @@ public final class PacketProtocol implements OobProtocol
     @Override
     public int flush(final OobSocket socket, final long nowNs)
     {
-        return ((PacketSocketState)socket.protocolState()).flush();
+        return ((PacketSocketState)socket.protocolState()).flush(nowNs);
     }
 
     /**

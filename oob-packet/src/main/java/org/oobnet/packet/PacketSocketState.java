@@ -237,20 +237,42 @@ public final class PacketSocketState implements PacketFrameHandler
         return frames;
     }
 
-    // stage: one kick for every frame committed this cycle
-    int flush()
+    // stage: one kick for every frame committed and not yet sent (a failed kick is retried, backed off)
+    int flush(final long nowNs)
     {
         final TxRing tx = this.tx;
         if (null == tx)
         {
             return 0;
         }
-        final int rc = tx.flush();
+        return afterKick(tx.flush(nowNs));
+    }
+
+    // stage, the socket leaving the stage: a last kick whatever the back-off, then count what stays unsent
+    void flushAtDetach()
+    {
+        final TxRing tx = this.tx;
+        if (null != tx)
+        {
+            afterKick(tx.flush());
+            tx.countUnsentAtClose();
+        }
+    }
+
+    private int afterKick(final int rc)
+    {
         if (rc < 0)
         {
-            reportError(-rc);
+            // the ring counted the failed kick
+            raiseError(-rc);
+            return 0;
         }
-        return rc < 0 ? 0 : rc;
+        if (rc > 0 && portState == PortState.ERROR)
+        {
+            portState = PortState.UP;
+            errorRaised = false;
+        }
+        return rc;
     }
 
     // stage: read PACKET_STATISTICS (reset on read) into the drop counter
@@ -308,6 +330,11 @@ public final class PacketSocketState implements PacketFrameHandler
     private void reportError(final int errno)
     {
         counters.increment(PacketCounter.SOCKET_ERRORS);
+        raiseError(errno);
+    }
+
+    private void raiseError(final int errno)
+    {
         lastSocketErrno = errno;
         if (portState == PortState.UP)
         {

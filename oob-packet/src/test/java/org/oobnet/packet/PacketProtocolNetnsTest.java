@@ -419,6 +419,99 @@ class PacketProtocolNetnsTest
     }
 
     @Test
+    void shouldHoldFramesWhileCarrierDownAndSendEveryOneOnceWhenLinkIsBack() throws Exception
+    {
+        final KSocket a = open(fixture.host(0));
+        final KSocket b = open(fixture.host(1));
+        final OobSocket sender = OobSocket.of(a);
+        final OobSocket receiver = OobSocket.of(b);
+        final PacketSocketState stateA = PacketSocketState.of(sender);
+        final java.util.BitSet seen = new java.util.BitSet();
+        final AtomicInteger duplicates = new AtomicInteger();
+        final org.oobnet.core.OobReceiveHandler onFrame = (socket, buffer, offset, length) ->
+        {
+            final int sequence = buffer.getInt(offset + 14, ByteOrder.BIG_ENDIAN);
+            if (seen.get(sequence))
+            {
+                duplicates.incrementAndGet();
+            }
+            seen.set(sequence);
+        };
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[64]);
+        int sent = 0;
+        // before, during (more frames than the 64-frame TX ring holds: the rest wait in the send ring) and after
+        for (final String phase : List.of("up", "down", "up"))
+        {
+            if (!"up".equals(phase) || sent > 0)
+            {
+                org.oobnet.inband.netns.IpCommand.run("-n", fixture.host(1).namespace(), "link", "set", "veth0", phase);
+            }
+            final int until = sent + 100;
+            while (sent < until)
+            {
+                writeFrame(frame, sent, 64);
+                if (sender.offer(frame, 0, 64) >= 0)
+                {
+                    sent++;
+                }
+                else
+                {
+                    break; // send ring full while the link is down: a real sender backs off here
+                }
+                receiver.poll(onFrame, 256);
+                LockSupport.parkNanos(200_000);
+            }
+            if ("down".equals(phase))
+            {
+                final int whileDown = sent;
+                await(() -> stateA.counters().get(PacketCounter.SOCKET_ERRORS) > 0,
+                    "the kernel refused the kicks while the carrier was down");
+                assertEquals(Errno.ENOBUFS, stateA.lastSocketErrno());
+                assertTrue(seen.cardinality() < whileDown, "frames were held, not sent: " + seen.cardinality());
+            }
+        }
+        final int total = sent;
+        await(() ->
+        {
+            receiver.poll(onFrame, 256);
+            return seen.cardinality() == total;
+        }, "every frame arrives once the link is back; missing " + missing(seen, total) + ", " + stateA.counters());
+        assertEquals(0, duplicates.get());
+        assertEquals(0, stateA.counters().get(PacketCounter.TX_UNSENT_AT_CLOSE));
+    }
+
+    @Test
+    void shouldCountFramesStillUnsentWhenClosedWhileCarrierDown() throws Exception
+    {
+        final KSocket a = open(fixture.host(0));
+        final OobSocket sender = OobSocket.of(a);
+        final PacketSocketState stateA = PacketSocketState.of(sender);
+        org.oobnet.inband.netns.IpCommand.run("-n", fixture.host(1).namespace(), "link", "set", "veth0", "down");
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[64]);
+        for (int i = 0; i < 10; i++)
+        {
+            writeFrame(frame, i, 64);
+            assertTrue(sender.offer(frame, 0, 64) >= 0);
+        }
+        await(() -> stateA.counters().get(PacketCounter.FRAMES_OUT) == 10, "frames in the TX ring");
+        await(() -> stateA.counters().get(PacketCounter.SOCKET_ERRORS) > 0, "kick refused");
+
+        a.close();
+
+        assertEquals(10, stateA.counters().get(PacketCounter.TX_UNSENT_AT_CLOSE), stateA.counters().toString());
+        assertEquals(0, sender.counters().dropsClosed().get(), "none left in the send ring");
+    }
+
+    private static String missing(final java.util.BitSet seen, final int total)
+    {
+        final java.util.BitSet missing = new java.util.BitSet();
+        missing.set(0, total);
+        missing.andNot(seen);
+        return missing.isEmpty() ? "none" : missing.cardinality() + " (first " + missing.nextSetBit(0) + ", last " +
+            missing.previousSetBit(total) + ")";
+    }
+
+    @Test
     void shouldCountKernelDropsWhenStageStalledBehindTraffic() throws Exception
     {
         final KSocket b = open(fixture.host(1));

@@ -261,13 +261,14 @@ public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVi
     }
 
     /**
-     * Stage: one kick for every frame committed since the last.
+     * Stage: one kick for every frame committed and not yet sent; a failed kick is retried, backed off.
      *
+     * @param nowNs the stage's clock.
      * @return frames kicked, or a negative errno.
      */
-    public int flush()
+    public int flush(final long nowNs)
     {
-        return tx.flush();
+        return tx.flush(nowNs);
     }
 
     @Override
@@ -309,12 +310,16 @@ public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVi
     }
 
     /**
-     * In-band, after the stage let go of every socket served here: unmaps the rings and closes the socket.
+     * In-band, after the stage let go of every socket served here: counts the frames the kernel never sent,
+     * unmaps the rings and closes the socket.
      */
     @Override
     public void close()
     {
         final ErrnoCapture errno = ErrnoCapture.current();
+        // the stage no longer touches the ring: a last kick, then what is still refused is counted, not lost
+        tx.flush();
+        tx.countUnsentAtClose();
         mapping.unmap(errno);
         LibC.close(errno, fd);
     }

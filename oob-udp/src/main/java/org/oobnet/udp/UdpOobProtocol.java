@@ -386,7 +386,7 @@ public final class UdpOobProtocol implements OobProtocol
         {
             return state.kernel.flush();
         }
-        return stack.flushPorts();
+        return stack.flushPorts(nowNs);
     }
 
     /**

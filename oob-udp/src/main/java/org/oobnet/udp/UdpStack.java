@@ -211,15 +211,16 @@ public final class UdpStack implements AutoCloseable
     /**
      * Stage: kicks every port's TX ring that has frames pending.
      *
+     * @param nowNs the stage's clock.
      * @return frames kicked.
      */
-    int flushPorts()
+    int flushPorts(final long nowNs)
     {
         final List<PacketPort> ports = this.ports;
         int work = 0;
         for (int i = 0, n = ports.size(); i < n; i++)
         {
-            final int kicked = ports.get(i).flush();
+            final int kicked = ports.get(i).flush(nowNs);
             work += Math.max(0, kicked);
         }
         return work;

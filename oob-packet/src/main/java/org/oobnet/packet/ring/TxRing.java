@@ -24,6 +24,10 @@ import java.lang.foreign.MemorySegment;
  */
 public final class TxRing
 {
+    /** First wait before a failed kick is retried. */
+    public static final long MIN_RETRY_NS = 10_000L;
+    /** Longest wait between retries of a kick that keeps failing. */
+    public static final long MAX_RETRY_NS = 1_000_000L;
     /** Shortest frame: an Ethernet header. */
     public static final int MIN_FRAME_LENGTH = 14;
 
@@ -40,6 +44,8 @@ public final class TxRing
     private int claimedIndex = -1;
     private int pending;
     private int lastKickErrno;
+    private long retryDelayNs;
+    private long retryAtNs;
 
     /**
      * The producer of a mapped TX ring.
@@ -177,10 +183,40 @@ public final class TxRing
     }
 
     /**
-     * Stage: kick the kernel when frames were committed since the last kick; one syscall for the whole batch.
+     * Stage: kick the kernel when frames were committed and not yet sent, unless a failed kick is being backed
+     * off: after a failure the kick is retried {@value #MIN_RETRY_NS} ns later, doubling up to
+     * {@value #MAX_RETRY_NS} ns while it keeps failing, so a link that is down costs at most a few thousand
+     * failing syscalls a second, and the frames go out within {@value #MAX_RETRY_NS} ns of it coming back.
      *
-     * @return frames kicked; 0 when none were pending; a negative errno when the kick failed (counted, e.g.
-     * {@code -ENXIO} or {@code -ENETDOWN} once the interface went).
+     * @param nowNs the stage's clock.
+     * @return frames kicked; 0 when none were pending or the retry is not due; a negative errno when the kick
+     * failed (see {@link #flush()}).
+     */
+    public int flush(final long nowNs)
+    {
+        if (0 == pending || (0 != retryDelayNs && nowNs - retryAtNs < 0))
+        {
+            return 0;
+        }
+        final int rc = flush();
+        if (rc < 0)
+        {
+            retryDelayNs = 0 == retryDelayNs ? MIN_RETRY_NS : Math.min(2 * retryDelayNs, MAX_RETRY_NS);
+            retryAtNs = nowNs + retryDelayNs;
+        }
+        return rc;
+    }
+
+    /**
+     * Stage: kick the kernel now when frames were committed and not yet sent; one syscall for the whole batch.
+     * <p>
+     * A kick that fails leaves its frames pending: the kernel gives a frame it could not transmit back to
+     * {@code TP_STATUS_SEND_REQUEST} at the head of the ring (a down carrier, a full device queue: {@code
+     * ENOBUFS}), and nothing else would ever kick it again once the ring is full of such frames.
+     *
+     * @return frames kicked; 0 when none were pending or the socket's send buffer is full ({@code EAGAIN}: kicked
+     * again next time); a negative errno when the kick failed (counted, e.g. {@code -ENOBUFS} while the carrier
+     * is down, {@code -ENXIO} or {@code -ENETDOWN} once the interface went).
      */
     public int flush()
     {
@@ -189,7 +225,6 @@ public final class TxRing
         {
             return 0;
         }
-        pending = 0;
         counters.increment(PacketCounter.TX_KICKS);
         // Not capturing errno: a capturing downcall allocates whenever this code runs deoptimised (see
         // org.oobnet.inband.sys). Only a failed kick is repeated with capture, to learn why.
@@ -198,14 +233,45 @@ public final class TxRing
         {
             rc = LibC.sendCritical(errno, fd, MemorySegment.NULL, 0, SocketConstants.MSG_DONTWAIT);
         }
-        if (rc < 0 && rc != -Errno.EAGAIN)
+        if (rc >= 0)
         {
-            // EAGAIN: the kernel took what the device queue had room for; the rest goes with the next kick.
-            counters.increment(PacketCounter.SOCKET_ERRORS);
-            lastKickErrno = (int)-rc;
-            return (int)rc;
+            pending = 0;
+            retryDelayNs = 0;
+            return frames;
         }
-        return frames;
+        if (rc == -Errno.EAGAIN)
+        {
+            // the send buffer is full of frames the device has not freed yet: the rest goes with the next kick
+            return 0;
+        }
+        counters.increment(PacketCounter.SOCKET_ERRORS);
+        lastKickErrno = (int)-rc;
+        return (int)rc;
+    }
+
+    /**
+     * Stage, after the last {@link #flush()} of a closing socket: count the frames the kernel never sent
+     * ({@code TP_STATUS_SEND_REQUEST}: a down carrier held them) as {@link PacketCounter#TX_UNSENT_AT_CLOSE};
+     * the kernel discards them with the ring.
+     *
+     * @return the frames counted.
+     */
+    public int countUnsentAtClose()
+    {
+        int unsent = 0;
+        for (int i = 0, count = geometry.frameCount(); i < count; i++)
+        {
+            final int status = header.wrap(ring, geometry.frameOffset(i)).lvStatus();
+            if ((status & Tpacket2HeaderFlyweight.TP_STATUS_SEND_REQUEST) != 0)
+            {
+                unsent++;
+            }
+        }
+        if (unsent > 0)
+        {
+            counters.add(PacketCounter.TX_UNSENT_AT_CLOSE, unsent);
+        }
+        return unsent;
     }
 
     /**

@@ -33,7 +33,12 @@ public enum PacketCounter implements ProtocolCounterType
     /** TX kicks ({@code send(fd, NULL, 0, MSG_DONTWAIT)}) made. */
     TX_KICKS(1010, "tx kicks"),
     /** Errors the kernel reported on the socket ({@code SO_ERROR}, failed kicks). */
-    SOCKET_ERRORS(1011, "socket errors");
+    SOCKET_ERRORS(1011, "socket errors"),
+    /**
+     * Frames left in the TX ring unsent when the socket closed ({@code TP_STATUS_SEND_REQUEST}: the kernel kept
+     * refusing them, e.g. while the carrier was down); the kernel discards them with the ring.
+     */
+    TX_UNSENT_AT_CLOSE(1012, "tx unsent at close");
 
     private final int typeId;
     private final String label;
