@@ -8,8 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Two network namespaces joined by one veth pair with fixed MAC addresses (so a recreated pair is the same to
- * the frames), built with {@code ip}; links can be taken down and up, the pair deleted and recreated. The veth
- * drop counters are read before every deletion and accumulated, so no drop is lost with the device.
+ * the frames), built with {@code ip}; links can be taken down and up, the pair deleted and recreated.
  * <p>
  * <b>Note:</b> in-band; not thread safe.
  */
@@ -22,8 +21,6 @@ final class SoakNetwork implements AutoCloseable
 
     final String namespaceA;
     final String namespaceB;
-    private long droppedBefore;
-    private long receiveDroppedBefore;
     private boolean closed;
 
     private SoakNetwork(final String prefix)
@@ -41,8 +38,7 @@ final class SoakNetwork implements AutoCloseable
         {
             network.run("ip", "netns", "add", network.namespaceA);
             network.run("ip", "netns", "add", network.namespaceB);
-            // the veth drop counters must count the soak's frames only: no IPv6 (router and neighbour
-            // solicitations, MLD reports) and no IPv4 address (ARP) on the links
+            // no IPv6: no router and neighbour solicitations or MLD reports beside the soak's frames
             for (final String namespace : List.of(network.namespaceA, network.namespaceB))
             {
                 network.run("ip", "netns", "exec", namespace, "sysctl", "-q", "-w",
@@ -73,39 +69,8 @@ final class SoakNetwork implements AutoCloseable
 
     void recreatePair() throws IOException
     {
-        droppedBefore += droppedNow();
-        receiveDroppedBefore += stat(namespaceB, B_INTERFACE, "rx_dropped");
         run("ip", "netns", "exec", namespaceA, "ip", "link", "del", A_INTERFACE);
         createPair();
-    }
-
-    /**
-     * Frames the veth pair dropped so far, over every incarnation of the pair: A's transmit drops (a frame sent
-     * while B is down).
-     */
-    long dropped() throws IOException
-    {
-        return droppedBefore + droppedNow();
-    }
-
-    private long droppedNow() throws IOException
-    {
-        // a frame veth could not forward to a down peer is counted by both ends (A's tx_dropped and B's
-        // rx_dropped): A's count alone covers every frame A sent that did not reach B's stack
-        return stat(namespaceA, A_INTERFACE, "tx_dropped");
-    }
-
-    /** B's receive drops over every incarnation of the pair (reported: they double-count A's). */
-    long receiveDropped() throws IOException
-    {
-        return receiveDroppedBefore + stat(namespaceB, B_INTERFACE, "rx_dropped");
-    }
-
-    private long stat(final String namespace, final String link, final String name) throws IOException
-    {
-        final List<String> out = run("ip", "netns", "exec", namespace, "cat",
-            "/sys/class/net/" + link + "/statistics/" + name);
-        return Long.parseLong(out.get(0).trim());
     }
 
     List<String> run(final String... command) throws IOException

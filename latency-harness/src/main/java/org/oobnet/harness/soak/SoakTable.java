@@ -1,6 +1,5 @@
 package org.oobnet.harness.soak;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,14 +21,14 @@ final class SoakTable
         text.append(String.format("| %-38s | %10s | %10s | %9s | %14s | %11s | %7s | %4s | %9s | %s |%n",
             "stream", "sent", "received", "dropped", "refused offers", "unaccounted", "corrupt", "dup", "reordered", "ok"));
         text.append("|---|---|---|---|---|---|---|---|---|---|\n");
-        for (final StreamLedger ledger : List.of(run.bus, run.packet))
+        for (final StreamLedger ledger : run.streams())
         {
             text.append(String.format("| %-38s | %10d | %10d | %9d | %14d | %11d | %7d | %4d | %9d | %s |%n",
                 ledger.name, ledger.sent, ledger.received, ledger.dropped(), ledger.refused, ledger.unaccounted(),
                 ledger.corrupt, ledger.duplicates, ledger.reordered, ledger.holds() ? "yes" : "NO"));
         }
         text.append("\ndrops by reason (sent = received + dropped; refused offers = offer() attempts the full send ring refused, retried, never sent):\n");
-        for (final StreamLedger ledger : List.of(run.bus, run.packet))
+        for (final StreamLedger ledger : run.streams())
         {
             if (ledger.drops.isEmpty())
             {
@@ -40,9 +39,6 @@ final class SoakTable
                 text.append(String.format("  %s: %s = %d%n", ledger.name, drop.getKey(), drop.getValue()));
             }
         }
-        text.append("  (link-down windows: ").append(run.windowMissing).append(" sequences missing in them; the kernel's ")
-            .append("view, for comparison: veth A tx_dropped=")
-            .append(run.vethTransmitDropped).append(", veth B rx_dropped=").append(run.vethReceiveDropped).append(")\n");
         text.append("\nfaults injected:\n");
         SoakCommand.faults(run).forEach((fault, count) -> text.append(String.format("  %4d x %s%n", count, fault)));
         if (!run.churnRefused.isEmpty())

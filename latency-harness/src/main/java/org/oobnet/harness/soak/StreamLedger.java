@@ -61,30 +61,6 @@ final class StreamLedger
         }
     }
 
-    private final java.util.List<long[]> linkDownWindows = new java.util.ArrayList<>();
-
-    /**
-     * Marks sequences {@code [from, to)} as sent around a link-down window: those of them that never arrived
-     * are counted, message by message, as lost while the link was down (the kernel drops them in veth or the
-     * qdisc, and its counters count some twice and some not at all).
-     */
-    void linkDownWindow(final long from, final long to)
-    {
-        linkDownWindows.add(new long[]{ Math.max(0, from), to });
-    }
-
-    /** After both threads stopped: the messages of the link-down windows that never arrived. */
-    long missingInLinkDownWindows()
-    {
-        final java.util.BitSet inWindow = new java.util.BitSet();
-        for (final long[] window : linkDownWindows)
-        {
-            inWindow.set((int)window[0], (int)Math.min(window[1], sent));
-        }
-        inWindow.andNot(seen);
-        return inWindow.cardinality();
-    }
-
     long dropped()
     {
         return drops.values().stream().mapToLong(Long::longValue).sum();
