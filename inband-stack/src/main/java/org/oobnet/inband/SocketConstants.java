@@ -98,6 +98,12 @@ public final class SocketConstants
     public static final int SO_RCVBUF = 8;
     /** TCP keep-alive. */
     public static final int SO_KEEPALIVE = 9;
+    /** The socket's memory counters (read only): {@code u32[SK_MEMINFO_VARS]}, drops at {@code SK_MEMINFO_DROPS}. */
+    public static final int SO_MEMINFO = 55;
+    /** Entries of {@link #SO_MEMINFO}'s array. */
+    public static final int SK_MEMINFO_VARS = 9;
+    /** Index in {@link #SO_MEMINFO}'s array of the datagrams the kernel dropped on the socket (buffer full). */
+    public static final int SK_MEMINFO_DROPS = 8;
     /** Urgent data inline. */
     public static final int SO_OOBINLINE = 10;
     /** Queueing priority. */

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         DemoCommand.class,
         LatencyCommand.class,
         org.oobnet.harness.soak.SoakCommand.class,
+        org.oobnet.harness.soak.SoakPeerCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class OobnetCli implements Runnable

@@ -275,9 +275,10 @@ public final class PacketProtocol implements OobProtocol
     public void onStageDetach(final OobSocket socket)
     {
         final PacketSocketState state = PacketSocketState.of(socket);
-        // stage: push what is committed (frames the kernel still refuses are counted), then let go of the rings;
-        // release unmaps them after this cycle's ack
+        // stage: push what is committed (frames the kernel still refuses are counted) and take the kernel's last RX
+        // drops, then let go of the rings; release unmaps them after this cycle's ack
         state.flushAtDetach();
+        state.collectKernelDrops();
         state.rx = null;
         state.tx = null;
     }

@@ -6,9 +6,9 @@ import org.oobnet.core.OobSocket;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.LibC;
 import org.oobnet.inband.sys.SockaddrLlDescriptor;
-import org.oobnet.inband.sys.TpacketStatsDescriptor;
 import org.oobnet.packet.bpf.BpfProgram;
 import org.oobnet.packet.port.PortState;
+import org.oobnet.packet.ring.KernelDropReader;
 import org.oobnet.packet.ring.PacketFrameHandler;
 import org.oobnet.packet.ring.PacketRingMapping;
 import org.oobnet.packet.ring.RxRing;
@@ -36,6 +36,7 @@ public final class PacketSocketState implements PacketFrameHandler
     private final PacketCounters counters;
     private final MemorySegment scratch;
     private final MemorySegment scratchLength;
+    private final KernelDropReader kernelDrops;
 
     // stage only
     RxRing rx;
@@ -60,8 +61,9 @@ public final class PacketSocketState implements PacketFrameHandler
         this.config = config;
         this.counters = counters;
         final Arena arena = Arena.ofAuto();
-        this.scratch = arena.allocate(Math.max(SockaddrLlDescriptor.LENGTH, TpacketStatsDescriptor.LENGTH), 8);
+        this.scratch = arena.allocate(SockaddrLlDescriptor.LENGTH, 8);
         this.scratchLength = arena.allocate(ValueLayout.JAVA_INT);
+        this.kernelDrops = new KernelDropReader(socket.ksocket().fd(), arena);
     }
 
     /**
@@ -278,13 +280,7 @@ public final class PacketSocketState implements PacketFrameHandler
     // stage: read PACKET_STATISTICS (reset on read) into the drop counter
     void collectKernelDrops()
     {
-        scratchLength.set(ValueLayout.JAVA_INT, 0, TpacketStatsDescriptor.LENGTH);
-        final int rc = LibC.getsockoptQuiet(socket.ksocket().fd(), SocketConstants.SOL_PACKET,
-            SocketConstants.PACKET_STATISTICS, scratch, scratchLength);
-        if (rc == 0)
-        {
-            addKernelDrops(scratch.get(ValueLayout.JAVA_INT, TpacketStatsDescriptor.DROPS_OFFSET) & 0xffff_ffffL);
-        }
+        addKernelDrops(kernelDrops.read());
     }
 
     // any thread: drops read from PACKET_STATISTICS

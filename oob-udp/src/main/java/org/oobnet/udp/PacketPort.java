@@ -17,11 +17,13 @@ import org.oobnet.inband.sys.Tpacket2HdrDescriptor;
 import org.oobnet.packet.bpf.BpfFilterBuilder;
 import org.oobnet.packet.bpf.BpfProgram;
 import org.oobnet.packet.bpf.SockFilters;
+import org.oobnet.packet.ring.KernelDropReader;
 import org.oobnet.packet.ring.PacketFrameHandler;
 import org.oobnet.packet.ring.PacketRingMapping;
 import org.oobnet.packet.ring.RingGeometry;
 import org.oobnet.packet.ring.RxRing;
 import org.oobnet.packet.ring.TxRing;
+import org.oobnet.packet.stats.PacketCounter;
 import org.oobnet.packet.stats.PacketCounters;
 import org.oobnet.udp.demux.DemuxTable;
 import org.oobnet.udp.frame.DropReason;
@@ -52,6 +54,7 @@ public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVi
     private final TxRing tx;
     private final PacketCounters packetCounters = new PacketCounters();
     private final UdpDropCounters drops = new UdpDropCounters();
+    private final KernelDropReader kernelDrops;
     private final UdpFrameParser parser;
     private final DemuxTable<UdpSocketState> demux;
     private final ErrnoCapture errno;
@@ -96,6 +99,7 @@ public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVi
                 " must be a multiple of frameSize=" + frameSize + " (contiguous frames)");
         }
         this.tx = new TxRing(mapping.txRing(), mapping.txGeometry(), fd, mtu + 18, packetCounters, errno);
+        this.kernelDrops = new KernelDropReader(fd, Arena.ofAuto());
     }
 
     /**
@@ -217,7 +221,12 @@ public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVi
             return 0;
         }
         lastPollNs = nowNs;
-        return rx.poll(this, limit);
+        final int frames = rx.poll(this, limit);
+        if (rx.takeLosing())
+        {
+            collectKernelDrops();
+        }
+        return frames;
     }
 
     /**
@@ -317,11 +326,23 @@ public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVi
     public void close()
     {
         final ErrnoCapture errno = ErrnoCapture.current();
-        // the stage no longer touches the ring: a last kick, then what is still refused is counted, not lost
+        // the stage no longer touches the rings: a last kick, then what is still refused is counted, not lost, and
+        // so are the RX drops since the stage's last read
         tx.flush();
         tx.countUnsentAtClose();
+        collectKernelDrops();
         mapping.unmap(errno);
         LibC.close(errno, fd);
+    }
+
+    // stage (in-band at close): the frames the kernel dropped at a full RX ring since the last read
+    private void collectKernelDrops()
+    {
+        final long dropped = kernelDrops.read();
+        if (dropped > 0)
+        {
+            packetCounters.addAtomic(PacketCounter.KERNEL_DROPS, dropped);
+        }
     }
 
     @Override

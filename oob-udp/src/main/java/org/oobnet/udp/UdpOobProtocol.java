@@ -190,6 +190,25 @@ public final class UdpOobProtocol implements OobProtocol
         return -OobHooks.ENOIOCTLCMD;
     }
 
+    // stage, the socket leaving it: the kernel transport's last batch goes out; what the kernel still does not take
+    // is counted as closed with messages queued (the packet transport's frames are in the port's TX ring, counted
+    // by the port when it closes)
+    @Override
+    public void onStageDetach(final OobSocket socket)
+    {
+        final UdpSocketState state = socket.protocolState();
+        final KernelBusyPollTransport kernel = null == state ? null : state.kernel;
+        if (null != kernel && kernel.pending() > 0)
+        {
+            kernel.flush();
+            final int unsent = kernel.pending();
+            if (unsent > 0)
+            {
+                socket.counters().dropsClosed().getAndAddRelease(unsent);
+            }
+        }
+    }
+
     // in-band, after the stage let go of the socket
     @Override
     public void release(final OobSocket socket)

@@ -91,6 +91,14 @@ public final class UdpSocketState implements DatagramHandler
     }
 
     /**
+     * @return the kernel transport's batches, or null on the packet transport (and before bind/connect).
+     */
+    public KernelBusyPollTransport kernelTransport()
+    {
+        return kernel;
+    }
+
+    /**
      * @return datagrams handed to the in-band kernel path (route or neighbour miss, unbound socket, local peer).
      */
     public long inbandSends()

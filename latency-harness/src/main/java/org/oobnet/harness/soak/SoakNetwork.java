@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Two network namespaces joined by one veth pair with fixed MAC addresses (so a recreated pair is the same to
- * the frames), built with {@code ip}; links can be taken down and up, the pair deleted and recreated.
+ * Two network namespaces joined by two veth pairs with fixed MAC and IPv4 addresses and permanent neighbours (so a
+ * recreated pair is the same to the frames), built with {@code ip}: pair one carries the raw packet stream and
+ * oob-udp's packet transport, pair two oob-udp's kernel transport. B's links can be taken down and up, the pairs
+ * deleted and recreated.
  * <p>
  * <b>Note:</b> in-band; not thread safe.
  */
@@ -18,6 +20,16 @@ final class SoakNetwork implements AutoCloseable
     static final String B_INTERFACE = "sob";
     static final String A_MAC = "02:0b:05:00:00:01";
     static final String B_MAC = "02:0b:05:00:00:02";
+    /** Pair one's IPv4 addresses: the raw packet stream and oob-udp's packet transport. */
+    static final String A_ADDRESS = "10.251.100.1";
+    static final String B_ADDRESS = "10.251.100.2";
+    /** Pair two: oob-udp's kernel transport, on its own pair so that B's packet port never sees its frames. */
+    static final String A2_INTERFACE = "ska";
+    static final String B2_INTERFACE = "skb";
+    static final String A2_MAC = "02:0b:05:00:01:01";
+    static final String B2_MAC = "02:0b:05:00:01:02";
+    static final String A2_ADDRESS = "10.251.101.1";
+    static final String B2_ADDRESS = "10.251.101.2";
 
     final String namespaceA;
     final String namespaceB;
@@ -56,20 +68,51 @@ final class SoakNetwork implements AutoCloseable
 
     private void createPair() throws IOException
     {
-        run("ip", "link", "add", A_INTERFACE, "netns", namespaceA, "address", A_MAC, "type", "veth",
-            "peer", "name", B_INTERFACE, "netns", namespaceB, "address", B_MAC);
-        run("ip", "netns", "exec", namespaceA, "ip", "link", "set", A_INTERFACE, "up");
-        run("ip", "netns", "exec", namespaceB, "ip", "link", "set", B_INTERFACE, "up");
+        createPair(A_INTERFACE, A_MAC, A_ADDRESS, B_INTERFACE, B_MAC, B_ADDRESS);
+        createPair(A2_INTERFACE, A2_MAC, A2_ADDRESS, B2_INTERFACE, B2_MAC, B2_ADDRESS);
     }
 
+    private void createPair(final String aName, final String aMac, final String aAddress,
+        final String bName, final String bMac, final String bAddress) throws IOException
+    {
+        run("ip", "link", "add", aName, "netns", namespaceA, "address", aMac, "type", "veth",
+            "peer", "name", bName, "netns", namespaceB, "address", bMac);
+        configure(namespaceA, aName, aAddress, bAddress, bMac);
+        configure(namespaceB, bName, bAddress, aAddress, aMac);
+        if (A2_INTERFACE.equals(aName))
+        {
+            // While a carrier is down the kernel swaps in its noop qdisc, which discards what the IP stack sends
+            // and reports success: the kernel transport's datagrams would vanish uncounted. With the route over a
+            // down link ignored, sendmmsg fails with ENETUNREACH instead (counted) before reaching that qdisc.
+            // Not on pair one: oob-udp's resolver would lose the route too and send through the kernel's path.
+            run("ip", "netns", "exec", namespaceA, "sysctl", "-q", "-w",
+                "net.ipv4.conf." + aName + ".ignore_routes_with_linkdown=1");
+        }
+    }
+
+    // permanent neighbours: no ARP on the links, and a carrier going down does not flush them
+    private void configure(final String namespace, final String name, final String address, final String peer,
+        final String peerMac) throws IOException
+    {
+        run("ip", "-n", namespace, "address", "add", address + "/24", "dev", name);
+        run("ip", "-n", namespace, "link", "set", name, "up");
+        run("ip", "-n", namespace, "neigh", "replace", peer, "lladdr", peerMac, "dev", name, "nud", "permanent");
+    }
+
+    /** B's end of both pairs down or up. */
     void linkB(final boolean up) throws IOException
     {
-        run("ip", "netns", "exec", namespaceB, "ip", "link", "set", B_INTERFACE, up ? "up" : "down");
+        for (final String name : List.of(B_INTERFACE, B2_INTERFACE))
+        {
+            run("ip", "-n", namespaceB, "link", "set", name, up ? "up" : "down");
+        }
     }
 
+    /** Both pairs deleted and made again, same names, MACs and addresses. */
     void recreatePair() throws IOException
     {
-        run("ip", "netns", "exec", namespaceA, "ip", "link", "del", A_INTERFACE);
+        run("ip", "-n", namespaceA, "link", "del", A_INTERFACE);
+        run("ip", "-n", namespaceA, "link", "del", A2_INTERFACE);
         createPair();
     }
 

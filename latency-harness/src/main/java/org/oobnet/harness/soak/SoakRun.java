@@ -52,6 +52,7 @@ import org.oobnet.packet.stats.PacketCounters;
 final class SoakRun
 {
     static final int ETHER_TYPE = 0x88b5;
+    private static final int UDP_CHURN = 500;
     private static final long A_MAC = 0x020b05000001L;
     private static final long B_MAC = 0x020b05000002L;
     private static final int PAYLOAD = 46;
@@ -64,6 +65,8 @@ final class SoakRun
 
     final StreamLedger bus = new StreamLedger("bus (AF_OOB, in-process)", true);
     final StreamLedger packet = new StreamLedger("packet (AF_PACKET rings, netns A->B)", true);
+    final StreamLedger udpPacket = new StreamLedger("udp, packet transport (oob-udp, A->B)", true);
+    final StreamLedger udpKernel = new StreamLedger("udp, kernel transport (oob-udp, A->B)", true);
     final Map<String, AtomicInteger> faults = new java.util.TreeMap<>();
     final List<String> problems = new ArrayList<>();
     final Map<String, Integer> churnRefused = new java.util.TreeMap<>();
@@ -81,6 +84,7 @@ final class SoakRun
     private KSocket packetReceiverSocket;
 
     private String faultSelection = "churn,stall,burst,flap,recreate";
+    private UdpSoakStreams udp;
 
     /**
      * Only these faults, in this order (comma separated: churn, stall, burst, flap, recreate); all by default.
@@ -108,8 +112,10 @@ final class SoakRun
         final Resources before = Resources.awaitSettled();
         try (SoakNetwork network = SoakNetwork.create();
             NamespaceThread inA = new NamespaceThread(network.namespaceA);
-            NamespaceThread inB = new NamespaceThread(network.namespaceB))
+            NamespaceThread inB = new NamespaceThread(network.namespaceB);
+            UdpSoakStreams udp = new UdpSoakStreams(network, ratePerSecond, udpPacket, udpKernel, problems))
         {
+            this.udp = udp;
             final PacketConfig packetConfig = PacketConfig.fromProperties(Map.of(
                 PacketConfig.RX_FRAMES_KEY, "256", PacketConfig.TX_FRAMES_KEY, "256",
                 PacketConfig.IGNORE_OUTGOING_KEY, "true"));
@@ -143,11 +149,13 @@ final class SoakRun
                 receiver.setDaemon(true);
                 sender.start();
                 receiver.start();
+                udp.start();
 
                 schedule(runtime, network, inA, inB);
 
                 running.set(false);
                 sender.join(5_000);
+                udp.stop();
                 awaitQuiet(busReceiver);
                 receiverDone.set(true);
                 receiver.join(5_000);
@@ -199,7 +207,7 @@ final class SoakRun
      */
     List<StreamLedger> streams()
     {
-        return List.of(bus, packet);
+        return List.of(bus, packet, udpPacket, udpKernel);
     }
 
     /**
@@ -207,7 +215,7 @@ final class SoakRun
      * process (the in-band event thread's epoll set, class loading, the JIT) is in the baseline, not counted as
      * a leak of the soak.
      */
-    private static void warmUp(final Path countersDir) throws Exception
+    static void warmUp(final Path countersDir) throws Exception
     {
         try (OobRuntime runtime = OobRuntime.start(OobConfig.builder()
             .idleStrategy(OobConfig.IdleStrategyKind.BACKOFF)
@@ -271,6 +279,7 @@ final class SoakRun
 
     private String churn(final NamespaceThread inA) throws Exception
     {
+        udp.toSender("churn " + UDP_CHURN);
         try (Arena arena = Arena.ofConfined())
         {
             for (int i = 0; i < 1000; i++)
@@ -298,26 +307,31 @@ final class SoakRun
             }
             return null;
         });
-        return "socket churn (1000 bus + 50 packet sockets opened, bound, closed)";
+        udp.senderDone("churn");
+        return "socket churn (1000 bus + 50 packet + " + UDP_CHURN + " udp sockets opened, bound, closed)";
     }
 
-    private String stallReceiver()
+    private String stallReceiver() throws Exception
     {
+        udp.toReceiver("stall 500");
         receiverStalled.set(true);
         LockSupport.parkNanos(500_000_000L);
         receiverStalled.set(false);
-        return "receiver stalled 500 ms";
+        udp.receiverDone("stall");
+        return "receivers stalled 500 ms";
     }
 
-    private String burst()
+    private String burst() throws Exception
     {
+        udp.toSender("burst 5000");
         burst.set(5_000);
         final long deadline = System.nanoTime() + 2_000_000_000L;
         while (burst.get() > 0 && System.nanoTime() - deadline < 0)
         {
             LockSupport.parkNanos(1_000_000L);
         }
-        return "burst of 5000 frames (RX ring 256)";
+        udp.senderDone("burst");
+        return "burst of 5000 messages per stream (RX rings 256 frames)";
     }
 
     private String flapLink(final SoakNetwork network, final NamespaceThread inA, final NamespaceThread inB)
@@ -328,19 +342,20 @@ final class SoakRun
         network.linkB(false);
         LockSupport.parkNanos(300_000_000L);
         network.linkB(true);
-        return "link B down 300 ms and up";
+        return "links B down 300 ms and up";
     }
 
     private String recreatePair(final SoakNetwork network, final NamespaceThread inA, final NamespaceThread inB)
         throws Exception
     {
         sendPaused.set(true);
-        LockSupport.parkNanos(300_000_000L);
+        udp.stop();
         closePacketSockets();
         network.recreatePair();
         openPacketSockets(inA, inB);
+        udp.start();
         sendPaused.set(false);
-        return "veth pair deleted and recreated (packet sockets reopened)";
+        return "veth pairs deleted and recreated (packet sockets and udp children restarted)";
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -384,6 +399,8 @@ final class SoakRun
         {
             LockSupport.parkNanos(1_000L);
         }
+        packetReceiverSocket.close();
+        // read after close: the stage took the kernel's last RX drops as the socket left it
         final PacketCounters received = PacketSocketState.of(receiver).counters();
         packet.drop("receiver: kernel ring drops (PACKET_STATISTICS)", received.get(PacketCounter.KERNEL_DROPS));
         packet.drop("receiver: filter misses", received.get(PacketCounter.FILTER_MISSES));
@@ -391,7 +408,6 @@ final class SoakRun
         packet.drop("receiver: truncated", received.get(PacketCounter.TRUNCATED));
         packet.drop("receiver: receive ring full", receiver.counters().dropsRingFull().get());
         packet.drop("receiver: closed with messages queued", receiver.counters().dropsClosed().get());
-        packetReceiverSocket.close();
     }
 
     private static KSocket openPacket(final String interfaceName) throws Exception
@@ -549,7 +565,7 @@ final class SoakRun
         }
     }
 
-    private static void deleteTree(final Path dir)
+    static void deleteTree(final Path dir)
     {
         try (Stream<Path> paths = Files.walk(dir))
         {

@@ -38,6 +38,10 @@ final class SoakTable
             {
                 text.append(String.format("  %s: %s = %d%n", ledger.name, drop.getKey(), drop.getValue()));
             }
+            for (final Map.Entry<String, Long> note : ledger.notes.entrySet())
+            {
+                text.append(String.format("  %s: (not a drop) %s = %d%n", ledger.name, note.getKey(), note.getValue()));
+            }
         }
         text.append("\nfaults injected:\n");
         SoakCommand.faults(run).forEach((fault, count) -> text.append(String.format("  %4d x %s%n", count, fault)));

@@ -24,6 +24,8 @@ final class StreamLedger
     private long highestSequence = -1;
     private final java.util.BitSet seen = new java.util.BitSet();
     final Map<String, Long> drops = new TreeMap<>();
+    /** Counts that are not drops but bear on the books (e.g. messages that took the kernel's in-band path). */
+    final Map<String, Long> notes = new TreeMap<>();
 
     StreamLedger(final String name, final boolean ordered)
     {
@@ -59,6 +61,32 @@ final class StreamLedger
         {
             drops.merge(reason, count, Long::sum);
         }
+    }
+
+    void note(final String what, final long count)
+    {
+        if (count != 0)
+        {
+            notes.merge(what, count, Long::sum);
+        }
+    }
+
+    /**
+     * Adds one child's books for this stream (the oob-udp streams run in child JVMs, one pair of them per veth
+     * incarnation): the sender's side gives sent, refused and its drops, the receiver's side the rest.
+     *
+     * @param result what the child reported.
+     */
+    void absorb(final UdpSoakPeer.PeerResult result)
+    {
+        sent += result.sent();
+        refused += result.refused();
+        received += result.received();
+        corrupt += result.corrupt();
+        duplicates += result.duplicates();
+        reordered += result.reordered();
+        result.drops().forEach(this::drop);
+        result.notes().forEach(this::note);
     }
 
     long dropped()

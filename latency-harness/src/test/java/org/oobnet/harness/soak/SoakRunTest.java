@@ -12,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The soak's short variant in the suite: 60 s of traffic on the AF_OOB bus and oob-packet between two namespaces
- * with every kind of fault (socket churn, a stalled receiver, ring-overflowing bursts, the receiving link down and
+ * The soak's short variant in the suite: 60 s of traffic on the AF_OOB bus, oob-packet and oob-udp (both transports,
+ * in child JVMs) between two namespaces with every kind of fault (socket churn, a stalled receiver, ring-overflowing bursts, the receiving link down and
  * up, the veth pair deleted and recreated) injected at least twice; the books of each stream balance exactly and
  * resources are back. The table is printed to the test's output.
  */
@@ -31,9 +31,11 @@ class SoakRunTest
         System.out.println(progress.toString(StandardCharsets.UTF_8) + table);
 
         assertTrue(passed, table);
-        assertEquals(0, run.bus.unaccounted(), table);
-        assertEquals(0, run.packet.unaccounted(), table);
-        assertTrue(run.bus.received > 45_000 && run.packet.received > 45_000, "traffic flowed: " + table);
+        for (final StreamLedger stream : run.streams())
+        {
+            assertEquals(0, stream.unaccounted(), stream.name + ": " + table);
+            assertTrue(stream.received > 30_000, stream.name + ": traffic flowed: " + table);
+        }
         assertEquals(5, run.faults.size(), "every chosen kind of fault injected: " + table);
         assertTrue(table.contains("\nPASSED: "), table);
     }

@@ -1,0 +1,491 @@
+package org.oobnet.harness.soak;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.oobnet.config.UdpTransport;
+import org.oobnet.core.OobConfig;
+import org.oobnet.core.OobReceiveHandler;
+import org.oobnet.core.OobRuntime;
+import org.oobnet.core.OobSocket;
+import org.oobnet.core.ProtocolRegistry;
+import org.oobnet.core.counters.SocketCounters;
+import org.oobnet.inband.KSocket;
+import org.oobnet.inband.SocketConstants;
+import org.oobnet.packet.stats.PacketCounter;
+import org.oobnet.udp.PacketPort;
+import org.oobnet.udp.UdpAddressHeader;
+import org.oobnet.udp.UdpSockets;
+import org.oobnet.udp.UdpStack;
+import org.oobnet.udp.UdpStackConfig;
+import org.oobnet.udp.frame.DropReason;
+import org.oobnet.udp.transport.KernelBusyPollTransport;
+
+/**
+ * One side of the soak's two oob-udp streams, run in a child JVM inside its namespace (the OOB hooks are one per
+ * JVM and a {@link UdpStack} serves one namespace): in A the sender offers both streams at a fixed rate, in B the
+ * receiver checks every message. Stream {@value #PACKET_STREAM} uses the packet transport over pair one, stream
+ * {@value #KERNEL_STREAM} the kernel busy-poll transport over pair two.
+ * <p>
+ * Commands arrive on standard input, one per line: {@code stall MS} (receiver), {@code burst N} and
+ * {@code churn N} (sender), {@code stop}. Answers on standard output: {@code READY} once the sockets are open,
+ * {@code DONE <command>} after each command, and at {@code stop} one {@code RESULT <json>} line with each stream's
+ * counts, every drop under its reason, and the process's resources before and after. End of input stops the peer
+ * too (the parent went away).
+ * <p>
+ * <b>Note:</b> in-band; threads: the command reader (this one), one traffic thread, the OOB stage.
+ */
+final class UdpSoakPeer
+{
+    static final int PACKET_PORT = 7101;
+    static final int KERNEL_PORT = 7102;
+    static final int PACKET_STREAM = 3;
+    static final int KERNEL_STREAM = 4;
+    private static final int PAYLOAD = 46;
+
+    private final boolean sender;
+    private final int ratePerSecond;
+    private final PrintStream out;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicBoolean stalled = new AtomicBoolean();
+    private final AtomicInteger burst = new AtomicInteger();
+    private final StreamLedger packet = new StreamLedger("udp-packet", true);
+    private final StreamLedger kernel = new StreamLedger("udp-kernel", true);
+    private long firstPacketSequence;
+    private long firstKernelSequence;
+
+    UdpSoakPeer(final boolean sender, final int ratePerSecond, final PrintStream out)
+    {
+        this.sender = sender;
+        this.ratePerSecond = ratePerSecond;
+        this.out = out;
+    }
+
+    /**
+     * Where the sender's sequences start (they go on across the children of one soak).
+     *
+     * @param packetSequence the packet stream's first sequence.
+     * @param kernelSequence the kernel stream's first sequence.
+     * @return this.
+     */
+    UdpSoakPeer firstSequences(final long packetSequence, final long kernelSequence)
+    {
+        this.firstPacketSequence = packetSequence;
+        this.firstKernelSequence = kernelSequence;
+        return this;
+    }
+
+    /**
+     * Runs until {@code stop} or end of input.
+     *
+     * @param in the commands.
+     * @return 0 when the peer ran and reported.
+     * @throws Exception when it could not set up.
+     */
+    int run(final java.io.InputStream in) throws Exception
+    {
+        final Path countersDir = Files.createTempDirectory("oobnet-soak-peer-");
+        SoakRun.warmUp(countersDir);
+        final SoakRun.Resources before = SoakRun.Resources.awaitSettled();
+        final String packetInterface = sender ? SoakNetwork.A_INTERFACE : SoakNetwork.B_INTERFACE;
+        final UdpStack stack = UdpStack.open(UdpStackConfig.of(UdpTransport.PACKET, packetInterface));
+        final List<PacketPort> ports = stack.ports();
+        final OobRuntime runtime;
+        try
+        {
+            runtime = OobRuntime.start(OobConfig.builder()
+                .idleStrategy(OobConfig.IdleStrategyKind.BACKOFF)
+                .countersDir(countersDir)
+                .countersValuesBytes(4 * 1024 * 1024)
+                .build(), new ProtocolRegistry().register(SocketConstants.AF_INET, stack.protocol()));
+        }
+        catch (final RuntimeException ex)
+        {
+            stack.close();
+            throw ex;
+        }
+        final Map<String, Object> result = new LinkedHashMap<>();
+        final long stallsBefore;
+        try
+        {
+            final KSocket packetSocket = open(UdpTransport.PACKET);
+            final KSocket kernelSocket = open(UdpTransport.KERNEL);
+            if (sender)
+            {
+                packetSocket.bind(new InetSocketAddress(SoakNetwork.A_ADDRESS, 0));
+                packetSocket.connect(new InetSocketAddress(SoakNetwork.B_ADDRESS, PACKET_PORT));
+                // ENOBUFS from a veth whose peer is down is returned, not swallowed (the transport retries it)
+                kernelSocket.setOption(SocketConstants.SOL_IP, SocketConstants.IP_RECVERR, 1);
+                kernelSocket.bind(new InetSocketAddress(SoakNetwork.A2_ADDRESS, 0));
+                kernelSocket.connect(new InetSocketAddress(SoakNetwork.B2_ADDRESS, KERNEL_PORT));
+            }
+            else
+            {
+                packetSocket.bind(new InetSocketAddress(SoakNetwork.B_ADDRESS, PACKET_PORT));
+                kernelSocket.bind(new InetSocketAddress(SoakNetwork.B2_ADDRESS, KERNEL_PORT));
+            }
+            final OobSocket packetOob = OobSocket.of(packetSocket);
+            final OobSocket kernelOob = OobSocket.of(kernelSocket);
+            stallsBefore = runtime.counters().stalls().get();
+            final Thread traffic = new Thread(sender ? () -> send(packetOob, kernelOob) :
+                () -> receive(packetOob, kernelOob), sender ? "soak-udp-sender" : "soak-udp-receiver");
+            traffic.setDaemon(true);
+            traffic.start();
+            out.println("READY");
+
+            commands(in);
+
+            if (sender)
+            {
+                running.set(false);
+                traffic.join(5_000);
+                awaitSent(packetOob, kernelOob);
+                accountSender(packetOob, kernelOob, packetSocket, kernelSocket);
+            }
+            else
+            {
+                awaitQuiet();
+                running.set(false);
+                traffic.join(5_000);
+                accountReceiver(packetOob, kernelOob, packetSocket, kernelSocket);
+            }
+            result.put("stageAlive", runtime.stageThread().isAlive());
+            result.put("stageErrors", runtime.counters().errors().get());
+            result.put("stalls", runtime.counters().stalls().get() - stallsBefore);
+        }
+        finally
+        {
+            runtime.close();
+            stack.close();
+            SoakRun.deleteTree(countersDir);
+        }
+        // the port counts at close what its TX ring still held and its RX ring's last drops
+        for (final PacketPort port : ports)
+        {
+            if (sender)
+            {
+                packet.drop("sender: closed with TX ring frames unsent",
+                    port.packetCounters().get(PacketCounter.TX_UNSENT_AT_CLOSE));
+                packet.drop("sender: wrong format", port.packetCounters().get(PacketCounter.WRONG_FORMAT));
+            }
+            else
+            {
+                packet.drop("receiver: kernel ring drops (PACKET_STATISTICS)",
+                    port.packetCounters().get(PacketCounter.KERNEL_DROPS));
+                packet.drop("receiver: runts", port.packetCounters().get(PacketCounter.RUNTS));
+                packet.drop("receiver: truncated", port.packetCounters().get(PacketCounter.TRUNCATED));
+                for (final DropReason reason : DropReason.values())
+                {
+                    // receive-full is the socket's ring-full drop, counted from the socket
+                    if (reason != DropReason.NONE && reason != DropReason.RECEIVE_FULL)
+                    {
+                        packet.drop("receiver: " + reason.label(), port.drops().drops(reason));
+                    }
+                }
+            }
+        }
+        final SoakRun.Resources after = SoakRun.Resources.awaitBack(before);
+        result.put("descriptors", List.of(before.descriptors(), after.descriptors()));
+        result.put("socketMappings", List.of(before.socketMappings(), after.socketMappings()));
+        result.put("streams", List.of(PeerResult.of(packet), PeerResult.of(kernel)));
+        out.println("RESULT " + new ObjectMapper().writeValueAsString(result));
+        return 0;
+    }
+
+    private static KSocket open(final UdpTransport transport) throws Exception
+    {
+        final KSocket socket = KSocket.socket(SocketConstants.AF_INET,
+            SocketConstants.SOCK_DGRAM | SocketConstants.SOCK_OOB, 0);
+        try
+        {
+            UdpSockets.useTransport(socket, transport);
+            return socket;
+        }
+        catch (final Exception | Error ex)
+        {
+            socket.close();
+            throw ex;
+        }
+    }
+
+    private void commands(final java.io.InputStream in) throws Exception
+    {
+        final BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = reader.readLine()) != null)
+        {
+            final String[] words = line.trim().split("\\s+");
+            switch (words[0])
+            {
+                case "stop" ->
+                {
+                    return;
+                }
+                case "stall" ->
+                {
+                    stalled.set(true);
+                    LockSupport.parkNanos(Long.parseLong(words[1]) * 1_000_000L);
+                    stalled.set(false);
+                }
+                case "burst" ->
+                {
+                    burst.set(Integer.parseInt(words[1]));
+                    final long deadline = System.nanoTime() + 5_000_000_000L;
+                    while (burst.get() > 0 && System.nanoTime() - deadline < 0)
+                    {
+                        LockSupport.parkNanos(1_000_000L);
+                    }
+                    burst.set(0);
+                }
+                case "churn" -> churn(Integer.parseInt(words[1]));
+                default -> throw new IllegalArgumentException("command=" + line +
+                    " is not one of stall MS, burst N, churn N, stop");
+            }
+            out.println("DONE " + words[0]);
+        }
+    }
+
+    // OOB UDP sockets opened, bound to an ephemeral port (a kernel port reserved, a demux entry), closed
+    private static void churn(final int count) throws Exception
+    {
+        for (int i = 0; i < count; i++)
+        {
+            final KSocket socket = open(i % 2 == 0 ? UdpTransport.PACKET : UdpTransport.KERNEL);
+            try
+            {
+                socket.bind(new InetSocketAddress(i % 2 == 0 ? SoakNetwork.A_ADDRESS : SoakNetwork.A2_ADDRESS, 0));
+            }
+            finally
+            {
+                socket.close();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Sender
+
+    private void send(final OobSocket packetSocket, final OobSocket kernelSocket)
+    {
+        final SoakMessage message = new SoakMessage();
+        final UnsafeBuffer record = new UnsafeBuffer(new byte[256]);
+        // address 0: the connected peer
+        UdpAddressHeader.write(record, 0, 0, 0);
+        final long intervalNs = 1_000_000_000L / ratePerSecond;
+        long packetSequence = firstPacketSequence;
+        long kernelSequence = firstKernelSequence;
+        long nextNs = System.nanoTime();
+        boolean packetDue = false;
+        boolean kernelDue = false;
+        while (running.get())
+        {
+            final boolean bursting = burst.get() > 0;
+            if (!bursting && !packetDue && !kernelDue)
+            {
+                final long waitNs = nextNs - System.nanoTime();
+                if (waitNs > 0)
+                {
+                    LockSupport.parkNanos(waitNs);
+                    continue;
+                }
+                nextNs += intervalNs;
+                packetDue = true;
+                kernelDue = true;
+            }
+            if (bursting || packetDue)
+            {
+                final int length = UdpAddressHeader.LENGTH +
+                    message.write(record, UdpAddressHeader.LENGTH, PACKET_STREAM, packetSequence, PAYLOAD);
+                if (packetSocket.offer(record, 0, length) >= 0)
+                {
+                    packetSequence++;
+                    packet.sent = packetSequence - firstPacketSequence;
+                    packetDue = false;
+                }
+                else
+                {
+                    packet.refused++;
+                }
+            }
+            if (bursting || kernelDue)
+            {
+                final int length = UdpAddressHeader.LENGTH +
+                    message.write(record, UdpAddressHeader.LENGTH, KERNEL_STREAM, kernelSequence, PAYLOAD);
+                if (kernelSocket.offer(record, 0, length) >= 0)
+                {
+                    kernelSequence++;
+                    kernel.sent = kernelSequence - firstKernelSequence;
+                    kernelDue = false;
+                }
+                else
+                {
+                    kernel.refused++;
+                }
+            }
+            if (bursting)
+            {
+                burst.decrementAndGet();
+                Thread.yield();
+            }
+            else if (packetDue || kernelDue)
+            {
+                // a full send ring (a link held down): retried after a short pause, never skipped
+                LockSupport.parkNanos(100_000L);
+            }
+        }
+    }
+
+    private static void awaitSent(final OobSocket packetSocket, final OobSocket kernelSocket)
+    {
+        final long deadline = System.nanoTime() + 5_000_000_000L;
+        while ((packetSocket.sendQueuedBytes() > 0 || kernelSocket.sendQueuedBytes() > 0) &&
+            System.nanoTime() - deadline < 0)
+        {
+            LockSupport.parkNanos(1_000_000L);
+        }
+        // the stage's last cycle kicks the TX ring and the kernel batch
+        LockSupport.parkNanos(100_000_000L);
+    }
+
+    private void accountSender(final OobSocket packetOob, final OobSocket kernelOob, final KSocket packetSocket,
+        final KSocket kernelSocket) throws org.oobnet.inband.ErrnoException
+    {
+        final KernelBusyPollTransport transport = UdpSockets.state(kernelOob).kernelTransport();
+        kernel.drop("sender: refused by the kernel (sendmmsg)", null == transport ? 0 : transport.sendErrorCount());
+        final long inband = UdpSockets.state(packetOob).inbandSends();
+        packetSocket.close();
+        kernelSocket.close();
+        // read after close: what release found still queued
+        accountSenderSocket(packet, packetOob.counters());
+        accountSenderSocket(kernel, kernelOob.counters());
+        if (inband > 0)
+        {
+            // not a drop, but beyond this soak's books: a message that took the kernel's path may be lost uncounted
+            packet.note("sent through the kernel's in-band path (route or neighbour cache miss)", inband);
+        }
+    }
+
+    private static void accountSenderSocket(final StreamLedger ledger, final SocketCounters counters)
+    {
+        ledger.drop("sender: no peer", counters.dropsNoPeer().get());
+        ledger.drop("sender: protocol refused on stage", counters.dropsProtocol().get());
+        ledger.drop("sender: closed with messages queued", counters.dropsClosed().get());
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Receiver
+
+    private void receive(final OobSocket packetSocket, final OobSocket kernelSocket)
+    {
+        final SoakMessage check = new SoakMessage();
+        final OobReceiveHandler onPacket = (socket, buffer, offset, length) -> onRecord(packet, PACKET_STREAM, check,
+            buffer, offset, length);
+        final OobReceiveHandler onKernel = (socket, buffer, offset, length) -> onRecord(kernel, KERNEL_STREAM, check,
+            buffer, offset, length);
+        while (running.get())
+        {
+            if (stalled.get())
+            {
+                LockSupport.parkNanos(1_000_000L);
+                continue;
+            }
+            final int work = packetSocket.poll(onPacket, 256) + kernelSocket.poll(onKernel, 256);
+            if (0 == work)
+            {
+                LockSupport.parkNanos(50_000L);
+            }
+        }
+        // what the stage already queued is taken before the books are read
+        while (packetSocket.poll(onPacket, 256) + kernelSocket.poll(onKernel, 256) > 0)
+        {
+            Thread.onSpinWait();
+        }
+    }
+
+    private static void onRecord(final StreamLedger ledger, final int stream, final SoakMessage check,
+        final org.agrona.DirectBuffer buffer, final int offset, final int length)
+    {
+        final int message = offset + UdpAddressHeader.LENGTH;
+        if (length < UdpAddressHeader.LENGTH + SoakMessage.HEADER_LENGTH)
+        {
+            ledger.corrupt++;
+            return;
+        }
+        ledger.onReceived(SoakMessage.sequence(buffer, message),
+            SoakMessage.stream(buffer, message) == stream && check.isIntact(buffer, message, length - UdpAddressHeader.LENGTH));
+    }
+
+    private void awaitQuiet()
+    {
+        long last = -1;
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() - deadline < 0)
+        {
+            final long count = packet.received + kernel.received;
+            if (count == last)
+            {
+                return;
+            }
+            last = count;
+            LockSupport.parkNanos(300_000_000L);
+        }
+    }
+
+    private void accountReceiver(final OobSocket packetOob, final OobSocket kernelOob, final KSocket packetSocket,
+        final KSocket kernelSocket) throws org.oobnet.inband.ErrnoException
+    {
+        final KernelBusyPollTransport transport = UdpSockets.state(kernelOob).kernelTransport();
+        kernel.drop("receiver: truncated", null == transport ? 0 : transport.truncatedCount());
+        kernel.drop("receiver: kernel socket buffer full (SO_MEMINFO drops)", kernelSocketDrops(kernelSocket));
+        packetSocket.close();
+        kernelSocket.close();
+        for (final StreamLedger ledger : List.of(packet, kernel))
+        {
+            final SocketCounters counters = (ledger == packet ? packetOob : kernelOob).counters();
+            ledger.drop("receiver: receive ring full", counters.dropsRingFull().get());
+            ledger.drop("receiver: closed with messages queued", counters.dropsClosed().get());
+        }
+    }
+
+    // the kernel's drops on the kernel transport's socket (its receive buffer was full: the stage fell behind)
+    private static long kernelSocketDrops(final KSocket socket)
+    {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined())
+        {
+            final java.lang.foreign.MemorySegment meminfo =
+                arena.allocate(4L * SocketConstants.SK_MEMINFO_VARS, 4).fill((byte)0);
+            socket.getOption(SocketConstants.SOL_SOCKET, SocketConstants.SO_MEMINFO, meminfo);
+            return meminfo.getAtIndex(java.lang.foreign.ValueLayout.JAVA_INT, SocketConstants.SK_MEMINFO_DROPS) &
+                0xffff_ffffL;
+        }
+        catch (final org.oobnet.inband.ErrnoException ex)
+        {
+            throw new IllegalStateException("getsockopt(SO_MEMINFO) on the kernel transport's socket: " +
+                ex.getMessage(), ex);
+        }
+    }
+
+    /** One stream's books as the child reports them. */
+    record PeerResult(String stream, long sent, long refused, long received, long corrupt, long duplicates,
+        long reordered, Map<String, Long> drops, Map<String, Long> notes)
+    {
+        static PeerResult of(final StreamLedger ledger)
+        {
+            return new PeerResult(ledger.name, ledger.sent, ledger.refused, ledger.received, ledger.corrupt,
+                ledger.duplicates, ledger.reordered, ledger.drops, ledger.notes);
+        }
+    }
+}

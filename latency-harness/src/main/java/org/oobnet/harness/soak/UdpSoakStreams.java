@@ -1,0 +1,209 @@
+package org.oobnet.harness.soak;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.oobnet.harness.latency.net.ChildJvm;
+
+/**
+ * The soak's oob-udp streams seen from the parent: a sender child JVM in namespace A and a receiver child JVM in B
+ * ({@link UdpSoakPeer}; the OOB hooks are one per JVM and a UDP stack serves one namespace), one pair of children
+ * per incarnation of the veth pairs. Faults reach them as commands; at each {@link #stop()} their books are added to
+ * the two ledgers, sequences going on where the previous children stopped.
+ * <p>
+ * <b>Note:</b> in-band; called from the soak's schedule thread only.
+ */
+final class UdpSoakStreams implements AutoCloseable
+{
+    private static final long ANSWER_TIMEOUT_MS = 60_000;
+
+    private final SoakNetwork network;
+    private final int ratePerSecond;
+    private final StreamLedger packet;
+    private final StreamLedger kernel;
+    private final List<String> problems;
+    private final Path logDir;
+    private Peer sender;
+    private Peer receiver;
+    private int incarnations;
+
+    UdpSoakStreams(final SoakNetwork network, final int ratePerSecond, final StreamLedger packet,
+        final StreamLedger kernel, final List<String> problems) throws IOException
+    {
+        this.network = network;
+        this.ratePerSecond = ratePerSecond;
+        this.packet = packet;
+        this.kernel = kernel;
+        this.problems = problems;
+        this.logDir = Files.createTempDirectory("oobnet-soak-udp-");
+    }
+
+    /**
+     * Starts a receiver in B, then a sender in A, each answering {@code READY}.
+     *
+     * @throws IOException when a child cannot start or does not get ready.
+     */
+    void start() throws IOException
+    {
+        incarnations++;
+        receiver = Peer.start(network.namespaceB, logDir.resolve("receiver-" + incarnations + ".err"),
+            List.of("soak-peer", "--role", "receive", "--rate", Integer.toString(ratePerSecond)));
+        receiver.await("READY");
+        sender = Peer.start(network.namespaceA, logDir.resolve("sender-" + incarnations + ".err"),
+            List.of("soak-peer", "--role", "send", "--rate", Integer.toString(ratePerSecond),
+                "--first-packet-sequence", Long.toString(packet.sent),
+                "--first-kernel-sequence", Long.toString(kernel.sent)));
+        sender.await("READY");
+    }
+
+    /**
+     * Sends a command to the sender without waiting for it to finish.
+     *
+     * @param command e.g. {@code burst 5000}.
+     * @throws IOException when the child is gone.
+     */
+    void toSender(final String command) throws IOException
+    {
+        sender.jvm.tell(command);
+    }
+
+    /**
+     * Sends a command to the receiver without waiting for it to finish.
+     *
+     * @param command e.g. {@code stall 500}.
+     * @throws IOException when the child is gone.
+     */
+    void toReceiver(final String command) throws IOException
+    {
+        receiver.jvm.tell(command);
+    }
+
+    /** Waits until the sender finished its command. */
+    void senderDone(final String command) throws IOException
+    {
+        sender.await("DONE " + command);
+    }
+
+    /** Waits until the receiver finished its command. */
+    void receiverDone(final String command) throws IOException
+    {
+        receiver.await("DONE " + command);
+    }
+
+    /**
+     * Stops the sender (its queues drain first), then the receiver (once nothing more arrives), and adds their
+     * books to the ledgers.
+     *
+     * @throws IOException when a child does not report.
+     */
+    void stop() throws IOException
+    {
+        sender.jvm.tell("stop");
+        final JsonNode sent = sender.result();
+        receiver.jvm.tell("stop");
+        final JsonNode received = receiver.result();
+        absorb("sender", sent);
+        absorb("receiver", received);
+        sender.jvm.waitFor(30_000);
+        receiver.jvm.waitFor(30_000);
+        sender = null;
+        receiver = null;
+    }
+
+    private void absorb(final String side, final JsonNode result) throws IOException
+    {
+        final ObjectMapper mapper = new ObjectMapper();
+        for (final JsonNode stream : result.get("streams"))
+        {
+            final UdpSoakPeer.PeerResult books = mapper.treeToValue(stream, UdpSoakPeer.PeerResult.class);
+            ("udp-packet".equals(books.stream()) ? packet : kernel).absorb(books);
+        }
+        final String who = "udp " + side + " child " + incarnations;
+        if (!result.get("stageAlive").asBoolean())
+        {
+            problems.add(who + ": the stage thread died");
+        }
+        if (result.get("stageErrors").asLong() != 0)
+        {
+            problems.add(who + ": stage errors=" + result.get("stageErrors").asLong());
+        }
+        for (final String resource : List.of("descriptors", "socketMappings"))
+        {
+            final JsonNode values = result.get(resource);
+            if (values.get(0).asLong() != values.get(1).asLong())
+            {
+                problems.add(who + ": " + resource + " not back: " + values.get(0) + " -> " + values.get(1));
+            }
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        for (final Peer peer : new Peer[]{ sender, receiver })
+        {
+            if (null != peer)
+            {
+                peer.jvm.close();
+            }
+        }
+        SoakRun.deleteTree(logDir);
+    }
+
+    /** One child and the lines it printed. */
+    private record Peer(ChildJvm jvm, BlockingQueue<String> lines)
+    {
+        static Peer start(final String namespace, final Path stderr, final List<String> args) throws IOException
+        {
+            final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+            final ChildJvm jvm = ChildJvm.start(
+                ChildJvm.command(List.of("ip", "netns", "exec", namespace), -1, false, args), stderr, lines::add);
+            return new Peer(jvm, lines);
+        }
+
+        void await(final String answer) throws IOException
+        {
+            take(answer);
+        }
+
+        JsonNode result() throws IOException
+        {
+            return new ObjectMapper().readTree(take("RESULT ").substring("RESULT ".length()));
+        }
+
+        private String take(final String prefix) throws IOException
+        {
+            final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ANSWER_TIMEOUT_MS);
+            while (System.nanoTime() - deadline < 0)
+            {
+                final String line;
+                try
+                {
+                    line = lines.poll(100, TimeUnit.MILLISECONDS);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted waiting for " + prefix.trim(), ex);
+                }
+                if (null != line && line.startsWith(prefix))
+                {
+                    return line;
+                }
+                if (null == line && !jvm.isAlive() && lines.isEmpty())
+                {
+                    throw new IOException("udp soak child exited before " + prefix.trim() + ": " + jvm.stderrTail());
+                }
+            }
+            throw new IOException("udp soak child did not answer " + prefix.trim() + " within " + ANSWER_TIMEOUT_MS +
+                " ms: " + jvm.stderrTail());
+        }
+    }
+}
