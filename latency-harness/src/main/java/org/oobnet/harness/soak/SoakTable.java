@@ -38,6 +38,11 @@ final class SoakTable
             {
                 text.append(String.format("  %s: %s = %d%n", ledger.name, drop.getKey(), drop.getValue()));
             }
+            if (ledger.unaccounted() != 0)
+            {
+                text.append(String.format("  %s: UNACCOUNTED %d; sequences missing at the receiver (counted drops " +
+                    "included): %s%n", ledger.name, ledger.unaccounted(), ledger.missingSequences()));
+            }
             for (final Map.Entry<String, Long> note : ledger.notes.entrySet())
             {
                 text.append(String.format("  %s: (not a drop) %s = %d%n", ledger.name, note.getKey(), note.getValue()));

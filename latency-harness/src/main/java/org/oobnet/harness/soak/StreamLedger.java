@@ -26,6 +26,8 @@ final class StreamLedger
     final Map<String, Long> drops = new TreeMap<>();
     /** Counts that are not drops but bear on the books (e.g. messages that took the kernel's in-band path). */
     final Map<String, Long> notes = new TreeMap<>();
+    /** Each receiver child's missing sequences (oob-udp streams), for diagnosis. */
+    final java.util.List<String> childGaps = new java.util.ArrayList<>();
 
     StreamLedger(final String name, final boolean ordered)
     {
@@ -87,6 +89,35 @@ final class StreamLedger
         reordered += result.reordered();
         result.drops().forEach(this::drop);
         result.notes().forEach(this::note);
+        if (null != result.gaps() && !"none".equals(result.gaps()))
+        {
+            childGaps.add(result.gaps());
+        }
+    }
+
+    /**
+     * Receiver thread, after it stopped: the sequences missing between the lowest and the highest received, as
+     * ranges, for finding where an unaccounted message went (the faults' times are in the soak's output).
+     *
+     * @param limit most ranges shown.
+     * @return e.g. {@code 1200-1234 5000}, or {@code none}.
+     */
+    String gaps(final int limit)
+    {
+        final int first = seen.nextSetBit(0);
+        if (first < 0)
+        {
+            return "none";
+        }
+        final StringBuilder ranges = new StringBuilder();
+        int shown = 0;
+        for (int from = seen.nextClearBit(first); from < seen.length() && shown < limit; shown++)
+        {
+            final int to = seen.nextSetBit(from) - 1;
+            ranges.append(ranges.isEmpty() ? "" : " ").append(from == to ? Integer.toString(from) : from + "-" + to);
+            from = seen.nextClearBit(to + 1);
+        }
+        return ranges.isEmpty() ? "none" : ranges.toString();
     }
 
     long dropped()
@@ -97,6 +128,16 @@ final class StreamLedger
     long unaccounted()
     {
         return sent - received - dropped();
+    }
+
+    /**
+     * After both threads stopped: where the missing sequences are (this process's receiver, or the children's).
+     *
+     * @return ranges.
+     */
+    String missingSequences()
+    {
+        return childGaps.isEmpty() ? gaps(8) : String.join(" | ", childGaps);
     }
 
     boolean holds()

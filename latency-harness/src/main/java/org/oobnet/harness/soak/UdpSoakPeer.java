@@ -189,8 +189,7 @@ final class UdpSoakPeer
                 packet.drop("receiver: truncated", port.packetCounters().get(PacketCounter.TRUNCATED));
                 for (final DropReason reason : DropReason.values())
                 {
-                    // receive-full is the socket's ring-full drop, counted from the socket
-                    if (reason != DropReason.NONE && reason != DropReason.RECEIVE_FULL)
+                    if (reason != DropReason.NONE)
                     {
                         packet.drop("receiver: " + reason.label(), port.drops().drops(reason));
                     }
@@ -452,12 +451,14 @@ final class UdpSoakPeer
         kernel.drop("receiver: kernel socket buffer full (SO_MEMINFO drops)", kernelSocketDrops(kernelSocket));
         packetSocket.close();
         kernelSocket.close();
-        for (final StreamLedger ledger : List.of(packet, kernel))
-        {
-            final SocketCounters counters = (ledger == packet ? packetOob : kernelOob).counters();
-            ledger.drop("receiver: receive ring full", counters.dropsRingFull().get());
-            ledger.drop("receiver: closed with messages queued", counters.dropsClosed().get());
-        }
+        // the packet transport's port counts every datagram its socket could not take (receive-full: the ring was
+        // full, the socket not on the stage, or shut for reading), so that socket's own drops are not added again
+        final SocketCounters packetCounters = packetOob.counters();
+        packet.note("of receive-full, the socket's receive ring was full", packetCounters.dropsRingFull().get());
+        final SocketCounters kernelCounters = kernelOob.counters();
+        kernel.drop("receiver: receive ring full", kernelCounters.dropsRingFull().get());
+        kernel.drop("receiver: closed with messages queued", kernelCounters.dropsClosed().get());
+
     }
 
     // the kernel's drops on the kernel transport's socket (its receive buffer was full: the stage fell behind)
@@ -480,12 +481,12 @@ final class UdpSoakPeer
 
     /** One stream's books as the child reports them. */
     record PeerResult(String stream, long sent, long refused, long received, long corrupt, long duplicates,
-        long reordered, Map<String, Long> drops, Map<String, Long> notes)
+        long reordered, Map<String, Long> drops, Map<String, Long> notes, String gaps)
     {
         static PeerResult of(final StreamLedger ledger)
         {
             return new PeerResult(ledger.name, ledger.sent, ledger.refused, ledger.received, ledger.corrupt,
-                ledger.duplicates, ledger.reordered, ledger.drops, ledger.notes);
+                ledger.duplicates, ledger.reordered, ledger.drops, ledger.notes, ledger.gaps(8));
         }
     }
 }

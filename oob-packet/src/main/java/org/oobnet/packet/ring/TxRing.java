@@ -43,6 +43,7 @@ public final class TxRing
     private int index;
     private int claimedIndex = -1;
     private int pending;
+    private long pendingBytes;
     private int lastKickErrno;
     private long retryDelayNs;
     private long retryAtNs;
@@ -150,6 +151,7 @@ public final class TxRing
         claimedIndex = -1;
         index = claimed + 1 == geometry.frameCount() ? 0 : claimed + 1;
         pending++;
+        pendingBytes += length;
         counters.increment(PacketCounter.FRAMES_OUT);
         counters.add(PacketCounter.BYTES_OUT, length);
         return length;
@@ -235,8 +237,17 @@ public final class TxRing
         }
         if (rc >= 0)
         {
-            pending = 0;
             retryDelayNs = 0;
+            // The kernel returns the bytes of the frames it sent. Fewer than committed: it stopped early (its send
+            // buffer was full) and left the rest SEND_REQUEST, so kick again next cycle. Nothing at all: the rest
+            // is gone some other way (a frame the kernel skipped as malformed), nothing is left to kick.
+            if (rc > 0 && rc < pendingBytes)
+            {
+                pendingBytes -= rc;
+                return frames;
+            }
+            pending = 0;
+            pendingBytes = 0;
             return frames;
         }
         if (rc == -Errno.EAGAIN)
