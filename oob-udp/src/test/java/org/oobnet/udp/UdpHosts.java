@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 import org.agrona.DirectBuffer;
 import org.oobnet.config.UdpTransport;
@@ -32,15 +33,24 @@ final class UdpHosts implements AutoCloseable
     private final Path countersDir;
     private final List<KSocket> sockets = new ArrayList<>();
     private final List<AutoCloseable> others = new ArrayList<>();
+    private boolean stackClosed;
 
     UdpHosts(final UdpTransport transport) throws Exception
+    {
+        this(interfaceName -> UdpStackConfig.of(transport, interfaceName));
+    }
+
+    /**
+     * As {@link #UdpHosts(UdpTransport)}, with the stack's settings made for A's interface name.
+     */
+    UdpHosts(final Function<String, UdpStackConfig> config) throws Exception
     {
         fixture = NetnsFixture.create(2);
         try
         {
             a = fixture.host(0);
             b = fixture.host(1);
-            stack = fixture.call(a, () -> UdpStack.open(UdpStackConfig.of(transport, a.interfaceName())));
+            stack = fixture.call(a, () -> UdpStack.open(config.apply(a.interfaceName())));
             final ProtocolRegistry registry = new ProtocolRegistry();
             registry.register(SocketConstants.AF_INET, stack.protocol());
             countersDir = Files.createTempDirectory("oob-udp-test");
@@ -119,26 +129,45 @@ final class UdpHosts implements AutoCloseable
         }
     }
 
+    /**
+     * Closes A's sockets, then the stack (its ports count what they still hold), before the runtime closes.
+     */
+    void closeSocketsAndStack() throws Exception
+    {
+        closeSockets();
+        stackClosed = true;
+        stack.close();
+    }
+
     @Override
     public void close() throws Exception
     {
         try
         {
-            for (final KSocket socket : sockets)
-            {
-                socket.close();
-            }
+            closeSockets();
             for (final AutoCloseable other : others)
             {
                 other.close();
             }
             runtime.close();
-            stack.close();
+            if (!stackClosed)
+            {
+                stack.close();
+            }
         }
         finally
         {
             fixture.close();
         }
+    }
+
+    private void closeSockets() throws Exception
+    {
+        for (final KSocket socket : sockets)
+        {
+            socket.close();
+        }
+        sockets.clear();
     }
 
     record Received(int address, int port, byte[] payload)
