@@ -403,7 +403,7 @@ public final class UdpOobProtocol implements OobProtocol
         final UdpSocketState state = socket.protocolState();
         if (UdpTransport.KERNEL == state.transport)
         {
-            return state.kernel.flush();
+            return state.kernel.flush(nowNs);
         }
         return stack.flushPorts(nowNs);
     }

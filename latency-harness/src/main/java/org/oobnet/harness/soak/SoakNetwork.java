@@ -116,6 +116,20 @@ final class SoakNetwork implements AutoCloseable
         createPair();
     }
 
+    /**
+     * A's end of pair two, {@code tx_dropped}: every frame the kernel dropped on its way out of A's kernel transport
+     * (a veth whose peer is down, refused with {@code ENOBUFS}; the noop qdisc of a down carrier, silently).
+     *
+     * @return the count since the pair was made.
+     * @throws IOException when it cannot be read.
+     */
+    long kernelPairTransmitDropped() throws IOException
+    {
+        final List<String> out = run("ip", "netns", "exec", namespaceA, "cat",
+            "/sys/class/net/" + A2_INTERFACE + "/statistics/tx_dropped");
+        return Long.parseLong(out.get(0).trim());
+    }
+
     List<String> run(final String... command) throws IOException
     {
         final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -64,6 +64,8 @@ final class UdpSoakPeer
     private final AtomicInteger burst = new AtomicInteger();
     private final StreamLedger packet = new StreamLedger("udp-packet", true);
     private final StreamLedger kernel = new StreamLedger("udp-kernel", true);
+    private long noBufferRetries;
+    private long partialSends;
     private long firstPacketSequence;
     private long firstKernelSequence;
 
@@ -101,7 +103,10 @@ final class UdpSoakPeer
         SoakRun.warmUp(countersDir);
         final SoakRun.Resources before = SoakRun.Resources.awaitSettled();
         final String packetInterface = sender ? SoakNetwork.A_INTERFACE : SoakNetwork.B_INTERFACE;
-        final UdpStack stack = UdpStack.open(UdpStackConfig.of(UdpTransport.PACKET, packetInterface));
+        // the sender sends one datagram per sendmmsg: a partial sendmmsg drops the errno of the datagram it
+        // stopped at, and the soak needs every ENOBUFS to tell the veth's refusals from the noop qdisc's discards
+        final UdpStackConfig config = UdpStackConfig.of(UdpTransport.PACKET, packetInterface);
+        final UdpStack stack = UdpStack.open(sender ? config.withKernelBatch(1) : config);
         final List<PacketPort> ports = stack.ports();
         final OobRuntime runtime;
         try
@@ -200,6 +205,8 @@ final class UdpSoakPeer
         result.put("descriptors", List.of(before.descriptors(), after.descriptors()));
         result.put("socketMappings", List.of(before.socketMappings(), after.socketMappings()));
         result.put("streams", List.of(PeerResult.of(packet), PeerResult.of(kernel)));
+        result.put("kernelNoBufferRetries", noBufferRetries);
+        result.put("kernelPartialSends", partialSends);
         out.println("RESULT " + new ObjectMapper().writeValueAsString(result));
         return 0;
     }
@@ -364,6 +371,8 @@ final class UdpSoakPeer
     {
         final KernelBusyPollTransport transport = UdpSockets.state(kernelOob).kernelTransport();
         kernel.drop("sender: refused by the kernel (sendmmsg)", null == transport ? 0 : transport.sendErrorCount());
+        noBufferRetries = null == transport ? 0 : transport.noBufferRetryCount();
+        partialSends = null == transport ? 0 : transport.partialSendCount();
         final long inband = UdpSockets.state(packetOob).inbandSends();
         packetSocket.close();
         kernelSocket.close();

@@ -33,6 +33,7 @@ final class UdpSoakStreams implements AutoCloseable
     private Peer sender;
     private Peer receiver;
     private int incarnations;
+    private long transmitDroppedAtStart;
 
     UdpSoakStreams(final SoakNetwork network, final int ratePerSecond, final StreamLedger packet,
         final StreamLedger kernel, final List<String> problems) throws IOException
@@ -53,6 +54,7 @@ final class UdpSoakStreams implements AutoCloseable
     void start() throws IOException
     {
         incarnations++;
+        transmitDroppedAtStart = network.kernelPairTransmitDropped();
         receiver = Peer.start(network.namespaceB, logDir.resolve("receiver-" + incarnations + ".err"),
             List.of("soak-peer", "--role", "receive", "--rate", Integer.toString(ratePerSecond)));
         receiver.await("READY");
@@ -113,8 +115,27 @@ final class UdpSoakStreams implements AutoCloseable
         absorb("receiver", received);
         sender.jvm.waitFor(30_000);
         receiver.jvm.waitFor(30_000);
+        countSilentDiscards(sent);
         sender = null;
         receiver = null;
+    }
+
+    // While a carrier goes down, datagrams that still find a route reach the noop qdisc, which discards them and
+    // reports success; the veth counts them in tx_dropped together with the frames it refused itself (ENOBUFS,
+    // which the transport counted and retried): the difference is what the kernel discarded silently.
+    private void countSilentDiscards(final JsonNode sent) throws IOException
+    {
+        final long dropped = network.kernelPairTransmitDropped() - transmitDroppedAtStart;
+        final long retried = sent.get("kernelNoBufferRetries").asLong();
+        final long partial = sent.get("kernelPartialSends").asLong();
+        final long silent = dropped - retried;
+        if (silent < 0 || partial != 0)
+        {
+            problems.add("udp sender child " + incarnations + ": veth tx_dropped=" + dropped + " ENOBUFS retries=" +
+                retried + " partial sendmmsg=" + partial + ": the kernel's discards cannot be told apart");
+        }
+        kernel.drop("sender: discarded by the kernel as the carrier went down (noop qdisc; veth tx_dropped less " +
+            "ENOBUFS retries)", Math.max(0, silent));
     }
 
     private void absorb(final String side, final JsonNode result) throws IOException

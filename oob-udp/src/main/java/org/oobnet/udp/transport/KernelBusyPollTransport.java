@@ -29,6 +29,11 @@ import org.oobnet.udp.UdpAddressHeader;
  */
 public final class KernelBusyPollTransport implements AutoCloseable
 {
+    /** First wait before a datagram the device dropped ({@code ENOBUFS}) is retried. */
+    public static final long MIN_RETRY_NS = 10_000L;
+    /** Longest wait between retries while the device keeps dropping. */
+    public static final long MAX_RETRY_NS = 1_000_000L;
+
     private final int fd;
     private final int batch;
     private final int slotLength;
@@ -46,6 +51,10 @@ public final class KernelBusyPollTransport implements AutoCloseable
     private int txCount;
     private long truncated;
     private long sendErrors;
+    private long noBufferRetries;
+    private long retryDelayNs;
+    private long retryAtNs;
+    private long partialSends;
     private int lastSendErrno;
 
     /**
@@ -170,8 +179,37 @@ public final class KernelBusyPollTransport implements AutoCloseable
     }
 
     /**
+     * Stage: {@link #flush()}, unless the last flush was refused with {@code ENOBUFS} and its back-off is not over:
+     * a device that drops every datagram (a veth whose peer is down) is retried after 10 µs, doubling up to 1 ms,
+     * instead of every stage cycle.
+     *
+     * @param nowNs the stage's clock.
+     * @return datagrams sent; 0 when nothing was queued, the retry is not due, or the kernel took nothing.
+     */
+    public int flush(final long nowNs)
+    {
+        if (0 == txCount || (0 != retryDelayNs && nowNs - retryAtNs < 0))
+        {
+            return 0;
+        }
+        final long noBuffersBefore = noBufferRetries;
+        final int sent = flush();
+        if (noBufferRetries != noBuffersBefore)
+        {
+            retryDelayNs = 0 == retryDelayNs ? MIN_RETRY_NS : Math.min(2 * retryDelayNs, MAX_RETRY_NS);
+            retryAtNs = nowNs + retryDelayNs;
+        }
+        else
+        {
+            retryDelayNs = 0;
+        }
+        return sent;
+    }
+
+    /**
      * Stage: sends every queued datagram with {@code sendmmsg(MSG_DONTWAIT)}. What the kernel did not take (a full
-     * socket buffer) stays queued for the next flush; a datagram the kernel refused is dropped and counted.
+     * socket buffer, a device that dropped it with {@code ENOBUFS}) stays queued for the next flush; a datagram the
+     * kernel refused otherwise is dropped and counted.
      *
      * @return datagrams sent, 0 when nothing was queued or the socket buffer was full.
      */
@@ -182,14 +220,23 @@ public final class KernelBusyPollTransport implements AutoCloseable
             return 0;
         }
         int sent = LibC.sendmmsgQuiet(fd, txMessages, txCount, SocketConstants.MSG_DONTWAIT);
-        if (sent < 0)
+        final boolean quietFailed = sent < 0;
+        if (quietFailed)
         {
             // rare: try once more with errno captured, to tell a full buffer from a refused datagram
             sent = LibC.sendmmsg(errno, fd, txMessages, txCount, SocketConstants.MSG_DONTWAIT);
         }
         if (sent < 0)
         {
-            if (-Errno.EAGAIN == sent || -Errno.ENOBUFS == sent)
+            if (-Errno.ENOBUFS == sent)
+            {
+                // the device dropped it (with IP_RECVERR the kernel says so): kept, retried. Both calls count as
+                // attempts the device dropped: the first one's errno was not captured, and within microseconds
+                // of the second it had the same cause.
+                noBufferRetries += quietFailed ? 2 : 1;
+                return 0;
+            }
+            if (-Errno.EAGAIN == sent)
             {
                 return 0;
             }
@@ -198,6 +245,11 @@ public final class KernelBusyPollTransport implements AutoCloseable
             sendErrors++;
             advance(1);
             return 0;
+        }
+        if (sent < txCount)
+        {
+            // the kernel stopped at a datagram and sendmmsg does not say why (the errno is lost): kept, retried
+            partialSends++;
         }
         advance(sent);
         return sent;
@@ -225,6 +277,24 @@ public final class KernelBusyPollTransport implements AutoCloseable
     public long sendErrorCount()
     {
         return sendErrors;
+    }
+
+    /**
+     * @return {@code sendmmsg} attempts whose first datagram a device dropped ({@code ENOBUFS}, e.g. a veth whose peer
+     * is down; reported only with {@code IP_RECVERR} on the socket): the datagram was kept and retried.
+     */
+    public long noBufferRetryCount()
+    {
+        return noBufferRetries;
+    }
+
+    /**
+     * @return flushes where {@code sendmmsg} sent part of the batch: the first datagram not sent was kept and
+     * retried, and why the kernel stopped at it is not known ({@code sendmmsg} drops that errno).
+     */
+    public long partialSendCount()
+    {
+        return partialSends;
     }
 
     /**
