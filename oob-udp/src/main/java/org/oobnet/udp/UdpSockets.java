@@ -26,6 +26,29 @@ public final class UdpSockets
     }
 
     /**
+     * In-band: a new OOB UDP socket ({@code AF_INET}, {@code SOCK_DGRAM | SOCK_OOB}) on a transport, not bound yet.
+     *
+     * @param transport packet or kernel.
+     * @return the socket (the caller closes it).
+     * @throws ErrnoException when the socket cannot be made or given the transport (it is closed then).
+     */
+    public static KSocket open(final UdpTransport transport) throws ErrnoException
+    {
+        final KSocket socket = KSocket.socket(SocketConstants.AF_INET,
+            SocketConstants.SOCK_DGRAM | SocketConstants.SOCK_OOB, 0);
+        try
+        {
+            useTransport(socket, transport);
+            return socket;
+        }
+        catch (final ErrnoException | RuntimeException ex)
+        {
+            socket.close();
+            throw ex;
+        }
+    }
+
+    /**
      * In-band, before {@code bind}/{@code connect}: chooses the socket's transport.
      *
      * @param socket    an {@code AF_INET}/{@code SOCK_DGRAM | SOCK_OOB} socket.

@@ -156,7 +156,7 @@ final class SoakRun
                 running.set(false);
                 sender.join(5_000);
                 udp.stop();
-                awaitQuiet(busReceiver);
+                awaitQuiet(() -> bus.received + packet.received, 500_000_000L);
                 receiverDone.set(true);
                 receiver.join(5_000);
 
@@ -549,19 +549,25 @@ final class SoakRun
             SoakMessage.stream(buffer, offset + 14) == PACKET_STREAM && check.isIntact(buffer, offset + 14, length - 14));
     }
 
-    private void awaitQuiet(final OobSocket busReceiver)
+    /**
+     * Waits until a receive count stops moving for a period (at most 10 s): what was sent has arrived or is lost.
+     *
+     * @param received the count.
+     * @param periodNs how long it must stay still.
+     */
+    static void awaitQuiet(final java.util.function.LongSupplier received, final long periodNs)
     {
         long lastCount = -1;
         final long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() - deadline < 0)
         {
-            final long count = bus.received + packet.received;
+            final long count = received.getAsLong();
             if (count == lastCount)
             {
                 return;
             }
             lastCount = count;
-            LockSupport.parkNanos(500_000_000L);
+            LockSupport.parkNanos(periodNs);
         }
     }
 

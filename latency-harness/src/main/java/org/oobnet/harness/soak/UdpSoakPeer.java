@@ -126,8 +126,8 @@ final class UdpSoakPeer
         final long stallsBefore;
         try
         {
-            final KSocket packetSocket = open(UdpTransport.PACKET);
-            final KSocket kernelSocket = open(UdpTransport.KERNEL);
+            final KSocket packetSocket = UdpSockets.open(UdpTransport.PACKET);
+            final KSocket kernelSocket = UdpSockets.open(UdpTransport.KERNEL);
             if (sender)
             {
                 packetSocket.bind(new InetSocketAddress(SoakNetwork.A_ADDRESS, 0));
@@ -162,7 +162,7 @@ final class UdpSoakPeer
             }
             else
             {
-                awaitQuiet();
+                SoakRun.awaitQuiet(() -> packet.received + kernel.received, 300_000_000L);
                 running.set(false);
                 traffic.join(5_000);
                 accountReceiver(packetOob, kernelOob, packetSocket, kernelSocket);
@@ -211,22 +211,6 @@ final class UdpSoakPeer
         return 0;
     }
 
-    private static KSocket open(final UdpTransport transport) throws Exception
-    {
-        final KSocket socket = KSocket.socket(SocketConstants.AF_INET,
-            SocketConstants.SOCK_DGRAM | SocketConstants.SOCK_OOB, 0);
-        try
-        {
-            UdpSockets.useTransport(socket, transport);
-            return socket;
-        }
-        catch (final Exception | Error ex)
-        {
-            socket.close();
-            throw ex;
-        }
-    }
-
     private void commands(final java.io.InputStream in) throws Exception
     {
         final BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
@@ -269,7 +253,7 @@ final class UdpSoakPeer
     {
         for (int i = 0; i < count; i++)
         {
-            final KSocket socket = open(i % 2 == 0 ? UdpTransport.PACKET : UdpTransport.KERNEL);
+            final KSocket socket = UdpSockets.open(i % 2 == 0 ? UdpTransport.PACKET : UdpTransport.KERNEL);
             try
             {
                 socket.bind(new InetSocketAddress(i % 2 == 0 ? SoakNetwork.A_ADDRESS : SoakNetwork.A2_ADDRESS, 0));
@@ -286,20 +270,20 @@ final class UdpSoakPeer
 
     private void send(final OobSocket packetSocket, final OobSocket kernelSocket)
     {
-        final SoakMessage message = new SoakMessage();
-        final UnsafeBuffer record = new UnsafeBuffer(new byte[256]);
-        // address 0: the connected peer
-        UdpAddressHeader.write(record, 0, 0, 0);
+        final Outgoing[] streams = {
+            new Outgoing(packetSocket, packet, PACKET_STREAM, firstPacketSequence),
+            new Outgoing(kernelSocket, kernel, KERNEL_STREAM, firstKernelSequence) };
         final long intervalNs = 1_000_000_000L / ratePerSecond;
-        long packetSequence = firstPacketSequence;
-        long kernelSequence = firstKernelSequence;
         long nextNs = System.nanoTime();
-        boolean packetDue = false;
-        boolean kernelDue = false;
         while (running.get())
         {
             final boolean bursting = burst.get() > 0;
-            if (!bursting && !packetDue && !kernelDue)
+            boolean due = false;
+            for (final Outgoing stream : streams)
+            {
+                due |= stream.due;
+            }
+            if (!bursting && !due)
             {
                 final long waitNs = nextNs - System.nanoTime();
                 if (waitNs > 0)
@@ -308,37 +292,17 @@ final class UdpSoakPeer
                     continue;
                 }
                 nextNs += intervalNs;
-                packetDue = true;
-                kernelDue = true;
-            }
-            if (bursting || packetDue)
-            {
-                final int length = UdpAddressHeader.LENGTH +
-                    message.write(record, UdpAddressHeader.LENGTH, PACKET_STREAM, packetSequence, PAYLOAD);
-                if (packetSocket.offer(record, 0, length) >= 0)
+                for (final Outgoing stream : streams)
                 {
-                    packetSequence++;
-                    packet.sent = packetSequence - firstPacketSequence;
-                    packetDue = false;
-                }
-                else
-                {
-                    packet.refused++;
+                    stream.due = true;
                 }
             }
-            if (bursting || kernelDue)
+            boolean refused = false;
+            for (final Outgoing stream : streams)
             {
-                final int length = UdpAddressHeader.LENGTH +
-                    message.write(record, UdpAddressHeader.LENGTH, KERNEL_STREAM, kernelSequence, PAYLOAD);
-                if (kernelSocket.offer(record, 0, length) >= 0)
+                if (bursting || stream.due)
                 {
-                    kernelSequence++;
-                    kernel.sent = kernelSequence - firstKernelSequence;
-                    kernelDue = false;
-                }
-                else
-                {
-                    kernel.refused++;
+                    refused |= !stream.offer();
                 }
             }
             if (bursting)
@@ -346,11 +310,51 @@ final class UdpSoakPeer
                 burst.decrementAndGet();
                 Thread.yield();
             }
-            else if (packetDue || kernelDue)
+            else if (refused)
             {
                 // a full send ring (a link held down): retried after a short pause, never skipped
                 LockSupport.parkNanos(100_000L);
             }
+        }
+    }
+
+    /** One stream's sending side: its socket, books and next sequence. */
+    private static final class Outgoing
+    {
+        private final OobSocket socket;
+        private final StreamLedger ledger;
+        private final int stream;
+        private final long firstSequence;
+        private final SoakMessage message = new SoakMessage();
+        private final UnsafeBuffer record = new UnsafeBuffer(new byte[256]);
+        private long sequence;
+        boolean due;
+
+        Outgoing(final OobSocket socket, final StreamLedger ledger, final int stream, final long firstSequence)
+        {
+            this.socket = socket;
+            this.ledger = ledger;
+            this.stream = stream;
+            this.firstSequence = firstSequence;
+            this.sequence = firstSequence;
+            // address 0: the connected peer
+            UdpAddressHeader.write(record, 0, 0, 0);
+        }
+
+        // the next message, offered once: true when the send ring took it
+        boolean offer()
+        {
+            final int length = UdpAddressHeader.LENGTH +
+                message.write(record, UdpAddressHeader.LENGTH, stream, sequence, PAYLOAD);
+            if (socket.offer(record, 0, length) >= 0)
+            {
+                sequence++;
+                ledger.sent = sequence - firstSequence;
+                due = false;
+                return true;
+            }
+            ledger.refused++;
+            return false;
         }
     }
 
@@ -434,22 +438,6 @@ final class UdpSoakPeer
         }
         ledger.onReceived(SoakMessage.sequence(buffer, message),
             SoakMessage.stream(buffer, message) == stream && check.isIntact(buffer, message, length - UdpAddressHeader.LENGTH));
-    }
-
-    private void awaitQuiet()
-    {
-        long last = -1;
-        final long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() - deadline < 0)
-        {
-            final long count = packet.received + kernel.received;
-            if (count == last)
-            {
-                return;
-            }
-            last = count;
-            LockSupport.parkNanos(300_000_000L);
-        }
     }
 
     private void accountReceiver(final OobSocket packetOob, final OobSocket kernelOob, final KSocket packetSocket,

@@ -66,18 +66,7 @@ public final class OobUdpRuns
 
         KSocket socket(final UdpTransport transport) throws IOException
         {
-            final KSocket socket = KSocket.socket(SocketConstants.AF_INET,
-                SocketConstants.SOCK_DGRAM | SocketConstants.SOCK_OOB, 0);
-            try
-            {
-                UdpSockets.useTransport(socket, transport);
-                return socket;
-            }
-            catch (final IOException | RuntimeException ex)
-            {
-                socket.close();
-                throw ex;
-            }
+            return UdpSockets.open(transport);
         }
 
         @Override
