@@ -389,7 +389,7 @@ final class SeqMsgEndpoint implements PacketFrameHandler
         }
         tracker.onTimer(nowNs);
         sendNakIfAsked();
-        final int kicked = tx.flush();
+        final int kicked = tx.flush(nowNs);
         return work + Math.max(0, kicked);
     }
 
