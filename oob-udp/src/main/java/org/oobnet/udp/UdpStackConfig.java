@@ -96,15 +96,4 @@ public record UdpStackConfig(
         return new UdpStackConfig(transport, List.of(settings), DEFAULT_KERNEL_BATCH, DEFAULT_RX_POLL_LIMIT, true,
             DEFAULT_REFRESH_INTERVAL_MS);
     }
-
-    /**
-     * This configuration with another kernel-transport batch.
-     *
-     * @param batch datagrams per {@code recvmmsg}/{@code sendmmsg} (1..1024).
-     * @return the new configuration.
-     */
-    public UdpStackConfig withKernelBatch(final int batch)
-    {
-        return new UdpStackConfig(transport, interfaces, batch, rxPollLimit, verifyUdpChecksum, refreshIntervalMs);
-    }
 }

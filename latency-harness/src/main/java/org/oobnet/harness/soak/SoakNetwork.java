@@ -117,16 +117,30 @@ final class SoakNetwork implements AutoCloseable
     }
 
     /**
-     * A's end of pair two, {@code tx_dropped}: every frame the kernel dropped on its way out of A's kernel transport
-     * (a veth whose peer is down, refused with {@code ENOBUFS}; the noop qdisc of a down carrier, silently).
+     * A's end of pair two, {@code tx_packets}: the frames it handed to B's end (only the kernel transport's
+     * datagrams use pair two: no ARP, no IPv6).
      *
      * @return the count since the pair was made.
      * @throws IOException when it cannot be read.
      */
-    long kernelPairTransmitDropped() throws IOException
+    long kernelPairTransmitted() throws IOException
     {
         final List<String> out = run("ip", "netns", "exec", namespaceA, "cat",
-            "/sys/class/net/" + A2_INTERFACE + "/statistics/tx_dropped");
+            "/sys/class/net/" + A2_INTERFACE + "/statistics/tx_packets");
+        return Long.parseLong(out.get(0).trim());
+    }
+
+    /**
+     * B's end of pair one, a receive statistic ({@code rx_packets}, {@code rx_nohandler}) since the pair was made.
+     *
+     * @param name the statistic's file name.
+     * @return its value.
+     * @throws IOException when it cannot be read.
+     */
+    long pairOneReceived(final String name) throws IOException
+    {
+        final List<String> out = run("ip", "netns", "exec", namespaceB, "cat",
+            "/sys/class/net/" + B_INTERFACE + "/statistics/" + name);
         return Long.parseLong(out.get(0).trim());
     }
 

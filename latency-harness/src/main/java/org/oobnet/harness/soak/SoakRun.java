@@ -85,6 +85,7 @@ final class SoakRun
 
     private String faultSelection = "churn,stall,burst,flap,recreate";
     private UdpSoakStreams udp;
+    private long rawTapped;
 
     /**
      * Only these faults, in this order (comma separated: churn, stall, burst, flap, recreate); all by default.
@@ -169,6 +170,7 @@ final class SoakRun
                     problems.add("stage errors=" + runtime.counters().errors().get());
                 }
                 closePacketSockets();
+                accountUntapped(network);
                 accountBus(busSender, busReceiver);
                 busTx.close();
                 busRx.close();
@@ -351,6 +353,7 @@ final class SoakRun
         sendPaused.set(true);
         udp.stop();
         closePacketSockets();
+        accountUntapped(network);
         network.recreatePair();
         openPacketSockets(inA, inB);
         udp.start();
@@ -402,12 +405,48 @@ final class SoakRun
         packetReceiverSocket.close();
         // read after close: the stage took the kernel's last RX drops as the socket left it
         final PacketCounters received = PacketSocketState.of(receiver).counters();
+        rawTapped = tapped(received);
         packet.drop("receiver: kernel ring drops (PACKET_STATISTICS)", received.get(PacketCounter.KERNEL_DROPS));
         packet.drop("receiver: filter misses", received.get(PacketCounter.FILTER_MISSES));
         packet.drop("receiver: runts", received.get(PacketCounter.RUNTS));
         packet.drop("receiver: truncated", received.get(PacketCounter.TRUNCATED));
         packet.drop("receiver: receive ring full", receiver.counters().dropsRingFull().get());
         packet.drop("receiver: closed with messages queued", receiver.counters().dropsClosed().get());
+    }
+
+    /**
+     * Frames a packet socket's RX ring handed over or dropped with a reason: every frame it was given.
+     *
+     * @param counters the socket's (or port's) counters.
+     * @return frames.
+     */
+    static long tapped(final PacketCounters counters)
+    {
+        return counters.get(PacketCounter.FRAMES_IN) + counters.get(PacketCounter.KERNEL_DROPS) +
+            counters.get(PacketCounter.RUNTS) + counters.get(PacketCounter.TRUNCATED) +
+            counters.get(PacketCounter.FILTER_MISSES);
+    }
+
+    /**
+     * Once per incarnation of the pairs, after its sockets closed and before it is deleted: frames that reached B's
+     * end of pair one but no packet socket. When B's interface comes up it is up (A's frames arrive) a moment before
+     * the NETDEV_UP notifier hooks the packet sockets bound to it back in; what arrives in between goes past them.
+     * The raw stream's frames then have no handler ({@code rx_nohandler}); the UDP stream's go to B's IP stack only.
+     */
+    private void accountUntapped(final SoakNetwork network) throws java.io.IOException
+    {
+        final long arrived = network.pairOneReceived("rx_packets");
+        final long rawUntapped = network.pairOneReceived("rx_nohandler");
+        final long udpUntapped = arrived - rawTapped - rawUntapped - udp.receiverTapped();
+        packet.drop("receiver: arrived as B's link came up, before the socket was hooked in again (rx_nohandler)",
+            rawUntapped);
+        udpPacket.drop("receiver: arrived as B's link came up, before the port was hooked in again (rx_packets " +
+            "less frames the taps took)", Math.max(0, udpUntapped));
+        if (udpUntapped < 0)
+        {
+            problems.add("pair one: rx_packets=" + arrived + " fewer than the frames the taps took (raw " + rawTapped +
+                ", udp " + udp.receiverTapped() + ") and rx_nohandler=" + rawUntapped);
+        }
     }
 
     private static KSocket openPacket(final String interfaceName) throws Exception

@@ -64,8 +64,8 @@ final class UdpSoakPeer
     private final AtomicInteger burst = new AtomicInteger();
     private final StreamLedger packet = new StreamLedger("udp-packet", true);
     private final StreamLedger kernel = new StreamLedger("udp-kernel", true);
-    private long noBufferRetries;
-    private long partialSends;
+    private long kernelAccepted;
+    private long packetTapped;
     private long firstPacketSequence;
     private long firstKernelSequence;
 
@@ -103,10 +103,7 @@ final class UdpSoakPeer
         SoakRun.warmUp(countersDir);
         final SoakRun.Resources before = SoakRun.Resources.awaitSettled();
         final String packetInterface = sender ? SoakNetwork.A_INTERFACE : SoakNetwork.B_INTERFACE;
-        // the sender sends one datagram per sendmmsg: a partial sendmmsg drops the errno of the datagram it
-        // stopped at, and the soak needs every ENOBUFS to tell the veth's refusals from the noop qdisc's discards
-        final UdpStackConfig config = UdpStackConfig.of(UdpTransport.PACKET, packetInterface);
-        final UdpStack stack = UdpStack.open(sender ? config.withKernelBatch(1) : config);
+        final UdpStack stack = UdpStack.open(UdpStackConfig.of(UdpTransport.PACKET, packetInterface));
         final List<PacketPort> ports = stack.ports();
         final OobRuntime runtime;
         try
@@ -188,6 +185,7 @@ final class UdpSoakPeer
             }
             else
             {
+                packetTapped += SoakRun.tapped(port.packetCounters());
                 packet.drop("receiver: kernel ring drops (PACKET_STATISTICS)",
                     port.packetCounters().get(PacketCounter.KERNEL_DROPS));
                 packet.drop("receiver: runts", port.packetCounters().get(PacketCounter.RUNTS));
@@ -205,8 +203,8 @@ final class UdpSoakPeer
         result.put("descriptors", List.of(before.descriptors(), after.descriptors()));
         result.put("socketMappings", List.of(before.socketMappings(), after.socketMappings()));
         result.put("streams", List.of(PeerResult.of(packet), PeerResult.of(kernel)));
-        result.put("kernelNoBufferRetries", noBufferRetries);
-        result.put("kernelPartialSends", partialSends);
+        result.put("kernelAccepted", kernelAccepted);
+        result.put("packetTapped", packetTapped);
         out.println("RESULT " + new ObjectMapper().writeValueAsString(result));
         return 0;
     }
@@ -375,8 +373,7 @@ final class UdpSoakPeer
     {
         final KernelBusyPollTransport transport = UdpSockets.state(kernelOob).kernelTransport();
         kernel.drop("sender: refused by the kernel (sendmmsg)", null == transport ? 0 : transport.sendErrorCount());
-        noBufferRetries = null == transport ? 0 : transport.noBufferRetryCount();
-        partialSends = null == transport ? 0 : transport.partialSendCount();
+        kernelAccepted = null == transport ? 0 : transport.acceptedCount();
         final long inband = UdpSockets.state(packetOob).inbandSends();
         packetSocket.close();
         kernelSocket.close();

@@ -55,6 +55,7 @@ public final class KernelBusyPollTransport implements AutoCloseable
     private long retryDelayNs;
     private long retryAtNs;
     private long partialSends;
+    private long accepted;
     private int lastSendErrno;
 
     /**
@@ -220,8 +221,7 @@ public final class KernelBusyPollTransport implements AutoCloseable
             return 0;
         }
         int sent = LibC.sendmmsgQuiet(fd, txMessages, txCount, SocketConstants.MSG_DONTWAIT);
-        final boolean quietFailed = sent < 0;
-        if (quietFailed)
+        if (sent < 0)
         {
             // rare: try once more with errno captured, to tell a full buffer from a refused datagram
             sent = LibC.sendmmsg(errno, fd, txMessages, txCount, SocketConstants.MSG_DONTWAIT);
@@ -230,10 +230,8 @@ public final class KernelBusyPollTransport implements AutoCloseable
         {
             if (-Errno.ENOBUFS == sent)
             {
-                // the device dropped it (with IP_RECVERR the kernel says so): kept, retried. Both calls count as
-                // attempts the device dropped: the first one's errno was not captured, and within microseconds
-                // of the second it had the same cause.
-                noBufferRetries += quietFailed ? 2 : 1;
+                // the device dropped it (with IP_RECVERR the kernel says so): kept, retried
+                noBufferRetries++;
                 return 0;
             }
             if (-Errno.EAGAIN == sent)
@@ -246,6 +244,7 @@ public final class KernelBusyPollTransport implements AutoCloseable
             advance(1);
             return 0;
         }
+        accepted += sent;
         if (sent < txCount)
         {
             // the kernel stopped at a datagram and sendmmsg does not say why (the errno is lost): kept, retried
@@ -280,8 +279,8 @@ public final class KernelBusyPollTransport implements AutoCloseable
     }
 
     /**
-     * @return {@code sendmmsg} attempts whose first datagram a device dropped ({@code ENOBUFS}, e.g. a veth whose peer
-     * is down; reported only with {@code IP_RECVERR} on the socket): the datagram was kept and retried.
+     * @return flushes whose first datagram a device dropped ({@code ENOBUFS}, e.g. a veth whose peer is down;
+     * reported only with {@code IP_RECVERR} on the socket): the datagram was kept and retried.
      */
     public long noBufferRetryCount()
     {
@@ -295,6 +294,15 @@ public final class KernelBusyPollTransport implements AutoCloseable
     public long partialSendCount()
     {
         return partialSends;
+    }
+
+    /**
+     * @return datagrams {@code sendmmsg} reported sent: the kernel took them (it may still discard one silently,
+     * e.g. in the noop qdisc of a device whose carrier just went down; compare with the device's transmit count).
+     */
+    public long acceptedCount()
+    {
+        return accepted;
     }
 
     /**
