@@ -190,6 +190,7 @@ final class UdpSoakPeer
                     port.packetCounters().get(PacketCounter.KERNEL_DROPS));
                 packet.drop("receiver: runts", port.packetCounters().get(PacketCounter.RUNTS));
                 packet.drop("receiver: truncated", port.packetCounters().get(PacketCounter.TRUNCATED));
+                packet.drop("receiver: filter misses", port.packetCounters().get(PacketCounter.FILTER_MISSES));
                 for (final DropReason reason : DropReason.values())
                 {
                     if (reason != DropReason.NONE)
