@@ -63,7 +63,7 @@ public final class PacketSocketState implements PacketFrameHandler
         final Arena arena = Arena.ofAuto();
         this.scratch = arena.allocate(SockaddrLlDescriptor.LENGTH, 8);
         this.scratchLength = arena.allocate(ValueLayout.JAVA_INT);
-        this.kernelDrops = new KernelDropReader(socket.ksocket().fd(), arena);
+        this.kernelDrops = new KernelDropReader(socket.ksocket().fd(), counters, arena);
     }
 
     /**
@@ -256,8 +256,7 @@ public final class PacketSocketState implements PacketFrameHandler
         final TxRing tx = this.tx;
         if (null != tx)
         {
-            afterKick(tx.flush());
-            tx.countUnsentAtClose();
+            afterKick(tx.flushAtClose());
         }
     }
 
@@ -280,7 +279,7 @@ public final class PacketSocketState implements PacketFrameHandler
     // stage: read PACKET_STATISTICS (reset on read) into the drop counter
     void collectKernelDrops()
     {
-        addKernelDrops(kernelDrops.read());
+        kernelDrops.collect();
     }
 
     // any thread: drops read from PACKET_STATISTICS

@@ -23,7 +23,6 @@ import org.oobnet.packet.ring.PacketRingMapping;
 import org.oobnet.packet.ring.RingGeometry;
 import org.oobnet.packet.ring.RxRing;
 import org.oobnet.packet.ring.TxRing;
-import org.oobnet.packet.stats.PacketCounter;
 import org.oobnet.packet.stats.PacketCounters;
 import org.oobnet.udp.demux.DemuxTable;
 import org.oobnet.udp.frame.DropReason;
@@ -99,7 +98,7 @@ public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVi
                 " must be a multiple of frameSize=" + frameSize + " (contiguous frames)");
         }
         this.tx = new TxRing(mapping.txRing(), mapping.txGeometry(), fd, mtu + 18, packetCounters, errno);
-        this.kernelDrops = new KernelDropReader(fd, Arena.ofAuto());
+        this.kernelDrops = new KernelDropReader(fd, packetCounters, Arena.ofAuto());
     }
 
     /**
@@ -224,7 +223,7 @@ public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVi
         final int frames = rx.poll(this, limit);
         if (rx.takeLosing())
         {
-            collectKernelDrops();
+            kernelDrops.collect();
         }
         return frames;
     }
@@ -328,21 +327,10 @@ public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVi
         final ErrnoCapture errno = ErrnoCapture.current();
         // the stage no longer touches the rings: a last kick, then what is still refused is counted, not lost, and
         // so are the RX drops since the stage's last read
-        tx.flush();
-        tx.countUnsentAtClose();
-        collectKernelDrops();
+        tx.flushAtClose();
+        kernelDrops.collect();
         mapping.unmap(errno);
         LibC.close(errno, fd);
-    }
-
-    // stage (in-band at close): the frames the kernel dropped at a full RX ring since the last read
-    private void collectKernelDrops()
-    {
-        final long dropped = kernelDrops.read();
-        if (dropped > 0)
-        {
-            packetCounters.addAtomic(PacketCounter.KERNEL_DROPS, dropped);
-        }
     }
 
     @Override

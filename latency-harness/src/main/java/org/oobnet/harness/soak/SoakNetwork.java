@@ -125,9 +125,7 @@ final class SoakNetwork implements AutoCloseable
      */
     long kernelPairTransmitted() throws IOException
     {
-        final List<String> out = run("ip", "netns", "exec", namespaceA, "cat",
-            "/sys/class/net/" + A2_INTERFACE + "/statistics/tx_packets");
-        return Long.parseLong(out.get(0).trim());
+        return statistic(namespaceA, A2_INTERFACE, "tx_packets");
     }
 
     /**
@@ -139,8 +137,13 @@ final class SoakNetwork implements AutoCloseable
      */
     long pairOneReceived(final String name) throws IOException
     {
-        final List<String> out = run("ip", "netns", "exec", namespaceB, "cat",
-            "/sys/class/net/" + B_INTERFACE + "/statistics/" + name);
+        return statistic(namespaceB, B_INTERFACE, name);
+    }
+
+    private long statistic(final String namespace, final String link, final String name) throws IOException
+    {
+        final List<String> out = run("ip", "netns", "exec", namespace, "cat",
+            "/sys/class/net/" + link + "/statistics/" + name);
         return Long.parseLong(out.get(0).trim());
     }
 

@@ -3,7 +3,9 @@ package org.oobnet.harness.soak;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code oobnet soak-peer --role send|receive}: one side of the soak's oob-udp streams ({@link UdpSoakPeer}), started
@@ -14,6 +16,9 @@ import picocli.CommandLine.Option;
 @Command(name = "soak-peer", hidden = true, description = "One side of the soak's oob-udp streams (started by soak).")
 public final class SoakPeerCommand implements Callable<Integer>
 {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--role", required = true, paramLabel = "send|receive")
     String role;
 
@@ -31,12 +36,12 @@ public final class SoakPeerCommand implements Callable<Integer>
     {
         if (!"send".equals(role) && !"receive".equals(role))
         {
-            System.err.println("oobnet soak-peer: --role=" + role + " must be send or receive");
+            spec.commandLine().getErr().println("oobnet soak-peer: --role=" + role + " must be send or receive");
             return 2;
         }
         if (rate < 1)
         {
-            System.err.println("oobnet soak-peer: --rate=" + rate + " must be at least 1");
+            spec.commandLine().getErr().println("oobnet soak-peer: --rate=" + rate + " must be at least 1");
             return 2;
         }
         System.out.flush();

@@ -27,7 +27,6 @@ import org.oobnet.core.OobSocket;
 import org.oobnet.core.ProtocolRegistry;
 import org.oobnet.core.bus.OobBusAddress;
 import org.oobnet.core.bus.OobBusProtocol;
-import org.oobnet.core.counters.SocketCounters;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.ErrnoCapture;
@@ -384,14 +383,11 @@ final class SoakRun
             LockSupport.parkNanos(1_000_000L);
         }
         LockSupport.parkNanos(100_000_000L);
-        final PacketCounters sent = PacketSocketState.of(sender).counters();
-        packet.drop("sender: wrong format", sent.get(PacketCounter.WRONG_FORMAT));
-        packet.drop("sender: protocol refused on stage", sender.counters().dropsProtocol().get());
         packetSenderSocket.close();
         // read after close: what release found still queued in the send ring and in the TX ring (frames the kernel
         // still refused); a freed counter is not reused before the last reference went
-        packet.drop("sender: closed with messages queued", sender.counters().dropsClosed().get());
-        packet.drop("sender: closed with TX ring frames unsent", sent.get(PacketCounter.TX_UNSENT_AT_CLOSE));
+        packet.dropSender(sender.counters());
+        packet.dropPacketSender(PacketSocketState.of(sender).counters());
         LockSupport.parkNanos(100_000_000L);
         packetReceiver = null;
         LockSupport.parkNanos(10_000_000L);
@@ -406,12 +402,8 @@ final class SoakRun
         // read after close: the stage took the kernel's last RX drops as the socket left it
         final PacketCounters received = PacketSocketState.of(receiver).counters();
         rawTapped = tapped(received);
-        packet.drop("receiver: kernel ring drops (PACKET_STATISTICS)", received.get(PacketCounter.KERNEL_DROPS));
-        packet.drop("receiver: filter misses", received.get(PacketCounter.FILTER_MISSES));
-        packet.drop("receiver: runts", received.get(PacketCounter.RUNTS));
-        packet.drop("receiver: truncated", received.get(PacketCounter.TRUNCATED));
-        packet.drop("receiver: receive ring full", receiver.counters().dropsRingFull().get());
-        packet.drop("receiver: closed with messages queued", receiver.counters().dropsClosed().get());
+        packet.dropPacketReceiver(received);
+        packet.dropReceiver(receiver.counters());
     }
 
     /**
@@ -473,12 +465,8 @@ final class SoakRun
 
     private void accountBus(final OobSocket sender, final OobSocket receiver)
     {
-        final SocketCounters tx = sender.counters();
-        final SocketCounters rx = receiver.counters();
-        bus.drop("sender: no peer", tx.dropsNoPeer().get());
-        bus.drop("sender: protocol refused on stage", tx.dropsProtocol().get());
-        bus.drop("receiver: receive ring full", rx.dropsRingFull().get());
-        bus.drop("receiver: closed with messages queued", rx.dropsClosed().get());
+        bus.dropSender(sender.counters());
+        bus.dropReceiver(receiver.counters());
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -3,6 +3,10 @@ package org.oobnet.harness.soak;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.oobnet.core.counters.SocketCounters;
+import org.oobnet.packet.stats.PacketCounter;
+import org.oobnet.packet.stats.PacketCounters;
+
 /**
  * One stream's books: what the sender handed over (accepted by the socket), what the receiver got (intact, in
  * order or not, duplicated, corrupt), what the sender was refused, and every drop under its named reason. The
@@ -63,6 +67,54 @@ final class StreamLedger
         {
             drops.merge(reason, count, Long::sum);
         }
+    }
+
+    /**
+     * A sending socket's drops: no peer, refused on the stage, closed with messages still in its send ring (read
+     * after close).
+     *
+     * @param counters the socket's counters.
+     */
+    void dropSender(final SocketCounters counters)
+    {
+        drop("sender: no peer", counters.dropsNoPeer().get());
+        drop("sender: protocol refused on stage", counters.dropsProtocol().get());
+        drop("sender: closed with messages queued", counters.dropsClosed().get());
+    }
+
+    /**
+     * A receiving socket's drops: its receive ring full, closed with messages queued.
+     *
+     * @param counters the socket's counters.
+     */
+    void dropReceiver(final SocketCounters counters)
+    {
+        drop("receiver: receive ring full", counters.dropsRingFull().get());
+        drop("receiver: closed with messages queued", counters.dropsClosed().get());
+    }
+
+    /**
+     * A packet TX ring's drops (an oob-packet socket's or an oob-udp port's), read after it closed.
+     *
+     * @param counters its counters.
+     */
+    void dropPacketSender(final PacketCounters counters)
+    {
+        drop("sender: wrong format", counters.get(PacketCounter.WRONG_FORMAT));
+        drop("sender: closed with TX ring frames unsent", counters.get(PacketCounter.TX_UNSENT_AT_CLOSE));
+    }
+
+    /**
+     * A packet RX ring's drops (an oob-packet socket's or an oob-udp port's), read after it closed.
+     *
+     * @param counters its counters.
+     */
+    void dropPacketReceiver(final PacketCounters counters)
+    {
+        drop("receiver: kernel ring drops (PACKET_STATISTICS)", counters.get(PacketCounter.KERNEL_DROPS));
+        drop("receiver: filter misses", counters.get(PacketCounter.FILTER_MISSES));
+        drop("receiver: runts", counters.get(PacketCounter.RUNTS));
+        drop("receiver: truncated", counters.get(PacketCounter.TRUNCATED));
     }
 
     void note(final String what, final long count)

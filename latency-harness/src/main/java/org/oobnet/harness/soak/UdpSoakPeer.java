@@ -22,10 +22,8 @@ import org.oobnet.core.OobReceiveHandler;
 import org.oobnet.core.OobRuntime;
 import org.oobnet.core.OobSocket;
 import org.oobnet.core.ProtocolRegistry;
-import org.oobnet.core.counters.SocketCounters;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
-import org.oobnet.packet.stats.PacketCounter;
 import org.oobnet.udp.PacketPort;
 import org.oobnet.udp.UdpAddressHeader;
 import org.oobnet.udp.UdpSockets;
@@ -179,18 +177,12 @@ final class UdpSoakPeer
         {
             if (sender)
             {
-                packet.drop("sender: closed with TX ring frames unsent",
-                    port.packetCounters().get(PacketCounter.TX_UNSENT_AT_CLOSE));
-                packet.drop("sender: wrong format", port.packetCounters().get(PacketCounter.WRONG_FORMAT));
+                packet.dropPacketSender(port.packetCounters());
             }
             else
             {
                 packetTapped += SoakRun.tapped(port.packetCounters());
-                packet.drop("receiver: kernel ring drops (PACKET_STATISTICS)",
-                    port.packetCounters().get(PacketCounter.KERNEL_DROPS));
-                packet.drop("receiver: runts", port.packetCounters().get(PacketCounter.RUNTS));
-                packet.drop("receiver: truncated", port.packetCounters().get(PacketCounter.TRUNCATED));
-                packet.drop("receiver: filter misses", port.packetCounters().get(PacketCounter.FILTER_MISSES));
+                packet.dropPacketReceiver(port.packetCounters());
                 for (final DropReason reason : DropReason.values())
                 {
                     if (reason != DropReason.NONE)
@@ -379,20 +371,13 @@ final class UdpSoakPeer
         packetSocket.close();
         kernelSocket.close();
         // read after close: what release found still queued
-        accountSenderSocket(packet, packetOob.counters());
-        accountSenderSocket(kernel, kernelOob.counters());
+        packet.dropSender(packetOob.counters());
+        kernel.dropSender(kernelOob.counters());
         if (inband > 0)
         {
             // not a drop, but beyond this soak's books: a message that took the kernel's path may be lost uncounted
             packet.note("sent through the kernel's in-band path (route or neighbour cache miss)", inband);
         }
-    }
-
-    private static void accountSenderSocket(final StreamLedger ledger, final SocketCounters counters)
-    {
-        ledger.drop("sender: no peer", counters.dropsNoPeer().get());
-        ledger.drop("sender: protocol refused on stage", counters.dropsProtocol().get());
-        ledger.drop("sender: closed with messages queued", counters.dropsClosed().get());
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -448,12 +433,8 @@ final class UdpSoakPeer
         kernelSocket.close();
         // the packet transport's port counts every datagram its socket could not take (receive-full: the ring was
         // full, the socket not on the stage, or shut for reading), so that socket's own drops are not added again
-        final SocketCounters packetCounters = packetOob.counters();
-        packet.note("of receive-full, the socket's receive ring was full", packetCounters.dropsRingFull().get());
-        final SocketCounters kernelCounters = kernelOob.counters();
-        kernel.drop("receiver: receive ring full", kernelCounters.dropsRingFull().get());
-        kernel.drop("receiver: closed with messages queued", kernelCounters.dropsClosed().get());
-
+        packet.note("of receive-full, the socket's receive ring was full", packetOob.counters().dropsRingFull().get());
+        kernel.dropReceiver(kernelOob.counters());
     }
 
     // the kernel's drops on the kernel transport's socket (its receive buffer was full: the stage fell behind)

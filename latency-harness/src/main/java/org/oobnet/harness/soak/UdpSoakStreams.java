@@ -23,6 +23,7 @@ import org.oobnet.harness.latency.net.ChildJvm;
 final class UdpSoakStreams implements AutoCloseable
 {
     private static final long ANSWER_TIMEOUT_MS = 60_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SoakNetwork network;
     private final int ratePerSecond;
@@ -151,10 +152,9 @@ final class UdpSoakStreams implements AutoCloseable
 
     private void absorb(final String side, final JsonNode result) throws IOException
     {
-        final ObjectMapper mapper = new ObjectMapper();
         for (final JsonNode stream : result.get("streams"))
         {
-            final UdpSoakPeer.PeerResult books = mapper.treeToValue(stream, UdpSoakPeer.PeerResult.class);
+            final UdpSoakPeer.PeerResult books = JSON.treeToValue(stream, UdpSoakPeer.PeerResult.class);
             ("udp-packet".equals(books.stream()) ? packet : kernel).absorb(books);
         }
         final String who = "udp " + side + " child " + incarnations;
@@ -207,7 +207,7 @@ final class UdpSoakStreams implements AutoCloseable
 
         JsonNode result() throws IOException
         {
-            return new ObjectMapper().readTree(take("RESULT ").substring("RESULT ".length()));
+            return JSON.readTree(take("RESULT ").substring("RESULT ".length()));
         }
 
         private String take(final String prefix) throws IOException

@@ -7,11 +7,13 @@ import java.lang.foreign.ValueLayout;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.LibC;
 import org.oobnet.inband.sys.TpacketStatsDescriptor;
+import org.oobnet.packet.stats.PacketCounter;
+import org.oobnet.packet.stats.PacketCounters;
 
 /**
  * Reads a packet socket's {@code PACKET_STATISTICS} for the frames the kernel dropped because the RX ring was
- * full. The kernel resets the statistics on every read, so each read returns the drops since the previous one;
- * {@link RxRing#takeLosing()} says when a read is due ({@code TP_STATUS_LOSING}).
+ * full, into {@link PacketCounter#KERNEL_DROPS}. The kernel resets the statistics on every read, so each read adds
+ * the drops since the previous one; {@link RxRing#takeLosing()} says when a read is due ({@code TP_STATUS_LOSING}).
  * <p>
  * <b>Note:</b> allocation-free and without errno capture after construction, so it may run on the stage; one
  * thread at a time.
@@ -19,32 +21,41 @@ import org.oobnet.inband.sys.TpacketStatsDescriptor;
 public final class KernelDropReader
 {
     private final int fd;
+    private final PacketCounters counters;
     private final MemorySegment stats;
     private final MemorySegment length;
 
     /**
      * A reader for one socket.
      *
-     * @param fd    the packet socket.
-     * @param arena where the native scratch lives (as long as the reader).
+     * @param fd       the packet socket.
+     * @param counters where the drops are added.
+     * @param arena    where the native scratch lives (as long as the reader).
      */
-    public KernelDropReader(final int fd, final Arena arena)
+    public KernelDropReader(final int fd, final PacketCounters counters, final Arena arena)
     {
         this.fd = fd;
+        this.counters = counters;
         this.stats = arena.allocate(TpacketStatsDescriptor.LENGTH, 8);
         this.length = arena.allocate(ValueLayout.JAVA_INT);
     }
 
     /**
-     * The kernel's RX drops since the previous read.
-     *
-     * @return frames dropped; 0 when none, or when the read failed (the socket is closing).
+     * Adds the kernel's RX drops since the previous read to {@link PacketCounter#KERNEL_DROPS}; nothing when the
+     * read fails (the socket is closing).
      */
-    public long read()
+    public void collect()
     {
         length.set(ValueLayout.JAVA_INT, 0, TpacketStatsDescriptor.LENGTH);
         final int rc = LibC.getsockoptQuiet(fd, SocketConstants.SOL_PACKET, SocketConstants.PACKET_STATISTICS,
             stats, length);
-        return 0 == rc ? stats.get(ValueLayout.JAVA_INT, TpacketStatsDescriptor.DROPS_OFFSET) & 0xffff_ffffL : 0;
+        if (0 == rc)
+        {
+            final long drops = stats.get(ValueLayout.JAVA_INT, TpacketStatsDescriptor.DROPS_OFFSET) & 0xffff_ffffL;
+            if (drops > 0)
+            {
+                counters.addAtomic(PacketCounter.KERNEL_DROPS, drops);
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 package org.oobnet.packet.ring;
 
 import org.agrona.concurrent.UnsafeBuffer;
+import org.oobnet.core.RetryBackoff;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.ErrnoCapture;
@@ -24,10 +25,6 @@ import java.lang.foreign.MemorySegment;
  */
 public final class TxRing
 {
-    /** First wait before a failed kick is retried. */
-    public static final long MIN_RETRY_NS = 10_000L;
-    /** Longest wait between retries of a kick that keeps failing. */
-    public static final long MAX_RETRY_NS = 1_000_000L;
     /** Shortest frame: an Ethernet header. */
     public static final int MIN_FRAME_LENGTH = 14;
 
@@ -45,8 +42,7 @@ public final class TxRing
     private int pending;
     private long pendingBytes;
     private int lastKickErrno;
-    private long retryDelayNs;
-    private long retryAtNs;
+    private final RetryBackoff backoff = new RetryBackoff();
 
     /**
      * The producer of a mapped TX ring.
@@ -185,10 +181,8 @@ public final class TxRing
     }
 
     /**
-     * Stage: kick the kernel when frames were committed and not yet sent, unless a failed kick is being backed
-     * off: after a failure the kick is retried {@value #MIN_RETRY_NS} ns later, doubling up to
-     * {@value #MAX_RETRY_NS} ns while it keeps failing, so a link that is down costs at most a few thousand
-     * failing syscalls a second, and the frames go out within {@value #MAX_RETRY_NS} ns of it coming back.
+     * Stage: kick the kernel when frames were committed and not yet sent, unless a failed kick is being backed off
+     * ({@link RetryBackoff}).
      *
      * @param nowNs the stage's clock.
      * @return frames kicked; 0 when none were pending or the retry is not due; a negative errno when the kick
@@ -196,15 +190,14 @@ public final class TxRing
      */
     public int flush(final long nowNs)
     {
-        if (0 == pending || (0 != retryDelayNs && nowNs - retryAtNs < 0))
+        if (0 == pending || !backoff.isDue(nowNs))
         {
             return 0;
         }
         final int rc = flush();
         if (rc < 0)
         {
-            retryDelayNs = 0 == retryDelayNs ? MIN_RETRY_NS : Math.min(2 * retryDelayNs, MAX_RETRY_NS);
-            retryAtNs = nowNs + retryDelayNs;
+            backoff.onRefused(nowNs);
         }
         return rc;
     }
@@ -237,7 +230,7 @@ public final class TxRing
         }
         if (rc >= 0)
         {
-            retryDelayNs = 0;
+            backoff.onSuccess();
             // The kernel returns the bytes of the frames it sent. Fewer than committed: it stopped early (its send
             // buffer was full) and left the rest SEND_REQUEST, so kick again next cycle. Nothing at all: the rest
             // is gone some other way (a frame the kernel skipped as malformed), nothing is left to kick.
@@ -261,13 +254,20 @@ public final class TxRing
     }
 
     /**
-     * Stage, after the last {@link #flush()} of a closing socket: count the frames the kernel never sent
-     * ({@code TP_STATUS_SEND_REQUEST}: a down carrier held them) as {@link PacketCounter#TX_UNSENT_AT_CLOSE};
-     * the kernel discards them with the ring.
+     * Stage (or in-band once the stage let go): the closing socket's last kick, whatever the back-off, then the
+     * frames the kernel still did not send ({@code TP_STATUS_SEND_REQUEST}: e.g. a down carrier held them) are
+     * counted as {@link PacketCounter#TX_UNSENT_AT_CLOSE}; the kernel discards them with the ring.
      *
-     * @return the frames counted.
+     * @return what the last kick returned (see {@link #flush()}).
      */
-    public int countUnsentAtClose()
+    public int flushAtClose()
+    {
+        final int rc = flush();
+        countUnsentAtClose();
+        return rc;
+    }
+
+    private void countUnsentAtClose()
     {
         int unsent = 0;
         for (int i = 0, count = geometry.frameCount(); i < count; i++)
@@ -282,7 +282,6 @@ public final class TxRing
         {
             counters.add(PacketCounter.TX_UNSENT_AT_CLOSE, unsent);
         }
-        return unsent;
     }
 
     /**

@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.oobnet.core.RetryBackoff;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.ErrnoCapture;
@@ -29,11 +30,6 @@ import org.oobnet.udp.UdpAddressHeader;
  */
 public final class KernelBusyPollTransport implements AutoCloseable
 {
-    /** First wait before a datagram the device dropped ({@code ENOBUFS}) is retried. */
-    public static final long MIN_RETRY_NS = 10_000L;
-    /** Longest wait between retries while the device keeps dropping. */
-    public static final long MAX_RETRY_NS = 1_000_000L;
-
     private final int fd;
     private final int batch;
     private final int slotLength;
@@ -52,9 +48,7 @@ public final class KernelBusyPollTransport implements AutoCloseable
     private long truncated;
     private long sendErrors;
     private long noBufferRetries;
-    private long retryDelayNs;
-    private long retryAtNs;
-    private long partialSends;
+    private final RetryBackoff backoff = new RetryBackoff();
     private long accepted;
     private int lastSendErrno;
 
@@ -180,29 +174,28 @@ public final class KernelBusyPollTransport implements AutoCloseable
     }
 
     /**
-     * Stage: {@link #flush()}, unless the last flush was refused with {@code ENOBUFS} and its back-off is not over:
-     * a device that drops every datagram (a veth whose peer is down) is retried after 10 µs, doubling up to 1 ms,
-     * instead of every stage cycle.
+     * Stage: {@link #flush()}, unless the last flush was refused with {@code ENOBUFS} and its back-off
+     * ({@link RetryBackoff}) is not over: a device that drops every datagram (a veth whose peer is down) is not
+     * retried every stage cycle.
      *
      * @param nowNs the stage's clock.
      * @return datagrams sent; 0 when nothing was queued, the retry is not due, or the kernel took nothing.
      */
     public int flush(final long nowNs)
     {
-        if (0 == txCount || (0 != retryDelayNs && nowNs - retryAtNs < 0))
+        if (0 == txCount || !backoff.isDue(nowNs))
         {
             return 0;
         }
-        final long noBuffersBefore = noBufferRetries;
+        final long refusedBefore = noBufferRetries;
         final int sent = flush();
-        if (noBufferRetries != noBuffersBefore)
+        if (noBufferRetries != refusedBefore)
         {
-            retryDelayNs = 0 == retryDelayNs ? MIN_RETRY_NS : Math.min(2 * retryDelayNs, MAX_RETRY_NS);
-            retryAtNs = nowNs + retryDelayNs;
+            backoff.onRefused(nowNs);
         }
         else
         {
-            retryDelayNs = 0;
+            backoff.onSuccess();
         }
         return sent;
     }
@@ -245,11 +238,6 @@ public final class KernelBusyPollTransport implements AutoCloseable
             return 0;
         }
         accepted += sent;
-        if (sent < txCount)
-        {
-            // the kernel stopped at a datagram and sendmmsg does not say why (the errno is lost): kept, retried
-            partialSends++;
-        }
         advance(sent);
         return sent;
     }
@@ -285,15 +273,6 @@ public final class KernelBusyPollTransport implements AutoCloseable
     public long noBufferRetryCount()
     {
         return noBufferRetries;
-    }
-
-    /**
-     * @return flushes where {@code sendmmsg} sent part of the batch: the first datagram not sent was kept and
-     * retried, and why the kernel stopped at it is not known ({@code sendmmsg} drops that errno).
-     */
-    public long partialSendCount()
-    {
-        return partialSends;
     }
 
     /**
