@@ -8,23 +8,23 @@ import org.oobnet.core.OobStage;
 import org.oobnet.core.StageCommand;
 import org.oobnet.core.counters.ProtocolCounters;
 import org.oobnet.inband.Errno;
+import org.oobnet.inband.ErrnoException;
 import org.oobnet.inband.OobHooks;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.inband.sys.LibC;
-import org.oobnet.inband.sys.PacketMreqDescriptor;
 import org.oobnet.inband.sys.SockaddrLlDescriptor;
 import org.oobnet.inband.sys.TpacketStatsDescriptor;
 import org.oobnet.packet.bpf.BpfProgram;
 import org.oobnet.packet.bpf.SockFilters;
 import org.oobnet.packet.port.InterfaceInfo;
 import org.oobnet.packet.port.PacketPorts;
-import org.oobnet.packet.ring.PacketRingMapping;
+import org.oobnet.packet.ring.PacketRingOptions;
+import org.oobnet.packet.ring.PacketRingSocket;
 import org.oobnet.packet.ring.RxRing;
 import org.oobnet.packet.ring.TxRing;
 import org.oobnet.packet.stats.PacketCounters;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -145,42 +145,37 @@ public final class PacketProtocol implements OobProtocol
 
         synchronized (state)
         {
-            if (null != state.mapping())
+            if (null != state.rings())
             {
-                state.bound(state.mapping(), ifIndex, info.name());
+                state.bound(state.rings(), ifIndex, info.name());
                 PacketPorts.register(state);
                 return 0;
             }
-            final int rc = joinMemberships(errno, fd, ifIndex);
-            if (rc < 0)
+            final PacketRingSocket rings;
+            try
             {
-                return rc;
+                rings = PacketRingSocket.attach(fd, info, ringOptions(state));
             }
-            final PacketRingMapping mapping = PacketRingMapping.map(
-                errno, fd, config.rxGeometry(), config.txGeometry(), config.qdiscBypass(), config.ignoreOutgoing(),
-                null);
-            if (null == mapping)
+            catch (final ErrnoException ex)
             {
-                return -errno.errno();
+                return -ex.errno();
             }
-            final RxRing rx = new RxRing(mapping.rxRing(), mapping.rxGeometry(), state.counters());
+            final RxRing rx = rings.rx();
             // a socket sees frames addressed to its interface only, unless it asked for promiscuous membership
             rx.acceptOtherHost(config.promiscuous());
             if (config.verifyFilter())
             {
                 rx.verifyFilter(state.filter());
             }
-            final TxRing tx = null == mapping.txRing() ? null : new TxRing(mapping.txRing(), mapping.txGeometry(), fd,
-                info.mtu() + 14, state.counters(), new ErrnoCapture());
-            state.bound(mapping, ifIndex, info.name());
-            socket.runtime().callOnStage(new InstallRings(state, rx, tx));
+            state.bound(rings, ifIndex, info.name());
+            socket.runtime().callOnStage(new InstallRings(state, rx, rings.tx()));
         }
         PacketPorts.register(state);
         return 0;
     }
 
     /**
-     * In-band, after the stage acknowledged it no longer touches the socket: unmap the rings.
+     * In-band, after the stage acknowledged it no longer touches the socket: the rings are released and unmapped.
      */
     @Override
     public void release(final OobSocket socket)
@@ -208,11 +203,27 @@ public final class PacketProtocol implements OobProtocol
 
     private static void unmap(final PacketSocketState state)
     {
-        final PacketRingMapping mapping = state.takeMapping();
-        if (null != mapping)
+        final PacketRingSocket rings = state.takeRings();
+        if (null != rings)
         {
-            mapping.unmap(ErrnoCapture.current());
+            // the stage let go (release and destroy run after its detach): unmap now; the socket stays the caller's
+            rings.release();
+            rings.close();
         }
+    }
+
+    // in-band: the rings, options and memberships of the configuration, counted in the socket's counters
+    private PacketRingOptions ringOptions(final PacketSocketState state)
+    {
+        final long[] macs = config.multicastGroups().stream().mapToLong(PacketConfig::multicastMac).toArray();
+        return new PacketRingOptions()
+            .rxRing(config.rxGeometry())
+            .txRing(config.txGeometry())
+            .qdiscBypass(config.qdiscBypass())
+            .ignoreOutgoing(config.ignoreOutgoing())
+            .promiscuous(config.promiscuous())
+            .multicastMacs(macs)
+            .counters(state.counters());
     }
 
     /**
@@ -344,51 +355,6 @@ public final class PacketProtocol implements OobProtocol
         {
             tx.abort();
         }
-    }
-
-    private int joinMemberships(final ErrnoCapture errno, final int fd, final int ifIndex)
-    {
-        try (Arena arena = Arena.ofConfined())
-        {
-            final MemorySegment mreq = arena.allocate(PacketMreqDescriptor.LENGTH, 8);
-            if (config.promiscuous())
-            {
-                final int rc = addMembership(errno, fd, mreq, ifIndex, PACKET_MR_PROMISC, 0);
-                if (rc < 0)
-                {
-                    return rc;
-                }
-            }
-            for (final int group : config.multicastGroups())
-            {
-                final int rc = addMembership(
-                    errno, fd, mreq, ifIndex, PACKET_MR_MULTICAST, PacketConfig.multicastMac(group));
-                if (rc < 0)
-                {
-                    return rc;
-                }
-            }
-            return 0;
-        }
-    }
-
-    // PACKET_ADD_MEMBERSHIP: the kernel drops it when the socket closes
-    private static int addMembership(
-        final ErrnoCapture errno, final int fd, final MemorySegment mreq, final int ifIndex, final int type,
-        final long mac)
-    {
-        mreq.fill((byte)0);
-        mreq.set(ValueLayout.JAVA_INT, PacketMreqDescriptor.IFINDEX_OFFSET, ifIndex);
-        mreq.set(ValueLayout.JAVA_SHORT, PacketMreqDescriptor.TYPE_OFFSET, (short)type);
-        if (type == PACKET_MR_MULTICAST)
-        {
-            mreq.set(ValueLayout.JAVA_SHORT, PacketMreqDescriptor.ALEN_OFFSET, (short)6);
-            for (int i = 0; i < 6; i++)
-            {
-                mreq.set(ValueLayout.JAVA_BYTE, PacketMreqDescriptor.ADDRESS_OFFSET + i, (byte)(mac >>> (40 - 8 * i)));
-            }
-        }
-        return LibC.setsockopt(errno, fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, mreq, PacketMreqDescriptor.LENGTH);
     }
 
     // stage: the rings made in-band start being polled

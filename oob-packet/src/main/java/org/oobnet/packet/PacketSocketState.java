@@ -11,6 +11,7 @@ import org.oobnet.packet.port.PortState;
 import org.oobnet.packet.ring.KernelDropReader;
 import org.oobnet.packet.ring.PacketFrameHandler;
 import org.oobnet.packet.ring.PacketRingMapping;
+import org.oobnet.packet.ring.PacketRingSocket;
 import org.oobnet.packet.ring.RxRing;
 import org.oobnet.packet.ring.TxRing;
 import org.oobnet.packet.stats.PacketCounter;
@@ -46,7 +47,7 @@ public final class PacketSocketState implements PacketFrameHandler
     private boolean disconnectRaised;
 
     // in-band, under this
-    private PacketRingMapping mapping;
+    private PacketRingSocket rings;
     private String interfaceName;
     private BpfProgram filter;
 
@@ -145,7 +146,12 @@ public final class PacketSocketState implements PacketFrameHandler
      */
     public synchronized PacketRingMapping mapping()
     {
-        return mapping;
+        return null == rings ? null : rings.mapping();
+    }
+
+    synchronized PacketRingSocket rings()
+    {
+        return rings;
     }
 
     /**
@@ -168,9 +174,9 @@ public final class PacketSocketState implements PacketFrameHandler
         return socket;
     }
 
-    synchronized void bound(final PacketRingMapping mapping, final int ifIndex, final String interfaceName)
+    synchronized void bound(final PacketRingSocket rings, final int ifIndex, final String interfaceName)
     {
-        this.mapping = mapping;
+        this.rings = rings;
         this.ifIndex = ifIndex;
         this.interfaceName = interfaceName;
         this.portState = PortState.UP;
@@ -186,12 +192,12 @@ public final class PacketSocketState implements PacketFrameHandler
         return filter;
     }
 
-    synchronized PacketRingMapping takeMapping()
+    synchronized PacketRingSocket takeRings()
     {
-        final PacketRingMapping m = mapping;
-        mapping = null;
+        final PacketRingSocket taken = rings;
+        rings = null;
         portState = PortState.CLOSED;
-        return m;
+        return taken;
     }
 
     /**

@@ -2,15 +2,14 @@ package org.oobnet.testkit;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.concurrent.Callable;
 
 import org.agrona.MutableDirectBuffer;
 import org.oobnet.core.OobProtocol;
 import org.oobnet.core.OobRuntime;
 import org.oobnet.inband.KSocket;
+import org.oobnet.inband.SockAddr;
 import org.oobnet.inband.SocketConstants;
-import org.oobnet.inband.sys.SockaddrLlDescriptor;
 import org.oobnet.inband.testing.NetnsFixture;
 import org.oobnet.packet.PacketProtocol;
 
@@ -122,11 +121,7 @@ class PacketProtocolContractTest implements OobProtocolContract
             final int ifIndex = socket.interfaceIndex(host.interfaceName());
             try (Arena arena = Arena.ofConfined())
             {
-                final MemorySegment ll = arena.allocate(SockaddrLlDescriptor.LENGTH, 4).fill((byte)0);
-                ll.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.FAMILY_OFFSET, (short)SocketConstants.AF_PACKET);
-                ll.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.PROTOCOL_OFFSET,
-                    (short)SocketConstants.htons(ETHER_TYPE));
-                ll.set(ValueLayout.JAVA_INT, SockaddrLlDescriptor.IFINDEX_OFFSET, ifIndex);
+                final MemorySegment ll = SockAddr.encodeLinkLayer(ifIndex, ETHER_TYPE, null, arena);
                 socket.bind(ll);
             }
         }

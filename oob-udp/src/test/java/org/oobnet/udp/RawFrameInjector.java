@@ -6,6 +6,7 @@ import java.lang.foreign.ValueLayout;
 
 import org.agrona.DirectBuffer;
 import org.oobnet.inband.ErrnoException;
+import org.oobnet.inband.SockAddr;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.inband.sys.LibC;
@@ -20,7 +21,7 @@ final class RawFrameInjector implements AutoCloseable
     private final Arena arena = Arena.ofShared();
     private final ErrnoCapture errno = new ErrnoCapture(arena);
     private final MemorySegment frame = arena.allocate(2048, 16);
-    private final MemorySegment address = arena.allocate(SockaddrLlDescriptor.LENGTH, 8);
+    private final MemorySegment address;
     private final int fd;
 
     RawFrameInjector(final String interfaceName) throws ErrnoException
@@ -32,9 +33,8 @@ final class RawFrameInjector implements AutoCloseable
             throw new ErrnoException("socket", -fd, "AF_PACKET injector");
         }
         final int ifindex = LibC.ifNameToIndex(errno, arena.allocateFrom(interfaceName));
-        address.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.FAMILY_OFFSET, (short)SocketConstants.AF_PACKET);
-        address.set(ValueLayout.JAVA_INT, SockaddrLlDescriptor.IFINDEX_OFFSET, ifindex);
-        address.set(ValueLayout.JAVA_BYTE, SockaddrLlDescriptor.HALEN_OFFSET, (byte)6);
+        // the destination MAC comes from the frame itself; the address only names the interface
+        address = SockAddr.encodeLinkLayer(ifindex, 0, new byte[6], arena);
     }
 
     void send(final DirectBuffer buffer, final int offset, final int length) throws ErrnoException

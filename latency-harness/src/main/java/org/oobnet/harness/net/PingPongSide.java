@@ -10,11 +10,11 @@ import org.oobnet.core.OobSocket;
 import org.oobnet.core.OobTask;
 import org.oobnet.core.ProtocolRegistry;
 import org.oobnet.inband.KSocket;
+import org.oobnet.inband.SockAddr;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.inband.sys.LibC;
 import org.oobnet.inband.sys.SockaddrInDescriptor;
-import org.oobnet.inband.sys.SockaddrLlDescriptor;
 import org.oobnet.packet.PacketConfig;
 import org.oobnet.packet.PacketProtocol;
 import org.oobnet.packet.PacketSocketState;
@@ -113,13 +113,8 @@ public final class PingPongSide
         {
             try (Arena arena = Arena.ofConfined())
             {
-                final MemorySegment ll = arena.allocate(SockaddrLlDescriptor.LENGTH, 4).fill((byte)0);
-                ll.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.FAMILY_OFFSET, (short)AF_PACKET);
-                ll.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.PROTOCOL_OFFSET,
-                    (short)SocketConstants.htons(ETHER_TYPE));
-                ll.set(ValueLayout.JAVA_INT, SockaddrLlDescriptor.IFINDEX_OFFSET,
-                    InterfaceInfo.indexOf(ErrnoCapture.current(), ifName));
-                socket.bind(ll);
+                socket.bind(SockAddr.encodeLinkLayer(
+                    InterfaceInfo.indexOf(ErrnoCapture.current(), ifName), ETHER_TYPE, null, arena));
             }
             final OobSocket oob = OobSocket.of(socket);
             if (!ping)

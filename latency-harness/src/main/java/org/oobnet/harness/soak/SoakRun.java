@@ -3,7 +3,6 @@ package org.oobnet.harness.soak;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteOrder;
@@ -28,10 +27,10 @@ import org.oobnet.core.ProtocolRegistry;
 import org.oobnet.core.bus.OobBusAddress;
 import org.oobnet.core.bus.OobBusProtocol;
 import org.oobnet.inband.KSocket;
+import org.oobnet.inband.SockAddr;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.inband.sys.LibC;
-import org.oobnet.inband.sys.SockaddrLlDescriptor;
 import org.oobnet.packet.PacketConfig;
 import org.oobnet.packet.PacketProtocol;
 import org.oobnet.packet.PacketSocketState;
@@ -448,11 +447,7 @@ final class SoakRun
         try (Arena arena = Arena.ofConfined())
         {
             final int ifIndex = LibC.ifNameToIndex(ErrnoCapture.current(), arena.allocateFrom(interfaceName));
-            final MemorySegment ll = arena.allocate(SockaddrLlDescriptor.LENGTH, 4).fill((byte)0);
-            ll.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.FAMILY_OFFSET, (short)SocketConstants.AF_PACKET);
-            ll.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.PROTOCOL_OFFSET,
-                (short)SocketConstants.htons(ETHER_TYPE));
-            ll.set(ValueLayout.JAVA_INT, SockaddrLlDescriptor.IFINDEX_OFFSET, ifIndex);
+            final MemorySegment ll = SockAddr.encodeLinkLayer(ifIndex, ETHER_TYPE, null, arena);
             socket.bind(ll);
         }
         catch (final Exception | Error ex)

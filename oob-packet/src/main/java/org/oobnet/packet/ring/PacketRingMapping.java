@@ -1,6 +1,7 @@
 package org.oobnet.packet.ring;
 
 import org.oobnet.inband.Errno;
+import org.oobnet.inband.ErrnoException;
 import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.inband.sys.LibC;
 import org.oobnet.inband.sys.SysConstants;
@@ -49,6 +50,8 @@ public final class PacketRingMapping
 
     /**
      * In-band: configure the socket's rings and map them.
+     * <p>
+     * FIXME: kept for oob-udp's {@code PacketPort} until it opens through {@link PacketRingSocket}; remove then.
      *
      * @param errno          the caller's errno capture.
      * @param fd             an {@code AF_PACKET}/{@code SOCK_RAW} socket without rings.
@@ -69,22 +72,67 @@ public final class PacketRingMapping
         final boolean ignoreOutgoing,
         final StringBuilder failure)
     {
+        try
+        {
+            return mapOrThrow(errno, fd, rx, tx, qdiscBypass, ignoreOutgoing, null);
+        }
+        catch (final ErrnoException ex)
+        {
+            if (null != failure)
+            {
+                failure.setLength(0);
+                failure.append(ex.getMessage());
+            }
+            return null;
+        }
+    }
+
+    /**
+     * In-band: configure the socket's rings and map them: {@code PACKET_VERSION} TPACKET_V2, the options,
+     * {@code PACKET_RX_RING}, {@code PACKET_TX_RING}, one {@code mmap} of both.
+     *
+     * @param errno          the caller's errno capture.
+     * @param fd             an {@code AF_PACKET}/{@code SOCK_RAW} socket without rings.
+     * @param rx             RX ring geometry.
+     * @param tx             TX ring geometry, or null for no TX ring.
+     * @param qdiscBypass    set {@code PACKET_QDISC_BYPASS}.
+     * @param ignoreOutgoing set {@code PACKET_IGNORE_OUTGOING}.
+     * @param where          {@code name=value} text that starts the error's detail (the interface), or null.
+     * @return the mapping.
+     * @throws ErrnoException naming the step (the option set, or {@code mmap}), its errno and the values given;
+     * the socket is left without a mapping.
+     */
+    public static PacketRingMapping mapOrThrow(
+        final ErrnoCapture errno,
+        final int fd,
+        final RingGeometry rx,
+        final RingGeometry tx,
+        final boolean qdiscBypass,
+        final boolean ignoreOutgoing,
+        final String where) throws ErrnoException
+    {
         try (Arena arena = Arena.ofConfined())
         {
             final MemorySegment value = arena.allocate(ValueLayout.JAVA_INT);
-            if (setInt(errno, fd, PACKET_VERSION, TPACKET_V2, value, "PACKET_VERSION=TPACKET_V2", failure) ||
-                (ignoreOutgoing && setInt(errno, fd, PACKET_IGNORE_OUTGOING, 1, value, "PACKET_IGNORE_OUTGOING", failure)) ||
-                (qdiscBypass && setInt(errno, fd, PACKET_QDISC_BYPASS, 1, value, "PACKET_QDISC_BYPASS", failure)) ||
-                // PACKET_LOSS: the kernel skips a TX frame it cannot send instead of stopping the ring at it.
-                (null != tx && setInt(errno, fd, PACKET_LOSS, 1, value, "PACKET_LOSS", failure)))
+            setInt(errno, fd, PACKET_VERSION, TPACKET_V2, value, "PACKET_VERSION", "TPACKET_V2", where);
+            if (ignoreOutgoing)
             {
-                return null;
+                setInt(errno, fd, PACKET_IGNORE_OUTGOING, 1, value, "PACKET_IGNORE_OUTGOING", "1", where);
+            }
+            if (qdiscBypass)
+            {
+                setInt(errno, fd, PACKET_QDISC_BYPASS, 1, value, "PACKET_QDISC_BYPASS", "1", where);
+            }
+            if (null != tx)
+            {
+                // PACKET_LOSS: the kernel skips a TX frame it cannot send instead of stopping the ring at it.
+                setInt(errno, fd, PACKET_LOSS, 1, value, "PACKET_LOSS", "1", where);
             }
             final MemorySegment req = arena.allocate(TpacketReqDescriptor.LENGTH, 4);
-            if (setRing(errno, fd, PACKET_RX_RING, rx, req, failure) ||
-                (null != tx && setRing(errno, fd, PACKET_TX_RING, tx, req, failure)))
+            setRing(errno, fd, PACKET_RX_RING, rx, req, where);
+            if (null != tx)
             {
-                return null;
+                setRing(errno, fd, PACKET_TX_RING, tx, req, where);
             }
         }
 
@@ -93,8 +141,7 @@ public final class PacketRingMapping
             SysConstants.MAP_SHARED | SysConstants.MAP_POPULATE, fd, 0);
         if (Errno.isError(address))
         {
-            describe(failure, "mmap length=" + length, (int)address);
-            return null;
+            throw new ErrnoException("mmap", (int)address, detail(where, "length=" + length));
         }
         return new PacketRingMapping(fd, rx, tx, address, length);
     }
@@ -175,23 +222,21 @@ public final class PacketRingMapping
         return LibC.munmap(errno, address, length);
     }
 
-    private static boolean setInt(
+    private static void setInt(
         final ErrnoCapture errno, final int fd, final int name, final int v, final MemorySegment value,
-        final String what, final StringBuilder failure)
+        final String option, final String text, final String where) throws ErrnoException
     {
         value.set(ValueLayout.JAVA_INT, 0, v);
         final int rc = LibC.setsockopt(errno, fd, SOL_PACKET, name, value, 4);
         if (rc < 0)
         {
-            describe(failure, "setsockopt " + what, rc);
-            return true;
+            throw new ErrnoException("setsockopt " + option, rc, detail(where, option + "=" + text));
         }
-        return false;
     }
 
-    private static boolean setRing(
+    private static void setRing(
         final ErrnoCapture errno, final int fd, final int name, final RingGeometry geometry, final MemorySegment req,
-        final StringBuilder failure)
+        final String where) throws ErrnoException
     {
         req.set(ValueLayout.JAVA_INT, TpacketReqDescriptor.BLOCK_SIZE_OFFSET, geometry.blockSize());
         req.set(ValueLayout.JAVA_INT, TpacketReqDescriptor.BLOCK_NR_OFFSET, geometry.blockCount());
@@ -200,19 +245,13 @@ public final class PacketRingMapping
         final int rc = LibC.setsockopt(errno, fd, SOL_PACKET, name, req, TpacketReqDescriptor.LENGTH);
         if (rc < 0)
         {
-            describe(failure, "setsockopt " + (name == PACKET_RX_RING ? "PACKET_RX_RING " : "PACKET_TX_RING ") +
-                geometry, rc);
-            return true;
+            final String option = name == PACKET_RX_RING ? "PACKET_RX_RING" : "PACKET_TX_RING";
+            throw new ErrnoException("setsockopt " + option, rc, detail(where, geometry.toString()));
         }
-        return false;
     }
 
-    private static void describe(final StringBuilder failure, final String what, final long rc)
+    private static String detail(final String where, final String what)
     {
-        if (null != failure)
-        {
-            failure.setLength(0);
-            failure.append(what).append(" failed: ").append(Errno.name((int)-rc));
-        }
+        return null == where ? what : where + " " + what;
     }
 }

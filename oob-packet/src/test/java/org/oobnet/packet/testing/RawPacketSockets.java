@@ -1,6 +1,7 @@
 package org.oobnet.packet.testing;
 
 import org.oobnet.inband.Errno;
+import org.oobnet.inband.SockAddr;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.inband.sys.LibC;
@@ -53,11 +54,7 @@ public final class RawPacketSockets
 
     public static MemorySegment sockaddrLl(final Arena arena, final int ifIndex, final int etherType)
     {
-        final MemorySegment ll = arena.allocate(SockaddrLlDescriptor.LENGTH, 4).fill((byte)0);
-        ll.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.FAMILY_OFFSET, (short)AF_PACKET);
-        ll.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.PROTOCOL_OFFSET, (short)SocketConstants.htons(etherType));
-        ll.set(ValueLayout.JAVA_INT, SockaddrLlDescriptor.IFINDEX_OFFSET, ifIndex);
-        return ll;
+        return SockAddr.encodeLinkLayer(ifIndex, etherType, null, arena);
     }
 
     /** {@code PACKET_STATISTICS}: {packets, drops} since the last read (the kernel resets them). */

@@ -2,7 +2,6 @@ package org.oobnet.reliability.isolation;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,10 +17,10 @@ import org.oobnet.core.OobRuntime;
 import org.oobnet.core.OobSocket;
 import org.oobnet.core.ProtocolRegistry;
 import org.oobnet.inband.KSocket;
+import org.oobnet.inband.SockAddr;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.inband.sys.LibC;
-import org.oobnet.inband.sys.SockaddrLlDescriptor;
 import org.oobnet.inband.testing.NetnsFixture;
 import org.oobnet.packet.PacketConfig;
 import org.oobnet.packet.PacketProtocol;
@@ -148,10 +147,7 @@ class PacketIsolationTest
         try (Arena arena = Arena.ofConfined())
         {
             final int ifIndex = LibC.ifNameToIndex(ErrnoCapture.current(), arena.allocateFrom(interfaceName));
-            final MemorySegment ll = arena.allocate(SockaddrLlDescriptor.LENGTH, 4).fill((byte)0);
-            ll.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.FAMILY_OFFSET, (short)SocketConstants.AF_PACKET);
-            ll.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.PROTOCOL_OFFSET, (short)SocketConstants.htons(etherType));
-            ll.set(ValueLayout.JAVA_INT, SockaddrLlDescriptor.IFINDEX_OFFSET, ifIndex);
+            final MemorySegment ll = SockAddr.encodeLinkLayer(ifIndex, etherType, null, arena);
             socket.bind(ll);
         }
         return socket;

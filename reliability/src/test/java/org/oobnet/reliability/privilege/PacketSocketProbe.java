@@ -2,7 +2,6 @@ package org.oobnet.reliability.privilege;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -14,11 +13,11 @@ import org.oobnet.core.OobRuntime;
 import org.oobnet.core.OobSocket;
 import org.oobnet.core.ProtocolRegistry;
 import org.oobnet.inband.ErrnoException;
+import org.oobnet.inband.SockAddr;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.inband.sys.LibC;
-import org.oobnet.inband.sys.SockaddrLlDescriptor;
 import org.oobnet.packet.PacketConfig;
 import org.oobnet.packet.PacketProtocol;
 
@@ -65,11 +64,7 @@ public final class PacketSocketProbe
             try (Arena arena = Arena.ofConfined())
             {
                 final int ifIndex = LibC.ifNameToIndex(ErrnoCapture.current(), arena.allocateFrom(interfaceName));
-                final MemorySegment ll = arena.allocate(SockaddrLlDescriptor.LENGTH, 4).fill((byte)0);
-                ll.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.FAMILY_OFFSET, (short)SocketConstants.AF_PACKET);
-                ll.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.PROTOCOL_OFFSET,
-                    (short)SocketConstants.htons(0x88b7));
-                ll.set(ValueLayout.JAVA_INT, SockaddrLlDescriptor.IFINDEX_OFFSET, ifIndex);
+                final MemorySegment ll = SockAddr.encodeLinkLayer(ifIndex, 0x88b7, null, arena);
                 socket.bind(ll);
                 final long mappings = Files.readAllLines(Path.of("/proc/self/maps")).stream()
                     .filter(line -> line.contains("socket:[")).count();

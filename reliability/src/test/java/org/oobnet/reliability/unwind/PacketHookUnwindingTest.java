@@ -17,12 +17,12 @@ import org.oobnet.core.OobRuntime;
 import org.oobnet.core.OobSocket;
 import org.oobnet.core.ProtocolRegistry;
 import org.oobnet.inband.Errno;
+import org.oobnet.inband.SockAddr;
 import org.oobnet.inband.ErrnoException;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.inband.sys.LibC;
-import org.oobnet.inband.sys.SockaddrLlDescriptor;
 import org.oobnet.inband.sys.TpacketStatsDescriptor;
 import org.oobnet.inband.testing.NetnsFixture;
 import org.oobnet.packet.PacketConfig;
@@ -255,11 +255,7 @@ class PacketHookUnwindingTest
             {
                 final int ifIndex = LibC.ifNameToIndex(ErrnoCapture.current(), arena.allocateFrom(host.interfaceName()));
                 assertTrue(ifIndex > 0, "if_nametoindex(" + host.interfaceName() + ")");
-                final MemorySegment ll = arena.allocate(SockaddrLlDescriptor.LENGTH, 4).fill((byte)0);
-                ll.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.FAMILY_OFFSET, (short)AF_PACKET);
-                ll.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.PROTOCOL_OFFSET,
-                    (short)SocketConstants.htons(ETHER_TYPE));
-                ll.set(ValueLayout.JAVA_INT, SockaddrLlDescriptor.IFINDEX_OFFSET, ifIndex);
+                final MemorySegment ll = SockAddr.encodeLinkLayer(ifIndex, ETHER_TYPE, null, arena);
                 socket.bind(ll);
             }
         });

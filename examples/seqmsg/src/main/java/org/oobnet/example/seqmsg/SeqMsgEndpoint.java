@@ -1,8 +1,5 @@
 package org.oobnet.example.seqmsg;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -11,15 +8,11 @@ import org.oobnet.core.StageCommand;
 import org.oobnet.core.OobStage;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.ErrnoException;
-import org.oobnet.inband.KSocket;
-import org.oobnet.inband.SocketConstants;
-import org.oobnet.inband.sys.ErrnoCapture;
-import org.oobnet.inband.sys.SockaddrLlDescriptor;
 import org.oobnet.packet.bpf.BpfFilterBuilder;
-import org.oobnet.packet.bpf.SockFilters;
 import org.oobnet.packet.frame.EthernetHeaderFlyweight;
 import org.oobnet.packet.ring.PacketFrameHandler;
-import org.oobnet.packet.ring.PacketRingMapping;
+import org.oobnet.packet.ring.PacketRingOptions;
+import org.oobnet.packet.ring.PacketRingSocket;
 import org.oobnet.packet.ring.RxRing;
 import org.oobnet.packet.ring.TxRing;
 import org.oobnet.packet.stats.PacketCounters;
@@ -31,9 +24,9 @@ import static org.oobnet.example.seqmsg.SeqMsgHeaderFlyweight.HEADER_LENGTH;
  * One seqmsg socket's state: in-band, the AF_PACKET socket and its mapped rings; on the stage, the rings' producer
  * and consumer, the sender's sequence and history, the receiver's {@link GapTracker}.
  * <p>
- * <b>Note:</b> fields are owned by one stage each, as marked. The in-band side hands the rings to the stage with
- * an {@link InstallCommand} (published by the command queue) and unmaps them only in {@code release}, after the
- * stage let go of the socket.
+ * <b>Note:</b> fields are owned by one stage each, as marked. The in-band side opens the socket and its rings with
+ * {@link PacketRingSocket}, hands the rings to the stage with an {@link InstallCommand} (published by the command
+ * queue) and releases them only in {@code release}, after the stage let go of the socket.
  */
 final class SeqMsgEndpoint implements PacketFrameHandler
 {
@@ -48,8 +41,7 @@ final class SeqMsgEndpoint implements PacketFrameHandler
     private final PacketCounters packetCounters = new PacketCounters();
 
     // in-band only
-    private KSocket packet;
-    private PacketRingMapping mapping;
+    private PacketRingSocket rings;
 
     // stage only
     private final GapTracker tracker;
@@ -89,63 +81,36 @@ final class SeqMsgEndpoint implements PacketFrameHandler
 
     boolean isBound()
     {
-        return null != packet;
+        return null != rings;
     }
 
     // tag::bind[]
     /**
-     * In-band, from the bind hook: open the AF_PACKET socket of the interface, filter it to our EtherType, bind
-     * it, map its rings, and hand them to the stage. Undoes every step on failure.
+     * In-band, from the bind hook: open the AF_PACKET socket of the interface, filtered to our EtherType, with its
+     * rings mapped, and hand the rings to the stage. A failed open leaves nothing open.
      */
     int bind(final String interfaceName, final int stream)
     {
-        final ErrnoCapture errno = ErrnoCapture.current();
-        KSocket packet = null;
-        PacketRingMapping mapping = null;
+        final PacketRingSocket rings;
         try
         {
-            packet = KSocket.socket(SocketConstants.AF_PACKET, SocketConstants.SOCK_RAW,
-                SocketConstants.htons(ETHER_TYPE));
-            final int ifIndex = packet.interfaceIndex(interfaceName);
-            final long mac = macOf(packet.hardwareAddress(interfaceName));
-            final int filtered = SockFilters.attach(
-                errno, packet.fd(), BpfFilterBuilder.filter().etherType(ETHER_TYPE).build());
-            if (filtered < 0)
-            {
-                packet.close();
-                return filtered;
-            }
-            try (Arena arena = Arena.ofConfined())
-            {
-                packet.bind(sockaddrLl(arena, ifIndex));
-            }
-            final StringBuilder failure = new StringBuilder();
-            mapping = PacketRingMapping.map(
-                errno, packet.fd(), config.rxGeometry(), config.txGeometry(), false, true, failure);
-            if (null == mapping)
-            {
-                final int rc = -Math.max(1, errno.errno());
-                packet.close();
-                return rc;
-            }
-            final RxRing rx = new RxRing(mapping.rxRing(), config.rxGeometry(), packetCounters);
-            final TxRing tx = new TxRing(
-                mapping.txRing(), config.txGeometry(), packet.fd(), 1514, packetCounters, new ErrnoCapture());
-            this.packet = packet;
-            this.mapping = mapping;
-            // the stage owns rx/tx from here; the command queue publishes them, the crossing waits for the stage
-            socket.runtime().callOnStage(new InstallCommand(this, rx, tx, mac, stream));
-            return 0;
+            rings = PacketRingSocket.open(new PacketRingOptions()
+                .interfaceName(interfaceName)
+                .etherType(ETHER_TYPE)
+                .filter(BpfFilterBuilder.filter().etherType(ETHER_TYPE).build())
+                .rxRing(config.rxGeometry())
+                .txRing(config.txGeometry())
+                .ignoreOutgoing(true)
+                .counters(packetCounters));
         }
         catch (final ErrnoException ex)
         {
-            if (null != mapping)
-            {
-                mapping.unmap(errno);
-            }
-            closeQuietly(packet);
             return -ex.errno();
         }
+        this.rings = rings;
+        // the stage owns rx/tx from here; the command queue publishes them, the crossing waits for the stage
+        socket.runtime().callOnStage(new InstallCommand(this, rings.rx(), rings.tx(), rings.link().mac(), stream));
+        return 0;
     }
     // end::bind[]
 
@@ -156,52 +121,15 @@ final class SeqMsgEndpoint implements PacketFrameHandler
      */
     void closeInBand()
     {
-        final PacketRingMapping mapping = this.mapping;
-        this.mapping = null;
-        if (null != mapping)
+        final PacketRingSocket rings = this.rings;
+        this.rings = null;
+        if (null != rings)
         {
-            mapping.unmap(ErrnoCapture.current());
+            rings.release();
+            rings.close();
         }
-        final KSocket packet = this.packet;
-        this.packet = null;
-        closeQuietly(packet);
     }
     // end::release[]
-
-    private static void closeQuietly(final KSocket packet)
-    {
-        if (null != packet && !packet.isClosed())
-        {
-            try
-            {
-                packet.close();
-            }
-            catch (final ErrnoException ignore)
-            {
-                // already closed: nothing left to free
-            }
-        }
-    }
-
-    private static MemorySegment sockaddrLl(final Arena arena, final int ifIndex)
-    {
-        final MemorySegment ll = arena.allocate(SockaddrLlDescriptor.LENGTH, 4).fill((byte)0);
-        ll.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.FAMILY_OFFSET, (short)SocketConstants.AF_PACKET);
-        ll.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.PROTOCOL_OFFSET,
-            (short)SocketConstants.htons(ETHER_TYPE));
-        ll.set(ValueLayout.JAVA_INT, SockaddrLlDescriptor.IFINDEX_OFFSET, ifIndex);
-        return ll;
-    }
-
-    private static long macOf(final byte[] address)
-    {
-        long mac = 0;
-        for (int i = 0; i < 6; i++)
-        {
-            mac = (mac << 8) | (address[i] & 0xFF);
-        }
-        return mac;
-    }
 
     // ---------------------------------------------------------------------------------------------------------
     // Stage

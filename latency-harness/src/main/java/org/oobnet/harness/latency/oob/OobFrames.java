@@ -3,7 +3,6 @@ package org.oobnet.harness.latency.oob;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +14,9 @@ import org.oobnet.core.OobConfig;
 import org.oobnet.core.OobRuntime;
 import org.oobnet.core.ProtocolRegistry;
 import org.oobnet.inband.KSocket;
+import org.oobnet.inband.SockAddr;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.ErrnoCapture;
-import org.oobnet.inband.sys.SockaddrLlDescriptor;
 import org.oobnet.packet.PacketConfig;
 import org.oobnet.packet.PacketProtocol;
 import org.oobnet.packet.port.InterfaceInfo;
@@ -78,12 +77,7 @@ public final class OobFrames
             SocketConstants.SOCK_RAW | SocketConstants.SOCK_OOB, SocketConstants.htons(ETHER_TYPE));
         try (Arena arena = Arena.ofConfined())
         {
-            final MemorySegment ll = arena.allocate(SockaddrLlDescriptor.LENGTH, 4).fill((byte)0);
-            ll.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.FAMILY_OFFSET, (short)SocketConstants.AF_PACKET);
-            ll.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.PROTOCOL_OFFSET,
-                (short)SocketConstants.htons(ETHER_TYPE));
-            ll.set(ValueLayout.JAVA_INT, SockaddrLlDescriptor.IFINDEX_OFFSET,
-                InterfaceInfo.indexOf(ErrnoCapture.current(), interfaceName));
+            final MemorySegment ll = SockAddr.encodeLinkLayer(InterfaceInfo.indexOf(ErrnoCapture.current(), interfaceName), ETHER_TYPE, null, arena);
             socket.bind(ll);
             return socket;
         }

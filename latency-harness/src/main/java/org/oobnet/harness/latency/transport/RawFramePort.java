@@ -1,27 +1,19 @@
 package org.oobnet.harness.latency.transport;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.locks.LockSupport;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.oobnet.harness.latency.run.IdleKind;
 import org.oobnet.inband.Errno;
-import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.ErrnoCapture;
-import org.oobnet.inband.sys.LibC;
-import org.oobnet.inband.sys.SockaddrLlDescriptor;
 import org.oobnet.packet.ring.PacketFrameHandler;
-import org.oobnet.packet.ring.PacketRingMapping;
-import org.oobnet.packet.ring.RingGeometry;
+import org.oobnet.packet.frame.EthernetHeaderFlyweight;
+import org.oobnet.packet.ring.PacketRingOptions;
+import org.oobnet.packet.ring.PacketRingSocket;
 import org.oobnet.packet.ring.RxRing;
 import org.oobnet.packet.ring.TxRing;
 import org.oobnet.packet.stats.PacketCounter;
@@ -41,16 +33,14 @@ import org.oobnet.packet.stats.PacketCounters;
  */
 final class RawFramePort implements ClientEndpoint, ReflectorEndpoint, PacketFrameHandler
 {
-    private static final int ETHERNET_HEADER = 14;
     private static final int MAX_FRAME = 1514;
+    private static final int FRAME_SIZE = 2048;
     private static final long BROADCAST = 0xFFFF_FFFF_FFFFL;
     private static final int PAGE = 4096;
     private static final int FRAMES = 64;
 
-    private final ErrnoCapture errno;
-    private final int fd;
-    private final PacketRingMapping mapping;
-    private final PacketCounters counters = new PacketCounters();
+    private final PacketRingSocket rings;
+    private final PacketCounters counters;
     private final RxRing rx;
     private final TxRing tx;
     private final long ownMac;
@@ -59,23 +49,22 @@ final class RawFramePort implements ClientEndpoint, ReflectorEndpoint, PacketFra
     private final long timeoutNs;
     private final ByteBuffer sendBuffer;
     private final ByteBuffer receiveBuffer;
+    private final EthernetHeaderFlyweight txEthernet = new EthernetHeaderFlyweight();
+    private final EthernetHeaderFlyweight rxEthernet = new EthernetHeaderFlyweight();
     private long peerMac = BROADCAST;
     private int receivedLength;
 
-    private RawFramePort(
-        final ErrnoCapture errno, final int fd, final PacketRingMapping mapping, final long ownMac,
-        final TransportSettings settings)
+    private RawFramePort(final PacketRingSocket rings, final TransportSettings settings)
     {
-        this.errno = errno;
-        this.fd = fd;
-        this.mapping = mapping;
-        this.ownMac = ownMac;
+        this.rings = rings;
+        this.counters = rings.counters();
+        this.ownMac = rings.link().mac();
         this.interfaceName = settings.interfaceName();
         this.idle = settings.idle();
         this.timeoutNs = settings.receiveTimeoutNs();
-        rx = new RxRing(mapping.rxRing(), mapping.rxGeometry(), counters);
-        tx = new TxRing(mapping.txRing(), mapping.txGeometry(), fd, MAX_FRAME, counters, errno);
-        final int capacity = Math.min(settings.maxDatagramBytes(), MAX_FRAME - ETHERNET_HEADER);
+        rx = rings.rx();
+        tx = rings.tx();
+        final int capacity = Math.min(settings.maxDatagramBytes(), MAX_FRAME - EthernetHeaderFlyweight.HEADER_LENGTH);
         sendBuffer = ByteBuffer.allocate(capacity);
         receiveBuffer = ByteBuffer.allocate(capacity);
     }
@@ -85,7 +74,7 @@ final class RawFramePort implements ClientEndpoint, ReflectorEndpoint, PacketFra
      *
      * @param settings the interface, idle strategy and timeout.
      * @return the port.
-     * @throws IOException naming the step that failed and its errno.
+     * @throws IOException naming the step that failed and its errno ({@code socket} needs CAP_NET_RAW).
      */
     static RawFramePort open(final TransportSettings settings) throws IOException
     {
@@ -94,63 +83,17 @@ final class RawFramePort implements ClientEndpoint, ReflectorEndpoint, PacketFra
         {
             throw new IOException("the raw-frame transport needs an interface name");
         }
-        final long mac = readMac(name);
-        final ErrnoCapture errno = new ErrnoCapture();
-        final int fd = LibC.socket(errno, SocketConstants.AF_PACKET, SocketConstants.SOCK_RAW,
-            SocketConstants.htons(RawFrameTransport.ETHER_TYPE));
-        if (fd < 0)
-        {
-            throw new IOException("socket(AF_PACKET, SOCK_RAW) failed: " + Errno.name(fd) +
-                " (needs CAP_NET_RAW)");
-        }
-        final StringBuilder failure = new StringBuilder();
-        final RingGeometry geometry = RingGeometry.of(2048, FRAMES, PAGE, PAGE);
         // qdisc bypass: straight to the device; ignore outgoing: our own sends do not come back on the RX ring
-        final PacketRingMapping mapping = PacketRingMapping.map(errno, fd, geometry, geometry, true, true, failure);
-        if (mapping == null)
-        {
-            LibC.close(errno, fd);
-            throw new IOException("cannot set up the rings on " + name + ": " + failure);
-        }
-        try (Arena arena = Arena.ofConfined())
-        {
-            final int ifIndex = LibC.ifNameToIndex(errno, arena.allocateFrom(name));
-            if (ifIndex <= 0)
-            {
-                throw new IOException("no interface " + name + ": " + Errno.name(ifIndex));
-            }
-            final MemorySegment ll = arena.allocate(SockaddrLlDescriptor.LENGTH, 4).fill((byte)0);
-            ll.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.FAMILY_OFFSET, (short)SocketConstants.AF_PACKET);
-            ll.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.PROTOCOL_OFFSET,
-                (short)SocketConstants.htons(RawFrameTransport.ETHER_TYPE));
-            ll.set(ValueLayout.JAVA_INT, SockaddrLlDescriptor.IFINDEX_OFFSET, ifIndex);
-            final int rc = LibC.bind(errno, fd, ll, SockaddrLlDescriptor.LENGTH);
-            if (rc < 0)
-            {
-                throw new IOException("bind(AF_PACKET, " + name + ") failed: " + Errno.name(rc));
-            }
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            mapping.unmap(errno);
-            LibC.close(errno, fd);
-            throw ex;
-        }
-        return new RawFramePort(errno, fd, mapping, mac, settings);
-    }
-
-    private static long readMac(final String name) throws IOException
-    {
-        final Path file = Path.of("/sys/class/net", name, "address");
-        try
-        {
-            return Long.parseLong(Files.readString(file).trim().replace(":", ""), 16);
-        }
-        catch (final IOException | NumberFormatException ex)
-        {
-            throw new IOException("cannot read the MAC address of interface " + name + " from " + file + ": " +
-                ex.getMessage(), ex);
-        }
+        final PacketRingSocket rings = PacketRingSocket.open(new PacketRingOptions()
+            .interfaceName(name)
+            .etherType(RawFrameTransport.ETHER_TYPE)
+            .rxRing(FRAME_SIZE, FRAMES, PAGE)
+            .txRing(FRAME_SIZE, FRAMES, PAGE)
+            .qdiscBypass(true)
+            .ignoreOutgoing(true)
+            .txMaxFrameLength(MAX_FRAME)
+            .txErrno(new ErrnoCapture()));
+        return new RawFramePort(rings, settings);
     }
 
     @Override
@@ -167,7 +110,7 @@ final class RawFramePort implements ClientEndpoint, ReflectorEndpoint, PacketFra
 
     private void sendFrame(final ByteBuffer payload, final int length) throws IOException
     {
-        final int frameLength = ETHERNET_HEADER + length;
+        final int frameLength = EthernetHeaderFlyweight.HEADER_LENGTH + length;
         int rc;
         while ((rc = tx.claim(frameLength)) == -Errno.EWOULDBLOCK)
         {
@@ -180,10 +123,8 @@ final class RawFramePort implements ClientEndpoint, ReflectorEndpoint, PacketFra
             throw new IOException("TX claim of " + frameLength + " bytes failed: " + Errno.name(rc));
         }
         final MutableDirectBuffer frame = tx.buffer();
-        putMac(frame, 0, peerMac);
-        putMac(frame, 6, ownMac);
-        frame.putShort(12, (short)RawFrameTransport.ETHER_TYPE, ByteOrder.BIG_ENDIAN);
-        frame.putBytes(ETHERNET_HEADER, payload.array(), 0, length);
+        final int header = txEthernet.wrap(frame, 0).putHeader(peerMac, ownMac, RawFrameTransport.ETHER_TYPE);
+        frame.putBytes(header, payload.array(), 0, length);
         tx.commit(frameLength);
         if (tx.flush() < 0)
         {
@@ -220,14 +161,14 @@ final class RawFramePort implements ClientEndpoint, ReflectorEndpoint, PacketFra
         final DirectBuffer buffer, final int offset, final int length, final int wireLength, final long timestampNs,
         final int vlanTci, final int ifIndex)
     {
-        if (length < ETHERNET_HEADER ||
-            (buffer.getShort(offset + 12, ByteOrder.BIG_ENDIAN) & 0xFFFF) != RawFrameTransport.ETHER_TYPE)
+        final EthernetHeaderFlyweight ethernet = rxEthernet.wrap(buffer, offset);
+        if (length < EthernetHeaderFlyweight.HEADER_LENGTH || ethernet.outerType() != RawFrameTransport.ETHER_TYPE)
         {
             return;
         }
-        final int payload = Math.min(length - ETHERNET_HEADER, receiveBuffer.capacity());
-        buffer.getBytes(offset + ETHERNET_HEADER, receiveBuffer.array(), 0, payload);
-        peerMac = getMac(buffer, offset + 6);
+        final int payload = Math.min(length - EthernetHeaderFlyweight.HEADER_LENGTH, receiveBuffer.capacity());
+        buffer.getBytes(offset + EthernetHeaderFlyweight.HEADER_LENGTH, receiveBuffer.array(), 0, payload);
+        peerMac = ethernet.source();
         receivedLength = payload;
     }
 
@@ -264,29 +205,11 @@ final class RawFramePort implements ClientEndpoint, ReflectorEndpoint, PacketFra
             " tx ring full=" + counters.get(PacketCounter.TX_RING_FULL);
     }
 
-    private static void putMac(final MutableDirectBuffer frame, final int index, final long mac)
-    {
-        for (int i = 0; i < 6; i++)
-        {
-            frame.putByte(index + i, (byte)(mac >>> (8 * (5 - i))));
-        }
-    }
-
-    private static long getMac(final DirectBuffer buffer, final int index)
-    {
-        long mac = 0;
-        for (int i = 0; i < 6; i++)
-        {
-            mac = (mac << 8) | (buffer.getByte(index + i) & 0xFF);
-        }
-        return mac;
-    }
-
     @Override
     public void close()
     {
         // the owner thread is done with the rings: unmap, then close
-        mapping.unmap(errno);
-        LibC.close(errno, fd);
+        rings.release();
+        rings.close();
     }
 }

@@ -1,0 +1,254 @@
+package org.oobnet.packet.ring;
+
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.oobnet.inband.Errno;
+import org.oobnet.inband.ErrnoException;
+import org.oobnet.inband.sys.ErrnoCapture;
+import org.oobnet.inband.testing.NetnsFixture;
+import org.oobnet.packet.bpf.BpfFilterBuilder;
+import org.oobnet.packet.frame.EthernetHeaderFlyweight;
+import org.oobnet.packet.port.InterfaceInfo;
+import org.oobnet.packet.stats.PacketCounter;
+import org.oobnet.packet.testing.RawPacketSockets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link PacketRingSocket}, the one opener of PACKET_MMAP sockets, on the real kernel in two namespaces joined by
+ * veth: traffic through the rings it opened, its named errors, and its close path (unmapped once, and only after
+ * both release and close).
+ */
+class PacketRingSocketNetnsTest
+{
+    private static final int ETHER_TYPE = 0x88b5;
+    private static final int PAGE = 4096;
+
+    private final List<PacketRingSocket> opened = new ArrayList<>();
+    private NetnsFixture fixture;
+    private NetnsFixture.Host a;
+    private NetnsFixture.Host b;
+
+    @BeforeEach
+    void setUp()
+    {
+        fixture = NetnsFixture.create(2);
+        a = fixture.host(0);
+        b = fixture.host(1);
+    }
+
+    @AfterEach
+    void tearDown()
+    {
+        for (final PacketRingSocket socket : opened)
+        {
+            socket.release();
+            socket.close();
+        }
+        if (null != fixture)
+        {
+            fixture.close();
+        }
+    }
+
+    @Test
+    void shouldCarryFramesOfItsEtherTypeOnlyWhenOpenedOnBothSides() throws Exception
+    {
+        final PacketRingSocket sender = open(a, options(a).txRing(2048, 16, PAGE));
+        final PacketRingSocket receiver = open(b, options(b)
+            .filter(BpfFilterBuilder.filter().etherType(ETHER_TYPE).build()));
+
+        assertEquals(RawPacketSockets.mac(a.mac()), sender.link().mac());
+        assertEquals(a.interfaceName(), sender.link().name());
+        assertNull(receiver.tx(), "no TX ring asked for");
+        final long macB = RawPacketSockets.mac(b.mac());
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[64]);
+        final EthernetHeaderFlyweight ethernet = new EthernetHeaderFlyweight().wrap(frame, 0);
+        for (int i = 0; i < 4; i++)
+        {
+            // odd frames carry another EtherType: the filter attached before the bind keeps them out
+            ethernet.putHeader(macB, sender.link().mac(), i % 2 == 0 ? ETHER_TYPE : ETHER_TYPE + 1);
+            frame.putInt(14, i, ByteOrder.BIG_ENDIAN);
+            assertEquals(60, sender.tx().send(frame, 0, 60));
+        }
+        assertEquals(4, sender.tx().flush());
+
+        final List<Integer> received = new ArrayList<>();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (received.size() < 2 && System.nanoTime() - deadline < 0)
+        {
+            if (0 == receiver.rx().poll((buffer, offset, length, wire, ts, vlan, ifIndex) ->
+                received.add(buffer.getInt(offset + 14, ByteOrder.BIG_ENDIAN)), 16))
+            {
+                LockSupport.parkNanos(50_000);
+            }
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        receiver.rx().poll((buffer, offset, length, wire, ts, vlan, ifIndex) ->
+            received.add(buffer.getInt(offset + 14, ByteOrder.BIG_ENDIAN)), 16);
+        assertEquals(List.of(0, 2), received);
+        assertEquals(2, receiver.counters().get(PacketCounter.FRAMES_IN));
+        assertEquals(4, sender.counters().get(PacketCounter.FRAMES_OUT));
+    }
+
+    @Test
+    void shouldNameEnodevAndInterfaceWhenInterfaceMissing()
+    {
+        final ErrnoException e = assertThrows(ErrnoException.class, () -> fixture.call(a, () ->
+            PacketRingSocket.open(new PacketRingOptions().interfaceName("nosuch0").rxRing(2048, 16, PAGE))));
+        assertEquals(Errno.ENODEV, e.errno());
+        assertEquals("if_nametoindex: ENODEV (No such device) interface=nosuch0", e.getMessage());
+    }
+
+    @Test
+    void shouldNameEveryBrokenRuleWhenGeometryBad()
+    {
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> fixture.call(a, () ->
+            PacketRingSocket.open(options(a).rxRing(100, 3, 4000).txRing(2048, 3, PAGE))));
+        assertEquals("packet ring options for interface=veth0: " +
+            "rx ring: blockSize=4000 must be a positive multiple of the page size 4096; " +
+            "rx ring: frameSize=100 must be a multiple of TPACKET_ALIGNMENT 16; " +
+            "tx ring: frameCount=3 must be a multiple of framesPerBlock=2 (blockSize=4096 / frameSize=2048): " +
+            "frameCount = framesPerBlock x blockCount", e.getMessage());
+    }
+
+    @Test
+    void shouldNameOptionAndErrnoWhenKernelRefusesRing() throws Exception
+    {
+        // a socket that has its rings already: the kernel refuses to change its version (EBUSY)
+        final PacketRingSocket first = open(a, options(a));
+        final ErrnoException e = assertThrows(ErrnoException.class, () ->
+            PacketRingSocket.attach(first.fd(), first.link(), new PacketRingOptions().rxRing(2048, 16, PAGE)));
+        assertEquals(Errno.EBUSY, e.errno());
+        assertEquals("setsockopt PACKET_VERSION: EBUSY (" + Errno.message(Errno.EBUSY) + ") " +
+            "interface=veth0 PACKET_VERSION=TPACKET_V2", e.getMessage());
+        assertFalse(first.isUnmapped(), "the failed attach touched nothing of the first rings");
+    }
+
+    @Test
+    void shouldUnmapOnceAndOnlyAfterReleaseWhenClosedWhileMapped() throws Exception
+    {
+        final PacketRingSocket sender = open(a, options(a).txRing(2048, 16, PAGE));
+        final long address = sender.mapping().rxRing().address();
+        final String socketLink = fdLink(sender.fd());
+        assertTrue(isMapped(address));
+
+        // the owner closes while the rings' user still holds them: nothing goes yet
+        sender.close();
+        assertFalse(sender.isUnmapped());
+        assertTrue(isMapped(address), "still mapped after close, before release");
+        assertEquals(socketLink, fdLink(sender.fd()), "the socket stays open: a kick must not hit a reused fd");
+        assertEquals(60, sender.tx().send(new UnsafeBuffer(new byte[60]), 0, 60), "the rings are still usable");
+        assertEquals(1, sender.tx().flush());
+
+        sender.release();
+        assertTrue(sender.isUnmapped());
+        assertFalse(isMapped(address), "unmapped at release");
+        assertNotEquals(socketLink, fdLink(sender.fd()), "the owned socket is closed with the rings");
+
+        // a new ring socket may be mapped where the old one was: a second unmap would tear it away
+        final PacketRingSocket next = open(a, options(a).txRing(2048, 16, PAGE));
+        final long nextAddress = next.mapping().rxRing().address();
+        sender.release();
+        sender.close();
+        assertTrue(isMapped(nextAddress), "release and close again unmap nothing");
+        assertEquals(60, next.tx().send(new UnsafeBuffer(new byte[60]), 0, 60));
+    }
+
+    @Test
+    void shouldUnmapAtCloseWhenReleasedFirst() throws Exception
+    {
+        final PacketRingSocket socket = open(a, options(a));
+        final long address = socket.mapping().rxRing().address();
+        socket.release();
+        assertFalse(socket.isUnmapped(), "released, not closed");
+        assertTrue(isMapped(address));
+        socket.close();
+        assertTrue(socket.isUnmapped());
+        assertFalse(isMapped(address));
+    }
+
+    @Test
+    void shouldLeaveTheCallersSocketOpenWhenAttached() throws Exception
+    {
+        final int fd = fixture.call(a, () -> RawPacketSockets.open(ETHER_TYPE));
+        try
+        {
+            final int ifIndex = fixture.call(a, () -> RawPacketSockets.ifIndex(a.interfaceName()));
+            RawPacketSockets.bind(fd, ifIndex, ETHER_TYPE);
+            final InterfaceInfo link = fixture.call(a, () -> InterfaceInfo.query(new ErrnoCapture(), fd, ifIndex));
+            final PacketRingSocket rings = PacketRingSocket.attach(fd, link, new PacketRingOptions().rxRing(2048, 16, PAGE));
+            final long address = rings.mapping().rxRing().address();
+            final String socketLink = fdLink(fd);
+            rings.release();
+            rings.close();
+            assertFalse(isMapped(address));
+            assertEquals(socketLink, fdLink(fd), "the caller's socket is the caller's to close");
+        }
+        finally
+        {
+            RawPacketSockets.close(fd);
+        }
+    }
+
+    private PacketRingOptions options(final NetnsFixture.Host host)
+    {
+        return new PacketRingOptions()
+            .interfaceName(host.interfaceName())
+            .etherType(ETHER_TYPE)
+            .rxRing(2048, 16, PAGE)
+            .ignoreOutgoing(true);
+    }
+
+    private PacketRingSocket open(final NetnsFixture.Host host, final PacketRingOptions options) throws Exception
+    {
+        final PacketRingSocket socket = fixture.call(host, () -> PacketRingSocket.open(options));
+        opened.add(socket);
+        return socket;
+    }
+
+    private static String fdLink(final int fd)
+    {
+        try
+        {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+        }
+        catch (final IOException ex)
+        {
+            return "closed";
+        }
+    }
+
+    // whether a mapping of this process covers the address (/proc/self/maps: "start-end perms ...", hex)
+    private static boolean isMapped(final long address) throws IOException
+    {
+        for (final String line : Files.readAllLines(Path.of("/proc/self/maps")))
+        {
+            final int dash = line.indexOf('-');
+            final int space = line.indexOf(' ');
+            final long start = Long.parseUnsignedLong(line.substring(0, dash), 16);
+            final long end = Long.parseUnsignedLong(line.substring(dash + 1, space), 16);
+            if (Long.compareUnsigned(address, start) >= 0 && Long.compareUnsigned(address, end) < 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}
