@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.oobnet.inband.testing.Privileges;
+import org.oobnet.netns.testing.Privileges;
 
 import picocli.CommandLine;
 

@@ -12,7 +12,7 @@ import org.oobnet.core.ProtocolRegistry;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.SockaddrLlDescriptor;
-import org.oobnet.inband.testing.Privileges;
+import org.oobnet.netns.testing.Privileges;
 import org.oobnet.packet.PacketConfig;
 import org.oobnet.packet.PacketProtocol;
 import org.oobnet.packet.PacketSocketState;

@@ -1,7 +1,7 @@
 package org.oobnet.harness;
 
 import org.junit.jupiter.api.Test;
-import org.oobnet.inband.testing.Privileges;
+import org.oobnet.netns.testing.Privileges;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;

@@ -59,12 +59,8 @@ class OobConfigTest
     }
 
     @Test
-    void shouldParseKernelCpuLists()
+    void shouldChooseStageCpuFromTheTopology()
     {
-        assertEquals("{0, 1, 2, 5, 7, 8}", StageCpu.parseCpuList("0-2,5,7-8\n").toString());
-        assertEquals("{}", StageCpu.parseCpuList("\n").toString());
-        assertEquals("cpuList=1,x: element=x is not a CPU or range",
-            assertThrows(IllegalArgumentException.class, () -> StageCpu.parseCpuList("1,x")).getMessage());
         final StageCpu chosen = StageCpu.choose(OobConfig.CPU_AUTO);
         assertEquals(Runtime.getRuntime().availableProcessors() > 0, chosen.cpu() >= 0);
         assertEquals(Path.of("/dev/shm").toFile().isDirectory() ? Path.of("/dev/shm/oobnet") : OobConfig.defaultCountersDir(),

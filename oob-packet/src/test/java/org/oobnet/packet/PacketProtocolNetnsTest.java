@@ -16,7 +16,7 @@ import org.oobnet.core.ProtocolRegistry;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
-import org.oobnet.inband.testing.NetnsFixture;
+import org.oobnet.netns.testing.NetnsFixture;
 import org.oobnet.inband.testing.SteadyStateAllocation;
 import org.oobnet.packet.port.PacketPorts;
 import org.oobnet.packet.port.PortState;
@@ -229,7 +229,7 @@ class PacketProtocolNetnsTest
         final PacketSocketState stateA = PacketSocketState.of(sender);
         await(() -> stateB.counters().get(PacketCounter.FRAMES_IN) > 100, "traffic flows");
 
-        org.oobnet.inband.netns.IpCommand.run("-n", fixture.host(1).namespace(), "link", "del", "veth0");
+        org.oobnet.netns.IpCommand.run("-n", fixture.host(1).namespace(), "link", "del", "veth0");
 
         await(() -> stateB.portState() == PortState.DISCONNECTED, "receiver DISCONNECTED, was " + stateB.portState());
         await(() -> stateA.portState() == PortState.DISCONNECTED, "sender DISCONNECTED (its peer end went too)");
@@ -375,17 +375,17 @@ class PacketProtocolNetnsTest
         final NetnsFixture.Host host = fixture.host(0);
         final String ns = host.namespace();
         // a packet socket's promiscuous membership raises the device's promiscuity count (not the PROMISC flag)
-        assertTrue(org.oobnet.inband.netns.IpCommand.run("-n", ns, "-d", "link", "show", "veth0")
+        assertTrue(org.oobnet.netns.IpCommand.run("-n", ns, "-d", "link", "show", "veth0")
             .contains("promiscuity 0 "));
 
         final KSocket socket = open(host);
 
-        assertTrue(org.oobnet.inband.netns.IpCommand.run("-n", ns, "-d", "link", "show", "veth0")
+        assertTrue(org.oobnet.netns.IpCommand.run("-n", ns, "-d", "link", "show", "veth0")
             .contains("promiscuity 1 "));
-        assertTrue(org.oobnet.inband.netns.IpCommand.run("-n", ns, "maddress", "show", "dev", "veth0")
+        assertTrue(org.oobnet.netns.IpCommand.run("-n", ns, "maddress", "show", "dev", "veth0")
             .contains("01:00:5e:01:02:03"));
         socket.close();
-        assertTrue(org.oobnet.inband.netns.IpCommand.run("-n", ns, "-d", "link", "show", "veth0")
+        assertTrue(org.oobnet.netns.IpCommand.run("-n", ns, "-d", "link", "show", "veth0")
             .contains("promiscuity 0 "), "the kernel drops the memberships with the socket");
     }
 
@@ -401,12 +401,12 @@ class PacketProtocolNetnsTest
         final PacketSocketState stateB = PacketSocketState.of(receiver);
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[64]);
 
-        org.oobnet.inband.netns.IpCommand.run("-n", fixture.host(1).namespace(), "link", "set", "veth0", "down");
+        org.oobnet.netns.IpCommand.run("-n", fixture.host(1).namespace(), "link", "set", "veth0", "down");
         await(() -> stateB.portState() == PortState.ERROR, "receiver ERROR, was " + stateB.portState());
         assertEquals(Errno.ENETDOWN, stateB.lastSocketErrno());
         await(() -> events.contains("b ERROR"), "ERROR event, got " + events);
 
-        org.oobnet.inband.netns.IpCommand.run("-n", fixture.host(1).namespace(), "link", "set", "veth0", "up");
+        org.oobnet.netns.IpCommand.run("-n", fixture.host(1).namespace(), "link", "set", "veth0", "up");
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (stateB.counters().get(PacketCounter.FRAMES_IN) == 0)
         {
@@ -444,7 +444,7 @@ class PacketProtocolNetnsTest
         {
             if (!"up".equals(phase) || sent > 0)
             {
-                org.oobnet.inband.netns.IpCommand.run("-n", fixture.host(1).namespace(), "link", "set", "veth0", phase);
+                org.oobnet.netns.IpCommand.run("-n", fixture.host(1).namespace(), "link", "set", "veth0", phase);
             }
             final int until = sent + 100;
             while (sent < until)
@@ -486,7 +486,7 @@ class PacketProtocolNetnsTest
         final KSocket a = open(fixture.host(0));
         final OobSocket sender = OobSocket.of(a);
         final PacketSocketState stateA = PacketSocketState.of(sender);
-        org.oobnet.inband.netns.IpCommand.run("-n", fixture.host(1).namespace(), "link", "set", "veth0", "down");
+        org.oobnet.netns.IpCommand.run("-n", fixture.host(1).namespace(), "link", "set", "veth0", "down");
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[64]);
         for (int i = 0; i < 10; i++)
         {

@@ -10,7 +10,7 @@ import org.oobnet.core.OobRuntime;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SockAddr;
 import org.oobnet.inband.SocketConstants;
-import org.oobnet.inband.testing.NetnsFixture;
+import org.oobnet.netns.testing.NetnsFixture;
 import org.oobnet.packet.PacketProtocol;
 
 /**

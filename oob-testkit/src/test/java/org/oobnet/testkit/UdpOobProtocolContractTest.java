@@ -9,7 +9,7 @@ import org.oobnet.core.OobProtocol;
 import org.oobnet.core.OobRuntime;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
-import org.oobnet.inband.testing.NetnsFixture;
+import org.oobnet.netns.testing.NetnsFixture;
 import org.oobnet.udp.UdpAddressHeader;
 import org.oobnet.udp.UdpStack;
 import org.oobnet.udp.UdpStackConfig;

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.oobnet.config.UdpTransport;
 import org.oobnet.core.OobSocket;
 import org.oobnet.udp.frame.DropReason;
-import org.oobnet.udp.frame.EthernetFlyweight;
+import org.oobnet.packet.frame.EthernetHeaderFlyweight;
 import org.oobnet.udp.frame.Ipv4Flyweight;
 import org.oobnet.udp.frame.UdpDropCounters;
 import org.oobnet.udp.frame.UdpFlyweight;
@@ -30,7 +30,7 @@ class UdpBadInputTest
 {
     private static final int A_PORT = 5000;
     private static final int B_PORT = 6000;
-    private static final int IP = EthernetFlyweight.HEADER_LENGTH;
+    private static final int IP = EthernetHeaderFlyweight.HEADER_LENGTH;
     private static final int UDP = IP + Ipv4Flyweight.MIN_HEADER_LENGTH;
 
     private record BadFrame(DropReason reason, Consumer<UnsafeBuffer> mutation, int lengthDelta)
@@ -65,7 +65,7 @@ class UdpBadInputTest
                 f -> udp.wrap(f, UDP).dstPort(A_PORT + 1).updateChecksum(ip.wrap(f, IP).srcAddress(), ip.dstAddress()), 0));
 
             final UdpFrameBuilder builder = new UdpFrameBuilder()
-                .macs(EthernetFlyweight.parseMac(hosts.b.mac()), EthernetFlyweight.parseMac(hosts.a.mac()))
+                .macs(EthernetHeaderFlyweight.parseMac(hosts.b.mac()), EthernetHeaderFlyweight.parseMac(hosts.a.mac()))
                 .source(Ipv4Flyweight.parseAddress(hosts.b.address()), B_PORT)
                 .destination(Ipv4Flyweight.parseAddress(hosts.a.address()), A_PORT);
             int round = 0;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.oobnet.config.UdpTransport;
 import org.oobnet.core.OobSocket;
 import org.oobnet.inband.SocketConstants;
-import org.oobnet.inband.netns.IpCommand;
+import org.oobnet.netns.IpCommand;
 import org.oobnet.udp.frame.Ipv4Flyweight;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

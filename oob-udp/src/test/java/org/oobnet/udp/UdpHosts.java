@@ -17,7 +17,7 @@ import org.oobnet.core.OobSocket;
 import org.oobnet.core.ProtocolRegistry;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
-import org.oobnet.inband.testing.NetnsFixture;
+import org.oobnet.netns.testing.NetnsFixture;
 
 /**
  * Two namespaces joined by veth; host A runs an OOB runtime with a {@link UdpStack} on its veth, host B only the

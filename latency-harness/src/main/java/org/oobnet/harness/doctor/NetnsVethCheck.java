@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.oobnet.inband.netns.IpCommand;
-import org.oobnet.inband.netns.NetnsTopology;
+import org.oobnet.netns.IpCommand;
+import org.oobnet.netns.NetnsTopology;
 
 /**
  * Really creates what the tests and the demo create: a network namespace and a veth pair inside it, brought

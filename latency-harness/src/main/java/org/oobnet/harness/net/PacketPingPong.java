@@ -1,6 +1,6 @@
 package org.oobnet.harness.net;
 
-import org.oobnet.inband.netns.NetnsTopology;
+import org.oobnet.netns.NetnsTopology;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.oobnet.inband.testing.Privileges;
+import org.oobnet.netns.testing.Privileges;
 
 import static org.junit.jupiter.api.Assertions.*;
 

@@ -29,8 +29,12 @@ public final class EthernetHeaderFlyweight
     public static final int ETH_P_8021Q = 0x8100;
     /** {@code ETH_P_8021AD}. */
     public static final int ETH_P_8021AD = 0x88a8;
-    /** No VLAN tag: what {@link #vlanTci()} returns for an untagged frame. */
+    /** {@code ETH_P_IP}: IPv4. */
+    public static final int ETH_P_IP = 0x0800;
+    /** No VLAN tag: what {@link #vlanTci()} and {@link #vlanId()} return for an untagged frame. */
     public static final int NO_VLAN = -1;
+    /** The broadcast MAC, {@code ff:ff:ff:ff:ff:ff}. */
+    public static final long BROADCAST = 0xFFFF_FFFF_FFFFL;
 
     private static final int DESTINATION_OFFSET = 0;
     private static final int SOURCE_OFFSET = 6;
@@ -104,6 +108,16 @@ public final class EthernetHeaderFlyweight
     public int vlanTci()
     {
         return isTagged() ? buffer.getShort(offset + TCI_OFFSET, ByteOrder.BIG_ENDIAN) & 0xffff : NO_VLAN;
+    }
+
+    /**
+     * The 12-bit VLAN id of the in-frame tag.
+     *
+     * @return the id, or {@link #NO_VLAN}.
+     */
+    public int vlanId()
+    {
+        return isTagged() ? buffer.getShort(offset + TCI_OFFSET, ByteOrder.BIG_ENDIAN) & 0x0fff : NO_VLAN;
     }
 
     /**
@@ -185,14 +199,56 @@ public final class EthernetHeaderFlyweight
     }
 
     /**
-     * Format a MAC as {@code 02:00:00:00:00:01}.
+     * Format a MAC as {@code 02:00:00:00:00:01} (allocates: in-band and diagnostics only).
      *
      * @param mac the low 48 bits.
      * @return the text form.
      */
     public static String macToString(final long mac)
     {
-        return String.format("%02x:%02x:%02x:%02x:%02x:%02x", (mac >>> 40) & 0xff, (mac >>> 32) & 0xff,
-            (mac >>> 24) & 0xff, (mac >>> 16) & 0xff, (mac >>> 8) & 0xff, mac & 0xff);
+        final StringBuilder text = new StringBuilder(17);
+        for (int shift = 40; shift >= 0; shift -= 8)
+        {
+            final int octet = (int)(mac >>> shift) & 0xff;
+            text.append(Character.forDigit(octet >>> 4, 16)).append(Character.forDigit(octet & 0xf, 16));
+            if (shift > 0)
+            {
+                text.append(':');
+            }
+        }
+        return text.toString();
+    }
+
+    /**
+     * Parse {@code aa:bb:cc:dd:ee:ff}.
+     *
+     * @param text the MAC's text.
+     * @return the MAC in the low 48 bits.
+     * @throws IllegalArgumentException naming the text when it is not six hex octets.
+     */
+    public static long parseMac(final String text)
+    {
+        final String[] octets = text.split(":", -1);
+        if (6 != octets.length)
+        {
+            throw new IllegalArgumentException("mac=" + text + " must be six hex octets separated by ':'");
+        }
+        long mac = 0;
+        for (final String octet : octets)
+        {
+            if (octet.isEmpty() || octet.length() > 2)
+            {
+                throw new IllegalArgumentException("mac=" + text + " must be six hex octets separated by ':'");
+            }
+            try
+            {
+                mac = (mac << 8) | Integer.parseInt(octet, 16);
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new IllegalArgumentException("mac=" + text + " must be six hex octets separated by ':'", ex);
+            }
+        }
+        return mac;
     }
 }

@@ -71,5 +71,19 @@ class FlyweightTest
         assertEquals(18, ethernet.headerLength());
         assertEquals(0x8100, buffer.getShort(4 + 12, ByteOrder.BIG_ENDIAN) & 0xffff);
         assertEquals("ff:ff:ff:ff:ff:ff", EthernetHeaderFlyweight.macToString(ethernet.destination()));
+        assertEquals(0x064, ethernet.vlanId());
+    }
+
+    @Test
+    void shouldRoundTripMacTextAndRefuseWhenNotSixHexOctets()
+    {
+        assertEquals(0x02_00_0a_fb_00_01L, EthernetHeaderFlyweight.parseMac("02:00:0a:fb:00:01"));
+        assertEquals("02:00:0a:fb:00:01", EthernetHeaderFlyweight.macToString(0x02_00_0a_fb_00_01L));
+        assertEquals("mac=02:00:0a:fb:00 must be six hex octets separated by ':'",
+            assertThrows(IllegalArgumentException.class, () -> EthernetHeaderFlyweight.parseMac("02:00:0a:fb:00"))
+                .getMessage());
+        assertEquals("mac=02:00:0a:fb:00:zz must be six hex octets separated by ':'",
+            assertThrows(IllegalArgumentException.class, () -> EthernetHeaderFlyweight.parseMac("02:00:0a:fb:00:zz"))
+                .getMessage());
     }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.ErrnoException;
 import org.oobnet.inband.sys.ErrnoCapture;
-import org.oobnet.inband.testing.NetnsFixture;
+import org.oobnet.netns.testing.NetnsFixture;
 import org.oobnet.packet.bpf.BpfFilterBuilder;
 import org.oobnet.packet.frame.EthernetHeaderFlyweight;
 import org.oobnet.packet.port.InterfaceInfo;

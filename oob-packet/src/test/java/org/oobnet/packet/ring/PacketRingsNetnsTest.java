@@ -6,7 +6,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.oobnet.inband.sys.ErrnoCapture;
-import org.oobnet.inband.testing.NetnsFixture;
+import org.oobnet.netns.testing.NetnsFixture;
 import org.oobnet.packet.bpf.BpfFilterBuilder;
 import org.oobnet.packet.bpf.BpfProgram;
 import org.oobnet.packet.bpf.SockFilters;

@@ -2,6 +2,7 @@ package org.oobnet.udp.frame;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.oobnet.packet.frame.EthernetHeaderFlyweight;
 
 /**
  * Writes Ethernet + IPv4 + UDP headers in place in front of a payload (a TX-ring frame, typically), with the IP
@@ -16,11 +17,11 @@ public final class UdpFrameBuilder
     public static final int DEFAULT_TTL = 64;
     /** Headers of an untagged frame: Ethernet, IPv4 without options, UDP. */
     public static final int HEADERS_LENGTH =
-        EthernetFlyweight.HEADER_LENGTH + Ipv4Flyweight.MIN_HEADER_LENGTH + UdpFlyweight.HEADER_LENGTH;
+        EthernetHeaderFlyweight.HEADER_LENGTH + Ipv4Flyweight.MIN_HEADER_LENGTH + UdpFlyweight.HEADER_LENGTH;
     /** IPv4 + UDP header bytes counted against the MTU. */
     public static final int IP_UDP_HEADERS_LENGTH = Ipv4Flyweight.MIN_HEADER_LENGTH + UdpFlyweight.HEADER_LENGTH;
 
-    private final EthernetFlyweight ethernet = new EthernetFlyweight();
+    private final EthernetHeaderFlyweight ethernet = new EthernetHeaderFlyweight();
     private final Ipv4Flyweight ip = new Ipv4Flyweight();
     private final UdpFlyweight udp = new UdpFlyweight();
 
@@ -157,18 +158,10 @@ public final class UdpFrameBuilder
      */
     public int write(final MutableDirectBuffer buffer, final int offset, final int payloadLength)
     {
-        ethernet.wrap(buffer, offset).dstMac(dstMac).srcMac(srcMac);
-        final int linkLength;
-        if (vlanId >= 0)
-        {
-            ethernet.vlan(vlanId, EthernetFlyweight.ETHER_TYPE_IPV4);
-            linkLength = EthernetFlyweight.VLAN_HEADER_LENGTH;
-        }
-        else
-        {
-            ethernet.etherType(EthernetFlyweight.ETHER_TYPE_IPV4);
-            linkLength = EthernetFlyweight.HEADER_LENGTH;
-        }
+        ethernet.wrap(buffer, offset);
+        final int linkLength = vlanId >= 0 ?
+            ethernet.putTaggedHeader(dstMac, srcMac, vlanId & 0x0FFF, EthernetHeaderFlyweight.ETH_P_IP) :
+            ethernet.putHeader(dstMac, srcMac, EthernetHeaderFlyweight.ETH_P_IP);
 
         final int udpLength = UdpFlyweight.HEADER_LENGTH + payloadLength;
         final int ipOffset = offset + linkLength;

@@ -1,6 +1,7 @@
 package org.oobnet.udp.frame;
 
 import org.agrona.MutableDirectBuffer;
+import org.oobnet.packet.frame.EthernetHeaderFlyweight;
 
 /**
  * Validates a received Ethernet frame as one UDP/IPv4 datagram and exposes its fields, or says why it is not
@@ -13,7 +14,7 @@ import org.agrona.MutableDirectBuffer;
  */
 public final class UdpFrameParser
 {
-    private final EthernetFlyweight ethernet = new EthernetFlyweight();
+    private final EthernetHeaderFlyweight ethernet = new EthernetHeaderFlyweight();
     private final Ipv4Flyweight ip = new Ipv4Flyweight();
     private final UdpFlyweight udp = new UdpFlyweight();
     private final boolean verifyUdpChecksum;
@@ -73,23 +74,25 @@ public final class UdpFrameParser
     public DropReason parse(
         final MutableDirectBuffer buffer, final int offset, final int length, final boolean verifyChecksum)
     {
-        if (length < EthernetFlyweight.HEADER_LENGTH + Ipv4Flyweight.MIN_HEADER_LENGTH)
+        if (length < EthernetHeaderFlyweight.HEADER_LENGTH + Ipv4Flyweight.MIN_HEADER_LENGTH)
         {
             return DropReason.RUNT;
         }
         ethernet.wrap(buffer, offset);
-        int linkLength = EthernetFlyweight.HEADER_LENGTH;
+        int linkLength = EthernetHeaderFlyweight.HEADER_LENGTH;
         vlanId = -1;
-        if (ethernet.isVlanTagged())
+        // 802.1Q only: an 802.1ad (QinQ) frame is not IPv4 to this stack, nor to the kernel without a VLAN device
+        final boolean vlanTagged = EthernetHeaderFlyweight.ETH_P_8021Q == ethernet.outerType();
+        if (vlanTagged)
         {
-            linkLength = EthernetFlyweight.VLAN_HEADER_LENGTH;
+            linkLength = EthernetHeaderFlyweight.TAGGED_HEADER_LENGTH;
             if (length < linkLength + Ipv4Flyweight.MIN_HEADER_LENGTH)
             {
                 return DropReason.RUNT;
             }
             vlanId = ethernet.vlanId();
         }
-        if (EthernetFlyweight.ETHER_TYPE_IPV4 != ethernet.payloadEtherType())
+        if (EthernetHeaderFlyweight.ETH_P_IP != (vlanTagged ? ethernet.etherType() : ethernet.outerType()))
         {
             return DropReason.NOT_IPV4;
         }
@@ -147,8 +150,8 @@ public final class UdpFrameParser
             return DropReason.BAD_UDP_CHECKSUM;
         }
 
-        this.dstMac = ethernet.dstMac();
-        this.srcMac = ethernet.srcMac();
+        this.dstMac = ethernet.destination();
+        this.srcMac = ethernet.source();
         this.srcAddress = srcAddress;
         this.dstAddress = dstAddress;
         this.ttl = ip.ttl();

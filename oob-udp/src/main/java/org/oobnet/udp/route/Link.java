@@ -1,6 +1,6 @@
 package org.oobnet.udp.route;
 
-import org.oobnet.udp.frame.EthernetFlyweight;
+import org.oobnet.packet.frame.EthernetHeaderFlyweight;
 
 /**
  * An interface as rtnetlink describes it ({@code RTM_GETLINK}).
@@ -16,7 +16,7 @@ public record Link(int ifindex, String name, long mac, int mtu, int flags)
     @Override
     public String toString()
     {
-        return "Link{ifindex=" + ifindex + " name=" + name + " mac=" + EthernetFlyweight.formatMac(mac) + " mtu=" +
+        return "Link{ifindex=" + ifindex + " name=" + name + " mac=" + EthernetHeaderFlyweight.macToString(mac) + " mtu=" +
             mtu + " flags=0x" + Integer.toHexString(flags) + "}";
     }
 }

@@ -1,6 +1,6 @@
 package org.oobnet.udp.route;
 
-import org.oobnet.udp.frame.EthernetFlyweight;
+import org.oobnet.packet.frame.EthernetHeaderFlyweight;
 import org.oobnet.udp.frame.Ipv4Flyweight;
 
 /**
@@ -25,6 +25,6 @@ public record Neighbour(int ifindex, int address, long mac, int state)
     public String toString()
     {
         return "Neighbour{ifindex=" + ifindex + " address=" + Ipv4Flyweight.formatAddress(address) + " mac=" +
-            (mac < 0 ? "none" : EthernetFlyweight.formatMac(mac)) + " state=0x" + Integer.toHexString(state) + "}";
+            (mac < 0 ? "none" : EthernetHeaderFlyweight.macToString(mac)) + " state=0x" + Integer.toHexString(state) + "}";
     }
 }

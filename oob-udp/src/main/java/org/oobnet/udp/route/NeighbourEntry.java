@@ -1,6 +1,6 @@
 package org.oobnet.udp.route;
 
-import org.oobnet.udp.frame.EthernetFlyweight;
+import org.oobnet.packet.frame.EthernetHeaderFlyweight;
 import org.oobnet.udp.frame.Ipv4Flyweight;
 
 /**
@@ -17,6 +17,6 @@ public record NeighbourEntry(int address, int ifindex, long mac, boolean permane
     public String toString()
     {
         return "NeighbourEntry{address=" + Ipv4Flyweight.formatAddress(address) + " ifindex=" + ifindex + " mac=" +
-            EthernetFlyweight.formatMac(mac) + " permanent=" + permanent + "}";
+            EthernetHeaderFlyweight.macToString(mac) + " permanent=" + permanent + "}";
     }
 }

@@ -1,6 +1,6 @@
 package org.oobnet.udp.route;
 
-import org.oobnet.udp.frame.EthernetFlyweight;
+import org.oobnet.packet.frame.EthernetHeaderFlyweight;
 import org.oobnet.udp.frame.Ipv4Flyweight;
 
 /**
@@ -24,7 +24,7 @@ public record NextHop(
     {
         return "NextHop{dst=" + Ipv4Flyweight.formatAddress(dstAddress) + " type=" + routeType + " ifindex=" +
             ifindex + " nextHop=" + Ipv4Flyweight.formatAddress(nextHop) + " src=" +
-            Ipv4Flyweight.formatAddress(srcAddress) + " srcMac=" + EthernetFlyweight.formatMac(srcMac) + " mtu=" + mtu +
+            Ipv4Flyweight.formatAddress(srcAddress) + " srcMac=" + EthernetHeaderFlyweight.macToString(srcMac) + " mtu=" + mtu +
             " permanent=" + permanent + "}";
     }
 }

@@ -15,7 +15,7 @@ import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.inband.sys.LibC;
 import org.oobnet.inband.sys.SockaddrInDescriptor;
-import org.oobnet.udp.frame.EthernetFlyweight;
+import org.oobnet.packet.frame.EthernetHeaderFlyweight;
 import org.oobnet.udp.frame.Ipv4Flyweight;
 
 import static org.oobnet.udp.route.RtnetlinkDescriptor.RTMGRP_IPV4_ROUTE;
@@ -405,7 +405,7 @@ public final class RouteResolver implements AutoCloseable
         final int address = hop.nextHop();
         if (RTN_BROADCAST == hop.routeType() || -1 == address)
         {
-            return EthernetFlyweight.BROADCAST_MAC;
+            return EthernetHeaderFlyweight.BROADCAST;
         }
         if (RTN_MULTICAST == hop.routeType() || (address >>> 28) == 0xE)
         {

@@ -24,7 +24,7 @@ import org.oobnet.core.OobTask;
 import org.oobnet.core.ProtocolRegistry;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
-import org.oobnet.inband.testing.NetnsFixture;
+import org.oobnet.netns.testing.NetnsFixture;
 import org.oobnet.udp.UdpAddressHeader;
 import org.oobnet.udp.UdpSockets;
 import org.oobnet.udp.UdpStack;

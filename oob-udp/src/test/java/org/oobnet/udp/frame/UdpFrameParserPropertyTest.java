@@ -1,5 +1,6 @@
 package org.oobnet.udp.frame;
 
+import org.oobnet.packet.frame.EthernetHeaderFlyweight;
 import java.util.Random;
 
 import org.agrona.concurrent.UnsafeBuffer;
@@ -116,7 +117,7 @@ class UdpFrameParserPropertyTest
             final int index = 12 + random.nextInt(length - 12);
             final int bit = random.nextInt(8);
             buffer.putByte(index, (byte)(buffer.getByte(index) ^ (1 << bit)));
-            final int udpChecksumOffset = EthernetFlyweight.HEADER_LENGTH + Ipv4Flyweight.MIN_HEADER_LENGTH +
+            final int udpChecksumOffset = EthernetHeaderFlyweight.HEADER_LENGTH + Ipv4Flyweight.MIN_HEADER_LENGTH +
                 UdpFlyweight.CHECKSUM_OFFSET;
             if (0 == buffer.getShort(udpChecksumOffset) && (index == udpChecksumOffset || index == udpChecksumOffset + 1))
             {

@@ -1,5 +1,6 @@
 package org.oobnet.udp.frame;
 
+import org.oobnet.packet.frame.EthernetHeaderFlyweight;
 import java.nio.ByteOrder;
 
 import org.agrona.concurrent.UnsafeBuffer;
@@ -14,7 +15,7 @@ import static org.oobnet.udp.frame.TestFrames.SRC_PORT;
 
 class UdpFrameParserTest
 {
-    private static final int IP = EthernetFlyweight.HEADER_LENGTH;
+    private static final int IP = EthernetHeaderFlyweight.HEADER_LENGTH;
     private static final int UDP = IP + Ipv4Flyweight.MIN_HEADER_LENGTH;
 
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[2048]);

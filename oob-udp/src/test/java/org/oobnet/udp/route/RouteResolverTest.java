@@ -7,9 +7,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.ErrnoException;
-import org.oobnet.inband.netns.IpCommand;
-import org.oobnet.inband.testing.NetnsFixture;
-import org.oobnet.udp.frame.EthernetFlyweight;
+import org.oobnet.netns.IpCommand;
+import org.oobnet.netns.testing.NetnsFixture;
+import org.oobnet.packet.frame.EthernetHeaderFlyweight;
 import org.oobnet.udp.frame.Ipv4Flyweight;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,13 +60,13 @@ class RouteResolverTest
 
         assertEquals(peer, hop.nextHop());
         assertEquals(Ipv4Flyweight.parseAddress(a.address()), hop.srcAddress());
-        assertEquals(EthernetFlyweight.parseMac(a.mac()), hop.srcMac());
+        assertEquals(EthernetHeaderFlyweight.parseMac(a.mac()), hop.srcMac());
         assertEquals(1500, hop.mtu());
         assertEquals(RtnetlinkDescriptor.RTN_UNICAST, hop.routeType());
         assertEquals(hop, resolver.routes().lookup(peer));
         final NeighbourEntry neighbour = resolver.neighbours().lookup(peer);
         assertNotNull(neighbour);
-        assertEquals(EthernetFlyweight.parseMac(b.mac()), neighbour.mac());
+        assertEquals(EthernetHeaderFlyweight.parseMac(b.mac()), neighbour.mac());
         assertTrue(IpCommand.run("-n", a.namespace(), "neigh", "show").contains(b.mac()),
             "the kernel resolved the peer too");
     }
@@ -95,7 +95,7 @@ class RouteResolverTest
         final int broadcast = Ipv4Flyweight.parseAddress("10.251.0.255");
         final NextHop hop = resolver.solicit(broadcast, false);
         assertEquals(RtnetlinkDescriptor.RTN_BROADCAST, hop.routeType());
-        assertEquals(EthernetFlyweight.BROADCAST_MAC, resolver.neighbours().lookup(hop.nextHop()).mac());
+        assertEquals(EthernetHeaderFlyweight.BROADCAST, resolver.neighbours().lookup(hop.nextHop()).mac());
     }
 
     @Test
@@ -104,7 +104,7 @@ class RouteResolverTest
         final int broadcast = Ipv4Flyweight.parseAddress("10.251.0.255");
         resolver.solicit(broadcast, false);
         resolver.refresh();
-        assertEquals(EthernetFlyweight.BROADCAST_MAC, resolver.neighbours().lookup(broadcast).mac());
+        assertEquals(EthernetHeaderFlyweight.BROADCAST, resolver.neighbours().lookup(broadcast).mac());
         assertNotNull(resolver.routes().lookup(broadcast));
     }
 
@@ -120,7 +120,7 @@ class RouteResolverTest
         resolver.solicit(peer, true);
         IpCommand.run("-n", a.namespace(), "neigh", "flush", "dev", a.interfaceName());
         resolver.refresh();
-        assertEquals(EthernetFlyweight.parseMac(b.mac()), resolver.neighbours().lookup(peer).mac());
+        assertEquals(EthernetHeaderFlyweight.parseMac(b.mac()), resolver.neighbours().lookup(peer).mac());
     }
 
     @Test
@@ -134,7 +134,7 @@ class RouteResolverTest
         {
             Thread.sleep(1);
         }
-        assertEquals(EthernetFlyweight.parseMac(b.mac()), resolver.neighbours().lookup(peer).mac());
+        assertEquals(EthernetHeaderFlyweight.parseMac(b.mac()), resolver.neighbours().lookup(peer).mac());
         assertNotNull(resolver.routes().lookup(peer));
     }
 

@@ -21,7 +21,7 @@ import org.oobnet.inband.SockAddr;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.inband.sys.LibC;
-import org.oobnet.inband.testing.NetnsFixture;
+import org.oobnet.netns.testing.NetnsFixture;
 import org.oobnet.packet.PacketConfig;
 import org.oobnet.packet.PacketProtocol;
 

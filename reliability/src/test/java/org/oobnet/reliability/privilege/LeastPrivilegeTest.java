@@ -16,8 +16,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.oobnet.inband.testing.NetnsFixture;
-import org.oobnet.inband.testing.Privileges;
+import org.oobnet.netns.testing.NetnsFixture;
+import org.oobnet.netns.testing.Privileges;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

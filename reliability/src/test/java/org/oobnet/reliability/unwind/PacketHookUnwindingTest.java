@@ -24,7 +24,7 @@ import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.inband.sys.LibC;
 import org.oobnet.inband.sys.TpacketStatsDescriptor;
-import org.oobnet.inband.testing.NetnsFixture;
+import org.oobnet.netns.testing.NetnsFixture;
 import org.oobnet.packet.PacketConfig;
 import org.oobnet.packet.PacketProtocol;
 import org.oobnet.reliability.unwind.FailingEverywhereProtocol.Point;

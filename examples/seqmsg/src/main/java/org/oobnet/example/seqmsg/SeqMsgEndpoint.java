@@ -31,7 +31,7 @@ import static org.oobnet.example.seqmsg.SeqMsgHeaderFlyweight.HEADER_LENGTH;
 final class SeqMsgEndpoint implements PacketFrameHandler
 {
     /** Ethernet broadcast: DATA and heartbeats go to every receiver of the segment. */
-    static final long BROADCAST = 0xFFFF_FFFF_FFFFL;
+    static final long BROADCAST = EthernetHeaderFlyweight.BROADCAST;
     private static final int ETH = EthernetHeaderFlyweight.HEADER_LENGTH;
     private static final int RX_BATCH = 64;
 

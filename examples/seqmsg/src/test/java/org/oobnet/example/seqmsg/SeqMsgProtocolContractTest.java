@@ -9,7 +9,7 @@ import org.oobnet.core.OobRuntime;
 import org.oobnet.core.OobSocket;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
-import org.oobnet.inband.testing.NetnsFixture;
+import org.oobnet.netns.testing.NetnsFixture;
 import org.oobnet.testkit.OobProtocolContract;
 import org.oobnet.testkit.ProtocolSubject;
 

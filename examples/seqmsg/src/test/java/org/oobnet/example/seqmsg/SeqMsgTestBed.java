@@ -15,7 +15,7 @@ import org.oobnet.core.OobSocket;
 import org.oobnet.core.ProtocolRegistry;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
-import org.oobnet.inband.testing.NetnsFixture;
+import org.oobnet.netns.testing.NetnsFixture;
 
 /**
  * Two network namespaces joined by veth, one runtime, a seqmsg publisher bound in host A and a subscriber bound

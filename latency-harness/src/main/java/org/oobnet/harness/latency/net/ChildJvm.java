@@ -1,6 +1,6 @@
 package org.oobnet.harness.latency.net;
 
-import org.oobnet.inband.netns.IpCommand;
+import org.oobnet.netns.IpCommand;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package org.oobnet.harness.latency.net;
 
-import org.oobnet.inband.netns.NetnsTopology;
+import org.oobnet.netns.NetnsTopology;
 
 import java.io.IOException;
 import java.util.List;

@@ -1,80 +1,18 @@
 package org.oobnet.harness.latency.run;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.BitSet;
+import org.oobnet.config.CpuList;
+import org.oobnet.config.CpuTopology;
 
 /**
- * CPU lists as the kernel writes them ({@code 0-3,6}), the online and isolated CPUs, and the default placement of a
- * run's two sides: isolated CPUs first, else the last CPUs (CPU 0 usually takes the most interrupts).
+ * The default placement of a run's two sides on this machine's CPUs ({@link CpuTopology}): isolated CPUs first,
+ * else the last CPUs (CPU 0 usually takes the most interrupts).
  * <p>
- * <b>Note:</b> stateless, thread safe.
+ * <b>Note:</b> stateless, thread safe; each call reads the topology again.
  */
 public final class CpuSet
 {
-    private static final Path ONLINE = Path.of("/sys/devices/system/cpu/online");
-    private static final Path ISOLATED = Path.of("/sys/devices/system/cpu/isolated");
-
     private CpuSet()
     {
-    }
-
-    /**
-     * @param list e.g. {@code "0-3,6"}, blank for none.
-     * @return the CPUs.
-     * @throws IllegalArgumentException naming the malformed part.
-     */
-    public static BitSet parse(final String list)
-    {
-        final BitSet cpus = new BitSet();
-        final String trimmed = list.trim();
-        if (trimmed.isEmpty())
-        {
-            return cpus;
-        }
-        for (final String part : trimmed.split(","))
-        {
-            try
-            {
-                final int dash = part.indexOf('-');
-                if (dash < 0)
-                {
-                    cpus.set(Integer.parseInt(part.trim()));
-                }
-                else
-                {
-                    cpus.set(Integer.parseInt(part.substring(0, dash).trim()),
-                        Integer.parseInt(part.substring(dash + 1).trim()) + 1);
-                }
-            }
-            catch (final NumberFormatException | IndexOutOfBoundsException ex)
-            {
-                throw new IllegalArgumentException("cpu list=\"" + list + "\" has a malformed part \"" + part + "\"");
-            }
-        }
-        return cpus;
-    }
-
-    /**
-     * @return the online CPUs (all of {@code availableProcessors} when sysfs cannot be read).
-     */
-    public static BitSet online()
-    {
-        final BitSet cpus = read(ONLINE);
-        if (cpus.isEmpty())
-        {
-            cpus.set(0, Runtime.getRuntime().availableProcessors());
-        }
-        return cpus;
-    }
-
-    /**
-     * @return the CPUs isolated from the scheduler ({@code isolcpus=}), possibly none.
-     */
-    public static BitSet isolated()
-    {
-        return read(ISOLATED);
     }
 
     /**
@@ -83,7 +21,7 @@ public final class CpuSet
      */
     public static boolean isIsolated(final int cpu)
     {
-        return cpu >= 0 && isolated().get(cpu);
+        return CpuTopology.read().isolated().contains(cpu);
     }
 
     /**
@@ -93,8 +31,9 @@ public final class CpuSet
      */
     public static int defaultCpu()
     {
-        final BitSet isolated = isolated();
-        return isolated.isEmpty() ? online().length() - 1 : isolated.nextSetBit(0);
+        final CpuTopology topology = CpuTopology.read();
+        final CpuList isolated = topology.isolated();
+        return isolated.isEmpty() ? topology.online().last() : isolated.toArray()[0];
     }
 
     /**
@@ -106,35 +45,23 @@ public final class CpuSet
      */
     public static int defaultPeerCpu(final int cpu)
     {
-        final BitSet isolated = isolated();
-        for (int c = isolated.nextSetBit(0); c >= 0; c = isolated.nextSetBit(c + 1))
+        final CpuTopology topology = CpuTopology.read();
+        for (final int c : topology.isolated().toArray())
         {
             if (c != cpu)
             {
                 return c;
             }
         }
-        final BitSet online = online();
+        final CpuList online = topology.online();
         for (int c = cpu - 1; c >= 0; c--)
         {
-            if (online.get(c))
+            if (online.contains(c))
             {
                 return c;
             }
         }
-        final int last = online.length() - 1;
+        final int last = online.last();
         return last != cpu && last >= 0 ? last : cpu;
-    }
-
-    private static BitSet read(final Path file)
-    {
-        try
-        {
-            return parse(Files.readString(file));
-        }
-        catch (final IOException | IllegalArgumentException ex)
-        {
-            return new BitSet();
-        }
     }
 }

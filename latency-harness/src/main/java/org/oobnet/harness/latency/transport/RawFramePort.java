@@ -35,7 +35,7 @@ final class RawFramePort implements ClientEndpoint, ReflectorEndpoint, PacketFra
 {
     private static final int MAX_FRAME = 1514;
     private static final int FRAME_SIZE = 2048;
-    private static final long BROADCAST = 0xFFFF_FFFF_FFFFL;
+    private static final long BROADCAST = EthernetHeaderFlyweight.BROADCAST;
     private static final int PAGE = 4096;
     private static final int FRAMES = 64;
 

@@ -30,8 +30,8 @@ import org.oobnet.harness.latency.transport.InbandTransport;
 import org.oobnet.harness.latency.transport.TransportSettings;
 import org.oobnet.harness.report.ResultFolder;
 import org.oobnet.harness.report.RunJson;
-import org.oobnet.inband.netns.IpCommand;
-import org.oobnet.inband.testing.Privileges;
+import org.oobnet.netns.IpCommand;
+import org.oobnet.netns.testing.Privileges;
 
 /**
  * Our reflector against an unmodified {@code sockperf ping-pong} client, and our client against an unmodified
@@ -130,7 +130,7 @@ class SockperfInteropTest
     void shouldAnswerAnUnmodifiedSockperfClientFromTheOobStage() throws Exception
     {
         final String sockperf = sockperf();
-        org.oobnet.inband.testing.Privileges.requireNetworkPrivileges("the OOB UDP stack on loopback");
+        org.oobnet.netns.testing.Privileges.requireNetworkPrivileges("the OOB UDP stack on loopback");
         final int port = freeUdpPort();
         final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
         final ByteArrayOutputStream out = new ByteArrayOutputStream();

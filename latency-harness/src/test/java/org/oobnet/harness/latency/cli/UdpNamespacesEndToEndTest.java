@@ -16,8 +16,8 @@ import org.oobnet.harness.OobnetCli;
 import org.oobnet.harness.latency.net.NetnsPair;
 import org.oobnet.harness.report.ResultFolder;
 import org.oobnet.harness.report.RunJson;
-import org.oobnet.inband.netns.IpCommand;
-import org.oobnet.inband.testing.Privileges;
+import org.oobnet.netns.IpCommand;
+import org.oobnet.netns.testing.Privileges;
 
 class UdpNamespacesEndToEndTest
 {

@@ -1,4 +1,4 @@
-package org.oobnet.inband.netns;
+package org.oobnet.netns;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package org.oobnet.inband.netns;
+package org.oobnet.netns;
 
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.sys.ErrnoCapture;

@@ -1,7 +1,7 @@
-package org.oobnet.inband.testing;
+package org.oobnet.netns.testing;
 
-import org.oobnet.inband.netns.NamespaceEntry;
-import org.oobnet.inband.netns.NetnsTopology;
+import org.oobnet.netns.NamespaceEntry;
+import org.oobnet.netns.NetnsTopology;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
-package org.oobnet.inband.netns;
+package org.oobnet.netns;
 
 import org.junit.jupiter.api.Test;
-import org.oobnet.inband.testing.Privileges;
+import org.oobnet.netns.testing.Privileges;
 
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;

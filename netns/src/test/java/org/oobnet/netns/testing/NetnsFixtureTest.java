@@ -1,4 +1,4 @@
-package org.oobnet.inband.testing;
+package org.oobnet.netns.testing;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,10 @@
-package org.oobnet.inband.testing;
+package org.oobnet.netns.testing;
 
 import org.oobnet.inband.Capabilities;
 
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
-import org.oobnet.inband.netns.IpCommand;
+import org.oobnet.netns.IpCommand;
 
 
 /**

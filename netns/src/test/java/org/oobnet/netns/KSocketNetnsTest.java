@@ -1,4 +1,4 @@
-package org.oobnet.inband;
+package org.oobnet.netns;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -13,7 +13,10 @@ import java.util.HexFormat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.oobnet.inband.testing.NetnsFixture;
+import org.oobnet.inband.KSocket;
+import org.oobnet.inband.SockAddr;
+import org.oobnet.inband.SocketConstants;
+import org.oobnet.netns.testing.NetnsFixture;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,9 +1,0 @@
-/**
- * Network-namespace management shared by the tests and the harness: running iproute2's {@code ip}
- * ({@link org.oobnet.inband.netns.IpCommand}), throwaway namespaces joined by veth
- * ({@link org.oobnet.inband.netns.NetnsTopology}) and moving a thread into one
- * ({@link org.oobnet.inband.netns.NamespaceEntry}).
- * <p>
- * In-band only: everything here forks processes or makes blocking syscalls; none of it belongs on the OOB stage.
- */
-package org.oobnet.inband.netns;
