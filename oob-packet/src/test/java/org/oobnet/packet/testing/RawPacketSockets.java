@@ -7,6 +7,7 @@ import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.inband.sys.LibC;
 import org.oobnet.inband.sys.SockaddrLlDescriptor;
 import org.oobnet.inband.sys.TpacketStatsDescriptor;
+import org.oobnet.packet.frame.EthernetHeaderFlyweight;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -82,7 +83,7 @@ public final class RawPacketSockets
 
     public static long mac(final String text)
     {
-        return Long.parseLong(text.replace(":", ""), 16);
+        return EthernetHeaderFlyweight.parseMac(text);
     }
 
     private static void check(final long rc, final String what)

@@ -24,6 +24,7 @@ import org.oobnet.inband.sys.LibC;
 import org.oobnet.netns.testing.NetnsFixture;
 import org.oobnet.packet.PacketConfig;
 import org.oobnet.packet.PacketProtocol;
+import org.oobnet.packet.frame.EthernetHeaderFlyweight;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,8 +57,8 @@ class PacketIsolationTest
         {
             final NetnsFixture.Host a = fixture.host(0);
             final NetnsFixture.Host b = fixture.host(1);
-            final long macA = Long.parseLong(a.mac().replace(":", ""), 16);
-            final long macB = Long.parseLong(b.mac().replace(":", ""), 16);
+            final long macA = EthernetHeaderFlyweight.parseMac(a.mac());
+            final long macB = EthernetHeaderFlyweight.parseMac(b.mac());
             final KSocket mine = fixture.call(b, () -> open(b.interfaceName(), MINE));
             final KSocket neighbour = fixture.call(b, () -> open(b.interfaceName(), NEIGHBOUR));
             final KSocket sender = fixture.call(a, () -> open(a.interfaceName(), NOBODYS));

@@ -3,13 +3,10 @@ package org.oobnet.harness.latency.oob;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
 import org.oobnet.core.OobConfig;
 import org.oobnet.core.OobRuntime;
 import org.oobnet.core.ProtocolRegistry;
@@ -20,22 +17,22 @@ import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.packet.PacketConfig;
 import org.oobnet.packet.PacketProtocol;
 import org.oobnet.packet.port.InterfaceInfo;
+import org.oobnet.packet.frame.EthernetHeaderFlyweight;
 
 /**
  * What both sides of the OOB raw-frame ping-pong share: the EtherType, the frame layout (Ethernet header, then the
  * sockperf message), and the in-band set-up of a runtime with oob-packet's protocol and an
  * {@code AF_PACKET}/{@code SOCK_RAW | SOCK_OOB} socket bound to one interface.
  * <p>
- * <b>Note:</b> the set-up methods are in-band; the frame helpers are allocation-free and run on the stage.
+ * Frames are read and written through oob-packet's {@code EthernetHeaderFlyweight}; the measuring side sends to
+ * the broadcast MAC, so it need not know the reflector's.
+ * <p>
+ * <b>Note:</b> in-band only.
  */
 public final class OobFrames
 {
     /** IEEE 802 local experimental EtherType 1: the kernel's IP stack never sees these frames. */
     public static final int ETHER_TYPE = 0x88B5;
-    /** The Ethernet header. */
-    public static final int ETHERNET_HEADER = 14;
-    /** Broadcast: the measuring side does not need to know the reflector's MAC address. */
-    public static final long BROADCAST = 0xFFFF_FFFF_FFFFL;
 
     private OobFrames()
     {
@@ -98,57 +95,14 @@ public final class OobFrames
     public static long macOf(final String interfaceName) throws IOException
     {
         final Path file = Path.of("/sys/class/net", interfaceName, "address");
+        final String text = Files.readString(file).trim();
         try
         {
-            return Long.parseLong(Files.readString(file).trim().replace(":", ""), 16);
+            return EthernetHeaderFlyweight.parseMac(text);
         }
-        catch (final NumberFormatException ex)
+        catch (final IllegalArgumentException ex)
         {
-            throw new IOException("address=" + Files.readString(file).trim() + " in " + file + " is not a MAC");
+            throw new IOException("address=" + text + " in " + file + " is not a MAC", ex);
         }
-    }
-
-    /**
-     * Stage: writes an Ethernet header.
-     *
-     * @param out the frame's buffer.
-     * @param at  where the frame starts.
-     * @param dst destination MAC.
-     * @param src source MAC.
-     */
-    public static void putEthernet(final MutableDirectBuffer out, final int at, final long dst, final long src)
-    {
-        out.putShort(at, (short)(dst >>> 32), ByteOrder.BIG_ENDIAN);
-        out.putInt(at + 2, (int)dst, ByteOrder.BIG_ENDIAN);
-        out.putShort(at + 6, (short)(src >>> 32), ByteOrder.BIG_ENDIAN);
-        out.putInt(at + 8, (int)src, ByteOrder.BIG_ENDIAN);
-        out.putShort(at + 12, (short)ETHER_TYPE, ByteOrder.BIG_ENDIAN);
-    }
-
-    /**
-     * Stage: whether a received frame is ours and long enough to carry a message.
-     *
-     * @param buffer the frame's buffer.
-     * @param offset where the frame starts.
-     * @param length its length.
-     * @return true for a frame of {@link #ETHER_TYPE} with at least a header's worth after the Ethernet header.
-     */
-    public static boolean isOurs(final DirectBuffer buffer, final int offset, final int length)
-    {
-        return length >= ETHERNET_HEADER &&
-            (buffer.getShort(offset + 12, ByteOrder.BIG_ENDIAN) & 0xFFFF) == ETHER_TYPE;
-    }
-
-    /**
-     * Stage: the source MAC of a frame.
-     *
-     * @param buffer the frame's buffer.
-     * @param offset where the frame starts.
-     * @return the address in the low 48 bits.
-     */
-    public static long sourceMac(final DirectBuffer buffer, final int offset)
-    {
-        return ((buffer.getShort(offset + 6, ByteOrder.BIG_ENDIAN) & 0xFFFFL) << 32) |
-            (buffer.getInt(offset + 8, ByteOrder.BIG_ENDIAN) & 0xFFFF_FFFFL);
     }
 }

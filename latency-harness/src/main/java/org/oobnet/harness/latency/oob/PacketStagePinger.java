@@ -9,6 +9,7 @@ import org.oobnet.harness.latency.msg.SockperfHeader;
 import org.oobnet.harness.latency.run.MeasurementPlan;
 import org.oobnet.harness.report.LatencyRecorder;
 import org.oobnet.packet.ring.PacketFrameHandler;
+import org.oobnet.packet.frame.EthernetHeaderFlyweight;
 
 /**
  * The stage pinger for raw frames: the sockperf message after an Ethernet header of {@link OobFrames#ETHER_TYPE},
@@ -18,12 +19,14 @@ import org.oobnet.packet.ring.PacketFrameHandler;
  */
 public final class PacketStagePinger extends StagePinger implements PacketFrameHandler
 {
-    private static final int SEQUENCE_AT = OobFrames.ETHERNET_HEADER + SockperfHeader.SEQUENCE_OFFSET;
-    private static final int FLAGS_AT = OobFrames.ETHERNET_HEADER + SockperfHeader.FLAGS_OFFSET;
-    private static final int LENGTH_AT = OobFrames.ETHERNET_HEADER + SockperfHeader.LENGTH_OFFSET;
+    private static final int SEQUENCE_AT = EthernetHeaderFlyweight.HEADER_LENGTH + SockperfHeader.SEQUENCE_OFFSET;
+    private static final int FLAGS_AT = EthernetHeaderFlyweight.HEADER_LENGTH + SockperfHeader.FLAGS_OFFSET;
+    private static final int LENGTH_AT = EthernetHeaderFlyweight.HEADER_LENGTH + SockperfHeader.LENGTH_OFFSET;
 
     private final OobSocket socket;
     private final long ownMac;
+    private final EthernetHeaderFlyweight rxEthernet = new EthernetHeaderFlyweight();
+    private final EthernetHeaderFlyweight txEthernet = new EthernetHeaderFlyweight();
     private final int messageLength;
     private final int frameLength;
 
@@ -48,7 +51,7 @@ public final class PacketStagePinger extends StagePinger implements PacketFrameH
         this.socket = socket;
         this.ownMac = ownMac;
         this.messageLength = sizeBytes;
-        this.frameLength = OobFrames.ETHERNET_HEADER + sizeBytes;
+        this.frameLength = EthernetHeaderFlyweight.HEADER_LENGTH + sizeBytes;
     }
 
     @Override
@@ -60,7 +63,7 @@ public final class PacketStagePinger extends StagePinger implements PacketFrameH
         }
         final MutableDirectBuffer out = socket.claim().buffer();
         final int at = socket.claim().offset();
-        OobFrames.putEthernet(out, at, OobFrames.BROADCAST, ownMac);
+        txEthernet.wrap(out, at).putHeader(EthernetHeaderFlyweight.BROADCAST, ownMac, OobFrames.ETHER_TYPE);
         out.putLong(at + SEQUENCE_AT, sequence, ByteOrder.BIG_ENDIAN);
         out.putShort(at + FLAGS_AT, (short)(SockperfHeader.FLAG_CLIENT | SockperfHeader.FLAG_PONG_REQUEST),
             ByteOrder.BIG_ENDIAN);
@@ -75,7 +78,7 @@ public final class PacketStagePinger extends StagePinger implements PacketFrameH
         final int vlanTci, final int ifIndex)
     {
         final long replyNs = System.nanoTime();
-        if (!OobFrames.isOurs(buffer, offset, length) || length != frameLength ||
+        if (length != frameLength || rxEthernet.wrap(buffer, offset).outerType() != OobFrames.ETHER_TYPE ||
             (buffer.getShort(offset + FLAGS_AT, ByteOrder.BIG_ENDIAN) & SockperfHeader.FLAG_CLIENT) != 0)
         {
             return;

@@ -8,6 +8,7 @@ import org.agrona.MutableDirectBuffer;
 import org.oobnet.core.OobSocket;
 import org.oobnet.harness.latency.msg.SockperfHeader;
 import org.oobnet.packet.ring.PacketFrameHandler;
+import org.oobnet.packet.frame.EthernetHeaderFlyweight;
 
 /**
  * The reflector on the OOB stage: answers each sockperf pong request straight from the RX callback with a frame
@@ -18,11 +19,13 @@ import org.oobnet.packet.ring.PacketFrameHandler;
  */
 public final class StageReflector implements PacketFrameHandler
 {
-    private static final int FLAGS_AT = OobFrames.ETHERNET_HEADER + SockperfHeader.FLAGS_OFFSET;
-    private static final int LENGTH_AT = OobFrames.ETHERNET_HEADER + SockperfHeader.LENGTH_OFFSET;
+    private static final int FLAGS_AT = EthernetHeaderFlyweight.HEADER_LENGTH + SockperfHeader.FLAGS_OFFSET;
+    private static final int LENGTH_AT = EthernetHeaderFlyweight.HEADER_LENGTH + SockperfHeader.LENGTH_OFFSET;
 
     private final OobSocket socket;
     private final long ownMac;
+    private final EthernetHeaderFlyweight rxEthernet = new EthernetHeaderFlyweight();
+    private final EthernetHeaderFlyweight txEthernet = new EthernetHeaderFlyweight();
     private final AtomicLong replied = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong ignored = new AtomicLong();
@@ -43,11 +46,12 @@ public final class StageReflector implements PacketFrameHandler
         final DirectBuffer buffer, final int offset, final int length, final int wireLength, final long timestampNs,
         final int vlanTci, final int ifIndex)
     {
-        if (!OobFrames.isOurs(buffer, offset, length))
+        final EthernetHeaderFlyweight ethernet = rxEthernet.wrap(buffer, offset);
+        if (length < EthernetHeaderFlyweight.HEADER_LENGTH || ethernet.outerType() != OobFrames.ETHER_TYPE)
         {
             return;
         }
-        final int message = length - OobFrames.ETHERNET_HEADER;
+        final int message = length - EthernetHeaderFlyweight.HEADER_LENGTH;
         if (message < SockperfHeader.HEADER_LENGTH ||
             (buffer.getInt(offset + LENGTH_AT, ByteOrder.BIG_ENDIAN) & 0xFFFF_FFFFL) != message)
         {
@@ -69,8 +73,8 @@ public final class StageReflector implements PacketFrameHandler
         }
         final MutableDirectBuffer out = socket.claim().buffer();
         final int at = socket.claim().offset();
-        OobFrames.putEthernet(out, at, OobFrames.sourceMac(buffer, offset), ownMac);
-        out.putBytes(at + OobFrames.ETHERNET_HEADER, buffer, offset + OobFrames.ETHERNET_HEADER, message);
+        txEthernet.wrap(out, at).putHeader(ethernet.source(), ownMac, OobFrames.ETHER_TYPE);
+        out.putBytes(at + EthernetHeaderFlyweight.HEADER_LENGTH, buffer, offset + EthernetHeaderFlyweight.HEADER_LENGTH, message);
         out.putShort(at + FLAGS_AT, (short)(flags & ~SockperfHeader.FLAG_CLIENT), ByteOrder.BIG_ENDIAN);
         socket.oobCommit();
         replied.lazySet(replied.get() + 1);
