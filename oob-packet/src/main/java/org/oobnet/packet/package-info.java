@@ -19,8 +19,10 @@
  * // on the stage (an OobTask): zero-copy send into a TX ring frame
  * if (oob.oobClaim(length) == 0) { write oob.claim().buffer() at oob.claim().offset(); oob.oobCommit(); }
  * }</pre>
- * Threads: {@link org.oobnet.packet.PacketProtocol}'s in-band hooks run on the caller's thread and hand rings to
- * the stage by stage command; the rings ({@link org.oobnet.packet.ring.RxRing},
+ * Code that needs a ring socket of its own (a protocol's endpoint, a benchmark) opens it with
+ * {@link org.oobnet.packet.ring.PacketRingSocket}, the one opener of PACKET_MMAP sockets, which the protocol's
+ * bind hook uses too. Threads: {@link org.oobnet.packet.PacketProtocol}'s in-band hooks run on the caller's thread
+ * and hand rings to the stage by stage command; the rings ({@link org.oobnet.packet.ring.RxRing},
  * {@link org.oobnet.packet.ring.TxRing}) are read and written only on the stage, allocation-free; a ring is
  * unmapped only after the stage acknowledged it let go. Counters ({@link org.oobnet.packet.stats.PacketCounters})
  * live in the runtime's counters file ({@link org.oobnet.core.OobSocket#newProtocolCounters}, freed by oob-core at
