@@ -181,7 +181,7 @@ class PacketRingsNetnsTest
         fds.add(fd);
         assertEquals(0, SockFilters.attach(errno, fd, filter), "kernel accepts the built program");
         final PacketCounters counters = new PacketCounters();
-        final PacketRingMapping mapping = PacketRingMapping.map(
+        final PacketRingMapping mapping = PacketRingMapping.mapOrThrow(
             errno, fd, RingGeometry.of(2048, 16, PAGE, PAGE), null, false, true, null);
         mappings.add(mapping);
         RawPacketSockets.bind(fd, fixture.call(b, () -> RawPacketSockets.ifIndex(b.interfaceName())), 0x0003);
@@ -357,9 +357,7 @@ class PacketRingsNetnsTest
         final int fd = fixture.call(host, () -> RawPacketSockets.open(etherType));
         fds.add(fd);
         final PacketCounters counters = new PacketCounters();
-        final StringBuilder failure = new StringBuilder();
-        final PacketRingMapping mapping = PacketRingMapping.map(errno, fd, rx, tx, true, true, failure);
-        assertNotNull(mapping, failure.toString());
+        final PacketRingMapping mapping = PacketRingMapping.mapOrThrow(errno, fd, rx, tx, true, true, null);
         mappings.add(mapping);
         final int ifIndex = fixture.call(host, () -> RawPacketSockets.ifIndex(host.interfaceName()));
         RawPacketSockets.bind(fd, ifIndex, etherType);
