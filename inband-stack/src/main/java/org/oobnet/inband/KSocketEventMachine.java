@@ -216,6 +216,11 @@ final class KSocketEventMachine
         {
             return;
         }
+        // What the callers recorded is read before the kernel is asked: a connect or shutdown recorded now is then
+        // reflected in the state read next (read the other way round, a connect that completed in between would
+        // pair SUCCEEDED with the state from before it, the socket not yet connected).
+        final ConnectStep step = connect;
+        final int shut = localShutdown.get();
         final int fd = socket.fd();
         final int now = probe.readiness(fd);
         final boolean error = 0 != ((edge | now) & POLLERR);
@@ -235,7 +240,7 @@ final class KSocketEventMachine
         }
         if (!stream)
         {
-            evaluateDatagram(current, edge, now, error, probe, events);
+            evaluateDatagram(current, edge, now, shut, error, probe, events);
         }
         else if (socket.isListening())
         {
@@ -243,7 +248,7 @@ final class KSocketEventMachine
         }
         else
         {
-            evaluateStream(current, edge, now, error, probe, events);
+            evaluateStream(current, step, edge, now, shut, error, probe, events);
         }
     }
 
@@ -260,7 +265,7 @@ final class KSocketEventMachine
         }
     }
 
-    private void evaluateDatagram(final EventRegistration current, final int edge, final int now,
+    private void evaluateDatagram(final EventRegistration current, final int edge, final int now, final int shut,
         final boolean error, final SocketProbe probe, final KSocketEventThread events)
     {
         final int fd = socket.fd();
@@ -273,18 +278,18 @@ final class KSocketEventMachine
         {
             return;
         }
-        fireDirections(current, now, false, events);
+        fireDirections(current, now, shut, false, events);
     }
 
-    private void evaluateStream(final EventRegistration current, final int edge, final int now,
-        final boolean error, final SocketProbe probe, final KSocketEventThread events)
+    private void evaluateStream(final EventRegistration current, final ConnectStep step, final int edge,
+        final int now, final int shut, final boolean error, final SocketProbe probe, final KSocketEventThread events)
     {
         final int fd = socket.fd();
         final int state = probe.tcpState(fd);
         int dataEdge = edge;
         if (!established)
         {
-            if (!reportConnectOutcome(current, state, probe, events))
+            if (!reportConnectOutcome(current, step, state, probe, events))
             {
                 return;
             }
@@ -317,7 +322,7 @@ final class KSocketEventMachine
             }
         }
         final boolean gone = TcpInfoDescriptor.TCP_CLOSE == state || TcpInfoDescriptor.TCP_TIME_WAIT == state;
-        if (!fireDirections(current, now | (gone ? POLLRDHUP : 0), gone || sendingEnded(state), events))
+        if (!fireDirections(current, now | (gone ? POLLRDHUP : 0), shut, gone || sendingEnded(state), events))
         {
             return;
         }
@@ -333,10 +338,9 @@ final class KSocketEventMachine
      *
      * @return true when the socket is connected (and {@code CONNECTED} was delivered).
      */
-    private boolean reportConnectOutcome(final EventRegistration current, final int state, final SocketProbe probe,
-        final KSocketEventThread events)
+    private boolean reportConnectOutcome(final EventRegistration current, final ConnectStep step, final int state,
+        final SocketProbe probe, final KSocketEventThread events)
     {
-        final ConnectStep step = connect;
         if (step.attempt() == reportedAttempt)
         {
             return false;
@@ -383,10 +387,9 @@ final class KSocketEventMachine
      *
      * @return false when a callback closed the socket or removed the callbacks.
      */
-    private boolean fireDirections(final EventRegistration current, final int now, final boolean sendingEnded,
-        final KSocketEventThread events)
+    private boolean fireDirections(final EventRegistration current, final int now, final int shut,
+        final boolean sendingEnded, final KSocketEventThread events)
     {
-        final int shut = localShutdown.get();
         if (!cantRecvMore && (0 != (now & POLLRDHUP) || 0 != (shut & RD_BIT)))
         {
             cantRecvMore = true;
