@@ -57,7 +57,9 @@ import static org.oobnet.inband.SocketConstants.SOCK_TYPE_MASK;
  * so the descriptor number is never closed (and never reused by the kernel for another file) while a call on
  * it is in flight: a call racing with {@code close} either runs on the still-open socket or fails with a clean
  * {@code EBADF}. The descriptor is closed, and {@link OobHooks#destroy} runs, when the socket is closed and the
- * last reference is gone.
+ * last reference is gone. As ksocket's {@code ksocket_close} waits for the holds: {@link #close()} while others
+ * hold the socket stops new operations ({@code EBADF}) and wakes blocked calls, but a stream's connection is not
+ * shut down under the holders: the peer sees the FIN (or RST) when the last hold is released (docs/ksocket-events.md).
  * <p>
  * <b>Out-of-band sockets.</b> With {@link SocketConstants#SOCK_OOB} in {@code type}, the installed
  * {@link OobHooks} (see {@link #installOobHooks}) are called at the Dovetail hook points; with none installed
