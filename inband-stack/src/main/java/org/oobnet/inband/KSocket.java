@@ -1833,7 +1833,8 @@ public final class KSocket implements AutoCloseable
                 {
                     registration.binding = binding;
                     // No edge comes for what is queued already: have the machine look for it.
-                    events.attach(registration, SysConstants.EPOLLIN | SysConstants.EPOLLPRI);
+                    events.attach(registration,
+                        SysConstants.EPOLLIN | SysConstants.EPOLLPRI | KSocketEventMachine.REPORT_QUEUED);
                 }
             }
         }

@@ -10,7 +10,6 @@ import static org.oobnet.inband.SocketConstants.SHUT_RDWR;
 import static org.oobnet.inband.SocketConstants.SHUT_WR;
 import static org.oobnet.inband.SocketConstants.SOCK_STREAM;
 import static org.oobnet.inband.sys.SysConstants.EPOLLIN;
-import static org.oobnet.inband.sys.SysConstants.EPOLLPRI;
 import static org.oobnet.inband.sys.SysConstants.POLLERR;
 import static org.oobnet.inband.sys.SysConstants.POLLIN;
 import static org.oobnet.inband.sys.SysConstants.POLLOUT;
@@ -53,6 +52,11 @@ final class KSocketEventMachine
     static final int SUCCEEDED = 2;
     /** The call failed after the attempt started (refused, unreachable, timed out, ...). */
     static final int FAILED = 3;
+    /**
+     * Not an epoll bit (epoll never reports {@code EPOLLONESHOT}'s neighbours this high): asks a look to report the
+     * data queued now even if it was reported before, as {@code setCallbacks} on a socket already in the set does.
+     */
+    static final int REPORT_QUEUED = 1 << 28;
 
     private static final ConnectStep NO_CONNECT = new ConnectStep(0, 0, 0);
     private static final int RD_BIT = 1;
@@ -74,6 +78,7 @@ final class KSocketEventMachine
     private boolean disconnected;
     private int lastError;
     private int queuedError;
+    private int dataSegmentsSeen;
 
     KSocketEventMachine(final KSocket socket)
     {
@@ -93,8 +98,8 @@ final class KSocketEventMachine
      * Any thread, with the socket's lock: the socket entered the event thread's set; it is asked to look at once.
      *
      * @param newRegistration the entry.
-     * @param edge            what to treat as having happened ({@code EPOLLIN}/{@code EPOLLPRI} to report data
-     *                        already queued when callbacks are set on a socket already in the set).
+     * @param edge            what to treat as having happened ({@code EPOLLIN | EPOLLPRI | REPORT_QUEUED} to
+     *                        report data already queued when callbacks are set on a socket already in the set).
      */
     void attach(final EventRegistration newRegistration, final int edge)
     {
@@ -273,6 +278,8 @@ final class KSocketEventMachine
         {
             return;
         }
+        // FIXME: a datagram socket has no count of datagrams received to read: an edge caused by something else
+        // (an ICMP error, a shutdown) while a datagram waits unread reports it again.
         if (0 != (edge & EPOLLIN) && 0 != (now & POLLIN) &&
             !events.fire(current, KSocketEvent.NEWDATA, Math.max(probe.readable(fd), 0)))
         {
@@ -285,17 +292,18 @@ final class KSocketEventMachine
         final int now, final int shut, final boolean error, final SocketProbe probe, final KSocketEventThread events)
     {
         final int fd = socket.fd();
-        final int state = probe.tcpState(fd);
-        int dataEdge = edge;
-        if (!established)
+        final int state = probe.readTcpInfo(fd) ? probe.tcpState() : -1;
+        if (!established && !reportConnectOutcome(current, step, state, probe, events))
         {
-            if (!reportConnectOutcome(current, step, state, probe, events))
-            {
-                return;
-            }
-            // Data and urgent data that came with the connection had their edges before it counted as connected.
-            dataEdge |= EPOLLIN | EPOLLPRI;
+            return;
         }
+        // New data is told by the data segments the kernel counted, not by EPOLLIN: an edge's mask is the whole
+        // readiness at the time, so a FIN, a shutdown or a write-space wake-up carries EPOLLIN too while bytes
+        // are unread, and must not report them again.
+        // FIXME: a retransmitted segment whose data was already queued counts too, and then repeats NEWDATA.
+        final int segments = state < 0 ? dataSegmentsSeen : probe.dataSegmentsIn();
+        final boolean arrived = segments != dataSegmentsSeen || 0 != (edge & REPORT_QUEUED);
+        dataSegmentsSeen = segments;
         if (disconnected)
         {
             // Nothing after DISCONNECTED but ERROR.
@@ -309,11 +317,11 @@ final class KSocketEventMachine
         {
             return;
         }
-        if (0 != (dataEdge & EPOLLPRI) && 0 != (now & POLLPRI) && !events.fire(current, KSocketEvent.OOBDATA, 0))
+        if (arrived && 0 != (now & POLLPRI) && !events.fire(current, KSocketEvent.OOBDATA, 0))
         {
             return;
         }
-        if (0 != (dataEdge & EPOLLIN))
+        if (arrived)
         {
             final int readable = probe.readable(fd);
             if (readable > 0 && !events.fire(current, KSocketEvent.NEWDATA, readable))

@@ -20,7 +20,8 @@ import static org.oobnet.inband.sys.SysConstants.POLLPRI;
 import static org.oobnet.inband.sys.SysConstants.POLLRDHUP;
 
 /**
- * Reads a socket's state as the kernel has it now (readiness, TCP state, pending error, bytes queued), so that the
+ * Reads a socket's state as the kernel has it now (readiness, TCP state and data segments received, pending error,
+ * bytes queued), so that the
  * event state machine decides on the present and not on an epoll edge that may be stale by the time it is read.
  * <p>
  * <b>Note:</b> not thread safe: the event thread's own, with its native scratch allocated once.
@@ -32,13 +33,15 @@ final class SocketProbe
     private final ErrnoCapture errno;
     private final MemorySegment pollfd;
     private final MemorySegment value;
+    private final MemorySegment tcpInfo;
     private final MemorySegment length;
 
     SocketProbe(final Arena arena)
     {
         errno = new ErrnoCapture(arena);
         pollfd = arena.allocate(PollfdDescriptor.LENGTH, 8);
-        value = arena.allocate(TcpInfoDescriptor.HEAD_LENGTH, 8);
+        value = arena.allocate(Long.BYTES, 8);
+        tcpInfo = arena.allocate(TcpInfoDescriptor.HEAD_LENGTH, 8);
         length = arena.allocate(ValueLayout.JAVA_INT);
     }
 
@@ -55,13 +58,31 @@ final class SocketProbe
     }
 
     /**
-     * The TCP state ({@code tcpi_state}), or -1 when it cannot be read.
+     * Reads the socket's {@code tcp_info} head; {@link #tcpState()} and {@link #dataSegmentsIn()} then read it.
+     *
+     * @return false when it cannot be read.
      */
-    int tcpState(final int fd)
+    boolean readTcpInfo(final int fd)
     {
         length.set(ValueLayout.JAVA_INT, 0, TcpInfoDescriptor.HEAD_LENGTH);
-        final int result = LibC.getsockopt(errno, fd, IPPROTO_TCP, TCP_INFO, value, length);
-        return result < 0 ? -1 : Byte.toUnsignedInt(value.get(ValueLayout.JAVA_BYTE, TcpInfoDescriptor.STATE_OFFSET));
+        tcpInfo.fill((byte)0);
+        return LibC.getsockopt(errno, fd, IPPROTO_TCP, TCP_INFO, tcpInfo, length) >= 0;
+    }
+
+    /**
+     * The TCP state ({@code tcpi_state}) of the last {@link #readTcpInfo}.
+     */
+    int tcpState()
+    {
+        return Byte.toUnsignedInt(tcpInfo.get(ValueLayout.JAVA_BYTE, TcpInfoDescriptor.STATE_OFFSET));
+    }
+
+    /**
+     * The data segments received ({@code tcpi_data_segs_in}, wrapping u32) of the last {@link #readTcpInfo}.
+     */
+    int dataSegmentsIn()
+    {
+        return tcpInfo.get(ValueLayout.JAVA_INT, TcpInfoDescriptor.DATA_SEGS_IN_OFFSET);
     }
 
     /**

@@ -12,7 +12,10 @@ package org.oobnet.inband.sys;
  *     4   1  tcpi_backoff
  *     5   1  tcpi_options
  *     6   2  (window scales, flags)
- *     8      (what is read here; the kernel copies no more than asked)
+ *     8 ...  (rto ... bytes_received, segs_out, segs_in, notsent_bytes, min_rtt)
+ *   152   4  tcpi_data_segs_in
+ *   156   4  tcpi_data_segs_out
+ *   160      (what is read here; the kernel copies no more than asked)
  * </pre>
  * <b>Note:</b> constants only, thread safe.
  */
@@ -20,8 +23,13 @@ public final class TcpInfoDescriptor
 {
     /** {@code tcpi_state}: the connection's state, one of the {@code TCP_*} states below. */
     public static final int STATE_OFFSET = 0;
-    /** The bytes read: enough for the state. */
-    public static final int HEAD_LENGTH = 8;
+    /**
+     * {@code tcpi_data_segs_in} (u32, Linux 4.6+): segments received that carried data; a FIN or a pure ACK does not
+     * count, so it tells new data from other wake-ups.
+     */
+    public static final int DATA_SEGS_IN_OFFSET = 152;
+    /** The bytes read: up to and including {@code tcpi_data_segs_out}. */
+    public static final int HEAD_LENGTH = 160;
 
     /** Connected both ways. */
     public static final int TCP_ESTABLISHED = 1;
