@@ -170,12 +170,7 @@ class KSocketEventContractTest
     void shouldReportAnIcmpErrorOnAnUnconnectedUdpSocketWithIpRecverr() throws Exception
     {
         final RecordingCallbacks events = new RecordingCallbacks();
-        final InetSocketAddress closed;
-        try (KSocket probe = KSocket.socket(AF_INET, SOCK_DGRAM, 0))
-        {
-            probe.bind(new InetSocketAddress(LOOPBACK, 0));
-            closed = probe.localName();
-        }
+        final InetSocketAddress closed = KSocketLoopbackTest.closedAddress(SOCK_DGRAM);
         try (KSocket socket = KSocket.socket(AF_INET, SOCK_DGRAM, 0))
         {
             socket.bind(new InetSocketAddress(LOOPBACK, 0));

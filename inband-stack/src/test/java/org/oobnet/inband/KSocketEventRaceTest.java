@@ -306,12 +306,7 @@ class KSocketEventRaceTest
     void shouldFireConnectfailedWhenABlockingConnectIsRefused() throws Exception
     {
         final RecordingCallbacks events = new RecordingCallbacks();
-        final InetSocketAddress closed;
-        try (KSocket probe = KSocket.socket(AF_INET, SOCK_STREAM, 0))
-        {
-            probe.bind(new InetSocketAddress(LOOPBACK, 0));
-            closed = probe.localName();
-        }
+        final InetSocketAddress closed = KSocketLoopbackTest.closedAddress(SOCK_STREAM);
         try (KSocket client = KSocket.socket(AF_INET, SOCK_STREAM, 0))
         {
             client.setCallbacks(events, null);
