@@ -1,10 +1,10 @@
 package org.oobnet.inband;
 
 /**
- * A socket's entry in the event thread's epoll set: its callbacks and cookie, and which one-shot events it has
- * had.
+ * A socket's entry in the event thread's epoll set: its key there, its callbacks and cookie (what fired already is
+ * the socket's {@link KSocketEventMachine}'s to know).
  * <p>
- * <b>Note:</b> {@link #binding} is written by any thread (volatile); the other fields are the event thread's.
+ * <b>Note:</b> {@link #binding} is written by any thread (volatile); the other fields are final.
  */
 final class EventRegistration
 {
@@ -15,10 +15,6 @@ final class EventRegistration
     final KSocket socket;
     final long key;
     volatile Binding binding;
-    boolean cantSendMore;
-    boolean cantRecvMore;
-    boolean disconnected;
-    int lastError;
 
     EventRegistration(final KSocket socket, final long key)
     {

@@ -33,7 +33,6 @@ import static org.oobnet.inband.SocketConstants.MSG_ERRQUEUE;
 import static org.oobnet.inband.SocketConstants.MSG_ZEROCOPY;
 import static org.oobnet.inband.SocketConstants.SHUT_RD;
 import static org.oobnet.inband.SocketConstants.SHUT_RDWR;
-import static org.oobnet.inband.SocketConstants.SHUT_WR;
 import static org.oobnet.inband.SocketConstants.SIOCGIFHWADDR;
 import static org.oobnet.inband.SocketConstants.SIOCGIFINDEX;
 import static org.oobnet.inband.SocketConstants.SOCK_STREAM;
@@ -58,7 +57,9 @@ import static org.oobnet.inband.SocketConstants.SOCK_TYPE_MASK;
  * so the descriptor number is never closed (and never reused by the kernel for another file) while a call on
  * it is in flight: a call racing with {@code close} either runs on the still-open socket or fails with a clean
  * {@code EBADF}. The descriptor is closed, and {@link OobHooks#destroy} runs, when the socket is closed and the
- * last reference is gone.
+ * last reference is gone. As ksocket's {@code ksocket_close} waits for the holds: {@link #close()} while others
+ * hold the socket stops new operations ({@code EBADF}) and wakes blocked calls, but a stream's connection is not
+ * shut down under the holders: the peer sees the FIN (or RST) when the last hold is released (docs/ksocket-events.md).
  * <p>
  * <b>Out-of-band sockets.</b> With {@link SocketConstants#SOCK_OOB} in {@code type}, the installed
  * {@link OobHooks} (see {@link #installOobHooks}) are called at the Dovetail hook points; with none installed
@@ -105,13 +106,14 @@ public final class KSocket implements AutoCloseable
     private volatile Object oobContext;
     private volatile boolean listening;
     private volatile boolean connected;
-    private volatile boolean connectPending;
     private volatile ZeroCopyTracker zeroCopy;
     private volatile boolean zeroCopyEnabled;
     // Guarded by this: the socket's entry in the event thread's epoll set.
     private EventRegistration registration;
     // Closed flag (bit 31) and reference count (bits 0..30), changed by CAS only.
     private volatile int state = 1;
+    // What the calls made here tell the event thread (connect outcomes, shutdowns, flow control).
+    private final KSocketEventMachine events;
 
     private KSocket(final int fd, final int family, final int type, final int protocol, final int typeFlags,
         final OobHooks hooks)
@@ -123,6 +125,7 @@ public final class KSocket implements AutoCloseable
         this.typeFlags = typeFlags;
         this.hooks = hooks;
         this.nonBlocking = 0 != (typeFlags & SOCK_NONBLOCK);
+        this.events = new KSocketEventMachine(this);
     }
 
     /**
@@ -563,6 +566,7 @@ public final class KSocket implements AutoCloseable
             }
             final KSocket accepted = new KSocket(result, family, type, protocol, flags, null);
             accepted.connected = true;
+            accepted.events.accepted();
             return new Accepted(accepted, SockAddr.decode(address, length.get(ValueLayout.JAVA_INT, 0)));
         }
         finally
@@ -589,24 +593,14 @@ public final class KSocket implements AutoCloseable
         {
             if (AF_OOB != family)
             {
-                final boolean stream = SOCK_STREAM == type;
-                connectPending = stream;
+                events.connectStarted();
                 final int result = LibC.connect(ErrnoCapture.current(), fd, address, (int)address.byteSize());
+                events.connectReturned(result);
                 if (result < 0)
                 {
-                    if (-Errno.EINPROGRESS != result)
-                    {
-                        connectPending = false;
-                    }
                     throw failure("connect", result);
                 }
-                connectPending = false;
                 connected = true;
-                final EventRegistration registration = this.registration;
-                if (stream && null != registration)
-                {
-                    KSocketEventThread.instance().postEvent(registration, KSocketEvent.CONNECTED, 0);
-                }
             }
             if (null != hooks)
             {
@@ -637,15 +631,20 @@ public final class KSocket implements AutoCloseable
         }
     }
 
-    boolean isConnectPending()
-    {
-        return connectPending;
-    }
-
+    /**
+     * Event thread: the connection's outcome, as the state machine reported it.
+     */
     void connectDone(final boolean success)
     {
-        connectPending = false;
         connected = success;
+    }
+
+    /**
+     * The socket's event state machine.
+     */
+    KSocketEventMachine eventMachine()
+    {
+        return events;
     }
 
     boolean isPeerKnown()
@@ -702,6 +701,7 @@ public final class KSocket implements AutoCloseable
             }
             final long result = LibC.sendto(context.errno, fd, source, source.byteSize(), flags,
                 null == address ? MemorySegment.NULL : address, addressLength);
+            noteFlowControl(result, source.byteSize());
             if (result < 0)
             {
                 throw failure(operation, result);
@@ -711,6 +711,18 @@ public final class KSocket implements AutoCloseable
         finally
         {
             rele();
+        }
+    }
+
+    /**
+     * After a send: a send refused for flow control ({@code EAGAIN}), or a stream send cut short (the buffer
+     * filled), arms {@code CANSEND}. Allocates nothing once armed.
+     */
+    private void noteFlowControl(final long result, final long length)
+    {
+        if (-Errno.EAGAIN == result || (SOCK_STREAM == type && result >= 0 && result < length))
+        {
+            events.sendRefused();
         }
     }
 
@@ -1032,6 +1044,7 @@ public final class KSocket implements AutoCloseable
                 MemorySegment.copy(data, 0, source, 0, data.byteSize());
             }
             final long result = LibC.sendto(context.errno, fd, source, data.byteSize(), flags, address, addressLength);
+            noteFlowControl(result, data.byteSize());
             return result < 0 && isClosed() ? -Errno.EBADF : result;
         }
         finally
@@ -1092,6 +1105,7 @@ public final class KSocket implements AutoCloseable
             final MemorySegment msghdr = arena.allocate(MsghdrDescriptor.LENGTH, 8);
             MessageCodec.fill(msghdr, message, arena, true);
             final long result = LibC.sendmsg(ErrnoCapture.current(), fd, msghdr, flags);
+            noteFlowControl(result, Long.MAX_VALUE);
             if (result < 0)
             {
                 throw failure("sendmsg", result);
@@ -1160,6 +1174,7 @@ public final class KSocket implements AutoCloseable
                     arena, true);
             }
             final int result = LibC.sendmmsg(ErrnoCapture.current(), fd, vector, messages.length, flags);
+            noteFlowControl(result, Long.MAX_VALUE);
             if (result < 0)
             {
                 throw failure("sendmmsg", result);
@@ -1243,6 +1258,7 @@ public final class KSocket implements AutoCloseable
                 {
                     throw failure("shutdown", result);
                 }
+                events.shutdownDone(how);
             }
             if (null != hooks)
             {
@@ -1250,19 +1266,6 @@ public final class KSocket implements AutoCloseable
                 if (result < 0)
                 {
                     throw new ErrnoException("shutdown", result, "fd=" + fd + " hook=shutdown");
-                }
-            }
-            final EventRegistration registration = this.registration;
-            if (null != registration)
-            {
-                final KSocketEventThread events = KSocketEventThread.instance();
-                if (SHUT_WR == how || SHUT_RDWR == how)
-                {
-                    events.postEvent(registration, KSocketEvent.CANTSENDMORE, 0);
-                }
-                if (SHUT_RD == how || SHUT_RDWR == how)
-                {
-                    events.postEvent(registration, KSocketEvent.CANTRECVMORE, 0);
                 }
             }
         }
@@ -1579,6 +1582,7 @@ public final class KSocket implements AutoCloseable
                 // Under the tracker's lock: the kernel numbers MSG_ZEROCOPY sends per socket in call order.
                 final long result = LibC.sendto(ErrnoCapture.current(), fd, data, data.byteSize(),
                     flags | MSG_ZEROCOPY, MemorySegment.NULL, 0);
+                noteFlowControl(result, data.byteSize());
                 if (result < 0)
                 {
                     throw failure("sendZeroCopy", result);
@@ -1648,7 +1652,8 @@ public final class KSocket implements AutoCloseable
     }
 
     /**
-     * Zero-copy sends the kernel still owns.
+     * Zero-copy sends the kernel still owns: 0 again once the socket is closed and its last reference dropped
+     * (what the kernel had not reported done by then is completed as aborted).
      *
      * @return the number of sends without completion yet.
      */
@@ -1667,6 +1672,18 @@ public final class KSocket implements AutoCloseable
     {
         final ZeroCopyTracker tracker = zeroCopy;
         return null == tracker ? 0 : tracker.copiedCount();
+    }
+
+    /**
+     * Zero-copy sends given back as aborted: the socket was closed (its last reference dropped) before the kernel
+     * reported them done.
+     *
+     * @return the count.
+     */
+    public long zeroCopyAbortedCount()
+    {
+        final ZeroCopyTracker tracker = zeroCopy;
+        return null == tracker ? 0 : tracker.abortedCount();
     }
 
     /**
@@ -1694,6 +1711,25 @@ public final class KSocket implements AutoCloseable
             return 0;
         }
         final List<ZeroCopyTracker.Completed> done = new ArrayList<>();
+        try
+        {
+            readErrorQueue(tracker, done, errors);
+        }
+        finally
+        {
+            rele();
+        }
+        deliver(done);
+        return done.size();
+    }
+
+    /**
+     * Descriptor open (held, or being freed): reads the error queue until empty, collecting zero-copy completions
+     * into {@code done} and passing other records' errnos to {@code errors}.
+     */
+    private void readErrorQueue(final ZeroCopyTracker tracker, final List<ZeroCopyTracker.Completed> done,
+        final IntConsumer errors)
+    {
         try (Arena arena = Arena.ofConfined())
         {
             final MemorySegment control = arena.allocate(ERROR_CONTROL_BYTES, 8);
@@ -1734,23 +1770,32 @@ public final class KSocket implements AutoCloseable
                     });
             }
         }
-        finally
-        {
-            rele();
-        }
+    }
+
+    /**
+     * Runs zero-copy completions on this thread, in send order; one that throws is logged and the rest still run.
+     */
+    private void deliver(final List<ZeroCopyTracker.Completed> done)
+    {
         for (final ZeroCopyTracker.Completed completed : done)
         {
+            final ZeroCopyTracker.Pending pending = completed.pending();
             try
             {
-                completed.pending().completion().onComplete(this, completed.pending().buffer(),
-                    completed.pending().cookie(), completed.copied());
+                if (completed.aborted())
+                {
+                    pending.completion().onAborted(this, pending.buffer(), pending.cookie());
+                }
+                else
+                {
+                    pending.completion().onComplete(this, pending.buffer(), pending.cookie(), completed.copied());
+                }
             }
             catch (final Throwable t)
             {
                 LOGGER.log(System.Logger.Level.WARNING, "zero-copy completion threw: fd=" + fd, t);
             }
         }
-        return done.size();
     }
 
     // ---------------------------------------------------------------------------------------------- callbacks
@@ -1780,11 +1825,16 @@ public final class KSocket implements AutoCloseable
                 }
                 if (null == registration)
                 {
+                    // The new entry's first edge reports what is queued already.
                     registration = KSocketEventThread.instance().register(this, binding);
+                    events.attach(registration, 0);
                 }
                 else
                 {
                     registration.binding = binding;
+                    // No edge comes for what is queued already: have the machine look for it.
+                    events.attach(registration,
+                        SysConstants.EPOLLIN | SysConstants.EPOLLPRI | KSocketEventMachine.REPORT_QUEUED);
                 }
             }
         }
@@ -1801,6 +1851,7 @@ public final class KSocket implements AutoCloseable
             if (null == registration && !isClosed())
             {
                 registration = KSocketEventThread.instance().register(this, null);
+                events.attach(registration, 0);
             }
         }
     }
@@ -1892,6 +1943,7 @@ public final class KSocket implements AutoCloseable
         }
         synchronized (this)
         {
+            events.detach();
             if (null != registration)
             {
                 KSocketEventThread.instance().unregister(registration);
@@ -1903,24 +1955,42 @@ public final class KSocket implements AutoCloseable
         }
         if ((state & COUNT_MASK) > 1 && AF_OOB != family)
         {
-            // Others still hold the socket, maybe blocked in it: shutdown wakes blocked receives, accepts and
-            // sends (they then report EBADF); the descriptor itself stays open until the last reference goes.
+            // Others still hold the socket, maybe blocked in it. A stream is woken with SHUT_RD only: it ends
+            // blocked receives, accepts and connects (they report EBADF) and sends nothing to the peer, so the
+            // connection itself ends (FIN, or RST over unread data) with the descriptor, when the last hold goes,
+            // as ksocket_close waits for the holds before it closes. A send blocked on a full buffer stays blocked
+            // until the peer reads or SO_SNDTIMEO. Other types have no peer to spare: SHUT_RDWR wakes everything.
             // FIXME: AF_PACKET has no shutdown (EOPNOTSUPP): a thread blocked in a packet socket's recv stays
             // blocked, holding the descriptor, until a frame arrives. Use MSG_DONTWAIT or poll on those.
-            LibC.shutdown(ErrnoCapture.current(), fd, SHUT_RDWR);
+            LibC.shutdown(ErrnoCapture.current(), fd, SOCK_STREAM == type ? SHUT_RD : SHUT_RDWR);
         }
         rele();
     }
 
     /**
-     * The last reference went: release the descriptor, then the OOB context.
+     * The last reference went: take the zero-copy completions the kernel queued, release the descriptor, run the
+     * OOB context's destroy, then give every zero-copy buffer still unaccounted for back as aborted (the kernel
+     * can no longer say when it is done with it), so each successful send has had exactly one completion.
      */
     private void free()
     {
+        final ZeroCopyTracker tracker = zeroCopy;
+        final List<ZeroCopyTracker.Completed> done = new ArrayList<>();
+        if (null != tracker && AF_OOB != family)
+        {
+            readErrorQueue(tracker, done, errnoValue ->
+            {
+            });
+        }
         LibC.close(ErrnoCapture.current(), fd);
         if (null != hooks)
         {
             hooks.destroy(this);
+        }
+        if (null != tracker)
+        {
+            done.addAll(tracker.abortAll());
+            deliver(done);
         }
     }
 

@@ -5,13 +5,31 @@ package org.oobnet.inband;
  * {@link KSocketEvent}, each given the socket, the cookie passed to {@link KSocket#setCallbacks} and the event's
  * argument. Every method defaults to doing nothing.
  * <p>
+ * <b>The contract</b> (the table with every scenario is docs/ksocket-events.md):
+ * <ul>
+ *   <li>what fires is decided on the socket's state when the event thread gets to it, so a callback that keeps the
+ *       thread busy delays other sockets' events but never changes them;</li>
+ *   <li>in one look at a socket: {@code CONNECTED}/{@code CONNECTFAILED}, {@code ERROR}, {@code OOBDATA},
+ *       {@code NEWDATA}, {@code CANTRECVMORE}, {@code CANTSENDMORE}/{@code CANSEND}, {@code DISCONNECTED};</li>
+ *   <li>nothing about a connection before {@code CONNECTED} (an accepted socket is connected from birth and gets
+ *       none);</li>
+ *   <li>{@code CANTRECVMORE}, {@code CANTSENDMORE} and {@code DISCONNECTED} at most once per socket, the connect
+ *       outcome once per connect call that started an attempt;</li>
+ *   <li>{@code DISCONNECTED} after {@code CANTRECVMORE} and {@code CANTSENDMORE}, and nothing but {@code ERROR}
+ *       after it;</li>
+ *   <li>nothing after {@code close()}; callbacks set late still get the outcome of a connect call not reported
+ *       yet, one {@code NEWDATA}/{@code OOBDATA} for what is queued, and the ends already reached.</li>
+ * </ul>
+ * <p>
  * <b>Note:</b> called on the stack's in-band event thread, one event at a time. A callback may block briefly,
- * use the socket, or close it; one that throws is logged and the thread goes on.
+ * use the socket, or close it (delivery stops at once); one that throws is logged and the thread goes on.
  */
 public interface KSocketCallbacks
 {
     /**
-     * A connection in progress completed.
+     * A connect call that started an attempt succeeded: it returned 0, or it returned {@code EINPROGRESS} and the
+     * kernel then completed the connection. Once per such call; never for an accepted socket nor a datagram
+     * socket.
      *
      * @param socket   the socket.
      * @param cookie   the cookie given with the callbacks.
@@ -22,7 +40,8 @@ public interface KSocketCallbacks
     }
 
     /**
-     * A connection in progress failed.
+     * A connect call's attempt failed: a blocking call returned the error (refused, unreachable, timed out), or a
+     * pending connection ended without connecting. Once per such call, instead of {@code CONNECTED}.
      *
      * @param socket   the socket.
      * @param cookie   the cookie given with the callbacks.
@@ -33,7 +52,9 @@ public interface KSocketCallbacks
     }
 
     /**
-     * The connection is gone both ways.
+     * The connection is gone in the kernel (both FINs exchanged and acknowledged, or reset, or timed out). Once,
+     * after {@code CANTRECVMORE} and {@code CANTSENDMORE}; only {@code ERROR} may follow. A peer's graceful close
+     * alone is {@code CANTRECVMORE}: TCP cannot tell it from a half-close.
      *
      * @param socket   the socket.
      * @param cookie   the cookie given with the callbacks.
@@ -44,7 +65,7 @@ public interface KSocketCallbacks
     }
 
     /**
-     * Urgent data arrived.
+     * Urgent data ({@code MSG_OOB}) arrived and is pending. Edge-triggered.
      *
      * @param socket   the socket.
      * @param cookie   the cookie given with the callbacks.
@@ -55,7 +76,7 @@ public interface KSocketCallbacks
     }
 
     /**
-     * Data arrived.
+     * Data arrived and is readable now. Edge-triggered: arrivals while the event thread was busy coalesce into one.
      *
      * @param socket   the socket.
      * @param cookie   the cookie given with the callbacks.
@@ -66,7 +87,7 @@ public interface KSocketCallbacks
     }
 
     /**
-     * A connection waits to be accepted.
+     * A connection arrived at a listening socket and waits to be accepted. Edge-triggered.
      *
      * @param socket   the listening socket.
      * @param cookie   the cookie given with the callbacks.
@@ -77,7 +98,9 @@ public interface KSocketCallbacks
     }
 
     /**
-     * The socket can send.
+     * The socket can send again after a send was refused for flow control ({@code EAGAIN}, or a stream send cut
+     * short). Once per such episode; never on a socket whose sends were never refused, never after
+     * {@code CANTSENDMORE}.
      *
      * @param socket   the socket.
      * @param cookie   the cookie given with the callbacks.
@@ -88,7 +111,8 @@ public interface KSocketCallbacks
     }
 
     /**
-     * The socket cannot send any more.
+     * No more data can be sent: a local {@code shutdown(SHUT_WR/SHUT_RDWR)}, or sending ended in the kernel (our
+     * FIN out, reset, timed out). Once.
      *
      * @param socket   the socket.
      * @param cookie   the cookie given with the callbacks.
@@ -99,7 +123,7 @@ public interface KSocketCallbacks
     }
 
     /**
-     * The socket will receive no more data.
+     * No new data will arrive: the peer's FIN, a local {@code shutdown(SHUT_RD/SHUT_RDWR)}, or a reset. Once.
      *
      * @param socket   the socket.
      * @param cookie   the cookie given with the callbacks.
@@ -110,7 +134,9 @@ public interface KSocketCallbacks
     }
 
     /**
-     * An asynchronous error.
+     * An error the kernel reported: the pending {@code SO_ERROR} (a reset, ICMP on a connected datagram socket) or
+     * an error-queue record ({@code IP_RECVERR}). Once per report; the only event allowed after
+     * {@code DISCONNECTED}.
      *
      * @param socket   the socket.
      * @param cookie   the cookie given with the callbacks.

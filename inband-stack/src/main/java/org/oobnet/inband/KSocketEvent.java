@@ -1,7 +1,8 @@
 package org.oobnet.inband;
 
 /**
- * The ten ksocket events, as Solaris' Volo ksocket names them, with the meaning of each one's argument.
+ * The ten ksocket events, as Solaris' Volo ksocket names them, with the meaning of each one's argument; when each
+ * fires is {@link KSocketCallbacks}' contract.
  * <p>
  * <b>Note:</b> immutable.
  */
@@ -11,7 +12,7 @@ public enum KSocketEvent
     CONNECTED,
     /** A connection that was in progress failed; argument the errno (e.g. {@code ECONNREFUSED}). */
     CONNECTFAILED,
-    /** A connected stream lost its connection both ways; argument the errno, 0 for an orderly close. */
+    /** A connected stream's connection is gone in the kernel; argument the errno, 0 for an orderly close. */
     DISCONNECTED,
     /** Urgent (TCP out-of-band) data arrived; argument 0. */
     OOBDATA,
@@ -19,7 +20,7 @@ public enum KSocketEvent
     NEWDATA,
     /** A listening socket has a connection to accept; argument 0. */
     NEWCONN,
-    /** The socket can send (again); argument 0. */
+    /** The socket can send again after a send was refused for flow control; argument 0. */
     CANSEND,
     /** The socket cannot send any more (local shutdown, or the peer went); argument 0. */
     CANTSENDMORE,

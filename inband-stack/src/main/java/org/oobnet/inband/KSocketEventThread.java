@@ -11,15 +11,10 @@ import org.oobnet.inband.sys.EpollEventDescriptor;
 import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.inband.sys.LibC;
 
-import static org.oobnet.inband.SocketConstants.FIONREAD;
-import static org.oobnet.inband.SocketConstants.SOCK_STREAM;
-import static org.oobnet.inband.SocketConstants.SOL_SOCKET;
-import static org.oobnet.inband.SocketConstants.SO_ERROR;
 import static org.oobnet.inband.sys.SysConstants.EFD_CLOEXEC;
 import static org.oobnet.inband.sys.SysConstants.EFD_NONBLOCK;
 import static org.oobnet.inband.sys.SysConstants.EPOLLERR;
 import static org.oobnet.inband.sys.SysConstants.EPOLLET;
-import static org.oobnet.inband.sys.SysConstants.EPOLLHUP;
 import static org.oobnet.inband.sys.SysConstants.EPOLLIN;
 import static org.oobnet.inband.sys.SysConstants.EPOLLOUT;
 import static org.oobnet.inband.sys.SysConstants.EPOLLPRI;
@@ -30,15 +25,16 @@ import static org.oobnet.inband.sys.SysConstants.EPOLL_CTL_DEL;
 
 /**
  * The stack's one in-band event thread: an edge-triggered epoll set over every socket with callbacks (or with
- * zero-copy sends in flight), turning readiness into the ten {@link KSocketEvent}s and error-queue records into
- * zero-copy completions.
+ * zero-copy sends in flight). Each edge, and each request from a thread that called the socket, has the socket's
+ * {@link KSocketEventMachine} decide which of the ten {@link KSocketEvent}s fire (by the contract written in
+ * {@link KSocketCallbacks}); error-queue records become zero-copy completions.
  * <p>
- * Each dispatch holds a reference on its socket, so a callback may close the socket it is called for: the
- * descriptor stays valid until the dispatch ends, and no event is delivered once the socket is closed. A
+ * Each evaluation holds a reference on its socket, so a callback may close the socket it is called for: the
+ * descriptor stays valid until the evaluation ends, and no event is delivered once the socket is closed. A
  * callback that throws is logged and counted; the thread goes on.
  * <p>
- * <b>Note:</b> thread safe; {@link #register}, {@link #unregister} and {@link #post} may be called from any
- * thread, everything else runs on the event thread.
+ * <b>Note:</b> thread safe; {@link #register}, {@link #unregister}, {@link #post} and {@link #evaluateLater} may be
+ * called from any thread, everything else runs on the event thread.
  */
 final class KSocketEventThread implements Runnable
 {
@@ -59,6 +55,7 @@ final class KSocketEventThread implements Runnable
     private final AtomicLong callbackFailures = new AtomicLong();
     private final AtomicLong eventsDelivered = new AtomicLong();
     private final MemorySegment wakeValue = Arena.global().allocate(ValueLayout.JAVA_LONG);
+    private final SocketProbe probe = new SocketProbe(Arena.global());
     private final Thread thread;
 
     private KSocketEventThread()
@@ -155,26 +152,15 @@ final class KSocketEventThread implements Runnable
     }
 
     /**
-     * Any thread: delivers an event on the event thread, e.g. one that follows from a call made in-band
-     * ({@code CONNECTED} after a connect that completed at once, {@code CANTSENDMORE} after a shutdown).
+     * Any thread: has the event thread evaluate the socket's state machine, e.g. after a call made in-band that
+     * changed what the socket may report (a connect returned, a shutdown, a send refused by flow control).
+     *
+     * @param registration the socket's entry.
+     * @param edge         what to treat as having happened, as {@code EPOLL*} bits; 0 for state changes only.
      */
-    void postEvent(final EventRegistration registration, final KSocketEvent event, final long argument)
+    void evaluateLater(final EventRegistration registration, final int edge)
     {
-        post(() ->
-        {
-            final KSocket socket = registration.socket;
-            if (socket.tryHold())
-            {
-                try
-                {
-                    fire(registration, event, argument);
-                }
-                finally
-                {
-                    socket.rele();
-                }
-            }
-        });
+        post(() -> handle(registration, edge));
     }
 
     private void control(final int op, final int fd, final int events, final long key)
@@ -217,20 +203,9 @@ final class KSocketEventThread implements Runnable
                     continue;
                 }
                 final EventRegistration registration = registrations.get(key);
-                if (null != registration && registration.socket.tryHold())
+                if (null != registration)
                 {
-                    try
-                    {
-                        dispatch(registration, mask);
-                    }
-                    catch (final Throwable t)
-                    {
-                        LOGGER.log(System.Logger.Level.ERROR, "event dispatch failed: fd=" + registration.socket.fd(), t);
-                    }
-                    finally
-                    {
-                        registration.socket.rele();
-                    }
+                    handle(registration, mask);
                 }
             }
             Runnable task;
@@ -249,102 +224,53 @@ final class KSocketEventThread implements Runnable
     }
 
     /**
-     * Event thread, socket held: turns one readiness mask into events, in the order a user needs them
-     * (connection outcome first, then errors, data, and the end of each direction).
+     * Event thread: one edge (or one caller's request) for a socket, the socket held for the duration so a callback
+     * may close it: its state machine decides what fires; without callbacks only zero-copy completions are reaped.
      */
-    private void dispatch(final EventRegistration registration, final int mask)
+    private void handle(final EventRegistration registration, final int edge)
     {
         final KSocket socket = registration.socket;
-        final boolean stream = SOCK_STREAM == socket.type();
-        if (socket.isConnectPending() && 0 != (mask & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
+        if (!socket.tryHold())
         {
-            final int error = socketError(socket);
-            if (0 != error)
-            {
-                socket.connectDone(false);
-                fire(registration, KSocketEvent.CONNECTFAILED, error);
-                return;
-            }
-            if (!socket.isPeerKnown())
-            {
-                // Readiness from before the connect call reached the kernel: the outcome comes with a later edge.
-                return;
-            }
-            socket.connectDone(true);
-            fire(registration, KSocketEvent.CONNECTED, 0);
+            return;
         }
-        if (0 != (mask & EPOLLERR))
+        try
         {
-            socket.reapErrorQueue(errnoValue -> fire(registration, KSocketEvent.ERROR, errnoValue));
-            final int error = socketError(socket);
-            if (0 != error)
+            if (null != registration.binding)
             {
-                registration.lastError = error;
-                fire(registration, KSocketEvent.ERROR, error);
+                socket.eventMachine().evaluate(edge, probe, this);
             }
-        }
-        if (0 != (mask & EPOLLPRI))
-        {
-            fire(registration, KSocketEvent.OOBDATA, 0);
-        }
-        if (0 != (mask & EPOLLIN))
-        {
-            if (socket.isListening())
+            else if (0 != (edge & EPOLLERR))
             {
-                fire(registration, KSocketEvent.NEWCONN, 0);
-            }
-            else
-            {
-                final int readable = readable(socket);
-                if (readable > 0 || !stream)
+                socket.reapErrorQueue(errnoValue ->
                 {
-                    fire(registration, KSocketEvent.NEWDATA, Math.max(readable, 0));
-                }
+                });
             }
         }
-        if (0 != (mask & EPOLLRDHUP) && !registration.cantRecvMore)
+        catch (final Throwable t)
         {
-            registration.cantRecvMore = true;
-            fire(registration, KSocketEvent.CANTRECVMORE, 0);
+            LOGGER.log(System.Logger.Level.ERROR, "event dispatch failed: fd=" + socket.fd(), t);
         }
-        final boolean connected = !stream || socket.isConnected();
-        if (0 != (mask & EPOLLOUT) && 0 == (mask & EPOLLHUP) && connected && !registration.cantSendMore)
+        finally
         {
-            fire(registration, KSocketEvent.CANSEND, 0);
-        }
-        if (0 != (mask & EPOLLHUP) && connected)
-        {
-            if (!registration.cantSendMore)
-            {
-                registration.cantSendMore = true;
-                fire(registration, KSocketEvent.CANTSENDMORE, 0);
-            }
-            if (stream && !registration.disconnected)
-            {
-                registration.disconnected = true;
-                fire(registration, KSocketEvent.DISCONNECTED, registration.lastError);
-            }
+            socket.rele();
         }
     }
 
     /**
-     * Event thread: calls one callback unless the socket was closed (maybe by an earlier callback).
+     * Event thread: calls one callback unless the socket was closed (maybe by an earlier callback) or its callbacks
+     * removed.
+     *
+     * @return whether the socket still takes events after the callback (it was not closed, the callbacks not
+     *         removed), so that the state machine stops at once when not.
      */
-    void fire(final EventRegistration registration, final KSocketEvent event, final long argument)
+    boolean fire(final EventRegistration registration, final KSocketEvent event, final long argument)
     {
         final EventRegistration.Binding binding = registration.binding;
         final KSocket socket = registration.socket;
         if (null == binding || socket.isClosed())
         {
-            return;
-        }
-        switch (event)
-        {
-            case CANTSENDMORE -> registration.cantSendMore = true;
-            case CANTRECVMORE -> registration.cantRecvMore = true;
-            default ->
-            {
-            }
+            return false;
         }
         eventsDelivered.incrementAndGet();
         try
@@ -356,27 +282,6 @@ final class KSocketEventThread implements Runnable
             callbackFailures.incrementAndGet();
             LOGGER.log(System.Logger.Level.WARNING, "callback threw: event=" + event + " fd=" + socket.fd(), t);
         }
-    }
-
-    private static int socketError(final KSocket socket)
-    {
-        try (Arena arena = Arena.ofConfined())
-        {
-            final MemorySegment value = arena.allocate(ValueLayout.JAVA_INT);
-            final MemorySegment length = arena.allocate(ValueLayout.JAVA_INT);
-            length.set(ValueLayout.JAVA_INT, 0, Integer.BYTES);
-            final int result = LibC.getsockopt(ErrnoCapture.current(), socket.fd(), SOL_SOCKET, SO_ERROR, value, length);
-            return result < 0 ? -result : value.get(ValueLayout.JAVA_INT, 0);
-        }
-    }
-
-    private static int readable(final KSocket socket)
-    {
-        try (Arena arena = Arena.ofConfined())
-        {
-            final MemorySegment value = arena.allocate(ValueLayout.JAVA_INT);
-            final int result = LibC.ioctl(ErrnoCapture.current(), socket.fd(), FIONREAD, value);
-            return result < 0 ? result : value.get(ValueLayout.JAVA_INT, 0);
-        }
+        return null != registration.binding && !socket.isClosed();
     }
 }

@@ -114,14 +114,32 @@ public final class SocketConstants
     public static final int SO_REUSEPORT = 15;
     /** Receive low-water mark. */
     public static final int SO_RCVLOWAT = 18;
+    /** Send low-water mark (Linux: read only, always 1). */
+    public static final int SO_SNDLOWAT = 19;
+    /**
+     * Receive timeout, a {@code struct timeval} ({@code long tv_sec, long tv_usec}: e.g.
+     * {@code MemorySegment.ofArray(new long[]{0, 100_000})} for 100 ms); a blocking receive then fails with
+     * {@code EAGAIN} after it. 0 waits forever.
+     */
+    public static final int SO_RCVTIMEO = 20;
+    /** Send timeout, a {@code struct timeval} as {@link #SO_RCVTIMEO}; a blocking send then fails with {@code EAGAIN}. */
+    public static final int SO_SNDTIMEO = 21;
     /** Bind to a device by name. */
     public static final int SO_BINDTODEVICE = 25;
+    /** Receive timestamps as {@code SCM_TIMESTAMP} control messages. */
+    public static final int SO_TIMESTAMP = 29;
     /** Attach a classic BPF filter ({@code sock_fprog}). */
     public static final int SO_ATTACH_FILTER = 26;
     /** Detach the BPF filter. */
     public static final int SO_DETACH_FILTER = 27;
     /** Whether the socket listens (read only). */
     public static final int SO_ACCEPTCONN = 30;
+    /** Send buffer size past {@code wmem_max} (needs {@code CAP_NET_ADMIN}). */
+    public static final int SO_SNDBUFFORCE = 32;
+    /** Receive buffer size past {@code rmem_max} (needs {@code CAP_NET_ADMIN}). */
+    public static final int SO_RCVBUFFORCE = 33;
+    /** Firewall mark (needs {@code CAP_NET_ADMIN}). */
+    public static final int SO_MARK = 36;
     /** The socket's protocol (read only). */
     public static final int SO_PROTOCOL = 38;
     /** The socket's family (read only). */
@@ -154,8 +172,22 @@ public final class SocketConstants
     public static final int IPV6_V6ONLY = 26;
     /** Disable Nagle. */
     public static final int TCP_NODELAY = 1;
+    /** Largest segment size. */
+    public static final int TCP_MAXSEG = 2;
+    /** Hold back partial segments until uncorked. */
+    public static final int TCP_CORK = 3;
+    /** Keep-alive: idle seconds before the first probe. */
+    public static final int TCP_KEEPIDLE = 4;
+    /** Keep-alive: seconds between probes. */
+    public static final int TCP_KEEPINTVL = 5;
+    /** Keep-alive: probes before the connection is dropped. */
+    public static final int TCP_KEEPCNT = 6;
+    /** The connection's {@code struct tcp_info} (read only); its first byte is the TCP state. */
+    public static final int TCP_INFO = 11;
     /** Quick ACKs. */
     public static final int TCP_QUICKACK = 12;
+    /** Milliseconds sent data may stay unacknowledged before the connection is dropped ({@code ETIMEDOUT}). */
+    public static final int TCP_USER_TIMEOUT = 18;
 
     // Message flags.
     /** Urgent (out-of-band, TCP sense) data. */

@@ -18,7 +18,7 @@ final class ZeroCopyTracker
     {
     }
 
-    record Completed(Pending pending, boolean copied)
+    record Completed(Pending pending, boolean copied, boolean aborted)
     {
     }
 
@@ -26,6 +26,7 @@ final class ZeroCopyTracker
     private int nextId;
     private long completedCount;
     private long copiedCount;
+    private long abortedCount;
 
     /**
      * Under the lock, after a send that the kernel accepted: it got the next id.
@@ -49,7 +50,7 @@ final class ZeroCopyTracker
                 break;
             }
             pending.removeFirst();
-            done.add(new Completed(head, copied));
+            done.add(new Completed(head, copied, false));
             completedCount++;
             if (copied)
             {
@@ -57,6 +58,25 @@ final class ZeroCopyTracker
             }
         }
         return done;
+    }
+
+    /**
+     * The socket is gone (its descriptor closed): collects every send still pending, as aborted.
+     */
+    synchronized List<Completed> abortAll()
+    {
+        final List<Completed> done = new ArrayList<>(pending.size());
+        while (!pending.isEmpty())
+        {
+            done.add(new Completed(pending.removeFirst(), false, true));
+            abortedCount++;
+        }
+        return done;
+    }
+
+    synchronized long abortedCount()
+    {
+        return abortedCount;
     }
 
     synchronized int pendingCount()

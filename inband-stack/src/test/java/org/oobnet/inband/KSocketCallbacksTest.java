@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,7 +73,7 @@ class KSocketCallbacksTest
             try (KSocket server = listener.accept(0).socket())
             {
                 server.setCallbacks(serverEvents, 42);
-                serverEvents.await(KSocketEvent.CANSEND);
+                RecordingCallbacks.settle();
                 client.send(ByteBuffer.wrap(new byte[]{1, 2, 3, 4, 5}), 0);
                 final RecordingCallbacks.Call newData = serverEvents.await(KSocketEvent.NEWDATA);
                 assertEquals(5, newData.argument());
@@ -80,6 +81,11 @@ class KSocketCallbacksTest
 
                 client.send(ByteBuffer.wrap(new byte[]{'!'}), MSG_OOB);
                 serverEvents.await(KSocketEvent.OOBDATA);
+                RecordingCallbacks.settle();
+                // An accepted socket is connected from birth; nothing was flow controlled: no CONNECTED, no CANSEND.
+                assertFalse(serverEvents.has(KSocketEvent.CONNECTED), serverEvents.calls.toString());
+                assertEquals(0, serverEvents.count(KSocketEvent.CANSEND), serverEvents.calls.toString());
+                assertEquals(List.of(KSocketEvent.CONNECTED), clientEvents.events());
             }
         }
     }
@@ -110,35 +116,33 @@ class KSocketCallbacksTest
         {
             client.setOption(SOL_SOCKET, SO_SNDBUF, 4096);
             client.setCallbacks(events, null);
-            events.await(KSocketEvent.CANSEND);
+            RecordingCallbacks.settle();
             final MemorySegment chunk = MemorySegment.ofArray(new byte[4096]);
-            while (true)
-            {
-                try
-                {
-                    client.send(chunk, MSG_DONTWAIT);
-                }
-                catch (final ErrnoException ex)
-                {
-                    assertEquals(Errno.EAGAIN, ex.errno());
-                    break;
-                }
-            }
-            events.calls.clear();
             final MemorySegment sink = MemorySegment.ofArray(new byte[65536]);
-            while (!events.has(KSocketEvent.CANSEND))
+            final int episodes = 3;
+            for (int episode = 1; episode <= episodes; episode++)
             {
-                try
+                // Fill until the kernel cuts a send short or refuses it (EAGAIN): flow controlled.
+                long sent;
+                while ((sent = client.trySend(chunk, MSG_DONTWAIT)) == chunk.byteSize())
                 {
-                    server.recv(sink, MSG_DONTWAIT);
+                    assertEquals(episode - 1, events.count(KSocketEvent.CANSEND), "CANSEND while not refused");
                 }
-                catch (final ErrnoException ex)
+                assertTrue(sent == -Errno.EAGAIN || (sent >= 0 && sent < chunk.byteSize()), "sent=" + sent);
+                // The peer reads until the kernel lets us send again: exactly one CANSEND, and it is true.
+                while (events.count(KSocketEvent.CANSEND) < episode)
                 {
-                    assertEquals(Errno.EAGAIN, ex.errno());
-                    Thread.sleep(1);
+                    if (server.tryRecv(sink, MSG_DONTWAIT) < 0)
+                    {
+                        Thread.sleep(1);
+                    }
                 }
+                assertTrue(client.trySend(MemorySegment.ofArray(new byte[1]), MSG_DONTWAIT) > 0, "CANSEND, can send");
             }
-            events.await(KSocketEvent.CANSEND);
+            RecordingCallbacks.settle();
+            // The blocking connect of tcpPair() is reported once the callbacks are set; one CANSEND per episode.
+            assertEquals(List.of(KSocketEvent.CONNECTED, KSocketEvent.CANSEND, KSocketEvent.CANSEND,
+                KSocketEvent.CANSEND), events.events());
         }
     }
 
@@ -157,6 +161,9 @@ class KSocketCallbacksTest
             events.await(KSocketEvent.CANTSENDMORE);
             // Both directions are now shut: the connection is gone, orderly.
             assertEquals(0, events.await(KSocketEvent.DISCONNECTED).argument());
+            RecordingCallbacks.settle();
+            assertEquals(List.of(KSocketEvent.CANTRECVMORE, KSocketEvent.CANTSENDMORE, KSocketEvent.DISCONNECTED),
+                events.events());
         }
     }
 
@@ -168,13 +175,16 @@ class KSocketCallbacksTest
         try (KSocket server = pair[1])
         {
             server.setCallbacks(events, null);
-            events.await(KSocketEvent.CANSEND);
+            RecordingCallbacks.settle();
             final KSocket client = pair[0];
             client.setOption(SOL_SOCKET, SO_LINGER, MemorySegment.ofArray(new int[]{1, 0}));
             client.close();
             assertEquals(Errno.ECONNRESET, events.await(KSocketEvent.ERROR).argument());
             events.await(KSocketEvent.CANTSENDMORE);
             assertEquals(Errno.ECONNRESET, events.await(KSocketEvent.DISCONNECTED).argument());
+            RecordingCallbacks.settle();
+            assertEquals(List.of(KSocketEvent.ERROR, KSocketEvent.CANTRECVMORE, KSocketEvent.CANTSENDMORE,
+                KSocketEvent.DISCONNECTED), events.events());
         }
     }
 

@@ -50,6 +50,18 @@ class KSocketLoopbackTest
     }
 
     /**
+     * A loopback address nothing listens on (a port just bound and released) for a socket type.
+     */
+    static InetSocketAddress closedAddress(final int type) throws ErrnoException
+    {
+        try (KSocket probe = KSocket.socket(AF_INET, type, 0))
+        {
+            probe.bind(anyPort());
+            return probe.localName();
+        }
+    }
+
+    /**
      * A connected TCP pair over loopback: {client, server side}.
      */
     static KSocket[] tcpPair() throws ErrnoException

@@ -2,6 +2,7 @@ package org.oobnet.inband;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -46,6 +47,46 @@ final class RecordingCallbacks implements KSocketCallbacks
     boolean has(final KSocketEvent event)
     {
         return calls.stream().anyMatch(call -> call.event() == event);
+    }
+
+    /**
+     * How many times an event was delivered.
+     */
+    long count(final KSocketEvent event)
+    {
+        return calls.stream().filter(call -> call.event() == event).count();
+    }
+
+    /**
+     * The events delivered so far, in order.
+     */
+    List<KSocketEvent> events()
+    {
+        return calls.stream().map(Call::event).toList();
+    }
+
+    /**
+     * Waits until the event thread has handled everything that was pending when this was called: the readiness
+     * edges already queued in its epoll set and the evaluations already asked for. Two hops, because a task posted
+     * while the thread runs its task queue may run before that round's edges.
+     */
+    static void settle()
+    {
+        final CountDownLatch done = new CountDownLatch(1);
+        final KSocketEventThread thread = KSocketEventThread.instance();
+        thread.post(() -> thread.post(() -> thread.post(done::countDown)));
+        try
+        {
+            if (!done.await(5, TimeUnit.SECONDS))
+            {
+                fail("the event thread did not settle within 5 s");
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            fail("interrupted");
+        }
     }
 
     @Override

@@ -48,7 +48,8 @@ class SockperfInteropTest
         if (path == null && Privileges.isPrivilegeRequired())
         {
             // CI (.ci/run) installs sockperf: there a missing one is a broken set-up, not a reason to skip.
-            Assertions.fail("sockperf is not installed (apt-get install sockperf) and " +
+            // `./oobnet test` and .ci/run install it (.ci/prerequisites); a bare `mvn verify` does not.
+            Assertions.fail("sockperf is not installed (run .ci/prerequisites as root, or apt-get install sockperf) and " +
                 Privileges.REQUIRE_PRIVILEGED_ENV + "=1 forbids skipping");
         }
         Assumptions.assumeTrue(path != null, "sockperf is not installed (apt-get install sockperf)");
