@@ -2,9 +2,9 @@ package org.oobnet.moldudp64;
 
 /**
  * What one line (a downstream line, or the retransmission channel) brought to a {@link MoldUdp64Receiver}.
- * Every message a line carried in an accepted packet of the current session is exactly one of: a win (delivered
- * from this line's copy), a duplicate (already delivered or lost), or ahead (past a gap: discarded, to come
- * again from another line or the request server). {@code filled} counts the wins that filled a gap.
+ * Every message a line carried in an accepted packet is exactly one of: a win (delivered from this line's copy),
+ * a duplicate (already delivered or lost), ahead (past a gap: discarded, to come again from another line or the
+ * request server), or in the one packet the line has parked past a gap right now. {@code filled} counts the wins that filled a gap.
  * <p>
  * <b>Note:</b> not thread safe; written by the receiving thread.
  */
@@ -15,6 +15,7 @@ public final class MoldUdp64LineCounters
     long wins;
     long duplicates;
     long ahead;
+    long parked;
     long filled;
     long gaps;
     long heartbeats;
@@ -49,6 +50,12 @@ public final class MoldUdp64LineCounters
     public long ahead()
     {
         return ahead;
+    }
+
+    /** @return packets parked past a gap (re-offered when it closed). */
+    public long parked()
+    {
+        return parked;
     }
 
     /** @return wins that filled a gap another packet had already shown (for a downstream line: filled from

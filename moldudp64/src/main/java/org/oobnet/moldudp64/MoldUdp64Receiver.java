@@ -15,9 +15,11 @@ import static org.oobnet.moldudp64.MoldUdp64Descriptor.SESSION_LENGTH;
  * <p>
  * Pure logic: packets and the clock come in as arguments ({@link #onPacket}, {@link #poll}), requests leave
  * through a {@link MoldUdp64RequestSender}, so the same object runs on the stage, in-band, or in a unit test.
- * A packet past a gap is discarded rather than buffered: its messages come again from another line or in the
- * retransmission, which asks from the gap to the highest sequence seen.
- * FIXME: a reorder buffer for packets past a gap would save re-requesting them and allow pipelined requests.
+ * Each downstream line may park one packet past a gap (copied), re-offered when the gap closes, so that a line
+ * read ahead of the others does not turn their fills into gaps; further packets past a gap are discarded: their
+ * messages come again from another line or in the retransmission, which asks from the gap to the highest
+ * sequence seen.
+ * FIXME: a deeper reorder buffer would save re-requesting what came past a gap and allow pipelined requests.
  * <p>
  * <b>Note:</b> not thread safe; one thread (the stage) calls everything. Allocation-free after construction.
  */
@@ -33,6 +35,10 @@ public final class MoldUdp64Receiver
     private final MoldUdp64DropCounters parseOutcomes = new MoldUdp64DropCounters();
     private final long[] lineNext;
     private final int retransmissionLine;
+    private final DownstreamPacketParser reparser = new DownstreamPacketParser(new MoldUdp64DropCounters());
+    private final UnsafeBuffer[] parked;
+    private final int[] parkedLength;
+    private final long[] parkedRxTimestampNs;
 
     private final UnsafeBuffer session = new UnsafeBuffer(new byte[SESSION_LENGTH]);
     private final UnsafeBuffer retiredSession = new UnsafeBuffer(new byte[SESSION_LENGTH]);
@@ -71,6 +77,13 @@ public final class MoldUdp64Receiver
             lines[i] = new MoldUdp64LineCounters();
         }
         this.lineNext = new long[lines.length];
+        this.parked = new UnsafeBuffer[config.lineCount()];
+        for (int i = 0; i < parked.length; i++)
+        {
+            parked[i] = new UnsafeBuffer(new byte[MoldUdp64Descriptor.MAX_PACKET_LENGTH]);
+        }
+        this.parkedLength = new int[config.lineCount()];
+        this.parkedRxTimestampNs = new long[config.lineCount()];
         this.requestTimeoutNs = config.requestTimeoutNs();
     }
 
@@ -144,37 +157,113 @@ public final class MoldUdp64Receiver
         int delivered = 0;
         if (sequence > nextSequence)
         {
-            counters.ahead += count;
+            if (line != retransmissionLine && 0 == parkedLength[line] && count > 0)
+            {
+                // a line read ahead of the others (it lost a packet, or came first out of a backlog): hold its
+                // packet until the gap closes rather than make the other line's fill a gap of its own
+                parked[line].putBytes(0, buffer, offset, length);
+                parkedLength[line] = length;
+                parkedRxTimestampNs[line] = rxTimestampNs;
+                counters.parked++;
+            }
+            else
+            {
+                counters.ahead += count;
+            }
         }
         else
         {
-            final long nextSequenceBefore = nextSequence;
-            counters.duplicates += Math.min(end, nextSequence) - sequence;
-            while (parser.nextMessage())
+            delivered = deliver(parser, line, buffer, rxTimestampNs, seenBefore, nowNs);
+            if (delivered > 0)
             {
-                final long messageSequence = parser.messageSequence();
-                if (messageSequence == nextSequence)
-                {
-                    handler.onMessage(messageSequence, buffer, parser.messageOffset(), parser.messageLength(),
-                        line, rxTimestampNs);
-                    nextSequence++;
-                    delivered++;
-                    if (messageSequence < seenBefore)
-                    {
-                        counters.filled++;
-                    }
-                }
-            }
-            counters.wins += delivered;
-            feed.delivered += delivered;
-            if (nextSequence != nextSequenceBefore)
-            {
-                onProgress(nowNs, line == retransmissionLine);
+                delivered += unpark(nowNs);
             }
         }
         openGapIfAny(nowNs);
         reportEndIfReached();
         return delivered;
+    }
+
+    // The packet in `parser` starts at or before nextSequence: delivers its new messages, counts the rest.
+    private int deliver(
+        final DownstreamPacketParser parser,
+        final int line,
+        final DirectBuffer buffer,
+        final long rxTimestampNs,
+        final long seenBefore,
+        final long nowNs)
+    {
+        final MoldUdp64LineCounters counters = lines[line];
+        final long nextSequenceBefore = nextSequence;
+        final long end = parser.sequence() + parser.messageCount();
+        counters.duplicates += Math.max(0, Math.min(end, nextSequence) - parser.sequence());
+        int delivered = 0;
+        while (parser.nextMessage())
+        {
+            final long messageSequence = parser.messageSequence();
+            if (messageSequence == nextSequence)
+            {
+                handler.onMessage(messageSequence, buffer, parser.messageOffset(), parser.messageLength(),
+                    line, rxTimestampNs);
+                nextSequence++;
+                delivered++;
+                if (messageSequence < seenBefore)
+                {
+                    counters.filled++;
+                }
+            }
+        }
+        counters.wins += delivered;
+        feed.delivered += delivered;
+        if (nextSequence != nextSequenceBefore)
+        {
+            onProgress(nowNs, line == retransmissionLine);
+        }
+        return delivered;
+    }
+
+    // Re-offers parked packets the progress reached, until none is; a parked packet is its own line's next, so
+    // what it delivers is a win but not a fill.
+    private int unpark(final long nowNs)
+    {
+        int delivered = 0;
+        boolean progress = true;
+        while (progress)
+        {
+            progress = false;
+            for (int line = 0; line < retransmissionLine; line++)
+            {
+                final int length = parkedLength[line];
+                if (0 == length)
+                {
+                    continue;
+                }
+                reparser.parse(parked[line], 0, length);
+                if (reparser.sequence() > nextSequence)
+                {
+                    continue;
+                }
+                parkedLength[line] = 0;
+                final long nextBefore = nextSequence;
+                delivered += deliver(reparser, line, parked[line], parkedRxTimestampNs[line], 0, nowNs);
+                progress |= nextSequence != nextBefore;
+            }
+        }
+        return delivered;
+    }
+
+    // Session change: what was parked belongs to the old session.
+    private void discardParked()
+    {
+        for (int line = 0; line < retransmissionLine; line++)
+        {
+            if (0 != parkedLength[line])
+            {
+                reparser.parse(parked[line], 0, parkedLength[line]);
+                lines[line].ahead += reparser.messageCount();
+                parkedLength[line] = 0;
+            }
+        }
     }
 
     /**
@@ -196,6 +285,8 @@ public final class MoldUdp64Receiver
             nextSequence = highestSeen;
             gapOpen = false;
             onProgress(nowNs, false);
+            unpark(nowNs);
+            openGapIfAny(nowNs);
             reportEndIfReached();
             return 1;
         }
@@ -284,6 +375,7 @@ public final class MoldUdp64Receiver
             {
                 reportLost(highestSeen - nextSequence);
             }
+            discardParked();
             retiredSession.putBytes(0, session, 0, SESSION_LENGTH);
             retiredKnown = true;
             feed.sessionChanges++;

@@ -78,8 +78,12 @@ class MoldUdp64ReceiverTest
         assertEquals(0, receiver.line(1).gaps());
         final int packet1 = new UnsafeBuffer(packets.get(1)).getShort(18, ByteOrder.BIG_ENDIAN);
         final int packet2 = new UnsafeBuffer(packets.get(2)).getShort(18, ByteOrder.BIG_ENDIAN);
-        assertEquals(packet1 + packet2, receiver.line(1).filled());
-        assertEquals(packet2, receiver.line(0).ahead());
+        assertEquals(packet1, receiver.line(1).filled(), "B filled A's gap");
+        assertEquals(1, receiver.line(0).parked(), "A's packet past its gap waited for the fill");
+        assertEquals(0, receiver.line(0).ahead());
+        assertEquals(6 - packet1, receiver.line(0).wins(), "A's parked packet won over B's copy, and A won the rest");
+        assertEquals(6 - packet1, receiver.line(1).duplicates());
+        assertEquals(0, receiver.line(0).duplicates());
         assertEquals(6, receiver.line(0).wins() + receiver.line(1).wins());
         assertEquals(1, receiver.feed().endsOfSession());
         assertLineBooks(receiver);

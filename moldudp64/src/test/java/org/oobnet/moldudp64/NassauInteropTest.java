@@ -1,0 +1,323 @@
+package org.oobnet.moldudp64;
+
+import com.paritytrading.nassau.MessageListener;
+import com.paritytrading.nassau.moldudp64.MoldUDP64Client;
+import com.paritytrading.nassau.moldudp64.MoldUDP64ClientState;
+import com.paritytrading.nassau.moldudp64.MoldUDP64ClientStatusListener;
+import com.paritytrading.nassau.moldudp64.MoldUDP64DefaultMessageStore;
+import com.paritytrading.nassau.moldudp64.MoldUDP64DownstreamPacket;
+import com.paritytrading.nassau.moldudp64.MoldUDP64RequestServer;
+import com.paritytrading.nassau.moldudp64.MoldUDP64Server;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.oobnet.inband.testing.NetnsFixture;
+import org.oobnet.moldudp64.inband.KernelFeedReceiver;
+import org.oobnet.moldudp64.publish.LineFaults;
+import org.oobnet.moldudp64.publish.MoldUdp64MessageStore;
+import org.oobnet.moldudp64.publish.MoldUdp64Publisher;
+import org.oobnet.moldudp64.publish.MoldUdp64RequestServer;
+import org.oobnet.moldudp64.publish.PublishedLine;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.DatagramChannel;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Interop with an independent MoldUDP64 implementation, Nassau, across two network namespaces joined by veth:
+ * Nassau's server and request server feeding our receiver over two lines (A/B), and our publisher and request
+ * server feeding Nassau's client. Each line drops, reorders and repeats packets by a seeded schedule applied in
+ * the publishing namespace. Exact books both ways.
+ */
+class NassauInteropTest
+{
+    private static final String IF = NetnsFixture.HOST_INTERFACE;
+    private static final long DEADLINE_NS = TimeUnit.SECONDS.toNanos(90);
+
+    private static ByteBuffer message(final long sequence, final Random random)
+    {
+        final byte[] bytes = new byte[8 + random.nextInt(40)];
+        random.nextBytes(bytes);
+        final ByteBuffer message = ByteBuffer.wrap(bytes);
+        message.putLong(0, sequence);
+        return message;
+    }
+
+    /**
+     * Nassau publishes through a relay in its namespace that fans each packet out to lines A and B, each with
+     * its own faults; our receiver arbitrates the two lines in the other namespace and asks Nassau's request
+     * server for what both lost.
+     */
+    @Test
+    void shouldDeliverNassausFeedOnceInOrderWhenBothLinesLoseReorderAndRepeat() throws Exception
+    {
+        final int messageCount = 6000;
+        final long seed = 20L;
+        System.out.println("seed=" + seed);
+        try (NetnsFixture net = NetnsFixture.create(2))
+        {
+            final NetnsFixture.Host pub = net.host(0);
+            final NetnsFixture.Host sub = net.host(1);
+            final FeedBook book = new FeedBook();
+            final MoldUdp64ReceiverConfig config = new MoldUdp64ReceiverConfig(
+                2, 1, 500_000, 20_000_000, 500_000_000, 10, 1000);
+            final KernelFeedReceiver receiver = net.call(sub, () -> new KernelFeedReceiver(config, book,
+                List.of(MulticastSockets.member(IF, "239.251.20.1", 21001),
+                    MulticastSockets.member(IF, "239.251.20.2", 21002)),
+                MulticastSockets.unicast(sub.address(), 0),
+                new InetSocketAddress(pub.address(), 21003)));
+
+            final DatagramChannel relayIn = net.call(pub, () -> MulticastSockets.unicast("127.0.0.1", 0));
+            final DatagramChannel nassauOut = net.call(pub, () ->
+            {
+                final DatagramChannel channel = DatagramChannel.open();
+                channel.connect(relayIn.getLocalAddress());
+                return channel;
+            });
+            final PublishedLine lineA = net.call(pub, () -> new PublishedLine(MulticastSockets.sender(IF),
+                new InetSocketAddress("239.251.20.1", 21001), new LineFaults(seed, 0.05, 0.03, 0.03)));
+            final PublishedLine lineB = net.call(pub, () -> new PublishedLine(MulticastSockets.sender(IF),
+                new InetSocketAddress("239.251.20.2", 21002), new LineFaults(seed + 1, 0.05, 0.03, 0.03)));
+            final DatagramChannel requestIn = net.call(pub, () -> MulticastSockets.unicast(pub.address(), 21003));
+
+            final AtomicBoolean done = new AtomicBoolean();
+            final CompletableFuture<Long> publisher = CompletableFuture.supplyAsync(() ->
+            {
+                try (MoldUDP64Server server = new MoldUDP64Server(nassauOut, "NASSAU");
+                    MoldUDP64RequestServer requests = new MoldUDP64RequestServer(requestIn))
+                {
+                    final MoldUDP64DefaultMessageStore store = new MoldUDP64DefaultMessageStore();
+                    final MoldUDP64DownstreamPacket packet = new MoldUDP64DownstreamPacket();
+                    final ByteBuffer relayed = ByteBuffer.allocateDirect(65536);
+                    final Random random = new Random(seed);
+                    long sequence = 1;
+                    long packets = 0;
+                    final long deadline = System.nanoTime() + DEADLINE_NS;
+                    while (!done.get() && System.nanoTime() - deadline < 0)
+                    {
+                        if (sequence <= messageCount)
+                        {
+                            final int inPacket = 1 + random.nextInt(8);
+                            for (int i = 0; i < inPacket && sequence <= messageCount; i++)
+                            {
+                                packet.put(message(sequence++, random));
+                            }
+                            server.send(packet);
+                            packet.payload().flip(); // send() consumed it; the store reads it again
+                            store.put(packet);
+                            packet.clear();
+                            packets++;
+                        }
+                        else
+                        {
+                            // Nassau's end of session, repeated as the feed idles so a receiver learns the end
+                            server.sendEndOfSession();
+                            LockSupport.parkNanos(20_000_000);
+                        }
+                        relay(relayIn, relayed, lineA, lineB);
+                        requests.serve(store);
+                        LockSupport.parkNanos(30_000);
+                    }
+                    lineA.flushHeld();
+                    lineB.flushHeld();
+                    return packets;
+                }
+                catch (final IOException ex)
+                {
+                    throw new java.io.UncheckedIOException(ex);
+                }
+            });
+
+            try
+            {
+                final long deadline = System.nanoTime() + DEADLINE_NS;
+                while (book.endOfSession < 0 && System.nanoTime() - deadline < 0 && !publisher.isDone())
+                {
+                    if (0 == receiver.poll(64))
+                    {
+                        LockSupport.parkNanos(50_000);
+                    }
+                }
+            }
+            finally
+            {
+                done.set(true);
+            }
+            final long packets = publisher.get(30, TimeUnit.SECONDS);
+            receiver.close();
+            relayIn.close();
+
+            final MoldUdp64Receiver r = receiver.receiver();
+            final String books = "packets=" + packets + " A{sent=" + lineA.sent() + " dropped=" + lineA.dropped() +
+                " swapped=" + lineA.swapped() + " repeated=" + lineA.repeated() + "} B{sent=" + lineB.sent() +
+                " dropped=" + lineB.dropped() + " swapped=" + lineB.swapped() + " repeated=" + lineB.repeated() +
+                "} requests=" + r.feed().requests() + " retransmitted=" + r.line(2).wins() +
+                " filledA=" + r.line(0).filled() + " filledB=" + r.line(1).filled() + " lost=" + r.feed().lost();
+            System.out.println(books);
+            assertEquals(List.of("NASSAU"), book.sessions);
+            book.assertExact(messageCount + 1, books);
+            assertEquals(0, book.lost, "Nassau's request server answers every request; " + books);
+            assertEquals(messageCount, r.line(0).wins() + r.line(1).wins() + r.line(2).wins(), books);
+            assertTrue(lineA.dropped() > 0 && lineB.dropped() > 0 && lineA.swapped() > 0 && lineA.repeated() > 0, books);
+            assertTrue(r.line(0).filled() + r.line(1).filled() > 0, "a line filled the other's gap; " + books);
+            assertTrue(r.line(0).duplicates() + r.line(1).duplicates() > 0, books);
+            assertTrue(r.feed().requests() > 0 && r.line(2).wins() > 0,
+                "both lines lost some packet: the request server filled it; " + books);
+        }
+    }
+
+    private static void relay(
+        final DatagramChannel relayIn, final ByteBuffer relayed, final PublishedLine lineA, final PublishedLine lineB)
+        throws IOException
+    {
+        while (true)
+        {
+            relayed.clear();
+            if (null == relayIn.receive(relayed))
+            {
+                return;
+            }
+            relayed.flip();
+            lineA.send(relayed);
+            lineB.send(relayed);
+        }
+    }
+
+    /**
+     * Our publisher sends a lossy, reordered, repeated line and our request server answers; Nassau's client
+     * receives it in the other namespace and must deliver every message once, in order.
+     */
+    @Test
+    void shouldServeNassausClientEveryMessageInOrderWhenOurLineLosesReordersAndRepeats() throws Exception
+    {
+        final int messageCount = 6000;
+        final long seed = 21L;
+        System.out.println("seed=" + seed);
+        try (NetnsFixture net = NetnsFixture.create(2))
+        {
+            final NetnsFixture.Host pub = net.host(0);
+            final NetnsFixture.Host sub = net.host(1);
+            final MoldUdp64MessageStore store = new MoldUdp64MessageStore();
+            final MoldUdp64Publisher publisher = net.call(pub, () -> new MoldUdp64Publisher("OOBNET", store, 1400,
+                List.of(new PublishedLine(MulticastSockets.sender(IF), new InetSocketAddress("239.251.20.3", 21011),
+                    new LineFaults(seed, 0.05, 0.03, 0.03)))));
+            final MoldUdp64RequestServer requestServer = net.call(pub, () -> new MoldUdp64RequestServer(
+                MulticastSockets.unicast(pub.address(), 21013), publisher.session(), store, 1400));
+
+            final long[] delivered = { 0 };
+            final long[] nassauRequests = { 0 };
+            final AtomicBoolean ended = new AtomicBoolean();
+            final MessageListener listener = buffer ->
+            {
+                final long expected = delivered[0] + 1;
+                assertEquals(expected, buffer.getLong(buffer.position()), "Nassau delivered out of order");
+                delivered[0]++;
+            };
+            final MoldUDP64ClientStatusListener status = new MoldUDP64ClientStatusListener()
+            {
+                @Override
+                public void state(final MoldUDP64Client client, final MoldUDP64ClientState next)
+                {
+                }
+
+                @Override
+                public void downstream(final MoldUDP64Client client, final long sequenceNumber, final int messageCount)
+                {
+                }
+
+                @Override
+                public void request(final MoldUDP64Client client, final long sequenceNumber, final int requestedMessageCount)
+                {
+                    nassauRequests[0]++;
+                }
+
+                @Override
+                public void endOfSession(final MoldUDP64Client client)
+                {
+                    ended.set(true);
+                }
+            };
+            final MoldUDP64Client client = net.call(sub, () -> new MoldUDP64Client(
+                MulticastSockets.member(IF, "239.251.20.3", 21011), MulticastSockets.unicast(sub.address(), 0),
+                new InetSocketAddress(pub.address(), 21013), listener, status, 1));
+
+            final AtomicBoolean done = new AtomicBoolean();
+            final CompletableFuture<Void> publishing = CompletableFuture.runAsync(() ->
+            {
+                try
+                {
+                    final Random random = new Random(seed);
+                    final UnsafeBuffer message = new UnsafeBuffer(new byte[64]);
+                    final long deadline = System.nanoTime() + DEADLINE_NS;
+                    long sequence = 1;
+                    while (!done.get() && System.nanoTime() - deadline < 0)
+                    {
+                        if (sequence <= messageCount)
+                        {
+                            final int length = 8 + random.nextInt(40);
+                            message.putLong(0, sequence, ByteOrder.BIG_ENDIAN);
+                            assertEquals(sequence, publisher.publish(message, 0, length));
+                            sequence++;
+                            if (0 == random.nextInt(4))
+                            {
+                                publisher.flush();
+                                LockSupport.parkNanos(30_000);
+                            }
+                        }
+                        else
+                        {
+                            publisher.endOfSession();
+                            LockSupport.parkNanos(20_000_000);
+                        }
+                        requestServer.poll(16);
+                    }
+                }
+                catch (final IOException ex)
+                {
+                    throw new java.io.UncheckedIOException(ex);
+                }
+            });
+
+            try
+            {
+                final long deadline = System.nanoTime() + DEADLINE_NS;
+                while (!ended.get() && System.nanoTime() - deadline < 0 && !publishing.isDone())
+                {
+                    final boolean got = client.receive() | client.receiveResponse();
+                    if (!got)
+                    {
+                        LockSupport.parkNanos(50_000);
+                    }
+                }
+            }
+            finally
+            {
+                done.set(true);
+            }
+            publishing.get(30, TimeUnit.SECONDS);
+            client.close();
+            publisher.close();
+            requestServer.close();
+
+            final String books = "delivered=" + delivered[0] + " nassauRequests=" + nassauRequests[0] +
+                " answered=" + requestServer.answered() + " messagesSent=" + requestServer.messagesSent() +
+                " packets=" + publisher.packetsSent();
+            System.out.println(books);
+            assertTrue(ended.get(), "Nassau saw the end of session; " + books);
+            assertEquals(messageCount, delivered[0], books);
+            assertTrue(requestServer.answered() > 0, "the line lost packets; our request server filled them; " + books);
+            assertEquals(0, requestServer.drops().dropped(), "Nassau's requests parse; " + books);
+            assertEquals(0, requestServer.wrongSession(), books);
+        }
+    }
+}
