@@ -21,7 +21,7 @@ final class FeedBook implements MoldUdp64Handler
     long delivered;
     long lost;
     long next = -1;
-    long endOfSession = -1;
+    volatile long endOfSession = -1; // polled by the test thread while the stage writes it
     int endsOfSession;
 
     @Override

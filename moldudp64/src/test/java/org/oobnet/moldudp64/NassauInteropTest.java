@@ -4,10 +4,6 @@ import com.paritytrading.nassau.MessageListener;
 import com.paritytrading.nassau.moldudp64.MoldUDP64Client;
 import com.paritytrading.nassau.moldudp64.MoldUDP64ClientState;
 import com.paritytrading.nassau.moldudp64.MoldUDP64ClientStatusListener;
-import com.paritytrading.nassau.moldudp64.MoldUDP64DefaultMessageStore;
-import com.paritytrading.nassau.moldudp64.MoldUDP64DownstreamPacket;
-import com.paritytrading.nassau.moldudp64.MoldUDP64RequestServer;
-import com.paritytrading.nassau.moldudp64.MoldUDP64Server;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.oobnet.inband.testing.NetnsFixture;
@@ -20,9 +16,7 @@ import org.oobnet.moldudp64.publish.PublishedLine;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.DatagramChannel;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -44,15 +38,6 @@ class NassauInteropTest
     private static final String IF = NetnsFixture.HOST_INTERFACE;
     private static final long DEADLINE_NS = TimeUnit.SECONDS.toNanos(90);
 
-    private static ByteBuffer message(final long sequence, final Random random)
-    {
-        final byte[] bytes = new byte[8 + random.nextInt(40)];
-        random.nextBytes(bytes);
-        final ByteBuffer message = ByteBuffer.wrap(bytes);
-        message.putLong(0, sequence);
-        return message;
-    }
-
     /**
      * Nassau publishes through a relay in its namespace that fans each packet out to lines A and B, each with
      * its own faults; our receiver arbitrates the two lines in the other namespace and asks Nassau's request
@@ -72,124 +57,47 @@ class NassauInteropTest
             final MoldUdp64ReceiverConfig config = new MoldUdp64ReceiverConfig(
                 2, 1, 500_000, 20_000_000, 500_000_000, 10, 1000);
             final KernelFeedReceiver receiver = net.call(sub, () -> new KernelFeedReceiver(config, book,
-                List.of(MulticastSockets.member(IF, "239.251.20.1", 21001),
-                    MulticastSockets.member(IF, "239.251.20.2", 21002)),
+                List.of(MulticastSockets.member(IF, NassauFeed.GROUP_A, NassauFeed.PORT_A),
+                    MulticastSockets.member(IF, NassauFeed.GROUP_B, NassauFeed.PORT_B)),
                 MulticastSockets.unicast(sub.address(), 0),
-                new InetSocketAddress(pub.address(), 21003)));
-
-            final DatagramChannel relayIn = net.call(pub, () -> MulticastSockets.unicast("127.0.0.1", 0));
-            final DatagramChannel nassauOut = net.call(pub, () ->
+                new InetSocketAddress(pub.address(), NassauFeed.REQUEST_PORT)));
+            try (NassauFeed feed = new NassauFeed(net, pub, seed))
             {
-                final DatagramChannel channel = DatagramChannel.open();
-                channel.connect(relayIn.getLocalAddress());
-                return channel;
-            });
-            final PublishedLine lineA = net.call(pub, () -> new PublishedLine(MulticastSockets.sender(IF),
-                new InetSocketAddress("239.251.20.1", 21001), new LineFaults(seed, 0.05, 0.03, 0.03)));
-            final PublishedLine lineB = net.call(pub, () -> new PublishedLine(MulticastSockets.sender(IF),
-                new InetSocketAddress("239.251.20.2", 21002), new LineFaults(seed + 1, 0.05, 0.03, 0.03)));
-            final DatagramChannel requestIn = net.call(pub, () -> MulticastSockets.unicast(pub.address(), 21003));
-
-            final AtomicBoolean done = new AtomicBoolean();
-            final CompletableFuture<Long> publisher = CompletableFuture.supplyAsync(() ->
-            {
-                try (MoldUDP64Server server = new MoldUDP64Server(nassauOut, "NASSAU");
-                    MoldUDP64RequestServer requests = new MoldUDP64RequestServer(requestIn))
+                feed.start(messageCount, seed, System.nanoTime() + DEADLINE_NS);
+                final long packets;
+                try
                 {
-                    final MoldUDP64DefaultMessageStore store = new MoldUDP64DefaultMessageStore();
-                    final MoldUDP64DownstreamPacket packet = new MoldUDP64DownstreamPacket();
-                    final ByteBuffer relayed = ByteBuffer.allocateDirect(65536);
-                    final Random random = new Random(seed);
-                    long sequence = 1;
-                    long packets = 0;
                     final long deadline = System.nanoTime() + DEADLINE_NS;
-                    while (!done.get() && System.nanoTime() - deadline < 0)
+                    while (book.endOfSession < 0 && System.nanoTime() - deadline < 0 && !feed.isDone())
                     {
-                        if (sequence <= messageCount)
+                        if (0 == receiver.poll(64))
                         {
-                            final int inPacket = 1 + random.nextInt(8);
-                            for (int i = 0; i < inPacket && sequence <= messageCount; i++)
-                            {
-                                packet.put(message(sequence++, random));
-                            }
-                            server.send(packet);
-                            packet.payload().flip(); // send() consumed it; the store reads it again
-                            store.put(packet);
-                            packet.clear();
-                            packets++;
+                            LockSupport.parkNanos(50_000);
                         }
-                        else
-                        {
-                            // Nassau's end of session, repeated as the feed idles so a receiver learns the end
-                            server.sendEndOfSession();
-                            LockSupport.parkNanos(20_000_000);
-                        }
-                        relay(relayIn, relayed, lineA, lineB);
-                        requests.serve(store);
-                        LockSupport.parkNanos(30_000);
-                    }
-                    lineA.flushHeld();
-                    lineB.flushHeld();
-                    return packets;
-                }
-                catch (final IOException ex)
-                {
-                    throw new java.io.UncheckedIOException(ex);
-                }
-            });
-
-            try
-            {
-                final long deadline = System.nanoTime() + DEADLINE_NS;
-                while (book.endOfSession < 0 && System.nanoTime() - deadline < 0 && !publisher.isDone())
-                {
-                    if (0 == receiver.poll(64))
-                    {
-                        LockSupport.parkNanos(50_000);
                     }
                 }
-            }
-            finally
-            {
-                done.set(true);
-            }
-            final long packets = publisher.get(30, TimeUnit.SECONDS);
-            receiver.close();
-            relayIn.close();
+                finally
+                {
+                    packets = feed.stop();
+                    receiver.close();
+                }
 
-            final MoldUdp64Receiver r = receiver.receiver();
-            final String books = "packets=" + packets + " A{sent=" + lineA.sent() + " dropped=" + lineA.dropped() +
-                " swapped=" + lineA.swapped() + " repeated=" + lineA.repeated() + "} B{sent=" + lineB.sent() +
-                " dropped=" + lineB.dropped() + " swapped=" + lineB.swapped() + " repeated=" + lineB.repeated() +
-                "} requests=" + r.feed().requests() + " retransmitted=" + r.line(2).wins() +
-                " filledA=" + r.line(0).filled() + " filledB=" + r.line(1).filled() + " lost=" + r.feed().lost();
-            System.out.println(books);
-            assertEquals(List.of("NASSAU"), book.sessions);
-            book.assertExact(messageCount + 1, books);
-            assertEquals(0, book.lost, "Nassau's request server answers every request; " + books);
-            assertEquals(messageCount, r.line(0).wins() + r.line(1).wins() + r.line(2).wins(), books);
-            assertTrue(lineA.dropped() > 0 && lineB.dropped() > 0 && lineA.swapped() > 0 && lineA.repeated() > 0, books);
-            assertTrue(r.line(0).filled() + r.line(1).filled() > 0, "a line filled the other's gap; " + books);
-            assertTrue(r.line(0).duplicates() + r.line(1).duplicates() > 0, books);
-            assertTrue(r.feed().requests() > 0 && r.line(2).wins() > 0,
-                "both lines lost some packet: the request server filled it; " + books);
-        }
-    }
-
-    private static void relay(
-        final DatagramChannel relayIn, final ByteBuffer relayed, final PublishedLine lineA, final PublishedLine lineB)
-        throws IOException
-    {
-        while (true)
-        {
-            relayed.clear();
-            if (null == relayIn.receive(relayed))
-            {
-                return;
+                final MoldUdp64Receiver r = receiver.receiver();
+                final String books = "packets=" + packets + " " + feed.books() + " requests=" + r.feed().requests() +
+                    " retransmitted=" + r.line(2).wins() + " filledA=" + r.line(0).filled() +
+                    " filledB=" + r.line(1).filled() + " lost=" + r.feed().lost();
+                System.out.println(books);
+                assertEquals(List.of(NassauFeed.SESSION), book.sessions);
+                book.assertExact(messageCount + 1, books);
+                assertEquals(0, book.lost, "Nassau's request server answers every request; " + books);
+                assertEquals(messageCount, r.line(0).wins() + r.line(1).wins() + r.line(2).wins(), books);
+                assertTrue(feed.lineA.dropped() > 0 && feed.lineB.dropped() > 0 && feed.lineA.swapped() > 0 &&
+                    feed.lineA.repeated() > 0, books);
+                assertTrue(r.line(0).filled() + r.line(1).filled() > 0, "a line filled the other's gap; " + books);
+                assertTrue(r.line(0).duplicates() + r.line(1).duplicates() > 0, books);
+                assertTrue(r.feed().requests() > 0 && r.line(2).wins() > 0,
+                    "both lines lost some packet: the request server filled it; " + books);
             }
-            relayed.flip();
-            lineA.send(relayed);
-            lineB.send(relayed);
         }
     }
 
