@@ -76,8 +76,7 @@ public final class DownstreamPacketParser
         final int rawCount = header.count();
         final boolean endOfSession = END_OF_SESSION_COUNT == rawCount;
         final int count = endOfSession ? 0 : rawCount;
-        // unsigned 64-bit on the wire; 2^63 sessions are out of reach, and signed arithmetic stays simple
-        if (sequence < MoldUdp64Descriptor.FIRST_SEQUENCE || sequence + count < sequence)
+        if (!MoldUdp64Descriptor.isSequenceInRange(sequence, count))
         {
             return MoldUdp64DropReason.SEQUENCE_OUT_OF_RANGE;
         }

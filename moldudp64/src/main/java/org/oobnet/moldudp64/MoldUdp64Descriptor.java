@@ -58,6 +58,19 @@ public final class MoldUdp64Descriptor
     }
 
     /**
+     * Whether a header's sequence number and count name messages a session can have: from 1, and ending below
+     * 2^63 (unsigned on the wire; 2^63 messages are out of reach, and signed arithmetic stays simple).
+     *
+     * @param sequence the sequence number field.
+     * @param count    the number of messages from it.
+     * @return true when in range.
+     */
+    public static boolean isSequenceInRange(final long sequence, final int count)
+    {
+        return sequence >= FIRST_SEQUENCE && sequence + count >= sequence;
+    }
+
+    /**
      * Checks a session name given as text (configuration, the API edge): at most {@value #SESSION_LENGTH}
      * printable ASCII characters; shorter names are space-padded on the wire.
      *

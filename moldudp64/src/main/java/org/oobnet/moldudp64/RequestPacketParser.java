@@ -60,7 +60,7 @@ public final class RequestPacketParser
         {
             return MoldUdp64DropReason.REQUEST_COUNT_OUT_OF_RANGE;
         }
-        if (sequence < MoldUdp64Descriptor.FIRST_SEQUENCE || sequence + count < sequence)
+        if (!MoldUdp64Descriptor.isSequenceInRange(sequence, count))
         {
             return MoldUdp64DropReason.SEQUENCE_OUT_OF_RANGE;
         }

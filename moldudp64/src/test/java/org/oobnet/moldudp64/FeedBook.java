@@ -71,6 +71,22 @@ final class FeedBook implements MoldUdp64Handler
     }
 
     /**
+     * Asserts the books of {@link NassauFeed}'s A/B feed: one session, every message delivered once in order from
+     * some line, nothing lost (Nassau's request server answers every request), a line filled the other's gap and
+     * the request server filled what both lost.
+     */
+    void assertNassauFeed(final MoldUdp64Receiver receiver, final int messageCount, final String books)
+    {
+        assertEquals(List.of(NassauFeed.SESSION), sessions, books);
+        assertExact(messageCount + 1, books);
+        assertEquals(0, lost, "Nassau's request server answers every request; " + books);
+        assertEquals(messageCount, receiver.line(0).wins() + receiver.line(1).wins() + receiver.line(2).wins(), books);
+        assertTrue(receiver.line(0).filled() + receiver.line(1).filled() > 0, "a line filled the other's gap; " + books);
+        assertTrue(receiver.feed().requests() > 0 && receiver.line(2).wins() > 0,
+            "both lines lost some packet: the request server filled it; " + books);
+    }
+
+    /**
      * Asserts the session's books: {@code [1, endExclusive)} delivered or lost, and the end reported.
      */
     void assertExact(final long endExclusive, final String context)

@@ -87,16 +87,10 @@ class NassauInteropTest
                     " retransmitted=" + r.line(2).wins() + " filledA=" + r.line(0).filled() +
                     " filledB=" + r.line(1).filled() + " lost=" + r.feed().lost();
                 System.out.println(books);
-                assertEquals(List.of(NassauFeed.SESSION), book.sessions);
-                book.assertExact(messageCount + 1, books);
-                assertEquals(0, book.lost, "Nassau's request server answers every request; " + books);
-                assertEquals(messageCount, r.line(0).wins() + r.line(1).wins() + r.line(2).wins(), books);
+                book.assertNassauFeed(r, messageCount, books);
                 assertTrue(feed.lineA.dropped() > 0 && feed.lineB.dropped() > 0 && feed.lineA.swapped() > 0 &&
                     feed.lineA.repeated() > 0, books);
-                assertTrue(r.line(0).filled() + r.line(1).filled() > 0, "a line filled the other's gap; " + books);
                 assertTrue(r.line(0).duplicates() + r.line(1).duplicates() > 0, books);
-                assertTrue(r.feed().requests() > 0 && r.line(2).wins() > 0,
-                    "both lines lost some packet: the request server filled it; " + books);
             }
         }
     }

@@ -23,11 +23,9 @@ import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The receiver on the OOB stage: two OOB UDP sockets (packet transport, PACKET_MMAP rings) receive lines A and B
@@ -116,13 +114,7 @@ class StageFeedReceiverTest
                         " lost=" + r.feed().lost() + " stageErrors=" + runtime.counters().errors().get();
                     System.out.println(books);
                     assertEquals(0, runtime.counters().errors().get(), "stage errors (a failed book check throws there)");
-                    assertEquals(List.of(NassauFeed.SESSION), book.sessions);
-                    book.assertExact(messageCount + 1, books);
-                    assertEquals(0, book.lost, books);
-                    assertEquals(messageCount, r.line(0).wins() + r.line(1).wins() + r.line(2).wins(), books);
-                    assertTrue(r.line(0).filled() + r.line(1).filled() > 0, "a line filled the other's gap; " + books);
-                    assertTrue(r.feed().requests() > 0 && r.line(2).wins() > 0,
-                        "requests sent from the stage were answered; " + books);
+                    book.assertNassauFeed(r, messageCount, books);
                 }
             }
             finally

@@ -101,10 +101,7 @@ public final class MoldUdp64RequestServer implements AutoCloseable
             return;
         }
         responseBytes.clear().limit(builder.length());
-        while (0 == channel.send(responseBytes, requester))
-        {
-            Thread.onSpinWait();
-        }
+        PublishedLine.sendFully(channel, responseBytes, requester);
         answered++;
         messagesSent += count;
     }

@@ -96,12 +96,18 @@ public final class PublishedLine implements AutoCloseable
 
     private void transmit(final ByteBuffer packet) throws IOException
     {
-        final ByteBuffer view = packet.duplicate();
-        while (0 == channel.send(view, target))
+        sendFully(channel, packet.duplicate(), target);
+        sent++;
+    }
+
+    // a non-blocking socket whose send buffer is full sends nothing: try again (in-band, short)
+    static void sendFully(final DatagramChannel channel, final ByteBuffer datagram, final SocketAddress target)
+        throws IOException
+    {
+        while (0 == channel.send(datagram, target))
         {
             Thread.onSpinWait();
         }
-        sent++;
     }
 
     /** @return packets put on the wire (repeats included). */
