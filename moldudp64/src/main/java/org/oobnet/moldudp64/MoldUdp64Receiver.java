@@ -1,0 +1,440 @@
+package org.oobnet.moldudp64;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import static org.oobnet.moldudp64.MoldUdp64Descriptor.HEADER_LENGTH;
+import static org.oobnet.moldudp64.MoldUdp64Descriptor.SESSION_LENGTH;
+
+/**
+ * A MoldUDP64 receiver over N downstream lines carrying the same packets (A/B arbitration) and one
+ * retransmission channel: delivers every message of the session once, in sequence order, from whichever copy
+ * arrives first; waits {@code gapFillWindowNs} for another line to fill a gap; then asks the request server
+ * (one request outstanding, timeouts doubling up to a cap) and after {@code maxRequestAttempts} without progress
+ * reports the range lost and moves on.
+ * <p>
+ * Pure logic: packets and the clock come in as arguments ({@link #onPacket}, {@link #poll}), requests leave
+ * through a {@link MoldUdp64RequestSender}, so the same object runs on the stage, in-band, or in a unit test.
+ * Each downstream line may park one packet past a gap (copied), re-offered when the gap closes, so that a line
+ * read ahead of the others does not turn their fills into gaps; further packets past a gap are discarded: their
+ * messages come again from another line or in the retransmission, which asks from the gap to the highest
+ * sequence seen.
+ * FIXME: a deeper reorder buffer would save re-requesting what came past a gap and allow pipelined requests.
+ * <p>
+ * <b>Note:</b> not thread safe; one thread (the stage) calls everything. Allocation-free after construction.
+ */
+public final class MoldUdp64Receiver
+{
+    private final MoldUdp64ReceiverConfig config;
+    private final MoldUdp64Handler handler;
+    private final MoldUdp64RequestSender requestSender;
+    private final DownstreamPacketParser parser;
+    private final DownstreamPacketBuilder requestBuilder = new DownstreamPacketBuilder();
+    private final MoldUdp64LineCounters[] lines;
+    private final MoldUdp64FeedCounters feed = new MoldUdp64FeedCounters();
+    private final MoldUdp64DropCounters parseOutcomes = new MoldUdp64DropCounters();
+    private final long[] lineNext;
+    private final int retransmissionLine;
+    private final DownstreamPacketParser reparser = new DownstreamPacketParser(new MoldUdp64DropCounters());
+    private final UnsafeBuffer[] parked;
+    private final int[] parkedLength;
+    private final long[] parkedRxTimestampNs;
+
+    private final UnsafeBuffer session = new UnsafeBuffer(new byte[SESSION_LENGTH]);
+    private final UnsafeBuffer retiredSession = new UnsafeBuffer(new byte[SESSION_LENGTH]);
+    private final UnsafeBuffer requestBuffer = new UnsafeBuffer(new byte[HEADER_LENGTH]);
+    private boolean sessionKnown;
+    private boolean retiredKnown;
+
+    private long nextSequence;
+    private long highestSeen;
+    private long endSequence = -1;
+    private boolean endReported;
+
+    private boolean gapOpen;
+    private long requestDeadlineNs;
+    private long requestTimeoutNs;
+    private int attempts;
+
+    /**
+     * A receiver. In-band: allocates everything it will use.
+     *
+     * @param config        arbitration and recovery settings.
+     * @param handler       where messages, lost ranges and session events go.
+     * @param requestSender where retransmission requests go.
+     */
+    public MoldUdp64Receiver(
+        final MoldUdp64ReceiverConfig config, final MoldUdp64Handler handler, final MoldUdp64RequestSender requestSender)
+    {
+        this.config = config;
+        this.handler = handler;
+        this.requestSender = requestSender;
+        this.parser = new DownstreamPacketParser(parseOutcomes);
+        this.retransmissionLine = config.lineCount();
+        this.lines = new MoldUdp64LineCounters[config.lineCount() + 1];
+        for (int i = 0; i < lines.length; i++)
+        {
+            lines[i] = new MoldUdp64LineCounters();
+        }
+        this.lineNext = new long[lines.length];
+        this.parked = new UnsafeBuffer[config.lineCount()];
+        for (int i = 0; i < parked.length; i++)
+        {
+            parked[i] = new UnsafeBuffer(new byte[MoldUdp64Descriptor.MAX_PACKET_LENGTH]);
+        }
+        this.parkedLength = new int[config.lineCount()];
+        this.parkedRxTimestampNs = new long[config.lineCount()];
+        this.requestTimeoutNs = config.requestTimeoutNs();
+    }
+
+    /**
+     * How many downstream lines; also the line index of the retransmission channel.
+     *
+     * @return the downstream line count.
+     */
+    public int lineCount()
+    {
+        return retransmissionLine;
+    }
+
+    /**
+     * One packet from a line. Stage (or the receiving thread).
+     *
+     * @param line          0 to {@code lineCount - 1} for a downstream line, {@link #lineCount()} for a
+     *                      retransmission from the request server.
+     * @param buffer        the packet's buffer (the RX frame).
+     * @param offset        where the packet (the UDP payload) starts.
+     * @param length        its length.
+     * @param rxTimestampNs the packet's receive timestamp, handed on with each of its messages.
+     * @param nowNs         the clock, for gap and request deadlines.
+     * @return messages delivered from this packet.
+     */
+    public int onPacket(
+        final int line,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final long rxTimestampNs,
+        final long nowNs)
+    {
+        final MoldUdp64LineCounters counters = lines[line];
+        final DownstreamPacketParser parser = this.parser;
+        final MoldUdp64DropReason reason = parser.parse(buffer, offset, length);
+        counters.drops.increment(reason);
+        if (MoldUdp64DropReason.NONE != reason)
+        {
+            return 0;
+        }
+        if (!takeSession(line, counters, parser.header(), parser.sequence(), nowNs))
+        {
+            return 0;
+        }
+
+        final long sequence = parser.sequence();
+        final int count = parser.messageCount();
+        final long end = sequence + count;
+        counters.packets++;
+        counters.messages += count;
+        if (parser.isHeartbeat())
+        {
+            counters.heartbeats++;
+        }
+        if (line != retransmissionLine)
+        {
+            if (0 != lineNext[line] && sequence > lineNext[line])
+            {
+                counters.gaps++;
+            }
+            lineNext[line] = Math.max(lineNext[line], end);
+        }
+        if (parser.isEndOfSession() && endSequence < 0)
+        {
+            endSequence = sequence;
+        }
+
+        final long seenBefore = highestSeen;
+        highestSeen = Math.max(highestSeen, end);
+        int delivered = 0;
+        if (sequence > nextSequence)
+        {
+            if (line != retransmissionLine && 0 == parkedLength[line] && count > 0)
+            {
+                // a line read ahead of the others (it lost a packet, or came first out of a backlog): hold its
+                // packet until the gap closes rather than make the other line's fill a gap of its own
+                parked[line].putBytes(0, buffer, offset, length);
+                parkedLength[line] = length;
+                parkedRxTimestampNs[line] = rxTimestampNs;
+                counters.parked++;
+            }
+            else
+            {
+                counters.ahead += count;
+            }
+        }
+        else
+        {
+            delivered = deliver(parser, line, buffer, rxTimestampNs, seenBefore, nowNs);
+            if (delivered > 0)
+            {
+                delivered += unpark(nowNs);
+            }
+        }
+        openGapIfAny(nowNs);
+        reportEndIfReached();
+        return delivered;
+    }
+
+    // The packet in `parser` starts at or before nextSequence: delivers its new messages, counts the rest.
+    private int deliver(
+        final DownstreamPacketParser parser,
+        final int line,
+        final DirectBuffer buffer,
+        final long rxTimestampNs,
+        final long seenBefore,
+        final long nowNs)
+    {
+        final MoldUdp64LineCounters counters = lines[line];
+        final long nextSequenceBefore = nextSequence;
+        final long end = parser.sequence() + parser.messageCount();
+        counters.duplicates += Math.max(0, Math.min(end, nextSequence) - parser.sequence());
+        int delivered = 0;
+        while (parser.nextMessage())
+        {
+            final long messageSequence = parser.messageSequence();
+            if (messageSequence == nextSequence)
+            {
+                handler.onMessage(messageSequence, buffer, parser.messageOffset(), parser.messageLength(),
+                    line, rxTimestampNs);
+                nextSequence++;
+                delivered++;
+                if (messageSequence < seenBefore)
+                {
+                    counters.filled++;
+                }
+            }
+        }
+        counters.wins += delivered;
+        feed.delivered += delivered;
+        if (nextSequence != nextSequenceBefore)
+        {
+            onProgress(nowNs, line == retransmissionLine);
+        }
+        return delivered;
+    }
+
+    // Re-offers parked packets the progress reached, until none is; a parked packet is its own line's next, so
+    // what it delivers is a win but not a fill.
+    private int unpark(final long nowNs)
+    {
+        int delivered = 0;
+        boolean progress = true;
+        while (progress)
+        {
+            progress = false;
+            for (int line = 0; line < retransmissionLine; line++)
+            {
+                final int length = parkedLength[line];
+                if (0 == length)
+                {
+                    continue;
+                }
+                reparser.parse(parked[line], 0, length);
+                if (reparser.sequence() > nextSequence)
+                {
+                    continue;
+                }
+                parkedLength[line] = 0;
+                final long nextBefore = nextSequence;
+                delivered += deliver(reparser, line, parked[line], parkedRxTimestampNs[line], 0, nowNs);
+                progress |= nextSequence != nextBefore;
+            }
+        }
+        return delivered;
+    }
+
+    // Session change: what was parked belongs to the old session.
+    private void discardParked()
+    {
+        for (int line = 0; line < retransmissionLine; line++)
+        {
+            if (0 != parkedLength[line])
+            {
+                reparser.parse(parked[line], 0, parkedLength[line]);
+                lines[line].ahead += reparser.messageCount();
+                parkedLength[line] = 0;
+            }
+        }
+    }
+
+    /**
+     * Time-based work: sends a request when a gap outlived the fill window or its request timed out, and gives
+     * a gap up after the last attempt. Stage, every cycle (or on a timer).
+     *
+     * @param nowNs the clock.
+     * @return 1 when it sent a request or gave a range up, else 0.
+     */
+    public int poll(final long nowNs)
+    {
+        if (!gapOpen || (nowNs - requestDeadlineNs) < 0)
+        {
+            return 0;
+        }
+        if (attempts >= config.maxRequestAttempts())
+        {
+            reportLost(highestSeen - nextSequence);
+            nextSequence = highestSeen;
+            gapOpen = false;
+            onProgress(nowNs, false);
+            unpark(nowNs);
+            openGapIfAny(nowNs);
+            reportEndIfReached();
+            return 1;
+        }
+        final int count = (int)Math.min(highestSeen - nextSequence, config.maxRequestCount());
+        final int length = requestBuilder.request(requestBuffer, 0, session, 0, nextSequence, count);
+        if (requestSender.sendRequest(requestBuffer, 0, length))
+        {
+            feed.requests++;
+            if (attempts > 0)
+            {
+                feed.requestRetries++;
+            }
+        }
+        else
+        {
+            feed.requestsUnsent++;
+        }
+        attempts++;
+        requestDeadlineNs = nowNs + requestTimeoutNs;
+        requestTimeoutNs = Math.min(requestTimeoutNs << 1, config.maxRequestTimeoutNs());
+        return 1;
+    }
+
+    /**
+     * The next sequence number to be delivered.
+     *
+     * @return it, or 0 before any session was taken up in join mode.
+     */
+    public long nextSequence()
+    {
+        return nextSequence;
+    }
+
+    /**
+     * Whether messages are missing that some packet showed exist.
+     *
+     * @return true while a gap is waiting for a line or the request server.
+     */
+    public boolean hasGap()
+    {
+        return gapOpen;
+    }
+
+    /**
+     * One line's counters.
+     *
+     * @param line a downstream line's index, or {@link #lineCount()} for the retransmission channel.
+     * @return its counters.
+     */
+    public MoldUdp64LineCounters line(final int line)
+    {
+        return lines[line];
+    }
+
+    /**
+     * The session-wide counters.
+     *
+     * @return them.
+     */
+    public MoldUdp64FeedCounters feed()
+    {
+        return feed;
+    }
+
+    // Takes up the packet's session if it is the first or a new one; false when the packet must be dropped.
+    private boolean takeSession(
+        final int line,
+        final MoldUdp64LineCounters counters,
+        final MoldUdp64HeaderFlyweight header,
+        final long sequence,
+        final long nowNs)
+    {
+        if (sessionKnown && header.sessionEquals(session, 0))
+        {
+            return true;
+        }
+        // a retransmission never changes the session, nor does a late copy of the session we left
+        if ((sessionKnown && line == retransmissionLine) || (retiredKnown && header.sessionEquals(retiredSession, 0)))
+        {
+            counters.staleSession++;
+            return false;
+        }
+        if (sessionKnown)
+        {
+            if (!endReported && highestSeen > nextSequence)
+            {
+                reportLost(highestSeen - nextSequence);
+            }
+            discardParked();
+            retiredSession.putBytes(0, session, 0, SESSION_LENGTH);
+            retiredKnown = true;
+            feed.sessionChanges++;
+        }
+        header.getSession(session, 0);
+        sessionKnown = true;
+        final long first = config.firstSequence();
+        nextSequence = 0 == first ? sequence : (feed.sessionChanges > 0 ? MoldUdp64Descriptor.FIRST_SEQUENCE : first);
+        highestSeen = nextSequence;
+        endSequence = -1;
+        endReported = false;
+        gapOpen = false;
+        for (int i = 0; i < lineNext.length; i++)
+        {
+            lineNext[i] = 0;
+        }
+        onProgress(nowNs, false);
+        handler.onSession(session, 0, nextSequence);
+        return true;
+    }
+
+    private void onProgress(final long nowNs, final boolean retransmitted)
+    {
+        attempts = 0;
+        requestTimeoutNs = config.requestTimeoutNs();
+        if (gapOpen && retransmitted)
+        {
+            // partly filled (a retransmission capped by the server's packet size): ask for the rest now
+            requestDeadlineNs = nowNs;
+        }
+    }
+
+    private void openGapIfAny(final long nowNs)
+    {
+        if (highestSeen <= nextSequence)
+        {
+            gapOpen = false;
+        }
+        else if (!gapOpen)
+        {
+            gapOpen = true;
+            requestDeadlineNs = nowNs + config.gapFillWindowNs();
+        }
+    }
+
+    private void reportLost(final long count)
+    {
+        feed.lost += count;
+        feed.lostRanges++;
+        handler.onLost(nextSequence, count);
+    }
+
+    private void reportEndIfReached()
+    {
+        if (!endReported && endSequence >= 0 && nextSequence >= endSequence)
+        {
+            endReported = true;
+            feed.endsOfSession++;
+            handler.onEndOfSession(endSequence);
+        }
+    }
+}

@@ -1,0 +1,418 @@
+package org.oobnet.moldudp64;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.oobnet.inband.testing.SteadyStateAllocation;
+
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MoldUdp64ReceiverTest
+{
+    private static final long MS = 1_000_000L;
+
+    private final FeedBook book = new FeedBook();
+    private final List<long[]> requests = new ArrayList<>();
+    private final RequestPacketParser requestParser = new RequestPacketParser(new MoldUdp64DropCounters());
+    private boolean requestSenderWorks = true;
+
+    private final MoldUdp64RequestSender recordingSender = this::recordRequest;
+
+    private boolean recordRequest(final DirectBuffer buffer, final int offset, final int length)
+    {
+        assertEquals(MoldUdp64DropReason.NONE, requestParser.parse(buffer, offset, length));
+        requests.add(new long[]{ requestParser.sequence(), requestParser.count() });
+        return requestSenderWorks;
+    }
+
+    private static int deliver(final MoldUdp64Receiver receiver, final int line, final byte[] packet, final long nowNs)
+    {
+        return receiver.onPacket(line, new UnsafeBuffer(packet), 0, packet.length, nowNs, nowNs);
+    }
+
+    private static void assertLineBooks(final MoldUdp64Receiver receiver)
+    {
+        for (int line = 0; line <= receiver.lineCount(); line++)
+        {
+            final MoldUdp64LineCounters counters = receiver.line(line);
+            assertEquals(counters.messages(), counters.wins() + counters.duplicates() + counters.ahead(),
+                "line " + line + ": messages = wins + duplicates + ahead");
+        }
+    }
+
+    @Test
+    void shouldFillFromTheOtherLineWithoutRequestWhenOneLineLosesAPacket()
+    {
+        final SimulatedFeed feed = new SimulatedFeed("AB", 6, 2, new Random(1));
+        final MoldUdp64Receiver receiver = new MoldUdp64Receiver(MoldUdp64ReceiverConfig.defaults(2), book, recordingSender);
+        final List<byte[]> packets = feed.packets;
+        long now = 0;
+        deliver(receiver, 0, packets.get(0), now);
+        deliver(receiver, 1, packets.get(0), now);
+        // line A lost packet 1; its packet 2 comes before B's packet 1
+        deliver(receiver, 0, packets.get(2), now += 10_000);
+        assertTrue(receiver.hasGap());
+        deliver(receiver, 1, packets.get(1), now += 10_000);
+        deliver(receiver, 1, packets.get(2), now += 10_000);
+        for (int i = 3; i < packets.size(); i++)
+        {
+            deliver(receiver, 0, packets.get(i), now += 10_000);
+            deliver(receiver, 1, packets.get(i), now += 10_000);
+        }
+        deliver(receiver, 0, feed.endOfSession(), now);
+        receiver.poll(now + 100 * MS);
+
+        book.assertExact(7, "A/B fill");
+        assertEquals(0, requests.size(), "no request: the other line filled the gap");
+        assertEquals(1, receiver.line(0).gaps());
+        assertEquals(0, receiver.line(1).gaps());
+        final int packet1 = new UnsafeBuffer(packets.get(1)).getShort(18, ByteOrder.BIG_ENDIAN);
+        final int packet2 = new UnsafeBuffer(packets.get(2)).getShort(18, ByteOrder.BIG_ENDIAN);
+        assertEquals(packet1, receiver.line(1).filled(), "B filled A's gap");
+        assertEquals(1, receiver.line(0).parked(), "A's packet past its gap waited for the fill");
+        assertEquals(0, receiver.line(0).ahead());
+        assertEquals(6 - packet1, receiver.line(0).wins(), "A's parked packet won over B's copy, and A won the rest");
+        assertEquals(6 - packet1, receiver.line(1).duplicates());
+        assertEquals(0, receiver.line(0).duplicates());
+        assertEquals(6, receiver.line(0).wins() + receiver.line(1).wins());
+        assertEquals(1, receiver.feed().endsOfSession());
+        assertLineBooks(receiver);
+    }
+
+    @Test
+    void shouldDeliverOnceAndCountDuplicatesWhenFloodedWithCopies()
+    {
+        final SimulatedFeed feed = new SimulatedFeed("DUP", 3, 1, new Random(2));
+        final MoldUdp64Receiver receiver = new MoldUdp64Receiver(MoldUdp64ReceiverConfig.defaults(2), book, recordingSender);
+        for (int copy = 0; copy < 1000; copy++)
+        {
+            for (final byte[] packet : feed.packets)
+            {
+                deliver(receiver, copy & 1, packet, copy);
+            }
+        }
+        deliver(receiver, 0, feed.endOfSession(), 2000);
+        book.assertExact(4, "duplicates");
+        assertEquals(3 * 1000 - 3, receiver.line(0).duplicates() + receiver.line(1).duplicates());
+        assertEquals(0, requests.size());
+        assertLineBooks(receiver);
+    }
+
+    @Test
+    void shouldRequestWithBackOffAndReportTheRangeLostWhenTheServerNeverAnswers()
+    {
+        final MoldUdp64ReceiverConfig config = new MoldUdp64ReceiverConfig(1, 1, 2 * MS, 10 * MS, 40 * MS, 4, 1000);
+        final SimulatedFeed feed = new SimulatedFeed("SILENT", 10, 1, new Random(3));
+        final MoldUdp64Receiver receiver = new MoldUdp64Receiver(config, book, recordingSender);
+        deliver(receiver, 0, feed.packets.get(0), 0);
+        deliver(receiver, 0, feed.packets.get(4), 0); // 2..4 missing on the only line
+        final List<Long> sentAt = new ArrayList<>();
+        for (long now = 0; now <= 500 * MS && receiver.hasGap(); now += 100_000)
+        {
+            final int before = requests.size();
+            receiver.poll(now);
+            if (requests.size() != before)
+            {
+                sentAt.add(now);
+            }
+        }
+        // the fill window, then 10, 20, 40, 40 ms (capped), then the give-up
+        assertEquals(List.of(2 * MS, 12 * MS, 32 * MS, 72 * MS), sentAt);
+        for (final long[] request : requests)
+        {
+            assertEquals(2, request[0]);
+            assertEquals(4, request[1], "from the gap to the highest sequence seen");
+        }
+        assertEquals(1, book.lostRanges.size());
+        assertEquals(2, book.lostRanges.get(0)[0]);
+        assertEquals(4, book.lostRanges.get(0)[1], "2..5: packet 5 came past the gap and was discarded");
+        assertEquals(4, receiver.feed().requests());
+        assertEquals(3, receiver.feed().requestRetries());
+        for (int i = 5; i < feed.packets.size(); i++)
+        {
+            deliver(receiver, 0, feed.packets.get(i), 600 * MS);
+        }
+        deliver(receiver, 0, feed.endOfSession(), 600 * MS);
+        book.assertExact(11, "lost range then on");
+        assertEquals(6, book.delivered);
+        assertLineBooks(receiver);
+    }
+
+    @Test
+    void shouldCountUnsentRequestsAndStillGiveUpWhenTheSenderFails()
+    {
+        requestSenderWorks = false;
+        final MoldUdp64ReceiverConfig config = new MoldUdp64ReceiverConfig(1, 1, 0, MS, MS, 2, 1000);
+        final SimulatedFeed feed = new SimulatedFeed("UNSENT", 3, 1, new Random(4));
+        final MoldUdp64Receiver receiver = new MoldUdp64Receiver(config, book, recordingSender);
+        deliver(receiver, 0, feed.packets.get(2), 0);
+        for (long now = 0; now < 10 * MS; now += 100_000)
+        {
+            receiver.poll(now);
+        }
+        assertEquals(2, receiver.feed().requestsUnsent());
+        assertEquals(0, receiver.feed().requests());
+        assertEquals(3, receiver.feed().lost(), "1..3 lost (3 came past the gap)");
+    }
+
+    @Test
+    void shouldAskForTheRangeAndReportItLostWhenASequenceComesFarInTheFuture()
+    {
+        final MoldUdp64ReceiverConfig config = new MoldUdp64ReceiverConfig(2, 1, MS, MS, 4 * MS, 3, 500);
+        final SimulatedFeed feed = new SimulatedFeed("FAR", 2, 1, new Random(5));
+        final MoldUdp64Receiver receiver = new MoldUdp64Receiver(config, book, recordingSender);
+        deliver(receiver, 0, feed.packets.get(0), 0);
+        final long far = 1_000_000_000_000L;
+        final UnsafeBuffer farPacket = new UnsafeBuffer(feed.heartbeat());
+        farPacket.putLong(10, far, ByteOrder.BIG_ENDIAN);
+        deliver(receiver, 1, farPacket.byteArray(), 0);
+        for (long now = 0; now < 100 * MS; now += 100_000)
+        {
+            receiver.poll(now);
+        }
+        assertEquals(3, requests.size());
+        assertEquals(500, requests.get(0)[1], "bounded by maxRequestCount");
+        assertEquals(List.of(2L, far - 2), List.of(book.lostRanges.get(0)[0], book.lostRanges.get(0)[1]));
+        assertEquals(far, receiver.nextSequence());
+        assertFalse(receiver.hasGap());
+    }
+
+    @Test
+    void shouldReportTheOldSessionsMissingRangeAndStartAfreshWhenTheSessionChanges()
+    {
+        final SimulatedFeed first = new SimulatedFeed("DAY1", 5, 1, new Random(6));
+        final SimulatedFeed second = new SimulatedFeed("DAY2", 4, 2, new Random(7));
+        final MoldUdp64Receiver receiver = new MoldUdp64Receiver(MoldUdp64ReceiverConfig.defaults(2), book, recordingSender);
+        deliver(receiver, 0, first.packets.get(0), 0);
+        deliver(receiver, 0, first.packets.get(1), 0);
+        deliver(receiver, 0, first.packets.get(3), 0); // 3..4 missing, 4 seen past the gap
+        for (final byte[] packet : second.packets)
+        {
+            deliver(receiver, 1, packet, 0);
+        }
+        // a late copy of the old session is dropped, not a change back
+        deliver(receiver, 0, first.packets.get(4), 0);
+        deliver(receiver, 1, second.endOfSession(), 0);
+
+        assertEquals(List.of("DAY1", "DAY2"), book.sessions);
+        assertEquals(1, book.lostRanges.size());
+        assertEquals(3, book.lostRanges.get(0)[0]);
+        assertEquals(2, book.lostRanges.get(0)[1]);
+        book.assertExact(5, "second session");
+        assertEquals(1, receiver.feed().sessionChanges());
+        assertEquals(1, receiver.line(0).staleSession());
+        assertEquals(0, requests.size());
+    }
+
+    @Test
+    void shouldDropAndCountMalformedPacketsPerLine()
+    {
+        final SimulatedFeed feed = new SimulatedFeed("BAD", 2, 1, new Random(8));
+        final MoldUdp64Receiver receiver = new MoldUdp64Receiver(MoldUdp64ReceiverConfig.defaults(2), book, recordingSender);
+        final byte[] packet = feed.packets.get(0);
+        receiver.onPacket(1, new UnsafeBuffer(packet), 0, packet.length - 1, 0, 0);
+        receiver.onPacket(1, new UnsafeBuffer(packet), 0, 5, 0, 0);
+        assertEquals(1, receiver.line(1).drops().get(MoldUdp64DropReason.MESSAGE_OVERRUNS_PACKET));
+        assertEquals(1, receiver.line(1).drops().get(MoldUdp64DropReason.TRUNCATED_HEADER));
+        assertEquals(0, receiver.line(1).packets());
+        assertEquals(0, book.delivered);
+        assertTrue(book.sessions.isEmpty(), "a malformed packet takes up no session");
+    }
+
+    @Test
+    void shouldNameEveryBadSettingWhenConfigIsOutOfRange()
+    {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> new MoldUdp64ReceiverConfig(0, -1, -1, 0, -1, 0, 70000));
+        assertEquals("lineCount=0 must be 1 to 8; firstSequence=-1 must be 0 (join) or at least 1; " +
+            "gapFillWindowNs=-1 must not be negative; requestTimeoutNs=0 must be positive; " +
+            "maxRequestTimeoutNs=-1 must be at least requestTimeoutNs=0; maxRequestAttempts=0 must be at least 1; " +
+            "maxRequestCount=70000 must be 1 to 65534", ex.getMessage());
+    }
+
+    @Test
+    void shouldJoinAtTheFirstPacketSeenWhenFirstSequenceIsZero()
+    {
+        final SimulatedFeed feed = new SimulatedFeed("JOIN", 10, 1, new Random(9));
+        final MoldUdp64ReceiverConfig config = new MoldUdp64ReceiverConfig(1, 0, MS, MS, MS, 1, 10);
+        final MoldUdp64Receiver receiver = new MoldUdp64Receiver(config, book, recordingSender);
+        for (int i = 6; i < feed.packets.size(); i++)
+        {
+            deliver(receiver, 0, feed.packets.get(i), 0);
+        }
+        assertEquals(4, book.delivered);
+        assertEquals(11, receiver.nextSequence());
+        assertEquals(0, requests.size());
+    }
+
+    /**
+     * Seeded schedules over 1 to 3 lines: each line drops, repeats and swaps packets, with its own delay and
+     * jitter; the request server answers after a delay, capped in size, and loses some answers. Exact books
+     * every time: every message delivered once in order or reported lost in a range, and nothing lost when the
+     * server loses no answers.
+     */
+    @Test
+    void shouldKeepExactBooksWhenLinesLoseReorderAndRepeatBySeededSchedule()
+    {
+        for (long seed = 0; seed < 300; seed++)
+        {
+            runSchedule(seed);
+        }
+    }
+
+    private void runSchedule(final long seed)
+    {
+        final Random random = new Random(seed);
+        final int lineCount = 1 + random.nextInt(3);
+        final int messageCount = 50 + random.nextInt(400);
+        final double drop = random.nextDouble() * 0.3;
+        final double repeat = random.nextDouble() * 0.1;
+        final double swap = random.nextDouble() * 0.1;
+        final double answerLoss = random.nextBoolean() ? 0.0 : random.nextDouble() * 0.5;
+        final int answerCap = 1 + random.nextInt(20);
+        final String context = "seed=" + seed + " lines=" + lineCount + " messages=" + messageCount +
+            " drop=" + drop + " answerLoss=" + answerLoss + " answerCap=" + answerCap;
+
+        final SimulatedFeed feed = new SimulatedFeed("S" + seed, messageCount, 5, random);
+        final FeedBook book = new FeedBook();
+        final PriorityQueue<long[]> arrivals = new PriorityQueue<>(
+            Comparator.<long[]>comparingLong(a -> a[0]).thenComparingLong(a -> a[1]));
+        final List<byte[]> payloads = new ArrayList<>();
+        final long[] order = { 0 };
+        final long[] now = { 0 };
+        final MoldUdp64ReceiverConfig config = new MoldUdp64ReceiverConfig(
+            lineCount, 1, 200_000, 2 * MS, 50 * MS, 10, 1000);
+        final MoldUdp64RequestSender server = (buffer, offset, length) ->
+        {
+            assertEquals(MoldUdp64DropReason.NONE, requestParser.parse(buffer, offset, length), context);
+            if (random.nextDouble() >= answerLoss)
+            {
+                payloads.add(feed.packet(requestParser.sequence(), Math.min(answerCap, requestParser.count()), 1400));
+                arrivals.add(new long[]{ now[0] + 300_000 + random.nextInt(300_000), order[0]++, lineCount, payloads.size() - 1 });
+            }
+            return true;
+        };
+        final MoldUdp64Receiver receiver = new MoldUdp64Receiver(config, book, server);
+
+        final List<byte[]> sent = new ArrayList<>(feed.packets);
+        for (int i = 0; i < 3; i++)
+        {
+            sent.add(feed.endOfSession());
+        }
+        for (int line = 0; line < lineCount; line++)
+        {
+            final long delay = random.nextInt(100_000);
+            for (int i = 0; i < sent.size(); i++)
+            {
+                final long sendAt = i * 20_000L;
+                if (random.nextDouble() < drop)
+                {
+                    continue;
+                }
+                final long at = sendAt + delay + random.nextInt(5_000) + (random.nextDouble() < swap ? 40_000 : 0);
+                payloads.add(sent.get(i));
+                arrivals.add(new long[]{ at, order[0]++, line, payloads.size() - 1 });
+                if (random.nextDouble() < repeat)
+                {
+                    arrivals.add(new long[]{ at + random.nextInt(60_000), order[0]++, line, payloads.size() - 1 });
+                }
+            }
+        }
+        // the publisher keeps sending end-of-session markers, as MoldUDP64 servers repeat their last packet
+        for (long at = sent.size() * 20_000L; at < 5_000 * MS; at += 100 * MS)
+        {
+            final int line = random.nextInt(lineCount);
+            payloads.add(feed.endOfSession());
+            arrivals.add(new long[]{ at, order[0]++, line, payloads.size() - 1 });
+        }
+
+        while (!arrivals.isEmpty() && book.endOfSession < 0)
+        {
+            final long[] arrival = arrivals.poll();
+            for (long t = now[0]; t < arrival[0]; t += 100_000)
+            {
+                now[0] = t;
+                receiver.poll(t);
+            }
+            now[0] = arrival[0];
+            final byte[] packet = payloads.get((int)arrival[3]);
+            receiver.onPacket((int)arrival[2], new UnsafeBuffer(packet), 0, packet.length, now[0], now[0]);
+            receiver.poll(now[0]);
+        }
+        book.assertExact(messageCount + 1, context);
+        assertEquals(book.delivered, receiver.feed().delivered(), context);
+        assertEquals(book.lost, receiver.feed().lost(), context);
+        if (0.0 == answerLoss)
+        {
+            assertEquals(0, book.lost, "nothing lost when every request is answered; " + context);
+        }
+        assertLineBooks(receiver);
+    }
+
+    @Test
+    void shouldNotAllocateWhenReceivingArbitratingAndRequestingInSteadyState()
+    {
+        final SimulatedFeed feed = new SimulatedFeed("ALLOC", 2000, 4, new Random(10));
+        final MoldUdp64Handler quiet = new MoldUdp64Handler()
+        {
+            @Override
+            public void onMessage(final long sequence, final DirectBuffer buffer, final int offset, final int length,
+                final int line, final long rxTimestampNs)
+            {
+            }
+
+            @Override
+            public void onLost(final long fromSequence, final long count)
+            {
+            }
+
+            @Override
+            public void onSession(final DirectBuffer session, final int offset, final long nextSequence)
+            {
+            }
+
+            @Override
+            public void onEndOfSession(final long nextSequence)
+            {
+            }
+        };
+        final MoldUdp64RequestSender nowhere = (buffer, offset, length) -> true;
+        final MoldUdp64ReceiverConfig config = new MoldUdp64ReceiverConfig(2, 0, 0, 1000, 1000, 2, 100);
+        final MoldUdp64Receiver receiver = new MoldUdp64Receiver(config, quiet, nowhere);
+        final UnsafeBuffer[] packets = new UnsafeBuffer[feed.packets.size()];
+        for (int i = 0; i < packets.length; i++)
+        {
+            packets[i] = new UnsafeBuffer(feed.packets.get(i));
+        }
+        final long[] clock = { 0 };
+        final long bytes = SteadyStateAllocation.ofCallingThread(() ->
+        {
+            // both lines, line B one packet behind and missing every 7th; every 50th packet lost on both
+            for (int i = 0; i < packets.length; i++)
+            {
+                final long now = clock[0] += 10_000;
+                if (i % 50 != 0)
+                {
+                    receiver.onPacket(0, packets[i], 0, packets[i].capacity(), now, now);
+                }
+                if (i > 0 && i % 7 != 0 && (i - 1) % 50 != 0)
+                {
+                    receiver.onPacket(1, packets[i - 1], 0, packets[i - 1].capacity(), now, now);
+                }
+                receiver.poll(now);
+            }
+        });
+        assertEquals(0, bytes, "bytes allocated by one round of receiving, arbitrating and requesting");
+        assertTrue(receiver.feed().requests() > 0 && receiver.feed().lost() > 0, "the round requested and gave up");
+    }
+}
