@@ -4,7 +4,7 @@ import com.paritytrading.nassau.moldudp64.MoldUDP64DefaultMessageStore;
 import com.paritytrading.nassau.moldudp64.MoldUDP64DownstreamPacket;
 import com.paritytrading.nassau.moldudp64.MoldUDP64RequestServer;
 import com.paritytrading.nassau.moldudp64.MoldUDP64Server;
-import org.oobnet.inband.testing.NetnsFixture;
+import org.oobnet.netns.testing.NetnsFixture;
 import org.oobnet.moldudp64.publish.LineFaults;
 import org.oobnet.moldudp64.publish.PublishedLine;
 

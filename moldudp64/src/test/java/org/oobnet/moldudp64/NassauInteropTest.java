@@ -6,7 +6,7 @@ import com.paritytrading.nassau.moldudp64.MoldUDP64ClientState;
 import com.paritytrading.nassau.moldudp64.MoldUDP64ClientStatusListener;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
-import org.oobnet.inband.testing.NetnsFixture;
+import org.oobnet.netns.testing.NetnsFixture;
 import org.oobnet.moldudp64.inband.KernelFeedReceiver;
 import org.oobnet.moldudp64.publish.LineFaults;
 import org.oobnet.moldudp64.publish.MoldUdp64MessageStore;

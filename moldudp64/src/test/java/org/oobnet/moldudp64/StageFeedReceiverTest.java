@@ -9,7 +9,7 @@ import org.oobnet.core.OobTask;
 import org.oobnet.core.ProtocolRegistry;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
-import org.oobnet.inband.testing.NetnsFixture;
+import org.oobnet.netns.testing.NetnsFixture;
 import org.oobnet.moldudp64.stage.StageFeedReceiver;
 import org.oobnet.udp.UdpSockets;
 import org.oobnet.udp.UdpStack;
