@@ -74,7 +74,7 @@ public final class UdpCommand implements Callable<Integer>
 
     @Option(names = "--interface", paramLabel = "IF",
         description = "The interface oob-udp's stack serves, for --peer with the packet/kernel transports " +
-            "(default: lo for a loopback peer).")
+            "(default: the interface of the kernel's route to the peer).")
     String interfaceName;
 
     @Override
@@ -126,15 +126,7 @@ public final class UdpCommand implements Callable<Integer>
      */
     String stackInterface(final InetSocketAddress address)
     {
-        if (interfaceName != null)
-        {
-            return interfaceName;
-        }
-        if (address.getAddress() != null && address.getAddress().isLoopbackAddress())
-        {
-            return "lo";
-        }
-        throw new IllegalArgumentException("--interface is required with the packet and kernel transports");
+        return StackInterface.forPeer(address, interfaceName, System.err, "oobnet latency udp");
     }
 
     /**
