@@ -82,7 +82,10 @@ final class SoakRun
     private KSocket packetSenderSocket;
     private KSocket packetReceiverSocket;
 
-    private String faultSelection = "churn,stall,burst,flap,recreate";
+    // the faults schedule() knows, in their default order
+    private static final java.util.List<String> KNOWN_FAULTS = java.util.List.of("churn", "stall", "burst", "flap",
+        "recreate");
+    private String faultSelection = String.join(",", KNOWN_FAULTS);
     private UdpSoakStreams udp;
     private long rawTapped;
 
@@ -94,6 +97,15 @@ final class SoakRun
      */
     SoakRun faults(final String selection)
     {
+        // checked here, before anything starts, so that a typo is one line and not a failed run
+        for (final String fault : selection.split(","))
+        {
+            if (!KNOWN_FAULTS.contains(fault.trim()))
+            {
+                throw new IllegalArgumentException("fault=" + fault.trim() + " is not one of " +
+                    String.join(", ", KNOWN_FAULTS));
+            }
+        }
         this.faultSelection = selection;
         return this;
     }
