@@ -250,6 +250,8 @@ final class SoakRun
         final long period = 5_000_000_000L;
         int next = 0;
         long lastProgress = start;
+        out.printf("soak: %d s of traffic with faults %s; a progress line every 10 s%n", durationNs / 1_000_000_000L,
+            faultSelection);
         while (System.nanoTime() - end < 0)
         {
             final long stallsBefore = runtime.counters().stalls().get();

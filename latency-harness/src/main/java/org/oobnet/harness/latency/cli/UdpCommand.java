@@ -111,7 +111,8 @@ public final class UdpCommand implements Callable<Integer>
     {
         final boolean withProfile = parseOnOff("profile", profile);
         final ResultFolder folder = Outputs.folder(options, "udp");
-        try (UdpRunner runner = new UdpRunner(options, folder, out, true, new Progress(System.err, false)))
+        try (UdpRunner runner = new UdpRunner(options, folder, out, true,
+            Progress.forLongRun(System.err, options.plan().durationNs())))
         {
             final List<RunResult> results = runner.run(List.of(RowSpec.of(name, withProfile)), 1);
             runner.printSummaries(results);
