@@ -70,6 +70,28 @@ class PrometheusExportTest
             .build());
     }
 
+    // two AF_OOB bus sockets: rx bound to a name, tx connected to it
+    private record BusPair(Arena arena, KSocket rx, KSocket tx) implements AutoCloseable
+    {
+        static BusPair open() throws Exception
+        {
+            final Arena arena = Arena.ofConfined();
+            final KSocket rx = KSocket.socket(AF_OOB, SOCK_DGRAM | SOCK_OOB, 0);
+            final KSocket tx = KSocket.socket(AF_OOB, SOCK_DGRAM | SOCK_OOB, 0);
+            rx.bind(OobBusAddress.encode("rx", arena));
+            tx.connect(OobBusAddress.encode("rx", arena));
+            return new BusPair(arena, rx, tx);
+        }
+
+        @Override
+        public void close() throws Exception
+        {
+            tx.close();
+            rx.close();
+            arena.close();
+        }
+    }
+
     private static void send(final OobSocket from, final OobSocket to, final int count, final long expected)
     {
         for (int i = 0; i < count; i++)
@@ -87,13 +109,10 @@ class PrometheusExportTest
     @Test
     void shouldPrintOneReadingInTheTextFormat() throws Exception
     {
-        try (OobRuntime runtime = start();
-            Arena arena = Arena.ofConfined();
-            KSocket rx = KSocket.socket(AF_OOB, SOCK_DGRAM | SOCK_OOB, 0);
-            KSocket tx = KSocket.socket(AF_OOB, SOCK_DGRAM | SOCK_OOB, 0))
+        try (OobRuntime runtime = start(); BusPair bus = BusPair.open())
         {
-            rx.bind(OobBusAddress.encode("rx", arena));
-            tx.connect(OobBusAddress.encode("rx", arena));
+            final KSocket rx = bus.rx();
+            final KSocket tx = bus.tx();
             final OobSocket in = OobSocket.of(rx);
             final OobSocket sender = OobSocket.of(tx);
             send(sender, in, 3, 3);
@@ -140,13 +159,10 @@ class PrometheusExportTest
     @Test
     void shouldServeFreshReadingsToAnHttpClient() throws Exception
     {
-        try (OobRuntime runtime = start();
-            Arena arena = Arena.ofConfined();
-            KSocket rx = KSocket.socket(AF_OOB, SOCK_DGRAM | SOCK_OOB, 0);
-            KSocket tx = KSocket.socket(AF_OOB, SOCK_DGRAM | SOCK_OOB, 0))
+        try (OobRuntime runtime = start(); BusPair bus = BusPair.open())
         {
-            rx.bind(OobBusAddress.encode("rx", arena));
-            tx.connect(OobBusAddress.encode("rx", arena));
+            final KSocket rx = bus.rx();
+            final KSocket tx = bus.tx();
             final OobSocket in = OobSocket.of(rx);
             send(OobSocket.of(tx), in, 2, 2);
 
