@@ -16,7 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code oobnet config --print}: loads the configuration as the runtime would (file, then {@code OOBNET_*}
  * variables, then {@code -Doobnet.*} properties) and prints every effective value with where it came from, or
- * every problem when it is invalid (exit 1).
+ * every problem when it is invalid (exit 2).
  * <p>
  * <b>Note:</b> in-band.
  */
@@ -26,7 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class ConfigCommand implements Callable<Integer>
 {
     /** Exit status when the configuration is invalid. */
-    static final int EXIT_INVALID = 1;
+    static final int EXIT_INVALID = 2;
 
     @Spec
     CommandSpec spec;

@@ -34,6 +34,14 @@ final class DoctorCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
+        if (null != config && !java.nio.file.Files.isRegularFile(config))
+        {
+            // a bad argument, not a finding about the machine: one line, the usage exit status
+            spec.commandLine().getErr().println("oobnet doctor: --config " + config + ": no such file (give a TOML " +
+                "file, e.g. config/oobnet.example.toml)");
+            spec.commandLine().getErr().flush();
+            return 2;
+        }
         final List<CheckResult> results =
             Doctor.forThisMachine(ConfigLoader.fromEnvironment(), Optional.ofNullable(config)).run();
         spec.commandLine().getOut().print(Doctor.render(results));

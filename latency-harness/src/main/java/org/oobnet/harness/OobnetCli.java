@@ -54,6 +54,6 @@ public final class OobnetCli implements Runnable
      */
     public static CommandLine commandLine()
     {
-        return new CommandLine(new OobnetCli());
+        return CliErrors.install(new CommandLine(new OobnetCli()));
     }
 }

@@ -8,6 +8,7 @@ import org.oobnet.config.ConfigException;
 import org.oobnet.config.ConfigLoader;
 import org.oobnet.config.Configuration;
 import org.oobnet.core.counters.CountersPrinter;
+import org.oobnet.harness.metrics.StatExport;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,8 +16,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code oobnet stat [--once] [--errors] [--dir DIR]}: reads a running runtime's counters file from this process,
- * as AeronStat does, refreshing once a second; {@code --errors} prints the stage's distinct error log.
+ * {@code oobnet stat [--once] [--errors] [--prometheus] [--serve HOST:PORT] [--dir DIR]}: reads a running runtime's
+ * counters file from this process, as AeronStat does, refreshing once a second; {@code --errors} prints the stage's
+ * distinct error log; {@code --prometheus} and {@code --serve} export it ({@link StatExport}).
  * <p>
  * Without {@code --dir} the directory is the configuration's {@code counters.directory} (file, {@code OOBNET_*},
  * {@code -Doobnet.*}). <b>Note:</b> in-band; only reads the file.
@@ -34,6 +36,13 @@ final class StatCommand implements Callable<Integer>
 
     @Option(names = "--errors", description = "Print the distinct error log of the stage instead of the counters.")
     boolean errors;
+
+    @Option(names = "--prometheus", description = "Print one reading in the Prometheus text exposition format.")
+    boolean prometheus;
+
+    @Option(names = "--serve", paramLabel = "HOST:PORT", description = "Serve /metrics (Prometheus text format) " +
+        "over HTTP until stopped; PORT alone listens on loopback only, HOST:PORT on that address.")
+    String serve;
 
     @Option(names = "--dir", paramLabel = "DIR", description = "Counters directory (default: counters.directory).")
     Path dir;
@@ -59,6 +68,10 @@ final class StatCommand implements Callable<Integer>
                 spec.commandLine().getErr().flush();
                 return ConfigCommand.EXIT_INVALID;
             }
+        }
+        if (prometheus || null != serve)
+        {
+            return StatExport.run(directory, serve, spec.commandLine().getOut(), spec.commandLine().getErr());
         }
         return new CountersPrinter(spec.commandLine().getOut(), spec.commandLine().getErr()).run(directory, once, errors);
     }

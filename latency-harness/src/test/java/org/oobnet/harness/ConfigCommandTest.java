@@ -61,14 +61,14 @@ class ConfigCommandTest
     }
 
     @Test
-    void shouldListEveryProblemAndExitOneWhenInvalid() throws Exception
+    void shouldListEveryProblemAndExitTwoWhenInvalid() throws Exception
     {
         final Path file = Files.writeString(dir.resolve("bad.toml"),
             "[stage]\ncpu = 100000\n[rings]\nsend_ring_bytes = 5000\n[udp]\ntransprot = \"kernel\"\n");
 
         final int status = execute("config", "--config", file.toString());
 
-        assertEquals(1, status);
+        assertEquals(2, status);
         assertEquals("", out.toString());
         assertEquals("""
             oobnet: invalid oobnet configuration (3 problems):

@@ -122,6 +122,7 @@ public final class OobRuntime implements AutoCloseable
      */
     public static OobRuntime start(final OobConfig config, final ProtocolRegistry registry)
     {
+        RequiredJvmFlags.check(); // before FFM and Agrona: one line naming a missing JVM flag, not their traces
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(registry, "registry");
         final OobRuntime runtime = new OobRuntime(config, registry);

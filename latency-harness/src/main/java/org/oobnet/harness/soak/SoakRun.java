@@ -81,7 +81,10 @@ final class SoakRun
     private KSocket packetSenderSocket;
     private KSocket packetReceiverSocket;
 
-    private String faultSelection = "churn,stall,burst,flap,recreate";
+    // the faults schedule() knows, in their default order
+    private static final java.util.List<String> KNOWN_FAULTS = java.util.List.of("churn", "stall", "burst", "flap",
+        "recreate");
+    private String faultSelection = String.join(",", KNOWN_FAULTS);
     private UdpSoakStreams udp;
     private long rawTapped;
 
@@ -93,6 +96,15 @@ final class SoakRun
      */
     SoakRun faults(final String selection)
     {
+        // checked here, before anything starts, so that a typo is one line and not a failed run
+        for (final String fault : selection.split(","))
+        {
+            if (!KNOWN_FAULTS.contains(fault.trim()))
+            {
+                throw new IllegalArgumentException("fault=" + fault.trim() + " is not one of " +
+                    String.join(", ", KNOWN_FAULTS));
+            }
+        }
         this.faultSelection = selection;
         return this;
     }
@@ -237,6 +249,8 @@ final class SoakRun
         final long period = 5_000_000_000L;
         int next = 0;
         long lastProgress = start;
+        out.printf("soak: %d s of traffic with faults %s; a progress line every 10 s%n", durationNs / 1_000_000_000L,
+            faultSelection);
         while (System.nanoTime() - end < 0)
         {
             final long stallsBefore = runtime.counters().stalls().get();

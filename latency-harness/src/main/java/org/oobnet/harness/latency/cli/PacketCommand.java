@@ -212,7 +212,8 @@ public final class PacketCommand implements Callable<Integer>
     {
         final boolean withProfile = UdpCommand.parseOnOff("profile", profile);
         final ResultFolder folder = Outputs.folder(options, "packet");
-        try (UdpRunner runner = new UdpRunner(options, folder, System.out, true, new Progress(System.err, false)))
+        try (UdpRunner runner = new UdpRunner(options, folder, System.out, true,
+            Progress.forLongRun(System.err, options.plan().durationNs())))
         {
             final List<RunResult> results = runner.run(List.of(RowSpec.packet(path, withProfile)), 1);
             runner.printSummaries(results);

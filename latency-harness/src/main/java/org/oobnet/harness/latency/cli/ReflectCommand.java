@@ -46,8 +46,8 @@ public final class ReflectCommand implements Callable<Integer>
     boolean exitWithParent;
 
     @Option(names = "--interface", paramLabel = "IF",
-        description = "The interface oob-udp's stack serves, for the packet/kernel transports (default: lo for a " +
-            "loopback address).")
+        description = "The interface oob-udp's stack serves, for the packet/kernel transports (default: the " +
+            "interface that holds the --bind address).")
     String interfaceName;
 
     @Option(names = "--receive-timeout", defaultValue = "100ms", hidden = true)
@@ -65,12 +65,7 @@ public final class ReflectCommand implements Callable<Integer>
     private int reflectOnStage(final String name) throws IOException
     {
         final java.net.InetSocketAddress address = UdpCommand.parseAddress("bind", bind);
-        final String ifName = interfaceName != null ? interfaceName
-            : address.getAddress() != null && address.getAddress().isLoopbackAddress() ? "lo" : null;
-        if (ifName == null)
-        {
-            throw new IllegalArgumentException("--interface is required with the packet and kernel transports");
-        }
+        final String ifName = StackInterface.forBind(address, interfaceName, System.err, "oobnet latency reflect");
         final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> running.set(false), "oobnet-stop"));
         if (exitWithParent)

@@ -74,7 +74,7 @@ public final class UdpCommand implements Callable<Integer>
 
     @Option(names = "--interface", paramLabel = "IF",
         description = "The interface oob-udp's stack serves, for --peer with the packet/kernel transports " +
-            "(default: lo for a loopback peer).")
+            "(default: the interface of the kernel's route to the peer).")
     String interfaceName;
 
     @Override
@@ -111,7 +111,8 @@ public final class UdpCommand implements Callable<Integer>
     {
         final boolean withProfile = parseOnOff("profile", profile);
         final ResultFolder folder = Outputs.folder(options, "udp");
-        try (UdpRunner runner = new UdpRunner(options, folder, out, true, new Progress(System.err, false)))
+        try (UdpRunner runner = new UdpRunner(options, folder, out, true,
+            Progress.forLongRun(System.err, options.plan().durationNs())))
         {
             final List<RunResult> results = runner.run(List.of(RowSpec.of(name, withProfile)), 1);
             runner.printSummaries(results);
@@ -126,15 +127,7 @@ public final class UdpCommand implements Callable<Integer>
      */
     String stackInterface(final InetSocketAddress address)
     {
-        if (interfaceName != null)
-        {
-            return interfaceName;
-        }
-        if (address.getAddress() != null && address.getAddress().isLoopbackAddress())
-        {
-            return "lo";
-        }
-        throw new IllegalArgumentException("--interface is required with the packet and kernel transports");
+        return StackInterface.forPeer(address, interfaceName, System.err, "oobnet latency udp");
     }
 
     /**
