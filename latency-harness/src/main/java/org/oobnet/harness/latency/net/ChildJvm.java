@@ -9,7 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -73,6 +76,28 @@ public final class ChildJvm implements AutoCloseable
         command.add(System.getProperty("java.class.path"));
         command.add(MAIN);
         command.addAll(args);
+        return command;
+    }
+
+    /**
+     * The full command line for a native program (the C floor), pinned with taskset like the JVM children.
+     *
+     * @param prefix  e.g. {@code ip netns exec <ns>}, or empty.
+     * @param cpu     the CPU to pin to, -1 for none (or when taskset is missing).
+     * @param program the program and its arguments.
+     * @return the command.
+     */
+    public static List<String> nativeCommand(final List<String> prefix, final int cpu, final List<String> program)
+    {
+        final List<String> command = new ArrayList<>(prefix);
+        final String taskset = IpCommand.which("taskset");
+        if (cpu >= 0 && taskset != null)
+        {
+            command.add(taskset);
+            command.add("-c");
+            command.add(Integer.toString(cpu));
+        }
+        command.addAll(program);
         return command;
     }
 
@@ -152,6 +177,49 @@ public final class ChildJvm implements AutoCloseable
             close();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for a child", ex);
+        }
+    }
+
+    /**
+     * Waits for a line the child's output consumer completes (e.g. its {@code READY} line).
+     *
+     * @param line      completed by the consumer given to {@link #start}.
+     * @param timeoutNs how long to wait.
+     * @param what      the child's name, for the error messages.
+     * @return the line's value.
+     * @throws IOException when the child exits first, the time runs out, or the wait is interrupted.
+     */
+    public String awaitLine(final CompletableFuture<String> line, final long timeoutNs, final String what)
+        throws IOException
+    {
+        final long deadline = System.nanoTime() + timeoutNs;
+        while (true)
+        {
+            try
+            {
+                return line.get(100, TimeUnit.MILLISECONDS);
+            }
+            catch (final TimeoutException ex)
+            {
+                if (!isAlive())
+                {
+                    throw new IOException(what + " exited before it was ready: " + stderrTail());
+                }
+                if (System.nanoTime() - deadline > 0)
+                {
+                    throw new IOException(what + " not ready within " + TimeUnit.NANOSECONDS.toSeconds(timeoutNs) +
+                        " s: " + stderrTail());
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while starting the " + what, ex);
+            }
+            catch (final ExecutionException ex)
+            {
+                throw new IOException(ex.getCause());
+            }
         }
     }
 
