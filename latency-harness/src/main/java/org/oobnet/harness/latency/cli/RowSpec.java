@@ -82,6 +82,16 @@ public record RowSpec(String label, String scenario, String transport, boolean p
     }
 
     /**
+     * @return whether the row's JVMs do their work on an OOB stage (raw frames through the stage, or a UDP
+     *         transport of oob-udp), so that only the stage is pinned to the row's CPU.
+     */
+    public boolean onStage()
+    {
+        return PACKET.equals(scenario) ? "oob".equals(transport)
+            : UDP.equals(scenario) && org.oobnet.harness.latency.transport.Transports.byName(transport).onStage();
+    }
+
+    /**
      * @return whether the row needs two namespaces (raw frames on a real interface).
      */
     public boolean needsNamespaces()

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -235,7 +236,12 @@ public final class UdpRunner implements AutoCloseable
             : List.of("latency", "reflect", "--bind", network.reflectorAddress() + ":0",
                 "--transport", row.transport(), "--idle", peerIdle, "--cpu", Integer.toString(peerCpu),
                 "--interface", network.interfaceName(true), "--exit-with-parent");
-        final ChildJvm reflector = start(ChildJvm.command(network.prefix(true), peerCpu, row.profile(), reflectArgs),
+        final BitSet busy = new BitSet();
+        busy.set(Math.max(0, cpu));
+        busy.set(Math.max(0, peerCpu));
+        final ChildJvm reflector = start(row.onStage()
+            ? ChildJvm.stageCommand(network.prefix(true), peerCpu, busy, row.profile(), reflectArgs)
+            : ChildJvm.command(network.prefix(true), peerCpu, row.profile(), reflectArgs),
             folder.dir().resolve(base + ".reflector.err"), line ->
             {
                 if (line.startsWith(ReflectorRun.READY))
@@ -249,8 +255,10 @@ public final class UdpRunner implements AutoCloseable
             // the client's JVM starts while the reflector's does; it waits for the reflector's address on stdin
             final AtomicLong seconds = new AtomicLong();
             final Path output = folder.dir().resolve(base);
-            client = start(ChildJvm.command(network.prefix(false), cpu, row.profile(),
-                clientArgs(row, plan, "-", cpu, peerCpu, output)), folder.dir().resolve(base + ".client.err"),
+            final List<String> clientArgs = clientArgs(row, plan, "-", cpu, peerCpu, output);
+            client = start(row.onStage()
+                ? ChildJvm.stageCommand(network.prefix(false), cpu, busy, row.profile(), clientArgs)
+                : ChildJvm.command(network.prefix(false), cpu, row.profile(), clientArgs), folder.dir().resolve(base + ".client.err"),
                 line ->
                 {
                     if (line.startsWith("RTD|"))

@@ -126,6 +126,24 @@ public final class CpuSet
         return last != cpu && last >= 0 ? last : cpu;
     }
 
+    /**
+     * @param cpus a set of CPUs.
+     * @return the list taskset and the kernel take, e.g. {@code 0,2,3}.
+     */
+    public static String format(final BitSet cpus)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (int c = cpus.nextSetBit(0); c >= 0; c = cpus.nextSetBit(c + 1))
+        {
+            if (sb.length() > 0)
+            {
+                sb.append(',');
+            }
+            sb.append(c);
+        }
+        return sb.toString();
+    }
+
     private static BitSet read(final Path file)
     {
         try
