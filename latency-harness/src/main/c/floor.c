@@ -19,6 +19,13 @@
  *       ping-pongs through a warm-up (not recorded), then the measured phase; writes each measured round trip, in
  *       ns as a native-endian int64, to FILE, and prints
  *       "FLOOR count=N lost=N warmup_count=N warmup_ns=N measured_ns=N".
+ *   floor count raw IFNAME
+ *       the throughput receiver: prints "READY <mac>", counts raw frames of the floor EtherType from its RX ring
+ *       until SIGTERM or end of standard input, then prints "COUNTED received=N drops=N" (drops: frames the kernel
+ *       could not put in the ring, PACKET_STATISTICS tp_drops).
+ *   floor blast raw IFNAME duration_ns=N [size=N] [batch=N]
+ *       the kernel throughput baseline: the same frames through sendmmsg(2) on a plain AF_PACKET socket (no ring,
+ *       through the qdisc), batch frames per call, for duration_ns; prints "BLASTED sent=N failed=N elapsed_ns=N".
  * Round trips are CLOCK_MONOTONIC (System.nanoTime()'s clock) read before the send and on seeing the reply.
  * Exit status: 0 done, 2 bad arguments or set-up failure (one line on standard error naming what failed).
  */
@@ -52,10 +59,10 @@
 #define FLAGS_AT 8
 #define FLAG_REQUEST 1
 
-/* Ring geometry: 2 KiB frames, two per 4 KiB block, 128 frames each way: plenty for one message in flight. */
+/* Ring geometry: 2 KiB frames, two per 4 KiB block, 1024 frames each way (the throughput receiver needs the room). */
 #define FRAME_SIZE 2048
 #define BLOCK_SIZE 4096
-#define FRAME_COUNT 128
+#define FRAME_COUNT 1024
 
 /* The reflector looks at standard input (has the harness gone?) after this many empty polls of its RX ring. */
 #define IDLE_POLLS_PER_CHECK (1u << 20)
@@ -85,6 +92,7 @@ struct client_plan
     long long duration_ns;
     long long count;
     long long timeout_ns;
+    unsigned batch;
     uint32_t src_ip;
     uint32_t dst_ip;
     uint16_t port;
@@ -524,6 +532,125 @@ static int client(struct floor_socket *s, int udp, const struct client_plan *pla
     return 0;
 }
 
+/* The throughput receiver: counts frames until told to stop. */
+static int count(struct floor_socket *s)
+{
+    printf("READY %02x:%02x:%02x:%02x:%02x:%02x\n", s->mac[0], s->mac[1], s->mac[2], s->mac[3], s->mac[4],
+        s->mac[5]);
+    fflush(stdout);
+    unsigned long long received = 0;
+    unsigned idle = 0;
+    while (1)
+    {
+        struct tpacket2_hdr *h = rx_poll(s);
+        if (h == NULL)
+        {
+            if (++idle == IDLE_POLLS_PER_CHECK)
+            {
+                idle = 0;
+                if (should_stop())
+                {
+                    break;
+                }
+            }
+            continue;
+        }
+        const uint8_t *message;
+        if (parse((const uint8_t *)h + h->tp_mac, h->tp_snaplen, 0, 0, &message))
+        {
+            received++;
+        }
+        rx_release(s, h);
+    }
+    struct tpacket_stats stats;
+    socklen_t length = sizeof(stats);
+    if (getsockopt(s->fd, SOL_PACKET, PACKET_STATISTICS, &stats, &length) != 0)
+    {
+        fail_errno("PACKET_STATISTICS");
+    }
+    printf("COUNTED received=%llu drops=%u\n", received, stats.tp_drops);
+    return 0;
+}
+
+/* The kernel baseline: sendmmsg(2) of batch frames per call on a socket without rings, for duration_ns. */
+static int blast(const char *ifname, const struct client_plan *plan)
+{
+    const int fd = socket(AF_PACKET, SOCK_RAW, 0);
+    if (fd < 0)
+    {
+        fail_errno("socket(AF_PACKET)");
+    }
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof(ifr));
+    if (strlen(ifname) >= sizeof(ifr.ifr_name))
+    {
+        fail("interface name too long", ifname);
+    }
+    strcpy(ifr.ifr_name, ifname);
+    if (ioctl(fd, SIOCGIFINDEX, &ifr) != 0)
+    {
+        fail_errno("SIOCGIFINDEX");
+    }
+    struct sockaddr_ll address = {
+        .sll_family = AF_PACKET,
+        .sll_protocol = htons(FLOOR_ETHER_TYPE),
+        .sll_ifindex = ifr.ifr_ifindex,
+    };
+    if (ioctl(fd, SIOCGIFHWADDR, &ifr) != 0)
+    {
+        fail_errno("SIOCGIFHWADDR");
+    }
+    static uint8_t frames[1024][ETH_HEADER + MESSAGE_MAX];
+    static struct iovec iov[1024];
+    static struct mmsghdr messages[1024];
+    const unsigned length = ETH_HEADER + plan->size;
+    const uint16_t ether_type = htons(FLOOR_ETHER_TYPE);
+    for (unsigned i = 0; i < plan->batch; i++)
+    {
+        memset(frames[i], 0xFF, 6);
+        memcpy(frames[i] + 6, ifr.ifr_hwaddr.sa_data, 6);
+        memcpy(frames[i] + 12, &ether_type, 2);
+        memset(frames[i] + ETH_HEADER, 0, plan->size);
+        iov[i].iov_base = frames[i];
+        iov[i].iov_len = length;
+        memset(&messages[i], 0, sizeof(messages[i]));
+        messages[i].msg_hdr.msg_iov = &iov[i];
+        messages[i].msg_hdr.msg_iovlen = 1;
+        messages[i].msg_hdr.msg_name = &address;
+        messages[i].msg_hdr.msg_namelen = sizeof(address);
+    }
+    unsigned long long sent = 0;
+    unsigned long long failed = 0;
+    uint64_t sequence = 0;
+    const long long start = now_ns();
+    long long now = start;
+    while (now - start < plan->duration_ns && !stop_requested)
+    {
+        for (unsigned i = 0; i < plan->batch; i++)
+        {
+            ++sequence;
+            memcpy(frames[i] + ETH_HEADER + SEQUENCE_AT, &sequence, 8);
+        }
+        const int n = sendmmsg(fd, messages, plan->batch, 0);
+        if (n < 0)
+        {
+            if (errno != ENOBUFS && errno != EAGAIN)
+            {
+                fail_errno("sendmmsg");
+            }
+            failed += plan->batch;
+        }
+        else
+        {
+            sent += (unsigned)n;
+            failed += plan->batch - (unsigned)n;
+        }
+        now = now_ns();
+    }
+    printf("BLASTED sent=%llu failed=%llu elapsed_ns=%lld\n", sent, failed, now - start);
+    return 0;
+}
+
 static long long parse_number(const char *key, const char *value, long long min, long long max)
 {
     char *end;
@@ -609,6 +736,10 @@ static void parse_option(struct client_plan *plan, const char *argument)
     {
         plan->timeout_ns = parse_number(key, value, 1000, 1LL << 62);
     }
+    else if (strcmp(key, "batch") == 0)
+    {
+        plan->batch = (unsigned)parse_number(key, value, 1, 1024);
+    }
     else if (strcmp(key, "src") == 0)
     {
         plan->src_ip = parse_ip(key, value);
@@ -629,10 +760,11 @@ static void parse_option(struct client_plan *plan, const char *argument)
 
 int main(int argc, char **argv)
 {
-    if (argc < 4 || (strcmp(argv[1], "reflect") != 0 && strcmp(argv[1], "client") != 0) ||
+    if (argc < 4 || (strcmp(argv[1], "reflect") != 0 && strcmp(argv[1], "client") != 0 &&
+        strcmp(argv[1], "count") != 0 && strcmp(argv[1], "blast") != 0) ||
         (strcmp(argv[2], "raw") != 0 && strcmp(argv[2], "udp") != 0))
     {
-        fail("usage", "floor reflect|client raw|udp IFNAME [key=value...]");
+        fail("usage", "floor reflect|client|count|blast raw|udp IFNAME [key=value...]");
     }
     const int udp = strcmp(argv[2], "udp") == 0;
     struct client_plan plan = {
@@ -641,6 +773,7 @@ int main(int argc, char **argv)
         .count = 10000,
         .timeout_ns = 100000000LL,
         .port = 17001,
+        .batch = 64,
     };
     for (int i = 4; i < argc; i++)
     {
@@ -654,8 +787,20 @@ int main(int argc, char **argv)
     /* no page faults while measuring (best effort: without the privilege the run goes on) */
     mlockall(MCL_CURRENT | MCL_FUTURE);
 
+    if (strcmp(argv[1], "blast") == 0)
+    {
+        if (udp || plan.duration_ns <= 0)
+        {
+            fail("blast needs", "raw framing and duration_ns=N");
+        }
+        return blast(argv[3], &plan);
+    }
     struct floor_socket s;
     open_socket(&s, argv[3], udp ? ETH_P_IP : FLOOR_ETHER_TYPE);
+    if (strcmp(argv[1], "count") == 0)
+    {
+        return count(&s);
+    }
     if (strcmp(argv[1], "reflect") == 0)
     {
         return reflect(&s, udp, plan.port);

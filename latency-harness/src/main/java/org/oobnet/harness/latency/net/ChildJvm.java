@@ -289,6 +289,17 @@ public final class ChildJvm implements AutoCloseable
     }
 
     /**
+     * Closes the child's standard input: a child that watches it (the C floor program, {@code --exit-with-parent})
+     * ends and reports, its output still read ({@link #close()} would close that too).
+     *
+     * @throws IOException when the stream cannot be closed.
+     */
+    public void endInput() throws IOException
+    {
+        process.getOutputStream().close();
+    }
+
+    /**
      * @return the child's process id.
      */
     public long pid()
