@@ -367,32 +367,47 @@ static int should_stop(void)
     return 0;
 }
 
+/* Tells the harness the rings are up, and this side's MAC address (the client's destination). */
+static void print_ready(const struct floor_socket *s)
+{
+    printf("READY %02x:%02x:%02x:%02x:%02x:%02x\n", s->mac[0], s->mac[1], s->mac[2], s->mac[3], s->mac[4],
+        s->mac[5]);
+    fflush(stdout);
+}
+
+/* Spins on the RX ring for the next frame; NULL once told to stop (checked only while idle, every so often). */
+static struct tpacket2_hdr *rx_wait(struct floor_socket *s)
+{
+    unsigned idle = 0;
+    while (1)
+    {
+        struct tpacket2_hdr *h = rx_poll(s);
+        if (h != NULL)
+        {
+            return h;
+        }
+        if (++idle == IDLE_POLLS_PER_CHECK)
+        {
+            idle = 0;
+            if (should_stop())
+            {
+                return NULL;
+            }
+        }
+    }
+}
+
 static int reflect(struct floor_socket *s, int udp, uint16_t port)
 {
     if (udp)
     {
         reserve_udp_port(s, htonl(INADDR_ANY), port);
     }
-    printf("READY %02x:%02x:%02x:%02x:%02x:%02x\n", s->mac[0], s->mac[1], s->mac[2], s->mac[3], s->mac[4],
-        s->mac[5]);
-    fflush(stdout);
+    print_ready(s);
     unsigned long long replies = 0;
-    unsigned idle = 0;
-    while (1)
+    struct tpacket2_hdr *h;
+    while ((h = rx_wait(s)) != NULL)
     {
-        struct tpacket2_hdr *h = rx_poll(s);
-        if (h == NULL)
-        {
-            if (++idle == IDLE_POLLS_PER_CHECK)
-            {
-                idle = 0;
-                if (should_stop())
-                {
-                    break;
-                }
-            }
-            continue;
-        }
         const uint8_t *in = (const uint8_t *)h + h->tp_mac;
         const unsigned length = h->tp_snaplen;
         const uint8_t *message;
@@ -535,26 +550,11 @@ static int client(struct floor_socket *s, int udp, const struct client_plan *pla
 /* The throughput receiver: counts frames until told to stop. */
 static int count(struct floor_socket *s)
 {
-    printf("READY %02x:%02x:%02x:%02x:%02x:%02x\n", s->mac[0], s->mac[1], s->mac[2], s->mac[3], s->mac[4],
-        s->mac[5]);
-    fflush(stdout);
+    print_ready(s);
     unsigned long long received = 0;
-    unsigned idle = 0;
-    while (1)
+    struct tpacket2_hdr *h;
+    while ((h = rx_wait(s)) != NULL)
     {
-        struct tpacket2_hdr *h = rx_poll(s);
-        if (h == NULL)
-        {
-            if (++idle == IDLE_POLLS_PER_CHECK)
-            {
-                idle = 0;
-                if (should_stop())
-                {
-                    break;
-                }
-            }
-            continue;
-        }
         const uint8_t *message;
         if (parse((const uint8_t *)h + h->tp_mac, h->tp_snaplen, 0, 0, &message))
         {
