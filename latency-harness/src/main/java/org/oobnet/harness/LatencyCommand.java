@@ -3,6 +3,7 @@ package org.oobnet.harness;
 import org.oobnet.harness.latency.cli.CompareCommand;
 import org.oobnet.harness.latency.cli.PacketCommand;
 import org.oobnet.harness.latency.cli.ReflectCommand;
+import org.oobnet.harness.latency.cli.ThroughputCommand;
 import org.oobnet.harness.latency.cli.TimerCommand;
 import org.oobnet.harness.latency.cli.UdpCommand;
 import picocli.CommandLine;
@@ -14,12 +15,13 @@ import picocli.CommandLine.Command;
  * <b>Note:</b> in-band command.
  */
 @Command(name = "latency", mixinStandardHelpOptions = true,
-    description = "Latency runs: udp, packet, timer, compare, reflect (results, histograms and plots in ./results).",
+    description = "Latency runs: udp, packet, timer, compare, throughput, reflect (results, histograms and plots in ./results).",
     subcommands = {
         UdpCommand.class,
         PacketCommand.class,
         TimerCommand.class,
         CompareCommand.class,
+        ThroughputCommand.class,
         ReflectCommand.class
     })
 public final class LatencyCommand implements Runnable

@@ -8,7 +8,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Rows side by side: observations and percentiles in µs, then each row's p50 and p99 as a ratio to the
- * {@code inband} row and to the {@code kernel} row ({@code -} when the comparison has no such row).
+ * {@code inband} row, to the {@code kernel} row, and to its C floor row ({@link FloorReference}; {@code -} when the
+ * comparison has no such row).
  * <p>
  * The reference row of a transport is the first row with that transport and the JVM profile on (else the first row
  * with that transport). <b>Note:</b> stateless, thread safe.
@@ -32,10 +33,10 @@ public final class CompareTable
         {
             labelWidth = Math.max(labelWidth, r.run().label().length());
         }
-        final String rowFormat = "%-" + labelWidth + "s %8s %9s %9s %9s %9s %9s %9s %9s  %6s %6s  %6s %6s  %s";
+        final String rowFormat = "%-" + labelWidth + "s %8s %9s %9s %9s %9s %9s %9s %9s  %6s %6s  %6s %6s  %6s %6s  %s";
         final List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, rowFormat, "run", "n", "min", "p50", "p90", "p99", "p99.9", "p99.99",
-            "max", "p50/ib", "p99/ib", "p50/k", "p99/k", "notes"));
+            "max", "p50/ib", "p99/ib", "p50/k", "p99/k", "p50/fl", "p99/fl", "notes"));
         for (final RunResult r : results)
         {
             final Histogram h = r.histogram();
@@ -43,9 +44,11 @@ public final class CompareTable
             lines.add(String.format(Locale.ROOT, rowFormat, r.run().label(), h.getTotalCount(),
                 any ? Micros.format(h.getMinValue()) : "-", pct(h, 50), pct(h, 90), pct(h, 99), pct(h, 99.9),
                 pct(h, 99.99), any ? Micros.format(h.getMaxValue()) : "-",
-                ratio(r, inband, 50), ratio(r, inband, 99), ratio(r, kernel, 50), ratio(r, kernel, 99), notes(r)));
+                ratio(r, inband, 50), ratio(r, inband, 99), ratio(r, kernel, 50), ratio(r, kernel, 99),
+                ratio(r, FloorReference.of(results, r), 50), ratio(r, FloorReference.of(results, r), 99), notes(r)));
         }
-        lines.add("(latencies in us; p50/ib = this row's p50 over the inband row's, p50/k over the kernel row's)");
+        lines.add("(latencies in us; p50/ib = this row's p50 over the inband row's, p50/k over the kernel row's, " +
+            "p50/fl over the C floor's: floor-udp for udp rows, floor-raw for packet rows)");
         return lines;
     }
 
@@ -76,16 +79,11 @@ public final class CompareTable
 
     private static String ratio(final RunResult row, final RunResult reference, final double percentile)
     {
-        if (reference == null || row.count() == 0)
+        final double ratio = FloorReference.ratio(row, reference, percentile);
+        if (Double.isNaN(ratio))
         {
             return "-";
         }
-        final double denominator = reference.histogram().getValueAtPercentile(percentile);
-        if (denominator <= 0)
-        {
-            return "-";
-        }
-        final double ratio = row.histogram().getValueAtPercentile(percentile) / denominator;
         // small ratios keep two significant digits (0.0014, not 0.00)
         return String.format(Locale.ROOT, ratio >= 0.1 ? "%.2f" : "%.2g", ratio);
     }
@@ -94,7 +92,11 @@ public final class CompareTable
     {
         final StringBuilder sb = new StringBuilder();
         sb.append(r.run().cpuTag());
-        if (!r.run().profile())
+        if (FloorReference.SCENARIO.equals(r.run().scenario()))
+        {
+            sb.append(" c-floor");
+        }
+        else if (!r.run().profile())
         {
             sb.append(" profile-off");
         }

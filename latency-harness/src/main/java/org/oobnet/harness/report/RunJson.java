@@ -123,7 +123,8 @@ public final class RunJson
     }
 
     /**
-     * Writes an array with one object per run.
+     * Writes an array with one object per run, each with {@code ratio_to_floor} (its p50, p99 and p99.9 over its C
+     * floor row's, see {@link FloorReference}; null without one).
      *
      * @param file    the file to write.
      * @param results the runs.
@@ -134,7 +135,21 @@ public final class RunJson
         final ArrayNode array = MAPPER.createArrayNode();
         for (final RunResult result : results)
         {
-            array.add(toJson(result));
+            final ObjectNode o = toJson(result);
+            final RunResult floor = FloorReference.of(results, result);
+            if (floor == null)
+            {
+                o.putNull("ratio_to_floor");
+            }
+            else
+            {
+                final ObjectNode ratio = o.putObject("ratio_to_floor");
+                ratio.put("floor", floor.run().label());
+                putRatio(ratio, "p50", FloorReference.ratio(result, floor, 50));
+                putRatio(ratio, "p99", FloorReference.ratio(result, floor, 99));
+                putRatio(ratio, "p99_9", FloorReference.ratio(result, floor, 99.9));
+            }
+            array.add(o);
         }
         write(file, array);
     }
@@ -162,6 +177,18 @@ public final class RunJson
     public static JsonNode read(final Path file) throws IOException
     {
         return MAPPER.readTree(file.toFile());
+    }
+
+    private static void putRatio(final ObjectNode o, final String name, final double ratio)
+    {
+        if (Double.isNaN(ratio))
+        {
+            o.putNull(name);
+        }
+        else
+        {
+            o.put(name, ratio);
+        }
     }
 
     private static void putApplicable(final ObjectNode o, final String name, final long value)

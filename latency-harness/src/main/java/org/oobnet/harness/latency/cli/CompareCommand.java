@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code oobnet latency compare}: several UDP rows (transports, profile on/off) in one invocation, run alternating
  * round by round so that drifts of a noisy machine hit every row alike, printed side by side with ratios to the
- * {@code inband} and {@code kernel} rows.
+ * {@code inband} and {@code kernel} rows and to the C floor ({@code floor-udp} for UDP rows, {@code floor-raw} for
+ * raw-frame rows).
  * <p>
  * <b>Note:</b> in-band command.
  */
@@ -28,8 +29,9 @@ public final class CompareCommand implements Callable<Integer>
     RunOptions options;
 
     @Option(names = "--runs", split = ",", paramLabel = "RUN[,RUN...]", hideParamSyntax = true,
-        description = "Rows to compare: udp/<transport>, packet (through the OOB stage) or packet/rings " +
-            "(default: udp over every transport in this build, then packet).")
+        description = "Rows to compare: udp/<transport>, packet (through the OOB stage), packet/rings, or the C " +
+            "floor floor/udp, floor/raw (default: udp over every transport in this build, packet, and the floor " +
+            "rows when a C compiler exists).")
     List<String> runs;
 
     @Option(names = "--profile", split = ",", defaultValue = "on", paramLabel = "on|off[,...]", hideParamSyntax = true,
@@ -55,6 +57,7 @@ public final class CompareCommand implements Callable<Integer>
             {
                 Transports.available().stream().map(t -> RowSpec.UDP + "/" + t.name()).forEach(specs::add);
                 specs.add(RowSpec.PACKET);
+                FloorRows.addIfBuilt(specs, System.out, "oobnet");
                 Transports.missing().forEach((name, why) ->
                     System.out.println("oobnet: transport=" + name + " left out: " + why));
             }
@@ -64,6 +67,12 @@ public final class CompareCommand implements Callable<Integer>
             }
             for (final String spec : specs)
             {
+                if (FloorRows.isFloor(spec))
+                {
+                    // no JVM in a floor row: one row whatever the profiles
+                    rows.add(RowSpec.parse(spec, false));
+                    continue;
+                }
                 for (final String p : profiles)
                 {
                     rows.add(RowSpec.parse(spec, UdpCommand.parseOnOff("profile", p)));

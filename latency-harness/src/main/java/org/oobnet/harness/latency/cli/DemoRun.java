@@ -14,7 +14,8 @@ import org.oobnet.harness.report.RunResult;
 /**
  * The README's first command: a ~20 s UDP round-trip comparison, 64-byte messages, between two network namespaces
  * (loopback without privileges, where the packet transport is left out): oob-udp's packet transport (the OOB
- * path), its kernel busy-poll transport, and a blocking kernel socket on an ordinary thread (inband). Prints a progress line, the table, and where the files are.
+ * path), its kernel busy-poll transport, and a blocking kernel socket on an ordinary thread (inband), next to the C
+ * floor (a minimal C ring ping-pong, UDP-framed and raw) when a C compiler exists. Prints a progress line, the table, and where the files are.
  * <p>
  * <b>Note:</b> in-band.
  */
@@ -49,6 +50,12 @@ public final class DemoRun
             }
         }
         Transports.missing().forEach((name, why) -> out.println("oobnet demo: transport=" + name + " left out: " + why));
+        final List<String> floors = new ArrayList<>();
+        FloorRows.addIfBuilt(floors, out, "oobnet demo");
+        for (final String spec : floors)
+        {
+            rows.add(RowSpec.parse(spec, false));
+        }
         final Path dir = ResultFolder.timestamped(Path.of("results"), "demo");
         final ResultFolder folder = new ResultFolder(dir);
         final RunOptions probe = RunOptions.of("1s", "1s", dir);

@@ -1,14 +1,15 @@
 package org.oobnet.harness.latency.cli;
 
 /**
- * One row of a comparison: a scenario ({@code udp} over one of its transports, or {@code packet}: raw frames on
- * rings), with or without the low-latency JVM profile.
+ * One row of a comparison: a scenario ({@code udp} over one of its transports, {@code packet}: raw frames on
+ * rings, or {@code floor}: the C ring ping-pong, raw or UDP-framed), with or without the low-latency JVM profile.
  * <p>
  * <b>Note:</b> immutable, thread safe.
  *
  * @param label     the row's name, e.g. {@code udp-inband} or {@code udp-inband-noprofile}.
- * @param scenario  {@code udp} or {@code packet}.
- * @param transport the transport's name ({@code rings} for {@code packet}).
+ * @param scenario  {@code udp}, {@code packet} or {@code floor}.
+ * @param transport the transport's name ({@code oob} or {@code rings} for {@code packet}, the framing {@code raw} or
+ *                  {@code udp} for {@code floor}).
  * @param profile   whether the child JVMs get the low-latency profile.
  */
 public record RowSpec(String label, String scenario, String transport, boolean profile)
@@ -17,6 +18,17 @@ public record RowSpec(String label, String scenario, String transport, boolean p
     public static final String PACKET = "packet";
     /** The UDP scenario. */
     public static final String UDP = "udp";
+    /** The C floor scenario (no JVM: the profile does not apply). */
+    public static final String FLOOR = org.oobnet.harness.report.FloorReference.SCENARIO;
+
+    /**
+     * @param framing {@code raw} (EtherType) or {@code udp} (IPv4/UDP framed by hand).
+     * @return the floor row, labelled {@code floor-raw} or {@code floor-udp}.
+     */
+    public static RowSpec floor(final String framing)
+    {
+        return new RowSpec(FLOOR + "-" + framing, FLOOR, framing, false);
+    }
 
     /**
      * @param transport the UDP transport's name.
@@ -55,14 +67,28 @@ public record RowSpec(String label, String scenario, String transport, boolean p
         {
             return packet("rings", profile);
         }
+        if (s.equals(FLOOR + "/raw") || s.equals(FLOOR + "/udp"))
+        {
+            return floor(s.substring(FLOOR.length() + 1));
+        }
         if (s.startsWith(UDP + "/"))
         {
             final String transport = s.substring(UDP.length() + 1);
             org.oobnet.harness.latency.transport.Transports.byName(transport);
             return of(transport, profile);
         }
-        throw new IllegalArgumentException("run=" + spec + " is not udp/<transport>, packet, packet/oob or " +
-            "packet/rings");
+        throw new IllegalArgumentException("run=" + spec + " is not udp/<transport>, packet, packet/oob, " +
+            "packet/rings, floor/raw or floor/udp");
+    }
+
+    /**
+     * @return whether the row's JVMs do their work on an OOB stage (raw frames through the stage, or a UDP
+     *         transport of oob-udp), so that only the stage is pinned to the row's CPU.
+     */
+    public boolean onStage()
+    {
+        return PACKET.equals(scenario) ? "oob".equals(transport)
+            : UDP.equals(scenario) && org.oobnet.harness.latency.transport.Transports.byName(transport).onStage();
     }
 
     /**
@@ -70,7 +96,7 @@ public record RowSpec(String label, String scenario, String transport, boolean p
      */
     public boolean needsNamespaces()
     {
-        return PACKET.equals(scenario) ||
+        return PACKET.equals(scenario) || FLOOR.equals(scenario) ||
             org.oobnet.harness.latency.transport.Transports.byName(transport).needsInterface();
     }
 }

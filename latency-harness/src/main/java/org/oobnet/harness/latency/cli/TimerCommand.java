@@ -146,7 +146,11 @@ public final class TimerCommand implements Callable<Integer>
             args.add(Long.toString(plan.count()));
         }
         final Path err = folder.dir().resolve(ResultFolder.fileName(label) + ".err");
-        try (ChildJvm child = ChildJvm.start(ChildJvm.command(List.of(), options.cpu(), withProfile, args), err,
+        final java.util.BitSet busy = new java.util.BitSet();
+        busy.set(Math.max(0, options.cpu()));
+        // only the stage on the CPU: the JVM's other threads run on the other CPUs
+        try (ChildJvm child = ChildJvm.start(
+            ChildJvm.stageCommand(List.of(), options.cpu(), busy, withProfile, args), err,
             System.out::println))
         {
             final long timeoutMs = TimeUnit.NANOSECONDS.toMillis(plan.durationNs() + plan.warmupNs()) +

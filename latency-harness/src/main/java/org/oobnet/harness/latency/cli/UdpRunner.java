@@ -5,18 +5,19 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogReader;
+import org.oobnet.harness.latency.floor.FloorProgram;
+import org.oobnet.harness.latency.floor.FloorRound;
 import org.oobnet.harness.latency.net.ChildJvm;
 import org.oobnet.harness.latency.net.LoopbackNetwork;
 import org.oobnet.harness.latency.net.NetnsPair;
@@ -50,6 +51,7 @@ public final class UdpRunner implements AutoCloseable
     private final List<ChildJvm> children = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Thread shutdownHook = new Thread(this::closeChildren, "oobnet-children-cleanup");
     private RunNetwork network;
+    private FloorProgram floor;
 
     /**
      * @param options  the run options.
@@ -104,6 +106,20 @@ public final class UdpRunner implements AutoCloseable
     }
 
     /**
+     * The C floor program, built (or found in its cache) on first use.
+     *
+     * @return the program, possibly unavailable (it says why).
+     */
+    public FloorProgram floorProgram()
+    {
+        if (floor == null)
+        {
+            floor = FloorProgram.build();
+        }
+        return floor;
+    }
+
+    /**
      * Changes the measured duration of the rows still to run (the demo decides it once it knows the rows).
      *
      * @param duration e.g. {@code 5s}.
@@ -141,6 +157,12 @@ public final class UdpRunner implements AutoCloseable
                 index++;
                 if (failed.contains(row.label()))
                 {
+                    continue;
+                }
+                if (RowSpec.FLOOR.equals(row.scenario()) && !floorProgram().isAvailable())
+                {
+                    out.println("oobnet: " + row.label() + " skipped: " + floor.unavailableReason());
+                    failed.add(row.label());
                     continue;
                 }
                 if (row.needsNamespaces() && network instanceof LoopbackNetwork)
@@ -189,6 +211,20 @@ public final class UdpRunner implements AutoCloseable
         final int peerCpu = options.peerCpu();
         final long expectedS = plan.durationNs() > 0 ? TimeUnit.NANOSECONDS.toSeconds(plan.durationNs()) : 0;
         progress.show(index, total, row.label(), "starting", 0, expectedS);
+        if (RowSpec.FLOOR.equals(row.scenario()))
+        {
+            progress.show(index, total, row.label(), "measuring", 0, expectedS);
+            try
+            {
+                return new FloorRound(floor, network, this::start).run(FloorRound.describe(row.label(),
+                    row.transport(), options.size(), cpu, peerCpu, network.kind(), plan), plan,
+                    options.receiveTimeoutNs(), folder.dir().resolve(base));
+            }
+            finally
+            {
+                children.removeIf(child -> !child.isAlive());
+            }
+        }
 
         final CompletableFuture<String> ready = new CompletableFuture<>();
         // the children resolve `auto` themselves: the raw-frame sides spin, the UDP sides spin only when isolated
@@ -200,7 +236,12 @@ public final class UdpRunner implements AutoCloseable
             : List.of("latency", "reflect", "--bind", network.reflectorAddress() + ":0",
                 "--transport", row.transport(), "--idle", peerIdle, "--cpu", Integer.toString(peerCpu),
                 "--interface", network.interfaceName(true), "--exit-with-parent");
-        final ChildJvm reflector = start(ChildJvm.command(network.prefix(true), peerCpu, row.profile(), reflectArgs),
+        final BitSet busy = new BitSet();
+        busy.set(Math.max(0, cpu));
+        busy.set(Math.max(0, peerCpu));
+        final ChildJvm reflector = start(row.onStage()
+            ? ChildJvm.stageCommand(network.prefix(true), peerCpu, busy, row.profile(), reflectArgs)
+            : ChildJvm.command(network.prefix(true), peerCpu, row.profile(), reflectArgs),
             folder.dir().resolve(base + ".reflector.err"), line ->
             {
                 if (line.startsWith(ReflectorRun.READY))
@@ -214,8 +255,10 @@ public final class UdpRunner implements AutoCloseable
             // the client's JVM starts while the reflector's does; it waits for the reflector's address on stdin
             final AtomicLong seconds = new AtomicLong();
             final Path output = folder.dir().resolve(base);
-            client = start(ChildJvm.command(network.prefix(false), cpu, row.profile(),
-                clientArgs(row, plan, "-", cpu, peerCpu, output)), folder.dir().resolve(base + ".client.err"),
+            final List<String> clientArgs = clientArgs(row, plan, "-", cpu, peerCpu, output);
+            client = start(row.onStage()
+                ? ChildJvm.stageCommand(network.prefix(false), cpu, busy, row.profile(), clientArgs)
+                : ChildJvm.command(network.prefix(false), cpu, row.profile(), clientArgs), folder.dir().resolve(base + ".client.err"),
                 line ->
                 {
                     if (line.startsWith("RTD|"))
@@ -230,7 +273,7 @@ public final class UdpRunner implements AutoCloseable
                         out.println(line);
                     }
                 });
-            final String peer = awaitReady(reflector, ready);
+            final String peer = reflector.awaitLine(ready, TimeUnit.SECONDS.toNanos(READY_TIMEOUT_S), "reflector");
             client.tell(peer);
             final long timeoutMs = TimeUnit.NANOSECONDS.toMillis(plan.durationNs() + plan.warmupNs()) +
                 (plan.count() + plan.warmupCount()) * 50 + 60_000;
@@ -294,40 +337,6 @@ public final class UdpRunner implements AutoCloseable
         final ChildJvm child = ChildJvm.start(command, stderr, lines);
         children.add(child);
         return child;
-    }
-
-    private static String awaitReady(final ChildJvm reflector, final CompletableFuture<String> ready)
-        throws IOException
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_TIMEOUT_S);
-        while (true)
-        {
-            try
-            {
-                return ready.get(100, TimeUnit.MILLISECONDS);
-            }
-            catch (final TimeoutException ex)
-            {
-                if (!reflector.isAlive())
-                {
-                    throw new IOException("reflector exited before it was ready: " + reflector.stderrTail());
-                }
-                if (System.nanoTime() - deadline > 0)
-                {
-                    throw new IOException("reflector not ready within " + READY_TIMEOUT_S + " s: " +
-                        reflector.stderrTail());
-                }
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while starting the reflector", ex);
-            }
-            catch (final ExecutionException ex)
-            {
-                throw new IOException(ex.getCause());
-            }
-        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.oobnet.harness.latency.net;
 
+import org.oobnet.harness.latency.run.CpuSet;
 import org.oobnet.netns.IpCommand;
 
 import java.io.BufferedReader;
@@ -8,13 +9,18 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * A child JVM running {@code oobnet} (this same class path) on one side of a run: prefixed with
- * {@code ip netns exec <ns>} and {@code taskset -c <cpu>} when asked, with the base flags and, optionally, the
+ * A child JVM running {@code oobnet} (this same class path) on one side of a run, or a native program (the C
+ * floor): prefixed with {@code ip netns exec <ns>} and {@code taskset -c <cpus>} when asked (for a JVM whose work
+ * runs on an OOB stage, the CPUs other than the stage's: see {@link #stageCommand}), with the base flags and, optionally, the
  * low-latency profile. Its standard output goes line by line to a consumer; its standard error to a file.
  * <p>
  * <b>Note:</b> in-band only; {@link #close()} ends the process (SIGTERM, then SIGKILL) and is idempotent.
@@ -38,7 +44,7 @@ public final class ChildJvm implements AutoCloseable
     }
 
     /**
-     * The full command line for a child.
+     * The full command line for a child whose work runs on an ordinary thread: the whole JVM pinned to {@code cpu}.
      *
      * @param prefix  e.g. {@code ip netns exec <ns>}, or empty.
      * @param cpu     the CPU to pin to with taskset, -1 for none (or when taskset is missing).
@@ -49,30 +55,101 @@ public final class ChildJvm implements AutoCloseable
     public static List<String> command(
         final List<String> prefix, final int cpu, final boolean profile, final List<String> args)
     {
-        final List<String> command = new ArrayList<>(prefix);
-        final String taskset = IpCommand.which("taskset");
-        if (cpu >= 0 && taskset != null)
+        return javaCommand(prefix, cpu < 0 ? null : Integer.toString(cpu), profile, args);
+    }
+
+    /**
+     * The full command line for a child whose work runs on an OOB stage: only the stage thread runs on
+     * {@code stageCpu} (it pins itself there when it starts); the JVM is started on the other CPUs, so its other
+     * threads — main, JIT compilers, GC, reporters, the runtime's event thread — inherit a mask without the stage's
+     * CPU. The run's other busy CPUs (the peer's stage) are left out too while any CPU remains; on a machine with no
+     * CPU to spare the JVM keeps every CPU but the stage's.
+     *
+     * @param prefix   e.g. {@code ip netns exec <ns>}, or empty.
+     * @param stageCpu the stage's CPU, -1 for none (then the JVM is not pinned).
+     * @param busyCpus CPUs the run's spinning threads use (this stage's and the peer's).
+     * @param profile  whether to add the low-latency profile.
+     * @param args     the {@code oobnet} arguments.
+     * @return the command.
+     */
+    public static List<String> stageCommand(
+        final List<String> prefix, final int stageCpu, final BitSet busyCpus, final boolean profile,
+        final List<String> args)
+    {
+        return javaCommand(prefix, stageCpu < 0 ? null : CpuSet.format(otherCpus(stageCpu, busyCpus)), profile, args);
+    }
+
+    /**
+     * @param stageCpu the stage's CPU.
+     * @param busyCpus the run's busy CPUs.
+     * @return the CPUs for a stage JVM's other threads: online less the busy ones, else online less the stage's,
+     *         else (one CPU) the stage's.
+     */
+    static BitSet otherCpus(final int stageCpu, final BitSet busyCpus)
+    {
+        final BitSet others = CpuSet.online();
+        others.andNot(busyCpus);
+        others.clear(stageCpu);
+        if (others.isEmpty())
         {
-            command.add(taskset);
-            command.add("-c");
-            command.add(Integer.toString(cpu));
+            others.or(CpuSet.online());
+            others.clear(stageCpu);
         }
-        command.add(javaBinary());
-        command.addAll(JvmProfile.BASE);
+        if (others.isEmpty())
+        {
+            others.set(stageCpu);
+        }
+        return others;
+    }
+
+    private static List<String> javaCommand(
+        final List<String> prefix, final String tasksetCpus, final boolean profile, final List<String> args)
+    {
+        final List<String> program = new ArrayList<>();
+        program.add(javaBinary());
+        program.addAll(JvmProfile.BASE);
         if (profile)
         {
-            command.addAll(JvmProfile.LOW_LATENCY);
+            program.addAll(JvmProfile.LOW_LATENCY);
         }
         // diagnosis, e.g. -Xlog:safepoint or a flight recording: appended to every child's flags
         final String extra = System.getenv(EXTRA_OPTS_ENV);
         if (extra != null && !extra.isBlank())
         {
-            command.addAll(List.of(extra.trim().split("\\s+")));
+            program.addAll(List.of(extra.trim().split("\\s+")));
         }
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(MAIN);
-        command.addAll(args);
+        program.add("-cp");
+        program.add(System.getProperty("java.class.path"));
+        program.add(MAIN);
+        program.addAll(args);
+        return pinned(prefix, tasksetCpus, program);
+    }
+
+    /**
+     * The full command line for a native program (the C floor), pinned with taskset like the JVM children.
+     *
+     * @param prefix  e.g. {@code ip netns exec <ns>}, or empty.
+     * @param cpu     the CPU to pin to, -1 for none (or when taskset is missing).
+     * @param program the program and its arguments.
+     * @return the command.
+     */
+    public static List<String> nativeCommand(final List<String> prefix, final int cpu, final List<String> program)
+    {
+        return pinned(prefix, cpu < 0 ? null : Integer.toString(cpu), program);
+    }
+
+    // prefix, then taskset -c <cpus> when asked and installed, then the program
+    private static List<String> pinned(final List<String> prefix, final String tasksetCpus, final List<String> program)
+    {
+        final List<String> command = new ArrayList<>(prefix);
+        final String taskset = IpCommand.which("taskset");
+        if (tasksetCpus != null && taskset != null)
+        {
+            command.add(taskset);
+            command.add("-c");
+            command.add(tasksetCpus);
+        }
+        command.addAll(program);
         return command;
     }
 
@@ -156,6 +233,49 @@ public final class ChildJvm implements AutoCloseable
     }
 
     /**
+     * Waits for a line the child's output consumer completes (e.g. its {@code READY} line).
+     *
+     * @param line      completed by the consumer given to {@link #start}.
+     * @param timeoutNs how long to wait.
+     * @param what      the child's name, for the error messages.
+     * @return the line's value.
+     * @throws IOException when the child exits first, the time runs out, or the wait is interrupted.
+     */
+    public String awaitLine(final CompletableFuture<String> line, final long timeoutNs, final String what)
+        throws IOException
+    {
+        final long deadline = System.nanoTime() + timeoutNs;
+        while (true)
+        {
+            try
+            {
+                return line.get(100, TimeUnit.MILLISECONDS);
+            }
+            catch (final TimeoutException ex)
+            {
+                if (!isAlive())
+                {
+                    throw new IOException(what + " exited before it was ready: " + stderrTail());
+                }
+                if (System.nanoTime() - deadline > 0)
+                {
+                    throw new IOException(what + " not ready within " + TimeUnit.NANOSECONDS.toSeconds(timeoutNs) +
+                        " s: " + stderrTail());
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while starting the " + what, ex);
+            }
+            catch (final ExecutionException ex)
+            {
+                throw new IOException(ex.getCause());
+            }
+        }
+    }
+
+    /**
      * Writes one line to the child's standard input (which stays open: its end-of-file tells the child that the
      * parent went away).
      *
@@ -166,6 +286,25 @@ public final class ChildJvm implements AutoCloseable
     {
         process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
         process.getOutputStream().flush();
+    }
+
+    /**
+     * Closes the child's standard input: a child that watches it (the C floor program, {@code --exit-with-parent})
+     * ends and reports, its output still read ({@link #close()} would close that too).
+     *
+     * @throws IOException when the stream cannot be closed.
+     */
+    public void endInput() throws IOException
+    {
+        process.getOutputStream().close();
+    }
+
+    /**
+     * @return the child's process id.
+     */
+    public long pid()
+    {
+        return process.pid();
     }
 
     /**

@@ -27,6 +27,8 @@ public final class JvmProfile
         "-XX:+UseSerialGC",
         "-XX:+UnlockDiagnosticVMOptions",
         "-XX:GuaranteedSafepointInterval=0",
+        "-XX:PerMethodTrapLimit=0",
+        "-XX:PerBytecodeTrapLimit=0",
         "-XX:+AlwaysPreTouchStacks",
         "-XX:+PerfDisableSharedMem");
 

@@ -17,6 +17,7 @@ import org.oobnet.harness.latency.run.IntervalReporter;
 import org.oobnet.harness.latency.run.MeasurementPlan;
 import org.oobnet.harness.latency.run.ReflectorRun;
 import org.oobnet.harness.latency.run.StagePhase;
+import org.oobnet.harness.latency.run.StageSamples;
 import org.oobnet.harness.report.IntervalLogHeader;
 import org.oobnet.harness.report.LatencyRecorder;
 import org.oobnet.harness.report.LatmusLines;
@@ -92,6 +93,7 @@ public final class OobPacketRuns
         final BooleanSupplier running) throws IOException
     {
         final LatencyRecorder recorder = new LatencyRecorder();
+        final StageSamples samples = new StageSamples(StageSamples.DEFAULT_CAPACITY);
         try (OobRuntime runtime = OobFrames.startRuntime(interfaceName, description.cpu(), idle);
             PrintStream logStream = intervalLog == null ? null : new PrintStream(intervalLog.toFile()))
         {
@@ -100,10 +102,10 @@ public final class OobPacketRuns
             {
                 final OobSocket oob = OobSocket.of(socket);
                 final PacketStagePinger pinger =
-                    new PacketStagePinger(oob, OobFrames.macOf(interfaceName), plan, recorder,
+                    new PacketStagePinger(oob, OobFrames.macOf(interfaceName), plan, samples,
                     description.sizeBytes(), timeoutNs);
                 PacketSocketState.of(oob).frameHandler(pinger);
-                return measurePhases(runtime, pinger, recorder, description, out, log, running);
+                return measurePhases(runtime, pinger, recorder, samples, description, out, log, running);
             }
         }
     }
@@ -114,7 +116,8 @@ public final class OobPacketRuns
      *
      * @param runtime     the runtime.
      * @param pinger      the pinger, its receive callback already installed.
-     * @param recorder    the pinger's recorder.
+     * @param recorder    where the reporter records the pinger's samples.
+     * @param samples     the pinger's samples.
      * @param description what the reports say.
      * @param out         where the latmus lines go.
      * @param log         the interval log writer, or null.
@@ -124,7 +127,7 @@ public final class OobPacketRuns
      */
     static RunResult measurePhases(
         final OobRuntime runtime, final StagePinger pinger, final LatencyRecorder recorder,
-        final RunDescription description, final PrintStream out, final HistogramLogWriter log,
+        final StageSamples samples, final RunDescription description, final PrintStream out, final HistogramLogWriter log,
         final BooleanSupplier running) throws IOException
     {
         out.println(LatmusLines.header(description) + (runtime.pinned() ? "" : " [stage not pinned]"));
@@ -137,7 +140,7 @@ public final class OobPacketRuns
         }
         recorder.restart();
         IntervalLogHeader.startMeasuredPhase(log);
-        final IntervalReporter reporter = new IntervalReporter(recorder, log, out, pinger::overruns,
+        final IntervalReporter reporter = new IntervalReporter(recorder, samples, log, out, pinger::overruns,
             () -> runtime.counters().stalls().get());
         reporter.start();
         final StagePhase phase = StagePhase.begin(runtime);
@@ -163,8 +166,9 @@ public final class OobPacketRuns
         runtime.removeTask(pinger);
         final Histogram histogram = LatencyRecorder.newHistogram();
         histogram.add(recorder.total());
+        // a sample the ring could not take is an exchange the histogram lacks: counted with the lost ones
         final RunResult result = new RunResult(description, histogram, pinger.warmupCount(),
-            pinger.warmupNs(), pinger.lost(), pinger.overruns(), stage.stalls(), stage.allocatedBytes(), 0, stage.gc(),
+            pinger.warmupNs(), pinger.lost() + samples.dropped(), pinger.overruns(), stage.stalls(), stage.allocatedBytes(), 0, stage.gc(),
             pinger.measuredNs(), recorder.clampedCount());
         out.println(LatmusLines.rts(histogram, result.overruns(), stage.stalls(), result.measuredNs(), description));
         out.flush();

@@ -16,6 +16,7 @@ import org.oobnet.core.OobRuntime;
 import org.oobnet.core.OobSocket;
 import org.oobnet.core.ProtocolRegistry;
 import org.oobnet.harness.latency.run.MeasurementPlan;
+import org.oobnet.harness.latency.run.StageSamples;
 import org.oobnet.harness.latency.run.ReflectorRun;
 import org.oobnet.harness.report.LatencyRecorder;
 import org.oobnet.harness.report.RunDescription;
@@ -147,6 +148,7 @@ public final class OobUdpRuns
         throws IOException
     {
         final LatencyRecorder recorder = new LatencyRecorder();
+        final StageSamples samples = new StageSamples(StageSamples.DEFAULT_CAPACITY);
         try (Stack stack = new Stack(transport, interfaceName, description.cpu(), idle);
             PrintStream logStream = intervalLog == null ? null : new PrintStream(intervalLog.toFile()))
         {
@@ -157,9 +159,10 @@ public final class OobUdpRuns
                 socket.connect(peer);
                 final OobSocket oob = OobSocket.of(socket);
                 final UdpStagePinger pinger =
-                    new UdpStagePinger(oob, plan, recorder, description.sizeBytes(), timeoutNs);
+                    new UdpStagePinger(oob, plan, samples, description.sizeBytes(), timeoutNs);
                 oob.stageReceiveHandler(pinger);
-                return OobPacketRuns.measurePhases(stack.runtime, pinger, recorder, description, out, log, running);
+                return OobPacketRuns.measurePhases(stack.runtime, pinger, recorder, samples, description, out, log,
+                    running);
             }
         }
     }

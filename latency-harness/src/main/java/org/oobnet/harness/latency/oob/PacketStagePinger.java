@@ -7,7 +7,7 @@ import org.agrona.MutableDirectBuffer;
 import org.oobnet.core.OobSocket;
 import org.oobnet.harness.latency.msg.SockperfHeader;
 import org.oobnet.harness.latency.run.MeasurementPlan;
-import org.oobnet.harness.report.LatencyRecorder;
+import org.oobnet.harness.latency.run.StageSamples;
 import org.oobnet.packet.ring.PacketFrameHandler;
 import org.oobnet.packet.frame.EthernetHeaderFlyweight;
 
@@ -34,15 +34,15 @@ public final class PacketStagePinger extends StagePinger implements PacketFrameH
      * @param socket    the OOB packet socket.
      * @param ownMac    this side's MAC address.
      * @param plan      warm-up, length and pace.
-     * @param recorder  where measured round trips go.
+     * @param samples   where measured round trips go.
      * @param sizeBytes the sockperf message's length (the frame adds the Ethernet header).
      * @param timeoutNs a reply not back within this is lost.
      */
     public PacketStagePinger(
-        final OobSocket socket, final long ownMac, final MeasurementPlan plan, final LatencyRecorder recorder,
+        final OobSocket socket, final long ownMac, final MeasurementPlan plan, final StageSamples samples,
         final int sizeBytes, final long timeoutNs)
     {
-        super(plan, recorder, timeoutNs);
+        super(plan, samples, timeoutNs);
         if (sizeBytes < SockperfHeader.HEADER_LENGTH || sizeBytes > 1500)
         {
             throw new IllegalArgumentException("size=" + sizeBytes + " must be between " +

@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.oobnet.core.OobTask;
 import org.oobnet.harness.latency.run.MeasurementPlan;
-import org.oobnet.harness.report.LatencyRecorder;
+import org.oobnet.harness.latency.run.StageSamples;
 
 /**
  * The measuring side on the OOB stage: the same plan as {@code LatencyLoop} (warm-up, then count or duration,
@@ -25,7 +25,10 @@ public abstract class StagePinger implements OobTask
     private static final int MEASURE = 2;
     private static final int DONE = 3;
     private final MeasurementPlan plan;
-    private final LatencyRecorder recorder;
+    private final StageSamples samples;
+    // the warm-up's samples go through the same code into a ring nobody reads: the stage's recording path is
+    // compiled before the measured phase, and nothing on it is first run (linked, loaded) while measuring
+    private final StageSamples warmupSamples = new StageSamples(StageSamples.DEFAULT_CAPACITY);
     private final long timeoutNs;
     private final AtomicLong lost = new AtomicLong();
     private final AtomicLong overruns = new AtomicLong();
@@ -43,13 +46,13 @@ public abstract class StagePinger implements OobTask
 
     /**
      * @param plan      warm-up, length and pace.
-     * @param recorder  where measured round trips go.
+     * @param samples   where measured round trips go (an in-band thread records them).
      * @param timeoutNs a reply not back within this is lost.
      */
-    protected StagePinger(final MeasurementPlan plan, final LatencyRecorder recorder, final long timeoutNs)
+    protected StagePinger(final MeasurementPlan plan, final StageSamples samples, final long timeoutNs)
     {
         this.plan = plan;
-        this.recorder = recorder;
+        this.samples = samples;
         this.timeoutNs = timeoutNs;
     }
 
@@ -173,10 +176,7 @@ public abstract class StagePinger implements OobTask
             return;
         }
         inFlight = false;
-        if (phase == MEASURE)
-        {
-            recorder.recordNs(replyNs - scheduledNs);
-        }
+        (phase == MEASURE ? samples : warmupSamples).offer(replyNs - scheduledNs);
         k++;
         // ping-pong: the next send goes out from here, without waiting for the next cycle
         if (plan.rateHz() == 0 && (phase == WARMUP || phase == MEASURE) && !endOfPhase(replyNs))

@@ -8,7 +8,7 @@ import org.oobnet.core.OobReceiveHandler;
 import org.oobnet.core.OobSocket;
 import org.oobnet.harness.latency.msg.SockperfHeader;
 import org.oobnet.harness.latency.run.MeasurementPlan;
-import org.oobnet.harness.report.LatencyRecorder;
+import org.oobnet.harness.latency.run.StageSamples;
 import org.oobnet.udp.UdpAddressHeader;
 
 /**
@@ -31,15 +31,15 @@ public final class UdpStagePinger extends StagePinger implements OobReceiveHandl
     /**
      * @param socket    the connected OOB UDP socket.
      * @param plan      warm-up, length and pace.
-     * @param recorder  where measured round trips go.
+     * @param samples   where measured round trips go.
      * @param sizeBytes the sockperf message's length (the datagram's payload).
      * @param timeoutNs a reply not back within this is lost.
      */
     public UdpStagePinger(
-        final OobSocket socket, final MeasurementPlan plan, final LatencyRecorder recorder, final int sizeBytes,
+        final OobSocket socket, final MeasurementPlan plan, final StageSamples samples, final int sizeBytes,
         final long timeoutNs)
     {
-        super(plan, recorder, timeoutNs);
+        super(plan, samples, timeoutNs);
         if (sizeBytes < SockperfHeader.HEADER_LENGTH || sizeBytes > 1472)
         {
             throw new IllegalArgumentException("size=" + sizeBytes + " must be between " +

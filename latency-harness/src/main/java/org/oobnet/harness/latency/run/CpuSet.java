@@ -1,5 +1,7 @@
 package org.oobnet.harness.latency.run;
 
+import java.util.BitSet;
+
 import org.oobnet.config.CpuList;
 import org.oobnet.config.CpuTopology;
 
@@ -63,5 +65,27 @@ public final class CpuSet
         }
         final int last = online.last();
         return last != cpu && last >= 0 ? last : cpu;
+    }
+
+    /**
+     * @return the online CPUs, as a set the caller may edit.
+     */
+    public static BitSet online()
+    {
+        final BitSet cpus = new BitSet();
+        for (final int c : CpuTopology.read().online().toArray())
+        {
+            cpus.set(c);
+        }
+        return cpus;
+    }
+
+    /**
+     * @param cpus a set of CPUs.
+     * @return the list taskset and the kernel take, ranges collapsed as the kernel writes them: {@code 0-2,5}.
+     */
+    public static String format(final BitSet cpus)
+    {
+        return CpuList.of(cpus.stream().toArray()).toString();
     }
 }

@@ -11,7 +11,8 @@ import org.oobnet.harness.report.LatencyRecorder;
 import org.oobnet.harness.report.LatmusLines;
 
 /**
- * Once a second during the measured phase: swaps the recorder's interval histogram, appends it to the interval log
+ * Every millisecond during the measured phase: records what an OOB stage handed over in its {@link StageSamples}
+ * (when the run has a stage). Once a second: swaps the recorder's interval histogram, appends it to the interval log
  * and prints the interval's {@code RTD|} line. Runs on its own thread, which sleeps between ticks (it never spins).
  * <p>
  * <b>Note:</b> {@link #start()} and {@link #stopAndFlush()} are called by the measuring thread; everything else runs
@@ -20,8 +21,10 @@ import org.oobnet.harness.report.LatmusLines;
 public final class IntervalReporter implements Runnable
 {
     private static final long INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final long DRAIN_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final LatencyRecorder recorder;
+    private final StageSamples samples;
     private final HistogramLogWriter log;
     private final PrintStream out;
     private final LongSupplier overruns;
@@ -34,6 +37,7 @@ public final class IntervalReporter implements Runnable
 
     /**
      * @param recorder the run's recorder.
+     * @param samples  what a stage hands over to record, or null when the measuring thread records itself.
      * @param log      where each interval goes (its header already written), or null.
      * @param out      where {@code RTD|} lines go.
      * @param overruns the overruns so far.
@@ -41,12 +45,14 @@ public final class IntervalReporter implements Runnable
      */
     public IntervalReporter(
         final LatencyRecorder recorder,
+        final StageSamples samples,
         final HistogramLogWriter log,
         final PrintStream out,
         final LongSupplier overruns,
         final LongSupplier stalls)
     {
         this.recorder = recorder;
+        this.samples = samples;
         this.log = log;
         this.out = out;
         this.overruns = overruns;
@@ -73,7 +79,8 @@ public final class IntervalReporter implements Runnable
             final long remaining = next - System.nanoTime();
             if (remaining > 0)
             {
-                LockSupport.parkNanos(this, remaining);
+                LockSupport.parkNanos(this, samples == null ? remaining : Math.min(remaining, DRAIN_NS));
+                drain();
                 continue;
             }
             tick();
@@ -94,8 +101,17 @@ public final class IntervalReporter implements Runnable
         tick();
     }
 
+    private void drain()
+    {
+        if (samples != null)
+        {
+            samples.drainTo(recorder);
+        }
+    }
+
     private void tick()
     {
+        drain();
         final Histogram interval = recorder.swapInterval();
         if (log != null)
         {

@@ -3,39 +3,46 @@ package org.oobnet.harness.latency.run;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.oobnet.core.OobTask;
-import org.oobnet.harness.report.LatencyRecorder;
 
 /**
  * latmus' timer test as an OOB stage task: due every period, it records how late the stage ran it (the time it
  * actually ran minus the time it was due). A run that was more than one period late counts the periods it missed
  * as overruns and realigns on the next period boundary, as latmus does.
  * <p>
- * <b>Note:</b> {@link #doWork} runs on the stage: no allocation, no locks. {@link #startRecording(long)} and
- * {@link #stopRecording()} are in-band; they publish with volatile writes read by the stage.
+ * The stage runs the same code before, while and after recording: every lateness goes to the current sink (a
+ * warm-up ring nobody reads, then the run's {@link StageSamples}), swapped in-band. No branch on the recording
+ * state, so none is first taken when measuring starts (a compiled branch never taken before is an uncommon trap:
+ * a deoptimisation on the stage, which allocates). The count limit is applied in-band.
+ * <p>
+ * <b>Note:</b> {@link #doWork} runs on the stage: no allocation, no locks. {@link #startRecording(long)},
+ * {@link #stopRecording()} and the getters are in-band.
  */
 public final class LatenessTask implements OobTask
 {
     private final long periodNs;
-    private final LatencyRecorder recorder;
+    private final StageSamples samples;
+    private final StageSamples warmupSamples = new StageSamples(StageSamples.DEFAULT_CAPACITY);
     private final AtomicLong overruns = new AtomicLong();
-    private final AtomicLong recorded = new AtomicLong();
-    private volatile boolean recording;
-    private volatile boolean done;
-    private volatile long limit;
+    private volatile StageSamples sink = warmupSamples;
     private long nextDueNs;
+    // in-band state, volatile: the reporter thread reads overruns() while the measuring thread writes them
+    private volatile long limit;
+    private volatile long overrunsAtStart;
+    private volatile long overrunsAtStop = -1;
+    private volatile boolean stopped;
 
     /**
      * @param periodNs the period.
-     * @param recorder where lateness goes (in ns) while recording.
+     * @param samples  where lateness goes (in ns) while recording (an in-band thread records it).
      */
-    public LatenessTask(final long periodNs, final LatencyRecorder recorder)
+    public LatenessTask(final long periodNs, final StageSamples samples)
     {
         if (periodNs <= 0)
         {
             throw new IllegalArgumentException("period=" + periodNs + "ns must be positive");
         }
         this.periodNs = periodNs;
-        this.recorder = recorder;
+        this.samples = samples;
     }
 
     @Override
@@ -54,23 +61,10 @@ public final class LatenessTask implements OobTask
         final long ranNs = System.nanoTime();
         final long lateNs = ranNs - nextDueNs;
         final long missed = lateNs / periodNs;
-        // volatile read: pairs with startRecording's volatile write of limit then recording
-        if (recording)
-        {
-            recorder.recordNs(lateNs);
-            // single writer (the stage): ordered stores, no fence on the stage
-            if (missed > 0)
-            {
-                overruns.lazySet(overruns.get() + missed);
-            }
-            final long n = recorded.get() + 1;
-            recorded.lazySet(n);
-            if (limit > 0 && n >= limit)
-            {
-                recording = false;
-                done = true;
-            }
-        }
+        // volatile read: pairs with the in-band swaps of the sink
+        sink.offer(lateNs);
+        // single writer (the stage): ordered store, no fence on the stage; 0 added when nothing was missed
+        overruns.lazySet(overruns.get() + missed);
         nextDueNs += (missed + 1) * periodNs;
         return 1;
     }
@@ -78,12 +72,16 @@ public final class LatenessTask implements OobTask
     /**
      * In-band: starts recording.
      *
-     * @param count stop by itself after this many recorded runs, 0 for until {@link #stopRecording()}.
+     * @param count keep this many recorded runs (later ones are dropped in-band), 0 for until
+     *              {@link #stopRecording()}.
      */
     public void startRecording(final long count)
     {
         limit = count;
-        recording = true;
+        samples.limitTo(count > 0 ? count : Long.MAX_VALUE);
+        overrunsAtStart = overruns.get();
+        // volatile write: the stage's next run records into the run's ring
+        sink = samples;
     }
 
     /**
@@ -91,8 +89,9 @@ public final class LatenessTask implements OobTask
      */
     public void stopRecording()
     {
-        recording = false;
-        done = true;
+        sink = warmupSamples;
+        overrunsAtStop = overruns.get();
+        stopped = true;
     }
 
     /**
@@ -100,7 +99,7 @@ public final class LatenessTask implements OobTask
      */
     public boolean isDone()
     {
-        return done;
+        return stopped || limit > 0 && samples.offered() >= limit;
     }
 
     /**
@@ -108,7 +107,7 @@ public final class LatenessTask implements OobTask
      */
     public long overruns()
     {
-        return overruns.get();
+        return (overrunsAtStop >= 0 ? overrunsAtStop : overruns.get()) - overrunsAtStart;
     }
 
     /**
@@ -116,6 +115,7 @@ public final class LatenessTask implements OobTask
      */
     public long recorded()
     {
-        return recorded.get();
+        final long offered = samples.offered();
+        return limit > 0 ? Math.min(limit, offered) : offered;
     }
 }

@@ -58,7 +58,8 @@ public final class TimerRun
     public RunResult run(final PrintStream out, final Path intervalLog) throws IOException
     {
         final LatencyRecorder recorder = new LatencyRecorder();
-        final LatenessTask task = new LatenessTask(periodNs, recorder);
+        final StageSamples samples = new StageSamples(StageSamples.DEFAULT_CAPACITY);
+        final LatenessTask task = new LatenessTask(periodNs, samples);
         try (OobRuntime runtime = OobRuntime.start(config);
             PrintStream logStream = intervalLog == null ? null : new PrintStream(intervalLog.toFile()))
         {
@@ -73,7 +74,7 @@ public final class TimerRun
 
             recorder.restart();
             IntervalLogHeader.startMeasuredPhase(log);
-            final IntervalReporter reporter = new IntervalReporter(recorder, log, out, task::overruns,
+            final IntervalReporter reporter = new IntervalReporter(recorder, samples, log, out, task::overruns,
                 () -> runtime.counters().stalls().get());
             reporter.start();
             final StagePhase phase = StagePhase.begin(runtime);
@@ -95,7 +96,9 @@ public final class TimerRun
             runtime.removeTask(task);
             final Histogram histogram = LatencyRecorder.newHistogram();
             histogram.add(recorder.total());
-            final RunResult result = new RunResult(description, histogram, warmupTook / periodNs, warmupTook, 0,
+            // a sample the ring could not take is missing from the histogram: counted, as lost
+            final RunResult result = new RunResult(description, histogram, warmupTook / periodNs, warmupTook,
+                samples.dropped(),
                 task.overruns(), stage.stalls(), stage.allocatedBytes(), 0, stage.gc(), measuredNs, recorder.clampedCount());
             out.println(LatmusLines.rts(histogram, result.overruns(), stage.stalls(), measuredNs, description));
             out.flush();

@@ -80,7 +80,7 @@ public final class UdpClientRun
             final LatencyLoop loop = new LatencyLoop(plan, roundTrip, NanoClock.SYSTEM, idle, recorder, counters);
             this.loop = loop;
             final IntervalReporter reporter =
-                new IntervalReporter(recorder, log, out, counters::overruns, endpoint::stalls);
+                new IntervalReporter(recorder, null, log, out, counters::overruns, endpoint::stalls);
             final Edges edges = new Edges(endpoint, recorder, reporter, log);
             out.println(LatmusLines.header(description));
             out.println(LatmusLines.COLUMNS);

@@ -1,0 +1,817 @@
+/*
+ * floor.c: the floor of a 64-byte round trip on this machine, for `oobnet latency compare`'s rows floor-raw and
+ * floor-udp.
+ *
+ * A minimal C ping-pong on the same path the OOB stage uses: an AF_PACKET socket with TPACKET_V2 RX and TX rings,
+ * the RX ring spun on (no poll, no sleep), one sendto() kick per frame sent, qdisc bypass. Two framings:
+ *   raw  an Ethernet header of EtherType 0x88B6 and the message;
+ *   udp  Ethernet, IPv4 and UDP headers framed by hand (IPv4 header checksum computed, UDP checksum 0) and the
+ *        message as the datagram; a kernel UDP socket is bound to the port, as oob-udp binds one, so that the
+ *        kernel's own copy of each frame finds a socket instead of answering with ICMP port unreachable.
+ * The message: an 8-byte sequence number, then one flag byte (1: request), then zeros up to its size.
+ *
+ * Usage (the harness builds it with `cc -O2` into a cache directory and runs it under taskset in the namespaces):
+ *   floor reflect raw|udp IFNAME [port=N]
+ *       prints "READY <mac>" once the rings are up, answers requests until SIGTERM or end of standard input, then
+ *       prints "REFLECTED replies=N".
+ *   floor client raw|udp IFNAME peer_mac=MAC out=FILE [size=N] [warmup_ns=N|warmup_count=N]
+ *                [duration_ns=N|count=N] [timeout_ns=N] [src=IP dst=IP port=N]
+ *       ping-pongs through a warm-up (not recorded), then the measured phase; writes each measured round trip, in
+ *       ns as a native-endian int64, to FILE, and prints
+ *       "FLOOR count=N lost=N warmup_count=N warmup_ns=N measured_ns=N".
+ *   floor count raw IFNAME
+ *       the throughput receiver: prints "READY <mac>", counts raw frames of the floor EtherType from its RX ring
+ *       until SIGTERM or end of standard input, then prints "COUNTED received=N drops=N" (drops: frames the kernel
+ *       could not put in the ring, PACKET_STATISTICS tp_drops).
+ *   floor blast raw IFNAME duration_ns=N [size=N] [batch=N]
+ *       the kernel throughput baseline: the same frames through sendmmsg(2) on a plain AF_PACKET socket (no ring,
+ *       through the qdisc), batch frames per call, for duration_ns; prints "BLASTED sent=N failed=N elapsed_ns=N".
+ * Round trips are CLOCK_MONOTONIC (System.nanoTime()'s clock) read before the send and on seeing the reply.
+ * Exit status: 0 done, 2 bad arguments or set-up failure (one line on standard error naming what failed).
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Not the harness's 0x88B5: the two never share a namespace, but a capture tells them apart. */
+#define FLOOR_ETHER_TYPE 0x88B6
+#define ETH_HEADER 14
+#define IP_HEADER 20
+#define UDP_HEADER 8
+#define MESSAGE_MIN 16
+#define MESSAGE_MAX 1400
+#define SEQUENCE_AT 0
+#define FLAGS_AT 8
+#define FLAG_REQUEST 1
+
+/* Ring geometry: 2 KiB frames, two per 4 KiB block, 1024 frames each way (the throughput receiver needs the room). */
+#define FRAME_SIZE 2048
+#define BLOCK_SIZE 4096
+#define FRAME_COUNT 1024
+
+/* The reflector looks at standard input (has the harness gone?) after this many empty polls of its RX ring. */
+#define IDLE_POLLS_PER_CHECK (1u << 20)
+
+struct ring
+{
+    uint8_t *base;
+    unsigned next;
+};
+
+struct floor_socket
+{
+    int fd;
+    int kernel_udp_fd;
+    struct ring rx;
+    struct ring tx;
+    uint8_t mac[6];
+};
+
+struct client_plan
+{
+    const char *out;
+    uint8_t peer_mac[6];
+    unsigned size;
+    long long warmup_ns;
+    long long warmup_count;
+    long long duration_ns;
+    long long count;
+    long long timeout_ns;
+    unsigned batch;
+    uint32_t src_ip;
+    uint32_t dst_ip;
+    uint16_t port;
+};
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int signal_number)
+{
+    (void)signal_number;
+    stop_requested = 1;
+}
+
+static void fail(const char *what, const char *detail)
+{
+    fprintf(stderr, "floor: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
+    exit(2);
+}
+
+static void fail_errno(const char *what)
+{
+    fail(what, strerrorname_np(errno) ? strerrorname_np(errno) : strerror(errno));
+}
+
+static long long now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static struct tpacket2_hdr *frame_at(const struct ring *ring, unsigned index)
+{
+    return (struct tpacket2_hdr *)(ring->base + (size_t)index * FRAME_SIZE);
+}
+
+/* Opens the packet socket on IFNAME with both rings mapped; protocol is the EtherType frames are received for. */
+static void open_socket(struct floor_socket *s, const char *ifname, uint16_t protocol)
+{
+    s->fd = socket(AF_PACKET, SOCK_RAW, 0);
+    if (s->fd < 0)
+    {
+        fail_errno("socket(AF_PACKET)");
+    }
+    const int version = TPACKET_V2;
+    if (setsockopt(s->fd, SOL_PACKET, PACKET_VERSION, &version, sizeof(version)) != 0)
+    {
+        fail_errno("PACKET_VERSION=TPACKET_V2");
+    }
+    /* the TX ring's frames go straight to the driver, as oob-packet's do */
+    const int one = 1;
+    if (setsockopt(s->fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one)) != 0)
+    {
+        fail_errno("PACKET_QDISC_BYPASS");
+    }
+    struct tpacket_req req = {
+        .tp_block_size = BLOCK_SIZE,
+        .tp_block_nr = FRAME_COUNT * FRAME_SIZE / BLOCK_SIZE,
+        .tp_frame_size = FRAME_SIZE,
+        .tp_frame_nr = FRAME_COUNT,
+    };
+    if (setsockopt(s->fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) != 0)
+    {
+        fail_errno("PACKET_RX_RING");
+    }
+    if (setsockopt(s->fd, SOL_PACKET, PACKET_TX_RING, &req, sizeof(req)) != 0)
+    {
+        fail_errno("PACKET_TX_RING");
+    }
+    const size_t ring_bytes = (size_t)FRAME_COUNT * FRAME_SIZE;
+    /* one mapping, RX ring first, then TX ring (packet_mmap's layout) */
+    uint8_t *map = mmap(NULL, 2 * ring_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, s->fd, 0);
+    if (map == MAP_FAILED)
+    {
+        fail_errno("mmap of the rings");
+    }
+    s->rx.base = map;
+    s->rx.next = 0;
+    s->tx.base = map + ring_bytes;
+    s->tx.next = 0;
+
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof(ifr));
+    if (strlen(ifname) >= sizeof(ifr.ifr_name))
+    {
+        fail("interface name too long", ifname);
+    }
+    strcpy(ifr.ifr_name, ifname);
+    if (ioctl(s->fd, SIOCGIFINDEX, &ifr) != 0)
+    {
+        fail_errno("SIOCGIFINDEX");
+    }
+    const int ifindex = ifr.ifr_ifindex;
+    if (ioctl(s->fd, SIOCGIFHWADDR, &ifr) != 0)
+    {
+        fail_errno("SIOCGIFHWADDR");
+    }
+    memcpy(s->mac, ifr.ifr_hwaddr.sa_data, 6);
+
+    struct sockaddr_ll address = {
+        .sll_family = AF_PACKET,
+        .sll_protocol = htons(protocol),
+        .sll_ifindex = ifindex,
+    };
+    if (bind(s->fd, (struct sockaddr *)&address, sizeof(address)) != 0)
+    {
+        fail_errno("bind(AF_PACKET)");
+    }
+    s->kernel_udp_fd = -1;
+}
+
+/* Binds a kernel UDP socket to the port: the kernel's copy of each frame lands there (and is dropped when its
+ * small buffer is full) instead of drawing an ICMP port unreachable. */
+static void reserve_udp_port(struct floor_socket *s, uint32_t ip, uint16_t port)
+{
+    s->kernel_udp_fd = socket(AF_INET, SOCK_DGRAM, 0);
+    if (s->kernel_udp_fd < 0)
+    {
+        fail_errno("socket(AF_INET, SOCK_DGRAM)");
+    }
+    const int small = 4096;
+    setsockopt(s->kernel_udp_fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+    struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = ip};
+    if (bind(s->kernel_udp_fd, (struct sockaddr *)&address, sizeof(address)) != 0)
+    {
+        fail_errno("bind of the UDP port");
+    }
+}
+
+/* The next received frame, or NULL; hand it back with rx_release(). */
+static struct tpacket2_hdr *rx_poll(struct floor_socket *s)
+{
+    struct tpacket2_hdr *h = frame_at(&s->rx, s->rx.next);
+    /* acquire: pairs with the kernel's store of TP_STATUS_USER after it wrote the frame */
+    if ((__atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER) == 0)
+    {
+        return NULL;
+    }
+    return h;
+}
+
+static void rx_release(struct floor_socket *s, struct tpacket2_hdr *h)
+{
+    /* release: the frame back to the kernel; pairs with the kernel's read of tp_status */
+    __atomic_store_n(&h->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+    s->rx.next = (s->rx.next + 1) % FRAME_COUNT;
+}
+
+/* The next TX frame's data area once the kernel has sent what it held; NULL when a send failed. */
+static uint8_t *tx_claim(struct floor_socket *s)
+{
+    struct tpacket2_hdr *h = frame_at(&s->tx, s->tx.next);
+    unsigned status;
+    /* acquire: pairs with the kernel's store of TP_STATUS_AVAILABLE once it sent the frame */
+    while ((status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE)) != TP_STATUS_AVAILABLE)
+    {
+        if (status & TP_STATUS_WRONG_FORMAT)
+        {
+            return NULL;
+        }
+    }
+    return (uint8_t *)h + TPACKET2_HDRLEN - sizeof(struct sockaddr_ll);
+}
+
+/* Hands the claimed frame to the kernel and kicks it: one sendto() per frame, as in a ping-pong. */
+static void tx_send(struct floor_socket *s, unsigned length)
+{
+    struct tpacket2_hdr *h = frame_at(&s->tx, s->tx.next);
+    h->tp_len = length;
+    /* release: the frame's bytes before the status that lets the kernel read them */
+    __atomic_store_n(&h->tp_status, TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
+    s->tx.next = (s->tx.next + 1) % FRAME_COUNT;
+    if (sendto(s->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 && errno != EAGAIN && errno != ENOBUFS)
+    {
+        fail_errno("sendto (TX ring kick)");
+    }
+}
+
+static uint16_t ip_checksum(const uint8_t *header)
+{
+    uint32_t sum = 0;
+    for (int i = 0; i < IP_HEADER; i += 2)
+    {
+        sum += (uint32_t)(header[i] << 8 | header[i + 1]);
+    }
+    while (sum >> 16)
+    {
+        sum = (sum & 0xFFFF) + (sum >> 16);
+    }
+    return htons((uint16_t)~sum);
+}
+
+/* Where the message starts in a frame of this framing. */
+static unsigned message_offset(int udp)
+{
+    return udp ? ETH_HEADER + IP_HEADER + UDP_HEADER : ETH_HEADER;
+}
+
+/* Writes the headers of a request into frame; returns the frame's length. */
+static unsigned frame_request(uint8_t *frame, const struct floor_socket *s, const struct client_plan *plan, int udp)
+{
+    memcpy(frame, plan->peer_mac, 6);
+    memcpy(frame + 6, s->mac, 6);
+    const uint16_t ether_type = htons(udp ? ETH_P_IP : FLOOR_ETHER_TYPE);
+    memcpy(frame + 12, &ether_type, 2);
+    if (udp)
+    {
+        uint8_t *ip = frame + ETH_HEADER;
+        const uint16_t ip_length = htons((uint16_t)(IP_HEADER + UDP_HEADER + plan->size));
+        memset(ip, 0, IP_HEADER);
+        ip[0] = 0x45;
+        memcpy(ip + 2, &ip_length, 2);
+        ip[6] = 0x40; /* don't fragment */
+        ip[8] = 64;
+        ip[9] = IPPROTO_UDP;
+        memcpy(ip + 12, &plan->src_ip, 4);
+        memcpy(ip + 16, &plan->dst_ip, 4);
+        const uint16_t checksum = ip_checksum(ip);
+        memcpy(ip + 10, &checksum, 2);
+        uint8_t *u = ip + IP_HEADER;
+        const uint16_t port = htons(plan->port);
+        const uint16_t udp_length = htons((uint16_t)(UDP_HEADER + plan->size));
+        memcpy(u, &port, 2);
+        memcpy(u + 2, &port, 2);
+        memcpy(u + 4, &udp_length, 2);
+        memset(u + 6, 0, 2); /* no UDP checksum (allowed over IPv4) */
+    }
+    return message_offset(udp) + plan->size;
+}
+
+/* Whether a received frame carries a message of this framing; *message points at it. */
+static int parse(const uint8_t *frame, unsigned length, int udp, uint16_t port, const uint8_t **message)
+{
+    const unsigned at = message_offset(udp);
+    if (length < at + MESSAGE_MIN)
+    {
+        return 0;
+    }
+    uint16_t ether_type;
+    memcpy(&ether_type, frame + 12, 2);
+    if (ntohs(ether_type) != (udp ? ETH_P_IP : FLOOR_ETHER_TYPE))
+    {
+        return 0;
+    }
+    if (udp)
+    {
+        const uint8_t *ip = frame + ETH_HEADER;
+        uint16_t destination_port;
+        memcpy(&destination_port, ip + IP_HEADER + 2, 2);
+        if (ip[0] != 0x45 || ip[9] != IPPROTO_UDP || ntohs(destination_port) != port)
+        {
+            return 0;
+        }
+    }
+    *message = frame + at;
+    return 1;
+}
+
+/* Whether standard input has ended (the harness went away) or a signal asked to stop. */
+static int should_stop(void)
+{
+    if (stop_requested)
+    {
+        return 1;
+    }
+    struct pollfd in = {.fd = STDIN_FILENO, .events = POLLIN};
+    if (poll(&in, 1, 0) > 0)
+    {
+        char scratch[64];
+        return read(STDIN_FILENO, scratch, sizeof(scratch)) <= 0;
+    }
+    return 0;
+}
+
+/* Tells the harness the rings are up, and this side's MAC address (the client's destination). */
+static void print_ready(const struct floor_socket *s)
+{
+    printf("READY %02x:%02x:%02x:%02x:%02x:%02x\n", s->mac[0], s->mac[1], s->mac[2], s->mac[3], s->mac[4],
+        s->mac[5]);
+    fflush(stdout);
+}
+
+/* Spins on the RX ring for the next frame; NULL once told to stop (checked only while idle, every so often). */
+static struct tpacket2_hdr *rx_wait(struct floor_socket *s)
+{
+    unsigned idle = 0;
+    while (1)
+    {
+        struct tpacket2_hdr *h = rx_poll(s);
+        if (h != NULL)
+        {
+            return h;
+        }
+        if (++idle == IDLE_POLLS_PER_CHECK)
+        {
+            idle = 0;
+            if (should_stop())
+            {
+                return NULL;
+            }
+        }
+    }
+}
+
+static int reflect(struct floor_socket *s, int udp, uint16_t port)
+{
+    if (udp)
+    {
+        reserve_udp_port(s, htonl(INADDR_ANY), port);
+    }
+    print_ready(s);
+    unsigned long long replies = 0;
+    struct tpacket2_hdr *h;
+    while ((h = rx_wait(s)) != NULL)
+    {
+        const uint8_t *in = (const uint8_t *)h + h->tp_mac;
+        const unsigned length = h->tp_snaplen;
+        const uint8_t *message;
+        if (length <= FRAME_SIZE - TPACKET2_HDRLEN && parse(in, length, udp, port, &message) &&
+            (message[FLAGS_AT] & FLAG_REQUEST) != 0)
+        {
+            uint8_t *out = tx_claim(s);
+            if (out != NULL)
+            {
+                /* the request, addressed back to its sender, the request flag cleared */
+                memcpy(out, in + 6, 6);
+                memcpy(out + 6, s->mac, 6);
+                memcpy(out + 12, in + 12, length - 12);
+                if (udp)
+                {
+                    /* swapping the addresses leaves the IPv4 header checksum as it was */
+                    memcpy(out + ETH_HEADER + 12, in + ETH_HEADER + 16, 4);
+                    memcpy(out + ETH_HEADER + 16, in + ETH_HEADER + 12, 4);
+                }
+                out[message_offset(udp) + FLAGS_AT] &= (uint8_t)~FLAG_REQUEST;
+                tx_send(s, length);
+                replies++;
+            }
+        }
+        rx_release(s, h);
+    }
+    printf("REFLECTED replies=%llu\n", replies);
+    return 0;
+}
+
+/* Waits for the reply to sequence; 1 with *reply_ns set, or 0 after the timeout. */
+static int await_reply(struct floor_socket *s, int udp, uint16_t port, uint64_t sequence, long long sent_ns,
+    long long timeout_ns, long long *reply_ns)
+{
+    while (1)
+    {
+        struct tpacket2_hdr *h = rx_poll(s);
+        if (h == NULL)
+        {
+            if (now_ns() - sent_ns > timeout_ns || stop_requested)
+            {
+                return 0;
+            }
+            continue;
+        }
+        const long long seen_ns = now_ns();
+        const uint8_t *message;
+        const int ours = parse((const uint8_t *)h + h->tp_mac, h->tp_snaplen, udp, port, &message) &&
+            (message[FLAGS_AT] & FLAG_REQUEST) == 0;
+        uint64_t replied = 0;
+        if (ours)
+        {
+            memcpy(&replied, message + SEQUENCE_AT, 8);
+        }
+        rx_release(s, h);
+        if (ours && replied == sequence)
+        {
+            *reply_ns = seen_ns;
+            return 1;
+        }
+    }
+}
+
+/* One phase of ping-pong; returns the exchanges done, recording round trips to samples when it is given. */
+static long long ping_pong(struct floor_socket *s, int udp, const struct client_plan *plan, long long limit_ns,
+    long long limit_count, uint64_t *sequence, FILE *samples, long long *lost, long long *elapsed_ns)
+{
+    const long long start = now_ns();
+    long long k = 0;
+    while (!stop_requested)
+    {
+        const long long now = now_ns();
+        if (limit_ns > 0 ? now - start >= limit_ns : k >= limit_count)
+        {
+            break;
+        }
+        uint8_t *frame = tx_claim(s);
+        if (frame == NULL)
+        {
+            fail("TX ring", "the kernel rejected a frame (TP_STATUS_WRONG_FORMAT)");
+        }
+        const unsigned length = frame_request(frame, s, plan, udp);
+        uint8_t *message = frame + message_offset(udp);
+        memset(message, 0, plan->size);
+        ++*sequence;
+        memcpy(message + SEQUENCE_AT, sequence, 8);
+        message[FLAGS_AT] = FLAG_REQUEST;
+        const long long sent_ns = now_ns();
+        tx_send(s, length);
+        long long reply_ns;
+        if (await_reply(s, udp, plan->port, *sequence, sent_ns, plan->timeout_ns, &reply_ns))
+        {
+            if (samples != NULL)
+            {
+                const int64_t rtt = reply_ns - sent_ns;
+                fwrite(&rtt, sizeof(rtt), 1, samples);
+            }
+        }
+        else if (samples != NULL)
+        {
+            ++*lost;
+        }
+        k++;
+    }
+    *elapsed_ns = now_ns() - start;
+    return k;
+}
+
+static int client(struct floor_socket *s, int udp, const struct client_plan *plan)
+{
+    if (udp)
+    {
+        reserve_udp_port(s, plan->src_ip, plan->port);
+    }
+    FILE *samples = fopen(plan->out, "wb");
+    if (samples == NULL)
+    {
+        fail_errno(plan->out);
+    }
+    /* a large buffer: one write() every 128 Ki samples, the only system call besides the kicks */
+    static char buffer[1 << 20];
+    setvbuf(samples, buffer, _IOFBF, sizeof(buffer));
+    uint64_t sequence = 0;
+    long long lost = 0;
+    long long warmup_ns;
+    long long measured_ns;
+    const long long warmup = ping_pong(s, udp, plan, plan->warmup_ns, plan->warmup_count, &sequence, NULL, &lost,
+        &warmup_ns);
+    const long long measured = ping_pong(s, udp, plan, plan->duration_ns, plan->count, &sequence, samples, &lost,
+        &measured_ns);
+    if (fclose(samples) != 0)
+    {
+        fail_errno(plan->out);
+    }
+    printf("FLOOR count=%lld lost=%lld warmup_count=%lld warmup_ns=%lld measured_ns=%lld\n", measured - lost, lost,
+        warmup, warmup_ns, measured_ns);
+    return 0;
+}
+
+/* The throughput receiver: counts frames until told to stop. */
+static int count(struct floor_socket *s)
+{
+    print_ready(s);
+    unsigned long long received = 0;
+    struct tpacket2_hdr *h;
+    while ((h = rx_wait(s)) != NULL)
+    {
+        const uint8_t *message;
+        if (parse((const uint8_t *)h + h->tp_mac, h->tp_snaplen, 0, 0, &message))
+        {
+            received++;
+        }
+        rx_release(s, h);
+    }
+    struct tpacket_stats stats;
+    socklen_t length = sizeof(stats);
+    if (getsockopt(s->fd, SOL_PACKET, PACKET_STATISTICS, &stats, &length) != 0)
+    {
+        fail_errno("PACKET_STATISTICS");
+    }
+    printf("COUNTED received=%llu drops=%u\n", received, stats.tp_drops);
+    return 0;
+}
+
+/* The kernel baseline: sendmmsg(2) of batch frames per call on a socket without rings, for duration_ns. */
+static int blast(const char *ifname, const struct client_plan *plan)
+{
+    const int fd = socket(AF_PACKET, SOCK_RAW, 0);
+    if (fd < 0)
+    {
+        fail_errno("socket(AF_PACKET)");
+    }
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof(ifr));
+    if (strlen(ifname) >= sizeof(ifr.ifr_name))
+    {
+        fail("interface name too long", ifname);
+    }
+    strcpy(ifr.ifr_name, ifname);
+    if (ioctl(fd, SIOCGIFINDEX, &ifr) != 0)
+    {
+        fail_errno("SIOCGIFINDEX");
+    }
+    struct sockaddr_ll address = {
+        .sll_family = AF_PACKET,
+        .sll_protocol = htons(FLOOR_ETHER_TYPE),
+        .sll_ifindex = ifr.ifr_ifindex,
+    };
+    if (ioctl(fd, SIOCGIFHWADDR, &ifr) != 0)
+    {
+        fail_errno("SIOCGIFHWADDR");
+    }
+    static uint8_t frames[1024][ETH_HEADER + MESSAGE_MAX];
+    static struct iovec iov[1024];
+    static struct mmsghdr messages[1024];
+    const unsigned length = ETH_HEADER + plan->size;
+    const uint16_t ether_type = htons(FLOOR_ETHER_TYPE);
+    for (unsigned i = 0; i < plan->batch; i++)
+    {
+        memset(frames[i], 0xFF, 6);
+        memcpy(frames[i] + 6, ifr.ifr_hwaddr.sa_data, 6);
+        memcpy(frames[i] + 12, &ether_type, 2);
+        memset(frames[i] + ETH_HEADER, 0, plan->size);
+        iov[i].iov_base = frames[i];
+        iov[i].iov_len = length;
+        memset(&messages[i], 0, sizeof(messages[i]));
+        messages[i].msg_hdr.msg_iov = &iov[i];
+        messages[i].msg_hdr.msg_iovlen = 1;
+        messages[i].msg_hdr.msg_name = &address;
+        messages[i].msg_hdr.msg_namelen = sizeof(address);
+    }
+    unsigned long long sent = 0;
+    unsigned long long failed = 0;
+    uint64_t sequence = 0;
+    const long long start = now_ns();
+    long long now = start;
+    while (now - start < plan->duration_ns && !stop_requested)
+    {
+        for (unsigned i = 0; i < plan->batch; i++)
+        {
+            ++sequence;
+            memcpy(frames[i] + ETH_HEADER + SEQUENCE_AT, &sequence, 8);
+        }
+        const int n = sendmmsg(fd, messages, plan->batch, 0);
+        if (n < 0)
+        {
+            if (errno != ENOBUFS && errno != EAGAIN)
+            {
+                fail_errno("sendmmsg");
+            }
+            failed += plan->batch;
+        }
+        else
+        {
+            sent += (unsigned)n;
+            failed += plan->batch - (unsigned)n;
+        }
+        now = now_ns();
+    }
+    printf("BLASTED sent=%llu failed=%llu elapsed_ns=%lld\n", sent, failed, now - start);
+    return 0;
+}
+
+static long long parse_number(const char *key, const char *value, long long min, long long max)
+{
+    char *end;
+    errno = 0;
+    const long long n = strtoll(value, &end, 10);
+    if (errno != 0 || *end != '\0' || n < min || n > max)
+    {
+        fprintf(stderr, "floor: %s=%s must be a number from %lld to %lld\n", key, value, min, max);
+        exit(2);
+    }
+    return n;
+}
+
+static void parse_mac(const char *value, uint8_t mac[6])
+{
+    unsigned b[6];
+    if (sscanf(value, "%2x:%2x:%2x:%2x:%2x:%2x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) != 6)
+    {
+        fail("peer_mac is not aa:bb:cc:dd:ee:ff", value);
+    }
+    for (int i = 0; i < 6; i++)
+    {
+        mac[i] = (uint8_t)b[i];
+    }
+}
+
+static uint32_t parse_ip(const char *key, const char *value)
+{
+    struct in_addr address;
+    if (inet_pton(AF_INET, value, &address) != 1)
+    {
+        fprintf(stderr, "floor: %s=%s is not an IPv4 address\n", key, value);
+        exit(2);
+    }
+    return address.s_addr;
+}
+
+static void parse_option(struct client_plan *plan, const char *argument)
+{
+    const char *equals = strchr(argument, '=');
+    if (equals == NULL)
+    {
+        fail("expected key=value", argument);
+    }
+    const size_t key_length = (size_t)(equals - argument);
+    const char *value = equals + 1;
+    char key[32];
+    if (key_length >= sizeof(key))
+    {
+        fail("unknown option", argument);
+    }
+    memcpy(key, argument, key_length);
+    key[key_length] = '\0';
+    if (strcmp(key, "out") == 0)
+    {
+        plan->out = value;
+    }
+    else if (strcmp(key, "peer_mac") == 0)
+    {
+        parse_mac(value, plan->peer_mac);
+    }
+    else if (strcmp(key, "size") == 0)
+    {
+        plan->size = (unsigned)parse_number(key, value, MESSAGE_MIN, MESSAGE_MAX);
+    }
+    else if (strcmp(key, "warmup_ns") == 0)
+    {
+        plan->warmup_ns = parse_number(key, value, 0, 1LL << 62);
+    }
+    else if (strcmp(key, "warmup_count") == 0)
+    {
+        plan->warmup_count = parse_number(key, value, 0, 1LL << 62);
+    }
+    else if (strcmp(key, "duration_ns") == 0)
+    {
+        plan->duration_ns = parse_number(key, value, 0, 1LL << 62);
+    }
+    else if (strcmp(key, "count") == 0)
+    {
+        plan->count = parse_number(key, value, 0, 1LL << 62);
+    }
+    else if (strcmp(key, "timeout_ns") == 0)
+    {
+        plan->timeout_ns = parse_number(key, value, 1000, 1LL << 62);
+    }
+    else if (strcmp(key, "batch") == 0)
+    {
+        plan->batch = (unsigned)parse_number(key, value, 1, 1024);
+    }
+    else if (strcmp(key, "src") == 0)
+    {
+        plan->src_ip = parse_ip(key, value);
+    }
+    else if (strcmp(key, "dst") == 0)
+    {
+        plan->dst_ip = parse_ip(key, value);
+    }
+    else if (strcmp(key, "port") == 0)
+    {
+        plan->port = (uint16_t)parse_number(key, value, 1, 65535);
+    }
+    else
+    {
+        fail("unknown option", argument);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 4 || (strcmp(argv[1], "reflect") != 0 && strcmp(argv[1], "client") != 0 &&
+        strcmp(argv[1], "count") != 0 && strcmp(argv[1], "blast") != 0) ||
+        (strcmp(argv[2], "raw") != 0 && strcmp(argv[2], "udp") != 0))
+    {
+        fail("usage", "floor reflect|client|count|blast raw|udp IFNAME [key=value...]");
+    }
+    const int udp = strcmp(argv[2], "udp") == 0;
+    struct client_plan plan = {
+        .size = 64,
+        .warmup_count = 1000,
+        .count = 10000,
+        .timeout_ns = 100000000LL,
+        .port = 17001,
+        .batch = 64,
+    };
+    for (int i = 4; i < argc; i++)
+    {
+        parse_option(&plan, argv[i]);
+    }
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = on_signal;
+    sigaction(SIGTERM, &action, NULL);
+    sigaction(SIGINT, &action, NULL);
+    /* no page faults while measuring (best effort: without the privilege the run goes on) */
+    mlockall(MCL_CURRENT | MCL_FUTURE);
+
+    if (strcmp(argv[1], "blast") == 0)
+    {
+        if (udp || plan.duration_ns <= 0)
+        {
+            fail("blast needs", "raw framing and duration_ns=N");
+        }
+        return blast(argv[3], &plan);
+    }
+    struct floor_socket s;
+    open_socket(&s, argv[3], udp ? ETH_P_IP : FLOOR_ETHER_TYPE);
+    if (strcmp(argv[1], "count") == 0)
+    {
+        return count(&s);
+    }
+    if (strcmp(argv[1], "reflect") == 0)
+    {
+        return reflect(&s, udp, plan.port);
+    }
+    if (plan.out == NULL)
+    {
+        fail("client needs", "out=FILE");
+    }
+    if (udp && (plan.src_ip == 0 || plan.dst_ip == 0))
+    {
+        fail("client udp needs", "src=IP and dst=IP");
+    }
+    return client(&s, udp, &plan);
+}
