@@ -1,7 +1,6 @@
 package org.oobnet.core;
 
 import org.oobnet.inband.KSocketEvent;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -12,7 +11,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import net.openhft.affinity.Affinity;
-import org.agrona.BufferUtil;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -346,6 +344,34 @@ public final class OobRuntime implements AutoCloseable
     }
 
     // ---------------------------------------------------------------------------------------------------------
+    // Devices
+
+    /**
+     * In-band: adds a device to the stage's cycle and waits until the stage took it.
+     *
+     * @param device the device.
+     * @return 0; {@code -EEXIST} when already added, {@code -ENOSPC} when the stage's device table is full.
+     */
+    public int addDevice(final StageDevice device)
+    {
+        Objects.requireNonNull(device, "device");
+        return callOnStage(new DeviceCommand(stage, device, true));
+    }
+
+    /**
+     * In-band: removes a device and waits until the stage acknowledged: when this returns the stage never touches
+     * the device again (its rings may be unmapped).
+     *
+     * @param device the device.
+     * @return 0, or {@code -ENOENT} when it was not added.
+     */
+    public int removeDevice(final StageDevice device)
+    {
+        Objects.requireNonNull(device, "device");
+        return callOnStage(new DeviceCommand(stage, device, false));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
     // Tasks
 
     /**
@@ -438,11 +464,21 @@ public final class OobRuntime implements AutoCloseable
             liveCount.decrementAndGet();
             return -Errno.ENOBUFS;
         }
+        final UnsafeBuffer sendMemory = RingMemory.map(config.sendRingBytes() + RingBufferDescriptor.TRAILER_LENGTH);
+        final UnsafeBuffer receiveMemory = null == sendMemory ? null :
+            RingMemory.map(config.receiveRingBytes() + RingBufferDescriptor.TRAILER_LENGTH);
+        if (null == receiveMemory)
+        {
+            synchronized (countersLock)
+            {
+                counters.free();
+            }
+            liveCount.decrementAndGet();
+            return -Errno.ENOMEM;
+        }
         final OobSocket socket = new OobSocket(
             this, ksocket, protocol, id, family, type, protocolNumber,
-            new ManyToOneRingBuffer(newRingBuffer(config.sendRingBytes())),
-            new OneToOneRingBuffer(newRingBuffer(config.receiveRingBytes())),
-            counters);
+            new ManyToOneRingBuffer(sendMemory), new OneToOneRingBuffer(receiveMemory), counters);
         ksocket.oobContext(socket);
         int attached;
         try
@@ -477,14 +513,6 @@ public final class OobRuntime implements AutoCloseable
         live.add(socket);
         submit(new AttachCommand(socket));
         return 0;
-    }
-
-    // Memory owned by the collector: a thread racing close can never write to freed memory through a ring.
-    private static UnsafeBuffer newRingBuffer(final int capacity)
-    {
-        final ByteBuffer memory = BufferUtil.allocateDirectAligned(
-            capacity + RingBufferDescriptor.TRAILER_LENGTH, 128);
-        return new UnsafeBuffer(memory);
     }
 
     void release(final OobSocket socket)
@@ -768,6 +796,27 @@ public final class OobRuntime implements AutoCloseable
             {
                 socket.runtime().stage.completedAck(this);
             }
+        }
+    }
+
+    // a typed target: the stage agent given at construction, no cast of the OobStage argument
+    static final class DeviceCommand extends StageCommand
+    {
+        private final StageAgent target;
+        private final StageDevice device;
+        private final boolean add;
+
+        DeviceCommand(final StageAgent target, final StageDevice device, final boolean add)
+        {
+            this.target = target;
+            this.device = device;
+            this.add = add;
+        }
+
+        @Override
+        protected int execute(final OobStage stage, final long nowNs)
+        {
+            return add ? target.addDevice(device) : target.removeDevice(device);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.oobnet.core;
 
-import org.oobnet.inband.KSocketEvent;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.agrona.DirectBuffer;
@@ -16,6 +17,7 @@ import org.oobnet.core.counters.ProtocolCounters;
 import org.oobnet.core.counters.SocketCounters;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.KSocket;
+import org.oobnet.inband.KSocketEvent;
 
 /**
  * The OOB context of a {@code SOCK_OOB} socket and its out-of-band I/O API.
@@ -56,6 +58,19 @@ public final class OobSocket
 
     private static final int SHUT_RD_BIT = 1;
     private static final int SHUT_WR_BIT = 2;
+    private static final VarHandle SEND_SCHEDULED;
+
+    static
+    {
+        try
+        {
+            SEND_SCHEDULED = MethodHandles.lookup().findVarHandle(OobSocket.class, "sendScheduled", boolean.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     private final OobRuntime runtime;
     private final KSocket ksocket;
@@ -71,6 +86,8 @@ public final class OobSocket
     private final AtomicInteger refs;
     private final OobClaim claim = new OobClaim();
     private final RingReader ringReader = new RingReader();
+    private final PendingSends pendingSends;
+    private final StageDevice ownDevice;
 
     // in-band, under the runtime's counters lock: the protocol's counters, freed at destroy
     ProtocolCounters[] protocolCounters = new ProtocolCounters[0];
@@ -81,6 +98,9 @@ public final class OobSocket
     private volatile OobReceiveHandler stageReceiveHandler;
     private volatile EventBinding eventBinding;
     private volatile boolean appSendBlocked;
+    // true while the socket is in the stage's pending-sends queue or retry list (PendingSends)
+    @SuppressWarnings("unused") // accessed through SEND_SCHEDULED
+    private volatile boolean sendScheduled;
 
     // stage only
     int stageIndex = -1;
@@ -113,6 +133,8 @@ public final class OobSocket
         this.receiveRing = receiveRing;
         this.counters = counters;
         this.refs = new AtomicInteger(grafted ? 2 : 1);
+        this.pendingSends = runtime.stageAgent().pendingSends();
+        this.ownDevice = protocol.pollsEachSocket() ? new SocketDevice(this) : null;
     }
 
     /**
@@ -130,6 +152,14 @@ public final class OobSocket
     public OobRuntime runtime()
     {
         return runtime;
+    }
+
+    /**
+     * @return the stage serving this socket (its services are stage only: call them from the stage thread).
+     */
+    public OobStage stage()
+    {
+        return runtime.stageAgent();
     }
 
     /** @return the in-band socket. */
@@ -384,6 +414,7 @@ public final class OobSocket
     public void commit(final int index)
     {
         sendRing.commit(index);
+        pendingSends.schedule(this);
     }
 
     /**
@@ -413,6 +444,7 @@ public final class OobSocket
         }
         sendRing.buffer().putBytes(index, buffer, offset, length);
         sendRing.commit(index);
+        pendingSends.schedule(this);
         return 0;
     }
 
@@ -844,6 +876,23 @@ public final class OobSocket
             return true;
         }
         return false;
+    }
+
+    // the socket's own device when its protocol polls each socket, else null
+    StageDevice ownDevice()
+    {
+        return ownDevice;
+    }
+
+    boolean casSendScheduled(final boolean expected, final boolean next)
+    {
+        return SEND_SCHEDULED.compareAndSet(this, expected, next);
+    }
+
+    void clearSendScheduled()
+    {
+        // volatile (not release): the stage's following reads of the send ring must not move above this store
+        SEND_SCHEDULED.setVolatile(this, false);
     }
 
     RingBuffer sendRing()

@@ -4,11 +4,8 @@ import org.oobnet.inband.KSocketEvent;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.DeadlineTimerWheel;
-import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.Agent;
-import org.agrona.concurrent.ControlledMessageHandler;
-import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.errors.DistinctErrorLog;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.jctools.queues.MpscArrayQueue;
@@ -19,17 +16,18 @@ import org.oobnet.inband.Errno;
  * The OOB stage's duty cycle, an Agrona {@link Agent} run by an {@code AgentRunner} on a pinned thread.
  * <p>
  * One cycle, as Aeron's {@code Receiver.doWork()}: read the clock once; execute up to {@code commandLimit}
- * control commands; protocol receive polls; drain each socket's send ring through its protocol, then flush;
- * finish detaches whose ring drained; fire due timers; run the tasks; acknowledge the commands this cycle
- * completed; measure the cycle (stall count and histogram when over the threshold). Returns the work count for
- * the idle strategy.
+ * control commands; poll every {@link StageDevice} (each demultiplexes what it received to its sockets); drain the
+ * send rings of the sockets that queued messages ({@link PendingSends}, never the idle ones); flush every device
+ * (one TX kick per batch); finish detaches whose ring drained; fire due timers; run the tasks; acknowledge the
+ * commands this cycle completed; measure the cycle (stall count and histogram when over the threshold). Returns
+ * the work count for the idle strategy. A cycle's cost grows with the devices and the sockets that have work, not
+ * with the sockets attached.
  * <b>Note:</b> stage only, apart from construction. Nothing here allocates, locks or blocks in steady state: the
- * socket table is a fixed array edited in place by commands, the handlers are final fields, timers live in a
- * pre-sized wheel and map.
+ * socket and device tables are fixed arrays edited in place by commands, the handlers are final fields, timers
+ * live in a pre-sized wheel and map.
  */
 final class StageAgent implements Agent, OobStage
 {
-    private static final int SEND_LIMIT_PER_SOCKET = 64;
     private static final int TIMER_LIMIT = 64;
     private static final int TIMER_CAPACITY = 1024;
 
@@ -42,13 +40,14 @@ final class StageAgent implements Agent, OobStage
     private final long stallThresholdNs;
     private final DeadlineTimerWheel timerWheel;
     private final Long2ObjectHashMap<OobTimer> timers;
-    private final SendDrainer sendDrainer = new SendDrainer();
-    private final DropCounter dropCounter = new DropCounter();
+    private final StageDevices devices;
+    private final PendingSends pendingSends;
+    private final OobSocket[] detaching;
     private final TimerDispatcher timerDispatcher = new TimerDispatcher();
 
     private int socketCount;
     private int ackCount;
-    private int pendingDetaches;
+    private int detachingCount;
     private OobTask[] cycleTasks = new OobTask[0];
     private OobTask[] eventTasks = new OobTask[0];
     private long nowNs;
@@ -66,6 +65,10 @@ final class StageAgent implements Agent, OobStage
         this.commands = commands;
         this.commandLimit = commandLimit;
         this.sockets = new OobSocket[maxSockets];
+        this.detaching = new OobSocket[maxSockets];
+        // a socket's own device (pollsEachSocket) or a kernel socket's: as many as sockets, plus the ports
+        this.devices = new StageDevices(maxSockets + 256);
+        this.pendingSends = new PendingSends(maxSockets);
         // a cycle acknowledges at most its own commands plus every socket's deferred detach
         this.acks = new StageCommand[commandLimit + maxSockets];
         this.counters = counters;
@@ -96,36 +99,11 @@ final class StageAgent implements Agent, OobStage
         this.nowNs = nowNs;
         int work = executeCommands(nowNs);
 
-        final OobSocket[] sockets = this.sockets;
-        final int socketCount = this.socketCount;
-        for (int i = 0; i < socketCount; i++)
-        {
-            final OobSocket socket = sockets[i];
-            try
-            {
-                work += socket.protocol().poll(socket, nowNs);
-            }
-            catch (final Throwable t)
-            {
-                hookError(socket, t);
-            }
-        }
+        work += pollDevices(nowNs);
+        work += pendingSends.serve();
+        work += flushDevices(nowNs);
 
-        for (int i = 0; i < socketCount; i++)
-        {
-            final OobSocket socket = sockets[i];
-            try
-            {
-                work += drainSendRing(socket);
-                work += socket.protocol().flush(socket, nowNs);
-            }
-            catch (final Throwable t)
-            {
-                hookError(socket, t);
-            }
-        }
-
-        if (pendingDetaches > 0)
+        if (detachingCount > 0)
         {
             work += finishDetaches(nowNs);
         }
@@ -243,48 +221,70 @@ final class StageAgent implements Agent, OobStage
         }
     }
 
-    private int drainSendRing(final OobSocket socket)
+    private int pollDevices(final long nowNs)
     {
-        final SendDrainer drainer = sendDrainer;
-        drainer.socket = socket;
-        final int sent = socket.sendRing().controlledRead(drainer, SEND_LIMIT_PER_SOCKET);
-        drainer.socket = null;
-        if (sent > 0 && socket.takeAppSendBlocked())
+        final StageDevices devices = this.devices;
+        int work = 0;
+        for (int i = 0, n = devices.count(); i < n; i++)
         {
-            socket.raise(KSocketEvent.CANSEND, 0);
+            try
+            {
+                work += devices.at(i).poll(nowNs);
+            }
+            catch (final Throwable t)
+            {
+                recordError(t);
+            }
         }
-        return sent;
+        return work;
+    }
+
+    private int flushDevices(final long nowNs)
+    {
+        final StageDevices devices = this.devices;
+        int work = 0;
+        for (int i = 0, n = devices.count(); i < n; i++)
+        {
+            try
+            {
+                work += Math.max(0, devices.at(i).flush(nowNs));
+            }
+            catch (final Throwable t)
+            {
+                recordError(t);
+            }
+        }
+        return work;
     }
 
     private int finishDetaches(final long nowNs)
     {
         int finished = 0;
-        for (int i = socketCount - 1; i >= 0; i--)
+        for (int i = detachingCount - 1; i >= 0; i--)
         {
-            final OobSocket socket = sockets[i];
-            final StageCommand detach = socket.pendingDetach;
-            if (null != detach)
+            final OobSocket socket = detaching[i];
+            final RingBuffer ring = socket.sendRing();
+            if (ring.size() == 0 || nowNs - socket.drainDeadlineNs >= 0)
             {
-                final RingBuffer ring = socket.sendRing();
-                if (ring.size() == 0 || nowNs - socket.drainDeadlineNs >= 0)
-                {
-                    if (ring.size() != 0)
-                    {
-                        // drain timeout: what is left will never be sent; count it as dropped
-                        dropCounter.socket = socket;
-                        ring.read(dropCounter, Integer.MAX_VALUE);
-                        ring.unblock();
-                        dropCounter.socket = null;
-                    }
-                    removeSocket(socket);
-                    socket.pendingDetach = null;
-                    pendingDetaches--;
-                    detachCompleted(detach);
-                    finished++;
-                }
+                // drain timeout: what is left will never be sent; count it as dropped
+                pendingSends.dropQueued(socket);
+                final StageCommand detach = socket.pendingDetach;
+                removeDetaching(i);
+                removeSocket(socket);
+                detachCompleted(detach);
+                finished++;
             }
         }
         return finished;
+    }
+
+    private void removeDetaching(final int index)
+    {
+        final OobSocket socket = detaching[index];
+        final int last = --detachingCount;
+        detaching[index] = detaching[last];
+        detaching[last] = null;
+        socket.pendingDetach = null;
     }
 
     private static void detachCompleted(final StageCommand detach)
@@ -303,6 +303,15 @@ final class StageAgent implements Agent, OobStage
         if (socketCount == sockets.length)
         {
             return -Errno.ENFILE;
+        }
+        final StageDevice own = socket.ownDevice();
+        if (null != own)
+        {
+            final int rc = devices.add(own);
+            if (rc < 0)
+            {
+                return rc;
+            }
         }
         socket.stageIndex = socketCount;
         sockets[socketCount++] = socket;
@@ -328,37 +337,36 @@ final class StageAgent implements Agent, OobStage
         }
         socket.pendingDetach = detach;
         socket.drainDeadlineNs = deadlineNs;
-        pendingDetaches++;
+        detaching[detachingCount++] = socket;
         return true;
     }
 
     // the stage stopped (its thread joined), under the runtime's inline lock: end every drain now
     void abortPendingDetaches()
     {
-        for (int i = socketCount - 1; i >= 0; i--)
+        for (int i = detachingCount - 1; i >= 0; i--)
         {
-            final OobSocket socket = sockets[i];
+            final OobSocket socket = detaching[i];
             final StageCommand detach = socket.pendingDetach;
-            if (null != detach)
-            {
-                forceDetach(socket);
-                ((OobRuntime.DetachCommand)detach).completeDetach();
-                detach.acknowledge();
-            }
+            forceDetach(socket);
+            ((OobRuntime.DetachCommand)detach).completeDetach();
+            detach.acknowledge();
         }
     }
 
     // no stage left to drain: count what is queued as dropped and take the socket off the table
     void forceDetach(final OobSocket socket)
     {
-        final RingBuffer ring = socket.sendRing();
-        dropCounter.socket = socket;
-        ring.read(dropCounter, Integer.MAX_VALUE);
-        dropCounter.socket = null;
+        pendingSends.dropQueued(socket);
         if (socket.pendingDetach != null)
         {
-            socket.pendingDetach = null;
-            pendingDetaches--;
+            for (int i = detachingCount - 1; i >= 0; i--)
+            {
+                if (detaching[i] == socket)
+                {
+                    removeDetaching(i);
+                }
+            }
         }
         if (socket.onStage)
         {
@@ -387,6 +395,11 @@ final class StageAgent implements Agent, OobStage
         if (socket.claim().isClaimed())
         {
             socket.oobAbort();
+        }
+        final StageDevice own = socket.ownDevice();
+        if (null != own)
+        {
+            devices.remove(own);
         }
         socket.onStage = false;
         final int index = socket.stageIndex;
@@ -443,6 +456,33 @@ final class StageAgent implements Agent, OobStage
     {
         socket.counters().hookErrors().incrementRelease();
         recordError(t);
+    }
+
+    @Override
+    public int addDevice(final StageDevice device)
+    {
+        return devices.add(device);
+    }
+
+    @Override
+    public int removeDevice(final StageDevice device)
+    {
+        return devices.remove(device);
+    }
+
+    int deviceCount()
+    {
+        return devices.count();
+    }
+
+    StageDevice deviceAt(final int index)
+    {
+        return devices.at(index);
+    }
+
+    PendingSends pendingSends()
+    {
+        return pendingSends;
     }
 
     @Override
@@ -504,41 +544,6 @@ final class StageAgent implements Agent, OobStage
             }
         }
         return false;
-    }
-
-    private static final class SendDrainer implements ControlledMessageHandler
-    {
-        OobSocket socket;
-
-        @Override
-        public Action onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
-        {
-            final OobSocket socket = this.socket;
-            final int rc = socket.sendOnStage(buffer, index, length);
-            if (rc == -Errno.EWOULDBLOCK)
-            {
-                // TX path full: keep the message queued, retry next cycle
-                socket.sendBlocked = true;
-                return Action.ABORT;
-            }
-            if (socket.sendBlocked)
-            {
-                socket.sendBlocked = false;
-                socket.raise(KSocketEvent.CANSEND, 0);
-            }
-            return Action.CONTINUE;
-        }
-    }
-
-    private static final class DropCounter implements MessageHandler
-    {
-        OobSocket socket;
-
-        @Override
-        public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
-        {
-            socket.counters().dropsClosed().incrementRelease();
-        }
     }
 
     private final class TimerDispatcher implements DeadlineTimerWheel.TimerHandler

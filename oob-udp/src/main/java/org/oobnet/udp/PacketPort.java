@@ -8,6 +8,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.oobnet.config.InterfaceConfig;
+import org.oobnet.core.StageDevice;
 import org.oobnet.inband.ErrnoException;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.ErrnoCapture;
@@ -37,11 +38,16 @@ import org.oobnet.udp.frame.UdpFrameParser;
  * of the frame is overwritten with the {@link UdpAddressHeader} record header, so the socket gets a zero-copy
  * record. Every dropped frame is counted by reason.
  * <p>
+ * A port is a {@link StageDevice}: the stage polls its RX ring and kicks its TX ring once per cycle, however many
+ * sockets it serves (its {@link UdpStack} adds it to the stage with the first OOB UDP socket and removes it after
+ * the last). A socket's sends go to the port of their route's interface.
+ * <p>
  * <b>Note:</b> opened and closed in-band; {@link #poll}, {@link #claimFrame}, {@link #flush} on the stage only.
  * {@link #close} unmaps the rings: call it only once the stage no longer polls the port (every socket served by it
  * was released).
  */
-public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVisitor<UdpSocketState>, AutoCloseable
+public final class PacketPort
+    implements StageDevice, PacketFrameHandler, DemuxTable.MemberVisitor<UdpSocketState>, AutoCloseable
 {
     private static final int MULTICAST_PREFIX = 0xE;
 
@@ -68,7 +74,8 @@ public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVi
     private int groupOffset;
     private int groupLength;
     private int groupDelivered;
-    private long lastPollNs = Long.MIN_VALUE;
+    private volatile int rxPollLimit = UdpStackConfig.DEFAULT_RX_POLL_LIMIT;
+    private volatile UdpStack stack;
 
     private PacketPort(
         final int ifindex,
@@ -182,8 +189,9 @@ public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVi
     }
 
     /**
-     * @return the interface name.
+     * @return the interface name (the device's name).
      */
+    @Override
     public String name()
     {
         return name;
@@ -205,22 +213,33 @@ public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVi
         return packetCounters;
     }
 
+    // in-band, by the stack that opened the port, before the port goes on a stage
+    void servedBy(final UdpStack stack, final int rxPollLimit)
+    {
+        this.stack = stack;
+        this.rxPollLimit = rxPollLimit;
+    }
+
     /**
-     * Stage: takes up to {@code limit} frames from the RX ring and delivers them; at most once per stage cycle,
-     * since every socket served by the port calls it.
+     * @return the OOB UDP sockets of the stack this port serves (a wildcard-bound socket is served by every port).
+     */
+    @Override
+    public int attachedSockets()
+    {
+        final UdpStack stack = this.stack;
+        return null == stack ? 0 : stack.liveSockets();
+    }
+
+    /**
+     * Stage, once per cycle: takes up to the stack's {@code rxPollLimit} frames from the RX ring and delivers them.
      *
      * @param nowNs the cycle's clock.
-     * @param limit most frames.
      * @return frames taken.
      */
-    public int poll(final long nowNs, final int limit)
+    @Override
+    public int poll(final long nowNs)
     {
-        if (nowNs == lastPollNs)
-        {
-            return 0;
-        }
-        lastPollNs = nowNs;
-        final int frames = rx.poll(this, limit);
+        final int frames = rx.poll(this, rxPollLimit);
         if (rx.takeLosing())
         {
             kernelDrops.collect();
@@ -274,6 +293,7 @@ public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVi
      * @param nowNs the stage's clock.
      * @return frames kicked, or a negative errno.
      */
+    @Override
     public int flush(final long nowNs)
     {
         return tx.flush(nowNs);
