@@ -59,6 +59,20 @@ final class PendingSends
     }
 
     /**
+     * Stage: schedules a socket whose ring may hold messages no schedule covers (it joined the stage, or begins to
+     * leave it, after a cycle dropped its queue entry because it was not on the stage).
+     *
+     * @param socket the socket.
+     */
+    void scheduleOnStage(final OobSocket socket)
+    {
+        if (socket.sendRing().size() > 0 && socket.casSendScheduled(false, true))
+        {
+            retry[retryCount++] = socket;
+        }
+    }
+
+    /**
      * Stage: drains the rings of the sockets scheduled last cycle and of those scheduled since.
      *
      * @return messages sent.
@@ -99,7 +113,7 @@ final class PendingSends
             }
             else
             {
-                // left the stage: what its ring held was drained or counted at detach
+                // released before it joined, or left: its detach schedules what the ring still holds
                 socket.clearSendScheduled();
             }
             return 0;

@@ -317,6 +317,7 @@ final class StageAgent implements Agent, OobStage
         sockets[socketCount++] = socket;
         socket.onStage = true;
         counters.sockets().setRelease(socketCount);
+        pendingSends.scheduleOnStage(socket);
         try
         {
             socket.protocol().onStageAttach(socket);
@@ -338,6 +339,7 @@ final class StageAgent implements Agent, OobStage
         socket.pendingDetach = detach;
         socket.drainDeadlineNs = deadlineNs;
         detaching[detachingCount++] = socket;
+        pendingSends.scheduleOnStage(socket);
         return true;
     }
 
