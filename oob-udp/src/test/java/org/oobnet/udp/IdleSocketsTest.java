@@ -2,6 +2,8 @@ package org.oobnet.udp;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +31,7 @@ class IdleSocketsTest
     private static final int IDLE = 5_000;
     private static final long WINDOW_NS = 300_000_000L;
     private static final int WINDOWS = 4;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     @Test
     void shouldOpenBindAndCloseTenThousandSocketsWithDefaultConfiguration() throws Exception
@@ -36,7 +39,15 @@ class IdleSocketsTest
         try (UdpHosts hosts = new UdpHosts(UdpTransport.PACKET))
         {
             final List<KSocket> sockets = new ArrayList<>(MANY);
-            final long openNs = hosts.inA(() -> openBound(hosts, sockets, MANY));
+            // CPU time of the opening thread: the machine is shared, so wall time says more about the others' load
+            final long[] openCpuNs = new long[1];
+            final long openNs = hosts.inA(() ->
+            {
+                final long cpuStart = THREADS.getCurrentThreadCpuTime();
+                final long wall = openBound(hosts, sockets, MANY);
+                openCpuNs[0] = THREADS.getCurrentThreadCpuTime() - cpuStart;
+                return wall;
+            });
             assertEquals(MANY, hosts.runtime.liveSockets(), "live OOB sockets");
 
             // the last one still works: a datagram from B reaches it through the port
@@ -47,18 +58,22 @@ class IdleSocketsTest
             assertNotNull(UdpHosts.receive(last, 10_000), "datagram to the last of " + MANY + " sockets");
 
             final long closeStartNs = System.nanoTime();
+            final long closeCpuStart = THREADS.getCurrentThreadCpuTime();
             for (final KSocket socket : sockets)
             {
                 socket.close();
             }
+            final long closeCpuNs = THREADS.getCurrentThreadCpuTime() - closeCpuStart;
             final long closeNs = System.nanoTime() - closeStartNs;
             assertEquals(0, hosts.runtime.liveSockets(), "every context destroyed");
 
-            final long openUs = openNs / MANY / 1_000L;
-            final long closeUs = closeNs / MANY / 1_000L;
-            // well under a millisecond each, measured on a loaded machine: a generous bound, not a benchmark
-            assertTrue(openUs < 500, "open+bind per socket us=" + openUs + " (total ms=" + openNs / 1_000_000L + ")");
-            assertTrue(closeUs < 500, "close per socket us=" + closeUs + " (total ms=" + closeNs / 1_000_000L + ")");
+            final String figures = "per socket: open+bind cpu us=" + openCpuNs[0] / MANY / 1_000.0 + " wall us=" +
+                openNs / MANY / 1_000.0 + ", close cpu us=" + closeCpuNs / MANY / 1_000.0 + " wall us=" +
+                closeNs / MANY / 1_000.0;
+            System.out.println("IdleSocketsTest " + MANY + " sockets, " + figures);
+            // well under a millisecond each: a generous bound on the calling thread's CPU time, not a benchmark
+            assertTrue(openCpuNs[0] / MANY < 250_000L, figures);
+            assertTrue(closeCpuNs / MANY < 250_000L, figures);
         }
     }
 
