@@ -41,6 +41,8 @@ class IdleSocketsTest
             final List<KSocket> sockets = new ArrayList<>(MANY);
             // CPU time of the opening thread: the machine is shared, so wall time says more about the others' load
             final long[] openCpuNs = new long[1];
+            final long heapBefore = heapUsedAfterGc();
+            final long rssBefore = residentBytes();
             final long openNs = hosts.inA(() ->
             {
                 final long cpuStart = THREADS.getCurrentThreadCpuTime();
@@ -49,6 +51,8 @@ class IdleSocketsTest
                 return wall;
             });
             assertEquals(MANY, hosts.runtime.liveSockets(), "live OOB sockets");
+            final long heapPerSocket = (heapUsedAfterGc() - heapBefore) / MANY;
+            final long rssPerSocket = (residentBytes() - rssBefore) / MANY;
 
             // the last one still works: a datagram from B reaches it through the port
             final OobSocket last = OobSocket.of(sockets.get(MANY - 1));
@@ -69,7 +73,8 @@ class IdleSocketsTest
 
             final String figures = "per socket: open+bind cpu us=" + openCpuNs[0] / MANY / 1_000.0 + " wall us=" +
                 openNs / MANY / 1_000.0 + ", close cpu us=" + closeCpuNs / MANY / 1_000.0 + " wall us=" +
-                closeNs / MANY / 1_000.0;
+                closeNs / MANY / 1_000.0 + "; idle socket memory: heap bytes=" + heapPerSocket +
+                " resident bytes (process, counters file excluded)=" + rssPerSocket;
             System.out.println("IdleSocketsTest " + MANY + " sockets, " + figures);
             // well under a millisecond each: a generous bound on the calling thread's CPU time, not a benchmark
             assertTrue(openCpuNs[0] / MANY < 250_000L, figures);
@@ -110,6 +115,25 @@ class IdleSocketsTest
             assertTrue(with * 3 >= without, "stage cycles/s with " + IDLE + " idle sockets=" + with +
                 " vs none=" + without);
         }
+    }
+
+    private static long heapUsedAfterGc()
+    {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    // VmRSS of this process, 0 when /proc says nothing (the figure is printed, not asserted)
+    private static long residentBytes() throws java.io.IOException
+    {
+        for (final String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")))
+        {
+            if (line.startsWith("VmRSS:"))
+            {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024L;
+            }
+        }
+        return 0;
     }
 
     private static long cyclesPerSecond(final UdpHosts hosts) throws InterruptedException
