@@ -73,6 +73,8 @@ public final class OobSocket
     }
 
     private final OobRuntime runtime;
+    private final SocketLifecycle lifecycle;
+    private final StageAgent stage;
     private final KSocket ksocket;
     private final OobProtocol protocol;
     private final long id;
@@ -102,15 +104,15 @@ public final class OobSocket
     @SuppressWarnings("unused") // accessed through SEND_SCHEDULED
     private volatile boolean sendScheduled;
 
-    // stage only
-    int stageIndex = -1;
-    boolean onStage;
-    boolean sendBlocked;
-    StageCommand pendingDetach;
-    long drainDeadlineNs;
+    // stage only: the socket's slot in the stage's table, -1 when not on the stage; whether its TX path was full
+    private int stageIndex = -1;
+    private boolean onStage;
+    private boolean sendBlocked;
 
     OobSocket(
         final OobRuntime runtime,
+        final SocketLifecycle lifecycle,
+        final StageAgent stage,
         final KSocket ksocket,
         final OobProtocol protocol,
         final long id,
@@ -122,6 +124,8 @@ public final class OobSocket
         final SocketCounters counters)
     {
         this.runtime = runtime;
+        this.lifecycle = lifecycle;
+        this.stage = stage;
         this.ksocket = ksocket;
         this.protocol = protocol;
         this.id = id;
@@ -133,7 +137,7 @@ public final class OobSocket
         this.receiveRing = receiveRing;
         this.counters = counters;
         this.refs = new AtomicInteger(grafted ? 2 : 1);
-        this.pendingSends = runtime.stageAgent().pendingSends();
+        this.pendingSends = stage.pendingSends();
         this.ownDevice = protocol.pollsEachSocket() ? new SocketDevice(this) : null;
     }
 
@@ -159,7 +163,7 @@ public final class OobSocket
      */
     public OobStage stage()
     {
-        return runtime.stageAgent();
+        return stage;
     }
 
     /** @return the in-band socket. */
@@ -227,7 +231,7 @@ public final class OobSocket
      */
     public ProtocolCounters newProtocolCounters(final ProtocolCounterType[] types)
     {
-        return runtime.allocateProtocolCounters(this, types);
+        return lifecycle.allocateProtocolCounters(this, types);
     }
 
     /**
@@ -341,7 +345,7 @@ public final class OobSocket
             {
                 if (1 == current)
                 {
-                    runtime.destroyContext(this);
+                    lifecycle.destroy(this);
                 }
                 return;
             }
@@ -803,7 +807,7 @@ public final class OobSocket
         {
             binding.handler.onEvent(this, event, arg, binding.cookie);
         }
-        runtime.stageAgent().dispatchEvent(this, event, arg);
+        stage.dispatchEvent(this, event, arg);
     }
 
     /**
@@ -893,6 +897,39 @@ public final class OobSocket
     {
         // volatile (not release): the stage's following reads of the send ring must not move above this store
         SEND_SCHEDULED.setVolatile(this, false);
+    }
+
+    // stage: the socket joins the stage's table at this slot
+    void joinStage(final int index)
+    {
+        stageIndex = index;
+        onStage = true;
+    }
+
+    // stage: the socket moves to another slot of the stage's table
+    void moveOnStage(final int index)
+    {
+        stageIndex = index;
+    }
+
+    // stage: the socket leaves the stage; returns the slot it had
+    int leaveStage()
+    {
+        final int index = stageIndex;
+        stageIndex = -1;
+        onStage = false;
+        return index;
+    }
+
+    // stage: the TX path refused a message from the send ring (retried next cycle)
+    void sendBlocked(final boolean blocked)
+    {
+        sendBlocked = blocked;
+    }
+
+    boolean isSendBlocked()
+    {
+        return sendBlocked;
     }
 
     RingBuffer sendRing()

@@ -104,7 +104,7 @@ final class PendingSends
 
     private int serve(final OobSocket socket)
     {
-        if (!socket.onStage)
+        if (!socket.isOnStage())
         {
             if (socket.state() == OobSocket.ATTACHED)
             {
@@ -167,12 +167,12 @@ final class PendingSends
             if (rc == -Errno.EWOULDBLOCK)
             {
                 // TX path full: keep the message queued, retry next cycle
-                socket.sendBlocked = true;
+                socket.sendBlocked(true);
                 return Action.ABORT;
             }
-            if (socket.sendBlocked)
+            if (socket.isSendBlocked())
             {
-                socket.sendBlocked = false;
+                socket.sendBlocked(false);
                 socket.raise(KSocketEvent.CANSEND, 0);
             }
             return Action.CONTINUE;

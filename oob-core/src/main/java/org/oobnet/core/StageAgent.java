@@ -1,6 +1,7 @@
 package org.oobnet.core;
 
 import org.oobnet.inband.KSocketEvent;
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.DeadlineTimerWheel;
@@ -9,6 +10,7 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.errors.DistinctErrorLog;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.jctools.queues.MpscArrayQueue;
+import org.oobnet.core.counters.DeviceCounters;
 import org.oobnet.core.counters.StageCounters;
 import org.oobnet.inband.Errno;
 
@@ -30,6 +32,7 @@ final class StageAgent implements Agent, OobStage
 {
     private static final int TIMER_LIMIT = 64;
     private static final int TIMER_CAPACITY = 1024;
+    private static final long COUNTERS_REFRESH_NS = 100_000_000L;
 
     private final MpscArrayQueue<StageCommand> commands;
     private final int commandLimit;
@@ -43,6 +46,8 @@ final class StageAgent implements Agent, OobStage
     private final StageDevices devices;
     private final PendingSends pendingSends;
     private final OobSocket[] detaching;
+    private final StageProxy.DetachCommand[] detachCommands;
+    private final long[] detachDeadlinesNs;
     private final TimerDispatcher timerDispatcher = new TimerDispatcher();
 
     private int socketCount;
@@ -52,6 +57,9 @@ final class StageAgent implements Agent, OobStage
     private OobTask[] eventTasks = new OobTask[0];
     private long nowNs;
     private long maxCycleNs;
+    private long nextRefreshNs;
+    private com.sun.management.ThreadMXBean threadBean;
+    private long startAllocatedBytes;
     private volatile Thread stageThread;
 
     StageAgent(
@@ -66,6 +74,8 @@ final class StageAgent implements Agent, OobStage
         this.commandLimit = commandLimit;
         this.sockets = new OobSocket[maxSockets];
         this.detaching = new OobSocket[maxSockets];
+        this.detachCommands = new StageProxy.DetachCommand[maxSockets];
+        this.detachDeadlinesNs = new long[maxSockets];
         // a socket's own device (pollsEachSocket) or a kernel socket's: as many as sockets, plus the ports
         this.devices = new StageDevices(maxSockets + 256);
         this.pendingSends = new PendingSends(maxSockets);
@@ -89,6 +99,13 @@ final class StageAgent implements Agent, OobStage
     @Override
     public void onStart()
     {
+        // before the first cycle: the bean is looked up (and may allocate) once, here
+        if (ManagementFactory.getThreadMXBean() instanceof final com.sun.management.ThreadMXBean bean &&
+            bean.isThreadAllocatedMemorySupported() && bean.isThreadAllocatedMemoryEnabled())
+        {
+            threadBean = bean;
+            startAllocatedBytes = bean.getCurrentThreadAllocatedBytes();
+        }
         stageThread = Thread.currentThread();
     }
 
@@ -124,6 +141,12 @@ final class StageAgent implements Agent, OobStage
             {
                 recordError(t);
             }
+        }
+
+        if (nowNs - nextRefreshNs >= 0)
+        {
+            nextRefreshNs = nowNs + COUNTERS_REFRESH_NS;
+            refreshCounters();
         }
 
         acknowledge();
@@ -263,15 +286,16 @@ final class StageAgent implements Agent, OobStage
         for (int i = detachingCount - 1; i >= 0; i--)
         {
             final OobSocket socket = detaching[i];
-            final RingBuffer ring = socket.sendRing();
-            if (ring.size() == 0 || nowNs - socket.drainDeadlineNs >= 0)
+            if (socket.sendRing().size() == 0 || nowNs - detachDeadlinesNs[i] >= 0)
             {
                 // drain timeout: what is left will never be sent; count it as dropped
                 pendingSends.dropQueued(socket);
-                final StageCommand detach = socket.pendingDetach;
+                final StageProxy.DetachCommand detach = detachCommands[i];
                 removeDetaching(i);
                 removeSocket(socket);
-                detachCompleted(detach);
+                // acknowledged at the end of this cycle, with the commands it executed
+                detach.complete(0);
+                acks[ackCount++] = detach;
                 finished++;
             }
         }
@@ -280,21 +304,24 @@ final class StageAgent implements Agent, OobStage
 
     private void removeDetaching(final int index)
     {
-        final OobSocket socket = detaching[index];
         final int last = --detachingCount;
         detaching[index] = detaching[last];
+        detachCommands[index] = detachCommands[last];
+        detachDeadlinesNs[index] = detachDeadlinesNs[last];
         detaching[last] = null;
-        socket.pendingDetach = null;
+        detachCommands[last] = null;
     }
 
-    private static void detachCompleted(final StageCommand detach)
+    private int detachingIndex(final OobSocket socket)
     {
-        ((OobRuntime.DetachCommand)detach).completeDetach();
-    }
-
-    void completedAck(final StageCommand command)
-    {
-        acks[ackCount++] = command;
+        for (int i = detachingCount - 1; i >= 0; i--)
+        {
+            if (detaching[i] == socket)
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     // stage, from AttachCommand
@@ -313,9 +340,8 @@ final class StageAgent implements Agent, OobStage
                 return rc;
             }
         }
-        socket.stageIndex = socketCount;
+        socket.joinStage(socketCount);
         sockets[socketCount++] = socket;
-        socket.onStage = true;
         counters.sockets().setRelease(socketCount);
         pendingSends.scheduleOnStage(socket);
         try
@@ -330,15 +356,16 @@ final class StageAgent implements Agent, OobStage
     }
 
     // stage, from DetachCommand: start draining; false when the socket is not on the stage
-    boolean beginDetach(final OobSocket socket, final StageCommand detach, final long deadlineNs)
+    boolean beginDetach(final OobSocket socket, final StageProxy.DetachCommand detach, final long deadlineNs)
     {
-        if (!socket.onStage)
+        if (!socket.isOnStage() || detachingIndex(socket) >= 0)
         {
             return false;
         }
-        socket.pendingDetach = detach;
-        socket.drainDeadlineNs = deadlineNs;
-        detaching[detachingCount++] = socket;
+        detaching[detachingCount] = socket;
+        detachCommands[detachingCount] = detach;
+        detachDeadlinesNs[detachingCount] = deadlineNs;
+        detachingCount++;
         pendingSends.scheduleOnStage(socket);
         return true;
     }
@@ -348,10 +375,9 @@ final class StageAgent implements Agent, OobStage
     {
         for (int i = detachingCount - 1; i >= 0; i--)
         {
-            final OobSocket socket = detaching[i];
-            final StageCommand detach = socket.pendingDetach;
-            forceDetach(socket);
-            ((OobRuntime.DetachCommand)detach).completeDetach();
+            final StageProxy.DetachCommand detach = detachCommands[i];
+            forceDetach(detaching[i]);
+            detach.complete(0);
             detach.acknowledge();
         }
     }
@@ -360,17 +386,12 @@ final class StageAgent implements Agent, OobStage
     void forceDetach(final OobSocket socket)
     {
         pendingSends.dropQueued(socket);
-        if (socket.pendingDetach != null)
+        final int detachingIndex = detachingIndex(socket);
+        if (detachingIndex >= 0)
         {
-            for (int i = detachingCount - 1; i >= 0; i--)
-            {
-                if (detaching[i] == socket)
-                {
-                    removeDetaching(i);
-                }
-            }
+            removeDetaching(detachingIndex);
         }
-        if (socket.onStage)
+        if (socket.isOnStage())
         {
             removeSocket(socket);
         }
@@ -403,16 +424,14 @@ final class StageAgent implements Agent, OobStage
         {
             devices.remove(own);
         }
-        socket.onStage = false;
-        final int index = socket.stageIndex;
+        final int index = socket.leaveStage();
         final int last = --socketCount;
         if (index != last)
         {
             sockets[index] = sockets[last];
-            sockets[index].stageIndex = index;
+            sockets[index].moveOnStage(index);
         }
         sockets[last] = null;
-        socket.stageIndex = -1;
         counters.sockets().setRelease(socketCount);
     }
 
@@ -463,13 +482,34 @@ final class StageAgent implements Agent, OobStage
     @Override
     public int addDevice(final StageDevice device)
     {
-        return devices.add(device);
+        return addDevice(device, null);
+    }
+
+    // stage, from the runtime's device command: the device with its counters in the counters file
+    int addDevice(final StageDevice device, final DeviceCounters deviceCounters)
+    {
+        final int rc = devices.add(device, deviceCounters);
+        counters.devices().setRelease(devices.count());
+        return rc;
     }
 
     @Override
     public int removeDevice(final StageDevice device)
     {
-        return devices.remove(device);
+        final int rc = devices.remove(device);
+        counters.devices().setRelease(devices.count());
+        return rc;
+    }
+
+    // stage, every refresh interval: the devices' counters and the stage's allocation since it started
+    private void refreshCounters()
+    {
+        devices.refreshCounters();
+        final com.sun.management.ThreadMXBean bean = threadBean;
+        if (null != bean)
+        {
+            counters.allocatedBytes().setRelease(bean.getCurrentThreadAllocatedBytes() - startAllocatedBytes);
+        }
     }
 
     int deviceCount()

@@ -48,6 +48,7 @@ import static org.oobnet.inband.SocketConstants.*;
 public final class PacketProtocol implements OobProtocol
 {
     private final PacketConfig config;
+    private final PacketPorts ports = new PacketPorts();
 
     /**
      * The protocol with the default configuration (what {@link java.util.ServiceLoader} makes).
@@ -75,6 +76,16 @@ public final class PacketProtocol implements OobProtocol
     public PacketConfig config()
     {
         return config;
+    }
+
+    /**
+     * The bound sockets of this protocol, by interface ({@code oobnet net query}).
+     *
+     * @return the ports.
+     */
+    public PacketPorts ports()
+    {
+        return ports;
     }
 
     @Override
@@ -149,7 +160,7 @@ public final class PacketProtocol implements OobProtocol
             if (null != state.mapping())
             {
                 state.bound(state.mapping(), ifIndex, info.name());
-                PacketPorts.register(state);
+                ports.register(state);
                 return 0;
             }
             final int rc = joinMemberships(errno, fd, ifIndex);
@@ -181,7 +192,7 @@ public final class PacketProtocol implements OobProtocol
                 return installed;
             }
         }
-        PacketPorts.register(state);
+        ports.register(state);
         return 0;
     }
 
@@ -208,7 +219,7 @@ public final class PacketProtocol implements OobProtocol
         if (null != state)
         {
             unmap(state);
-            PacketPorts.unregister(state);
+            ports.unregister(state);
         }
     }
 

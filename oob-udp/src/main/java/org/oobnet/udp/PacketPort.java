@@ -24,6 +24,7 @@ import org.oobnet.packet.ring.PacketRingMapping;
 import org.oobnet.packet.ring.RingGeometry;
 import org.oobnet.packet.ring.RxRing;
 import org.oobnet.packet.ring.TxRing;
+import org.oobnet.packet.stats.PacketCounter;
 import org.oobnet.packet.stats.PacketCounters;
 import org.oobnet.udp.demux.DemuxTable;
 import org.oobnet.udp.frame.DropReason;
@@ -50,6 +51,11 @@ public final class PacketPort
     implements StageDevice, PacketFrameHandler, DemuxTable.MemberVisitor<UdpSocketState>, AutoCloseable
 {
     private static final int MULTICAST_PREFIX = 0xE;
+    // what oobnet stat shows of a port (arrays made once: the stage indexes them)
+    private static final PacketCounter[] RING_COUNTERS = {
+        PacketCounter.FRAMES_IN, PacketCounter.FRAMES_OUT, PacketCounter.TX_KICKS, PacketCounter.TX_RING_FULL,
+        PacketCounter.KERNEL_DROPS, PacketCounter.WRONG_FORMAT, PacketCounter.RUNTS, PacketCounter.TRUNCATED };
+    private static final DropReason[] DROP_REASONS = dropReasons();
 
     private final int ifindex;
     private final String name;
@@ -228,6 +234,33 @@ public final class PacketPort
     {
         final UdpStack stack = this.stack;
         return null == stack ? 0 : stack.liveSockets();
+    }
+
+    /**
+     * The port's counters in {@code oobnet stat}: its rings' frames, then its drops by reason.
+     *
+     * @return the labels.
+     */
+    @Override
+    public String[] counterLabels()
+    {
+        final String[] labels = new String[RING_COUNTERS.length + DROP_REASONS.length];
+        for (int i = 0; i < RING_COUNTERS.length; i++)
+        {
+            labels[i] = RING_COUNTERS[i].label();
+        }
+        for (int i = 0; i < DROP_REASONS.length; i++)
+        {
+            labels[RING_COUNTERS.length + i] = "drops " + DROP_REASONS[i].label();
+        }
+        return labels;
+    }
+
+    @Override
+    public long counterValue(final int index)
+    {
+        return index < RING_COUNTERS.length ? packetCounters.get(RING_COUNTERS[index]) :
+            drops.drops(DROP_REASONS[index - RING_COUNTERS.length]);
     }
 
     /**
@@ -427,6 +460,21 @@ public final class PacketPort
         {
             drops.onDrop(reason);
         }
+    }
+
+    private static DropReason[] dropReasons()
+    {
+        final DropReason[] all = DropReason.values();
+        final DropReason[] reasons = new DropReason[all.length - 1];
+        int n = 0;
+        for (final DropReason reason : all)
+        {
+            if (DropReason.NONE != reason)
+            {
+                reasons[n++] = reason;
+            }
+        }
+        return reasons;
     }
 
     // FIXME: a /24-style guess (host part all ones); the route cache knows the real broadcast addresses
