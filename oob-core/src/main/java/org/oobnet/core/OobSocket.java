@@ -25,8 +25,10 @@ import org.oobnet.inband.KSocketEvent;
  * Made by oob-core's attach hook and grafted on the {@link KSocket} ({@link #of(KSocket)} finds it). Reference
  * counted: a context grafted on a regular socket starts with two references (one dropped at release, one at
  * destroy), a pure {@code AF_OOB} socket's with one (dropped at destroy); {@link #hold()}/{@link #rele()} keep it
- * alive longer. Its rings live in memory owned by the Java heap's collector, so no thread can ever touch freed
- * memory through them, whatever races close; what a protocol maps itself is unmapped only after the stage let go.
+ * alive longer. Its rings live in anonymous mappings that the collector's cleaner unmaps once nothing refers to
+ * them ({@code RingMemory}), so no thread can ever touch freed memory through them, whatever races close; what a
+ * protocol maps itself is unmapped only after the stage let go. An idle socket costs the stage nothing: the stage
+ * visits it only when it queued sends ({@link #commit}) or when its protocol polls each socket.
  *
  * <h2>Who calls what</h2>
  * <ul>
