@@ -41,6 +41,7 @@ class UserErrorsTest
         Map.entry(List.of("latency", "timer", "--period", "often"), "oobnet latency timer: "),
         Map.entry(List.of("latency", "compare", "--rounds", "-1"), "oobnet latency compare: "),
         Map.entry(List.of("latency", "reflect", "--bind", "here"), "oobnet latency reflect: "),
+        Map.entry(List.of("latency", "throughput", "--duration", "soon"), "oobnet latency throughput: "),
         Map.entry(List.of("soak", "--duration", "forever"), "oobnet soak: "),
         Map.entry(List.of("soak", "--faults", "meteor"), "oobnet soak: "),
         Map.entry(List.of("soak-peer", "--role", "bystander"), "oobnet soak-peer: "),

@@ -18,16 +18,18 @@ import org.oobnet.inband.OobHooks;
 final class CoreHooks implements OobHooks
 {
     private final OobRuntime runtime;
+    private final SocketLifecycle sockets;
 
-    CoreHooks(final OobRuntime runtime)
+    CoreHooks(final OobRuntime runtime, final SocketLifecycle sockets)
     {
         this.runtime = runtime;
+        this.sockets = sockets;
     }
 
     @Override
     public int attach(final KSocket socket)
     {
-        return runtime.attach(socket);
+        return sockets.attach(socket);
     }
 
     @Override
@@ -36,7 +38,7 @@ final class CoreHooks implements OobHooks
         final OobSocket context = OobSocket.of(socket);
         if (null != context && context.runtime() == runtime)
         {
-            runtime.release(context);
+            sockets.release(context);
         }
     }
 
@@ -87,11 +89,11 @@ final class CoreHooks implements OobHooks
         }
         if (rc < 0)
         {
-            runtime.raiseAsync(context, KSocketEvent.CONNECTFAILED, -rc);
+            sockets.raiseAsync(context, KSocketEvent.CONNECTFAILED, -rc);
         }
         else
         {
-            runtime.raiseAsync(context, KSocketEvent.CONNECTED, 0);
+            sockets.raiseAsync(context, KSocketEvent.CONNECTED, 0);
         }
         return rc;
     }
@@ -119,7 +121,7 @@ final class CoreHooks implements OobHooks
         }
         if (rc >= 0)
         {
-            runtime.shutdown(context, how);
+            sockets.shutdown(context, how);
         }
         return rc;
     }
@@ -132,7 +134,7 @@ final class CoreHooks implements OobHooks
         {
             return -Errno.EBADF;
         }
-        return runtime.oobIoctl(context, request, arg);
+        return sockets.oobIoctl(context, request, arg);
     }
 
     @Override

@@ -52,10 +52,14 @@ public record OobConfig(
     public static final int DEFAULT_COMMAND_LIMIT = 16;
     /** Default per-socket ring capacity: 64 KiB. */
     public static final int DEFAULT_RING_BYTES = 64 * 1024;
-    /** Default most live sockets. */
-    public static final int DEFAULT_MAX_SOCKETS = 4096;
-    /** Default counters values region: 8192 counters. */
-    public static final int DEFAULT_COUNTERS_VALUES_BYTES = 8192 * 128;
+    /** Default most live sockets: ten thousand idle sockets (one per instrument or group) and room to spare. */
+    public static final int DEFAULT_MAX_SOCKETS = 12 * 1024;
+    /** Counters a socket takes in oob-core (its {@code SocketCounters}). */
+    public static final int COUNTERS_PER_SOCKET = 10;
+    /** Counters kept for the runtime, the stall histogram and protocols' own counters beyond the sockets'. */
+    public static final int COUNTERS_HEADROOM = 4096;
+    /** Default counters values region: sized for {@link #DEFAULT_MAX_SOCKETS} ({@link #countersValuesBytesFor}). */
+    public static final int DEFAULT_COUNTERS_VALUES_BYTES = countersValuesBytesFor(DEFAULT_MAX_SOCKETS);
     /** Default error log: 1 MiB. */
     public static final int DEFAULT_ERROR_LOG_BYTES = 1024 * 1024;
     /** Default drain timeout at release: 1 s. */
@@ -113,6 +117,21 @@ public record OobConfig(
         {
             throw new IllegalArgumentException("invalid OOB config: " + String.join("; ", problems));
         }
+    }
+
+    /**
+     * The counters values region that {@code maxSockets} sockets need: each socket's own counters plus
+     * {@link #COUNTERS_HEADROOM}, 128 bytes a counter, rounded up to a power of two. The file's metadata region
+     * is four times as large; both are sparse, so only allocated counters take memory (640 bytes each).
+     *
+     * @param maxSockets the most live sockets.
+     * @return bytes.
+     */
+    public static int countersValuesBytesFor(final int maxSockets)
+    {
+        final long counters = (long)Math.max(1, maxSockets) * COUNTERS_PER_SOCKET + COUNTERS_HEADROOM;
+        final long bytes = counters * 128;
+        return (int)Math.min(1L << 28, Long.highestOneBit(bytes - 1) << 1);
     }
 
     private static void checkRing(final List<String> problems, final String name, final int bytes)
@@ -249,7 +268,7 @@ public record OobConfig(
         private int receiveRingBytes = DEFAULT_RING_BYTES;
         private int maxSockets = DEFAULT_MAX_SOCKETS;
         private Path countersDir = defaultCountersDir();
-        private int countersValuesBytes = DEFAULT_COUNTERS_VALUES_BYTES;
+        private int countersValuesBytes; // 0: sized from maxSockets at build
         private int errorLogBytes = DEFAULT_ERROR_LOG_BYTES;
         private long releaseDrainTimeoutNs = DEFAULT_RELEASE_DRAIN_TIMEOUT_NS;
 
@@ -320,7 +339,11 @@ public record OobConfig(
             return this;
         }
 
-        /** @param value the counters values region size. @return this. */
+        /**
+         * @param value the counters values region size; 0 (the default) sizes it from the most live sockets
+         *              ({@link #countersValuesBytesFor}).
+         * @return this.
+         */
         public Builder countersValuesBytes(final int value)
         {
             countersValuesBytes = value;
@@ -357,7 +380,7 @@ public record OobConfig(
                 receiveRingBytes,
                 maxSockets,
                 countersDir,
-                countersValuesBytes,
+                0 == countersValuesBytes ? countersValuesBytesFor(maxSockets) : countersValuesBytes,
                 errorLogBytes,
                 releaseDrainTimeoutNs);
         }

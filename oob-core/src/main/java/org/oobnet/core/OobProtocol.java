@@ -38,6 +38,15 @@ import org.oobnet.inband.OobHooks;
  * {@link #release} and {@link #destroy} the stage no longer touches the socket: they may unmap what the stage
  * read. {@link #destroy} runs when the last reference is dropped, after {@link #release}.
  *
+ * <h2>Devices and sockets</h2>
+ * The stage polls {@link StageDevice devices}, not sockets. A protocol whose sockets share an interface (UDP over
+ * a packet port) writes a device that demultiplexes received frames to its sockets and registers it with
+ * {@link OobRuntime#addDevice}; its sockets are thin endpoints that the stage visits only when they queued sends.
+ * A protocol whose sockets each own their I/O either adds a device per socket from a stage hook or command
+ * ({@link OobStage#addDevice}, as oob-packet's raw sockets do), or returns true from {@link #pollsEachSocket()}:
+ * oob-core then polls each socket like a device through {@link #poll} and {@link #flush}. A protocol with no I/O
+ * of its own (the AF_OOB bus) writes neither: its sends are served from the send ring.
+ *
  * <h2>Discovery</h2>
  * Register with {@link ProtocolRegistry#register(int, OobProtocol)}, or list the class in
  * {@code META-INF/services/org.oobnet.core.OobProtocol} (it then registers under {@link #family()}).
@@ -201,8 +210,21 @@ public interface OobProtocol
     }
 
     /**
-     * Stage: the socket joined the stage's active set; from now on {@link #poll}, {@link #flush} and the send
-     * ring drain run for it every cycle.
+     * Whether every socket of this protocol owns its I/O and is polled by the stage like a device: {@link #poll}
+     * and {@link #flush} every cycle while it is on the stage. False (the default) for protocols whose sockets are
+     * served by shared devices, or have no I/O of their own: {@link #poll} and {@link #flush} are then never called
+     * by the stage, and an idle socket costs a cycle nothing.
+     *
+     * @return true to have each socket polled every cycle.
+     */
+    default boolean pollsEachSocket()
+    {
+        return false;
+    }
+
+    /**
+     * Stage: the socket joined the stage; from now on its queued sends are served (and, with
+     * {@link #pollsEachSocket()}, {@link #poll} and {@link #flush} run for it every cycle).
      *
      * @param socket the socket.
      */
@@ -221,7 +243,8 @@ public interface OobProtocol
     }
 
     /**
-     * Stage, every cycle for every active socket: receive work. Hand each received message to
+     * Stage, every cycle for every socket on the stage when {@link #pollsEachSocket()} is true (else never called
+     * by the stage): receive work. Hand each received message to
      * {@link OobSocket#deliver(DirectBuffer, int, int)} (zero copy to a stage receive handler, or a copy into the
      * socket's receive ring).
      *
@@ -285,8 +308,9 @@ public interface OobProtocol
     }
 
     /**
-     * Stage, every cycle for every active socket, after its send ring was drained: push what the cycle queued
-     * (oob-packet's one TX kick per cycle).
+     * Stage, every cycle for every socket on the stage when {@link #pollsEachSocket()} is true, after the queued
+     * sends were served: push what the cycle queued (one TX kick per cycle). Protocols served by shared devices
+     * may implement it to push a socket's frames at once from stage code (e.g. right after a reply).
      *
      * @param socket the socket.
      * @param nowNs  the cycle's clock.

@@ -1,6 +1,7 @@
 package org.oobnet.core;
 
-import org.oobnet.inband.KSocketEvent;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.agrona.DirectBuffer;
@@ -16,6 +17,7 @@ import org.oobnet.core.counters.ProtocolCounters;
 import org.oobnet.core.counters.SocketCounters;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.KSocket;
+import org.oobnet.inband.KSocketEvent;
 
 /**
  * The OOB context of a {@code SOCK_OOB} socket and its out-of-band I/O API.
@@ -23,8 +25,10 @@ import org.oobnet.inband.KSocket;
  * Made by oob-core's attach hook and grafted on the {@link KSocket} ({@link #of(KSocket)} finds it). Reference
  * counted: a context grafted on a regular socket starts with two references (one dropped at release, one at
  * destroy), a pure {@code AF_OOB} socket's with one (dropped at destroy); {@link #hold()}/{@link #rele()} keep it
- * alive longer. Its rings live in memory owned by the Java heap's collector, so no thread can ever touch freed
- * memory through them, whatever races close; what a protocol maps itself is unmapped only after the stage let go.
+ * alive longer. Its rings live in anonymous mappings that the collector's cleaner unmaps once nothing refers to
+ * them ({@code RingMemory}), so no thread can ever touch freed memory through them, whatever races close; what a
+ * protocol maps itself is unmapped only after the stage let go. An idle socket costs the stage nothing: the stage
+ * visits it only when it queued sends ({@link #commit}) or when its protocol polls each socket.
  *
  * <h2>Who calls what</h2>
  * <ul>
@@ -56,8 +60,23 @@ public final class OobSocket
 
     private static final int SHUT_RD_BIT = 1;
     private static final int SHUT_WR_BIT = 2;
+    private static final VarHandle SEND_SCHEDULED;
+
+    static
+    {
+        try
+        {
+            SEND_SCHEDULED = MethodHandles.lookup().findVarHandle(OobSocket.class, "sendScheduled", boolean.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     private final OobRuntime runtime;
+    private final SocketLifecycle lifecycle;
+    private final StageAgent stage;
     private final KSocket ksocket;
     private final OobProtocol protocol;
     private final long id;
@@ -71,6 +90,8 @@ public final class OobSocket
     private final AtomicInteger refs;
     private final OobClaim claim = new OobClaim();
     private final RingReader ringReader = new RingReader();
+    private final PendingSends pendingSends;
+    private final StageDevice ownDevice;
 
     // in-band, under the runtime's counters lock: the protocol's counters, freed at destroy
     ProtocolCounters[] protocolCounters = new ProtocolCounters[0];
@@ -81,16 +102,19 @@ public final class OobSocket
     private volatile OobReceiveHandler stageReceiveHandler;
     private volatile EventBinding eventBinding;
     private volatile boolean appSendBlocked;
+    // true while the socket is in the stage's pending-sends queue or retry list (PendingSends)
+    @SuppressWarnings("unused") // accessed through SEND_SCHEDULED
+    private volatile boolean sendScheduled;
 
-    // stage only
-    int stageIndex = -1;
-    boolean onStage;
-    boolean sendBlocked;
-    StageCommand pendingDetach;
-    long drainDeadlineNs;
+    // stage only: the socket's slot in the stage's table, -1 when not on the stage; whether its TX path was full
+    private int stageIndex = -1;
+    private boolean onStage;
+    private boolean sendBlocked;
 
     OobSocket(
         final OobRuntime runtime,
+        final SocketLifecycle lifecycle,
+        final StageAgent stage,
         final KSocket ksocket,
         final OobProtocol protocol,
         final long id,
@@ -102,6 +126,8 @@ public final class OobSocket
         final SocketCounters counters)
     {
         this.runtime = runtime;
+        this.lifecycle = lifecycle;
+        this.stage = stage;
         this.ksocket = ksocket;
         this.protocol = protocol;
         this.id = id;
@@ -113,6 +139,8 @@ public final class OobSocket
         this.receiveRing = receiveRing;
         this.counters = counters;
         this.refs = new AtomicInteger(grafted ? 2 : 1);
+        this.pendingSends = stage.pendingSends();
+        this.ownDevice = protocol.pollsEachSocket() ? new SocketDevice(this) : null;
     }
 
     /**
@@ -130,6 +158,14 @@ public final class OobSocket
     public OobRuntime runtime()
     {
         return runtime;
+    }
+
+    /**
+     * @return the stage serving this socket (its services are stage only: call them from the stage thread).
+     */
+    public OobStage stage()
+    {
+        return stage;
     }
 
     /** @return the in-band socket. */
@@ -197,7 +233,7 @@ public final class OobSocket
      */
     public ProtocolCounters newProtocolCounters(final ProtocolCounterType[] types)
     {
-        return runtime.allocateProtocolCounters(this, types);
+        return lifecycle.allocateProtocolCounters(this, types);
     }
 
     /**
@@ -311,7 +347,7 @@ public final class OobSocket
             {
                 if (1 == current)
                 {
-                    runtime.destroyContext(this);
+                    lifecycle.destroy(this);
                 }
                 return;
             }
@@ -384,6 +420,7 @@ public final class OobSocket
     public void commit(final int index)
     {
         sendRing.commit(index);
+        pendingSends.schedule(this);
     }
 
     /**
@@ -413,6 +450,7 @@ public final class OobSocket
         }
         sendRing.buffer().putBytes(index, buffer, offset, length);
         sendRing.commit(index);
+        pendingSends.schedule(this);
         return 0;
     }
 
@@ -771,7 +809,7 @@ public final class OobSocket
         {
             binding.handler.onEvent(this, event, arg, binding.cookie);
         }
-        runtime.stageAgent().dispatchEvent(this, event, arg);
+        stage.dispatchEvent(this, event, arg);
     }
 
     /**
@@ -844,6 +882,56 @@ public final class OobSocket
             return true;
         }
         return false;
+    }
+
+    // the socket's own device when its protocol polls each socket, else null
+    StageDevice ownDevice()
+    {
+        return ownDevice;
+    }
+
+    boolean casSendScheduled(final boolean expected, final boolean next)
+    {
+        return SEND_SCHEDULED.compareAndSet(this, expected, next);
+    }
+
+    void clearSendScheduled()
+    {
+        // volatile (not release): the stage's following reads of the send ring must not move above this store
+        SEND_SCHEDULED.setVolatile(this, false);
+    }
+
+    // stage: the socket joins the stage's table at this slot
+    void joinStage(final int index)
+    {
+        stageIndex = index;
+        onStage = true;
+    }
+
+    // stage: the socket moves to another slot of the stage's table
+    void moveOnStage(final int index)
+    {
+        stageIndex = index;
+    }
+
+    // stage: the socket leaves the stage; returns the slot it had
+    int leaveStage()
+    {
+        final int index = stageIndex;
+        stageIndex = -1;
+        onStage = false;
+        return index;
+    }
+
+    // stage: the TX path refused a message from the send ring (retried next cycle)
+    void sendBlocked(final boolean blocked)
+    {
+        sendBlocked = blocked;
+    }
+
+    boolean isSendBlocked()
+    {
+        return sendBlocked;
     }
 
     RingBuffer sendRing()

@@ -33,6 +33,24 @@ public interface OobStage
     boolean cancelTimer(long timerId);
 
     /**
+     * Stage: adds a device to this stage's cycle (from a stage command or a stage hook, e.g. when a socket's rings
+     * are installed); it is polled and flushed from the next cycle on.
+     *
+     * @param device the device.
+     * @return 0; {@code -EEXIST} when already added, {@code -ENOSPC} when the stage's device table is full.
+     */
+    int addDevice(StageDevice device);
+
+    /**
+     * Stage: removes a device; the stage never calls it again, and the in-band side learns it when the command or
+     * hook that removed it is acknowledged (then its rings may be unmapped).
+     *
+     * @param device the device.
+     * @return 0, or {@code -ENOENT} when it was not added.
+     */
+    int removeDevice(StageDevice device);
+
+    /**
      * @return true when called from the stage thread.
      */
     boolean isStageThread();

@@ -1,17 +1,16 @@
 package org.oobnet.core;
 
 import org.oobnet.inband.KSocketEvent;
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.DeadlineTimerWheel;
-import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.Agent;
-import org.agrona.concurrent.ControlledMessageHandler;
-import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.errors.DistinctErrorLog;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.jctools.queues.MpscArrayQueue;
+import org.oobnet.core.counters.DeviceCounters;
 import org.oobnet.core.counters.StageCounters;
 import org.oobnet.inband.Errno;
 
@@ -19,19 +18,21 @@ import org.oobnet.inband.Errno;
  * The OOB stage's duty cycle, an Agrona {@link Agent} run by an {@code AgentRunner} on a pinned thread.
  * <p>
  * One cycle, as Aeron's {@code Receiver.doWork()}: read the clock once; execute up to {@code commandLimit}
- * control commands; protocol receive polls; drain each socket's send ring through its protocol, then flush;
- * finish detaches whose ring drained; fire due timers; run the tasks; acknowledge the commands this cycle
- * completed; measure the cycle (stall count and histogram when over the threshold). Returns the work count for
- * the idle strategy.
+ * control commands; poll every {@link StageDevice} (each demultiplexes what it received to its sockets); drain the
+ * send rings of the sockets that queued messages ({@link PendingSends}, never the idle ones); flush every device
+ * (one TX kick per batch); finish detaches whose ring drained; fire due timers; run the tasks; acknowledge the
+ * commands this cycle completed; measure the cycle (stall count and histogram when over the threshold). Returns
+ * the work count for the idle strategy. A cycle's cost grows with the devices and the sockets that have work, not
+ * with the sockets attached.
  * <b>Note:</b> stage only, apart from construction. Nothing here allocates, locks or blocks in steady state: the
- * socket table is a fixed array edited in place by commands, the handlers are final fields, timers live in a
- * pre-sized wheel and map.
+ * socket and device tables are fixed arrays edited in place by commands, the handlers are final fields, timers
+ * live in a pre-sized wheel and map.
  */
 final class StageAgent implements Agent, OobStage
 {
-    private static final int SEND_LIMIT_PER_SOCKET = 64;
     private static final int TIMER_LIMIT = 64;
     private static final int TIMER_CAPACITY = 1024;
+    private static final long COUNTERS_REFRESH_NS = 100_000_000L;
 
     private final MpscArrayQueue<StageCommand> commands;
     private final int commandLimit;
@@ -42,17 +43,23 @@ final class StageAgent implements Agent, OobStage
     private final long stallThresholdNs;
     private final DeadlineTimerWheel timerWheel;
     private final Long2ObjectHashMap<OobTimer> timers;
-    private final SendDrainer sendDrainer = new SendDrainer();
-    private final DropCounter dropCounter = new DropCounter();
+    private final StageDevices devices;
+    private final PendingSends pendingSends;
+    private final OobSocket[] detaching;
+    private final StageProxy.DetachCommand[] detachCommands;
+    private final long[] detachDeadlinesNs;
     private final TimerDispatcher timerDispatcher = new TimerDispatcher();
 
     private int socketCount;
     private int ackCount;
-    private int pendingDetaches;
+    private int detachingCount;
     private OobTask[] cycleTasks = new OobTask[0];
     private OobTask[] eventTasks = new OobTask[0];
     private long nowNs;
     private long maxCycleNs;
+    private long nextRefreshNs;
+    private com.sun.management.ThreadMXBean threadBean;
+    private long startAllocatedBytes;
     private volatile Thread stageThread;
 
     StageAgent(
@@ -66,6 +73,12 @@ final class StageAgent implements Agent, OobStage
         this.commands = commands;
         this.commandLimit = commandLimit;
         this.sockets = new OobSocket[maxSockets];
+        this.detaching = new OobSocket[maxSockets];
+        this.detachCommands = new StageProxy.DetachCommand[maxSockets];
+        this.detachDeadlinesNs = new long[maxSockets];
+        // a socket's own device (pollsEachSocket) or a kernel socket's: as many as sockets, plus the ports
+        this.devices = new StageDevices(maxSockets + 256);
+        this.pendingSends = new PendingSends(maxSockets);
         // a cycle acknowledges at most its own commands plus every socket's deferred detach
         this.acks = new StageCommand[commandLimit + maxSockets];
         this.counters = counters;
@@ -86,6 +99,13 @@ final class StageAgent implements Agent, OobStage
     @Override
     public void onStart()
     {
+        // before the first cycle: the bean is looked up (and may allocate) once, here
+        if (ManagementFactory.getThreadMXBean() instanceof final com.sun.management.ThreadMXBean bean &&
+            bean.isThreadAllocatedMemorySupported() && bean.isThreadAllocatedMemoryEnabled())
+        {
+            threadBean = bean;
+            startAllocatedBytes = bean.getCurrentThreadAllocatedBytes();
+        }
         stageThread = Thread.currentThread();
     }
 
@@ -96,36 +116,11 @@ final class StageAgent implements Agent, OobStage
         this.nowNs = nowNs;
         int work = executeCommands(nowNs);
 
-        final OobSocket[] sockets = this.sockets;
-        final int socketCount = this.socketCount;
-        for (int i = 0; i < socketCount; i++)
-        {
-            final OobSocket socket = sockets[i];
-            try
-            {
-                work += socket.protocol().poll(socket, nowNs);
-            }
-            catch (final Throwable t)
-            {
-                hookError(socket, t);
-            }
-        }
+        work += pollDevices(nowNs);
+        work += pendingSends.serve();
+        work += flushDevices(nowNs);
 
-        for (int i = 0; i < socketCount; i++)
-        {
-            final OobSocket socket = sockets[i];
-            try
-            {
-                work += drainSendRing(socket);
-                work += socket.protocol().flush(socket, nowNs);
-            }
-            catch (final Throwable t)
-            {
-                hookError(socket, t);
-            }
-        }
-
-        if (pendingDetaches > 0)
+        if (detachingCount > 0)
         {
             work += finishDetaches(nowNs);
         }
@@ -146,6 +141,12 @@ final class StageAgent implements Agent, OobStage
             {
                 recordError(t);
             }
+        }
+
+        if (nowNs - nextRefreshNs >= 0)
+        {
+            nextRefreshNs = nowNs + COUNTERS_REFRESH_NS;
+            refreshCounters();
         }
 
         acknowledge();
@@ -243,58 +244,84 @@ final class StageAgent implements Agent, OobStage
         }
     }
 
-    private int drainSendRing(final OobSocket socket)
+    private int pollDevices(final long nowNs)
     {
-        final SendDrainer drainer = sendDrainer;
-        drainer.socket = socket;
-        final int sent = socket.sendRing().controlledRead(drainer, SEND_LIMIT_PER_SOCKET);
-        drainer.socket = null;
-        if (sent > 0 && socket.takeAppSendBlocked())
+        final StageDevices devices = this.devices;
+        int work = 0;
+        for (int i = 0, n = devices.count(); i < n; i++)
         {
-            socket.raise(KSocketEvent.CANSEND, 0);
+            try
+            {
+                work += devices.at(i).poll(nowNs);
+            }
+            catch (final Throwable t)
+            {
+                recordError(t);
+            }
         }
-        return sent;
+        return work;
+    }
+
+    private int flushDevices(final long nowNs)
+    {
+        final StageDevices devices = this.devices;
+        int work = 0;
+        for (int i = 0, n = devices.count(); i < n; i++)
+        {
+            try
+            {
+                work += Math.max(0, devices.at(i).flush(nowNs));
+            }
+            catch (final Throwable t)
+            {
+                recordError(t);
+            }
+        }
+        return work;
     }
 
     private int finishDetaches(final long nowNs)
     {
         int finished = 0;
-        for (int i = socketCount - 1; i >= 0; i--)
+        for (int i = detachingCount - 1; i >= 0; i--)
         {
-            final OobSocket socket = sockets[i];
-            final StageCommand detach = socket.pendingDetach;
-            if (null != detach)
+            final OobSocket socket = detaching[i];
+            if (socket.sendRing().size() == 0 || nowNs - detachDeadlinesNs[i] >= 0)
             {
-                final RingBuffer ring = socket.sendRing();
-                if (ring.size() == 0 || nowNs - socket.drainDeadlineNs >= 0)
-                {
-                    if (ring.size() != 0)
-                    {
-                        // drain timeout: what is left will never be sent; count it as dropped
-                        dropCounter.socket = socket;
-                        ring.read(dropCounter, Integer.MAX_VALUE);
-                        ring.unblock();
-                        dropCounter.socket = null;
-                    }
-                    removeSocket(socket);
-                    socket.pendingDetach = null;
-                    pendingDetaches--;
-                    detachCompleted(detach);
-                    finished++;
-                }
+                // drain timeout: what is left will never be sent; count it as dropped
+                pendingSends.dropQueued(socket);
+                final StageProxy.DetachCommand detach = detachCommands[i];
+                removeDetaching(i);
+                removeSocket(socket);
+                // acknowledged at the end of this cycle, with the commands it executed
+                detach.complete(0);
+                acks[ackCount++] = detach;
+                finished++;
             }
         }
         return finished;
     }
 
-    private static void detachCompleted(final StageCommand detach)
+    private void removeDetaching(final int index)
     {
-        ((OobRuntime.DetachCommand)detach).completeDetach();
+        final int last = --detachingCount;
+        detaching[index] = detaching[last];
+        detachCommands[index] = detachCommands[last];
+        detachDeadlinesNs[index] = detachDeadlinesNs[last];
+        detaching[last] = null;
+        detachCommands[last] = null;
     }
 
-    void completedAck(final StageCommand command)
+    private int detachingIndex(final OobSocket socket)
     {
-        acks[ackCount++] = command;
+        for (int i = detachingCount - 1; i >= 0; i--)
+        {
+            if (detaching[i] == socket)
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     // stage, from AttachCommand
@@ -304,10 +331,19 @@ final class StageAgent implements Agent, OobStage
         {
             return -Errno.ENFILE;
         }
-        socket.stageIndex = socketCount;
+        final StageDevice own = socket.ownDevice();
+        if (null != own)
+        {
+            final int rc = devices.add(own);
+            if (rc < 0)
+            {
+                return rc;
+            }
+        }
+        socket.joinStage(socketCount);
         sockets[socketCount++] = socket;
-        socket.onStage = true;
         counters.sockets().setRelease(socketCount);
+        pendingSends.scheduleOnStage(socket);
         try
         {
             socket.protocol().onStageAttach(socket);
@@ -320,47 +356,42 @@ final class StageAgent implements Agent, OobStage
     }
 
     // stage, from DetachCommand: start draining; false when the socket is not on the stage
-    boolean beginDetach(final OobSocket socket, final StageCommand detach, final long deadlineNs)
+    boolean beginDetach(final OobSocket socket, final StageProxy.DetachCommand detach, final long deadlineNs)
     {
-        if (!socket.onStage)
+        if (!socket.isOnStage() || detachingIndex(socket) >= 0)
         {
             return false;
         }
-        socket.pendingDetach = detach;
-        socket.drainDeadlineNs = deadlineNs;
-        pendingDetaches++;
+        detaching[detachingCount] = socket;
+        detachCommands[detachingCount] = detach;
+        detachDeadlinesNs[detachingCount] = deadlineNs;
+        detachingCount++;
+        pendingSends.scheduleOnStage(socket);
         return true;
     }
 
     // the stage stopped (its thread joined), under the runtime's inline lock: end every drain now
     void abortPendingDetaches()
     {
-        for (int i = socketCount - 1; i >= 0; i--)
+        for (int i = detachingCount - 1; i >= 0; i--)
         {
-            final OobSocket socket = sockets[i];
-            final StageCommand detach = socket.pendingDetach;
-            if (null != detach)
-            {
-                forceDetach(socket);
-                ((OobRuntime.DetachCommand)detach).completeDetach();
-                detach.acknowledge();
-            }
+            final StageProxy.DetachCommand detach = detachCommands[i];
+            forceDetach(detaching[i]);
+            detach.complete(0);
+            detach.acknowledge();
         }
     }
 
     // no stage left to drain: count what is queued as dropped and take the socket off the table
     void forceDetach(final OobSocket socket)
     {
-        final RingBuffer ring = socket.sendRing();
-        dropCounter.socket = socket;
-        ring.read(dropCounter, Integer.MAX_VALUE);
-        dropCounter.socket = null;
-        if (socket.pendingDetach != null)
+        pendingSends.dropQueued(socket);
+        final int detachingIndex = detachingIndex(socket);
+        if (detachingIndex >= 0)
         {
-            socket.pendingDetach = null;
-            pendingDetaches--;
+            removeDetaching(detachingIndex);
         }
-        if (socket.onStage)
+        if (socket.isOnStage())
         {
             removeSocket(socket);
         }
@@ -388,16 +419,19 @@ final class StageAgent implements Agent, OobStage
         {
             socket.oobAbort();
         }
-        socket.onStage = false;
-        final int index = socket.stageIndex;
+        final StageDevice own = socket.ownDevice();
+        if (null != own)
+        {
+            devices.remove(own);
+        }
+        final int index = socket.leaveStage();
         final int last = --socketCount;
         if (index != last)
         {
             sockets[index] = sockets[last];
-            sockets[index].stageIndex = index;
+            sockets[index].moveOnStage(index);
         }
         sockets[last] = null;
-        socket.stageIndex = -1;
         counters.sockets().setRelease(socketCount);
     }
 
@@ -443,6 +477,54 @@ final class StageAgent implements Agent, OobStage
     {
         socket.counters().hookErrors().incrementRelease();
         recordError(t);
+    }
+
+    @Override
+    public int addDevice(final StageDevice device)
+    {
+        return addDevice(device, null);
+    }
+
+    // stage, from the runtime's device command: the device with its counters in the counters file
+    int addDevice(final StageDevice device, final DeviceCounters deviceCounters)
+    {
+        final int rc = devices.add(device, deviceCounters);
+        counters.devices().setRelease(devices.count());
+        return rc;
+    }
+
+    @Override
+    public int removeDevice(final StageDevice device)
+    {
+        final int rc = devices.remove(device);
+        counters.devices().setRelease(devices.count());
+        return rc;
+    }
+
+    // stage, every refresh interval: the devices' counters and the stage's allocation since it started
+    private void refreshCounters()
+    {
+        devices.refreshCounters();
+        final com.sun.management.ThreadMXBean bean = threadBean;
+        if (null != bean)
+        {
+            counters.allocatedBytes().setRelease(bean.getCurrentThreadAllocatedBytes() - startAllocatedBytes);
+        }
+    }
+
+    int deviceCount()
+    {
+        return devices.count();
+    }
+
+    StageDevice deviceAt(final int index)
+    {
+        return devices.at(index);
+    }
+
+    PendingSends pendingSends()
+    {
+        return pendingSends;
     }
 
     @Override
@@ -504,41 +586,6 @@ final class StageAgent implements Agent, OobStage
             }
         }
         return false;
-    }
-
-    private static final class SendDrainer implements ControlledMessageHandler
-    {
-        OobSocket socket;
-
-        @Override
-        public Action onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
-        {
-            final OobSocket socket = this.socket;
-            final int rc = socket.sendOnStage(buffer, index, length);
-            if (rc == -Errno.EWOULDBLOCK)
-            {
-                // TX path full: keep the message queued, retry next cycle
-                socket.sendBlocked = true;
-                return Action.ABORT;
-            }
-            if (socket.sendBlocked)
-            {
-                socket.sendBlocked = false;
-                socket.raise(KSocketEvent.CANSEND, 0);
-            }
-            return Action.CONTINUE;
-        }
-    }
-
-    private static final class DropCounter implements MessageHandler
-    {
-        OobSocket socket;
-
-        @Override
-        public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
-        {
-            socket.counters().dropsClosed().incrementRelease();
-        }
     }
 
     private final class TimerDispatcher implements DeadlineTimerWheel.TimerHandler

@@ -3,6 +3,8 @@ package org.oobnet.core;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
+import org.oobnet.inband.Errno;
+
 /**
  * A control command: an object made in-band, passed to the OOB stage on the runtime's MPSC queue, executed there
  * and acknowledged at the end of the cycle that executed it (a stage crossing).
@@ -102,6 +104,12 @@ public abstract class StageCommand
     final boolean isDeferred()
     {
         return deferred;
+    }
+
+    // the stage stopped (its thread joined) while this command was deferred: finish it on the closing thread
+    void finishWithoutStage(final StageAgent stage)
+    {
+        complete(-Errno.ENETDOWN);
     }
 
     final void acknowledge()

@@ -114,6 +114,13 @@ class RecordingProtocol implements OobProtocol
         calls.add("onStageDetach");
     }
 
+    // each socket polled like a device: the tests count on poll running every cycle
+    @Override
+    public boolean pollsEachSocket()
+    {
+        return true;
+    }
+
     @Override
     public int poll(final OobSocket socket, final long nowNs)
     {

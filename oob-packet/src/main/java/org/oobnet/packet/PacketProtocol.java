@@ -37,9 +37,10 @@ import static org.oobnet.inband.SocketConstants.*;
  * In-band, the {@link #bind} post-hook sets TPACKET_V2, creates and maps the RX and TX rings, applies the options
  * and memberships of the {@link PacketConfig}, and hands the rings to the stage with a {@link StageCommand}. At
  * close, oob-core takes the socket off the stage (the stage stops touching the rings and acknowledges) before
- * {@link #release} runs; only then are the rings unmapped. On the stage, {@link #poll} takes frames from the RX
- * ring (zero copy), {@link #send}/{@link #claim}/{@link #commit} fill TX frames and {@link #flush} kicks them
- * with one {@code send(fd, NULL, 0, MSG_DONTWAIT)} per cycle.
+ * {@link #release} runs; only then are the rings unmapped. Each bound socket's {@link PacketSocketState} is a
+ * {@link org.oobnet.core.StageDevice} of its own (it owns its ring pair): the stage polls its RX ring (zero copy)
+ * and kicks its TX ring once per cycle ({@code send(fd, NULL, 0, MSG_DONTWAIT)}); {@link #send}/{@link #claim}/
+ * {@link #commit} fill TX frames.
  * <p>
  * <b>Note:</b> one instance serves every packet socket of a runtime; per-socket state is a
  * {@link PacketSocketState}.
@@ -47,6 +48,7 @@ import static org.oobnet.inband.SocketConstants.*;
 public final class PacketProtocol implements OobProtocol
 {
     private final PacketConfig config;
+    private final PacketPorts ports = new PacketPorts();
 
     /**
      * The protocol with the default configuration (what {@link java.util.ServiceLoader} makes).
@@ -74,6 +76,16 @@ public final class PacketProtocol implements OobProtocol
     public PacketConfig config()
     {
         return config;
+    }
+
+    /**
+     * The bound sockets of this protocol, by interface ({@code oobnet net query}).
+     *
+     * @return the ports.
+     */
+    public PacketPorts ports()
+    {
+        return ports;
     }
 
     @Override
@@ -148,7 +160,7 @@ public final class PacketProtocol implements OobProtocol
             if (null != state.rings())
             {
                 state.bound(state.rings(), ifIndex, info.name());
-                PacketPorts.register(state);
+                ports.register(state);
                 return 0;
             }
             final PacketRingSocket rings;
@@ -168,9 +180,14 @@ public final class PacketProtocol implements OobProtocol
                 rx.verifyFilter(state.filter());
             }
             state.bound(rings, ifIndex, info.name());
-            socket.runtime().callOnStage(new InstallRings(state, rx, rings.tx()));
+            final int installed = socket.runtime().callOnStage(new InstallRings(state, rx, rings.tx()));
+            if (installed < 0)
+            {
+                // -ENOSPC: the stage's device table is full; the rings are unmapped at release
+                return installed;
+            }
         }
-        PacketPorts.register(state);
+        ports.register(state);
         return 0;
     }
 
@@ -197,7 +214,7 @@ public final class PacketProtocol implements OobProtocol
         if (null != state)
         {
             unmap(state);
-            PacketPorts.unregister(state);
+            ports.unregister(state);
         }
     }
 
@@ -288,18 +305,16 @@ public final class PacketProtocol implements OobProtocol
         final PacketSocketState state = PacketSocketState.of(socket);
         // stage: push what is committed (frames the kernel still refuses are counted) and take the kernel's last RX
         // drops, then let go of the rings; release unmaps them after this cycle's ack
+        socket.stage().removeDevice(state);
         state.flushAtDetach();
         state.collectKernelDrops();
         state.rx = null;
         state.tx = null;
     }
 
-    @Override
-    public int poll(final OobSocket socket, final long nowNs)
-    {
-        return ((PacketSocketState)socket.protocolState()).poll(nowNs);
-    }
-
+    /**
+     * Stage: pushes the socket's committed frames now (stage code that wants a reply out before the cycle's flush).
+     */
     @Override
     public int flush(final OobSocket socket, final long nowNs)
     {
@@ -357,7 +372,7 @@ public final class PacketProtocol implements OobProtocol
         }
     }
 
-    // stage: the rings made in-band start being polled
+    // stage: the rings made in-band start being polled, the socket's state as its device
     private static final class InstallRings extends StageCommand
     {
         private final PacketSocketState state;
@@ -376,7 +391,13 @@ public final class PacketProtocol implements OobProtocol
         {
             state.rx = rx;
             state.tx = tx;
-            return 0;
+            if (!state.socket().isOnStage())
+            {
+                // not on the stage (its table was full): no detach would ever remove the device
+                return 0;
+            }
+            final int rc = stage.addDevice(state);
+            return rc == -Errno.EEXIST ? 0 : rc;
         }
     }
 

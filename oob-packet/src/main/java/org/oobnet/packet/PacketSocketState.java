@@ -2,7 +2,9 @@ package org.oobnet.packet;
 
 import org.agrona.DirectBuffer;
 import org.oobnet.inband.KSocketEvent;
+import org.oobnet.core.DeviceHealth;
 import org.oobnet.core.OobSocket;
+import org.oobnet.core.StageDevice;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.LibC;
 import org.oobnet.inband.sys.SockaddrLlDescriptor;
@@ -22,7 +24,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * The per-socket state of an OOB packet socket: its rings, counters, port state and receive callback.
+ * The per-socket state of an OOB packet socket: its rings, counters, port state and receive callback. Once bound
+ * it is the socket's {@link StageDevice}: a raw socket owns its ring pair, so the stage polls it as a device of its
+ * own (added when the rings are installed, removed when the socket leaves the stage).
  * <p>
  * In-band fields (mapping, interface) are written by the hooks under this object's monitor; stage fields
  * ({@link #rx}, {@link #tx}) are written only by stage commands and read only on the stage. Native scratch for
@@ -30,7 +34,7 @@ import java.lang.foreign.ValueLayout;
  * <p>
  * <b>Note:</b> mixed: each method says its stage.
  */
-public final class PacketSocketState implements PacketFrameHandler
+public final class PacketSocketState implements PacketFrameHandler, StageDevice
 {
     private final OobSocket socket;
     private final PacketConfig config;
@@ -219,8 +223,34 @@ public final class PacketSocketState implements PacketFrameHandler
         }
     }
 
-    // stage: the RX work of one cycle
-    int poll(final long nowNs)
+    @Override
+    public String name()
+    {
+        return "packet socket fd=" + socket.ksocket().fd() + " " + (null == interfaceName ? "-" : interfaceName);
+    }
+
+    @Override
+    public DeviceHealth health()
+    {
+        return switch (portState)
+        {
+            case UP, UNBOUND -> DeviceHealth.UP;
+            case ERROR -> DeviceHealth.ERROR;
+            case DISCONNECTED, CLOSED -> DeviceHealth.DOWN;
+        };
+    }
+
+    @Override
+    public int attachedSockets()
+    {
+        return 1;
+    }
+
+    /**
+     * Stage: the RX work of one cycle (and, every health-check interval, the kernel's socket error and binding).
+     */
+    @Override
+    public int poll(final long nowNs)
     {
         final RxRing rx = this.rx;
         if (null == rx)
@@ -245,8 +275,11 @@ public final class PacketSocketState implements PacketFrameHandler
         return frames;
     }
 
-    // stage: one kick for every frame committed and not yet sent (a failed kick is retried, backed off)
-    int flush(final long nowNs)
+    /**
+     * Stage: one kick for every frame committed and not yet sent (a failed kick is retried, backed off).
+     */
+    @Override
+    public int flush(final long nowNs)
     {
         final TxRing tx = this.tx;
         if (null == tx)

@@ -18,7 +18,6 @@ import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.netns.testing.NetnsFixture;
 import org.oobnet.inband.testing.SteadyStateAllocation;
-import org.oobnet.packet.port.PacketPorts;
 import org.oobnet.packet.port.PortState;
 import org.oobnet.packet.ring.PacketRingMapping;
 import org.oobnet.packet.stats.PacketCounter;
@@ -58,6 +57,7 @@ class PacketProtocolNetnsTest
     private final List<KSocket> sockets = new ArrayList<>();
     private long macA;
     private long macB;
+    private PacketProtocol protocol;
 
     @BeforeEach
     void setUp()
@@ -68,7 +68,8 @@ class PacketProtocolNetnsTest
         final PacketConfig config = PacketConfig.fromProperties(Map.of(
             PacketConfig.RX_FRAMES_KEY, "64", PacketConfig.TX_FRAMES_KEY, "64",
             PacketConfig.HEALTH_CHECK_INTERVAL_KEY, "1000000"));
-        final ProtocolRegistry registry = new ProtocolRegistry().register(AF_PACKET, new PacketProtocol(config));
+        protocol = new PacketProtocol(config);
+        final ProtocolRegistry registry = new ProtocolRegistry().register(AF_PACKET, protocol);
         runtime = OobRuntime.start(OobConfig.builder()
             .idleStrategy(OobConfig.IdleStrategyKind.BACKOFF)
             .countersDir(countersDir)
@@ -136,7 +137,7 @@ class PacketProtocolNetnsTest
         assertTrue(sent.counters().get(PacketCounter.TX_KICKS) <= count);
         assertEquals(PortState.UP, received.portState());
         assertEquals("veth0", received.interfaceName());
-        assertTrue(PacketPorts.snapshot("veth0").contains(received));
+        assertTrue(protocol.ports().snapshot("veth0").contains(received));
     }
 
     @Test

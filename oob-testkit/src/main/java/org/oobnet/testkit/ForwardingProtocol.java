@@ -126,6 +126,12 @@ public abstract class ForwardingProtocol implements OobProtocol
     }
 
     @Override
+    public boolean pollsEachSocket()
+    {
+        return delegate.pollsEachSocket();
+    }
+
+    @Override
     public int poll(final OobSocket socket, final long nowNs)
     {
         return delegate.poll(socket, nowNs);

@@ -8,6 +8,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.oobnet.config.InterfaceConfig;
+import org.oobnet.core.StageDevice;
 import org.oobnet.inband.ErrnoException;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.ErrnoCapture;
@@ -23,6 +24,7 @@ import org.oobnet.packet.ring.PacketRingMapping;
 import org.oobnet.packet.ring.RingGeometry;
 import org.oobnet.packet.ring.RxRing;
 import org.oobnet.packet.ring.TxRing;
+import org.oobnet.packet.stats.PacketCounter;
 import org.oobnet.packet.stats.PacketCounters;
 import org.oobnet.udp.demux.DemuxTable;
 import org.oobnet.udp.frame.DropReason;
@@ -37,13 +39,23 @@ import org.oobnet.udp.frame.UdpFrameParser;
  * of the frame is overwritten with the {@link UdpAddressHeader} record header, so the socket gets a zero-copy
  * record. Every dropped frame is counted by reason.
  * <p>
+ * A port is a {@link StageDevice}: the stage polls its RX ring and kicks its TX ring once per cycle, however many
+ * sockets it serves (its {@link UdpStack} adds it to the stage with the first OOB UDP socket and removes it after
+ * the last). A socket's sends go to the port of their route's interface.
+ * <p>
  * <b>Note:</b> opened and closed in-band; {@link #poll}, {@link #claimFrame}, {@link #flush} on the stage only.
  * {@link #close} unmaps the rings: call it only once the stage no longer polls the port (every socket served by it
  * was released).
  */
-public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVisitor<UdpSocketState>, AutoCloseable
+public final class PacketPort
+    implements StageDevice, PacketFrameHandler, DemuxTable.MemberVisitor<UdpSocketState>, AutoCloseable
 {
     private static final int MULTICAST_PREFIX = 0xE;
+    // what oobnet stat shows of a port (arrays made once: the stage indexes them)
+    private static final PacketCounter[] RING_COUNTERS = {
+        PacketCounter.FRAMES_IN, PacketCounter.FRAMES_OUT, PacketCounter.TX_KICKS, PacketCounter.TX_RING_FULL,
+        PacketCounter.KERNEL_DROPS, PacketCounter.WRONG_FORMAT, PacketCounter.RUNTS, PacketCounter.TRUNCATED };
+    private static final DropReason[] DROP_REASONS = dropReasons();
 
     private final int ifindex;
     private final String name;
@@ -68,7 +80,8 @@ public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVi
     private int groupOffset;
     private int groupLength;
     private int groupDelivered;
-    private long lastPollNs = Long.MIN_VALUE;
+    private volatile int rxPollLimit = UdpStackConfig.DEFAULT_RX_POLL_LIMIT;
+    private volatile UdpStack stack;
 
     private PacketPort(
         final int ifindex,
@@ -182,8 +195,9 @@ public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVi
     }
 
     /**
-     * @return the interface name.
+     * @return the interface name (the device's name).
      */
+    @Override
     public String name()
     {
         return name;
@@ -205,22 +219,60 @@ public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVi
         return packetCounters;
     }
 
+    // in-band, by the stack that opened the port, before the port goes on a stage
+    void servedBy(final UdpStack stack, final int rxPollLimit)
+    {
+        this.stack = stack;
+        this.rxPollLimit = rxPollLimit;
+    }
+
     /**
-     * Stage: takes up to {@code limit} frames from the RX ring and delivers them; at most once per stage cycle,
-     * since every socket served by the port calls it.
+     * @return the OOB UDP sockets of the stack this port serves (a wildcard-bound socket is served by every port).
+     */
+    @Override
+    public int attachedSockets()
+    {
+        final UdpStack stack = this.stack;
+        return null == stack ? 0 : stack.liveSockets();
+    }
+
+    /**
+     * The port's counters in {@code oobnet stat}: its rings' frames, then its drops by reason.
+     *
+     * @return the labels.
+     */
+    @Override
+    public String[] counterLabels()
+    {
+        final String[] labels = new String[RING_COUNTERS.length + DROP_REASONS.length];
+        for (int i = 0; i < RING_COUNTERS.length; i++)
+        {
+            labels[i] = RING_COUNTERS[i].label();
+        }
+        for (int i = 0; i < DROP_REASONS.length; i++)
+        {
+            labels[RING_COUNTERS.length + i] = "drops " + DROP_REASONS[i].label();
+        }
+        return labels;
+    }
+
+    @Override
+    public long counterValue(final int index)
+    {
+        return index < RING_COUNTERS.length ? packetCounters.get(RING_COUNTERS[index]) :
+            drops.drops(DROP_REASONS[index - RING_COUNTERS.length]);
+    }
+
+    /**
+     * Stage, once per cycle: takes up to the stack's {@code rxPollLimit} frames from the RX ring and delivers them.
      *
      * @param nowNs the cycle's clock.
-     * @param limit most frames.
      * @return frames taken.
      */
-    public int poll(final long nowNs, final int limit)
+    @Override
+    public int poll(final long nowNs)
     {
-        if (nowNs == lastPollNs)
-        {
-            return 0;
-        }
-        lastPollNs = nowNs;
-        final int frames = rx.poll(this, limit);
+        final int frames = rx.poll(this, rxPollLimit);
         if (rx.takeLosing())
         {
             kernelDrops.collect();
@@ -274,6 +326,7 @@ public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVi
      * @param nowNs the stage's clock.
      * @return frames kicked, or a negative errno.
      */
+    @Override
     public int flush(final long nowNs)
     {
         return tx.flush(nowNs);
@@ -407,6 +460,21 @@ public final class PacketPort implements PacketFrameHandler, DemuxTable.MemberVi
         {
             drops.onDrop(reason);
         }
+    }
+
+    private static DropReason[] dropReasons()
+    {
+        final DropReason[] all = DropReason.values();
+        final DropReason[] reasons = new DropReason[all.length - 1];
+        int n = 0;
+        for (final DropReason reason : all)
+        {
+            if (DropReason.NONE != reason)
+            {
+                reasons[n++] = reason;
+            }
+        }
+        return reasons;
     }
 
     // FIXME: a /24-style guess (host part all ones); the route cache knows the real broadcast addresses

@@ -11,6 +11,8 @@ import org.oobnet.config.UdpTransport;
 import org.oobnet.core.OobClaim;
 import org.oobnet.core.OobProtocol;
 import org.oobnet.core.OobSocket;
+import org.oobnet.core.OobStage;
+import org.oobnet.core.StageCommand;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.ErrnoException;
 import org.oobnet.inband.KSocket;
@@ -30,13 +32,15 @@ import org.oobnet.udp.route.RtnetlinkDescriptor;
  * JVM. The kernel UDP socket is created, bound and connected in-band as usual (the port is reserved, ICMP stays
  * the kernel's); the stage moves the datagrams over one of two transports:
  * <ul>
- *   <li><b>packet</b>: frames built in place in the TX ring of the output interface's {@link PacketPort}, and
- *       taken from its RX ring, validated and demultiplexed; the kernel socket gets a filter that accepts nothing
+ *   <li><b>packet</b>: frames built in place in the TX ring of the output interface's {@link PacketPort} (the
+ *       port of the route's interface, zero-copy claims included), and taken from the RX ring by the port (a
+ *       stage device), validated and demultiplexed to the socket; the kernel socket gets a filter that accepts nothing
  *       so its queue stays empty. A destination whose route or neighbour is not in the front caches goes through
  *       the kernel socket (a non-blocking {@code sendto}, which also makes the kernel resolve it), the resolver is
  *       asked to solicit it, and the send returns {@code -EINPROGRESS}; the next sends take the fast path.</li>
  *   <li><b>kernel</b>: the kernel socket busy-polled with {@code recvmmsg} and fed with {@code sendmmsg}
- *       ({@link org.oobnet.udp.transport.KernelBusyPollTransport}).</li>
+ *       ({@link org.oobnet.udp.transport.KernelBusyPollTransport}), a stage device of its own
+ *       ({@link KernelSocketDevice}).</li>
  * </ul>
  * Messages in both rings (and the zero-copy views) are records: a {@link UdpAddressHeader} (peer address and
  * port; 0 on send means the connected peer) and the payload. A payload larger than the path MTU less 28 bytes
@@ -96,14 +100,18 @@ public final class UdpOobProtocol implements OobProtocol
         final ErrnoCapture errno = ErrnoCapture.current();
         // the OOB path never fragments: make the in-band path refuse oversized datagrams the same way
         setIntOption(errno, state.fd, SocketConstants.SOL_IP, SocketConstants.IP_MTU_DISCOVER, IP_PMTUDISC_DO);
-        final int rc = applyTransport(state, state.transport);
+        int rc = applyTransport(state, state.transport);
+        if (rc >= 0)
+        {
+            // the first socket puts the stack's ports on the stage
+            rc = stack.onAttach(socket.runtime());
+        }
         if (rc < 0)
         {
             state.free();
             return rc;
         }
         socket.protocolState(state);
-        stack.onAttach();
         return 0;
     }
 
@@ -172,7 +180,14 @@ public final class UdpOobProtocol implements OobProtocol
             {
                 return -Errno.EINVAL;
             }
-            return applyTransport(state, 0 == intValue ? UdpTransport.PACKET : UdpTransport.KERNEL);
+            final int rc = applyTransport(state, 0 == intValue ? UdpTransport.PACKET : UdpTransport.KERNEL);
+            if (rc < 0)
+            {
+                return rc;
+            }
+            // the kernel socket's device follows the transport (a no-op until the socket is on the stage)
+            socket.runtime().callOnStage(new SyncKernelDevice(state));
+            return 0;
         }
         if (SocketConstants.SOL_SOCKET == level && SocketConstants.SO_BROADCAST == name)
         {
@@ -190,13 +205,30 @@ public final class UdpOobProtocol implements OobProtocol
         return -OobHooks.ENOIOCTLCMD;
     }
 
-    // stage, the socket leaving it: the kernel transport's last batch goes out; what the kernel still does not take
-    // is counted as closed with messages queued (the packet transport's frames are in the port's TX ring, counted
-    // by the port when it closes)
+    // stage, the socket joining it: a kernel-transport socket's device goes on the stage with it
+    @Override
+    public void onStageAttach(final OobSocket socket)
+    {
+        final UdpSocketState state = socket.protocolState();
+        if (null != state)
+        {
+            syncKernelDevice(socket.stage(), state);
+        }
+    }
+
+    // stage, the socket leaving it: its kernel device leaves the stage; the kernel transport's last batch goes out;
+    // what the kernel still does not take is counted as closed with messages queued (the packet transport's frames
+    // are in the port's TX ring, counted by the port when it closes)
     @Override
     public void onStageDetach(final OobSocket socket)
     {
         final UdpSocketState state = socket.protocolState();
+        final KernelSocketDevice device = null == state ? null : state.kernelDevice;
+        if (null != device && device.onStage)
+        {
+            socket.stage().removeDevice(device);
+            device.onStage = false;
+        }
         final KernelBusyPollTransport kernel = null == state ? null : state.kernel;
         if (null != kernel && kernel.pending() > 0)
         {
@@ -230,19 +262,6 @@ public final class UdpOobProtocol implements OobProtocol
             state.free();
             stack.onDestroy();
         }
-    }
-
-    // stage: receive work
-    @Override
-    public int poll(final OobSocket socket, final long nowNs)
-    {
-        final UdpSocketState state = socket.protocolState();
-        if (UdpTransport.KERNEL == state.transport)
-        {
-            final int n = state.kernel.poll(state);
-            return Math.max(0, n);
-        }
-        return stack.pollPorts(nowNs);
     }
 
     // stage: one record (address header + payload), copied into a frame or a kernel batch
@@ -310,10 +329,12 @@ public final class UdpOobProtocol implements OobProtocol
         state.builder.write(port.frameBuffer(), 0, buffer, offset + UdpAddressHeader.LENGTH, payloadLength);
         port.commitFrame(frameLength);
         state.fastSends++;
+        state.lastPort = port;
         return payloadLength;
     }
 
-    // stage: zero copy, step one: a TX frame whose UDP header slot is the caller's record header
+    // stage: zero copy, step one: a TX frame whose UDP header slot is the caller's record header, on the port the
+    // datagram most likely leaves by (the connected peer's route, else the port of the last fast send)
     @Override
     public int claim(final OobSocket socket, final int length, final OobClaim claim)
     {
@@ -331,28 +352,30 @@ public final class UdpOobProtocol implements OobProtocol
         {
             return -Errno.EMSGSIZE;
         }
-        // the destination is not known until commit: claim on the first port (the only one in most set-ups)
-        if (stack.ports().isEmpty())
+        final PacketPort port = claimPort(state);
+        if (null == port)
         {
             return -Errno.EOPNOTSUPP;
         }
-        final PacketPort port = stack.ports().get(0);
         final int rc = port.claimFrame(ETH_IP_UDP_HEADERS + payloadLength);
         if (rc < 0)
         {
             return rc;
         }
+        state.claimPort = port;
         claim.wrap(port.frameBuffer(), CLAIM_RECORD_OFFSET, length, 0);
         return 0;
     }
 
-    // stage: zero copy, step two: read the record header in place, then write the real headers over it
+    // stage: zero copy, step two: read the record header in place, then write the real headers over it; a datagram
+    // whose route leaves by another port than the claimed one is copied once into a frame of that port
     @Override
     public int commit(final OobSocket socket, final OobClaim claim)
     {
         final UdpSocketState state = socket.protocolState();
         final MutableDirectBuffer frame = claim.buffer();
-        final PacketPort port = stack.ports().get(0);
+        final PacketPort port = state.claimPort;
+        state.claimPort = null;
         final int payloadLength = claim.length() - UdpAddressHeader.LENGTH;
         int dstAddress = UdpAddressHeader.address(frame, CLAIM_RECORD_OFFSET);
         int dstPort = UdpAddressHeader.port(frame, CLAIM_RECORD_OFFSET);
@@ -374,25 +397,51 @@ public final class UdpOobProtocol implements OobProtocol
             return check;
         }
         final NeighbourEntry neighbour = 0 == check ? stack.resolver().neighbours().lookup(hop.nextHop()) : null;
-        if (null == neighbour || hop.ifindex() != port.ifindex())
+        final PacketPort target = null == neighbour ? null : stack.port(hop.ifindex());
+        if (null == target)
         {
             final int rc = sendInband(state, frame, ETH_IP_UDP_HEADERS, payloadLength, dstAddress, dstPort);
             port.abortFrame();
             return rc;
         }
+        if (payloadLength > hop.mtu() - UdpFrameBuilder.IP_UDP_HEADERS_LENGTH)
+        {
+            port.abortFrame();
+            return -Errno.EMSGSIZE;
+        }
+        final int frameLength = ETH_IP_UDP_HEADERS + payloadLength;
         prepare(state, hop, neighbour, dstAddress, dstPort);
-        state.builder.write(frame, 0, payloadLength);
-        port.commitFrame(ETH_IP_UDP_HEADERS + payloadLength);
+        if (target != port)
+        {
+            final int claimed = target.claimFrame(frameLength);
+            if (claimed < 0)
+            {
+                port.abortFrame();
+                return claimed;
+            }
+            state.builder.write(target.frameBuffer(), 0, frame, ETH_IP_UDP_HEADERS, payloadLength);
+            port.abortFrame();
+            target.commitFrame(frameLength);
+        }
+        else
+        {
+            state.builder.write(frame, 0, payloadLength);
+            port.commitFrame(frameLength);
+        }
         state.fastSends++;
+        state.lastPort = target;
         return payloadLength;
     }
 
     @Override
     public void abort(final OobSocket socket, final OobClaim claim)
     {
-        if (!stack.ports().isEmpty())
+        final UdpSocketState state = socket.protocolState();
+        final PacketPort port = state.claimPort;
+        state.claimPort = null;
+        if (null != port)
         {
-            stack.ports().get(0).abortFrame();
+            port.abortFrame();
         }
     }
 
@@ -414,6 +463,49 @@ public final class UdpOobProtocol implements OobProtocol
     public UdpStack stack()
     {
         return stack;
+    }
+
+    // stage: the port a claim goes to before the destination is known
+    private PacketPort claimPort(final UdpSocketState state)
+    {
+        final int peer = state.peerAddress;
+        if (0 != peer)
+        {
+            final NextHop hop = stack.resolver().routes().lookup(peer);
+            final PacketPort port = null == hop ? null : stack.port(hop.ifindex());
+            if (null != port)
+            {
+                return port;
+            }
+        }
+        final PacketPort last = state.lastPort;
+        if (null != last)
+        {
+            return last;
+        }
+        // FIXME: an unconnected socket's first claim guesses the first port; commit copies the frame when wrong
+        final java.util.List<PacketPort> ports = stack.ports();
+        return ports.isEmpty() ? null : ports.get(0);
+    }
+
+    // stage: the kernel socket's device on the stage exactly while the socket is there with the kernel transport
+    private static void syncKernelDevice(final OobStage stage, final UdpSocketState state)
+    {
+        final KernelSocketDevice device = state.kernelDevice;
+        if (null == device)
+        {
+            return;
+        }
+        final boolean wanted = state.socket.isOnStage() && UdpTransport.KERNEL == state.transport;
+        if (wanted && !device.onStage)
+        {
+            device.onStage = 0 == stage.addDevice(device);
+        }
+        else if (!wanted && device.onStage)
+        {
+            stage.removeDevice(device);
+            device.onStage = false;
+        }
     }
 
     // 0: fast path possible; 1: go in-band; < 0: refuse
@@ -478,8 +570,10 @@ public final class UdpOobProtocol implements OobProtocol
         {
             if (null == state.kernel)
             {
-                state.kernel = new KernelBusyPollTransport(state.fd, stack.config().kernelBatch(),
-                    UdpSocketState.KERNEL_MAX_PAYLOAD);
+                final KernelBusyPollTransport kernel = new KernelBusyPollTransport(state.fd,
+                    stack.config().kernelBatch(), UdpSocketState.KERNEL_MAX_PAYLOAD);
+                state.kernel = kernel;
+                state.kernelDevice = new KernelSocketDevice(state, kernel);
             }
             // the kernel transport reads the kernel queue: take the packet transport's filter off
             setIntOption(errno, state.fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_DETACH_FILTER, 0);
@@ -555,5 +649,23 @@ public final class UdpOobProtocol implements OobProtocol
             return 0;
         }
         return ((bytes[0] & 0xFF) << 24) | ((bytes[1] & 0xFF) << 16) | ((bytes[2] & 0xFF) << 8) | (bytes[3] & 0xFF);
+    }
+
+    // stage: adds or removes the kernel socket's device after a transport change
+    private static final class SyncKernelDevice extends StageCommand
+    {
+        private final UdpSocketState state;
+
+        SyncKernelDevice(final UdpSocketState state)
+        {
+            this.state = state;
+        }
+
+        @Override
+        protected int execute(final OobStage stage, final long nowNs)
+        {
+            syncKernelDevice(stage, state);
+            return 0;
+        }
     }
 }

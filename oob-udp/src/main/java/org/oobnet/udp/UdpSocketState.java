@@ -1,25 +1,17 @@
 package org.oobnet.udp;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
-
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.oobnet.config.UdpTransport;
 import org.oobnet.core.OobSocket;
-import org.oobnet.inband.SocketConstants;
-import org.oobnet.inband.sys.LibC;
-import org.oobnet.inband.sys.SockaddrInDescriptor;
 import org.oobnet.udp.frame.UdpFrameBuilder;
 import org.oobnet.udp.transport.DatagramHandler;
 import org.oobnet.udp.transport.KernelBusyPollTransport;
 
 /**
  * The OOB side of one UDP socket: its addresses and options as the in-band hooks learnt them (volatile fields
- * written in-band, read by the stage), its transport, and the stage's per-socket scratch (frame builder, the
- * native buffer of the in-band fallback send).
+ * written in-band, read by the stage), its transport, and the stage's per-socket scratch (the frame builder). A
+ * packet-transport socket is a thin endpoint of its stack's ports: it owns no rings and no native memory.
  * <p>
  * <b>Note:</b> in-band fields are written by the hooks; stage fields are touched by the stage only.
  */
@@ -40,6 +32,7 @@ public final class UdpSocketState implements DatagramHandler
 
     volatile UdpTransport transport;
     volatile KernelBusyPollTransport kernel;
+    volatile KernelSocketDevice kernelDevice;
     volatile int localAddress;
     volatile int localPort;
     volatile int peerAddress;
@@ -54,12 +47,9 @@ public final class UdpSocketState implements DatagramHandler
     final UdpFrameBuilder builder = new UdpFrameBuilder();
     long fastSends;
     long inbandSends;
-
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment fallbackPayload;
-    private final UnsafeBuffer fallbackBuffer;
-    private final MemorySegment fallbackAddress;
-    private final UnsafeBuffer fallbackAddressBuffer;
+    // the port of the open zero-copy claim, and the port of the last fast send (where the next claim goes)
+    PacketPort claimPort;
+    PacketPort lastPort;
 
     UdpSocketState(final OobSocket socket, final UdpStack stack, final UdpTransport transport)
     {
@@ -68,10 +58,6 @@ public final class UdpSocketState implements DatagramHandler
         this.fd = socket.ksocket().fd();
         this.transport = transport;
         this.maxPayload = MAX_UDP_PAYLOAD;
-        this.fallbackPayload = arena.allocate(MAX_UDP_PAYLOAD, 64);
-        this.fallbackBuffer = new UnsafeBuffer(fallbackPayload.address(), MAX_UDP_PAYLOAD);
-        this.fallbackAddress = arena.allocate(SockaddrInDescriptor.LENGTH, 8);
-        this.fallbackAddressBuffer = new UnsafeBuffer(fallbackAddress.address(), SockaddrInDescriptor.LENGTH);
     }
 
     /**
@@ -142,17 +128,12 @@ public final class UdpSocketState implements DatagramHandler
     long sendInband(
         final DirectBuffer buffer, final int payloadOffset, final int payloadLength, final int address, final int port)
     {
-        fallbackBuffer.putBytes(0, buffer, payloadOffset, payloadLength);
-        fallbackAddressBuffer.putShort(SockaddrInDescriptor.FAMILY_OFFSET, (short)SocketConstants.AF_INET);
-        fallbackAddressBuffer.putShort(SockaddrInDescriptor.PORT_OFFSET, (short)port, ByteOrder.BIG_ENDIAN);
-        fallbackAddressBuffer.putInt(SockaddrInDescriptor.ADDR_OFFSET, address, ByteOrder.BIG_ENDIAN);
         inbandSends++;
-        return LibC.sendtoCritical(stack.stageErrno(), fd, fallbackPayload, payloadLength,
-            SocketConstants.MSG_DONTWAIT, fallbackAddress, SockaddrInDescriptor.LENGTH);
+        return stack.inbandSend().send(stack.stageErrno(), fd, buffer, payloadOffset, payloadLength, address, port);
     }
 
     /**
-     * In-band, after the stage let go: frees native memory.
+     * In-band, after the stage let go: frees the kernel transport's native batches.
      */
     void free()
     {
@@ -161,6 +142,5 @@ public final class UdpSocketState implements DatagramHandler
         {
             kernel.close();
         }
-        arena.close();
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.oobnet.config.InterfaceConfig;
+import org.oobnet.core.OobRuntime;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.ErrnoException;
 import org.oobnet.inband.sys.ErrnoCapture;
@@ -18,6 +19,10 @@ import org.oobnet.udp.route.RtnetlinkSocket;
  * Everything OOB UDP shares within one network namespace: the route and neighbour resolver with its front caches,
  * the demultiplexing table, the packet ports of the enabled interfaces, and the {@link UdpOobProtocol} to register
  * with the core ({@code registry.register(AF_INET, stack.protocol())}).
+ * <p>
+ * The ports are the stack's {@link org.oobnet.core.StageDevice devices}: they go on the stage of the runtime with
+ * the first OOB UDP socket attached and leave it after the last one is destroyed, so the stage polls each port once
+ * per cycle whatever the number of sockets, and never polls a port no socket uses.
  * <p>
  * <b>Note:</b> open and close in-band, on a thread inside the namespace it serves; close it after every socket it
  * served was closed (the stage then no longer reads the ports' rings), before or after the runtime closes.
@@ -33,6 +38,11 @@ public final class UdpStack implements AutoCloseable
     private final UdpOobProtocol protocol;
     private final AtomicInteger liveSockets = new AtomicInteger();
     private final int minPortMtu;
+    private final InbandSend inbandSend = new InbandSend();
+    private final Object devicesLock = new Object();
+    // in-band, under devicesLock: the runtime whose stage polls the ports, null when none does
+    private OobRuntime portsOn;
+    private int socketsOnPorts;
 
     /**
      * Opens the stack in the calling thread's network namespace: the resolver (its thread started) and a packet
@@ -101,6 +111,7 @@ public final class UdpStack implements AutoCloseable
         for (final PacketPort port : ports)
         {
             portsByIfindex[port.ifindex()] = port;
+            port.servedBy(this, config.rxPollLimit());
         }
         this.minPortMtu = minPortMtu;
         this.demux = demux;
@@ -181,35 +192,72 @@ public final class UdpStack implements AutoCloseable
         return stageErrno;
     }
 
-    void onAttach()
+    // stage: the scratch of the in-band fallback send, one per stack (its sockets are served by one stage)
+    InbandSend inbandSend()
     {
-        liveSockets.incrementAndGet();
+        return inbandSend;
     }
 
+    /**
+     * In-band, from the attach hook: the first socket puts the ports on its runtime's stage.
+     *
+     * @param runtime the runtime serving the socket.
+     * @return 0, or the negative errno of adding a port ({@code -ENOSPC}).
+     */
+    int onAttach(final OobRuntime runtime)
+    {
+        synchronized (devicesLock)
+        {
+            if (0 == socketsOnPorts)
+            {
+                for (int i = 0; i < ports.size(); i++)
+                {
+                    final int rc = runtime.addDevice(ports.get(i));
+                    if (rc < 0)
+                    {
+                        for (int j = 0; j < i; j++)
+                        {
+                            runtime.removeDevice(ports.get(j));
+                        }
+                        return rc;
+                    }
+                }
+                portsOn = runtime;
+            }
+            else if (portsOn != runtime)
+            {
+                // FIXME: one runtime at a time serves a stack; sockets of two live runtimes would need the ports twice
+                return -Errno.EBUSY;
+            }
+            socketsOnPorts++;
+            liveSockets.incrementAndGet();
+            return 0;
+        }
+    }
+
+    /**
+     * In-band, from the destroy hook (the stage let go of the socket): after the last socket the ports leave the
+     * stage; when this returns the stage no longer reads their rings.
+     */
     void onDestroy()
     {
-        liveSockets.decrementAndGet();
-    }
-
-    /**
-     * Stage: polls every port once this cycle.
-     *
-     * @param nowNs the cycle's clock.
-     * @return frames taken.
-     */
-    int pollPorts(final long nowNs)
-    {
-        final List<PacketPort> ports = this.ports;
-        int work = 0;
-        for (int i = 0, n = ports.size(); i < n; i++)
+        synchronized (devicesLock)
         {
-            work += ports.get(i).poll(nowNs, config.rxPollLimit());
+            liveSockets.decrementAndGet();
+            if (0 == --socketsOnPorts)
+            {
+                for (final PacketPort port : ports)
+                {
+                    portsOn.removeDevice(port);
+                }
+                portsOn = null;
+            }
         }
-        return work;
     }
 
     /**
-     * Stage: kicks every port's TX ring that has frames pending.
+     * Stage: kicks every port's TX ring that has frames pending now, before the cycle's own flush (stage code that
+     * wants a reply out at once).
      *
      * @param nowNs the stage's clock.
      * @return frames kicked.

@@ -45,6 +45,20 @@ final class UdpHosts implements AutoCloseable
      */
     UdpHosts(final Function<String, UdpStackConfig> config) throws Exception
     {
+        this(config, OobConfig.IdleStrategyKind.BACKOFF);
+    }
+
+    /**
+     * As {@link #UdpHosts(UdpTransport)}, with the stage's idle strategy (never spin: the machine is shared).
+     */
+    UdpHosts(final UdpTransport transport, final OobConfig.IdleStrategyKind idle) throws Exception
+    {
+        this(interfaceName -> UdpStackConfig.of(transport, interfaceName), idle);
+    }
+
+    private UdpHosts(final Function<String, UdpStackConfig> config, final OobConfig.IdleStrategyKind idle)
+        throws Exception
+    {
         fixture = NetnsFixture.create(2);
         try
         {
@@ -54,10 +68,10 @@ final class UdpHosts implements AutoCloseable
             final ProtocolRegistry registry = new ProtocolRegistry();
             registry.register(SocketConstants.AF_INET, stack.protocol());
             countersDir = Files.createTempDirectory("oob-udp-test");
+            // the default limits (socket count, counters sized from it): tests run what users get
             runtime = OobRuntime.start(OobConfig.builder()
-                .idleStrategy(OobConfig.IdleStrategyKind.BACKOFF)
+                .idleStrategy(idle)
                 .countersDir(countersDir)
-                .countersValuesBytes(64 * 1024 * 128)
                 .errorLogBytes(64 * 1024)
                 .build(), registry);
         }

@@ -65,6 +65,8 @@ public final class SysConstants
     public static final int MAP_PRIVATE = 0x02;
     /** mmap: anonymous memory. */
     public static final int MAP_ANONYMOUS = 0x20;
+    /** mmap: no swap space reserved (pages are committed when first written). */
+    public static final int MAP_NORESERVE = 0x4000;
     /** mmap: lock the pages. */
     public static final int MAP_LOCKED = 0x2000;
     /** mmap: pre-fault the pages. */

@@ -3,8 +3,8 @@ package org.oobnet.core.counters;
 /**
  * Every counter oob-core keeps: its type id in the counters file and its label.
  * <p>
- * Runtime counters have ids 1..99, per-socket counters 100..199, the stall histogram's buckets 200; protocols'
- * own per-socket counters ({@link ProtocolCounterType}) start at {@link #FIRST_PROTOCOL_TYPE_ID}. A socket
+ * Runtime counters have ids 1..99, per-socket counters 100..199, the stall histogram's buckets 200, a device's
+ * counters 300..399 (labelled {@code "device <name>: <counter>"}); protocols' own per-socket counters ({@link ProtocolCounterType}) start at {@link #FIRST_PROTOCOL_TYPE_ID}. A socket
  * counter's label is {@code "<label>: <protocol> fd=<fd> id=<id>"}, its registration id the socket's id.
  * <b>Note:</b> immutable, thread safe.
  */
@@ -24,6 +24,10 @@ public enum OobCounterType
     STAGE_SOCKETS(6, "stage sockets"),
     /** Stall threshold in ns (a constant, for readers). */
     STALL_THRESHOLD_NS(7, "stall threshold ns"),
+    /** Bytes the stage thread allocated since it started (refreshed every {@code 100 ms}; 0 in steady state). */
+    STAGE_ALLOCATED_BYTES(8, "stage allocated bytes"),
+    /** Devices the stage polls. */
+    STAGE_DEVICES(9, "stage devices"),
     /** Messages received (delivered to the socket). */
     PACKETS_IN(100, "packets in"),
     /** Bytes received. */
@@ -45,7 +49,13 @@ public enum OobCounterType
     /** Hooks or stage methods of the protocol that failed or threw. */
     HOOK_ERRORS(109, "hook errors"),
     /** Stalls whose duration falls in one log2 bucket; the label gives the range. */
-    STALL_BUCKET(200, "stalls");
+    STALL_BUCKET(200, "stalls"),
+    /** A device's sockets attached ({@code "device <name>: sockets"}). */
+    DEVICE_SOCKETS(300, "sockets"),
+    /** A device's health, {@code DeviceHealth} ordinal: 0 up, 1 error, 2 down. */
+    DEVICE_HEALTH(301, "health"),
+    /** One of a device's own counters (frames, drops by reason); the label names it. */
+    DEVICE_COUNTER(302, "device counter");
 
     /** The first type id of protocols' counters ({@link ProtocolCounterType}); oob-core's own stay below. */
     public static final int FIRST_PROTOCOL_TYPE_ID = 1000;
@@ -70,6 +80,9 @@ public enum OobCounterType
     {
         return label;
     }
+
+    /** The label prefix of a device's counters: {@code "device <name>: "}. */
+    public static final String DEVICE_LABEL_PREFIX = "device ";
 
     /** @return true for per-socket counters. */
     public boolean isSocketCounter()

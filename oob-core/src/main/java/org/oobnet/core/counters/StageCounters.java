@@ -18,6 +18,8 @@ public final class StageCounters
     private final AtomicCounter errors;
     private final AtomicCounter sockets;
     private final AtomicCounter stallThresholdNs;
+    private final AtomicCounter allocatedBytes;
+    private final AtomicCounter devices;
     private final StallHistogram stallHistogram;
 
     /**
@@ -35,6 +37,8 @@ public final class StageCounters
         errors = newCounter(manager, OobCounterType.STAGE_ERRORS);
         sockets = newCounter(manager, OobCounterType.STAGE_SOCKETS);
         stallThresholdNs = newCounter(manager, OobCounterType.STALL_THRESHOLD_NS);
+        allocatedBytes = newCounter(manager, OobCounterType.STAGE_ALLOCATED_BYTES);
+        devices = newCounter(manager, OobCounterType.STAGE_DEVICES);
         stallThresholdNs.setRelease(thresholdNs);
         stallHistogram = new StallHistogram(manager);
     }
@@ -72,6 +76,18 @@ public final class StageCounters
     public AtomicCounter errors()
     {
         return errors;
+    }
+
+    /** @return bytes the stage thread allocated since it started. */
+    public AtomicCounter allocatedBytes()
+    {
+        return allocatedBytes;
+    }
+
+    /** @return devices the stage polls. */
+    public AtomicCounter devices()
+    {
+        return devices;
     }
 
     /** @return sockets on the stage. */

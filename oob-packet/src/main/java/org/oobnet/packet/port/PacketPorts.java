@@ -9,15 +9,20 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The bound OOB packet sockets of this process, by interface: what {@code oobnet net query} lists as ports.
+ * The bound OOB packet sockets of one {@link org.oobnet.packet.PacketProtocol} (one runtime's), by interface: what
+ * {@code oobnet net query} lists as ports. Owned by the protocol instance, not the process: two runtimes (or two
+ * protocol instances in tests) never see each other's sockets.
  * <p>
  * <b>Note:</b> in-band only; thread safe.
  */
 public final class PacketPorts
 {
-    private static final Set<PacketSocketState> BOUND = ConcurrentHashMap.newKeySet();
+    private final Set<PacketSocketState> bound = ConcurrentHashMap.newKeySet();
 
-    private PacketPorts()
+    /**
+     * An empty set of ports (a protocol makes its own; a process without one reports none).
+     */
+    public PacketPorts()
     {
     }
 
@@ -26,9 +31,9 @@ public final class PacketPorts
      *
      * @param state a bound socket's state.
      */
-    public static void register(final PacketSocketState state)
+    public void register(final PacketSocketState state)
     {
-        BOUND.add(state);
+        bound.add(state);
     }
 
     /**
@@ -36,9 +41,9 @@ public final class PacketPorts
      *
      * @param state the socket's state.
      */
-    public static void unregister(final PacketSocketState state)
+    public void unregister(final PacketSocketState state)
     {
-        BOUND.remove(state);
+        bound.remove(state);
     }
 
     /**
@@ -47,10 +52,10 @@ public final class PacketPorts
      * @param interfaceName only this interface, or null for all.
      * @return a snapshot.
      */
-    public static List<PacketSocketState> snapshot(final String interfaceName)
+    public List<PacketSocketState> snapshot(final String interfaceName)
     {
         final List<PacketSocketState> list = new ArrayList<>();
-        for (final PacketSocketState state : BOUND)
+        for (final PacketSocketState state : bound)
         {
             if (null == interfaceName || interfaceName.equals(state.interfaceName()))
             {

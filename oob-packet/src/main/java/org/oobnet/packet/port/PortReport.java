@@ -1,6 +1,7 @@
 package org.oobnet.packet.port;
 
 import org.agrona.concurrent.status.CountersReader;
+import org.oobnet.core.counters.OobCounterType;
 import org.oobnet.packet.PacketConfig;
 import org.oobnet.packet.PacketSocketState;
 import org.oobnet.packet.frame.EthernetHeaderFlyweight;
@@ -27,17 +28,31 @@ public final class PortReport
 {
     private final PacketConfig config;
     private final CountersReader runtimeCounters;
+    private final PacketPorts ports;
 
     /**
-     * A report.
+     * A report of another process's runtime (this process has no packet sockets of its own to list).
      *
      * @param config          the packet configuration (enabled interfaces, geometry, options).
      * @param runtimeCounters a running runtime's counters, or null.
      */
     public PortReport(final PacketConfig config, final CountersReader runtimeCounters)
     {
+        this(config, runtimeCounters, new PacketPorts());
+    }
+
+    /**
+     * A report that also lists the sockets of a protocol of this process.
+     *
+     * @param config          the packet configuration (enabled interfaces, geometry, options).
+     * @param runtimeCounters a running runtime's counters, or null.
+     * @param ports           the protocol's bound sockets ({@code PacketProtocol.ports()}).
+     */
+    public PortReport(final PacketConfig config, final CountersReader runtimeCounters, final PacketPorts ports)
+    {
         this.config = config;
         this.runtimeCounters = runtimeCounters;
+        this.ports = ports;
     }
 
     /**
@@ -91,7 +106,7 @@ public final class PortReport
             out.printf("  options: qdisc-bypass=%s ignore-outgoing=%s promiscuous=%s verify-filter=%s groups=%d%n",
                 config.qdiscBypass(), config.ignoreOutgoing(), config.promiscuous(), config.verifyFilter(),
                 config.multicastGroups().size());
-            for (final PacketSocketState state : PacketPorts.snapshot(nif.getName()))
+            for (final PacketSocketState state : ports.snapshot(nif.getName()))
             {
                 out.printf("  socket fd=%d state=%s%s%n", state.socket().ksocket().fd(), state.portState(),
                     0 == state.lastSocketErrno() ? "" : " lastErrno=" + org.oobnet.inband.Errno.name(state.lastSocketErrno()));
@@ -112,6 +127,20 @@ public final class PortReport
             runtimeCounters.forEach((value, counterId, label) ->
             {
                 if (label.contains(": packet fd="))
+                {
+                    out.printf("  %-60s %d%n", label, value);
+                    found[0]++;
+                }
+            });
+            if (0 == found[0])
+            {
+                out.println("  none");
+            }
+            out.println("runtime devices (counters file):");
+            found[0] = 0;
+            runtimeCounters.forEach((value, counterId, label) ->
+            {
+                if (label.startsWith(OobCounterType.DEVICE_LABEL_PREFIX))
                 {
                     out.printf("  %-60s %d%n", label, value);
                     found[0]++;

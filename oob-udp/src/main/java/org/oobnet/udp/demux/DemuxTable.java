@@ -1,8 +1,7 @@
 package org.oobnet.udp.demux;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import org.oobnet.inband.Errno;
 
@@ -13,8 +12,10 @@ import org.oobnet.inband.Errno;
  * chosen by a hash of its source (so a flow sticks to one socket, as the kernel does), while broadcast and
  * multicast go to every member ({@link #forEachMember}).
  * <p>
- * The table is copy-on-write: in-band {@link #bind}/{@link #unbind} build a new immutable snapshot and publish
- * it with one volatile store; the stage reads it without locks or allocation.
+ * An open-addressing hash table (linear probing) whose slots hold immutable {@link Binding}s: a stage may serve
+ * thousands of bound sockets (one per instrument group), so a frame's lookup is O(1), and a bind or unbind in-band
+ * replaces one slot (O(1)), not the whole table; a resize builds a new table and publishes it with one volatile
+ * store. The stage reads without locks or allocation.
  * <p>
  * <b>Note:</b> lookups from any thread (the stage); bind and unbind in-band, serialised on this object.
  *
@@ -25,8 +26,15 @@ public final class DemuxTable<T>
     /** The wildcard local address, {@code INADDR_ANY}. */
     public static final int ANY_ADDRESS = 0;
 
-    // volatile: readers see fully built snapshots; pairs with the store in publish()
-    private volatile Snapshot snapshot = new Snapshot(new long[0], new Object[0][], new boolean[0]);
+    private static final int INITIAL_SLOTS = 64;
+    // an unbound slot that was bound: probes go on past it; replaced by the next resize
+    private static final Binding TOMBSTONE = new Binding(-1L, new Object[0], false);
+
+    // volatile: readers see a fully built table; pairs with the store in resize()
+    private volatile AtomicReferenceArray<Binding> slots = new AtomicReferenceArray<>(INITIAL_SLOTS);
+    // in-band, under this
+    private int bindings;
+    private int used; // bindings and tombstones
 
     /**
      * Visits the members a datagram goes to; implemented by the stage's receive path (no lambdas there).
@@ -58,29 +66,34 @@ public final class DemuxTable<T>
         {
             return -Errno.EINVAL;
         }
-        final Snapshot current = snapshot;
         final long key = key(address, port);
-        final int index = current.indexOf(key);
-        if (index < 0)
+        final AtomicReferenceArray<Binding> slots = this.slots;
+        final int slot = find(slots, key);
+        if (slot >= 0)
         {
-            final long[] keys = Arrays.copyOf(current.keys, current.keys.length + 1);
-            final Object[][] groups = Arrays.copyOf(current.groups, current.groups.length + 1);
-            final boolean[] shared = Arrays.copyOf(current.shared, current.shared.length + 1);
-            keys[keys.length - 1] = key;
-            groups[groups.length - 1] = new Object[]{member};
-            shared[shared.length - 1] = reusePort;
-            publish(keys, groups, shared);
+            final Binding current = slots.get(slot);
+            if (!reusePort || !current.shared)
+            {
+                return -Errno.EADDRINUSE;
+            }
+            final Object[] members = Arrays.copyOf(current.members, current.members.length + 1);
+            members[members.length - 1] = member;
+            // release (volatile set): the stage sees the binding whole
+            slots.set(slot, new Binding(key, members, true));
             return 0;
         }
-        if (!reusePort || !current.shared[index])
+        if ((used + 1) * 2 > slots.length())
         {
-            return -Errno.EADDRINUSE;
+            resize(Math.max(INITIAL_SLOTS, Integer.highestOneBit(Math.max(1, bindings + 1) * 4 - 1) << 1));
         }
-        final Object[][] groups = current.groups.clone();
-        final Object[] group = Arrays.copyOf(groups[index], groups[index].length + 1);
-        group[group.length - 1] = member;
-        groups[index] = group;
-        publish(current.keys.clone(), groups, current.shared.clone());
+        final AtomicReferenceArray<Binding> table = this.slots;
+        final int free = freeSlot(table, key);
+        if (table.get(free) != TOMBSTONE)
+        {
+            used++;
+        }
+        table.set(free, new Binding(key, new Object[]{member}, reusePort));
+        bindings++;
         return 0;
     }
 
@@ -94,41 +107,38 @@ public final class DemuxTable<T>
      */
     public synchronized boolean unbind(final int address, final int port, final T member)
     {
-        final Snapshot current = snapshot;
-        final int index = current.indexOf(key(address, port));
-        if (index < 0)
+        final long key = key(address, port);
+        final AtomicReferenceArray<Binding> slots = this.slots;
+        final int slot = find(slots, key);
+        if (slot < 0)
         {
             return false;
         }
-        final List<Object> remaining = new ArrayList<>(Arrays.asList(current.groups[index]));
-        if (!remaining.remove(member))
+        final Binding current = slots.get(slot);
+        final Object[] members = current.members;
+        int at = -1;
+        for (int i = 0; i < members.length; i++)
         {
-            return false;
-        }
-        if (remaining.isEmpty())
-        {
-            final int n = current.keys.length - 1;
-            final long[] keys = new long[n];
-            final Object[][] groups = new Object[n][];
-            final boolean[] shared = new boolean[n];
-            for (int i = 0, j = 0; i <= n; i++)
+            if (members[i] == member)
             {
-                if (i != index)
-                {
-                    keys[j] = current.keys[i];
-                    groups[j] = current.groups[i];
-                    shared[j] = current.shared[i];
-                    j++;
-                }
+                at = i;
+                break;
             }
-            publish(keys, groups, shared);
         }
-        else
+        if (at < 0)
         {
-            final Object[][] groups = current.groups.clone();
-            groups[index] = remaining.toArray();
-            publish(current.keys.clone(), groups, current.shared.clone());
+            return false;
         }
+        if (1 == members.length)
+        {
+            slots.set(slot, TOMBSTONE);
+            bindings--;
+            return true;
+        }
+        final Object[] remaining = new Object[members.length - 1];
+        System.arraycopy(members, 0, remaining, 0, at);
+        System.arraycopy(members, at + 1, remaining, at, members.length - at - 1);
+        slots.set(slot, new Binding(key, remaining, current.shared));
         return true;
     }
 
@@ -145,17 +155,17 @@ public final class DemuxTable<T>
     @SuppressWarnings("unchecked")
     public T lookup(final int dstAddress, final int dstPort, final int srcAddress, final int srcPort)
     {
-        final Snapshot snapshot = this.snapshot;
-        int index = snapshot.indexOf(key(dstAddress, dstPort));
-        if (index < 0)
+        final AtomicReferenceArray<Binding> slots = this.slots;
+        Binding binding = binding(slots, key(dstAddress, dstPort));
+        if (null == binding)
         {
-            index = snapshot.indexOf(key(ANY_ADDRESS, dstPort));
-            if (index < 0)
+            binding = binding(slots, key(ANY_ADDRESS, dstPort));
+            if (null == binding)
             {
                 return null;
             }
         }
-        final Object[] group = snapshot.groups[index];
+        final Object[] group = binding.members;
         if (1 == group.length)
         {
             return (T)group[0];
@@ -176,21 +186,21 @@ public final class DemuxTable<T>
     @SuppressWarnings("unchecked")
     public int forEachMember(final int dstAddress, final int dstPort, final MemberVisitor<T> visitor)
     {
-        final Snapshot snapshot = this.snapshot;
+        final AtomicReferenceArray<Binding> slots = this.slots;
         int visited = 0;
-        final int exact = ANY_ADDRESS == dstAddress ? -1 : snapshot.indexOf(key(dstAddress, dstPort));
-        if (exact >= 0)
+        final Binding exact = ANY_ADDRESS == dstAddress ? null : binding(slots, key(dstAddress, dstPort));
+        if (null != exact)
         {
-            for (final Object member : snapshot.groups[exact])
+            for (final Object member : exact.members)
             {
                 visitor.visit((T)member);
                 visited++;
             }
         }
-        final int wildcard = snapshot.indexOf(key(ANY_ADDRESS, dstPort));
-        if (wildcard >= 0)
+        final Binding wildcard = binding(slots, key(ANY_ADDRESS, dstPort));
+        if (null != wildcard)
         {
-            for (final Object member : snapshot.groups[wildcard])
+            for (final Object member : wildcard.members)
             {
                 visitor.visit((T)member);
                 visited++;
@@ -202,14 +212,62 @@ public final class DemuxTable<T>
     /**
      * @return the number of distinct (address, port) bindings.
      */
-    public int bindingCount()
+    public synchronized int bindingCount()
     {
-        return snapshot.keys.length;
+        return bindings;
     }
 
-    private void publish(final long[] keys, final Object[][] groups, final boolean[] shared)
+    // in-band, under this: a table of the given size with the live bindings, published whole
+    private void resize(final int size)
     {
-        snapshot = new Snapshot(keys, groups, shared);
+        final AtomicReferenceArray<Binding> old = this.slots;
+        final AtomicReferenceArray<Binding> table = new AtomicReferenceArray<>(size);
+        for (int i = 0; i < old.length(); i++)
+        {
+            final Binding binding = old.get(i);
+            if (null != binding && TOMBSTONE != binding)
+            {
+                table.set(freeSlot(table, binding.key), binding);
+            }
+        }
+        used = bindings;
+        this.slots = table;
+    }
+
+    private static Binding binding(final AtomicReferenceArray<Binding> slots, final long key)
+    {
+        final int slot = find(slots, key);
+        return slot < 0 ? null : slots.get(slot);
+    }
+
+    // the slot holding key, or -1
+    private static int find(final AtomicReferenceArray<Binding> slots, final long key)
+    {
+        final int mask = slots.length() - 1;
+        int slot = hash(key) & mask;
+        Binding binding;
+        while (null != (binding = slots.get(slot)))
+        {
+            if (binding.key == key && TOMBSTONE != binding)
+            {
+                return slot;
+            }
+            slot = (slot + 1) & mask;
+        }
+        return -1;
+    }
+
+    // the first empty or tombstone slot of key's probe sequence (key not bound)
+    private static int freeSlot(final AtomicReferenceArray<Binding> slots, final long key)
+    {
+        final int mask = slots.length() - 1;
+        int slot = hash(key) & mask;
+        Binding binding;
+        while (null != (binding = slots.get(slot)) && TOMBSTONE != binding)
+        {
+            slot = (slot + 1) & mask;
+        }
+        return slot;
     }
 
     private static long key(final int address, final int port)
@@ -217,20 +275,14 @@ public final class DemuxTable<T>
         return ((address & 0xFFFF_FFFFL) << 16) | (port & 0xFFFF);
     }
 
-    // Bindings per stage are few (tens), so a linear scan of a packed long[] beats hashing here.
-    private record Snapshot(long[] keys, Object[][] groups, boolean[] shared)
+    private static int hash(final long key)
     {
-        int indexOf(final long key)
-        {
-            final long[] keys = this.keys;
-            for (int i = 0; i < keys.length; i++)
-            {
-                if (keys[i] == key)
-                {
-                    return i;
-                }
-            }
-            return -1;
-        }
+        final long h = key * 0x9E3779B97F4A7C15L;
+        return (int)(h ^ (h >>> 32));
+    }
+
+    // one (address, port) binding: immutable, replaced whole
+    private record Binding(long key, Object[] members, boolean shared)
+    {
     }
 }

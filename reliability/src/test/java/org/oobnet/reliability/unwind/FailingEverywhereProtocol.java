@@ -114,6 +114,14 @@ final class FailingEverywhereProtocol extends ForwardingProtocol
         before(Point.ON_STAGE_ATTACH);
     }
 
+    // the packet protocol's sockets are served by their own devices, never polled per socket: to inject a failure
+    // into the stage's per-socket poll and flush, this wrapper asks for them (its delegate's return 0)
+    @Override
+    public boolean pollsEachSocket()
+    {
+        return point == Point.POLL || point == Point.FLUSH || super.pollsEachSocket();
+    }
+
     @Override
     public int poll(final OobSocket socket, final long nowNs)
     {

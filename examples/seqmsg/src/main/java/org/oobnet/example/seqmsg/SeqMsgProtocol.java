@@ -175,6 +175,13 @@ public final class SeqMsgProtocol implements OobProtocol
     }
     // end::oobIoctl[]
 
+    // each endpoint owns its ring pair: the stage polls every socket like a device of its own
+    @Override
+    public boolean pollsEachSocket()
+    {
+        return true;
+    }
+
     @Override
     public int poll(final OobSocket socket, final long nowNs)
     {

@@ -72,6 +72,11 @@ public final class UdpCommand implements Callable<Integer>
     @Option(names = "--exit-with-parent", hidden = true)
     boolean exitWithParent;
 
+    @Option(names = "--extra-sockets", paramLabel = "N", defaultValue = "0",
+        description = "N more OOB UDP sockets bound and idle on the measuring side's stage and interface, as a " +
+            "market-data process holds them (packet and kernel transports; default: ${DEFAULT-VALUE}).")
+    int extraSockets;
+
     @Option(names = "--interface", paramLabel = "IF",
         description = "The interface oob-udp's stack serves, for --peer with the packet/kernel transports " +
             "(default: the interface of the kernel's route to the peer).")
@@ -84,7 +89,12 @@ public final class UdpCommand implements Callable<Integer>
         final PrintStream out = System.out;
         try
         {
-            Transports.byName(name);
+            final UdpTransport chosen = Transports.byName(name);
+            if (extraSockets < 0 || (extraSockets > 0 && !chosen.onStage()))
+            {
+                throw new IllegalArgumentException("extra-sockets=" + extraSockets +
+                    " must be >= 0, and > 0 only with the packet or kernel transport");
+            }
             if (!"oobnet".equals(peerKind) && !"sockperf".equals(peerKind))
             {
                 throw new IllegalArgumentException("peer-kind=" + peerKind + " is not one of oobnet, sockperf");
@@ -114,6 +124,7 @@ public final class UdpCommand implements Callable<Integer>
         try (UdpRunner runner = new UdpRunner(options, folder, out, true,
             Progress.forLongRun(System.err, options.plan().durationNs())))
         {
+            runner.extraSockets(extraSockets);
             final List<RunResult> results = runner.run(List.of(RowSpec.of(name, withProfile)), 1);
             runner.printSummaries(results);
             Outputs.finish(folder, "UDP round trip, " + options.size() + " bytes", results, options.json, out);
@@ -214,7 +225,8 @@ public final class UdpCommand implements Callable<Integer>
         final ResultFolder folder = childOutput == null ? Outputs.folder(options, "udp") : null;
         final Path log = childOutput != null ? Path.of(childOutput + ".hlog") : folder.intervalLog(description.label(), 0);
         final RunResult result = OobUdpRuns.measure(OobUdpRuns.transport(name), stackInterface(address), address,
-            stageIdle(options.idle, cpu), plan, description, options.receiveTimeoutNs(), out, log, running::get);
+            stageIdle(options.idle, cpu), plan, description, options.receiveTimeoutNs(), out, log, running::get,
+            extraSockets);
         if (childOutput != null)
         {
             RunJson.write(Path.of(childOutput + ".run.json"), RunJson.toJson(result));

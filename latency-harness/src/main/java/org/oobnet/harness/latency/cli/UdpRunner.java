@@ -52,6 +52,7 @@ public final class UdpRunner implements AutoCloseable
     private final Thread shutdownHook = new Thread(this::closeChildren, "oobnet-children-cleanup");
     private RunNetwork network;
     private FloorProgram floor;
+    private int extraSockets;
 
     /**
      * @param options  the run options.
@@ -299,6 +300,17 @@ public final class UdpRunner implements AutoCloseable
         }
     }
 
+    /**
+     * In-band, before {@link #run}: the measuring side of each UDP row opens this many more OOB UDP sockets, bound
+     * and idle on its stage and interface ({@code oobnet latency udp --extra-sockets}).
+     *
+     * @param count the sockets, 0 for none.
+     */
+    public void extraSockets(final int count)
+    {
+        extraSockets = count;
+    }
+
     private List<String> clientArgs(
         final RowSpec row, final MeasurementPlan plan, final String peer, final int cpu, final int peerCpu,
         final Path output)
@@ -318,6 +330,11 @@ public final class UdpRunner implements AutoCloseable
             "--receive-timeout", options.receiveTimeoutNs() + "ns",
             "--label", row.label(), "--network", network.kind(), "--child-output", output.toString(),
             "--exit-with-parent"));
+        if (extraSockets > 0 && !packet)
+        {
+            args.add("--extra-sockets");
+            args.add(Integer.toString(extraSockets));
+        }
         if (plan.durationNs() > 0)
         {
             args.add("--duration");

@@ -2,9 +2,12 @@ package org.oobnet.harness.latency.oob;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -138,13 +141,15 @@ public final class OobUdpRuns
      * @param out           where the latmus lines go.
      * @param intervalLog   the interval log, or null.
      * @param running       polled while waiting; false ends the run early.
+     * @param extraSockets  more OOB UDP sockets bound and idle on the measuring socket's address for the run.
      * @return the result, with the stage's stalls and allocation during the measured phase.
      * @throws IOException when the set-up fails or the log cannot be written.
      */
     public static RunResult measure(
         final UdpTransport transport, final String interfaceName, final InetSocketAddress peer,
         final OobConfig.IdleStrategyKind idle, final MeasurementPlan plan, final RunDescription description,
-        final long timeoutNs, final PrintStream out, final Path intervalLog, final BooleanSupplier running)
+        final long timeoutNs, final PrintStream out, final Path intervalLog, final BooleanSupplier running,
+        final int extraSockets)
         throws IOException
     {
         final LatencyRecorder recorder = new LatencyRecorder();
@@ -157,13 +162,49 @@ public final class OobUdpRuns
             {
                 socket.bind(new InetSocketAddress("0.0.0.0", 0));
                 socket.connect(peer);
+                final List<KSocket> extra = openIdle(stack, transport, socket.localName().getAddress(), extraSockets);
                 final OobSocket oob = OobSocket.of(socket);
                 final UdpStagePinger pinger =
                     new UdpStagePinger(oob, plan, samples, description.sizeBytes(), timeoutNs);
                 oob.stageReceiveHandler(pinger);
-                return OobPacketRuns.measurePhases(stack.runtime, pinger, recorder, samples, description, out, log,
-                    running);
+                try
+                {
+                    return OobPacketRuns.measurePhases(stack.runtime, pinger, recorder, samples, description, out,
+                        log, running);
+                }
+                finally
+                {
+                    for (final KSocket other : extra)
+                    {
+                        other.close();
+                    }
+                }
             }
+        }
+    }
+
+    // the idle sockets of --extra-sockets: bound to the measuring socket's address (its interface), any port
+    private static List<KSocket> openIdle(
+        final Stack stack, final UdpTransport transport, final InetAddress address, final int count) throws IOException
+    {
+        final List<KSocket> sockets = new ArrayList<>(count);
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                final KSocket socket = stack.socket(transport);
+                sockets.add(socket);
+                socket.bind(new InetSocketAddress(address, 0));
+            }
+            return sockets;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            for (final KSocket socket : sockets)
+            {
+                socket.close();
+            }
+            throw ex;
         }
     }
 }

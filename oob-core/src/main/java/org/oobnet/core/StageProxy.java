@@ -1,0 +1,324 @@
+package org.oobnet.core;
+
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.jctools.queues.MpscArrayQueue;
+import org.oobnet.core.counters.DeviceCounters;
+import org.oobnet.inband.KSocketEvent;
+
+/**
+ * The in-band → stage command path, as Aeron's {@code ReceiverProxy}: one typed method per command, each command
+ * made in-band with its target (the {@link StageAgent}) and queued on the MPSC queue the stage drains at the start
+ * of its cycle. {@link #callOnStage} waits for the stage's acknowledgement (a stage crossing); once the stage has
+ * stopped, queued commands run on the calling thread, one thread at a time.
+ * <p>
+ * <b>Note:</b> in-band only; thread safe.
+ */
+final class StageProxy
+{
+    private final MpscArrayQueue<StageCommand> commands;
+    private final StageAgent stage;
+    private final Object inlineLock = new Object();
+    private volatile boolean stageStopped;
+
+    StageProxy(final MpscArrayQueue<StageCommand> commands, final StageAgent stage)
+    {
+        this.commands = commands;
+        this.stage = stage;
+    }
+
+    /**
+     * Runs a command on the stage and waits until the stage acknowledged it.
+     *
+     * @param command the command, used once.
+     * @return its result.
+     * @throws IllegalStateException when called from the stage thread (it would wait for itself).
+     */
+    int callOnStage(final StageCommand command)
+    {
+        submit(command);
+        IdleStrategy idle = null;
+        while (!command.isAcknowledged())
+        {
+            if (stageStopped)
+            {
+                drainInline();
+                continue;
+            }
+            if (null == idle)
+            {
+                idle = new BackoffIdleStrategy(100, 10, 1_000L, 100_000L);
+            }
+            idle.idle();
+        }
+        return command.result();
+    }
+
+    /**
+     * Queues a command for the stage without waiting.
+     *
+     * @param command the command, used once.
+     * @throws IllegalStateException when called from the stage thread.
+     */
+    void submit(final StageCommand command)
+    {
+        if (stage.isStageThread())
+        {
+            throw new IllegalStateException("a stage command cannot be submitted from the stage thread");
+        }
+        IdleStrategy idle = null;
+        while (!commands.offer(command))
+        {
+            if (stageStopped)
+            {
+                drainInline();
+                continue;
+            }
+            if (null == idle)
+            {
+                idle = new BackoffIdleStrategy(100, 10, 1_000L, 100_000L);
+            }
+            idle.idle();
+        }
+        if (stageStopped)
+        {
+            drainInline();
+        }
+    }
+
+    // -------------------------------------------------------------------------------------------------------------
+    // Typed commands
+
+    void attach(final OobSocket socket)
+    {
+        submit(new AttachCommand(stage, socket));
+    }
+
+    // waits until the stage drained the socket's send ring (or the drain timed out) and let go of it
+    void detach(final OobSocket socket, final long drainTimeoutNs)
+    {
+        callOnStage(new DetachCommand(stage, socket, drainTimeoutNs));
+    }
+
+    int addDevice(final StageDevice device, final DeviceCounters counters)
+    {
+        return callOnStage(new DeviceCommand(stage, device, counters, true));
+    }
+
+    int removeDevice(final StageDevice device)
+    {
+        return callOnStage(new DeviceCommand(stage, device, null, false));
+    }
+
+    void tasks(final OobTask[] cycleTasks, final OobTask[] eventTasks, final OobTask started, final OobTask removed)
+    {
+        callOnStage(new TasksCommand(stage, cycleTasks, eventTasks, started, removed));
+    }
+
+    void raise(final OobSocket socket, final KSocketEvent event, final long arg)
+    {
+        submit(new RaiseCommand(socket, event, arg));
+    }
+
+    long oobIoctl(final OobSocket socket, final int request, final long arg)
+    {
+        final IoctlCommand command = new IoctlCommand(socket, request, arg);
+        callOnStage(command);
+        return command.value;
+    }
+
+    // -------------------------------------------------------------------------------------------------------------
+    // Stopping
+
+    /**
+     * After the stage's thread was joined: ends every drain the stage had begun, then runs what is still queued
+     * here; from now on commands run on the caller's thread.
+     */
+    void stageStopped()
+    {
+        stageStopped = true;
+        synchronized (inlineLock)
+        {
+            stage.abortPendingDetaches();
+        }
+        drainInline();
+    }
+
+    // after the stage stopped (its thread joined): run what is queued on this thread, one thread at a time
+    private void drainInline()
+    {
+        synchronized (inlineLock)
+        {
+            StageCommand command;
+            while (null != (command = commands.poll()))
+            {
+                try
+                {
+                    command.run(stage, System.nanoTime());
+                }
+                catch (final Throwable t)
+                {
+                    stage.recordError(t);
+                }
+                if (command.isDeferred())
+                {
+                    command.finishWithoutStage(stage);
+                }
+                command.acknowledge();
+            }
+        }
+    }
+
+    // -------------------------------------------------------------------------------------------------------------
+    // The commands: each carries its typed target, no cast of the OobStage argument
+
+    private static final class AttachCommand extends StageCommand
+    {
+        private final StageAgent target;
+        private final OobSocket socket;
+
+        AttachCommand(final StageAgent target, final OobSocket socket)
+        {
+            this.target = target;
+            this.socket = socket;
+        }
+
+        @Override
+        protected int execute(final OobStage stage, final long nowNs)
+        {
+            return target.addSocket(socket);
+        }
+    }
+
+    static final class DetachCommand extends StageCommand
+    {
+        private final StageAgent target;
+        private final OobSocket socket;
+        private final long drainTimeoutNs;
+
+        DetachCommand(final StageAgent target, final OobSocket socket, final long drainTimeoutNs)
+        {
+            this.target = target;
+            this.socket = socket;
+            this.drainTimeoutNs = drainTimeoutNs;
+        }
+
+        @Override
+        protected int execute(final OobStage stage, final long nowNs)
+        {
+            if (target.beginDetach(socket, this, nowNs + drainTimeoutNs))
+            {
+                // completed by the stage once the socket's send ring drained (StageAgent.finishDetaches)
+                defer();
+            }
+            return 0;
+        }
+
+        // no stage left to drain the ring: what it holds is counted as dropped, the socket leaves the table now
+        @Override
+        void finishWithoutStage(final StageAgent stage)
+        {
+            stage.forceDetach(socket);
+            complete(0);
+        }
+    }
+
+    private static final class DeviceCommand extends StageCommand
+    {
+        private final StageAgent target;
+        private final StageDevice device;
+        private final DeviceCounters counters;
+        private final boolean add;
+
+        DeviceCommand(
+            final StageAgent target, final StageDevice device, final DeviceCounters counters, final boolean add)
+        {
+            this.target = target;
+            this.device = device;
+            this.counters = counters;
+            this.add = add;
+        }
+
+        @Override
+        protected int execute(final OobStage stage, final long nowNs)
+        {
+            return add ? target.addDevice(device, counters) : target.removeDevice(device);
+        }
+    }
+
+    private static final class TasksCommand extends StageCommand
+    {
+        private final StageAgent target;
+        private final OobTask[] cycleTasks;
+        private final OobTask[] eventTasks;
+        private final OobTask started;
+        private final OobTask removed;
+
+        TasksCommand(
+            final StageAgent target,
+            final OobTask[] cycleTasks,
+            final OobTask[] eventTasks,
+            final OobTask started,
+            final OobTask removed)
+        {
+            this.target = target;
+            this.cycleTasks = cycleTasks;
+            this.eventTasks = eventTasks;
+            this.started = started;
+            this.removed = removed;
+        }
+
+        @Override
+        protected int execute(final OobStage stage, final long nowNs)
+        {
+            target.tasks(cycleTasks, eventTasks, started, removed);
+            return 0;
+        }
+    }
+
+    private static final class RaiseCommand extends StageCommand
+    {
+        private final OobSocket socket;
+        private final KSocketEvent event;
+        private final long arg;
+
+        RaiseCommand(final OobSocket socket, final KSocketEvent event, final long arg)
+        {
+            this.socket = socket;
+            this.event = event;
+            this.arg = arg;
+        }
+
+        @Override
+        protected int execute(final OobStage stage, final long nowNs)
+        {
+            if (socket.isOnStage())
+            {
+                socket.raise(event, arg);
+            }
+            return 0;
+        }
+    }
+
+    private static final class IoctlCommand extends StageCommand
+    {
+        private final OobSocket socket;
+        private final int request;
+        private final long arg;
+        volatile long value;
+
+        IoctlCommand(final OobSocket socket, final int request, final long arg)
+        {
+            this.socket = socket;
+            this.request = request;
+            this.arg = arg;
+        }
+
+        @Override
+        protected int execute(final OobStage stage, final long nowNs)
+        {
+            value = socket.oobIoctl(request, arg);
+            return 0;
+        }
+    }
+}
