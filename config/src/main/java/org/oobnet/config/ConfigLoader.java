@@ -1,6 +1,9 @@
 package org.oobnet.config;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,9 +15,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 
 import org.tomlj.Toml;
+import org.tomlj.TomlArray;
 import org.tomlj.TomlParseError;
 import org.tomlj.TomlParseResult;
 import org.tomlj.TomlTable;
@@ -39,9 +46,11 @@ public final class ConfigLoader
     private final Map<String, String> properties;
     private final CpuTopology topology;
     private final ConfigKeys keys;
+    private final Supplier<Set<String>> visibleInterfaces;
 
     /**
-     * A loader reading the given environment, properties and CPU topology; tests pass their own.
+     * A loader reading the given environment, properties and CPU topology; the interfaces {@code [[stage]]}
+     * tables name are checked against those of this process' network namespace.
      *
      * @param env        environment variables.
      * @param properties system properties.
@@ -49,6 +58,34 @@ public final class ConfigLoader
      */
     public ConfigLoader(final Map<String, String> env, final Properties properties, final CpuTopology topology)
     {
+        this(env, properties, topology, ConfigLoader::namespaceInterfaces);
+    }
+
+    /**
+     * A loader reading the given environment, properties, CPU topology and interfaces; tests pass their own.
+     *
+     * @param env        environment variables.
+     * @param properties system properties.
+     * @param topology   this machine's CPUs, for checking {@code stage.cpu}.
+     * @param interfaces the interfaces a {@code [[stage]]} table may name.
+     */
+    public ConfigLoader(
+        final Map<String, String> env, final Properties properties, final CpuTopology topology,
+        final Set<String> interfaces)
+    {
+        this(env, properties, topology, constant(new TreeSet<>(interfaces)));
+    }
+
+    private static Supplier<Set<String>> constant(final Set<String> interfaces)
+    {
+        return () -> interfaces;
+    }
+
+    private ConfigLoader(
+        final Map<String, String> env, final Properties properties, final CpuTopology topology,
+        final Supplier<Set<String>> visibleInterfaces)
+    {
+        this.visibleInterfaces = visibleInterfaces;
         this.env = new TreeMap<>(env);
         this.properties = new TreeMap<>();
         for (final String name : properties.stringPropertyNames())
@@ -67,6 +104,24 @@ public final class ConfigLoader
     public static ConfigLoader fromEnvironment()
     {
         return new ConfigLoader(System.getenv(), System.getProperties(), CpuTopology.read());
+    }
+
+    /**
+     * The interfaces of this process' network namespace, read when a {@code [[stage]]} table names one: the
+     * namespace the runtime will open its rings in, so an interface missing here is missing there.
+     */
+    private static Set<String> namespaceInterfaces()
+    {
+        final Set<String> names = new TreeSet<>();
+        try
+        {
+            NetworkInterface.networkInterfaces().forEach(device -> names.add(device.getName()));
+        }
+        catch (final SocketException ex)
+        {
+            throw new UncheckedIOException("cannot list this network namespace's interfaces", ex);
+        }
+        return names;
     }
 
     /**
@@ -109,6 +164,7 @@ public final class ConfigLoader
         private final List<ConfigProblem> problems = new ArrayList<>();
         private final Map<String, RawValue> raw = new HashMap<>();
         private final Map<String, ConfigSource> interfaces = new LinkedHashMap<>();
+        private final StageTables stages = new StageTables(keys, topology, memoized(visibleInterfaces), problems);
 
         void readFile(final Path file)
         {
@@ -178,7 +234,12 @@ public final class ConfigLoader
             }
             if (path.size() == 1)
             {
-                if (!table)
+                if (StageTables.SECTION.equals(section) && value instanceof final TomlArray array &&
+                    source instanceof final ConfigSource.File file)
+                {
+                    stages.readFile(array, file.file(), file.line());
+                }
+                else if (!table)
                 {
                     problems.add(new ConfigProblem(joined, TomlText.of(value),
                         "expected a table [" + section + "]", source));
@@ -255,6 +316,10 @@ public final class ConfigLoader
                 else if (name.startsWith(ConfigKeys.envName(INTERFACES) + "_"))
                 {
                     interfaceEnv(name, value);
+                }
+                else if (stages.readEnv(name, value))
+                {
+                    continue;
                 }
                 else if (inSection(name.substring(ENV_PREFIX.length()), '_'))
                 {
@@ -347,7 +412,7 @@ public final class ConfigLoader
                 {
                     raw.put(key, value);
                 }
-                else
+                else if (!stages.readProperty(key, value))
                 {
                     unknownKey(key, value);
                 }
@@ -425,6 +490,14 @@ public final class ConfigLoader
                 typed.put(spec.name(), value(spec.name(), spec, values));
             }
 
+            final boolean flatValid = typed.get(STAGE_CPU) != null && typed.get(STAGE_IDLE_STRATEGY) != null &&
+                typed.get(STAGE_STALL_THRESHOLD) != null;
+            final StageConfig flat = flatValid ? new StageConfig(
+                (Integer)typed.get(STAGE_CPU),
+                (IdleStrategyType)typed.get(STAGE_IDLE_STRATEGY),
+                (Long)typed.get(STAGE_STALL_THRESHOLD)) : null;
+            final List<StageDefinition> stageList = stages.resolve(flat, values);
+
             final List<InterfaceConfig> interfaceConfigs = new ArrayList<>();
             for (final Map.Entry<String, ConfigSource> declared : interfaces.entrySet())
             {
@@ -450,11 +523,10 @@ public final class ConfigLoader
                 throw new ConfigException(problems);
             }
 
+            final List<StageDefinition> effectiveStages = stageList != null ? stageList
+                : List.of(StageDefinition.single(flat));
             final OobnetConfig config = new OobnetConfig(
-                new StageConfig(
-                    (Integer)typed.get(STAGE_CPU),
-                    (IdleStrategyType)typed.get(STAGE_IDLE_STRATEGY),
-                    (Long)typed.get(STAGE_STALL_THRESHOLD)),
+                effectiveStages.getFirst().settings(),
                 new RingsConfig(
                     (Integer)typed.get(RINGS_CONTROL_QUEUE_CAPACITY),
                     (Integer)typed.get(RINGS_SEND_RING_BYTES),
@@ -466,7 +538,8 @@ public final class ConfigLoader
                     (Integer)typed.get(HARNESS_MESSAGE_SIZE_BYTES),
                     (Long)typed.get(HARNESS_DURATION),
                     (Long)typed.get(HARNESS_WARMUP),
-                    (Integer)typed.get(HARNESS_RATE_PER_SECOND)));
+                    (Integer)typed.get(HARNESS_RATE_PER_SECOND)),
+                effectiveStages);
             return new EffectiveConfig(config, file, values, topology);
         }
 
@@ -493,26 +566,25 @@ public final class ConfigLoader
 
         private void checkInterfaceName(final String name, final ConfigSource source)
         {
-            final String reason;
-            if (name.isEmpty())
+            final String reason = InterfaceNames.problem(name);
+            if (reason != null)
             {
-                reason = "empty interface name";
+                problems.add(new ConfigProblem(INTERFACES + "." + name, null, reason, source));
             }
-            else if (name.length() > INTERFACE_NAME_MAX_LENGTH)
-            {
-                reason = "interface name longer than " + INTERFACE_NAME_MAX_LENGTH + " characters";
-            }
-            else if (".".equals(name) || "..".equals(name) ||
-                name.chars().anyMatch(c -> c == '/' || c == ':' || Character.isWhitespace(c)))
-            {
-                reason = "not a valid interface name (no '/', ':' or white space; not . or ..)";
-            }
-            else
-            {
-                return;
-            }
-            problems.add(new ConfigProblem(INTERFACES + "." + name, null, reason, source));
         }
+    }
+
+    private static Supplier<Set<String>> memoized(final Supplier<Set<String>> supplier)
+    {
+        final List<Set<String>> read = new ArrayList<>(1);
+        return () ->
+        {
+            if (read.isEmpty())
+            {
+                read.add(supplier.get());
+            }
+            return read.getFirst();
+        };
     }
 
     private static String interfaceKey(final String name, final String field)

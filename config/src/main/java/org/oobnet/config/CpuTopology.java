@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The CPUs of this machine as the OOB stage sees them: which exist (online), which this process may run on (its
@@ -78,6 +79,26 @@ public record CpuTopology(CpuList online, CpuList allowed, CpuList isolated, Cpu
         final CpuList usable = online.intersect(allowed);
         final CpuList isolatedUsable = usable.intersect(isolated);
         return isolatedUsable.isEmpty() ? usable.last() : isolatedUsable.last();
+    }
+
+    /**
+     * The CPU an {@code auto} stage takes when other stages already took some: as {@link #autoCpu()}, among the
+     * CPUs not taken.
+     *
+     * @param taken the CPUs of the other stages.
+     * @return the CPU number, or -1 when every CPU this process may use is taken.
+     */
+    public int autoCpuExcept(final Set<Integer> taken)
+    {
+        int best = -1;
+        for (final int cpu : online.intersect(allowed).toArray())
+        {
+            if (!taken.contains(cpu) && (best < 0 || isolated.contains(cpu) || !isolated.contains(best)))
+            {
+                best = cpu;
+            }
+        }
+        return best;
     }
 
     /**

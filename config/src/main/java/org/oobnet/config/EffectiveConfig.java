@@ -53,7 +53,11 @@ public record EffectiveConfig(OobnetConfig config, Optional<Path> file, List<Con
      */
     public String render()
     {
+        // With a [[stage]] list the stages' values are printed as [[stage]] tables at the end (TOML puts no
+        // dotted key after a table), and the flat stage.* keys, only their defaults, as comments.
         final List<String[]> rows = new ArrayList<>();
+        final List<String[]> stageRows = new ArrayList<>();
+        final boolean listed = values.stream().anyMatch(value -> isStageField(value.key()));
         for (final ConfigValue value : values)
         {
             String comment = value.source().toString();
@@ -62,7 +66,24 @@ public record EffectiveConfig(OobnetConfig config, Optional<Path> file, List<Con
                 final int cpu = topology.autoCpu();
                 comment += "; auto picks CPU " + cpu + (topology.isolated().contains(cpu) ? " (isolated)" : " (noisol)");
             }
-            rows.add(new String[]{tomlKey(value.key()), value.text(), comment});
+            if (isStageField(value.key()))
+            {
+                final String stage = value.key().substring(StageTables.SECTION.length() + 1, value.key().lastIndexOf('.'));
+                if (value.key().endsWith("." + Configuration.STAGE_CPU.substring(StageTables.SECTION.length() + 1)))
+                {
+                    stageRows.add(new String[]{"[[stage]]", null, null});
+                    stageRows.add(new String[]{StageTables.NAME, TomlText.quote(stage), ""});
+                }
+                stageRows.add(new String[]{value.key().substring(value.key().lastIndexOf('.') + 1), value.text(), comment});
+            }
+            else if (listed && value.key().startsWith(StageTables.SECTION + "."))
+            {
+                rows.add(new String[]{"# " + value.key(), value.text(), comment + "; the default of each [[stage]]"});
+            }
+            else
+            {
+                rows.add(new String[]{tomlKey(value.key()), value.text(), comment});
+            }
         }
         int keyWidth = 0;
         int valueWidth = 0;
@@ -81,12 +102,38 @@ public record EffectiveConfig(OobnetConfig config, Optional<Path> file, List<Con
         }
         for (final String[] row : rows)
         {
-            text.append(row[0]).append(" ".repeat(keyWidth - row[0].length()))
-                .append(" = ")
-                .append(row[1]).append(" ".repeat(valueWidth - row[1].length()))
-                .append("  # ").append(row[2]).append('\n');
+            appendRow(text, row, keyWidth, valueWidth);
+        }
+        for (final String[] row : stageRows)
+        {
+            if (row[1] == null)
+            {
+                text.append('\n').append(row[0]).append('\n');
+            }
+            else
+            {
+                appendRow(text, row, keyWidth, valueWidth);
+            }
         }
         return text.toString();
+    }
+
+    private static void appendRow(final StringBuilder text, final String[] row, final int keyWidth, final int valueWidth)
+    {
+        text.append(row[0]).append(" ".repeat(Math.max(0, keyWidth - row[0].length())))
+            .append(" = ")
+            .append(row[1]);
+        if (!row[2].isEmpty())
+        {
+            text.append(" ".repeat(Math.max(0, valueWidth - row[1].length()))).append("  # ").append(row[2]);
+        }
+        text.append('\n');
+    }
+
+    /** A key of one [[stage]] table, {@code stage.<name>.<field>}: stage names hold no dot. */
+    private static boolean isStageField(final String key)
+    {
+        return key.startsWith(StageTables.SECTION + ".") && key.indexOf('.') != key.lastIndexOf('.');
     }
 
     private String tomlKey(final String key)

@@ -1,6 +1,7 @@
 package org.oobnet.config;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,12 +12,14 @@ import java.util.Optional;
  * <p>
  * <b>Note:</b> immutable, thread safe.
  *
- * @param stage      the OOB stage.
+ * @param stage      the settings of the first OOB stage (of the only one without a {@code [[stage]]} list).
  * @param rings      the rings between the stages.
  * @param interfaces the interfaces configured, in the order given.
  * @param udp        oob-udp.
  * @param counters   the counters file.
  * @param harness    the latency harness' defaults.
+ * @param stages     every OOB stage in the order given, the first one with the settings {@code stage}; one
+ *                   {@link StageDefinition#single(StageConfig)} without a {@code [[stage]]} list.
  */
 public record OobnetConfig(
     StageConfig stage,
@@ -24,7 +27,8 @@ public record OobnetConfig(
     List<InterfaceConfig> interfaces,
     UdpConfig udp,
     CountersConfig counters,
-    HarnessConfig harness)
+    HarnessConfig harness,
+    List<StageDefinition> stages)
 {
     /**
      * Checks the components and copies the list.
@@ -35,15 +39,43 @@ public record OobnetConfig(
      * @param udp        oob-udp.
      * @param counters   the counters file.
      * @param harness    the latency harness' defaults.
+     * @param stages     every OOB stage, the first one with the settings {@code stage}.
      */
     public OobnetConfig
     {
+        stages = List.copyOf(stages);
+        if (stages.isEmpty() || !stages.getFirst().settings().equals(stage))
+        {
+            throw new IllegalArgumentException("the first of the stages " + stages + " must have the settings " + stage);
+        }
         Objects.requireNonNull(stage, "stage");
         Objects.requireNonNull(rings, "rings");
         interfaces = List.copyOf(interfaces);
         Objects.requireNonNull(udp, "udp");
         Objects.requireNonNull(counters, "counters");
         Objects.requireNonNull(harness, "harness");
+    }
+
+    /**
+     * A configuration with one stage, {@link StageDefinition#single(StageConfig)}: as before stage lists existed.
+     *
+     * @param stage      the OOB stage.
+     * @param rings      the rings between the stages.
+     * @param interfaces the interfaces configured, in the order given.
+     * @param udp        oob-udp.
+     * @param counters   the counters file.
+     * @param harness    the latency harness' defaults.
+     */
+    public OobnetConfig(
+        final StageConfig stage,
+        final RingsConfig rings,
+        final List<InterfaceConfig> interfaces,
+        final UdpConfig udp,
+        final CountersConfig counters,
+        final HarnessConfig harness)
+    {
+        this(stage, rings, interfaces, udp, counters, harness,
+            List.of(StageDefinition.single(Objects.requireNonNull(stage, "stage"))));
     }
 
     /**
@@ -105,14 +137,28 @@ public record OobnetConfig(
     }
 
     /**
-     * A copy with other stage settings, for tests and embedding programs.
+     * A copy with other settings of the first stage, for tests and embedding programs.
      *
      * @param stage the stage settings.
      * @return the copy.
      */
     public OobnetConfig withStage(final StageConfig stage)
     {
-        return new OobnetConfig(stage, rings, interfaces, udp, counters, harness);
+        final List<StageDefinition> copy = new ArrayList<>(stages);
+        final StageDefinition first = copy.getFirst();
+        copy.set(0, new StageDefinition(first.name(), stage, first.interfaces()));
+        return new OobnetConfig(stage, rings, interfaces, udp, counters, harness, copy);
+    }
+
+    /**
+     * A copy with other stages, for tests and embedding programs.
+     *
+     * @param stages the stages; the first one's settings become {@link #stage()}.
+     * @return the copy.
+     */
+    public OobnetConfig withStages(final List<StageDefinition> stages)
+    {
+        return new OobnetConfig(stages.getFirst().settings(), rings, interfaces, udp, counters, harness, stages);
     }
 
     /**
@@ -123,6 +169,6 @@ public record OobnetConfig(
      */
     public OobnetConfig withInterfaces(final List<InterfaceConfig> interfaces)
     {
-        return new OobnetConfig(stage, rings, interfaces, udp, counters, harness);
+        return new OobnetConfig(stage, rings, interfaces, udp, counters, harness, stages);
     }
 }
