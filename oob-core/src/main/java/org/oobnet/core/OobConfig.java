@@ -170,9 +170,20 @@ public record OobConfig(
      *
      * @param config the loaded configuration.
      * @return the runtime configuration.
+     * @throws org.oobnet.config.ConfigException when it lists more than one {@code [[stage]]}: this runtime runs one.
      */
     public static OobConfig from(final org.oobnet.config.OobnetConfig config)
     {
+        if (config.stages().size() > 1)
+        {
+            // FIXME: issue 19 item 2, one StageAgent per configured stage; until then refused, never half-served
+            final List<String> names = new ArrayList<>();
+            config.stages().forEach(stage -> names.add(stage.name()));
+            throw new org.oobnet.config.ConfigException(List.of(new org.oobnet.config.ConfigProblem(
+                "stage", String.join(", ", names),
+                config.stages().size() + " stages configured; this runtime runs one stage so far (keep one [[stage]])",
+                null)));
+        }
         return builder()
             .stageCpu(config.stage().cpu())
             .idleStrategy(IdleStrategyKind.valueOf(config.stage().idleStrategy().name()))

@@ -1,11 +1,14 @@
 package org.oobnet.core;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.oobnet.config.ConfigException;
 import org.oobnet.config.IdleStrategyType;
 import org.oobnet.config.OobnetConfig;
 import org.oobnet.config.StageConfig;
+import org.oobnet.config.StageDefinition;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -56,6 +59,21 @@ class OobConfigTest
         assertEquals(50_000L, config.stallThresholdNs());
         assertEquals(loaded.rings().sendRingBytes(), config.sendRingBytes());
         assertEquals(loaded.counters().directory(), config.countersDir());
+    }
+
+    @Test
+    void shouldRefuseSeveralStagesUntilTheRuntimeRunsThem()
+    {
+        final StageConfig settings = new StageConfig(0, IdleStrategyType.YIELD, 50_000L);
+        final OobnetConfig loaded = OobnetConfig.defaults().withStages(List.of(
+            new StageDefinition("feed", settings, List.of("veth0")),
+            new StageDefinition("orders", settings.withCpu(1), List.of("veth1"))));
+
+        assertEquals("""
+            invalid oobnet configuration (1 problem):
+              stage=feed, orders: 2 stages configured; this runtime runs one stage so far (keep one [[stage]])""",
+            assertThrows(ConfigException.class, () -> OobConfig.from(loaded)).getMessage());
+        assertEquals(0, OobConfig.from(loaded.withStages(loaded.stages().subList(0, 1))).stageCpu());
     }
 
     @Test
