@@ -13,6 +13,11 @@ import java.nio.file.Path;
  * {@code -Doobnet.interfaces.veth0.frame_size}. Durations are strings with a unit ({@code "20us"}); byte sizes
  * are integers or strings with a binary unit ({@code "64KiB"}, {@code "64k"}).
  * <p>
+ * Several stages are an array of {@code [[stage]]} tables ({@code name}, {@code cpu}, {@code idle_strategy},
+ * {@code stall_threshold}, {@code interfaces}) in place of the {@code [stage]} table; the flat {@code stage.*}
+ * keys are then the defaults of every table's fields, and {@code OOBNET_STAGE_<NAME>_<FIELD>} /
+ * {@code -Doobnet.stage.<name>.<field>} override a field of one named stage.
+ * <p>
  * <b>Note:</b> constants only.
  */
 public final class Configuration

@@ -3,44 +3,17 @@ package org.oobnet.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-class ConfigLoaderTest
+class ConfigLoaderTest extends LoaderFixture
 {
-    /** Four CPUs, the process may use 0-2, CPU 2 isolated: "auto" picks 2. */
-    private static final CpuTopology TOPOLOGY = new CpuTopology(
-        CpuList.parse("0-3"), CpuList.parse("0-2"), CpuList.parse("2"), CpuList.empty());
-
-    @TempDir
-    Path dir;
-
-    private final Map<String, String> env = new HashMap<>();
-    private final Properties properties = new Properties();
-
-    private EffectiveConfig load(final Path file)
-    {
-        return new ConfigLoader(env, properties, TOPOLOGY).load(Optional.ofNullable(file));
-    }
-
-    private Path file(final String text) throws IOException
-    {
-        return Files.writeString(dir.resolve("oobnet.toml"), text);
-    }
-
-    private String problemsOf(final Path file)
-    {
-        return assertThrows(ConfigException.class, () -> load(file)).getMessage();
-    }
-
     @Test
     void shouldUseDefaultsWhenNothingIsGiven()
     {

@@ -3,47 +3,18 @@ package org.oobnet.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The {@code [[stage]]} list: loading, overrides, and every named refusal. */
-class StageListTest
+class StageListTest extends LoaderFixture
 {
-    /** Four CPUs, the process may use 0-2, CPU 2 isolated: "auto" picks 2, then 1, then 0. */
-    private static final CpuTopology TOPOLOGY = new CpuTopology(
-        CpuList.parse("0-3"), CpuList.parse("0-2"), CpuList.parse("2"), CpuList.empty());
-
-    @TempDir
-    Path dir;
-
-    private final Map<String, String> env = new HashMap<>();
-    private final Properties properties = new Properties();
-
-    private EffectiveConfig load(final Path file)
-    {
-        return new ConfigLoader(env, properties, TOPOLOGY, Set.of("lo", "veth0", "veth1", "veth2"))
-            .load(Optional.ofNullable(file));
-    }
-
-    private Path file(final String text) throws IOException
-    {
-        return Files.writeString(dir.resolve("oobnet.toml"), text);
-    }
-
-    private String problemsOf(final Path file)
-    {
-        return assertThrows(ConfigException.class, () -> load(file)).getMessage();
-    }
-
     @Test
     void shouldHaveOneStageNamedMainWhenNoListIsGiven() throws IOException
     {
@@ -97,6 +68,23 @@ class StageListTest
         assertEquals(0, TOPOLOGY.autoCpuExcept(Set.of(1, 2)));
         assertEquals(-1, TOPOLOGY.autoCpuExcept(Set.of(0, 1, 2)));
         assertEquals(3, load(file).config().stages().size());
+    }
+
+    @Test
+    void shouldCheckInterfacesAgainstThisProcessNamespaceByDefault() throws IOException
+    {
+        // lo exists in every network namespace; the other name in none (longest legal name, not made by any test)
+        final Path file = file("[[stage]]\nname = \"feed\"\ninterfaces = [\"lo\", \"oobnet-nosuch9\"]\n");
+
+        final ConfigException ex = assertThrows(ConfigException.class,
+            () -> new ConfigLoader(Map.of(), new java.util.Properties(), TOPOLOGY).load(Optional.of(file)));
+
+        assertEquals(1, ex.problems().size(), ex.getMessage());
+        assertEquals(new ConfigProblem("stage.feed.interfaces", "\"oobnet-nosuch9\"",
+            ex.problems().getFirst().reason(), new ConfigSource.File(file, 3)), ex.problems().getFirst());
+        assertTrue(ex.problems().getFirst().reason().startsWith("no such interface in this network namespace (it has "),
+            ex.getMessage());
+        assertTrue(ex.problems().getFirst().reason().contains("lo"), ex.getMessage());
     }
 
     @Test
