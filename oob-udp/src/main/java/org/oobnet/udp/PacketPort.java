@@ -1,8 +1,5 @@
 package org.oobnet.udp;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -12,16 +9,13 @@ import org.oobnet.core.StageDevice;
 import org.oobnet.inband.ErrnoException;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.ErrnoCapture;
-import org.oobnet.inband.sys.LibC;
-import org.oobnet.inband.sys.SockaddrLlDescriptor;
 import org.oobnet.inband.sys.Tpacket2HdrDescriptor;
 import org.oobnet.packet.bpf.BpfFilterBuilder;
-import org.oobnet.packet.bpf.BpfProgram;
-import org.oobnet.packet.bpf.SockFilters;
 import org.oobnet.packet.ring.KernelDropReader;
 import org.oobnet.packet.ring.PacketFrameHandler;
 import org.oobnet.packet.ring.PacketRingMapping;
-import org.oobnet.packet.ring.RingGeometry;
+import org.oobnet.packet.ring.PacketRingOptions;
+import org.oobnet.packet.ring.PacketRingSocket;
 import org.oobnet.packet.ring.RxRing;
 import org.oobnet.packet.ring.TxRing;
 import org.oobnet.packet.stats.PacketCounter;
@@ -56,19 +50,19 @@ public final class PacketPort
         PacketCounter.FRAMES_IN, PacketCounter.FRAMES_OUT, PacketCounter.TX_KICKS, PacketCounter.TX_RING_FULL,
         PacketCounter.KERNEL_DROPS, PacketCounter.WRONG_FORMAT, PacketCounter.RUNTS, PacketCounter.TRUNCATED };
     private static final DropReason[] DROP_REASONS = dropReasons();
+    private static final int PAGE_SIZE = 4096;
+    // a TX frame's largest length: the MTU plus the Ethernet header (14) and a VLAN tag's room (4)
+    private static final int TX_FRAME_OVERHEAD = 18;
 
     private final int ifindex;
     private final String name;
-    private final int fd;
-    private final PacketRingMapping mapping;
+    private final PacketRingSocket rings;
     private final RxRing rx;
     private final TxRing tx;
-    private final PacketCounters packetCounters = new PacketCounters();
     private final UdpDropCounters drops = new UdpDropCounters();
     private final KernelDropReader kernelDrops;
     private final UdpFrameParser parser;
     private final DemuxTable<UdpSocketState> demux;
-    private final ErrnoCapture errno;
     private final UnsafeBuffer copy = new UnsafeBuffer(new byte[0]);
     private final UnsafeBuffer rxStatusView;
     private final long rxBase;
@@ -84,41 +78,30 @@ public final class PacketPort
     private volatile UdpStack stack;
 
     private PacketPort(
-        final int ifindex,
         final String name,
-        final int fd,
-        final PacketRingMapping mapping,
-        final int mtu,
+        final PacketRingSocket rings,
         final DemuxTable<UdpSocketState> demux,
-        final boolean verifyUdpChecksum,
-        final ErrnoCapture errno)
+        final boolean verifyUdpChecksum)
     {
-        this.ifindex = ifindex;
+        this.ifindex = rings.link().ifIndex();
         this.name = name;
-        this.fd = fd;
-        this.mapping = mapping;
+        this.rings = rings;
         this.demux = demux;
-        this.errno = errno;
         this.parser = new UdpFrameParser(verifyUdpChecksum);
-        this.rx = new RxRing(mapping.rxRing(), mapping.rxGeometry(), packetCounters);
+        this.rx = rings.rx();
+        this.tx = rings.tx();
+        this.kernelDrops = rings.kernelDrops();
+        final PacketRingMapping mapping = rings.mapping();
         this.rxBase = mapping.rxRing().address();
         this.frameSize = mapping.rxGeometry().frameSize();
         this.frameCount = mapping.rxGeometry().frameCount();
         this.rxStatusView = new UnsafeBuffer(rxBase, (int)mapping.rxRing().byteSize());
-        if (mapping.rxGeometry().blockSize() % frameSize != 0)
-        {
-            throw new IllegalArgumentException("blockSize=" + mapping.rxGeometry().blockSize() +
-                " must be a multiple of frameSize=" + frameSize + " (contiguous frames)");
-        }
-        this.tx = new TxRing(mapping.txRing(), mapping.txGeometry(), fd, mtu + 18, packetCounters, errno);
-        this.kernelDrops = new KernelDropReader(fd, packetCounters, Arena.ofAuto());
     }
 
     /**
      * In-band: opens the port on an interface of the calling thread's network namespace.
      *
      * @param settings   the interface and its ring geometry.
-     * @param ifindex    the interface's index.
      * @param mtu        the interface's MTU.
      * @param demux      the stack's demultiplexing table.
      * @param verifyUdpChecksum whether received UDP checksums are verified.
@@ -128,60 +111,42 @@ public final class PacketPort
      */
     public static PacketPort open(
         final InterfaceConfig settings,
-        final int ifindex,
         final int mtu,
         final DemuxTable<UdpSocketState> demux,
         final boolean verifyUdpChecksum,
         final ErrnoCapture stageErrno) throws ErrnoException
     {
-        final ErrnoCapture errno = ErrnoCapture.current();
+        final int frameSize = settings.frameSize();
+        // blocks of whole frames: needsChecksum finds a frame's slot by dividing by the frame size
+        final int blockSize = Math.max(PAGE_SIZE, frameSize);
+        if (blockSize % frameSize != 0)
+        {
+            throw new IllegalArgumentException("interface=" + settings.name() + " frameSize=" + frameSize +
+                " must divide blockSize=" + blockSize + " (contiguous frames)");
+        }
+        final PacketCounters packetCounters = new PacketCounters();
         // ETH_P_ALL, not ETH_P_IP: a device's ETH_P_ALL taps run before the protocol handlers, so the ring sees a
         // frame before the kernel's IP stack processes it (an ETH_P_IP tap runs after ip_rcv, in the critical
-        // path); the filter below keeps only IPv4
-        final short ethPAllNetworkOrder = Short.reverseBytes((short)SocketConstants.ETH_P_ALL);
-        final int fd = LibC.socket(errno, SocketConstants.AF_PACKET, SocketConstants.SOCK_RAW |
-            SocketConstants.SOCK_CLOEXEC, ethPAllNetworkOrder & 0xFFFF);
-        if (fd < 0)
-        {
-            throw new ErrnoException("socket", -fd, "family=AF_PACKET type=SOCK_RAW protocol=ETH_P_ALL interface=" +
-                settings.name());
-        }
+        // path); the filter keeps only IPv4 and goes on before the bind, so that no foreign frame reaches the ring
+        final PacketRingSocket rings = PacketRingSocket.open(new PacketRingOptions()
+            .interfaceName(settings.name())
+            .etherType(SocketConstants.ETH_P_ALL)
+            .filter(BpfFilterBuilder.filter().etherType(SocketConstants.ETH_P_IP).build())
+            .rxRing(frameSize, settings.rxRingFrames(), blockSize)
+            .txRing(frameSize, settings.txRingFrames(), blockSize)
+            .qdiscBypass(settings.qdiscBypass())
+            .ignoreOutgoing(true)
+            .txMaxFrameLength(mtu + TX_FRAME_OVERHEAD)
+            .counters(packetCounters)
+            .txErrno(stageErrno));
         try
         {
-            // the filter goes on before the bind, so that no foreign frame reaches the ring
-            final BpfProgram filter = BpfFilterBuilder.filter().etherType(SocketConstants.ETH_P_IP).build();
-            check(SockFilters.attach(errno, fd, filter), "setsockopt SO_ATTACH_FILTER", settings);
-            final int pageSize = 4096;
-            final int frameSize = settings.frameSize();
-            final int blockSize = Math.max(pageSize, frameSize);
-            final RingGeometry rxGeometry = RingGeometry.of(frameSize, settings.rxRingFrames(), blockSize, pageSize);
-            final RingGeometry txGeometry = RingGeometry.of(frameSize, settings.txRingFrames(), blockSize, pageSize);
-            final StringBuilder failure = new StringBuilder();
-            final PacketRingMapping mapping = PacketRingMapping.map(errno, fd, rxGeometry, txGeometry,
-                settings.qdiscBypass(), true, failure);
-            if (null == mapping)
-            {
-                throw new ErrnoException("PACKET_MMAP", org.oobnet.inband.Errno.EINVAL,
-                    "interface=" + settings.name() + " " + failure);
-            }
-            try (Arena arena = Arena.ofConfined())
-            {
-                final MemorySegment address = arena.allocate(SockaddrLlDescriptor.LENGTH, 4);
-                address.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.FAMILY_OFFSET, (short)SocketConstants.AF_PACKET);
-                address.set(ValueLayout.JAVA_SHORT, SockaddrLlDescriptor.PROTOCOL_OFFSET, ethPAllNetworkOrder);
-                address.set(ValueLayout.JAVA_INT, SockaddrLlDescriptor.IFINDEX_OFFSET, ifindex);
-                final int bound = LibC.bind(errno, fd, address, SockaddrLlDescriptor.LENGTH);
-                if (bound < 0)
-                {
-                    mapping.unmap(errno);
-                    check(bound, "bind", settings);
-                }
-            }
-            return new PacketPort(ifindex, settings.name(), fd, mapping, mtu, demux, verifyUdpChecksum, stageErrno);
+            return new PacketPort(settings.name(), rings, demux, verifyUdpChecksum);
         }
-        catch (final ErrnoException | RuntimeException ex)
+        catch (final RuntimeException ex)
         {
-            LibC.close(errno, fd);
+            rings.release();
+            rings.close();
             throw ex;
         }
     }
@@ -216,7 +181,7 @@ public final class PacketPort
      */
     public PacketCounters packetCounters()
     {
-        return packetCounters;
+        return rings.counters();
     }
 
     // in-band, by the stack that opened the port, before the port goes on a stage
@@ -259,7 +224,7 @@ public final class PacketPort
     @Override
     public long counterValue(final int index)
     {
-        return index < RING_COUNTERS.length ? packetCounters.get(RING_COUNTERS[index]) :
+        return index < RING_COUNTERS.length ? rings.counters().get(RING_COUNTERS[index]) :
             drops.drops(DROP_REASONS[index - RING_COUNTERS.length]);
     }
 
@@ -377,19 +342,18 @@ public final class PacketPort
     @Override
     public void close()
     {
-        final ErrnoCapture errno = ErrnoCapture.current();
         // the stage no longer touches the rings: a last kick, then what is still refused is counted, not lost, and
         // so are the RX drops since the stage's last read
         tx.flushAtClose();
         kernelDrops.collect();
-        mapping.unmap(errno);
-        LibC.close(errno, fd);
+        rings.release();
+        rings.close();
     }
 
     @Override
     public String toString()
     {
-        return "PacketPort{interface=" + name + " ifindex=" + ifindex + " " + drops + " " + packetCounters + "}";
+        return "PacketPort{interface=" + name + " ifindex=" + ifindex + " " + drops + " " + rings.counters() + "}";
     }
 
     // The ring hands out the frame's bytes only; its tp_status tells whether the checksum is ready (not ready: a
@@ -481,13 +445,5 @@ public final class PacketPort
     private static boolean isSubnetBroadcast(final int address)
     {
         return (address & 0xFF) == 0xFF;
-    }
-
-    private static void check(final int rc, final String step, final InterfaceConfig settings) throws ErrnoException
-    {
-        if (rc < 0)
-        {
-            throw new ErrnoException(step, -rc, "interface=" + settings.name());
-        }
     }
 }

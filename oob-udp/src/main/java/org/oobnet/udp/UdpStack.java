@@ -72,7 +72,7 @@ public final class UdpStack implements AutoCloseable
                     final int ifindex = ifindexOf(errno, settings.name());
                     final Link link = netlink.getLink(ifindex);
                     minMtu = Math.min(minMtu, link.mtu());
-                    ports.add(PacketPort.open(settings, ifindex, link.mtu(), demux, config.verifyUdpChecksum(),
+                    ports.add(PacketPort.open(settings, link.mtu(), demux, config.verifyUdpChecksum(),
                         stageErrno));
                 }
             }

@@ -49,45 +49,6 @@ public final class PacketRingMapping
     }
 
     /**
-     * In-band: configure the socket's rings and map them.
-     * <p>
-     * FIXME: kept for oob-udp's {@code PacketPort} until it opens through {@link PacketRingSocket}; remove then.
-     *
-     * @param errno          the caller's errno capture.
-     * @param fd             an {@code AF_PACKET}/{@code SOCK_RAW} socket without rings.
-     * @param rx             RX ring geometry.
-     * @param tx             TX ring geometry, or null for no TX ring.
-     * @param qdiscBypass    set {@code PACKET_QDISC_BYPASS}.
-     * @param ignoreOutgoing set {@code PACKET_IGNORE_OUTGOING}.
-     * @param failure        filled with the step that failed, when one did (may be null).
-     * @return the mapping; null on failure, with {@code failure} naming the step and errno, and the socket left
-     * without a mapping.
-     */
-    public static PacketRingMapping map(
-        final ErrnoCapture errno,
-        final int fd,
-        final RingGeometry rx,
-        final RingGeometry tx,
-        final boolean qdiscBypass,
-        final boolean ignoreOutgoing,
-        final StringBuilder failure)
-    {
-        try
-        {
-            return mapOrThrow(errno, fd, rx, tx, qdiscBypass, ignoreOutgoing, null);
-        }
-        catch (final ErrnoException ex)
-        {
-            if (null != failure)
-            {
-                failure.setLength(0);
-                failure.append(ex.getMessage());
-            }
-            return null;
-        }
-    }
-
-    /**
      * In-band: configure the socket's rings and map them: {@code PACKET_VERSION} TPACKET_V2, the options,
      * {@code PACKET_RX_RING}, {@code PACKET_TX_RING}, one {@code mmap} of both.
      *
