@@ -27,6 +27,8 @@
  *       the kernel throughput baseline: the same frames through sendmmsg(2) on a plain AF_PACKET socket (no ring,
  *       through the qdisc), batch frames per call, for duration_ns; prints "BLASTED sent=N failed=N elapsed_ns=N
  *       calls=N syscall_ns=N" (syscall_ns: the time inside sendmmsg(2)).
+ *   floor blast-ring raw IFNAME ...: the same, the frames through the TX ring (1024 frames of 2048 bytes),
+ *       batch frames per send(fd, NULL, 0, MSG_DONTWAIT) kick; syscall_ns is the time inside the kicks.
  * Round trips are CLOCK_MONOTONIC (System.nanoTime()'s clock) read before the send and on seeing the reply.
  * Exit status: 0 done, 2 bad arguments or set-up failure (one line on standard error naming what failed).
  */
@@ -659,6 +661,64 @@ static int blast(const char *ifname, const struct client_plan *plan)
     return 0;
 }
 
+/* The TX-ring baseline: the stage's path written in C (batch frames committed to the TX ring, one
+ * send(fd, NULL, 0, MSG_DONTWAIT) kick for them), so that the kernel's cost of the ring path is measured without
+ * the JVM. */
+static int blast_ring(const char *ifname, const struct client_plan *plan)
+{
+    struct floor_socket s;
+    /* bound to an EtherType nothing sends: the RX ring stays empty */
+    open_socket(&s, ifname, FLOOR_ETHER_TYPE + 2);
+    const unsigned length = ETH_HEADER + plan->size;
+    const uint16_t ether_type = htons(FLOOR_ETHER_TYPE);
+    unsigned long long sent = 0;
+    unsigned long long calls = 0;
+    long long syscall_ns = 0;
+    uint64_t sequence = 0;
+    const long long start = now_ns();
+    long long now = start;
+    while (now - start < plan->duration_ns && !stop_requested)
+    {
+        for (unsigned i = 0; i < plan->batch; i++)
+        {
+            struct tpacket2_hdr *h = frame_at(&s.tx, s.tx.next);
+            unsigned status;
+            /* acquire: pairs with the kernel's store of TP_STATUS_AVAILABLE; a frame still held (EAGAIN on the
+             * last kick) is kicked again */
+            while ((status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE)) != TP_STATUS_AVAILABLE)
+            {
+                if (status & TP_STATUS_WRONG_FORMAT)
+                {
+                    fail("TX ring", "frame refused (TP_STATUS_WRONG_FORMAT)");
+                }
+                sendto(s.fd, NULL, 0, MSG_DONTWAIT, NULL, 0);
+            }
+            uint8_t *frame = (uint8_t *)h + TPACKET2_HDRLEN - sizeof(struct sockaddr_ll);
+            memset(frame, 0xFF, 6);
+            memcpy(frame + 6, s.mac, 6);
+            memcpy(frame + 12, &ether_type, 2);
+            ++sequence;
+            memcpy(frame + ETH_HEADER + SEQUENCE_AT, &sequence, 8);
+            h->tp_len = length;
+            /* release: the frame's bytes before the status that lets the kernel read them */
+            __atomic_store_n(&h->tp_status, TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
+            s.tx.next = (s.tx.next + 1) % FRAME_COUNT;
+        }
+        const long long before = now_ns();
+        if (sendto(s.fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 && errno != EAGAIN && errno != ENOBUFS)
+        {
+            fail_errno("sendto (TX ring kick)");
+        }
+        now = now_ns();
+        syscall_ns += now - before;
+        calls++;
+        sent += plan->batch;
+    }
+    printf("BLASTED sent=%llu failed=0 elapsed_ns=%lld calls=%llu syscall_ns=%lld\n", sent, now - start, calls,
+        syscall_ns);
+    return 0;
+}
+
 static long long parse_number(const char *key, const char *value, long long min, long long max)
 {
     char *end;
@@ -769,10 +829,10 @@ static void parse_option(struct client_plan *plan, const char *argument)
 int main(int argc, char **argv)
 {
     if (argc < 4 || (strcmp(argv[1], "reflect") != 0 && strcmp(argv[1], "client") != 0 &&
-        strcmp(argv[1], "count") != 0 && strcmp(argv[1], "blast") != 0) ||
+        strcmp(argv[1], "count") != 0 && strcmp(argv[1], "blast") != 0 && strcmp(argv[1], "blast-ring") != 0) ||
         (strcmp(argv[2], "raw") != 0 && strcmp(argv[2], "udp") != 0))
     {
-        fail("usage", "floor reflect|client|count|blast raw|udp IFNAME [key=value...]");
+        fail("usage", "floor reflect|client|count|blast|blast-ring raw|udp IFNAME [key=value...]");
     }
     const int udp = strcmp(argv[2], "udp") == 0;
     struct client_plan plan = {
@@ -802,6 +862,14 @@ int main(int argc, char **argv)
             fail("blast needs", "raw framing and duration_ns=N");
         }
         return blast(argv[3], &plan);
+    }
+    if (strcmp(argv[1], "blast-ring") == 0)
+    {
+        if (udp || plan.duration_ns <= 0 || plan.batch > FRAME_COUNT)
+        {
+            fail("blast-ring needs", "raw framing, duration_ns=N and batch at most the ring's 1024 frames");
+        }
+        return blast_ring(argv[3], &plan);
     }
     struct floor_socket s;
     open_socket(&s, argv[3], udp ? ETH_P_IP : FLOOR_ETHER_TYPE);

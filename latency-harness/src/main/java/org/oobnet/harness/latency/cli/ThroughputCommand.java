@@ -47,7 +47,14 @@ import picocli.CommandLine.Option;
  * other namespace; what it could not take is the kernel's {@code tp_drops}, and whatever is left is reported as
  * {@code unaccounted} (frames lost on the way, e.g. by veth).
  * <p>
- * <b>Note:</b> in-band command; the oob-packet row's sender runs in a child JVM whose stage spins for the run.
+ * Rows, run in interleaved rounds: {@code oob-packet-default} (the default TX ring, 64 frames per kick: the before),
+ * {@code oob-packet} (the ring sized for the frame and the batch, 512 frames per kick), {@code c-tx-ring} (the same
+ * TX-ring path in C, 64 frames per kick: what the kernel's ring path costs without the JVM) and
+ * {@code kernel-sendmmsg}. Each row also reports where its time went per frame: in user space (filling frames) and
+ * in the kernel call (the kick, or {@code sendmmsg}); on veth the kernel call is where almost all of it goes.
+ * <p>
+ * <b>Note:</b> in-band command; the stage rows' sender runs in a child JVM whose stage spins for the run, after an
+ * uncounted warm-up of another EtherType.
  */
 @Command(name = "throughput", mixinStandardHelpOptions = true,
     description = "Frames per second through one core: the OOB stage's TX ring (oob-packet) against a kernel " +
@@ -213,6 +220,10 @@ public final class ThroughputCommand implements Callable<Integer>
                     TUNED_TX_FRAMES, PacketConfig.DEFAULT_FRAME_SIZE));
             }
             senders.put("oob-packet", oob);
+            // the stage's path without the JVM: what the kernel's TX ring path costs by itself
+            senders.put("c-tx-ring", ChildJvm.nativeCommand(network.prefix(false), sender, List.of(
+                program.binary().toString(), "blast-ring", "raw", network.interfaceName(false),
+                "duration_ns=" + durationNs, "size=" + size, "batch=" + StageBlaster.BATCH)));
             senders.put(KERNEL_ROW, kernel);
             // interleaved rounds: on a shared machine the load drifts; every round runs every row once, so the
             // ratios of each round are fair and their spread shows the noise
