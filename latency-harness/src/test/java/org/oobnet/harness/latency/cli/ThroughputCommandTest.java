@@ -28,10 +28,10 @@ class ThroughputCommandTest
             "--warmup", "300ms", "--rounds", "2", "--out", dir.resolve("out").toString(), "--json", json.toString());
         assertEquals(0, exit);
         final JsonNode rows = RunJson.read(json);
-        assertEquals(List.of("oob-packet-default", "oob-packet", "c-tx-ring", "kernel-sendmmsg"), List.of(
+        assertEquals(List.of("oob-packet", "oob-packet-sized-ring", "c-tx-ring", "kernel-sendmmsg"), List.of(
             rows.get(0).get("label").asText(), rows.get(1).get("label").asText(), rows.get(2).get("label").asText(),
             rows.get(3).get("label").asText()));
-        // the default ring is kicked per 64 frames at most, the throughput ring per up to 512: more on average
+        // the default ring is kicked per 64 frames at most, the sized ring per up to 512: more on average
         assertTrue(rows.get(0).get("frames_per_kick").asDouble() <= 64, rows.get(0).toString());
         assertTrue(rows.get(1).get("frames_per_kick").asDouble() > 64, rows.get(1).toString());
         assertEquals(1.0, rows.get(3).get("ratio_to_kernel").asDouble(), 1e-9);
