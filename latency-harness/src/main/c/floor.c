@@ -575,6 +575,21 @@ static int count(struct floor_socket *s)
     return 0;
 }
 
+/* What a throughput sender did: frames handed to the kernel or refused, kernel calls and the time inside them. */
+struct blast_tally
+{
+    unsigned long long sent;
+    unsigned long long failed;
+    unsigned long long calls;
+    long long syscall_ns;
+};
+
+static void print_blasted(const struct blast_tally *t, long long elapsed_ns)
+{
+    printf("BLASTED sent=%llu failed=%llu elapsed_ns=%lld calls=%llu syscall_ns=%lld\n", t->sent, t->failed,
+        elapsed_ns, t->calls, t->syscall_ns);
+}
+
 /* The kernel baseline: sendmmsg(2) of batch frames per call on a socket without rings, for duration_ns. */
 static int blast(const char *ifname, const struct client_plan *plan)
 {
@@ -622,10 +637,7 @@ static int blast(const char *ifname, const struct client_plan *plan)
         messages[i].msg_hdr.msg_name = &address;
         messages[i].msg_hdr.msg_namelen = sizeof(address);
     }
-    unsigned long long sent = 0;
-    unsigned long long failed = 0;
-    unsigned long long calls = 0;
-    long long syscall_ns = 0;
+    struct blast_tally t = {0};
     uint64_t sequence = 0;
     const long long start = now_ns();
     long long now = start;
@@ -640,24 +652,23 @@ static int blast(const char *ifname, const struct client_plan *plan)
         const long long before = now_ns();
         const int n = sendmmsg(fd, messages, plan->batch, 0);
         now = now_ns();
-        syscall_ns += now - before;
-        calls++;
+        t.syscall_ns += now - before;
+        t.calls++;
         if (n < 0)
         {
             if (errno != ENOBUFS && errno != EAGAIN)
             {
                 fail_errno("sendmmsg");
             }
-            failed += plan->batch;
+            t.failed += plan->batch;
         }
         else
         {
-            sent += (unsigned)n;
-            failed += plan->batch - (unsigned)n;
+            t.sent += (unsigned)n;
+            t.failed += plan->batch - (unsigned)n;
         }
     }
-    printf("BLASTED sent=%llu failed=%llu elapsed_ns=%lld calls=%llu syscall_ns=%lld\n", sent, failed, now - start,
-        calls, syscall_ns);
+    print_blasted(&t, now - start);
     return 0;
 }
 
@@ -671,9 +682,7 @@ static int blast_ring(const char *ifname, const struct client_plan *plan)
     open_socket(&s, ifname, FLOOR_ETHER_TYPE + 2);
     const unsigned length = ETH_HEADER + plan->size;
     const uint16_t ether_type = htons(FLOOR_ETHER_TYPE);
-    unsigned long long sent = 0;
-    unsigned long long calls = 0;
-    long long syscall_ns = 0;
+    struct blast_tally t = {0};
     uint64_t sequence = 0;
     const long long start = now_ns();
     long long now = start;
@@ -710,12 +719,11 @@ static int blast_ring(const char *ifname, const struct client_plan *plan)
             fail_errno("sendto (TX ring kick)");
         }
         now = now_ns();
-        syscall_ns += now - before;
-        calls++;
-        sent += plan->batch;
+        t.syscall_ns += now - before;
+        t.calls++;
+        t.sent += plan->batch;
     }
-    printf("BLASTED sent=%llu failed=0 elapsed_ns=%lld calls=%llu syscall_ns=%lld\n", sent, now - start, calls,
-        syscall_ns);
+    print_blasted(&t, now - start);
     return 0;
 }
 
