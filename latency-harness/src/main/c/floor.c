@@ -25,7 +25,10 @@
  *       could not put in the ring, PACKET_STATISTICS tp_drops).
  *   floor blast raw IFNAME duration_ns=N [size=N] [batch=N]
  *       the kernel throughput baseline: the same frames through sendmmsg(2) on a plain AF_PACKET socket (no ring,
- *       through the qdisc), batch frames per call, for duration_ns; prints "BLASTED sent=N failed=N elapsed_ns=N".
+ *       through the qdisc), batch frames per call, for duration_ns; prints "BLASTED sent=N failed=N elapsed_ns=N
+ *       calls=N syscall_ns=N" (syscall_ns: the time inside sendmmsg(2)).
+ *   floor blast-ring raw IFNAME ...: the same, the frames through the TX ring (1024 frames of 2048 bytes),
+ *       batch frames per send(fd, NULL, 0, MSG_DONTWAIT) kick; syscall_ns is the time inside the kicks.
  * Round trips are CLOCK_MONOTONIC (System.nanoTime()'s clock) read before the send and on seeing the reply.
  * Exit status: 0 done, 2 bad arguments or set-up failure (one line on standard error naming what failed).
  */
@@ -572,6 +575,21 @@ static int count(struct floor_socket *s)
     return 0;
 }
 
+/* What a throughput sender did: frames handed to the kernel or refused, kernel calls and the time inside them. */
+struct blast_tally
+{
+    unsigned long long sent;
+    unsigned long long failed;
+    unsigned long long calls;
+    long long syscall_ns;
+};
+
+static void print_blasted(const struct blast_tally *t, long long elapsed_ns)
+{
+    printf("BLASTED sent=%llu failed=%llu elapsed_ns=%lld calls=%llu syscall_ns=%lld\n", t->sent, t->failed,
+        elapsed_ns, t->calls, t->syscall_ns);
+}
+
 /* The kernel baseline: sendmmsg(2) of batch frames per call on a socket without rings, for duration_ns. */
 static int blast(const char *ifname, const struct client_plan *plan)
 {
@@ -619,8 +637,7 @@ static int blast(const char *ifname, const struct client_plan *plan)
         messages[i].msg_hdr.msg_name = &address;
         messages[i].msg_hdr.msg_namelen = sizeof(address);
     }
-    unsigned long long sent = 0;
-    unsigned long long failed = 0;
+    struct blast_tally t = {0};
     uint64_t sequence = 0;
     const long long start = now_ns();
     long long now = start;
@@ -631,23 +648,82 @@ static int blast(const char *ifname, const struct client_plan *plan)
             ++sequence;
             memcpy(frames[i] + ETH_HEADER + SEQUENCE_AT, &sequence, 8);
         }
+        /* the time inside the kernel, comparable with the stage row's time outside its task (the kick) */
+        const long long before = now_ns();
         const int n = sendmmsg(fd, messages, plan->batch, 0);
+        now = now_ns();
+        t.syscall_ns += now - before;
+        t.calls++;
         if (n < 0)
         {
             if (errno != ENOBUFS && errno != EAGAIN)
             {
                 fail_errno("sendmmsg");
             }
-            failed += plan->batch;
+            t.failed += plan->batch;
         }
         else
         {
-            sent += (unsigned)n;
-            failed += plan->batch - (unsigned)n;
+            t.sent += (unsigned)n;
+            t.failed += plan->batch - (unsigned)n;
+        }
+    }
+    print_blasted(&t, now - start);
+    return 0;
+}
+
+/* The TX-ring baseline: the stage's path written in C (batch frames committed to the TX ring, one
+ * send(fd, NULL, 0, MSG_DONTWAIT) kick for them), so that the kernel's cost of the ring path is measured without
+ * the JVM. */
+static int blast_ring(const char *ifname, const struct client_plan *plan)
+{
+    struct floor_socket s;
+    /* bound to an EtherType nothing sends: the RX ring stays empty */
+    open_socket(&s, ifname, FLOOR_ETHER_TYPE + 2);
+    const unsigned length = ETH_HEADER + plan->size;
+    const uint16_t ether_type = htons(FLOOR_ETHER_TYPE);
+    struct blast_tally t = {0};
+    uint64_t sequence = 0;
+    const long long start = now_ns();
+    long long now = start;
+    while (now - start < plan->duration_ns && !stop_requested)
+    {
+        for (unsigned i = 0; i < plan->batch; i++)
+        {
+            struct tpacket2_hdr *h = frame_at(&s.tx, s.tx.next);
+            unsigned status;
+            /* acquire: pairs with the kernel's store of TP_STATUS_AVAILABLE; a frame still held (EAGAIN on the
+             * last kick) is kicked again */
+            while ((status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE)) != TP_STATUS_AVAILABLE)
+            {
+                if (status & TP_STATUS_WRONG_FORMAT)
+                {
+                    fail("TX ring", "frame refused (TP_STATUS_WRONG_FORMAT)");
+                }
+                sendto(s.fd, NULL, 0, MSG_DONTWAIT, NULL, 0);
+            }
+            uint8_t *frame = (uint8_t *)h + TPACKET2_HDRLEN - sizeof(struct sockaddr_ll);
+            memset(frame, 0xFF, 6);
+            memcpy(frame + 6, s.mac, 6);
+            memcpy(frame + 12, &ether_type, 2);
+            ++sequence;
+            memcpy(frame + ETH_HEADER + SEQUENCE_AT, &sequence, 8);
+            h->tp_len = length;
+            /* release: the frame's bytes before the status that lets the kernel read them */
+            __atomic_store_n(&h->tp_status, TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
+            s.tx.next = (s.tx.next + 1) % FRAME_COUNT;
+        }
+        const long long before = now_ns();
+        if (sendto(s.fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 && errno != EAGAIN && errno != ENOBUFS)
+        {
+            fail_errno("sendto (TX ring kick)");
         }
         now = now_ns();
+        t.syscall_ns += now - before;
+        t.calls++;
+        t.sent += plan->batch;
     }
-    printf("BLASTED sent=%llu failed=%llu elapsed_ns=%lld\n", sent, failed, now - start);
+    print_blasted(&t, now - start);
     return 0;
 }
 
@@ -761,10 +837,10 @@ static void parse_option(struct client_plan *plan, const char *argument)
 int main(int argc, char **argv)
 {
     if (argc < 4 || (strcmp(argv[1], "reflect") != 0 && strcmp(argv[1], "client") != 0 &&
-        strcmp(argv[1], "count") != 0 && strcmp(argv[1], "blast") != 0) ||
+        strcmp(argv[1], "count") != 0 && strcmp(argv[1], "blast") != 0 && strcmp(argv[1], "blast-ring") != 0) ||
         (strcmp(argv[2], "raw") != 0 && strcmp(argv[2], "udp") != 0))
     {
-        fail("usage", "floor reflect|client|count|blast raw|udp IFNAME [key=value...]");
+        fail("usage", "floor reflect|client|count|blast|blast-ring raw|udp IFNAME [key=value...]");
     }
     const int udp = strcmp(argv[2], "udp") == 0;
     struct client_plan plan = {
@@ -794,6 +870,14 @@ int main(int argc, char **argv)
             fail("blast needs", "raw framing and duration_ns=N");
         }
         return blast(argv[3], &plan);
+    }
+    if (strcmp(argv[1], "blast-ring") == 0)
+    {
+        if (udp || plan.duration_ns <= 0 || plan.batch > FRAME_COUNT)
+        {
+            fail("blast-ring needs", "raw framing, duration_ns=N and batch at most the ring's 1024 frames");
+        }
+        return blast_ring(argv[3], &plan);
     }
     struct floor_socket s;
     open_socket(&s, argv[3], udp ? ETH_P_IP : FLOOR_ETHER_TYPE);

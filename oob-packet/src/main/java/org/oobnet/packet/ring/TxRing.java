@@ -75,6 +75,17 @@ public final class TxRing
         this.errno = errno;
         // in-band: so that the stage's rarely taken downcalls (failed kick, health check) never customise on it
         LibC.customizeStageCalls();
+        linkStatusAccess();
+    }
+
+    // in-band: the first getAcquire/setRelease through the header's VarHandle links its call site, which allocates
+    // (MethodHandleNatives.varHandleOperationLinkerMethod); done here on frame 0, still TP_STATUS_AVAILABLE and
+    // written back unchanged, so that the stage's first claim and commit do not pay it
+    private void linkStatusAccess()
+    {
+        header.wrap(ring, geometry.frameOffset(0));
+        header.len(header.len());
+        header.soStatus(header.lvStatus());
     }
 
     /**

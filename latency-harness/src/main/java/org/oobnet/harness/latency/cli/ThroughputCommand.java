@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,6 +33,9 @@ import org.oobnet.harness.latency.run.CpuSet;
 import org.oobnet.harness.report.ResultFolder;
 import org.oobnet.harness.report.RunJson;
 import org.oobnet.inband.KSocket;
+import org.oobnet.packet.PacketConfig;
+import org.oobnet.packet.frame.EthernetHeaderFlyweight;
+import org.oobnet.packet.ring.RingGeometry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -42,7 +47,15 @@ import picocli.CommandLine.Option;
  * other namespace; what it could not take is the kernel's {@code tp_drops}, and whatever is left is reported as
  * {@code unaccounted} (frames lost on the way, e.g. by veth).
  * <p>
- * <b>Note:</b> in-band command; the oob-packet row's sender runs in a child JVM whose stage spins for the run.
+ * Rows, run in interleaved rounds: {@code oob-packet} (oob-packet's default TX ring, 64 frames per kick),
+ * {@code oob-packet-sized-ring} (the ring sized for the frame and the batch, 512 frames per kick: no gain measured
+ * on veth, see docs/tuning.md), {@code c-tx-ring} (the same
+ * TX-ring path in C, 64 frames per kick: what the kernel's ring path costs without the JVM) and
+ * {@code kernel-sendmmsg}. Each row also reports where its time went per frame: in user space (filling frames) and
+ * in the kernel call (the kick, or {@code sendmmsg}); on veth the kernel call is where almost all of it goes.
+ * <p>
+ * <b>Note:</b> in-band command; the stage rows' sender runs in a child JVM whose stage spins for the run, after an
+ * uncounted warm-up of another EtherType.
  */
 @Command(name = "throughput", mixinStandardHelpOptions = true,
     description = "Frames per second through one core: the OOB stage's TX ring (oob-packet) against a kernel " +
@@ -50,6 +63,17 @@ import picocli.CommandLine.Option;
 public final class ThroughputCommand implements Callable<Integer>
 {
     private static final String SENT = "SENT ";
+    private static final String KERNEL_ROW = "kernel-sendmmsg";
+    private static final String[] SUMMED = {"sent", "send_failures", "received", "receiver_drops", "elapsed_ns",
+        "cycles", "ring_full_cycles", "fill_ns", "kernel_ns"};
+    /**
+     * The oob-packet-sized-ring row's TX ring: frames just large enough for the datagram (128 bytes hold a 96-byte
+     * frame after the 32-byte header) so that a whole ring of them stays in a few pages and cache lines, and enough of them for
+     * {@link #TUNED_BATCH}; the kick is synchronous on veth (the kernel hands every frame back before send(2)
+     * returns), so one cycle can fill the whole ring.
+     */
+    private static final int TUNED_TX_FRAMES = 512;
+    private static final int TUNED_BATCH = 512;
 
     @Option(names = "--duration", defaultValue = "3s", paramLabel = "TIME",
         description = "How long each row sends (default: ${DEFAULT-VALUE}).")
@@ -74,11 +98,36 @@ public final class ThroughputCommand implements Callable<Integer>
         description = "The receiver's CPU (default: as the latency runs).")
     int peerCpu;
 
+    @Option(names = "--warmup", defaultValue = "1s", paramLabel = "TIME",
+        description = "Stage rows: uncounted sending first, so that the JIT has compiled the path (default: " +
+            "${DEFAULT-VALUE}).")
+    String warmup;
+
+    @Option(names = "--rounds", defaultValue = "3", paramLabel = "N",
+        description = "Interleaved rounds; each runs every row for the duration (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--ablation",
+        description = "Also run the sized ring's batch on the default 2048-byte TX frames (oob-packet-batch-only), " +
+            "to separate the batch's effect from the frame size's.")
+    boolean ablation;
+
     @Option(names = "--send-oob", hidden = true)
     boolean sendOob;
 
     @Option(names = "--interface", hidden = true)
     String interfaceName;
+
+    @Option(names = "--batch", hidden = true, defaultValue = "64")
+    int batch;
+
+    @Option(names = "--tx-frames", hidden = true, defaultValue = "0")
+    int txFrames;
+
+    @Option(names = "--tx-frame-size", hidden = true, defaultValue = "0")
+    int txFrameSize;
+
+    private long warmupNs;
 
     @Override
     public Integer call() throws IOException
@@ -87,10 +136,11 @@ public final class ThroughputCommand implements Callable<Integer>
         try
         {
             durationNs = Durations.parseNs("duration", duration);
-            if (durationNs <= 0 || size < 16 || size > 1400)
+            warmupNs = Durations.parseNs("warmup", warmup);
+            if (durationNs <= 0 || warmupNs < 0 || size < 16 || size > 1400 || rounds < 1)
             {
-                throw new IllegalArgumentException("duration=" + duration + " must be positive and size=" + size +
-                    " between 16 and 1400");
+                throw new IllegalArgumentException("duration=" + duration + " must be positive, size=" + size +
+                    " between 16 and 1400 and rounds=" + rounds + " at least 1");
             }
         }
         catch (final IllegalArgumentException ex)
@@ -108,22 +158,32 @@ public final class ThroughputCommand implements Callable<Integer>
     {
         final AtomicBoolean parentGone = new AtomicBoolean();
         ParentWatch.onEndOfInput(System.in, () -> parentGone.set(true));
-        try (OobRuntime runtime = OobFrames.startRuntime(interfaceName, sender, OobConfig.IdleStrategyKind.SPIN);
+        final Map<String, String> ring = new HashMap<>();
+        if (txFrames > 0)
+        {
+            ring.put(PacketConfig.TX_FRAMES_KEY, Integer.toString(txFrames));
+            ring.put(PacketConfig.TX_FRAME_SIZE_KEY, Integer.toString(txFrameSize));
+        }
+        try (OobRuntime runtime =
+                OobFrames.startRuntime(interfaceName, sender, OobConfig.IdleStrategyKind.SPIN, ring);
             KSocket socket = OobFrames.openSocket(interfaceName))
         {
             final StageBlaster blaster =
-                new StageBlaster(OobSocket.of(socket), OobFrames.macOf(interfaceName), size);
+                new StageBlaster(OobSocket.of(socket), OobFrames.macOf(interfaceName), size, batch);
             runtime.addTask(blaster, OobTask.Schedule.EVERY_CYCLE);
             final long start = System.nanoTime();
-            blaster.start(start + durationNs);
+            // warm-up: the stage's path compiled before the counted frames start, as a C loop needs no warm-up
+            blaster.start(start + warmupNs, start + warmupNs + durationNs);
             while (!blaster.isDone() && !parentGone.get())
             {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
             }
             final long elapsedNs = System.nanoTime() - start;
             runtime.removeTask(blaster);
-            System.out.println(SENT + "sent=" + blaster.sent() + " failed=0 elapsed_ns=" + elapsedNs +
-                " ring_full_cycles=" + blaster.ringFull());
+            // elapsed: the stage's own first sending cycle to its deadline, as the C row times its loop
+            System.out.println(SENT + "sent=" + blaster.sent() + " failed=0 elapsed_ns=" + blaster.cycleNs() +
+                " ring_full_cycles=" + blaster.ringFull() + " cycles=" + blaster.cycles() + " fill_ns=" +
+                blaster.fillNs() + " wall_ns=" + elapsedNs);
             System.out.flush();
         }
         return 0;
@@ -146,30 +206,84 @@ public final class ThroughputCommand implements Callable<Integer>
             final BitSet busy = new BitSet();
             busy.set(Math.max(0, sender));
             busy.set(Math.max(0, receiver));
-            final List<String> oob = ChildJvm.stageCommand(network.prefix(false), sender, busy, true, List.of(
-                "latency", "throughput", "--send-oob", "--interface", network.interfaceName(false),
-                "--duration", durationNs + "ns", "--size", Integer.toString(size), "--cpu",
-                Integer.toString(sender)));
+            final List<String> oob = stageSender(network, sender, busy, durationNs, TUNED_BATCH, TUNED_TX_FRAMES,
+                tunedFrameSize());
+            final List<String> oobDefault = stageSender(network, sender, busy, durationNs, StageBlaster.BATCH, 0, 0);
             final List<String> kernel = ChildJvm.nativeCommand(network.prefix(false), sender, List.of(
                 program.binary().toString(), "blast", "raw", network.interfaceName(false),
                 "duration_ns=" + durationNs, "size=" + size, "batch=64"));
-            rows.add(row("oob-packet", oob, program, network, receiver, durationNs, dir));
-            rows.add(row("kernel-sendmmsg", kernel, program, network, receiver, durationNs, dir));
+            // oob-packet: the stage with oob-packet's default TX ring (what an application gets); the sized ring
+            // beside it, in the same rounds, is the experiment
+            final Map<String, List<String>> senders = new LinkedHashMap<>();
+            senders.put("oob-packet", oobDefault);
+            senders.put("oob-packet-sized-ring", oob);
+            if (ablation)
+            {
+                senders.put("oob-packet-batch-only", stageSender(network, sender, busy, durationNs, TUNED_BATCH,
+                    TUNED_TX_FRAMES, PacketConfig.DEFAULT_FRAME_SIZE));
+            }
+            // the stage's path without the JVM: what the kernel's TX ring path costs by itself
+            senders.put("c-tx-ring", ChildJvm.nativeCommand(network.prefix(false), sender, List.of(
+                program.binary().toString(), "blast-ring", "raw", network.interfaceName(false),
+                "duration_ns=" + durationNs, "size=" + size, "batch=" + StageBlaster.BATCH)));
+            senders.put(KERNEL_ROW, kernel);
+            // interleaved rounds: on a shared machine the load drifts; every round runs every row once, so the
+            // ratios of each round are fair and their spread shows the noise
+            final Map<String, ObjectNode> totals = new LinkedHashMap<>();
+            final Map<String, ArrayNode> perRound = new LinkedHashMap<>();
+            for (int round = 0; round < rounds; round++)
+            {
+                final Map<String, ObjectNode> thisRound = new LinkedHashMap<>();
+                for (final Map.Entry<String, List<String>> e : senders.entrySet())
+                {
+                    thisRound.put(e.getKey(), row(e.getKey(), e.getValue(), program, network, receiver, durationNs,
+                        dir));
+                }
+                final double kernelRate = rate(thisRound.get(KERNEL_ROW));
+                thisRound.forEach((label, r) ->
+                {
+                    totals.merge(label, r, ThroughputCommand::sum);
+                    perRound.computeIfAbsent(label, k -> new ObjectMapper().createArrayNode())
+                        .add(rate(r) / kernelRate);
+                });
+            }
+            totals.forEach((label, r) ->
+            {
+                derive(r);
+                r.set("ratio_to_kernel_per_round", perRound.get(label));
+                rows.add(r);
+            });
         }
         catch (final IOException ex)
         {
             System.err.println("oobnet latency throughput: " + ex.getMessage());
             return 1;
         }
-        System.out.println(String.format(Locale.ROOT, "%-16s %12s %12s %12s %10s %12s %14s", "run", "sent",
-            "received", "rx_drops", "unacc", "frames/s", "received/s"));
+        final double kernelRate = rows.get(rows.size() - 1).get("frames_per_s").asDouble();
+        System.out.println(String.format(Locale.ROOT, "%-21s %10s %10s %10s %6s %9s %9s %6s %13s %7s %7s %7s",
+            "run", "sent", "received", "rx_drops", "unacc", "frames/s", "recv/s", "x_kern", "x_kern/round",
+            "fr/call", "ns/f_us", "ns/f_k"));
         for (final var r : rows)
         {
-            System.out.println(String.format(Locale.ROOT, "%-16s %12d %12d %12d %10d %12.0f %14.0f",
-                r.get("label").asText(), r.get("sent").asLong(), r.get("received").asLong(),
-                r.get("receiver_drops").asLong(), r.get("unaccounted").asLong(), r.get("frames_per_s").asDouble(),
-                r.get("received_per_s").asDouble()));
+            final ObjectNode o = (ObjectNode)r;
+            o.put("ratio_to_kernel", o.get("frames_per_s").asDouble() / kernelRate);
+            final StringBuilder spread = new StringBuilder();
+            for (final var ratio : o.get("ratio_to_kernel_per_round"))
+            {
+                spread.append(spread.isEmpty() ? "" : "/").append(String.format(Locale.ROOT, "%.2f", ratio.asDouble()));
+            }
+            System.out.println(String.format(Locale.ROOT,
+                "%-21s %10d %10d %10d %6d %9.0f %9.0f %6.2f %13s %7.0f %7.0f %7.0f",
+                o.get("label").asText(), o.get("sent").asLong(), o.get("received").asLong(),
+                o.get("receiver_drops").asLong(), o.get("unaccounted").asLong(), o.get("frames_per_s").asDouble(),
+                o.get("received_per_s").asDouble(), o.get("ratio_to_kernel").asDouble(), spread,
+                o.get("frames_per_kick").asDouble(), o.get("fill_ns_per_frame").asDouble(),
+                o.get("kernel_ns_per_frame").asDouble()));
         }
+        System.out.println("(x_kern: frames/s over kernel-sendmmsg's, all rounds and each round; fr/call: frames " +
+            "per send(2) kick or sendmmsg(2) call; ns/f_us: ns per frame outside the kernel call (the stage task " +
+            "filling frames, or the C loop); ns/f_k: ns per frame in the kick and the stage's duty cycle, or inside " +
+            "sendmmsg(2))");
         RunJson.write(dir.resolve("throughput.json"), rows);
         if (json != null)
         {
@@ -210,7 +324,7 @@ public final class ThroughputCommand implements Callable<Integer>
                 }
             }))
             {
-                final int exit = source.waitFor(TimeUnit.NANOSECONDS.toMillis(durationNs) + 60_000);
+                final int exit = source.waitFor(TimeUnit.NANOSECONDS.toMillis(durationNs + warmupNs) + 60_000);
                 if (exit != 0 || !sent.containsKey("sent"))
                 {
                     throw new IOException(label + " sender failed (exit " + exit + "): " + source.stderrTail());
@@ -236,11 +350,72 @@ public final class ThroughputCommand implements Callable<Integer>
         row.put("send_failures", Long.parseLong(sent.getOrDefault("failed", "0")));
         row.put("received", received);
         row.put("receiver_drops", drops);
-        row.put("unaccounted", frames - received - drops);
         row.put("elapsed_ns", elapsedNs);
-        row.put("frames_per_s", frames * 1e9 / elapsedNs);
-        row.put("received_per_s", received * 1e9 / elapsedNs);
+        if (sent.containsKey("cycles"))
+        {
+            // stage row: the cycle is the task's fill plus everything outside it, almost all of it the one kick
+            final long fillNs = Long.parseLong(sent.get("fill_ns"));
+            row.put("cycles", Long.parseLong(sent.get("cycles")));
+            row.put("ring_full_cycles", Long.parseLong(sent.get("ring_full_cycles")));
+            row.put("fill_ns", fillNs);
+            row.put("kernel_ns", elapsedNs - fillNs);
+        }
+        else
+        {
+            // C row: the time inside sendmmsg(2)
+            row.put("cycles", Long.parseLong(sent.get("calls")));
+            row.put("ring_full_cycles", 0L);
+            row.put("fill_ns", elapsedNs - Long.parseLong(sent.get("syscall_ns")));
+            row.put("kernel_ns", Long.parseLong(sent.get("syscall_ns")));
+        }
         return row;
+    }
+
+    private static double rate(final ObjectNode row)
+    {
+        return row.get("sent").asLong() * 1e9 / row.get("elapsed_ns").asLong();
+    }
+
+    private static ObjectNode sum(final ObjectNode a, final ObjectNode b)
+    {
+        for (final String field : SUMMED)
+        {
+            a.put(field, a.get(field).asLong() + b.get(field).asLong());
+        }
+        return a;
+    }
+
+    // the per-second and per-frame figures of a row's totals
+    private static void derive(final ObjectNode row)
+    {
+        final long frames = Math.max(1, row.get("sent").asLong());
+        final long elapsedNs = row.get("elapsed_ns").asLong();
+        row.put("unaccounted", row.get("sent").asLong() - row.get("received").asLong() -
+            row.get("receiver_drops").asLong());
+        row.put("frames_per_s", rate(row));
+        row.put("received_per_s", row.get("received").asLong() * 1e9 / elapsedNs);
+        row.put("frames_per_kick", (double)frames / Math.max(1, row.get("cycles").asLong()));
+        row.put("fill_ns_per_frame", row.get("fill_ns").asDouble() / frames);
+        row.put("kernel_ns_per_frame", row.get("kernel_ns").asDouble() / frames);
+    }
+
+    private List<String> stageSender(final NetnsPair network, final int sender, final BitSet busy,
+        final long durationNs, final int frameBatch, final int frames, final int frameSize)
+    {
+        return ChildJvm.stageCommand(network.prefix(false), sender, busy, true, List.of(
+            "latency", "throughput", "--send-oob", "--interface", network.interfaceName(false),
+            "--duration", durationNs + "ns", "--warmup", warmupNs + "ns", "--size", Integer.toString(size), "--cpu",
+            Integer.toString(sender),
+            "--batch", Integer.toString(frameBatch), "--tx-frames", Integer.toString(frames),
+            "--tx-frame-size", Integer.toString(frameSize)));
+    }
+
+    // the smallest power-of-two TX frame that holds the header and this run's datagram: a power of two divides the
+    // block, so any frame count that is a multiple of the frames per block is a valid ring
+    private int tunedFrameSize()
+    {
+        final int needed = RingGeometry.TX_DATA_OFFSET + EthernetHeaderFlyweight.HEADER_LENGTH + size;
+        return Math.max(RingGeometry.MIN_FRAME_SIZE, Integer.highestOneBit(needed - 1) << 1);
     }
 
     private static void fields(final String line, final Map<String, String> into)

@@ -50,8 +50,27 @@ public final class OobFrames
     public static OobRuntime startRuntime(
         final String interfaceName, final int cpu, final OobConfig.IdleStrategyKind idle) throws IOException
     {
-        final PacketConfig packet = PacketConfig.fromProperties(Map.of(
-            PacketConfig.QDISC_BYPASS_KEY, "true", PacketConfig.INTERFACES_KEY, interfaceName));
+        return startRuntime(interfaceName, cpu, idle, Map.of());
+    }
+
+    /**
+     * In-band: {@link #startRuntime(String, int, OobConfig.IdleStrategyKind)} with more oob-packet settings (e.g.
+     * the throughput run's TX ring geometry).
+     *
+     * @param interfaceName the interface.
+     * @param cpu           the stage's CPU.
+     * @param idle          the stage's idle strategy.
+     * @param packetSettings further {@link PacketConfig} keys and values.
+     * @return the runtime; close it.
+     * @throws IOException when the counters directory cannot be made.
+     */
+    public static OobRuntime startRuntime(final String interfaceName, final int cpu,
+        final OobConfig.IdleStrategyKind idle, final Map<String, String> packetSettings) throws IOException
+    {
+        final Map<String, String> settings = new java.util.HashMap<>(packetSettings);
+        settings.put(PacketConfig.QDISC_BYPASS_KEY, "true");
+        settings.put(PacketConfig.INTERFACES_KEY, interfaceName);
+        final PacketConfig packet = PacketConfig.fromProperties(settings);
         final ProtocolRegistry registry =
             new ProtocolRegistry().register(SocketConstants.AF_PACKET, new PacketProtocol(packet));
         return OobRuntime.start(OobConfig.builder()
