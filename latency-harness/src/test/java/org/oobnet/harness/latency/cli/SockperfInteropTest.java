@@ -189,8 +189,12 @@ class SockperfInteropTest
             Thread.sleep(500);
             assertTrue(server.isAlive(), "sockperf server started");
             final Path out = dir.resolve("run");
+            // The 200 ms default receive timeout counts a reply as lost when the sockperf server is descheduled
+            // that long (seen once on a loaded 2-core CI machine: 995 of 1000); this test is about the protocol,
+            // so only a reply that never comes may count as lost.
             final int exit = OobnetCli.commandLine().execute("latency", "udp", "--peer", "127.0.0.1:" + port,
-                "--peer-kind", "sockperf", "--count", "1000", "--warmup", "100", "--out", out.toString());
+                "--peer-kind", "sockperf", "--count", "1000", "--warmup", "100", "--receive-timeout", "5s",
+                "--out", out.toString());
             assertEquals(0, exit);
             final JsonNode run = RunJson.read(out.resolve(ResultFolder.SUMMARY_FILE)).get(0);
             assertEquals("sockperf", run.get("peer_kind").asText());
