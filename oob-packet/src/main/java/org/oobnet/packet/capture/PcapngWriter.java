@@ -151,7 +151,7 @@ public final class PcapngWriter implements AutoCloseable
     private void sectionHeader()
     {
         final byte[] application = "oobnet capture".getBytes(StandardCharsets.UTF_8);
-        final int length = 28 + option(application.length) + 4 + 4;
+        final int length = 24 + option(application.length) + 4 + 4;
         out.putInt(SECTION_HEADER).putInt(length).putInt(BYTE_ORDER_MAGIC);
         out.putShort((short)1).putShort((short)0); // version 1.0
         out.putLong(-1L); // section length not given
