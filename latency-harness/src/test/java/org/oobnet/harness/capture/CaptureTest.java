@@ -167,6 +167,43 @@ class CaptureTest
         }
     }
 
+    @Test
+    void shouldSayInOneLineWhatIsWrongWithACapture() throws Exception
+    {
+        try (Hosts hosts = new Hosts(0))
+        {
+            final String dir = hosts.countersDir.toString();
+            final String file = hosts.countersDir.resolve("x.pcapng").toString();
+            assertEquals("oobnet capture: interface=eth9 is not served by an OOB port of the runtime (pid " +
+                ProcessHandle.current().pid() + "); served: " + NetnsFixture.HOST_INTERFACE,
+                cliError("capture", "-i", "eth9", "-w", file, "--dir", dir));
+            assertEquals("oobnet capture: filter 'udp prot 5000': syntax error at position 4 ('prot')",
+                cliError("capture", "-i", NetnsFixture.HOST_INTERFACE, "-w", file, "--dir", dir, "udp", "prot", "5000"));
+            assertEquals("oobnet capture: filter 'host nosuchhost.invalid': unknown host 'nosuchhost.invalid' at " +
+                "position 5", cliError("capture", "-i", NetnsFixture.HOST_INTERFACE, "-w", file, "--dir", dir,
+                "host", "nosuchhost.invalid"));
+            assertEquals("oobnet capture: cannot write /nonexistent/x.pcapng: NoSuchFileException /nonexistent/x.pcapng",
+                cliError("capture", "-i", NetnsFixture.HOST_INTERFACE, "-w", "/nonexistent/x.pcapng", "--dir", dir));
+            // the refused captures left the session slot free
+            try (CaptureSession ignored = CaptureSession.start(hosts.countersDir, NetnsFixture.HOST_INTERFACE, "", 64))
+            {
+                assertEquals("oobnet capture: a capture of this process is running on the runtime (pid " +
+                    ProcessHandle.current().pid() + "); one at a time",
+                    cliError("capture", "-i", NetnsFixture.HOST_INTERFACE, "-w", file, "--dir", dir));
+            }
+        }
+    }
+
+    private static String cliError(final String... args)
+    {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final int status = OobnetCli.commandLine().setOut(new PrintWriter(out, true))
+            .setErr(new PrintWriter(err, true)).execute(args);
+        assertEquals(2, status, "exit status; stderr: " + err);
+        return err.toString().strip();
+    }
+
     private static boolean poll(final CaptureSession session, final long[] longest)
     {
         try
