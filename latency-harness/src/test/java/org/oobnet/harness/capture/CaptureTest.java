@@ -168,6 +168,46 @@ class CaptureTest
     }
 
     @Test
+    void shouldWriteEverythingCapturedWhenAnotherProcessCaptureIsStopped() throws Exception
+    {
+        Tshark.require();
+        final int exchanges = 10;
+        try (Hosts hosts = new Hosts(0))
+        {
+            final Path file = hosts.countersDir.resolve("stopped.pcapng");
+            // the real use: the command in its own JVM, reading the runtime's capture file; stopped by Ctrl-C's SIGINT
+            // (Process.destroy would close its output before the summary line)
+            final Process cli = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"), "--enable-native-access=ALL-UNNAMED",
+                "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", OobnetCli.class.getName(),
+                "capture", "-i", NetnsFixture.HOST_INTERFACE, "-w", file.toString(), "--dir",
+                hosts.countersDir.toString())
+                .redirectErrorStream(true).start();
+            try
+            {
+                final java.io.BufferedReader lines = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(cli.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+                final String armed = lines.readLine();
+                assertTrue(null != armed && armed.startsWith("oobnet capture: capturing veth0 to " + file),
+                    "first line: " + armed);
+                for (int i = 0; i < exchanges; i++)
+                {
+                    hosts.exchange(i);
+                }
+                assertEquals(0, new ProcessBuilder("kill", "-INT", String.valueOf(cli.pid())).start().waitFor());
+                assertTrue(cli.waitFor(30, TimeUnit.SECONDS), "the command ended");
+                assertEquals("oobnet capture: " + 2 * exchanges + " frames written to " + file + " (" + exchanges +
+                    " received, " + exchanges + " sent); 0 dropped (the capture ring was full)", lines.readLine());
+            }
+            finally
+            {
+                cli.destroyForcibly();
+            }
+            assertEquals(2 * exchanges, Tshark.fields(file, "frame.number").size(), "frames in the file");
+        }
+    }
+
+    @Test
     void shouldSayInOneLineWhatIsWrongWithACapture() throws Exception
     {
         try (Hosts hosts = new Hosts(0))
