@@ -4,19 +4,17 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
-import org.oobnet.config.ConfigLoader;
-import org.oobnet.config.Configuration;
 import org.oobnet.harness.latency.cli.Durations;
 import org.oobnet.packet.capture.CaptureSession;
 import org.oobnet.packet.capture.PcapngWriter;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -58,13 +56,8 @@ final class CaptureCommand implements Callable<Integer>
         description = "Bytes kept of each frame (default ${DEFAULT-VALUE}).")
     int snapLength;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "Counters directory (default: counters.directory).")
-    Path dir;
-
-    @Option(names = "--config", paramLabel = "FILE",
-        description = "TOML configuration file (default: -D" + Configuration.CONFIG_FILE_PROPERTY + " or $" +
-            Configuration.CONFIG_FILE_ENV + ", else none).")
-    Path config;
+    @Mixin
+    CountersDirectoryOptions counters;
 
     @Parameters(paramLabel = "FILTER", arity = "0..*",
         description = "A pcap-filter expression (man pcap-filter), e.g. udp port 5000.")
@@ -78,8 +71,7 @@ final class CaptureCommand implements Callable<Integer>
             throw new IllegalArgumentException("--count=" + count + " must be at least 1");
         }
         final long durationNs = null == duration ? 0 : Durations.parseNs("duration", duration);
-        final Path directory = null != dir ? dir :
-            ConfigLoader.fromEnvironment().load(Optional.ofNullable(config)).config().counters().directory();
+        final Path directory = counters.resolve();
         final PrintWriter out = spec.commandLine().getOut();
         final CountDownLatch finished = new CountDownLatch(1);
         Thread hook = null;

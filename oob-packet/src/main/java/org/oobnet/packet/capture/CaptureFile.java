@@ -5,20 +5,16 @@ import java.io.UncheckedIOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+import org.oobnet.core.counters.OwnerOnlyMapping;
 
 import static org.oobnet.packet.capture.CaptureFileDescriptor.*;
 
@@ -35,14 +31,12 @@ import static org.oobnet.packet.capture.CaptureFileDescriptor.*;
 public final class CaptureFile
 {
     private final Path path;
-    private final MappedByteBuffer mapped;
     private final UnsafeBuffer control;
     private final ManyToOneRingBuffer ring;
 
     private CaptureFile(final Path path, final MappedByteBuffer mapped, final int ringCapacity)
     {
         this.path = path;
-        this.mapped = mapped;
         this.control = new UnsafeBuffer(mapped, 0, RING_OFFSET);
         this.ring = new ManyToOneRingBuffer(
             new UnsafeBuffer(mapped, RING_OFFSET, ringCapacity + RingBufferDescriptor.TRAILER_LENGTH));
@@ -63,19 +57,7 @@ public final class CaptureFile
         final long length = fileLength(ringCapacity);
         try
         {
-            Files.deleteIfExists(path);
-            final Set<PosixFilePermission> ownerOnly = EnumSet.of(
-                PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
-            Files.createFile(path, PosixFilePermissions.asFileAttribute(ownerOnly));
-            Files.setPosixFilePermissions(path, ownerOnly);
-            final MappedByteBuffer mapped;
-            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE))
-            {
-                channel.truncate(length);
-                channel.position(length - 1).write(java.nio.ByteBuffer.wrap(new byte[1]));
-                mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
-            }
-            final CaptureFile file = new CaptureFile(path, mapped, ringCapacity);
+            final CaptureFile file = new CaptureFile(path, OwnerOnlyMapping.create(path, length), ringCapacity);
             final UnsafeBuffer control = file.control;
             control.putInt(VERSION_OFFSET, VERSION);
             control.putLong(PID_OFFSET, ProcessHandle.current().pid());

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.oobnet.packet.bpf.BpfProgram;
@@ -56,7 +57,8 @@ public final class CaptureSession implements AutoCloseable
     private final long droppedAtStart;
     private final ManyToOneRingBuffer ring;
     private final long pid = ProcessHandle.current().pid();
-    private FrameHandler handler;
+    private final MessageHandler recordHandler = this::onRecord;
+    private FrameHandler frameHandler;
     private Exception failure;
     private long received;
     private long sent;
@@ -103,7 +105,7 @@ public final class CaptureSession implements AutoCloseable
         final long me = ProcessHandle.current().pid();
         takeOver(file, control, me);
         // what an earlier session left unread is not ours
-        file.ring().read((type, buffer, index, length) -> { }, Integer.MAX_VALUE);
+        discardUnread(file.ring());
         final long droppedBefore = file.dropped();
         final long odd = file.beginWrite();
         control.putInt(ENABLED_OFFSET, 1);
@@ -118,6 +120,19 @@ public final class CaptureSession implements AutoCloseable
         control.putInt(FILTER_LENGTH_OFFSET, length);
         final long generation = file.endWrite(odd);
         return new CaptureSession(file, interfaceName, generation, droppedBefore);
+    }
+
+    // twice round: a read stops at the padding record before the ring's wrap
+    private static void discardUnread(final ManyToOneRingBuffer ring)
+    {
+        final MessageHandler discard = (type, buffer, index, length) -> { };
+        for (int round = 0; round < 2; round++)
+        {
+            while (ring.read(discard, Integer.MAX_VALUE) > 0)
+            {
+                // discarded
+            }
+        }
     }
 
     // the session slot: free, ours, or held by a process that has ended
@@ -162,9 +177,14 @@ public final class CaptureSession implements AutoCloseable
      */
     public int poll(final FrameHandler handler, final int limit) throws Exception
     {
-        this.handler = handler;
+        this.frameHandler = handler;
         this.failure = null;
-        final int read = ring.read(this::onRecord, limit);
+        int read = ring.read(recordHandler, limit);
+        if (0 == read)
+        {
+            // the read may have stopped at the padding record before the ring's wrap: read once more from its start
+            read = ring.read(recordHandler, limit);
+        }
         if (null != failure)
         {
             throw failure;
@@ -194,7 +214,7 @@ public final class CaptureSession implements AutoCloseable
         final boolean outbound = type == RECORD_SENT;
         try
         {
-            handler.onFrame(buffer.getLong(index + RECORD_TIMESTAMP_OFFSET), outbound,
+            frameHandler.onFrame(buffer.getLong(index + RECORD_TIMESTAMP_OFFSET), outbound,
                 buffer.getInt(index + RECORD_WIRE_LENGTH_OFFSET), buffer, index + RECORD_HEADER_LENGTH,
                 length - RECORD_HEADER_LENGTH);
             if (outbound)
