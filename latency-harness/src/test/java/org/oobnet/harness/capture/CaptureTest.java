@@ -27,6 +27,7 @@ import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.testing.SteadyStateAllocation;
 import org.oobnet.netns.testing.NetnsFixture;
+import org.oobnet.packet.capture.CaptureFileDescriptor;
 import org.oobnet.packet.capture.CaptureSession;
 import org.oobnet.packet.capture.CaptureTaps;
 import org.oobnet.udp.UdpSockets;
@@ -208,6 +209,28 @@ class CaptureTest
                 cli.destroyForcibly();
             }
             assertEquals(2 * exchanges, Tshark.fields(file, "frame.number").size(), "frames in the file");
+        }
+    }
+
+    @Test
+    void shouldStopCopyingForAConsumerThatWentSilent() throws Exception
+    {
+        try (Hosts hosts = new Hosts(0))
+        {
+            final CaptureSession session = CaptureSession.start(hosts.countersDir, NetnsFixture.HOST_INTERFACE,
+                "udp", 65535);
+            hosts.exchange();
+            // as a consumer killed with SIGKILL: no poll, no close
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(CaptureFileDescriptor.HEARTBEAT_TIMEOUT_NS) + 500);
+            for (int i = 0; i < 5; i++)
+            {
+                hosts.exchange();
+            }
+            final long[] frames = new long[1];
+            drain(session, frames);
+            assertEquals(List.of(2L, 0L), List.of(frames[0], session.dropped()),
+                "the first exchange's two frames, then nothing copied and nothing dropped");
+            session.close();
         }
     }
 

@@ -147,6 +147,22 @@ public final class CaptureFile
     }
 
     /**
+     * Stage: the consumer's last sign of life; pairs with {@link #heartbeat()}'s release.
+     *
+     * @return its {@code System.nanoTime()} at its last poll.
+     */
+    public long lvHeartbeatNs()
+    {
+        return control.getLongVolatile(HEARTBEAT_OFFSET);
+    }
+
+    // consumer: alive now (both processes' System.nanoTime read CLOCK_MONOTONIC)
+    void heartbeat()
+    {
+        control.putLongRelease(HEARTBEAT_OFFSET, System.nanoTime());
+    }
+
+    /**
      * The session block and the interface table, for the stage's copy and the consumer's writes.
      *
      * @return the control region.
@@ -229,7 +245,7 @@ public final class CaptureFile
      */
     public List<String> interfaces()
     {
-        while (true)
+        for (int attempt = 0; attempt < 1_000_000; attempt++)
         {
             final int before = control.getIntVolatile(INTERFACES_SEQUENCE_OFFSET);
             if ((before & 1) == 0)
@@ -248,6 +264,8 @@ public final class CaptureFile
             }
             Thread.onSpinWait();
         }
+        throw new IllegalStateException(path + ": the runtime (pid " + pid() + ") never finished writing its " +
+            "interface table");
     }
 
     static void putName(final UnsafeBuffer buffer, final int offset, final String name)

@@ -12,7 +12,7 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  * +---------------------------------------------------------------+
  * |  0 magic 'OOBC'               |  4 version                    |
  * |  8 pid of the runtime's process (64)                          |
- * | 16 reserved                                                   |
+ * | 16 consumer's heartbeat: its CLOCK_MONOTONIC at its last poll  |
  * | 24 generation (64): seqlock of the session block; odd while   |
  * |    the consumer writes it, even and nonzero once armed        |
  * | 32 enabled                    | 36 snap length                |
@@ -48,6 +48,7 @@ public final class CaptureFileDescriptor
     public static final int MAGIC_OFFSET = 0;
     public static final int VERSION_OFFSET = 4;
     public static final int PID_OFFSET = 8;
+    public static final int HEARTBEAT_OFFSET = 16;
     public static final int GENERATION_OFFSET = 24;
     public static final int ENABLED_OFFSET = 32;
     public static final int SNAP_LENGTH_OFFSET = 36;
@@ -70,6 +71,12 @@ public final class CaptureFileDescriptor
     public static final int RING_OFFSET = 16384;
     /** The ring's default capacity (records + data), a power of two. */
     public static final int DEFAULT_RING_CAPACITY = 8 * 1024 * 1024;
+
+    /**
+     * A consumer silent this long (killed without closing its session) is given up: the taps disarm rather than
+     * copy into a ring nobody reads.
+     */
+    public static final long HEARTBEAT_TIMEOUT_NS = 5_000_000_000L;
 
     /** Message type of a frame the ring received. */
     public static final int RECORD_RECEIVED = 1;

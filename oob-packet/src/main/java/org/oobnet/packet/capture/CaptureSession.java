@@ -23,7 +23,9 @@ import static org.oobnet.packet.capture.CaptureFileDescriptor.*;
  *     capture.poll(file, 256);   // in a loop, until enough
  * }
  * }</pre>
- * One session per runtime at a time: a second is refused while the first one's process lives.
+ * One session per runtime at a time: a second is refused while the first one's process lives. Poll at least every
+ * few seconds: a session silent for {@link CaptureFileDescriptor#HEARTBEAT_TIMEOUT_NS} is taken for a dead one and
+ * the stage stops copying.
  * <p>
  * <b>Note:</b> in-band; one thread polls a session.
  */
@@ -107,6 +109,7 @@ public final class CaptureSession implements AutoCloseable
         // what an earlier session left unread is not ours
         discardUnread(file.ring());
         final long droppedBefore = file.dropped();
+        file.heartbeat();
         final long odd = file.beginWrite();
         control.putInt(ENABLED_OFFSET, 1);
         control.putInt(SNAP_LENGTH_OFFSET, snapLength);
@@ -179,6 +182,7 @@ public final class CaptureSession implements AutoCloseable
     {
         this.frameHandler = handler;
         this.failure = null;
+        file.heartbeat();
         int read = ring.read(recordHandler, limit);
         if (0 == read)
         {

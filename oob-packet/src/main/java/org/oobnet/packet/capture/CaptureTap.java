@@ -17,9 +17,11 @@ import static org.oobnet.packet.capture.CaptureFileDescriptor.*;
  * copies the frame's first bytes into the capture file's ring. A full ring is a counted drop; nothing waits.
  * <p>
  * Off, a batch costs {@link #active()}: a read of the tap's own field and, once a runtime made a capture file, one
- * acquire read of the file's generation. A new generation (a session began or ended) is copied into the tap on the
- * stage, allocation-free: the session block is read under the consumer's seqlock and the filter checked
- * ({@link BpfProgram#isValid}) before it runs, since another process wrote it.
+ * acquire read of the file's generation. On, it also reads the clock and the consumer's heartbeat: a consumer
+ * silent for {@link CaptureFileDescriptor#HEARTBEAT_TIMEOUT_NS} (killed without closing) disarms the tap. A new
+ * generation (a session began or ended) is copied into the tap on the stage, allocation-free: the session block
+ * is read under the consumer's seqlock and the filter checked ({@link BpfProgram#isValid}) before it runs, since
+ * another process wrote it.
  * <p>
  * <b>Note:</b> {@link #active()} and {@link #capture} run on the one thread that polls the socket's rings (the
  * stage); {@link #file(CaptureFile)} in-band.
@@ -74,11 +76,16 @@ public final class CaptureTap
             return false;
         }
         final long generation = file.lvGeneration();
-        if (generation == loadedGeneration)
+        if (generation != loadedGeneration)
         {
-            return armed;
+            return load(file, generation);
         }
-        return load(file, generation);
+        if (armed && System.nanoTime() - file.lvHeartbeatNs() > HEARTBEAT_TIMEOUT_NS)
+        {
+            // the consumer went without closing (SIGKILL): stop copying until a new session's generation
+            armed = false;
+        }
+        return armed;
     }
 
     /**
