@@ -44,7 +44,6 @@ public final class RxRing
     private final BpfInterpreter interpreter = new BpfInterpreter();
     private BpfProgram verifyFilter;
     private CaptureTap capture;
-    private boolean capturing;
     private boolean acceptOtherHost = true;
     private int index;
     private boolean losing;
@@ -117,7 +116,7 @@ public final class RxRing
         int taken = 0;
         final CaptureTap capture = this.capture;
         // once per batch: off, this is the whole cost of capture
-        capturing = null != capture && capture.active();
+        final boolean capturing = null != capture && capture.active();
         while (taken < limit)
         {
             final int frameOffset = geometry.frameOffset(index);
@@ -131,7 +130,7 @@ public final class RxRing
             {
                 losing = true;
             }
-            handle(handler, header, status, frameOffset);
+            handle(handler, header, status, frameOffset, capturing);
             // release: our reads of the frame are done before the kernel may refill it
             header.soStatus(Tpacket2HeaderFlyweight.TP_STATUS_KERNEL);
             index = index + 1 == frameCount ? 0 : index + 1;
@@ -175,7 +174,11 @@ public final class RxRing
     }
 
     private void handle(
-        final PacketFrameHandler handler, final Tpacket2HeaderFlyweight header, final int status, final int frameOffset)
+        final PacketFrameHandler handler,
+        final Tpacket2HeaderFlyweight header,
+        final int status,
+        final int frameOffset,
+        final boolean capturing)
     {
         final int snaplen = header.snaplen();
         final int wireLength = header.len();
