@@ -68,7 +68,7 @@ final class CaptureCommand implements Callable<Integer>
     {
         if (count < 0)
         {
-            throw new IllegalArgumentException("--count=" + count + " must be at least 1");
+            throw new IllegalArgumentException("--count=" + count + " must be 1 or more (without it: no limit)");
         }
         final long durationNs = null == duration ? 0 : Durations.parseNs("duration", duration);
         final Path directory = counters.resolve();

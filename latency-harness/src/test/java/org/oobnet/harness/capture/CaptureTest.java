@@ -103,6 +103,26 @@ class CaptureTest
             }
             assertEquals(exchanges, in, "received");
             assertEquals(exchanges, outbound, "sent through the TX ring");
+
+            // the filter's effect, as tshark sees it: only what B sent to A's port
+            final Path inbound = hosts.countersDir.resolve("inbound.pcapng");
+            final StringWriter out2 = new StringWriter();
+            final Future<Integer> filtered = cliThread.submit(() -> OobnetCli.commandLine()
+                .setOut(new PrintWriter(out2, true)).setErr(new PrintWriter(err, true))
+                .execute("capture", "-i", NetnsFixture.HOST_INTERFACE, "-w", inbound.toString(), "--count", "5",
+                    "--dir", hosts.countersDir.toString(), "udp", "dst", "port", String.valueOf(A_PORT)));
+            await(() -> out2.toString().contains("capturing") || filtered.isDone(), "the second capture armed: " + err);
+            for (int i = 0; i < 5; i++)
+            {
+                hosts.exchange();
+            }
+            assertEquals(0, filtered.get(30, TimeUnit.SECONDS), "exit status; stderr: " + err);
+            final List<String[]> kept = Tshark.fields(inbound, "frame.packet_flags_direction", "udp.dstport");
+            assertEquals(5, kept.size(), "frames kept by the filter");
+            for (final String[] frame : kept)
+            {
+                assertEquals(List.of(inbound(), String.valueOf(A_PORT)), List.of(frame[0], frame[1]));
+            }
         }
     }
 
