@@ -135,6 +135,7 @@ public final class PacketRingSocket implements AutoCloseable
                 final int rc = LibC.bind(errno, fd, address, SockaddrLlDescriptor.LENGTH);
                 if (rc < 0)
                 {
+                    CaptureTaps.unregister(socket.capture);
                     socket.mapping.unmap(errno);
                     throw new ErrnoException("bind", rc, "interface=" + link.name() + " etherType=0x" +
                         Integer.toHexString(options.etherType()));
