@@ -31,6 +31,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(
     name = "capture",
+    mixinStandardHelpOptions = true,
     description = "Write what a running runtime's OOB rings on an interface receive and send to a pcapng file.")
 final class CaptureCommand implements Callable<Integer>
 {

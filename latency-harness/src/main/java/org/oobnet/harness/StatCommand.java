@@ -23,6 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(
     name = "stat",
+    mixinStandardHelpOptions = true,
     description = "Print a running runtime's counters live (or its error log), like AeronStat.")
 final class StatCommand implements Callable<Integer>
 {
