@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         DoctorCommand.class,
         ConfigCommand.class,
         StatCommand.class,
+        CaptureCommand.class,
         NetCommand.class,
         DemoCommand.class,
         LatencyCommand.class,

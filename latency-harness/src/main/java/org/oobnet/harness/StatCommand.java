@@ -1,16 +1,14 @@
 package org.oobnet.harness;
 
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import org.oobnet.config.ConfigException;
-import org.oobnet.config.ConfigLoader;
-import org.oobnet.config.Configuration;
 import org.oobnet.core.counters.CountersPrinter;
 import org.oobnet.harness.metrics.StatExport;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,6 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(
     name = "stat",
+    mixinStandardHelpOptions = true,
     description = "Print a running runtime's counters live (or its error log), like AeronStat.")
 final class StatCommand implements Callable<Integer>
 {
@@ -44,30 +43,22 @@ final class StatCommand implements Callable<Integer>
         "over HTTP until stopped; PORT alone listens on loopback only, HOST:PORT on that address.")
     String serve;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "Counters directory (default: counters.directory).")
-    Path dir;
-
-    @Option(names = "--config", paramLabel = "FILE",
-        description = "TOML configuration file (default: -D" + Configuration.CONFIG_FILE_PROPERTY + " or $" +
-            Configuration.CONFIG_FILE_ENV + ", else none).")
-    Path config;
+    @Mixin
+    CountersDirectoryOptions counters;
 
     @Override
     public Integer call() throws InterruptedException
     {
-        Path directory = dir;
-        if (null == directory)
+        final Path directory;
+        try
         {
-            try
-            {
-                directory = ConfigLoader.fromEnvironment().load(Optional.ofNullable(config)).config().counters().directory();
-            }
-            catch (final ConfigException ex)
-            {
-                spec.commandLine().getErr().println("oobnet: " + ex.getMessage());
-                spec.commandLine().getErr().flush();
-                return ConfigCommand.EXIT_INVALID;
-            }
+            directory = counters.resolve();
+        }
+        catch (final ConfigException ex)
+        {
+            spec.commandLine().getErr().println("oobnet: " + ex.getMessage());
+            spec.commandLine().getErr().flush();
+            return ConfigCommand.EXIT_INVALID;
         }
         if (prometheus || null != serve)
         {

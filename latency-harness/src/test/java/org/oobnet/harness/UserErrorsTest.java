@@ -32,6 +32,12 @@ class UserErrorsTest
             "oobnet doctor: --config /nonexistent/oobnet.toml: no such file"),
         Map.entry(List.of("stat", "--serve", "127.0.0.1:99999"), "oobnet stat: --serve=127.0.0.1:99999: port=99999"),
         Map.entry(List.of("net", "query", "-D", "nokey"), "oobnet net query: "),
+        Map.entry(List.of("capture", "-i", "eth9", "-w", "x.pcapng", "--count", "many"),
+            "oobnet capture: Invalid value for option '--count': 'many' is not a long"),
+        Map.entry(List.of("capture", "-i", "eth9", "-w", "x.pcapng", "--dir", "/nonexistent/oobnet-counters"),
+            "oobnet capture: no running runtime with OOB packet sockets or ports: no " +
+            "/nonexistent/oobnet-counters/capture.dat (start the application first, or name its counters directory " +
+            "with --dir)"),
         Map.entry(List.of("net", "pingpong", "--samples", "many"), "oobnet net pingpong: Invalid value"),
         Map.entry(List.of("demo", "--duration", "soon"), "oobnet demo: "),
         Map.entry(List.of("latency", "udp", "--duration", "soon"), "oobnet latency udp: "),

@@ -19,6 +19,7 @@ import org.oobnet.packet.bpf.BpfProgram;
 import org.oobnet.packet.bpf.SockFilters;
 import org.oobnet.packet.port.InterfaceInfo;
 import org.oobnet.packet.port.PacketPorts;
+import org.oobnet.packet.capture.CaptureTaps;
 import org.oobnet.packet.ring.PacketRingOptions;
 import org.oobnet.packet.ring.PacketRingSocket;
 import org.oobnet.packet.ring.RxRing;
@@ -125,6 +126,8 @@ public final class PacketProtocol implements OobProtocol
             return -Errno.ENOBUFS;
         }
         socket.protocolState(new PacketSocketState(socket, config, new PacketCounters(counters)));
+        // the runtime's capture file, beside its counters file, so that oobnet capture can reach the rings
+        CaptureTaps.serve(socket.runtime().countersPath().getParent());
         return 0;
     }
 

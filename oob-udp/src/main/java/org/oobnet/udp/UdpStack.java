@@ -10,6 +10,7 @@ import org.oobnet.inband.Errno;
 import org.oobnet.inband.ErrnoException;
 import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.inband.sys.LibC;
+import org.oobnet.packet.capture.CaptureTaps;
 import org.oobnet.udp.demux.DemuxTable;
 import org.oobnet.udp.route.Link;
 import org.oobnet.udp.route.RouteResolver;
@@ -223,6 +224,8 @@ public final class UdpStack implements AutoCloseable
                     }
                 }
                 portsOn = runtime;
+                // the ports' rings become capturable by oobnet capture (the file beside the counters file)
+                CaptureTaps.serve(runtime.countersPath().getParent());
             }
             else if (portsOn != runtime)
             {

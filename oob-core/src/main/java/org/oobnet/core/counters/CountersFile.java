@@ -3,15 +3,10 @@ package org.oobnet.core.counters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.EnumSet;
-import java.util.Set;
 
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -80,19 +75,7 @@ public final class CountersFile implements AutoCloseable
         {
             createOwnerOnlyDirectory(dir);
             checkNotInUse(path);
-            Files.deleteIfExists(path);
-            final Set<PosixFilePermission> ownerOnly = EnumSet.of(
-                PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
-            Files.createFile(path, PosixFilePermissions.asFileAttribute(ownerOnly));
-            // createFile applies the umask on top of the attribute; set it again to be exact
-            Files.setPosixFilePermissions(path, ownerOnly);
-            final MappedByteBuffer mapped;
-            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE))
-            {
-                channel.truncate(length);
-                channel.position(length - 1).write(java.nio.ByteBuffer.wrap(new byte[1]));
-                mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
-            }
+            final MappedByteBuffer mapped = OwnerOnlyMapping.create(path, length);
             final UnsafeBuffer all = new UnsafeBuffer(mapped);
             final UnsafeBuffer header = new UnsafeBuffer(all, 0, CountersFileDescriptor.HEADER_LENGTH);
             final int metaOffset = CountersFileDescriptor.HEADER_LENGTH;

@@ -57,6 +57,24 @@ public final class BpfInterpreter
      */
     public int run(final BpfProgram program, final DirectBuffer buffer, final int offset, final int length)
     {
+        return run(program.instructions(), program.length(), buffer, offset, length);
+    }
+
+    /**
+     * Run a program held in an array, e.g. one the stage copied from shared memory, over {@code length} bytes of
+     * {@code buffer} from {@code offset}.
+     *
+     * @param program       packed instructions ({@link BpfProgram#encode}), of which the first
+     *                      {@code programLength} passed {@link BpfProgram#isValid}: jumps stay inside them.
+     * @param programLength the program's length.
+     * @param buffer        the frame, starting with its Ethernet header.
+     * @param offset        where the frame starts in the buffer.
+     * @param length        the frame's length.
+     * @return bytes of the frame to keep: 0 rejects it, never more than {@code length}.
+     */
+    public int run(
+        final long[] program, final int programLength, final DirectBuffer buffer, final int offset, final int length)
+    {
         final int[] memory = this.memory;
         int a = 0;
         int x = 0;
@@ -68,8 +86,8 @@ public final class BpfInterpreter
         int pc = 0;
         while (true)
         {
-            final int code = program.code(pc);
-            final int k = program.k(pc);
+            final int code = (int)(program[pc] >>> 48) & 0xffff;
+            final int k = (int)program[pc];
             switch (bpfClass(code))
             {
                 case BPF_LD:
@@ -200,7 +218,7 @@ public final class BpfInterpreter
                         case BPF_JSET -> (av & operand) != 0;
                         default -> false;
                     };
-                    pc += 1 + (taken ? program.jt(pc) : program.jf(pc));
+                    pc += 1 + (taken ? (int)(program[pc] >>> 40) & 0xff : (int)(program[pc] >>> 32) & 0xff);
                     break;
                 }
 

@@ -129,23 +129,60 @@ public final class BpfProgram
     static List<String> validate(final long[] program)
     {
         final List<String> problems = new ArrayList<>();
-        final int length = program.length;
+        validate(program, program.length, problems);
+        return problems;
+    }
+
+    /**
+     * Whether the first {@code length} instructions of {@code program} make a program {@link #of} would accept:
+     * the same rules, checked without allocating, so that the stage can check a program it copied from shared
+     * memory before running it ({@link BpfInterpreter#run(long[], int, org.agrona.DirectBuffer, int, int)}).
+     *
+     * @param program packed instructions.
+     * @param length  how many of them make the program.
+     * @return true when valid.
+     */
+    public static boolean isValid(final long[] program, final int length)
+    {
+        return length <= program.length && validate(program, length, null);
+    }
+
+    /**
+     * The instructions, for the interpreter.
+     *
+     * @return the packed instructions (not a copy: do not change).
+     */
+    long[] instructions()
+    {
+        return instructions;
+    }
+
+    // problems null: stop at the first problem and build no text (the stage's check)
+    private static boolean validate(final long[] program, final int length, final List<String> problems)
+    {
         if (length == 0 || length > BPF_MAXINSNS)
         {
-            problems.add("length=" + length + " must be in 1.." + BPF_MAXINSNS);
-            return problems;
+            if (null != problems)
+            {
+                problems.add("length=" + length + " must be in 1.." + BPF_MAXINSNS);
+            }
+            return false;
         }
 
+        boolean valid = true;
         for (int pc = 0; pc < length; pc++)
         {
             final int code = (int)(program[pc] >>> 48) & 0xffff;
             final int jt = (int)(program[pc] >>> 40) & 0xff;
             final int jf = (int)(program[pc] >>> 32) & 0xff;
             final int k = (int)program[pc];
-            final String at = "instruction " + pc + " (code=0x" + Integer.toHexString(code) + ")";
             if (!isKnown(code))
             {
-                problems.add(at + ": unknown opcode");
+                valid = problem(problems, pc, code, ": unknown opcode");
+                if (null == problems)
+                {
+                    return false;
+                }
                 continue;
             }
 
@@ -155,14 +192,16 @@ public final class BpfProgram
                 {
                     if (bpfMode(code) == BPF_MEM && (k < 0 || k >= BPF_MEMWORDS))
                     {
-                        problems.add(at + ": scratch slot k=" + k + " must be in 0.." + (BPF_MEMWORDS - 1));
+                        valid = problem(problems, pc, code, null == problems ? null :
+                            ": scratch slot k=" + k + " must be in 0.." + (BPF_MEMWORDS - 1));
                     }
                 }
                 case BPF_ST, BPF_STX ->
                 {
                     if (k < 0 || k >= BPF_MEMWORDS)
                     {
-                        problems.add(at + ": scratch slot k=" + k + " must be in 0.." + (BPF_MEMWORDS - 1));
+                        valid = problem(problems, pc, code, null == problems ? null :
+                            ": scratch slot k=" + k + " must be in 0.." + (BPF_MEMWORDS - 1));
                     }
                 }
                 case BPF_ALU ->
@@ -170,7 +209,7 @@ public final class BpfProgram
                     final int op = bpfOp(code);
                     if ((op == BPF_DIV || op == BPF_MOD) && bpfSrc(code) == BPF_K && k == 0)
                     {
-                        problems.add(at + ": division by constant k=0");
+                        valid = problem(problems, pc, code, ": division by constant k=0");
                     }
                 }
                 case BPF_JMP ->
@@ -179,28 +218,42 @@ public final class BpfProgram
                     {
                         if ((k & 0xffff_ffffL) >= length - pc - 1L)
                         {
-                            problems.add(at + ": jump k=" + Integer.toUnsignedString(k) + " lands beyond length=" +
-                                length);
+                            valid = problem(problems, pc, code, null == problems ? null :
+                                ": jump k=" + Integer.toUnsignedString(k) + " lands beyond length=" + length);
                         }
                     }
                     else if (pc + jt + 1 >= length || pc + jf + 1 >= length)
                     {
-                        problems.add(at + ": jump jt=" + jt + " jf=" + jf + " lands beyond length=" + length);
+                        valid = problem(problems, pc, code, null == problems ? null :
+                            ": jump jt=" + jt + " jf=" + jf + " lands beyond length=" + length);
                     }
                 }
                 default ->
                 {
                 }
             }
+            if (!valid && null == problems)
+            {
+                return false;
+            }
         }
 
         final int last = (int)(program[length - 1] >>> 48) & 0xffff;
         if (last != (BPF_RET | BPF_K) && last != (BPF_RET | BPF_A))
         {
-            problems.add("instruction " + (length - 1) + " (code=0x" + Integer.toHexString(last) +
-                "): a program must end with a return");
+            valid = problem(problems, length - 1, last, ": a program must end with a return");
         }
-        return problems;
+        return valid;
+    }
+
+    // records a problem when asked to; false either way (the program is invalid)
+    private static boolean problem(final List<String> problems, final int pc, final int code, final String what)
+    {
+        if (null != problems)
+        {
+            problems.add("instruction " + pc + " (code=0x" + Integer.toHexString(code) + ")" + what);
+        }
+        return false;
     }
 
     private static boolean isKnown(final int code)

@@ -12,6 +12,8 @@ import org.oobnet.inband.sys.LibC;
 import org.oobnet.inband.sys.PacketMreqDescriptor;
 import org.oobnet.inband.sys.SockaddrLlDescriptor;
 import org.oobnet.packet.bpf.SockFilters;
+import org.oobnet.packet.capture.CaptureTap;
+import org.oobnet.packet.capture.CaptureTaps;
 import org.oobnet.packet.port.InterfaceInfo;
 import org.oobnet.packet.stats.PacketCounters;
 
@@ -57,6 +59,7 @@ public final class PacketRingSocket implements AutoCloseable
     private final RxRing rx;
     private final TxRing tx;
     private final KernelDropReader kernelDrops;
+    private final CaptureTap capture;
 
     // in-band, under this
     private boolean released;
@@ -78,6 +81,13 @@ public final class PacketRingSocket implements AutoCloseable
         this.tx = null == mapping.txRing() ? null : new TxRing(mapping.txRing(), mapping.txGeometry(), fd, maxFrame,
             counters, null == options.txErrno() ? new ErrnoCapture() : options.txErrno());
         this.kernelDrops = new KernelDropReader(fd, counters, Arena.ofAuto());
+        // every ring socket has a tap: raw OOB packet sockets and oob-udp's ports alike (oobnet capture)
+        this.capture = CaptureTaps.register(link.name());
+        rx.capture(capture);
+        if (null != tx)
+        {
+            tx.capture(capture, link.ifIndex());
+        }
     }
 
     /**
@@ -125,6 +135,7 @@ public final class PacketRingSocket implements AutoCloseable
                 final int rc = LibC.bind(errno, fd, address, SockaddrLlDescriptor.LENGTH);
                 if (rc < 0)
                 {
+                    CaptureTaps.unregister(socket.capture);
                     socket.mapping.unmap(errno);
                     throw new ErrnoException("bind", rc, "interface=" + link.name() + " etherType=0x" +
                         Integer.toHexString(options.etherType()));
@@ -348,6 +359,7 @@ public final class PacketRingSocket implements AutoCloseable
             return;
         }
         closed = true;
+        CaptureTaps.unregister(capture);
         final ErrnoCapture errno = ErrnoCapture.current();
         mapping.unmap(errno);
         if (ownsSocket)

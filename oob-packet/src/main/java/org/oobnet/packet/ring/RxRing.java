@@ -5,6 +5,7 @@ import org.oobnet.inband.sys.SockaddrLlDescriptor;
 import org.oobnet.inband.sys.Tpacket2HdrDescriptor;
 import org.oobnet.packet.bpf.BpfInterpreter;
 import org.oobnet.packet.bpf.BpfProgram;
+import org.oobnet.packet.capture.CaptureTap;
 import org.oobnet.packet.frame.Tpacket2HeaderFlyweight;
 import org.oobnet.packet.stats.PacketCounter;
 import org.oobnet.packet.stats.PacketCounters;
@@ -42,6 +43,7 @@ public final class RxRing
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private final BpfInterpreter interpreter = new BpfInterpreter();
     private BpfProgram verifyFilter;
+    private CaptureTap capture;
     private boolean acceptOtherHost = true;
     private int index;
     private boolean losing;
@@ -76,6 +78,16 @@ public final class RxRing
     }
 
     /**
+     * In-band, before the stage polls: where delivered frames are copied while a capture of the interface runs.
+     *
+     * @param tap the socket's tap, or null for none.
+     */
+    public void capture(final CaptureTap tap)
+    {
+        this.capture = tap;
+    }
+
+    /**
      * Whether frames the kernel marks {@code PACKET_OTHERHOST} (unicast to another MAC: a packet socket sees them
      * on veth and on any interface in promiscuous mode) are handed on; when not, they are counted as filter
      * misses and given back, so the socket sees only frames addressed to its interface.
@@ -102,6 +114,9 @@ public final class RxRing
         final int frameCount = geometry.frameCount();
         int index = this.index;
         int taken = 0;
+        final CaptureTap capture = this.capture;
+        // once per batch: off, this is the whole cost of capture
+        final boolean capturing = null != capture && capture.active();
         while (taken < limit)
         {
             final int frameOffset = geometry.frameOffset(index);
@@ -115,7 +130,7 @@ public final class RxRing
             {
                 losing = true;
             }
-            handle(handler, header, status, frameOffset);
+            handle(handler, header, status, frameOffset, capturing);
             // release: our reads of the frame are done before the kernel may refill it
             header.soStatus(Tpacket2HeaderFlyweight.TP_STATUS_KERNEL);
             index = index + 1 == frameCount ? 0 : index + 1;
@@ -159,7 +174,11 @@ public final class RxRing
     }
 
     private void handle(
-        final PacketFrameHandler handler, final Tpacket2HeaderFlyweight header, final int status, final int frameOffset)
+        final PacketFrameHandler handler,
+        final Tpacket2HeaderFlyweight header,
+        final int status,
+        final int frameOffset,
+        final boolean capturing)
     {
         final int snaplen = header.snaplen();
         final int wireLength = header.len();
@@ -202,6 +221,13 @@ public final class RxRing
 
         counters.increment(PacketCounter.FRAMES_IN);
         counters.add(PacketCounter.BYTES_IN, snaplen);
+        if (capturing)
+        {
+            // before the handler: it may rewrite the frame in place (oob-udp's record header)
+            final int packetType = ring.get(ValueLayout.JAVA_BYTE, frameOffset + SLL_PKTTYPE_OFFSET) & 0xff;
+            capture.capture(packetType == CaptureTap.PACKET_OUTGOING, view, 0, snaplen, wireLength,
+                header.timestampNs(), ifIndex, packetType);
+        }
         handler.onFrame(view, 0, snaplen, wireLength, header.timestampNs(), vlanTci, ifIndex);
     }
 

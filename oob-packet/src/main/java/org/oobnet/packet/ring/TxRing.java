@@ -6,6 +6,7 @@ import org.oobnet.inband.Errno;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.inband.sys.LibC;
+import org.oobnet.packet.capture.CaptureTap;
 import org.oobnet.packet.frame.Tpacket2HeaderFlyweight;
 import org.oobnet.packet.stats.PacketCounter;
 import org.oobnet.packet.stats.PacketCounters;
@@ -36,12 +37,17 @@ public final class TxRing
     private final ErrnoCapture errno;
     private final Tpacket2HeaderFlyweight header = new Tpacket2HeaderFlyweight();
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer captureView = new UnsafeBuffer(0, 0);
     private int maxFrameLength;
     private int index;
     private int claimedIndex = -1;
     private int pending;
     private long pendingBytes;
     private int lastKickErrno;
+    private CaptureTap capture;
+    private int ifIndex;
+    // frames committed since the last kick's capture: they end at index
+    private int uncaptured;
     private final RetryBackoff backoff = new RetryBackoff();
 
     /**
@@ -76,6 +82,18 @@ public final class TxRing
         // in-band: so that the stage's rarely taken downcalls (failed kick, health check) never customise on it
         LibC.customizeStageCalls();
         linkStatusAccess();
+    }
+
+    /**
+     * In-band, before the stage sends: where kicked frames are copied while a capture of the interface runs.
+     *
+     * @param tap     the socket's tap, or null for none.
+     * @param ifIndex the interface the socket sends on.
+     */
+    public void capture(final CaptureTap tap, final int ifIndex)
+    {
+        this.capture = tap;
+        this.ifIndex = ifIndex;
     }
 
     // in-band: the first getAcquire/setRelease through the header's VarHandle links its call site, which allocates
@@ -158,6 +176,7 @@ public final class TxRing
         claimedIndex = -1;
         index = claimed + 1 == geometry.frameCount() ? 0 : claimed + 1;
         pending++;
+        uncaptured++;
         pendingBytes += length;
         counters.increment(PacketCounter.FRAMES_OUT);
         counters.add(PacketCounter.BYTES_OUT, length);
@@ -231,6 +250,10 @@ public final class TxRing
         {
             return 0;
         }
+        if (uncaptured > 0)
+        {
+            captureCommitted();
+        }
         counters.increment(PacketCounter.TX_KICKS);
         // Not capturing errno: a capturing downcall allocates whenever this code runs deoptimised (see
         // org.oobnet.inband.sys). Only a failed kick is repeated with capture, to learn why.
@@ -276,6 +299,33 @@ public final class TxRing
         final int rc = flush();
         countUnsentAtClose();
         return rc;
+    }
+
+    // stage, before the kick: the frames committed since the last kick are still ours to read (SEND_REQUEST; the
+    // kernel reads them only in the kick), so they are copied once, here: one check per batch, not per frame
+    private void captureCommitted()
+    {
+        final int count = uncaptured;
+        uncaptured = 0;
+        final CaptureTap capture = this.capture;
+        if (null == capture || !capture.active())
+        {
+            return;
+        }
+        final int frameCount = geometry.frameCount();
+        int at = index - count;
+        if (at < 0)
+        {
+            at += frameCount;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            final int frameOffset = geometry.frameOffset(at);
+            final int length = header.wrap(ring, frameOffset).len();
+            captureView.wrap(address + frameOffset + RingGeometry.TX_DATA_OFFSET, length);
+            capture.capture(true, captureView, 0, length, length, Long.MIN_VALUE, ifIndex, CaptureTap.PACKET_OUTGOING);
+            at = at + 1 == frameCount ? 0 : at + 1;
+        }
     }
 
     private void countUnsentAtClose()

@@ -49,4 +49,32 @@ class BpfProgramTest
         assertEquals(-1, program.k(2));
         assertEquals("{ 0x28, 0, 0, 0x0000000c },", program.toString().lines().findFirst().orElseThrow());
     }
+
+    @Test
+    void shouldJudgeProgramsAsTheStageDoesAsConstructionDoes()
+    {
+        // the stage's allocation-free check (a capture filter copied from another process) agrees with of()
+        final long seed = System.nanoTime();
+        final java.util.Random random = new java.util.Random(seed);
+        final int[] codes = { BPF_LD | BPF_H | BPF_ABS, BPF_LD | BPF_MEM, BPF_ST, BPF_ALU | BPF_DIV | BPF_K,
+            BPF_JMP | BPF_JEQ | BPF_K, BPF_JMP | BPF_JA, BPF_RET | BPF_K, BPF_RET | BPF_A, BPF_MISC | BPF_TAX, 0xff };
+        int valid = 0;
+        for (int round = 0; round < 20_000; round++)
+        {
+            final int length = 1 + random.nextInt(6);
+            final long[] program = new long[length + random.nextInt(3)];
+            for (int i = 0; i < program.length; i++)
+            {
+                program[i] = BpfProgram.encode(codes[random.nextInt(codes.length)], random.nextInt(4),
+                    random.nextInt(4), random.nextInt(20) - 2);
+            }
+            final long[] exact = java.util.Arrays.copyOf(program, length);
+            final boolean built = BpfProgram.validate(exact).isEmpty();
+            assertEquals(built, BpfProgram.isValid(program, length), "seed=" + seed + " round=" + round + " " +
+                java.util.Arrays.toString(exact));
+            valid += built ? 1 : 0;
+        }
+        assertTrue(valid > 100, "seed=" + seed + ": valid programs drawn: " + valid);
+        assertFalse(BpfProgram.isValid(new long[2], 3), "a length beyond the array");
+    }
 }

@@ -1,0 +1,118 @@
+package org.oobnet.packet.capture;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * The process' taps: one per open packet ring socket ({@code PacketRingSocket} registers and unregisters them),
+ * and the capture file of the runtime whose sockets they serve, made on the first {@link #serve} and pointed at by
+ * every tap. The file lists the interfaces that have a tap, so that a consumer can say when an interface is not
+ * served by an OOB port.
+ * <p>
+ * One per process, as the in-band stack holds one set of hooks (one running runtime at a time).
+ * <p>
+ * <b>Note:</b> in-band, thread safe.
+ */
+public final class CaptureTaps
+{
+    /**
+     * System property: the capture ring's capacity in bytes (a power of two, at least 64 KiB), read when a runtime
+     * makes its capture file; default {@link CaptureFileDescriptor#DEFAULT_RING_CAPACITY}.
+     */
+    public static final String RING_CAPACITY_PROPERTY = "oobnet.capture.ringBytes";
+
+    private static final List<CaptureTap> TAPS = new ArrayList<>();
+    private static CaptureFile file;
+    private static Path directory;
+
+    private CaptureTaps()
+    {
+    }
+
+    /**
+     * In-band, when a packet ring socket opens: its tap.
+     *
+     * @param interfaceName the interface it is bound to.
+     * @return the tap, pointed at the current capture file.
+     */
+    public static synchronized CaptureTap register(final String interfaceName)
+    {
+        final CaptureTap tap = new CaptureTap(interfaceName);
+        tap.file(file);
+        TAPS.add(tap);
+        publish();
+        return tap;
+    }
+
+    /**
+     * In-band, when the socket's rings are unmapped.
+     *
+     * @param tap the socket's tap.
+     */
+    public static synchronized void unregister(final CaptureTap tap)
+    {
+        if (TAPS.remove(tap))
+        {
+            publish();
+        }
+    }
+
+    /**
+     * In-band, from a protocol's attach hook: makes {@code <countersDir>/capture.dat} for the runtime the socket
+     * belongs to, unless it exists already, and points every tap at it.
+     *
+     * A file that cannot be made leaves capture off (a socket's attach does not fail for it); the consumer then
+     * finds no capture file and says so.
+     *
+     * @param countersDir the runtime's counters directory.
+     * @return the capture file, or null when it could not be made.
+     */
+    public static synchronized CaptureFile serve(final Path countersDir)
+    {
+        final Path dir = countersDir.toAbsolutePath().normalize();
+        if (null == file || !dir.equals(directory))
+        {
+            try
+            {
+                file = CaptureFile.create(dir, Integer.getInteger(RING_CAPACITY_PROPERTY,
+                    CaptureFileDescriptor.DEFAULT_RING_CAPACITY));
+            }
+            catch (final java.io.UncheckedIOException | IllegalArgumentException ex)
+            {
+                return null;
+            }
+            directory = dir;
+            for (final CaptureTap tap : TAPS)
+            {
+                tap.file(file);
+            }
+            publish();
+        }
+        return file;
+    }
+
+    /**
+     * The interfaces that have a tap now.
+     *
+     * @return sorted names.
+     */
+    public static synchronized List<String> interfaces()
+    {
+        final TreeSet<String> names = new TreeSet<>();
+        for (final CaptureTap tap : TAPS)
+        {
+            names.add(tap.interfaceName());
+        }
+        return List.copyOf(names);
+    }
+
+    private static void publish()
+    {
+        if (null != file)
+        {
+            file.interfaces(interfaces());
+        }
+    }
+}
