@@ -60,10 +60,11 @@ public final class CountersPrinter
         });
     }
 
-    // the stage, then each device under it: "device <name>: <counter>" labels grouped by name
+    // each stage, then each device under it: stage labels end with " @<stage>" and device names with "@<stage>"
+    // when the runtime has several stages; "device <name>: <counter>" labels grouped by name
     private void printSummary(final CountersFileReader reader)
     {
-        final Map<OobCounterType, Long> stage = new EnumMap<>(OobCounterType.class);
+        final Map<String, Map<OobCounterType, Long>> stages = new LinkedHashMap<>();
         final Map<String, StringBuilder> devices = new LinkedHashMap<>();
         reader.counters().forEach((value, id, label) ->
         {
@@ -74,7 +75,9 @@ public final class CountersPrinter
             }
             if (type.typeId() < 100)
             {
-                stage.put(type, value);
+                final String stage = StageCounters.stageOf(label);
+                stages.computeIfAbsent(null == stage ? "" : stage, n -> new EnumMap<>(OobCounterType.class))
+                    .put(type, value);
                 return;
             }
             final int colon = label.indexOf(": ");
@@ -96,13 +99,33 @@ public final class CountersPrinter
                 line.append(' ').append(counter.replace(' ', '-')).append('=').append(value);
             }
         });
-        out.printf("stage cpu=%d%s cycles=%d stalls=%d max-cycle-ns=%d allocated-bytes=%d sockets=%d devices=%d%n",
-            reader.stageCpu(), reader.isIsolated() ? " isolated" : " noisol",
-            stage.getOrDefault(OobCounterType.STAGE_CYCLES, 0L), stage.getOrDefault(OobCounterType.STAGE_STALLS, 0L),
-            stage.getOrDefault(OobCounterType.STAGE_MAX_CYCLE_NS, 0L),
-            stage.getOrDefault(OobCounterType.STAGE_ALLOCATED_BYTES, 0L),
-            stage.getOrDefault(OobCounterType.STAGE_SOCKETS, 0L), stage.getOrDefault(OobCounterType.STAGE_DEVICES, 0L));
-        devices.forEach((name, line) -> out.printf("  device %s:%s%n", name, line));
+        if (stages.isEmpty())
+        {
+            stages.put("", new EnumMap<>(OobCounterType.class));
+        }
+        final boolean several = stages.size() > 1;
+        stages.forEach((name, stage) ->
+        {
+            // a file of an older runtime has no per-stage CPU counters: the header's
+            final long cpu = stage.containsKey(OobCounterType.STAGE_CPU) ?
+                stage.get(OobCounterType.STAGE_CPU) : reader.stageCpu();
+            final boolean isolated = stage.containsKey(OobCounterType.STAGE_ISOLATED) ?
+                1 == stage.get(OobCounterType.STAGE_ISOLATED) : reader.isIsolated();
+            out.printf("stage %scpu=%d%s cycles=%d stalls=%d max-cycle-ns=%d allocated-bytes=%d sockets=%d devices=%d%n",
+                name.isEmpty() ? "" : name + " ", cpu, isolated ? " isolated" : " noisol",
+                stage.getOrDefault(OobCounterType.STAGE_CYCLES, 0L), stage.getOrDefault(OobCounterType.STAGE_STALLS, 0L),
+                stage.getOrDefault(OobCounterType.STAGE_MAX_CYCLE_NS, 0L),
+                stage.getOrDefault(OobCounterType.STAGE_ALLOCATED_BYTES, 0L),
+                stage.getOrDefault(OobCounterType.STAGE_SOCKETS, 0L), stage.getOrDefault(OobCounterType.STAGE_DEVICES, 0L));
+            devices.forEach((device, line) ->
+            {
+                final int at = several ? device.lastIndexOf(DeviceCounters.STAGE_SEPARATOR) : -1;
+                if (name.equals(at < 0 ? "" : device.substring(at + 1)))
+                {
+                    out.printf("  device %s:%s%n", at < 0 ? device : device.substring(0, at), line);
+                }
+            });
+        });
     }
 
     /**
