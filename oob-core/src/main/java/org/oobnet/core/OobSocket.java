@@ -790,10 +790,17 @@ public final class OobSocket
      * @param length its length.
      * @return the length delivered; {@code -ENOBUFS} when the receive ring was full, {@code -EPIPE} after
      * {@code SHUT_RD} (both counted as drops), {@code -EBADF} when the socket left the stage, {@code -EWOULDBLOCK}
-     * when it is not on the stage yet (its attach command is still queued; nothing counted).
+     * when it is not on the stage yet (its attach command is still queued; nothing counted), {@code -EXDEV} when
+     * called from another thread than the socket's stage (a device of another stage; nothing counted here, the
+     * device counts its drop).
      */
     public int deliver(final DirectBuffer buffer, final int offset, final int length)
     {
+        if (!stage.isStageThread())
+        {
+            // a device of another stage (a port serving a socket placed elsewhere): its rings are not this thread's
+            return -Errno.EXDEV;
+        }
         markIo();
         if (!onStage)
         {
@@ -835,6 +842,11 @@ public final class OobSocket
      */
     public int receiveRingClaim(final int length)
     {
+        if (!stage.isStageThread())
+        {
+            // a device of another stage (a port serving a socket placed elsewhere): its rings are not this thread's
+            return -Errno.EXDEV;
+        }
         markIo();
         if (!onStage)
         {
