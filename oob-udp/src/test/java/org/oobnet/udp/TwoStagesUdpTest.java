@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -56,11 +55,7 @@ class TwoStagesUdpTest
         {
             final NetnsFixture.Host a = fixture.host(0);
             final NetnsFixture.Host b = fixture.host(1);
-            ip(fixture, a, "link", "add", A_WEST, "type", "veth", "peer", "name", B_WEST, "netns", b.namespace());
-            ip(fixture, a, "addr", "add", A_WEST_ADDRESS + "/24", "dev", A_WEST);
-            ip(fixture, a, "link", "set", A_WEST, "up");
-            ip(fixture, b, "addr", "add", B_WEST_ADDRESS + "/24", "dev", B_WEST);
-            ip(fixture, b, "link", "set", B_WEST, "up");
+            ExtraVethPair.add(fixture, a, A_WEST, A_WEST_ADDRESS, b, B_WEST, B_WEST_ADDRESS);
 
             final UdpStack stack = fixture.call(a, () -> UdpStack.open(new UdpStackConfig(UdpTransport.PACKET,
                 List.of(InterfaceConfig.defaults(a.interfaceName()), InterfaceConfig.defaults(A_WEST)),
@@ -238,16 +233,5 @@ class TwoStagesUdpTest
         }, "blaster");
         thread.start();
         return thread;
-    }
-
-    private static void ip(final NetnsFixture fixture, final NetnsFixture.Host host, final String... args)
-        throws Exception
-    {
-        final List<String> command = new ArrayList<>(List.of("ip"));
-        command.addAll(List.of(args));
-        final Process process = new ProcessBuilder(fixture.commandIn(host, command)).redirectErrorStream(true).start();
-        final String output = new String(process.getInputStream().readAllBytes());
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, process.exitValue(), String.join(" ", command) + ": " + output);
     }
 }

@@ -9,15 +9,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.oobnet.config.InterfaceConfig;
 import org.oobnet.config.UdpTransport;
 import org.oobnet.core.OobConfig;
-import org.oobnet.core.OobReceiveHandler;
 import org.oobnet.core.OobRuntime;
 import org.oobnet.core.OobSocket;
 import org.oobnet.core.OobTask;
@@ -25,9 +21,7 @@ import org.oobnet.core.ProtocolRegistry;
 import org.oobnet.core.RuntimeStage;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
-import org.oobnet.netns.IpCommand;
 import org.oobnet.netns.testing.NetnsFixture;
-import org.oobnet.udp.UdpAddressHeader;
 import org.oobnet.udp.UdpStack;
 import org.oobnet.udp.UdpStackConfig;
 
@@ -49,7 +43,6 @@ public final class TwoStagesPingPongBenchmark
     private static final String B_WEST = "oobs1";
     private static final String A_WEST_ADDRESS = "10.251.251.1";
     private static final String B_WEST_ADDRESS = "10.251.251.2";
-    private static final int PAYLOAD = 64;
     private static final int ECHO_PORT = 7100;
     private static final int WARMUP = 5_000;
 
@@ -71,11 +64,7 @@ public final class TwoStagesPingPongBenchmark
         {
             final NetnsFixture.Host a = fixture.host(0);
             final NetnsFixture.Host b = fixture.host(1);
-            ip(fixture, a, "link", "add", A_WEST, "type", "veth", "peer", "name", B_WEST, "netns", b.namespace());
-            ip(fixture, a, "addr", "add", A_WEST_ADDRESS + "/24", "dev", A_WEST);
-            ip(fixture, a, "link", "set", A_WEST, "up");
-            ip(fixture, b, "addr", "add", B_WEST_ADDRESS + "/24", "dev", B_WEST);
-            ip(fixture, b, "link", "set", B_WEST, "up");
+            org.oobnet.udp.ExtraVethPair.add(fixture, a, A_WEST, A_WEST_ADDRESS, b, B_WEST, B_WEST_ADDRESS);
             final UdpStack stack = fixture.call(a, () -> UdpStack.open(new UdpStackConfig(UdpTransport.PACKET,
                 List.of(InterfaceConfig.defaults(a.interfaceName()), InterfaceConfig.defaults(A_WEST)),
                 UdpStackConfig.DEFAULT_KERNEL_BATCH, UdpStackConfig.DEFAULT_RX_POLL_LIMIT, true,
@@ -95,7 +84,7 @@ public final class TwoStagesPingPongBenchmark
             try
             {
                 System.out.printf(Locale.ROOT, "two stages vs one, %d rounds of %d samples (after %d warm-up), " +
-                    "%d-byte payload, stage idle %s, peers: blocking kernel echo%n", rounds, samples, WARMUP, PAYLOAD,
+                    "%d-byte payload, stage idle %s, peers: blocking kernel echo%n", rounds, samples, WARMUP, UdpPingPongBenchmark.PAYLOAD,
                     idle);
                 for (int round = 1; round <= rounds; round++)
                 {
@@ -104,18 +93,19 @@ public final class TwoStagesPingPongBenchmark
                     twoWest.add(both[1]);
                     oneEast.add(run(fixture, a, stack, idle, samples, List.of(east))[0]);
                     oneWest.add(run(fixture, a, stack, idle, samples, List.of(west))[0]);
-                    System.out.printf(Locale.ROOT, "round %d: east two=%s one=%s | west two=%s one=%s%n", round,
-                        summary(twoEast.getLast()), summary(oneEast.getLast()), summary(twoWest.getLast()),
-                        summary(oneWest.getLast()));
+                    System.out.printf(Locale.ROOT, "round %d: east two=%s one=%s ratio=%.2f | west two=%s one=%s " +
+                        "ratio=%.2f%n", round, summary(twoEast.getLast()), summary(oneEast.getLast()),
+                        ratio(twoEast.getLast(), oneEast.getLast()), summary(twoWest.getLast()),
+                        summary(oneWest.getLast()), ratio(twoWest.getLast(), oneWest.getLast()));
                 }
                 final long[] te = pool(twoEast);
                 final long[] oe = pool(oneEast);
                 final long[] tw = pool(twoWest);
                 final long[] ow = pool(oneWest);
                 System.out.printf(Locale.ROOT, "RESULT | east (CPU 0, veth0) | two stages %s | one stage %s | p50 ratio %.2f |%n",
-                    summary(te), summary(oe), (double)at(te, 0.5) / at(oe, 0.5));
+                    summary(te), summary(oe), ratio(te, oe));
                 System.out.printf(Locale.ROOT, "RESULT | west (CPU 1, oobs0) | two stages %s | one stage %s | p50 ratio %.2f |%n",
-                    summary(tw), summary(ow), (double)at(tw, 0.5) / at(ow, 0.5));
+                    summary(tw), summary(ow), ratio(tw, ow));
             }
             finally
             {
@@ -156,7 +146,7 @@ public final class TwoStagesPingPongBenchmark
             .build(), registry))
         {
             final List<KSocket> sockets = new ArrayList<>();
-            final List<PingTask> tasks = new ArrayList<>();
+            final List<StagePingTask> tasks = new ArrayList<>();
             try
             {
                 for (int i = 0; i < pairs.size(); i++)
@@ -177,14 +167,14 @@ public final class TwoStagesPingPongBenchmark
                     {
                         throw new IllegalStateException(pair + " landed on " + stage);
                     }
-                    final PingTask task = new PingTask(socket, samples);
+                    final StagePingTask task = new StagePingTask(socket, new long[samples], WARMUP);
                     socket.stageReceiveHandler(task);
                     stage.addTask(task, OobTask.Schedule.EVERY_CYCLE);
                     tasks.add(task);
                 }
                 for (int i = 0; i < tasks.size(); i++)
                 {
-                    final PingTask task = tasks.get(i);
+                    final StagePingTask task = tasks.get(i);
                     if (!task.done.await(120, TimeUnit.SECONDS))
                     {
                         throw new IllegalStateException("ping-pong on " + pairs.get(i).stage() + " did not finish: " +
@@ -233,77 +223,6 @@ public final class TwoStagesPingPongBenchmark
         return thread;
     }
 
-    /**
-     * Runs on the stage: one request in flight; a request unanswered for 100 ms is sent again.
-     */
-    private static final class PingTask implements OobTask, OobReceiveHandler
-    {
-        final CountDownLatch done = new CountDownLatch(1);
-        final OobSocket socket;
-        final long[] samples;
-        final UnsafeBuffer record = new UnsafeBuffer(new byte[UdpAddressHeader.LENGTH + PAYLOAD]);
-        volatile int completed;
-        volatile int resent;
-        int next = -WARMUP;
-        boolean awaiting;
-        long sentNs;
-
-        PingTask(final OobSocket socket, final int samples)
-        {
-            this.socket = socket;
-            this.samples = new long[samples];
-            UdpAddressHeader.write(record, 0, 0, 0);
-        }
-
-        @Override
-        public int doWork(final long nowNs)
-        {
-            if (next >= samples.length)
-            {
-                return 0;
-            }
-            if (awaiting)
-            {
-                if (System.nanoTime() - sentNs < 100_000_000L)
-                {
-                    return 0;
-                }
-                resent++;
-            }
-            record.putInt(UdpAddressHeader.LENGTH, next);
-            sentNs = System.nanoTime();
-            final int rc = socket.oobSend(record, 0, record.capacity());
-            if (rc < 0 && rc != -org.oobnet.inband.Errno.EINPROGRESS)
-            {
-                return 0;
-            }
-            awaiting = true;
-            socket.protocol().flush(socket, nowNs);
-            return 1;
-        }
-
-        @Override
-        public void onMessage(final OobSocket s, final DirectBuffer buffer, final int offset, final int length)
-        {
-            if (!awaiting || length < UdpAddressHeader.LENGTH + 4 ||
-                buffer.getInt(offset + UdpAddressHeader.LENGTH) != next)
-            {
-                return;
-            }
-            final long rtt = System.nanoTime() - sentNs;
-            awaiting = false;
-            if (next >= 0)
-            {
-                samples[next] = rtt;
-                completed = next + 1;
-            }
-            if (++next == samples.length)
-            {
-                done.countDown();
-            }
-        }
-    }
-
     private static long[] pool(final List<long[]> runs)
     {
         int n = 0;
@@ -326,17 +245,15 @@ public final class TwoStagesPingPongBenchmark
         return String.format(Locale.ROOT, "p50=%.1fus p99=%.1fus", at(samples, 0.5) / 1000.0, at(samples, 0.99) / 1000.0);
     }
 
+    private static double ratio(final long[] two, final long[] one)
+    {
+        return (double)at(two, 0.5) / at(one, 0.5);
+    }
+
     private static long at(final long[] samples, final double quantile)
     {
         final long[] sorted = samples.clone();
         Arrays.sort(sorted);
         return sorted[(int)Math.min(sorted.length - 1, Math.round(quantile * (sorted.length - 1)))];
-    }
-
-    private static void ip(final NetnsFixture fixture, final NetnsFixture.Host host, final String... args)
-    {
-        final List<String> command = new ArrayList<>(List.of(IpCommand.ipBinary()));
-        command.addAll(List.of(args));
-        IpCommand.exec(fixture.commandIn(host, command));
     }
 }
