@@ -14,14 +14,17 @@ import org.oobnet.core.counters.StallHistogram;
 import org.oobnet.inband.KSocket;
 
 /**
- * The companion core at run time: the OOB stage, the hooks installed in the in-band stack, the protocol registry,
+ * The companion core at run time: the OOB stages, the hooks installed in the in-band stack, the protocol registry,
  * the OOB socket contexts and the counters file.
  * <p>
- * {@link #start(OobConfig)} maps the counters file, starts the stage (an Agrona agent on a thread pinned with
- * OpenHFT Affinity) and installs the hooks ({@code KSocket.installOobHooks}); from then on
+ * {@link #start(OobConfig)} maps the counters file, starts one stage per {@link OobConfig#stages()} entry (each a
+ * {@link RuntimeStage}: an Agrona agent on its own thread pinned with OpenHFT Affinity) and installs the hooks
+ * ({@code KSocket.installOobHooks}); from then on
  * {@code KSocket.socket(family, type | SOCK_OOB, protocol)} gets an {@link OobSocket} served by the protocol
  * registered for the family. {@link #close()} removes the hooks, releases and destroys every socket (each after
- * the stage acknowledged it let go), stops the stage and deletes the counters file.
+ * the stage acknowledged it let go), stops the stages and deletes the counters file. The one-stage methods
+ * ({@link #addDevice}, {@link #callOnStage}, {@link #counters}, {@link #stageThread}...) mean the default stage, the
+ * first configured; a socket's own stage is {@link OobSocket#runtimeStage()}.
  * <b>Note:</b> thread safe; every method is in-band (it may block and allocate) unless it says otherwise. One
  * runtime at a time has its hooks installed (the in-band stack holds one implementation).
  */

@@ -97,6 +97,7 @@ public final class OobSocket
     private final SocketCounters counters;
     private final AtomicInteger refs;
     private final OobClaim claim = new OobClaim();
+    private final Object placementLock = new Object();
     private final RingReader ringReader = new RingReader();
     private final StageDevice ownDevice;
     // the stage serving the socket; changes only by placement (SocketLifecycle.place), before the first OOB I/O,
@@ -203,7 +204,7 @@ public final class OobSocket
     // in-band: serialises placement with release (each waits for a stage)
     Object placementLock()
     {
-        return claim;
+        return placementLock;
     }
 
     /**
