@@ -211,6 +211,7 @@ public final class OobSocket
      * In-band: places this socket on the runtime's stage of that name, as {@code setsockopt(SOL_OOB,
      * SO_OOB_STAGE, name)} does. Allowed until the socket's first OOB I/O (a send claimed, a message read or
      * delivered, an OOB ioctl); a stage so named wins over the stage of the interface the socket binds to.
+     * FIXME: not serialised with a first I/O made at the same moment by another thread: place before sharing.
      *
      * @param stageName a stage's name ({@link OobConfig.StageSpec#name()}).
      * @return 0; {@code -ENODEV} when the runtime has no stage of that name, {@code -EBUSY} after the first OOB

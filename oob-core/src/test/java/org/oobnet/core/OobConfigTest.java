@@ -100,6 +100,26 @@ class OobConfigTest
     }
 
     @Test
+    void shouldNameTheStageThatFindsNoCpuLeft(@org.junit.jupiter.api.io.TempDir final Path dir)
+    {
+        final org.oobnet.config.CpuTopology topology = org.oobnet.config.CpuTopology.read();
+        final int usable = topology.online().intersect(topology.allowed()).toArray().length;
+        final List<OobConfig.StageSpec> stages = new java.util.ArrayList<>();
+        for (int i = 0; i <= usable; i++)
+        {
+            stages.add(new OobConfig.StageSpec("s" + i, OobConfig.CPU_AUTO, OobConfig.IdleStrategyKind.BACKOFF,
+                100_000L, List.of()));
+        }
+        final OobConfig config = CoreTests.config(dir).stages(stages).build();
+
+        final IllegalStateException refused = assertThrows(IllegalStateException.class, () -> OobRuntime.start(config));
+        assertEquals("stage s" + usable + ": cpu=auto finds no CPU left (" + usable + " taken by the other stages: " +
+            new java.util.TreeSet<>(java.util.Arrays.stream(topology.online().intersect(topology.allowed()).toArray())
+                .boxed().toList()) + ")", refused.getMessage());
+        assertEquals(null, org.oobnet.inband.KSocket.installedOobHooks(), "nothing left installed");
+    }
+
+    @Test
     void shouldChooseStageCpuFromTheTopology()
     {
         final StageCpu chosen = StageCpu.choose(OobConfig.CPU_AUTO);
