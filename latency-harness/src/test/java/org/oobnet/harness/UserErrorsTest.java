@@ -50,6 +50,7 @@ class UserErrorsTest
         Map.entry(List.of("latency", "throughput", "--duration", "soon"), "oobnet latency throughput: "),
         Map.entry(List.of("soak", "--duration", "forever"), "oobnet soak: "),
         Map.entry(List.of("soak", "--faults", "meteor"), "oobnet soak: "),
+        Map.entry(List.of("soak", "--stages", "3"), "oobnet soak: "),
         Map.entry(List.of("soak-peer", "--role", "bystander"), "oobnet soak-peer: "),
         Map.entry(List.of("help", "nosuchcommand"), "oobnet: Unknown subcommand 'nosuchcommand'."),
         Map.entry(List.of("nosuchcommand"), "oobnet: "),

@@ -163,6 +163,10 @@ final class CoreHooks implements OobHooks
         {
             return -ENOIOCTLCMD;
         }
+        if (OobSocket.SOL_OOB == level)
+        {
+            return setOobOption(context, name, value);
+        }
         try
         {
             return context.protocol().setopt(context, level, name, value);
@@ -182,6 +186,10 @@ final class CoreHooks implements OobHooks
         {
             return -ENOIOCTLCMD;
         }
+        if (OobSocket.SOL_OOB == level)
+        {
+            return getOobOption(context, name, value, length);
+        }
         try
         {
             return context.protocol().getopt(context, level, name, value, length);
@@ -190,6 +198,41 @@ final class CoreHooks implements OobHooks
         {
             return thrown(context, ex);
         }
+    }
+
+    // SOL_OOB options are the core's own: the value of SO_OOB_STAGE is the stage's name (NUL-terminated or not)
+    private static int setOobOption(final OobSocket context, final int name, final MemorySegment value)
+    {
+        if (OobSocket.SO_OOB_STAGE != name)
+        {
+            return -Errno.ENOPROTOOPT;
+        }
+        final byte[] bytes = value.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        int end = 0;
+        while (end < bytes.length && 0 != bytes[end])
+        {
+            end++;
+        }
+        return context.placeOnStage(new String(bytes, 0, end, java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    private static int getOobOption(
+        final OobSocket context, final int name, final MemorySegment value, final MemorySegment length)
+    {
+        if (OobSocket.SO_OOB_STAGE != name)
+        {
+            return -Errno.ENOPROTOOPT;
+        }
+        final byte[] bytes = context.runtimeStage().name().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        final int room = length.get(java.lang.foreign.ValueLayout.JAVA_INT, 0);
+        if (room < bytes.length + 1 || value.byteSize() < bytes.length + 1)
+        {
+            return -Errno.EINVAL;
+        }
+        MemorySegment.copy(bytes, 0, value, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
+        value.set(java.lang.foreign.ValueLayout.JAVA_BYTE, bytes.length, (byte)0);
+        length.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, bytes.length + 1);
+        return 0;
     }
 
     private OobSocket open(final KSocket socket)

@@ -27,6 +27,10 @@ import java.util.Objects;
  * @param errorLogBytes          size of the distinct error log region.
  * @param releaseDrainTimeoutNs  how long {@code release} lets the stage drain a socket's send ring before the
  *                               remaining messages are dropped and counted.
+ * @param stages                 the stages, each its own pinned thread; the first is the default stage and its
+ *                               settings are {@code stageCpu}, {@code idleStrategy} and {@code stallThresholdNs}.
+ *                               Empty (or null) means one stage, {@link #DEFAULT_STAGE_NAME}, serving every
+ *                               interface.
  */
 public record OobConfig(
     int stageCpu,
@@ -40,8 +44,12 @@ public record OobConfig(
     Path countersDir,
     int countersValuesBytes,
     int errorLogBytes,
-    long releaseDrainTimeoutNs)
+    long releaseDrainTimeoutNs,
+    List<StageSpec> stages)
 {
+    /** The name of the one stage of a configuration that lists none (the config module's default name). */
+    public static final String DEFAULT_STAGE_NAME = org.oobnet.config.StageDefinition.DEFAULT_NAME;
+
     /** The stage CPU is chosen at start: an isolated CPU if any, else the last CPU. */
     public static final int CPU_AUTO = -1;
     /** Default stall threshold: 100 µs, well above a normal cycle and below a descheduling. */
@@ -113,6 +121,11 @@ public record OobConfig(
         {
             problems.add("releaseDrainTimeoutNs=" + releaseDrainTimeoutNs + " must be >= 0");
         }
+        stages = null == stages || stages.isEmpty() ?
+            List.of(new StageSpec(DEFAULT_STAGE_NAME, stageCpu, null == idleStrategy ? IdleStrategyKind.SPIN : idleStrategy,
+                stallThresholdNs, List.of())) :
+            List.copyOf(stages);
+        checkStages(problems, stages);
         if (!problems.isEmpty())
         {
             throw new IllegalArgumentException("invalid OOB config: " + String.join("; ", problems));
@@ -132,6 +145,74 @@ public record OobConfig(
         final long counters = (long)Math.max(1, maxSockets) * COUNTERS_PER_SOCKET + COUNTERS_HEADROOM;
         final long bytes = counters * 128;
         return (int)Math.min(1L << 28, Long.highestOneBit(bytes - 1) << 1);
+    }
+
+    // the config module checks a loaded file the same way; this covers stages built in code
+    private static void checkStages(final List<String> problems, final List<StageSpec> stages)
+    {
+        final java.util.Set<String> names = new java.util.HashSet<>();
+        final java.util.Map<Integer, String> cpus = new java.util.HashMap<>();
+        final java.util.Map<String, String> interfaces = new java.util.HashMap<>();
+        for (final StageSpec stage : stages)
+        {
+            if (!names.add(stage.name()))
+            {
+                problems.add("stages: name=" + stage.name() + " is given to two stages");
+            }
+            final String other = stage.cpu() >= 0 ? cpus.putIfAbsent(stage.cpu(), stage.name()) : null;
+            if (null != other)
+            {
+                problems.add("stages: cpu=" + stage.cpu() + " is given to stages " + other + " and " + stage.name());
+            }
+            for (final String ifname : stage.interfaces())
+            {
+                final String claimed = interfaces.putIfAbsent(ifname, stage.name());
+                if (null != claimed)
+                {
+                    problems.add("stages: interface " + ifname + " is claimed by stages " + claimed + " and " +
+                        stage.name());
+                }
+            }
+        }
+    }
+
+    /**
+     * One stage: a pinned thread with its own command queue, devices, sockets and timers.
+     *
+     * @param name             unique in the runtime; sockets are placed on it by this name
+     *                         ({@link OobSocket#SO_OOB_STAGE}).
+     * @param cpu              the CPU it is pinned to, or {@link #CPU_AUTO}.
+     * @param idleStrategy     what it does on a cycle with no work.
+     * @param stallThresholdNs a cycle longer than this is a stall.
+     * @param interfaces       the interfaces it serves; empty for the first stage means every interface no other
+     *                         stage claims, for another stage none (AF_OOB sockets and sockets placed by name).
+     */
+    public record StageSpec(
+        String name, int cpu, IdleStrategyKind idleStrategy, long stallThresholdNs, List<String> interfaces)
+    {
+        /**
+         * Checks the name and copies the list.
+         *
+         * @param name             the name.
+         * @param cpu              the CPU or {@link #CPU_AUTO}.
+         * @param idleStrategy     the idle strategy.
+         * @param stallThresholdNs the stall threshold.
+         * @param interfaces       the interfaces it serves.
+         */
+        public StageSpec
+        {
+            if (null == name || !name.matches("[A-Za-z0-9_-]{1,32}"))
+            {
+                throw new IllegalArgumentException("stage name=" + name + " must be 1 to 32 of [A-Za-z0-9_-]");
+            }
+            Objects.requireNonNull(idleStrategy, "idleStrategy");
+            interfaces = List.copyOf(interfaces);
+        }
+
+        StageSpec withSettings(final int cpu, final IdleStrategyKind idleStrategy, final long stallThresholdNs)
+        {
+            return new StageSpec(name, cpu, idleStrategy, stallThresholdNs, interfaces);
+        }
     }
 
     private static void checkRing(final List<String> problems, final String name, final int bytes)
@@ -170,19 +251,15 @@ public record OobConfig(
      *
      * @param config the loaded configuration.
      * @return the runtime configuration.
-     * @throws org.oobnet.config.ConfigException when it lists more than one {@code [[stage]]}: this runtime runs one.
      */
     public static OobConfig from(final org.oobnet.config.OobnetConfig config)
     {
-        if (config.stages().size() > 1)
+        final List<StageSpec> stages = new ArrayList<>();
+        for (final org.oobnet.config.StageDefinition stage : config.stages())
         {
-            // FIXME: issue 19 item 2, one StageAgent per configured stage; until then refused, never half-served
-            final List<String> names = new ArrayList<>();
-            config.stages().forEach(stage -> names.add(stage.name()));
-            throw new org.oobnet.config.ConfigException(List.of(new org.oobnet.config.ConfigProblem(
-                "stage", String.join(", ", names),
-                config.stages().size() + " stages configured; this runtime runs one stage so far (keep one [[stage]])",
-                null)));
+            stages.add(new StageSpec(stage.name(), stage.settings().cpu(),
+                IdleStrategyKind.valueOf(stage.settings().idleStrategy().name()),
+                stage.settings().stallThresholdNs(), stage.interfaces()));
         }
         return builder()
             .stageCpu(config.stage().cpu())
@@ -192,6 +269,7 @@ public record OobConfig(
             .sendRingBytes(config.rings().sendRingBytes())
             .receiveRingBytes(config.rings().receiveRingBytes())
             .countersDir(config.counters().directory())
+            .stages(stages)
             .build();
     }
 
@@ -214,7 +292,8 @@ public record OobConfig(
             .countersDir(countersDir)
             .countersValuesBytes(countersValuesBytes)
             .errorLogBytes(errorLogBytes)
-            .releaseDrainTimeoutNs(releaseDrainTimeoutNs);
+            .releaseDrainTimeoutNs(releaseDrainTimeoutNs)
+            .stages(stages);
     }
 
     /**
@@ -282,6 +361,7 @@ public record OobConfig(
         private int countersValuesBytes; // 0: sized from maxSockets at build
         private int errorLogBytes = DEFAULT_ERROR_LOG_BYTES;
         private long releaseDrainTimeoutNs = DEFAULT_RELEASE_DRAIN_TIMEOUT_NS;
+        private List<StageSpec> stages = List.of();
 
         private Builder()
         {
@@ -376,6 +456,25 @@ public record OobConfig(
         }
 
         /**
+         * The stages; the first one's CPU, idle strategy and stall threshold become this builder's (later calls of
+         * {@link #stageCpu}, {@link #idleStrategy}, {@link #stallThresholdNs} change the first stage).
+         *
+         * @param value the stages; empty for one default stage.
+         * @return this.
+         */
+        public Builder stages(final List<StageSpec> value)
+        {
+            stages = List.copyOf(value);
+            if (!stages.isEmpty())
+            {
+                stageCpu = stages.getFirst().cpu();
+                idleStrategy = stages.getFirst().idleStrategy();
+                stallThresholdNs = stages.getFirst().stallThresholdNs();
+            }
+            return this;
+        }
+
+        /**
          * @return the validated configuration.
          * @throws IllegalArgumentException listing every invalid value.
          */
@@ -393,7 +492,20 @@ public record OobConfig(
                 countersDir,
                 0 == countersValuesBytes ? countersValuesBytesFor(maxSockets) : countersValuesBytes,
                 errorLogBytes,
-                releaseDrainTimeoutNs);
+                releaseDrainTimeoutNs,
+                stagesWithFirst());
+        }
+
+        // the first stage follows this builder's stage settings
+        private List<StageSpec> stagesWithFirst()
+        {
+            if (stages.isEmpty() || null == idleStrategy)
+            {
+                return stages;
+            }
+            final List<StageSpec> copy = new ArrayList<>(stages);
+            copy.set(0, copy.getFirst().withSettings(stageCpu, idleStrategy, stallThresholdNs));
+            return copy;
         }
     }
 }

@@ -1,34 +1,30 @@
 package org.oobnet.core;
 
 import java.nio.file.Path;
-import java.util.BitSet;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
+import java.util.TreeSet;
 
-import net.openhft.affinity.Affinity;
-import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.errors.DistinctErrorLog;
-import org.jctools.queues.MpscArrayQueue;
 import org.oobnet.core.counters.CountersFile;
-import org.oobnet.core.counters.DeviceCounters;
-import org.oobnet.core.counters.ProtocolCounterType;
-import org.oobnet.core.counters.ProtocolCounters;
 import org.oobnet.core.counters.StageCounters;
 import org.oobnet.core.counters.StallHistogram;
 import org.oobnet.inband.KSocket;
 
 /**
- * The companion core at run time: the OOB stage, the hooks installed in the in-band stack, the protocol registry,
+ * The companion core at run time: the OOB stages, the hooks installed in the in-band stack, the protocol registry,
  * the OOB socket contexts and the counters file.
  * <p>
- * {@link #start(OobConfig)} maps the counters file, starts the stage (an Agrona agent on a thread pinned with
- * OpenHFT Affinity) and installs the hooks ({@code KSocket.installOobHooks}); from then on
+ * {@link #start(OobConfig)} maps the counters file, starts one stage per {@link OobConfig#stages()} entry (each a
+ * {@link RuntimeStage}: an Agrona agent on its own thread pinned with OpenHFT Affinity) and installs the hooks
+ * ({@code KSocket.installOobHooks}); from then on
  * {@code KSocket.socket(family, type | SOCK_OOB, protocol)} gets an {@link OobSocket} served by the protocol
  * registered for the family. {@link #close()} removes the hooks, releases and destroys every socket (each after
- * the stage acknowledged it let go), stops the stage and deletes the counters file.
+ * the stage acknowledged it let go), stops the stages and deletes the counters file. The one-stage methods
+ * ({@link #addDevice}, {@link #callOnStage}, {@link #counters}, {@link #stageThread}...) mean the default stage, the
+ * first configured; a socket's own stage is {@link OobSocket#runtimeStage()}.
  * <b>Note:</b> thread safe; every method is in-band (it may block and allocate) unless it says otherwise. One
  * runtime at a time has its hooks installed (the in-band stack holds one implementation).
  */
@@ -37,43 +33,41 @@ public final class OobRuntime implements AutoCloseable
     /** {@code AF_OOB}: the family of protocols that live wholly on the OOB side. */
     public static final int AF_OOB = 46;
 
-    private static final long STAGE_START_TIMEOUT_NS = 30_000_000_000L;
-
     private final OobConfig config;
     private final ProtocolRegistry registry;
     private final CountersFile countersFile;
-    private final StageCounters stageCounters;
-    private final StageAgent stage;
-    private final StageProxy proxy;
+    private final List<RuntimeStage> stages;
+    private final RuntimeStage main;
     private final SocketLifecycle sockets;
-    private final StageTasks tasks;
-    private final AgentRunner runner;
-    private final StageCpu stageCpu;
     private final CoreHooks hooks;
-    private final Map<StageDevice, DeviceCounters> deviceCounters = new ConcurrentHashMap<>();
-    private volatile boolean pinned;
     private volatile boolean closing;
 
     private OobRuntime(final OobConfig config, final ProtocolRegistry registry)
     {
         this.config = config;
         this.registry = registry;
-        this.stageCpu = StageCpu.choose(config.stageCpu());
+        final List<StageCpu> cpus = chooseCpus(config.stages());
         this.countersFile = CountersFile.create(config.countersDir(), config.countersValuesBytes(), config.errorLogBytes());
         try
         {
-            this.stageCounters = new StageCounters(countersFile.countersManager(), config.stallThresholdNs());
-            final MpscArrayQueue<StageCommand> commands = new MpscArrayQueue<>(config.controlQueueCapacity());
-            this.stage = new StageAgent(
-                commands, config.commandLimit(), config.maxSockets(), stageCounters, countersFile.errorLog(),
-                config.stallThresholdNs());
-            this.proxy = new StageProxy(commands, stage);
-            this.sockets = new SocketLifecycle(this, config, registry, countersFile.countersManager(), proxy, stage);
-            this.tasks = new StageTasks(proxy);
-            // a Throwable escaping doWork: the runner counts it and hands it to the error log; the loop goes on
-            final DistinctErrorLog errorLog = countersFile.errorLog();
-            this.runner = new AgentRunner(
-                IdleStrategies.of(config.idleStrategy()), errorLog::record, stageCounters.errors(), stage);
+            final List<RuntimeStage> stages = new ArrayList<>();
+            for (int i = 0; i < config.stages().size(); i++)
+            {
+                final OobConfig.StageSpec spec = config.stages().get(i);
+                final StageCpu cpu = cpus.get(i);
+                final StageCounters counters = new StageCounters(countersFile.countersManager(),
+                    // one stage keeps the labels readers always saw; several name each stage in its labels
+                    spec.stallThresholdNs(), config.stages().size() > 1 ? spec.name() : null, cpu.cpu(),
+                    cpu.isolated());
+                stages.add(new RuntimeStage(i, spec, cpu, config, counters, countersFile.errorLog()));
+            }
+            this.stages = List.copyOf(stages);
+            this.main = stages.getFirst();
+            this.sockets = new SocketLifecycle(this, config, registry, countersFile.countersManager(), this.stages);
+            for (final RuntimeStage stage : stages)
+            {
+                stage.sockets(sockets);
+            }
             this.hooks = new CoreHooks(this, sockets);
         }
         catch (final RuntimeException ex)
@@ -81,6 +75,32 @@ public final class OobRuntime implements AutoCloseable
             countersFile.close();
             throw ex;
         }
+    }
+
+    // configured CPUs first, then each auto stage takes the best CPU no other stage has
+    private static List<StageCpu> chooseCpus(final List<OobConfig.StageSpec> specs)
+    {
+        final Set<Integer> taken = new HashSet<>();
+        for (final OobConfig.StageSpec spec : specs)
+        {
+            if (spec.cpu() >= 0)
+            {
+                taken.add(spec.cpu());
+            }
+        }
+        final List<StageCpu> cpus = new ArrayList<>();
+        for (final OobConfig.StageSpec spec : specs)
+        {
+            final StageCpu cpu = StageCpu.choose(spec.cpu(), specs.size() > 1 ? taken : Set.of());
+            if (cpu.cpu() < 0)
+            {
+                throw new IllegalStateException("stage " + spec.name() + ": cpu=auto finds no CPU left (" +
+                    taken.size() + " taken by the other stages: " + new TreeSet<>(taken) + ")");
+            }
+            taken.add(cpu.cpu());
+            cpus.add(cpu);
+        }
+        return cpus;
     }
 
     /**
@@ -98,12 +118,13 @@ public final class OobRuntime implements AutoCloseable
     }
 
     /**
-     * Starts a runtime with the given registry (which may still change while the runtime runs).
+     * Starts a runtime with the given registry (which may still change while the runtime runs): one pinned thread
+     * per configured stage.
      *
      * @param config   the configuration.
      * @param registry the protocols.
      * @return the running runtime.
-     * @throws IllegalStateException when another runtime is running.
+     * @throws IllegalStateException when another runtime is running, or an auto stage finds no CPU left.
      */
     public static OobRuntime start(final OobConfig config, final ProtocolRegistry registry)
     {
@@ -128,53 +149,81 @@ public final class OobRuntime implements AutoCloseable
             throw new IllegalStateException(
                 "another OobRuntime is running (the in-band stack holds one set of hooks)", ex);
         }
-        final int cpu = runtime.stageCpu.cpu();
-        AgentRunner.startOnThread(runtime.runner, task ->
+        runtime.countersFile.stageCpu(runtime.main.cpu(), runtime.main.isolated());
+        try
         {
-            final Thread thread = new Thread(() ->
+            for (final RuntimeStage stage : runtime.stages)
             {
-                runtime.pin(cpu);
-                task.run();
-            }, "oob-stage");
-            thread.setDaemon(true);
-            return thread;
-        });
-        runtime.countersFile.stageCpu(cpu, runtime.stageCpu.isolated());
-        runtime.awaitStageStarted();
+                stage.start();
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            runtime.close();
+            throw ex;
+        }
         return runtime;
     }
 
-    // in-band: start() returns once the stage thread is pinned and runs, so pinned() and stageThread() are known
-    private void awaitStageStarted()
+    /** @return the stages, in configuration order; the first is the default stage. */
+    public List<RuntimeStage> stages()
     {
-        final long deadlineNs = System.nanoTime() + STAGE_START_TIMEOUT_NS;
-        final IdleStrategy idle = new BackoffIdleStrategy(10, 10, 1_000L, 1_000_000L);
-        while (null == stage.stageThread())
-        {
-            if (System.nanoTime() - deadlineNs >= 0)
-            {
-                close();
-                throw new IllegalStateException("the OOB stage did not start within " +
-                    STAGE_START_TIMEOUT_NS / 1_000_000L + " ms");
-            }
-            idle.idle();
-        }
+        return stages;
     }
 
-    // the stage thread, before its first cycle: pin it (the thread factory's job, not doWork's)
-    private void pin(final int cpu)
+    /** @return the default stage (the first configured). */
+    public RuntimeStage defaultStage()
     {
-        try
+        return main;
+    }
+
+    /**
+     * @param name a stage's name.
+     * @return the stage, or null when the runtime has none of that name.
+     */
+    public RuntimeStage stage(final String name)
+    {
+        for (final RuntimeStage stage : stages)
         {
-            Affinity.setAffinity(cpu);
-            final BitSet mask = Affinity.getAffinity();
-            pinned = mask.cardinality() == 1 && mask.get(cpu);
+            if (stage.name().equals(name))
+            {
+                return stage;
+            }
         }
-        catch (final Throwable t)
+        return null;
+    }
+
+    /**
+     * The stage that serves an interface: the one whose configured interfaces list it, else the default stage.
+     *
+     * @param ifname an interface name.
+     * @return the stage.
+     */
+    public RuntimeStage stageForInterface(final String ifname)
+    {
+        for (final RuntimeStage stage : stages)
         {
-            pinned = false;
-            stage.recordError(t);
+            if (stage.interfaces().contains(ifname))
+            {
+                return stage;
+            }
         }
+        return main;
+    }
+
+    /**
+     * @return true when called from any of this runtime's stage threads.
+     */
+    public boolean isStageThread()
+    {
+        for (final RuntimeStage stage : stages)
+        {
+            if (stage.agent().isStageThread())
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return the configuration. */
@@ -192,19 +241,19 @@ public final class OobRuntime implements AutoCloseable
     /** @return the CPU the stage runs on. */
     public int stageCpu()
     {
-        return stageCpu.cpu();
+        return main.cpu();
     }
 
     /** @return true when the stage CPU is isolated; false is reported as {@code noisol}. */
     public boolean isolated()
     {
-        return stageCpu.isolated();
+        return main.isolated();
     }
 
     /** @return true when the stage thread is pinned to {@link #stageCpu()} (false if the OS refused). */
     public boolean pinned()
     {
-        return pinned;
+        return main.pinned();
     }
 
     /** @return the counters file's path. */
@@ -216,19 +265,19 @@ public final class OobRuntime implements AutoCloseable
     /** @return the runtime's counters. */
     public StageCounters counters()
     {
-        return stageCounters;
+        return main.counters();
     }
 
     /** @return the stall histogram's bucket counts (see {@link StallHistogram}). */
     public long[] stallHistogram()
     {
-        return stageCounters.stallHistogram().counts();
+        return main.counters().stallHistogram().counts();
     }
 
     /** @return the stage thread (null before it started). */
     public Thread stageThread()
     {
-        return stage.stageThread();
+        return main.thread();
     }
 
     /** @return the number of live OOB socket contexts (not yet destroyed). */
@@ -239,7 +288,7 @@ public final class OobRuntime implements AutoCloseable
 
     StageAgent stageAgent()
     {
-        return stage;
+        return main.agent();
     }
 
     SocketLifecycle sockets()
@@ -260,7 +309,7 @@ public final class OobRuntime implements AutoCloseable
      */
     public int callOnStage(final StageCommand command)
     {
-        return proxy.callOnStage(command);
+        return main.callOnStage(command);
     }
 
     /**
@@ -271,7 +320,7 @@ public final class OobRuntime implements AutoCloseable
      */
     public void submit(final StageCommand command)
     {
-        proxy.submit(command);
+        main.submit(command);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -285,39 +334,18 @@ public final class OobRuntime implements AutoCloseable
      */
     public int addDevice(final StageDevice device)
     {
-        Objects.requireNonNull(device, "device");
-        final DeviceCounters counters = sockets.allocateDeviceCounters(device);
-        final int rc = proxy.addDevice(device, counters);
-        if (rc < 0 || null == counters)
-        {
-            if (null != counters)
-            {
-                sockets.freeDeviceCounters(counters);
-            }
-            return rc;
-        }
-        deviceCounters.put(device, counters);
-        return rc;
+        return main.addDevice(device);
     }
 
     /**
-     * In-band: removes a device and waits until the stage acknowledged: when this returns the stage never touches
-     * the device again (its rings may be unmapped).
+     * In-band: removes a device from the default stage (see {@link RuntimeStage#removeDevice}).
      *
      * @param device the device.
      * @return 0, or {@code -ENOENT} when it was not added.
      */
     public int removeDevice(final StageDevice device)
     {
-        Objects.requireNonNull(device, "device");
-        final int rc = proxy.removeDevice(device);
-        final DeviceCounters counters = deviceCounters.remove(device);
-        if (null != counters)
-        {
-            // the stage acknowledged: it no longer writes them
-            sockets.freeDeviceCounters(counters);
-        }
-        return rc;
+        return main.removeDevice(device);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -331,7 +359,7 @@ public final class OobRuntime implements AutoCloseable
      */
     public void addTask(final OobTask task, final OobTask.Schedule schedule)
     {
-        tasks.add(task, schedule);
+        main.addTask(task, schedule);
     }
 
     /**
@@ -342,7 +370,7 @@ public final class OobRuntime implements AutoCloseable
      */
     public boolean removeTask(final OobTask task)
     {
-        return tasks.remove(task);
+        return main.removeTask(task);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -357,7 +385,7 @@ public final class OobRuntime implements AutoCloseable
     @Override
     public void close()
     {
-        if (stage.isStageThread())
+        if (isStageThread())
         {
             throw new IllegalStateException("an OobRuntime is closed in-band: close() waits for the stage to stop");
         }
@@ -372,9 +400,10 @@ public final class OobRuntime implements AutoCloseable
         sockets.refuseNew();
         KSocket.removeOobHooks(hooks);
         sockets.closeAll();
-        runner.close();
-        proxy.stageStopped();
-        tasks.clear();
+        for (final RuntimeStage stage : stages)
+        {
+            stage.stop();
+        }
         countersFile.close();
     }
 

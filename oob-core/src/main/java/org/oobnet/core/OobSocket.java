@@ -74,9 +74,17 @@ public final class OobSocket
         }
     }
 
+    /** Socket option level of the OOB core's own options (not the kernel's: never passed to it). */
+    public static final int SOL_OOB = 0x4F42;
+    /**
+     * {@code setsockopt(SOL_OOB, SO_OOB_STAGE, "<stage name>")}: serve this socket on the named stage (see
+     * {@link #placeOnStage}); {@code ENODEV} for an unknown name, {@code EBUSY} after the first OOB I/O.
+     * {@code getsockopt} returns the serving stage's name.
+     */
+    public static final int SO_OOB_STAGE = 1;
+
     private final OobRuntime runtime;
     private final SocketLifecycle lifecycle;
-    private final StageAgent stage;
     private final KSocket ksocket;
     private final OobProtocol protocol;
     private final long id;
@@ -89,9 +97,17 @@ public final class OobSocket
     private final SocketCounters counters;
     private final AtomicInteger refs;
     private final OobClaim claim = new OobClaim();
+    private final Object placementLock = new Object();
     private final RingReader ringReader = new RingReader();
-    private final PendingSends pendingSends;
     private final StageDevice ownDevice;
+    // the stage serving the socket; changes only by placement (SocketLifecycle.place), before the first OOB I/O,
+    // published to the new stage by the attach command that carries the socket there
+    private volatile RuntimeStage home;
+    private volatile StageAgent stage;
+    private volatile PendingSends pendingSends;
+    // set by the first OOB I/O (a send claimed, a message read or delivered, an OOB ioctl): placement is refused after
+    private volatile boolean ioStarted;
+    private volatile boolean placedByName;
 
     // in-band, under the runtime's counters lock: the protocol's counters, freed at destroy
     ProtocolCounters[] protocolCounters = new ProtocolCounters[0];
@@ -114,7 +130,7 @@ public final class OobSocket
     OobSocket(
         final OobRuntime runtime,
         final SocketLifecycle lifecycle,
-        final StageAgent stage,
+        final RuntimeStage home,
         final KSocket ksocket,
         final OobProtocol protocol,
         final long id,
@@ -127,7 +143,8 @@ public final class OobSocket
     {
         this.runtime = runtime;
         this.lifecycle = lifecycle;
-        this.stage = stage;
+        this.home = home;
+        this.stage = home.agent();
         this.ksocket = ksocket;
         this.protocol = protocol;
         this.id = id;
@@ -139,7 +156,7 @@ public final class OobSocket
         this.receiveRing = receiveRing;
         this.counters = counters;
         this.refs = new AtomicInteger(grafted ? 2 : 1);
-        this.pendingSends = stage.pendingSends();
+        this.pendingSends = home.agent().pendingSends();
         this.ownDevice = protocol.pollsEachSocket() ? new SocketDevice(this) : null;
     }
 
@@ -166,6 +183,76 @@ public final class OobSocket
     public OobStage stage()
     {
         return stage;
+    }
+
+    /** @return the runtime's stage serving this socket (its name, CPU, thread, counters). */
+    public RuntimeStage runtimeStage()
+    {
+        return home;
+    }
+
+    // in-band, from SocketLifecycle.place, while the socket is on no stage (the old one let go, the new one has
+    // not taken it yet)
+    void moveHome(final RuntimeStage to, final boolean byName)
+    {
+        home = to;
+        pendingSends = to.agent().pendingSends();
+        stage = to.agent();
+        placedByName |= byName;
+    }
+
+    // in-band: serialises placement with release (each waits for a stage)
+    Object placementLock()
+    {
+        return placementLock;
+    }
+
+    /**
+     * In-band: places this socket on the runtime's stage of that name, as {@code setsockopt(SOL_OOB,
+     * SO_OOB_STAGE, name)} does. Allowed until the socket's first OOB I/O (a send claimed, a message read or
+     * delivered, an OOB ioctl); a stage so named wins over the stage of the interface the socket binds to.
+     * FIXME: not serialised with a first I/O made at the same moment by another thread: place before sharing.
+     *
+     * @param stageName a stage's name ({@link OobConfig.StageSpec#name()}).
+     * @return 0; {@code -ENODEV} when the runtime has no stage of that name, {@code -EBUSY} after the first OOB
+     *         I/O, {@code -EBADF} once released, {@code -EPERM} from a stage thread.
+     */
+    public int placeOnStage(final String stageName)
+    {
+        final RuntimeStage to = runtime.stage(stageName);
+        return null == to ? -Errno.ENODEV : lifecycle.place(this, to, true);
+    }
+
+    /**
+     * In-band, for protocols: places this socket on the stage that serves an interface (its bound address's, its
+     * route's or its {@code SO_BINDTODEVICE}), unless a stage was named for it. Before the first OOB I/O only.
+     *
+     * @param ifname the interface.
+     * @return 0; {@code -EBUSY} after the first OOB I/O (on another stage), {@code -EBADF} once released.
+     */
+    public int placeOnInterface(final String ifname)
+    {
+        return lifecycle.place(this, runtime.stageForInterface(ifname), false);
+    }
+
+    // true once the socket did OOB I/O: its stage is fixed
+    boolean ioStarted()
+    {
+        return ioStarted;
+    }
+
+    // true once placed by name (SO_OOB_STAGE): an interface (bind, SO_BINDTODEVICE) no longer moves it
+    boolean placedByName()
+    {
+        return placedByName;
+    }
+
+    private void markIo()
+    {
+        if (!ioStarted)
+        {
+            ioStarted = true;
+        }
     }
 
     /** @return the in-band socket. */
@@ -373,6 +460,7 @@ public final class OobSocket
      */
     public int tryClaim(final int length)
     {
+        markIo();
         final int rc = checkSend(length);
         if (rc < 0)
         {
@@ -483,6 +571,7 @@ public final class OobSocket
      */
     public int poll(final OobReceiveHandler handler, final int limit)
     {
+        markIo();
         if (state == DESTROYED)
         {
             return -Errno.EBADF;
@@ -568,6 +657,7 @@ public final class OobSocket
      */
     public int oobSend(final DirectBuffer buffer, final int offset, final int length)
     {
+        markIo();
         if (!onStage)
         {
             return notOnStage();
@@ -589,6 +679,7 @@ public final class OobSocket
      */
     public int oobClaim(final int length)
     {
+        markIo();
         if (!onStage)
         {
             return notOnStage();
@@ -666,6 +757,7 @@ public final class OobSocket
      */
     public int oobReceive(final OobReceiveHandler handler, final int limit)
     {
+        markIo();
         if (!onStage)
         {
             return notOnStage();
@@ -682,6 +774,7 @@ public final class OobSocket
      */
     public long oobIoctl(final int request, final long arg)
     {
+        markIo();
         if (!onStage)
         {
             return notOnStage();
@@ -699,10 +792,18 @@ public final class OobSocket
      * @param length its length.
      * @return the length delivered; {@code -ENOBUFS} when the receive ring was full, {@code -EPIPE} after
      * {@code SHUT_RD} (both counted as drops), {@code -EBADF} when the socket left the stage, {@code -EWOULDBLOCK}
-     * when it is not on the stage yet (its attach command is still queued; nothing counted).
+     * when it is not on the stage yet (its attach command is still queued; nothing counted), {@code -EXDEV} when
+     * called from another thread than the socket's stage (a device of another stage; nothing counted here, the
+     * device counts its drop).
      */
     public int deliver(final DirectBuffer buffer, final int offset, final int length)
     {
+        if (!stage.isStageThread())
+        {
+            // a device of another stage (a port serving a socket placed elsewhere): its rings are not this thread's
+            return -Errno.EXDEV;
+        }
+        markIo();
         if (!onStage)
         {
             return notOnStage();
@@ -743,6 +844,12 @@ public final class OobSocket
      */
     public int receiveRingClaim(final int length)
     {
+        if (!stage.isStageThread())
+        {
+            // a device of another stage (a port serving a socket placed elsewhere): its rings are not this thread's
+            return -Errno.EXDEV;
+        }
+        markIo();
         if (!onStage)
         {
             return notOnStage();

@@ -1,6 +1,7 @@
 package org.oobnet.core;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,7 +38,7 @@ final class SocketLifecycle
     private final OobConfig config;
     private final ProtocolRegistry registry;
     private final CountersManager countersManager;
-    private final StageProxy proxy;
+    private final List<RuntimeStage> stages;
     private final StageAgent stage;
     private final Object countersLock = new Object();
     private final Set<OobSocket> live = ConcurrentHashMap.newKeySet();
@@ -51,15 +52,15 @@ final class SocketLifecycle
         final OobConfig config,
         final ProtocolRegistry registry,
         final CountersManager countersManager,
-        final StageProxy proxy,
-        final StageAgent stage)
+        final List<RuntimeStage> stages)
     {
         this.runtime = runtime;
         this.config = config;
         this.registry = registry;
         this.countersManager = countersManager;
-        this.proxy = proxy;
-        this.stage = stage;
+        this.stages = stages;
+        // the default stage's agent: where in-band errors are recorded (the error log is the runtime's)
+        this.stage = stages.getFirst().agent();
     }
 
     /** @return contexts attached and not yet destroyed. */
@@ -75,7 +76,7 @@ final class SocketLifecycle
         {
             return -Errno.ENETDOWN;
         }
-        if (stage.isStageThread())
+        if (runtime.isStageThread())
         {
             // socket() is in-band work (it allocates, and its commands wait on the stage): never on the stage
             return -Errno.EPERM;
@@ -119,8 +120,9 @@ final class SocketLifecycle
             liveCount.decrementAndGet();
             return -Errno.ENOMEM;
         }
+        // every socket starts on the default stage; placement (by name or interface) moves it before its first I/O
         final OobSocket socket = new OobSocket(
-            runtime, this, stage, ksocket, protocol, id, family, type, protocolNumber,
+            runtime, this, stages.getFirst(), ksocket, protocol, id, family, type, protocolNumber,
             new ManyToOneRingBuffer(sendMemory), new OneToOneRingBuffer(receiveMemory), counters);
         ksocket.oobContext(socket);
         int attached;
@@ -154,14 +156,59 @@ final class SocketLifecycle
             return attached;
         }
         live.add(socket);
-        proxy.attach(socket);
+        socket.runtimeStage().proxy().attach(socket);
         return 0;
+    }
+
+    /**
+     * In-band: moves a socket to another stage, before its first OOB I/O. A stage named for the socket
+     * ({@code byName}) wins over the stage of an interface: once placed by name, placement by interface is a no-op.
+     *
+     * @param socket the socket.
+     * @param to     the stage to serve it.
+     * @param byName true for {@link OobSocket#SO_OOB_STAGE}, false for a bound address or device.
+     * @return 0; {@code -EBUSY} after the socket's first OOB I/O, {@code -EBADF} once released, {@code -EPERM}
+     *         from a stage thread.
+     */
+    int place(final OobSocket socket, final RuntimeStage to, final boolean byName)
+    {
+        if (runtime.isStageThread())
+        {
+            return -Errno.EPERM;
+        }
+        synchronized (socket.placementLock())
+        {
+            if (socket.runtimeStage() == to || (!byName && socket.placedByName()))
+            {
+                if (byName)
+                {
+                    socket.moveHome(to, true);
+                }
+                return 0;
+            }
+            if (socket.ioStarted())
+            {
+                return -Errno.EBUSY;
+            }
+            if (socket.state() != OobSocket.ATTACHED)
+            {
+                return -Errno.EBADF;
+            }
+            final int rc = socket.runtimeStage().proxy().moveOut(socket);
+            if (rc < 0)
+            {
+                return rc;
+            }
+            socket.moveHome(to, byName);
+            to.proxy().attach(socket);
+            return 0;
+        }
     }
 
     // in-band, KSocket.close() before the kernel's release
     void release(final OobSocket socket)
     {
-        if (stage.isStageThread())
+        if (runtime.isStageThread())
         {
             // release waits for the stage: from the stage it would wait for itself. KSocket.close() has already
             // marked the socket closed and keeps its open reference when this throws, so the close is finished
@@ -191,7 +238,10 @@ final class SocketLifecycle
         {
             return false;
         }
-        proxy.detach(socket, config.releaseDrainTimeoutNs());
+        synchronized (socket.placementLock())
+        {
+            socket.runtimeStage().proxy().detach(socket, config.releaseDrainTimeoutNs());
+        }
         socket.casState(OobSocket.RELEASING, OobSocket.RELEASED);
         try
         {
@@ -269,12 +319,14 @@ final class SocketLifecycle
     }
 
     // in-band: a shared device's counters (null when the counters file is full: the device runs without them)
-    DeviceCounters allocateDeviceCounters(final StageDevice device)
+    // with several stages a device is named "<device>@<stage>" (with one, labels stay what readers always saw)
+    DeviceCounters allocateDeviceCounters(final StageDevice device, final RuntimeStage on)
     {
         final String[] labels = device.counterLabels();
+        final String name = 1 == stages.size() ? device.name() : device.name() + DeviceCounters.STAGE_SEPARATOR + on.name();
         synchronized (countersLock)
         {
-            return DeviceCounters.allocate(countersManager, device.name(), labels);
+            return DeviceCounters.allocate(countersManager, name, labels);
         }
     }
 
@@ -319,26 +371,26 @@ final class SocketLifecycle
         socket.shutdownBits(how);
         if (how == OobSocket.SHUT_WR || how == OobSocket.SHUT_RDWR)
         {
-            proxy.raise(socket, KSocketEvent.CANTSENDMORE, 0);
+            socket.runtimeStage().proxy().raise(socket, KSocketEvent.CANTSENDMORE, 0);
         }
         if (how == OobSocket.SHUT_RD || how == OobSocket.SHUT_RDWR)
         {
-            proxy.raise(socket, KSocketEvent.CANTRECVMORE, 0);
+            socket.runtimeStage().proxy().raise(socket, KSocketEvent.CANTRECVMORE, 0);
         }
     }
 
     void raiseAsync(final OobSocket socket, final KSocketEvent event, final long arg)
     {
-        proxy.raise(socket, event, arg);
+        socket.runtimeStage().proxy().raise(socket, event, arg);
     }
 
     long oobIoctl(final OobSocket socket, final int request, final long arg)
     {
-        if (stage.isStageThread())
+        if (runtime.isStageThread())
         {
             return socket.oobIoctl(request, arg);
         }
-        return proxy.oobIoctl(socket, request, arg);
+        return socket.runtimeStage().proxy().oobIoctl(socket, request, arg);
     }
 
     /**

@@ -49,6 +49,7 @@ final class StageAgent implements Agent, OobStage
     private final StageProxy.DetachCommand[] detachCommands;
     private final long[] detachDeadlinesNs;
     private final TimerDispatcher timerDispatcher = new TimerDispatcher();
+    private final String roleName;
 
     private int socketCount;
     private int ackCount;
@@ -68,8 +69,10 @@ final class StageAgent implements Agent, OobStage
         final int maxSockets,
         final StageCounters counters,
         final DistinctErrorLog errorLog,
-        final long stallThresholdNs)
+        final long stallThresholdNs,
+        final String roleName)
     {
+        this.roleName = roleName;
         this.commands = commands;
         this.commandLimit = commandLimit;
         this.sockets = new OobSocket[maxSockets];
@@ -93,7 +96,7 @@ final class StageAgent implements Agent, OobStage
     @Override
     public String roleName()
     {
-        return "oob-stage";
+        return roleName;
     }
 
     @Override
@@ -397,11 +400,31 @@ final class StageAgent implements Agent, OobStage
         }
     }
 
+    // stage, from MoveOutCommand: the socket goes to another stage before its first OOB I/O; no DISCONNECTED
+    int moveOut(final OobSocket socket)
+    {
+        if (!socket.isOnStage() || detachingIndex(socket) >= 0)
+        {
+            return -Errno.EBADF;
+        }
+        pendingSends.dropQueued(socket);
+        removeSocket(socket, false);
+        return 0;
+    }
+
     private void removeSocket(final OobSocket socket)
+    {
+        removeSocket(socket, true);
+    }
+
+    private void removeSocket(final OobSocket socket, final boolean disconnected)
     {
         try
         {
-            socket.raise(KSocketEvent.DISCONNECTED, 0);
+            if (disconnected)
+            {
+                socket.raise(KSocketEvent.DISCONNECTED, 0);
+            }
         }
         catch (final Throwable t)
         {

@@ -26,8 +26,19 @@ public final class StageCpu
      */
     public static StageCpu choose(final int configuredCpu)
     {
+        return choose(configuredCpu, java.util.Set.of());
+    }
+
+    /**
+     * @param configuredCpu the configured CPU, or {@link OobConfig#CPU_AUTO}.
+     * @param taken         the CPUs other stages of the runtime took (an auto stage avoids them).
+     * @return the CPU to pin the stage to and whether it is isolated.
+     */
+    public static StageCpu choose(final int configuredCpu, final java.util.Set<Integer> taken)
+    {
         final CpuTopology topology = CpuTopology.read();
-        final int cpu = configuredCpu >= 0 ? configuredCpu : topology.autoCpu();
+        final int cpu = configuredCpu >= 0 ? configuredCpu :
+            taken.isEmpty() ? topology.autoCpu() : topology.autoCpuExcept(taken);
         return new StageCpu(cpu, topology.isolated().contains(cpu));
     }
 

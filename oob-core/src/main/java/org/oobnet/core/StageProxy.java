@@ -100,6 +100,12 @@ final class StageProxy
         callOnStage(new DetachCommand(stage, socket, drainTimeoutNs));
     }
 
+    // waits until this stage let go of a socket that moves to another stage (no DISCONNECTED event)
+    int moveOut(final OobSocket socket)
+    {
+        return callOnStage(new MoveOutCommand(stage, socket));
+    }
+
     int addDevice(final StageDevice device, final DeviceCounters counters)
     {
         return callOnStage(new DeviceCommand(stage, device, counters, true));
@@ -187,6 +193,24 @@ final class StageProxy
         protected int execute(final OobStage stage, final long nowNs)
         {
             return target.addSocket(socket);
+        }
+    }
+
+    private static final class MoveOutCommand extends StageCommand
+    {
+        private final StageAgent target;
+        private final OobSocket socket;
+
+        MoveOutCommand(final StageAgent target, final OobSocket socket)
+        {
+            this.target = target;
+            this.socket = socket;
+        }
+
+        @Override
+        protected int execute(final OobStage stage, final long nowNs)
+        {
+            return target.moveOut(socket);
         }
     }
 

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.oobnet.config.ConfigException;
 import org.oobnet.config.IdleStrategyType;
 import org.oobnet.config.OobnetConfig;
 import org.oobnet.config.StageConfig;
@@ -62,18 +61,62 @@ class OobConfigTest
     }
 
     @Test
-    void shouldRefuseSeveralStagesUntilTheRuntimeRunsThem()
+    void shouldTakeEveryConfiguredStage()
     {
         final StageConfig settings = new StageConfig(0, IdleStrategyType.YIELD, 50_000L);
         final OobnetConfig loaded = OobnetConfig.defaults().withStages(List.of(
             new StageDefinition("feed", settings, List.of("veth0")),
-            new StageDefinition("orders", settings.withCpu(1), List.of("veth1"))));
+            new StageDefinition("orders", new StageConfig(1, IdleStrategyType.BACKOFF, 70_000L), List.of("veth1"))));
 
-        assertEquals("""
-            invalid oobnet configuration (1 problem):
-              stage=feed, orders: 2 stages configured; this runtime runs one stage so far (keep one [[stage]])""",
-            assertThrows(ConfigException.class, () -> OobConfig.from(loaded)).getMessage());
-        assertEquals(0, OobConfig.from(loaded.withStages(loaded.stages().subList(0, 1))).stageCpu());
+        final OobConfig config = OobConfig.from(loaded);
+
+        assertEquals(List.of(
+            new OobConfig.StageSpec("feed", 0, OobConfig.IdleStrategyKind.YIELD, 50_000L, List.of("veth0")),
+            new OobConfig.StageSpec("orders", 1, OobConfig.IdleStrategyKind.BACKOFF, 70_000L, List.of("veth1"))),
+            config.stages());
+        assertEquals(0, config.stageCpu());
+        // the first stage follows the builder's stage settings
+        assertEquals(3, config.toBuilder().stageCpu(3).build().stages().getFirst().cpu());
+        assertEquals(List.of(new OobConfig.StageSpec(OobConfig.DEFAULT_STAGE_NAME, OobConfig.CPU_AUTO,
+            OobConfig.IdleStrategyKind.SPIN, OobConfig.DEFAULT_STALL_THRESHOLD_NS, List.of())),
+            OobConfig.defaults().stages());
+    }
+
+    @Test
+    void shouldNameWhatIsWrongWithStagesBuiltInCode()
+    {
+        final OobConfig.StageSpec a = new OobConfig.StageSpec("a", 1, OobConfig.IdleStrategyKind.YIELD, 1_000L,
+            List.of("veth0"));
+        final OobConfig.StageSpec b = new OobConfig.StageSpec("a", 1, OobConfig.IdleStrategyKind.YIELD, 1_000L,
+            List.of("veth0"));
+
+        assertEquals("invalid OOB config: stages: name=a is given to two stages; stages: cpu=1 is given to stages " +
+            "a and a; stages: interface veth0 is claimed by stages a and a",
+            assertThrows(IllegalArgumentException.class, () -> OobConfig.builder().stages(List.of(a, b)).build())
+                .getMessage());
+        assertEquals("stage name=a b must be 1 to 32 of [A-Za-z0-9_-]",
+            assertThrows(IllegalArgumentException.class, () -> new OobConfig.StageSpec("a b", 1,
+                OobConfig.IdleStrategyKind.YIELD, 1_000L, List.of())).getMessage());
+    }
+
+    @Test
+    void shouldNameTheStageThatFindsNoCpuLeft(@org.junit.jupiter.api.io.TempDir final Path dir)
+    {
+        final org.oobnet.config.CpuTopology topology = org.oobnet.config.CpuTopology.read();
+        final int usable = topology.online().intersect(topology.allowed()).toArray().length;
+        final List<OobConfig.StageSpec> stages = new java.util.ArrayList<>();
+        for (int i = 0; i <= usable; i++)
+        {
+            stages.add(new OobConfig.StageSpec("s" + i, OobConfig.CPU_AUTO, OobConfig.IdleStrategyKind.BACKOFF,
+                100_000L, List.of()));
+        }
+        final OobConfig config = CoreTests.config(dir).stages(stages).build();
+
+        final IllegalStateException refused = assertThrows(IllegalStateException.class, () -> OobRuntime.start(config));
+        assertEquals("stage s" + usable + ": cpu=auto finds no CPU left (" + usable + " taken by the other stages: " +
+            new java.util.TreeSet<>(java.util.Arrays.stream(topology.online().intersect(topology.allowed()).toArray())
+                .boxed().toList()) + ")", refused.getMessage());
+        assertEquals(null, org.oobnet.inband.KSocket.installedOobHooks(), "nothing left installed");
     }
 
     @Test

@@ -166,6 +166,12 @@ public final class PacketProtocol implements OobProtocol
                 ports.register(state);
                 return 0;
             }
+            // the first bind puts the socket on the stage serving its interface, before its rings go there
+            final int placed = socket.placeOnInterface(info.name());
+            if (placed < 0)
+            {
+                return placed;
+            }
             final PacketRingSocket rings;
             try
             {
@@ -183,7 +189,7 @@ public final class PacketProtocol implements OobProtocol
                 rx.verifyFilter(state.filter());
             }
             state.bound(rings, ifIndex, info.name());
-            final int installed = socket.runtime().callOnStage(new InstallRings(state, rx, rings.tx()));
+            final int installed = socket.runtimeStage().callOnStage(new InstallRings(state, rx, rings.tx()));
             if (installed < 0)
             {
                 // -ENOSPC: the stage's device table is full; the rings are unmapped at release
@@ -274,7 +280,7 @@ public final class PacketProtocol implements OobProtocol
             state.filter(program);
             if (config.verifyFilter())
             {
-                socket.runtime().callOnStage(new SetVerifyFilter(state, program));
+                socket.runtimeStage().callOnStage(new SetVerifyFilter(state, program));
             }
             return 0;
         }

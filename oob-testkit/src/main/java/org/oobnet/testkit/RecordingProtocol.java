@@ -263,6 +263,6 @@ public final class RecordingProtocol extends ForwardingProtocol
 
     private static boolean isStageThread(final OobSocket socket)
     {
-        return socket.runtime().stageThread() == Thread.currentThread();
+        return socket.runtimeStage().thread() == Thread.currentThread();
     }
 }

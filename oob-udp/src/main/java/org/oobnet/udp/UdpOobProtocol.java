@@ -120,7 +120,8 @@ public final class UdpOobProtocol implements OobProtocol
     public int bind(final OobSocket socket, final MemorySegment address)
     {
         final UdpSocketState state = socket.protocolState();
-        return learnLocal(state);
+        final int rc = learnLocal(state);
+        return rc < 0 ? rc : StagePlacement.onLocalAddress(state);
     }
 
     // in-band, after the kernel connected the socket (and auto-bound it when it was not bound)
@@ -132,6 +133,11 @@ public final class UdpOobProtocol implements OobProtocol
         if (rc < 0)
         {
             return rc;
+        }
+        final int placed = StagePlacement.onLocalAddress(state);
+        if (placed < 0)
+        {
+            return placed;
         }
         final InetSocketAddress peer;
         try
@@ -155,6 +161,11 @@ public final class UdpOobProtocol implements OobProtocol
             // warm the caches now, so the first send takes the fast path (EVL's solicit at connect)
             final NextHop hop = stack.resolver().solicit(peerAddress, false);
             state.maxPayload = Math.min(UdpSocketState.MAX_UDP_PAYLOAD, hop.mtu() - UdpFrameBuilder.IP_UDP_HEADERS_LENGTH);
+            final int placedByRoute = StagePlacement.onRoute(state, hop.ifindex());
+            if (placedByRoute < 0)
+            {
+                return placedByRoute;
+            }
         }
         catch (final ErrnoException ex)
         {
@@ -186,10 +197,18 @@ public final class UdpOobProtocol implements OobProtocol
                 return rc;
             }
             // the kernel socket's device follows the transport (a no-op until the socket is on the stage)
-            socket.runtime().callOnStage(new SyncKernelDevice(state));
+            socket.runtimeStage().callOnStage(new SyncKernelDevice(state));
             return 0;
         }
-        if (SocketConstants.SOL_SOCKET == level && SocketConstants.SO_BROADCAST == name)
+        if (SocketConstants.SOL_SOCKET == level && SocketConstants.SO_BINDTODEVICE == name)
+        {
+            final int rc = StagePlacement.onBindToDevice(state, value);
+            if (rc < 0)
+            {
+                return rc;
+            }
+        }
+        else if (SocketConstants.SOL_SOCKET == level && SocketConstants.SO_BROADCAST == name)
         {
             state.broadcast = 0 != intValue;
         }
@@ -310,7 +329,7 @@ public final class UdpOobProtocol implements OobProtocol
             return check;
         }
         final NeighbourEntry neighbour = 0 == check ? stack.resolver().neighbours().lookup(hop.nextHop()) : null;
-        final PacketPort port = null == neighbour ? null : stack.port(hop.ifindex());
+        final PacketPort port = null == neighbour ? null : stack.port(hop.ifindex(), state.socket.stage());
         if (null == port)
         {
             return sendInband(state, buffer, offset + UdpAddressHeader.LENGTH, payloadLength, dstAddress, dstPort);
@@ -397,7 +416,7 @@ public final class UdpOobProtocol implements OobProtocol
             return check;
         }
         final NeighbourEntry neighbour = 0 == check ? stack.resolver().neighbours().lookup(hop.nextHop()) : null;
-        final PacketPort target = null == neighbour ? null : stack.port(hop.ifindex());
+        final PacketPort target = null == neighbour ? null : stack.port(hop.ifindex(), state.socket.stage());
         if (null == target)
         {
             final int rc = sendInband(state, frame, ETH_IP_UDP_HEADERS, payloadLength, dstAddress, dstPort);
@@ -454,7 +473,7 @@ public final class UdpOobProtocol implements OobProtocol
         {
             return state.kernel.flush(nowNs);
         }
-        return stack.flushPorts(nowNs);
+        return stack.flushPorts(nowNs, socket.stage());
     }
 
     /**
@@ -472,7 +491,7 @@ public final class UdpOobProtocol implements OobProtocol
         if (0 != peer)
         {
             final NextHop hop = stack.resolver().routes().lookup(peer);
-            final PacketPort port = null == hop ? null : stack.port(hop.ifindex());
+            final PacketPort port = null == hop ? null : stack.port(hop.ifindex(), state.socket.stage());
             if (null != port)
             {
                 return port;
@@ -483,9 +502,8 @@ public final class UdpOobProtocol implements OobProtocol
         {
             return last;
         }
-        // FIXME: an unconnected socket's first claim guesses the first port; commit copies the frame when wrong
-        final java.util.List<PacketPort> ports = stack.ports();
-        return ports.isEmpty() ? null : ports.get(0);
+        // FIXME: an unconnected socket's first claim guesses its stage's first port; commit copies the frame when wrong
+        return stack.firstPort(state.socket.stage());
     }
 
     // stage: the kernel socket's device on the stage exactly while the socket is there with the kernel transport

@@ -38,6 +38,8 @@ public final class UdpSocketState implements DatagramHandler
     volatile int peerAddress;
     volatile int peerPort;
     volatile boolean boundInDemux;
+    // SO_BINDTODEVICE set: the device's stage serves the socket (StagePlacement)
+    volatile boolean boundToDevice;
     volatile boolean broadcast;
     volatile int ttl = UdpFrameBuilder.DEFAULT_TTL;
     volatile int multicastTtl = 1;
@@ -129,7 +131,7 @@ public final class UdpSocketState implements DatagramHandler
         final DirectBuffer buffer, final int payloadOffset, final int payloadLength, final int address, final int port)
     {
         inbandSends++;
-        return stack.inbandSend().send(stack.stageErrno(), fd, buffer, payloadOffset, payloadLength, address, port);
+        return stack.inbandSend(socket).send(stack.stageErrno(socket), fd, buffer, payloadOffset, payloadLength, address, port);
     }
 
     /**

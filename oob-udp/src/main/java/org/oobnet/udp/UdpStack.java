@@ -6,6 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.oobnet.config.InterfaceConfig;
 import org.oobnet.core.OobRuntime;
+import org.oobnet.core.OobStage;
+import org.oobnet.core.RuntimeStage;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.ErrnoException;
 import org.oobnet.inband.sys.ErrnoCapture;
@@ -35,14 +37,17 @@ public final class UdpStack implements AutoCloseable
     private final DemuxTable<UdpSocketState> demux;
     private final PacketPort[] portsByIfindex;
     private final List<PacketPort> ports;
-    private final ErrnoCapture stageErrno;
     private final UdpOobProtocol protocol;
     private final AtomicInteger liveSockets = new AtomicInteger();
     private final int minPortMtu;
-    private final InbandSend inbandSend = new InbandSend();
     private final Object devicesLock = new Object();
-    // in-band, under devicesLock: the runtime whose stage polls the ports, null when none does
+    // in-band, under devicesLock: the runtime whose stages poll the ports, null when none does
     private OobRuntime portsOn;
+    // the stage each port is on (by ifindex, as portsByIfindex), published by the stage command that added it;
+    // a port is used only from its own stage
+    private final OobStage[] portStages;
+    // per stage (RuntimeStage.index()): the in-band fallback's scratch and errno block, each stage's own
+    private volatile StageScratch[] scratch = new StageScratch[0];
     private int socketsOnPorts;
 
     /**
@@ -64,8 +69,7 @@ public final class UdpStack implements AutoCloseable
             int minMtu = Integer.MAX_VALUE;
             // the demux table is shared by every port: create the stack's table first, then the ports on it
             final DemuxTable<UdpSocketState> demux = new DemuxTable<>();
-            // the TX kicks run on the stage: one capture block for the stage's use only
-            final ErrnoCapture stageErrno = new ErrnoCapture();
+            // the TX kicks run on the stage serving the port: one capture block per port (stages may differ)
             try (RtnetlinkSocket netlink = RtnetlinkSocket.open(0))
             {
                 for (final InterfaceConfig settings : config.interfaces())
@@ -74,10 +78,10 @@ public final class UdpStack implements AutoCloseable
                     final Link link = netlink.getLink(ifindex);
                     minMtu = Math.min(minMtu, link.mtu());
                     ports.add(PacketPort.open(settings, link.mtu(), demux, config.verifyUdpChecksum(),
-                        stageErrno));
+                        new ErrnoCapture()));
                 }
             }
-            stack = new UdpStack(config, resolver, ports, Integer.MAX_VALUE == minMtu ? 65535 : minMtu, demux, stageErrno);
+            stack = new UdpStack(config, resolver, ports, Integer.MAX_VALUE == minMtu ? 65535 : minMtu, demux);
         }
         catch (final ErrnoException | RuntimeException ex)
         {
@@ -97,8 +101,7 @@ public final class UdpStack implements AutoCloseable
         final RouteResolver resolver,
         final List<PacketPort> ports,
         final int minPortMtu,
-        final DemuxTable<UdpSocketState> demux,
-        final ErrnoCapture stageErrno)
+        final DemuxTable<UdpSocketState> demux)
     {
         this.config = config;
         this.resolver = resolver;
@@ -109,6 +112,7 @@ public final class UdpStack implements AutoCloseable
             maxIfindex = Math.max(maxIfindex, port.ifindex());
         }
         this.portsByIfindex = new PacketPort[maxIfindex + 1];
+        this.portStages = new OobStage[maxIfindex + 1];
         for (final PacketPort port : ports)
         {
             portsByIfindex[port.ifindex()] = port;
@@ -116,7 +120,6 @@ public final class UdpStack implements AutoCloseable
         }
         this.minPortMtu = minPortMtu;
         this.demux = demux;
-        this.stageErrno = stageErrno;
         this.protocol = new UdpOobProtocol(this);
     }
 
@@ -173,6 +176,54 @@ public final class UdpStack implements AutoCloseable
     }
 
     /**
+     * Stage: the port of an interface if the given stage serves it (a port is used only from its own stage).
+     *
+     * @param ifindex the interface index.
+     * @param stage   the stage asking (the socket's).
+     * @return the port, or null when the interface is not enabled or another stage serves it.
+     */
+    public PacketPort port(final int ifindex, final OobStage stage)
+    {
+        final PacketPort[] ports = portsByIfindex;
+        return ifindex >= 0 && ifindex < ports.length && portStages[ifindex] == stage ? ports[ifindex] : null;
+    }
+
+    /**
+     * @param ifname an interface name.
+     * @return its port, or null when the interface is not enabled.
+     */
+    PacketPort portNamed(final String ifname)
+    {
+        for (final PacketPort port : ports)
+        {
+            if (port.name().equals(ifname))
+            {
+                return port;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Stage: the first port the given stage serves.
+     *
+     * @param stage the stage asking.
+     * @return the port, or null when it serves none.
+     */
+    PacketPort firstPort(final OobStage stage)
+    {
+        for (int i = 0, n = ports.size(); i < n; i++)
+        {
+            final PacketPort port = ports.get(i);
+            if (portStages[port.ifindex()] == stage)
+            {
+                return port;
+            }
+        }
+        return null;
+    }
+
+    /**
      * @return the smallest MTU of the enabled interfaces (65535 when none).
      */
     public int minPortMtu()
@@ -188,15 +239,23 @@ public final class UdpStack implements AutoCloseable
         return liveSockets.get();
     }
 
-    ErrnoCapture stageErrno()
+    // stage: the in-band fallback send's scratch of the stage serving the socket
+    InbandSend inbandSend(final org.oobnet.core.OobSocket socket)
     {
-        return stageErrno;
+        return scratch[socket.runtimeStage().index()].send;
     }
 
-    // stage: the scratch of the in-band fallback send, one per stack (its sockets are served by one stage)
-    InbandSend inbandSend()
+    // stage: the errno block of the stage serving the socket
+    ErrnoCapture stageErrno(final org.oobnet.core.OobSocket socket)
     {
-        return inbandSend;
+        return scratch[socket.runtimeStage().index()].errno;
+    }
+
+    // what a stage's sends use: made in-band when the first socket arrives, never shared between stages
+    private static final class StageScratch
+    {
+        final InbandSend send = new InbandSend();
+        final ErrnoCapture errno = new ErrnoCapture();
     }
 
     /**
@@ -211,14 +270,24 @@ public final class UdpStack implements AutoCloseable
         {
             if (0 == socketsOnPorts)
             {
+                final StageScratch[] scratch = new StageScratch[runtime.stages().size()];
+                for (int i = 0; i < scratch.length; i++)
+                {
+                    scratch[i] = new StageScratch();
+                }
+                this.scratch = scratch;
+                // each port on the stage that serves its interface
                 for (int i = 0; i < ports.size(); i++)
                 {
-                    final int rc = runtime.addDevice(ports.get(i));
+                    final PacketPort port = ports.get(i);
+                    final RuntimeStage stage = runtime.stageForInterface(port.name());
+                    portStages[port.ifindex()] = stage.stage();
+                    final int rc = stage.addDevice(port);
                     if (rc < 0)
                     {
                         for (int j = 0; j < i; j++)
                         {
-                            runtime.removeDevice(ports.get(j));
+                            runtime.stageForInterface(ports.get(j).name()).removeDevice(ports.get(j));
                         }
                         return rc;
                     }
@@ -251,7 +320,7 @@ public final class UdpStack implements AutoCloseable
             {
                 for (final PacketPort port : ports)
                 {
-                    portsOn.removeDevice(port);
+                    portsOn.stageForInterface(port.name()).removeDevice(port);
                 }
                 portsOn = null;
             }
@@ -259,20 +328,23 @@ public final class UdpStack implements AutoCloseable
     }
 
     /**
-     * Stage: kicks every port's TX ring that has frames pending now, before the cycle's own flush (stage code that
+     * Stage: kicks every TX ring of the calling stage's ports that has frames pending now, before the cycle's own flush (stage code that
      * wants a reply out at once).
      *
      * @param nowNs the stage's clock.
      * @return frames kicked.
      */
-    int flushPorts(final long nowNs)
+    int flushPorts(final long nowNs, final OobStage stage)
     {
         final List<PacketPort> ports = this.ports;
         int work = 0;
         for (int i = 0, n = ports.size(); i < n; i++)
         {
-            final int kicked = ports.get(i).flush(nowNs);
-            work += Math.max(0, kicked);
+            final PacketPort port = ports.get(i);
+            if (portStages[port.ifindex()] == stage)
+            {
+                work += Math.max(0, port.flush(nowNs));
+            }
         }
         return work;
     }

@@ -50,11 +50,7 @@ class RoutePortTest
             final NetnsFixture.Host a = fixture.host(0);
             final NetnsFixture.Host b = fixture.host(1);
             final NetnsFixture.Host c = fixture.host(2);
-            ip(fixture, a, "link", "add", A_EXTRA, "type", "veth", "peer", "name", C_EXTRA, "netns", c.namespace());
-            ip(fixture, a, "addr", "add", A_EXTRA_ADDRESS + "/24", "dev", A_EXTRA);
-            ip(fixture, a, "link", "set", A_EXTRA, "up");
-            ip(fixture, c, "addr", "add", C_EXTRA_ADDRESS + "/24", "dev", C_EXTRA);
-            ip(fixture, c, "link", "set", C_EXTRA, "up");
+            ExtraVethPair.add(fixture, a, A_EXTRA, A_EXTRA_ADDRESS, c, C_EXTRA, C_EXTRA_ADDRESS);
 
             final UdpStack stack = fixture.call(a, () -> UdpStack.open(new UdpStackConfig(UdpTransport.PACKET,
                 List.of(InterfaceConfig.defaults(a.interfaceName()), InterfaceConfig.defaults(A_EXTRA)),
@@ -122,17 +118,6 @@ class RoutePortTest
             }
             return in.get(0);
         });
-    }
-
-    private static void ip(final NetnsFixture fixture, final NetnsFixture.Host host, final String... args)
-        throws Exception
-    {
-        final List<String> command = new java.util.ArrayList<>(List.of("ip"));
-        command.addAll(List.of(args));
-        final Process process = new ProcessBuilder(fixture.commandIn(host, command)).redirectErrorStream(true).start();
-        final String output = new String(process.getInputStream().readAllBytes());
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, process.exitValue(), String.join(" ", command) + ": " + output);
     }
 
     // stage: a 16-byte datagram written in place in a TX frame (oobClaim / oobCommit)

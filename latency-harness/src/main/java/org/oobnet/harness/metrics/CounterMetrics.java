@@ -17,11 +17,14 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import org.agrona.concurrent.status.CountersReader;
 import org.oobnet.core.counters.CountersFileReader;
+import org.oobnet.core.counters.DeviceCounters;
 import org.oobnet.core.counters.OobCounterType;
+import org.oobnet.core.counters.StageCounters;
 
 /**
- * One reading of a runtime's counters file as Prometheus metric families: the stage's counters
- * ({@code oobnet_stage_*}), every socket's ({@code oobnet_socket_*{protocol, fd, socket}}), the protocols' own
+ * One reading of a runtime's counters file as Prometheus metric families: the stages' counters
+ * ({@code oobnet_stage_*}, labelled {@code stage} when the runtime has several), each stage device's
+ * ({@code oobnet_device_*{device, stage}}), every socket's ({@code oobnet_socket_*{protocol, fd, socket}}), the protocols' own
  * ({@code oobnet_<protocol>_*{fd, socket}}), the stall histogram's buckets
  * ({@code oobnet_stage_stalls_by_duration{range}}) and the runtime itself ({@code oobnet_runtime_info},
  * {@code oobnet_runtime_running}). Counters whose type this class does not know (a newer runtime's) still appear,
@@ -67,9 +70,26 @@ public final class CounterMetrics
         final OobCounterType type = OobCounterType.of(typeId);
         if (type == OobCounterType.STALL_BUCKET)
         {
+            final String stage = StageCounters.stageOf(label);
+            final String range = label.substring(type.label().length(),
+                label.length() - (null == stage ? 0 : StageCounters.STAGE_LABEL_SEPARATOR.length() + stage.length()));
             family(families, "oobnet_stage_stalls_by_duration",
                 "Stage cycles longer than the stall threshold, by duration (log2 buckets)", true)
-                .add(Labels.of("range", label.substring(type.label().length()).trim()), value);
+                .add(withStage(Labels.of("range", range.trim()), stage), value);
+            return;
+        }
+        if (type != null && type.typeId() >= OobCounterType.DEVICE_SOCKETS.typeId() &&
+            label.startsWith(OobCounterType.DEVICE_LABEL_PREFIX) && label.contains(": "))
+        {
+            // "device <name>[@<stage>]: <counter>": one family per counter, labelled by device (and stage)
+            final int colon = label.indexOf(": ");
+            final String device = label.substring(OobCounterType.DEVICE_LABEL_PREFIX.length(), colon);
+            final String counter = label.substring(colon + 2);
+            final int at = device.lastIndexOf(DeviceCounters.STAGE_SEPARATOR);
+            final Labels labels = at < 0 ? Labels.of("device", device) :
+                Labels.of("device", device.substring(0, at), "stage", device.substring(at + 1));
+            family(families, "oobnet_device_" + name(counter), "Per stage device: " + counter,
+                type == OobCounterType.DEVICE_COUNTER).add(labels, value);
             return;
         }
         final Matcher socket = SOCKET_LABEL.matcher(label);
@@ -82,7 +102,7 @@ public final class CounterMetrics
         {
             family(families, "oobnet_stage_" + name(type.label().replaceFirst("^stage ", "")),
                 "The OOB stage: " + type.label(), !isGauge(type))
-                .add(Labels.EMPTY, value);
+                .add(withStage(Labels.EMPTY, StageCounters.stageOf(label)), value);
         }
         else if (typeId >= OobCounterType.FIRST_PROTOCOL_TYPE_ID && socket.matches())
         {
@@ -102,7 +122,14 @@ public final class CounterMetrics
     private static boolean isGauge(final OobCounterType type)
     {
         return type == OobCounterType.STAGE_MAX_CYCLE_NS || type == OobCounterType.STAGE_SOCKETS ||
-            type == OobCounterType.STALL_THRESHOLD_NS;
+            type == OobCounterType.STALL_THRESHOLD_NS || type == OobCounterType.STAGE_DEVICES ||
+            type == OobCounterType.STAGE_CPU || type == OobCounterType.STAGE_ISOLATED;
+    }
+
+    // several stages: each stage counter carries its stage's name (one stage: no label, as before)
+    private static Labels withStage(final Labels labels, final String stage)
+    {
+        return null == stage ? labels : labels.merge(Labels.of("stage", stage));
     }
 
     private static Labels socketLabels(final Matcher socket, final boolean withProtocol)

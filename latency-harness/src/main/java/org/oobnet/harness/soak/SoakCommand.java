@@ -26,11 +26,15 @@ public final class SoakCommand implements Callable<Integer>
         description = "Faults to inject, in turn (default churn,stall,burst,flap,recreate).")
     String faults = "churn,stall,burst,flap,recreate";
 
+    @Option(names = "--stages", paramLabel = "N",
+        description = "Stages of the soak's runtime: 1 (default), or 2 (the raw packet sockets on their own stage).")
+    int stages = 1;
+
     @Override
     public Integer call() throws Exception
     {
         final long durationNs = Durations.parseNs("duration", duration);
-        final SoakRun run = new SoakRun(durationNs, rate, System.out).faults(faults);
+        final SoakRun run = new SoakRun(durationNs, rate, System.out).faults(faults).stages(stages);
         final boolean passed;
         try
         {

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.oobnet.core.OobConfig;
+import org.oobnet.core.RuntimeStage;
 import org.oobnet.core.OobReceiveHandler;
 import org.oobnet.core.OobRuntime;
 import org.oobnet.core.OobSocket;
@@ -85,6 +86,7 @@ final class SoakRun
     private static final java.util.List<String> KNOWN_FAULTS = java.util.List.of("churn", "stall", "burst", "flap",
         "recreate");
     private String faultSelection = String.join(",", KNOWN_FAULTS);
+    private int stageCount = 1;
     private UdpSoakStreams udp;
     private long rawTapped;
 
@@ -107,6 +109,29 @@ final class SoakRun
         }
         this.faultSelection = selection;
         return this;
+    }
+
+    /**
+     * The soak JVM's runtime with one stage (the default) or two: {@code main} for the AF_OOB bus and
+     * {@code wire} serving pair one's interfaces, so that the raw packet sockets land on their own stage.
+     *
+     * @param count 1 or 2.
+     * @return this.
+     */
+    SoakRun stages(final int count)
+    {
+        if (count < 1 || count > 2)
+        {
+            throw new IllegalArgumentException("stages=" + count + " must be 1 or 2");
+        }
+        this.stageCount = count;
+        return this;
+    }
+
+    /** @return the soak JVM runtime's stage count. */
+    int stageCount()
+    {
+        return stageCount;
     }
 
     SoakRun(final long durationNs, final int ratePerSecond, final PrintStream out)
@@ -137,6 +162,12 @@ final class SoakRun
                 // a second: room for a few thousand sockets' counters
                 .countersValuesBytes(4 * 1024 * 1024)
                 .maxSockets(8192)
+                .stages(2 == stageCount ? List.of(
+                    new OobConfig.StageSpec("main", OobConfig.CPU_AUTO, OobConfig.IdleStrategyKind.BACKOFF,
+                        OobConfig.DEFAULT_STALL_THRESHOLD_NS, List.of()),
+                    new OobConfig.StageSpec("wire", OobConfig.CPU_AUTO, OobConfig.IdleStrategyKind.BACKOFF,
+                        OobConfig.DEFAULT_STALL_THRESHOLD_NS, List.of(SoakNetwork.A_INTERFACE, SoakNetwork.B_INTERFACE)))
+                    : List.of())
                 .build(), new ProtocolRegistry()
                 .register(OobRuntime.AF_OOB, new OobBusProtocol())
                 .register(SocketConstants.AF_PACKET, new PacketProtocol(packetConfig)));
@@ -171,13 +202,23 @@ final class SoakRun
                 receiverDone.set(true);
                 receiver.join(5_000);
 
-                if (!runtime.stageThread().isAlive())
+                for (final RuntimeStage stage : runtime.stages())
                 {
-                    problems.add("the stage thread died");
+                    if (!stage.thread().isAlive())
+                    {
+                        problems.add("the thread of stage " + stage.name() + " died");
+                    }
+                    if (stage.counters().errors().get() != 0)
+                    {
+                        problems.add("stage " + stage.name() + " errors=" + stage.counters().errors().get());
+                    }
                 }
-                if (runtime.counters().errors().get() != 0)
+                if (2 == stageCount && (!"wire".equals(packetSender.runtimeStage().name()) ||
+                    !"wire".equals(packetReceiver.runtimeStage().name()) ||
+                    !"main".equals(busSender.runtimeStage().name())))
                 {
-                    problems.add("stage errors=" + runtime.counters().errors().get());
+                    problems.add("placement: packet sockets on " + packetSender.runtimeStage().name() + "/" +
+                        packetReceiver.runtimeStage().name() + ", bus on " + busSender.runtimeStage().name());
                 }
                 closePacketSockets();
                 accountUntapped(network);
@@ -211,6 +252,17 @@ final class SoakRun
     }
 
     private final AtomicBoolean receiverDone = new AtomicBoolean();
+
+    // every stage's stalls
+    private static long stalls(final OobRuntime runtime)
+    {
+        long stalls = 0;
+        for (final RuntimeStage stage : runtime.stages())
+        {
+            stalls += stage.counters().stalls().get();
+        }
+        return stalls;
+    }
 
     /**
      * Every stream's books, in the table's order.
@@ -253,14 +305,14 @@ final class SoakRun
             faultSelection);
         while (System.nanoTime() - end < 0)
         {
-            final long stallsBefore = runtime.counters().stalls().get();
+            final long stallsBefore = stalls(runtime);
             quiet(Math.min(period / 2, end - System.nanoTime()));
-            stallsOutsideFaults += runtime.counters().stalls().get() - stallsBefore;
+            stallsOutsideFaults += stalls(runtime) - stallsBefore;
             if (System.nanoTime() - end >= 0)
             {
                 break;
             }
-            final long inFault = runtime.counters().stalls().get();
+            final long inFault = stalls(runtime);
             final String[] selected = faultSelection.split(",");
             final String fault = switch (selected[next++ % selected.length].trim())
             {
@@ -273,7 +325,7 @@ final class SoakRun
                     " is not one of churn, stall, burst, flap, recreate");
             };
             faults.computeIfAbsent(fault, k -> new AtomicInteger()).incrementAndGet();
-            stallsInFaults += runtime.counters().stalls().get() - inFault;
+            stallsInFaults += stalls(runtime) - inFault;
             if (System.nanoTime() - lastProgress > 10_000_000_000L)
             {
                 lastProgress = System.nanoTime();

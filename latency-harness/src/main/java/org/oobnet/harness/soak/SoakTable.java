@@ -54,8 +54,8 @@ final class SoakTable
         {
             text.append("  churn sockets refused by socket(): ").append(run.churnRefused).append('\n');
         }
-        text.append(String.format("%nstage stalls: %d inside fault windows, %d outside%n",
-            run.stallsInFaults, run.stallsOutsideFaults));
+        text.append(String.format("%nstage stalls (%d stage%s): %d inside fault windows, %d outside%n",
+            run.stageCount(), 1 == run.stageCount() ? "" : "s", run.stallsInFaults, run.stallsOutsideFaults));
         text.append("resources: ").append(run.resourcesLine).append('\n');
         if (run.problems.isEmpty())
         {

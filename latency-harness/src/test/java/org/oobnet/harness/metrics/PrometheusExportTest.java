@@ -157,6 +157,45 @@ class PrometheusExportTest
     }
 
     @Test
+    void shouldLabelEachStageOfASeveralStageRuntime() throws Exception
+    {
+        final int last = Runtime.getRuntime().availableProcessors() - 1;
+        try (OobRuntime runtime = OobRuntime.start(OobConfig.builder()
+            .countersDir(dir)
+            .countersValuesBytes(1024 * 128)
+            .errorLogBytes(4096)
+            .stages(List.of(
+                new OobConfig.StageSpec("feed", 0, OobConfig.IdleStrategyKind.BACKOFF, 100_000L, List.of()),
+                new OobConfig.StageSpec("orders", last, OobConfig.IdleStrategyKind.BACKOFF, 100_000L, List.of())))
+            .build());
+            Arena arena = Arena.ofConfined())
+        {
+            final KSocket socket = KSocket.socket(AF_OOB, SOCK_DGRAM | SOCK_OOB, 0);
+            try
+            {
+                socket.setOption(OobSocket.SOL_OOB, OobSocket.SO_OOB_STAGE, arena.allocateFrom("orders"));
+                final long deadline = System.nanoTime() + 10_000_000_000L;
+                while (runtime.stage("orders").counters().sockets().get() != 1 && System.nanoTime() - deadline < 0)
+                {
+                    Thread.yield();
+                }
+
+                assertEquals(0, execute("stat", "--prometheus", "--dir", dir.toString()), err.toString());
+                final String text = out.toString();
+                assertTrue(text.contains("oobnet_stage_sockets{stage=\"feed\"} 0.0\n"), text);
+                assertTrue(text.contains("oobnet_stage_sockets{stage=\"orders\"} 1.0\n"), text);
+                assertTrue(text.contains("oobnet_stage_cpu{stage=\"orders\"} " + last + ".0\n"), text);
+                assertTrue(text.contains("oobnet_stage_cycles_total{stage=\"feed\"} "), text);
+                assertTrue(text.contains("oobnet_stage_cycles_total{stage=\"orders\"} "), text);
+            }
+            finally
+            {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
     void shouldServeFreshReadingsToAnHttpClient() throws Exception
     {
         try (OobRuntime runtime = start(); BusPair bus = BusPair.open())

@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The soak's short variant in the suite: 60 s of traffic on the AF_OOB bus, oob-packet and oob-udp (both transports,
  * in child JVMs) between two namespaces with every kind of fault (socket churn, a stalled receiver, ring-overflowing bursts, the receiving link down and
  * up, the veth pair deleted and recreated) injected at least twice; the books of each stream balance exactly and
- * resources are back. The table is printed to the test's output.
+ * resources are back; once with one stage, once with two (the raw packet sockets on their own stage). The table is
+ * printed to the test's output.
  */
 class SoakRunTest
 {
@@ -23,9 +24,23 @@ class SoakRunTest
     @Timeout(180)
     void shouldAccountForEveryMessageAndLeakNothingWhenFaultsAreInjected() throws Exception
     {
+        soak(1);
+    }
+
+    // the same with two stages: the bus on "main", the raw packet sockets on "wire" (pair one's interfaces)
+    @Test
+    @Timeout(180)
+    void shouldAccountForEveryMessageWithTwoStagesWhenFaultsAreInjected() throws Exception
+    {
+        soak(2);
+    }
+
+    private static void soak(final int stages) throws Exception
+    {
         Privileges.requireNetworkPrivileges("the soak (namespaces, veth, AF_PACKET)");
         final ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        final SoakRun run = new SoakRun(60_000_000_000L, 1000, new PrintStream(progress, true, StandardCharsets.UTF_8));
+        final SoakRun run = new SoakRun(60_000_000_000L, 1000, new PrintStream(progress, true, StandardCharsets.UTF_8))
+            .stages(stages);
         final boolean passed = run.run();
         final String table = SoakTable.render(run, "60s", 1000);
         System.out.println(progress.toString(StandardCharsets.UTF_8) + table);

@@ -21,7 +21,9 @@ import org.oobnet.inband.OobHooks;
  * message is moved on the stage from the sender's send ring (or {@code oobSend}) straight into the receiver with
  * {@link OobSocket#deliver}: zero-copy into a stage receive handler, or one copy into its receive ring. A full
  * receive ring drops the message and counts it at the receiver (datagram semantics); a peer that went away gives
- * {@code ECONNREFUSED}, counted as a drop with no peer at the sender.
+ * {@code ECONNREFUSED}, counted as a drop with no peer at the sender. Both ends must be served by one stage
+ * (place them with {@link OobSocket#SO_OOB_STAGE}): a peer on another stage gives {@code EXDEV}, counted as a
+ * protocol drop at the sender.
  * <ul>
  *   <li>ioctls: {@link #FIONREAD} in-band writes the bytes queued on the receive ring into the {@code int} at
  *       {@code arg}; OOB ioctl {@link #OOB_IOC_PEER_ID} returns the peer socket's id; others fall back.</li>
@@ -201,7 +203,8 @@ public final class OobBusProtocol implements OobProtocol
      * Stage: moves one message to the peer.
      *
      * @return the length (also when the peer's receive ring was full: the peer counts that drop);
-     * {@code -EDESTADDRREQ} when not connected, {@code -ECONNREFUSED} when the peer left the stage.
+     * {@code -EDESTADDRREQ} when not connected, {@code -ECONNREFUSED} when the peer left the stage,
+     * {@code -EXDEV} when another stage serves the peer.
      */
     @Override
     public int send(final OobSocket socket, final DirectBuffer buffer, final int offset, final int length)
@@ -211,6 +214,10 @@ public final class OobBusProtocol implements OobProtocol
         if (null == peer)
         {
             return -Errno.EDESTADDRREQ;
+        }
+        if (peer.runtimeStage() != socket.runtimeStage())
+        {
+            return -Errno.EXDEV; // the peer is served by another stage: its rings are not this thread's
         }
         // deliver() checks on the stage that the peer is still there: its counters and rings are live until the
         // stage lets it go, and the stage is this thread
@@ -243,6 +250,10 @@ public final class OobBusProtocol implements OobProtocol
         if (null == peer)
         {
             return -Errno.EDESTADDRREQ;
+        }
+        if (peer.runtimeStage() != socket.runtimeStage())
+        {
+            return -Errno.EXDEV;
         }
         final int index = peer.receiveRingClaim(length);
         if (index < 0)

@@ -5,13 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.SimpleDateFormat;
 import java.util.Date;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.TimeZone;
 
-import org.oobnet.core.DeviceHealth;
 import org.oobnet.core.OobConfig;
 
 /**
@@ -60,49 +56,10 @@ public final class CountersPrinter
         });
     }
 
-    // the stage, then each device under it: "device <name>: <counter>" labels grouped by name
+    // each stage, then each device under it (StageSummary)
     private void printSummary(final CountersFileReader reader)
     {
-        final Map<OobCounterType, Long> stage = new EnumMap<>(OobCounterType.class);
-        final Map<String, StringBuilder> devices = new LinkedHashMap<>();
-        reader.counters().forEach((value, id, label) ->
-        {
-            final OobCounterType type = OobCounterType.of(reader.counters().getCounterTypeId(id));
-            if (null == type)
-            {
-                return;
-            }
-            if (type.typeId() < 100)
-            {
-                stage.put(type, value);
-                return;
-            }
-            final int colon = label.indexOf(": ");
-            if (type.typeId() < 300 || !label.startsWith(OobCounterType.DEVICE_LABEL_PREFIX) || colon < 0)
-            {
-                return;
-            }
-            final String name = label.substring(OobCounterType.DEVICE_LABEL_PREFIX.length(), colon);
-            final String counter = label.substring(colon + 2);
-            final StringBuilder line = devices.computeIfAbsent(name, n -> new StringBuilder());
-            if (OobCounterType.DEVICE_HEALTH == type)
-            {
-                final DeviceHealth[] healths = DeviceHealth.values();
-                line.append(" health=").append(value >= 0 && value < healths.length ?
-                    healths[(int)value].name().toLowerCase(Locale.ROOT) : Long.toString(value));
-            }
-            else if (value != 0 || !counter.startsWith("drops "))
-            {
-                line.append(' ').append(counter.replace(' ', '-')).append('=').append(value);
-            }
-        });
-        out.printf("stage cpu=%d%s cycles=%d stalls=%d max-cycle-ns=%d allocated-bytes=%d sockets=%d devices=%d%n",
-            reader.stageCpu(), reader.isIsolated() ? " isolated" : " noisol",
-            stage.getOrDefault(OobCounterType.STAGE_CYCLES, 0L), stage.getOrDefault(OobCounterType.STAGE_STALLS, 0L),
-            stage.getOrDefault(OobCounterType.STAGE_MAX_CYCLE_NS, 0L),
-            stage.getOrDefault(OobCounterType.STAGE_ALLOCATED_BYTES, 0L),
-            stage.getOrDefault(OobCounterType.STAGE_SOCKETS, 0L), stage.getOrDefault(OobCounterType.STAGE_DEVICES, 0L));
-        devices.forEach((name, line) -> out.printf("  device %s:%s%n", name, line));
+        StageSummary.print(out, reader.counters(), reader.stageCpu(), reader.isIsolated(), "");
     }
 
     /**

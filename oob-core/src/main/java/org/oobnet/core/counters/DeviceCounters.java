@@ -14,6 +14,9 @@ import org.agrona.concurrent.status.CountersManager;
  */
 public final class DeviceCounters
 {
+    /** Separates a device's name from the stage's in the labels of a further stage's devices. */
+    public static final String STAGE_SEPARATOR = "@";
+
     private final AtomicCounter sockets;
     private final AtomicCounter health;
     private final AtomicCounter[] values;

@@ -28,6 +28,10 @@ public enum OobCounterType
     STAGE_ALLOCATED_BYTES(8, "stage allocated bytes"),
     /** Devices the stage polls. */
     STAGE_DEVICES(9, "stage devices"),
+    /** The CPU the stage runs on (a constant, for readers). */
+    STAGE_CPU(10, "stage cpu"),
+    /** 1 when the stage's CPU is isolated (a constant, for readers). */
+    STAGE_ISOLATED(11, "stage isolated"),
     /** Messages received (delivered to the socket). */
     PACKETS_IN(100, "packets in"),
     /** Bytes received. */

@@ -30,12 +30,24 @@ public final class StallHistogram
      */
     public StallHistogram(final CountersManager manager)
     {
+        this(manager, "");
+    }
+
+    /**
+     * In-band: allocates the bucket counters of one stage.
+     *
+     * @param manager the counters manager.
+     * @param suffix  appended to each label: empty for the default stage, else the stage's suffix
+     *                ({@link StageCounters#STAGE_LABEL_SEPARATOR} and its name).
+     */
+    public StallHistogram(final CountersManager manager, final String suffix)
+    {
         for (int b = FIRST_BUCKET; b <= LAST_BUCKET; b++)
         {
             final String range = b == FIRST_BUCKET ? "< " + formatNs(1L << (b + 1)) :
                 b == LAST_BUCKET ? ">= " + formatNs(1L << b) : formatNs(1L << b) + " .. " + formatNs(1L << (b + 1));
             buckets[b - FIRST_BUCKET] = manager.newCounter(
-                OobCounterType.STALL_BUCKET.label() + " " + range, OobCounterType.STALL_BUCKET.typeId());
+                OobCounterType.STALL_BUCKET.label() + " " + range + suffix, OobCounterType.STALL_BUCKET.typeId());
         }
     }
 

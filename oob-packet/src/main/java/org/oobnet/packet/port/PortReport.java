@@ -1,7 +1,7 @@
 package org.oobnet.packet.port;
 
 import org.agrona.concurrent.status.CountersReader;
-import org.oobnet.core.counters.OobCounterType;
+import org.oobnet.core.counters.StageSummary;
 import org.oobnet.packet.PacketConfig;
 import org.oobnet.packet.PacketSocketState;
 import org.oobnet.packet.frame.EthernetHeaderFlyweight;
@@ -136,20 +136,9 @@ public final class PortReport
             {
                 out.println("  none");
             }
-            out.println("runtime devices (counters file):");
-            found[0] = 0;
-            runtimeCounters.forEach((value, counterId, label) ->
-            {
-                if (label.startsWith(OobCounterType.DEVICE_LABEL_PREFIX))
-                {
-                    out.printf("  %-60s %d%n", label, value);
-                    found[0]++;
-                }
-            });
-            if (0 == found[0])
-            {
-                out.println("  none");
-            }
+            // each stage (name, CPU, cycles, stalls, allocation) and the devices under it, as oobnet stat shows them
+            out.println("runtime stages and devices (counters file):");
+            StageSummary.print(out, runtimeCounters, -1, false, "  ");
         }
         return 0;
     }

@@ -13,11 +13,8 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.oobnet.config.UdpTransport;
 import org.oobnet.core.OobConfig;
-import org.oobnet.core.OobReceiveHandler;
 import org.oobnet.core.OobRuntime;
 import org.oobnet.core.OobSocket;
 import org.oobnet.core.OobTask;
@@ -25,7 +22,6 @@ import org.oobnet.core.ProtocolRegistry;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.netns.testing.NetnsFixture;
-import org.oobnet.udp.UdpAddressHeader;
 import org.oobnet.udp.UdpSockets;
 import org.oobnet.udp.UdpStack;
 import org.oobnet.udp.UdpStackConfig;
@@ -43,7 +39,7 @@ import org.oobnet.udp.UdpStackConfig;
  */
 public final class UdpPingPongBenchmark
 {
-    private static final int PAYLOAD = 64;
+    static final int PAYLOAD = 64;
     private static final int PORT = 7000;
     private static final int WARMUP = 20_000;
 
@@ -177,7 +173,7 @@ public final class UdpPingPongBenchmark
         try (Oob oob = Oob.open(mode, 0))
         {
             final OobSocket socket = oob.socket(new InetSocketAddress(peer, PORT));
-            final PingTask task = new PingTask(oob, socket, samples);
+            final StagePingTask task = new StagePingTask(socket, samples, WARMUP);
             socket.stageReceiveHandler(task);
             oob.runtime.addTask(task, OobTask.Schedule.EVERY_CYCLE);
             if (!task.done.await(120, TimeUnit.SECONDS))
@@ -190,83 +186,6 @@ public final class UdpPingPongBenchmark
                 "oob-udp, kernel busy-poll transport (recvmmsg/sendmmsg)", samples);
             System.err.println(mode + ": requests resent after 100 ms without a reply=" + task.resent +
                 " stale replies ignored=" + task.stale);
-        }
-    }
-
-    /**
-     * Runs on the stage: one request in flight; the reply comes to {@link #onMessage} in the same cycle's poll.
-     */
-    private static final class PingTask implements OobTask, OobReceiveHandler
-    {
-        final CountDownLatch done = new CountDownLatch(1);
-        final Oob oob;
-        final OobSocket socket;
-        final long[] samples;
-        final UnsafeBuffer record = new UnsafeBuffer(new byte[UdpAddressHeader.LENGTH + PAYLOAD]);
-        volatile int completed;
-        volatile int resent;
-        volatile int stale;
-        int next = -WARMUP;
-        boolean awaiting;
-        long sentNs;
-
-        PingTask(final Oob oob, final OobSocket socket, final long[] samples)
-        {
-            this.oob = oob;
-            this.socket = socket;
-            this.samples = samples;
-            UdpAddressHeader.write(record, 0, 0, 0);
-        }
-
-        @Override
-        public int doWork(final long nowNs)
-        {
-            if (next >= samples.length)
-            {
-                return 0;
-            }
-            if (awaiting)
-            {
-                if (System.nanoTime() - sentNs < 100_000_000L)
-                {
-                    return 0;
-                }
-                resent++;
-            }
-            // the sequence number lets a late reply to a resent request be told apart from the current one
-            record.putInt(UdpAddressHeader.LENGTH, next);
-            sentNs = System.nanoTime();
-            final int rc = socket.oobSend(record, 0, record.capacity());
-            if (rc < 0 && rc != -org.oobnet.inband.Errno.EINPROGRESS)
-            {
-                return 0;
-            }
-            awaiting = true;
-            // kick now rather than at the next cycle's flush
-            socket.protocol().flush(socket, nowNs);
-            return 1;
-        }
-
-        @Override
-        public void onMessage(final OobSocket s, final DirectBuffer buffer, final int offset, final int length)
-        {
-            if (!awaiting || length < UdpAddressHeader.LENGTH + 4 || buffer.getInt(offset + UdpAddressHeader.LENGTH) != next)
-            {
-                stale++;
-                return;
-            }
-            final long rtt = System.nanoTime() - sentNs;
-            awaiting = false;
-            if (next >= 0)
-            {
-                samples[next] = rtt;
-                completed = next + 1;
-            }
-            next++;
-            if (next >= samples.length)
-            {
-                done.countDown();
-            }
         }
     }
 

@@ -109,7 +109,7 @@ final class SeqMsgEndpoint implements PacketFrameHandler
         }
         this.rings = rings;
         // the stage owns rx/tx from here; the command queue publishes them, the crossing waits for the stage
-        socket.runtime().callOnStage(new InstallCommand(this, rings.rx(), rings.tx(), rings.link().mac(), stream));
+        socket.runtimeStage().callOnStage(new InstallCommand(this, rings.rx(), rings.tx(), rings.link().mac(), stream));
         return 0;
     }
     // end::bind[]
