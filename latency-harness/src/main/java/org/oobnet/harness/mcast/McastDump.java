@@ -65,6 +65,9 @@ final class McastDump
     private final Map<String, Long> drops = new TreeMap<>();
     private McastEndpoints.Interface nif;
     private long elapsedNs;
+    // the stage thread's allocation from the end of the warm-up (the first tenth of --count, at most 10000
+    // datagrams) to the end; -1 when not measured
+    private long stageAllocatedBytes = -1;
 
     McastDump(final Options options)
     {
@@ -103,11 +106,24 @@ final class McastDump
             }
             final long start = System.nanoTime();
             final long deadline = start + options.durationNs();
+            final com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+            final long stageId = runtime.stageThread().threadId();
+            final long warm = 0 == options.count() ? 10_000 : Math.min(10_000, options.count() / 10);
+            long allocatedAtWarm = -1;
             while (System.nanoTime() - deadline < 0 && (0 == options.count() || total.get() < options.count()))
             {
+                if (allocatedAtWarm < 0 && total.get() >= warm)
+                {
+                    allocatedAtWarm = threads.getThreadAllocatedBytes(stageId);
+                }
                 TimeUnit.MILLISECONDS.sleep(5);
             }
             elapsedNs = System.nanoTime() - start;
+            if (allocatedAtWarm >= 0)
+            {
+                stageAllocatedBytes = threads.getThreadAllocatedBytes(stageId) - allocatedAtWarm;
+            }
         }
         finally
         {
@@ -126,7 +142,7 @@ final class McastDump
                 for (int i = 0; i < labels.length; i++)
                 {
                     final long value = port.counterValue(i);
-                    if (labels[i].startsWith("drops ") && 0 != value || labels[i].equals("kernel-drops") && 0 != value)
+                    if (labels[i].startsWith("drops ") && 0 != value || labels[i].equals(org.oobnet.packet.stats.PacketCounter.KERNEL_DROPS.label()) && 0 != value)
                     {
                         drops.merge(labels[i].replace("drops ", ""), value, Long::sum);
                     }
@@ -191,6 +207,7 @@ final class McastDump
         latencyNode.put("p50", latency.getValueAtPercentile(50));
         latencyNode.put("p99", latency.getValueAtPercentile(99));
         latencyNode.put("max", latency.getMaxValue());
+        root.put("stage_allocated_bytes", stageAllocatedBytes);
         final ObjectNode dropsNode = root.putObject("drops");
         drops.forEach(dropsNode::put);
         return root;
@@ -220,6 +237,8 @@ final class McastDump
             latency.get("p50").asLong(), latency.get("p99").asLong(), latency.get("max").asLong(),
             latency.get("count").asLong());
         out.printf("  drops: %s%n", drops.isEmpty() ? "none" : drops.toString());
+        out.printf("  stage allocated after warm-up: %s%n", stageAllocatedBytes < 0 ? "not measured" :
+            stageAllocatedBytes + " B");
         out.flush();
         if (null != json)
         {
