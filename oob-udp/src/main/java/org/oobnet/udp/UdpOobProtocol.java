@@ -105,6 +105,9 @@ public final class UdpOobProtocol implements OobProtocol
         final ErrnoCapture errno = ErrnoCapture.current();
         // the OOB path never fragments: make the in-band path refuse oversized datagrams the same way
         setIntOption(errno, state.fd, SocketConstants.SOL_IP, SocketConstants.IP_MTU_DISCOVER, IP_PMTUDISC_DO);
+        // a socket gets the groups it joined, not those of other sockets on its port (the packet transport's filter
+        // works so; the kernel transport reads the kernel's queue, which Linux fills for every join by default)
+        setIntOption(errno, state.fd, SocketConstants.SOL_IP, SocketConstants.IP_MULTICAST_ALL, 0);
         int rc = applyTransport(state, state.transport);
         if (rc >= 0)
         {

@@ -3,7 +3,10 @@ package org.oobnet.udp;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -112,6 +115,34 @@ final class MulticastGroups
             }
             payloads.add(new String(received.payload()));
         }
+    }
+
+    /**
+     * Drains a kernel socket (in the caller's namespace) for twice {@code quietMs}: the payloads, as text, each
+     * checked to come from {@code source} unless it is null.
+     */
+    static List<String> drain(final DatagramChannel channel, final String source, final long quietMs)
+        throws java.io.IOException, InterruptedException
+    {
+        final List<String> payloads = new ArrayList<>();
+        channel.configureBlocking(false);
+        final long deadline = System.nanoTime() + quietMs * 1_000_000L * 2;
+        while (System.nanoTime() - deadline < 0)
+        {
+            final ByteBuffer in = ByteBuffer.allocate(256);
+            final InetSocketAddress from = (InetSocketAddress)channel.receive(in);
+            if (null == from)
+            {
+                Thread.sleep(5);
+                continue;
+            }
+            if (null != source && !source.equals(from.getAddress().getHostAddress()))
+            {
+                throw new AssertionError("datagram from " + from + ", expected " + source);
+            }
+            payloads.add(new String(in.array(), 0, in.position()));
+        }
+        return payloads;
     }
 
     /** How many payloads start with {@code tag + ":"}. */

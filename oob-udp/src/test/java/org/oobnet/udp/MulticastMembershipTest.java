@@ -43,7 +43,8 @@ class MulticastMembershipTest
     @Test
     void shouldDeliverToEachSocketExactlyTheGroupsAndSourcesItJoined() throws Exception
     {
-        try (UdpHosts hosts = new UdpHosts(name -> UdpStackConfig.of(UdpTransport.PACKET, name), 3))
+        final UdpTransport transport = UdpTransport.PACKET;
+        try (UdpHosts hosts = new UdpHosts(name -> UdpStackConfig.of(transport, name), 3))
         {
             final NetnsFixture.Host a = hosts.a;
             final NetnsFixture.Host s = hosts.fixture.host(1);
@@ -94,36 +95,23 @@ class MulticastMembershipTest
 
             final List<String> atX = MulticastGroups.drain(x, QUIET_MS);
             final List<String> atY = MulticastGroups.drain(y, QUIET_MS);
-            assertEquals(30, MulticastGroups.count(atX, "s1"), "X: G1 from S " + atX);
+            assertEquals(30, MulticastGroups.count(atX, "s1"), "X: G1 from S " + atX + " Y: " + atY);
             assertEquals(30, atX.size(), "X: nothing but G1 " + atX);
             assertEquals(20, MulticastGroups.count(atY, "s2"), "Y: G2 from S " + atY);
             assertEquals(9, MulticastGroups.count(atY, "k3"), "Y: G3 from K (S blocked) " + atY);
             assertEquals(29, atY.size(), "Y: nothing else " + atY);
 
-            final List<String> atKernel = hosts.fixture.call(k, () ->
-            {
-                final List<String> got = new ArrayList<>();
-                kernel.configureBlocking(false);
-                final long deadline = System.nanoTime() + QUIET_MS * 1_000_000L * 2;
-                while (System.nanoTime() - deadline < 0)
-                {
-                    final ByteBuffer in = ByteBuffer.allocate(256);
-                    if (null == kernel.receive(in))
-                    {
-                        Thread.sleep(5);
-                        continue;
-                    }
-                    got.add(new String(in.array(), 0, in.position()));
-                }
-                return got;
-            });
+            final List<String> atKernel = hosts.fixture.call(k, () -> MulticastGroups.drain(kernel, null, QUIET_MS));
             assertEquals(30, MulticastGroups.count(atKernel, "s1"), "kernel receiver: G1 " + atKernel);
             assertEquals(30, atKernel.size(), "kernel receiver: nothing else " + atKernel);
 
-            // what reached A's port for nobody was counted, not delivered
-            final PacketPort port = hosts.stack.ports().get(0);
-            assertTrue(port.drops().drops(DropReason.NOT_JOINED) >= 10, "S's G3 datagrams dropped as not joined: " +
-                port);
+            if (UdpTransport.PACKET == transport)
+            {
+                // what reached A's port for nobody was counted, not delivered
+                final PacketPort port = hosts.stack.ports().get(0);
+                assertTrue(port.drops().drops(DropReason.NOT_JOINED) >= 10, "S's G3 datagrams dropped as not " +
+                    "joined: " + port);
+            }
         }
     }
 
@@ -221,25 +209,8 @@ class MulticastMembershipTest
             }
             assertEquals(List.of(), MulticastGroups.drain(member, QUIET_MS), "loop off: no local copy");
 
-            final List<String> atKernel = hosts.fixture.call(k, () ->
-            {
-                final List<String> got = new ArrayList<>();
-                kernel.configureBlocking(false);
-                final long deadline = System.nanoTime() + QUIET_MS * 1_000_000L * 2;
-                while (System.nanoTime() - deadline < 0)
-                {
-                    final ByteBuffer in = ByteBuffer.allocate(256);
-                    final InetSocketAddress from = (InetSocketAddress)kernel.receive(in);
-                    if (null == from)
-                    {
-                        Thread.sleep(5);
-                        continue;
-                    }
-                    assertEquals(a.address(), from.getAddress().getHostAddress());
-                    got.add(new String(in.array(), 0, in.position()));
-                }
-                return got;
-            });
+            final List<String> atKernel = hosts.fixture.call(k, () -> MulticastGroups.drain(kernel, a.address(),
+                QUIET_MS));
             assertEquals(10, MulticastGroups.count(atKernel, "on"), atKernel.toString());
             assertEquals(5, MulticastGroups.count(atKernel, "off"), atKernel.toString());
         }

@@ -4,14 +4,12 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 
 import org.junit.jupiter.api.Test;
 import org.oobnet.config.UdpTransport;
 import org.oobnet.core.OobSocket;
 import org.oobnet.inband.SocketConstants;
-import org.oobnet.inband.testing.SteadyStateAllocation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,32 +60,7 @@ class MulticastStageAllocationTest
                 return channel.bind(new InetSocketAddress(hosts.b.address(), B_PORT));
             }));
             final InetSocketAddress target = new InetSocketAddress(GROUP, A_PORT);
-            final long stageId = hosts.runtime.stageThread().threadId();
-
-            final long fewest = SteadyStateAllocation.ofThread(stageId, () ->
-            {
-                try
-                {
-                    hosts.inB(() ->
-                    {
-                        final ByteBuffer out = ByteBuffer.allocate(64);
-                        final ByteBuffer in = ByteBuffer.allocate(2048);
-                        for (int i = 0; i < ROUND_TRIPS; i++)
-                        {
-                            out.clear();
-                            in.clear();
-                            peer.send(out, target);
-                            peer.receive(in);
-                            assertEquals(64, in.position());
-                        }
-                        return null;
-                    });
-                }
-                catch (final Exception ex)
-                {
-                    throw new IllegalStateException(ex);
-                }
-            });
+            final long fewest = UdpStageAllocationTest.echoedRoundTrips(hosts, peer, target, ROUND_TRIPS);
             assertEquals(0, fewest, "bytes the stage allocated over " + ROUND_TRIPS + " group datagrams answered");
             assertTrue(stamped[0] >= ROUND_TRIPS, "datagrams with a software RX timestamp: " + stamped[0]);
         }
