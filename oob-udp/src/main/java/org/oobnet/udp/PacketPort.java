@@ -29,6 +29,7 @@ import org.oobnet.packet.stats.PacketCounter;
 import org.oobnet.packet.stats.PacketCounters;
 import org.oobnet.udp.demux.DemuxTable;
 import org.oobnet.udp.frame.DropReason;
+import org.oobnet.udp.frame.IcmpUnreachable;
 import org.oobnet.udp.frame.Ipv4Flyweight;
 import org.oobnet.udp.frame.UdpDropCounters;
 import org.oobnet.udp.frame.UdpFlyweight;
@@ -69,6 +70,7 @@ public final class PacketPort
     private final UdpDropCounters drops = new UdpDropCounters();
     private final KernelDropReader kernelDrops;
     private final UdpFrameParser parser;
+    private final IcmpUnreachable icmp = new IcmpUnreachable();
     private final DemuxTable<UdpSocketState> demux;
     private final UnsafeBuffer copy = new UnsafeBuffer(new byte[0]);
     private final UnsafeBuffer rxStatusView;
@@ -518,6 +520,10 @@ public final class PacketPort
         final DropReason reason = parser.parse(frame, offset, length, verifyChecksum);
         if (DropReason.NONE != reason)
         {
+            if (DropReason.NOT_UDP == reason && IcmpUnreachable.PROTOCOL_ICMP == parser.ipProtocol())
+            {
+                reportUnreachable(frame, parser.ipPayloadOffset(), parser.ipPayloadLength());
+            }
             drops.onDrop(reason);
             return;
         }
@@ -546,6 +552,23 @@ public final class PacketPort
         }
         countDelivery(target.deliverCopy(frame, recordOffset, recordLength, timestampNs, timestampSource) >= 0 ?
             DropReason.NONE : DropReason.RECEIVE_FULL, recordLength);
+    }
+
+    // ICMP destination unreachable about a datagram of a connected socket: its next send fails with the errno, and
+    // its event handler gets ERROR now (the kernel socket, connected too, gets the same ICMP in-band)
+    private void reportUnreachable(final MutableDirectBuffer frame, final int offset, final int length)
+    {
+        final IcmpUnreachable icmp = this.icmp;
+        final int errno = icmp.read(frame, offset, length);
+        if (0 == errno)
+        {
+            return;
+        }
+        final UdpSocketState socket = demux.lookup(icmp.srcAddress(), icmp.srcPort(), icmp.dstAddress(), icmp.dstPort());
+        if (null != socket && socket.peerAddress == icmp.dstAddress() && socket.peerPort == icmp.dstPort())
+        {
+            socket.onAsyncError(errno);
+        }
     }
 
     private void countDelivery(final DropReason reason, final int recordLength)

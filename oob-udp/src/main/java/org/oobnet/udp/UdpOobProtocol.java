@@ -286,6 +286,12 @@ public final class UdpOobProtocol implements OobProtocol
         {
             return -Errno.EINVAL;
         }
+        final int pending = state.takeError();
+        if (0 != pending)
+        {
+            // an ICMP error reported once, as the kernel's sock_error does
+            return -pending;
+        }
         int dstAddress = UdpAddressHeader.address(buffer, offset);
         int dstPort = UdpAddressHeader.port(buffer, offset);
         if (0 == dstAddress)

@@ -55,6 +55,8 @@ public final class UdpSocketState implements DatagramHandler
     // the port of the open zero-copy claim, and the port of the last fast send (where the next claim goes)
     PacketPort claimPort;
     PacketPort lastPort;
+    // an ICMP error on the connected peer not yet reported by a send (0: none)
+    int pendingErrno;
     // the kernel receive time of the datagram being delivered (UdpSockets.rxTimestampNs)
     long rxTimestampNs;
     RxTimestampSource rxTimestampSource = RxTimestampSource.NONE;
@@ -157,6 +159,30 @@ public final class UdpSocketState implements DatagramHandler
         rxTimestampNs = timestampNs;
         rxTimestampSource = source;
         return socket.deliver(buffer, offset, length);
+    }
+
+    /**
+     * Stage: an asynchronous error (ICMP unreachable on the connected peer): {@code ERROR} to the socket's event
+     * handlers now, and the next send fails with it once.
+     *
+     * @param errno the errno, positive.
+     */
+    void onAsyncError(final int errno)
+    {
+        pendingErrno = errno;
+        socket.raise(org.oobnet.inband.KSocketEvent.ERROR, errno);
+    }
+
+    /**
+     * Stage: takes the pending asynchronous error.
+     *
+     * @return it (positive), 0 when none.
+     */
+    int takeError()
+    {
+        final int errno = pendingErrno;
+        pendingErrno = 0;
+        return errno;
     }
 
     /**

@@ -35,6 +35,13 @@
  * members on the stage, without an RX timestamp). A subnet broadcast is recognised by the interface's real
  * broadcast addresses (read when the port opens); sending one needs {@code SO_BROADCAST}.
  *
+ * <h2>ICMP errors</h2>
+ * On the packet transport, an ICMP destination unreachable (net, host, protocol, port) about a datagram of a
+ * connected socket, read off the port's RX ring, raises {@code ERROR} with the errno ({@code ENETUNREACH},
+ * {@code EHOSTUNREACH}, {@code ENOPROTOOPT}, {@code ECONNREFUSED}) on the socket's event handlers and fails its next
+ * send once with it. The kernel transport does not report them yet (FIXME in
+ * {@link org.oobnet.udp.transport.KernelBusyPollTransport}).
+ *
  * <h2>Receive timestamps</h2>
  * A stage receive handler reads the kernel's receive time of the datagram it holds with
  * {@link org.oobnet.udp.UdpSockets#rxTimestampNs} and its source ({@link org.oobnet.udp.RxTimestampSource}:

@@ -138,7 +138,9 @@ public final class KernelBusyPollTransport implements AutoCloseable
             headers.putLong(i * MmsghdrDescriptor.LENGTH + MsghdrDescriptor.CONTROLLEN_OFFSET, CONTROL_SPACE);
         }
         // no errno capture: a capturing downcall allocates until C2 has inlined it; -1 is almost always EAGAIN
-        // FIXME: a socket error the kernel reports here (ICMP unreachable on a connected socket) is consumed unseen
+        // FIXME: a socket error the kernel reports here (ICMP unreachable on a connected socket) is consumed unseen;
+        // telling it from EAGAIN needs errno, which costs a capturing downcall per empty poll (the packet transport
+        // reads the ICMP off its ring instead); the way: IP_RECVERR and MSG_ERRQUEUE when poll() says POLLERR
         final int received = LibC.recvmmsgQuiet(fd, rxMessages, batch, SocketConstants.MSG_DONTWAIT);
         if (received <= 0)
         {
