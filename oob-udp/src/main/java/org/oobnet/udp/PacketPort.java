@@ -160,6 +160,10 @@ public final class PacketPort
             .txErrno(stageErrno));
         try
         {
+            // the ring header carries the NIC's raw hardware RX time when the device stamps frames (enabled with
+            // SIOCSHWTSTAMP, e.g. hwstamp_ctl -r 1); else the kernel's software time as before
+            UdpOobProtocol.setIntOption(ErrnoCapture.current(), rings.fd(), SocketConstants.SOL_PACKET,
+                SocketConstants.PACKET_TIMESTAMP, SocketConstants.SOF_TIMESTAMPING_RAW_HARDWARE);
             return new PacketPort(settings.name(), rings, demux, verifyUdpChecksum);
         }
         catch (final RuntimeException ex)

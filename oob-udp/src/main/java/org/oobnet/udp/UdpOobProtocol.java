@@ -679,7 +679,7 @@ public final class UdpOobProtocol implements OobProtocol
         return 0;
     }
 
-    private static void setIntOption(
+    static void setIntOption(
         final ErrnoCapture errno, final int fd, final int level, final int name, final int value)
     {
         try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined())
