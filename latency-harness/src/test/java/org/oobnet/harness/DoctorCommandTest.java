@@ -20,7 +20,7 @@ class DoctorCommandTest
 {
     private static final List<String> CHECKS = List.of(
         "jdk", "cpus", "kernel", "clocksource", "isolated cpus", "nohz_full", "cpu governor", "transparent hugepages",
-        "memlock", "CAP_NET_RAW", "CAP_NET_ADMIN", "netns + veth", "config");
+        "memlock", "CAP_NET_RAW", "CAP_NET_ADMIN", "netns + veth", "timestamping", "config");
 
     @TempDir
     Path dir;

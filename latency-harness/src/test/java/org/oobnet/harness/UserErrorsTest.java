@@ -40,6 +40,10 @@ class UserErrorsTest
             "with --dir)"),
         Map.entry(List.of("net", "pingpong", "--samples", "many"), "oobnet net pingpong: Invalid value"),
         Map.entry(List.of("demo", "--duration", "soon"), "oobnet demo: "),
+        Map.entry(List.of("mcast", "dump", "--join", "10.251.0.1:7000"),
+            "oobnet mcast dump: --join=10.251.0.1:7000: not a multicast group (224.0.0.0/4)"),
+        Map.entry(List.of("mcast", "send", "--group", "239.251.0.1:7000", "--rate", "fast"),
+            "oobnet mcast send: Invalid value for option '--rate'"),
         Map.entry(List.of("latency", "udp", "--duration", "soon"), "oobnet latency udp: "),
         Map.entry(List.of("latency", "udp", "--transport", "carrier-pigeon"), "oobnet latency udp: "),
         Map.entry(List.of("latency", "udp", "--peer", "nowhere", "--transport", "packet"), "oobnet latency udp: "),
@@ -97,7 +101,8 @@ class UserErrorsTest
         for (final List<String> path : paths)
         {
             if (path.isEmpty() || "latency".equals(path.get(0)) && path.size() == 1 || "net".equals(path.get(0)) &&
-                path.size() == 1 || "help".equals(path.get(path.size() - 1)) && path.size() > 1)
+                path.size() == 1 || "mcast".equals(path.get(0)) && path.size() == 1 ||
+                "help".equals(path.get(path.size() - 1)) && path.size() > 1)
             {
                 continue; // the root and the groups take no values of their own
             }

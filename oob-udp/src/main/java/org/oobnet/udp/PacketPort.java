@@ -1,6 +1,13 @@
 package org.oobnet.udp;
 
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InterfaceAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.List;
+
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -22,6 +29,8 @@ import org.oobnet.packet.stats.PacketCounter;
 import org.oobnet.packet.stats.PacketCounters;
 import org.oobnet.udp.demux.DemuxTable;
 import org.oobnet.udp.frame.DropReason;
+import org.oobnet.udp.frame.IcmpUnreachable;
+import org.oobnet.udp.frame.Ipv4Flyweight;
 import org.oobnet.udp.frame.UdpDropCounters;
 import org.oobnet.udp.frame.UdpFlyweight;
 import org.oobnet.udp.frame.UdpFrameParser;
@@ -42,9 +51,8 @@ import org.oobnet.udp.frame.UdpFrameParser;
  * was released).
  */
 public final class PacketPort
-    implements StageDevice, PacketFrameHandler, DemuxTable.MemberVisitor<UdpSocketState>, AutoCloseable
+    implements StageDevice, PacketFrameHandler, AutoCloseable
 {
-    private static final int MULTICAST_PREFIX = 0xE;
     // what oobnet stat shows of a port (arrays made once: the stage indexes them)
     private static final PacketCounter[] RING_COUNTERS = {
         PacketCounter.FRAMES_IN, PacketCounter.FRAMES_OUT, PacketCounter.TX_KICKS, PacketCounter.TX_RING_FULL,
@@ -62,18 +70,26 @@ public final class PacketPort
     private final UdpDropCounters drops = new UdpDropCounters();
     private final KernelDropReader kernelDrops;
     private final UdpFrameParser parser;
+    private final IcmpUnreachable icmp = new IcmpUnreachable();
     private final DemuxTable<UdpSocketState> demux;
     private final UnsafeBuffer copy = new UnsafeBuffer(new byte[0]);
     private final UnsafeBuffer rxStatusView;
     private final long rxBase;
     private final int frameSize;
     private final int frameCount;
+    // the interface's IPv4 addresses and broadcast addresses when the port opened (a subnet broadcast is delivered
+    // as a group; a join or IP_MULTICAST_IF names the interface by one of its addresses)
+    private final int[] addresses;
+    private final int[] broadcasts;
+    // stage only: a looped-back group datagram as a record (IP_MULTICAST_LOOP)
+    private final UnsafeBuffer loopRecord = new UnsafeBuffer(new byte[UdpAddressHeader.LENGTH +
+        UdpSocketState.MAX_UDP_PAYLOAD]);
 
-    // stage only: the frame being delivered to several members (broadcast, multicast)
-    private MutableDirectBuffer groupBuffer;
-    private int groupOffset;
-    private int groupLength;
-    private int groupDelivered;
+    // stage only: group delivery of received frames, and of looped-back sends (apart: a receive handler may send)
+    private final GroupDelivery received = new GroupDelivery();
+    private final GroupDelivery looped = new GroupDelivery();
+    private boolean looping;
+    private int loopLength;
     private volatile int rxPollLimit = UdpStackConfig.DEFAULT_RX_POLL_LIMIT;
     private volatile UdpStack stack;
 
@@ -96,6 +112,9 @@ public final class PacketPort
         this.frameSize = mapping.rxGeometry().frameSize();
         this.frameCount = mapping.rxGeometry().frameCount();
         this.rxStatusView = new UnsafeBuffer(rxBase, (int)mapping.rxRing().byteSize());
+        final List<InterfaceAddress> assigned = interfaceAddresses(ifindex);
+        this.addresses = ipv4(assigned.stream().map(InterfaceAddress::getAddress).toList());
+        this.broadcasts = ipv4(assigned.stream().map(InterfaceAddress::getBroadcast).toList());
     }
 
     /**
@@ -141,6 +160,10 @@ public final class PacketPort
             .txErrno(stageErrno));
         try
         {
+            // the ring header carries the NIC's raw hardware RX time when the device stamps frames (enabled with
+            // SIOCSHWTSTAMP, e.g. hwstamp_ctl -r 1); else the kernel's software time as before
+            UdpOobProtocol.setIntOption(ErrnoCapture.current(), rings.fd(), SocketConstants.SOL_PACKET,
+                SocketConstants.PACKET_TIMESTAMP, SocketConstants.SOF_TIMESTAMPING_RAW_HARDWARE);
             return new PacketPort(settings.name(), rings, demux, verifyUdpChecksum);
         }
         catch (final RuntimeException ex)
@@ -166,6 +189,66 @@ public final class PacketPort
     public String name()
     {
         return name;
+    }
+
+    /**
+     * @return the interface's MAC.
+     */
+    public long mac()
+    {
+        return rings.link().mac();
+    }
+
+    /**
+     * @return the interface's MTU when the port opened.
+     */
+    public int mtu()
+    {
+        return rings.link().mtu();
+    }
+
+    /**
+     * @param address an IPv4 address.
+     * @return whether the interface had it when the port opened.
+     */
+    public boolean hasAddress(final int address)
+    {
+        for (final int assigned : addresses)
+        {
+            if (assigned == address)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @return the interface's first IPv4 address when the port opened, 0 when none.
+     */
+    public int firstAddress()
+    {
+        return 0 == addresses.length ? 0 : addresses[0];
+    }
+
+    /**
+     * @param address an IPv4 address.
+     * @return whether it is a broadcast address of the interface (when the port opened), or 255.255.255.255.
+     */
+    public boolean isBroadcast(final int address)
+    {
+        if (-1 == address)
+        {
+            return true;
+        }
+        for (final int broadcast : broadcasts)
+        {
+            if (broadcast == address)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -320,18 +403,63 @@ public final class PacketPort
                 copy.wrap(new byte[Math.max(length, 2048)]);
             }
             copy.putBytes(0, buffer, offset, length);
-            deliverFrame(copy, 0, length, true);
+            deliverFrame(copy, 0, length, true, timestampNs, timestampSource(timestampNs, -1L));
             return;
         }
-        deliverFrame(frame, offset, length, needsChecksum(frame, offset));
+        final long status = ringStatus(frame, offset);
+        // CSUM_VALID is not trusted: veth marks every frame of a local sender "unnecessary", corrupt ones included
+        final boolean verifyChecksum = status < 0 || 0 == (status & Tpacket2HdrDescriptor.TP_STATUS_CSUMNOTREADY);
+        deliverFrame(frame, offset, length, verifyChecksum, timestampNs, timestampSource(timestampNs, status));
     }
 
-    @Override
-    public void visit(final UdpSocketState member)
+    /**
+     * Stage, {@code IP_MULTICAST_LOOP}, step one: copies a group datagram this host sends by this port, as a record
+     * from {@code srcAddress:srcPort}, for {@link #loopbackDeliver} (call it before the payload's frame is
+     * committed or reused).
+     *
+     * @param srcAddress    the sender's address.
+     * @param srcPort       the sender's port.
+     * @param payload       the payload's buffer.
+     * @param payloadOffset where the payload starts.
+     * @param payloadLength its length.
+     */
+    public void loopbackCopy(
+        final int srcAddress, final int srcPort, final DirectBuffer payload, final int payloadOffset,
+        final int payloadLength)
     {
-        if (member.deliverCopy(groupBuffer, groupOffset, groupLength) >= 0)
+        final UnsafeBuffer record = loopRecord;
+        UdpAddressHeader.write(record, 0, srcAddress, srcPort);
+        record.putBytes(UdpAddressHeader.LENGTH, payload, payloadOffset, payloadLength);
+        loopLength = UdpAddressHeader.LENGTH + payloadLength;
+    }
+
+    /**
+     * Stage, {@code IP_MULTICAST_LOOP}, step two: hands the copy to the local OOB members that joined the group on
+     * this interface (the sender too when it joined), as the kernel loops its own group sends back. Not counted as
+     * received by the port; each member counts it. No receive timestamp ({@link RxTimestampSource#NONE}): it never
+     * came in. A send from a handler of a looped-back datagram is not looped back again (no recursion on the
+     * stage).
+     *
+     * @param group   the destination group.
+     * @param dstPort the destination port.
+     * @return the members it was delivered to.
+     */
+    public int loopbackDeliver(final int group, final int dstPort)
+    {
+        if (looping)
         {
-            groupDelivered++;
+            return 0;
+        }
+        looping = true;
+        try
+        {
+            looped.deliver(loopRecord, 0, loopLength, group, dstPort, UdpAddressHeader.address(loopRecord, 0), group,
+                0L, RxTimestampSource.NONE);
+            return looped.delivered;
+        }
+        finally
+        {
+            looping = false;
         }
     }
 
@@ -357,29 +485,49 @@ public final class PacketPort
     }
 
     // The ring hands out the frame's bytes only; its tp_status tells whether the checksum is ready (not ready: a
-    // local sender's checksum offload left the field partial; the bytes never left this host's memory). Frames are
-    // contiguous frameSize slots (block size a multiple of the frame size), so the slot start is the view's
-    // address rounded down to a slot boundary, and tp_status is the slot's first int (already acquired by the ring).
-    private boolean needsChecksum(final MutableDirectBuffer frame, final int offset)
+    // local sender's checksum offload left the field partial; the bytes never left this host's memory) and which
+    // clock tp_sec/tp_nsec came from. Frames are contiguous frameSize slots (block size a multiple of the frame
+    // size), so the slot start is the view's address rounded down to a slot boundary, and tp_status is the slot's
+    // first int (already acquired by the ring). -1 when the view is not a slot of this ring.
+    private long ringStatus(final MutableDirectBuffer frame, final int offset)
     {
         final long frameAddress = frame.addressOffset() + offset;
         final long slot = (frameAddress - rxBase) / frameSize;
         if (frameAddress < rxBase || slot >= frameCount)
         {
-            return true;
+            return -1L;
         }
-        final int status = rxStatusView.getInt((int)(slot * frameSize));
-        // CSUM_VALID is not trusted: veth marks every frame of a local sender "unnecessary", corrupt ones included
-        return 0 == (status & Tpacket2HdrDescriptor.TP_STATUS_CSUMNOTREADY);
+        return rxStatusView.getInt((int)(slot * frameSize)) & 0xFFFF_FFFFL;
+    }
+
+    // tp_sec/tp_nsec is always set: the skb's timestamp when a socket asked for RX timestamps (TS_SOFTWARE, or
+    // TS_RAW_HARDWARE with PACKET_TIMESTAMP and a NIC that has it on), else the time the tap ran
+    private static RxTimestampSource timestampSource(final long timestampNs, final long status)
+    {
+        if (0 == timestampNs)
+        {
+            return RxTimestampSource.NONE;
+        }
+        return status >= 0 && 0 != (status & (Tpacket2HdrDescriptor.TP_STATUS_TS_RAW_HARDWARE & 0xFFFF_FFFFL)) ?
+            RxTimestampSource.HARDWARE : RxTimestampSource.SOFTWARE;
     }
 
     private void deliverFrame(
-        final MutableDirectBuffer frame, final int offset, final int length, final boolean verifyChecksum)
+        final MutableDirectBuffer frame,
+        final int offset,
+        final int length,
+        final boolean verifyChecksum,
+        final long timestampNs,
+        final RxTimestampSource timestampSource)
     {
         final UdpFrameParser parser = this.parser;
         final DropReason reason = parser.parse(frame, offset, length, verifyChecksum);
         if (DropReason.NONE != reason)
         {
+            if (DropReason.NOT_UDP == reason && IcmpUnreachable.PROTOCOL_ICMP == parser.ipProtocol())
+            {
+                reportUnreachable(frame, parser.ipPayloadOffset(), parser.ipPayloadLength());
+            }
             drops.onDrop(reason);
             return;
         }
@@ -390,18 +538,14 @@ public final class PacketPort
         // in place: the UDP header becomes the record header (the frame is ours until we return)
         UdpAddressHeader.write(frame, recordOffset, parser.srcAddress(), parser.srcPort());
 
-        if ((dstAddress >>> 28) == MULTICAST_PREFIX || -1 == dstAddress || isSubnetBroadcast(dstAddress))
+        final boolean multicast = Ipv4Flyweight.isMulticast(dstAddress);
+        if (multicast || isBroadcast(dstAddress))
         {
-            // FIXME: every socket bound to the port (group address or wildcard) gets group traffic; the kernel
-            // also checks that the socket joined the group (IP_ADD_MEMBERSHIP is not tracked here yet)
-            groupBuffer = frame;
-            groupOffset = recordOffset;
-            groupLength = recordLength;
-            groupDelivered = 0;
-            final int members = demux.forEachMember(dstAddress, dstPort, this);
-            groupBuffer = null;
-            countDelivery(0 == members ? DropReason.UNKNOWN_PORT :
-                0 == groupDelivered ? DropReason.RECEIVE_FULL : DropReason.NONE, recordLength);
+            final GroupDelivery delivery = received;
+            final int members = delivery.deliver(frame, recordOffset, recordLength, dstAddress, dstPort,
+                parser.srcAddress(), multicast ? dstAddress : 0, timestampNs, timestampSource);
+            countDelivery(0 == members ? DropReason.UNKNOWN_PORT : 0 == delivery.accepted ? DropReason.NOT_JOINED :
+                0 == delivery.delivered ? DropReason.RECEIVE_FULL : DropReason.NONE, recordLength);
             return;
         }
         final UdpSocketState target = demux.lookup(dstAddress, dstPort, parser.srcAddress(), parser.srcPort());
@@ -410,8 +554,25 @@ public final class PacketPort
             drops.onDrop(DropReason.UNKNOWN_PORT);
             return;
         }
-        countDelivery(target.deliverCopy(frame, recordOffset, recordLength) >= 0 ?
+        countDelivery(target.deliverCopy(frame, recordOffset, recordLength, timestampNs, timestampSource) >= 0 ?
             DropReason.NONE : DropReason.RECEIVE_FULL, recordLength);
+    }
+
+    // ICMP destination unreachable about a datagram of a connected socket: its next send fails with the errno, and
+    // its event handler gets ERROR now (the kernel socket, connected too, gets the same ICMP in-band)
+    private void reportUnreachable(final MutableDirectBuffer frame, final int offset, final int length)
+    {
+        final IcmpUnreachable icmp = this.icmp;
+        final int errno = icmp.read(frame, offset, length);
+        if (0 == errno)
+        {
+            return;
+        }
+        final UdpSocketState socket = demux.lookup(icmp.srcAddress(), icmp.srcPort(), icmp.dstAddress(), icmp.dstPort());
+        if (null != socket && socket.peerAddress == icmp.dstAddress() && socket.peerPort == icmp.dstPort())
+        {
+            socket.onAsyncError(errno);
+        }
     }
 
     private void countDelivery(final DropReason reason, final int recordLength)
@@ -441,9 +602,81 @@ public final class PacketPort
         return reasons;
     }
 
-    // FIXME: a /24-style guess (host part all ones); the route cache knows the real broadcast addresses
-    private static boolean isSubnetBroadcast(final int address)
+    // in-band, in the port's namespace (the stack opens its ports there)
+    private static List<InterfaceAddress> interfaceAddresses(final int ifindex)
     {
-        return (address & 0xFF) == 0xFF;
+        try
+        {
+            final NetworkInterface nif = NetworkInterface.getByIndex(ifindex);
+            return null == nif ? List.of() : nif.getInterfaceAddresses();
+        }
+        catch (final SocketException ex)
+        {
+            return List.of();
+        }
+    }
+
+    private static int[] ipv4(final List<InetAddress> addresses)
+    {
+        return addresses.stream()
+            .filter(address -> address instanceof Inet4Address)
+            .mapToInt(UdpOobProtocol::toInt)
+            .distinct()
+            .toArray();
+    }
+
+    // Stage: a datagram to every member of the (address, port) binding and of the wildcard one; for a multicast
+    // group only to the members whose filter allows its source on this interface
+    private final class GroupDelivery implements DemuxTable.MemberVisitor<UdpSocketState>
+    {
+        private MutableDirectBuffer buffer;
+        private int offset;
+        private int length;
+        // 0 for broadcast: every member takes it
+        private int group;
+        private int source;
+        private long timestampNs;
+        private RxTimestampSource timestampSource = RxTimestampSource.NONE;
+        int accepted;
+        int delivered;
+
+        int deliver(
+            final MutableDirectBuffer buffer,
+            final int offset,
+            final int length,
+            final int dstAddress,
+            final int dstPort,
+            final int srcAddress,
+            final int group,
+            final long timestampNs,
+            final RxTimestampSource timestampSource)
+        {
+            this.buffer = buffer;
+            this.offset = offset;
+            this.length = length;
+            this.group = group;
+            this.source = srcAddress;
+            this.timestampNs = timestampNs;
+            this.timestampSource = timestampSource;
+            accepted = 0;
+            delivered = 0;
+            final int members = demux.forEachMember(dstAddress, dstPort, this);
+            this.buffer = null;
+            return members;
+        }
+
+        @Override
+        public void visit(final UdpSocketState member)
+        {
+            if (0 != group && !member.groups.accepts(group, source, ifindex))
+            {
+                return;
+            }
+            accepted++;
+            if (member.deliverCopy(buffer, offset, length, timestampNs, timestampSource) >= 0)
+            {
+                delivered++;
+            }
+        }
     }
 }

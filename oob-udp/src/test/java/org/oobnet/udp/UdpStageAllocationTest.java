@@ -38,33 +38,43 @@ class UdpStageAllocationTest
             final DatagramChannel peer = hosts.closeLater(hosts.inB(() ->
                 DatagramChannel.open().bind(new InetSocketAddress(hosts.b.address(), B_PORT))));
             final InetSocketAddress target = new InetSocketAddress(hosts.a.address(), A_PORT);
-            final long stageId = hosts.runtime.stageThread().threadId();
 
-            final long fewest = SteadyStateAllocation.ofThread(stageId, () ->
-            {
-                try
-                {
-                    hosts.inB(() ->
-                    {
-                        final ByteBuffer out = ByteBuffer.allocate(64);
-                        final ByteBuffer in = ByteBuffer.allocate(2048);
-                        for (int i = 0; i < ROUND_TRIPS; i++)
-                        {
-                            out.clear();
-                            in.clear();
-                            peer.send(out, target);
-                            peer.receive(in);
-                            assertEquals(64, in.position());
-                        }
-                        return null;
-                    });
-                }
-                catch (final Exception ex)
-                {
-                    throw new IllegalStateException(ex);
-                }
-            });
+            final long fewest = echoedRoundTrips(hosts, peer, target, ROUND_TRIPS);
             assertEquals(0, fewest, "bytes the stage allocated over " + ROUND_TRIPS + " echoed datagrams");
         }
+    }
+
+    /**
+     * The fewest bytes the stage allocated over rounds of {@code count} round trips from {@code peer} (in B) to
+     * {@code target}, each answered with a 64-byte datagram.
+     */
+    static long echoedRoundTrips(
+        final UdpHosts hosts, final DatagramChannel peer, final InetSocketAddress target, final int count)
+        throws Exception
+    {
+        return SteadyStateAllocation.ofThread(hosts.runtime.stageThread().threadId(), () ->
+        {
+            try
+            {
+                hosts.inB(() ->
+                {
+                    final ByteBuffer out = ByteBuffer.allocate(64);
+                    final ByteBuffer in = ByteBuffer.allocate(2048);
+                    for (int i = 0; i < count; i++)
+                    {
+                        out.clear();
+                        in.clear();
+                        peer.send(out, target);
+                        peer.receive(in);
+                        assertEquals(64, in.position());
+                    }
+                    return null;
+                });
+            }
+            catch (final Exception ex)
+            {
+                throw new IllegalStateException(ex);
+            }
+        });
     }
 }

@@ -74,6 +74,7 @@ public final class Doctor
                 "needed only to make network namespaces and veth pairs and take links up or down (demo, latency " +
                 "between namespaces, soak, tests); not by the runtime's sockets, rings or PACKET_QDISC_BYPASS", false),
             new NetnsVethCheck(),
+            new TimestampingCheck(),
             new ConfigCheck(loader, file)));
     }
 

@@ -28,6 +28,9 @@ public final class UdpFrameParser
     private int srcPort;
     private int dstPort;
     private int ipOffset;
+    private int ipProtocol;
+    private int ipPayloadOffset;
+    private int ipPayloadLength;
     private int payloadOffset;
     private int payloadLength;
 
@@ -126,7 +129,10 @@ public final class UdpFrameParser
         {
             return DropReason.FRAGMENT;
         }
-        if (Ipv4Flyweight.PROTOCOL_UDP != ip.protocol())
+        ipPayloadOffset = ipOffset + ipHeaderLength;
+        ipPayloadLength = totalLength - ipHeaderLength;
+        ipProtocol = ip.protocol();
+        if (Ipv4Flyweight.PROTOCOL_UDP != ipProtocol)
         {
             return DropReason.NOT_UDP;
         }
@@ -225,6 +231,31 @@ public final class UdpFrameParser
     public int dstPort()
     {
         return dstPort;
+    }
+
+    /**
+     * @return the IPv4 protocol, after a parse that returned {@link DropReason#NONE} or
+     * {@link DropReason#NOT_UDP} (an ICMP error is read from there).
+     */
+    public int ipProtocol()
+    {
+        return ipProtocol;
+    }
+
+    /**
+     * @return where the IPv4 payload starts (as {@link #ipProtocol()}).
+     */
+    public int ipPayloadOffset()
+    {
+        return ipPayloadOffset;
+    }
+
+    /**
+     * @return the IPv4 payload's length (as {@link #ipProtocol()}).
+     */
+    public int ipPayloadLength()
+    {
+        return ipPayloadLength;
     }
 
     /**

@@ -68,8 +68,8 @@ public final class UdpEcho
                 try (KSocket socket = UdpSockets.open(transport))
                 {
                     socket.bind(bind);
-                    // FIXME: multicast join does not exist yet for OOB UDP sockets; once it does, a feed
-                    // handler joins its group here, after bind and before traffic (docs/getting-started.md).
+                    // a feed handler joins its group here, after bind and before traffic: IP_ADD_MEMBERSHIP or
+                    // IP_ADD_SOURCE_MEMBERSHIP, as on any UDP socket (docs/getting-started.md, Multicast)
                     final OobSocket oob = OobSocket.of(socket);
                     final EchoHandler echo = new EchoHandler();
                     oob.stageReceiveHandler(echo);

@@ -1,0 +1,235 @@
+package org.oobnet.harness.mcast;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.locks.LockSupport;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.oobnet.config.UdpTransport;
+import org.oobnet.core.OobConfig;
+import org.oobnet.core.OobRuntime;
+import org.oobnet.core.OobSocket;
+import org.oobnet.core.ProtocolRegistry;
+import org.oobnet.inband.Errno;
+import org.oobnet.inband.KSocket;
+import org.oobnet.inband.SocketConstants;
+import org.oobnet.udp.UdpSockets;
+import org.oobnet.udp.UdpStack;
+import org.oobnet.udp.UdpStackConfig;
+
+/**
+ * {@code oobnet mcast send}: publishes {@link McastPayload}s (sequence, send time) to a group at a rate, through an
+ * OOB UDP socket (the stage frames them on the interface's TX ring) or a kernel socket.
+ * <p>
+ * <b>Note:</b> in-band; the pacing thread is the caller's. Runs in the calling thread's network namespace.
+ */
+final class McastSend
+{
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    // below this much time to the next send the pacer spins, above it parks
+    private static final long SPIN_NS = 50_000;
+
+    /**
+     * What to send.
+     *
+     * @param interfaceName the interface, or null for the route's.
+     * @param target        the group and port.
+     * @param oob           through the OOB path (else the kernel).
+     * @param rate          datagrams per second.
+     * @param count         how many, 0 for no limit.
+     * @param durationNs    at most this long.
+     * @param size          payload bytes, at least {@link McastPayload#LENGTH}.
+     * @param ttl           {@code IP_MULTICAST_TTL}.
+     */
+    record Options(String interfaceName, McastEndpoints.GroupPort target, boolean oob, int rate, long count,
+        long durationNs, int size, int ttl)
+    {
+    }
+
+    private final Options options;
+    private final EpochClock clock = new EpochClock();
+    private McastEndpoints.Interface nif;
+    private long sent;
+    private long retries;
+    private long refused;
+    private long fastSends;
+    private long elapsedNs;
+
+    McastSend(final Options options)
+    {
+        this.options = options;
+    }
+
+    McastSend run() throws Exception
+    {
+        nif = McastEndpoints.resolve(options.interfaceName(), options.target().group());
+        if (options.oob())
+        {
+            runOob();
+        }
+        else
+        {
+            runKernel();
+        }
+        return this;
+    }
+
+    void report(final PrintWriter out, final Path json) throws IOException
+    {
+        out.printf("mcast send: %d datagrams of %d bytes to %s via %s in %.1f s (%.0f/s)%s%n", sent, options.size(),
+            options.target(), options.oob() ? "oob" : "kernel", elapsedNs / 1e9, sent / Math.max(elapsedNs / 1e9, 1e-9),
+            options.oob() ? " fast-path=" + fastSends + " ring-full-retries=" + retries : "");
+        if (refused > 0)
+        {
+            out.printf("  refused: %d%n", refused);
+        }
+        out.flush();
+        if (null != json)
+        {
+            final ObjectNode root = JSON.createObjectNode();
+            root.put("interface", nif.name());
+            root.put("group", options.target().toString());
+            root.put("path", options.oob() ? "oob" : "kernel");
+            root.put("sent", sent);
+            root.put("refused", refused);
+            root.put("elapsed_ns", elapsedNs);
+            JSON.writeValue(json.toFile(), root);
+        }
+    }
+
+    long sent()
+    {
+        return sent;
+    }
+
+    private void runOob() throws Exception
+    {
+        final UdpStack stack = UdpStack.open(UdpStackConfig.of(UdpTransport.PACKET, nif.name()));
+        OobRuntime runtime = null;
+        KSocket socket = null;
+        try
+        {
+            final ProtocolRegistry registry = new ProtocolRegistry();
+            registry.register(SocketConstants.AF_INET, stack.protocol());
+            runtime = OobRuntime.start(OobConfig.builder().idleStrategy(OobConfig.IdleStrategyKind.BACKOFF)
+                .countersDir(Files.createTempDirectory("oobnet-mcast")).build(), registry);
+            socket = UdpSockets.open(UdpTransport.PACKET);
+            socket.bind(new InetSocketAddress(McastEndpoints.inet(nif.address()), 0));
+            final java.lang.foreign.MemorySegment address = java.lang.foreign.Arena.ofAuto().allocate(4, 4);
+            address.set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 0,
+                nif.address());
+            socket.setOption(SocketConstants.SOL_IP, SocketConstants.IP_MULTICAST_IF, address);
+            socket.setOption(SocketConstants.SOL_IP, SocketConstants.IP_MULTICAST_TTL, options.ttl());
+            socket.setOption(SocketConstants.SOL_IP, SocketConstants.IP_MULTICAST_LOOP, 0);
+            final OobSocket oob = OobSocket.of(socket);
+            final UnsafeBuffer payload = new UnsafeBuffer(new byte[options.size()]);
+            pace(sequence ->
+            {
+                McastPayload.write(payload, 0, sequence, clock.nowNs());
+                int rc;
+                while (-Errno.EWOULDBLOCK == (rc = UdpSockets.sendTo(oob, options.target().group(),
+                    options.target().port(), payload, 0, options.size())))
+                {
+                    retries++;
+                    Thread.onSpinWait();
+                }
+                return rc;
+            });
+            // what the send ring still holds goes out before the socket closes
+            final long drainDeadline = System.nanoTime() + 2_000_000_000L;
+            while (UdpSockets.state(oob).fastSends() + UdpSockets.state(oob).inbandSends() < sent &&
+                System.nanoTime() - drainDeadline < 0)
+            {
+                LockSupport.parkNanos(1_000_000);
+            }
+            fastSends = UdpSockets.state(oob).fastSends();
+        }
+        finally
+        {
+            if (null != socket)
+            {
+                socket.close();
+            }
+            if (null != runtime)
+            {
+                runtime.close();
+            }
+            stack.close();
+        }
+    }
+
+    private void runKernel() throws Exception
+    {
+        try (DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET))
+        {
+            channel.setOption(StandardSocketOptions.IP_MULTICAST_IF, NetworkInterface.getByName(nif.name()));
+            channel.setOption(StandardSocketOptions.IP_MULTICAST_TTL, options.ttl());
+            channel.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, false);
+            channel.bind(new InetSocketAddress(McastEndpoints.inet(nif.address()), 0));
+            final InetSocketAddress target = new InetSocketAddress(McastEndpoints.inet(options.target().group()),
+                options.target().port());
+            final ByteBuffer bytes = ByteBuffer.allocateDirect(options.size());
+            final UnsafeBuffer payload = new UnsafeBuffer(bytes);
+            pace(sequence ->
+            {
+                McastPayload.write(payload, 0, sequence, clock.nowNs());
+                bytes.clear();
+                return channel.send(bytes, target) == options.size() ? 0 : -Errno.ENOBUFS;
+            });
+        }
+    }
+
+    private interface Sender
+    {
+        int send(long sequence) throws IOException;
+    }
+
+    private void pace(final Sender sender) throws IOException
+    {
+        final long periodNs = 1_000_000_000L / options.rate();
+        final long start = System.nanoTime();
+        final long deadline = start + options.durationNs();
+        long sequence = 0;
+        while (0 == options.count() || sequence < options.count())
+        {
+            final long due = start + sequence * periodNs;
+            long now;
+            while ((now = System.nanoTime()) - due < 0)
+            {
+                if (due - now > SPIN_NS)
+                {
+                    LockSupport.parkNanos(due - now - SPIN_NS);
+                }
+                else
+                {
+                    Thread.onSpinWait();
+                }
+            }
+            if (now - deadline >= 0)
+            {
+                break;
+            }
+            if (sender.send(sequence) < 0)
+            {
+                refused++;
+            }
+            else
+            {
+                sent++;
+            }
+            sequence++;
+        }
+        elapsedNs = System.nanoTime() - start;
+    }
+}
