@@ -1,0 +1,293 @@
+package org.oobnet.moldudp64;
+
+import com.paritytrading.nassau.MessageListener;
+import com.paritytrading.nassau.moldudp64.MoldUDP64Client;
+import com.paritytrading.nassau.moldudp64.MoldUDP64ClientState;
+import com.paritytrading.nassau.moldudp64.MoldUDP64ClientStatusListener;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.oobnet.config.UdpTransport;
+import org.oobnet.core.OobConfig;
+import org.oobnet.core.OobRuntime;
+import org.oobnet.core.OobSocket;
+import org.oobnet.core.ProtocolRegistry;
+import org.oobnet.core.counters.CountersFileReader;
+import org.oobnet.inband.KSocket;
+import org.oobnet.inband.SocketConstants;
+import org.oobnet.moldudp64.publish.LineFaults;
+import org.oobnet.moldudp64.publish.PublishedLine;
+import org.oobnet.moldudp64.stage.MoldUdp64Address;
+import org.oobnet.moldudp64.stage.MoldUdp64Protocol;
+import org.oobnet.netns.testing.NetnsFixture;
+import org.oobnet.udp.UdpStack;
+import org.oobnet.udp.UdpStackConfig;
+import org.oobnet.udp.frame.Ipv4Flyweight;
+
+import java.lang.foreign.Arena;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The MoldUDP64 feed socket (the SDK protocol) end to end, across two namespaces, against Nassau: a subscribing
+ * socket receives Nassau's A/B feed with loss, reordering and repeats on both lines and asks Nassau's request
+ * server; a publishing socket feeds Nassau's client through a faulty relay and answers its requests on the stage.
+ * Exact books both ways; the per-line counters are in the counters file.
+ */
+class MoldUdp64FeedSocketTest
+{
+    private static final long DEADLINE_NS = TimeUnit.SECONDS.toNanos(90);
+
+    @Test
+    void shouldDeliverNassausFeedAsRecordsOnceInOrderWithPerLineCountersInTheCountersFile() throws Exception
+    {
+        final int messageCount = 6000;
+        final long seed = 23L;
+        try (NetnsFixture net = NetnsFixture.create(2))
+        {
+            final NetnsFixture.Host pub = net.host(0);
+            final NetnsFixture.Host sub = net.host(1);
+            try (Runtime run = Runtime.start(net, sub))
+            {
+                final KSocket feed = net.call(sub, () -> open(MoldUdp64Address.subscribe(
+                    Ipv4Flyweight.parseAddress(sub.address()),
+                    Ipv4Flyweight.parseAddress(pub.address()), NassauFeed.REQUEST_PORT,
+                    new int[]{ Ipv4Flyweight.parseAddress(NassauFeed.GROUP_A), Ipv4Flyweight.parseAddress(NassauFeed.GROUP_B) },
+                    new int[]{ NassauFeed.PORT_A, NassauFeed.PORT_B })));
+                final RecordBook book = new RecordBook();
+                OobSocket.of(feed).stageReceiveHandler(book);
+                try (NassauFeed nassau = new NassauFeed(net, pub, seed))
+                {
+                    nassau.start(messageCount, seed, System.nanoTime() + DEADLINE_NS);
+                    final long deadline = System.nanoTime() + DEADLINE_NS;
+                    while (book.endOfSession < 0 && System.nanoTime() - deadline < 0 && !nassau.isDone())
+                    {
+                        Thread.sleep(10);
+                    }
+                    Thread.sleep(5); // the counters are published every millisecond
+                    final Map<String, Long> counters = run.feedCounters();
+                    final long packets = nassau.stop();
+                    feed.close();
+                    final String books = "packets=" + packets + " " + nassau.books() + " " + book.books() + " " + counters;
+                    System.out.println(books);
+                    assertNull(book.broken, books);
+                    assertEquals(messageCount + 1L, book.endOfSession, books);
+                    assertEquals(messageCount, book.delivered, "Nassau's request server answers every request; " + books);
+                    assertEquals(1, book.sessions, books);
+                    assertTrue(book.lastRxTimestampNs > 0, books);
+                    assertEquals(messageCount, counters.get("line A wins") + counters.get("line B wins") +
+                        counters.get("request server wins"), books);
+                    assertTrue(counters.get("line A recovered") + counters.get("line B recovered") > 0,
+                        "a line filled the other's gap; " + books);
+                    assertTrue(counters.get("request server requests") > 0 && counters.get("request server recovered") > 0,
+                        "both lines lost some packet and the request server filled it; " + books);
+                    assertTrue(counters.get("line A gaps") > 0 && counters.get("line B duplicates") > 0, books);
+                    assertEquals(0, counters.get("request server lost"), books);
+                    assertEquals(0, run.runtime.counters().errors().get(), "stage errors; " + books);
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldServeNassausClientEveryMessageInOrderFromAPublishingSocketThroughALossyLine() throws Exception
+    {
+        final int messageCount = 6000;
+        final long seed = 24L;
+        final int relayPort = 21_021;
+        final int requestPort = 21_023;
+        try (NetnsFixture net = NetnsFixture.create(2))
+        {
+            final NetnsFixture.Host pub = net.host(0);
+            final NetnsFixture.Host sub = net.host(1);
+            try (Runtime run = Runtime.start(net, pub))
+            {
+                // the line goes to a relay in the subscriber's namespace that drops, swaps and repeats by a seeded
+                // schedule (no netem here) and hands on to Nassau's client on loopback
+                final DatagramChannel relayIn = net.call(sub, () -> MulticastSockets.unicast(sub.address(), relayPort));
+                final DatagramChannel clientIn = net.call(sub, () -> MulticastSockets.unicast("127.0.0.1", 0));
+                final PublishedLine relayOut = net.call(sub, () -> new PublishedLine(
+                    MulticastSockets.unicast("127.0.0.1", 0), clientIn.getLocalAddress(), new LineFaults(seed, 0.05, 0.03, 0.03)));
+                final KSocket feed = net.call(pub, () -> open(MoldUdp64Address.publish(
+                    Ipv4Flyweight.parseAddress(pub.address()), requestPort, "OOBFEED",
+                    new int[]{ Ipv4Flyweight.parseAddress(sub.address()) }, new int[]{ relayPort })));
+                final OobSocket publisher = OobSocket.of(feed);
+
+                final long[] delivered = { 0 };
+                final long[] requests = { 0 };
+                final String[] broken = { null };
+                final MessageListener listener = buffer ->
+                {
+                    if (delivered[0] + 1 != buffer.getLong(buffer.position()) && null == broken[0])
+                    {
+                        broken[0] = "Nassau delivered " + buffer.getLong(buffer.position()) + " after " + delivered[0];
+                    }
+                    delivered[0]++;
+                };
+                final MoldUDP64Client client = net.call(sub, () -> new MoldUDP64Client(clientIn,
+                    MulticastSockets.unicast(sub.address(), 0), new InetSocketAddress(pub.address(), requestPort),
+                    listener, new RequestCounter(requests), 1));
+
+                final Random random = new Random(seed);
+                final UnsafeBuffer message = new UnsafeBuffer(new byte[64]);
+                final ByteBuffer relayed = ByteBuffer.allocateDirect(65536);
+                long sequence = 1;
+                final long deadline = System.nanoTime() + DEADLINE_NS;
+                while (delivered[0] < messageCount && System.nanoTime() - deadline < 0)
+                {
+                    if (sequence <= messageCount && publisher.sendQueuedBytes() < 16 * 1024)
+                    {
+                        message.putLong(0, sequence, ByteOrder.BIG_ENDIAN);
+                        if (0 == publisher.offer(message, 0, 8 + random.nextInt(40)))
+                        {
+                            sequence++;
+                        }
+                    }
+                    relay(relayIn, relayOut, relayed);
+                    if (!(client.receive() | client.receiveResponse()))
+                    {
+                        LockSupport.parkNanos(20_000);
+                    }
+                }
+                relayOut.flushHeld();
+                final Map<String, Long> counters = run.feedCounters();
+                feed.close();
+                client.close();
+                relayIn.close();
+                relayOut.close();
+
+                final String books = "delivered=" + delivered[0] + " nassauRequests=" + requests[0] +
+                    " dropped=" + relayOut.dropped() + " swapped=" + relayOut.swapped() + " repeated=" +
+                    relayOut.repeated() + " " + counters;
+                System.out.println(books);
+                assertNull(broken[0], books);
+                assertEquals(messageCount, delivered[0], books);
+                assertEquals(messageCount, counters.get("published messages"), books);
+                assertTrue(counters.get("requests answered") > 0, "the relay lost packets; our stage answered; " + books);
+                assertEquals(0, counters.get("line send failures"), books);
+                assertEquals(0, run.runtime.counters().errors().get(), "stage errors; " + books);
+            }
+        }
+    }
+
+    private static void relay(final DatagramChannel in, final PublishedLine out, final ByteBuffer relayed) throws Exception
+    {
+        while (true)
+        {
+            relayed.clear();
+            if (null == in.receive(relayed))
+            {
+                return;
+            }
+            relayed.flip();
+            out.send(relayed);
+        }
+    }
+
+    /** In the namespace: a feed socket bound to {@code address}. */
+    private static KSocket open(final MoldUdp64Address address) throws Exception
+    {
+        final KSocket socket = KSocket.socket(OobRuntime.AF_OOB,
+            MoldUdp64Protocol.SOCK_DGRAM | SocketConstants.SOCK_OOB, MoldUdp64Protocol.IPPROTO_MOLDUDP64);
+        try (Arena arena = Arena.ofConfined())
+        {
+            socket.bind(address.encode(arena));
+            return socket;
+        }
+        catch (final Exception ex)
+        {
+            socket.close();
+            throw ex;
+        }
+    }
+
+    /** A runtime with the feed protocol and the UDP stack of one host. */
+    private static final class Runtime implements AutoCloseable
+    {
+        final UdpStack stack;
+        final OobRuntime runtime;
+
+        private Runtime(final UdpStack stack, final OobRuntime runtime)
+        {
+            this.stack = stack;
+            this.runtime = runtime;
+        }
+
+        static Runtime start(final NetnsFixture net, final NetnsFixture.Host host) throws Exception
+        {
+            final UdpStack stack = net.call(host, () ->
+                UdpStack.open(UdpStackConfig.of(UdpTransport.PACKET, host.interfaceName())));
+            final ProtocolRegistry registry = new ProtocolRegistry();
+            registry.register(SocketConstants.AF_INET, stack.protocol());
+            registry.register(OobRuntime.AF_OOB, new MoldUdp64Protocol());
+            final Path countersDir = Files.createTempDirectory("moldudp64-socket-test");
+            return new Runtime(stack, OobRuntime.start(OobConfig.builder()
+                .idleStrategy(OobConfig.IdleStrategyKind.BACKOFF)
+                .countersDir(countersDir)
+                .countersValuesBytes(64 * 1024 * 128)
+                .errorLogBytes(64 * 1024)
+                .build(), registry));
+        }
+
+        /** The feed socket's counters as the counters file has them, by label without the socket's suffix. */
+        Map<String, Long> feedCounters()
+        {
+            final Map<String, Long> values = new HashMap<>();
+            try (CountersFileReader reader = CountersFileReader.open(runtime.countersPath()))
+            {
+                reader.counters().forEach((id, typeId, key, label) ->
+                {
+                    if (typeId >= 1600 && typeId < 1700)
+                    {
+                        values.put(label.substring(0, label.indexOf(": moldudp64")), reader.counters().getCounterValue(id));
+                    }
+                });
+            }
+            return values;
+        }
+
+        @Override
+        public void close()
+        {
+            runtime.close();
+            stack.close();
+        }
+    }
+
+    private record RequestCounter(long[] requests) implements MoldUDP64ClientStatusListener
+    {
+        @Override
+        public void state(final MoldUDP64Client client, final MoldUDP64ClientState next)
+        {
+        }
+
+        @Override
+        public void downstream(final MoldUDP64Client client, final long sequenceNumber, final int messageCount)
+        {
+        }
+
+        @Override
+        public void request(final MoldUDP64Client client, final long sequenceNumber, final int requestedMessageCount)
+        {
+            requests[0]++;
+        }
+
+        @Override
+        public void endOfSession(final MoldUDP64Client client)
+        {
+        }
+    }
+}
