@@ -39,7 +39,6 @@ class MoldUdp64ProtocolContractTest implements OobProtocolContract
         return new FeedSubject(NetnsFixture.create(2));
     }
 
-    // tag::contract[]
     private static final class FeedSubject implements ProtocolSubject
     {
         private final NetnsFixture fixture;
@@ -78,6 +77,7 @@ class MoldUdp64ProtocolContractTest implements OobProtocolContract
             return fixture.call(fixture.host(0), task);
         }
 
+        // tag::register[]
         @Override
         public void onRuntimeStarted(final OobRuntime runtime) throws Exception
         {
@@ -98,6 +98,7 @@ class MoldUdp64ProtocolContractTest implements OobProtocolContract
                 }));
             }
         }
+        // end::register[]
 
         @Override
         public void onRuntimeClosing(final OobRuntime runtime) throws Exception
@@ -145,5 +146,4 @@ class MoldUdp64ProtocolContractTest implements OobProtocolContract
             }
         }
     }
-    // end::contract[]
 }

@@ -111,6 +111,7 @@ abstract class FeedEndpoint
      * In-band: an OOB UDP child socket bound to {@code localAddress:port} (0 for any of each), joined to
      * {@code group} on {@code interfaceAddress} when the group is a multicast address.
      */
+    // tag::child[]
     final KSocket openChild(final int localAddress, final int port, final int group, final int interfaceAddress)
         throws ErrnoException
     {
@@ -132,6 +133,7 @@ abstract class FeedEndpoint
         }
         return child;
     }
+    // end::child[]
 
     /** In-band, from release or destroy, once the stage let go of the socket: closes the children. Idempotent. */
     final synchronized void closeInBand()

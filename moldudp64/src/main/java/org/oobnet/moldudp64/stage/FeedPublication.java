@@ -80,6 +80,7 @@ final class FeedPublication extends FeedEndpoint implements OobReceiveHandler
         return 0;
     }
 
+    // tag::send[]
     @Override
     int send(final DirectBuffer buffer, final int offset, final int length)
     {
@@ -100,6 +101,7 @@ final class FeedPublication extends FeedEndpoint implements OobReceiveHandler
         counters.increment(MoldUdp64Counter.PublisherKind.MESSAGES.ordinal());
         return length;
     }
+    // end::send[]
 
     @Override
     int flush(final long nowNs)

@@ -111,6 +111,7 @@ final class FeedSubscription extends FeedEndpoint implements MoldUdp64Handler
         return null == feed ? null : feed.receiver();
     }
 
+    // tag::deliver[]
     @Override
     public void onMessage(
         final long sequence, final DirectBuffer buffer, final int offset, final int length, final int line,
@@ -120,6 +121,7 @@ final class FeedSubscription extends FeedEndpoint implements MoldUdp64Handler
         record.putBytes(MoldUdp64Record.HEADER_LENGTH, buffer, offset, length);
         deliver(MoldUdp64Record.HEADER_LENGTH + length);
     }
+    // end::deliver[]
 
     @Override
     public void onLost(final long fromSequence, final long count)

@@ -89,7 +89,8 @@ public final class MoldUdp64Protocol implements OobProtocol
         final MoldUdp64Address decoded = MoldUdp64Address.decode(address);
         if (null == decoded)
         {
-            return 0 != MoldUdp64Address.check(address) ? MoldUdp64Address.check(address) : -Errno.EINVAL;
+            final int rc = MoldUdp64Address.check(address);
+            return rc < 0 ? rc : -Errno.EINVAL; // the shape is right, a field is out of range
         }
         final Pending pending = socket.protocolState();
         final FeedEndpoint endpoint;
