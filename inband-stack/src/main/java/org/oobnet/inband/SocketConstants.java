@@ -128,6 +128,21 @@ public final class SocketConstants
     public static final int SO_BINDTODEVICE = 25;
     /** Receive timestamps as {@code SCM_TIMESTAMP} control messages. */
     public static final int SO_TIMESTAMP = 29;
+    /** Receive timestamps in ns as {@code SCM_TIMESTAMPNS} control messages. */
+    public static final int SO_TIMESTAMPNS = 35;
+    /**
+     * Timestamping flags ({@code SOF_TIMESTAMPING_*}); received datagrams carry an {@code SCM_TIMESTAMPING}
+     * control message ({@code struct scm_timestamping}: software, deprecated, raw hardware {@code timespec}s).
+     */
+    public static final int SO_TIMESTAMPING = 37;
+    /** {@code SOF_TIMESTAMPING_RX_HARDWARE}: hardware receive timestamps. */
+    public static final int SOF_TIMESTAMPING_RX_HARDWARE = 1 << 2;
+    /** {@code SOF_TIMESTAMPING_RX_SOFTWARE}: software receive timestamps. */
+    public static final int SOF_TIMESTAMPING_RX_SOFTWARE = 1 << 3;
+    /** {@code SOF_TIMESTAMPING_SOFTWARE}: report software timestamps. */
+    public static final int SOF_TIMESTAMPING_SOFTWARE = 1 << 4;
+    /** {@code SOF_TIMESTAMPING_RAW_HARDWARE}: report raw hardware timestamps. */
+    public static final int SOF_TIMESTAMPING_RAW_HARDWARE = 1 << 6;
     /** Attach a classic BPF filter ({@code sock_fprog}). */
     public static final int SO_ATTACH_FILTER = 26;
     /** Detach the BPF filter. */

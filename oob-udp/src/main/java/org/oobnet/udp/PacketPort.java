@@ -74,6 +74,8 @@ public final class PacketPort
     private int groupOffset;
     private int groupLength;
     private int groupDelivered;
+    private long groupTimestampNs;
+    private RxTimestampSource groupTimestampSource = RxTimestampSource.NONE;
     private volatile int rxPollLimit = UdpStackConfig.DEFAULT_RX_POLL_LIMIT;
     private volatile UdpStack stack;
 
@@ -320,16 +322,19 @@ public final class PacketPort
                 copy.wrap(new byte[Math.max(length, 2048)]);
             }
             copy.putBytes(0, buffer, offset, length);
-            deliverFrame(copy, 0, length, true);
+            deliverFrame(copy, 0, length, true, timestampNs, timestampSource(timestampNs, -1L));
             return;
         }
-        deliverFrame(frame, offset, length, needsChecksum(frame, offset));
+        final long status = ringStatus(frame, offset);
+        // CSUM_VALID is not trusted: veth marks every frame of a local sender "unnecessary", corrupt ones included
+        final boolean verifyChecksum = status < 0 || 0 == (status & Tpacket2HdrDescriptor.TP_STATUS_CSUMNOTREADY);
+        deliverFrame(frame, offset, length, verifyChecksum, timestampNs, timestampSource(timestampNs, status));
     }
 
     @Override
     public void visit(final UdpSocketState member)
     {
-        if (member.deliverCopy(groupBuffer, groupOffset, groupLength) >= 0)
+        if (member.deliverCopy(groupBuffer, groupOffset, groupLength, groupTimestampNs, groupTimestampSource) >= 0)
         {
             groupDelivered++;
         }
@@ -357,24 +362,40 @@ public final class PacketPort
     }
 
     // The ring hands out the frame's bytes only; its tp_status tells whether the checksum is ready (not ready: a
-    // local sender's checksum offload left the field partial; the bytes never left this host's memory). Frames are
-    // contiguous frameSize slots (block size a multiple of the frame size), so the slot start is the view's
-    // address rounded down to a slot boundary, and tp_status is the slot's first int (already acquired by the ring).
-    private boolean needsChecksum(final MutableDirectBuffer frame, final int offset)
+    // local sender's checksum offload left the field partial; the bytes never left this host's memory) and which
+    // clock tp_sec/tp_nsec came from. Frames are contiguous frameSize slots (block size a multiple of the frame
+    // size), so the slot start is the view's address rounded down to a slot boundary, and tp_status is the slot's
+    // first int (already acquired by the ring). -1 when the view is not a slot of this ring.
+    private long ringStatus(final MutableDirectBuffer frame, final int offset)
     {
         final long frameAddress = frame.addressOffset() + offset;
         final long slot = (frameAddress - rxBase) / frameSize;
         if (frameAddress < rxBase || slot >= frameCount)
         {
-            return true;
+            return -1L;
         }
-        final int status = rxStatusView.getInt((int)(slot * frameSize));
-        // CSUM_VALID is not trusted: veth marks every frame of a local sender "unnecessary", corrupt ones included
-        return 0 == (status & Tpacket2HdrDescriptor.TP_STATUS_CSUMNOTREADY);
+        return rxStatusView.getInt((int)(slot * frameSize)) & 0xFFFF_FFFFL;
+    }
+
+    // tp_sec/tp_nsec is always set: the skb's timestamp when a socket asked for RX timestamps (TS_SOFTWARE, or
+    // TS_RAW_HARDWARE with PACKET_TIMESTAMP and a NIC that has it on), else the time the tap ran
+    private static RxTimestampSource timestampSource(final long timestampNs, final long status)
+    {
+        if (0 == timestampNs)
+        {
+            return RxTimestampSource.NONE;
+        }
+        return status >= 0 && 0 != (status & (Tpacket2HdrDescriptor.TP_STATUS_TS_RAW_HARDWARE & 0xFFFF_FFFFL)) ?
+            RxTimestampSource.HARDWARE : RxTimestampSource.SOFTWARE;
     }
 
     private void deliverFrame(
-        final MutableDirectBuffer frame, final int offset, final int length, final boolean verifyChecksum)
+        final MutableDirectBuffer frame,
+        final int offset,
+        final int length,
+        final boolean verifyChecksum,
+        final long timestampNs,
+        final RxTimestampSource timestampSource)
     {
         final UdpFrameParser parser = this.parser;
         final DropReason reason = parser.parse(frame, offset, length, verifyChecksum);
@@ -398,6 +419,8 @@ public final class PacketPort
             groupOffset = recordOffset;
             groupLength = recordLength;
             groupDelivered = 0;
+            groupTimestampNs = timestampNs;
+            groupTimestampSource = timestampSource;
             final int members = demux.forEachMember(dstAddress, dstPort, this);
             groupBuffer = null;
             countDelivery(0 == members ? DropReason.UNKNOWN_PORT :
@@ -410,7 +433,7 @@ public final class PacketPort
             drops.onDrop(DropReason.UNKNOWN_PORT);
             return;
         }
-        countDelivery(target.deliverCopy(frame, recordOffset, recordLength) >= 0 ?
+        countDelivery(target.deliverCopy(frame, recordOffset, recordLength, timestampNs, timestampSource) >= 0 ?
             DropReason.NONE : DropReason.RECEIVE_FULL, recordLength);
     }
 

@@ -50,6 +50,9 @@ public final class UdpSocketState implements DatagramHandler
     // the port of the open zero-copy claim, and the port of the last fast send (where the next claim goes)
     PacketPort claimPort;
     PacketPort lastPort;
+    // the kernel receive time of the datagram being delivered (UdpSockets.rxTimestampNs)
+    long rxTimestampNs;
+    RxTimestampSource rxTimestampSource = RxTimestampSource.NONE;
 
     UdpSocketState(final OobSocket socket, final UdpStack stack, final UdpTransport transport)
     {
@@ -100,22 +103,54 @@ public final class UdpSocketState implements DatagramHandler
         return localPort;
     }
 
-    @Override
-    public void onDatagram(final MutableDirectBuffer buffer, final int offset, final int length)
+    /**
+     * Stage: the kernel's receive time of the datagram being delivered, ns since the epoch.
+     *
+     * @return the time, 0 when none ({@link #rxTimestampSource()} {@code NONE}).
+     */
+    public long rxTimestampNs()
     {
-        socket.deliver(buffer, offset, length);
+        return rxTimestampNs;
     }
 
     /**
-     * Stage: delivers a record (zero copy to a stage handler, or one copy into the receive ring).
+     * Stage: where {@link #rxTimestampNs()} comes from.
      *
-     * @param buffer the record's buffer.
-     * @param offset where it starts.
-     * @param length its length.
+     * @return the source.
+     */
+    public RxTimestampSource rxTimestampSource()
+    {
+        return rxTimestampSource;
+    }
+
+    // stage: the kernel transport's datagram, with the timestamp its control message carried
+    @Override
+    public void onDatagram(final MutableDirectBuffer buffer, final int offset, final int length)
+    {
+        final KernelBusyPollTransport kernel = this.kernel;
+        deliverCopy(buffer, offset, length, kernel.rxTimestampNs(), kernel.rxTimestampSource());
+    }
+
+    /**
+     * Stage: delivers a record (zero copy to a stage handler, or one copy into the receive ring), the handler
+     * reading its receive timestamp through {@link UdpSockets#rxTimestampNs}.
+     *
+     * @param buffer      the record's buffer.
+     * @param offset      where it starts.
+     * @param length      its length.
+     * @param timestampNs the kernel's receive time, 0 when none.
+     * @param source      where the time comes from.
      * @return the length, or a negative errno when the socket cannot take it.
      */
-    int deliverCopy(final DirectBuffer buffer, final int offset, final int length)
+    int deliverCopy(
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final long timestampNs,
+        final RxTimestampSource source)
     {
+        rxTimestampNs = timestampNs;
+        rxTimestampSource = source;
         return socket.deliver(buffer, offset, length);
     }
 

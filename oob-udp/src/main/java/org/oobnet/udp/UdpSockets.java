@@ -73,6 +73,34 @@ public final class UdpSockets
     }
 
     /**
+     * Stage, from the socket's stage receive handler: the kernel's receive time of the datagram being handled, ns
+     * since the epoch: the RX ring header's {@code tp_sec/tp_nsec} (packet transport), the {@code SCM_TIMESTAMPING}
+     * control message of {@code recvmmsg} (kernel transport). Allocation-free. Outside a handler it is the time of
+     * the last datagram delivered on the stage (queued ones included), not of the one a consumer reads.
+     *
+     * @param socket an OOB UDP socket.
+     * @return the time, 0 when none ({@link #rxTimestampSource} says {@link RxTimestampSource#NONE}).
+     */
+    public static long rxTimestampNs(final OobSocket socket)
+    {
+        final UdpSocketState state = socket.protocolState();
+        return state.rxTimestampNs;
+    }
+
+    /**
+     * Stage, from the socket's stage receive handler: where {@link #rxTimestampNs} comes from (software, hardware
+     * or none). Allocation-free.
+     *
+     * @param socket an OOB UDP socket.
+     * @return the source.
+     */
+    public static RxTimestampSource rxTimestampSource(final OobSocket socket)
+    {
+        final UdpSocketState state = socket.protocolState();
+        return state.rxTimestampSource;
+    }
+
+    /**
      * Any thread: queues a datagram on the socket's send ring; the stage sends it on its next cycle.
      *
      * @param socket        an OOB UDP socket.

@@ -24,6 +24,12 @@
  * payload. {@link org.oobnet.udp.UdpSockets} has {@code sendTo}, {@code oobSendTo}, {@code solicit} and the
  * record accessors for {@code recvFrom}.
  *
+ * <h2>Receive timestamps</h2>
+ * A stage receive handler reads the kernel's receive time of the datagram it holds with
+ * {@link org.oobnet.udp.UdpSockets#rxTimestampNs} and its source ({@link org.oobnet.udp.RxTimestampSource}:
+ * software, hardware or none) with {@link org.oobnet.udp.UdpSockets#rxTimestampSource}, allocation-free: the RX
+ * ring header's {@code tp_sec/tp_nsec} on the packet transport, {@code SCM_TIMESTAMPING} on the kernel transport.
+ *
  * <h2>Known limits</h2>
  * <ul>
  *   <li>Group traffic on the packet path goes to every socket bound to the port; memberships are not checked

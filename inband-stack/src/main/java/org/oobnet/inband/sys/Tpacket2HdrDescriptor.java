@@ -65,6 +65,10 @@ public final class Tpacket2HdrDescriptor
     public static final int TP_STATUS_VLAN_TPID_VALID = 1 << 6;
     /** RX {@code tp_status}: checksum validated. */
     public static final int TP_STATUS_CSUM_VALID = 1 << 7;
+    /** RX {@code tp_status}: {@code tp_sec/tp_nsec} is the skb's software timestamp. */
+    public static final int TP_STATUS_TS_SOFTWARE = 1 << 29;
+    /** RX {@code tp_status}: {@code tp_sec/tp_nsec} is the NIC's raw hardware timestamp. */
+    public static final int TP_STATUS_TS_RAW_HARDWARE = 1 << 31;
     /** TX {@code tp_status}: the frame is free for user space. */
     public static final int TP_STATUS_AVAILABLE = 0;
     /** TX {@code tp_status}: user space filled the frame; send it on the next kick. */

@@ -9,12 +9,15 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.oobnet.core.RetryBackoff;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.SocketConstants;
+import org.oobnet.inband.sys.CmsghdrDescriptor;
 import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.inband.sys.IovecDescriptor;
 import org.oobnet.inband.sys.LibC;
 import org.oobnet.inband.sys.MmsghdrDescriptor;
 import org.oobnet.inband.sys.MsghdrDescriptor;
 import org.oobnet.inband.sys.SockaddrInDescriptor;
+import org.oobnet.inband.sys.TimespecDescriptor;
+import org.oobnet.udp.RxTimestampSource;
 import org.oobnet.udp.UdpAddressHeader;
 
 /**
@@ -25,6 +28,9 @@ import org.oobnet.udp.UdpAddressHeader;
  * All native memory (the {@code mmsghdr}, {@code iovec} and {@code sockaddr_in} arrays and the datagram slots) is
  * allocated once; a cycle allocates nothing. Each slot keeps {@value UdpAddressHeader#LENGTH} bytes in front of its
  * payload for the record header, so received datagrams are handed out in place as records.
+ * <p>
+ * Receive timestamps: the socket gets {@code SO_TIMESTAMPING} (software and raw hardware RX), and each datagram's
+ * {@code SCM_TIMESTAMPING} control message gives {@link #rxTimestampNs()} while the handler has it.
  * <p>
  * <b>Note:</b> not thread safe: one polling thread (the stage), which also owns the {@link ErrnoCapture}.
  */
@@ -44,13 +50,23 @@ public final class KernelBusyPollTransport implements AutoCloseable
     private final UnsafeBuffer txSlots;
     private final long rxNamesAddress;
     private final long txNamesAddress;
+    private final long rxControlAddress;
+    private final UnsafeBuffer rxControl;
     private int txCount;
+    // the datagram being handed to the handler: its SCM_TIMESTAMPING time
+    private long rxTimestampNs;
+    private RxTimestampSource rxTimestampSource = RxTimestampSource.NONE;
     private long truncated;
     private long sendErrors;
     private long noBufferRetries;
     private final RetryBackoff backoff = new RetryBackoff();
     private long accepted;
     private int lastSendErrno;
+
+    // room for one control message per datagram: SCM_TIMESTAMPING's three timespecs, and one more of any kind
+    private static final int SCM_TIMESTAMPING_LENGTH = 3 * TimespecDescriptor.LENGTH;
+    private static final int CONTROL_SPACE = 2 * (int)CmsghdrDescriptor.cmsgSpace(SCM_TIMESTAMPING_LENGTH);
+    private static final int RAW_HARDWARE_OFFSET = 2 * TimespecDescriptor.LENGTH;
 
     /**
      * Lays out the batches around a kernel UDP socket, which must be non-blocking or be polled with
@@ -94,6 +110,15 @@ public final class KernelBusyPollTransport implements AutoCloseable
         txNamesAddress = txHeaderSegment.address() + (long)batch * (MmsghdrDescriptor.LENGTH + IovecDescriptor.LENGTH);
         layout(rxHeaders, rxHeaderSegment.address(), rxNamesAddress, rxSlotSegment.address());
         layout(txHeaders, txHeaderSegment.address(), txNamesAddress, txSlotSegment.address());
+        final MemorySegment rxControlSegment = arena.allocate((long)batch * CONTROL_SPACE, 64);
+        rxControlAddress = rxControlSegment.address();
+        rxControl = new UnsafeBuffer(rxControlAddress, batch * CONTROL_SPACE);
+        for (int i = 0; i < batch; i++)
+        {
+            rxHeaders.putLong(i * MmsghdrDescriptor.LENGTH + MsghdrDescriptor.CONTROL_OFFSET,
+                rxControlAddress + (long)i * CONTROL_SPACE);
+        }
+        enableRxTimestamps(fd);
     }
 
     /**
@@ -108,8 +133,9 @@ public final class KernelBusyPollTransport implements AutoCloseable
         final int batch = this.batch;
         for (int i = 0; i < batch; i++)
         {
-            // the kernel shrinks msg_namelen to what it wrote: restore it for this call
+            // the kernel shrinks msg_namelen and msg_controllen to what it wrote: restore them for this call
             headers.putInt(i * MmsghdrDescriptor.LENGTH + MsghdrDescriptor.NAMELEN_OFFSET, SockaddrInDescriptor.LENGTH);
+            headers.putLong(i * MmsghdrDescriptor.LENGTH + MsghdrDescriptor.CONTROLLEN_OFFSET, CONTROL_SPACE);
         }
         // no errno capture: a capturing downcall allocates until C2 has inlined it; -1 is almost always EAGAIN
         // FIXME: a socket error the kernel reports here (ICMP unreachable on a connected socket) is consumed unseen
@@ -135,9 +161,32 @@ public final class KernelBusyPollTransport implements AutoCloseable
             slots.putInt(slot + UdpAddressHeader.ADDRESS_OFFSET, headers.getInt(name + SockaddrInDescriptor.ADDR_OFFSET));
             slots.putShort(slot + UdpAddressHeader.PORT_OFFSET, headers.getShort(name + SockaddrInDescriptor.PORT_OFFSET));
             slots.putShort(slot + UdpAddressHeader.PORT_OFFSET + 2, (short)0);
+            readTimestamp(i, headers.getLong(message + MsghdrDescriptor.CONTROLLEN_OFFSET));
             handler.onDatagram(slots, slot, UdpAddressHeader.LENGTH + length);
         }
+        rxTimestampNs = 0;
+        rxTimestampSource = RxTimestampSource.NONE;
         return received;
+    }
+
+    /**
+     * Stage, from {@link DatagramHandler#onDatagram}: the kernel's receive time of the datagram being handed out.
+     *
+     * @return ns since the epoch, 0 when the datagram carried none.
+     */
+    public long rxTimestampNs()
+    {
+        return rxTimestampNs;
+    }
+
+    /**
+     * Stage, from {@link DatagramHandler#onDatagram}: where {@link #rxTimestampNs()} comes from.
+     *
+     * @return the source.
+     */
+    public RxTimestampSource rxTimestampSource()
+    {
+        return rxTimestampSource;
     }
 
     /**
@@ -307,6 +356,63 @@ public final class KernelBusyPollTransport implements AutoCloseable
     public void close()
     {
         arena.close();
+    }
+
+    // CMSG_FIRSTHDR/CMSG_NXTHDR over message i's control bytes: SCM_TIMESTAMPING's raw hardware time when the NIC
+    // gave one, else its software time
+    private void readTimestamp(final int message, final long controlLength)
+    {
+        long timestampNs = 0;
+        RxTimestampSource source = RxTimestampSource.NONE;
+        final UnsafeBuffer control = rxControl;
+        final int base = message * CONTROL_SPACE;
+        int offset = 0;
+        while (offset + CmsghdrDescriptor.LENGTH <= controlLength)
+        {
+            final long cmsgLength = control.getLong(base + offset + CmsghdrDescriptor.LEN_OFFSET);
+            if (cmsgLength < CmsghdrDescriptor.LENGTH || offset + cmsgLength > controlLength)
+            {
+                break;
+            }
+            if (SocketConstants.SOL_SOCKET == control.getInt(base + offset + CmsghdrDescriptor.LEVEL_OFFSET) &&
+                SocketConstants.SO_TIMESTAMPING == control.getInt(base + offset + CmsghdrDescriptor.TYPE_OFFSET) &&
+                cmsgLength >= CmsghdrDescriptor.cmsgLen(SCM_TIMESTAMPING_LENGTH))
+            {
+                final int data = base + offset + CmsghdrDescriptor.DATA_OFFSET;
+                final long hardware = timespecNs(control, data + RAW_HARDWARE_OFFSET);
+                final long software = timespecNs(control, data);
+                if (0 != hardware)
+                {
+                    timestampNs = hardware;
+                    source = RxTimestampSource.HARDWARE;
+                }
+                else if (0 != software)
+                {
+                    timestampNs = software;
+                    source = RxTimestampSource.SOFTWARE;
+                }
+            }
+            offset += (int)CmsghdrDescriptor.align(cmsgLength);
+        }
+        rxTimestampNs = timestampNs;
+        rxTimestampSource = source;
+    }
+
+    private static long timespecNs(final UnsafeBuffer buffer, final int offset)
+    {
+        return buffer.getLong(offset + TimespecDescriptor.SEC_OFFSET) * 1_000_000_000L +
+            buffer.getLong(offset + TimespecDescriptor.NSEC_OFFSET);
+    }
+
+    // in-band: software RX timestamps always, raw hardware ones where the device has them on; a socket that
+    // refuses (none known) just gets no timestamps (NONE)
+    private void enableRxTimestamps(final int fd)
+    {
+        final MemorySegment flags = arena.allocate(4);
+        flags.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, SocketConstants.SOF_TIMESTAMPING_RX_SOFTWARE |
+            SocketConstants.SOF_TIMESTAMPING_SOFTWARE | SocketConstants.SOF_TIMESTAMPING_RX_HARDWARE |
+            SocketConstants.SOF_TIMESTAMPING_RAW_HARDWARE);
+        LibC.setsockopt(errno, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_TIMESTAMPING, flags, 4);
     }
 
     // Drops the sent datagrams; what is left (a partial send, rare) moves to the front, so that every sendmmsg
