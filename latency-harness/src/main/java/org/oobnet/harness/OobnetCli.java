@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         NetCommand.class,
         DemoCommand.class,
         LatencyCommand.class,
+        org.oobnet.harness.feed.FeedCommand.class,
         org.oobnet.harness.soak.SoakCommand.class,
         org.oobnet.harness.soak.SoakPeerCommand.class,
         CommandLine.HelpCommand.class

@@ -11,12 +11,12 @@ import org.oobnet.core.OobConfig;
 import org.oobnet.core.OobRuntime;
 import org.oobnet.core.OobSocket;
 import org.oobnet.core.ProtocolRegistry;
-import org.oobnet.core.counters.CountersFileReader;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.moldudp64.publish.LineFaults;
 import org.oobnet.moldudp64.publish.PublishedLine;
 import org.oobnet.moldudp64.stage.MoldUdp64Address;
+import org.oobnet.moldudp64.stage.MoldUdp64Counter;
 import org.oobnet.moldudp64.stage.MoldUdp64Protocol;
 import org.oobnet.netns.testing.NetnsFixture;
 import org.oobnet.udp.UdpStack;
@@ -30,7 +30,6 @@ import java.nio.ByteOrder;
 import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -78,7 +77,7 @@ class MoldUdp64FeedSocketTest
                         Thread.sleep(10);
                     }
                     Thread.sleep(5); // the counters are published every millisecond
-                    final Map<String, Long> counters = run.feedCounters();
+                    final Map<String, Long> counters = run.feedCounters(feed);
                     final long packets = nassau.stop();
                     feed.close();
                     final String books = "packets=" + packets + " " + nassau.books() + " " + book.books() + " " + counters;
@@ -165,7 +164,7 @@ class MoldUdp64FeedSocketTest
                     }
                 }
                 relayOut.flushHeld();
-                final Map<String, Long> counters = run.feedCounters();
+                final Map<String, Long> counters = run.feedCounters(feed);
                 feed.close();
                 client.close();
                 relayIn.close();
@@ -244,21 +243,10 @@ class MoldUdp64FeedSocketTest
                 .build(), registry));
         }
 
-        /** The feed socket's counters as the counters file has them, by label without the socket's suffix. */
-        Map<String, Long> feedCounters()
+        /** The feed socket's counters as the counters file has them. */
+        Map<String, Long> feedCounters(final KSocket feed)
         {
-            final Map<String, Long> values = new HashMap<>();
-            try (CountersFileReader reader = CountersFileReader.open(runtime.countersPath()))
-            {
-                reader.counters().forEach((id, typeId, key, label) ->
-                {
-                    if (typeId >= 1600 && typeId < 1700)
-                    {
-                        values.put(label.substring(0, label.indexOf(": moldudp64")), reader.counters().getCounterValue(id));
-                    }
-                });
-            }
-            return values;
+            return MoldUdp64Counter.read(runtime.countersPath(), OobSocket.of(feed).id());
         }
 
         @Override

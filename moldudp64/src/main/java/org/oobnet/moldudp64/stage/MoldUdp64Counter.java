@@ -1,8 +1,12 @@
 package org.oobnet.moldudp64.stage;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
+import org.oobnet.core.counters.CountersFileReader;
 import org.oobnet.core.counters.ProtocolCounterType;
 
 /**
@@ -111,5 +115,31 @@ public record MoldUdp64Counter(int typeId, String label) implements ProtocolCoun
             types[kind.ordinal()] = new MoldUdp64Counter(FIRST_PUBLISHER_TYPE_ID + kind.ordinal(), kind.label);
         }
         return types;
+    }
+
+    /**
+     * In-band, from any process: one feed socket's counters as the counters file has them.
+     *
+     * @param countersFile the runtime's counters file ({@code OobRuntime.countersPath()}).
+     * @param socketId     the feed socket's id ({@code OobSocket.id()}).
+     * @return the values by label without the socket's suffix ({@code "line A wins"}), in the file's order.
+     */
+    public static Map<String, Long> read(final Path countersFile, final long socketId)
+    {
+        final Map<String, Long> values = new LinkedHashMap<>();
+        final String suffix = ": moldudp64 ";
+        final String id = " id=" + socketId;
+        try (CountersFileReader reader = CountersFileReader.open(countersFile))
+        {
+            reader.counters().forEach((counterId, typeId, key, label) ->
+            {
+                final int at = label.indexOf(suffix);
+                if (typeId >= FIRST_TYPE_ID && typeId < FIRST_TYPE_ID + 100 && at > 0 && label.endsWith(id))
+                {
+                    values.put(label.substring(0, at), reader.counters().getCounterValue(counterId));
+                }
+            });
+        }
+        return values;
     }
 }
