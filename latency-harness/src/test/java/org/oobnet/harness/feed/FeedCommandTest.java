@@ -1,5 +1,7 @@
 package org.oobnet.harness.feed;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.oobnet.core.counters.CountersFileReader;
+import org.oobnet.core.counters.CountersPrinter;
 import org.oobnet.harness.OobnetCli;
 import org.oobnet.netns.testing.NetnsFixture;
 
@@ -42,7 +45,19 @@ class FeedCommandTest
                 "feed", "moldudp64", "--line-a", "239.251.30.1:21031", "--line-b", "239.251.30.2:21032",
                 "--request", pub.address() + ":21033", "--count", String.valueOf(count), "--duration", "60s", "--idle", "yield",
                 "--counters-dir", dir.resolve("counters").toString(), "--json", received.toString())));
-            awaitFeedSocket(dir.resolve("counters"), receiver);
+            final Path countersFile = awaitFeedSocket(dir.resolve("counters"), receiver);
+            // what oobnet stat prints: the feed socket's per-line counters are among the runtime's
+            final StringWriter stat = new StringWriter();
+            try (CountersFileReader reader = CountersFileReader.open(countersFile);
+                PrintWriter writer = new PrintWriter(stat))
+            {
+                new CountersPrinter(writer, writer).printCounters(reader);
+            }
+            for (final String label : List.of("line A wins", "line B gaps", "request server requests",
+                "request server recovered", "request server lost"))
+            {
+                assertTrue(stat.toString().contains(label + ": moldudp64 "), label + " in " + stat);
+            }
             final int publisherExit = call(net, pub, List.of(
                 "feed", "publish", "--line-a", "239.251.30.1:21031", "--line-b", "239.251.30.2:21032",
                 "--request", pub.address() + ":21033", "--interface", pub.interfaceName(),
@@ -74,7 +89,7 @@ class FeedCommandTest
     }
 
     // the receiver's feed socket is bound once its counters are in the counters file
-    private static void awaitFeedSocket(final Path countersDir, final CompletableFuture<Integer> receiver)
+    private static Path awaitFeedSocket(final Path countersDir, final CompletableFuture<Integer> receiver)
         throws Exception
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -92,7 +107,7 @@ class FeedCommandTest
                             reader.counters().forEach((id, typeId, key, label) -> bound[0] |= label.contains(": moldudp64 "));
                             if (bound[0])
                             {
-                                return;
+                                return file;
                             }
                         }
                         catch (final RuntimeException ex)
