@@ -257,7 +257,8 @@ class MoldUdp64FeedSocketTest
         }
     }
 
-    private record RequestCounter(long[] requests) implements MoldUDP64ClientStatusListener
+    /** Counts the requests Nassau's client makes. */
+    record RequestCounter(long[] requests) implements MoldUDP64ClientStatusListener
     {
         @Override
         public void state(final MoldUDP64Client client, final MoldUDP64ClientState next)
