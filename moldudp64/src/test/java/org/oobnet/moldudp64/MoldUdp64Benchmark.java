@@ -7,6 +7,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.oobnet.config.InterfaceConfig;
 import org.oobnet.config.UdpTransport;
 import org.oobnet.core.OobConfig;
 import org.oobnet.core.OobReceiveHandler;
@@ -46,8 +47,9 @@ import java.util.concurrent.locks.LockSupport;
  * Benchmark (not a timed test; runs only with {@code -Doobnet.bench=true}): one publisher in namespace A sends a
  * MoldUDP64 session as fast as its kernel sockets take it on line A (clean) and line B (1% of packets dropped by a
  * seeded schedule), with a request server. In namespace B, in the same run, one OOB stage receives both lines through
- * the feed socket, and Nassau's own {@code MoldUDP64Client} receives line B on a kernel socket (it has no A/B
- * arbitration) and asks the same request server for what B lost. Each message carries its send time
+ * the feed socket, and Nassau's own {@code MoldUDP64Client} receives line B's packets (sent again to a group of
+ * its own, with the same seeded drops) on a kernel socket (it has no A/B arbitration) and asks the same request
+ * server for what B lost. Each message carries its send time
  * ({@code CLOCK_REALTIME}, one host): for both receivers, messages/s (first to last delivery) and send-to-delivery
  * percentiles; for the stage also the packet's kernel RX timestamp to delivery.
  * <p>
@@ -63,6 +65,11 @@ class MoldUdp64Benchmark
     private static final int PORT_A = 21201;
     private static final int PORT_B = 21202;
     private static final int REQUEST_PORT = 21203;
+    // line B again for Nassau's client (a port of its own: the feed socket's line B holds B's), same drop schedule
+    private static final String GROUP_C = "239.251.40.3";
+    private static final int PORT_C = 21204;
+    private static final long DROP_SEED = 40;
+    private static final int RX_FRAMES = Integer.getInteger("oobnet.bench.rxFrames", 8192);
     private static final int MESSAGE_LENGTH = 32;
     private static final int PER_PACKET = 8;
 
@@ -77,7 +84,10 @@ class MoldUdp64Benchmark
         {
             final NetnsFixture.Host pub = net.host(0);
             final NetnsFixture.Host sub = net.host(1);
-            final UdpStack stack = net.call(sub, () -> UdpStack.open(UdpStackConfig.of(UdpTransport.PACKET, IF)));
+            // a feed's bursts want a deeper RX ring than the default 256 frames
+            final UdpStack stack = net.call(sub, () -> UdpStack.open(new UdpStackConfig(UdpTransport.PACKET,
+                List.of(new InterfaceConfig(IF, RX_FRAMES, 2048, 256, true)), UdpStackConfig.DEFAULT_KERNEL_BATCH,
+                UdpStackConfig.DEFAULT_RX_POLL_LIMIT, true, UdpStackConfig.DEFAULT_REFRESH_INTERVAL_MS)));
             final OobRuntime runtime = OobRuntime.start(OobConfig.builder()
                 .idleStrategy(idle)
                 .countersDir(Files.createTempDirectory("moldudp64-bench"))
@@ -104,7 +114,7 @@ class MoldUdp64Benchmark
                 });
                 final NassauBooks nassau = new NassauBooks(clock, messages);
                 final MoldUDP64Client client = net.call(sub, () -> new MoldUDP64Client(
-                    MulticastSockets.member(IF, GROUP_B, PORT_B), MulticastSockets.unicast(sub.address(), 0),
+                    MulticastSockets.member(IF, GROUP_C, PORT_C), MulticastSockets.unicast(sub.address(), 0),
                     new InetSocketAddress(pub.address(), REQUEST_PORT), nassau, new MoldUdp64FeedSocketTest.RequestCounter(new long[1]), 1));
                 final AtomicBoolean stop = new AtomicBoolean();
                 final CompletableFuture<Void> nassauLoop = CompletableFuture.runAsync(() ->
@@ -115,7 +125,7 @@ class MoldUdp64Benchmark
                         {
                             if (!(client.receive() | client.receiveResponse()))
                             {
-                                Thread.onSpinWait();
+                                Thread.yield(); // as the stage's YIELD idle strategy does
                             }
                         }
                     }
@@ -127,9 +137,11 @@ class MoldUdp64Benchmark
                 final PublishedLine lineA = net.call(pub, () -> new PublishedLine(MulticastSockets.sender(IF),
                     new InetSocketAddress(GROUP_A, PORT_A), LineFaults.NONE));
                 final PublishedLine lineB = net.call(pub, () -> new PublishedLine(MulticastSockets.sender(IF),
-                    new InetSocketAddress(GROUP_B, PORT_B), new LineFaults(40, 0.01, 0, 0)));
+                    new InetSocketAddress(GROUP_B, PORT_B), new LineFaults(DROP_SEED, 0.01, 0, 0)));
+                final PublishedLine lineC = net.call(pub, () -> new PublishedLine(MulticastSockets.sender(IF),
+                    new InetSocketAddress(GROUP_C, PORT_C), new LineFaults(DROP_SEED, 0.01, 0, 0)));
                 final MoldUdp64MessageStore store = new MoldUdp64MessageStore();
-                final MoldUdp64Publisher publisher = new MoldUdp64Publisher("BENCH", store, 1400, List.of(lineA, lineB));
+                final MoldUdp64Publisher publisher = new MoldUdp64Publisher("BENCH", store, 1400, List.of(lineA, lineB, lineC));
                 final MoldUdp64RequestServer server = net.call(pub, () -> new MoldUdp64RequestServer(
                     MulticastSockets.unicast(pub.address(), REQUEST_PORT), publisher.session(), store, 1400));
 
@@ -175,14 +187,14 @@ class MoldUdp64Benchmark
                 final double stageRate = stage.rate();
                 final double nassauRate = nassau.rate();
                 System.out.printf("BENCH published=%d in %.3f s (%.0f msg/s; %d per packet, %d B; line B drops %d of %d " +
-                    "packets, seed 40); stage idle=%s%n", messages, publishSeconds, messages / publishSeconds,
-                    PER_PACKET, MESSAGE_LENGTH, lineB.dropped(), lineB.sent() + lineB.dropped(), idle);
+                    "packets, seed %d); stage idle=%s, RX ring %d frames%n", messages, publishSeconds, messages / publishSeconds,
+                    PER_PACKET, MESSAGE_LENGTH, lineB.dropped(), lineB.sent() + lineB.dropped(), DROP_SEED, idle, RX_FRAMES);
                 System.out.printf("BENCH stage (feed socket, lines A+B): delivered=%d lost=%d inOrder=%s rate=%.0f msg/s " +
                     "rx->delivery p50=%d p99=%d ns, send->delivery p50=%d p99=%d ns, lines=%s%n",
                     stage.delivered, stage.lost, stage.inOrder, stageRate,
                     stage.rxLatency.getValueAtPercentile(50), stage.rxLatency.getValueAtPercentile(99),
                     stage.sendLatency.getValueAtPercentile(50), stage.sendLatency.getValueAtPercentile(99), lines);
-                System.out.printf("BENCH nassau (MoldUDP64Client, kernel socket, line B + requests): delivered=%d " +
+                System.out.printf("BENCH nassau (MoldUDP64Client, kernel socket, line B's copy + requests): delivered=%d " +
                     "inOrder=%s rate=%.0f msg/s send->delivery p50=%d p99=%d ns%n", nassau.delivered, nassau.inOrder,
                     nassauRate, nassau.sendLatency.getValueAtPercentile(50), nassau.sendLatency.getValueAtPercentile(99));
                 System.out.printf("BENCH ratio stage/nassau: rate %.2f, send->delivery p50 %.2f, p99 %.2f%n",
