@@ -49,12 +49,14 @@ import java.util.concurrent.locks.LockSupport;
  * seeded schedule), with a request server. In namespace B, in the same run, one OOB stage receives both lines through
  * the feed socket, and Nassau's own {@code MoldUDP64Client} receives line B's packets (sent again to a group of
  * its own, with the same seeded drops) on a kernel socket (it has no A/B arbitration) and asks the same request
- * server for what B lost. Each message carries its send time
+ * server for what B lost; a second Nassau client, polled by the same thread, receives a clean copy of line A
+ * (the receive path alone). Each message carries its send time
  * ({@code CLOCK_REALTIME}, one host): for both receivers, messages/s (first to last delivery) and send-to-delivery
  * percentiles; for the stage also the packet's kernel RX timestamp to delivery.
  * <p>
  * {@code ./mvnw -o -pl moldudp64 verify -Dtest=MoldUdp64Benchmark -Doobnet.bench=true
- * [-Doobnet.bench.messages=1000000] [-Doobnet.bench.idle=yield|spin]} (root, for the namespaces).
+ * [-Doobnet.bench.messages=1000000] [-Doobnet.bench.rate=0] [-Doobnet.bench.perPacket=8] [-Doobnet.bench.idle=yield|spin]
+ * [-Doobnet.bench.rxFrames=8192]} (root, for the namespaces).
  */
 @EnabledIfSystemProperty(named = "oobnet.bench", matches = "true")
 class MoldUdp64Benchmark
@@ -69,14 +71,18 @@ class MoldUdp64Benchmark
     private static final String GROUP_C = "239.251.40.3";
     private static final int PORT_C = 21204;
     private static final long DROP_SEED = 40;
+    // line A again, clean, for a second Nassau client: the receive path alone, without recovery
+    private static final String GROUP_D = "239.251.40.4";
+    private static final int PORT_D = 21205;
     private static final int RX_FRAMES = Integer.getInteger("oobnet.bench.rxFrames", 8192);
     private static final int MESSAGE_LENGTH = 32;
-    private static final int PER_PACKET = 8;
+    private static final int PER_PACKET = Integer.getInteger("oobnet.bench.perPacket", 8);
 
     @Test
     void measure() throws Exception
     {
         final long messages = Long.getLong("oobnet.bench.messages", 1_000_000L);
+        final long rate = Long.getLong("oobnet.bench.rate", 0L); // messages/s, 0: as fast as the sockets take them
         final OobConfig.IdleStrategyKind idle = "spin".equals(System.getProperty("oobnet.bench.idle")) ?
             OobConfig.IdleStrategyKind.SPIN : OobConfig.IdleStrategyKind.YIELD;
         final RealtimeNanoClock clock = new RealtimeNanoClock();
@@ -116,14 +122,21 @@ class MoldUdp64Benchmark
                 final MoldUDP64Client client = net.call(sub, () -> new MoldUDP64Client(
                     MulticastSockets.member(IF, GROUP_C, PORT_C), MulticastSockets.unicast(sub.address(), 0),
                     new InetSocketAddress(pub.address(), REQUEST_PORT), nassau, new MoldUdp64FeedSocketTest.RequestCounter(new long[1]), 1));
+                final NassauBooks nassauClean = new NassauBooks(clock, messages);
+                final MoldUDP64Client cleanClient = net.call(sub, () -> new MoldUDP64Client(
+                    MulticastSockets.member(IF, GROUP_D, PORT_D), MulticastSockets.unicast(sub.address(), 0),
+                    new InetSocketAddress(pub.address(), REQUEST_PORT), nassauClean,
+                    new MoldUdp64FeedSocketTest.RequestCounter(new long[1]), 1));
                 final AtomicBoolean stop = new AtomicBoolean();
                 final CompletableFuture<Void> nassauLoop = CompletableFuture.runAsync(() ->
                 {
                     try
                     {
-                        while (!stop.get() && nassau.delivered < messages)
+                        // one thread polls both clients, as the one stage polls both lines
+                        while (!stop.get() && (nassau.delivered < messages || nassauClean.delivered < messages))
                         {
-                            if (!(client.receive() | client.receiveResponse()))
+                            if (!(client.receive() | client.receiveResponse() | cleanClient.receive() |
+                                cleanClient.receiveResponse()))
                             {
                                 Thread.yield(); // as the stage's YIELD idle strategy does
                             }
@@ -140,8 +153,10 @@ class MoldUdp64Benchmark
                     new InetSocketAddress(GROUP_B, PORT_B), new LineFaults(DROP_SEED, 0.01, 0, 0)));
                 final PublishedLine lineC = net.call(pub, () -> new PublishedLine(MulticastSockets.sender(IF),
                     new InetSocketAddress(GROUP_C, PORT_C), new LineFaults(DROP_SEED, 0.01, 0, 0)));
+                final PublishedLine lineD = net.call(pub, () -> new PublishedLine(MulticastSockets.sender(IF),
+                    new InetSocketAddress(GROUP_D, PORT_D), LineFaults.NONE));
                 final MoldUdp64MessageStore store = new MoldUdp64MessageStore();
-                final MoldUdp64Publisher publisher = new MoldUdp64Publisher("BENCH", store, 1400, List.of(lineA, lineB, lineC));
+                final MoldUdp64Publisher publisher = new MoldUdp64Publisher("BENCH", store, 1400, List.of(lineA, lineB, lineC, lineD));
                 final MoldUdp64RequestServer server = net.call(pub, () -> new MoldUdp64RequestServer(
                     MulticastSockets.unicast(pub.address(), REQUEST_PORT), publisher.session(), store, 1400));
 
@@ -156,13 +171,19 @@ class MoldUdp64Benchmark
                     {
                         publisher.flush();
                         server.poll(4);
+                        final long aheadNs = rate > 0 ? sequence * 1_000_000_000L / rate - (System.nanoTime() - start) : 0;
+                        if (aheadNs > 0)
+                        {
+                            LockSupport.parkNanos(aheadNs); // paced, leaving the CPUs to the two receivers
+                        }
                     }
                 }
                 publisher.flush();
                 final double publishSeconds = (System.nanoTime() - start) / 1e9;
                 final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 long nextEnd = 0;
-                while ((stage.delivered + stage.lost < messages || nassau.delivered < messages) &&
+                while ((stage.delivered + stage.lost < messages || nassau.delivered < messages ||
+                    nassauClean.delivered < messages) &&
                     System.nanoTime() - deadline < 0)
                 {
                     if (System.nanoTime() - nextEnd > 0)
@@ -181,14 +202,15 @@ class MoldUdp64Benchmark
                 final Map<String, Long> lines = MoldUdp64Counter.read(runtime.countersPath(), OobSocket.of(feed).id());
                 feed.close();
                 client.close();
+                cleanClient.close();
                 publisher.close();
                 server.close();
 
                 final double stageRate = stage.rate();
                 final double nassauRate = nassau.rate();
                 System.out.printf("BENCH published=%d in %.3f s (%.0f msg/s; %d per packet, %d B; line B drops %d of %d " +
-                    "packets, seed %d); stage idle=%s, RX ring %d frames%n", messages, publishSeconds, messages / publishSeconds,
-                    PER_PACKET, MESSAGE_LENGTH, lineB.dropped(), lineB.sent() + lineB.dropped(), DROP_SEED, idle, RX_FRAMES);
+                    "packets, seed %d); rate limit %d msg/s; stage idle=%s, RX ring %d frames%n", messages, publishSeconds, messages / publishSeconds,
+                    PER_PACKET, MESSAGE_LENGTH, lineB.dropped(), lineB.sent() + lineB.dropped(), DROP_SEED, rate, idle, RX_FRAMES);
                 System.out.printf("BENCH stage (feed socket, lines A+B): delivered=%d lost=%d inOrder=%s rate=%.0f msg/s " +
                     "rx->delivery p50=%d p99=%d ns, send->delivery p50=%d p99=%d ns, lines=%s%n",
                     stage.delivered, stage.lost, stage.inOrder, stageRate,
@@ -197,6 +219,14 @@ class MoldUdp64Benchmark
                 System.out.printf("BENCH nassau (MoldUDP64Client, kernel socket, line B's copy + requests): delivered=%d " +
                     "inOrder=%s rate=%.0f msg/s send->delivery p50=%d p99=%d ns%n", nassau.delivered, nassau.inOrder,
                     nassauRate, nassau.sendLatency.getValueAtPercentile(50), nassau.sendLatency.getValueAtPercentile(99));
+                System.out.printf("BENCH nassau (MoldUDP64Client, kernel socket, line A's clean copy): delivered=%d " +
+                    "inOrder=%s rate=%.0f msg/s send->delivery p50=%d p99=%d ns%n", nassauClean.delivered,
+                    nassauClean.inOrder, nassauClean.rate(), nassauClean.sendLatency.getValueAtPercentile(50),
+                    nassauClean.sendLatency.getValueAtPercentile(99));
+                System.out.printf("BENCH ratio stage/nassau-clean: rate %.2f, send->delivery p50 %.2f, p99 %.2f%n",
+                    stageRate / nassauClean.rate(),
+                    (double)stage.sendLatency.getValueAtPercentile(50) / nassauClean.sendLatency.getValueAtPercentile(50),
+                    (double)stage.sendLatency.getValueAtPercentile(99) / nassauClean.sendLatency.getValueAtPercentile(99));
                 System.out.printf("BENCH ratio stage/nassau: rate %.2f, send->delivery p50 %.2f, p99 %.2f%n",
                     stageRate / nassauRate,
                     (double)stage.sendLatency.getValueAtPercentile(50) / nassau.sendLatency.getValueAtPercentile(50),
