@@ -26,8 +26,10 @@ import static org.oobnet.moldudp64.MoldUdp64Descriptor.SESSION_LENGTH;
  */
 public final class MoldUdp64Receiver
 {
-    /** Packets each downstream line may hold past a gap (copies, up to the largest UDP payload each). */
-    public static final int PARKED_PER_LINE = 16;
+    /** Packets each downstream line may hold past a gap (copies). */
+    public static final int PARKED_PER_LINE = 256;
+    /** The room of each parked slot but a line's first (which takes the largest UDP payload): an Ethernet MTU's. */
+    public static final int PARKED_SLOT_BYTES = 2048;
 
     private final MoldUdp64ReceiverConfig config;
     private final MoldUdp64Handler handler;
@@ -45,6 +47,7 @@ public final class MoldUdp64Receiver
     private final int[] parkedLength;
     private final long[] parkedRxTimestampNs;
     private final int[] parkedCount;
+    private final long[] parkedSequence;
 
     private final UnsafeBuffer session = new UnsafeBuffer(new byte[SESSION_LENGTH]);
     private final UnsafeBuffer retiredSession = new UnsafeBuffer(new byte[SESSION_LENGTH]);
@@ -86,8 +89,10 @@ public final class MoldUdp64Receiver
         this.parked = new UnsafeBuffer[config.lineCount() * PARKED_PER_LINE];
         for (int i = 0; i < parked.length; i++)
         {
-            parked[i] = new UnsafeBuffer(new byte[MoldUdp64Descriptor.MAX_PACKET_LENGTH]);
+            parked[i] = new UnsafeBuffer(new byte[0 == i % PARKED_PER_LINE ?
+                MoldUdp64Descriptor.MAX_PACKET_LENGTH : PARKED_SLOT_BYTES]);
         }
+        this.parkedSequence = new long[parked.length];
         this.parkedLength = new int[parked.length];
         this.parkedRxTimestampNs = new long[parked.length];
         this.parkedCount = new int[config.lineCount()];
@@ -164,7 +169,7 @@ public final class MoldUdp64Receiver
         int delivered = 0;
         if (sequence > nextSequence)
         {
-            final int slot = line != retransmissionLine && count > 0 ? freeSlot(line) : -1;
+            final int slot = line != retransmissionLine && count > 0 ? freeSlot(line, length) : -1;
             if (slot >= 0)
             {
                 // a line read ahead of the others (it lost a packet, or came first out of a backlog): hold its
@@ -172,6 +177,7 @@ public final class MoldUdp64Receiver
                 // answer, a gap of its own
                 parked[slot].putBytes(0, buffer, offset, length);
                 parkedLength[slot] = length;
+                parkedSequence[slot] = sequence;
                 parkedRxTimestampNs[slot] = rxTimestampNs;
                 parkedCount[line]++;
                 counters.parked++;
@@ -250,15 +256,11 @@ public final class MoldUdp64Receiver
                 for (int slot = line * PARKED_PER_LINE, last = slot + PARKED_PER_LINE; slot < last; slot++)
                 {
                     final int length = parkedLength[slot];
-                    if (0 == length)
+                    if (0 == length || parkedSequence[slot] > nextSequence)
                     {
                         continue;
                     }
                     reparser.parse(parked[slot], 0, length);
-                    if (reparser.sequence() > nextSequence)
-                    {
-                        continue;
-                    }
                     parkedLength[slot] = 0;
                     parkedCount[line]--;
                     final long nextBefore = nextSequence;
@@ -270,7 +272,7 @@ public final class MoldUdp64Receiver
         return delivered;
     }
 
-    private int freeSlot(final int line)
+    private int freeSlot(final int line, final int length)
     {
         if (parkedCount[line] == PARKED_PER_LINE)
         {
@@ -278,7 +280,7 @@ public final class MoldUdp64Receiver
         }
         for (int slot = line * PARKED_PER_LINE, last = slot + PARKED_PER_LINE; slot < last; slot++)
         {
-            if (0 == parkedLength[slot])
+            if (0 == parkedLength[slot] && parked[slot].capacity() >= length)
             {
                 return slot;
             }
