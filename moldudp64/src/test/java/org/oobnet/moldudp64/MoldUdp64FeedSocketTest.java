@@ -14,6 +14,9 @@ import org.oobnet.core.ProtocolRegistry;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.moldudp64.publish.LineFaults;
+import org.oobnet.moldudp64.publish.MoldUdp64MessageStore;
+import org.oobnet.moldudp64.publish.MoldUdp64Publisher;
+import org.oobnet.moldudp64.publish.MoldUdp64RequestServer;
 import org.oobnet.moldudp64.publish.PublishedLine;
 import org.oobnet.moldudp64.stage.MoldUdp64Address;
 import org.oobnet.moldudp64.stage.MoldUdp64Counter;
@@ -30,6 +33,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +48,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The MoldUDP64 feed socket (the SDK protocol) end to end, across two namespaces, against Nassau: a subscribing
  * socket receives Nassau's A/B feed with loss, reordering and repeats on both lines and asks Nassau's request
  * server; a publishing socket feeds Nassau's client through a faulty relay and answers its requests on the stage.
- * Exact books both ways; the per-line counters are in the counters file.
+ * Exact books both ways; the per-line counters are in the counters file; the stage allocates nothing while the
+ * feed socket receives, arbitrates, recovers and delivers.
  */
 class MoldUdp64FeedSocketTest
 {
@@ -181,6 +186,110 @@ class MoldUdp64FeedSocketTest
                 assertEquals(0, counters.get("line send failures"), books);
                 assertEquals(0, run.runtime.counters().errors().get(), "stage errors; " + books);
             }
+        }
+    }
+
+    @Test
+    void shouldAllocateNothingOnTheStageWhileTheFeedSocketReceivesArbitratesRecoversAndDelivers() throws Exception
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        try (NetnsFixture net = NetnsFixture.create(2))
+        {
+            final NetnsFixture.Host pub = net.host(0);
+            final NetnsFixture.Host sub = net.host(1);
+            try (Runtime run = Runtime.start(net, sub))
+            {
+                final String groupA = "239.251.20.11";
+                final String groupB = "239.251.20.12";
+                final KSocket feed = net.call(sub, () -> open(MoldUdp64Address.subscribe(
+                    Ipv4Flyweight.parseAddress(sub.address()), Ipv4Flyweight.parseAddress(pub.address()), 21_053,
+                    new int[]{ Ipv4Flyweight.parseAddress(groupA), Ipv4Flyweight.parseAddress(groupB) },
+                    new int[]{ 21_051, 21_052 })));
+                final RecordBook book = new RecordBook();
+                OobSocket.of(feed).stageReceiveHandler(book);
+                // both lines lose 1% (the same packet now and then: requests too), swap and repeat some
+                final MoldUdp64MessageStore store = new MoldUdp64MessageStore();
+                final MoldUdp64Publisher publisher = net.call(pub, () -> new MoldUdp64Publisher("ALLOC", store, 1400,
+                    List.of(new PublishedLine(MulticastSockets.sender(pub.interfaceName()),
+                            new InetSocketAddress(groupA, 21_051), new LineFaults(31, 0.01, 0.01, 0.01)),
+                        new PublishedLine(MulticastSockets.sender(pub.interfaceName()),
+                            new InetSocketAddress(groupB, 21_052), new LineFaults(32, 0.01, 0.01, 0.01)))));
+                final MoldUdp64RequestServer server = net.call(pub, () -> new MoldUdp64RequestServer(
+                    MulticastSockets.unicast(pub.address(), 21_053), publisher.session(), store, 1400));
+                final AtomicBoolean running = new AtomicBoolean(true);
+                final java.util.concurrent.CompletableFuture<Void> publishing =
+                    java.util.concurrent.CompletableFuture.runAsync(() ->
+                    {
+                        try
+                        {
+                            final UnsafeBuffer message = new UnsafeBuffer(new byte[32]);
+                            long sequence = 1;
+                            while (running.get())
+                            {
+                                for (int i = 0; i < 4; i++, sequence++)
+                                {
+                                    message.putLong(0, sequence, ByteOrder.BIG_ENDIAN);
+                                    publisher.publish(message, 0, message.capacity());
+                                }
+                                publisher.flush();
+                                server.poll(8);
+                                LockSupport.parkNanos(50_000L);
+                            }
+                        }
+                        catch (final java.io.IOException ex)
+                        {
+                            throw new java.io.UncheckedIOException(ex);
+                        }
+                    });
+                try
+                {
+                    final long stage = run.runtime.stageThread().threadId();
+                    assertTrue(threads.getThreadAllocatedBytes(stage) > 0, "the stage thread's allocation is measured");
+                    awaitDelivered(book, 40_000);
+                    // rounds until one allocates nothing (C1 code allocates what C2's escape analysis removes); a
+                    // real allocation per packet or message shows in every round
+                    final long limit = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    long fewest = Long.MAX_VALUE;
+                    int rounds = 0;
+                    do
+                    {
+                        final long before = threads.getThreadAllocatedBytes(stage);
+                        awaitDelivered(book, book.delivered + 10_000);
+                        fewest = Math.min(fewest, threads.getThreadAllocatedBytes(stage) - before);
+                        rounds++;
+                    }
+                    while (fewest != 0 && System.nanoTime() - limit < 0);
+                    final Map<String, Long> counters = run.feedCounters(feed);
+                    final String books = book.books() + " rounds=" + rounds + " " + counters;
+                    System.out.println(books);
+                    assertNull(book.broken, books);
+                    assertTrue(counters.get("request server requests") > 0, "the run went through recovery; " + books);
+                    assertEquals(0, fewest, "fewest bytes the stage allocated in a round of 10,000 messages; " + books);
+                    assertEquals(0, run.runtime.counters().errors().get(), books);
+                }
+                finally
+                {
+                    running.set(false);
+                    publishing.get(10, TimeUnit.SECONDS);
+                    feed.close();
+                    publisher.close();
+                    server.close();
+                }
+            }
+        }
+    }
+
+    private static void awaitDelivered(final RecordBook book, final long delivered) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + DEADLINE_NS;
+        while (book.delivered < delivered && null == book.broken)
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                throw new AssertionError("delivered " + book.delivered + " of " + delivered + ": " + book.books());
+            }
+            Thread.sleep(5);
         }
     }
 
