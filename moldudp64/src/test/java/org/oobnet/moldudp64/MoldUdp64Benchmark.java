@@ -121,12 +121,12 @@ class MoldUdp64Benchmark
                 final NassauBooks nassau = new NassauBooks(clock, messages);
                 final MoldUDP64Client client = net.call(sub, () -> new MoldUDP64Client(
                     MulticastSockets.member(IF, GROUP_C, PORT_C), MulticastSockets.unicast(sub.address(), 0),
-                    new InetSocketAddress(pub.address(), REQUEST_PORT), nassau, new MoldUdp64FeedSocketTest.RequestCounter(new long[1]), 1));
+                    new InetSocketAddress(pub.address(), REQUEST_PORT), nassau, new NassauStatus(), 1));
                 final NassauBooks nassauClean = new NassauBooks(clock, messages);
                 final MoldUDP64Client cleanClient = net.call(sub, () -> new MoldUDP64Client(
                     MulticastSockets.member(IF, GROUP_D, PORT_D), MulticastSockets.unicast(sub.address(), 0),
                     new InetSocketAddress(pub.address(), REQUEST_PORT), nassauClean,
-                    new MoldUdp64FeedSocketTest.RequestCounter(new long[1]), 1));
+                    new NassauStatus(), 1));
                 final AtomicBoolean stop = new AtomicBoolean();
                 final CompletableFuture<Void> nassauLoop = CompletableFuture.runAsync(() ->
                 {

@@ -2,8 +2,6 @@ package org.oobnet.moldudp64;
 
 import com.paritytrading.nassau.MessageListener;
 import com.paritytrading.nassau.moldudp64.MoldUDP64Client;
-import com.paritytrading.nassau.moldudp64.MoldUDP64ClientState;
-import com.paritytrading.nassau.moldudp64.MoldUDP64ClientStatusListener;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.oobnet.config.UdpTransport;
@@ -133,7 +131,7 @@ class MoldUdp64FeedSocketTest
                 final OobSocket publisher = OobSocket.of(feed);
 
                 final long[] delivered = { 0 };
-                final long[] requests = { 0 };
+                final NassauStatus status = new NassauStatus();
                 final String[] broken = { null };
                 final MessageListener listener = buffer ->
                 {
@@ -145,7 +143,7 @@ class MoldUdp64FeedSocketTest
                 };
                 final MoldUDP64Client client = net.call(sub, () -> new MoldUDP64Client(clientIn,
                     MulticastSockets.unicast(sub.address(), 0), new InetSocketAddress(pub.address(), requestPort),
-                    listener, new RequestCounter(requests), 1));
+                    listener, status, 1));
 
                 final Random random = new Random(seed);
                 final UnsafeBuffer message = new UnsafeBuffer(new byte[64]);
@@ -175,7 +173,7 @@ class MoldUdp64FeedSocketTest
                 relayIn.close();
                 relayOut.close();
 
-                final String books = "delivered=" + delivered[0] + " nassauRequests=" + requests[0] +
+                final String books = "delivered=" + delivered[0] + " nassauRequests=" + status.requests +
                     " dropped=" + relayOut.dropped() + " swapped=" + relayOut.swapped() + " repeated=" +
                     relayOut.repeated() + " " + counters;
                 System.out.println(books);
@@ -363,31 +361,6 @@ class MoldUdp64FeedSocketTest
         {
             runtime.close();
             stack.close();
-        }
-    }
-
-    /** Counts the requests Nassau's client makes. */
-    record RequestCounter(long[] requests) implements MoldUDP64ClientStatusListener
-    {
-        @Override
-        public void state(final MoldUDP64Client client, final MoldUDP64ClientState next)
-        {
-        }
-
-        @Override
-        public void downstream(final MoldUDP64Client client, final long sequenceNumber, final int messageCount)
-        {
-        }
-
-        @Override
-        public void request(final MoldUDP64Client client, final long sequenceNumber, final int requestedMessageCount)
-        {
-            requests[0]++;
-        }
-
-        @Override
-        public void endOfSession(final MoldUDP64Client client)
-        {
         }
     }
 }
