@@ -181,6 +181,26 @@ public final class SocketConstants
     public static final int IP_MTU_DISCOVER = 10;
     /** IPv4 extended errors on the error queue; also the cmsg type of error-queue messages. */
     public static final int IP_RECVERR = 11;
+    /** IPv4 multicast: the output interface ({@code in_addr}, {@code ip_mreq} or {@code ip_mreqn}). */
+    public static final int IP_MULTICAST_IF = 32;
+    /** IPv4 multicast: the TTL of sent datagrams (default 1). */
+    public static final int IP_MULTICAST_TTL = 33;
+    /** IPv4 multicast: whether sent datagrams loop back to local members (default 1). */
+    public static final int IP_MULTICAST_LOOP = 34;
+    /** Join a group, any source ({@code ip_mreq} or {@code ip_mreqn}). */
+    public static final int IP_ADD_MEMBERSHIP = 35;
+    /** Leave a group ({@code ip_mreq} or {@code ip_mreqn}). */
+    public static final int IP_DROP_MEMBERSHIP = 36;
+    /** Stop blocking a source of an any-source membership ({@code ip_mreq_source}). */
+    public static final int IP_UNBLOCK_SOURCE = 37;
+    /** Block a source of an any-source membership ({@code ip_mreq_source}). */
+    public static final int IP_BLOCK_SOURCE = 38;
+    /** Join a group for one source ({@code ip_mreq_source}). */
+    public static final int IP_ADD_SOURCE_MEMBERSHIP = 39;
+    /** Leave a group for one source ({@code ip_mreq_source}). */
+    public static final int IP_DROP_SOURCE_MEMBERSHIP = 40;
+    /** Whether a wildcard-bound socket receives groups joined by other sockets (Linux default 1). */
+    public static final int IP_MULTICAST_ALL = 49;
     /** IPv6 extended errors; also the cmsg type of IPv6 error-queue messages. */
     public static final int IPV6_RECVERR = 25;
     /** IPv6 only, no mapped IPv4. */

@@ -1,6 +1,13 @@
 package org.oobnet.udp;
 
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InterfaceAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.List;
+
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -22,6 +29,7 @@ import org.oobnet.packet.stats.PacketCounter;
 import org.oobnet.packet.stats.PacketCounters;
 import org.oobnet.udp.demux.DemuxTable;
 import org.oobnet.udp.frame.DropReason;
+import org.oobnet.udp.frame.Ipv4Flyweight;
 import org.oobnet.udp.frame.UdpDropCounters;
 import org.oobnet.udp.frame.UdpFlyweight;
 import org.oobnet.udp.frame.UdpFrameParser;
@@ -42,9 +50,8 @@ import org.oobnet.udp.frame.UdpFrameParser;
  * was released).
  */
 public final class PacketPort
-    implements StageDevice, PacketFrameHandler, DemuxTable.MemberVisitor<UdpSocketState>, AutoCloseable
+    implements StageDevice, PacketFrameHandler, AutoCloseable
 {
-    private static final int MULTICAST_PREFIX = 0xE;
     // what oobnet stat shows of a port (arrays made once: the stage indexes them)
     private static final PacketCounter[] RING_COUNTERS = {
         PacketCounter.FRAMES_IN, PacketCounter.FRAMES_OUT, PacketCounter.TX_KICKS, PacketCounter.TX_RING_FULL,
@@ -68,14 +75,19 @@ public final class PacketPort
     private final long rxBase;
     private final int frameSize;
     private final int frameCount;
+    // the interface's IPv4 addresses and broadcast addresses when the port opened (a subnet broadcast is delivered
+    // as a group; a join or IP_MULTICAST_IF names the interface by one of its addresses)
+    private final int[] addresses;
+    private final int[] broadcasts;
+    // stage only: a looped-back group datagram as a record (IP_MULTICAST_LOOP)
+    private final UnsafeBuffer loopRecord = new UnsafeBuffer(new byte[UdpAddressHeader.LENGTH +
+        UdpSocketState.MAX_UDP_PAYLOAD]);
 
-    // stage only: the frame being delivered to several members (broadcast, multicast)
-    private MutableDirectBuffer groupBuffer;
-    private int groupOffset;
-    private int groupLength;
-    private int groupDelivered;
-    private long groupTimestampNs;
-    private RxTimestampSource groupTimestampSource = RxTimestampSource.NONE;
+    // stage only: group delivery of received frames, and of looped-back sends (apart: a receive handler may send)
+    private final GroupDelivery received = new GroupDelivery();
+    private final GroupDelivery looped = new GroupDelivery();
+    private boolean looping;
+    private int loopLength;
     private volatile int rxPollLimit = UdpStackConfig.DEFAULT_RX_POLL_LIMIT;
     private volatile UdpStack stack;
 
@@ -98,6 +110,9 @@ public final class PacketPort
         this.frameSize = mapping.rxGeometry().frameSize();
         this.frameCount = mapping.rxGeometry().frameCount();
         this.rxStatusView = new UnsafeBuffer(rxBase, (int)mapping.rxRing().byteSize());
+        final List<InterfaceAddress> assigned = interfaceAddresses(ifindex);
+        this.addresses = ipv4(assigned.stream().map(InterfaceAddress::getAddress).toList());
+        this.broadcasts = ipv4(assigned.stream().map(InterfaceAddress::getBroadcast).toList());
     }
 
     /**
@@ -168,6 +183,66 @@ public final class PacketPort
     public String name()
     {
         return name;
+    }
+
+    /**
+     * @return the interface's MAC.
+     */
+    public long mac()
+    {
+        return rings.link().mac();
+    }
+
+    /**
+     * @return the interface's MTU when the port opened.
+     */
+    public int mtu()
+    {
+        return rings.link().mtu();
+    }
+
+    /**
+     * @param address an IPv4 address.
+     * @return whether the interface had it when the port opened.
+     */
+    public boolean hasAddress(final int address)
+    {
+        for (final int assigned : addresses)
+        {
+            if (assigned == address)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @return the interface's first IPv4 address when the port opened, 0 when none.
+     */
+    public int firstAddress()
+    {
+        return 0 == addresses.length ? 0 : addresses[0];
+    }
+
+    /**
+     * @param address an IPv4 address.
+     * @return whether it is a broadcast address of the interface (when the port opened), or 255.255.255.255.
+     */
+    public boolean isBroadcast(final int address)
+    {
+        if (-1 == address)
+        {
+            return true;
+        }
+        for (final int broadcast : broadcasts)
+        {
+            if (broadcast == address)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -331,12 +406,54 @@ public final class PacketPort
         deliverFrame(frame, offset, length, verifyChecksum, timestampNs, timestampSource(timestampNs, status));
     }
 
-    @Override
-    public void visit(final UdpSocketState member)
+    /**
+     * Stage, {@code IP_MULTICAST_LOOP}, step one: copies a group datagram this host sends by this port, as a record
+     * from {@code srcAddress:srcPort}, for {@link #loopbackDeliver} (call it before the payload's frame is
+     * committed or reused).
+     *
+     * @param srcAddress    the sender's address.
+     * @param srcPort       the sender's port.
+     * @param payload       the payload's buffer.
+     * @param payloadOffset where the payload starts.
+     * @param payloadLength its length.
+     */
+    public void loopbackCopy(
+        final int srcAddress, final int srcPort, final DirectBuffer payload, final int payloadOffset,
+        final int payloadLength)
     {
-        if (member.deliverCopy(groupBuffer, groupOffset, groupLength, groupTimestampNs, groupTimestampSource) >= 0)
+        final UnsafeBuffer record = loopRecord;
+        UdpAddressHeader.write(record, 0, srcAddress, srcPort);
+        record.putBytes(UdpAddressHeader.LENGTH, payload, payloadOffset, payloadLength);
+        loopLength = UdpAddressHeader.LENGTH + payloadLength;
+    }
+
+    /**
+     * Stage, {@code IP_MULTICAST_LOOP}, step two: hands the copy to the local OOB members that joined the group on
+     * this interface (the sender too when it joined), as the kernel loops its own group sends back. Not counted as
+     * received by the port; each member counts it. No receive timestamp ({@link RxTimestampSource#NONE}): it never
+     * came in. A send from a handler of a looped-back datagram is not looped back again (no recursion on the
+     * stage).
+     *
+     * @param group   the destination group.
+     * @param dstPort the destination port.
+     * @return the members it was delivered to.
+     */
+    public int loopbackDeliver(final int group, final int dstPort)
+    {
+        if (looping)
         {
-            groupDelivered++;
+            return 0;
+        }
+        looping = true;
+        try
+        {
+            looped.deliver(loopRecord, 0, loopLength, group, dstPort, UdpAddressHeader.address(loopRecord, 0), group,
+                0L, RxTimestampSource.NONE);
+            return looped.delivered;
+        }
+        finally
+        {
+            looping = false;
         }
     }
 
@@ -411,20 +528,14 @@ public final class PacketPort
         // in place: the UDP header becomes the record header (the frame is ours until we return)
         UdpAddressHeader.write(frame, recordOffset, parser.srcAddress(), parser.srcPort());
 
-        if ((dstAddress >>> 28) == MULTICAST_PREFIX || -1 == dstAddress || isSubnetBroadcast(dstAddress))
+        final boolean multicast = Ipv4Flyweight.isMulticast(dstAddress);
+        if (multicast || isBroadcast(dstAddress))
         {
-            // FIXME: every socket bound to the port (group address or wildcard) gets group traffic; the kernel
-            // also checks that the socket joined the group (IP_ADD_MEMBERSHIP is not tracked here yet)
-            groupBuffer = frame;
-            groupOffset = recordOffset;
-            groupLength = recordLength;
-            groupDelivered = 0;
-            groupTimestampNs = timestampNs;
-            groupTimestampSource = timestampSource;
-            final int members = demux.forEachMember(dstAddress, dstPort, this);
-            groupBuffer = null;
-            countDelivery(0 == members ? DropReason.UNKNOWN_PORT :
-                0 == groupDelivered ? DropReason.RECEIVE_FULL : DropReason.NONE, recordLength);
+            final GroupDelivery delivery = received;
+            final int members = delivery.deliver(frame, recordOffset, recordLength, dstAddress, dstPort,
+                parser.srcAddress(), multicast ? dstAddress : 0, timestampNs, timestampSource);
+            countDelivery(0 == members ? DropReason.UNKNOWN_PORT : 0 == delivery.accepted ? DropReason.NOT_JOINED :
+                0 == delivery.delivered ? DropReason.RECEIVE_FULL : DropReason.NONE, recordLength);
             return;
         }
         final UdpSocketState target = demux.lookup(dstAddress, dstPort, parser.srcAddress(), parser.srcPort());
@@ -464,9 +575,81 @@ public final class PacketPort
         return reasons;
     }
 
-    // FIXME: a /24-style guess (host part all ones); the route cache knows the real broadcast addresses
-    private static boolean isSubnetBroadcast(final int address)
+    // in-band, in the port's namespace (the stack opens its ports there)
+    private static List<InterfaceAddress> interfaceAddresses(final int ifindex)
     {
-        return (address & 0xFF) == 0xFF;
+        try
+        {
+            final NetworkInterface nif = NetworkInterface.getByIndex(ifindex);
+            return null == nif ? List.of() : nif.getInterfaceAddresses();
+        }
+        catch (final SocketException ex)
+        {
+            return List.of();
+        }
+    }
+
+    private static int[] ipv4(final List<InetAddress> addresses)
+    {
+        return addresses.stream()
+            .filter(address -> address instanceof Inet4Address)
+            .mapToInt(UdpOobProtocol::toInt)
+            .distinct()
+            .toArray();
+    }
+
+    // Stage: a datagram to every member of the (address, port) binding and of the wildcard one; for a multicast
+    // group only to the members whose filter allows its source on this interface
+    private final class GroupDelivery implements DemuxTable.MemberVisitor<UdpSocketState>
+    {
+        private MutableDirectBuffer buffer;
+        private int offset;
+        private int length;
+        // 0 for broadcast: every member takes it
+        private int group;
+        private int source;
+        private long timestampNs;
+        private RxTimestampSource timestampSource = RxTimestampSource.NONE;
+        int accepted;
+        int delivered;
+
+        int deliver(
+            final MutableDirectBuffer buffer,
+            final int offset,
+            final int length,
+            final int dstAddress,
+            final int dstPort,
+            final int srcAddress,
+            final int group,
+            final long timestampNs,
+            final RxTimestampSource timestampSource)
+        {
+            this.buffer = buffer;
+            this.offset = offset;
+            this.length = length;
+            this.group = group;
+            this.source = srcAddress;
+            this.timestampNs = timestampNs;
+            this.timestampSource = timestampSource;
+            accepted = 0;
+            delivered = 0;
+            final int members = demux.forEachMember(dstAddress, dstPort, this);
+            this.buffer = null;
+            return members;
+        }
+
+        @Override
+        public void visit(final UdpSocketState member)
+        {
+            if (0 != group && !member.groups.accepts(group, source, ifindex))
+            {
+                return;
+            }
+            accepted++;
+            if (member.deliverCopy(buffer, offset, length, timestampNs, timestampSource) >= 0)
+            {
+                delivered++;
+            }
+        }
     }
 }

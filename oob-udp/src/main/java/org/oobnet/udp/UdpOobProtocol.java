@@ -21,6 +21,7 @@ import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.packet.bpf.BpfFilterBuilder;
 import org.oobnet.packet.bpf.SockFilters;
+import org.oobnet.udp.frame.Ipv4Flyweight;
 import org.oobnet.udp.frame.UdpFrameBuilder;
 import org.oobnet.udp.transport.KernelBusyPollTransport;
 import org.oobnet.udp.route.NeighbourEntry;
@@ -56,18 +57,22 @@ public final class UdpOobProtocol implements OobProtocol
     /** Private {@code SOL_UDP} option choosing a socket's transport: 0 packet, 1 kernel. */
     public static final int UDP_OOB_TRANSPORT = 0x4F55;
     /** {@code IP_MULTICAST_TTL}. */
-    public static final int IP_MULTICAST_TTL = 33;
+    public static final int IP_MULTICAST_TTL = SocketConstants.IP_MULTICAST_TTL;
     /** {@code IP_MTU_DISCOVER} value {@code IP_PMTUDISC_DO}: never fragment, {@code EMSGSIZE} instead. */
     public static final int IP_PMTUDISC_DO = 2;
 
     private static final int ETH_IP_UDP_HEADERS = UdpFrameBuilder.HEADERS_LENGTH;
     private static final int CLAIM_RECORD_OFFSET = ETH_IP_UDP_HEADERS - UdpAddressHeader.LENGTH;
+    // no destination MAC cached: the datagram goes in-band
+    private static final long NO_MAC = -1L;
 
     private final UdpStack stack;
+    private final MulticastOptions multicast;
 
     UdpOobProtocol(final UdpStack stack)
     {
         this.stack = stack;
+        this.multicast = new MulticastOptions(stack);
     }
 
     @Override
@@ -189,6 +194,10 @@ public final class UdpOobProtocol implements OobProtocol
             socket.runtime().callOnStage(new SyncKernelDevice(state));
             return 0;
         }
+        if (MulticastOptions.serves(level, name))
+        {
+            return multicast.setopt(state, name, value);
+        }
         if (SocketConstants.SOL_SOCKET == level && SocketConstants.SO_BROADCAST == name)
         {
             state.broadcast = 0 != intValue;
@@ -304,18 +313,20 @@ public final class UdpOobProtocol implements OobProtocol
             return state.kernel.queue(buffer, offset, length);
         }
 
-        final int check = checkFastPath(state, hop, dstAddress);
+        final NextHop groupHop = Ipv4Flyweight.isMulticast(dstAddress) ? state.multicastHop : null;
+        final NextHop route = null == groupHop ? hop : groupHop;
+        final int check = null == groupHop ? checkFastPath(state, hop, dstAddress) : 0 == state.localPort ? 1 : 0;
         if (check < 0)
         {
             return check;
         }
-        final NeighbourEntry neighbour = 0 == check ? stack.resolver().neighbours().lookup(hop.nextHop()) : null;
-        final PacketPort port = null == neighbour ? null : stack.port(hop.ifindex());
+        final long dstMac = 0 == check ? nextHopMac(route, groupHop, dstAddress) : NO_MAC;
+        final PacketPort port = NO_MAC == dstMac ? null : stack.port(route.ifindex());
         if (null == port)
         {
             return sendInband(state, buffer, offset + UdpAddressHeader.LENGTH, payloadLength, dstAddress, dstPort);
         }
-        if (payloadLength > hop.mtu() - UdpFrameBuilder.IP_UDP_HEADERS_LENGTH)
+        if (payloadLength > route.mtu() - UdpFrameBuilder.IP_UDP_HEADERS_LENGTH)
         {
             return -Errno.EMSGSIZE;
         }
@@ -325,11 +336,16 @@ public final class UdpOobProtocol implements OobProtocol
         {
             return claimed;
         }
-        prepare(state, hop, neighbour, dstAddress, dstPort);
+        final int srcAddress = prepare(state, route, dstMac, dstAddress, dstPort);
         state.builder.write(port.frameBuffer(), 0, buffer, offset + UdpAddressHeader.LENGTH, payloadLength);
         port.commitFrame(frameLength);
         state.fastSends++;
         state.lastPort = port;
+        if (state.multicastLoop && Ipv4Flyweight.isMulticast(dstAddress))
+        {
+            port.loopbackCopy(srcAddress, state.localPort, buffer, offset + UdpAddressHeader.LENGTH, payloadLength);
+            port.loopbackDeliver(dstAddress, dstPort);
+        }
         return payloadLength;
     }
 
@@ -389,15 +405,16 @@ public final class UdpOobProtocol implements OobProtocol
             port.abortFrame();
             return -Errno.EDESTADDRREQ;
         }
-        final NextHop hop = stack.resolver().routes().lookup(dstAddress);
-        final int check = checkFastPath(state, hop, dstAddress);
+        final NextHop groupHop = Ipv4Flyweight.isMulticast(dstAddress) ? state.multicastHop : null;
+        final NextHop hop = null == groupHop ? stack.resolver().routes().lookup(dstAddress) : groupHop;
+        final int check = null == groupHop ? checkFastPath(state, hop, dstAddress) : 0 == state.localPort ? 1 : 0;
         if (check < 0)
         {
             port.abortFrame();
             return check;
         }
-        final NeighbourEntry neighbour = 0 == check ? stack.resolver().neighbours().lookup(hop.nextHop()) : null;
-        final PacketPort target = null == neighbour ? null : stack.port(hop.ifindex());
+        final long dstMac = 0 == check ? nextHopMac(hop, groupHop, dstAddress) : NO_MAC;
+        final PacketPort target = NO_MAC == dstMac ? null : stack.port(hop.ifindex());
         if (null == target)
         {
             final int rc = sendInband(state, frame, ETH_IP_UDP_HEADERS, payloadLength, dstAddress, dstPort);
@@ -410,7 +427,13 @@ public final class UdpOobProtocol implements OobProtocol
             return -Errno.EMSGSIZE;
         }
         final int frameLength = ETH_IP_UDP_HEADERS + payloadLength;
-        prepare(state, hop, neighbour, dstAddress, dstPort);
+        final int srcAddress = prepare(state, hop, dstMac, dstAddress, dstPort);
+        final boolean loop = state.multicastLoop && Ipv4Flyweight.isMulticast(dstAddress);
+        if (loop)
+        {
+            // copied while the claimed frame is ours, delivered once it is committed (a member's handler may send)
+            target.loopbackCopy(srcAddress, state.localPort, frame, ETH_IP_UDP_HEADERS, payloadLength);
+        }
         if (target != port)
         {
             final int claimed = target.claimFrame(frameLength);
@@ -430,6 +453,10 @@ public final class UdpOobProtocol implements OobProtocol
         }
         state.fastSends++;
         state.lastPort = target;
+        if (loop)
+        {
+            target.loopbackDeliver(dstAddress, dstPort);
+        }
         return payloadLength;
     }
 
@@ -533,21 +560,34 @@ public final class UdpOobProtocol implements OobProtocol
         return 0;
     }
 
-    private static void prepare(
+    // the frame's headers; returns the source address
+    private static int prepare(
         final UdpSocketState state,
         final NextHop hop,
-        final NeighbourEntry neighbour,
+        final long dstMac,
         final int dstAddress,
         final int dstPort)
     {
-        final int srcAddress = 0 != state.localAddress && (state.localAddress >>> 28) != 0xE ?
+        final int srcAddress = 0 != state.localAddress && !Ipv4Flyweight.isMulticast(state.localAddress) ?
             state.localAddress : hop.srcAddress();
-        final boolean multicast = (dstAddress >>> 28) == 0xE;
+        final boolean multicast = Ipv4Flyweight.isMulticast(dstAddress);
         state.builder
-            .macs(hop.srcMac(), neighbour.mac())
+            .macs(hop.srcMac(), dstMac)
             .source(srcAddress, state.localPort)
             .destination(dstAddress, dstPort)
             .ttl(multicast ? state.multicastTtl : state.ttl);
+        return srcAddress;
+    }
+
+    // the destination MAC: the group's own with IP_MULTICAST_IF, else the cached neighbour's; NO_MAC when not cached
+    private long nextHopMac(final NextHop hop, final NextHop groupHop, final int dstAddress)
+    {
+        if (null != groupHop)
+        {
+            return Ipv4Flyweight.groupMac(dstAddress);
+        }
+        final NeighbourEntry neighbour = stack.resolver().neighbours().lookup(hop.nextHop());
+        return null == neighbour ? NO_MAC : neighbour.mac();
     }
 
     // EVL: on a miss the send is handed to in-band; EINPROGRESS tells a non-blocking caller it went that way

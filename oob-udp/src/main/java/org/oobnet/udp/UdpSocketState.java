@@ -42,6 +42,11 @@ public final class UdpSocketState implements DatagramHandler
     volatile int ttl = UdpFrameBuilder.DEFAULT_TTL;
     volatile int multicastTtl = 1;
     volatile int maxPayload;
+    // multicast: the memberships the stage filters group datagrams by, whether OOB group sends loop back to local
+    // members, the IP_MULTICAST_IF interface (null: the route decides)
+    volatile GroupFilter groups = GroupFilter.EMPTY;
+    volatile boolean multicastLoop = true;
+    volatile org.oobnet.udp.route.NextHop multicastHop;
 
     // stage only
     final UdpFrameBuilder builder = new UdpFrameBuilder();

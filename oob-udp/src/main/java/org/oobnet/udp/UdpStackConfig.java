@@ -17,6 +17,7 @@ import org.oobnet.config.UdpTransport;
  * @param rxPollLimit       most frames a port takes from its RX ring per cycle.
  * @param verifyUdpChecksum whether received UDP checksums are verified in software.
  * @param refreshIntervalMs longest time between two refreshes of the route and neighbour caches.
+ * @param maxMemberships    most multicast (group, interface) memberships per socket ({@code ENOBUFS} past it).
  */
 public record UdpStackConfig(
     UdpTransport transport,
@@ -24,7 +25,8 @@ public record UdpStackConfig(
     int kernelBatch,
     int rxPollLimit,
     boolean verifyUdpChecksum,
-    int refreshIntervalMs)
+    int refreshIntervalMs,
+    int maxMemberships)
 {
     /** Default {@link #kernelBatch()}. */
     public static final int DEFAULT_KERNEL_BATCH = 32;
@@ -32,6 +34,8 @@ public record UdpStackConfig(
     public static final int DEFAULT_RX_POLL_LIMIT = 64;
     /** Default {@link #refreshIntervalMs()}. */
     public static final int DEFAULT_REFRESH_INTERVAL_MS = 1000;
+    /** Default {@link #maxMemberships()}: Linux's {@code net.ipv4.igmp_max_memberships} default. */
+    public static final int DEFAULT_MAX_MEMBERSHIPS = 20;
 
     /**
      * Checks the settings.
@@ -42,6 +46,7 @@ public record UdpStackConfig(
      * @param rxPollLimit       frames per port per cycle, at least 1.
      * @param verifyUdpChecksum whether to verify UDP checksums.
      * @param refreshIntervalMs refresh period, at least 10.
+     * @param maxMemberships    memberships per socket, at least 1.
      */
     public UdpStackConfig
     {
@@ -60,10 +65,46 @@ public record UdpStackConfig(
         {
             problems.append(" refreshIntervalMs=").append(refreshIntervalMs).append(" must be at least 10;");
         }
+        if (maxMemberships < 1)
+        {
+            problems.append(" maxMemberships=").append(maxMemberships).append(" must be at least 1;");
+        }
         if (!problems.isEmpty())
         {
             throw new IllegalArgumentException("invalid UdpStackConfig:" + problems);
         }
+    }
+
+    /**
+     * The settings with {@link #DEFAULT_MAX_MEMBERSHIPS}.
+     *
+     * @param transport         the default transport.
+     * @param interfaces        interfaces enabled for the packet transport.
+     * @param kernelBatch       datagrams per mmsg call, 1..1024.
+     * @param rxPollLimit       frames per port per cycle, at least 1.
+     * @param verifyUdpChecksum whether to verify UDP checksums.
+     * @param refreshIntervalMs refresh period, at least 10.
+     */
+    public UdpStackConfig(
+        final UdpTransport transport,
+        final List<InterfaceConfig> interfaces,
+        final int kernelBatch,
+        final int rxPollLimit,
+        final boolean verifyUdpChecksum,
+        final int refreshIntervalMs)
+    {
+        this(transport, interfaces, kernelBatch, rxPollLimit, verifyUdpChecksum, refreshIntervalMs,
+            DEFAULT_MAX_MEMBERSHIPS);
+    }
+
+    /**
+     * @param limit most memberships per socket.
+     * @return these settings with that limit.
+     */
+    public UdpStackConfig withMaxMemberships(final int limit)
+    {
+        return new UdpStackConfig(transport, interfaces, kernelBatch, rxPollLimit, verifyUdpChecksum,
+            refreshIntervalMs, limit);
     }
 
     /**

@@ -24,6 +24,17 @@
  * payload. {@link org.oobnet.udp.UdpSockets} has {@code sendTo}, {@code oobSendTo}, {@code solicit} and the
  * record accessors for {@code recvFrom}.
  *
+ * <h2>Multicast and broadcast</h2>
+ * {@code IP_ADD_MEMBERSHIP}, {@code IP_DROP_MEMBERSHIP}, {@code IP_ADD_SOURCE_MEMBERSHIP},
+ * {@code IP_DROP_SOURCE_MEMBERSHIP}, {@code IP_BLOCK_SOURCE} and {@code IP_UNBLOCK_SOURCE} go to the kernel socket
+ * (IGMP reports, the NIC's MAC filter) and into the socket's membership filter, which the stage applies to every
+ * group datagram: a socket receives exactly the (group, source) pairs it joined on the interface it joined them on
+ * ({@code IP_MULTICAST_ALL} off). A join is refused with {@code EINVAL} (not a group), {@code ENODEV} (an interface no
+ * port serves) or {@code ENOBUFS} (past {@link org.oobnet.udp.UdpStackConfig#maxMemberships()}). OOB group sends
+ * honour {@code IP_MULTICAST_IF}, {@code IP_MULTICAST_TTL} and {@code IP_MULTICAST_LOOP} (a copy to the local OOB
+ * members on the stage, without an RX timestamp). A subnet broadcast is recognised by the interface's real
+ * broadcast addresses (read when the port opens); sending one needs {@code SO_BROADCAST}.
+ *
  * <h2>Receive timestamps</h2>
  * A stage receive handler reads the kernel's receive time of the datagram it holds with
  * {@link org.oobnet.udp.UdpSockets#rxTimestampNs} and its source ({@link org.oobnet.udp.RxTimestampSource}:
@@ -32,8 +43,6 @@
  *
  * <h2>Known limits</h2>
  * <ul>
- *   <li>Group traffic on the packet path goes to every socket bound to the port; memberships are not checked
- *       (FIXME in {@link org.oobnet.udp.PacketPort}); {@code IP_MULTICAST_LOOP} is not emulated.</li>
  *   <li>A send on a cache miss goes through the kernel socket and returns {@code -EINPROGRESS}; oob-core counts
  *       that as a protocol drop when it comes from the send ring although the datagram left.</li>
  *   <li>Zero-copy claims use the first packet port; the kernel transport has no zero-copy claim.</li>

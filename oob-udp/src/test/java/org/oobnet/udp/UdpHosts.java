@@ -20,8 +20,9 @@ import org.oobnet.inband.SocketConstants;
 import org.oobnet.netns.testing.NetnsFixture;
 
 /**
- * Two namespaces joined by veth; host A runs an OOB runtime with a {@link UdpStack} on its veth, host B only the
- * kernel. Tests make OOB UDP sockets in A and plain kernel sockets in B.
+ * Two namespaces joined by veth (or more, joined by a bridge); host A runs an OOB runtime with a {@link UdpStack}
+ * on its interface, host B (and the others) only the kernel. Tests make OOB UDP sockets in A and plain kernel
+ * sockets in B.
  */
 final class UdpHosts implements AutoCloseable
 {
@@ -59,7 +60,22 @@ final class UdpHosts implements AutoCloseable
     private UdpHosts(final Function<String, UdpStackConfig> config, final OobConfig.IdleStrategyKind idle)
         throws Exception
     {
-        fixture = NetnsFixture.create(2);
+        this(config, idle, 2);
+    }
+
+    /**
+     * {@code hosts} namespaces (3 or more: on a bridge); host 0 is A (the OOB stack), host 1 is B.
+     */
+    UdpHosts(final Function<String, UdpStackConfig> config, final int hosts) throws Exception
+    {
+        this(config, OobConfig.IdleStrategyKind.BACKOFF, hosts);
+    }
+
+    private UdpHosts(
+        final Function<String, UdpStackConfig> config, final OobConfig.IdleStrategyKind idle, final int hosts)
+        throws Exception
+    {
+        fixture = NetnsFixture.create(hosts);
         try
         {
             a = fixture.host(0);

@@ -37,7 +37,9 @@ public enum DropReason
     /** Valid datagram, but no socket is bound to its (address, port). */
     UNKNOWN_PORT("unknown-port"),
     /** Valid datagram for a socket whose receive path is full. */
-    RECEIVE_FULL("receive-full");
+    RECEIVE_FULL("receive-full"),
+    /** A group datagram to a bound port whose sockets did not join its (group, source) on that interface. */
+    NOT_JOINED("not-joined");
 
     private static final DropReason[] VALUES = values();
 

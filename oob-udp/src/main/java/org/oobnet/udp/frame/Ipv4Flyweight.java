@@ -297,6 +297,26 @@ public final class Ipv4Flyweight
     }
 
     /**
+     * The Ethernet MAC of an IPv4 group (RFC 1112): 01:00:5e and the group's low 23 bits.
+     *
+     * @param group the group address, host order.
+     * @return the MAC, as a 48-bit long.
+     */
+    public static long groupMac(final int group)
+    {
+        return 0x01005E000000L | (group & 0x7FFFFF);
+    }
+
+    /**
+     * @param address an IPv4 address, host order.
+     * @return whether it is a multicast group (224.0.0.0/4).
+     */
+    public static boolean isMulticast(final int address)
+    {
+        return (address >>> 28) == 0xE;
+    }
+
+    /**
      * Formats an address as a dotted quad (allocates: in-band and diagnostics only).
      *
      * @param address the address.

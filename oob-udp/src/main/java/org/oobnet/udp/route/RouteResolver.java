@@ -409,8 +409,7 @@ public final class RouteResolver implements AutoCloseable
         }
         if (RTN_MULTICAST == hop.routeType() || (address >>> 28) == 0xE)
         {
-            // RFC 1112: 01:00:5e plus the low 23 bits of the group
-            return 0x01005E000000L | (address & 0x7FFFFF);
+            return Ipv4Flyweight.groupMac(address);
         }
         Neighbour neighbour = requests.getNeighbour(hop.ifindex(), address);
         if (null != neighbour && neighbour.isValid())
