@@ -96,8 +96,8 @@ public final class FeedReceiveCommand implements Callable<Integer>
         final InetSocketAddress server = FeedOptions.ipv4("--request", request);
         if (null != b && a.getPort() == b.getPort())
         {
-            throw new IllegalArgumentException("--line-b=" + lineB + " uses line A's port: the packet path tells " +
-                "lines apart by port, give each line its own");
+            throw new IllegalArgumentException("--line-b=" + lineB + " uses line A's port: each line's socket " +
+                "binds its port, give each line its own");
         }
         if (count < 0)
         {

@@ -25,7 +25,6 @@ import org.oobnet.udp.frame.Ipv4Flyweight;
  */
 abstract class FeedEndpoint
 {
-    private static final int IP_ADD_MEMBERSHIP = 35;
     private static final int MULTICAST_PREFIX = 0xE;
 
     final OobSocket socket;
@@ -120,15 +119,15 @@ abstract class FeedEndpoint
         child.bind(new InetSocketAddress(Ipv4Flyweight.formatAddress(localAddress), port));
         if ((group >>> 28) == MULTICAST_PREFIX)
         {
-            // the kernel socket's membership: the interface accepts the group's frames (FIXME: the packet path has
-            // no membership of its own yet, so every socket on the port sees every group's datagrams)
+            // oob-udp takes the membership to the kernel socket (IGMP, the interface's MAC filter) and into the
+            // socket's own group filter, which the stage checks for each datagram
             try (Arena arena = Arena.ofConfined())
             {
                 final MemorySegment mreq = arena.allocate(8, 4);
                 final ValueLayout.OfInt bigEndian = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
                 mreq.set(bigEndian, 0, group);
                 mreq.set(bigEndian, 4, interfaceAddress);
-                child.setOption(SocketConstants.SOL_IP, IP_ADD_MEMBERSHIP, mreq);
+                child.setOption(SocketConstants.SOL_IP, SocketConstants.IP_ADD_MEMBERSHIP, mreq);
             }
         }
         return child;
