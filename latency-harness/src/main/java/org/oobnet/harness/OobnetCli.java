@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
         DemoCommand.class,
         LatencyCommand.class,
         org.oobnet.harness.mcast.McastCommand.class,
+        org.oobnet.harness.feed.FeedCommand.class,
         org.oobnet.harness.soak.SoakCommand.class,
         org.oobnet.harness.soak.SoakPeerCommand.class,
         CommandLine.HelpCommand.class

@@ -52,6 +52,10 @@ class UserErrorsTest
         Map.entry(List.of("latency", "compare", "--rounds", "-1"), "oobnet latency compare: "),
         Map.entry(List.of("latency", "reflect", "--bind", "here"), "oobnet latency reflect: "),
         Map.entry(List.of("latency", "throughput", "--duration", "soon"), "oobnet latency throughput: "),
+        Map.entry(List.of("feed", "moldudp64", "--line-a", "239.251.30.1", "--request", "10.251.30.1:21003"),
+            "oobnet feed moldudp64: --line-a=239.251.30.1 is not ADDR:PORT"),
+        Map.entry(List.of("feed", "publish", "--line-a", "239.251.30.1:21001", "--request", "0.0.0.0:21003",
+            "--drop-a", "2"), "oobnet feed publish: drop=2.0 must be 0 to 1"),
         Map.entry(List.of("soak", "--duration", "forever"), "oobnet soak: "),
         Map.entry(List.of("soak", "--faults", "meteor"), "oobnet soak: "),
         Map.entry(List.of("soak", "--stages", "3"), "oobnet soak: "),
@@ -101,7 +105,7 @@ class UserErrorsTest
         for (final List<String> path : paths)
         {
             if (path.isEmpty() || "latency".equals(path.get(0)) && path.size() == 1 || "net".equals(path.get(0)) &&
-                path.size() == 1 || "mcast".equals(path.get(0)) && path.size() == 1 ||
+                path.size() == 1 || ("mcast".equals(path.get(0)) || "feed".equals(path.get(0))) && path.size() == 1 ||
                 "help".equals(path.get(path.size() - 1)) && path.size() > 1)
             {
                 continue; // the root and the groups take no values of their own

@@ -4,7 +4,7 @@ package org.oobnet.moldudp64;
  * What one line (a downstream line, or the retransmission channel) brought to a {@link MoldUdp64Receiver}.
  * Every message a line carried in an accepted packet is exactly one of: a win (delivered from this line's copy),
  * a duplicate (already delivered or lost), ahead (past a gap: discarded, to come again from another line or the
- * request server), or in the one packet the line has parked past a gap right now. {@code filled} counts the wins that filled a gap.
+ * request server), or in a packet the line has parked past a gap right now. {@code filled} counts the wins that filled a gap.
  * <p>
  * <b>Note:</b> not thread safe; written by the receiving thread.
  */

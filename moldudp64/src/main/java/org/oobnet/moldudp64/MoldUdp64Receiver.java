@@ -15,16 +15,22 @@ import static org.oobnet.moldudp64.MoldUdp64Descriptor.SESSION_LENGTH;
  * <p>
  * Pure logic: packets and the clock come in as arguments ({@link #onPacket}, {@link #poll}), requests leave
  * through a {@link MoldUdp64RequestSender}, so the same object runs on the stage, in-band, or in a unit test.
- * Each downstream line may park one packet past a gap (copied), re-offered when the gap closes, so that a line
- * read ahead of the others does not turn their fills into gaps; further packets past a gap are discarded: their
- * messages come again from another line or in the retransmission, which asks from the gap to the highest
- * sequence seen.
- * FIXME: a deeper reorder buffer would save re-requesting what came past a gap and allow pipelined requests.
+ * Each downstream line may park {@link #PARKED_PER_LINE} packets past a gap (copied), re-offered when the gap
+ * closes, so that a line read ahead of the others does not turn their fills into gaps and a request answer (one
+ * packet) closes a gap without the line's later packets being asked for again; further packets past a gap are
+ * discarded: their messages come again from another line or in the retransmission, which asks from the gap to
+ * the highest sequence seen.
+ * FIXME: pipelined requests (one is outstanding at a time).
  * <p>
  * <b>Note:</b> not thread safe; one thread (the stage) calls everything. Allocation-free after construction.
  */
 public final class MoldUdp64Receiver
 {
+    /** Packets each downstream line may hold past a gap (copies). */
+    public static final int PARKED_PER_LINE = 256;
+    /** The room of each parked slot but a line's first (which takes the largest UDP payload): an Ethernet MTU's. */
+    public static final int PARKED_SLOT_BYTES = 2048;
+
     private final MoldUdp64ReceiverConfig config;
     private final MoldUdp64Handler handler;
     private final MoldUdp64RequestSender requestSender;
@@ -36,9 +42,12 @@ public final class MoldUdp64Receiver
     private final long[] lineNext;
     private final int retransmissionLine;
     private final DownstreamPacketParser reparser = new DownstreamPacketParser(new MoldUdp64DropCounters());
+    // slot (line * PARKED_PER_LINE + i): a copy of a packet that came past a gap, re-offered when the gap closes
     private final UnsafeBuffer[] parked;
     private final int[] parkedLength;
     private final long[] parkedRxTimestampNs;
+    private final int[] parkedCount;
+    private final long[] parkedSequence;
 
     private final UnsafeBuffer session = new UnsafeBuffer(new byte[SESSION_LENGTH]);
     private final UnsafeBuffer retiredSession = new UnsafeBuffer(new byte[SESSION_LENGTH]);
@@ -77,13 +86,16 @@ public final class MoldUdp64Receiver
             lines[i] = new MoldUdp64LineCounters();
         }
         this.lineNext = new long[lines.length];
-        this.parked = new UnsafeBuffer[config.lineCount()];
+        this.parked = new UnsafeBuffer[config.lineCount() * PARKED_PER_LINE];
         for (int i = 0; i < parked.length; i++)
         {
-            parked[i] = new UnsafeBuffer(new byte[MoldUdp64Descriptor.MAX_PACKET_LENGTH]);
+            parked[i] = new UnsafeBuffer(new byte[0 == i % PARKED_PER_LINE ?
+                MoldUdp64Descriptor.MAX_PACKET_LENGTH : PARKED_SLOT_BYTES]);
         }
-        this.parkedLength = new int[config.lineCount()];
-        this.parkedRxTimestampNs = new long[config.lineCount()];
+        this.parkedSequence = new long[parked.length];
+        this.parkedLength = new int[parked.length];
+        this.parkedRxTimestampNs = new long[parked.length];
+        this.parkedCount = new int[config.lineCount()];
         this.requestTimeoutNs = config.requestTimeoutNs();
     }
 
@@ -157,13 +169,17 @@ public final class MoldUdp64Receiver
         int delivered = 0;
         if (sequence > nextSequence)
         {
-            if (line != retransmissionLine && 0 == parkedLength[line] && count > 0)
+            final int slot = line != retransmissionLine && count > 0 ? freeSlot(line, length) : -1;
+            if (slot >= 0)
             {
                 // a line read ahead of the others (it lost a packet, or came first out of a backlog): hold its
-                // packet until the gap closes rather than make the other line's fill a gap of its own
-                parked[line].putBytes(0, buffer, offset, length);
-                parkedLength[line] = length;
-                parkedRxTimestampNs[line] = rxTimestampNs;
+                // packets until the gap closes rather than make the other line's fill, or the request server's
+                // answer, a gap of its own
+                parked[slot].putBytes(0, buffer, offset, length);
+                parkedLength[slot] = length;
+                parkedSequence[slot] = sequence;
+                parkedRxTimestampNs[slot] = rxTimestampNs;
+                parkedCount[line]++;
                 counters.parked++;
             }
             else
@@ -233,37 +249,58 @@ public final class MoldUdp64Receiver
             progress = false;
             for (int line = 0; line < retransmissionLine; line++)
             {
-                final int length = parkedLength[line];
-                if (0 == length)
+                if (0 == parkedCount[line])
                 {
                     continue;
                 }
-                reparser.parse(parked[line], 0, length);
-                if (reparser.sequence() > nextSequence)
+                for (int slot = line * PARKED_PER_LINE, last = slot + PARKED_PER_LINE; slot < last; slot++)
                 {
-                    continue;
+                    final int length = parkedLength[slot];
+                    if (0 == length || parkedSequence[slot] > nextSequence)
+                    {
+                        continue;
+                    }
+                    reparser.parse(parked[slot], 0, length);
+                    parkedLength[slot] = 0;
+                    parkedCount[line]--;
+                    final long nextBefore = nextSequence;
+                    delivered += deliver(reparser, line, parked[slot], parkedRxTimestampNs[slot], 0, nowNs);
+                    progress |= nextSequence != nextBefore;
                 }
-                parkedLength[line] = 0;
-                final long nextBefore = nextSequence;
-                delivered += deliver(reparser, line, parked[line], parkedRxTimestampNs[line], 0, nowNs);
-                progress |= nextSequence != nextBefore;
             }
         }
         return delivered;
     }
 
+    private int freeSlot(final int line, final int length)
+    {
+        if (parkedCount[line] == PARKED_PER_LINE)
+        {
+            return -1;
+        }
+        for (int slot = line * PARKED_PER_LINE, last = slot + PARKED_PER_LINE; slot < last; slot++)
+        {
+            if (0 == parkedLength[slot] && parked[slot].capacity() >= length)
+            {
+                return slot;
+            }
+        }
+        return -1;
+    }
+
     // Session change: what was parked belongs to the old session.
     private void discardParked()
     {
-        for (int line = 0; line < retransmissionLine; line++)
+        for (int slot = 0; slot < parked.length; slot++)
         {
-            if (0 != parkedLength[line])
+            if (0 != parkedLength[slot])
             {
-                reparser.parse(parked[line], 0, parkedLength[line]);
-                lines[line].ahead += reparser.messageCount();
-                parkedLength[line] = 0;
+                reparser.parse(parked[slot], 0, parkedLength[slot]);
+                lines[slot / PARKED_PER_LINE].ahead += reparser.messageCount();
+                parkedLength[slot] = 0;
             }
         }
+        java.util.Arrays.fill(parkedCount, 0);
     }
 
     /**

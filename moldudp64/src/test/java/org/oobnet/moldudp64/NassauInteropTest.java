@@ -2,8 +2,6 @@ package org.oobnet.moldudp64;
 
 import com.paritytrading.nassau.MessageListener;
 import com.paritytrading.nassau.moldudp64.MoldUDP64Client;
-import com.paritytrading.nassau.moldudp64.MoldUDP64ClientState;
-import com.paritytrading.nassau.moldudp64.MoldUDP64ClientStatusListener;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.oobnet.netns.testing.NetnsFixture;
@@ -117,38 +115,13 @@ class NassauInteropTest
                 MulticastSockets.unicast(pub.address(), 21013), publisher.session(), store, 1400));
 
             final long[] delivered = { 0 };
-            final long[] nassauRequests = { 0 };
-            final AtomicBoolean ended = new AtomicBoolean();
             final MessageListener listener = buffer ->
             {
                 final long expected = delivered[0] + 1;
                 assertEquals(expected, buffer.getLong(buffer.position()), "Nassau delivered out of order");
                 delivered[0]++;
             };
-            final MoldUDP64ClientStatusListener status = new MoldUDP64ClientStatusListener()
-            {
-                @Override
-                public void state(final MoldUDP64Client client, final MoldUDP64ClientState next)
-                {
-                }
-
-                @Override
-                public void downstream(final MoldUDP64Client client, final long sequenceNumber, final int messageCount)
-                {
-                }
-
-                @Override
-                public void request(final MoldUDP64Client client, final long sequenceNumber, final int requestedMessageCount)
-                {
-                    nassauRequests[0]++;
-                }
-
-                @Override
-                public void endOfSession(final MoldUDP64Client client)
-                {
-                    ended.set(true);
-                }
-            };
+            final NassauStatus status = new NassauStatus();
             final MoldUDP64Client client = net.call(sub, () -> new MoldUDP64Client(
                 MulticastSockets.member(IF, "239.251.20.3", 21011), MulticastSockets.unicast(sub.address(), 0),
                 new InetSocketAddress(pub.address(), 21013), listener, status, 1));
@@ -193,7 +166,7 @@ class NassauInteropTest
             try
             {
                 final long deadline = System.nanoTime() + DEADLINE_NS;
-                while (!ended.get() && System.nanoTime() - deadline < 0 && !publishing.isDone())
+                while (!status.ended.get() && System.nanoTime() - deadline < 0 && !publishing.isDone())
                 {
                     final boolean got = client.receive() | client.receiveResponse();
                     if (!got)
@@ -211,11 +184,11 @@ class NassauInteropTest
             publisher.close();
             requestServer.close();
 
-            final String books = "delivered=" + delivered[0] + " nassauRequests=" + nassauRequests[0] +
+            final String books = "delivered=" + delivered[0] + " nassauRequests=" + status.requests +
                 " answered=" + requestServer.answered() + " messagesSent=" + requestServer.messagesSent() +
                 " packets=" + publisher.packetsSent();
             System.out.println(books);
-            assertTrue(ended.get(), "Nassau saw the end of session; " + books);
+            assertTrue(status.ended.get(), "Nassau saw the end of session; " + books);
             assertEquals(messageCount, delivered[0], books);
             assertTrue(requestServer.answered() > 0, "the line lost packets; our request server filled them; " + books);
             assertEquals(0, requestServer.drops().dropped(), "Nassau's requests parse; " + books);

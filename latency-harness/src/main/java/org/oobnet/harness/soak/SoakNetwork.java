@@ -30,6 +30,13 @@ final class SoakNetwork implements AutoCloseable
     static final String B2_MAC = "02:0b:05:00:01:02";
     static final String A2_ADDRESS = "10.251.101.1";
     static final String B2_ADDRESS = "10.251.101.2";
+    // pair three: the MoldUDP64 feed only (its loss is the publisher's seeded schedule; flap and recreate leave it)
+    static final String A3_INTERFACE = "sma";
+    static final String B3_INTERFACE = "smb";
+    static final String A3_MAC = "02:0b:05:00:02:01";
+    static final String B3_MAC = "02:0b:05:00:02:02";
+    static final String A3_ADDRESS = "10.251.102.1";
+    static final String B3_ADDRESS = "10.251.102.2";
 
     final String namespaceA;
     final String namespaceB;
@@ -57,6 +64,7 @@ final class SoakNetwork implements AutoCloseable
                     "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1");
             }
             network.createPair();
+            network.createPair(A3_INTERFACE, A3_MAC, A3_ADDRESS, B3_INTERFACE, B3_MAC, B3_ADDRESS);
         }
         catch (final IOException | RuntimeException ex)
         {

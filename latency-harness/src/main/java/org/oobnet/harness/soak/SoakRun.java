@@ -66,6 +66,7 @@ final class SoakRun
     final StreamLedger packet = new StreamLedger("packet (AF_PACKET rings, netns A->B)", true);
     final StreamLedger udpPacket = new StreamLedger("udp, packet transport (oob-udp, A->B)", true);
     final StreamLedger udpKernel = new StreamLedger("udp, kernel transport (oob-udp, A->B)", true);
+    final StreamLedger mold = new StreamLedger("moldudp64, lines A+B, 1% loss on B (feed socket, A->B)", true);
     final Map<String, AtomicInteger> faults = new java.util.TreeMap<>();
     final List<String> problems = new ArrayList<>();
     final Map<String, Integer> churnRefused = new java.util.TreeMap<>();
@@ -149,7 +150,8 @@ final class SoakRun
         try (SoakNetwork network = SoakNetwork.create();
             NamespaceThread inA = new NamespaceThread(network.namespaceA);
             NamespaceThread inB = new NamespaceThread(network.namespaceB);
-            UdpSoakStreams udp = new UdpSoakStreams(network, ratePerSecond, udpPacket, udpKernel, problems))
+            UdpSoakStreams udp = new UdpSoakStreams(network, ratePerSecond, udpPacket, udpKernel, problems);
+            MoldSoakStream feed = new MoldSoakStream(network, ratePerSecond, durationNs, mold, problems))
         {
             this.udp = udp;
             final PacketConfig packetConfig = PacketConfig.fromProperties(Map.of(
@@ -192,12 +194,14 @@ final class SoakRun
                 sender.start();
                 receiver.start();
                 udp.start();
+                feed.start();
 
                 schedule(runtime, network, inA, inB);
 
                 running.set(false);
                 sender.join(5_000);
                 udp.stop();
+                feed.stop();
                 awaitQuiet(() -> bus.received + packet.received, 500_000_000L);
                 receiverDone.set(true);
                 receiver.join(5_000);
@@ -271,7 +275,7 @@ final class SoakRun
      */
     List<StreamLedger> streams()
     {
-        return List.of(bus, packet, udpPacket, udpKernel);
+        return List.of(bus, packet, udpPacket, udpKernel, mold);
     }
 
     /**

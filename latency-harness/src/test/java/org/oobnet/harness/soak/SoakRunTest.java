@@ -51,6 +51,8 @@ class SoakRunTest
             assertEquals(0, stream.unaccounted(), stream.name + ": " + table);
             assertTrue(stream.received > 30_000, stream.name + ": traffic flowed: " + table);
         }
+        assertTrue(run.mold.notes.getOrDefault("line B packets dropped by the publisher's seeded schedule", 0L) > 0,
+            "the feed's line B lost packets: " + table);
         assertEquals(5, run.faults.size(), "every chosen kind of fault injected: " + table);
         assertTrue(table.contains("\nPASSED: "), table);
     }

@@ -18,11 +18,10 @@ import org.oobnet.udp.UdpSockets;
  * Runs a {@link MoldUdp64Receiver} on the OOB stage over OOB UDP sockets: each line socket's stage receive
  * handler feeds its datagrams zero-copy (a view of the RX frame) to the receiver, the request socket sends
  * requests with {@code oobSendTo} and receives the answers the same way, and the stage's duty cycle runs the
- * receiver's timers through {@link #doWork}. This is what the MoldUDP64 SDK protocol will wrap (see the module's
- * README for what that still needs from oob-udp/oob-core).
+ * receiver's timers through {@link #doWork}. The MoldUDP64 feed socket ({@link MoldUdp64Protocol}) wraps it.
  * <p>
- * FIXME: the RX timestamp handed on is the cycle's clock: the stage receive handler does not carry the frame's
- * {@code tp_sec/tp_nsec} (PacketPort sees it, the handler API does not).
+ * Each message is handed on with its packet's kernel RX timestamp ({@link UdpSockets#rxTimestampNs}: ns since the
+ * epoch, {@code CLOCK_REALTIME}; 0 when the kernel gave none), while the receiver's timers run on the cycle's clock.
  * <p>
  * <b>Note:</b> built in-band (it installs the handlers), then stage only: add it with
  * {@code runtime.addTask(feed, OobTask.Schedule.EVERY_CYCLE)}. Allocation-free on the stage.
@@ -123,8 +122,8 @@ public final class StageFeedReceiver implements OobTask, MoldUdp64RequestSender
         @Override
         public void onMessage(final OobSocket socket, final DirectBuffer buffer, final int offset, final int length)
         {
-            final long now = nowNs;
-            receiver.onPacket(line, buffer, offset + UdpAddressHeader.LENGTH, length - UdpAddressHeader.LENGTH, now, now);
+            receiver.onPacket(line, buffer, offset + UdpAddressHeader.LENGTH, length - UdpAddressHeader.LENGTH,
+                UdpSockets.rxTimestampNs(socket), nowNs);
         }
     }
 }

@@ -18,7 +18,7 @@ import org.oobnet.udp.route.RtnetlinkSocket;
  * <p>
  * <b>Note:</b> in-band; stateless.
  */
-final class StackInterface
+public final class StackInterface
 {
     private StackInterface()
     {
@@ -32,7 +32,7 @@ final class StackInterface
      * @return the interface's name.
      * @throws IllegalArgumentException when there is no route to the peer.
      */
-    static String forPeer(final InetSocketAddress peer, final String override, final PrintStream notes,
+    public static String forPeer(final InetSocketAddress peer, final String override, final PrintStream notes,
         final String command)
     {
         if (override != null)
@@ -63,7 +63,7 @@ final class StackInterface
      * @return the interface's name.
      * @throws IllegalArgumentException when the address is the wildcard or on no interface.
      */
-    static String forBind(final InetSocketAddress bind, final String override, final PrintStream notes,
+    public static String forBind(final InetSocketAddress bind, final String override, final PrintStream notes,
         final String command)
     {
         if (override != null)

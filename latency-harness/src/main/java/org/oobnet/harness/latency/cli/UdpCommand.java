@@ -245,7 +245,7 @@ public final class UdpCommand implements Callable<Integer>
      * @return the address.
      * @throws IllegalArgumentException naming the option.
      */
-    static InetSocketAddress parseAddress(final String name, final String text)
+    public static InetSocketAddress parseAddress(final String name, final String text)
     {
         final int colon = text.lastIndexOf(':');
         if (colon <= 0 || colon == text.length() - 1)

@@ -1,0 +1,224 @@
+package org.oobnet.harness.feed;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteOrder;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.oobnet.harness.latency.cli.Durations;
+import org.oobnet.moldudp64.MoldUdp64Descriptor;
+import org.oobnet.moldudp64.publish.LineFaults;
+import org.oobnet.moldudp64.publish.MoldUdp64MessageStore;
+import org.oobnet.moldudp64.publish.MoldUdp64Publisher;
+import org.oobnet.moldudp64.publish.MoldUdp64RequestServer;
+import org.oobnet.moldudp64.publish.PublishedLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code oobnet feed publish}: publishes a MoldUDP64 session on line A (and B) with a request server, in-band on
+ * kernel UDP sockets: the other side of {@code oobnet feed moldudp64}. Each message starts with its sequence
+ * number (8 bytes, big-endian). Loss, reordering and repeats can be injected per line by a seeded schedule (this
+ * kernel has no netem). After the last message it sends the end of session, repeated while it lingers to answer
+ * requests.
+ * <p>
+ * <b>Note:</b> in-band command, one thread.
+ */
+@Command(name = "publish", mixinStandardHelpOptions = true,
+    description = "Publish a MoldUDP64 session on line A (and B) with a request server; seeded loss per line.")
+public final class FeedPublishCommand implements Callable<Integer>
+{
+    private static final String NAME = "oobnet feed publish";
+
+    @Option(names = "--line-a", required = true, paramLabel = "GROUP:PORT", description = "Line A's destination.")
+    String lineA;
+
+    @Option(names = "--line-b", paramLabel = "GROUP:PORT", description = "Line B's destination (default: none).")
+    String lineB;
+
+    @Option(names = "--request", required = true, paramLabel = "ADDR:PORT",
+        description = "Where the request server listens (this host's address, or 0.0.0.0).")
+    String request;
+
+    @Option(names = "--interface", paramLabel = "IF",
+        description = "The interface multicast lines leave by (default: the kernel's route to the group).")
+    String interfaceName;
+
+    @Option(names = "--session", defaultValue = "OOBNET", paramLabel = "NAME",
+        description = "The session's name, up to 10 characters (default: ${DEFAULT-VALUE}).")
+    String session;
+
+    @Option(names = "--count", defaultValue = "100000", paramLabel = "N",
+        description = "Messages to publish (default: ${DEFAULT-VALUE}).")
+    long count;
+
+    @Option(names = "--rate", defaultValue = "100000", paramLabel = "MSGS_PER_S",
+        description = "Messages per second, 0 as fast as the sockets take them (default: ${DEFAULT-VALUE}).")
+    long rate;
+
+    @Option(names = "--size", defaultValue = "32", paramLabel = "BYTES",
+        description = "Each message's length, 8 to 1378 (default: ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--batch", defaultValue = "4", paramLabel = "N",
+        description = "Messages per packet at most (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--drop-a", defaultValue = "0", paramLabel = "P",
+        description = "Fraction of line A's packets dropped, 0 to 1 (default: ${DEFAULT-VALUE}).")
+    double dropA;
+
+    @Option(names = "--drop-b", defaultValue = "0", paramLabel = "P",
+        description = "Fraction of line B's packets dropped, 0 to 1 (default: ${DEFAULT-VALUE}).")
+    double dropB;
+
+    @Option(names = "--swap", defaultValue = "0", paramLabel = "P",
+        description = "Fraction of each line's packets swapped with the next (default: ${DEFAULT-VALUE}).")
+    double swap;
+
+    @Option(names = "--repeat", defaultValue = "0", paramLabel = "P",
+        description = "Fraction of each line's packets sent twice (default: ${DEFAULT-VALUE}).")
+    double repeat;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "The faults' seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--linger", defaultValue = "2s", paramLabel = "DURATION",
+        description = "How long to answer requests after the last message (default: ${DEFAULT-VALUE}).")
+    String linger;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON.")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        final InetSocketAddress a = FeedOptions.ipv4("--line-a", lineA);
+        final InetSocketAddress b = null == lineB ? null : FeedOptions.ipv4("--line-b", lineB);
+        final InetSocketAddress requestAddress = FeedOptions.ipv4("--request", request);
+        MoldUdp64Descriptor.checkSession(session);
+        final int packetCapacity = 1400;
+        if (size < 8 || size > packetCapacity - MoldUdp64Descriptor.HEADER_LENGTH - 2)
+        {
+            throw new IllegalArgumentException("--size=" + size + " must be 8 to " +
+                (packetCapacity - MoldUdp64Descriptor.HEADER_LENGTH - 2));
+        }
+        if (count < 1 || rate < 0 || batch < 1)
+        {
+            throw new IllegalArgumentException("--count=" + count + " must be at least 1, --rate=" + rate +
+                " at least 0, --batch=" + batch + " at least 1");
+        }
+        final long lingerNs = Durations.parseNs("--linger", linger);
+        final LineFaults faultsA = new LineFaults(seed, dropA, swap, repeat);
+        final LineFaults faultsB = new LineFaults(seed + 1, dropB, swap, repeat);
+        final List<PublishedLine> lines = new ArrayList<>();
+        lines.add(new PublishedLine(sender(), a, faultsA));
+        if (null != b)
+        {
+            lines.add(new PublishedLine(sender(), b, faultsB));
+        }
+        final MoldUdp64MessageStore store = new MoldUdp64MessageStore();
+        final DatagramChannel requests = DatagramChannel.open(StandardProtocolFamily.INET);
+        requests.bind(requestAddress);
+        requests.configureBlocking(false);
+        try (MoldUdp64Publisher publisher = new MoldUdp64Publisher(session, store, packetCapacity, lines);
+            MoldUdp64RequestServer server = new MoldUdp64RequestServer(requests, publisher.session(), store, packetCapacity))
+        {
+            System.err.println(NAME + ": " + count + " messages on " + lineA + (null == b ? "" : " and " + lineB) +
+                ", requests on " + request);
+            final UnsafeBuffer message = new UnsafeBuffer(new byte[size]);
+            final long start = System.nanoTime();
+            long sequence = 1;
+            while (sequence <= count)
+            {
+                final long due = 0 == rate ? count : Math.min(count, (System.nanoTime() - start) * rate / 1_000_000_000L + 1);
+                if (sequence > due)
+                {
+                    server.poll(16);
+                    LockSupport.parkNanos(20_000L);
+                    continue;
+                }
+                for (int i = 0; i < batch && sequence <= due; i++)
+                {
+                    message.putLong(0, sequence, ByteOrder.BIG_ENDIAN);
+                    publisher.publish(message, 0, size);
+                    sequence++;
+                }
+                publisher.flush();
+                server.poll(16);
+            }
+            final long publishedNs = System.nanoTime() - start;
+            final long lingerEnd = System.nanoTime() + lingerNs;
+            long nextEnd = 0;
+            while (System.nanoTime() - lingerEnd < 0)
+            {
+                if (System.nanoTime() - nextEnd >= 0)
+                {
+                    // repeated, so that a receiver that lost it still learns where the session ends
+                    publisher.endOfSession();
+                    nextEnd = System.nanoTime() + 100_000_000L;
+                }
+                if (0 == server.poll(16))
+                {
+                    LockSupport.parkNanos(100_000L);
+                }
+            }
+            final Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("published", count);
+            summary.put("packets", publisher.packetsSent());
+            summary.put("messages_per_s", publishedNs > 0 ? count * 1_000_000_000L / publishedNs : 0);
+            for (int i = 0; i < lines.size(); i++)
+            {
+                final PublishedLine line = lines.get(i);
+                final String name = "line_" + (char)('a' + i);
+                summary.put(name + "_sent", line.sent());
+                summary.put(name + "_dropped", line.dropped());
+                summary.put(name + "_swapped", line.swapped());
+                summary.put(name + "_repeated", line.repeated());
+            }
+            summary.put("requests_answered", server.answered());
+            summary.put("retransmitted", server.messagesSent());
+            summary.put("requests_beyond_store", server.beyondStore());
+            summary.put("requests_wrong_session", server.wrongSession());
+            summary.put("requests_malformed", server.drops().dropped());
+            FeedOptions.report(NAME, summary, json, System.out);
+            return 0;
+        }
+    }
+
+    private DatagramChannel sender() throws IOException
+    {
+        final DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
+        try
+        {
+            if (null != interfaceName)
+            {
+                final NetworkInterface nif = NetworkInterface.getByName(interfaceName);
+                if (null == nif)
+                {
+                    throw new IllegalArgumentException("--interface=" + interfaceName + " does not exist (ip link lists them)");
+                }
+                channel.setOption(StandardSocketOptions.IP_MULTICAST_IF, nif);
+            }
+            channel.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 1);
+            channel.bind(new InetSocketAddress(0));
+            return channel;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            channel.close();
+            throw ex;
+        }
+    }
+}
