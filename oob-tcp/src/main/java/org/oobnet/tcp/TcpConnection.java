@@ -169,6 +169,31 @@ final class TcpConnection implements StageDevice
     }
 
     /**
+     * Stage: ends the stream from this side: one last push of what is pending, then {@code shutdown(SHUT_RDWR)}
+     * (the peer reads the end of stream at once; nothing more is received). Raises {@code DISCONNECTED}; the
+     * socket stays open until it is closed in-band.
+     *
+     * @return 0, or {@code -EPIPE} when the stream had already ended.
+     */
+    int disconnect()
+    {
+        if (ended)
+        {
+            return -Errno.EPIPE;
+        }
+        if (outbound.pending() > 0)
+        {
+            drain();
+        }
+        ended = true;
+        LibC.shutdownQuiet(fd, SocketConstants.SHUT_RDWR);
+        counters.add(TcpCounter.BYTES_UNSENT.ordinal(), outbound.pending());
+        outbound.clear();
+        socket.raise(KSocketEvent.DISCONNECTED, 0);
+        return 0;
+    }
+
+    /**
      * Stage, the socket leaving the stage: one last send of what is pending; the rest is counted unsent.
      */
     void onDetach()

@@ -149,6 +149,20 @@ public final class TcpOobProtocol implements OobProtocol
     }
 
     /**
+     * Stage: ends a connection from this side (a protocol on top that found its peer misbehaving, a logout): what
+     * is pending goes out if the kernel takes it, then {@code shutdown(SHUT_RDWR)}, and {@code DISCONNECTED} is
+     * raised. Close the socket in-band afterwards to free it.
+     *
+     * @param socket a started TCP OOB socket.
+     * @return 0, or {@code -EPIPE} when the stream had already ended.
+     */
+    public static int disconnect(final OobSocket socket)
+    {
+        final TcpConnection connection = socket.protocolState();
+        return connection.disconnect();
+    }
+
+    /**
      * Counters of a TCP OOB socket's connection.
      *
      * @param socket the socket.

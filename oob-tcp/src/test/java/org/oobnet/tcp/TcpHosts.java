@@ -18,15 +18,15 @@ import org.oobnet.netns.testing.NetnsFixture;
  * Two namespaces joined by veth; host A runs an OOB runtime with {@link TcpOobProtocol}, host B only the kernel.
  * The stage backs off when idle (the machine is shared).
  */
-final class TcpHosts implements AutoCloseable
+public final class TcpHosts implements AutoCloseable
 {
-    final NetnsFixture fixture;
-    final NetnsFixture.Host a;
-    final NetnsFixture.Host b;
-    final OobRuntime runtime;
+    public final NetnsFixture fixture;
+    public final NetnsFixture.Host a;
+    public final NetnsFixture.Host b;
+    public final OobRuntime runtime;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
-    TcpHosts() throws Exception
+    public TcpHosts() throws Exception
     {
         fixture = NetnsFixture.create(2);
         try
@@ -49,7 +49,7 @@ final class TcpHosts implements AutoCloseable
     }
 
     /** An OOB TCP socket in A, connected (blocking, in-band) to {@code peer}; not started. */
-    OobSocket connectFromA(final InetSocketAddress peer) throws Exception
+    public OobSocket connectFromA(final InetSocketAddress peer) throws Exception
     {
         final KSocket socket = inA(() ->
         {
@@ -62,7 +62,7 @@ final class TcpHosts implements AutoCloseable
     }
 
     /** A listening OOB TCP socket in A. */
-    KSocket listenInA(final int port) throws Exception
+    public KSocket listenInA(final int port) throws Exception
     {
         final KSocket socket = inA(() ->
         {
@@ -76,17 +76,17 @@ final class TcpHosts implements AutoCloseable
         return socket;
     }
 
-    <T> T inA(final Callable<T> task) throws Exception
+    public <T> T inA(final Callable<T> task) throws Exception
     {
         return fixture.call(a, task);
     }
 
-    <T> T inB(final Callable<T> task) throws Exception
+    public <T> T inB(final Callable<T> task) throws Exception
     {
         return fixture.call(b, task);
     }
 
-    <T extends AutoCloseable> T closeLater(final T resource)
+    public <T extends AutoCloseable> T closeLater(final T resource)
     {
         closeables.add(resource);
         return resource;

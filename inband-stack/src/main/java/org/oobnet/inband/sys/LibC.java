@@ -53,6 +53,7 @@ public final class LibC
     // a stage's stream send/receive at an offset into its own native buffer: the address as a long, so that no
     // segment slice is made per call (oob-tcp's connections)
     private static final MethodHandle SEND_AT_QUIET = downcallQuiet("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle SHUTDOWN_QUIET = downcallQuiet("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle RECV_AT_QUIET = downcallQuiet("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     private static final MethodHandle GETSOCKNAME = downcall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle GETPEERNAME = downcall("getpeername", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
@@ -133,6 +134,7 @@ public final class LibC
             sendQuiet(-1, none, 0, SocketConstants.MSG_DONTWAIT);
             sendAtQuiet(-1, 0L, 0, SocketConstants.MSG_DONTWAIT);
             recvAtQuiet(-1, 0L, 0, SocketConstants.MSG_DONTWAIT);
+            shutdownQuiet(-1, SocketConstants.SHUT_RDWR);
             sendmmsg(errno, -1, none, 0, SocketConstants.MSG_DONTWAIT);
             sendCritical(errno, -1, none, 0, SocketConstants.MSG_DONTWAIT);
             sendtoCritical(errno, -1, none, 0, SocketConstants.MSG_DONTWAIT, none, 0);
@@ -467,6 +469,26 @@ public final class LibC
         try
         {
             return (long)SEND_AT_QUIET.invokeExact(fd, address, length, flags);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Shuts a connected stream down without capturing errno, for a stage that ends a connection (TCP sends its FIN
+     * or RST at once; {@code shutdown} never blocks). Critical.
+     *
+     * @param fd see {@code man shutdown}.
+     * @param how see {@code man shutdown}.
+     * @return 0, or -1 on failure (errno not captured).
+     */
+    public static int shutdownQuiet(final int fd, final int how)
+    {
+        try
+        {
+            return (int)SHUTDOWN_QUIET.invokeExact(fd, how);
         }
         catch (final Throwable t)
         {
