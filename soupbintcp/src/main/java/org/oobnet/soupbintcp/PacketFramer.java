@@ -66,12 +66,20 @@ final class PacketFramer
                     assembly.putBytes(assembled, buffer, position, take);
                     assembled += take;
                     position += take;
-                    continue;
+                    if (assembled < SoupBinTcpDescriptor.LENGTH_FIELD_LENGTH)
+                    {
+                        continue;
+                    }
                 }
+                // the length field is whole: judged now, even when no byte of the packet follows yet
                 final int packetLength = packetLength(assembly, 0);
                 if (packetLength < 0)
                 {
                     return drop(packetLength);
+                }
+                if (position == end)
+                {
+                    return null;
                 }
                 final int take = Math.min(packetLength - assembled, end - position);
                 assembly.putBytes(assembled, buffer, position, take);

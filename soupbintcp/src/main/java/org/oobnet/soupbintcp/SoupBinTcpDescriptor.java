@@ -1,5 +1,7 @@
 package org.oobnet.soupbintcp;
 
+import org.agrona.DirectBuffer;
+
 /**
  * The SoupBinTCP 3.00 packet layout: a two-byte big-endian length (of what follows it), a one-byte type, the
  * payload.
@@ -80,6 +82,24 @@ public final class SoupBinTcpDescriptor
 
     private SoupBinTcpDescriptor()
     {
+    }
+
+    /**
+     * Checks a framed packet's type and, for the fixed-size types, its payload length.
+     *
+     * @param buffer the packet's buffer.
+     * @param offset where the packet (its length field) starts.
+     * @param length the packet's length, length field included (at least 3: the framer saw a non-zero field).
+     * @return null when well formed, else {@link SoupBinTcpDrop#UNKNOWN_TYPE} or {@link SoupBinTcpDrop#BAD_LENGTH}.
+     */
+    public static SoupBinTcpDrop checkPacket(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int fixed = fixedPayloadLength(buffer.getByte(offset + TYPE_OFFSET));
+        if (-2 == fixed)
+        {
+            return SoupBinTcpDrop.UNKNOWN_TYPE;
+        }
+        return fixed >= 0 && fixed != length - PAYLOAD_OFFSET ? SoupBinTcpDrop.BAD_LENGTH : null;
     }
 
     /**

@@ -132,17 +132,13 @@ public abstract class SoupBinTcpSession implements OobTask, OobReceiveHandler, O
         {
             return null;
         }
+        final SoupBinTcpDrop malformed = SoupBinTcpDescriptor.checkPacket(buffer, offset, length);
+        if (null != malformed)
+        {
+            return malformed;
+        }
         final byte type = buffer.getByte(offset + SoupBinTcpDescriptor.TYPE_OFFSET);
         final int payloadLength = length - SoupBinTcpDescriptor.PAYLOAD_OFFSET;
-        final int fixed = SoupBinTcpDescriptor.fixedPayloadLength(type);
-        if (-2 == fixed)
-        {
-            return SoupBinTcpDrop.UNKNOWN_TYPE;
-        }
-        if (fixed >= 0 && fixed != payloadLength)
-        {
-            return SoupBinTcpDrop.BAD_LENGTH;
-        }
         counters.increment(SoupBinTcpCounters.PACKETS_IN);
         if (SoupBinTcpDescriptor.DEBUG == type)
         {
