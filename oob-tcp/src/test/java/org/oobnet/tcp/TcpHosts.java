@@ -1,6 +1,7 @@
 package org.oobnet.tcp;
 
 import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +60,12 @@ public final class TcpHosts implements AutoCloseable
         });
         closeLater(socket::close);
         return OobSocket.of(socket);
+    }
+
+    /** A plain kernel TCP listener in B (closed with the hosts). */
+    public ServerSocketChannel listenInB(final int port) throws Exception
+    {
+        return closeLater(inB(() -> ServerSocketChannel.open().bind(new InetSocketAddress(b.address(), port))));
     }
 
     /** A listening OOB TCP socket in A. */

@@ -25,8 +25,7 @@ class TcpStageAllocationTest
     {
         try (TcpHosts hosts = new TcpHosts())
         {
-            final ServerSocketChannel server = hosts.closeLater(hosts.inB(() ->
-                ServerSocketChannel.open().bind(new InetSocketAddress(hosts.b.address(), PORT))));
+            final ServerSocketChannel server = hosts.listenInB(PORT);
             final OobSocket socket = hosts.connectFromA(new InetSocketAddress(hosts.b.address(), PORT));
             socket.stageReceiveHandler((s, buffer, offset, length) -> s.oobSend(buffer, offset, length));
             assertEquals(0, TcpOobProtocol.start(socket));

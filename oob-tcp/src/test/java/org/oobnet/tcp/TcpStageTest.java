@@ -37,8 +37,7 @@ class TcpStageTest
     {
         try (TcpHosts hosts = new TcpHosts())
         {
-            final ServerSocketChannel server = hosts.closeLater(hosts.inB(() ->
-                ServerSocketChannel.open().bind(new InetSocketAddress(hosts.b.address(), PORT))));
+            final ServerSocketChannel server = hosts.listenInB(PORT);
             final OobSocket socket = hosts.connectFromA(new InetSocketAddress(hosts.b.address(), PORT));
             // the stage echoes each chunk as it arrives
             socket.stageReceiveHandler((s, buffer, offset, length) -> s.oobSend(buffer, offset, length));
@@ -82,19 +81,9 @@ class TcpStageTest
     {
         try (TcpHosts hosts = new TcpHosts())
         {
-            final ServerSocketChannel server = hosts.closeLater(hosts.inB(() ->
-                ServerSocketChannel.open().bind(new InetSocketAddress(hosts.b.address(), PORT))));
+            final ServerSocketChannel server = hosts.listenInB(PORT);
             final OobSocket socket = hosts.connectFromA(new InetSocketAddress(hosts.b.address(), PORT));
-            final List<String> events = new CopyOnWriteArrayList<>();
-            // CONNECTED is raised asynchronously by the connect hook: only the connection's end is looked at
-            socket.eventHandler((s, event, arg, cookie) ->
-            {
-                if (event != KSocketEvent.CONNECTED)
-                {
-                    events.add(event + " " + arg);
-                }
-            }, null);
-            assertEquals(0, TcpOobProtocol.start(socket));
+            final List<String> events = startRecordingEnd(socket);
             server.accept().close();
 
             awaitTrue(() -> events.contains("DISCONNECTED 0"), "DISCONNECTED after the peer's close");
@@ -109,19 +98,9 @@ class TcpStageTest
     {
         try (TcpHosts hosts = new TcpHosts())
         {
-            final ServerSocketChannel server = hosts.closeLater(hosts.inB(() ->
-                ServerSocketChannel.open().bind(new InetSocketAddress(hosts.b.address(), PORT))));
+            final ServerSocketChannel server = hosts.listenInB(PORT);
             final OobSocket socket = hosts.connectFromA(new InetSocketAddress(hosts.b.address(), PORT));
-            final List<String> events = new CopyOnWriteArrayList<>();
-            // CONNECTED is raised asynchronously by the connect hook: only the connection's end is looked at
-            socket.eventHandler((s, event, arg, cookie) ->
-            {
-                if (event != KSocketEvent.CONNECTED)
-                {
-                    events.add(event + " " + arg);
-                }
-            }, null);
-            assertEquals(0, TcpOobProtocol.start(socket));
+            final List<String> events = startRecordingEnd(socket);
             final SocketChannel peer = server.accept();
             // linger 0: close sends a RST
             peer.setOption(StandardSocketOptions.SO_LINGER, 0);
@@ -138,8 +117,7 @@ class TcpStageTest
     {
         try (TcpHosts hosts = new TcpHosts())
         {
-            final ServerSocketChannel server = hosts.closeLater(hosts.inB(() ->
-                ServerSocketChannel.open().bind(new InetSocketAddress(hosts.b.address(), PORT))));
+            final ServerSocketChannel server = hosts.listenInB(PORT);
             final OobSocket socket = hosts.connectFromA(new InetSocketAddress(hosts.b.address(), PORT));
             hosts.inA(() ->
             {
@@ -185,6 +163,22 @@ class TcpStageTest
             assertEquals(accepted[0], read);
             awaitTrue(() -> TcpOobProtocol.counter(socket, TcpCounter.BYTES_OUT) == accepted[0], "all bytes out");
         }
+    }
+
+    // starts the connection, recording the events of its end (CONNECTED is raised asynchronously by the connect
+    // hook: left out)
+    private static List<String> startRecordingEnd(final OobSocket socket)
+    {
+        final List<String> events = new CopyOnWriteArrayList<>();
+        socket.eventHandler((s, event, arg, cookie) ->
+        {
+            if (event != KSocketEvent.CONNECTED)
+            {
+                events.add(event + " " + arg);
+            }
+        }, null);
+        assertEquals(0, TcpOobProtocol.start(socket));
+        return events;
     }
 
     // writes all of data (the stage echoes as it goes), reads back as many bytes

@@ -81,8 +81,7 @@ class SoupBinTcpBadInputTest
     {
         try (TcpHosts hosts = new TcpHosts())
         {
-            final ServerSocketChannel listener = hosts.closeLater(hosts.inB(() ->
-                ServerSocketChannel.open().bind(new InetSocketAddress(hosts.b.address(), PORT))));
+            final ServerSocketChannel listener = hosts.listenInB(PORT);
             final OobSocket socket = hosts.connectFromA(new InetSocketAddress(hosts.b.address(), PORT));
             final SocketChannel peer = hosts.closeLater(listener.accept());
             final RecordingClientListener ours = new RecordingClientListener(false);

@@ -40,8 +40,7 @@ class SoupBinTcpNassauInteropTest
     {
         try (TcpHosts hosts = new TcpHosts())
         {
-            final ServerSocketChannel listener = hosts.closeLater(hosts.inB(() ->
-                ServerSocketChannel.open().bind(new InetSocketAddress(hosts.b.address(), PORT))));
+            final ServerSocketChannel listener = hosts.listenInB(PORT);
             final OobSocket socket = hosts.connectFromA(new InetSocketAddress(hosts.b.address(), PORT));
             final NassauPeer server = hosts.closeLater(NassauPeer.server(listener.accept()));
             final RecordingClientListener ours = new RecordingClientListener(true);
@@ -172,8 +171,7 @@ class SoupBinTcpNassauInteropTest
     {
         try (TcpHosts hosts = new TcpHosts())
         {
-            final ServerSocketChannel listener = hosts.closeLater(hosts.inB(() ->
-                ServerSocketChannel.open().bind(new InetSocketAddress(hosts.b.address(), PORT))));
+            final ServerSocketChannel listener = hosts.listenInB(PORT);
             final OobSocket socket = hosts.connectFromA(new InetSocketAddress(hosts.b.address(), PORT));
             final NassauPeer server = NassauPeer.server(listener.accept());
             final RecordingClientListener ours = new RecordingClientListener(false);
@@ -200,8 +198,7 @@ class SoupBinTcpNassauInteropTest
     {
         try (TcpHosts hosts = new TcpHosts())
         {
-            final ServerSocketChannel listener = hosts.closeLater(hosts.inB(() ->
-                ServerSocketChannel.open().bind(new InetSocketAddress(hosts.b.address(), PORT))));
+            final ServerSocketChannel listener = hosts.listenInB(PORT);
             final OobSocket socket = hosts.connectFromA(new InetSocketAddress(hosts.b.address(), PORT));
             final NassauPeer server = hosts.closeLater(NassauPeer.server(listener.accept()));
             final RecordingClientListener ours = new RecordingClientListener(false);

@@ -29,8 +29,7 @@ class SoupBinTcpStageAllocationTest
     {
         try (TcpHosts hosts = new TcpHosts())
         {
-            final ServerSocketChannel listener = hosts.closeLater(hosts.inB(() ->
-                ServerSocketChannel.open().bind(new InetSocketAddress(hosts.b.address(), PORT))));
+            final ServerSocketChannel listener = hosts.listenInB(PORT);
             final OobSocket socket = hosts.connectFromA(new InetSocketAddress(hosts.b.address(), PORT));
             final NassauPeer server = hosts.closeLater(NassauPeer.server(listener.accept()));
             final SoupBinTcpClient client = new SoupBinTcpClient(socket, new SoupBinTcpSettings(50, 5_000, 4096),
