@@ -77,6 +77,53 @@ class TcpStageTest
     }
 
     @Test
+    void shouldSendInOrderFromApplicationThreadThroughSendRing() throws Exception
+    {
+        try (TcpHosts hosts = new TcpHosts())
+        {
+            final ServerSocketChannel server = hosts.listenInB(PORT);
+            final OobSocket socket = hosts.connectFromA(new InetSocketAddress(hosts.b.address(), PORT));
+            assertEquals(0, TcpOobProtocol.start(socket));
+            final SocketChannel peer = hosts.closeLater(server.accept());
+
+            // the application thread queues; the stage sends, in order, retrying what the TCP path refused
+            final ByteArrayOutputStream expected = new ByteArrayOutputStream();
+            final UnsafeBuffer message = new UnsafeBuffer(new byte[100]);
+            for (int i = 0; i < 2_000; i++)
+            {
+                final byte[] text = String.format("message %06d;", i).getBytes();
+                message.putBytes(0, text);
+                while (socket.offer(message, 0, text.length) < 0)
+                {
+                    Thread.sleep(1);
+                }
+                expected.write(text);
+            }
+            final ByteBuffer in = ByteBuffer.allocate(expected.size());
+            while (in.hasRemaining())
+            {
+                peer.read(in);
+            }
+            assertArrayEquals(expected.toByteArray(), in.array());
+        }
+    }
+
+    @Test
+    void shouldEndPeersStreamWhenClosedInBand() throws Exception
+    {
+        try (TcpHosts hosts = new TcpHosts())
+        {
+            final ServerSocketChannel server = hosts.listenInB(PORT);
+            final OobSocket socket = hosts.connectFromA(new InetSocketAddress(hosts.b.address(), PORT));
+            assertEquals(0, TcpOobProtocol.start(socket));
+            final SocketChannel peer = hosts.closeLater(server.accept());
+            socket.ksocket().close();
+
+            assertEquals(-1, peer.read(ByteBuffer.allocate(16)), "the peer reads the end of the stream");
+        }
+    }
+
+    @Test
     void shouldRaiseDisconnectedWhenPeerCloses() throws Exception
     {
         try (TcpHosts hosts = new TcpHosts())

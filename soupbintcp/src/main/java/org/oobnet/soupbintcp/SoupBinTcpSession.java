@@ -69,7 +69,7 @@ public abstract class SoupBinTcpSession implements OobTask, OobReceiveHandler, O
         {
             throw new ErrnoException("soupbintcp start", rc, "socket=" + socket.id());
         }
-        socket.runtime().addTask(this, Schedule.EVERY_CYCLE_AND_EVENTS);
+        socket.runtime().addTask(this, Schedule.EVERY_CYCLE);
         return this;
     }
 
