@@ -29,7 +29,7 @@ public abstract class SoupBinTcpSession implements OobTask, OobReceiveHandler, O
     /** The socket this session runs on. */
     protected final OobSocket socket;
     /** The session's counters. */
-    protected final SoupBinTcpCounters counters = new SoupBinTcpCounters();
+    protected final SoupBinTcpCounters counters;
     private final PacketFramer framer;
     private final UnsafeBuffer tx;
     private final long heartbeatIntervalNs;
@@ -46,6 +46,7 @@ public abstract class SoupBinTcpSession implements OobTask, OobReceiveHandler, O
     SoupBinTcpSession(final OobSocket socket, final SoupBinTcpSettings settings, final byte heartbeatType)
     {
         this.socket = socket;
+        this.counters = new SoupBinTcpCounters(socket);
         this.framer = new PacketFramer(settings.maxPacketLength(), this);
         this.tx = new UnsafeBuffer(new byte[settings.maxPacketLength()]);
         this.heartbeatIntervalNs = TimeUnit.MILLISECONDS.toNanos(settings.heartbeatIntervalMs());
