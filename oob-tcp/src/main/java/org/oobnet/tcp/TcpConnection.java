@@ -29,7 +29,8 @@ import org.oobnet.inband.sys.TcpInfoDescriptor;
  * {@code DISCONNECTED}) from a reset or fatal error ({@code CLOSE}: {@code ERROR ECONNRESET}, then
  * {@code DISCONNECTED}). Either way the connection stops polling; the application closes the socket in-band.
  * <p>
- * <b>Note:</b> {@link #poll}, {@link #flush}, {@link #send} stage only; made and freed in-band.
+ * <b>Note:</b> {@link #poll}, {@link #flush}, {@link #send} stage only; made in-band when the socket is started
+ * ({@link TcpOobProtocol#start}), freed in-band at destroy.
  */
 final class TcpConnection implements StageDevice
 {
@@ -154,12 +155,6 @@ final class TcpConnection implements StageDevice
             counters.increment(TcpCounter.SHORT_WRITES.ordinal());
         }
         return length;
-    }
-
-    /** @return the counter's value (any thread). */
-    long counter(final TcpCounter counter)
-    {
-        return counters.get(counter.ordinal());
     }
 
     /** @return bytes waiting in the outbound buffer (stage only). */

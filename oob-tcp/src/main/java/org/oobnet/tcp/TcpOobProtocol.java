@@ -27,11 +27,13 @@ import org.oobnet.inband.sys.LibC;
  * OOB socket, and closing it takes it off the stage before the kernel descriptor goes. A listening
  * {@code SOCK_OOB} socket hands out {@code SOCK_OOB} connections ({@link KSocket#accept}).
  * <p>
- * Lifecycle: {@code socket} attaches (buffers allocated, {@code TCP_NODELAY} set); {@code connect} (blocking,
- * in-band) or {@code accept} connects; the application sets the socket's stage receive and event handlers, then
- * calls {@link #start(OobSocket)}: from the next stage cycle on the connection's device polls the kernel socket.
- * A listening socket is never polled. Sends from the stage ({@link OobSocket#oobSend}) or from any thread (the
- * socket's send ring) go through {@link #send}. At close the device leaves the stage with the socket.
+ * Lifecycle: {@code socket} attaches (counters, {@code TCP_NODELAY}); {@code connect} (blocking, in-band) or
+ * {@code accept} connects, and the connection's buffers are made: from then on sends go out (what the kernel does
+ * not take waits for {@link #start}); the application sets the socket's stage receive and event handlers, then
+ * calls {@link #start(OobSocket)}: from the next stage cycle on the connection's device polls the kernel socket and
+ * pushes its outbound bytes. A listening socket holds no buffers and is never polled. Sends from the stage
+ * ({@link OobSocket#oobSend}) or from any thread (the socket's send ring) go through {@link #send}. At close the
+ * device leaves the stage with the socket.
  * <p>
  * Received bytes are a stream: each delivery is what one {@code recv} returned, with no message boundaries.
  * FIXME: a non-blocking connect ({@code EINPROGRESS}) is not followed to completion: connect blocking, in-band.
@@ -118,8 +120,37 @@ public final class TcpOobProtocol implements OobProtocol
         {
             return -Errno.ENOBUFS;
         }
-        socket.protocolState(new TcpConnection(socket, fd, receiveBytes, sendBytes, counters));
+        final TcpSocketState state = new TcpSocketState(socket, fd, counters);
+        socket.protocolState(state);
+        if (ksocket.isConnected())
+        {
+            // accepted: connected from birth
+            connected(state);
+        }
         return 0;
+    }
+
+    // in-band, after the kernel connected the socket: its connection (buffers); sends go out from now on, receives
+    // once started
+    @Override
+    public int connect(final OobSocket socket, final MemorySegment address)
+    {
+        connected(socket.protocolState());
+        return 0;
+    }
+
+    // in-band: the connection's buffers are made when the socket is connected: a listener holds none. The stage may
+    // see the reference before any command publishes it: the connection's fields are all final, so it sees it whole
+    private TcpConnection connected(final TcpSocketState state)
+    {
+        synchronized (state)
+        {
+            if (null == state.connection)
+            {
+                state.connection = new TcpConnection(state.socket, state.fd, receiveBytes, sendBytes, state.counters);
+            }
+            return state.connection;
+        }
     }
 
     /**
@@ -144,7 +175,8 @@ public final class TcpOobProtocol implements OobProtocol
         {
             return -Errno.ENOTCONN;
         }
-        final TcpConnection connection = socket.protocolState();
+        final TcpConnection connection = ((TcpOobProtocol)socket.protocol()).connected(socket.protocolState());
+        // the command publishes the connection to the stage (if the connect hook's queue had not yet)
         return socket.runtime().callOnStage(new Start(socket, connection));
     }
 
@@ -158,8 +190,8 @@ public final class TcpOobProtocol implements OobProtocol
      */
     public static int disconnect(final OobSocket socket)
     {
-        final TcpConnection connection = socket.protocolState();
-        return connection.disconnect();
+        final TcpConnection connection = connection(socket);
+        return null == connection ? -Errno.ENOTCONN : connection.disconnect();
     }
 
     /**
@@ -171,22 +203,23 @@ public final class TcpOobProtocol implements OobProtocol
      */
     public static long counter(final OobSocket socket, final TcpCounter counter)
     {
-        final TcpConnection connection = socket.protocolState();
-        return connection.counter(counter);
+        final TcpSocketState state = socket.protocolState();
+        return state.counters.get(counter.ordinal());
     }
 
+    // stage: a socket not connected has no outbound path: its messages are refused (and counted) as not connected
     @Override
     public int send(final OobSocket socket, final DirectBuffer buffer, final int offset, final int length)
     {
-        final TcpConnection connection = socket.protocolState();
-        return connection.send(buffer, offset, length);
+        final TcpConnection connection = connection(socket);
+        return null == connection ? -Errno.ENOTCONN : connection.send(buffer, offset, length);
     }
 
     // stage, the socket leaving: its device too, after one last push of what is pending
     @Override
     public void onStageDetach(final OobSocket socket)
     {
-        final TcpConnection connection = socket.protocolState();
+        final TcpConnection connection = connection(socket);
         if (null == connection)
         {
             return;
@@ -202,11 +235,17 @@ public final class TcpOobProtocol implements OobProtocol
     @Override
     public void destroy(final OobSocket socket)
     {
-        final TcpConnection connection = socket.protocolState();
+        final TcpConnection connection = connection(socket);
         if (null != connection)
         {
             connection.free();
         }
+    }
+
+    private static TcpConnection connection(final OobSocket socket)
+    {
+        final TcpSocketState state = socket.protocolState();
+        return null == state ? null : state.connection;
     }
 
     // stage: the connection's device joins the stage (once; the socket must still be on it)
