@@ -531,7 +531,7 @@ public final class KSocket implements AutoCloseable
     /**
      * A connection taken from a listening socket.
      *
-     * @param socket the new, connected socket (a regular socket: {@code accept4} takes no {@code SOCK_OOB}).
+     * @param socket the new, connected socket; an OOB socket (attached through the hooks) when the listener is one.
      * @param peer   the peer's address.
      */
     public record Accepted(KSocket socket, InetSocketAddress peer)
@@ -564,9 +564,22 @@ public final class KSocket implements AutoCloseable
             {
                 throw failure("accept", result);
             }
-            final KSocket accepted = new KSocket(result, family, type, protocol, flags, null);
+            // an OOB listener's connections are OOB too (the kernel's accept4 knows no SOCK_OOB): same hooks,
+            // attached here, already connected
+            final KSocket accepted = new KSocket(result, family, type, protocol,
+                null != hooks ? flags | SOCK_OOB : flags, hooks);
             accepted.connected = true;
             accepted.events.accepted();
+            if (null != hooks)
+            {
+                final int attached = hooks.attach(accepted);
+                if (attached < 0)
+                {
+                    accepted.state = CLOSED_BIT;
+                    LibC.close(ErrnoCapture.current(), result);
+                    throw new ErrnoException("accept", attached, "fd=" + fd + " hook=attach");
+                }
+            }
             return new Accepted(accepted, SockAddr.decode(address, length.get(ValueLayout.JAVA_INT, 0)));
         }
         finally

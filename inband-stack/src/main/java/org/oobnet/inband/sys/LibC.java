@@ -50,6 +50,11 @@ public final class LibC
     private static final MethodHandle RECVMMSG_QUIET = downcallQuiet("recvmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle SENDMMSG_QUIET = downcallQuiet("sendmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle SEND_QUIET = downcallQuiet("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    // a stage's stream send/receive at an offset into its own native buffer: the address as a long, so that no
+    // segment slice is made per call (oob-tcp's connections)
+    private static final MethodHandle SEND_AT_QUIET = downcallQuiet("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle SHUTDOWN_QUIET = downcallQuiet("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle RECV_AT_QUIET = downcallQuiet("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     private static final MethodHandle GETSOCKNAME = downcall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle GETPEERNAME = downcall("getpeername", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SEND = downcall("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
@@ -127,6 +132,9 @@ public final class LibC
             recvmmsgQuiet(-1, none, 0, SocketConstants.MSG_DONTWAIT);
             sendmmsgQuiet(-1, none, 0, SocketConstants.MSG_DONTWAIT);
             sendQuiet(-1, none, 0, SocketConstants.MSG_DONTWAIT);
+            sendAtQuiet(-1, 0L, 0, SocketConstants.MSG_DONTWAIT);
+            recvAtQuiet(-1, 0L, 0, SocketConstants.MSG_DONTWAIT);
+            shutdownQuiet(-1, SocketConstants.SHUT_RDWR);
             sendmmsg(errno, -1, none, 0, SocketConstants.MSG_DONTWAIT);
             sendCritical(errno, -1, none, 0, SocketConstants.MSG_DONTWAIT);
             sendtoCritical(errno, -1, none, 0, SocketConstants.MSG_DONTWAIT, none, 0);
@@ -438,6 +446,72 @@ public final class LibC
         try
         {
             return (long)SEND_QUIET.invokeExact(fd, buffer, length, flags);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Sends {@code length} bytes at a native {@code address} on a connected socket without capturing errno:
+     * allocation-free in every compilation state (no segment per call), for a stage's stream send. Critical: only
+     * with {@code MSG_DONTWAIT}, so it never blocks.
+     *
+     * @param fd see {@code man send}.
+     * @param address the native address of the first byte.
+     * @param length see {@code man send}.
+     * @param flags see {@code man send}; must include {@code MSG_DONTWAIT}.
+     * @return the bytes sent, or -1 on failure (errno not captured).
+     */
+    public static long sendAtQuiet(final int fd, final long address, final long length, final int flags)
+    {
+        try
+        {
+            return (long)SEND_AT_QUIET.invokeExact(fd, address, length, flags);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Shuts a connected stream down without capturing errno, for a stage that ends a connection (TCP sends its FIN
+     * or RST at once; {@code shutdown} never blocks). Critical.
+     *
+     * @param fd see {@code man shutdown}.
+     * @param how see {@code man shutdown}.
+     * @return 0, or -1 on failure (errno not captured).
+     */
+    public static int shutdownQuiet(final int fd, final int how)
+    {
+        try
+        {
+            return (int)SHUTDOWN_QUIET.invokeExact(fd, how);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Receives up to {@code length} bytes into a native {@code address} without capturing errno: allocation-free
+     * in every compilation state, for a stage's stream receive. Critical: only with {@code MSG_DONTWAIT}.
+     *
+     * @param fd see {@code man recv}.
+     * @param address the native address to write at.
+     * @param length see {@code man recv}.
+     * @param flags see {@code man recv}; must include {@code MSG_DONTWAIT}.
+     * @return the bytes received, 0 at the peer's end of stream, or -1 on failure (errno not captured; mostly
+     * {@code EAGAIN}).
+     */
+    public static long recvAtQuiet(final int fd, final long address, final long length, final int flags)
+    {
+        try
+        {
+            return (long)RECV_AT_QUIET.invokeExact(fd, address, length, flags);
         }
         catch (final Throwable t)
         {

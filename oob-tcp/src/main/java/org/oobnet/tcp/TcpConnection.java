@@ -1,0 +1,254 @@
+package org.oobnet.tcp;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.oobnet.core.OobSocket;
+import org.oobnet.core.StageDevice;
+import org.oobnet.core.counters.ProtocolCounters;
+import org.oobnet.inband.Errno;
+import org.oobnet.inband.KSocketEvent;
+import org.oobnet.inband.SocketConstants;
+import org.oobnet.inband.sys.LibC;
+import org.oobnet.inband.sys.TcpInfoDescriptor;
+
+/**
+ * One stage-driven TCP connection, a stage device of its own (as oob-udp's kernel-transport socket): each cycle
+ * one {@code recv(MSG_DONTWAIT)} into a pre-allocated buffer whose bytes go to the socket's stage receive handler
+ * as a byte stream ({@link OobSocket#deliver}), and one {@code send(MSG_DONTWAIT)} of what the outbound buffer
+ * holds. What the kernel does not take of a send (in part or, its socket buffer full, at all) waits in the
+ * outbound buffer (a short write); a message the
+ * outbound buffer has no room for is refused whole with {@code -EWOULDBLOCK}, so the stream never holds half a
+ * message of the caller's.
+ * <p>
+ * The end of the stream is read from the kernel without errno (no capturing downcall on the stage): {@code recv}
+ * returning 0 is the end; the connection's TCP state then tells a peer's orderly close ({@code CLOSE_WAIT}:
+ * {@code DISCONNECTED}) from a reset or fatal error ({@code CLOSE}: {@code ERROR ECONNRESET}, then
+ * {@code DISCONNECTED}). Either way the connection stops polling; the application closes the socket in-band.
+ * <p>
+ * <b>Note:</b> {@link #poll}, {@link #flush}, {@link #send} stage only; made in-band when the socket is started
+ * ({@link TcpOobProtocol#start}), freed in-band at destroy.
+ */
+final class TcpConnection implements StageDevice
+{
+    private static final int SEND_FLAGS = SocketConstants.MSG_DONTWAIT | SocketConstants.MSG_NOSIGNAL;
+
+    private final OobSocket socket;
+    private final int fd;
+    private final String name;
+    private final Arena arena = Arena.ofShared();
+    private final UnsafeBuffer received;
+    private final long receivedAddress;
+    private final int receivedCapacity;
+    private final OutboundBuffer outbound;
+    private final MemorySegment tcpInfo;
+    private final MemorySegment tcpInfoLength;
+    private final ProtocolCounters counters;
+
+    // stage only
+    boolean onStage;
+    private boolean ended;
+    private boolean sendBlocked;
+
+    TcpConnection(final OobSocket socket, final int fd, final int receiveBytes, final int sendBytes,
+        final ProtocolCounters counters)
+    {
+        this.socket = socket;
+        this.fd = fd;
+        this.counters = counters;
+        this.name = "tcp connection fd=" + fd;
+        final MemorySegment receive = arena.allocate(receiveBytes, 64);
+        this.receivedAddress = receive.address();
+        this.receivedCapacity = receiveBytes;
+        this.received = new UnsafeBuffer(receivedAddress, receiveBytes);
+        this.outbound = new OutboundBuffer(arena.allocate(sendBytes, 64));
+        this.tcpInfo = arena.allocate(TcpInfoDescriptor.HEAD_LENGTH, 8);
+        this.tcpInfoLength = arena.allocate(ValueLayout.JAVA_INT);
+    }
+
+    @Override
+    public String name()
+    {
+        return name;
+    }
+
+    @Override
+    public int attachedSockets()
+    {
+        return 1;
+    }
+
+    /**
+     * Stage, every cycle: one {@code recv}; the bytes go to the stage handler (or the socket's receive ring).
+     */
+    @Override
+    public int poll(final long nowNs)
+    {
+        if (ended)
+        {
+            return 0;
+        }
+        final long n = LibC.recvAtQuiet(fd, receivedAddress, receivedCapacity, SocketConstants.MSG_DONTWAIT);
+        if (n > 0)
+        {
+            counters.add(TcpCounter.BYTES_IN.ordinal(), n);
+            socket.deliver(received, 0, (int)n);
+            return 1;
+        }
+        if (0 == n)
+        {
+            end();
+            return 1;
+        }
+        // -1: almost always EAGAIN; a reset or error is consumed here and shows as the end of stream next cycle
+        return 0;
+    }
+
+    /**
+     * Stage, every cycle after the sends: pushes what the outbound buffer holds.
+     */
+    @Override
+    public int flush(final long nowNs)
+    {
+        if (ended || 0 == outbound.pending())
+        {
+            return 0;
+        }
+        final int sent = drain();
+        if (sendBlocked && 0 == outbound.pending())
+        {
+            sendBlocked = false;
+            socket.raise(KSocketEvent.CANSEND, 0);
+        }
+        return sent > 0 ? 1 : 0;
+    }
+
+    /**
+     * Stage: queues a whole message behind what is pending and tries to send at once.
+     *
+     * @return {@code length}, {@code -EWOULDBLOCK} when the outbound buffer has no room for it (counted),
+     * {@code -EMSGSIZE} when it is larger than the outbound buffer, {@code -EPIPE} after the end of the stream.
+     */
+    int send(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (ended)
+        {
+            return -Errno.EPIPE;
+        }
+        if (length > outbound.capacity())
+        {
+            return -Errno.EMSGSIZE;
+        }
+        if (length > outbound.free())
+        {
+            counters.increment(TcpCounter.WOULD_BLOCKS.ordinal());
+            sendBlocked = true;
+            return -Errno.EWOULDBLOCK;
+        }
+        outbound.append(buffer, offset, length);
+        drain();
+        if (outbound.pending() > 0)
+        {
+            counters.increment(TcpCounter.SHORT_WRITES.ordinal());
+        }
+        return length;
+    }
+
+    /** @return bytes waiting in the outbound buffer (stage only). */
+    int pendingBytes()
+    {
+        return outbound.pending();
+    }
+
+    /**
+     * Stage: ends the stream from this side: one last push of what is pending, then {@code shutdown(SHUT_RDWR)}
+     * (the peer reads the end of stream at once; nothing more is received). Raises {@code DISCONNECTED}; the
+     * socket stays open until it is closed in-band.
+     *
+     * @return 0, or {@code -EPIPE} when the stream had already ended.
+     */
+    int disconnect()
+    {
+        if (ended)
+        {
+            return -Errno.EPIPE;
+        }
+        if (outbound.pending() > 0)
+        {
+            drain();
+        }
+        ended = true;
+        LibC.shutdownQuiet(fd, SocketConstants.SHUT_RDWR);
+        counters.add(TcpCounter.BYTES_UNSENT.ordinal(), outbound.pending());
+        outbound.clear();
+        socket.raise(KSocketEvent.DISCONNECTED, 0);
+        return 0;
+    }
+
+    /**
+     * Stage, the socket leaving the stage: one last send of what is pending; the rest is counted unsent.
+     */
+    void onDetach()
+    {
+        if (!ended && outbound.pending() > 0)
+        {
+            drain();
+        }
+        counters.add(TcpCounter.BYTES_UNSENT.ordinal(), outbound.pending());
+        outbound.clear();
+    }
+
+    /** In-band, after the stage let go: frees the buffers. */
+    void free()
+    {
+        arena.close();
+    }
+
+    private int drain()
+    {
+        final int pending = outbound.pending();
+        final long n = LibC.sendAtQuiet(fd, outbound.headAddress(), pending, SEND_FLAGS);
+        if (n > 0)
+        {
+            outbound.consume((int)n);
+            counters.add(TcpCounter.BYTES_OUT.ordinal(), n);
+            return (int)n;
+        }
+        // -1 with the connection closed by the kernel (EPIPE, ECONNRESET): the stream is over; else EAGAIN
+        if (n < 0 && TcpInfoDescriptor.TCP_CLOSE == tcpState())
+        {
+            end();
+        }
+        return 0;
+    }
+
+    private void end()
+    {
+        ended = true;
+        if (TcpInfoDescriptor.TCP_CLOSE == tcpState())
+        {
+            counters.increment(TcpCounter.RESETS.ordinal());
+            socket.raise(KSocketEvent.ERROR, Errno.ECONNRESET);
+        }
+        else
+        {
+            counters.increment(TcpCounter.PEER_CLOSES.ordinal());
+        }
+        counters.add(TcpCounter.BYTES_UNSENT.ordinal(), outbound.pending());
+        outbound.clear();
+        socket.raise(KSocketEvent.DISCONNECTED, 0);
+    }
+
+    // the kernel's TCP state, without errno (getsockopt never blocks)
+    private int tcpState()
+    {
+        tcpInfoLength.set(ValueLayout.JAVA_INT, 0, TcpInfoDescriptor.HEAD_LENGTH);
+        final int rc = LibC.getsockoptQuiet(fd, SocketConstants.IPPROTO_TCP, SocketConstants.TCP_INFO, tcpInfo,
+            tcpInfoLength);
+        return rc < 0 ? TcpInfoDescriptor.TCP_CLOSE : tcpInfo.get(ValueLayout.JAVA_BYTE,
+            TcpInfoDescriptor.STATE_OFFSET) & 0xFF;
+    }
+}
