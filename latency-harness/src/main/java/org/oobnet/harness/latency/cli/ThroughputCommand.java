@@ -173,7 +173,7 @@ public final class ThroughputCommand implements Callable<Integer>
             runtime.addTask(blaster, OobTask.Schedule.EVERY_CYCLE);
             final long start = System.nanoTime();
             // warm-up: the stage's path compiled before the counted frames start, as a C loop needs no warm-up
-            blaster.start(start + warmupNs, start + warmupNs + durationNs);
+            blaster.start(warmupNs, durationNs);
             while (!blaster.isDone() && !parentGone.get())
             {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));

@@ -41,8 +41,10 @@ public final class StageBlaster implements OobTask
     private final int batch;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong full = new AtomicLong();
-    private volatile long deadlineNs;
-    private volatile long warmupEndNs;
+    private volatile long requestedWarmupNs;
+    private volatile long requestedDurationNs = -1;
+    private long deadlineNs;
+    private long warmupEndNs;
     private volatile boolean done;
     private long sequence;
     private long cycles;
@@ -83,28 +85,39 @@ public final class StageBlaster implements OobTask
     }
 
     /**
-     * In-band: sends warm-up frames until {@code warmupEndNs}, then counted ones until {@code deadlineNs} (both
-     * {@code System.nanoTime()}).
+     * In-band: sends warm-up frames for {@code warmupNs}, then counted ones for {@code durationNs}, both timed from
+     * the stage's first cycle that runs this task: on a loaded machine the task can first run long after it was
+     * added, and windows timed from the caller's clock then passed with no cycle in them (sent=0, seen in CI).
      *
-     * @param warmupEndNs when the counted frames start.
-     * @param deadlineNs  when to stop.
+     * @param warmupNs   how long the warm-up lasts.
+     * @param durationNs how long the counted phase lasts.
      */
-    public void start(final long warmupEndNs, final long deadlineNs)
+    public void start(final long warmupNs, final long durationNs)
     {
-        this.warmupEndNs = warmupEndNs;
-        // volatile write last: doWork reads deadlineNs first
-        this.deadlineNs = deadlineNs;
+        this.requestedWarmupNs = warmupNs;
+        // volatile write last: doWork reads requestedDurationNs first
+        this.requestedDurationNs = durationNs;
     }
 
     @Override
     public int doWork(final long nowNs)
     {
-        // volatile read: pairs with start()
-        final long deadline = deadlineNs;
-        if (deadline == 0 || done)
+        if (done)
         {
             return 0;
         }
+        if (deadlineNs == 0)
+        {
+            // volatile read: pairs with start()
+            final long durationNs = requestedDurationNs;
+            if (durationNs < 0)
+            {
+                return 0;
+            }
+            warmupEndNs = nowNs + requestedWarmupNs;
+            deadlineNs = warmupEndNs + durationNs;
+        }
+        final long deadline = deadlineNs;
         if (nowNs - deadline >= 0)
         {
             lastCycleNs = nowNs;
@@ -173,7 +186,8 @@ public final class StageBlaster implements OobTask
      */
     public long cycleNs()
     {
-        return lastCycleNs - firstCycleNs;
+        // no counted cycle at all (the stage never ran inside the window): nothing was measured
+        return 0 == cycles ? 0 : lastCycleNs - firstCycleNs;
     }
 
     /**
