@@ -25,7 +25,7 @@ import org.oobnet.moldudp64.stage.MoldUdp64Address;
 import org.oobnet.moldudp64.stage.MoldUdp64Counter;
 import org.oobnet.moldudp64.stage.MoldUdp64Protocol;
 import org.oobnet.moldudp64.stage.MoldUdp64Record;
-import org.oobnet.moldudp64.stage.RealtimeNanoClock;
+import org.oobnet.core.RealtimeNanoClock;
 import org.oobnet.netns.testing.NetnsFixture;
 import org.oobnet.udp.UdpStack;
 import org.oobnet.udp.UdpStackConfig;

@@ -23,7 +23,7 @@ import org.oobnet.moldudp64.stage.MoldUdp64Address;
 import org.oobnet.moldudp64.stage.MoldUdp64Counter;
 import org.oobnet.moldudp64.stage.MoldUdp64Protocol;
 import org.oobnet.moldudp64.stage.MoldUdp64ProtocolConfig;
-import org.oobnet.moldudp64.stage.RealtimeNanoClock;
+import org.oobnet.core.RealtimeNanoClock;
 import org.oobnet.udp.UdpStack;
 import org.oobnet.udp.UdpStackConfig;
 import picocli.CommandLine.Command;

@@ -1,5 +1,6 @@
 package org.oobnet.harness.mcast;
 
+import org.oobnet.core.RealtimeNanoClock;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.HdrHistogram.Histogram;
@@ -31,7 +32,7 @@ final class GroupStats implements OobReceiveHandler
     private final long[] nextSequence = new long[MAX_SOURCES];
     final long[] byTimestampSource = new long[RxTimestampSource.values().length];
     final Histogram latencyNs = new Histogram(HIGHEST_LATENCY_NS, 3);
-    private final EpochClock clock;
+    private final RealtimeNanoClock clock;
     private final AtomicLong total;
     int sourceCount;
     long received;
@@ -40,7 +41,7 @@ final class GroupStats implements OobReceiveHandler
     long lateOrDuplicate;
     long negativeLatency;
 
-    GroupStats(final int group, final int port, final EpochClock clock, final AtomicLong total)
+    GroupStats(final int group, final int port, final RealtimeNanoClock clock, final AtomicLong total)
     {
         this.group = group;
         this.port = port;
@@ -53,7 +54,7 @@ final class GroupStats implements OobReceiveHandler
     {
         final long rxNs = UdpSockets.rxTimestampNs(socket);
         final RxTimestampSource kind = UdpSockets.rxTimestampSource(socket);
-        final long nowNs = clock.nowNs();
+        final long nowNs = clock.nanoTime();
         received++;
         byTimestampSource[kind.ordinal()]++;
         if (0 != rxNs)

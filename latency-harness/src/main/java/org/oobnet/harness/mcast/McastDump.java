@@ -1,5 +1,6 @@
 package org.oobnet.harness.mcast;
 
+import org.oobnet.core.RealtimeNanoClock;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -59,7 +60,7 @@ final class McastDump
     }
 
     private final Options options;
-    private final EpochClock clock = new EpochClock();
+    private final RealtimeNanoClock clock = new RealtimeNanoClock();
     private final AtomicLong total = new AtomicLong();
     private final List<GroupStats> groups = new ArrayList<>();
     private final Map<String, Long> drops = new TreeMap<>();

@@ -1,5 +1,6 @@
 package org.oobnet.harness.mcast;
 
+import org.oobnet.core.RealtimeNanoClock;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -58,7 +59,7 @@ final class McastSend
     }
 
     private final Options options;
-    private final EpochClock clock = new EpochClock();
+    private final RealtimeNanoClock clock = new RealtimeNanoClock();
     private McastEndpoints.Interface nif;
     private long sent;
     private long retries;
@@ -136,7 +137,7 @@ final class McastSend
             final UnsafeBuffer payload = new UnsafeBuffer(new byte[options.size()]);
             pace(sequence ->
             {
-                McastPayload.write(payload, 0, sequence, clock.nowNs());
+                McastPayload.write(payload, 0, sequence, clock.nanoTime());
                 int rc;
                 while (-Errno.EWOULDBLOCK == (rc = UdpSockets.sendTo(oob, options.target().group(),
                     options.target().port(), payload, 0, options.size())))
@@ -183,7 +184,7 @@ final class McastSend
             final UnsafeBuffer payload = new UnsafeBuffer(bytes);
             pace(sequence ->
             {
-                McastPayload.write(payload, 0, sequence, clock.nowNs());
+                McastPayload.write(payload, 0, sequence, clock.nanoTime());
                 bytes.clear();
                 return channel.send(bytes, target) == options.size() ? 0 : -Errno.ENOBUFS;
             });

@@ -1,4 +1,4 @@
-package org.oobnet.moldudp64.stage;
+package org.oobnet.core;
 
 import java.time.Instant;
 
