@@ -200,8 +200,10 @@ class CaptureTest
         try (Hosts hosts = new Hosts(0))
         {
             final Path file = hosts.countersDir.resolve("stopped.pcapng");
-            // the real use: the command in its own JVM, reading the runtime's capture file; stopped by Ctrl-C's SIGINT
-            // (Process.destroy would close its output before the summary line)
+            // the real use: the command in its own JVM, reading the runtime's capture file, stopped by a signal that
+            // runs its shutdown hook (Process.destroy would close its output before the summary line). SIGTERM, not
+            // Ctrl-C's SIGINT: a JVM whose parent ignores SIGINT (any background job of a non-interactive shell,
+            // SigIgn 0x6) installs no INT handler, and this test then timed out in a fresh-clone run started with &
             final Process cli = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
                 "-cp", System.getProperty("java.class.path"), "--enable-native-access=ALL-UNNAMED",
                 "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", OobnetCli.class.getName(),
@@ -219,7 +221,7 @@ class CaptureTest
                 {
                     hosts.exchange();
                 }
-                assertEquals(0, new ProcessBuilder("kill", "-INT", String.valueOf(cli.pid())).start().waitFor());
+                assertEquals(0, new ProcessBuilder("kill", "-TERM", String.valueOf(cli.pid())).start().waitFor());
                 assertTrue(cli.waitFor(30, TimeUnit.SECONDS), "the command ended");
                 assertEquals("oobnet capture: " + 2 * exchanges + " frames written to " + file + " (" + exchanges +
                     " received, " + exchanges + " sent); 0 dropped (the capture ring was full)", lines.readLine());
