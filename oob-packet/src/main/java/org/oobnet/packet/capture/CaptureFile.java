@@ -292,4 +292,23 @@ public final class CaptureFile
     {
         return "CaptureFile{" + path + "}";
     }
+
+    /**
+     * In-band, by the process that created it, once no tap refers to it: deletes the file, as the runtime deletes
+     * its counters file when it closes. The mapping stays valid for a consumer that still has it open.
+     *
+     * @return whether it was deleted (false when it was gone already or could not be).
+     */
+    public boolean delete()
+    {
+        try
+        {
+            return java.nio.file.Files.deleteIfExists(path);
+        }
+        catch (final IOException ex)
+        {
+            // a leftover is taken over by the next runtime that serves this directory (create() after a dead owner)
+            return false;
+        }
+    }
 }

@@ -56,6 +56,13 @@ public final class CaptureTaps
         if (TAPS.remove(tap))
         {
             publish();
+            if (TAPS.isEmpty() && null != file)
+            {
+                // the last ring of the runtime closed: leave its counters directory as it found it
+                file.delete();
+                file = null;
+                directory = null;
+            }
         }
     }
 
