@@ -88,7 +88,8 @@ class FeedCommandTest
         }
     }
 
-    // the receiver's feed socket is bound once its counters are in the counters file
+    // the receiver's feed socket is bound once its per-line counters are in the counters file: the socket's own
+    // counters appear earlier, at attach, and a loaded machine can be read between the two
     private static Path awaitFeedSocket(final Path countersDir, final CompletableFuture<Integer> receiver)
         throws Exception
     {
@@ -104,7 +105,7 @@ class FeedCommandTest
                         try (CountersFileReader reader = CountersFileReader.open(file))
                         {
                             final boolean[] bound = { false };
-                            reader.counters().forEach((id, typeId, key, label) -> bound[0] |= label.contains(": moldudp64 "));
+                            reader.counters().forEach((id, typeId, key, label) -> bound[0] |= label.contains("line A wins: moldudp64 "));
                             if (bound[0])
                             {
                                 return file;
