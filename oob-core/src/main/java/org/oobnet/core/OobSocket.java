@@ -2,7 +2,6 @@ package org.oobnet.core;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -22,10 +21,11 @@ import org.oobnet.inband.KSocketEvent;
 /**
  * The OOB context of a {@code SOCK_OOB} socket and its out-of-band I/O API.
  * <p>
- * Made by oob-core's attach hook and grafted on the {@link KSocket} ({@link #of(KSocket)} finds it). Reference
- * counted: a context grafted on a regular socket starts with two references (one dropped at release, one at
- * destroy), a pure {@code AF_OOB} socket's with one (dropped at destroy); {@link #hold()}/{@link #rele()} keep it
- * alive longer. Its rings live in anonymous mappings that the collector's cleaner unmaps once nothing refers to
+ * Made by oob-core's attach hook and grafted on the {@link KSocket} ({@link #of(KSocket)} finds it). One reference
+ * count per socket, the {@link KSocket}'s (its open reference, its in-flight calls and every {@code hold}): the
+ * context is released when the socket is closed and destroyed when that count reaches zero, so {@link #hold()} and
+ * {@link #rele()} here are the socket's own {@code tryHold}/{@code rele}, not a second machine that could disagree
+ * with it. Its rings live in anonymous mappings that the collector's cleaner unmaps once nothing refers to
  * them ({@code RingMemory}), so no thread can ever touch freed memory through them, whatever races close; what a
  * protocol maps itself is unmapped only after the stage let go. An idle socket costs the stage nothing: the stage
  * visits it only when it queued sends ({@link #commit}) or when its protocol polls each socket.
@@ -95,7 +95,6 @@ public final class OobSocket
     private final ManyToOneRingBuffer sendRing;
     private final OneToOneRingBuffer receiveRing;
     private final SocketCounters counters;
-    private final AtomicInteger refs;
     private final OobClaim claim = new OobClaim();
     private final Object placementLock = new Object();
     private final RingReader ringReader = new RingReader();
@@ -155,7 +154,6 @@ public final class OobSocket
         this.sendRing = sendRing;
         this.receiveRing = receiveRing;
         this.counters = counters;
-        this.refs = new AtomicInteger(grafted ? 2 : 1);
         this.pendingSends = home.agent().pendingSends();
         this.ownDevice = protocol.pollsEachSocket() ? new SocketDevice(this) : null;
     }
@@ -394,57 +392,31 @@ public final class OobSocket
     // Reference counting
 
     /**
-     * Takes a reference: the context (and its counters) stays until the matching {@link #rele()}.
+     * Any thread: takes a reference on the socket ({@code KSocket.tryHold()}: the socket's one count): the context
+     * (and its counters) stays until the matching {@link #rele()}, even past {@code close()}. Allocation-free.
      *
-     * @return true when taken; false when the context is already gone.
+     * @return true when taken; false once the socket is closed (as {@code KSocket.tryHold}).
      */
     public boolean hold()
     {
-        while (true)
-        {
-            final int current = refs.get();
-            if (current <= 0)
-            {
-                return false;
-            }
-            if (refs.compareAndSet(current, current + 1))
-            {
-                return true;
-            }
-        }
+        return ksocket.tryHold();
     }
 
     /**
-     * In-band: drops a reference; the last one destroys the context (protocol destroy, counters freed).
+     * In-band: drops a reference ({@code KSocket.rele()}); the last one, once the socket is closed, closes its
+     * descriptor and destroys the context (the destroy hook: protocol destroy, counters freed) on this thread.
+     *
+     * @throws IllegalStateException without a matching {@link #hold()}.
      */
     public void rele()
     {
-        while (true)
-        {
-            final int current = refs.get();
-            if (current <= 0)
-            {
-                if (state == DESTROYED)
-                {
-                    return; // a late rele after the runtime's close destroyed the context
-                }
-                throw new IllegalStateException("rele without hold: socket id=" + id + " refs=" + current);
-            }
-            if (refs.compareAndSet(current, current - 1))
-            {
-                if (1 == current)
-                {
-                    lifecycle.destroy(this);
-                }
-                return;
-            }
-        }
+        ksocket.rele();
     }
 
-    /** @return the current reference count. */
+    /** @return the socket's reference count ({@code KSocket.refCount()}): 0 once the last reference went. */
     public int refCount()
     {
-        return refs.get();
+        return ksocket.refCount();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -1105,7 +1077,7 @@ public final class OobSocket
     public String toString()
     {
         return "OobSocket{id=" + id + ", fd=" + ksocket.fd() + ", family=" + family + ", type=" + type +
-            ", protocol=" + protocol.name() + ", state=" + state + ", refs=" + refs.get() + '}';
+            ", protocol=" + protocol.name() + ", state=" + state + ", refs=" + ksocket.refCount() + '}';
     }
 
     private record EventBinding(OobEventHandler handler, Object cookie)
