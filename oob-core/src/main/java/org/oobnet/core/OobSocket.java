@@ -60,13 +60,20 @@ public final class OobSocket
 
     private static final int SHUT_RD_BIT = 1;
     private static final int SHUT_WR_BIT = 2;
+    // ioState: no OOB I/O yet (placement allowed) -> a placement moving the socket -> back to none; or none -> the
+    // first OOB I/O, after which the socket's stage is fixed
+    private static final int IO_NONE = 0;
+    private static final int IO_PLACING = 1;
+    private static final int IO_STARTED = 2;
     private static final VarHandle SEND_SCHEDULED;
+    private static final VarHandle IO_STATE;
 
     static
     {
         try
         {
             SEND_SCHEDULED = MethodHandles.lookup().findVarHandle(OobSocket.class, "sendScheduled", boolean.class);
+            IO_STATE = MethodHandles.lookup().findVarHandle(OobSocket.class, "ioState", int.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -104,8 +111,10 @@ public final class OobSocket
     private volatile RuntimeStage home;
     private volatile StageAgent stage;
     private volatile PendingSends pendingSends;
-    // set by the first OOB I/O (a send claimed, a message read or delivered, an OOB ioctl): placement is refused after
-    private volatile boolean ioStarted;
+    // IO_NONE, IO_PLACING or IO_STARTED, changed by CAS only: the first OOB I/O (a send claimed, a message read or
+    // delivered, an OOB ioctl) and a placement exclude each other (startIo, beginPlacement)
+    @SuppressWarnings("unused") // accessed through IO_STATE
+    private volatile int ioState;
     private volatile boolean placedByName;
 
     // in-band, under the runtime's counters lock: the protocol's counters, freed at destroy
@@ -209,7 +218,10 @@ public final class OobSocket
      * In-band: places this socket on the runtime's stage of that name, as {@code setsockopt(SOL_OOB,
      * SO_OOB_STAGE, name)} does. Allowed until the socket's first OOB I/O (a send claimed, a message read or
      * delivered, an OOB ioctl); a stage so named wins over the stage of the interface the socket binds to.
-     * FIXME: not serialised with a first I/O made at the same moment by another thread: place before sharing.
+     * Serialised with a first I/O made at the same moment by another thread: either the I/O came first (placement
+     * fails with {@code EBUSY}, the socket stays where it did its I/O), or the placement did, and I/O attempted while
+     * the socket moves answers as for a socket between stages ({@code -EWOULDBLOCK}, {@code poll} 0) until it is on
+     * the new stage.
      *
      * @param stageName a stage's name ({@link OobConfig.StageSpec#name()}).
      * @return 0; {@code -ENODEV} when the runtime has no stage of that name, {@code -EBUSY} after the first OOB
@@ -236,7 +248,22 @@ public final class OobSocket
     // true once the socket did OOB I/O: its stage is fixed
     boolean ioStarted()
     {
-        return ioStarted;
+        return IO_STARTED == (int)IO_STATE.getVolatile(this);
+    }
+
+    // in-band, under placementLock: false once I/O started (placement refused); true holds off the first I/O until
+    // endPlacement
+    boolean beginPlacement()
+    {
+        // CAS: excludes startIo's IO_NONE -> IO_STARTED
+        return IO_STATE.compareAndSet(this, IO_NONE, IO_PLACING);
+    }
+
+    // in-band, under placementLock, once the socket is on its new stage (or stayed)
+    void endPlacement()
+    {
+        // release: the move (moveHome's home, stage, pendingSends) before any first I/O; pairs with startIo's CAS
+        IO_STATE.setRelease(this, IO_NONE);
     }
 
     // true once placed by name (SO_OOB_STAGE): an interface (bind, SO_BINDTODEVICE) no longer moves it
@@ -245,11 +272,26 @@ public final class OobSocket
         return placedByName;
     }
 
-    private void markIo()
+    // any thread, allocation-free: true when OOB I/O may go on (it fixes the socket's stage); false while a placement
+    // moves the socket, when the caller answers as for a socket between stages
+    private boolean startIo()
     {
-        if (!ioStarted)
+        while (true)
         {
-            ioStarted = true;
+            // acquire (volatile read): pairs with endPlacement's release, so I/O sees the new stage
+            final int current = (int)IO_STATE.getVolatile(this);
+            if (IO_STARTED == current)
+            {
+                return true;
+            }
+            if (IO_PLACING == current)
+            {
+                return false;
+            }
+            if (IO_STATE.compareAndSet(this, IO_NONE, IO_STARTED))
+            {
+                return true;
+            }
         }
     }
 
@@ -432,7 +474,10 @@ public final class OobSocket
      */
     public int tryClaim(final int length)
     {
-        markIo();
+        if (!startIo())
+        {
+            return -Errno.EWOULDBLOCK; // being placed on another stage: try again
+        }
         final int rc = checkSend(length);
         if (rc < 0)
         {
@@ -543,7 +588,10 @@ public final class OobSocket
      */
     public int poll(final OobReceiveHandler handler, final int limit)
     {
-        markIo();
+        if (!startIo())
+        {
+            return 0; // being placed on another stage: nothing queued yet
+        }
         if (state == DESTROYED)
         {
             return -Errno.EBADF;
@@ -629,8 +677,7 @@ public final class OobSocket
      */
     public int oobSend(final DirectBuffer buffer, final int offset, final int length)
     {
-        markIo();
-        if (!onStage)
+        if (!startIo() || !onStage)
         {
             return notOnStage();
         }
@@ -651,8 +698,7 @@ public final class OobSocket
      */
     public int oobClaim(final int length)
     {
-        markIo();
-        if (!onStage)
+        if (!startIo() || !onStage)
         {
             return notOnStage();
         }
@@ -729,8 +775,7 @@ public final class OobSocket
      */
     public int oobReceive(final OobReceiveHandler handler, final int limit)
     {
-        markIo();
-        if (!onStage)
+        if (!startIo() || !onStage)
         {
             return notOnStage();
         }
@@ -746,8 +791,7 @@ public final class OobSocket
      */
     public long oobIoctl(final int request, final long arg)
     {
-        markIo();
-        if (!onStage)
+        if (!startIo() || !onStage)
         {
             return notOnStage();
         }
@@ -775,8 +819,7 @@ public final class OobSocket
             // a device of another stage (a port serving a socket placed elsewhere): its rings are not this thread's
             return -Errno.EXDEV;
         }
-        markIo();
-        if (!onStage)
+        if (!startIo() || !onStage)
         {
             return notOnStage();
         }
@@ -821,8 +864,7 @@ public final class OobSocket
             // a device of another stage (a port serving a socket placed elsewhere): its rings are not this thread's
             return -Errno.EXDEV;
         }
-        markIo();
-        if (!onStage)
+        if (!startIo() || !onStage)
         {
             return notOnStage();
         }

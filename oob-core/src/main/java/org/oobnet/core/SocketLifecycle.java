@@ -186,22 +186,30 @@ final class SocketLifecycle
                 }
                 return 0;
             }
-            if (socket.ioStarted())
+            // serialised with the first I/O of any thread: it came first (EBUSY), or it waits for the move
+            if (!socket.beginPlacement())
             {
                 return -Errno.EBUSY;
             }
-            if (socket.state() != OobSocket.ATTACHED)
+            try
             {
-                return -Errno.EBADF;
+                if (socket.state() != OobSocket.ATTACHED)
+                {
+                    return -Errno.EBADF;
+                }
+                final int rc = socket.runtimeStage().proxy().moveOut(socket);
+                if (rc < 0)
+                {
+                    return rc;
+                }
+                socket.moveHome(to, byName);
+                to.proxy().attach(socket);
+                return 0;
             }
-            final int rc = socket.runtimeStage().proxy().moveOut(socket);
-            if (rc < 0)
+            finally
             {
-                return rc;
+                socket.endPlacement();
             }
-            socket.moveHome(to, byName);
-            to.proxy().attach(socket);
-            return 0;
         }
     }
 
