@@ -46,9 +46,9 @@ final class CoreHooks implements OobHooks
     public void destroy(final KSocket socket)
     {
         final OobSocket context = OobSocket.of(socket);
-        if (null != context && context.runtime() == runtime && !context.isDestroyed())
+        if (null != context && context.runtime() == runtime)
         {
-            context.rele();
+            sockets.destroy(context);
         }
     }
 

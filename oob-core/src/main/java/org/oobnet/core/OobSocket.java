@@ -2,7 +2,6 @@ package org.oobnet.core;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -22,10 +21,11 @@ import org.oobnet.inband.KSocketEvent;
 /**
  * The OOB context of a {@code SOCK_OOB} socket and its out-of-band I/O API.
  * <p>
- * Made by oob-core's attach hook and grafted on the {@link KSocket} ({@link #of(KSocket)} finds it). Reference
- * counted: a context grafted on a regular socket starts with two references (one dropped at release, one at
- * destroy), a pure {@code AF_OOB} socket's with one (dropped at destroy); {@link #hold()}/{@link #rele()} keep it
- * alive longer. Its rings live in anonymous mappings that the collector's cleaner unmaps once nothing refers to
+ * Made by oob-core's attach hook and grafted on the {@link KSocket} ({@link #of(KSocket)} finds it). One reference
+ * count per socket, the {@link KSocket}'s (its open reference, its in-flight calls and every {@code hold}): the
+ * context is released when the socket is closed and destroyed when that count reaches zero, so {@link #hold()} and
+ * {@link #rele()} here are the socket's own {@code tryHold}/{@code rele}, not a second machine that could disagree
+ * with it. Its rings live in anonymous mappings that the collector's cleaner unmaps once nothing refers to
  * them ({@code RingMemory}), so no thread can ever touch freed memory through them, whatever races close; what a
  * protocol maps itself is unmapped only after the stage let go. An idle socket costs the stage nothing: the stage
  * visits it only when it queued sends ({@link #commit}) or when its protocol polls each socket.
@@ -60,13 +60,20 @@ public final class OobSocket
 
     private static final int SHUT_RD_BIT = 1;
     private static final int SHUT_WR_BIT = 2;
+    // ioState: no OOB I/O yet (placement allowed) -> a placement moving the socket -> back to none; or none -> the
+    // first OOB I/O, after which the socket's stage is fixed
+    private static final int IO_NONE = 0;
+    private static final int IO_PLACING = 1;
+    private static final int IO_STARTED = 2;
     private static final VarHandle SEND_SCHEDULED;
+    private static final VarHandle IO_STATE;
 
     static
     {
         try
         {
             SEND_SCHEDULED = MethodHandles.lookup().findVarHandle(OobSocket.class, "sendScheduled", boolean.class);
+            IO_STATE = MethodHandles.lookup().findVarHandle(OobSocket.class, "ioState", int.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -95,7 +102,6 @@ public final class OobSocket
     private final ManyToOneRingBuffer sendRing;
     private final OneToOneRingBuffer receiveRing;
     private final SocketCounters counters;
-    private final AtomicInteger refs;
     private final OobClaim claim = new OobClaim();
     private final Object placementLock = new Object();
     private final RingReader ringReader = new RingReader();
@@ -105,8 +111,10 @@ public final class OobSocket
     private volatile RuntimeStage home;
     private volatile StageAgent stage;
     private volatile PendingSends pendingSends;
-    // set by the first OOB I/O (a send claimed, a message read or delivered, an OOB ioctl): placement is refused after
-    private volatile boolean ioStarted;
+    // IO_NONE, IO_PLACING or IO_STARTED, changed by CAS only: the first OOB I/O (a send claimed, a message read or
+    // delivered, an OOB ioctl) and a placement exclude each other (startIo, beginPlacement)
+    @SuppressWarnings("unused") // accessed through IO_STATE
+    private volatile int ioState;
     private volatile boolean placedByName;
 
     // in-band, under the runtime's counters lock: the protocol's counters, freed at destroy
@@ -155,7 +163,6 @@ public final class OobSocket
         this.sendRing = sendRing;
         this.receiveRing = receiveRing;
         this.counters = counters;
-        this.refs = new AtomicInteger(grafted ? 2 : 1);
         this.pendingSends = home.agent().pendingSends();
         this.ownDevice = protocol.pollsEachSocket() ? new SocketDevice(this) : null;
     }
@@ -211,7 +218,10 @@ public final class OobSocket
      * In-band: places this socket on the runtime's stage of that name, as {@code setsockopt(SOL_OOB,
      * SO_OOB_STAGE, name)} does. Allowed until the socket's first OOB I/O (a send claimed, a message read or
      * delivered, an OOB ioctl); a stage so named wins over the stage of the interface the socket binds to.
-     * FIXME: not serialised with a first I/O made at the same moment by another thread: place before sharing.
+     * Serialised with a first I/O made at the same moment by another thread: either the I/O came first (placement
+     * fails with {@code EBUSY}, the socket stays where it did its I/O), or the placement did, and I/O attempted while
+     * the socket moves answers as for a socket between stages ({@code -EWOULDBLOCK}, {@code poll} 0) until it is on
+     * the new stage.
      *
      * @param stageName a stage's name ({@link OobConfig.StageSpec#name()}).
      * @return 0; {@code -ENODEV} when the runtime has no stage of that name, {@code -EBUSY} after the first OOB
@@ -238,7 +248,22 @@ public final class OobSocket
     // true once the socket did OOB I/O: its stage is fixed
     boolean ioStarted()
     {
-        return ioStarted;
+        return IO_STARTED == (int)IO_STATE.getVolatile(this);
+    }
+
+    // in-band, under placementLock: false once I/O started (placement refused); true holds off the first I/O until
+    // endPlacement
+    boolean beginPlacement()
+    {
+        // CAS: excludes startIo's IO_NONE -> IO_STARTED
+        return IO_STATE.compareAndSet(this, IO_NONE, IO_PLACING);
+    }
+
+    // in-band, under placementLock, once the socket is on its new stage (or stayed)
+    void endPlacement()
+    {
+        // release: the move (moveHome's home, stage, pendingSends) before any first I/O; pairs with startIo's CAS
+        IO_STATE.setRelease(this, IO_NONE);
     }
 
     // true once placed by name (SO_OOB_STAGE): an interface (bind, SO_BINDTODEVICE) no longer moves it
@@ -247,11 +272,26 @@ public final class OobSocket
         return placedByName;
     }
 
-    private void markIo()
+    // any thread, allocation-free: true when OOB I/O may go on (it fixes the socket's stage); false while a placement
+    // moves the socket, when the caller answers as for a socket between stages
+    private boolean startIo()
     {
-        if (!ioStarted)
+        while (true)
         {
-            ioStarted = true;
+            // acquire (volatile read): pairs with endPlacement's release, so I/O sees the new stage
+            final int current = (int)IO_STATE.getVolatile(this);
+            if (IO_STARTED == current)
+            {
+                return true;
+            }
+            if (IO_PLACING == current)
+            {
+                return false;
+            }
+            if (IO_STATE.compareAndSet(this, IO_NONE, IO_STARTED))
+            {
+                return true;
+            }
         }
     }
 
@@ -394,57 +434,31 @@ public final class OobSocket
     // Reference counting
 
     /**
-     * Takes a reference: the context (and its counters) stays until the matching {@link #rele()}.
+     * Any thread: takes a reference on the socket ({@code KSocket.tryHold()}: the socket's one count): the context
+     * (and its counters) stays until the matching {@link #rele()}, even past {@code close()}. Allocation-free.
      *
-     * @return true when taken; false when the context is already gone.
+     * @return true when taken; false once the socket is closed (as {@code KSocket.tryHold}).
      */
     public boolean hold()
     {
-        while (true)
-        {
-            final int current = refs.get();
-            if (current <= 0)
-            {
-                return false;
-            }
-            if (refs.compareAndSet(current, current + 1))
-            {
-                return true;
-            }
-        }
+        return ksocket.tryHold();
     }
 
     /**
-     * In-band: drops a reference; the last one destroys the context (protocol destroy, counters freed).
+     * In-band: drops a reference ({@code KSocket.rele()}); the last one, once the socket is closed, closes its
+     * descriptor and destroys the context (the destroy hook: protocol destroy, counters freed) on this thread.
+     *
+     * @throws IllegalStateException without a matching {@link #hold()}.
      */
     public void rele()
     {
-        while (true)
-        {
-            final int current = refs.get();
-            if (current <= 0)
-            {
-                if (state == DESTROYED)
-                {
-                    return; // a late rele after the runtime's close destroyed the context
-                }
-                throw new IllegalStateException("rele without hold: socket id=" + id + " refs=" + current);
-            }
-            if (refs.compareAndSet(current, current - 1))
-            {
-                if (1 == current)
-                {
-                    lifecycle.destroy(this);
-                }
-                return;
-            }
-        }
+        ksocket.rele();
     }
 
-    /** @return the current reference count. */
+    /** @return the socket's reference count ({@code KSocket.refCount()}): 0 once the last reference went. */
     public int refCount()
     {
-        return refs.get();
+        return ksocket.refCount();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -460,7 +474,10 @@ public final class OobSocket
      */
     public int tryClaim(final int length)
     {
-        markIo();
+        if (!startIo())
+        {
+            return -Errno.EWOULDBLOCK; // being placed on another stage: try again
+        }
         final int rc = checkSend(length);
         if (rc < 0)
         {
@@ -571,7 +588,10 @@ public final class OobSocket
      */
     public int poll(final OobReceiveHandler handler, final int limit)
     {
-        markIo();
+        if (!startIo())
+        {
+            return 0; // being placed on another stage: nothing queued yet
+        }
         if (state == DESTROYED)
         {
             return -Errno.EBADF;
@@ -657,8 +677,7 @@ public final class OobSocket
      */
     public int oobSend(final DirectBuffer buffer, final int offset, final int length)
     {
-        markIo();
-        if (!onStage)
+        if (!startIo() || !onStage)
         {
             return notOnStage();
         }
@@ -679,8 +698,7 @@ public final class OobSocket
      */
     public int oobClaim(final int length)
     {
-        markIo();
-        if (!onStage)
+        if (!startIo() || !onStage)
         {
             return notOnStage();
         }
@@ -757,8 +775,7 @@ public final class OobSocket
      */
     public int oobReceive(final OobReceiveHandler handler, final int limit)
     {
-        markIo();
-        if (!onStage)
+        if (!startIo() || !onStage)
         {
             return notOnStage();
         }
@@ -774,8 +791,7 @@ public final class OobSocket
      */
     public long oobIoctl(final int request, final long arg)
     {
-        markIo();
-        if (!onStage)
+        if (!startIo() || !onStage)
         {
             return notOnStage();
         }
@@ -803,8 +819,7 @@ public final class OobSocket
             // a device of another stage (a port serving a socket placed elsewhere): its rings are not this thread's
             return -Errno.EXDEV;
         }
-        markIo();
-        if (!onStage)
+        if (!startIo() || !onStage)
         {
             return notOnStage();
         }
@@ -849,8 +864,7 @@ public final class OobSocket
             // a device of another stage (a port serving a socket placed elsewhere): its rings are not this thread's
             return -Errno.EXDEV;
         }
-        markIo();
-        if (!onStage)
+        if (!startIo() || !onStage)
         {
             return notOnStage();
         }
@@ -1105,7 +1119,7 @@ public final class OobSocket
     public String toString()
     {
         return "OobSocket{id=" + id + ", fd=" + ksocket.fd() + ", family=" + family + ", type=" + type +
-            ", protocol=" + protocol.name() + ", state=" + state + ", refs=" + refs.get() + '}';
+            ", protocol=" + protocol.name() + ", state=" + state + ", refs=" + ksocket.refCount() + '}';
     }
 
     private record EventBinding(OobEventHandler handler, Object cookie)

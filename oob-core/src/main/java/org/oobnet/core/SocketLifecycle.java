@@ -186,22 +186,30 @@ final class SocketLifecycle
                 }
                 return 0;
             }
-            if (socket.ioStarted())
+            // serialised with the first I/O of any thread: it came first (EBUSY), or it waits for the move
+            if (!socket.beginPlacement())
             {
                 return -Errno.EBUSY;
             }
-            if (socket.state() != OobSocket.ATTACHED)
+            try
             {
-                return -Errno.EBADF;
+                if (socket.state() != OobSocket.ATTACHED)
+                {
+                    return -Errno.EBADF;
+                }
+                final int rc = socket.runtimeStage().proxy().moveOut(socket);
+                if (rc < 0)
+                {
+                    return rc;
+                }
+                socket.moveHome(to, byName);
+                to.proxy().attach(socket);
+                return 0;
             }
-            final int rc = socket.runtimeStage().proxy().moveOut(socket);
-            if (rc < 0)
+            finally
             {
-                return rc;
+                socket.endPlacement();
             }
-            socket.moveHome(to, byName);
-            to.proxy().attach(socket);
-            return 0;
         }
     }
 
@@ -221,14 +229,7 @@ final class SocketLifecycle
             throw new IllegalStateException("an OOB socket is closed in-band, not from the stage thread: " + socket);
         }
         reapStageCloses();
-        if (!releaseFromStage(socket))
-        {
-            return;
-        }
-        if (socket.isGrafted())
-        {
-            socket.rele();
-        }
+        releaseFromStage(socket);
     }
 
     // ATTACHED -> RELEASED: the stage lets go (its ring drained), then the protocol's release; false when not ATTACHED
@@ -282,7 +283,7 @@ final class SocketLifecycle
         return reaped;
     }
 
-    // in-band: the last reference went
+    // in-band: the socket's last reference went (the destroy hook), or the runtime closes
     void destroy(final OobSocket socket)
     {
         // destroyed without release (forced close): let the stage go first
@@ -405,18 +406,16 @@ final class SocketLifecycle
 
     /**
      * In-band, at the runtime's close, after {@link #refuseNew()}: every live socket is released (the stage drains
-     * and lets go) and destroyed, the application's references included.
+     * and lets go) and its context destroyed although the application may still hold the socket: the runtime is
+     * going away. The socket's own count is the application's: its descriptor closes at its last reference, whose
+     * destroy hook then finds the context gone.
      */
     void closeAll()
     {
         for (final OobSocket socket : live.toArray(new OobSocket[0]))
         {
             release(socket);
-            // drop every reference left (the application's holds included): the runtime is going away
-            while (socket.refCount() > 0 && !socket.isDestroyed())
-            {
-                socket.rele();
-            }
+            destroy(socket);
         }
     }
 }

@@ -63,7 +63,7 @@ class HookLifecycleTest
         final OobSocket context = OobSocket.of(socket);
         assertNotNull(context);
         assertTrue(context.isGrafted());
-        assertEquals(2, context.refCount());
+        assertEquals(1, context.refCount(), "one count, the socket's: its open reference");
         CoreTests.await(() -> inet.calls.contains("onStageAttach"), "stage attach");
 
         socket.bind(LOOPBACK);
@@ -106,10 +106,14 @@ class HookLifecycleTest
         assertFalse(context.isGrafted());
         assertEquals(1, context.refCount());
         assertTrue(context.hold());
+        assertEquals(2, socket.refCount(), "the context's hold is the socket's: one count");
         socket.close();
         assertFalse(context.isDestroyed());
         assertFalse(oob.hooks().contains("destroy"));
+        assertEquals(1, socket.refCount(), "closed, the descriptor kept open by the context's hold");
+        assertFalse(context.hold(), "no new hold once closed, as KSocket.tryHold");
         context.rele();
+        assertEquals(0, socket.refCount());
         assertTrue(context.isDestroyed());
         assertEquals("destroy", oob.hooks().getLast());
         assertFalse(context.hold());

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -299,5 +300,87 @@ class SeveralStagesTest
         producer.join();
         assertEquals(0, runtime.liveSockets());
         assertTrue(refused.get() > 0, "sends refused once the runtime closed");
+    }
+
+    /**
+     * A placement and a first send from another thread at the same moment, many times over: the send comes first
+     * (the placement fails with {@code EBUSY}, the socket stays on alpha, whose bus drops the message for the peer on
+     * beta) or the placement does (the socket is on beta and the message reaches the peer there). Any other outcome,
+     * e.g. placed on beta but sent by alpha, or a message lost, fails.
+     */
+    @Test
+    void shouldSerialisePlacementWithAConcurrentFirstSend() throws Exception
+    {
+        final int rounds = 200;
+        int placed = 0;
+        int refused = 0;
+        for (int round = 0; round < rounds; round++)
+        {
+            final KSocket receiver = bus("beta");
+            receiver.bind(OobBusAddress.encode("race-" + round, arena));
+            final OobSocket in = OobSocket.of(receiver);
+            final KSocket sender = bus(null);
+            sender.connect(OobBusAddress.encode("race-" + round, arena));
+            final OobSocket out = OobSocket.of(sender);
+            final MemorySegment beta = name("beta");
+            final CyclicBarrier start = new CyclicBarrier(2);
+            final AtomicLong wouldBlock = new AtomicLong();
+            final Thread sending = new Thread(() ->
+            {
+                final UnsafeBuffer payload = new UnsafeBuffer(new byte[8]);
+                await(start);
+                int rc;
+                while ((rc = out.offer(payload, 0, 8)) == -org.oobnet.inband.Errno.EWOULDBLOCK)
+                {
+                    wouldBlock.incrementAndGet();
+                    Thread.onSpinWait();
+                }
+                assertEquals(0, rc);
+            }, "race-sender");
+            sending.start();
+            String placement = "0";
+            await(start);
+            try
+            {
+                sender.setOption(OobSocket.SOL_OOB, OobSocket.SO_OOB_STAGE, beta);
+            }
+            catch (final ErrnoException ex)
+            {
+                placement = ex.errnoName();
+            }
+            sending.join();
+            final String where = "round " + round + " placement=" + placement + " wouldBlock=" + wouldBlock.get();
+            if ("0".equals(placement))
+            {
+                placed++;
+                assertEquals("beta", out.runtimeStage().name(), where);
+                CoreTests.await(() -> in.counters().packetsIn().get() == 1, "delivered on beta: " + where);
+                assertEquals(0, out.counters().dropsProtocol().get(), where);
+            }
+            else
+            {
+                refused++;
+                assertEquals("EBUSY", placement, where);
+                assertEquals("alpha", out.runtimeStage().name(), where);
+                CoreTests.await(() -> out.counters().dropsProtocol().get() == 1, "dropped by alpha: " + where);
+                assertEquals(0, in.counters().packetsIn().get(), where);
+            }
+            sender.close();
+            receiver.close();
+        }
+        System.out.println("placement vs first send: placed=" + placed + " refused=" + refused + " of " + rounds);
+        assertEquals(rounds, placed + refused);
+    }
+
+    private static void await(final CyclicBarrier barrier)
+    {
+        try
+        {
+            barrier.await();
+        }
+        catch (final InterruptedException | java.util.concurrent.BrokenBarrierException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
     }
 }

@@ -12,6 +12,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.oobnet.config.InterfaceConfig;
+import org.oobnet.core.OobStage;
 import org.oobnet.core.StageDevice;
 import org.oobnet.inband.ErrnoException;
 import org.oobnet.inband.SocketConstants;
@@ -92,6 +93,9 @@ public final class PacketPort
     private int loopLength;
     private volatile int rxPollLimit = UdpStackConfig.DEFAULT_RX_POLL_LIMIT;
     private volatile UdpStack stack;
+    // the stage polling this port, set in-band before the port goes on it (published by the add command): an
+    // interface has one port per stage that serves a socket on it, each delivering only to its own stage's sockets
+    private volatile OobStage stage;
 
     private PacketPort(
         final String name,
@@ -272,6 +276,20 @@ public final class PacketPort
     {
         this.stack = stack;
         this.rxPollLimit = rxPollLimit;
+    }
+
+    // in-band, by the stack, before the port goes on that stage
+    void servedOn(final OobStage stage)
+    {
+        this.stage = stage;
+    }
+
+    // stage: true when another port of this interface, on the socket's own stage, delivers to it (this one skips it
+    // uncounted); false when the socket is this port's stage's, or no port of its stage serves the interface
+    private boolean servedElsewhere(final UdpSocketState socket)
+    {
+        final OobStage other = socket.socket.stage();
+        return other != stage && null != stack.port(ifindex, other);
     }
 
     /**
@@ -554,6 +572,10 @@ public final class PacketPort
             drops.onDrop(DropReason.UNKNOWN_PORT);
             return;
         }
+        if (servedElsewhere(target))
+        {
+            return;
+        }
         countDelivery(target.deliverCopy(frame, recordOffset, recordLength, timestampNs, timestampSource) >= 0 ?
             DropReason.NONE : DropReason.RECEIVE_FULL, recordLength);
     }
@@ -569,7 +591,7 @@ public final class PacketPort
             return;
         }
         final UdpSocketState socket = demux.lookup(icmp.srcAddress(), icmp.srcPort(), icmp.dstAddress(), icmp.dstPort());
-        if (null != socket && socket.peerAddress == icmp.dstAddress() && socket.peerPort == icmp.dstPort())
+        if (null != socket && !servedElsewhere(socket) && socket.peerAddress == icmp.dstAddress() && socket.peerPort == icmp.dstPort())
         {
             socket.onAsyncError(errno);
         }
@@ -668,7 +690,7 @@ public final class PacketPort
         @Override
         public void visit(final UdpSocketState member)
         {
-            if (0 != group && !member.groups.accepts(group, source, ifindex))
+            if (servedElsewhere(member) || (0 != group && !member.groups.accepts(group, source, ifindex)))
             {
                 return;
             }

@@ -14,9 +14,10 @@ import org.oobnet.config.UdpTransport;
  * receives and sends through belong to one stage: the interface of {@code SO_BINDTODEVICE} first, else of its
  * bound address, else of its connected peer's route. A stage named for the socket ({@code SO_OOB_STAGE}) wins; a
  * wildcard-bound, unconnected socket stays on the default stage. Only before the socket's first OOB I/O
- * ({@code EBUSY} after). A socket named onto a stage that does not serve the interface it binds to gets
- * {@code EXDEV} with the packet transport (the interface's port is another stage's; FIXME: one port per (stage,
- * interface) would serve it), never with the kernel transport.
+ * ({@code EBUSY} after). With the packet transport the socket's stage then gets a port on each interface the socket
+ * receives on ({@code UdpStack.servePorts}: the bound device's or address's, the route's, every one for a wildcard
+ * bind), so a socket named onto a stage that does not serve its interface is served by a port of its own stage.
+ * FIXME: a stage named after the bind ({@code SO_OOB_STAGE} once bound) opens no port: name it before binding.
  * <p>
  * <b>Note:</b> in-band only (the hooks of bind, connect and setsockopt); a runtime of one stage skips it all.
  */
@@ -26,12 +27,17 @@ final class StagePlacement
     {
     }
 
-    // after bind (and connect's auto-bind): the interface that holds the local address
+    // after bind (and connect's auto-bind): the interface that holds the local address; a wildcard bind receives on
+    // every interface, so its stage needs a port on each
     static int onLocalAddress(final UdpSocketState state)
     {
-        if (!severalStages(state) || state.boundToDevice || 0 == state.localAddress)
+        if (!severalStages(state) || state.boundToDevice)
         {
             return 0;
+        }
+        if (0 == state.localAddress)
+        {
+            return servePorts(state, null);
         }
         final String ifname = interfaceOf(state.localAddress);
         return null == ifname ? 0 : place(state, ifname);
@@ -65,18 +71,18 @@ final class StagePlacement
         return place(state, new String(bytes, 0, end, StandardCharsets.US_ASCII));
     }
 
-    // EXDEV: the socket was named onto a stage that does not serve the interface; with the packet transport its
-    // datagrams would come through another stage's port (a socket's kernel transport has no such limit)
+    // the socket on the interface's stage unless named elsewhere; then its stage gets a port there if it has none
     private static int place(final UdpSocketState state, final String ifname)
     {
         final int rc = state.socket.placeOnInterface(ifname);
-        if (rc < 0)
-        {
-            return rc;
-        }
-        final boolean elsewhere = state.socket.runtimeStage() != state.socket.runtime().stageForInterface(ifname);
-        return elsewhere && UdpTransport.PACKET == state.transport && null != state.stack.portNamed(ifname) ?
-            -org.oobnet.inband.Errno.EXDEV : 0;
+        return rc < 0 ? rc : servePorts(state, ifname);
+    }
+
+    // the packet transport receives through its stage's ports (a socket's kernel transport is a device of its own)
+    private static int servePorts(final UdpSocketState state, final String ifname)
+    {
+        return UdpTransport.PACKET != state.transport || (null != ifname && null == state.stack.portNamed(ifname)) ? 0 :
+            state.stack.servePorts(state.socket.runtimeStage(), ifname);
     }
 
     private static boolean severalStages(final UdpSocketState state)

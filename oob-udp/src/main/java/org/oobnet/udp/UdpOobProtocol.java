@@ -199,7 +199,14 @@ public final class UdpOobProtocol implements OobProtocol
             {
                 return -Errno.EINVAL;
             }
-            final int rc = applyTransport(state, 0 == intValue ? UdpTransport.PACKET : UdpTransport.KERNEL);
+            final UdpTransport wanted = 0 == intValue ? UdpTransport.PACKET : UdpTransport.KERNEL;
+            if (wanted == state.transport)
+            {
+                // already so (UdpSockets.open sets it on every socket): no stage round trip, which costs an idle
+                // strategy's wake-up for each socket opened
+                return 0;
+            }
+            final int rc = applyTransport(state, wanted);
             if (rc < 0)
             {
                 return rc;

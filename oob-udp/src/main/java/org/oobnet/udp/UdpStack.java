@@ -25,7 +25,12 @@ import org.oobnet.udp.route.RtnetlinkSocket;
  * <p>
  * The ports are the stack's {@link org.oobnet.core.StageDevice devices}: they go on the stage of the runtime with
  * the first OOB UDP socket attached and leave it after the last one is destroyed, so the stage polls each port once
- * per cycle whatever the number of sockets, and never polls a port no socket uses.
+ * per cycle whatever the number of sockets, and never polls a port no socket uses. One port per (stage, interface):
+ * each enabled interface has its port on the stage serving it ({@code OobRuntime.stageForInterface}); a socket
+ * placed on another stage that receives on the interface (named onto that stage, then bound to the interface's
+ * address or device, or wildcard-bound) gets a port of its own stage on it ({@link #servePorts}), opened then and
+ * closed after the last socket. Each port delivers only to its own stage's sockets, so no ring and no device is
+ * shared between stages; the kernel copies each frame of that interface into both rings.
  * <p>
  * <b>Note:</b> open and close in-band, on a thread inside the namespace it serves; close it after every socket it
  * served was closed (the stage then no longer reads the ports' rings), before or after the runtime closes.
@@ -43,9 +48,12 @@ public final class UdpStack implements AutoCloseable
     private final Object devicesLock = new Object();
     // in-band, under devicesLock: the runtime whose stages poll the ports, null when none does
     private OobRuntime portsOn;
-    // the stage each port is on (by ifindex, as portsByIfindex), published by the stage command that added it;
-    // a port is used only from its own stage
-    private final OobStage[] portStages;
+    private final List<InterfaceConfig> settings;
+    // each stage's ports by ifindex, swapped in-band under devicesLock (read by the stages); a port is used only
+    // from its own stage
+    private volatile StagePorts table = StagePorts.EMPTY;
+    // in-band, under devicesLock: the ports opened for a stage that does not serve their interface (servePorts)
+    private final List<PacketPort> extraPorts = new ArrayList<>();
     // per stage (RuntimeStage.index()): the in-band fallback's scratch and errno block, each stage's own
     private volatile StageScratch[] scratch = new StageScratch[0];
     private int socketsOnPorts;
@@ -112,7 +120,7 @@ public final class UdpStack implements AutoCloseable
             maxIfindex = Math.max(maxIfindex, port.ifindex());
         }
         this.portsByIfindex = new PacketPort[maxIfindex + 1];
-        this.portStages = new OobStage[maxIfindex + 1];
+        this.settings = List.copyOf(config.interfaces());
         for (final PacketPort port : ports)
         {
             portsByIfindex[port.ifindex()] = port;
@@ -184,8 +192,8 @@ public final class UdpStack implements AutoCloseable
      */
     public PacketPort port(final int ifindex, final OobStage stage)
     {
-        final PacketPort[] ports = portsByIfindex;
-        return ifindex >= 0 && ifindex < ports.length && portStages[ifindex] == stage ? ports[ifindex] : null;
+        final PacketPort[] ports = table.of(stage);
+        return null != ports && ifindex >= 0 && ifindex < ports.length ? ports[ifindex] : null;
     }
 
     /**
@@ -212,12 +220,16 @@ public final class UdpStack implements AutoCloseable
      */
     PacketPort firstPort(final OobStage stage)
     {
-        for (int i = 0, n = ports.size(); i < n; i++)
+        final PacketPort[] own = table.of(stage);
+        if (null != own)
         {
-            final PacketPort port = ports.get(i);
-            if (portStages[port.ifindex()] == stage)
+            for (int i = 0, n = ports.size(); i < n; i++)
             {
-                return port;
+                final PacketPort port = own[ports.get(i).ifindex()];
+                if (null != port)
+                {
+                    return port;
+                }
             }
         }
         return null;
@@ -259,7 +271,8 @@ public final class UdpStack implements AutoCloseable
     }
 
     /**
-     * In-band, from the attach hook: the first socket puts the ports on its runtime's stage.
+     * In-band, from the attach hook: the first socket puts the ports on its runtime's stages, each on the stage
+     * that serves its interface.
      *
      * @param runtime the runtime serving the socket.
      * @return 0, or the negative errno of adding a port ({@code -ENOSPC}).
@@ -276,12 +289,12 @@ public final class UdpStack implements AutoCloseable
                     scratch[i] = new StageScratch();
                 }
                 this.scratch = scratch;
-                // each port on the stage that serves its interface
+                StagePorts next = StagePorts.of(runtime.stages(), portsByIfindex.length);
                 for (int i = 0; i < ports.size(); i++)
                 {
                     final PacketPort port = ports.get(i);
                     final RuntimeStage stage = runtime.stageForInterface(port.name());
-                    portStages[port.ifindex()] = stage.stage();
+                    port.servedOn(stage.stage());
                     final int rc = stage.addDevice(port);
                     if (rc < 0)
                     {
@@ -291,7 +304,9 @@ public final class UdpStack implements AutoCloseable
                         }
                         return rc;
                     }
+                    next = next.with(stage.index(), port);
                 }
+                table = next;
                 portsOn = runtime;
                 // the ports' rings become capturable by oobnet capture (the file beside the counters file)
                 CaptureTaps.serve(runtime.countersPath().getParent());
@@ -308,8 +323,64 @@ public final class UdpStack implements AutoCloseable
     }
 
     /**
+     * In-band, from the socket's bind, connect or {@code SO_BINDTODEVICE} hook once it is placed: gives its stage a
+     * port on each interface the socket receives on, unless the stage has one (the interface's own port when the
+     * stage serves it). Opened in the calling thread's network namespace, which must be the stack's.
+     *
+     * @param stage  the socket's stage.
+     * @param ifname the interface, or null for every enabled interface (a wildcard-bound socket).
+     * @return 0; {@code -EXDEV} when the interface seen from this thread is not the stack's (another namespace),
+     * or the negative errno of opening the port or adding it to the stage.
+     */
+    int servePorts(final RuntimeStage stage, final String ifname)
+    {
+        synchronized (devicesLock)
+        {
+            if (null == portsOn || portsOn.stage(stage.name()) != stage)
+            {
+                return 0; // the ports are on no stage of this runtime: the socket's attach did not put them there
+            }
+            for (int i = 0; i < ports.size(); i++)
+            {
+                final PacketPort primary = ports.get(i);
+                if ((null != ifname && !ifname.equals(primary.name())) || null != port(primary.ifindex(), stage.stage()))
+                {
+                    continue;
+                }
+                final PacketPort port;
+                try
+                {
+                    port = PacketPort.open(settings.get(i), primary.mtu(), demux, config.verifyUdpChecksum(),
+                        new ErrnoCapture());
+                }
+                catch (final ErrnoException ex)
+                {
+                    return -ex.errno();
+                }
+                if (port.ifindex() != primary.ifindex() || port.mac() != primary.mac())
+                {
+                    port.close(); // the caller's namespace has another interface of that name
+                    return -Errno.EXDEV;
+                }
+                port.servedBy(this, config.rxPollLimit());
+                port.servedOn(stage.stage());
+                final int rc = stage.addDevice(port);
+                if (rc < 0)
+                {
+                    port.close();
+                    return rc;
+                }
+                extraPorts.add(port);
+                table = table.with(stage.index(), port);
+            }
+            return 0;
+        }
+    }
+
+    /**
      * In-band, from the destroy hook (the stage let go of the socket): after the last socket the ports leave the
-     * stage; when this returns the stage no longer reads their rings.
+     * stages, and those opened for a stage that does not serve their interface are closed; when this returns no
+     * stage reads their rings.
      */
     void onDestroy()
     {
@@ -322,6 +393,14 @@ public final class UdpStack implements AutoCloseable
                 {
                     portsOn.stageForInterface(port.name()).removeDevice(port);
                 }
+                final StagePorts on = table;
+                table = StagePorts.EMPTY;
+                for (final PacketPort port : extraPorts)
+                {
+                    portsOn.stages().get(on.indexOf(port)).removeDevice(port);
+                    port.close();
+                }
+                extraPorts.clear();
                 portsOn = null;
             }
         }
@@ -336,17 +415,72 @@ public final class UdpStack implements AutoCloseable
      */
     int flushPorts(final long nowNs, final OobStage stage)
     {
-        final List<PacketPort> ports = this.ports;
+        final PacketPort[] own = table.of(stage);
         int work = 0;
-        for (int i = 0, n = ports.size(); i < n; i++)
+        if (null != own)
         {
-            final PacketPort port = ports.get(i);
-            if (portStages[port.ifindex()] == stage)
+            for (int i = 0, n = own.length; i < n; i++)
             {
-                work += Math.max(0, port.flush(nowNs));
+                final PacketPort port = own[i];
+                if (null != port)
+                {
+                    work += Math.max(0, port.flush(nowNs));
+                }
             }
         }
         return work;
+    }
+
+    // each stage's ports by ifindex (rows by RuntimeStage.index()); immutable, swapped whole
+    private record StagePorts(OobStage[] stages, PacketPort[][] ports)
+    {
+        static final StagePorts EMPTY = new StagePorts(new OobStage[0], new PacketPort[0][]);
+
+        static StagePorts of(final List<RuntimeStage> stages, final int ifindexes)
+        {
+            final OobStage[] keys = new OobStage[stages.size()];
+            final PacketPort[][] rows = new PacketPort[stages.size()][];
+            for (int i = 0; i < keys.length; i++)
+            {
+                keys[i] = stages.get(i).stage();
+                rows[i] = new PacketPort[ifindexes];
+            }
+            return new StagePorts(keys, rows);
+        }
+
+        // stage: the row of a stage, null when it has none (identity: a handful of stages)
+        PacketPort[] of(final OobStage stage)
+        {
+            final OobStage[] stages = this.stages;
+            for (int i = 0; i < stages.length; i++)
+            {
+                if (stages[i] == stage)
+                {
+                    return ports[i];
+                }
+            }
+            return null;
+        }
+
+        StagePorts with(final int stageIndex, final PacketPort port)
+        {
+            final PacketPort[][] rows = ports.clone();
+            rows[stageIndex] = rows[stageIndex].clone();
+            rows[stageIndex][port.ifindex()] = port;
+            return new StagePorts(stages, rows);
+        }
+
+        int indexOf(final PacketPort port)
+        {
+            for (int i = 0; i < ports.length; i++)
+            {
+                if (ports[i][port.ifindex()] == port)
+                {
+                    return i;
+                }
+            }
+            return -1;
+        }
     }
 
     /**

@@ -31,13 +31,16 @@ import org.oobnet.packet.stats.PacketCounter;
 import org.oobnet.udp.frame.Ipv4Flyweight;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two stages, two veth pairs between A and B: {@code east} serves A's {@code veth0}, {@code west} a second pair
  * ({@code oobs0} in A, {@code oobs1} in B). Each interface's port is on its stage; a socket lands on the stage of
- * its bound address or {@code SO_BINDTODEVICE}; traffic on both pairs at once is served by the right stage's
+ * its bound address or {@code SO_BINDTODEVICE}; a socket named onto east but bound on west's interface gets east's
+ * own port there (one port per (stage, interface)); traffic on both pairs at once is served by the right stage's
  * thread, neither stage allocates, and the runtime closes under traffic.
  */
 class TwoStagesUdpTest
@@ -87,19 +90,26 @@ class TwoStagesUdpTest
                 assertEquals(west, y.runtimeStage());
                 assertEquals(west, z.runtimeStage());
 
-                // named onto a stage that does not serve the bound interface: refused by name, not silently deaf
-                final ErrnoException elsewhere = assertThrows(ErrnoException.class, () -> fixture.call(a, () ->
+                // named onto a stage that does not serve the bound interface: served by a port of its own stage there
+                final OobSocket w = OobSocket.of(fixture.call(a, () ->
                 {
                     final KSocket s = udp(sockets);
                     s.setOption(OobSocket.SOL_OOB, OobSocket.SO_OOB_STAGE, name("east"));
                     s.bind(new InetSocketAddress(A_WEST_ADDRESS, 5303));
                     return s;
                 }));
-                assertEquals("EXDEV", elsewhere.errnoName());
+                assertEquals(east, w.runtimeStage());
+                final PacketPort westPort = stack.portNamed(A_WEST);
+                final PacketPort eastOnWest = stack.port(westPort.ifindex(), east.stage());
+                assertNotNull(eastOnWest, "east's own port on " + A_WEST);
+                assertNotSame(westPort, eastOnWest);
+                assertSame(westPort, stack.port(westPort.ifindex(), west.stage()));
 
                 final Set<Thread> xThreads = ConcurrentHashMap.newKeySet();
                 final Set<Thread> yThreads = ConcurrentHashMap.newKeySet();
                 final Set<Thread> zThreads = ConcurrentHashMap.newKeySet();
+                final Set<Thread> wThreads = ConcurrentHashMap.newKeySet();
+                w.stageReceiveHandler((s, buf, o, l) -> wThreads.add(Thread.currentThread()));
                 x.stageReceiveHandler((s, buf, o, l) -> xThreads.add(Thread.currentThread()));
                 y.stageReceiveHandler((s, buf, o, l) -> yThreads.add(Thread.currentThread()));
                 z.stageReceiveHandler((s, buf, o, l) -> zThreads.add(Thread.currentThread()));
@@ -108,11 +118,14 @@ class TwoStagesUdpTest
                 final AtomicBoolean running = new AtomicBoolean(true);
                 final Thread toEast = blaster(running, eastPeer, new InetSocketAddress(a.address(), 5300));
                 final Thread toWest = blaster(running, westPeer, new InetSocketAddress(A_WEST_ADDRESS, 5301),
-                    new InetSocketAddress(A_WEST_ADDRESS, 5302));
+                    new InetSocketAddress(A_WEST_ADDRESS, 5302), new InetSocketAddress(A_WEST_ADDRESS, 5303));
                 try
                 {
                     UdpHosts.await(() -> x.counters().packetsIn().get() >= 200 && y.counters().packetsIn().get() >= 200 &&
-                        z.counters().packetsIn().get() >= 200, "datagrams on both pairs");
+                        z.counters().packetsIn().get() >= 200 && w.counters().packetsIn().get() >= 200,
+                        "datagrams on both pairs");
+                    assertEquals(Set.of(east.thread()), wThreads);
+                    assertTrue(eastOnWest.packetCounters().get(PacketCounter.FRAMES_IN) > 0);
                     assertEquals(Set.of(east.thread()), xThreads);
                     assertEquals(Set.of(west.thread()), yThreads);
                     assertEquals(Set.of(west.thread()), zThreads);
@@ -139,6 +152,19 @@ class TwoStagesUdpTest
                         "a frame out of each stage's port");
                     assertEquals(1, UdpSockets.state(x).fastSends());
                     assertEquals(1, UdpSockets.state(y).fastSends());
+
+                    // w's sends leave by east's own port on the west interface, not by west's
+                    final long eastOnWestOut = eastOnWest.packetCounters().get(PacketCounter.FRAMES_OUT);
+                    fixture.call(a, () ->
+                    {
+                        UdpSockets.solicit(w, Ipv4Flyweight.parseAddress(B_WEST_ADDRESS), false);
+                        return null;
+                    });
+                    assertEquals(0, UdpSockets.sendTo(w, Ipv4Flyweight.parseAddress(B_WEST_ADDRESS), PEER_PORT, payload,
+                        0, 5));
+                    UdpHosts.await(() -> eastOnWest.packetCounters().get(PacketCounter.FRAMES_OUT) > eastOnWestOut,
+                        "a frame out of east's port on " + A_WEST);
+                    assertEquals(1, UdpSockets.state(w).fastSends());
 
                     // neither stage allocates while both pairs carry traffic
                     for (final RuntimeStage stage : runtime.stages())

@@ -42,7 +42,7 @@ import static org.oobnet.inband.SocketConstants.SOCK_RAW;
  * oob-packet's real protocol (TPACKET_V2 RX and TX rings mapped from the kernel) with each entry point failing
  * in turn: after every failure and the close that follows, the process holds exactly the descriptors, socket
  * mappings and allocated counters it held before, no OOB context is left, the stage still runs, and the socket
- * ended as DESIGN.md says (a failed attach fails {@code socket()}; a failed post-hook or redirect fails only
+ * ended as docs/sdk.md says (a failed attach fails {@code socket()}; a failed post-hook or redirect fails only
  * that call and leaves the socket open and closable; a throwing stage method is counted as a hook error and the
  * stage goes on; a throwing release or destroy still frees everything).
  * <p>

@@ -276,8 +276,10 @@ public final class UdpRunner implements AutoCloseable
                 });
             final String peer = reflector.awaitLine(ready, TimeUnit.SECONDS.toNanos(READY_TIMEOUT_S), "reflector");
             client.tell(peer);
+            // the client also opens and closes the --extra-sockets: 20 ms each of slack (well under 1 ms each on a
+            // quiet machine, but a loaded one stretches every in-band step)
             final long timeoutMs = TimeUnit.NANOSECONDS.toMillis(plan.durationNs() + plan.warmupNs()) +
-                (plan.count() + plan.warmupCount()) * 50 + 60_000;
+                (plan.count() + plan.warmupCount()) * 50 + 60_000 + extraSockets * 20L;
             final int exit = client.waitFor(timeoutMs);
             children.remove(client);
             if (exit != 0)

@@ -6,9 +6,9 @@ import java.net.InetSocketAddress;
 /**
  * The {@code packet} scenario's path: raw Ethernet frames of a private EtherType ({@link #ETHER_TYPE}, IEEE's
  * "local experimental" 0x88B5) on oob-packet's TPACKET_V2 RX and TX rings, spinning on the RX ring's frame status.
- * The kernel's IP stack never sees these frames: this is the floor DESIGN.md measures with C, in Java. The
- * measuring side sends to the broadcast address; the reflector answers the sender's MAC address. The payload is the
- * same sockperf message as the UDP scenarios'.
+ * The kernel's IP stack never sees these frames: this is the floor BENCHMARKS.md measures with C ({@code floor/raw}),
+ * in Java. The measuring side sends to the broadcast address; the reflector answers the sender's MAC address. The
+ * payload is the same sockperf message as the UDP scenarios'.
  * <p>
  * Not a UDP transport (no addresses, no ports): it is not in {@link Transports} and needs
  * {@link TransportSettings#interfaceName()}. <b>Note:</b> stateless factory, thread safe; each endpoint belongs to one
