@@ -36,11 +36,12 @@
  * broadcast addresses (read when the port opens); sending one needs {@code SO_BROADCAST}.
  *
  * <h2>ICMP errors</h2>
- * On the packet transport, an ICMP destination unreachable (net, host, protocol, port) about a datagram of a
- * connected socket, read off the port's RX ring, raises {@code ERROR} with the errno ({@code ENETUNREACH},
- * {@code EHOSTUNREACH}, {@code ENOPROTOOPT}, {@code ECONNREFUSED}) on the socket's event handlers and fails its next
- * send once with it. The kernel transport does not report them yet (FIXME in
- * {@link org.oobnet.udp.transport.KernelBusyPollTransport}).
+ * An ICMP destination unreachable (net, host, protocol, port) about a datagram of a connected socket raises
+ * {@code ERROR} with the errno ({@code ENETUNREACH}, {@code EHOSTUNREACH}, {@code ENOPROTOOPT}, {@code ECONNREFUSED};
+ * {@link org.oobnet.udp.frame.IcmpUnreachable#errnoOf}) on the socket's event handlers and fails its next send once
+ * with it. The packet transport reads the ICMP message off the port's RX ring; the kernel transport turns
+ * {@code IP_RECVERR} on at connect and reads its kernel socket's error queue ({@code recvmsg(MSG_ERRQUEUE)}) on the
+ * stage every 100 µs and at once after a refused send, so an error is reported within 100 µs of its arrival.
  *
  * <h2>Receive timestamps</h2>
  * A stage receive handler reads the kernel's receive time of the datagram it holds with
