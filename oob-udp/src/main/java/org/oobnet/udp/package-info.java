@@ -30,7 +30,8 @@
  * (IGMP reports, the NIC's MAC filter) and into the socket's membership filter, which the stage applies to every
  * group datagram: a socket receives exactly the (group, source) pairs it joined on the interface it joined them on
  * ({@code IP_MULTICAST_ALL} off). A join is refused with {@code EINVAL} (not a group), {@code ENODEV} (an interface no
- * port serves) or {@code ENOBUFS} (past {@link org.oobnet.udp.UdpStackConfig#maxMemberships()}). OOB group sends
+ * port serves) or {@code ENOBUFS} (past {@link org.oobnet.udp.UdpStackConfig#maxMemberships()}, the configuration's
+ * {@code udp.max_memberships}). OOB group sends
  * honour {@code IP_MULTICAST_IF}, {@code IP_MULTICAST_TTL} and {@code IP_MULTICAST_LOOP} (a copy to the local OOB
  * members on the stage, without an RX timestamp). A subnet broadcast is recognised by the interface's real
  * broadcast addresses (read when the port opens); sending one needs {@code SO_BROADCAST}.
