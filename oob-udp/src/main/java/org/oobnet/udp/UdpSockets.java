@@ -82,6 +82,24 @@ public final class UdpSockets
     }
 
     /**
+     * In-band: the datagrams the kernel dropped on a kernel-transport socket because its receive buffer was full
+     * (the stage fell behind): {@code SO_MEMINFO}'s {@code SK_MEMINFO_DROPS}.
+     *
+     * @param socket an OOB UDP socket on the kernel transport (or any kernel socket).
+     * @return the count since the socket was made.
+     * @throws ErrnoException when {@code getsockopt} fails.
+     */
+    public static long kernelReceiveDrops(final KSocket socket) throws ErrnoException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment meminfo = arena.allocate(4L * SocketConstants.SK_MEMINFO_VARS, 4).fill((byte)0);
+            socket.getOption(SocketConstants.SOL_SOCKET, SocketConstants.SO_MEMINFO, meminfo);
+            return meminfo.getAtIndex(ValueLayout.JAVA_INT, SocketConstants.SK_MEMINFO_DROPS) & 0xffff_ffffL;
+        }
+    }
+
+    /**
      * In-band, before {@code bind}/{@code connect}: chooses the socket's transport.
      *
      * @param socket    an {@code AF_INET}/{@code SOCK_DGRAM | SOCK_OOB} socket.

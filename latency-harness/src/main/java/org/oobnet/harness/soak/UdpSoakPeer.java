@@ -521,13 +521,9 @@ final class UdpSoakPeer
     // the kernel's drops on the kernel transport's socket (its receive buffer was full: the stage fell behind)
     private static long kernelSocketDrops(final KSocket socket)
     {
-        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined())
+        try
         {
-            final java.lang.foreign.MemorySegment meminfo =
-                arena.allocate(4L * SocketConstants.SK_MEMINFO_VARS, 4).fill((byte)0);
-            socket.getOption(SocketConstants.SOL_SOCKET, SocketConstants.SO_MEMINFO, meminfo);
-            return meminfo.getAtIndex(java.lang.foreign.ValueLayout.JAVA_INT, SocketConstants.SK_MEMINFO_DROPS) &
-                0xffff_ffffL;
+            return UdpSockets.kernelReceiveDrops(socket);
         }
         catch (final org.oobnet.inband.ErrnoException ex)
         {
