@@ -49,6 +49,10 @@ record ConfigKeys(List<KeySpec<?>> global, List<KeySpec<?>> interfaceFields)
                 new KeySpec<>(RINGS_RECEIVE_RING_BYTES, ringBytes, RINGS_RECEIVE_RING_BYTES_DEFAULT),
                 new KeySpec<>(
                     UDP_TRANSPORT, ValueParsers.oneOf(UdpTransport.class, UdpTransport::text), UDP_TRANSPORT_DEFAULT),
+                new KeySpec<>(
+                    UDP_MAX_MEMBERSHIPS,
+                    ValueParsers.integer(1, UDP_MAX_MEMBERSHIPS_MAX),
+                    UDP_MAX_MEMBERSHIPS_DEFAULT),
                 new KeySpec<>(COUNTERS_DIRECTORY, ValueParsers.absolutePath(), COUNTERS_DIRECTORY_DEFAULT),
                 new KeySpec<>(
                     HARNESS_MESSAGE_SIZE_BYTES,

@@ -532,7 +532,7 @@ public final class ConfigLoader
                     (Integer)typed.get(RINGS_SEND_RING_BYTES),
                     (Integer)typed.get(RINGS_RECEIVE_RING_BYTES)),
                 interfaceConfigs,
-                new UdpConfig((UdpTransport)typed.get(UDP_TRANSPORT)),
+                new UdpConfig((UdpTransport)typed.get(UDP_TRANSPORT), (Integer)typed.get(UDP_MAX_MEMBERSHIPS)),
                 new CountersConfig((Path)typed.get(COUNTERS_DIRECTORY)),
                 new HarnessConfig(
                     (Integer)typed.get(HARNESS_MESSAGE_SIZE_BYTES),

@@ -122,6 +122,16 @@ public final class Configuration
     /** Default of {@link #UDP_TRANSPORT}: the OOB path over AF_PACKET rings. */
     public static final UdpTransport UDP_TRANSPORT_DEFAULT = UdpTransport.PACKET;
 
+    /**
+     * Most multicast memberships ((group, interface) pairs) per OOB UDP socket; a join past it fails with
+     * {@code ENOBUFS}, as Linux's {@code net.ipv4.igmp_max_memberships} does.
+     */
+    public static final String UDP_MAX_MEMBERSHIPS = "udp.max_memberships";
+    /** Default of {@link #UDP_MAX_MEMBERSHIPS}: Linux's {@code net.ipv4.igmp_max_memberships} default. */
+    public static final int UDP_MAX_MEMBERSHIPS_DEFAULT = 20;
+    /** Largest {@link #UDP_MAX_MEMBERSHIPS}: the stage scans a socket's memberships per group datagram. */
+    public static final int UDP_MAX_MEMBERSHIPS_MAX = 1024;
+
     // counters
 
     /** Directory of the counters file; an absolute path. */

@@ -7,17 +7,35 @@ import java.util.Objects;
  * <p>
  * <b>Note:</b> immutable, thread safe.
  *
- * @param transport how datagrams move: over AF_PACKET rings or a polled kernel socket.
+ * @param transport      how datagrams move: over AF_PACKET rings or a polled kernel socket.
+ * @param maxMemberships most multicast memberships per socket ({@link Configuration#UDP_MAX_MEMBERSHIPS}).
  */
-public record UdpConfig(UdpTransport transport)
+public record UdpConfig(UdpTransport transport, int maxMemberships)
 {
     /**
      * Checks the component.
      *
-     * @param transport how datagrams move: over AF_PACKET rings or a polled kernel socket.
+     * @param transport      how datagrams move: over AF_PACKET rings or a polled kernel socket.
+     * @param maxMemberships most multicast memberships per socket, 1 to
+     *                       {@link Configuration#UDP_MAX_MEMBERSHIPS_MAX}.
      */
     public UdpConfig
     {
         Objects.requireNonNull(transport, "transport");
+        if (maxMemberships < 1 || maxMemberships > Configuration.UDP_MAX_MEMBERSHIPS_MAX)
+        {
+            throw new IllegalArgumentException(Configuration.UDP_MAX_MEMBERSHIPS + "=" + maxMemberships +
+                " must be between 1 and " + Configuration.UDP_MAX_MEMBERSHIPS_MAX);
+        }
+    }
+
+    /**
+     * The settings with {@link Configuration#UDP_MAX_MEMBERSHIPS_DEFAULT}.
+     *
+     * @param transport how datagrams move.
+     */
+    public UdpConfig(final UdpTransport transport)
+    {
+        this(transport, Configuration.UDP_MAX_MEMBERSHIPS_DEFAULT);
     }
 }

@@ -260,6 +260,30 @@ class ConfigLoaderTest extends LoaderFixture
     }
 
     @Test
+    void shouldLoadMaxMembershipsWhenInRange() throws IOException
+    {
+        final Path file = file("""
+            [udp]
+            max_memberships = 64
+            """);
+
+        assertEquals(new UdpConfig(UdpTransport.PACKET, 64), load(file).config().udp());
+    }
+
+    @Test
+    void shouldRefuseMaxMembershipsWhenOutOfRange() throws IOException
+    {
+        final Path file = file("""
+            [udp]
+            max_memberships = 0
+            """);
+
+        assertEquals("""
+            invalid oobnet configuration (1 problem):
+              udp.max_memberships=0: must be between 1 and 1024 [%1$s:2]""".formatted(file), problemsOf(file));
+    }
+
+    @Test
     void shouldRefuseWhenRingSizeIsNotAPowerOfTwo() throws IOException
     {
         final Path file = file("""
@@ -418,6 +442,7 @@ class ConfigLoaderTest extends LoaderFixture
             rings.send_ring_bytes           = "128KiB"  # env OOBNET_RINGS_SEND_RING_BYTES
             rings.receive_ring_bytes        = "64KiB"   # default
             udp.transport                   = "packet"  # default
+            udp.max_memberships             = 20        # default
             counters.directory              = "/tmp/c"  # -Doobnet.counters.directory
             harness.message_size_bytes      = 64        # default
             harness.duration                = "10s"     # default

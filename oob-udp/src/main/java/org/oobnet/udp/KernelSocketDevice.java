@@ -36,7 +36,7 @@ final class KernelSocketDevice implements StageDevice
     @Override
     public int poll(final long nowNs)
     {
-        return transport.poll(state);
+        return transport.poll(state) + transport.pollErrors(nowNs);
     }
 
     @Override

@@ -161,7 +161,7 @@ public final class UdpOobProtocol implements OobProtocol
             // AF_UNSPEC: disconnected
             state.peerAddress = 0;
             state.peerPort = 0;
-            return 0;
+            return reportKernelErrors(state, false);
         }
         final int peerAddress = toInt(peer.getAddress());
         try
@@ -181,7 +181,19 @@ public final class UdpOobProtocol implements OobProtocol
         }
         state.peerPort = peer.getPort();
         state.peerAddress = peerAddress;
-        return 0;
+        return reportKernelErrors(state, true);
+    }
+
+    // in-band: a connected kernel-transport socket reads the ICMP errors off its kernel socket's error queue (the
+    // packet transport reads them off its ports' rings); both report them through UdpSocketState.onAsyncError
+    private static int reportKernelErrors(final UdpSocketState state, final boolean connected)
+    {
+        final KernelBusyPollTransport kernel = state.kernel;
+        if (null == kernel || UdpTransport.KERNEL != state.transport)
+        {
+            return 0;
+        }
+        return kernel.reportErrors(connected ? state : null);
     }
 
     @Override

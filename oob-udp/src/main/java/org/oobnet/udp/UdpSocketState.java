@@ -140,6 +140,13 @@ public final class UdpSocketState implements DatagramHandler
         deliverCopy(buffer, offset, length, kernel.rxTimestampNs(), kernel.rxTimestampSource());
     }
 
+    // stage: the kernel transport's ICMP error, reported as the packet transport reports one it reads off its ring
+    @Override
+    public void onError(final int errno)
+    {
+        onAsyncError(errno);
+    }
+
     /**
      * Stage: delivers a record (zero copy to a stage handler, or one copy into the receive ring), the handler
      * reading its receive timestamp through {@link UdpSockets#rxTimestampNs}.

@@ -1,5 +1,10 @@
 package org.oobnet.udp;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.oobnet.config.UdpTransport;
@@ -45,6 +50,52 @@ public final class UdpSockets
         {
             socket.close();
             throw ex;
+        }
+    }
+
+    /**
+     * In-band: joins or leaves a group on an interface for any source ({@code IP_ADD_MEMBERSHIP} /
+     * {@code IP_DROP_MEMBERSHIP} with an {@code ip_mreqn}); the kernel socket and the stage's filter both follow.
+     *
+     * @param socket           an OOB UDP socket.
+     * @param join             true to join, false to leave.
+     * @param group            the group, host order.
+     * @param interfaceAddress an IPv4 address of the interface, host order.
+     * @param ifindex          the interface's index (0: the address decides).
+     * @throws ErrnoException {@code EINVAL} (not a group), {@code ENODEV}, {@code ENOBUFS} (past
+     *                        {@code udp.max_memberships}), {@code EADDRINUSE}, {@code EADDRNOTAVAIL}...
+     */
+    public static void membership(
+        final KSocket socket, final boolean join, final int group, final int interfaceAddress, final int ifindex)
+        throws ErrnoException
+    {
+        final ValueLayout.OfInt networkInt = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment request = arena.allocate(12, 4);
+            request.set(networkInt, 0, group);
+            request.set(networkInt, 4, interfaceAddress);
+            request.set(ValueLayout.JAVA_INT_UNALIGNED, 8, ifindex);
+            socket.setOption(SocketConstants.SOL_IP,
+                join ? SocketConstants.IP_ADD_MEMBERSHIP : SocketConstants.IP_DROP_MEMBERSHIP, request);
+        }
+    }
+
+    /**
+     * In-band: the datagrams the kernel dropped on a kernel-transport socket because its receive buffer was full
+     * (the stage fell behind): {@code SO_MEMINFO}'s {@code SK_MEMINFO_DROPS}.
+     *
+     * @param socket an OOB UDP socket on the kernel transport (or any kernel socket).
+     * @return the count since the socket was made.
+     * @throws ErrnoException when {@code getsockopt} fails.
+     */
+    public static long kernelReceiveDrops(final KSocket socket) throws ErrnoException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment meminfo = arena.allocate(4L * SocketConstants.SK_MEMINFO_VARS, 4).fill((byte)0);
+            socket.getOption(SocketConstants.SOL_SOCKET, SocketConstants.SO_MEMINFO, meminfo);
+            return meminfo.getAtIndex(ValueLayout.JAVA_INT, SocketConstants.SK_MEMINFO_DROPS) & 0xffff_ffffL;
         }
     }
 

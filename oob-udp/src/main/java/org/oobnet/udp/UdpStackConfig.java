@@ -3,6 +3,7 @@ package org.oobnet.udp;
 import java.util.List;
 import java.util.Objects;
 
+import org.oobnet.config.Configuration;
 import org.oobnet.config.InterfaceConfig;
 import org.oobnet.config.UdpTransport;
 
@@ -17,7 +18,8 @@ import org.oobnet.config.UdpTransport;
  * @param rxPollLimit       most frames a port takes from its RX ring per cycle.
  * @param verifyUdpChecksum whether received UDP checksums are verified in software.
  * @param refreshIntervalMs longest time between two refreshes of the route and neighbour caches.
- * @param maxMemberships    most multicast (group, interface) memberships per socket ({@code ENOBUFS} past it).
+ * @param maxMemberships    most multicast (group, interface) memberships per socket ({@code ENOBUFS} past it;
+ *                          {@code udp.max_memberships}).
  */
 public record UdpStackConfig(
     UdpTransport transport,
@@ -34,8 +36,8 @@ public record UdpStackConfig(
     public static final int DEFAULT_RX_POLL_LIMIT = 64;
     /** Default {@link #refreshIntervalMs()}. */
     public static final int DEFAULT_REFRESH_INTERVAL_MS = 1000;
-    /** Default {@link #maxMemberships()}: Linux's {@code net.ipv4.igmp_max_memberships} default. */
-    public static final int DEFAULT_MAX_MEMBERSHIPS = 20;
+    /** Default {@link #maxMemberships()}: {@code udp.max_memberships}'s, Linux's {@code igmp_max_memberships}'s. */
+    public static final int DEFAULT_MAX_MEMBERSHIPS = Configuration.UDP_MAX_MEMBERSHIPS_DEFAULT;
 
     /**
      * Checks the settings.
@@ -46,7 +48,7 @@ public record UdpStackConfig(
      * @param rxPollLimit       frames per port per cycle, at least 1.
      * @param verifyUdpChecksum whether to verify UDP checksums.
      * @param refreshIntervalMs refresh period, at least 10.
-     * @param maxMemberships    memberships per socket, at least 1.
+     * @param maxMemberships    memberships per socket, 1..{@link Configuration#UDP_MAX_MEMBERSHIPS_MAX}.
      */
     public UdpStackConfig
     {
@@ -65,9 +67,10 @@ public record UdpStackConfig(
         {
             problems.append(" refreshIntervalMs=").append(refreshIntervalMs).append(" must be at least 10;");
         }
-        if (maxMemberships < 1)
+        if (maxMemberships < 1 || maxMemberships > Configuration.UDP_MAX_MEMBERSHIPS_MAX)
         {
-            problems.append(" maxMemberships=").append(maxMemberships).append(" must be at least 1;");
+            problems.append(" maxMemberships=").append(maxMemberships).append(" must be 1..")
+                .append(Configuration.UDP_MAX_MEMBERSHIPS_MAX).append(';');
         }
         if (!problems.isEmpty())
         {
@@ -108,8 +111,8 @@ public record UdpStackConfig(
     }
 
     /**
-     * The settings an oobnet configuration gives: {@code udp.transport} and the {@code interfaces} enabled for OOB
-     * traffic with their ring geometry; the rest at defaults.
+     * The settings an oobnet configuration gives: {@code udp.transport}, {@code udp.max_memberships} and the
+     * {@code interfaces} enabled for OOB traffic with their ring geometry; the rest at defaults.
      *
      * @param config the loaded configuration.
      * @return the settings.
@@ -117,7 +120,7 @@ public record UdpStackConfig(
     public static UdpStackConfig from(final org.oobnet.config.OobnetConfig config)
     {
         return new UdpStackConfig(config.udp().transport(), config.interfaces(), DEFAULT_KERNEL_BATCH,
-            DEFAULT_RX_POLL_LIMIT, true, DEFAULT_REFRESH_INTERVAL_MS);
+            DEFAULT_RX_POLL_LIMIT, true, DEFAULT_REFRESH_INTERVAL_MS, config.udp().maxMemberships());
     }
 
     /**

@@ -30,17 +30,19 @@
  * (IGMP reports, the NIC's MAC filter) and into the socket's membership filter, which the stage applies to every
  * group datagram: a socket receives exactly the (group, source) pairs it joined on the interface it joined them on
  * ({@code IP_MULTICAST_ALL} off). A join is refused with {@code EINVAL} (not a group), {@code ENODEV} (an interface no
- * port serves) or {@code ENOBUFS} (past {@link org.oobnet.udp.UdpStackConfig#maxMemberships()}). OOB group sends
+ * port serves) or {@code ENOBUFS} (past {@link org.oobnet.udp.UdpStackConfig#maxMemberships()}, the configuration's
+ * {@code udp.max_memberships}). OOB group sends
  * honour {@code IP_MULTICAST_IF}, {@code IP_MULTICAST_TTL} and {@code IP_MULTICAST_LOOP} (a copy to the local OOB
  * members on the stage, without an RX timestamp). A subnet broadcast is recognised by the interface's real
  * broadcast addresses (read when the port opens); sending one needs {@code SO_BROADCAST}.
  *
  * <h2>ICMP errors</h2>
- * On the packet transport, an ICMP destination unreachable (net, host, protocol, port) about a datagram of a
- * connected socket, read off the port's RX ring, raises {@code ERROR} with the errno ({@code ENETUNREACH},
- * {@code EHOSTUNREACH}, {@code ENOPROTOOPT}, {@code ECONNREFUSED}) on the socket's event handlers and fails its next
- * send once with it. The kernel transport does not report them yet (FIXME in
- * {@link org.oobnet.udp.transport.KernelBusyPollTransport}).
+ * An ICMP destination unreachable (net, host, protocol, port) about a datagram of a connected socket raises
+ * {@code ERROR} with the errno ({@code ENETUNREACH}, {@code EHOSTUNREACH}, {@code ENOPROTOOPT}, {@code ECONNREFUSED};
+ * {@link org.oobnet.udp.frame.IcmpUnreachable#errnoOf}) on the socket's event handlers and fails its next send once
+ * with it. The packet transport reads the ICMP message off the port's RX ring; the kernel transport turns
+ * {@code IP_RECVERR} on at connect and reads its kernel socket's error queue ({@code recvmsg(MSG_ERRQUEUE)}) on the
+ * stage every 100 µs and at once after a refused send, so an error is reported within 100 µs of its arrival.
  *
  * <h2>Receive timestamps</h2>
  * A stage receive handler reads the kernel's receive time of the datagram it holds with

@@ -41,7 +41,10 @@ public final class ExtraVethPair
         ip(fixture, b, "link", "set", bName, "up");
     }
 
-    private static void ip(final NetnsFixture fixture, final NetnsFixture.Host host, final String... args)
+    /**
+     * Runs {@code ip args...} in {@code host}'s namespace.
+     */
+    static void ip(final NetnsFixture fixture, final NetnsFixture.Host host, final String... args)
     {
         final List<String> command = new ArrayList<>(List.of(IpCommand.ipBinary()));
         command.addAll(List.of(args));

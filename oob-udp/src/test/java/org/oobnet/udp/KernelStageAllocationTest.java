@@ -14,4 +14,11 @@ class KernelStageAllocationTest
     {
         UdpStageAllocationTest.assertStageAllocatesNothing(UdpTransport.KERNEL);
     }
+
+    @Test
+    void shouldNotAllocateOnStageWhenEchoingTrafficOnConnectedSocketOverKernelTransport() throws Exception
+    {
+        // connected: the stage reads the socket's error queue too (IP_RECVERR)
+        UdpStageAllocationTest.assertStageAllocatesNothing(UdpTransport.KERNEL, true);
+    }
 }

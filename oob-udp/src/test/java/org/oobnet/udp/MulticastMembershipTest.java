@@ -1,5 +1,7 @@
 package org.oobnet.udp;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -7,11 +9,15 @@ import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.oobnet.config.ConfigLoader;
 import org.oobnet.config.UdpTransport;
 import org.oobnet.core.OobSocket;
 import org.oobnet.inband.Errno;
@@ -118,7 +124,8 @@ class MulticastMembershipTest
     @Test
     void shouldRefuseBadJoinsWithNamedErrnosAndKeepTheRest() throws Exception
     {
-        try (UdpHosts hosts = new UdpHosts(name -> UdpStackConfig.of(UdpTransport.PACKET, name).withMaxMemberships(2), 3))
+        // the limit as users set it: udp.max_memberships in the configuration file
+        try (UdpHosts hosts = new UdpHosts(name -> configuredWithMaxMemberships(name, 2), 3))
         {
             final NetnsFixture.Host a = hosts.a;
             final NetnsFixture.Host s = hosts.fixture.host(1);
@@ -140,7 +147,7 @@ class MulticastMembershipTest
                 return null;
             });
             assertErrno(hosts, Errno.ENOBUFS, () -> MulticastGroups.membership(x.ksocket(), SocketConstants.IP_ADD_MEMBERSHIP,
-                G3, a.address()), "a third membership past maxMemberships=2");
+                G3, a.address()), "a third membership past udp.max_memberships=2");
             assertErrno(hosts, Errno.EADDRNOTAVAIL, () -> MulticastGroups.membership(x.ksocket(),
                 SocketConstants.IP_DROP_MEMBERSHIP, G3, a.address()), "leaving a group not joined");
             // G2 left: room for G3; G1 still delivered, G2 no longer
@@ -239,5 +246,30 @@ class MulticastMembershipTest
     {
         final ErrnoException ex = hosts.inA(() -> assertThrows(ErrnoException.class, join::run, what));
         assertEquals(errno, ex.errno(), what + ": " + ex.getMessage());
+    }
+
+    // an oobnet configuration file enabling the interface, with udp.max_memberships = limit, loaded as the CLI does
+    private static UdpStackConfig configuredWithMaxMemberships(final String interfaceName, final int limit)
+    {
+        try
+        {
+            final Path file = Files.createTempFile("oobnet-memberships", ".toml");
+            try
+            {
+                Files.writeString(file, "[udp]\nmax_memberships = " + limit + "\n[interfaces." + interfaceName + "]\n");
+                final UdpStackConfig config =
+                    UdpStackConfig.from(ConfigLoader.fromEnvironment().load(Optional.of(file)).config());
+                assertEquals(limit, config.maxMemberships());
+                return config;
+            }
+            finally
+            {
+                Files.delete(file);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
     }
 }

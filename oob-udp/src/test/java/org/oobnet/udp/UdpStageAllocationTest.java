@@ -31,12 +31,29 @@ class UdpStageAllocationTest
 
     static void assertStageAllocatesNothing(final UdpTransport transport) throws Exception
     {
+        assertStageAllocatesNothing(transport, false);
+    }
+
+    /**
+     * @param connected whether the OOB socket is connected to the peer (a connected kernel-transport socket also
+     *                  reads its error queue on the stage).
+     */
+    static void assertStageAllocatesNothing(final UdpTransport transport, final boolean connected) throws Exception
+    {
         try (UdpHosts hosts = new UdpHosts(transport))
         {
             final OobSocket socket = hosts.oobSocket(hosts.a.address(), A_PORT);
             socket.stageReceiveHandler((s, buffer, offset, length) -> s.oobSend(buffer, offset, length));
             final DatagramChannel peer = hosts.closeLater(hosts.inB(() ->
                 DatagramChannel.open().bind(new InetSocketAddress(hosts.b.address(), B_PORT))));
+            if (connected)
+            {
+                hosts.inA(() ->
+                {
+                    socket.ksocket().connect(new InetSocketAddress(hosts.b.address(), B_PORT));
+                    return null;
+                });
+            }
             final InetSocketAddress target = new InetSocketAddress(hosts.a.address(), A_PORT);
 
             final long fewest = echoedRoundTrips(hosts, peer, target, ROUND_TRIPS);

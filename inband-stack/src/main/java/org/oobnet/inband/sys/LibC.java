@@ -48,6 +48,8 @@ public final class LibC
     private static final MethodHandle GETSOCKOPT_QUIET = downcallQuiet("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle GETSOCKNAME_QUIET = downcallQuiet("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle RECVMMSG_QUIET = downcallQuiet("recvmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    // a stage's read of a kernel socket's error queue (MSG_ERRQUEUE | MSG_DONTWAIT: ICMP errors with IP_RECVERR)
+    private static final MethodHandle RECVMSG_QUIET = downcallQuiet("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SENDMMSG_QUIET = downcallQuiet("sendmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle SEND_QUIET = downcallQuiet("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     // a stage's stream send/receive at an offset into its own native buffer: the address as a long, so that no
@@ -130,6 +132,7 @@ public final class LibC
             getsockoptQuiet(-1, 0, 0, none, none);
             getsocknameQuiet(-1, none, none);
             recvmmsgQuiet(-1, none, 0, SocketConstants.MSG_DONTWAIT);
+            recvmsgQuiet(-1, none, SocketConstants.MSG_ERRQUEUE | SocketConstants.MSG_DONTWAIT);
             sendmmsgQuiet(-1, none, 0, SocketConstants.MSG_DONTWAIT);
             sendQuiet(-1, none, 0, SocketConstants.MSG_DONTWAIT);
             sendAtQuiet(-1, 0L, 0, SocketConstants.MSG_DONTWAIT);
@@ -401,6 +404,28 @@ public final class LibC
         try
         {
             return (int)RECVMMSG_QUIET.invokeExact(fd, messages, count, flags, MemorySegment.NULL);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Receives into a {@code msghdr} without capturing errno: allocation-free in every compilation state, for a
+     * stage's read of a socket's error queue ({@code MSG_ERRQUEUE}). Critical: only with {@code MSG_DONTWAIT}, so
+     * it never blocks.
+     *
+     * @param fd see {@code man recvmsg}.
+     * @param message see {@code man recvmsg}.
+     * @param flags see {@code man recvmsg}; must include {@code MSG_DONTWAIT}.
+     * @return the bytes received, or -1 on failure (errno not captured; mostly {@code EAGAIN}: the queue is empty).
+     */
+    public static long recvmsgQuiet(final int fd, final MemorySegment message, final int flags)
+    {
+        try
+        {
+            return (long)RECVMSG_QUIET.invokeExact(fd, message, flags);
         }
         catch (final Throwable t)
         {

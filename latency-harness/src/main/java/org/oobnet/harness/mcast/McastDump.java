@@ -83,7 +83,10 @@ final class McastDump
     McastDump run() throws Exception
     {
         nif = McastEndpoints.resolve(options.interfaceName(), options.joins().getFirst().group());
-        final UdpStack stack = UdpStack.open(UdpStackConfig.of(options.transport(), nif.name()));
+        // the kernel transport reads its own kernel socket: no packet port (whose tap would see, and count as
+        // unknown-port, every frame of the interface)
+        final UdpStack stack = UdpStack.open(UdpTransport.KERNEL == options.transport() ?
+            UdpStackConfig.of(UdpTransport.KERNEL) : UdpStackConfig.of(options.transport(), nif.name()));
         final List<KSocket> sockets = new ArrayList<>();
         OobRuntime runtime = null;
         try
@@ -130,6 +133,20 @@ final class McastDump
         {
             for (final KSocket socket : sockets)
             {
+                if (UdpTransport.KERNEL == options.transport())
+                {
+                    // the kernel socket's own drops (its receive buffer full), before it goes
+                    final long full = UdpSockets.kernelReceiveDrops(socket);
+                    final long truncated = UdpSockets.state(OobSocket.of(socket)).kernelTransport().truncatedCount();
+                    if (0 != full)
+                    {
+                        drops.merge("kernel socket buffer full", full, Long::sum);
+                    }
+                    if (0 != truncated)
+                    {
+                        drops.merge("truncated", truncated, Long::sum);
+                    }
+                }
                 socket.close();
             }
             if (null != runtime)

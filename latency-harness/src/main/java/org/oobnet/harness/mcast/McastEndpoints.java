@@ -14,6 +14,7 @@ import java.nio.ByteOrder;
 import org.oobnet.inband.ErrnoException;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
+import org.oobnet.udp.UdpSockets;
 import org.oobnet.udp.frame.Ipv4Flyweight;
 import org.oobnet.udp.route.RtnetlinkSocket;
 
@@ -175,21 +176,18 @@ final class McastEndpoints
      */
     static void join(final KSocket socket, final int group, final Interface nif, final int source) throws ErrnoException
     {
+        if (0 == source)
+        {
+            UdpSockets.membership(socket, true, group, nif.address(), nif.index());
+            return;
+        }
         try (Arena arena = Arena.ofConfined())
         {
             final MemorySegment request = arena.allocate(12, 4);
             request.set(NETWORK_INT, 0, group);
             request.set(NETWORK_INT, 4, nif.address());
-            if (0 == source)
-            {
-                request.set(ValueLayout.JAVA_INT_UNALIGNED, 8, nif.index());
-                socket.setOption(SocketConstants.SOL_IP, SocketConstants.IP_ADD_MEMBERSHIP, request);
-            }
-            else
-            {
-                request.set(NETWORK_INT, 8, source);
-                socket.setOption(SocketConstants.SOL_IP, SocketConstants.IP_ADD_SOURCE_MEMBERSHIP, request);
-            }
+            request.set(NETWORK_INT, 8, source);
+            socket.setOption(SocketConstants.SOL_IP, SocketConstants.IP_ADD_SOURCE_MEMBERSHIP, request);
         }
     }
 

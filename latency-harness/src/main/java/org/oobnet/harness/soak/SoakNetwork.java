@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Two network namespaces joined by two veth pairs with fixed MAC and IPv4 addresses and permanent neighbours (so a
+ * Two network namespaces joined by four veth pairs with fixed MAC and IPv4 addresses and permanent neighbours (so a
  * recreated pair is the same to the frames), built with {@code ip}: pair one carries the raw packet stream and
- * oob-udp's packet transport, pair two oob-udp's kernel transport. B's links can be taken down and up, the pairs
- * deleted and recreated.
+ * oob-udp's packet transport, pair two oob-udp's kernel transport, pair three the MoldUDP64 feed, pair four oob-udp's
+ * multicast stream. B's links of pairs one and two can be taken down and up, those pairs deleted and recreated.
  * <p>
  * <b>Note:</b> in-band; not thread safe.
  */
@@ -37,6 +37,14 @@ final class SoakNetwork implements AutoCloseable
     static final String B3_MAC = "02:0b:05:00:02:02";
     static final String A3_ADDRESS = "10.251.102.1";
     static final String B3_ADDRESS = "10.251.102.2";
+    // pair four: oob-udp's multicast stream only (joins and leaves are its faults; flap and recreate leave it), so
+    // that B's port on it counts that stream's frames alone
+    static final String A4_INTERFACE = "sga";
+    static final String B4_INTERFACE = "sgb";
+    static final String A4_MAC = "02:0b:05:00:03:01";
+    static final String B4_MAC = "02:0b:05:00:03:02";
+    static final String A4_ADDRESS = "10.251.103.1";
+    static final String B4_ADDRESS = "10.251.103.2";
 
     final String namespaceA;
     final String namespaceB;
@@ -65,6 +73,7 @@ final class SoakNetwork implements AutoCloseable
             }
             network.createPair();
             network.createPair(A3_INTERFACE, A3_MAC, A3_ADDRESS, B3_INTERFACE, B3_MAC, B3_ADDRESS);
+            network.createPair(A4_INTERFACE, A4_MAC, A4_ADDRESS, B4_INTERFACE, B4_MAC, B4_ADDRESS);
         }
         catch (final IOException | RuntimeException ex)
         {

@@ -31,6 +31,9 @@ public final class SoakPeerCommand implements Callable<Integer>
     @Option(names = "--first-kernel-sequence", paramLabel = "N")
     long firstKernelSequence;
 
+    @Option(names = "--first-mcast-sequence", paramLabel = "N")
+    long firstMcastSequence;
+
     @Override
     public Integer call() throws Exception
     {
@@ -47,7 +50,7 @@ public final class SoakPeerCommand implements Callable<Integer>
         System.out.flush();
         final java.io.PrintStream out = new java.io.PrintStream(System.out, true, java.nio.charset.StandardCharsets.UTF_8);
         return new UdpSoakPeer("send".equals(role), rate, out)
-            .firstSequences(firstPacketSequence, firstKernelSequence)
+            .firstSequences(firstPacketSequence, firstKernelSequence, firstMcastSequence)
             .run(System.in);
     }
 }

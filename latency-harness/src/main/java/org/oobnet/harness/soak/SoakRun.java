@@ -66,6 +66,7 @@ final class SoakRun
     final StreamLedger packet = new StreamLedger("packet (AF_PACKET rings, netns A->B)", true);
     final StreamLedger udpPacket = new StreamLedger("udp, packet transport (oob-udp, A->B)", true);
     final StreamLedger udpKernel = new StreamLedger("udp, kernel transport (oob-udp, A->B)", true);
+    final StreamLedger udpMcast = new StreamLedger("udp multicast, joins and leaves (oob-udp, A->B)", true);
     final StreamLedger mold = new StreamLedger("moldudp64, lines A+B, 1% loss on B (feed socket, A->B)", true);
     final Map<String, AtomicInteger> faults = new java.util.TreeMap<>();
     final List<String> problems = new ArrayList<>();
@@ -150,7 +151,7 @@ final class SoakRun
         try (SoakNetwork network = SoakNetwork.create();
             NamespaceThread inA = new NamespaceThread(network.namespaceA);
             NamespaceThread inB = new NamespaceThread(network.namespaceB);
-            UdpSoakStreams udp = new UdpSoakStreams(network, ratePerSecond, udpPacket, udpKernel, problems);
+            UdpSoakStreams udp = new UdpSoakStreams(network, ratePerSecond, udpPacket, udpKernel, udpMcast, problems);
             MoldSoakStream feed = new MoldSoakStream(network, ratePerSecond, durationNs, mold, problems))
         {
             this.udp = udp;
@@ -275,7 +276,7 @@ final class SoakRun
      */
     List<StreamLedger> streams()
     {
-        return List.of(bus, packet, udpPacket, udpKernel, mold);
+        return List.of(bus, packet, udpPacket, udpKernel, udpMcast, mold);
     }
 
     /**

@@ -30,13 +30,17 @@ import org.oobnet.udp.UdpSockets;
 import org.oobnet.udp.UdpStack;
 import org.oobnet.udp.UdpStackConfig;
 import org.oobnet.udp.frame.DropReason;
+import org.oobnet.udp.frame.Ipv4Flyweight;
 import org.oobnet.udp.transport.KernelBusyPollTransport;
 
 /**
- * One side of the soak's two oob-udp streams, run in a child JVM inside its namespace (the OOB hooks are one per
- * JVM and a {@link UdpStack} serves one namespace): in A the sender offers both streams at a fixed rate, in B the
+ * One side of the soak's three oob-udp streams, run in a child JVM inside its namespace (the OOB hooks are one per
+ * JVM and a {@link UdpStack} serves one namespace): in A the sender offers every stream at a fixed rate, in B the
  * receiver checks every message. Stream {@value #PACKET_STREAM} uses the packet transport over pair one, stream
- * {@value #KERNEL_STREAM} the kernel busy-poll transport over pair two.
+ * {@value #KERNEL_STREAM} the kernel busy-poll transport over pair two, stream {@value #MCAST_STREAM} multicast to
+ * group {@value #MCAST_GROUP} over pair four (packet transport), which the receiver leaves for
+ * {@value #LEFT_MS} ms every {@value #JOINED_MS} ms under traffic: what arrives while it is out is counted by B's
+ * port as not joined.
  * <p>
  * Commands arrive on standard input, one per line: {@code stall MS} (receiver), {@code burst N} and
  * {@code churn N} (sender), {@code stop}. Answers on standard output: {@code READY} once the sockets are open,
@@ -52,6 +56,11 @@ final class UdpSoakPeer
     static final int KERNEL_PORT = 7102;
     static final int PACKET_STREAM = 3;
     static final int KERNEL_STREAM = 4;
+    static final int MCAST_PORT = 7103;
+    static final int MCAST_STREAM = 5;
+    static final String MCAST_GROUP = "239.251.103.1";
+    static final long JOINED_MS = 400;
+    static final long LEFT_MS = 100;
     private static final int PAYLOAD = 46;
 
     private final boolean sender;
@@ -62,10 +71,13 @@ final class UdpSoakPeer
     private final AtomicInteger burst = new AtomicInteger();
     private final StreamLedger packet = new StreamLedger("udp-packet", true);
     private final StreamLedger kernel = new StreamLedger("udp-kernel", true);
+    private final StreamLedger mcast = new StreamLedger("udp-mcast", true);
+    private long leaves;
     private long kernelAccepted;
     private long packetTapped;
     private long firstPacketSequence;
     private long firstKernelSequence;
+    private long firstMcastSequence;
 
     UdpSoakPeer(final boolean sender, final int ratePerSecond, final PrintStream out)
     {
@@ -79,12 +91,14 @@ final class UdpSoakPeer
      *
      * @param packetSequence the packet stream's first sequence.
      * @param kernelSequence the kernel stream's first sequence.
+     * @param mcastSequence  the multicast stream's first sequence.
      * @return this.
      */
-    UdpSoakPeer firstSequences(final long packetSequence, final long kernelSequence)
+    UdpSoakPeer firstSequences(final long packetSequence, final long kernelSequence, final long mcastSequence)
     {
         this.firstPacketSequence = packetSequence;
         this.firstKernelSequence = kernelSequence;
+        this.firstMcastSequence = mcastSequence;
         return this;
     }
 
@@ -101,7 +115,8 @@ final class UdpSoakPeer
         SoakRun.warmUp(countersDir);
         final SoakRun.Resources before = SoakRun.Resources.awaitSettled();
         final String packetInterface = sender ? SoakNetwork.A_INTERFACE : SoakNetwork.B_INTERFACE;
-        final UdpStack stack = UdpStack.open(UdpStackConfig.of(UdpTransport.PACKET, packetInterface));
+        final String mcastInterface = sender ? SoakNetwork.A4_INTERFACE : SoakNetwork.B4_INTERFACE;
+        final UdpStack stack = UdpStack.open(UdpStackConfig.of(UdpTransport.PACKET, packetInterface, mcastInterface));
         final List<PacketPort> ports = stack.ports();
         final OobRuntime runtime;
         try
@@ -123,6 +138,10 @@ final class UdpSoakPeer
         {
             final KSocket packetSocket = UdpSockets.open(UdpTransport.PACKET);
             final KSocket kernelSocket = UdpSockets.open(UdpTransport.KERNEL);
+            final KSocket mcastSocket = UdpSockets.open(UdpTransport.PACKET);
+            final int group = Ipv4Flyweight.parseAddress(MCAST_GROUP);
+            final int mcastAddress = Ipv4Flyweight.parseAddress(sender ? SoakNetwork.A4_ADDRESS : SoakNetwork.B4_ADDRESS);
+            Thread membership = null;
             if (sender)
             {
                 packetSocket.bind(new InetSocketAddress(SoakNetwork.A_ADDRESS, 0));
@@ -131,19 +150,38 @@ final class UdpSoakPeer
                 kernelSocket.setOption(SocketConstants.SOL_IP, SocketConstants.IP_RECVERR, 1);
                 kernelSocket.bind(new InetSocketAddress(SoakNetwork.A2_ADDRESS, 0));
                 kernelSocket.connect(new InetSocketAddress(SoakNetwork.B2_ADDRESS, KERNEL_PORT));
+                // the group's datagrams leave by pair four; no copy looped back to A (no member there)
+                mcastSocket.bind(new InetSocketAddress(SoakNetwork.A4_ADDRESS, 0));
+                try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined())
+                {
+                    final java.lang.foreign.MemorySegment address = arena.allocate(4, 4);
+                    address.set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN),
+                        0, mcastAddress);
+                    mcastSocket.setOption(SocketConstants.SOL_IP, SocketConstants.IP_MULTICAST_IF, address);
+                }
+                mcastSocket.setOption(SocketConstants.SOL_IP, SocketConstants.IP_MULTICAST_LOOP, 0);
             }
             else
             {
                 packetSocket.bind(new InetSocketAddress(SoakNetwork.B_ADDRESS, PACKET_PORT));
                 kernelSocket.bind(new InetSocketAddress(SoakNetwork.B2_ADDRESS, KERNEL_PORT));
+                mcastSocket.bind(new InetSocketAddress(MCAST_GROUP, MCAST_PORT));
+                UdpSockets.membership(mcastSocket, true, group, mcastAddress, 0);
+                membership = new Thread(() -> leaveAndJoin(mcastSocket, group, mcastAddress), "soak-udp-membership");
+                membership.setDaemon(true);
             }
             final OobSocket packetOob = OobSocket.of(packetSocket);
             final OobSocket kernelOob = OobSocket.of(kernelSocket);
+            final OobSocket mcastOob = OobSocket.of(mcastSocket);
             stallsBefore = runtime.counters().stalls().get();
-            final Thread traffic = new Thread(sender ? () -> send(packetOob, kernelOob) :
-                () -> receive(packetOob, kernelOob), sender ? "soak-udp-sender" : "soak-udp-receiver");
+            final Thread traffic = new Thread(sender ? () -> send(packetOob, kernelOob, mcastOob, group) :
+                () -> receive(packetOob, kernelOob, mcastOob), sender ? "soak-udp-sender" : "soak-udp-receiver");
             traffic.setDaemon(true);
             traffic.start();
+            if (null != membership)
+            {
+                membership.start();
+            }
             out.println("READY");
 
             commands(in);
@@ -152,15 +190,21 @@ final class UdpSoakPeer
             {
                 running.set(false);
                 traffic.join(5_000);
-                awaitSent(packetOob, kernelOob);
+                awaitSent(packetOob, kernelOob, mcastOob);
                 accountSender(packetOob, kernelOob, packetSocket, kernelSocket);
+                mcastSocket.close();
+                mcast.dropSender(mcastOob.counters());
             }
             else
             {
-                SoakRun.awaitQuiet(() -> packet.received + kernel.received, 300_000_000L);
+                SoakRun.awaitQuiet(() -> packet.received + kernel.received + mcast.received, 300_000_000L);
                 running.set(false);
                 traffic.join(5_000);
+                membership.join(5_000);
                 accountReceiver(packetOob, kernelOob, packetSocket, kernelSocket);
+                mcastSocket.close();
+                mcast.note("of receive-full, the socket's receive ring was full", mcastOob.counters().dropsRingFull().get());
+                mcast.note("times the receiver left the group and joined it again under traffic", leaves);
             }
             result.put("stageAlive", runtime.stageThread().isAlive());
             result.put("stageErrors", runtime.counters().errors().get());
@@ -172,22 +216,28 @@ final class UdpSoakPeer
             stack.close();
             SoakRun.deleteTree(countersDir);
         }
-        // the port counts at close what its TX ring still held and its RX ring's last drops
+        // the port counts at close what its TX ring still held and its RX ring's last drops; each pair's port
+        // carries one stream
         for (final PacketPort port : ports)
         {
+            final boolean pairOne = packetInterface.equals(port.name());
+            final StreamLedger ledger = pairOne ? packet : mcast;
             if (sender)
             {
-                packet.dropPacketSender(port.packetCounters());
+                ledger.dropPacketSender(port.packetCounters());
             }
             else
             {
-                packetTapped += SoakRun.tapped(port.packetCounters());
-                packet.dropPacketReceiver(port.packetCounters());
+                if (pairOne)
+                {
+                    packetTapped += SoakRun.tapped(port.packetCounters());
+                }
+                ledger.dropPacketReceiver(port.packetCounters());
                 for (final DropReason reason : DropReason.values())
                 {
                     if (reason != DropReason.NONE)
                     {
-                        packet.drop("receiver: " + reason.label(), port.drops().drops(reason));
+                        ledger.drop("receiver: " + reason.label(), port.drops().drops(reason));
                     }
                 }
             }
@@ -195,7 +245,7 @@ final class UdpSoakPeer
         final SoakRun.Resources after = SoakRun.Resources.awaitBack(before);
         result.put("descriptors", List.of(before.descriptors(), after.descriptors()));
         result.put("socketMappings", List.of(before.socketMappings(), after.socketMappings()));
-        result.put("streams", List.of(PeerResult.of(packet), PeerResult.of(kernel)));
+        result.put("streams", List.of(PeerResult.of(packet), PeerResult.of(kernel), PeerResult.of(mcast)));
         result.put("kernelAccepted", kernelAccepted);
         result.put("packetTapped", packetTapped);
         out.println("RESULT " + new ObjectMapper().writeValueAsString(result));
@@ -259,11 +309,13 @@ final class UdpSoakPeer
     // ---------------------------------------------------------------------------------------------------------
     // Sender
 
-    private void send(final OobSocket packetSocket, final OobSocket kernelSocket)
+    private void send(final OobSocket packetSocket, final OobSocket kernelSocket, final OobSocket mcastSocket,
+        final int group)
     {
         final Outgoing[] streams = {
-            new Outgoing(packetSocket, packet, PACKET_STREAM, firstPacketSequence),
-            new Outgoing(kernelSocket, kernel, KERNEL_STREAM, firstKernelSequence) };
+            new Outgoing(packetSocket, packet, PACKET_STREAM, firstPacketSequence, 0, 0),
+            new Outgoing(kernelSocket, kernel, KERNEL_STREAM, firstKernelSequence, 0, 0),
+            new Outgoing(mcastSocket, mcast, MCAST_STREAM, firstMcastSequence, group, MCAST_PORT) };
         final long intervalNs = 1_000_000_000L / ratePerSecond;
         long nextNs = System.nanoTime();
         while (running.get())
@@ -321,15 +373,19 @@ final class UdpSoakPeer
         private long sequence;
         boolean due;
 
-        Outgoing(final OobSocket socket, final StreamLedger ledger, final int stream, final long firstSequence)
+        /**
+         * @param address the destination (host order), 0 for the connected peer.
+         * @param port    the destination port, 0 for the connected peer.
+         */
+        Outgoing(final OobSocket socket, final StreamLedger ledger, final int stream, final long firstSequence,
+            final int address, final int port)
         {
             this.socket = socket;
             this.ledger = ledger;
             this.stream = stream;
             this.firstSequence = firstSequence;
             this.sequence = firstSequence;
-            // address 0: the connected peer
-            UdpAddressHeader.write(record, 0, 0, 0);
+            UdpAddressHeader.write(record, 0, address, port);
         }
 
         // the next message, offered once: true when the send ring took it
@@ -349,11 +405,12 @@ final class UdpSoakPeer
         }
     }
 
-    private static void awaitSent(final OobSocket packetSocket, final OobSocket kernelSocket)
+    private static void awaitSent(final OobSocket packetSocket, final OobSocket kernelSocket,
+        final OobSocket mcastSocket)
     {
         final long deadline = System.nanoTime() + 5_000_000_000L;
-        while ((packetSocket.sendQueuedBytes() > 0 || kernelSocket.sendQueuedBytes() > 0) &&
-            System.nanoTime() - deadline < 0)
+        while ((packetSocket.sendQueuedBytes() > 0 || kernelSocket.sendQueuedBytes() > 0 ||
+            mcastSocket.sendQueuedBytes() > 0) && System.nanoTime() - deadline < 0)
         {
             LockSupport.parkNanos(1_000_000L);
         }
@@ -383,12 +440,14 @@ final class UdpSoakPeer
     // ---------------------------------------------------------------------------------------------------------
     // Receiver
 
-    private void receive(final OobSocket packetSocket, final OobSocket kernelSocket)
+    private void receive(final OobSocket packetSocket, final OobSocket kernelSocket, final OobSocket mcastSocket)
     {
         final SoakMessage check = new SoakMessage();
         final OobReceiveHandler onPacket = (socket, buffer, offset, length) -> onRecord(packet, PACKET_STREAM, check,
             buffer, offset, length);
         final OobReceiveHandler onKernel = (socket, buffer, offset, length) -> onRecord(kernel, KERNEL_STREAM, check,
+            buffer, offset, length);
+        final OobReceiveHandler onMcast = (socket, buffer, offset, length) -> onRecord(mcast, MCAST_STREAM, check,
             buffer, offset, length);
         while (running.get())
         {
@@ -397,16 +456,38 @@ final class UdpSoakPeer
                 LockSupport.parkNanos(1_000_000L);
                 continue;
             }
-            final int work = packetSocket.poll(onPacket, 256) + kernelSocket.poll(onKernel, 256);
+            final int work = packetSocket.poll(onPacket, 256) + kernelSocket.poll(onKernel, 256) +
+                mcastSocket.poll(onMcast, 256);
             if (0 == work)
             {
                 LockSupport.parkNanos(50_000L);
             }
         }
         // what the stage already queued is taken before the books are read
-        while (packetSocket.poll(onPacket, 256) + kernelSocket.poll(onKernel, 256) > 0)
+        while (packetSocket.poll(onPacket, 256) + kernelSocket.poll(onKernel, 256) + mcastSocket.poll(onMcast, 256) > 0)
         {
             Thread.onSpinWait();
+        }
+    }
+
+    // membership churn under traffic: out of the group for LEFT_MS every JOINED_MS, back in at the end; B's port
+    // counts what arrives meanwhile as not joined
+    private void leaveAndJoin(final KSocket socket, final int group, final int interfaceAddress)
+    {
+        try
+        {
+            while (running.get())
+            {
+                LockSupport.parkNanos(JOINED_MS * 1_000_000L);
+                UdpSockets.membership(socket, false, group, interfaceAddress, 0);
+                leaves++;
+                LockSupport.parkNanos(LEFT_MS * 1_000_000L);
+                UdpSockets.membership(socket, true, group, interfaceAddress, 0);
+            }
+        }
+        catch (final org.oobnet.inband.ErrnoException ex)
+        {
+            throw new IllegalStateException("soak multicast membership: " + ex.getMessage(), ex);
         }
     }
 
@@ -440,13 +521,9 @@ final class UdpSoakPeer
     // the kernel's drops on the kernel transport's socket (its receive buffer was full: the stage fell behind)
     private static long kernelSocketDrops(final KSocket socket)
     {
-        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined())
+        try
         {
-            final java.lang.foreign.MemorySegment meminfo =
-                arena.allocate(4L * SocketConstants.SK_MEMINFO_VARS, 4).fill((byte)0);
-            socket.getOption(SocketConstants.SOL_SOCKET, SocketConstants.SO_MEMINFO, meminfo);
-            return meminfo.getAtIndex(java.lang.foreign.ValueLayout.JAVA_INT, SocketConstants.SK_MEMINFO_DROPS) &
-                0xffff_ffffL;
+            return UdpSockets.kernelReceiveDrops(socket);
         }
         catch (final org.oobnet.inband.ErrnoException ex)
         {

@@ -29,6 +29,7 @@ final class UdpSoakStreams implements AutoCloseable
     private final int ratePerSecond;
     private final StreamLedger packet;
     private final StreamLedger kernel;
+    private final StreamLedger mcast;
     private final List<String> problems;
     private final Path logDir;
     private Peer sender;
@@ -38,12 +39,13 @@ final class UdpSoakStreams implements AutoCloseable
     private long receiverTapped;
 
     UdpSoakStreams(final SoakNetwork network, final int ratePerSecond, final StreamLedger packet,
-        final StreamLedger kernel, final List<String> problems) throws IOException
+        final StreamLedger kernel, final StreamLedger mcast, final List<String> problems) throws IOException
     {
         this.network = network;
         this.ratePerSecond = ratePerSecond;
         this.packet = packet;
         this.kernel = kernel;
+        this.mcast = mcast;
         this.problems = problems;
         this.logDir = Files.createTempDirectory("oobnet-soak-udp-");
     }
@@ -63,7 +65,8 @@ final class UdpSoakStreams implements AutoCloseable
         sender = Peer.start(network.namespaceA, logDir.resolve("sender-" + incarnations + ".err"),
             List.of("soak-peer", "--role", "send", "--rate", Integer.toString(ratePerSecond),
                 "--first-packet-sequence", Long.toString(packet.sent),
-                "--first-kernel-sequence", Long.toString(kernel.sent)));
+                "--first-kernel-sequence", Long.toString(kernel.sent),
+                "--first-mcast-sequence", Long.toString(mcast.sent)));
         sender.await("READY");
     }
 
@@ -155,7 +158,13 @@ final class UdpSoakStreams implements AutoCloseable
         for (final JsonNode stream : result.get("streams"))
         {
             final UdpSoakPeer.PeerResult books = JSON.treeToValue(stream, UdpSoakPeer.PeerResult.class);
-            ("udp-packet".equals(books.stream()) ? packet : kernel).absorb(books);
+            switch (books.stream())
+            {
+                case "udp-packet" -> packet.absorb(books);
+                case "udp-kernel" -> kernel.absorb(books);
+                case "udp-mcast" -> mcast.absorb(books);
+                default -> throw new IOException("udp " + side + " child reported stream=" + books.stream());
+            }
         }
         final String who = "udp " + side + " child " + incarnations;
         if (!result.get("stageAlive").asBoolean())

@@ -7,13 +7,14 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.oobnet.netns.testing.Privileges;
+import org.oobnet.udp.frame.DropReason;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The soak's short variant in the suite: 60 s of traffic on the AF_OOB bus, oob-packet and oob-udp (both transports,
- * in child JVMs) between two namespaces with every kind of fault (socket churn, a stalled receiver, ring-overflowing bursts, the receiving link down and
+ * and multicast with its receiver leaving and joining the group under traffic, in child JVMs) between two namespaces with every kind of fault (socket churn, a stalled receiver, ring-overflowing bursts, the receiving link down and
  * up, the veth pair deleted and recreated) injected at least twice; the books of each stream balance exactly and
  * resources are back; once with one stage, once with two (the raw packet sockets on their own stage). The table is
  * printed to the test's output.
@@ -53,6 +54,10 @@ class SoakRunTest
         }
         assertTrue(run.mold.notes.getOrDefault("line B packets dropped by the publisher's seeded schedule", 0L) > 0,
             "the feed's line B lost packets: " + table);
+        // the multicast stream's receiver left and joined under traffic, and B's port counted what came meanwhile
+        assertTrue(run.udpMcast.notes.getOrDefault(
+            "times the receiver left the group and joined it again under traffic", 0L) >= 60, table);
+        assertTrue(run.udpMcast.drops.getOrDefault("receiver: " + DropReason.NOT_JOINED.label(), 0L) > 0, table);
         assertEquals(5, run.faults.size(), "every chosen kind of fault injected: " + table);
         assertTrue(table.contains("\nPASSED: "), table);
     }

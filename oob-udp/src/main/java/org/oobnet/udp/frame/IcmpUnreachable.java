@@ -41,14 +41,7 @@ public final class IcmpUnreachable
         {
             return 0;
         }
-        final int errno = switch (buffer.getByte(offset + 1) & 0xFF)
-        {
-            case 0 -> Errno.ENETUNREACH;
-            case 1 -> Errno.EHOSTUNREACH;
-            case 2 -> Errno.ENOPROTOOPT;
-            case 3 -> Errno.ECONNREFUSED;
-            default -> 0;
-        };
+        final int errno = errnoOf(TYPE_UNREACHABLE, buffer.getByte(offset + 1) & 0xFF);
         if (0 == errno)
         {
             return 0;
@@ -67,6 +60,31 @@ public final class IcmpUnreachable
         srcPort = quotedUdp.srcPort();
         dstPort = quotedUdp.dstPort();
         return errno;
+    }
+
+    /**
+     * The errno an ICMP message reports to a connected UDP socket: the one rule of both transports (the packet
+     * transport reads the message off its ring, the kernel transport gets its type and code from the socket's
+     * error queue).
+     *
+     * @param type the ICMP type.
+     * @param code the ICMP code.
+     * @return the errno (positive), 0 when the message is not one worth reporting.
+     */
+    public static int errnoOf(final int type, final int code)
+    {
+        if (TYPE_UNREACHABLE != type)
+        {
+            return 0;
+        }
+        return switch (code)
+        {
+            case 0 -> Errno.ENETUNREACH;
+            case 1 -> Errno.EHOSTUNREACH;
+            case 2 -> Errno.ENOPROTOOPT;
+            case 3 -> Errno.ECONNREFUSED;
+            default -> 0;
+        };
     }
 
     /** @return the quoted datagram's source address: this host's socket. */

@@ -17,4 +17,14 @@ public interface DatagramHandler
      * @param length the record's length: 8 + the payload's length.
      */
     void onDatagram(MutableDirectBuffer buffer, int offset, int length);
+
+    /**
+     * An asynchronous error the kernel queued for the socket: an ICMP destination unreachable about a datagram it
+     * sent ({@link KernelBusyPollTransport#reportErrors}).
+     *
+     * @param errno the errno, positive ({@code ECONNREFUSED}, {@code EHOSTUNREACH}...).
+     */
+    default void onError(final int errno)
+    {
+    }
 }

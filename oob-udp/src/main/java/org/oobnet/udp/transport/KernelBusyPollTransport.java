@@ -15,10 +15,12 @@ import org.oobnet.inband.sys.IovecDescriptor;
 import org.oobnet.inband.sys.LibC;
 import org.oobnet.inband.sys.MmsghdrDescriptor;
 import org.oobnet.inband.sys.MsghdrDescriptor;
+import org.oobnet.inband.sys.SockExtendedErrDescriptor;
 import org.oobnet.inband.sys.SockaddrInDescriptor;
 import org.oobnet.inband.sys.TimespecDescriptor;
 import org.oobnet.udp.RxTimestampSource;
 import org.oobnet.udp.UdpAddressHeader;
+import org.oobnet.udp.frame.IcmpUnreachable;
 
 /**
  * The kernel busy-poll transport: a non-blocking kernel UDP socket polled with {@code recvmmsg(MSG_DONTWAIT)} and
@@ -31,6 +33,12 @@ import org.oobnet.udp.UdpAddressHeader;
  * <p>
  * Receive timestamps: the socket gets {@code SO_TIMESTAMPING} (software and raw hardware RX), and each datagram's
  * {@code SCM_TIMESTAMPING} control message gives {@link #rxTimestampNs()} while the handler has it.
+ * <p>
+ * ICMP errors ({@link #reportErrors}): with {@code IP_RECVERR} on, the kernel queues each ICMP error about the
+ * socket's datagrams on its error queue, which {@link #pollErrors} reads with {@code recvmsg(MSG_ERRQUEUE)} and
+ * hands to {@link DatagramHandler#onError} as the errno {@link IcmpUnreachable#errnoOf} gives (the packet
+ * transport's rule). The poll cannot tell an error from an empty queue (its {@code recvmmsg} captures no errno),
+ * so the queue is read every {@value #ERROR_CHECK_INTERVAL_NS} ns, and at once after a refused send.
  * <p>
  * <b>Note:</b> not thread safe: one polling thread (the stage), which also owns the {@link ErrnoCapture}.
  */
@@ -62,11 +70,26 @@ public final class KernelBusyPollTransport implements AutoCloseable
     private final RetryBackoff backoff = new RetryBackoff();
     private long accepted;
     private int lastSendErrno;
+    // ICMP errors: who takes them (null: not asked, IP_RECVERR off), the error queue's msghdr and control bytes
+    private volatile DatagramHandler errorHandler;
+    private final MemorySegment errorMessage;
+    private final UnsafeBuffer errorHeader;
+    private final UnsafeBuffer errorControl;
+    // stage only: when the error queue is read next; a refused send makes it due at once
+    private long nextErrorCheckNs;
+    private boolean errorCheckDue;
+    private long asyncErrors;
 
     // room for one control message per datagram: SCM_TIMESTAMPING's three timespecs, and one more of any kind
     private static final int SCM_TIMESTAMPING_LENGTH = 3 * TimespecDescriptor.LENGTH;
     private static final int CONTROL_SPACE = 2 * (int)CmsghdrDescriptor.cmsgSpace(SCM_TIMESTAMPING_LENGTH);
     private static final int RAW_HARDWARE_OFFSET = 2 * TimespecDescriptor.LENGTH;
+    /** How often a socket reporting errors reads its error queue: one syscall per 100 µs of polling. */
+    public static final long ERROR_CHECK_INTERVAL_NS = 100_000;
+    // records read per check: an ICMP burst is drained over a few checks, the stage cycle stays short
+    private static final int ERROR_RECORDS_PER_CHECK = 8;
+    // IP_RECVERR's sock_extended_err and its offender address, and room for an SCM_TIMESTAMPING of the error
+    private static final int ERROR_CONTROL_SPACE = 256;
 
     /**
      * Lays out the batches around a kernel UDP socket, which must be non-blocking or be polled with
@@ -118,7 +141,82 @@ public final class KernelBusyPollTransport implements AutoCloseable
             rxHeaders.putLong(i * MmsghdrDescriptor.LENGTH + MsghdrDescriptor.CONTROL_OFFSET,
                 rxControlAddress + (long)i * CONTROL_SPACE);
         }
+        errorMessage = arena.allocate(MsghdrDescriptor.LENGTH, 64);
+        errorHeader = new UnsafeBuffer(errorMessage.address(), MsghdrDescriptor.LENGTH);
+        final MemorySegment errorControlSegment = arena.allocate(ERROR_CONTROL_SPACE, 64);
+        errorControl = new UnsafeBuffer(errorControlSegment.address(), ERROR_CONTROL_SPACE);
+        errorHeader.setMemory(0, MsghdrDescriptor.LENGTH, (byte)0);
+        errorHeader.putLong(MsghdrDescriptor.CONTROL_OFFSET, errorControlSegment.address());
         enableRxTimestamps(fd);
+    }
+
+    /**
+     * In-band, once the socket is connected (or disconnected): turns {@code IP_RECVERR} on and hands the ICMP
+     * errors the kernel queues to {@code handler} from {@link #pollErrors}; null turns it off.
+     *
+     * @param handler takes the errors on the stage, or null.
+     * @return 0, or a negative errno from {@code setsockopt}.
+     */
+    public int reportErrors(final DatagramHandler handler)
+    {
+        final MemorySegment on = arena.allocate(4);
+        on.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, null == handler ? 0 : 1);
+        final ErrnoCapture inband = ErrnoCapture.current();
+        final int rc = LibC.setsockopt(inband, fd, SocketConstants.SOL_IP, SocketConstants.IP_RECVERR, on, 4);
+        if (rc < 0)
+        {
+            return rc;
+        }
+        // volatile: the stage reads the queue from its next check on
+        errorHandler = handler;
+        return 0;
+    }
+
+    /**
+     * Stage: reads the error queue when a check is due (every {@value #ERROR_CHECK_INTERVAL_NS} ns, or after a
+     * refused send) and the socket reports errors; each ICMP error worth reporting goes to
+     * {@link DatagramHandler#onError}; other records (local errors, ICMP messages not reported) are dropped.
+     *
+     * @param nowNs the stage's clock.
+     * @return errors reported.
+     */
+    public int pollErrors(final long nowNs)
+    {
+        final DatagramHandler handler = errorHandler;
+        if (null == handler || (!errorCheckDue && (nextErrorCheckNs - nowNs) > 0))
+        {
+            return 0;
+        }
+        errorCheckDue = false;
+        nextErrorCheckNs = nowNs + ERROR_CHECK_INTERVAL_NS;
+        final UnsafeBuffer header = errorHeader;
+        int reported = 0;
+        for (int i = 0; i < ERROR_RECORDS_PER_CHECK; i++)
+        {
+            // the kernel shrinks msg_controllen to what it wrote: restore it; no iovec, the quoted payload is cut
+            header.putLong(MsghdrDescriptor.CONTROLLEN_OFFSET, ERROR_CONTROL_SPACE);
+            if (LibC.recvmsgQuiet(fd, errorMessage, SocketConstants.MSG_ERRQUEUE | SocketConstants.MSG_DONTWAIT) < 0)
+            {
+                break;
+            }
+            final int data = findControl(errorControl, 0, header.getLong(MsghdrDescriptor.CONTROLLEN_OFFSET),
+                SocketConstants.SOL_IP, SocketConstants.IP_RECVERR, SockExtendedErrDescriptor.LENGTH);
+            if (data < 0 || SocketConstants.SO_EE_ORIGIN_ICMP !=
+                (errorControl.getByte(data + SockExtendedErrDescriptor.ORIGIN_OFFSET) & 0xFF))
+            {
+                continue;
+            }
+            final int errno = IcmpUnreachable.errnoOf(
+                errorControl.getByte(data + SockExtendedErrDescriptor.TYPE_OFFSET) & 0xFF,
+                errorControl.getByte(data + SockExtendedErrDescriptor.CODE_OFFSET) & 0xFF);
+            if (0 != errno)
+            {
+                asyncErrors++;
+                reported++;
+                handler.onError(errno);
+            }
+        }
+        return reported;
     }
 
     /**
@@ -137,10 +235,8 @@ public final class KernelBusyPollTransport implements AutoCloseable
             headers.putInt(i * MmsghdrDescriptor.LENGTH + MsghdrDescriptor.NAMELEN_OFFSET, SockaddrInDescriptor.LENGTH);
             headers.putLong(i * MmsghdrDescriptor.LENGTH + MsghdrDescriptor.CONTROLLEN_OFFSET, CONTROL_SPACE);
         }
-        // no errno capture: a capturing downcall allocates until C2 has inlined it; -1 is almost always EAGAIN
-        // FIXME: a socket error the kernel reports here (ICMP unreachable on a connected socket) is consumed unseen;
-        // telling it from EAGAIN needs errno, which costs a capturing downcall per empty poll (the packet transport
-        // reads the ICMP off its ring instead); the way: IP_RECVERR and MSG_ERRQUEUE when poll() says POLLERR
+        // no errno capture: a capturing downcall allocates until C2 has inlined it; -1 is almost always EAGAIN, and
+        // a socket error it consumes (ICMP unreachable) stays on the error queue for pollErrors
         final int received = LibC.recvmmsgQuiet(fd, rxMessages, batch, SocketConstants.MSG_DONTWAIT);
         if (received <= 0)
         {
@@ -267,6 +363,8 @@ public final class KernelBusyPollTransport implements AutoCloseable
         int sent = LibC.sendmmsgQuiet(fd, txMessages, txCount, SocketConstants.MSG_DONTWAIT);
         if (sent < 0)
         {
+            // the refusal may be a pending ICMP error the kernel just reported (and cleared): read the queue now
+            errorCheckDue = true;
             // rare: try once more with errno captured, to tell a full buffer from a refused datagram
             sent = LibC.sendmmsg(errno, fd, txMessages, txCount, SocketConstants.MSG_DONTWAIT);
         }
@@ -336,6 +434,14 @@ public final class KernelBusyPollTransport implements AutoCloseable
     }
 
     /**
+     * @return ICMP errors read off the error queue and reported ({@link #reportErrors}).
+     */
+    public long asyncErrorCount()
+    {
+        return asyncErrors;
+    }
+
+    /**
      * @return the errno of the last refused datagram, 0 when none.
      */
     public int lastSendErrno()
@@ -360,44 +466,60 @@ public final class KernelBusyPollTransport implements AutoCloseable
         arena.close();
     }
 
-    // CMSG_FIRSTHDR/CMSG_NXTHDR over message i's control bytes: SCM_TIMESTAMPING's raw hardware time when the NIC
-    // gave one, else its software time
+    // message i's SCM_TIMESTAMPING: its raw hardware time when the NIC gave one, else its software time
     private void readTimestamp(final int message, final long controlLength)
     {
         long timestampNs = 0;
         RxTimestampSource source = RxTimestampSource.NONE;
         final UnsafeBuffer control = rxControl;
-        final int base = message * CONTROL_SPACE;
+        final int data = findControl(control, message * CONTROL_SPACE, controlLength, SocketConstants.SOL_SOCKET,
+            SocketConstants.SO_TIMESTAMPING, SCM_TIMESTAMPING_LENGTH);
+        if (data >= 0)
+        {
+            final long hardware = timespecNs(control, data + RAW_HARDWARE_OFFSET);
+            final long software = timespecNs(control, data);
+            if (0 != hardware)
+            {
+                timestampNs = hardware;
+                source = RxTimestampSource.HARDWARE;
+            }
+            else if (0 != software)
+            {
+                timestampNs = software;
+                source = RxTimestampSource.SOFTWARE;
+            }
+        }
+        rxTimestampNs = timestampNs;
+        rxTimestampSource = source;
+    }
+
+    // CMSG_FIRSTHDR/CMSG_NXTHDR over control bytes at base: the data offset of the first (level, type) message
+    // with at least dataLength bytes, -1 when none
+    private static int findControl(
+        final UnsafeBuffer control,
+        final int base,
+        final long controlLength,
+        final int level,
+        final int type,
+        final int dataLength)
+    {
         int offset = 0;
         while (offset + CmsghdrDescriptor.LENGTH <= controlLength)
         {
             final long cmsgLength = control.getLong(base + offset + CmsghdrDescriptor.LEN_OFFSET);
             if (cmsgLength < CmsghdrDescriptor.LENGTH || offset + cmsgLength > controlLength)
             {
-                break;
+                return -1;
             }
-            if (SocketConstants.SOL_SOCKET == control.getInt(base + offset + CmsghdrDescriptor.LEVEL_OFFSET) &&
-                SocketConstants.SO_TIMESTAMPING == control.getInt(base + offset + CmsghdrDescriptor.TYPE_OFFSET) &&
-                cmsgLength >= CmsghdrDescriptor.cmsgLen(SCM_TIMESTAMPING_LENGTH))
+            if (level == control.getInt(base + offset + CmsghdrDescriptor.LEVEL_OFFSET) &&
+                type == control.getInt(base + offset + CmsghdrDescriptor.TYPE_OFFSET) &&
+                cmsgLength >= CmsghdrDescriptor.cmsgLen(dataLength))
             {
-                final int data = base + offset + CmsghdrDescriptor.DATA_OFFSET;
-                final long hardware = timespecNs(control, data + RAW_HARDWARE_OFFSET);
-                final long software = timespecNs(control, data);
-                if (0 != hardware)
-                {
-                    timestampNs = hardware;
-                    source = RxTimestampSource.HARDWARE;
-                }
-                else if (0 != software)
-                {
-                    timestampNs = software;
-                    source = RxTimestampSource.SOFTWARE;
-                }
+                return base + offset + CmsghdrDescriptor.DATA_OFFSET;
             }
             offset += (int)CmsghdrDescriptor.align(cmsgLength);
         }
-        rxTimestampNs = timestampNs;
-        rxTimestampSource = source;
+        return -1;
     }
 
     private static long timespecNs(final UnsafeBuffer buffer, final int offset)
