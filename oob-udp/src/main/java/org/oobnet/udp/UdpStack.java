@@ -78,7 +78,7 @@ public final class UdpStack implements AutoCloseable
                     final Link link = netlink.getLink(ifindex);
                     minMtu = Math.min(minMtu, link.mtu());
                     ports.add(PacketPort.open(settings, link.mtu(), demux, config.verifyUdpChecksum(),
-                        new ErrnoCapture()));
+                        new ErrnoCapture(), config.reassembly()));
                 }
             }
             stack = new UdpStack(config, resolver, ports, Integer.MAX_VALUE == minMtu ? 65535 : minMtu, demux);
