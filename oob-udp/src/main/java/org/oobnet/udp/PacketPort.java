@@ -29,6 +29,7 @@ import org.oobnet.packet.ring.TxRing;
 import org.oobnet.packet.stats.PacketCounter;
 import org.oobnet.packet.stats.PacketCounters;
 import org.oobnet.udp.demux.DemuxTable;
+import org.oobnet.udp.frag.Ipv4Fragmenter;
 import org.oobnet.udp.frag.Ipv4Reassembler;
 import org.oobnet.udp.frame.DropReason;
 import org.oobnet.udp.frame.IcmpUnreachable;
@@ -76,6 +77,8 @@ public final class PacketPort
     private final IcmpUnreachable icmp = new IcmpUnreachable();
     // null when reassembly is off (udp.reassembly_slots = 0): fragments are dropped and counted
     private final Ipv4Reassembler reassembler;
+    // stage only: fragmented sends' scratch and IP identifications (FragmentedSend)
+    private final Ipv4Fragmenter fragmenter = new Ipv4Fragmenter();
     private final DemuxTable<UdpSocketState> demux;
     private final UnsafeBuffer copy = new UnsafeBuffer(new byte[0]);
     private final UnsafeBuffer rxStatusView;
@@ -266,6 +269,14 @@ public final class PacketPort
     public UdpDropCounters drops()
     {
         return drops;
+    }
+
+    /**
+     * @return the port's fragmenter (stage only).
+     */
+    public Ipv4Fragmenter fragmenter()
+    {
+        return fragmenter;
     }
 
     /**

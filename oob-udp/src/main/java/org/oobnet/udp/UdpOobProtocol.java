@@ -22,6 +22,7 @@ import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.packet.bpf.BpfFilterBuilder;
 import org.oobnet.packet.bpf.SockFilters;
 import org.oobnet.udp.frame.Ipv4Flyweight;
+import org.oobnet.udp.frag.MtuDiscovery;
 import org.oobnet.udp.frame.UdpFrameBuilder;
 import org.oobnet.udp.transport.KernelBusyPollTransport;
 import org.oobnet.udp.route.NeighbourEntry;
@@ -168,7 +169,12 @@ public final class UdpOobProtocol implements OobProtocol
         {
             // warm the caches now, so the first send takes the fast path (EVL's solicit at connect)
             final NextHop hop = stack.resolver().solicit(peerAddress, false);
-            state.maxPayload = Math.min(UdpSocketState.MAX_UDP_PAYLOAD, hop.mtu() - UdpFrameBuilder.IP_UDP_HEADERS_LENGTH);
+            if (UdpTransport.KERNEL == state.transport)
+            {
+                // the packet transport fragments past the path MTU, or refuses per send (IP_MTU_DISCOVER)
+                state.maxPayload = Math.min(UdpSocketState.MAX_UDP_PAYLOAD,
+                    hop.mtu() - UdpFrameBuilder.IP_UDP_HEADERS_LENGTH);
+            }
             final int placedByRoute = StagePlacement.onRoute(state, hop.ifindex());
             if (placedByRoute < 0)
             {
@@ -227,6 +233,11 @@ public final class UdpOobProtocol implements OobProtocol
         else if (SocketConstants.SOL_IP == level && SocketConstants.IP_TTL == name)
         {
             state.ttl = intValue < 0 ? UdpFrameBuilder.DEFAULT_TTL : intValue;
+        }
+        else if (SocketConstants.SOL_IP == level && SocketConstants.IP_MTU_DISCOVER == name &&
+            MtuDiscovery.isValid(intValue))
+        {
+            state.mtuDiscover = intValue;
         }
         else if (SocketConstants.SOL_IP == level && IP_MULTICAST_TTL == name)
         {
@@ -354,19 +365,33 @@ public final class UdpOobProtocol implements OobProtocol
         {
             return sendInband(state, buffer, offset + UdpAddressHeader.LENGTH, payloadLength, dstAddress, dstPort);
         }
-        if (payloadLength > route.mtu() - UdpFrameBuilder.IP_UDP_HEADERS_LENGTH)
+        final boolean fragment = payloadLength > route.mtu() - UdpFrameBuilder.IP_UDP_HEADERS_LENGTH;
+        if (fragment && !MtuDiscovery.fragments(state.mtuDiscover))
         {
             return -Errno.EMSGSIZE;
         }
         final int frameLength = ETH_IP_UDP_HEADERS + payloadLength;
-        final int claimed = port.claimFrame(frameLength);
+        final int claimed = fragment ? 0 : port.claimFrame(frameLength);
         if (claimed < 0)
         {
             return claimed;
         }
         final int srcAddress = prepare(state, route, dstMac, dstAddress, dstPort);
-        state.builder.write(port.frameBuffer(), 0, buffer, offset + UdpAddressHeader.LENGTH, payloadLength);
-        port.commitFrame(frameLength);
+        if (fragment)
+        {
+            state.builder.dontFragment(false);
+            final int sent = FragmentedSend.send(port, state.builder, buffer, offset + UdpAddressHeader.LENGTH,
+                payloadLength, route.mtu());
+            if (sent < 0)
+            {
+                return sent;
+            }
+        }
+        else
+        {
+            state.builder.write(port.frameBuffer(), 0, buffer, offset + UdpAddressHeader.LENGTH, payloadLength);
+            port.commitFrame(frameLength);
+        }
         state.fastSends++;
         state.lastPort = port;
         if (state.multicastLoop && Ipv4Flyweight.isMulticast(dstAddress))
@@ -602,7 +627,8 @@ public final class UdpOobProtocol implements OobProtocol
             .macs(hop.srcMac(), dstMac)
             .source(srcAddress, state.localPort)
             .destination(dstAddress, dstPort)
-            .ttl(multicast ? state.multicastTtl : state.ttl);
+            .ttl(multicast ? state.multicastTtl : state.ttl)
+            .dontFragment(MtuDiscovery.dontFragment(state.mtuDiscover));
         return srcAddress;
     }
 
@@ -654,8 +680,8 @@ public final class UdpOobProtocol implements OobProtocol
             {
                 return rc;
             }
-            state.maxPayload = Math.min(UdpSocketState.MAX_UDP_PAYLOAD,
-                stack.minPortMtu() - UdpFrameBuilder.IP_UDP_HEADERS_LENGTH);
+            // past the path MTU a datagram is fragmented or refused per send (IP_MTU_DISCOVER)
+            state.maxPayload = UdpSocketState.MAX_UDP_PAYLOAD;
         }
         state.transport = transport;
         return 0;

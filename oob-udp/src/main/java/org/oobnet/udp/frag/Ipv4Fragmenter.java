@@ -50,6 +50,18 @@ public final class Ipv4Fragmenter
     }
 
     /**
+     * Gives the datagram frame in {@code buffer} the next IP identification (each fragment's header checksum is
+     * made when it is cut).
+     *
+     * @param buffer     the datagram's frame.
+     * @param linkLength its link header's length.
+     */
+    public void stampId(final MutableDirectBuffer buffer, final int linkLength)
+    {
+        ip.wrap(buffer, linkLength).id(nextId());
+    }
+
+    /**
      * @param mtu            the path MTU.
      * @param ipHeaderLength the IPv4 header's length.
      * @return payload bytes per fragment but the last: what fits the MTU, rounded down to 8.
