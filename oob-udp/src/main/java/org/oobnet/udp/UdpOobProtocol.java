@@ -46,7 +46,9 @@ import org.oobnet.udp.route.RtnetlinkDescriptor;
  * </ul>
  * Messages in both rings (and the zero-copy views) are records: a {@link UdpAddressHeader} (peer address and
  * port; 0 on send means the connected peer) and the payload. A payload larger than the path MTU less 28 bytes
- * gets {@code -EMSGSIZE}; sending to a broadcast address needs {@code SO_BROADCAST} ({@code -EACCES}).
+ * is sent as IPv4 fragments on the packet transport ({@link FragmentedSend}), or gets {@code -EMSGSIZE} with
+ * {@code IP_PMTUDISC_DO}/{@code PROBE} ({@link MtuDiscovery}), on the kernel transport and on a zero-copy claim;
+ * sending to a broadcast address needs {@code SO_BROADCAST} ({@code -EACCES}).
  * <p>
  * The transport is the stack's default ({@code udp.transport}) or chosen per socket before {@code bind} with
  * {@code setsockopt(SOL_UDP, }{@link #UDP_OOB_TRANSPORT}{@code , 0 packet | 1 kernel)} ({@link UdpSockets}).
@@ -59,9 +61,6 @@ public final class UdpOobProtocol implements OobProtocol
     public static final int UDP_OOB_TRANSPORT = 0x4F55;
     /** {@code IP_MULTICAST_TTL}. */
     public static final int IP_MULTICAST_TTL = SocketConstants.IP_MULTICAST_TTL;
-    /** {@code IP_MTU_DISCOVER} value {@code IP_PMTUDISC_DO}: never fragment, {@code EMSGSIZE} instead. */
-    public static final int IP_PMTUDISC_DO = 2;
-
     private static final int ETH_IP_UDP_HEADERS = UdpFrameBuilder.HEADERS_LENGTH;
     private static final int CLAIM_RECORD_OFFSET = ETH_IP_UDP_HEADERS - UdpAddressHeader.LENGTH;
     // no destination MAC cached: the datagram goes in-band
@@ -104,8 +103,8 @@ public final class UdpOobProtocol implements OobProtocol
     {
         final UdpSocketState state = new UdpSocketState(socket, stack, stack.config().transport());
         final ErrnoCapture errno = ErrnoCapture.current();
-        // the OOB path never fragments: make the in-band path refuse oversized datagrams the same way
-        setIntOption(errno, state.fd, SocketConstants.SOL_IP, SocketConstants.IP_MTU_DISCOVER, IP_PMTUDISC_DO);
+        // IP_MTU_DISCOVER stays the kernel's default (IP_PMTUDISC_WANT): the OOB path and the in-band fallback both
+        // fragment a datagram past the path MTU, and both refuse it after IP_PMTUDISC_DO (MtuDiscovery)
         // a socket gets the groups it joined, not those of other sockets on its port (the packet transport's filter
         // works so; the kernel transport reads the kernel's queue, which Linux fills for every join by default)
         setIntOption(errno, state.fd, SocketConstants.SOL_IP, SocketConstants.IP_MULTICAST_ALL, 0);
