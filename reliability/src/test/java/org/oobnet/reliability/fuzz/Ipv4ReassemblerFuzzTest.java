@@ -1,6 +1,7 @@
 package org.oobnet.reliability.fuzz;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
@@ -122,7 +123,9 @@ class Ipv4ReassemblerFuzzTest
         final Ipv4Reassembler reassembler =
             new Ipv4Reassembler(new ReassemblyConfig(SLOTS, SLOT_BYTES, 64, TIMEOUT_NS), drops);
         final int chunk = data.consumeInt(8, 64) * 8;
-        final byte[] payload = data.consumeBytes(data.consumeInt(chunk, SLOT_BYTES - 28));
+        // at least a chunk: two fragments or more
+        final int size = data.consumeInt(chunk, SLOT_BYTES - 28);
+        final byte[] payload = Arrays.copyOf(data.consumeBytes(size), size);
         final int datagramLength = builder.write(fragmenter.datagram(), 0, new UnsafeBuffer(payload), 0, payload.length);
         final int count = Ipv4Fragmenter.fragmentCount(datagramLength - 34, chunk);
         final List<UnsafeBuffer> fragments = new ArrayList<>();
