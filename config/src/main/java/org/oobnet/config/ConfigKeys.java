@@ -53,6 +53,20 @@ record ConfigKeys(List<KeySpec<?>> global, List<KeySpec<?>> interfaceFields)
                     UDP_MAX_MEMBERSHIPS,
                     ValueParsers.integer(1, UDP_MAX_MEMBERSHIPS_MAX),
                     UDP_MAX_MEMBERSHIPS_DEFAULT),
+                new KeySpec<>(
+                    UDP_REASSEMBLY_SLOTS, ValueParsers.integer(0, UDP_REASSEMBLY_SLOTS_MAX), UDP_REASSEMBLY_SLOTS_DEFAULT),
+                new KeySpec<>(
+                    UDP_REASSEMBLY_SLOT_BYTES,
+                    ValueParsers.integer(UDP_REASSEMBLY_SLOT_BYTES_MIN, UDP_REASSEMBLY_SLOT_BYTES_MAX),
+                    UDP_REASSEMBLY_SLOT_BYTES_DEFAULT),
+                new KeySpec<>(
+                    UDP_REASSEMBLY_MAX_FRAGMENTS,
+                    ValueParsers.integer(UDP_REASSEMBLY_MAX_FRAGMENTS_MIN, UDP_REASSEMBLY_MAX_FRAGMENTS_MAX),
+                    UDP_REASSEMBLY_MAX_FRAGMENTS_DEFAULT),
+                new KeySpec<>(
+                    UDP_REASSEMBLY_TIMEOUT,
+                    ValueParsers.duration(UDP_REASSEMBLY_TIMEOUT_MIN_NS, UDP_REASSEMBLY_TIMEOUT_MAX_NS),
+                    UDP_REASSEMBLY_TIMEOUT_DEFAULT_NS),
                 new KeySpec<>(COUNTERS_DIRECTORY, ValueParsers.absolutePath(), COUNTERS_DIRECTORY_DEFAULT),
                 new KeySpec<>(
                     HARNESS_MESSAGE_SIZE_BYTES,

@@ -532,7 +532,14 @@ public final class ConfigLoader
                     (Integer)typed.get(RINGS_SEND_RING_BYTES),
                     (Integer)typed.get(RINGS_RECEIVE_RING_BYTES)),
                 interfaceConfigs,
-                new UdpConfig((UdpTransport)typed.get(UDP_TRANSPORT), (Integer)typed.get(UDP_MAX_MEMBERSHIPS)),
+                new UdpConfig(
+                    (UdpTransport)typed.get(UDP_TRANSPORT),
+                    (Integer)typed.get(UDP_MAX_MEMBERSHIPS),
+                    new ReassemblyConfig(
+                        (Integer)typed.get(UDP_REASSEMBLY_SLOTS),
+                        (Integer)typed.get(UDP_REASSEMBLY_SLOT_BYTES),
+                        (Integer)typed.get(UDP_REASSEMBLY_MAX_FRAGMENTS),
+                        (Long)typed.get(UDP_REASSEMBLY_TIMEOUT))),
                 new CountersConfig((Path)typed.get(COUNTERS_DIRECTORY)),
                 new HarnessConfig(
                     (Integer)typed.get(HARNESS_MESSAGE_SIZE_BYTES),

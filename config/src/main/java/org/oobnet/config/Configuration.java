@@ -132,6 +132,42 @@ public final class Configuration
     /** Largest {@link #UDP_MAX_MEMBERSHIPS}: the stage scans a socket's memberships per group datagram. */
     public static final int UDP_MAX_MEMBERSHIPS_MAX = 1024;
 
+    // udp: IPv4 reassembly on the stage (packet transport); memory is slots x max_datagram_bytes per interface
+
+    /** Datagrams the stage reassembles at once per interface; 0 drops every fragment (counted), as before. */
+    public static final String UDP_REASSEMBLY_SLOTS = "udp.reassembly_slots";
+    /** Default of {@link #UDP_REASSEMBLY_SLOTS}: a few feeds' worth of datagrams in flight at once. */
+    public static final int UDP_REASSEMBLY_SLOTS_DEFAULT = 16;
+    /** Largest {@link #UDP_REASSEMBLY_SLOTS}: with the largest datagrams, 256 MiB per interface. */
+    public static final int UDP_REASSEMBLY_SLOTS_MAX = 4096;
+
+    /** Largest IPv4 datagram (header included) a slot holds; larger ones are dropped whole. Bytes. */
+    public static final String UDP_REASSEMBLY_SLOT_BYTES = "udp.reassembly_slot_bytes";
+    /** Default of {@link #UDP_REASSEMBLY_SLOT_BYTES}: the IPv4 limit, so any datagram a kernel sends. */
+    public static final int UDP_REASSEMBLY_SLOT_BYTES_DEFAULT = 65535;
+    /** Smallest {@link #UDP_REASSEMBLY_SLOT_BYTES}: the reassembly buffer every host has (RFC 791). */
+    public static final int UDP_REASSEMBLY_SLOT_BYTES_MIN = 576;
+    /** Largest {@link #UDP_REASSEMBLY_SLOT_BYTES}: the IPv4 total length's limit. */
+    public static final int UDP_REASSEMBLY_SLOT_BYTES_MAX = 65535;
+
+    /** Most fragments of one datagram; one more drops the datagram whole. */
+    public static final String UDP_REASSEMBLY_MAX_FRAGMENTS = "udp.reassembly_max_fragments";
+    /** Default of {@link #UDP_REASSEMBLY_MAX_FRAGMENTS}: 64 KiB in 1500-byte frames takes 45. */
+    public static final int UDP_REASSEMBLY_MAX_FRAGMENTS_DEFAULT = 64;
+    /** Smallest {@link #UDP_REASSEMBLY_MAX_FRAGMENTS}. */
+    public static final int UDP_REASSEMBLY_MAX_FRAGMENTS_MIN = 2;
+    /** Largest {@link #UDP_REASSEMBLY_MAX_FRAGMENTS}: 8-byte fragments of 64 KiB. */
+    public static final int UDP_REASSEMBLY_MAX_FRAGMENTS_MAX = 8192;
+
+    /** How long a datagram's fragments wait for the rest before the datagram is dropped (counted). A duration. */
+    public static final String UDP_REASSEMBLY_TIMEOUT = "udp.reassembly_timeout";
+    /** Default of {@link #UDP_REASSEMBLY_TIMEOUT}: 100 ms; market data that late is stale (Linux waits 30 s). */
+    public static final long UDP_REASSEMBLY_TIMEOUT_DEFAULT_NS = 100_000_000L;
+    /** Smallest {@link #UDP_REASSEMBLY_TIMEOUT}. */
+    public static final long UDP_REASSEMBLY_TIMEOUT_MIN_NS = 1_000_000L;
+    /** Largest {@link #UDP_REASSEMBLY_TIMEOUT}: Linux's {@code ipfrag_time} default. */
+    public static final long UDP_REASSEMBLY_TIMEOUT_MAX_NS = 30_000_000_000L;
+
     // counters
 
     /** Directory of the counters file; an absolute path. */

@@ -267,7 +267,7 @@ class ConfigLoaderTest extends LoaderFixture
             max_memberships = 64
             """);
 
-        assertEquals(new UdpConfig(UdpTransport.PACKET, 64), load(file).config().udp());
+        assertEquals(new UdpConfig(UdpTransport.PACKET, 64, ReassemblyConfig.DEFAULTS), load(file).config().udp());
     }
 
     @Test
@@ -281,6 +281,52 @@ class ConfigLoaderTest extends LoaderFixture
         assertEquals("""
             invalid oobnet configuration (1 problem):
               udp.max_memberships=0: must be between 1 and 1024 [%1$s:2]""".formatted(file), problemsOf(file));
+    }
+
+    @Test
+    void shouldReadReassemblyLimitsWhenUdpTableSetsThem() throws IOException
+    {
+        final Path file = file("""
+            [udp]
+            reassembly_slots = 4
+            reassembly_slot_bytes = 9216
+            reassembly_max_fragments = 8
+            reassembly_timeout = "5ms"
+            """);
+
+        assertEquals(new UdpConfig(UdpTransport.PACKET, 20, new ReassemblyConfig(4, 9216, 8, 5_000_000L)),
+            load(file).config().udp());
+        assertEquals(4L * 9216, load(file).config().udp().reassembly().memoryBytes());
+    }
+
+    @Test
+    void shouldRefuseWhenReassemblyLimitsAreOutOfRange() throws IOException
+    {
+        final Path file = file("""
+            [udp]
+            reassembly_slots = -1
+            reassembly_slot_bytes = 65536
+            reassembly_max_fragments = 1
+            reassembly_timeout = "1m"
+            """);
+
+        assertEquals("""
+            invalid oobnet configuration (4 problems):
+              udp.reassembly_slots=-1: must be between 0 and 4096 [%1$s:2]
+              udp.reassembly_slot_bytes=65536: must be between 576 and 65535 [%1$s:3]
+              udp.reassembly_max_fragments=1: must be between 2 and 8192 [%1$s:4]
+              udp.reassembly_timeout="1m": must be between 1ms and 30s [%1$s:5]""".formatted(file), problemsOf(file));
+    }
+
+    @Test
+    void shouldNameEveryLimitWhenReassemblyConfigIsBuiltOutOfRange()
+    {
+        final IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+            () -> new ReassemblyConfig(5000, 100, 9000, 0));
+
+        assertEquals("invalid ReassemblyConfig: udp.reassembly_slots=5000 must be 0..4096;" +
+            " udp.reassembly_slot_bytes=100 must be 576..65535; udp.reassembly_max_fragments=9000 must be" +
+            " 2..8192; udp.reassembly_timeoutNs=0 must be 1000000..30000000000;", error.getMessage());
     }
 
     @Test
@@ -443,6 +489,10 @@ class ConfigLoaderTest extends LoaderFixture
             rings.receive_ring_bytes        = "64KiB"   # default
             udp.transport                   = "packet"  # default
             udp.max_memberships             = 20        # default
+            udp.reassembly_slots            = 16        # default
+            udp.reassembly_slot_bytes       = 65535     # default
+            udp.reassembly_max_fragments    = 64        # default
+            udp.reassembly_timeout          = "100ms"   # default
             counters.directory              = "/tmp/c"  # -Doobnet.counters.directory
             harness.message_size_bytes      = 64        # default
             harness.duration                = "10s"     # default

@@ -12,6 +12,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.oobnet.config.InterfaceConfig;
+import org.oobnet.config.ReassemblyConfig;
 import org.oobnet.core.OobStage;
 import org.oobnet.core.StageDevice;
 import org.oobnet.inband.ErrnoException;
@@ -29,6 +30,8 @@ import org.oobnet.packet.ring.TxRing;
 import org.oobnet.packet.stats.PacketCounter;
 import org.oobnet.packet.stats.PacketCounters;
 import org.oobnet.udp.demux.DemuxTable;
+import org.oobnet.udp.frag.Ipv4Fragmenter;
+import org.oobnet.udp.frag.Ipv4Reassembler;
 import org.oobnet.udp.frame.DropReason;
 import org.oobnet.udp.frame.IcmpUnreachable;
 import org.oobnet.udp.frame.Ipv4Flyweight;
@@ -59,6 +62,7 @@ public final class PacketPort
         PacketCounter.FRAMES_IN, PacketCounter.FRAMES_OUT, PacketCounter.TX_KICKS, PacketCounter.TX_RING_FULL,
         PacketCounter.KERNEL_DROPS, PacketCounter.WRONG_FORMAT, PacketCounter.RUNTS, PacketCounter.TRUNCATED };
     private static final DropReason[] DROP_REASONS = dropReasons();
+    private static final String[] REASSEMBLY_LABELS = { "fragments in", "datagrams reassembled" };
     private static final int PAGE_SIZE = 4096;
     // a TX frame's largest length: the MTU plus the Ethernet header (14) and a VLAN tag's room (4)
     private static final int TX_FRAME_OVERHEAD = 18;
@@ -72,6 +76,10 @@ public final class PacketPort
     private final KernelDropReader kernelDrops;
     private final UdpFrameParser parser;
     private final IcmpUnreachable icmp = new IcmpUnreachable();
+    // null when reassembly is off (udp.reassembly_slots = 0): fragments are dropped and counted
+    private final Ipv4Reassembler reassembler;
+    // stage only: fragmented sends' scratch and IP identifications (FragmentedSend)
+    private final Ipv4Fragmenter fragmenter = new Ipv4Fragmenter();
     private final DemuxTable<UdpSocketState> demux;
     private final UnsafeBuffer copy = new UnsafeBuffer(new byte[0]);
     private final UnsafeBuffer rxStatusView;
@@ -101,9 +109,11 @@ public final class PacketPort
         final String name,
         final PacketRingSocket rings,
         final DemuxTable<UdpSocketState> demux,
-        final boolean verifyUdpChecksum)
+        final boolean verifyUdpChecksum,
+        final ReassemblyConfig reassembly)
     {
         this.ifindex = rings.link().ifIndex();
+        this.reassembler = reassembly.enabled() ? new Ipv4Reassembler(reassembly, drops) : null;
         this.name = name;
         this.rings = rings;
         this.demux = demux;
@@ -129,6 +139,7 @@ public final class PacketPort
      * @param demux      the stack's demultiplexing table.
      * @param verifyUdpChecksum whether received UDP checksums are verified.
      * @param stageErrno the stage's errno capture (the TX kick runs on the stage).
+     * @param reassembly the limits of IPv4 reassembly (its memory is allocated now).
      * @return the port.
      * @throws ErrnoException naming the step that failed.
      */
@@ -137,7 +148,8 @@ public final class PacketPort
         final int mtu,
         final DemuxTable<UdpSocketState> demux,
         final boolean verifyUdpChecksum,
-        final ErrnoCapture stageErrno) throws ErrnoException
+        final ErrnoCapture stageErrno,
+        final ReassemblyConfig reassembly) throws ErrnoException
     {
         final int frameSize = settings.frameSize();
         // blocks of whole frames: needsChecksum finds a frame's slot by dividing by the frame size
@@ -168,7 +180,7 @@ public final class PacketPort
             // SIOCSHWTSTAMP, e.g. hwstamp_ctl -r 1); else the kernel's software time as before
             UdpOobProtocol.setIntOption(ErrnoCapture.current(), rings.fd(), SocketConstants.SOL_PACKET,
                 SocketConstants.PACKET_TIMESTAMP, SocketConstants.SOF_TIMESTAMPING_RAW_HARDWARE);
-            return new PacketPort(settings.name(), rings, demux, verifyUdpChecksum);
+            return new PacketPort(settings.name(), rings, demux, verifyUdpChecksum, reassembly);
         }
         catch (final RuntimeException ex)
         {
@@ -264,6 +276,22 @@ public final class PacketPort
     }
 
     /**
+     * @return the port's fragmenter (stage only).
+     */
+    public Ipv4Fragmenter fragmenter()
+    {
+        return fragmenter;
+    }
+
+    /**
+     * @return the port's IPv4 reassembler, null when reassembly is off.
+     */
+    public Ipv4Reassembler reassembler()
+    {
+        return reassembler;
+    }
+
+    /**
      * @return the rings' counters (frames, kicks, ring full...).
      */
     public PacketCounters packetCounters()
@@ -303,14 +331,15 @@ public final class PacketPort
     }
 
     /**
-     * The port's counters in {@code oobnet stat}: its rings' frames, then its drops by reason.
+     * The port's counters in {@code oobnet stat}: its rings' frames, its drops by reason, then reassembly's
+     * fragments in and datagrams completed.
      *
      * @return the labels.
      */
     @Override
     public String[] counterLabels()
     {
-        final String[] labels = new String[RING_COUNTERS.length + DROP_REASONS.length];
+        final String[] labels = new String[RING_COUNTERS.length + DROP_REASONS.length + REASSEMBLY_LABELS.length];
         for (int i = 0; i < RING_COUNTERS.length; i++)
         {
             labels[i] = RING_COUNTERS[i].label();
@@ -319,12 +348,20 @@ public final class PacketPort
         {
             labels[RING_COUNTERS.length + i] = "drops " + DROP_REASONS[i].label();
         }
+        System.arraycopy(REASSEMBLY_LABELS, 0, labels, RING_COUNTERS.length + DROP_REASONS.length,
+            REASSEMBLY_LABELS.length);
         return labels;
     }
 
     @Override
     public long counterValue(final int index)
     {
+        final int reassembly = index - RING_COUNTERS.length - DROP_REASONS.length;
+        if (reassembly >= 0)
+        {
+            return null == reassembler ? 0 :
+                0 == reassembly ? reassembler.fragmentsTaken() : reassembler.datagramsReassembled();
+        }
         return index < RING_COUNTERS.length ? rings.counters().get(RING_COUNTERS[index]) :
             drops.drops(DROP_REASONS[index - RING_COUNTERS.length]);
     }
@@ -338,6 +375,10 @@ public final class PacketPort
     @Override
     public int poll(final long nowNs)
     {
+        if (null != reassembler)
+        {
+            reassembler.expire(nowNs);
+        }
         final int frames = rx.poll(this, rxPollLimit);
         if (rx.takeLosing())
         {
@@ -540,6 +581,11 @@ public final class PacketPort
     {
         final UdpFrameParser parser = this.parser;
         final DropReason reason = parser.parse(frame, offset, length, verifyChecksum);
+        if (DropReason.FRAGMENT == reason && null != reassembler && Ipv4Flyweight.PROTOCOL_UDP == parser.ipProtocol())
+        {
+            reassemble(frame, offset, verifyChecksum, timestampNs, timestampSource);
+            return;
+        }
         if (DropReason.NONE != reason)
         {
             if (DropReason.NOT_UDP == reason && IcmpUnreachable.PROTOCOL_ICMP == parser.ipProtocol())
@@ -578,6 +624,31 @@ public final class PacketPort
         }
         countDelivery(target.deliverCopy(frame, recordOffset, recordLength, timestampNs, timestampSource) >= 0 ?
             DropReason.NONE : DropReason.RECEIVE_FULL, recordLength);
+    }
+
+    // a completed datagram goes the normal way, with the RX timestamp of the fragment that completed it (the last to
+    // arrive, as Linux stamps a reassembled skb); its slot is free again once delivered
+    private void reassemble(
+        final MutableDirectBuffer frame,
+        final int offset,
+        final boolean verifyChecksum,
+        final long timestampNs,
+        final RxTimestampSource timestampSource)
+    {
+        final Ipv4Reassembler reassembler = this.reassembler;
+        final int slot = reassembler.onFragment(frame, offset, parser, verifyChecksum);
+        if (Ipv4Reassembler.NOT_COMPLETE != slot)
+        {
+            try
+            {
+                deliverFrame(reassembler.buffer(), reassembler.frameOffset(slot), reassembler.frameLength(slot),
+                    reassembler.verifiable(slot), timestampNs, timestampSource);
+            }
+            finally
+            {
+                reassembler.release(slot);
+            }
+        }
     }
 
     // ICMP destination unreachable about a datagram of a connected socket: its next send fails with the errno, and

@@ -22,6 +22,7 @@ import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.packet.bpf.BpfFilterBuilder;
 import org.oobnet.packet.bpf.SockFilters;
 import org.oobnet.udp.frame.Ipv4Flyweight;
+import org.oobnet.udp.frag.MtuDiscovery;
 import org.oobnet.udp.frame.UdpFrameBuilder;
 import org.oobnet.udp.transport.KernelBusyPollTransport;
 import org.oobnet.udp.route.NeighbourEntry;
@@ -45,7 +46,9 @@ import org.oobnet.udp.route.RtnetlinkDescriptor;
  * </ul>
  * Messages in both rings (and the zero-copy views) are records: a {@link UdpAddressHeader} (peer address and
  * port; 0 on send means the connected peer) and the payload. A payload larger than the path MTU less 28 bytes
- * gets {@code -EMSGSIZE}; sending to a broadcast address needs {@code SO_BROADCAST} ({@code -EACCES}).
+ * is sent as IPv4 fragments on the packet transport ({@link FragmentedSend}), or gets {@code -EMSGSIZE} with
+ * {@code IP_PMTUDISC_DO}/{@code PROBE} ({@link MtuDiscovery}), on the kernel transport and on a zero-copy claim;
+ * sending to a broadcast address needs {@code SO_BROADCAST} ({@code -EACCES}).
  * <p>
  * The transport is the stack's default ({@code udp.transport}) or chosen per socket before {@code bind} with
  * {@code setsockopt(SOL_UDP, }{@link #UDP_OOB_TRANSPORT}{@code , 0 packet | 1 kernel)} ({@link UdpSockets}).
@@ -58,9 +61,6 @@ public final class UdpOobProtocol implements OobProtocol
     public static final int UDP_OOB_TRANSPORT = 0x4F55;
     /** {@code IP_MULTICAST_TTL}. */
     public static final int IP_MULTICAST_TTL = SocketConstants.IP_MULTICAST_TTL;
-    /** {@code IP_MTU_DISCOVER} value {@code IP_PMTUDISC_DO}: never fragment, {@code EMSGSIZE} instead. */
-    public static final int IP_PMTUDISC_DO = 2;
-
     private static final int ETH_IP_UDP_HEADERS = UdpFrameBuilder.HEADERS_LENGTH;
     private static final int CLAIM_RECORD_OFFSET = ETH_IP_UDP_HEADERS - UdpAddressHeader.LENGTH;
     // no destination MAC cached: the datagram goes in-band
@@ -103,8 +103,8 @@ public final class UdpOobProtocol implements OobProtocol
     {
         final UdpSocketState state = new UdpSocketState(socket, stack, stack.config().transport());
         final ErrnoCapture errno = ErrnoCapture.current();
-        // the OOB path never fragments: make the in-band path refuse oversized datagrams the same way
-        setIntOption(errno, state.fd, SocketConstants.SOL_IP, SocketConstants.IP_MTU_DISCOVER, IP_PMTUDISC_DO);
+        // IP_MTU_DISCOVER stays the kernel's default (IP_PMTUDISC_WANT): the OOB path and the in-band fallback both
+        // fragment a datagram past the path MTU, and both refuse it after IP_PMTUDISC_DO (MtuDiscovery)
         // a socket gets the groups it joined, not those of other sockets on its port (the packet transport's filter
         // works so; the kernel transport reads the kernel's queue, which Linux fills for every join by default)
         setIntOption(errno, state.fd, SocketConstants.SOL_IP, SocketConstants.IP_MULTICAST_ALL, 0);
@@ -168,7 +168,12 @@ public final class UdpOobProtocol implements OobProtocol
         {
             // warm the caches now, so the first send takes the fast path (EVL's solicit at connect)
             final NextHop hop = stack.resolver().solicit(peerAddress, false);
-            state.maxPayload = Math.min(UdpSocketState.MAX_UDP_PAYLOAD, hop.mtu() - UdpFrameBuilder.IP_UDP_HEADERS_LENGTH);
+            if (UdpTransport.KERNEL == state.transport)
+            {
+                // the packet transport fragments past the path MTU, or refuses per send (IP_MTU_DISCOVER)
+                state.maxPayload = Math.min(UdpSocketState.MAX_UDP_PAYLOAD,
+                    hop.mtu() - UdpFrameBuilder.IP_UDP_HEADERS_LENGTH);
+            }
             final int placedByRoute = StagePlacement.onRoute(state, hop.ifindex());
             if (placedByRoute < 0)
             {
@@ -246,6 +251,11 @@ public final class UdpOobProtocol implements OobProtocol
         else if (SocketConstants.SOL_IP == level && SocketConstants.IP_TTL == name)
         {
             state.ttl = intValue < 0 ? UdpFrameBuilder.DEFAULT_TTL : intValue;
+        }
+        else if (SocketConstants.SOL_IP == level && SocketConstants.IP_MTU_DISCOVER == name &&
+            MtuDiscovery.isValid(intValue))
+        {
+            state.mtuDiscover = intValue;
         }
         else if (SocketConstants.SOL_IP == level && IP_MULTICAST_TTL == name)
         {
@@ -373,19 +383,33 @@ public final class UdpOobProtocol implements OobProtocol
         {
             return sendInband(state, buffer, offset + UdpAddressHeader.LENGTH, payloadLength, dstAddress, dstPort);
         }
-        if (payloadLength > route.mtu() - UdpFrameBuilder.IP_UDP_HEADERS_LENGTH)
+        final boolean fragment = payloadLength > route.mtu() - UdpFrameBuilder.IP_UDP_HEADERS_LENGTH;
+        if (fragment && !MtuDiscovery.fragments(state.mtuDiscover))
         {
             return -Errno.EMSGSIZE;
         }
         final int frameLength = ETH_IP_UDP_HEADERS + payloadLength;
-        final int claimed = port.claimFrame(frameLength);
+        final int claimed = fragment ? 0 : port.claimFrame(frameLength);
         if (claimed < 0)
         {
             return claimed;
         }
         final int srcAddress = prepare(state, route, dstMac, dstAddress, dstPort);
-        state.builder.write(port.frameBuffer(), 0, buffer, offset + UdpAddressHeader.LENGTH, payloadLength);
-        port.commitFrame(frameLength);
+        if (fragment)
+        {
+            state.builder.dontFragment(false);
+            final int sent = FragmentedSend.send(port, state.builder, buffer, offset + UdpAddressHeader.LENGTH,
+                payloadLength, route.mtu());
+            if (sent < 0)
+            {
+                return sent;
+            }
+        }
+        else
+        {
+            state.builder.write(port.frameBuffer(), 0, buffer, offset + UdpAddressHeader.LENGTH, payloadLength);
+            port.commitFrame(frameLength);
+        }
         state.fastSends++;
         state.lastPort = port;
         if (state.multicastLoop && Ipv4Flyweight.isMulticast(dstAddress))
@@ -621,7 +645,8 @@ public final class UdpOobProtocol implements OobProtocol
             .macs(hop.srcMac(), dstMac)
             .source(srcAddress, state.localPort)
             .destination(dstAddress, dstPort)
-            .ttl(multicast ? state.multicastTtl : state.ttl);
+            .ttl(multicast ? state.multicastTtl : state.ttl)
+            .dontFragment(MtuDiscovery.dontFragment(state.mtuDiscover));
         return srcAddress;
     }
 
@@ -673,8 +698,8 @@ public final class UdpOobProtocol implements OobProtocol
             {
                 return rc;
             }
-            state.maxPayload = Math.min(UdpSocketState.MAX_UDP_PAYLOAD,
-                stack.minPortMtu() - UdpFrameBuilder.IP_UDP_HEADERS_LENGTH);
+            // past the path MTU a datagram is fragmented or refused per send (IP_MTU_DISCOVER)
+            state.maxPayload = UdpSocketState.MAX_UDP_PAYLOAD;
         }
         state.transport = transport;
         return 0;

@@ -4,6 +4,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.oobnet.config.UdpTransport;
 import org.oobnet.core.OobSocket;
+import org.oobnet.udp.frag.MtuDiscovery;
 import org.oobnet.udp.frame.UdpFrameBuilder;
 import org.oobnet.udp.transport.DatagramHandler;
 import org.oobnet.udp.transport.KernelBusyPollTransport;
@@ -43,7 +44,10 @@ public final class UdpSocketState implements DatagramHandler
     volatile boolean broadcast;
     volatile int ttl = UdpFrameBuilder.DEFAULT_TTL;
     volatile int multicastTtl = 1;
+    // the largest payload whatever the path: the transport's limit (a path MTU check depends on mtuDiscover)
     volatile int maxPayload;
+    // IP_MTU_DISCOVER: DF, and whether a datagram past the path MTU is fragmented or refused (MtuDiscovery)
+    volatile int mtuDiscover = MtuDiscovery.IP_PMTUDISC_WANT;
     // multicast: the memberships the stage filters group datagrams by, whether OOB group sends loop back to local
     // members, the IP_MULTICAST_IF interface (null: the route decides)
     volatile GroupFilter groups = GroupFilter.EMPTY;

@@ -13,6 +13,7 @@ import org.oobnet.inband.Errno;
 import org.oobnet.inband.ErrnoException;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
+import org.oobnet.udp.frag.MtuDiscovery;
 import org.oobnet.udp.frame.UdpFrameBuilder;
 import org.oobnet.udp.route.NextHop;
 
@@ -239,8 +240,9 @@ public final class UdpSockets
     }
 
     /**
-     * The largest payload the socket can send to {@code address} without fragmenting: the route's MTU less the
-     * IPv4 and UDP headers when the route is cached, else the socket's own limit.
+     * The largest payload the socket can send to {@code address}: its own limit, and when it may not fragment
+     * (kernel transport, {@code IP_PMTUDISC_DO}/{@code PROBE}) the route's MTU less the IPv4 and UDP headers when
+     * the route is cached.
      *
      * @param state   the socket's state.
      * @param address the destination, 0 for the connected peer.
@@ -250,7 +252,9 @@ public final class UdpSockets
     {
         final int destination = 0 == address ? state.peerAddress : address;
         final NextHop hop = 0 == destination ? null : state.stack.resolver().routes().lookup(destination);
-        final int pathLimit = null == hop ? Integer.MAX_VALUE : hop.mtu() - UdpFrameBuilder.IP_UDP_HEADERS_LENGTH;
+        final boolean fragments = UdpTransport.PACKET == state.transport && MtuDiscovery.fragments(state.mtuDiscover);
+        final int pathLimit = null == hop || fragments ? Integer.MAX_VALUE :
+            hop.mtu() - UdpFrameBuilder.IP_UDP_HEADERS_LENGTH;
         return Math.min(state.maxPayload, pathLimit);
     }
 

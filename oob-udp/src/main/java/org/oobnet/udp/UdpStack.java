@@ -86,7 +86,7 @@ public final class UdpStack implements AutoCloseable
                     final Link link = netlink.getLink(ifindex);
                     minMtu = Math.min(minMtu, link.mtu());
                     ports.add(PacketPort.open(settings, link.mtu(), demux, config.verifyUdpChecksum(),
-                        new ErrnoCapture()));
+                        new ErrnoCapture(), config.reassembly()));
                 }
             }
             stack = new UdpStack(config, resolver, ports, Integer.MAX_VALUE == minMtu ? 65535 : minMtu, demux);
@@ -351,7 +351,7 @@ public final class UdpStack implements AutoCloseable
                 try
                 {
                     port = PacketPort.open(settings.get(i), primary.mtu(), demux, config.verifyUdpChecksum(),
-                        new ErrnoCapture());
+                        new ErrnoCapture(), config.reassembly());
                 }
                 catch (final ErrnoException ex)
                 {

@@ -5,6 +5,7 @@ import java.util.Objects;
 
 import org.oobnet.config.Configuration;
 import org.oobnet.config.InterfaceConfig;
+import org.oobnet.config.ReassemblyConfig;
 import org.oobnet.config.UdpTransport;
 
 /**
@@ -20,6 +21,7 @@ import org.oobnet.config.UdpTransport;
  * @param refreshIntervalMs longest time between two refreshes of the route and neighbour caches.
  * @param maxMemberships    most multicast (group, interface) memberships per socket ({@code ENOBUFS} past it;
  *                          {@code udp.max_memberships}).
+ * @param reassembly        the limits of IPv4 reassembly on each port ({@code udp.reassembly_*}).
  */
 public record UdpStackConfig(
     UdpTransport transport,
@@ -28,7 +30,8 @@ public record UdpStackConfig(
     int rxPollLimit,
     boolean verifyUdpChecksum,
     int refreshIntervalMs,
-    int maxMemberships)
+    int maxMemberships,
+    ReassemblyConfig reassembly)
 {
     /** Default {@link #kernelBatch()}. */
     public static final int DEFAULT_KERNEL_BATCH = 32;
@@ -49,10 +52,12 @@ public record UdpStackConfig(
      * @param verifyUdpChecksum whether to verify UDP checksums.
      * @param refreshIntervalMs refresh period, at least 10.
      * @param maxMemberships    memberships per socket, 1..{@link Configuration#UDP_MAX_MEMBERSHIPS_MAX}.
+     * @param reassembly        the reassembly limits.
      */
     public UdpStackConfig
     {
         Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(reassembly, "reassembly");
         interfaces = List.copyOf(interfaces);
         final StringBuilder problems = new StringBuilder();
         if (kernelBatch < 1 || kernelBatch > 1024)
@@ -76,6 +81,30 @@ public record UdpStackConfig(
         {
             throw new IllegalArgumentException("invalid UdpStackConfig:" + problems);
         }
+    }
+
+    /**
+     * The settings with reassembly at its defaults.
+     *
+     * @param transport         the default transport.
+     * @param interfaces        interfaces enabled for the packet transport.
+     * @param kernelBatch       datagrams per mmsg call, 1..1024.
+     * @param rxPollLimit       frames per port per cycle, at least 1.
+     * @param verifyUdpChecksum whether to verify UDP checksums.
+     * @param refreshIntervalMs refresh period, at least 10.
+     * @param maxMemberships    memberships per socket, at least 1.
+     */
+    public UdpStackConfig(
+        final UdpTransport transport,
+        final List<InterfaceConfig> interfaces,
+        final int kernelBatch,
+        final int rxPollLimit,
+        final boolean verifyUdpChecksum,
+        final int refreshIntervalMs,
+        final int maxMemberships)
+    {
+        this(transport, interfaces, kernelBatch, rxPollLimit, verifyUdpChecksum, refreshIntervalMs, maxMemberships,
+            ReassemblyConfig.DEFAULTS);
     }
 
     /**
@@ -107,11 +136,21 @@ public record UdpStackConfig(
     public UdpStackConfig withMaxMemberships(final int limit)
     {
         return new UdpStackConfig(transport, interfaces, kernelBatch, rxPollLimit, verifyUdpChecksum,
-            refreshIntervalMs, limit);
+            refreshIntervalMs, limit, reassembly);
     }
 
     /**
-     * The settings an oobnet configuration gives: {@code udp.transport}, {@code udp.max_memberships} and the
+     * @param limits the reassembly limits.
+     * @return these settings with them.
+     */
+    public UdpStackConfig withReassembly(final ReassemblyConfig limits)
+    {
+        return new UdpStackConfig(transport, interfaces, kernelBatch, rxPollLimit, verifyUdpChecksum,
+            refreshIntervalMs, maxMemberships, limits);
+    }
+
+    /**
+     * The settings an oobnet configuration gives: {@code udp.transport}, {@code udp.max_memberships}, {@code udp.reassembly_*} and the
      * {@code interfaces} enabled for OOB traffic with their ring geometry; the rest at defaults.
      *
      * @param config the loaded configuration.
@@ -120,7 +159,8 @@ public record UdpStackConfig(
     public static UdpStackConfig from(final org.oobnet.config.OobnetConfig config)
     {
         return new UdpStackConfig(config.udp().transport(), config.interfaces(), DEFAULT_KERNEL_BATCH,
-            DEFAULT_RX_POLL_LIMIT, true, DEFAULT_REFRESH_INTERVAL_MS, config.udp().maxMemberships());
+            DEFAULT_RX_POLL_LIMIT, true, DEFAULT_REFRESH_INTERVAL_MS, config.udp().maxMemberships())
+            .withReassembly(config.udp().reassembly());
     }
 
     /**

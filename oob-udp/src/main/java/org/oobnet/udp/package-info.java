@@ -12,8 +12,11 @@
  *   <li>{@link org.oobnet.udp.UdpOobProtocol}: the {@code AF_INET}/{@code SOCK_DGRAM | SOCK_OOB} protocol to
  *       register with oob-core ({@code registry.register(AF_INET, stack.protocol())}).</li>
  *   <li>{@link org.oobnet.udp.frame}: Ethernet/IPv4/UDP flyweights, the Internet checksum, the frame builder and
- *       the validating parser with a drop reason per bad input (fragments are dropped and counted, not
- *       reassembled).</li>
+ *       the validating parser with a drop reason per bad input.</li>
+ *   <li>{@link org.oobnet.udp.frag}: IPv4 reassembly on the stage in memory bounded by {@code udp.reassembly_*}
+ *       ({@link org.oobnet.udp.frag.Ipv4Reassembler}, drops counted per reason) and fragmented sends past the path
+ *       MTU under {@code IP_MTU_DISCOVER} ({@link org.oobnet.udp.frag.MtuDiscovery}); docs/tuning.md, "IPv4
+ *       fragments".</li>
  *   <li>{@link org.oobnet.udp.transport.KernelBusyPollTransport}: {@code recvmmsg}/{@code sendmmsg} on the kernel
  *       socket, for any interface (loopback too) without {@code CAP_NET_RAW}.</li>
  * </ul>

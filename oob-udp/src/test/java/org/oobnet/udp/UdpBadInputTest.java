@@ -56,8 +56,9 @@ class UdpBadInputTest
             bad.add(new BadFrame(DropReason.BAD_IP_CHECKSUM, f -> ip.wrap(f, IP).ttl(7), 0));
             bad.add(new BadFrame(DropReason.TOTAL_LENGTH_MISMATCH, f -> ip.wrap(f, IP).totalLength(19).updateChecksum(), 0));
             bad.add(new BadFrame(DropReason.TRUNCATED, f -> ip.wrap(f, IP).totalLength(20 + 8 + 40).updateChecksum(), 0));
-            bad.add(new BadFrame(DropReason.FRAGMENT,
-                f -> ip.wrap(f, IP).flagsAndFragmentOffset(Ipv4Flyweight.FLAG_MF).updateChecksum(), 0));
+            bad.add(new BadFrame(DropReason.FRAG_TOO_BIG,
+                f -> ip.wrap(f, IP).flagsAndFragmentOffset(Ipv4Flyweight.FLAG_MF | Ipv4Flyweight.FRAGMENT_OFFSET_MASK)
+                .updateChecksum(), 0));
             bad.add(new BadFrame(DropReason.NOT_UDP, f -> ip.wrap(f, IP).protocol(253).updateChecksum(), 0));
             bad.add(new BadFrame(DropReason.BAD_UDP_LENGTH, f -> udp.wrap(f, UDP).length(7), 0));
             bad.add(new BadFrame(DropReason.BAD_UDP_CHECKSUM, f -> f.putByte(UDP + 8, (byte)(f.getByte(UDP + 8) ^ 1)), 0));

@@ -11,6 +11,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.oobnet.config.UdpTransport;
 import org.oobnet.core.OobSocket;
 import org.oobnet.inband.Errno;
+import org.oobnet.inband.SocketConstants;
+import org.oobnet.udp.frag.MtuDiscovery;
 import org.oobnet.udp.frame.Ipv4Flyweight;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -82,7 +84,13 @@ class UdpInteropTest
             assertEquals(SIZES.length, socket.counters().packetsOut().get(), "packets out: " + socket.counters());
             assertEquals(0, socket.counters().dropsProtocol().get(), "protocol drops: " + socket.counters());
 
-            // larger than the MTU
+            // larger than the MTU, with IP_PMTUDISC_DO (without it the packet transport fragments, FragmentTest)
+            hosts.inA(() ->
+            {
+                socket.ksocket().setOption(SocketConstants.SOL_IP, SocketConstants.IP_MTU_DISCOVER,
+                    MtuDiscovery.IP_PMTUDISC_DO);
+                return null;
+            });
             assertEquals(-Errno.EMSGSIZE, UdpSockets.sendTo(socket, bAddress, B_PORT, new UnsafeBuffer(new byte[1473]),
                 0, 1473), "1473 bytes over a 1500-byte MTU");
         }

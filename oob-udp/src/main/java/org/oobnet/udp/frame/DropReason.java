@@ -3,8 +3,8 @@ package org.oobnet.udp.frame;
 /**
  * Why a received frame was dropped; one counter each ({@link UdpDropCounters}). {@link #NONE} means accepted.
  * <p>
- * Fragments are dropped and counted, not reassembled: the OOB path carries datagrams that fit one frame (a
- * larger send gets {@code EMSGSIZE}), and bounded reassembly would only serve peers that ignore the MTU.
+ * Fragments are reassembled on the stage ({@code org.oobnet.udp.frag.Ipv4Reassembler}); the {@code frag-*}
+ * reasons say why a fragment or its whole datagram was dropped. A fragment held for reassembly is not a drop.
  * <p>
  * <b>Note:</b> immutable, thread safe.
  */
@@ -26,8 +26,25 @@ public enum DropReason
     TOTAL_LENGTH_MISMATCH("total-length-mismatch"),
     /** The frame holds fewer bytes than the IPv4 total length says, or no whole UDP header. */
     TRUNCATED("truncated"),
-    /** A fragment (more-fragments flag or a non-zero offset): dropped, not reassembled. */
+    /** A fragment not reassembled: reassembly is off ({@code udp.reassembly_slots = 0}) or it is not UDP. */
     FRAGMENT("fragment"),
+    /** A datagram whose fragments did not all arrive within {@code udp.reassembly_timeout}; one per datagram. */
+    FRAG_TIMEOUT("frag-timeout"),
+    /** A fragment overlapping one held (not an exact duplicate): its datagram dropped whole (RFC 5722). */
+    FRAG_OVERLAP("frag-overlap"),
+    /** A fragment identical in place and length to one held: this copy dropped, the datagram kept. */
+    FRAG_DUPLICATE("frag-duplicate"),
+    /**
+     * A fragment with a bad offset or length (empty, a non-last one not a multiple of 8 bytes, one past the last
+     * fragment's end, two last fragments that disagree): its datagram dropped whole.
+     */
+    FRAG_BAD_OFFSET("frag-bad-offset"),
+    /** A fragment ending past 65535 bytes or past {@code udp.reassembly_slot_bytes}: its datagram dropped whole. */
+    FRAG_TOO_BIG("frag-too-big"),
+    /** One fragment more than {@code udp.reassembly_max_fragments}: its datagram dropped whole. */
+    FRAG_TOO_MANY("frag-too-many"),
+    /** A fragment of a new datagram while every reassembly slot is taken: the fragment dropped. */
+    FRAG_NO_SLOT("frag-no-slot"),
     /** IPv4 protocol is not UDP. */
     NOT_UDP("not-udp"),
     /** UDP length below 8 or beyond the IPv4 payload. */

@@ -8,7 +8,8 @@ import org.oobnet.packet.frame.EthernetHeaderFlyweight;
  * one ({@link DropReason}). Every check reads only bytes the frame holds, so no input can make it throw.
  * <p>
  * IPv4 options are skipped (the UDP header starts at IHL × 4); Ethernet padding after the IPv4 total length is
- * ignored; a UDP length shorter than the IPv4 payload trims the datagram as Linux does; fragments are dropped.
+ * ignored; a UDP length shorter than the IPv4 payload trims the datagram as Linux does; a fragment is
+ * {@link DropReason#FRAGMENT} with its IPv4 fields readable, for reassembly ({@code org.oobnet.udp.frag}).
  * <p>
  * <b>Note:</b> not thread safe; one parser per stage, reused per frame, no allocation.
  */
@@ -33,6 +34,8 @@ public final class UdpFrameParser
     private int ipPayloadLength;
     private int payloadOffset;
     private int payloadLength;
+    private int fragmentId;
+    private int flagsAndFragmentOffset;
 
     /**
      * A parser that verifies UDP checksums.
@@ -125,13 +128,19 @@ public final class UdpFrameParser
         {
             return DropReason.TRUNCATED;
         }
-        if (ip.isFragment())
-        {
-            return DropReason.FRAGMENT;
-        }
         ipPayloadOffset = ipOffset + ipHeaderLength;
         ipPayloadLength = totalLength - ipHeaderLength;
         ipProtocol = ip.protocol();
+        if (ip.isFragment())
+        {
+            // the IPv4 fields stay readable for reassembly (ipOffset, the ipPayload*, the fragment's)
+            this.ipOffset = ipOffset;
+            this.srcAddress = ip.srcAddress();
+            this.dstAddress = ip.dstAddress();
+            this.fragmentId = ip.id();
+            this.flagsAndFragmentOffset = ip.flagsAndFragmentOffset();
+            return DropReason.FRAGMENT;
+        }
         if (Ipv4Flyweight.PROTOCOL_UDP != ipProtocol)
         {
             return DropReason.NOT_UDP;
@@ -234,8 +243,8 @@ public final class UdpFrameParser
     }
 
     /**
-     * @return the IPv4 protocol, after a parse that returned {@link DropReason#NONE} or
-     * {@link DropReason#NOT_UDP} (an ICMP error is read from there).
+     * @return the IPv4 protocol, after a parse that returned {@link DropReason#NONE}, {@link DropReason#NOT_UDP}
+     * (an ICMP error is read from there) or {@link DropReason#FRAGMENT}.
      */
     public int ipProtocol()
     {
@@ -259,7 +268,24 @@ public final class UdpFrameParser
     }
 
     /**
-     * @return where the IPv4 header of the last accepted frame starts in the buffer.
+     * @return the IPv4 identification, after a parse that returned {@link DropReason#FRAGMENT}.
+     */
+    public int fragmentId()
+    {
+        return fragmentId;
+    }
+
+    /**
+     * @return the IPv4 flags and fragment offset (8-byte units), after a parse that returned
+     * {@link DropReason#FRAGMENT}.
+     */
+    public int flagsAndFragmentOffset()
+    {
+        return flagsAndFragmentOffset;
+    }
+
+    /**
+     * @return where the IPv4 header of the last accepted frame (or fragment) starts in the buffer.
      */
     public int ipOffset()
     {
