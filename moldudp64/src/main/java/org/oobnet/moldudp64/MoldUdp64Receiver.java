@@ -1,5 +1,7 @@
 package org.oobnet.moldudp64;
 
+import java.util.Arrays;
+
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -300,7 +302,7 @@ public final class MoldUdp64Receiver
                 parkedLength[slot] = 0;
             }
         }
-        java.util.Arrays.fill(parkedCount, 0);
+        Arrays.fill(parkedCount, 0);
     }
 
     /**
