@@ -446,7 +446,8 @@ class MoldUdp64ReceiverTest
             }
         };
         final MoldUdp64RequestSender nowhere = (buffer, offset, length) -> true;
-        final MoldUdp64ReceiverConfig config = new MoldUdp64ReceiverConfig(2, 0, 0, 1000, 1000, 2, 100);
+        // ranges of 2 messages, 4 requests in flight: the pipelined path
+        final MoldUdp64ReceiverConfig config = new MoldUdp64ReceiverConfig(2, 0, 0, 1000, 1000, 2, 2, 4);
         final MoldUdp64Receiver receiver = new MoldUdp64Receiver(config, quiet, nowhere);
         final UnsafeBuffer[] packets = new UnsafeBuffer[feed.packets.size()];
         for (int i = 0; i < packets.length; i++)
