@@ -56,6 +56,7 @@ class UserErrorsTest
             "oobnet feed moldudp64: --line-a=239.251.30.1 is not ADDR:PORT"),
         Map.entry(List.of("feed", "publish", "--line-a", "239.251.30.1:21001", "--request", "0.0.0.0:21003",
             "--drop-a", "2"), "oobnet feed publish: drop=2.0 must be 0 to 1"),
+        Map.entry(List.of("feed", "bench", "--size", "8"), "oobnet feed bench: --size=8 must be 16 to 688"),
         Map.entry(List.of("soak", "--duration", "forever"), "oobnet soak: "),
         Map.entry(List.of("soak", "--faults", "meteor"), "oobnet soak: "),
         Map.entry(List.of("soak", "--stages", "3"), "oobnet soak: "),

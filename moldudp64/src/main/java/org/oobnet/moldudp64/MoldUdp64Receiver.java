@@ -1,5 +1,7 @@
 package org.oobnet.moldudp64;
 
+import java.util.Arrays;
+
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -9,18 +11,18 @@ import static org.oobnet.moldudp64.MoldUdp64Descriptor.SESSION_LENGTH;
 /**
  * A MoldUDP64 receiver over N downstream lines carrying the same packets (A/B arbitration) and one
  * retransmission channel: delivers every message of the session once, in sequence order, from whichever copy
- * arrives first; waits {@code gapFillWindowNs} for another line to fill a gap; then asks the request server
- * (one request outstanding, timeouts doubling up to a cap) and after {@code maxRequestAttempts} without progress
- * reports the range lost and moves on.
+ * arrives first; waits {@code gapFillWindowNs} for another line to fill a gap; then asks the request server,
+ * pipelined: up to {@code maxOutstandingRequests} requests for consecutive ranges of the gap at once, each with its
+ * own timeout doubling up to a cap; after {@code maxRequestAttempts} without progress on the gap's first range it
+ * reports the gap lost and moves on.
  * <p>
  * Pure logic: packets and the clock come in as arguments ({@link #onPacket}, {@link #poll}), requests leave
  * through a {@link MoldUdp64RequestSender}, so the same object runs on the stage, in-band, or in a unit test.
- * Each downstream line may park {@link #PARKED_PER_LINE} packets past a gap (copied), re-offered when the gap
- * closes, so that a line read ahead of the others does not turn their fills into gaps and a request answer (one
+ * Each line, the retransmission channel too (the answers to later ranges come before the first's), may park
+ * {@link #PARKED_PER_LINE} packets past a gap (copied), re-offered when the gap closes, so that a line read ahead of the others does not turn their fills into gaps and a request answer (one
  * packet) closes a gap without the line's later packets being asked for again; further packets past a gap are
  * discarded: their messages come again from another line or in the retransmission, which asks from the gap to
  * the highest sequence seen.
- * FIXME: pipelined requests (one is outstanding at a time).
  * <p>
  * <b>Note:</b> not thread safe; one thread (the stage) calls everything. Allocation-free after construction.
  */
@@ -61,9 +63,14 @@ public final class MoldUdp64Receiver
     private boolean endReported;
 
     private boolean gapOpen;
-    private long requestDeadlineNs;
-    private long requestTimeoutNs;
-    private int attempts;
+    private long gapDeadlineNs;
+    // the outstanding requests, one slot each: [from, end) still unanswered, its deadline, timeout and attempts
+    private final boolean[] requestActive;
+    private final long[] requestFrom;
+    private final long[] requestEnd;
+    private final long[] requestDeadlineNs;
+    private final long[] requestTimeoutNs;
+    private final int[] requestAttempts;
 
     /**
      * A receiver. In-band: allocates everything it will use.
@@ -86,7 +93,7 @@ public final class MoldUdp64Receiver
             lines[i] = new MoldUdp64LineCounters();
         }
         this.lineNext = new long[lines.length];
-        this.parked = new UnsafeBuffer[config.lineCount() * PARKED_PER_LINE];
+        this.parked = new UnsafeBuffer[lines.length * PARKED_PER_LINE];
         for (int i = 0; i < parked.length; i++)
         {
             parked[i] = new UnsafeBuffer(new byte[0 == i % PARKED_PER_LINE ?
@@ -95,8 +102,14 @@ public final class MoldUdp64Receiver
         this.parkedSequence = new long[parked.length];
         this.parkedLength = new int[parked.length];
         this.parkedRxTimestampNs = new long[parked.length];
-        this.parkedCount = new int[config.lineCount()];
-        this.requestTimeoutNs = config.requestTimeoutNs();
+        this.parkedCount = new int[lines.length];
+        final int outstanding = config.maxOutstandingRequests();
+        this.requestActive = new boolean[outstanding];
+        this.requestFrom = new long[outstanding];
+        this.requestEnd = new long[outstanding];
+        this.requestDeadlineNs = new long[outstanding];
+        this.requestTimeoutNs = new long[outstanding];
+        this.requestAttempts = new int[outstanding];
     }
 
     /**
@@ -169,7 +182,7 @@ public final class MoldUdp64Receiver
         int delivered = 0;
         if (sequence > nextSequence)
         {
-            final int slot = line != retransmissionLine && count > 0 ? freeSlot(line, length) : -1;
+            final int slot = count > 0 ? freeSlot(line, length) : -1;
             if (slot >= 0)
             {
                 // a line read ahead of the others (it lost a packet, or came first out of a backlog): hold its
@@ -181,6 +194,10 @@ public final class MoldUdp64Receiver
                 parkedRxTimestampNs[slot] = rxTimestampNs;
                 parkedCount[line]++;
                 counters.parked++;
+                if (line == retransmissionLine)
+                {
+                    onAnswer(sequence, end, nowNs);
+                }
             }
             else
             {
@@ -190,6 +207,10 @@ public final class MoldUdp64Receiver
         else
         {
             delivered = deliver(parser, line, buffer, rxTimestampNs, seenBefore, nowNs);
+            if (line == retransmissionLine && count > 0)
+            {
+                onAnswer(sequence, end, nowNs);
+            }
             if (delivered > 0)
             {
                 delivered += unpark(nowNs);
@@ -238,8 +259,8 @@ public final class MoldUdp64Receiver
         return delivered;
     }
 
-    // Re-offers parked packets the progress reached, until none is; a parked packet is its own line's next, so
-    // what it delivers is a win but not a fill.
+    // Re-offers parked packets the progress reached, until none is; a downstream line's parked packet is its own
+    // line's next, so what it delivers is a win but not a fill; an answer's is a fill.
     private int unpark(final long nowNs)
     {
         int delivered = 0;
@@ -247,7 +268,7 @@ public final class MoldUdp64Receiver
         while (progress)
         {
             progress = false;
-            for (int line = 0; line < retransmissionLine; line++)
+            for (int line = 0; line <= retransmissionLine; line++)
             {
                 if (0 == parkedCount[line])
                 {
@@ -264,7 +285,8 @@ public final class MoldUdp64Receiver
                     parkedLength[slot] = 0;
                     parkedCount[line]--;
                     final long nextBefore = nextSequence;
-                    delivered += deliver(reparser, line, parked[slot], parkedRxTimestampNs[slot], 0, nowNs);
+                    delivered += deliver(reparser, line, parked[slot], parkedRxTimestampNs[slot],
+                        line == retransmissionLine ? Long.MAX_VALUE : 0, nowNs);
                     progress |= nextSequence != nextBefore;
                 }
             }
@@ -300,7 +322,75 @@ public final class MoldUdp64Receiver
                 parkedLength[slot] = 0;
             }
         }
-        java.util.Arrays.fill(parkedCount, 0);
+        Arrays.fill(parkedCount, 0);
+    }
+
+    // An answer (a retransmitted packet, delivered or parked) covered [sequence, end): the requests it answered
+    // ask for the rest of their range at once, with their back-off reset.
+    private void onAnswer(final long sequence, final long end, final long nowNs)
+    {
+        for (int i = 0; i < requestActive.length; i++)
+        {
+            if (requestActive[i] && sequence <= requestFrom[i] && end > requestFrom[i])
+            {
+                requestFrom[i] = end;
+                if (requestFrom[i] >= requestEnd[i])
+                {
+                    requestActive[i] = false;
+                }
+                else
+                {
+                    resetBackOff(i);
+                    requestDeadlineNs[i] = nowNs;
+                }
+            }
+        }
+    }
+
+    private void resetBackOff(final int request)
+    {
+        requestAttempts[request] = 0;
+        requestTimeoutNs[request] = config.requestTimeoutNs();
+    }
+
+    // The outstanding request with the lowest range (the gap's first), or -1.
+    private int firstRequest()
+    {
+        int first = -1;
+        for (int i = 0; i < requestActive.length; i++)
+        {
+            if (requestActive[i] && (first < 0 || requestFrom[i] < requestFrom[first]))
+            {
+                first = i;
+            }
+        }
+        return first;
+    }
+
+    private void cancelRequests()
+    {
+        Arrays.fill(requestActive, false);
+    }
+
+    private void sendRequest(final int request, final long nowNs)
+    {
+        final long from = requestFrom[request];
+        final int length = requestBuilder.request(requestBuffer, 0, session, 0, from, (int)(requestEnd[request] - from));
+        if (requestSender.sendRequest(requestBuffer, 0, length))
+        {
+            feed.requests++;
+            if (requestAttempts[request] > 0)
+            {
+                feed.requestRetries++;
+            }
+        }
+        else
+        {
+            feed.requestsUnsent++;
+        }
+        requestAttempts[request]++;
+        requestDeadlineNs[request] = nowNs + requestTimeoutNs[request];
+        requestTimeoutNs[request] = Math.min(requestTimeoutNs[request] << 1, config.maxRequestTimeoutNs());
     }
 
     /**
@@ -312,39 +402,66 @@ public final class MoldUdp64Receiver
      */
     public int poll(final long nowNs)
     {
-        if (!gapOpen || (nowNs - requestDeadlineNs) < 0)
+        if (!gapOpen || (nowNs - gapDeadlineNs) < 0)
         {
             return 0;
         }
-        if (attempts >= config.maxRequestAttempts())
+        final int first = firstRequest();
+        if (first >= 0 && requestAttempts[first] >= config.maxRequestAttempts() &&
+            (nowNs - requestDeadlineNs[first]) >= 0)
         {
+            // the gap's first range got no answer: give the whole known gap up, as later answers cannot be delivered
+            // before it; what is parked past it is delivered after
             reportLost(highestSeen - nextSequence);
             nextSequence = highestSeen;
             gapOpen = false;
+            cancelRequests();
             onProgress(nowNs, false);
             unpark(nowNs);
             openGapIfAny(nowNs);
             reportEndIfReached();
             return 1;
         }
-        final int count = (int)Math.min(highestSeen - nextSequence, config.maxRequestCount());
-        final int length = requestBuilder.request(requestBuffer, 0, session, 0, nextSequence, count);
-        if (requestSender.sendRequest(requestBuffer, 0, length))
+        final int maxCount = config.maxRequestCount();
+        int work = 0;
+        long requestedUpTo = nextSequence;
+        int last = -1;
+        for (int i = 0; i < requestActive.length; i++)
         {
-            feed.requests++;
-            if (attempts > 0)
+            if (requestActive[i] && requestEnd[i] > requestedUpTo)
             {
-                feed.requestRetries++;
+                requestedUpTo = requestEnd[i];
+                last = i;
             }
         }
-        else
+        if (last >= 0 && requestEnd[last] < highestSeen && requestEnd[last] - requestFrom[last] < maxCount)
         {
-            feed.requestsUnsent++;
+            // the last range grows with the gap while it is below the cap (a retry asks up to the highest seen)
+            requestEnd[last] = Math.min(requestFrom[last] + maxCount, highestSeen);
+            requestedUpTo = requestEnd[last];
         }
-        attempts++;
-        requestDeadlineNs = nowNs + requestTimeoutNs;
-        requestTimeoutNs = Math.min(requestTimeoutNs << 1, config.maxRequestTimeoutNs());
-        return 1;
+        for (int i = 0; i < requestActive.length; i++)
+        {
+            if (requestActive[i] && (nowNs - requestDeadlineNs[i]) >= 0 && requestAttempts[i] < config.maxRequestAttempts())
+            {
+                sendRequest(i, nowNs);
+                work++;
+            }
+        }
+        for (int i = 0; i < requestActive.length && requestedUpTo < highestSeen; i++)
+        {
+            if (!requestActive[i])
+            {
+                requestActive[i] = true;
+                requestFrom[i] = requestedUpTo;
+                requestEnd[i] = Math.min(requestedUpTo + maxCount, highestSeen);
+                requestedUpTo = requestEnd[i];
+                resetBackOff(i);
+                sendRequest(i, nowNs);
+                work++;
+            }
+        }
+        return work;
     }
 
     /**
@@ -425,6 +542,7 @@ public final class MoldUdp64Receiver
         endSequence = -1;
         endReported = false;
         gapOpen = false;
+        cancelRequests();
         for (int i = 0; i < lineNext.length; i++)
         {
             lineNext[i] = 0;
@@ -434,14 +552,29 @@ public final class MoldUdp64Receiver
         return true;
     }
 
+    // Delivery moved on: requests it covered are done, the one it reached starts its back-off again (and, when an
+    // answer moved it, asks for the rest at once: a retransmission is capped by the server's packet size).
     private void onProgress(final long nowNs, final boolean retransmitted)
     {
-        attempts = 0;
-        requestTimeoutNs = config.requestTimeoutNs();
-        if (gapOpen && retransmitted)
+        for (int i = 0; i < requestActive.length; i++)
         {
-            // partly filled (a retransmission capped by the server's packet size): ask for the rest now
-            requestDeadlineNs = nowNs;
+            if (!requestActive[i])
+            {
+                continue;
+            }
+            if (requestEnd[i] <= nextSequence)
+            {
+                requestActive[i] = false;
+            }
+            else if (requestFrom[i] <= nextSequence)
+            {
+                requestFrom[i] = Math.max(requestFrom[i], nextSequence);
+                resetBackOff(i);
+                if (retransmitted)
+                {
+                    requestDeadlineNs[i] = nowNs;
+                }
+            }
         }
     }
 
@@ -450,11 +583,12 @@ public final class MoldUdp64Receiver
         if (highestSeen <= nextSequence)
         {
             gapOpen = false;
+            cancelRequests();
         }
         else if (!gapOpen)
         {
             gapOpen = true;
-            requestDeadlineNs = nowNs + config.gapFillWindowNs();
+            gapDeadlineNs = nowNs + config.gapFillWindowNs();
         }
     }
 

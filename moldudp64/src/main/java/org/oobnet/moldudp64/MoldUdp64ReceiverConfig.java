@@ -13,6 +13,8 @@ package org.oobnet.moldudp64;
  * @param maxRequestTimeoutNs the longest wait between retries.
  * @param maxRequestAttempts  requests without progress before the gap is given up and reported lost.
  * @param maxRequestCount     the most messages one request asks for, 1 to 65534.
+ * @param maxOutstandingRequests requests in flight at once for consecutive ranges of a gap, 1 to
+ *                            {@value #MAX_OUTSTANDING_REQUESTS}, each with its own timeout and back-off.
  */
 public record MoldUdp64ReceiverConfig(
     int lineCount,
@@ -21,10 +23,15 @@ public record MoldUdp64ReceiverConfig(
     long requestTimeoutNs,
     long maxRequestTimeoutNs,
     int maxRequestAttempts,
-    int maxRequestCount)
+    int maxRequestCount,
+    int maxOutstandingRequests)
 {
     /** The largest {@link #lineCount}. */
     public static final int MAX_LINES = 8;
+    /** The largest {@link #maxOutstandingRequests}. */
+    public static final int MAX_OUTSTANDING_REQUESTS = 64;
+    /** The default {@link #maxOutstandingRequests}. */
+    public static final int DEFAULT_OUTSTANDING_REQUESTS = 4;
 
     /**
      * Checks every field.
@@ -43,6 +50,8 @@ public record MoldUdp64ReceiverConfig(
         check(problems, maxRequestAttempts >= 1, "maxRequestAttempts=" + maxRequestAttempts + " must be at least 1");
         check(problems, maxRequestCount >= 1 && maxRequestCount <= MoldUdp64Descriptor.MAX_MESSAGE_COUNT,
             "maxRequestCount=" + maxRequestCount + " must be 1 to " + MoldUdp64Descriptor.MAX_MESSAGE_COUNT);
+        check(problems, maxOutstandingRequests >= 1 && maxOutstandingRequests <= MAX_OUTSTANDING_REQUESTS,
+            "maxOutstandingRequests=" + maxOutstandingRequests + " must be 1 to " + MAX_OUTSTANDING_REQUESTS);
         if (!problems.isEmpty())
         {
             throw new IllegalArgumentException(problems.toString());
@@ -50,8 +59,33 @@ public record MoldUdp64ReceiverConfig(
     }
 
     /**
+     * One request outstanding at a time (no pipelining): the settings as they were before pipelining.
+     *
+     * @param lineCount           downstream lines.
+     * @param firstSequence       the first sequence number wanted, 0 to join.
+     * @param gapFillWindowNs     the other lines' time to fill a gap.
+     * @param requestTimeoutNs    the first request's timeout.
+     * @param maxRequestTimeoutNs the longest.
+     * @param maxRequestAttempts  attempts before giving up.
+     * @param maxRequestCount     messages per request at most.
+     */
+    public MoldUdp64ReceiverConfig(
+        final int lineCount,
+        final long firstSequence,
+        final long gapFillWindowNs,
+        final long requestTimeoutNs,
+        final long maxRequestTimeoutNs,
+        final int maxRequestAttempts,
+        final int maxRequestCount)
+    {
+        this(lineCount, firstSequence, gapFillWindowNs, requestTimeoutNs, maxRequestTimeoutNs, maxRequestAttempts,
+            maxRequestCount, 1);
+    }
+
+    /**
      * Defaults for {@code lineCount} lines: from the session's start, 1 ms for the other line, requests every
-     * 10 ms doubling to 1 s, 8 attempts, 1000 messages per request.
+     * 10 ms doubling to 1 s, 8 attempts, 1000 messages per request, {@value #DEFAULT_OUTSTANDING_REQUESTS}
+     * requests outstanding.
      *
      * @param lineCount downstream lines.
      * @return the configuration.
@@ -59,7 +93,7 @@ public record MoldUdp64ReceiverConfig(
     public static MoldUdp64ReceiverConfig defaults(final int lineCount)
     {
         return new MoldUdp64ReceiverConfig(lineCount, MoldUdp64Descriptor.FIRST_SEQUENCE,
-            1_000_000L, 10_000_000L, 1_000_000_000L, 8, 1000);
+            1_000_000L, 10_000_000L, 1_000_000_000L, 8, 1000, DEFAULT_OUTSTANDING_REQUESTS);
     }
 
     private static void check(final StringBuilder problems, final boolean ok, final String problem)

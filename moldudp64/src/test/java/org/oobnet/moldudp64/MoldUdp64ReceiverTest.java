@@ -149,6 +149,63 @@ class MoldUdp64ReceiverTest
     }
 
     @Test
+    void shouldKeepSeveralRequestsOutstandingEachWithItsOwnBackOffWhenAGapIsLong()
+    {
+        // one line, no fill window, ranges of 10 messages, 3 requests in flight at most
+        final MoldUdp64ReceiverConfig config = new MoldUdp64ReceiverConfig(1, 1, 0, 10 * MS, 40 * MS, 4, 10, 3);
+        final SimulatedFeed feed = new SimulatedFeed("PIPE", 60, 1, new Random(6));
+        final MoldUdp64Receiver receiver = new MoldUdp64Receiver(config, book, recordingSender);
+        final int server = receiver.lineCount();
+        deliver(receiver, 0, feed.packet(1, 1, 1400), 0);
+        deliver(receiver, 0, feed.packet(60, 1, 1400), 0); // 2..59 missing: a gap of 58
+        receiver.poll(0);
+        assertEquals(List.of("2+10", "12+10", "22+10"), describe(requests), "three ranges at once, bounded");
+
+        // the second range is answered first: parked (it cannot be delivered before 2..11), its slot takes 32..41
+        deliver(receiver, server, feed.packet(12, 10, 1400), MS);
+        receiver.poll(MS);
+        assertEquals(List.of("2+10", "12+10", "22+10", "32+10"), describe(requests));
+        assertEquals(1, book.delivered, "nothing past the gap yet");
+
+        // at 10 ms the first and third time out and are asked again; the fourth's timeout runs from 1 ms
+        receiver.poll(10 * MS);
+        assertEquals(List.of("2+10", "12+10", "22+10", "32+10", "2+10", "22+10"), describe(requests));
+        receiver.poll(11 * MS);
+        assertEquals(List.of("2+10", "12+10", "22+10", "32+10", "2+10", "22+10", "32+10"), describe(requests));
+
+        // the first range's answer delivers it and the parked second; the third's partial answer asks the rest at once
+        deliver(receiver, server, feed.packet(2, 10, 1400), 12 * MS);
+        assertEquals(21, book.delivered);
+        deliver(receiver, server, feed.packet(22, 4, 1400), 12 * MS);
+        receiver.poll(12 * MS);
+        assertEquals(List.of("26+6", "42+10"), describe(requests.subList(7, requests.size())),
+            "the rest of the third range, and the next range in the freed slot");
+        assertEquals(25, book.delivered);
+        for (long sequence = 26; sequence < 60; sequence += 10)
+        {
+            deliver(receiver, server, feed.packet(sequence, (int)Math.min(10, 60 - sequence), 1400), 13 * MS);
+        }
+        deliver(receiver, 0, feed.endOfSession(), 13 * MS);
+        receiver.poll(13 * MS);
+        book.assertExact(61, "pipelined recovery");
+        assertEquals(0, book.lostRanges.size());
+        assertFalse(receiver.hasGap());
+        assertEquals(58, receiver.line(server).wins());
+        assertEquals(58, receiver.line(server).filled(), "every answer filled the gap");
+        assertLineBooks(receiver);
+    }
+
+    private static List<String> describe(final List<long[]> requests)
+    {
+        final List<String> described = new ArrayList<>();
+        for (final long[] request : requests)
+        {
+            described.add(request[0] + "+" + request[1]);
+        }
+        return described;
+    }
+
+    @Test
     void shouldCountUnsentRequestsAndStillGiveUpWhenTheSenderFails()
     {
         requestSenderWorks = false;
@@ -233,11 +290,11 @@ class MoldUdp64ReceiverTest
     void shouldNameEveryBadSettingWhenConfigIsOutOfRange()
     {
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-            () -> new MoldUdp64ReceiverConfig(0, -1, -1, 0, -1, 0, 70000));
+            () -> new MoldUdp64ReceiverConfig(0, -1, -1, 0, -1, 0, 70000, 65));
         assertEquals("lineCount=0 must be 1 to 8; firstSequence=-1 must be 0 (join) or at least 1; " +
             "gapFillWindowNs=-1 must not be negative; requestTimeoutNs=0 must be positive; " +
             "maxRequestTimeoutNs=-1 must be at least requestTimeoutNs=0; maxRequestAttempts=0 must be at least 1; " +
-            "maxRequestCount=70000 must be 1 to 65534", ex.getMessage());
+            "maxRequestCount=70000 must be 1 to 65534; maxOutstandingRequests=65 must be 1 to 64", ex.getMessage());
     }
 
     @Test
@@ -280,8 +337,10 @@ class MoldUdp64ReceiverTest
         final double swap = random.nextDouble() * 0.1;
         final double answerLoss = random.nextBoolean() ? 0.0 : random.nextDouble() * 0.5;
         final int answerCap = 1 + random.nextInt(20);
+        // a third of the schedules with one request outstanding, the rest pipelined
+        final int outstanding = seed % 3 == 0 ? 1 : 2 + (int)(seed % 7);
         final String context = "seed=" + seed + " lines=" + lineCount + " messages=" + messageCount +
-            " drop=" + drop + " answerLoss=" + answerLoss + " answerCap=" + answerCap;
+            " drop=" + drop + " answerLoss=" + answerLoss + " answerCap=" + answerCap + " outstanding=" + outstanding;
 
         final SimulatedFeed feed = new SimulatedFeed("S" + seed, messageCount, 5, random);
         final FeedBook book = new FeedBook();
@@ -291,7 +350,7 @@ class MoldUdp64ReceiverTest
         final long[] order = { 0 };
         final long[] now = { 0 };
         final MoldUdp64ReceiverConfig config = new MoldUdp64ReceiverConfig(
-            lineCount, 1, 200_000, 2 * MS, 50 * MS, 10, 1000);
+            lineCount, 1, 200_000, 2 * MS, 50 * MS, 10, 1000, outstanding);
         final MoldUdp64RequestSender server = (buffer, offset, length) ->
         {
             assertEquals(MoldUdp64DropReason.NONE, requestParser.parse(buffer, offset, length), context);
@@ -387,7 +446,8 @@ class MoldUdp64ReceiverTest
             }
         };
         final MoldUdp64RequestSender nowhere = (buffer, offset, length) -> true;
-        final MoldUdp64ReceiverConfig config = new MoldUdp64ReceiverConfig(2, 0, 0, 1000, 1000, 2, 100);
+        // ranges of 2 messages, 4 requests in flight: the pipelined path
+        final MoldUdp64ReceiverConfig config = new MoldUdp64ReceiverConfig(2, 0, 0, 1000, 1000, 2, 2, 4);
         final MoldUdp64Receiver receiver = new MoldUdp64Receiver(config, quiet, nowhere);
         final UnsafeBuffer[] packets = new UnsafeBuffer[feed.packets.size()];
         for (int i = 0; i < packets.length; i++)

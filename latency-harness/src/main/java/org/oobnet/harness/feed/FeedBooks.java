@@ -15,7 +15,7 @@ import org.oobnet.moldudp64.stage.MoldUdp64Record;
  * whether every message came once and in sequence order, what was reported lost, and the latency from each
  * packet's kernel RX timestamp to the message's delivery here.
  * <p>
- * <b>Note:</b> the stage writes; {@link #delivered} and {@link #ended} are read live, the rest once the socket is
+ * <b>Note:</b> the stage writes; {@link #delivered}, {@link #lost} and {@link #ended} are read live, the rest once the socket is
  * closed. Allocation-free on the stage (the histogram covers 0 to 10 s and clamps).
  */
 final class FeedBooks implements OobReceiveHandler
@@ -24,14 +24,15 @@ final class FeedBooks implements OobReceiveHandler
 
     private final EpochNanoClock clock;
     private final Histogram latency = new Histogram(HIGHEST_NS, 3);
+    private final DeliveryTimes times;
     volatile long delivered;
+    volatile long lost;
     volatile boolean ended;
     private long first = -1;
     private long last = -1;
     private long next = -1;
     private long duplicates;
     private long outOfOrder;
-    private long lost;
     private long lostRanges;
     private long withoutTimestamp;
     private long negativeLatency;
@@ -41,7 +42,18 @@ final class FeedBooks implements OobReceiveHandler
      */
     FeedBooks(final EpochNanoClock clock)
     {
+        this(clock, null);
+    }
+
+    /**
+     * @param clock the delivery clock, on the RX timestamps' epoch ({@code CLOCK_REALTIME}).
+     * @param times also the delivery times and each message's send-to-delivery latency ({@link BenchFeed}'s
+     *              messages carry their send time), or null.
+     */
+    FeedBooks(final EpochNanoClock clock, final DeliveryTimes times)
+    {
         this.clock = clock;
+        this.times = times;
     }
 
     @Override
@@ -50,11 +62,19 @@ final class FeedBooks implements OobReceiveHandler
         final long sequence = MoldUdp64Record.sequence(buffer, offset);
         switch (MoldUdp64Record.kind(buffer, offset))
         {
-            case MoldUdp64Record.MESSAGE -> message(sequence, MoldUdp64Record.rxTimestampNs(buffer, offset));
+            case MoldUdp64Record.MESSAGE ->
+            {
+                final long nowNs = clock.nanoTime();
+                message(nowNs, sequence, MoldUdp64Record.rxTimestampNs(buffer, offset));
+                if (null != times && length >= MoldUdp64Record.HEADER_LENGTH + BenchFeed.MIN_MESSAGE_LENGTH)
+                {
+                    times.record(nowNs, BenchFeed.sendTimeNs(buffer, offset + MoldUdp64Record.HEADER_LENGTH));
+                }
+            }
             case MoldUdp64Record.LOST ->
             {
                 final long count = MoldUdp64Record.count(buffer, offset);
-                lost += count;
+                lost = lost + count; // the stage is the only writer
                 lostRanges++;
                 next = sequence + count;
             }
@@ -66,9 +86,8 @@ final class FeedBooks implements OobReceiveHandler
         }
     }
 
-    private void message(final long sequence, final long rxTimestampNs)
+    private void message(final long nowNs, final long sequence, final long rxTimestampNs)
     {
-        final long nowNs = clock.nanoTime();
         if (sequence <= last)
         {
             duplicates++;

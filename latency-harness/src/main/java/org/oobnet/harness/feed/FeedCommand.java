@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "feed",
     description = "Market-data feeds: receive MoldUDP64 on the OOB stage (A/B lines, gap fill), or publish one.",
-    subcommands = { FeedReceiveCommand.class, FeedPublishCommand.class, CommandLine.HelpCommand.class })
+    subcommands = { FeedReceiveCommand.class, FeedPublishCommand.class, FeedBenchCommand.class, CommandLine.HelpCommand.class })
 public final class FeedCommand implements Runnable
 {
     @CommandLine.Spec

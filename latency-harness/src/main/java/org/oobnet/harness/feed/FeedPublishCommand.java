@@ -24,6 +24,7 @@ import org.oobnet.moldudp64.publish.MoldUdp64Publisher;
 import org.oobnet.moldudp64.publish.MoldUdp64RequestServer;
 import org.oobnet.moldudp64.publish.PublishedLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,15 +42,8 @@ public final class FeedPublishCommand implements Callable<Integer>
 {
     private static final String NAME = "oobnet feed publish";
 
-    @Option(names = "--line-a", required = true, paramLabel = "GROUP:PORT", description = "Line A's destination.")
-    String lineA;
-
-    @Option(names = "--line-b", paramLabel = "GROUP:PORT", description = "Line B's destination (default: none).")
-    String lineB;
-
-    @Option(names = "--request", required = true, paramLabel = "ADDR:PORT",
-        description = "Where the request server listens (this host's address, or 0.0.0.0).")
-    String request;
+    @Mixin
+    FeedLineOptions feedLines;
 
     @Option(names = "--interface", paramLabel = "IF",
         description = "The interface multicast lines leave by (default: the kernel's route to the group).")
@@ -104,9 +98,9 @@ public final class FeedPublishCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        final InetSocketAddress a = FeedOptions.ipv4("--line-a", lineA);
-        final InetSocketAddress b = null == lineB ? null : FeedOptions.ipv4("--line-b", lineB);
-        final InetSocketAddress requestAddress = FeedOptions.ipv4("--request", request);
+        final InetSocketAddress a = feedLines.lineA();
+        final InetSocketAddress b = feedLines.lineB();
+        final InetSocketAddress requestAddress = feedLines.request();
         MoldUdp64Descriptor.checkSession(session);
         final int packetCapacity = 1400;
         if (size < 8 || size > packetCapacity - MoldUdp64Descriptor.HEADER_LENGTH - 2)
@@ -135,8 +129,8 @@ public final class FeedPublishCommand implements Callable<Integer>
         try (MoldUdp64Publisher publisher = new MoldUdp64Publisher(session, store, packetCapacity, lines);
             MoldUdp64RequestServer server = new MoldUdp64RequestServer(requests, publisher.session(), store, packetCapacity))
         {
-            System.err.println(NAME + ": " + count + " messages on " + lineA + (null == b ? "" : " and " + lineB) +
-                ", requests on " + request);
+            System.err.println(NAME + ": " + count + " messages on " + feedLines.describeLines() +
+                ", requests on " + feedLines.request);
             final UnsafeBuffer message = new UnsafeBuffer(new byte[size]);
             final long start = System.nanoTime();
             long sequence = 1;

@@ -27,6 +27,7 @@ import org.oobnet.core.RealtimeNanoClock;
 import org.oobnet.udp.UdpStack;
 import org.oobnet.udp.UdpStackConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -44,16 +45,8 @@ public final class FeedReceiveCommand implements Callable<Integer>
 {
     private static final String NAME = "oobnet feed moldudp64";
 
-    @Option(names = "--line-a", required = true, paramLabel = "GROUP:PORT",
-        description = "Line A: a multicast group (or this host's address) and port.")
-    String lineA;
-
-    @Option(names = "--line-b", paramLabel = "GROUP:PORT",
-        description = "Line B, carrying the same packets on another port (default: line A only).")
-    String lineB;
-
-    @Option(names = "--request", required = true, paramLabel = "HOST:PORT", description = "The request server.")
-    String request;
+    @Mixin
+    FeedLineOptions feedLines;
 
     @Option(names = "--interface", paramLabel = "IF",
         description = "The interface to receive on (default: the interface of the kernel's route to the request server).")
@@ -76,6 +69,11 @@ public final class FeedReceiveCommand implements Callable<Integer>
             "(default: ${DEFAULT-VALUE}).")
     long firstSequence;
 
+    @Option(names = "--outstanding", defaultValue = "" + MoldUdp64ReceiverConfig.DEFAULT_OUTSTANDING_REQUESTS,
+        paramLabel = "N", description = "Retransmission requests in flight at once, for consecutive ranges of a " +
+            "gap (default: ${DEFAULT-VALUE}).")
+    int outstanding;
+
     @Option(names = "--idle", defaultValue = "backoff", paramLabel = "spin|yield|backoff",
         description = "The stage's idle strategy (default: ${DEFAULT-VALUE}; spin for the lowest latency on an " +
             "isolated CPU).")
@@ -91,12 +89,12 @@ public final class FeedReceiveCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        final InetSocketAddress a = FeedOptions.ipv4("--line-a", lineA);
-        final InetSocketAddress b = null == lineB ? null : FeedOptions.ipv4("--line-b", lineB);
-        final InetSocketAddress server = FeedOptions.ipv4("--request", request);
+        final InetSocketAddress a = feedLines.lineA();
+        final InetSocketAddress b = feedLines.lineB();
+        final InetSocketAddress server = feedLines.request();
         if (null != b && a.getPort() == b.getPort())
         {
-            throw new IllegalArgumentException("--line-b=" + lineB + " uses line A's port: each line's socket " +
+            throw new IllegalArgumentException("--line-b=" + feedLines.lineB + " uses line A's port: each line's socket " +
                 "binds its port, give each line its own");
         }
         if (count < 0)
@@ -120,7 +118,7 @@ public final class FeedReceiveCommand implements Callable<Integer>
         final MoldUdp64ReceiverConfig defaults = MoldUdp64ReceiverConfig.defaults(null == b ? 1 : 2);
         final MoldUdp64ReceiverConfig recovery = new MoldUdp64ReceiverConfig(defaults.lineCount(), firstSequence,
             defaults.gapFillWindowNs(), defaults.requestTimeoutNs(), defaults.maxRequestTimeoutNs(),
-            defaults.maxRequestAttempts(), defaults.maxRequestCount());
+            defaults.maxRequestAttempts(), defaults.maxRequestCount(), outstanding);
         final String ifName = StackInterface.forPeer(server, interfaceName, System.err, NAME);
         final InetAddress local = FeedOptions.interfaceAddress(ifName);
         final MoldUdp64Address address = null == b ?
@@ -157,8 +155,8 @@ public final class FeedReceiveCommand implements Callable<Integer>
                     {
                         feed.bind(address.encode(arena));
                     }
-                    System.err.println(NAME + ": receiving " + lineA + (null == b ? "" : " and " + lineB) + " on " +
-                        ifName + " (" + transport + "), requests to " + request);
+                    System.err.println(NAME + ": receiving " + feedLines.describeLines() + " on " +
+                        ifName + " (" + transport + "), requests to " + feedLines.request);
                     final long deadline = System.nanoTime() + durationNs;
                     while (!books.ended && (0 == count || books.delivered < count) && System.nanoTime() - deadline < 0)
                     {

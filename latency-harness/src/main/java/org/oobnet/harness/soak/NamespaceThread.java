@@ -1,43 +1,51 @@
 package org.oobnet.harness.soak;
 
-import java.lang.foreign.Arena;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.oobnet.inband.Errno;
-import org.oobnet.inband.sys.ErrnoCapture;
-import org.oobnet.inband.sys.LibC;
-import org.oobnet.inband.sys.SysConstants;
+import org.oobnet.netns.NamespaceEntry;
 
 /**
  * One in-band thread moved into a named network namespace with {@code setns}: sockets made and bound on it
  * belong to that namespace, while the OOB stage (any namespace) serves them.
  * <p>
- * <b>Note:</b> thread safe; tasks run one at a time.
+ * <b>Note:</b> thread safe; tasks run one at a time. Also {@code oobnet feed bench}'s.
  */
-final class NamespaceThread implements AutoCloseable
+public final class NamespaceThread implements AutoCloseable
 {
     private final ExecutorService executor;
 
-    NamespaceThread(final String namespace) throws Exception
+    /**
+     * @param namespace the namespace's name ({@code ip netns}).
+     * @throws Exception when the thread cannot enter it.
+     */
+    public NamespaceThread(final String namespace) throws Exception
     {
         executor = Executors.newSingleThreadExecutor(task ->
         {
-            final Thread thread = new Thread(task, "soak-" + namespace);
+            final Thread thread = new Thread(task, "netns-" + namespace);
             thread.setDaemon(true);
             return thread;
         });
         call(() ->
         {
-            enter(namespace);
+            NamespaceEntry.enter(namespace);
             return null;
         });
     }
 
-    <T> T call(final Callable<T> task) throws Exception
+    /**
+     * Runs a task on the thread, in the namespace, and waits for it.
+     *
+     * @param task the task.
+     * @param <T>  its result's type.
+     * @return its result.
+     * @throws Exception what the task threw.
+     */
+    public <T> T call(final Callable<T> task) throws Exception
     {
         final Future<T> future = executor.submit(task);
         try
@@ -51,32 +59,6 @@ final class NamespaceThread implements AutoCloseable
                 throw cause;
             }
             throw ex;
-        }
-    }
-
-    private static void enter(final String namespace)
-    {
-        final ErrnoCapture errno = ErrnoCapture.current();
-        final String path = "/var/run/netns/" + namespace;
-        try (Arena arena = Arena.ofConfined())
-        {
-            final int fd = LibC.open(errno, arena.allocateFrom(path), SysConstants.O_RDONLY | SysConstants.O_CLOEXEC);
-            if (fd < 0)
-            {
-                throw new IllegalStateException("open(" + path + "): " + Errno.name(-fd));
-            }
-            try
-            {
-                final int rc = LibC.setns(errno, fd, SysConstants.CLONE_NEWNET);
-                if (rc < 0)
-                {
-                    throw new IllegalStateException("setns(" + path + "): " + Errno.name(-rc));
-                }
-            }
-            finally
-            {
-                LibC.close(errno, fd);
-            }
         }
     }
 

@@ -107,8 +107,9 @@ abstract class FeedEndpoint
     abstract void onStageDetach();
 
     /**
-     * In-band: an OOB UDP child socket bound to {@code localAddress:port} (0 for any of each), joined to
-     * {@code group} on {@code interfaceAddress} when the group is a multicast address.
+     * In-band: an OOB UDP child socket on the feed socket's stage, bound to {@code localAddress:port} (0 for any of
+     * each), joined to {@code group} on {@code interfaceAddress} when the group is a multicast address. The feed
+     * socket's stage is fixed from here on: place it ({@code SO_OOB_STAGE}) before bind.
      */
     // tag::child[]
     final KSocket openChild(final int localAddress, final int port, final int group, final int interfaceAddress)
@@ -116,6 +117,14 @@ abstract class FeedEndpoint
     {
         final KSocket child = UdpSockets.open(config.transport());
         children.add(child);
+        // the child delivers to the feed socket from its receive handler and the feed socket's stage runs the
+        // receiver, so the child goes on that stage by name, before bind would place it by its interface (a packet
+        // port on another stage then refuses the bind with EXDEV: a clear error, never a cross-stage delivery)
+        final int placed = OobSocket.of(child).placeOnStage(socket.runtimeStage().name());
+        if (placed < 0)
+        {
+            throw new ErrnoException("placeOnStage(" + socket.runtimeStage().name() + ")", -placed);
+        }
         child.bind(new InetSocketAddress(Ipv4Flyweight.formatAddress(localAddress), port));
         if ((group >>> 28) == MULTICAST_PREFIX)
         {

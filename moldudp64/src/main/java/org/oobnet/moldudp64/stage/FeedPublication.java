@@ -70,7 +70,7 @@ final class FeedPublication extends FeedEndpoint implements OobReceiveHandler
         builder.start(packet, 0, config.packetCapacity(), session, 0, MoldUdp64Descriptor.FIRST_SEQUENCE);
         final OobSocket child = OobSocket.of(openChild(address.localAddress(), address.requestPort(), 0, 0));
         child.stageReceiveHandler(this);
-        return socket.runtime().callOnStage(new Install(this, child, address, counters)) < 0 ? -Errno.ENETDOWN : 0;
+        return socket.runtimeStage().callOnStage(new Install(this, child, address, counters)) < 0 ? -Errno.ENETDOWN : 0;
     }
 
     @Override

@@ -59,7 +59,7 @@ final class FeedSubscription extends FeedEndpoint implements MoldUdp64Handler
         final StageFeedReceiver feed = new StageFeedReceiver(config.recovery(lineCount), this, lines,
             OobSocket.of(request), address.requestAddress(), address.requestPort());
         // the receive handlers may run from now on; poll, flush and the counters start with the command
-        return socket.runtime().callOnStage(new Install(this, feed, counters)) < 0 ? -Errno.ENETDOWN : 0;
+        return socket.runtimeStage().callOnStage(new Install(this, feed, counters)) < 0 ? -Errno.ENETDOWN : 0;
     }
 
     @Override

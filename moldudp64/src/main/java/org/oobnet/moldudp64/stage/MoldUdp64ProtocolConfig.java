@@ -67,7 +67,7 @@ public record MoldUdp64ProtocolConfig(
     {
         return new MoldUdp64ReceiverConfig(lineCount, recovery.firstSequence(), recovery.gapFillWindowNs(),
             recovery.requestTimeoutNs(), recovery.maxRequestTimeoutNs(), recovery.maxRequestAttempts(),
-            recovery.maxRequestCount());
+            recovery.maxRequestCount(), recovery.maxOutstandingRequests());
     }
 
     /**
