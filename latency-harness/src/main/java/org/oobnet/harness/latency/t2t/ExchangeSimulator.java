@@ -73,6 +73,8 @@ final class ExchangeSimulator
     private static final long LOGIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
     /** The largest MoldUDP64 packet (Nassau's). */
     private static final int PACKET_CAPACITY = 1400;
+    /** Heartbeat interval while the last orders are awaited. */
+    private static final long HEARTBEAT_NS = TimeUnit.MILLISECONDS.toNanos(10);
     /** Requests answered per poll between ticks. */
     private static final int REQUESTS_PER_POLL = 16;
 
@@ -168,8 +170,8 @@ final class ExchangeSimulator
                 books.measureFrom(warmupTicks + 1);
                 loop.send(warmupTicks + 1, measuredTicks);
                 final long measuredNs = System.nanoTime() - start;
+                awaitOrders(publisher, books, requests, total);
                 publisher.endOfSession();
-                awaitOrders(books, requests, total);
                 final GcDelta gc = GcDelta.snapshot().minus(gcStart);
                 stopReporter(reporter);
                 final Histogram histogram = LatencyRecorder.newHistogram();
@@ -238,12 +240,21 @@ final class ExchangeSimulator
         }
     }
 
-    private void awaitOrders(final OrderBooks books, final MoldUdp64RequestServer requests, final long total)
-        throws IOException
+    // after the last tick: heartbeats (a receiver that missed the last ticks sees the gap and asks), requests
+    // answered, until every order came or the receive timeout
+    private void awaitOrders(
+        final MoldUdp64Publisher publisher, final OrderBooks books, final MoldUdp64RequestServer requests,
+        final long total) throws IOException
     {
         final long deadline = System.nanoTime() + receiveTimeoutNs;
+        long nextHeartbeat = 0;
         while (books.received() < total && System.nanoTime() - deadline < 0 && SoupBinTcpEnd.NONE == books.ended())
         {
+            if (System.nanoTime() - nextHeartbeat >= 0)
+            {
+                publisher.heartbeat();
+                nextHeartbeat = System.nanoTime() + HEARTBEAT_NS;
+            }
             requests.poll(REQUESTS_PER_POLL);
             LockSupport.parkNanos(1_000_000L);
         }

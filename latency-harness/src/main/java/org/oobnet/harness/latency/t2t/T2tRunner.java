@@ -178,6 +178,8 @@ final class T2tRunner implements AutoCloseable
                 throw new IOException("the exchange exited with status " + exit + ": " + exchange.stderrTail() +
                     (trader.isAlive() ? "" : "; trader: " + trader.stderrTail()));
             }
+            // the exchange is done: a trader still waiting for the feed's end (it missed it) writes what it has
+            trader.endInput();
             final int traderExit = trader.waitFor(TRADER_EXIT_MS);
             if (traderExit != 0)
             {

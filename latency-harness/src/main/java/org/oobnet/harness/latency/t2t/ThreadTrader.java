@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -13,11 +14,13 @@ import java.nio.channels.DatagramChannel;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.oobnet.harness.latency.run.StageSamples;
 import org.oobnet.moldudp64.MoldUdp64Descriptor;
 import org.oobnet.moldudp64.MoldUdp64Receiver;
 import org.oobnet.moldudp64.MoldUdp64ReceiverConfig;
+import org.oobnet.moldudp64.MoldUdp64RequestSender;
 
 /**
  * The baseline traders, {@code t2t-spin} and {@code t2t-blocking}: the same trading logic ({@link TickAnswer},
@@ -77,15 +80,48 @@ final class ThreadTrader
             try (ChannelSoupClient client = new ChannelSoupClient(exchange, spin))
             {
                 answer.sender(client::sendUnsequenced);
-                // no request server: a gap stays a gap and is reported lost
+                // a missed tick is asked for again from the exchange's request server, on the feed's own socket
+                final Requests requests = new Requests(feed,
+                    new InetSocketAddress(exchange.getAddress(), ExchangeSimulator.REQUEST_PORT));
                 final MoldUdp64Receiver receiver = new MoldUdp64Receiver(MoldUdp64ReceiverConfig.defaults(1), answer,
-                    (request, offset, length) -> false);
+                    requests);
                 final Thread trading = new Thread(() -> trade(feed, receiver, answer), "oobnet-t2t-" +
                     (spin ? "spin" : "blocking"));
                 trading.setDaemon(true);
                 trading.start();
                 new TraderRun(answer, samples).awaitAndWrite(trading.threadId(), () -> -1, false, expectedNs, stop,
                     output, out);
+            }
+        }
+    }
+
+    /** The trading thread's retransmission requests, sent on the feed's socket (the answers come back to it). */
+    private static final class Requests implements MoldUdp64RequestSender
+    {
+        private final DatagramChannel channel;
+        private final InetSocketAddress server;
+        private final ByteBuffer tx = ByteBuffer.allocateDirect(MoldUdp64Descriptor.HEADER_LENGTH);
+
+        Requests(final DatagramChannel channel, final InetSocketAddress server)
+        {
+            this.channel = channel;
+            this.server = server;
+        }
+
+        @Override
+        public boolean sendRequest(final DirectBuffer request, final int offset, final int length)
+        {
+            tx.clear();
+            request.getBytes(offset, tx, 0, length);
+            tx.limit(length);
+            try
+            {
+                // a blocking channel may block here for a full socket buffer: the blocking baseline's nature
+                return channel.send(tx, server) == length;
+            }
+            catch (final IOException ex)
+            {
+                return false;
             }
         }
     }
@@ -100,7 +136,8 @@ final class ThreadTrader
             while (!answer.hasEnded())
             {
                 rx.clear();
-                if (feed.receive(rx) == null)
+                final SocketAddress from = feed.receive(rx);
+                if (from == null)
                 {
                     if (yield)
                     {
@@ -114,7 +151,10 @@ final class ThreadTrader
                     continue;
                 }
                 final long rxNs = System.nanoTime();
-                receiver.onPacket(0, packet, 0, rx.position(), rxNs, rxNs);
+                // the request server's answers come from its port: the receiver's retransmission line
+                final int line = ((InetSocketAddress)from).getPort() == ExchangeSimulator.REQUEST_PORT ? 1 : 0;
+                receiver.onPacket(line, packet, 0, rx.position(), rxNs, rxNs);
+                receiver.poll(rxNs);
             }
         }
         catch (final ClosedChannelException ex)
