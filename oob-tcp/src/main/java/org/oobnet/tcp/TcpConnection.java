@@ -25,12 +25,14 @@ import org.oobnet.inband.sys.TcpInfoDescriptor;
  * outbound buffer has no room for is refused whole with {@code -EWOULDBLOCK}, so the stream never holds half a
  * message of the caller's.
  * <p>
- * Errors are read with errno (capturing calls on buffers addressed by number, so no segment is made per call):
- * {@code EAGAIN} is the quiet cycle; {@code ECONNRESET} from {@code recv} or {@code send} is a reset
+ * Errors are read with errno from the {@code recv} of every cycle (a capturing call on a buffer addressed by
+ * number, so no segment is made per call; hot from the first cycles, so compiled allocation-free):
+ * {@code EAGAIN} is the quiet cycle; {@code ECONNRESET} is a reset
  * ({@code ERROR ECONNRESET}, counted in {@link TcpCounter#RESETS}); any other errno ({@code ETIMEDOUT},
  * {@code EHOSTUNREACH}, ...) is {@code ERROR} with that errno ({@link TcpCounter#ERRORS}); {@code recv} returning 0 is
- * the peer's orderly close ({@link TcpCounter#PEER_CLOSES}), unless the kernel already closed the connection (a
- * reset whose errno another call took: {@code ECONNRESET}). Then {@code DISCONNECTED}, and the connection stops
+ * the peer's orderly close ({@link TcpCounter#PEER_CLOSES}), unless the kernel already closed the connection: its
+ * errno was taken by a {@code send} (which captures none) or another reader, and it is reported as a reset
+ * ({@code ECONNRESET}), as is a {@code send} failing on a closed connection. Then {@code DISCONNECTED}, and the connection stops
  * polling; the application closes the socket in-band.
  * <p>
  * A connection started while its non-blocking {@code connect} is in progress ({@code EINPROGRESS}) first watches
@@ -265,17 +267,20 @@ final class TcpConnection implements StageDevice
     private int drain()
     {
         final int pending = outbound.pending();
-        final long n = LibC.sendAtCritical(errno, fd, outbound.headAddress(), pending, SEND_FLAGS);
+        // no errno here: a send runs once per message, and a capturing call allocates until C2 compiled it (a
+        // stage sending 1000 orders a second would allocate for seconds); the every-cycle recv captures it instead
+        final long n = LibC.sendAtQuiet(fd, outbound.headAddress(), pending, SEND_FLAGS);
         if (n > 0)
         {
             outbound.consume((int)n);
             counters.add(TcpCounter.BYTES_OUT.ordinal(), n);
             return (int)n;
         }
-        if (n < 0 && -Errno.EAGAIN != n)
+        // -1 with the connection closed by the kernel: this send took its errno (rare: the recv of every cycle
+        // usually reads it first), and a closed connection is taken for a reset; else EAGAIN
+        if (n < 0 && TcpInfoDescriptor.TCP_CLOSE == tcpState())
         {
-            // EPIPE: the kernel had closed the stream and another call took its error; the state tells a reset
-            fail(-Errno.EPIPE == n && TcpInfoDescriptor.TCP_CLOSE == tcpState() ? Errno.ECONNRESET : (int)-n);
+            fail(Errno.ECONNRESET);
         }
         return 0;
     }

@@ -37,6 +37,8 @@ final class ThreadTrader
     private final String interfaceName;
     private final boolean spin;
     private final boolean yield;
+    // the trading thread stays alive until its allocated bytes were read (a finished thread has none to read)
+    private volatile boolean released;
 
     /**
      * @param exchange      the exchange's SoupBinTCP address.
@@ -89,8 +91,15 @@ final class ThreadTrader
                     (spin ? "spin" : "blocking"));
                 trading.setDaemon(true);
                 trading.start();
-                new TraderRun(answer, samples).awaitAndWrite(trading.threadId(), () -> -1, false, expectedNs, stop,
-                    output, out);
+                try
+                {
+                    new TraderRun(answer, samples).awaitAndWrite(trading.threadId(), () -> -1, false, expectedNs,
+                        stop, output, out);
+                }
+                finally
+                {
+                    released = true;
+                }
             }
         }
     }
@@ -164,6 +173,10 @@ final class ThreadTrader
         catch (final IOException ex)
         {
             System.err.println("oobnet: the trading thread's feed failed: " + ex.getMessage());
+        }
+        while (!released)
+        {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
         }
     }
 }
