@@ -6,6 +6,7 @@ import org.oobnet.harness.latency.cli.ReflectCommand;
 import org.oobnet.harness.latency.cli.ThroughputCommand;
 import org.oobnet.harness.latency.cli.TimerCommand;
 import org.oobnet.harness.latency.cli.UdpCommand;
+import org.oobnet.harness.latency.t2t.TickToTradeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,14 +16,15 @@ import picocli.CommandLine.Command;
  * <b>Note:</b> in-band command.
  */
 @Command(name = "latency", mixinStandardHelpOptions = true,
-    description = "Latency runs: udp, packet, timer, compare, throughput, reflect (results, histograms and plots in ./results).",
+    description = "Latency runs: udp, packet, timer, compare, throughput, reflect, tick-to-trade (results, histograms and plots in ./results).",
     subcommands = {
         UdpCommand.class,
         PacketCommand.class,
         TimerCommand.class,
         CompareCommand.class,
         ThroughputCommand.class,
-        ReflectCommand.class
+        ReflectCommand.class,
+        TickToTradeCommand.class
     })
 public final class LatencyCommand implements Runnable
 {

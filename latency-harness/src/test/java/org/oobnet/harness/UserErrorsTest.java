@@ -52,6 +52,7 @@ class UserErrorsTest
         Map.entry(List.of("latency", "compare", "--rounds", "-1"), "oobnet latency compare: "),
         Map.entry(List.of("latency", "reflect", "--bind", "here"), "oobnet latency reflect: "),
         Map.entry(List.of("latency", "throughput", "--duration", "soon"), "oobnet latency throughput: "),
+        Map.entry(List.of("latency", "tick-to-trade", "--rows", "stage,sideways"), "oobnet latency tick-to-trade: "),
         Map.entry(List.of("feed", "moldudp64", "--line-a", "239.251.30.1", "--request", "10.251.30.1:21003"),
             "oobnet feed moldudp64: --line-a=239.251.30.1 is not ADDR:PORT"),
         Map.entry(List.of("feed", "publish", "--line-a", "239.251.30.1:21001", "--request", "0.0.0.0:21003",

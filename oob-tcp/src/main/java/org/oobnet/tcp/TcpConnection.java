@@ -12,6 +12,7 @@ import org.oobnet.core.counters.ProtocolCounters;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.KSocketEvent;
 import org.oobnet.inband.SocketConstants;
+import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.inband.sys.LibC;
 import org.oobnet.inband.sys.TcpInfoDescriptor;
 
@@ -24,10 +25,20 @@ import org.oobnet.inband.sys.TcpInfoDescriptor;
  * outbound buffer has no room for is refused whole with {@code -EWOULDBLOCK}, so the stream never holds half a
  * message of the caller's.
  * <p>
- * The end of the stream is read from the kernel without errno (no capturing downcall on the stage): {@code recv}
- * returning 0 is the end; the connection's TCP state then tells a peer's orderly close ({@code CLOSE_WAIT}:
- * {@code DISCONNECTED}) from a reset or fatal error ({@code CLOSE}: {@code ERROR ECONNRESET}, then
- * {@code DISCONNECTED}). Either way the connection stops polling; the application closes the socket in-band.
+ * Errors are read with errno from the {@code recv} of every cycle (a capturing call on a buffer addressed by
+ * number, so no segment is made per call; hot from the first cycles, so compiled allocation-free):
+ * {@code EAGAIN} is the quiet cycle; {@code ECONNRESET} is a reset
+ * ({@code ERROR ECONNRESET}, counted in {@link TcpCounter#RESETS}); any other errno ({@code ETIMEDOUT},
+ * {@code EHOSTUNREACH}, ...) is {@code ERROR} with that errno ({@link TcpCounter#ERRORS}); {@code recv} returning 0 is
+ * the peer's orderly close ({@link TcpCounter#PEER_CLOSES}), unless the kernel already closed the connection: its
+ * errno was taken by a {@code send} (which captures none) or another reader, and it is reported as a reset
+ * ({@code ECONNRESET}), as is a {@code send} failing on a closed connection. Then {@code DISCONNECTED}, and the connection stops
+ * polling; the application closes the socket in-band.
+ * <p>
+ * A connection started while its non-blocking {@code connect} is in progress ({@code EINPROGRESS}) first watches
+ * the kernel's TCP state each cycle: established raises {@code CONNECTED} and the stream starts (what was sent
+ * meanwhile waited in the outbound buffer); closed raises {@code CONNECTFAILED} with the socket's pending error
+ * ({@code SO_ERROR}: {@code ECONNREFUSED}, {@code ETIMEDOUT}, ...).
  * <p>
  * <b>Note:</b> {@link #poll}, {@link #flush}, {@link #send} stage only; made in-band when the socket is started
  * ({@link TcpOobProtocol#start}), freed in-band at destroy.
@@ -47,15 +58,19 @@ final class TcpConnection implements StageDevice
     private final MemorySegment tcpInfo;
     private final MemorySegment tcpInfoLength;
     private final ProtocolCounters counters;
+    private final ErrnoCapture errno;
+    private final MemorySegment soError;
 
-    // stage only
+    // stage only (connecting: set in-band before the start command publishes the connection)
     boolean onStage;
+    private boolean connecting;
     private boolean ended;
     private boolean sendBlocked;
 
     TcpConnection(final OobSocket socket, final int fd, final int receiveBytes, final int sendBytes,
-        final ProtocolCounters counters)
+        final ProtocolCounters counters, final boolean connecting)
     {
+        this.connecting = connecting;
         this.socket = socket;
         this.fd = fd;
         this.counters = counters;
@@ -67,6 +82,8 @@ final class TcpConnection implements StageDevice
         this.outbound = new OutboundBuffer(arena.allocate(sendBytes, 64));
         this.tcpInfo = arena.allocate(TcpInfoDescriptor.HEAD_LENGTH, 8);
         this.tcpInfoLength = arena.allocate(ValueLayout.JAVA_INT);
+        this.errno = new ErrnoCapture(arena);
+        this.soError = arena.allocate(ValueLayout.JAVA_INT);
     }
 
     @Override
@@ -91,7 +108,11 @@ final class TcpConnection implements StageDevice
         {
             return 0;
         }
-        final long n = LibC.recvAtQuiet(fd, receivedAddress, receivedCapacity, SocketConstants.MSG_DONTWAIT);
+        if (connecting)
+        {
+            return pollConnect();
+        }
+        final long n = LibC.recvAtCritical(errno, fd, receivedAddress, receivedCapacity, SocketConstants.MSG_DONTWAIT);
         if (n > 0)
         {
             counters.add(TcpCounter.BYTES_IN.ordinal(), n);
@@ -103,8 +124,39 @@ final class TcpConnection implements StageDevice
             end();
             return 1;
         }
-        // -1: almost always EAGAIN; a reset or error is consumed here and shows as the end of stream next cycle
-        return 0;
+        if (-Errno.EAGAIN == n)
+        {
+            return 0;
+        }
+        fail((int)-n);
+        return 1;
+    }
+
+    // stage, a non-blocking connect in progress: its outcome, from the kernel's TCP state (no errno, never blocks)
+    private int pollConnect()
+    {
+        final int state = tcpState();
+        if (TcpInfoDescriptor.TCP_SYN_SENT == state)
+        {
+            return 0;
+        }
+        connecting = false;
+        if (TcpInfoDescriptor.TCP_CLOSE == state)
+        {
+            ended = true;
+            final int error = pendingError();
+            counters.increment(TcpCounter.ERRORS.ordinal());
+            counters.add(TcpCounter.BYTES_UNSENT.ordinal(), outbound.pending());
+            outbound.clear();
+            socket.raise(KSocketEvent.CONNECTFAILED, 0 != error ? error : Errno.ECONNABORTED);
+            return 1;
+        }
+        socket.raise(KSocketEvent.CONNECTED, 0);
+        if (!ended && outbound.pending() > 0)
+        {
+            drain();
+        }
+        return 1;
     }
 
     /**
@@ -113,7 +165,7 @@ final class TcpConnection implements StageDevice
     @Override
     public int flush(final long nowNs)
     {
-        if (ended || 0 == outbound.pending())
+        if (ended || connecting || 0 == outbound.pending())
         {
             return 0;
         }
@@ -149,8 +201,13 @@ final class TcpConnection implements StageDevice
             return -Errno.EWOULDBLOCK;
         }
         outbound.append(buffer, offset, length);
+        if (connecting)
+        {
+            // it goes out once the kernel has connected
+            return length;
+        }
         drain();
-        if (outbound.pending() > 0)
+        if (!ended && outbound.pending() > 0)
         {
             counters.increment(TcpCounter.SHORT_WRITES.ordinal());
         }
@@ -176,7 +233,7 @@ final class TcpConnection implements StageDevice
         {
             return -Errno.EPIPE;
         }
-        if (outbound.pending() > 0)
+        if (!connecting && outbound.pending() > 0)
         {
             drain();
         }
@@ -193,7 +250,7 @@ final class TcpConnection implements StageDevice
      */
     void onDetach()
     {
-        if (!ended && outbound.pending() > 0)
+        if (!ended && !connecting && outbound.pending() > 0)
         {
             drain();
         }
@@ -210,6 +267,8 @@ final class TcpConnection implements StageDevice
     private int drain()
     {
         final int pending = outbound.pending();
+        // no errno here: a send runs once per message, and a capturing call allocates until C2 compiled it (a
+        // stage sending 1000 orders a second would allocate for seconds); the every-cycle recv captures it instead
         final long n = LibC.sendAtQuiet(fd, outbound.headAddress(), pending, SEND_FLAGS);
         if (n > 0)
         {
@@ -217,29 +276,49 @@ final class TcpConnection implements StageDevice
             counters.add(TcpCounter.BYTES_OUT.ordinal(), n);
             return (int)n;
         }
-        // -1 with the connection closed by the kernel (EPIPE, ECONNRESET): the stream is over; else EAGAIN
+        // -1 with the connection closed by the kernel: this send took its errno (rare: the recv of every cycle
+        // usually reads it first), and a closed connection is taken for a reset; else EAGAIN
         if (n < 0 && TcpInfoDescriptor.TCP_CLOSE == tcpState())
         {
-            end();
+            fail(Errno.ECONNRESET);
         }
         return 0;
     }
 
+    // recv returned 0: the peer's FIN, or a connection the kernel closed whose errno another call took (a reset)
     private void end()
     {
-        ended = true;
         if (TcpInfoDescriptor.TCP_CLOSE == tcpState())
         {
-            counters.increment(TcpCounter.RESETS.ordinal());
-            socket.raise(KSocketEvent.ERROR, Errno.ECONNRESET);
+            fail(Errno.ECONNRESET);
+            return;
         }
-        else
-        {
-            counters.increment(TcpCounter.PEER_CLOSES.ordinal());
-        }
+        ended = true;
+        counters.increment(TcpCounter.PEER_CLOSES.ordinal());
         counters.add(TcpCounter.BYTES_UNSENT.ordinal(), outbound.pending());
         outbound.clear();
         socket.raise(KSocketEvent.DISCONNECTED, 0);
+    }
+
+    // a fatal errno from recv or send: ERROR with it (a reset counted apart), then DISCONNECTED
+    private void fail(final int error)
+    {
+        ended = true;
+        counters.increment((Errno.ECONNRESET == error ? TcpCounter.RESETS : TcpCounter.ERRORS).ordinal());
+        counters.add(TcpCounter.BYTES_UNSENT.ordinal(), outbound.pending());
+        outbound.clear();
+        socket.raise(KSocketEvent.ERROR, error);
+        socket.raise(KSocketEvent.DISCONNECTED, 0);
+    }
+
+    // the socket's pending error (SO_ERROR, taken), without errno; 0 when none or unreadable
+    private int pendingError()
+    {
+        soError.set(ValueLayout.JAVA_INT, 0, 0);
+        tcpInfoLength.set(ValueLayout.JAVA_INT, 0, 4);
+        final int rc = LibC.getsockoptQuiet(fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_ERROR, soError,
+            tcpInfoLength);
+        return rc < 0 ? 0 : soError.get(ValueLayout.JAVA_INT, 0);
     }
 
     // the kernel's TCP state, without errno (getsockopt never blocks)

@@ -15,12 +15,15 @@ public enum TcpCounter implements ProtocolCounterType
     SHORT_WRITES(1102, "tcp short writes"),
     /** Sends refused with {@code EWOULDBLOCK}: the outbound buffer had no room for the whole message. */
     WOULD_BLOCKS(1103, "tcp would-blocks"),
-    /** Connections ended by a reset (or another fatal error: the kernel closed the socket). */
+    /** Connections ended by a peer's reset ({@code ECONNRESET}). */
     RESETS(1104, "tcp resets"),
     /** Connections the peer closed in order (end of stream). */
     PEER_CLOSES(1105, "tcp peer closes"),
     /** Bytes still in the outbound buffer when the connection closed or left the stage. */
-    BYTES_UNSENT(1106, "tcp bytes unsent");
+    BYTES_UNSENT(1106, "tcp bytes unsent"),
+    /** Connections ended by another fatal error ({@code ETIMEDOUT}, {@code EHOSTUNREACH}, ...) or whose
+     * non-blocking connect failed ({@code CONNECTFAILED}). */
+    ERRORS(1107, "tcp errors");
 
     private final int typeId;
     private final String label;

@@ -15,6 +15,7 @@ import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.inband.sys.LibC;
+import org.oobnet.inband.sys.TcpInfoDescriptor;
 
 /**
  * Stage-driven TCP: an {@code AF_INET}/{@code SOCK_STREAM | SOCK_OOB} socket stays a kernel TCP socket (so it
@@ -36,7 +37,12 @@ import org.oobnet.inband.sys.LibC;
  * device leaves the stage with the socket.
  * <p>
  * Received bytes are a stream: each delivery is what one {@code recv} returned, with no message boundaries.
- * FIXME: a non-blocking connect ({@code EINPROGRESS}) is not followed to completion: connect blocking, in-band.
+ * <p>
+ * A non-blocking socket ({@code SOCK_NONBLOCK}) connects without waiting: {@code connect} fails with
+ * {@code EINPROGRESS} (the connect hook does not run: the kernel has not connected yet), and {@link #start} may be
+ * called at once: the connection goes on the stage, which follows the kernel's handshake and raises
+ * {@code CONNECTED} (sends made meanwhile wait in the outbound buffer and then go out) or {@code CONNECTFAILED}
+ * with the errno ({@code ECONNREFUSED}, {@code ETIMEDOUT}, ...), once.
  * <p>
  * <b>Note:</b> one instance serves every TCP socket of a runtime; in-band hooks thread safe, stage methods on the
  * stage only.
@@ -143,11 +149,18 @@ public final class TcpOobProtocol implements OobProtocol
     // see the reference before any command publishes it: the connection's fields are all final, so it sees it whole
     private TcpConnection connected(final TcpSocketState state)
     {
+        return connection(state, false);
+    }
+
+    // connecting: the kernel's connect is in progress, the stage raises its outcome
+    private TcpConnection connection(final TcpSocketState state, final boolean connecting)
+    {
         synchronized (state)
         {
             if (null == state.connection)
             {
-                state.connection = new TcpConnection(state.socket, state.fd, receiveBytes, sendBytes, state.counters);
+                state.connection = new TcpConnection(state.socket, state.fd, receiveBytes, sendBytes, state.counters,
+                    connecting);
             }
             return state.connection;
         }
@@ -157,9 +170,12 @@ public final class TcpOobProtocol implements OobProtocol
      * In-band: puts a connected socket's connection on its stage: from the next cycle the stage receives on it
      * and pushes its outbound bytes. Set the socket's stage receive handler and event handler first.
      *
-     * @param socket a connected socket of this protocol (connected by {@code connect} or from {@code accept}).
-     * @return 0; {@code -ENOTCONN} when the kernel socket is not connected, {@code -EPROTOTYPE} when the socket
-     * is not a TCP OOB socket, {@code -EBADF} when it is closed, or the stage's errno.
+     * @param socket a socket of this protocol, connected (by {@code connect} or from {@code accept}) or connecting
+     *               (a non-blocking {@code connect} that failed with {@code EINPROGRESS}: the stage then raises
+     *               {@code CONNECTED} or {@code CONNECTFAILED}).
+     * @return 0; {@code -ENOTCONN} when the kernel socket is neither connected nor connecting, the failed
+     * connect's errno (e.g. {@code -ECONNREFUSED}) when a non-blocking connect already failed, {@code -EPROTOTYPE}
+     * when the socket is not a TCP OOB socket, {@code -EBADF} when it is closed, or the stage's errno.
      */
     public static int start(final OobSocket socket)
     {
@@ -171,13 +187,53 @@ public final class TcpOobProtocol implements OobProtocol
         {
             return -Errno.EBADF;
         }
-        if (!socket.ksocket().isConnected())
+        final TcpOobProtocol protocol = (TcpOobProtocol)socket.protocol();
+        final TcpConnection connection;
+        if (socket.ksocket().isConnected())
         {
-            return -Errno.ENOTCONN;
+            connection = protocol.connected(socket.protocolState());
         }
-        final TcpConnection connection = ((TcpOobProtocol)socket.protocol()).connected(socket.protocolState());
+        else
+        {
+            final int state = kernelState(socket.ksocket().fd());
+            if (TcpInfoDescriptor.TCP_CLOSE == state || TcpInfoDescriptor.TCP_LISTEN == state || state < 0)
+            {
+                final int error = TcpInfoDescriptor.TCP_CLOSE == state ? pendingError(socket.ksocket()) : 0;
+                return 0 != error ? -error : -Errno.ENOTCONN;
+            }
+            // a non-blocking connect, in progress or completed since: the stage reports which
+            connection = protocol.connection(socket.protocolState(), true);
+        }
         // the command publishes the connection to the stage (if the connect hook's queue had not yet)
         return socket.runtime().callOnStage(new Start(socket, connection));
+    }
+
+    // in-band: the kernel's TCP state, -1 when unreadable
+    private static int kernelState(final int fd)
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment info = arena.allocate(TcpInfoDescriptor.HEAD_LENGTH, 8);
+            final MemorySegment length = arena.allocate(ValueLayout.JAVA_INT);
+            length.set(ValueLayout.JAVA_INT, 0, TcpInfoDescriptor.HEAD_LENGTH);
+            final int rc = LibC.getsockopt(ErrnoCapture.current(), fd, SocketConstants.IPPROTO_TCP,
+                SocketConstants.TCP_INFO, info, length);
+            return rc < 0 ? -1 : info.get(ValueLayout.JAVA_BYTE, TcpInfoDescriptor.STATE_OFFSET) & 0xFF;
+        }
+    }
+
+    // in-band: a failed non-blocking connect's errno (SO_ERROR, taken), 0 when none
+    private static int pendingError(final KSocket socket)
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment value = arena.allocate(ValueLayout.JAVA_INT);
+            final MemorySegment length = arena.allocate(ValueLayout.JAVA_INT);
+            length.set(ValueLayout.JAVA_INT, 0, 4);
+            final int rc = LibC.getsockopt(ErrnoCapture.current(), socket.fd(), SocketConstants.SOL_SOCKET,
+                SocketConstants.SO_ERROR, value, length);
+            return rc < 0 ? 0 : value.get(ValueLayout.JAVA_INT, 0);
+        }
     }
 
     /**

@@ -156,6 +156,7 @@ class TcpStageTest
             awaitTrue(() -> events.contains("DISCONNECTED 0"), "DISCONNECTED after the peer's reset");
             assertEquals(List.of("ERROR " + Errno.ECONNRESET, "DISCONNECTED 0"), events);
             assertEquals(1, TcpOobProtocol.counter(socket, TcpCounter.RESETS));
+            assertEquals(0, TcpOobProtocol.counter(socket, TcpCounter.ERRORS), "a reset is not counted an error");
         }
     }
 

@@ -162,7 +162,8 @@ public abstract class SoupBinTcpSession implements OobTask, OobReceiveHandler, O
     @Override
     public final void onEvent(final OobSocket socket, final KSocketEvent event, final long arg, final Object cookie)
     {
-        if (KSocketEvent.DISCONNECTED == event && SoupBinTcpEnd.NONE == end)
+        // a non-blocking connect that failed ends the session as a lost connection does
+        if ((KSocketEvent.DISCONNECTED == event || KSocketEvent.CONNECTFAILED == event) && SoupBinTcpEnd.NONE == end)
         {
             finish(SoupBinTcpEnd.DISCONNECTED);
         }

@@ -67,6 +67,9 @@ public final class LibC
     private static final MethodHandle SENDMMSG = downcall("sendmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle RECV = downcall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle RECV_CRITICAL = downcall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), CRITICAL);
+    // a stage's stream receive into its own native buffer, with errno: oob-tcp's connections tell EAGAIN from a
+    // reset from other errors (an every-cycle call: hot at once, so the capture's slice is compiled away)
+    private static final MethodHandle RECV_AT_CRITICAL = downcall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), CRITICAL);
     private static final MethodHandle RECVFROM = downcall("recvfrom", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle RECVFROM_CRITICAL = downcall("recvfrom", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS), CRITICAL);
     private static final MethodHandle RECVMSG = downcall("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
@@ -142,6 +145,7 @@ public final class LibC
             sendCritical(errno, -1, none, 0, SocketConstants.MSG_DONTWAIT);
             sendtoCritical(errno, -1, none, 0, SocketConstants.MSG_DONTWAIT, none, 0);
             recvCritical(errno, -1, none, 0, SocketConstants.MSG_DONTWAIT);
+            recvAtCritical(errno, -1, 0L, 0, SocketConstants.MSG_DONTWAIT);
             recvfromCritical(errno, -1, none, 0, SocketConstants.MSG_DONTWAIT, none, none);
             pollCritical(errno, none, 0, 0);
         }
@@ -798,6 +802,31 @@ public final class LibC
             throw rethrow(t);
         }
     }
+
+    /**
+     * Receives into a native {@code address} (no segment per call), capturing errno: a stage's stream receive that
+     * tells {@code EAGAIN} from a reset or another error. Critical: only with {@code MSG_DONTWAIT}.
+     *
+     * @param errno where errno is captured.
+     * @param fd see {@code man recv}.
+     * @param address the native address to write at.
+     * @param length see {@code man recv}.
+     * @param flags see {@code man recv}; must include {@code MSG_DONTWAIT}.
+     * @return the bytes received, 0 at the peer's end of stream, or {@code -errno}.
+     */
+    public static long recvAtCritical(final ErrnoCapture errno, final int fd, final long address, final long length, final int flags)
+    {
+        try
+        {
+            final long result = (long)RECV_AT_CRITICAL.invokeExact(errno.segment(), fd, address, length, flags);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
 
     /**
      * Receives with the source address; {@code addressLength} is an in/out {@code socklen_t}.

@@ -15,7 +15,7 @@ import org.oobnet.harness.report.RunResult;
  * <p>
  * <b>Note:</b> in-band only; stateless.
  */
-final class Outputs
+public final class Outputs
 {
     private Outputs()
     {
@@ -29,7 +29,7 @@ final class Outputs
      * @param out     where the table and file names go.
      * @throws IOException when a file cannot be written.
      */
-    static void finish(
+    public static void finish(
         final ResultFolder folder, final String title, final List<RunResult> results, final Path json,
         final PrintStream out) throws IOException
     {
@@ -54,7 +54,7 @@ final class Outputs
      * @return the result folder.
      * @throws IOException when it cannot be created.
      */
-    static ResultFolder folder(final RunOptions options, final String command) throws IOException
+    public static ResultFolder folder(final RunOptions options, final String command) throws IOException
     {
         return new ResultFolder(options.out != null ? options.out
             : ResultFolder.timestamped(Path.of("results"), command));

@@ -150,6 +150,22 @@ public final class RunOptions
     }
 
     /**
+     * @return the {@code --idle} value as given ({@code auto} unresolved), for child processes.
+     */
+    public String idleName()
+    {
+        return idle;
+    }
+
+    /**
+     * @return the {@code --json} file, or null.
+     */
+    public Path json()
+    {
+        return json;
+    }
+
+    /**
      * @return the message size.
      */
     public int size()

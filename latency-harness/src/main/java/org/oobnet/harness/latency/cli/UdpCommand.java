@@ -146,7 +146,7 @@ public final class UdpCommand implements Callable<Integer>
      * @param cpu  the stage's CPU.
      * @return the stage's idle strategy: {@code auto} spins (the stage's default).
      */
-    static OobConfig.IdleStrategyKind stageIdle(final String idle, final int cpu)
+    public static OobConfig.IdleStrategyKind stageIdle(final String idle, final int cpu)
     {
         return switch ("auto".equalsIgnoreCase(idle) ? IdleKind.SPIN : IdleKind.parse(idle))
         {
