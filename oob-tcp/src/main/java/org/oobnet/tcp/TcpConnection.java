@@ -300,7 +300,8 @@ final class TcpConnection implements StageDevice
         socket.raise(KSocketEvent.DISCONNECTED, 0);
     }
 
-    // a fatal errno from recv or send: ERROR with it (a reset counted apart), then DISCONNECTED
+    // a fatal errno from recv, or ECONNRESET for a connection the kernel closed (send captures no errno): ERROR with
+    // it (a reset counted apart), then DISCONNECTED
     private void fail(final int error)
     {
         ended = true;

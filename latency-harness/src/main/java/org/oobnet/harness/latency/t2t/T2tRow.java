@@ -34,11 +34,12 @@ enum T2tRow
     }
 
     /**
-     * @param mode a {@code --trader} value.
+     * @param option the option that gave it ({@code rows}, {@code trader}), for the error.
+     * @param mode   a {@code --rows} or {@code --trader} value.
      * @return its row.
-     * @throws IllegalArgumentException naming the value.
+     * @throws IllegalArgumentException naming the option and the value.
      */
-    static T2tRow ofMode(final String mode)
+    static T2tRow ofMode(final String option, final String mode)
     {
         for (final T2tRow row : values())
         {
@@ -47,6 +48,6 @@ enum T2tRow
                 return row;
             }
         }
-        throw new IllegalArgumentException("trader=" + mode + " is not one of stage, spin, blocking");
+        throw new IllegalArgumentException(option + "=" + mode + " is not one of stage, spin, blocking");
     }
 }

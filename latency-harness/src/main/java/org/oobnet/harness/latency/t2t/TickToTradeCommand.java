@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.oobnet.config.UdpTransport;
+import org.oobnet.harness.latency.cli.OptionOverrides;
 import org.oobnet.harness.latency.cli.Outputs;
 import org.oobnet.harness.latency.cli.Progress;
 import org.oobnet.harness.latency.cli.RunOptions;
@@ -24,7 +25,9 @@ import org.oobnet.harness.report.ResultFolder;
 import org.oobnet.harness.report.RunDescription;
 import org.oobnet.harness.report.RunResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,15 +36,15 @@ import picocli.CommandLine.Option;
  * stage ({@code t2t-stage}) and, interleaved in the same run, on ordinary threads with kernel sockets, spinning
  * ({@code t2t-spin}) and blocking ({@code t2t-blocking}). Reported: tick-to-trade and in-process latencies, the
  * stage's allocation, the exchange's books, and the ratios to the baselines. The children are this command with the
- * hidden {@code --role}.
+ * hidden {@code --role}. Of the shared {@link RunOptions}, {@code --size} and {@code --loopback} are refused (see
+ * {@link SharedOptions}).
  * <p>
  * <b>Note:</b> in-band command.
  */
-@Command(name = "tick-to-trade", mixinStandardHelpOptions = true,
+@Command(name = "tick-to-trade", mixinStandardHelpOptions = true, modelTransformer = TickToTradeCommand.SharedOptions.class,
     description = "Tick-to-trade between two network namespaces: MoldUDP64 ticks in, SoupBinTCP orders out, on " +
         "one OOB stage (t2t-stage) and on ordinary threads spinning (t2t-spin) and blocking (t2t-blocking), " +
-        "rows interleaved; books checked exact. --rate is the tick rate (0: " + TickToTradeCommand.DEFAULT_RATE_HZ +
-        " Hz).")
+        "rows interleaved; books checked exact.")
 public final class TickToTradeCommand implements Callable<Integer>
 {
     /** Ticks per second when {@code --rate} is 0. */
@@ -131,7 +134,7 @@ public final class TickToTradeCommand implements Callable<Integer>
         final List<T2tRow> chosen = new ArrayList<>();
         for (final String mode : rows)
         {
-            final T2tRow row = T2tRow.ofMode(mode.trim());
+            final T2tRow row = T2tRow.ofMode("rows", mode.trim());
             if (chosen.contains(row))
             {
                 throw new IllegalArgumentException("rows=" + String.join(",", rows) + " names " + mode + " twice");
@@ -199,7 +202,7 @@ public final class TickToTradeCommand implements Callable<Integer>
             throw new IllegalArgumentException("role=trader needs --exchange and --trader");
         }
         final InetSocketAddress address = UdpCommand.parseAddress("exchange", exchange);
-        final T2tRow row = T2tRow.ofMode(trader);
+        final T2tRow row = T2tRow.ofMode("trader", trader);
         final AtomicBoolean stop = new AtomicBoolean();
         if (exitWithParent)
         {
@@ -227,6 +230,38 @@ public final class TickToTradeCommand implements Callable<Integer>
     private static long ticks(final long ns, final long rateHz)
     {
         return ns * rateHz / TimeUnit.SECONDS.toNanos(1);
+    }
+
+    /**
+     * The shared latency options as tick-to-trade takes them: {@code --size} and {@code --loopback} are refused
+     * (fixed-length messages; two namespaces only), and the options whose shared description says something else
+     * here are described as they work here.
+     */
+    public static final class SharedOptions implements IModelTransformer
+    {
+        @Override
+        public CommandSpec transform(final CommandSpec spec)
+        {
+            OptionOverrides.refuse(spec, "--size", "a tick and an order are fixed-length MoldUDP64 and SoupBinTCP " +
+                "messages (" + T2tMessages.TICK_LENGTH + " and " + T2tMessages.ORDER_LENGTH + " bytes)");
+            OptionOverrides.refuse(spec, "--loopback", "the exchange and the trader always run in two network " +
+                "namespaces (a multicast feed over a veth pair; run as root)");
+            OptionOverrides.describe(spec, "--count", "Measured ticks per row, shared by the rounds (instead of " +
+                "--duration).");
+            OptionOverrides.describe(spec, "--rate", "Ticks per second (0: " + DEFAULT_RATE_HZ + "); each tick is " +
+                "timed from just before it goes to the kernel, not from its scheduled time (default: " +
+                "${DEFAULT-VALUE}).");
+            OptionOverrides.describe(spec, "--cpu", "CPU of the trader: its stage (t2t-stage), or its whole JVM " +
+                "(the thread rows) (default: the first isolated CPU, else the last CPU).");
+            OptionOverrides.describe(spec, "--peer-cpu", "CPU of the exchange simulator's JVM (default: another " +
+                "isolated CPU, else the CPU before --cpu).");
+            OptionOverrides.describe(spec, "--idle", "How the trader waits for a tick: spin, yield or park (park: " +
+                "the stage backs off, the t2t-spin thread yields); auto: spin. t2t-blocking blocks in receive; the " +
+                "exchange always yields (default: ${DEFAULT-VALUE}).");
+            OptionOverrides.describe(spec, "--receive-timeout", "How long the exchange waits for the orders after " +
+                "its last tick; a tick still unanswered then counts as lost (default: ${DEFAULT-VALUE}).");
+            return spec;
+        }
     }
 
     private static UdpTransport udpTransport(final String name)

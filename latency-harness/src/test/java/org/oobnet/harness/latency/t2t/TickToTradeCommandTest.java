@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,11 +21,13 @@ import org.oobnet.harness.report.ResultFolder;
 import org.oobnet.harness.report.RunJson;
 import org.oobnet.netns.IpCommand;
 import org.oobnet.netns.testing.Privileges;
+import picocli.CommandLine;
 
 /**
  * A short tick-to-trade run between two real namespaces, every row, stages and threads yielding (the machine is
  * shared): each row is present with its latency blocks, the exchange's books are exact (every tick answered by one
  * right order), and the namespaces are gone afterwards. Not a timed test: no latency bound is asserted beyond sanity.
+ * The help offers none of the shared latency options the command refuses (UserErrorsTest has the refusals).
  */
 class TickToTradeCommandTest
 {
@@ -32,6 +36,21 @@ class TickToTradeCommandTest
 
     @TempDir
     Path dir;
+
+    @Test
+    void shouldNotOfferTheSharedOptionsItRefuses()
+    {
+        final StringWriter help = new StringWriter();
+        final CommandLine cli = OobnetCli.commandLine();
+        cli.setOut(new PrintWriter(help, true));
+        assertEquals(0, cli.execute("latency", "tick-to-trade", "--help"));
+        final String text = help.toString();
+        assertFalse(text.contains("--size"), text);
+        assertFalse(text.contains("--loopback"), text);
+        // the shared options it takes are described as they work here: --rate is the tick rate, not a ping-pong
+        assertTrue(text.contains("Ticks per second (0: " + TickToTradeCommand.DEFAULT_RATE_HZ + ")"), text);
+        assertFalse(text.contains("ping-pong"), text);
+    }
 
     @Test
     void shouldAnswerEveryTickOnceOnEveryRowWithExactBooks() throws IOException
