@@ -588,11 +588,13 @@ public final class PacketPort
         }
         if (DropReason.NONE != reason)
         {
+            // counted before it is reported: whoever sees the ERROR event must find the frame in the counters
+            // (IcmpUnreachableTest read the drop counter between the two, once in a fresh-clone run)
+            drops.onDrop(reason);
             if (DropReason.NOT_UDP == reason && IcmpUnreachable.PROTOCOL_ICMP == parser.ipProtocol())
             {
                 reportUnreachable(frame, parser.ipPayloadOffset(), parser.ipPayloadLength());
             }
-            drops.onDrop(reason);
             return;
         }
         final int dstAddress = parser.dstAddress();
