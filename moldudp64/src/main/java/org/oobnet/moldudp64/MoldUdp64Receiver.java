@@ -367,6 +367,46 @@ public final class MoldUdp64Receiver
         return first;
     }
 
+    // Gives up [nextSequence, highestSeen): each hole (messages no packet parked here carries) is reported lost on
+    // its own, and the packets parked past it are delivered before the next hole is.
+    private void giveUpKnownGap(final long nowNs)
+    {
+        cancelRequests();
+        gapOpen = false;
+        while (nextSequence < highestSeen)
+        {
+            final long holeEnd = Math.min(highestSeen, lowestParkedSequence());
+            if (holeEnd > nextSequence)
+            {
+                reportLost(holeEnd - nextSequence);
+                nextSequence = holeEnd;
+            }
+            unpark(nowNs);
+        }
+        cancelRequests();
+    }
+
+    // The lowest first sequence of a parked packet (all are past nextSequence here), or Long.MAX_VALUE.
+    private long lowestParkedSequence()
+    {
+        long lowest = Long.MAX_VALUE;
+        for (int line = 0; line <= retransmissionLine; line++)
+        {
+            if (0 == parkedCount[line])
+            {
+                continue;
+            }
+            for (int slot = line * PARKED_PER_LINE, last = slot + PARKED_PER_LINE; slot < last; slot++)
+            {
+                if (0 != parkedLength[slot] && parkedSequence[slot] < lowest)
+                {
+                    lowest = parkedSequence[slot];
+                }
+            }
+        }
+        return lowest;
+    }
+
     private void cancelRequests()
     {
         Arrays.fill(requestActive, false);
@@ -411,13 +451,8 @@ public final class MoldUdp64Receiver
             (nowNs - requestDeadlineNs[first]) >= 0)
         {
             // the gap's first range got no answer: give the whole known gap up, as later answers cannot be delivered
-            // before it; what is parked past it is delivered after
-            reportLost(highestSeen - nextSequence);
-            nextSequence = highestSeen;
-            gapOpen = false;
-            cancelRequests();
-            onProgress(nowNs, false);
-            unpark(nowNs);
+            // before it; only its holes are lost, what is parked between them is delivered
+            giveUpKnownGap(nowNs);
             openGapIfAny(nowNs);
             reportEndIfReached();
             return 1;
@@ -527,7 +562,8 @@ public final class MoldUdp64Receiver
         {
             if (!endReported && highestSeen > nextSequence)
             {
-                reportLost(highestSeen - nextSequence);
+                // the old session's holes are lost; what was parked between them is still its data
+                giveUpKnownGap(nowNs);
             }
             discardParked();
             retiredSession.putBytes(0, session, 0, SESSION_LENGTH);

@@ -19,6 +19,7 @@ final class FeedBook implements MoldUdp64Handler
     final List<long[]> lostRanges = new ArrayList<>();
     final List<String> sessions = new ArrayList<>();
     long delivered;
+    long deliveredInAllSessions;
     long lost;
     long next = -1;
     volatile long endOfSession = -1; // polled by the test thread while the stage writes it
@@ -37,6 +38,7 @@ final class FeedBook implements MoldUdp64Handler
         assertEquals(sequence, buffer.getLong(offset, ByteOrder.BIG_ENDIAN), "payload of " + sequence);
         next = sequence + 1;
         delivered++;
+        deliveredInAllSessions++;
     }
 
     @Override
