@@ -18,7 +18,8 @@ final class FeedLineOptions
     String lineA;
 
     @Option(names = "--line-b", paramLabel = "GROUP:PORT",
-        description = "Line B, carrying the same packets on another port (default: line A only).")
+        description = "Line B, carrying the same packets: another group (the same port is fine, as Nasdaq runs " +
+            "A and B) or another port (default: line A only).")
     String lineB;
 
     @Option(names = "--request", required = true, paramLabel = "ADDR:PORT",
@@ -32,10 +33,38 @@ final class FeedLineOptions
         return FeedOptions.ipv4("--line-a", lineA);
     }
 
-    /** @return line B, checked, or null without one. */
+    /** @return line B, checked (not line A again), or null without one. */
     InetSocketAddress lineB()
     {
-        return null == lineB ? null : FeedOptions.ipv4("--line-b", lineB);
+        if (null == lineB)
+        {
+            return null;
+        }
+        final InetSocketAddress b = FeedOptions.ipv4("--line-b", lineB);
+        if (b.equals(lineA()))
+        {
+            throw new IllegalArgumentException("--line-b=" + lineB + " is line A again: A and B need different " +
+                "groups or ports");
+        }
+        return b;
+    }
+
+    /**
+     * For a receiver: line B may share line A's port only when both are multicast groups (each line socket then
+     * gets its own group's packets; a unicast datagram would go to one socket of the port).
+     *
+     * @throws IllegalArgumentException naming {@code --line-b}.
+     */
+    void checkReceivable()
+    {
+        final InetSocketAddress b = lineB();
+        final InetSocketAddress a = lineA();
+        if (null != b && a.getPort() == b.getPort() &&
+            !(a.getAddress().isMulticastAddress() && b.getAddress().isMulticastAddress()))
+        {
+            throw new IllegalArgumentException("--line-b=" + lineB + " shares line A's port: only two multicast " +
+                "groups may share a port, give a unicast line its own");
+        }
     }
 
     /** @return the request server's address, checked. */

@@ -92,11 +92,7 @@ public final class FeedReceiveCommand implements Callable<Integer>
         final InetSocketAddress a = feedLines.lineA();
         final InetSocketAddress b = feedLines.lineB();
         final InetSocketAddress server = feedLines.request();
-        if (null != b && a.getPort() == b.getPort())
-        {
-            throw new IllegalArgumentException("--line-b=" + feedLines.lineB + " uses line A's port: each line's socket " +
-                "binds its port, give each line its own");
-        }
+        feedLines.checkReceivable();
         if (count < 0)
         {
             throw new IllegalArgumentException("--count=" + count + " must be 0 (no limit) or more");

@@ -65,6 +65,36 @@ class FeedLineOptionsTest
         }
     }
 
+    @Test
+    void shouldRefuseLineBAsLineAAgainInBothCommandsAndUnicastLinesOnOnePortWhenReceiving()
+    {
+        for (final String command : List.of("moldudp64", "publish"))
+        {
+            assertOneLineError(List.of("feed", command, "--line-a", "239.251.30.1:21031", "--line-b",
+                "239.251.30.1:21031", "--request", "10.251.30.1:21033"),
+                "oobnet feed " + command + ": --line-b=239.251.30.1:21031 is line A again: A and B need different " +
+                    "groups or ports");
+        }
+        assertOneLineError(List.of("feed", "moldudp64", "--line-a", "10.251.30.2:21031", "--line-b",
+            "10.251.30.3:21031", "--request", "10.251.30.1:21033"),
+            "oobnet feed moldudp64: --line-b=10.251.30.3:21031 shares line A's port: only two multicast groups may " +
+                "share a port, give a unicast line its own");
+        // two groups on one port parse (SamePortLinesTest receives them)
+        final FeedLineOptions shared = parse("feed", "moldudp64", "--line-a", "239.251.30.1:21031", "--line-b",
+            "239.251.30.2:21031", "--request", "10.251.30.1:21033");
+        shared.checkReceivable();
+        assertEquals(new InetSocketAddress("239.251.30.2", 21031), shared.lineB());
+    }
+
+    private static void assertOneLineError(final List<String> args, final String expected)
+    {
+        final StringWriter err = new StringWriter();
+        final CommandLine cli = OobnetCli.commandLine();
+        cli.setErr(new PrintWriter(err));
+        assertEquals(2, cli.execute(args.toArray(String[]::new)), args.toString());
+        assertEquals(expected, err.toString().strip());
+    }
+
     // parsed from the root, as the launcher does; the subcommand's mixin holds the values
     private static FeedLineOptions parse(final String... args)
     {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.agrona.DirectBuffer;
+import org.oobnet.config.UdpTransport;
 import org.oobnet.core.OobSocket;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.ErrnoException;
@@ -110,6 +111,15 @@ abstract class FeedEndpoint
      * In-band: an OOB UDP child socket on the feed socket's stage, bound to {@code localAddress:port} (0 for any of
      * each), joined to {@code group} on {@code interfaceAddress} when the group is a multicast address. The feed
      * socket's stage is fixed from here on: place it ({@code SO_OOB_STAGE}) before bind.
+     * <p>
+     * A multicast line's child shares its port ({@code SO_REUSEADDR}, and {@code SO_REUSEPORT} on the packet
+     * transport): A and B may be two groups on one port, as Nasdaq runs them. Each child still gets only its own group's datagrams: on the
+     * packet transport the demux hands a multicast datagram to every member of the port, each member's group
+     * filter keeps its own group; on the kernel transport the kernel delivers multicast to every socket of the
+     * port, and oob-udp's {@code IP_MULTICAST_ALL = 0} keeps the groups this socket joined
+     * ({@code SamePortLinesTest} checks both). A unicast child does not share: the kernel and the demux would
+     * hand each datagram to one socket of the port, which is why {@link MoldUdp64Address} refuses unicast lines
+     * on a shared port.
      */
     // tag::child[]
     final KSocket openChild(final int localAddress, final int port, final int group, final int interfaceAddress)
@@ -117,6 +127,17 @@ abstract class FeedEndpoint
     {
         final KSocket child = UdpSockets.open(config.transport());
         children.add(child);
+        if (isMulticast(group))
+        {
+            child.setOption(SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEADDR, 1);
+            if (UdpTransport.PACKET == config.transport())
+            {
+                // oob-udp's demux shares a port only between SO_REUSEPORT sockets; the kernel transport's sockets
+                // share it with SO_REUSEADDR alone, and do without SO_REUSEPORT (FIXME(issue 20): a run had line A's
+                // kernel socket get nothing and line B's both groups with it; not reproduced, not understood)
+                child.setOption(SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEPORT, 1);
+            }
+        }
         // the child delivers to the feed socket from its receive handler and the feed socket's stage runs the
         // receiver, so the child goes on that stage by name, before bind would place it by its interface (a packet
         // port on another stage then refuses the bind with EXDEV: a clear error, never a cross-stage delivery)
@@ -126,7 +147,7 @@ abstract class FeedEndpoint
             throw new ErrnoException("placeOnStage(" + socket.runtimeStage().name() + ")", -placed);
         }
         child.bind(new InetSocketAddress(Ipv4Flyweight.formatAddress(localAddress), port));
-        if ((group >>> 28) == MULTICAST_PREFIX)
+        if (isMulticast(group))
         {
             // oob-udp takes the membership to the kernel socket (IGMP, the interface's MAC filter) and into the
             // socket's own group filter, which the stage checks for each datagram
@@ -142,6 +163,15 @@ abstract class FeedEndpoint
         return child;
     }
     // end::child[]
+
+    /**
+     * @param address an IPv4 address, host order.
+     * @return whether it is a multicast group (224.0.0.0/4).
+     */
+    static boolean isMulticast(final int address)
+    {
+        return (address >>> 28) == MULTICAST_PREFIX;
+    }
 
     /** In-band, from release or destroy, once the stage let go of the socket: closes the children. Idempotent. */
     final synchronized void closeInBand()

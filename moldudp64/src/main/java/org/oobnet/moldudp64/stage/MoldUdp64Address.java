@@ -10,6 +10,7 @@ import org.oobnet.core.OobRuntime;
 import org.oobnet.inband.Errno;
 import org.oobnet.moldudp64.MoldUdp64Descriptor;
 import org.oobnet.moldudp64.MoldUdp64ReceiverConfig;
+import org.oobnet.udp.frame.Ipv4Flyweight;
 
 /**
  * The {@code sockaddr} a MoldUDP64 feed socket binds to, {@code struct sockaddr_moldudp64}: whether the socket
@@ -95,6 +96,10 @@ public record MoldUdp64Address(
         for (int i = 0; i < linePorts.length; i++)
         {
             checkPort("line " + i + " port", linePorts[i]);
+            for (int j = 0; j < i; j++)
+            {
+                checkDistinct(role, j, i, lineAddresses, linePorts);
+            }
         }
         checkPort("requestPort", requestPort);
         if (ROLE_SUBSCRIBE == role && 0 == requestAddress)
@@ -247,6 +252,28 @@ public record MoldUdp64Address(
             padded.append(' ');
         }
         return padded.toString();
+    }
+
+    // two lines must differ; a subscriber's lines may share a port only as different multicast groups (a unicast
+    // datagram goes to one socket of a shared port, so the lines could not be told apart)
+    private static void checkDistinct(
+        final int role, final int first, final int second, final int[] lineAddresses, final int[] linePorts)
+    {
+        if (linePorts[first] != linePorts[second])
+        {
+            return;
+        }
+        final String lines = "line " + first + " and line " + second + " (" +
+            Ipv4Flyweight.formatAddress(lineAddresses[second]) + ":" + linePorts[second] + ")";
+        if (lineAddresses[first] == lineAddresses[second])
+        {
+            throw new IllegalArgumentException(lines + " are the same line: A/B lines need different groups or ports");
+        }
+        if (ROLE_SUBSCRIBE == role &&
+            (!FeedEndpoint.isMulticast(lineAddresses[first]) || !FeedEndpoint.isMulticast(lineAddresses[second])))
+        {
+            throw new IllegalArgumentException(lines + " share a port: only multicast lines (different groups) may");
+        }
     }
 
     private static void checkPort(final String name, final int port)
