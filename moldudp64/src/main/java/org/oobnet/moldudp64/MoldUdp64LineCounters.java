@@ -20,6 +20,8 @@ public final class MoldUdp64LineCounters
     long gaps;
     long heartbeats;
     long staleSession;
+    long requests;
+    long lost;
     final MoldUdp64DropCounters drops = new MoldUdp64DropCounters();
 
     /** @return accepted packets (heartbeats and ends of session included). */
@@ -81,6 +83,21 @@ public final class MoldUdp64LineCounters
     public long staleSession()
     {
         return staleSession;
+    }
+
+    /** @return retransmission requests sent for gaps this line revealed (its packet came past the highest
+     *          sequence seen: the messages before it were missing from every line). */
+    public long requests()
+    {
+        return requests;
+    }
+
+    /** @return messages reported lost in gaps this line revealed. Over the lines, these add up to the feed's
+     *          {@code lost} (and {@code requests}), unless an answer of the request server revealed a gap (it
+     *          sent more than it was asked): that counts on the retransmission channel. */
+    public long lost()
+    {
+        return lost;
     }
 
     /** @return malformed packets by reason (the {@code NONE} slot counts accepted ones). */

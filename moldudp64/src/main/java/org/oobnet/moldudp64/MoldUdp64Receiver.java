@@ -32,6 +32,8 @@ public final class MoldUdp64Receiver
     public static final int PARKED_PER_LINE = 256;
     /** The room of each parked slot but a line's first (which takes the largest UDP payload): an Ethernet MTU's. */
     public static final int PARKED_SLOT_BYTES = 2048;
+    // parts of a gap whose revealing line is kept; past them a new part counts on the last one's line
+    private static final int REVEALS = 64;
 
     private final MoldUdp64ReceiverConfig config;
     private final MoldUdp64Handler handler;
@@ -64,6 +66,11 @@ public final class MoldUdp64Receiver
 
     private boolean gapOpen;
     private long gapDeadlineNs;
+    // which line revealed each part of the known gap (its packet came past the highest sequence seen): a sequence
+    // belongs to the last entry starting at or before it; requests and lost messages are counted on that line
+    private final long[] revealStart = new long[REVEALS];
+    private final int[] revealLine = new int[REVEALS];
+    private int reveals;
     // the outstanding requests, one slot each: [from, end) still unanswered, its deadline, timeout and attempts
     private final boolean[] requestActive;
     private final long[] requestFrom;
@@ -178,6 +185,10 @@ public final class MoldUdp64Receiver
         }
 
         final long seenBefore = highestSeen;
+        if (sequence > highestSeen)
+        {
+            revealed(highestSeen, line);
+        }
         highestSeen = Math.max(highestSeen, end);
         int delivered = 0;
         if (sequence > nextSequence)
@@ -419,6 +430,7 @@ public final class MoldUdp64Receiver
         if (requestSender.sendRequest(requestBuffer, 0, length))
         {
             feed.requests++;
+            lines[revealLine(revealEntry(from))].requests++;
             if (requestAttempts[request] > 0)
             {
                 feed.requestRetries++;
@@ -579,6 +591,7 @@ public final class MoldUdp64Receiver
         endReported = false;
         gapOpen = false;
         cancelRequests();
+        reveals = 0;
         for (int i = 0; i < lineNext.length; i++)
         {
             lineNext[i] = 0;
@@ -620,18 +633,81 @@ public final class MoldUdp64Receiver
         {
             gapOpen = false;
             cancelRequests();
+            reveals = 0;
         }
-        else if (!gapOpen)
+        else
         {
-            gapOpen = true;
-            gapDeadlineNs = nowNs + config.gapFillWindowNs();
+            forgetRevealsBefore(nextSequence);
+            if (!gapOpen)
+            {
+                gapOpen = true;
+                gapDeadlineNs = nowNs + config.gapFillWindowNs();
+            }
         }
+    }
+
+    // [from, ...) past everything seen so far was revealed by line's packet
+    private void revealed(final long from, final int line)
+    {
+        if (reveals > 0 && revealLine[reveals - 1] == line)
+        {
+            return; // the same line's part goes on
+        }
+        if (reveals == REVEALS)
+        {
+            return; // counted on the last part's line
+        }
+        revealStart[reveals] = from;
+        revealLine[reveals] = line;
+        reveals++;
+    }
+
+    // drops the parts wholly before sequence (delivered or lost)
+    private void forgetRevealsBefore(final long sequence)
+    {
+        int drop = 0;
+        while (drop + 1 < reveals && revealStart[drop + 1] <= sequence)
+        {
+            drop++;
+        }
+        if (drop > 0)
+        {
+            System.arraycopy(revealStart, drop, revealStart, 0, reveals - drop);
+            System.arraycopy(revealLine, drop, revealLine, 0, reveals - drop);
+            reveals -= drop;
+        }
+    }
+
+    // the part sequence belongs to, or -1 when no line revealed it (a session's missing start in join mode)
+    private int revealEntry(final long sequence)
+    {
+        int entry = -1;
+        for (int i = 0; i < reveals && revealStart[i] <= sequence; i++)
+        {
+            entry = i;
+        }
+        return entry < 0 && reveals > 0 ? 0 : entry;
+    }
+
+    private int revealLine(final int entry)
+    {
+        return entry < 0 ? retransmissionLine : revealLine[entry];
     }
 
     private void reportLost(final long count)
     {
         feed.lost += count;
         feed.lostRanges++;
+        // each part of the range on the line that revealed it
+        long from = nextSequence;
+        final long end = nextSequence + count;
+        while (from < end)
+        {
+            final int entry = revealEntry(from);
+            final long partEnd = entry >= 0 && entry + 1 < reveals ? Math.min(end, revealStart[entry + 1]) : end;
+            lines[revealLine(entry)].lost += partEnd - from;
+            from = partEnd;
+        }
         handler.onLost(nextSequence, count);
     }
 

@@ -279,6 +279,52 @@ class MoldUdp64ReceiverTest
     }
 
     @Test
+    void shouldCountRequestsAndLostOnTheLineThatRevealedEachGap()
+    {
+        // two lines, 1 ms for the other line, one request of 1 ms, then the gap is given up (the server is silent)
+        final MoldUdp64ReceiverConfig config = new MoldUdp64ReceiverConfig(2, 1, MS, MS, MS, 1, 1000);
+        final SimulatedFeed feed = new SimulatedFeed("REVEAL", 10, 1, new Random(11));
+        final MoldUdp64Receiver receiver = new MoldUdp64Receiver(config, book, recordingSender);
+        deliver(receiver, 0, feed.packets.get(0), 0);
+        deliver(receiver, 1, feed.packets.get(0), 0);
+        // both lines lost 2; line A's 3 shows it first
+        deliver(receiver, 0, feed.packets.get(2), 0);
+        deliver(receiver, 1, feed.packets.get(2), 0);
+        pollUntilNoGap(receiver, 0);
+        // both lost 5; line B runs ahead and shows it with 6; line A then fills 4
+        deliver(receiver, 1, feed.packets.get(3), 10 * MS);
+        deliver(receiver, 1, feed.packets.get(5), 10 * MS);
+        deliver(receiver, 0, feed.packets.get(3), 10 * MS);
+        pollUntilNoGap(receiver, 10 * MS);
+        // line B runs ahead again past 7 and 8, both lost by both lines; line A shows 9 (no new gap of its own)
+        deliver(receiver, 1, feed.packets.get(8), 20 * MS);
+        deliver(receiver, 0, feed.packets.get(8), 20 * MS);
+        pollUntilNoGap(receiver, 20 * MS);
+        deliver(receiver, 0, feed.packets.get(9), 30 * MS);
+        deliver(receiver, 0, feed.endOfSession(), 30 * MS);
+        book.assertExact(11, "revealed by line");
+
+        assertEquals(List.of("2+1", "5+1", "7+2"), describe(book.lostRanges));
+        assertEquals(1, receiver.line(0).lost(), "2 showed on line A first");
+        assertEquals(1 + 2, receiver.line(1).lost(), "5, 7 and 8 showed on line B first");
+        assertEquals(1, receiver.line(0).requests());
+        assertEquals(2, receiver.line(1).requests());
+        assertEquals(receiver.feed().lost(), receiver.line(0).lost() + receiver.line(1).lost());
+        assertEquals(receiver.feed().requests(), receiver.line(0).requests() + receiver.line(1).requests());
+        assertEquals(0, receiver.line(receiver.lineCount()).lost() + receiver.line(receiver.lineCount()).requests());
+        assertLineBooks(receiver);
+    }
+
+    private static void pollUntilNoGap(final MoldUdp64Receiver receiver, final long fromNs)
+    {
+        for (long now = fromNs; receiver.hasGap() && now < fromNs + 9 * MS; now += 100_000)
+        {
+            receiver.poll(now);
+        }
+        assertFalse(receiver.hasGap());
+    }
+
+    @Test
     void shouldDropAndCountMalformedPacketsPerLine()
     {
         final SimulatedFeed feed = new SimulatedFeed("BAD", 2, 1, new Random(8));

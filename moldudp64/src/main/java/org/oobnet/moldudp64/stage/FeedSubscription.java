@@ -169,6 +169,12 @@ final class FeedSubscription extends FeedEndpoint implements MoldUdp64Handler
             set(base + MoldUdp64Counter.LineKind.DUPLICATES.ordinal(), c.duplicates());
             set(base + MoldUdp64Counter.LineKind.RECOVERED.ordinal(), c.filled());
             set(base + MoldUdp64Counter.LineKind.MALFORMED.ordinal(), c.drops().dropped());
+            if (line < lineCount)
+            {
+                // the gaps this line revealed; the request server's row has the feed's totals
+                set(base + MoldUdp64Counter.LineKind.REQUESTS.ordinal(), c.requests());
+                set(base + MoldUdp64Counter.LineKind.LOST.ordinal(), c.lost());
+            }
         }
         final MoldUdp64FeedCounters f = receiver.feed();
         final int server = lineCount * KINDS;

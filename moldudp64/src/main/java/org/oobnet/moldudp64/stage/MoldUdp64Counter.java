@@ -40,11 +40,12 @@ public record MoldUdp64Counter(int typeId, String label) implements ProtocolCoun
         GAPS("gaps"),
         /** Messages whose copy came after the message was delivered or lost. */
         DUPLICATES("duplicates"),
-        /** Requests sent (the request server's line only). */
+        /** Requests sent: for a line, those for gaps it revealed (its packet came past every line's); for the
+         *  request server, all of them. */
         REQUESTS("requests"),
         /** Wins that filled a gap: from another line, or from the request server. */
         RECOVERED("recovered"),
-        /** Messages given up and reported lost (the request server's line only: lost by every line). */
+        /** Messages given up and reported lost: for a line, in gaps it revealed; for the request server, all. */
         LOST("lost"),
         /** Malformed packets dropped (by reason in the receiver's drop counters). */
         MALFORMED("malformed");
