@@ -1,6 +1,7 @@
 package org.oobnet.harness.feed;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.StandardProtocolFamily;
@@ -25,7 +26,9 @@ import org.oobnet.moldudp64.publish.MoldUdp64RequestServer;
 import org.oobnet.moldudp64.publish.PublishedLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code oobnet feed publish}: publishes a MoldUDP64 session on line A (and B) with a request server, in-band on
@@ -37,7 +40,8 @@ import picocli.CommandLine.Option;
  * <b>Note:</b> in-band command, one thread.
  */
 @Command(name = "publish", mixinStandardHelpOptions = true,
-    description = "Publish a MoldUDP64 session on line A (and B) with a request server; seeded loss per line.")
+    description = "Publish a MoldUDP64 session on line A (and B) with a request server; seeded loss per line " +
+        "(kernel path).")
 public final class FeedPublishCommand implements Callable<Integer>
 {
     private static final String NAME = "oobnet feed publish";
@@ -92,8 +96,23 @@ public final class FeedPublishCommand implements Callable<Integer>
         description = "How long to answer requests after the last message (default: ${DEFAULT-VALUE}).")
     String linger;
 
+    @Option(names = "--path", defaultValue = "kernel", paramLabel = "kernel|oob",
+        description = "kernel: in-band kernel UDP sockets (default). oob: a MoldUDP64 feed socket on the OOB stage " +
+            "(packet transport): its OOB UDP socket sends the lines and answers requests, from its store of the " +
+            "last 4096 messages, with a heartbeat a second. oob does not take the fault flags (--drop-a, " +
+            "--drop-b, --swap, --repeat, --seed) nor --batch (a packet leaves at each stage cycle or when full), " +
+            "and sends no end of session (stop the receiver with --count).")
+    String path;
+
+    @Option(names = "--counters-dir", paramLabel = "DIR",
+        description = "--path oob: where the runtime keeps its counters file, for oobnet stat (default: the runtime's).")
+    Path countersDir;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the summary as JSON.")
     Path json;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception
@@ -114,6 +133,18 @@ public final class FeedPublishCommand implements Callable<Integer>
                 " at least 0, --batch=" + batch + " at least 1");
         }
         final long lingerNs = Durations.parseNs("--linger", linger);
+        if ("oob".equals(path))
+        {
+            return publishOob(a, b, requestAddress, lingerNs);
+        }
+        if (!"kernel".equals(path))
+        {
+            throw new IllegalArgumentException("--path=" + path + " is not one of kernel, oob");
+        }
+        if (null != countersDir)
+        {
+            throw new IllegalArgumentException("--counters-dir is for --path oob (the kernel path has no runtime)");
+        }
         final LineFaults faultsA = new LineFaults(seed, dropA, swap, repeat);
         final LineFaults faultsB = new LineFaults(seed + 1, dropB, swap, repeat);
         final List<PublishedLine> lines = new ArrayList<>();
@@ -188,6 +219,53 @@ public final class FeedPublishCommand implements Callable<Integer>
             summary.put("requests_malformed", server.drops().dropped());
             FeedOptions.report(NAME, summary, json, System.out);
             return 0;
+        }
+    }
+
+    private int publishOob(
+        final InetSocketAddress a, final InetSocketAddress b, final InetSocketAddress requestAddress, final long lingerNs)
+        throws Exception
+    {
+        for (final String option : List.of("--drop-a", "--drop-b", "--swap", "--repeat", "--seed", "--batch"))
+        {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option))
+            {
+                throw new IllegalArgumentException(option + " is for --path kernel: --path oob publishes through " +
+                    "the stage's feed socket, which injects no faults and packs its own packets");
+            }
+        }
+        final InetAddress requestHost = requestAddress.getAddress();
+        if (requestHost.isAnyLocalAddress() && null == interfaceName)
+        {
+            throw new IllegalArgumentException("--request=" + feedLines.request + ": --path oob needs the " +
+                "publisher's own address there, or --interface");
+        }
+        final String ifName = null != interfaceName ? interfaceName : interfaceOf(requestHost);
+        final InetAddress local = requestHost.isAnyLocalAddress() ? FeedOptions.interfaceAddress(ifName) : requestHost;
+        final List<InetSocketAddress> lines = null == b ? List.of(a) : List.of(a, b);
+        System.err.println(NAME + ": " + count + " messages on " + feedLines.describeLines() + " from the OOB stage on " +
+            ifName + ", requests on " + local.getHostAddress() + ":" + requestAddress.getPort());
+        final Map<String, Object> summary = OobFeedPublisher.publish(ifName, local, lines, requestAddress.getPort(),
+            session, count, rate, size, lingerNs, countersDir);
+        FeedOptions.report(NAME, summary, json, System.out);
+        return 0;
+    }
+
+    private static String interfaceOf(final InetAddress address)
+    {
+        try
+        {
+            final NetworkInterface nif = NetworkInterface.getByInetAddress(address);
+            if (null == nif)
+            {
+                throw new IllegalArgumentException("--request=" + address.getHostAddress() + " is no address of this " +
+                    "host: --path oob answers requests there (or name the interface with --interface)");
+            }
+            return nif.getName();
+        }
+        catch (final java.net.SocketException ex)
+        {
+            throw new IllegalArgumentException("--request=" + address.getHostAddress() + ": " + ex.getMessage(), ex);
         }
     }
 

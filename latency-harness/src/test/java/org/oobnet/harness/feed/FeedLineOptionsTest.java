@@ -86,6 +86,22 @@ class FeedLineOptionsTest
         assertEquals(new InetSocketAddress("239.251.30.2", 21031), shared.lineB());
     }
 
+    @Test
+    void shouldRefuseFaultFlagsAndBatchOnTheOobPathInOneLine()
+    {
+        for (final List<String> flag : List.of(List.of("--drop-a", "0.1"), List.of("--swap", "0.01"),
+            List.of("--batch", "8")))
+        {
+            final List<String> args = new java.util.ArrayList<>(List.of("feed", "publish", "--path", "oob",
+                "--line-a", "239.251.30.1:21031", "--request", "10.251.30.1:21033"));
+            args.addAll(flag);
+            assertOneLineError(args, "oobnet feed publish: " + flag.get(0) + " is for --path kernel: --path oob " +
+                "publishes through the stage's feed socket, which injects no faults and packs its own packets");
+        }
+        assertOneLineError(List.of("feed", "publish", "--path", "udp", "--line-a", "239.251.30.1:21031", "--request",
+            "10.251.30.1:21033"), "oobnet feed publish: --path=udp is not one of kernel, oob");
+    }
+
     private static void assertOneLineError(final List<String> args, final String expected)
     {
         final StringWriter err = new StringWriter();

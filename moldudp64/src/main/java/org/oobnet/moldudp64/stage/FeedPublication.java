@@ -1,5 +1,10 @@
 package org.oobnet.moldudp64.stage;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.oobnet.core.OobReceiveHandler;
@@ -9,6 +14,8 @@ import org.oobnet.core.StageCommand;
 import org.oobnet.core.counters.ProtocolCounters;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.ErrnoException;
+import org.oobnet.inband.KSocket;
+import org.oobnet.inband.SocketConstants;
 import org.oobnet.moldudp64.DownstreamPacketBuilder;
 import org.oobnet.moldudp64.MoldUdp64Descriptor;
 import org.oobnet.moldudp64.MoldUdp64DropCounters;
@@ -68,9 +75,33 @@ final class FeedPublication extends FeedEndpoint implements OobReceiveHandler
         }
         MoldUdp64HeaderFlyweight.encodeSession(address.session(), session, 0);
         builder.start(packet, 0, config.packetCapacity(), session, 0, MoldUdp64Descriptor.FIRST_SEQUENCE);
-        final OobSocket child = OobSocket.of(openChild(address.localAddress(), address.requestPort(), 0, 0));
+        final KSocket kernelChild = openChild(address.localAddress(), address.requestPort(), 0, 0);
+        if (0 != address.localAddress() && hasMulticastLine(address))
+        {
+            // groups leave by the local address's interface, with or without a multicast route
+            try (Arena arena = Arena.ofConfined())
+            {
+                final MemorySegment interfaceAddress = arena.allocate(4, 4);
+                interfaceAddress.set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), 0,
+                    address.localAddress());
+                kernelChild.setOption(SocketConstants.SOL_IP, SocketConstants.IP_MULTICAST_IF, interfaceAddress);
+            }
+        }
+        final OobSocket child = OobSocket.of(kernelChild);
         child.stageReceiveHandler(this);
         return socket.runtimeStage().callOnStage(new Install(this, child, address, counters)) < 0 ? -Errno.ENETDOWN : 0;
+    }
+
+    private static boolean hasMulticastLine(final MoldUdp64Address address)
+    {
+        for (final int line : address.lineAddresses())
+        {
+            if (isMulticast(line))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
