@@ -1,6 +1,8 @@
 package org.oobnet.moldudp64.inband;
 
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.SystemEpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.oobnet.moldudp64.MoldUdp64Descriptor;
 import org.oobnet.moldudp64.MoldUdp64Handler;
@@ -21,8 +23,12 @@ import java.util.List;
  * receives its answers. The baseline the stage protocol is compared with, and the in-band half of the interop
  * tests.
  * <p>
- * FIXME: the RX timestamp is {@code System.nanoTime()} when the datagram is read; DatagramChannel exposes no
- * SO_TIMESTAMPNS.
+ * Each packet's RX timestamp is {@code CLOCK_REALTIME} in ns (an {@link EpochNanoClock}) read when the datagram
+ * is read, on the epoch of the stage's kernel RX timestamps, so a latency from it is measured on one clock; the
+ * gap and request timers run on {@code System.nanoTime()}. FIXME(issue 20): it is taken after the datagram left
+ * the socket's queue, not by the kernel at arrival as on the stage: DatagramChannel exposes no
+ * {@code SO_TIMESTAMPNS}, so an RX-to-delivery figure from here leaves out the time the packet waited in the
+ * queue.
  * <p>
  * <b>Note:</b> not thread safe; one thread polls. In-band only.
  */
@@ -36,6 +42,7 @@ public final class KernelFeedReceiver implements MoldUdp64RequestSender, AutoClo
     private final UnsafeBuffer rx = new UnsafeBuffer(rxBytes);
     private final ByteBuffer txBytes = ByteBuffer.allocateDirect(MoldUdp64Descriptor.HEADER_LENGTH);
     private final UnsafeBuffer tx = new UnsafeBuffer(txBytes);
+    private final EpochNanoClock rxClock;
 
     /**
      * A receiver over kernel sockets.
@@ -53,6 +60,28 @@ public final class KernelFeedReceiver implements MoldUdp64RequestSender, AutoClo
         final DatagramChannel requestChannel,
         final SocketAddress requestServer)
     {
+        this(config, handler, lines, requestChannel, requestServer, new SystemEpochNanoClock());
+    }
+
+    /**
+     * A receiver over kernel sockets with the clock of its RX timestamps.
+     *
+     * @param config         arbitration and recovery settings; {@code lineCount} must match {@code lines}.
+     * @param handler        where messages go.
+     * @param lines          one non-blocking socket per line, bound and joined.
+     * @param requestChannel a non-blocking unicast socket for requests and their answers.
+     * @param requestServer  the request server's address.
+     * @param rxClock        ns since the epoch, read as each datagram is read: its RX timestamp.
+     */
+    public KernelFeedReceiver(
+        final MoldUdp64ReceiverConfig config,
+        final MoldUdp64Handler handler,
+        final List<DatagramChannel> lines,
+        final DatagramChannel requestChannel,
+        final SocketAddress requestServer,
+        final EpochNanoClock rxClock)
+    {
+        this.rxClock = rxClock;
         if (lines.size() != config.lineCount())
         {
             throw new IllegalArgumentException("lines=" + lines.size() + " must equal lineCount=" + config.lineCount());
@@ -105,8 +134,7 @@ public final class KernelFeedReceiver implements MoldUdp64RequestSender, AutoClo
         {
             throw new UncheckedIOException("line=" + line + " receive failed", ex);
         }
-        final long nowNs = System.nanoTime();
-        receiver.onPacket(line, rx, 0, rxBytes.position(), nowNs, nowNs);
+        receiver.onPacket(line, rx, 0, rxBytes.position(), rxClock.nanoTime(), System.nanoTime());
         return 1;
     }
 
