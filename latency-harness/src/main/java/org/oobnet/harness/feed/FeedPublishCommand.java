@@ -31,8 +31,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code oobnet feed publish}: publishes a MoldUDP64 session on line A (and B) with a request server, in-band on
- * kernel UDP sockets: the other side of {@code oobnet feed moldudp64}. Each message starts with its sequence
+ * {@code oobnet feed publish}: publishes a MoldUDP64 session on line A (and B) with a request server: the other
+ * side of {@code oobnet feed moldudp64}. {@code --path kernel} (the default) publishes in-band on kernel UDP
+ * sockets; {@code --path oob} through a MoldUDP64 feed socket on the OOB stage ({@link OobFeedPublisher}), which
+ * takes no fault injection. Each message starts with its sequence
  * number (8 bytes, big-endian). Loss, reordering and repeats can be injected per line by a seeded schedule (this
  * kernel has no netem). After the last message it sends the end of session, repeated while it lingers to answer
  * requests.

@@ -35,7 +35,8 @@ import org.oobnet.udp.frame.Ipv4Flyweight;
  *  +---------------------------------------------------------------+
  * </pre>
  * A subscriber receives each line on the line's port (joining the group when it is a multicast address) and asks
- * the request server at request IPv4:port. A publisher sends each packet to every line's address and port, and
+ * the request server at request IPv4:port. Two lines are never the same address and port; a subscriber's lines
+ * share a port only as different multicast groups (Nasdaq's A/B layout). A publisher sends each packet to every line's address and port, and
  * answers requests on the request port.
  * <p>
  * <b>Note:</b> immutable; {@link #decode} checks every field.
