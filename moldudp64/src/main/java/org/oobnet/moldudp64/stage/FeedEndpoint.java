@@ -133,8 +133,9 @@ abstract class FeedEndpoint
             if (UdpTransport.PACKET == config.transport())
             {
                 // oob-udp's demux shares a port only between SO_REUSEPORT sockets; the kernel transport's sockets
-                // share it with SO_REUSEADDR alone, and do without SO_REUSEPORT (FIXME(issue 20): a run had line A's
-                // kernel socket get nothing and line B's both groups with it; not reproduced, not understood)
+                // share it with SO_REUSEADDR alone, and must not have SO_REUSEPORT: with it, SamePortLinesTest saw
+                // both groups' datagrams go to one line socket, or each group's to the other line's (3 runs of 3).
+                // FIXME(issue 20): find out where (the kernel's reuseport group or oob-udp's kernel transport)
                 child.setOption(SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEPORT, 1);
             }
         }
