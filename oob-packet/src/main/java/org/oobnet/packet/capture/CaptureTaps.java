@@ -20,6 +20,8 @@ import org.oobnet.packet.bpf.BpfProgram;
  * all; a ring with no view (its EtherType or filter unknown here) always records.
  * <p>
  * One per process, as the in-band stack holds one set of hooks (one running runtime at a time).
+ * FIXME(issue 19): the runtime's context should own the taps and the file, but a {@code PacketRingSocket} knows no
+ * runtime (the harness and seqmsg open ring sockets without one): moving them needs the opener to take a context.
  * <p>
  * <b>Note:</b> in-band, thread safe.
  */
