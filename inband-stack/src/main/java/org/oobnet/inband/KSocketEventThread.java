@@ -33,6 +33,9 @@ import static org.oobnet.inband.sys.SysConstants.EPOLL_CTL_DEL;
  * descriptor stays valid until the evaluation ends, and no event is delivered once the socket is closed. A
  * callback that throws is logged and counted; the thread goes on.
  * <p>
+ * One per process, not per OOB runtime: it serves every {@link KSocket} with callbacks, regular sockets that no
+ * runtime knows included (the kernel's socket layer is one per system likewise); it starts on first use.
+ * <p>
  * <b>Note:</b> thread safe; {@link #register}, {@link #unregister}, {@link #post} and {@link #evaluateLater} may be
  * called from any thread, everything else runs on the event thread.
  */

@@ -163,12 +163,20 @@ final class CoreHooks implements OobHooks
         {
             return -ENOIOCTLCMD;
         }
-        if (OobSocket.SOL_OOB == level)
-        {
-            return setOobOption(context, name, value);
-        }
         try
         {
+            if (OobSocket.SOL_OOB == level)
+            {
+                final int rc = setOobOption(context, name, value);
+                if (rc < 0)
+                {
+                    return rc;
+                }
+                // then the protocol follows: e.g. a socket bound before it was named needs a device of its new stage
+                // where it receives (oob-udp opens that stage's port on the bound interface)
+                final int followed = context.protocol().setopt(context, level, name, value);
+                return -ENOIOCTLCMD == followed ? rc : followed;
+            }
             return context.protocol().setopt(context, level, name, value);
         }
         catch (final RuntimeException ex)

@@ -30,4 +30,13 @@ final class IdleStrategies
             case NOOP -> new NoOpIdleStrategy();
         };
     }
+
+    /**
+     * @param kind the configured kind.
+     * @return true when the strategy parks the stage's thread (so that a command must unpark it to be seen soon).
+     */
+    static boolean parks(final OobConfig.IdleStrategyKind kind)
+    {
+        return kind == OobConfig.IdleStrategyKind.BACKOFF;
+    }
 }

@@ -168,6 +168,11 @@ public interface OobProtocol
 
     /**
      * In-band {@code setsockopt} redirect: any result but {@code -ENOIOCTLCMD} ends the call.
+     * <p>
+     * The core's own options ({@link OobSocket#SOL_OOB}) come here after the core applied them, never to the
+     * kernel: {@code SO_OOB_STAGE} once the socket is on the named stage, so that a protocol can follow (a socket
+     * already bound needs a device of its new stage where it receives). {@code -ENOIOCTLCMD} or 0 keeps the core's
+     * result; a negative errno is the call's result (the socket stays on the named stage).
      *
      * @param socket the socket.
      * @param level  option level.

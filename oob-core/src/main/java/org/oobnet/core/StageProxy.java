@@ -1,7 +1,7 @@
 package org.oobnet.core;
 
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
+import java.util.concurrent.locks.LockSupport;
+
 import org.jctools.queues.MpscArrayQueue;
 import org.oobnet.core.counters.DeviceCounters;
 import org.oobnet.inband.KSocketEvent;
@@ -12,19 +12,30 @@ import org.oobnet.inband.KSocketEvent;
  * of its cycle. {@link #callOnStage} waits for the stage's acknowledgement (a stage crossing); once the stage has
  * stopped, queued commands run on the calling thread, one thread at a time.
  * <p>
+ * A command wakes a stage whose idle strategy parks ({@code backoff}): without it the command waited for the
+ * stage's current park to end (up to a millisecond), and so did every socket close. The caller waits for the answer
+ * with an {@link InbandWait} (spin, yield, short parks).
+ * <p>
  * <b>Note:</b> in-band only; thread safe.
  */
 final class StageProxy
 {
     private final MpscArrayQueue<StageCommand> commands;
     private final StageAgent stage;
+    private final boolean stageParks;
     private final Object inlineLock = new Object();
     private volatile boolean stageStopped;
 
-    StageProxy(final MpscArrayQueue<StageCommand> commands, final StageAgent stage)
+    /**
+     * @param commands   the queue the stage drains.
+     * @param stage      the stage.
+     * @param stageParks true when the stage's idle strategy parks its thread: each command then unparks it.
+     */
+    StageProxy(final MpscArrayQueue<StageCommand> commands, final StageAgent stage, final boolean stageParks)
     {
         this.commands = commands;
         this.stage = stage;
+        this.stageParks = stageParks;
     }
 
     /**
@@ -37,7 +48,7 @@ final class StageProxy
     int callOnStage(final StageCommand command)
     {
         submit(command);
-        IdleStrategy idle = null;
+        InbandWait wait = null;
         while (!command.isAcknowledged())
         {
             if (stageStopped)
@@ -45,11 +56,11 @@ final class StageProxy
                 drainInline();
                 continue;
             }
-            if (null == idle)
+            if (null == wait)
             {
-                idle = new BackoffIdleStrategy(100, 10, 1_000L, 100_000L);
+                wait = new InbandWait();
             }
-            idle.idle();
+            wait.idle();
         }
         return command.result();
     }
@@ -66,7 +77,7 @@ final class StageProxy
         {
             throw new IllegalStateException("a stage command cannot be submitted from the stage thread");
         }
-        IdleStrategy idle = null;
+        InbandWait wait = null;
         while (!commands.offer(command))
         {
             if (stageStopped)
@@ -74,15 +85,36 @@ final class StageProxy
                 drainInline();
                 continue;
             }
-            if (null == idle)
+            // the queue is full: the stage may be parked with it full
+            wakeStage();
+            if (null == wait)
             {
-                idle = new BackoffIdleStrategy(100, 10, 1_000L, 100_000L);
+                wait = new InbandWait();
             }
-            idle.idle();
+            wait.idle();
         }
         if (stageStopped)
         {
             drainInline();
+        }
+        else
+        {
+            wakeStage();
+        }
+    }
+
+    // after the offer (the queue's store is ordered before it): a park that began before it returns now, one that
+    // begins after it returns at once (the permit), and the stage's next cycle drains the queue
+    private void wakeStage()
+    {
+        if (stageParks)
+        {
+            // null before the stage's thread started: its first cycle drains the queue anyway
+            final Thread thread = stage.stageThread();
+            if (null != thread)
+            {
+                LockSupport.unpark(thread);
+            }
         }
     }
 

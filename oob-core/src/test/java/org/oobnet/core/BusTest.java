@@ -145,6 +145,8 @@ class BusTest
         final UnsafeBuffer ping = message("ping");
         final int[] results = new int[4];
         final List<String> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // set after the results are written: publishes them to this thread (got fills before oobReceive returns)
+        final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
         final OobTask task = new OobTask()
         {
             int step;
@@ -164,13 +166,14 @@ class BusTest
                     results[2] = sb.oobReceive((s, buf, o, l) -> got.add(buf.getStringWithoutLengthAscii(o, l)), 8);
                     results[3] = sa.oobClaim(8);
                     step = 2;
+                    done.set(true);
                     return 1;
                 }
                 return 0;
             }
         };
         runtime.addTask(task, OobTask.Schedule.EVERY_CYCLE);
-        CoreTests.await(() -> got.size() == 1, "oobReceive");
+        CoreTests.await(done::get, "oobReceive");
         assertEquals(-Errno.EWOULDBLOCK, results[0]);
         assertEquals(4, results[1]);
         assertEquals(1, results[2]);

@@ -16,8 +16,8 @@ import org.oobnet.config.UdpTransport;
  * wildcard-bound, unconnected socket stays on the default stage. Only before the socket's first OOB I/O
  * ({@code EBUSY} after). With the packet transport the socket's stage then gets a port on each interface the socket
  * receives on ({@code UdpStack.servePorts}: the bound device's or address's, the route's, every one for a wildcard
- * bind), so a socket named onto a stage that does not serve its interface is served by a port of its own stage.
- * FIXME: a stage named after the bind ({@code SO_OOB_STAGE} once bound) opens no port: name it before binding.
+ * bind), so a socket named onto a stage that does not serve its interface is served by a port of its own stage,
+ * whether it is named before its bind or after ({@link #onStageNamed}).
  * <p>
  * <b>Note:</b> in-band only (the hooks of bind, connect and setsockopt); a runtime of one stage skips it all.
  */
@@ -63,12 +63,35 @@ final class StagePlacement
         {
             end++;
         }
-        state.boundToDevice = end > 0;
-        if (!severalStages(state) || 0 == end)
+        final String device = 0 == end ? null : new String(bytes, 0, end, StandardCharsets.US_ASCII);
+        state.boundDevice = device;
+        state.boundToDevice = null != device;
+        if (!severalStages(state) || null == device)
         {
             return 0;
         }
-        return place(state, new String(bytes, 0, end, StandardCharsets.US_ASCII));
+        return place(state, device);
+    }
+
+    // SO_OOB_STAGE, after the core moved the socket to the named stage: a socket already bound (to a device, an
+    // address, or the wildcard) needs a port of that stage where it receives; an unbound one gets it at its bind
+    static int onStageNamed(final UdpSocketState state)
+    {
+        if (!severalStages(state) || 0 == state.localPort)
+        {
+            return 0;
+        }
+        if (state.boundToDevice)
+        {
+            final String device = state.boundDevice;
+            return null == device ? 0 : servePorts(state, device);
+        }
+        if (0 == state.localAddress)
+        {
+            return servePorts(state, null);
+        }
+        final String ifname = interfaceOf(state.localAddress);
+        return null == ifname ? 0 : servePorts(state, ifname);
     }
 
     // the socket on the interface's stage unless named elsewhere; then its stage gets a port there if it has none

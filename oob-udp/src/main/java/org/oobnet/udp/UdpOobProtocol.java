@@ -205,6 +205,11 @@ public final class UdpOobProtocol implements OobProtocol
     public int setopt(final OobSocket socket, final int level, final int name, final MemorySegment value)
     {
         final UdpSocketState state = socket.protocolState();
+        if (OobSocket.SOL_OOB == level && OobSocket.SO_OOB_STAGE == name)
+        {
+            // the core has moved the socket to the named stage: a bound one gets that stage's port where it receives
+            return StagePlacement.onStageNamed(state);
+        }
         final int intValue = value.byteSize() >= 4 ? value.get(ValueLayout.JAVA_INT_UNALIGNED, 0) : 0;
         if (SocketConstants.SOL_UDP == level && UDP_OOB_TRANSPORT == name)
         {

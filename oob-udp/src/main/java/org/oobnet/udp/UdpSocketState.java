@@ -41,6 +41,8 @@ public final class UdpSocketState implements DatagramHandler
     volatile boolean boundInDemux;
     // SO_BINDTODEVICE set: the device's stage serves the socket (StagePlacement)
     volatile boolean boundToDevice;
+    // its name, while boundToDevice: a stage named later opens its port there (StagePlacement.onStageNamed)
+    volatile String boundDevice;
     volatile boolean broadcast;
     volatile int ttl = UdpFrameBuilder.DEFAULT_TTL;
     volatile int multicastTtl = 1;

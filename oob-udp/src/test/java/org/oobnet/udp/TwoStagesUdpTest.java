@@ -33,6 +33,7 @@ import org.oobnet.udp.frame.Ipv4Flyweight;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Two stages, two veth pairs between A and B: {@code east} serves A's {@code veth0}, {@code west} a second pair
  * ({@code oobs0} in A, {@code oobs1} in B). Each interface's port is on its stage; a socket lands on the stage of
  * its bound address or {@code SO_BINDTODEVICE}; a socket named onto east but bound on west's interface gets east's
- * own port there (one port per (stage, interface)); traffic on both pairs at once is served by the right stage's
+ * own port there (one port per (stage, interface)), and so does one named onto east after its bind; traffic on both pairs at once is served by the right stage's
  * thread, neither stage allocates, and the runtime closes under traffic.
  */
 class TwoStagesUdpTest
@@ -90,6 +91,20 @@ class TwoStagesUdpTest
                 assertEquals(west, y.runtimeStage());
                 assertEquals(west, z.runtimeStage());
 
+                // named after its bind onto a stage that does not serve the bound interface: moved, and its new stage
+                // gets a port there (before w, so that east has none on the west interface yet)
+                final PacketPort westPort = stack.portNamed(A_WEST);
+                final OobSocket v = bound(fixture, a, sockets, A_WEST_ADDRESS, 5304, null);
+                assertEquals(west, v.runtimeStage());
+                assertNull(stack.port(westPort.ifindex(), east.stage()), "east has no port on " + A_WEST);
+                fixture.call(a, () ->
+                {
+                    v.ksocket().setOption(OobSocket.SOL_OOB, OobSocket.SO_OOB_STAGE, name("east"));
+                    return null;
+                });
+                assertEquals(east, v.runtimeStage());
+                assertNotNull(stack.port(westPort.ifindex(), east.stage()), "east's port on " + A_WEST + " after v");
+
                 // named onto a stage that does not serve the bound interface: served by a port of its own stage there
                 final OobSocket w = OobSocket.of(fixture.call(a, () ->
                 {
@@ -99,7 +114,6 @@ class TwoStagesUdpTest
                     return s;
                 }));
                 assertEquals(east, w.runtimeStage());
-                final PacketPort westPort = stack.portNamed(A_WEST);
                 final PacketPort eastOnWest = stack.port(westPort.ifindex(), east.stage());
                 assertNotNull(eastOnWest, "east's own port on " + A_WEST);
                 assertNotSame(westPort, eastOnWest);
@@ -109,6 +123,8 @@ class TwoStagesUdpTest
                 final Set<Thread> yThreads = ConcurrentHashMap.newKeySet();
                 final Set<Thread> zThreads = ConcurrentHashMap.newKeySet();
                 final Set<Thread> wThreads = ConcurrentHashMap.newKeySet();
+                final Set<Thread> vThreads = ConcurrentHashMap.newKeySet();
+                v.stageReceiveHandler((s, buf, o, l) -> vThreads.add(Thread.currentThread()));
                 w.stageReceiveHandler((s, buf, o, l) -> wThreads.add(Thread.currentThread()));
                 x.stageReceiveHandler((s, buf, o, l) -> xThreads.add(Thread.currentThread()));
                 y.stageReceiveHandler((s, buf, o, l) -> yThreads.add(Thread.currentThread()));
@@ -118,13 +134,15 @@ class TwoStagesUdpTest
                 final AtomicBoolean running = new AtomicBoolean(true);
                 final Thread toEast = blaster(running, eastPeer, new InetSocketAddress(a.address(), 5300));
                 final Thread toWest = blaster(running, westPeer, new InetSocketAddress(A_WEST_ADDRESS, 5301),
-                    new InetSocketAddress(A_WEST_ADDRESS, 5302), new InetSocketAddress(A_WEST_ADDRESS, 5303));
+                    new InetSocketAddress(A_WEST_ADDRESS, 5302), new InetSocketAddress(A_WEST_ADDRESS, 5303),
+                    new InetSocketAddress(A_WEST_ADDRESS, 5304));
                 try
                 {
                     UdpHosts.await(() -> x.counters().packetsIn().get() >= 200 && y.counters().packetsIn().get() >= 200 &&
-                        z.counters().packetsIn().get() >= 200 && w.counters().packetsIn().get() >= 200,
-                        "datagrams on both pairs");
+                        z.counters().packetsIn().get() >= 200 && w.counters().packetsIn().get() >= 200 &&
+                        v.counters().packetsIn().get() >= 200, "datagrams on both pairs");
                     assertEquals(Set.of(east.thread()), wThreads);
+                    assertEquals(Set.of(east.thread()), vThreads);
                     assertTrue(eastOnWest.packetCounters().get(PacketCounter.FRAMES_IN) > 0);
                     assertEquals(Set.of(east.thread()), xThreads);
                     assertEquals(Set.of(west.thread()), yThreads);

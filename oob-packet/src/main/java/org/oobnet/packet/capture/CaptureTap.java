@@ -12,9 +12,13 @@ import org.oobnet.packet.bpf.BpfProgram;
 import static org.oobnet.packet.capture.CaptureFileDescriptor.*;
 
 /**
- * Where one packet ring socket's frames are copied when a capture of its interface runs: the RX ring hands over
- * each frame it delivers, the TX ring each frame it kicks; the tap filters (classic BPF, the session's program) and
+ * Where one packet ring's frames are copied when a capture of its interface runs: an RX ring hands over each frame
+ * it delivers, a TX ring each frame it kicks (each ring of a socket has its own tap); the tap filters (classic BPF, the session's program) and
  * copies the frame's first bytes into the capture file's ring. A full ring is a counted drop; nothing waits.
+ * <p>
+ * Two RX rings on one interface with the same view (EtherType, filter, outgoing frames ignored or not: two stages'
+ * ports on one interface) receive the same frames: only one of their taps records them, the others are
+ * {@link #isDuplicate() duplicates} ({@link CaptureTaps}), so that a capture has each frame once.
  * <p>
  * Off, a batch costs {@link #active()}: a read of the tap's own field and, once a runtime made a capture file, one
  * acquire read of the file's generation. On, it also reads the clock and the consumer's heartbeat: a consumer
@@ -32,21 +36,25 @@ public final class CaptureTap
     public static final int PACKET_OUTGOING = 4;
 
     private final String interfaceName;
+    private final CaptureTaps.ReceiveView view;
     private final byte[] name = new byte[INTERFACE_NAME_LENGTH];
     private final long[] filter = new long[FILTER_MAX];
     private final BpfInterpreter interpreter = new BpfInterpreter();
     // in-band writes it once a runtime made its capture file; the stage reads it per batch (a reference to an
     // object of final fields: safely published without a fence)
     private CaptureFile file;
+    // in-band writes it (CaptureTaps): another tap records the same frames (same interface and view); read per batch
+    private volatile boolean duplicate;
     private long loadedGeneration;
     private boolean armed;
     private int filterLength;
     private int snapLength;
     private long clockOffsetNs;
 
-    CaptureTap(final String interfaceName)
+    CaptureTap(final String interfaceName, final CaptureTaps.ReceiveView view)
     {
         this.interfaceName = interfaceName;
+        this.view = view;
         final byte[] bytes = interfaceName.getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(bytes, 0, name, 0, Math.min(bytes.length, INTERFACE_NAME_LENGTH - 1));
     }
@@ -55,6 +63,24 @@ public final class CaptureTap
     public String interfaceName()
     {
         return interfaceName;
+    }
+
+    // the frames its ring receives, when another ring may receive the same ones; null for a TX tap or a ring alone
+    CaptureTaps.ReceiveView view()
+    {
+        return view;
+    }
+
+    // in-band, under CaptureTaps' lock
+    void duplicate(final boolean duplicate)
+    {
+        this.duplicate = duplicate;
+    }
+
+    /** @return true while another tap records the frames this one's ring receives (this one records nothing). */
+    public boolean isDuplicate()
+    {
+        return duplicate;
     }
 
     // in-band: the runtime's capture file (or null)
@@ -71,7 +97,7 @@ public final class CaptureTap
     public boolean active()
     {
         final CaptureFile file = this.file;
-        if (null == file)
+        if (null == file || duplicate)
         {
             return false;
         }

@@ -5,13 +5,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
+import org.oobnet.packet.bpf.BpfProgram;
+
 /**
- * The process' taps: one per open packet ring socket ({@code PacketRingSocket} registers and unregisters them),
+ * The process' taps: one per ring of an open packet ring socket ({@code PacketRingSocket} registers and unregisters
+ * them),
  * and the capture file of the runtime whose sockets they serve, made on the first {@link #serve} and pointed at by
  * every tap. The file lists the interfaces that have a tap, so that a consumer can say when an interface is not
  * served by an OOB port.
  * <p>
+ * Capture once per interface: of the RX taps whose rings receive the same frames (an equal {@link ReceiveView}: two
+ * stages' ports on one interface), the first registered records and the others are duplicates; when it goes, the
+ * next one takes over. A frame the stage polls while the recording tap changes may be recorded twice or not at
+ * all; a ring with no view (its EtherType or filter unknown here) always records.
+ * <p>
  * One per process, as the in-band stack holds one set of hooks (one running runtime at a time).
+ * FIXME(issue 19): the runtime's context should own the taps and the file, but a {@code PacketRingSocket} knows no
+ * runtime (the harness and seqmsg open ring sockets without one): moving them needs the opener to take a context.
  * <p>
  * <b>Note:</b> in-band, thread safe.
  */
@@ -39,8 +49,22 @@ public final class CaptureTaps
      */
     public static synchronized CaptureTap register(final String interfaceName)
     {
-        final CaptureTap tap = new CaptureTap(interfaceName);
+        return register(interfaceName, null);
+    }
+
+    /**
+     * In-band, when a packet ring socket opens: the tap of its RX ring, a duplicate when a live tap has the same
+     * view (it records those frames already).
+     *
+     * @param interfaceName the interface it is bound to.
+     * @param view          what the ring receives, or null when not known (the tap always records).
+     * @return the tap, pointed at the current capture file.
+     */
+    public static synchronized CaptureTap register(final String interfaceName, final ReceiveView view)
+    {
+        final CaptureTap tap = new CaptureTap(interfaceName, view);
         tap.file(file);
+        tap.duplicate(null != view && null != recorderOf(view));
         TAPS.add(tap);
         publish();
         return tap;
@@ -55,6 +79,19 @@ public final class CaptureTaps
     {
         if (TAPS.remove(tap))
         {
+            final ReceiveView view = tap.view();
+            if (null != view && !tap.isDuplicate())
+            {
+                // it recorded its view's frames: the next tap of the same view does now
+                for (final CaptureTap other : TAPS)
+                {
+                    if (view.equals(other.view()))
+                    {
+                        other.duplicate(false);
+                        break;
+                    }
+                }
+            }
             publish();
             if (TAPS.isEmpty() && null != file)
             {
@@ -113,6 +150,35 @@ public final class CaptureTaps
             names.add(tap.interfaceName());
         }
         return List.copyOf(names);
+    }
+
+    // under the lock: the live tap that records the frames of this view, or null
+    private static CaptureTap recorderOf(final ReceiveView view)
+    {
+        for (final CaptureTap tap : TAPS)
+        {
+            if (view.equals(tap.view()) && !tap.isDuplicate())
+            {
+                return tap;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * What an RX ring receives: rings with equal views get the same frames from the kernel.
+     *
+     * @param networkNamespace the network namespace the socket was made in (e.g. {@code net:[4026531840]}).
+     * @param interfaceName    the interface it is bound to.
+     * @param etherType        the EtherType it is bound to.
+     * @param filter           its socket filter, or null for none.
+     * @param ignoreOutgoing   whether it ignores the host's outgoing frames ({@code PACKET_IGNORE_OUTGOING}).
+     * @param promiscuous      whether it put the interface in promiscuous mode (it then keeps other hosts' frames).
+     */
+    public record ReceiveView(
+        String networkNamespace, String interfaceName, int etherType, BpfProgram filter, boolean ignoreOutgoing,
+        boolean promiscuous)
+    {
     }
 
     private static void publish()

@@ -59,7 +59,8 @@ public final class PacketRingSocket implements AutoCloseable
     private final RxRing rx;
     private final TxRing tx;
     private final KernelDropReader kernelDrops;
-    private final CaptureTap capture;
+    private final CaptureTap rxCapture;
+    private final CaptureTap txCapture;
 
     // in-band, under this
     private boolean released;
@@ -81,12 +82,46 @@ public final class PacketRingSocket implements AutoCloseable
         this.tx = null == mapping.txRing() ? null : new TxRing(mapping.txRing(), mapping.txGeometry(), fd, maxFrame,
             counters, null == options.txErrno() ? new ErrnoCapture() : options.txErrno());
         this.kernelDrops = new KernelDropReader(fd, counters, Arena.ofAuto());
-        // every ring socket has a tap: raw OOB packet sockets and oob-udp's ports alike (oobnet capture)
-        this.capture = CaptureTaps.register(link.name());
-        rx.capture(capture);
+        // every ring has a tap: raw OOB packet sockets and oob-udp's ports alike (oobnet capture); an RX ring that
+        // receives what another one on the interface does (a port of each stage) records only if that one does not
+        this.rxCapture = CaptureTaps.register(link.name(), receiveView(ownsSocket, link, options));
+        rx.capture(rxCapture);
+        this.txCapture = null == tx ? null : CaptureTaps.register(link.name());
         if (null != tx)
         {
-            tx.capture(capture, link.ifIndex());
+            tx.capture(txCapture, link.ifIndex());
+        }
+    }
+
+    // what the RX ring receives, known for a socket opened here (its EtherType and filter are ours); null for one a
+    // caller made and bound, or when the namespace cannot be read
+    private static CaptureTaps.ReceiveView receiveView(
+        final boolean ownsSocket, final InterfaceInfo link, final PacketRingOptions options)
+    {
+        if (!ownsSocket)
+        {
+            return null;
+        }
+        try
+        {
+            // the calling thread's namespace: the one the socket was made in (one interface name per namespace)
+            final String namespace = java.nio.file.Files.readSymbolicLink(
+                java.nio.file.Path.of("/proc/thread-self/ns/net")).toString();
+            return new CaptureTaps.ReceiveView(namespace, link.name(), options.etherType(), options.filter(),
+                options.ignoreOutgoing(), options.promiscuous());
+        }
+        catch (final java.io.IOException | UnsupportedOperationException ex)
+        {
+            return null;
+        }
+    }
+
+    private void unregisterTaps()
+    {
+        CaptureTaps.unregister(rxCapture);
+        if (null != txCapture)
+        {
+            CaptureTaps.unregister(txCapture);
         }
     }
 
@@ -135,7 +170,7 @@ public final class PacketRingSocket implements AutoCloseable
                 final int rc = LibC.bind(errno, fd, address, SockaddrLlDescriptor.LENGTH);
                 if (rc < 0)
                 {
-                    CaptureTaps.unregister(socket.capture);
+                    socket.unregisterTaps();
                     socket.mapping.unmap(errno);
                     throw new ErrnoException("bind", rc, "interface=" + link.name() + " etherType=0x" +
                         Integer.toHexString(options.etherType()));
@@ -359,7 +394,7 @@ public final class PacketRingSocket implements AutoCloseable
             return;
         }
         closed = true;
-        CaptureTaps.unregister(capture);
+        unregisterTaps();
         final ErrnoCapture errno = ErrnoCapture.current();
         mapping.unmap(errno);
         if (ownsSocket)

@@ -13,11 +13,14 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.ErrnoException;
 import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.netns.testing.NetnsFixture;
 import org.oobnet.packet.bpf.BpfFilterBuilder;
+import org.oobnet.packet.capture.CaptureSession;
+import org.oobnet.packet.capture.CaptureTaps;
 import org.oobnet.packet.frame.EthernetHeaderFlyweight;
 import org.oobnet.packet.port.InterfaceInfo;
 import org.oobnet.packet.stats.PacketCounter;
@@ -39,6 +42,9 @@ class PacketRingSocketNetnsTest
 {
     private static final int ETHER_TYPE = 0x88b5;
     private static final int PAGE = 4096;
+
+    @TempDir
+    Path captureDir;
 
     private final List<PacketRingSocket> opened = new ArrayList<>();
     private NetnsFixture fixture;
@@ -105,6 +111,78 @@ class PacketRingSocketNetnsTest
         assertEquals(List.of(0, 2), received);
         assertEquals(2, receiver.counters().get(PacketCounter.FRAMES_IN));
         assertEquals(4, sender.counters().get(PacketCounter.FRAMES_OUT));
+    }
+
+    @Test
+    void shouldCaptureAFrameOnceWhenTwoRingsOfOneInterfaceReceiveIt() throws Exception
+    {
+        // two rings with one view on B's interface, as two stages' ports: both receive every frame
+        final PacketRingSocket sender = open(a, options(a).txRing(2048, 16, PAGE));
+        final PacketRingSocket first = open(b, options(b)
+            .filter(BpfFilterBuilder.filter().etherType(ETHER_TYPE).build()));
+        final PacketRingSocket second = open(b, options(b)
+            .filter(BpfFilterBuilder.filter().etherType(ETHER_TYPE).build()));
+        CaptureTaps.serve(captureDir);
+        try (CaptureSession capture = CaptureSession.start(captureDir, b.interfaceName(), "", 256))
+        {
+            send(sender, 3);
+            assertEquals(3, receive(first, 3));
+            assertEquals(3, receive(second, 3));
+            assertEquals(3, capturedInbound(capture, 3), "each frame captured once, not once per ring");
+
+            // the ring that recorded closes: the other one records from now on
+            first.release();
+            first.close();
+            opened.remove(first);
+            send(sender, 2);
+            assertEquals(2, receive(second, 2));
+            assertEquals(2, capturedInbound(capture, 2), "captured after the recording ring closed");
+        }
+    }
+
+    private void send(final PacketRingSocket sender, final int count)
+    {
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[64]);
+        new EthernetHeaderFlyweight().wrap(frame, 0)
+            .putHeader(RawPacketSockets.mac(b.mac()), sender.link().mac(), ETHER_TYPE);
+        for (int i = 0; i < count; i++)
+        {
+            assertEquals(60, sender.tx().send(frame, 0, 60));
+        }
+        assertEquals(count, sender.tx().flush());
+    }
+
+    private static int receive(final PacketRingSocket receiver, final int expected)
+    {
+        final int[] received = new int[1];
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (received[0] < expected && System.nanoTime() - deadline < 0)
+        {
+            if (0 == receiver.rx().poll((buffer, offset, length, wire, ts, vlan, ifIndex) -> received[0]++, 16))
+            {
+                LockSupport.parkNanos(50_000);
+            }
+        }
+        return received[0];
+    }
+
+    // the inbound records the rings' polls copied (they are in the capture ring once the polls returned)
+    private static int capturedInbound(final CaptureSession capture, final int expected) throws Exception
+    {
+        final int[] inbound = new int[1];
+        final CaptureSession.FrameHandler handler = (ts, outbound, wire, frame, offset, length) ->
+            inbound[0] += outbound ? 0 : 1;
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (inbound[0] < expected && System.nanoTime() - deadline < 0)
+        {
+            if (0 == capture.poll(handler, 64))
+            {
+                LockSupport.parkNanos(50_000);
+            }
+        }
+        // more than expected (a duplicate) is already there to read
+        capture.poll(handler, 64);
+        return inbound[0];
     }
 
     @Test
