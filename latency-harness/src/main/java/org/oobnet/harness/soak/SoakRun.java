@@ -48,7 +48,7 @@ import org.oobnet.packet.stats.PacketCounters;
  * <b>Note:</b> in-band; one run per instance. Threads: this one (schedule, faults), one sender, one receiver,
  * the OOB stage.
  */
-final class SoakRun
+public final class SoakRun
 {
     static final int ETHER_TYPE = 0x88b5;
     private static final int UDP_CHURN = 500;
@@ -93,12 +93,22 @@ final class SoakRun
     private long rawTapped;
 
     /**
+     * @return how many times each fault was injected so far, by name.
+     */
+    public Map<String, Integer> faultCounts()
+    {
+        final Map<String, Integer> counts = new java.util.TreeMap<>();
+        faults.forEach((k, v) -> counts.put(k, v.get()));
+        return counts;
+    }
+
+    /**
      * Only these faults, in this order (comma separated: churn, stall, burst, flap, recreate); all by default.
      *
      * @param selection the faults.
      * @return this.
      */
-    SoakRun faults(final String selection)
+    public SoakRun faults(final String selection)
     {
         // checked here, before anything starts, so that a typo is one line and not a failed run
         for (final String fault : selection.split(","))
@@ -120,7 +130,7 @@ final class SoakRun
      * @param count 1 or 2.
      * @return this.
      */
-    SoakRun stages(final int count)
+    public SoakRun stages(final int count)
     {
         if (count < 1 || count > 2)
         {
@@ -136,14 +146,14 @@ final class SoakRun
         return stageCount;
     }
 
-    SoakRun(final long durationNs, final int ratePerSecond, final PrintStream out)
+    public SoakRun(final long durationNs, final int ratePerSecond, final PrintStream out)
     {
         this.durationNs = durationNs;
         this.ratePerSecond = ratePerSecond;
         this.out = out;
     }
 
-    boolean run() throws Exception
+    public boolean run() throws Exception
     {
         final Path countersDir = Files.createTempDirectory("oobnet-soak-");
         warmUp(countersDir);

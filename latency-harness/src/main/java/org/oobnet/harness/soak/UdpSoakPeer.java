@@ -50,7 +50,7 @@ import org.oobnet.udp.transport.KernelBusyPollTransport;
  * <p>
  * <b>Note:</b> in-band; threads: the command reader (this one), one traffic thread, the OOB stage.
  */
-final class UdpSoakPeer
+public final class UdpSoakPeer
 {
     static final int PACKET_PORT = 7101;
     static final int KERNEL_PORT = 7102;
@@ -79,7 +79,7 @@ final class UdpSoakPeer
     private long firstKernelSequence;
     private long firstMcastSequence;
 
-    UdpSoakPeer(final boolean sender, final int ratePerSecond, final PrintStream out)
+    public UdpSoakPeer(final boolean sender, final int ratePerSecond, final PrintStream out)
     {
         this.sender = sender;
         this.ratePerSecond = ratePerSecond;
@@ -94,7 +94,7 @@ final class UdpSoakPeer
      * @param mcastSequence  the multicast stream's first sequence.
      * @return this.
      */
-    UdpSoakPeer firstSequences(final long packetSequence, final long kernelSequence, final long mcastSequence)
+    public UdpSoakPeer firstSequences(final long packetSequence, final long kernelSequence, final long mcastSequence)
     {
         this.firstPacketSequence = packetSequence;
         this.firstKernelSequence = kernelSequence;
@@ -109,7 +109,7 @@ final class UdpSoakPeer
      * @return 0 when the peer ran and reported.
      * @throws Exception when it could not set up.
      */
-    int run(final java.io.InputStream in) throws Exception
+    public int run(final java.io.InputStream in) throws Exception
     {
         final Path countersDir = Files.createTempDirectory("oobnet-soak-peer-");
         SoakRun.warmUp(countersDir);
