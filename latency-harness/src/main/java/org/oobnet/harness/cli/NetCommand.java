@@ -123,40 +123,32 @@ public final class NetCommand implements Runnable
     }
 
     /**
-     * {@code oobnet net pingpong}: the raw-frame ping-pong benchmark, OOB against kernel UDP in the same run.
+     * {@code oobnet net pingpong}, retired: {@code oobnet latency packet} measures the same raw-frame round trip
+     * (stage stalls, lost round trips and all), and {@code oobnet latency compare} puts kernel UDP in the same run.
+     * Kept so that an old command line gets one line naming its replacement rather than "unknown subcommand".
      */
-    @Command(name = "pingpong",
-        description = "Raw-frame ping-pong between two namespaces: OOB packet sockets, then kernel UDP spinning "
-            + "on recv(MSG_DONTWAIT), one pinned spinner per side (needs root).")
+    @Command(name = "pingpong", hidden = true,
+        description = "Retired: use oobnet latency packet (or oobnet latency compare --runs packet,udp/kernel).")
     static final class PingPong implements Callable<Integer>
     {
-        @Option(names = "--warmup", description = "Round trips not recorded (default: ${DEFAULT-VALUE}).")
-        int warmup = 20_000;
+        /** What to run instead; printed as the one line. */
+        static final String REPLACEMENT = "oobnet net pingpong: retired; use `oobnet latency packet` (raw frames " +
+            "through the OOB stage), or `oobnet latency compare --runs packet,udp/kernel` for kernel UDP " +
+            "(busy-polled) in the same run";
 
-        @Option(names = "--samples", description = "Round trips recorded (default: ${DEFAULT-VALUE}).")
-        int samples = 100_000;
-
-        @Option(names = "--payload", description = "Payload bytes (default: ${DEFAULT-VALUE}).")
-        int payload = 64;
-
-        @Option(names = "--cpus", split = ",", description = "CPUs of side A and side B (default: 0,1).")
-        int[] cpus = { 0, 1 };
+        // any old option (--warmup, --samples, ...) still gets the line naming the replacement
+        @CommandLine.Unmatched
+        java.util.List<String> unmatched;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
-        public Integer call() throws Exception
+        public Integer call()
         {
-            if (payload < 8 || payload > 1400 || cpus.length != 2)
-            {
-                spec.commandLine().getErr().println("oobnet net pingpong: payload=" + payload +
-                    " must be in 8..1400 and --cpus must name two CPUs");
-                return 2;
-            }
-            new org.oobnet.harness.net.PacketPingPong()
-                .run(spec.commandLine().getOut(), warmup, samples, payload, cpus[0], cpus[1]);
-            return 0;
+            spec.commandLine().getErr().println(REPLACEMENT);
+            spec.commandLine().getErr().flush();
+            return 2;
         }
     }
 }

@@ -38,7 +38,9 @@ class UserErrorsTest
             "oobnet capture: no running runtime with OOB packet sockets or ports: no " +
             "/nonexistent/oobnet-counters/capture.dat (start the application first, or name its counters directory " +
             "with --dir)"),
-        Map.entry(List.of("net", "pingpong", "--samples", "many"), "oobnet net pingpong: Invalid value"),
+        // retired: one line naming its replacement, whatever the old options
+        Map.entry(List.of("net", "pingpong", "--warmup", "20000", "--samples", "100000"),
+            "oobnet net pingpong: retired; use `oobnet latency packet`"),
         Map.entry(List.of("demo", "--duration", "soon"), "oobnet demo: "),
         Map.entry(List.of("mcast", "dump", "--join", "10.251.0.1:7000"),
             "oobnet mcast dump: --join=10.251.0.1:7000: not a multicast group (224.0.0.0/4)"),
