@@ -27,11 +27,10 @@ import org.oobnet.core.OobSocket;
 import org.oobnet.core.ProtocolRegistry;
 import org.oobnet.core.bus.OobBusAddress;
 import org.oobnet.core.bus.OobBusProtocol;
+import org.oobnet.packet.port.InterfaceInfo;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SockAddr;
 import org.oobnet.inband.SocketConstants;
-import org.oobnet.inband.sys.ErrnoCapture;
-import org.oobnet.inband.sys.LibC;
 import org.oobnet.packet.PacketConfig;
 import org.oobnet.packet.PacketProtocol;
 import org.oobnet.packet.PacketSocketState;
@@ -527,7 +526,7 @@ public final class SoakRun
             SocketConstants.SOCK_RAW | SocketConstants.SOCK_OOB, SocketConstants.htons(ETHER_TYPE));
         try (Arena arena = Arena.ofConfined())
         {
-            final int ifIndex = LibC.ifNameToIndex(ErrnoCapture.current(), arena.allocateFrom(interfaceName));
+            final int ifIndex = InterfaceInfo.indexOf(interfaceName);
             final MemorySegment ll = SockAddr.encodeLinkLayer(ifIndex, ETHER_TYPE, null, arena);
             socket.bind(ll);
         }

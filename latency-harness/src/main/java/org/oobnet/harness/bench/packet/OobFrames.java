@@ -13,7 +13,6 @@ import org.oobnet.core.ProtocolRegistry;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SockAddr;
 import org.oobnet.inband.SocketConstants;
-import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.packet.PacketConfig;
 import org.oobnet.packet.PacketProtocol;
 import org.oobnet.packet.port.InterfaceInfo;
@@ -93,7 +92,8 @@ public final class OobFrames
             SocketConstants.SOCK_RAW | SocketConstants.SOCK_OOB, SocketConstants.htons(ETHER_TYPE));
         try (Arena arena = Arena.ofConfined())
         {
-            final MemorySegment ll = SockAddr.encodeLinkLayer(InterfaceInfo.indexOf(ErrnoCapture.current(), interfaceName), ETHER_TYPE, null, arena);
+            final MemorySegment ll =
+                SockAddr.encodeLinkLayer(InterfaceInfo.indexOf(interfaceName), ETHER_TYPE, null, arena);
             socket.bind(ll);
             return socket;
         }

@@ -9,7 +9,6 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.oobnet.harness.bench.run.IdleKind;
 import org.oobnet.inband.Errno;
-import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.packet.ring.PacketFrameHandler;
 import org.oobnet.packet.frame.EthernetHeaderFlyweight;
 import org.oobnet.packet.ring.PacketRingOptions;
@@ -91,8 +90,7 @@ final class RawFramePort implements ClientEndpoint, ReflectorEndpoint, PacketFra
             .txRing(FRAME_SIZE, FRAMES, PAGE)
             .qdiscBypass(true)
             .ignoreOutgoing(true)
-            .txMaxFrameLength(MAX_FRAME)
-            .txErrno(new ErrnoCapture()));
+            .txMaxFrameLength(MAX_FRAME));
         return new RawFramePort(rings, settings);
     }
 
