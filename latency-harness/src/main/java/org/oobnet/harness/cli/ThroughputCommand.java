@@ -32,6 +32,7 @@ import org.oobnet.harness.bench.throughput.StageBlaster;
 import org.oobnet.harness.env.CpuSet;
 import org.oobnet.harness.report.ResultFolder;
 import org.oobnet.harness.report.RunJson;
+import org.oobnet.harness.bench.throughput.ThroughputRows;
 import org.oobnet.inband.KSocket;
 import org.oobnet.packet.PacketConfig;
 import org.oobnet.packet.frame.EthernetHeaderFlyweight;
@@ -64,8 +65,6 @@ public final class ThroughputCommand implements Callable<Integer>
 {
     private static final String SENT = "SENT ";
     private static final String KERNEL_ROW = "kernel-sendmmsg";
-    private static final String[] SUMMED = {"sent", "send_failures", "received", "receiver_drops", "elapsed_ns",
-        "cycles", "ring_full_cycles", "fill_ns", "kernel_ns"};
     /**
      * The oob-packet-sized-ring row's TX ring: frames just large enough for the datagram (128 bytes hold a 96-byte
      * frame after the 32-byte header) so that a whole ring of them stays in a few pages and cache lines, and enough of them for
@@ -239,17 +238,17 @@ public final class ThroughputCommand implements Callable<Integer>
                     thisRound.put(e.getKey(), row(e.getKey(), e.getValue(), program, network, receiver, durationNs,
                         dir));
                 }
-                final double kernelRate = rate(thisRound.get(KERNEL_ROW));
+                final double kernelRate = ThroughputRows.rate(thisRound.get(KERNEL_ROW));
                 thisRound.forEach((label, r) ->
                 {
-                    totals.merge(label, r, ThroughputCommand::sum);
+                    totals.merge(label, r, ThroughputRows::sum);
                     perRound.computeIfAbsent(label, k -> new ObjectMapper().createArrayNode())
-                        .add(rate(r) / kernelRate);
+                        .add(ThroughputRows.rate(r) / kernelRate);
                 });
             }
             totals.forEach((label, r) ->
             {
-                derive(r);
+                ThroughputRows.derive(r);
                 r.set("ratio_to_kernel_per_round", perRound.get(label));
                 rows.add(r);
             });
@@ -311,7 +310,7 @@ public final class ThroughputCommand implements Callable<Integer>
                 }
                 else if (line.startsWith("COUNTED "))
                 {
-                    fields(line, counted);
+                    ThroughputRows.fields(line, counted);
                 }
             }))
         {
@@ -320,7 +319,7 @@ public final class ThroughputCommand implements Callable<Integer>
             {
                 if (line.startsWith(SENT) || line.startsWith("BLASTED "))
                 {
-                    fields(line, sent);
+                    ThroughputRows.fields(line, sent);
                 }
             }))
             {
@@ -371,34 +370,6 @@ public final class ThroughputCommand implements Callable<Integer>
         return row;
     }
 
-    private static double rate(final ObjectNode row)
-    {
-        return row.get("sent").asLong() * 1e9 / row.get("elapsed_ns").asLong();
-    }
-
-    private static ObjectNode sum(final ObjectNode a, final ObjectNode b)
-    {
-        for (final String field : SUMMED)
-        {
-            a.put(field, a.get(field).asLong() + b.get(field).asLong());
-        }
-        return a;
-    }
-
-    // the per-second and per-frame figures of a row's totals
-    private static void derive(final ObjectNode row)
-    {
-        final long frames = Math.max(1, row.get("sent").asLong());
-        final long elapsedNs = row.get("elapsed_ns").asLong();
-        row.put("unaccounted", row.get("sent").asLong() - row.get("received").asLong() -
-            row.get("receiver_drops").asLong());
-        row.put("frames_per_s", rate(row));
-        row.put("received_per_s", row.get("received").asLong() * 1e9 / elapsedNs);
-        row.put("frames_per_kick", (double)frames / Math.max(1, row.get("cycles").asLong()));
-        row.put("fill_ns_per_frame", row.get("fill_ns").asDouble() / frames);
-        row.put("kernel_ns_per_frame", row.get("kernel_ns").asDouble() / frames);
-    }
-
     private List<String> stageSender(final NetnsPair network, final int sender, final BitSet busy,
         final long durationNs, final int frameBatch, final int frames, final int frameSize)
     {
@@ -418,15 +389,4 @@ public final class ThroughputCommand implements Callable<Integer>
         return Math.max(RingGeometry.MIN_FRAME_SIZE, Integer.highestOneBit(needed - 1) << 1);
     }
 
-    private static void fields(final String line, final Map<String, String> into)
-    {
-        for (final String field : line.substring(line.indexOf(' ') + 1).trim().split(" "))
-        {
-            final int eq = field.indexOf('=');
-            if (eq > 0)
-            {
-                into.put(field.substring(0, eq), field.substring(eq + 1));
-            }
-        }
-    }
 }

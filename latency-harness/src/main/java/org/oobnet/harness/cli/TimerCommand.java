@@ -24,7 +24,7 @@ import org.oobnet.harness.report.SockperfSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import org.oobnet.harness.bench.udp.UdpRunner;
+import org.oobnet.harness.report.ChildOutput;
 
 /**
  * {@code oobnet latency timer}: the OOB stage's own jitter, as latmus' timer test: a task on the stage is due every
@@ -163,7 +163,7 @@ public final class TimerCommand implements Callable<Integer>
                 return 1;
             }
         }
-        final RunResult result = UdpRunner.read(output);
+        final RunResult result = ChildOutput.read(output);
         SockperfSummary.lines(result).forEach(System.out::println);
         System.out.println("oobnet: stage allocated " + result.stageAllocBytes() + " bytes and stalled " +
             result.stalls() + " times while recording");

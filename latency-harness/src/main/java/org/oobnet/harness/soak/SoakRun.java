@@ -3,8 +3,6 @@ package org.oobnet.harness.soak;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +45,8 @@ import org.oobnet.packet.stats.PacketCounters;
  * <b>Note:</b> in-band; one run per instance. Threads: this one (schedule, faults), one sender, one receiver,
  * the OOB stage.
  */
+// FIXME(issue 18): over 400 lines: split into fault injection (schedule, churn, stall, burst, flap, recreate),
+// traffic (send, receive) and ledger accounting (accountBus, accountUntapped); the table is SoakTable.
 public final class SoakRun
 {
     static final int ETHER_TYPE = 0x88b5;
@@ -156,7 +156,7 @@ public final class SoakRun
     {
         final Path countersDir = Files.createTempDirectory("oobnet-soak-");
         warmUp(countersDir);
-        final Resources before = Resources.awaitSettled();
+        final ProcessResources before = ProcessResources.awaitSettled();
         try (SoakNetwork network = SoakNetwork.create();
             NamespaceThread inA = new NamespaceThread(network.namespaceA);
             NamespaceThread inB = new NamespaceThread(network.namespaceB);
@@ -245,13 +245,13 @@ public final class SoakRun
         {
             deleteTree(countersDir);
         }
-        final Resources after = Resources.awaitBack(before);
-        resourcesLine = "descriptors " + before.descriptors + " -> " + after.descriptors +
-            ", socket mappings " + before.socketMappings + " -> " + after.socketMappings +
-            ", direct buffers " + before.directBytes + " B -> " + after.directBytes + " B" +
-            ", mapped buffers " + before.mappedCount + " -> " + after.mappedCount;
+        final ProcessResources after = ProcessResources.awaitBack(before);
+        resourcesLine = "descriptors " + before.descriptors() + " -> " + after.descriptors() +
+            ", socket mappings " + before.socketMappings() + " -> " + after.socketMappings() +
+            ", direct buffers " + before.directBytes() + " B -> " + after.directBytes() + " B" +
+            ", mapped buffers " + before.mappedCount() + " -> " + after.mappedCount();
         // mapped and direct buffers are reported, not judged: the JDK frees them when the collector runs
-        if (after.descriptors != before.descriptors || after.socketMappings != before.socketMappings)
+        if (after.descriptors() != before.descriptors() || after.socketMappings() != before.socketMappings())
         {
             problems.add("resources not back: " + resourcesLine);
         }
@@ -685,63 +685,6 @@ public final class SoakRun
         catch (final java.io.IOException ignore)
         {
             // best effort: a temp dir
-        }
-    }
-
-    /** Descriptors, socket mappings and buffer pools of this process. */
-    record Resources(int descriptors, int socketMappings, long directBytes, long mappedCount)
-    {
-        static Resources take()
-        {
-            final String[] fds = new java.io.File("/proc/self/fd").list();
-            int mappings = 0;
-            try
-            {
-                mappings = (int)Files.readAllLines(Path.of("/proc/self/maps")).stream()
-                    .filter(line -> line.contains("socket:[")).count();
-            }
-            catch (final java.io.IOException ignore)
-            {
-                mappings = -1;
-            }
-            long direct = 0;
-            long mapped = 0;
-            for (final BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class))
-            {
-                if ("direct".equals(pool.getName()))
-                {
-                    direct = pool.getMemoryUsed();
-                }
-                else if ("mapped".equals(pool.getName()))
-                {
-                    mapped = pool.getCount();
-                }
-            }
-            return new Resources(null == fds ? -1 : fds.length, mappings, direct, mapped);
-        }
-
-        static Resources awaitSettled()
-        {
-            System.gc();
-            LockSupport.parkNanos(200_000_000L);
-            return take();
-        }
-
-        static Resources awaitBack(final Resources before)
-        {
-            // direct buffers of closed sockets' rings are freed by their cleaners, once the collector ran
-            System.gc();
-            LockSupport.parkNanos(200_000_000L);
-            Resources now = take();
-            final long deadline = System.nanoTime() + 5_000_000_000L;
-            while ((now.descriptors != before.descriptors || now.socketMappings != before.socketMappings) &&
-                System.nanoTime() - deadline < 0)
-            {
-                System.gc();
-                LockSupport.parkNanos(100_000_000L);
-                now = take();
-            }
-            return now;
         }
     }
 }

@@ -50,6 +50,8 @@ import org.oobnet.udp.transport.KernelBusyPollTransport;
  * <p>
  * <b>Note:</b> in-band; threads: the command reader (this one), one traffic thread, the OOB stage.
  */
+// FIXME(issue 18): over 400 lines: split the sender, the receiver and the accounting (accountSender,
+// accountReceiver) into classes of their own.
 public final class UdpSoakPeer
 {
     static final int PACKET_PORT = 7101;
@@ -113,7 +115,7 @@ public final class UdpSoakPeer
     {
         final Path countersDir = Files.createTempDirectory("oobnet-soak-peer-");
         SoakRun.warmUp(countersDir);
-        final SoakRun.Resources before = SoakRun.Resources.awaitSettled();
+        final ProcessResources before = ProcessResources.awaitSettled();
         final String packetInterface = sender ? SoakNetwork.A_INTERFACE : SoakNetwork.B_INTERFACE;
         final String mcastInterface = sender ? SoakNetwork.A4_INTERFACE : SoakNetwork.B4_INTERFACE;
         final UdpStack stack = UdpStack.open(UdpStackConfig.of(UdpTransport.PACKET, packetInterface, mcastInterface));
@@ -242,7 +244,7 @@ public final class UdpSoakPeer
                 }
             }
         }
-        final SoakRun.Resources after = SoakRun.Resources.awaitBack(before);
+        final ProcessResources after = ProcessResources.awaitBack(before);
         result.put("descriptors", List.of(before.descriptors(), after.descriptors()));
         result.put("socketMappings", List.of(before.socketMappings(), after.socketMappings()));
         result.put("streams", List.of(PeerResult.of(packet), PeerResult.of(kernel), PeerResult.of(mcast)));

@@ -22,7 +22,7 @@ import org.oobnet.harness.bench.floor.FloorProgram;
 import org.oobnet.harness.report.ResultFolder;
 import org.oobnet.harness.report.RunJson;
 import org.oobnet.netns.testing.Privileges;
-import org.oobnet.harness.bench.udp.UdpRunner;
+import org.oobnet.harness.report.ChildOutput;
 import org.oobnet.harness.bench.floor.FloorRows;
 
 class FloorRowsTest
@@ -67,7 +67,7 @@ class FloorRowsTest
             assertEquals(1.0, floor.get("ratio_to_floor").get("p50").asDouble(), 1e-9);
             assertTrue(Files.size(out.resolve(label + ".hlog")) > 0, "the interval log like every row's");
             assertEquals(floor.get("count").asLong(),
-                UdpRunner.readIntervalLog(out.resolve(label + ".hlog")).getTotalCount());
+                ChildOutput.readIntervalLog(out.resolve(label + ".hlog")).getTotalCount());
         }
         assertRatio(rows.get("packet-oob"), rows.get("floor-raw"));
         assertRatio(rows.get("packet-oob-noprofile"), rows.get("floor-raw"));

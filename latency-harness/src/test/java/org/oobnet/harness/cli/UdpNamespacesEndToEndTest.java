@@ -17,7 +17,7 @@ import org.oobnet.harness.report.ResultFolder;
 import org.oobnet.harness.report.RunJson;
 import org.oobnet.netns.IpCommand;
 import org.oobnet.netns.testing.Privileges;
-import org.oobnet.harness.bench.udp.UdpRunner;
+import org.oobnet.harness.report.ChildOutput;
 
 class UdpNamespacesEndToEndTest
 {
@@ -58,7 +58,7 @@ class UdpNamespacesEndToEndTest
             assertTrue(Files.size(out.resolve(file)) > 0, file);
         }
         assertEquals(2000 - run.get("lost").asLong(),
-            UdpRunner.readIntervalLog(out.resolve("udp-inband.hlog")).getTotalCount());
+            ChildOutput.readIntervalLog(out.resolve("udp-inband.hlog")).getTotalCount());
 
         final String own = NetnsPair.PREFIX + ProcessHandle.current().pid() + "-";
         assertFalse(IpCommand.run("netns", "list").contains(own), "namespaces removed");

@@ -24,6 +24,7 @@ import org.oobnet.harness.bench.run.MeasurementPlan;
 import org.oobnet.harness.report.ResultFolder;
 import org.oobnet.harness.report.RunJson;
 import org.oobnet.harness.report.RunResult;
+import org.oobnet.harness.report.ChildOutput;
 
 /**
  * Orchestrates a tick-to-trade run as child processes, as {@link UdpRunner} does the UDP runs: for each row and
@@ -219,9 +220,9 @@ public final class T2tRunner implements AutoCloseable
     static T2tResult read(final T2tRow row, final Path output) throws IOException
     {
         final JsonNode exchange = RunJson.read(Path.of(output + ".run.json"));
-        final RunResult measured = RunJson.fromJson(exchange, UdpRunner.readIntervalLog(Path.of(output + ".hlog")));
+        final RunResult measured = RunJson.fromJson(exchange, ChildOutput.readIntervalLog(Path.of(output + ".hlog")));
         final JsonNode trader = RunJson.read(Path.of(output + ".trader.json"));
-        final Histogram inProcess = UdpRunner.readIntervalLog(Path.of(output + ".inproc.hlog"));
+        final Histogram inProcess = ChildOutput.readIntervalLog(Path.of(output + ".inproc.hlog"));
         final long stalls = trader.path("stalls").asLong(-1);
         // the trading side's figures: the stage's allocation (or the trading thread's), its stalls
         final RunResult tickToTrade = new RunResult(measured.run(), measured.histogram(), measured.warmupCount(),

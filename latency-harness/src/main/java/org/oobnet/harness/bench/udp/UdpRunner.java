@@ -13,9 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramLogReader;
 import org.oobnet.harness.bench.floor.FloorProgram;
 import org.oobnet.harness.bench.floor.FloorRound;
 import org.oobnet.harness.env.ChildJvm;
@@ -24,6 +22,7 @@ import org.oobnet.harness.env.NetnsPair;
 import org.oobnet.harness.env.RunNetwork;
 import org.oobnet.harness.bench.run.MeasurementPlan;
 import org.oobnet.harness.bench.reflect.ReflectorRun;
+import org.oobnet.harness.report.ChildOutput;
 import org.oobnet.harness.report.LatencyRecorder;
 import org.oobnet.harness.report.ResultFolder;
 import org.oobnet.harness.report.RunJson;
@@ -289,7 +288,7 @@ public final class UdpRunner implements AutoCloseable
             {
                 throw new IOException("measuring client exited with status " + exit + ": " + client.stderrTail());
             }
-            return read(output);
+            return ChildOutput.read(output);
         }
         finally
         {
@@ -359,43 +358,6 @@ public final class UdpRunner implements AutoCloseable
         final ChildJvm child = ChildJvm.start(command, stderr, lines);
         children.add(child);
         return child;
-    }
-
-    /**
-     * Reads what a measuring child wrote: its run file and its interval log.
-     *
-     * @param output the path prefix given as {@code --child-output}.
-     * @return the run's result.
-     * @throws IOException when a file is missing or unreadable.
-     */
-    public static RunResult read(final Path output) throws IOException
-    {
-        final JsonNode json = RunJson.read(Path.of(output + ".run.json"));
-        return RunJson.fromJson(json, readIntervalLog(Path.of(output + ".hlog")));
-    }
-
-    /**
-     * @param file an interval log.
-     * @return all its intervals added together.
-     * @throws IOException when it cannot be read.
-     */
-    public static Histogram readIntervalLog(final Path file) throws IOException
-    {
-        final Histogram sum = LatencyRecorder.newHistogram();
-        final HistogramLogReader reader = new HistogramLogReader(file.toFile());
-        try
-        {
-            org.HdrHistogram.EncodableHistogram next;
-            while ((next = reader.nextIntervalHistogram()) != null)
-            {
-                sum.add((Histogram)next);
-            }
-        }
-        finally
-        {
-            reader.close();
-        }
-        return sum;
     }
 
     /**
