@@ -22,6 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(
     name = "config",
+    mixinStandardHelpOptions = true,
     description = "Print the effective configuration and where each value came from.")
 final class ConfigCommand implements Callable<Integer>
 {

@@ -22,6 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(
     name = "doctor",
+    mixinStandardHelpOptions = true,
     description = "Preflight this machine for the OOB path (exit 1 when not ready).")
 final class DoctorCommand implements Callable<Integer>
 {

@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
  */
 @Command(
     name = "net",
+    mixinStandardHelpOptions = true,
     description = "OOB network ports: interfaces, their OOB state, ring geometry and counters.",
     subcommands = { NetCommand.Query.class, NetCommand.PingPong.class, CommandLine.HelpCommand.class })
 public final class NetCommand implements Runnable
@@ -41,7 +42,8 @@ public final class NetCommand implements Runnable
     /**
      * {@code oobnet net query [-i IF]}.
      */
-    @Command(name = "query", description = "Show each interface's OOB state, ring geometry and counters.")
+    @Command(name = "query", mixinStandardHelpOptions = true,
+        description = "Show each interface's OOB state, ring geometry and counters.")
     static final class Query implements Callable<Integer>
     {
         @Option(names = { "-i", "--interface" }, paramLabel = "IF", description = "Only this interface.")

@@ -13,7 +13,8 @@ import org.oobnet.harness.soak.SoakTable;
  * <p>
  * <b>Note:</b> in-band; needs root (namespaces, veth, AF_PACKET).
  */
-@Command(name = "soak", description = "Traffic on the OOB paths with faults injected; exact per-stream accounting.")
+@Command(name = "soak", mixinStandardHelpOptions = true,
+    description = "Traffic on the OOB paths with faults injected; exact per-stream accounting.")
 public final class SoakCommand implements Callable<Integer>
 {
     @Option(names = "--duration", paramLabel = "TIME", description = "How long (default 10m), e.g. 60s, 10m.")
