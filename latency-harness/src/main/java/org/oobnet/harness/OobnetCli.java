@@ -1,62 +1,23 @@
 package org.oobnet.harness;
 
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 /**
- * The {@code oobnet} command line: one subcommand per job, each with a one-line description.
- * <p>
- * <b>Note:</b> started by the {@code ./oobnet} launcher, which has already found a JDK 25+ and built the project.
+ * Forwards to {@link org.oobnet.harness.cli.OobnetCli}, the {@code oobnet} command line, for the {@code feed} and
+ * {@code mcast} tests, which move in a later round of issue 18.
  */
-@Command(
-    name = "oobnet",
-    mixinStandardHelpOptions = true,
-    usageHelpWidth = 130,
-    version = "oobnet 0.1.0",
-    description = "A real-time dual-stage networking runtime for the JVM (Dovetail/EVL model).",
-    subcommands = {
-        TestCommand.class,
-        DoctorCommand.class,
-        ConfigCommand.class,
-        StatCommand.class,
-        CaptureCommand.class,
-        NetCommand.class,
-        DemoCommand.class,
-        LatencyCommand.class,
-        org.oobnet.harness.mcast.McastCommand.class,
-        org.oobnet.harness.feed.FeedCommand.class,
-        org.oobnet.harness.soak.SoakCommand.class,
-        org.oobnet.harness.soak.SoakPeerCommand.class,
-        CommandLine.HelpCommand.class
-    })
-public final class OobnetCli implements Runnable
+// FIXME(issue 18): delete once the feed/ and mcast/ tests use org.oobnet.harness.cli.OobnetCli.
+public final class OobnetCli
 {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run()
+    private OobnetCli()
     {
-        spec.commandLine().usage(System.out);
     }
 
     /**
-     * Entry point used by the launcher.
-     *
-     * @param args command line arguments.
-     */
-    public static void main(final String[] args)
-    {
-        System.exit(commandLine().execute(args));
-    }
-
-    /**
-     * The configured command line, also used by tests.
-     *
      * @return a new command line for {@code oobnet}.
      */
     public static CommandLine commandLine()
     {
-        return CliErrors.install(new CommandLine(new OobnetCli()));
+        return org.oobnet.harness.cli.OobnetCli.commandLine();
     }
 }

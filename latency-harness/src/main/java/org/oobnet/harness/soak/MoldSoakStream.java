@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.oobnet.harness.latency.net.ChildJvm;
+import org.oobnet.harness.env.ChildJvm;
 
 /**
  * The soak's MoldUDP64 stream: {@code oobnet feed publish} in namespace A sends a session on two multicast lines

@@ -3,8 +3,6 @@ package org.oobnet.harness.soak;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,11 +25,10 @@ import org.oobnet.core.OobSocket;
 import org.oobnet.core.ProtocolRegistry;
 import org.oobnet.core.bus.OobBusAddress;
 import org.oobnet.core.bus.OobBusProtocol;
+import org.oobnet.packet.port.InterfaceInfo;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SockAddr;
 import org.oobnet.inband.SocketConstants;
-import org.oobnet.inband.sys.ErrnoCapture;
-import org.oobnet.inband.sys.LibC;
 import org.oobnet.packet.PacketConfig;
 import org.oobnet.packet.PacketProtocol;
 import org.oobnet.packet.PacketSocketState;
@@ -48,7 +45,9 @@ import org.oobnet.packet.stats.PacketCounters;
  * <b>Note:</b> in-band; one run per instance. Threads: this one (schedule, faults), one sender, one receiver,
  * the OOB stage.
  */
-final class SoakRun
+// FIXME(issue 18): over 400 lines: split into fault injection (schedule, churn, stall, burst, flap, recreate),
+// traffic (send, receive) and ledger accounting (accountBus, accountUntapped); the table is SoakTable.
+public final class SoakRun
 {
     static final int ETHER_TYPE = 0x88b5;
     private static final int UDP_CHURN = 500;
@@ -93,12 +92,22 @@ final class SoakRun
     private long rawTapped;
 
     /**
+     * @return how many times each fault was injected so far, by name.
+     */
+    public Map<String, Integer> faultCounts()
+    {
+        final Map<String, Integer> counts = new java.util.TreeMap<>();
+        faults.forEach((k, v) -> counts.put(k, v.get()));
+        return counts;
+    }
+
+    /**
      * Only these faults, in this order (comma separated: churn, stall, burst, flap, recreate); all by default.
      *
      * @param selection the faults.
      * @return this.
      */
-    SoakRun faults(final String selection)
+    public SoakRun faults(final String selection)
     {
         // checked here, before anything starts, so that a typo is one line and not a failed run
         for (final String fault : selection.split(","))
@@ -120,7 +129,7 @@ final class SoakRun
      * @param count 1 or 2.
      * @return this.
      */
-    SoakRun stages(final int count)
+    public SoakRun stages(final int count)
     {
         if (count < 1 || count > 2)
         {
@@ -136,18 +145,18 @@ final class SoakRun
         return stageCount;
     }
 
-    SoakRun(final long durationNs, final int ratePerSecond, final PrintStream out)
+    public SoakRun(final long durationNs, final int ratePerSecond, final PrintStream out)
     {
         this.durationNs = durationNs;
         this.ratePerSecond = ratePerSecond;
         this.out = out;
     }
 
-    boolean run() throws Exception
+    public boolean run() throws Exception
     {
         final Path countersDir = Files.createTempDirectory("oobnet-soak-");
         warmUp(countersDir);
-        final Resources before = Resources.awaitSettled();
+        final ProcessResources before = ProcessResources.awaitSettled();
         try (SoakNetwork network = SoakNetwork.create();
             NamespaceThread inA = new NamespaceThread(network.namespaceA);
             NamespaceThread inB = new NamespaceThread(network.namespaceB);
@@ -236,13 +245,13 @@ final class SoakRun
         {
             deleteTree(countersDir);
         }
-        final Resources after = Resources.awaitBack(before);
-        resourcesLine = "descriptors " + before.descriptors + " -> " + after.descriptors +
-            ", socket mappings " + before.socketMappings + " -> " + after.socketMappings +
-            ", direct buffers " + before.directBytes + " B -> " + after.directBytes + " B" +
-            ", mapped buffers " + before.mappedCount + " -> " + after.mappedCount;
+        final ProcessResources after = ProcessResources.awaitBack(before);
+        resourcesLine = "descriptors " + before.descriptors() + " -> " + after.descriptors() +
+            ", socket mappings " + before.socketMappings() + " -> " + after.socketMappings() +
+            ", direct buffers " + before.directBytes() + " B -> " + after.directBytes() + " B" +
+            ", mapped buffers " + before.mappedCount() + " -> " + after.mappedCount();
         // mapped and direct buffers are reported, not judged: the JDK frees them when the collector runs
-        if (after.descriptors != before.descriptors || after.socketMappings != before.socketMappings)
+        if (after.descriptors() != before.descriptors() || after.socketMappings() != before.socketMappings())
         {
             problems.add("resources not back: " + resourcesLine);
         }
@@ -517,7 +526,7 @@ final class SoakRun
             SocketConstants.SOCK_RAW | SocketConstants.SOCK_OOB, SocketConstants.htons(ETHER_TYPE));
         try (Arena arena = Arena.ofConfined())
         {
-            final int ifIndex = LibC.ifNameToIndex(ErrnoCapture.current(), arena.allocateFrom(interfaceName));
+            final int ifIndex = InterfaceInfo.indexOf(interfaceName);
             final MemorySegment ll = SockAddr.encodeLinkLayer(ifIndex, ETHER_TYPE, null, arena);
             socket.bind(ll);
         }
@@ -676,63 +685,6 @@ final class SoakRun
         catch (final java.io.IOException ignore)
         {
             // best effort: a temp dir
-        }
-    }
-
-    /** Descriptors, socket mappings and buffer pools of this process. */
-    record Resources(int descriptors, int socketMappings, long directBytes, long mappedCount)
-    {
-        static Resources take()
-        {
-            final String[] fds = new java.io.File("/proc/self/fd").list();
-            int mappings = 0;
-            try
-            {
-                mappings = (int)Files.readAllLines(Path.of("/proc/self/maps")).stream()
-                    .filter(line -> line.contains("socket:[")).count();
-            }
-            catch (final java.io.IOException ignore)
-            {
-                mappings = -1;
-            }
-            long direct = 0;
-            long mapped = 0;
-            for (final BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class))
-            {
-                if ("direct".equals(pool.getName()))
-                {
-                    direct = pool.getMemoryUsed();
-                }
-                else if ("mapped".equals(pool.getName()))
-                {
-                    mapped = pool.getCount();
-                }
-            }
-            return new Resources(null == fds ? -1 : fds.length, mappings, direct, mapped);
-        }
-
-        static Resources awaitSettled()
-        {
-            System.gc();
-            LockSupport.parkNanos(200_000_000L);
-            return take();
-        }
-
-        static Resources awaitBack(final Resources before)
-        {
-            // direct buffers of closed sockets' rings are freed by their cleaners, once the collector ran
-            System.gc();
-            LockSupport.parkNanos(200_000_000L);
-            Resources now = take();
-            final long deadline = System.nanoTime() + 5_000_000_000L;
-            while ((now.descriptors != before.descriptors || now.socketMappings != before.socketMappings) &&
-                System.nanoTime() - deadline < 0)
-            {
-                System.gc();
-                LockSupport.parkNanos(100_000_000L);
-                now = take();
-            }
-            return now;
         }
     }
 }

@@ -8,13 +8,13 @@ import java.util.Map;
  * <p>
  * <b>Note:</b> stateless.
  */
-final class SoakTable
+public final class SoakTable
 {
     private SoakTable()
     {
     }
 
-    static String render(final SoakRun run, final String duration, final int rate)
+    public static String render(final SoakRun run, final String duration, final int rate)
     {
         final StringBuilder text = new StringBuilder();
         text.append(String.format("%noobnet soak --duration %s --rate %d%n%n", duration, rate));
@@ -49,7 +49,7 @@ final class SoakTable
             }
         }
         text.append("\nfaults injected:\n");
-        SoakCommand.faults(run).forEach((fault, count) -> text.append(String.format("  %4d x %s%n", count, fault)));
+        run.faultCounts().forEach((fault, count) -> text.append(String.format("  %4d x %s%n", count, fault)));
         if (!run.churnRefused.isEmpty())
         {
             text.append("  churn sockets refused by socket(): ").append(run.churnRefused).append('\n');

@@ -50,7 +50,9 @@ import org.oobnet.udp.transport.KernelBusyPollTransport;
  * <p>
  * <b>Note:</b> in-band; threads: the command reader (this one), one traffic thread, the OOB stage.
  */
-final class UdpSoakPeer
+// FIXME(issue 18): over 400 lines: split the sender, the receiver and the accounting (accountSender,
+// accountReceiver) into classes of their own.
+public final class UdpSoakPeer
 {
     static final int PACKET_PORT = 7101;
     static final int KERNEL_PORT = 7102;
@@ -79,7 +81,7 @@ final class UdpSoakPeer
     private long firstKernelSequence;
     private long firstMcastSequence;
 
-    UdpSoakPeer(final boolean sender, final int ratePerSecond, final PrintStream out)
+    public UdpSoakPeer(final boolean sender, final int ratePerSecond, final PrintStream out)
     {
         this.sender = sender;
         this.ratePerSecond = ratePerSecond;
@@ -94,7 +96,7 @@ final class UdpSoakPeer
      * @param mcastSequence  the multicast stream's first sequence.
      * @return this.
      */
-    UdpSoakPeer firstSequences(final long packetSequence, final long kernelSequence, final long mcastSequence)
+    public UdpSoakPeer firstSequences(final long packetSequence, final long kernelSequence, final long mcastSequence)
     {
         this.firstPacketSequence = packetSequence;
         this.firstKernelSequence = kernelSequence;
@@ -109,11 +111,11 @@ final class UdpSoakPeer
      * @return 0 when the peer ran and reported.
      * @throws Exception when it could not set up.
      */
-    int run(final java.io.InputStream in) throws Exception
+    public int run(final java.io.InputStream in) throws Exception
     {
         final Path countersDir = Files.createTempDirectory("oobnet-soak-peer-");
         SoakRun.warmUp(countersDir);
-        final SoakRun.Resources before = SoakRun.Resources.awaitSettled();
+        final ProcessResources before = ProcessResources.awaitSettled();
         final String packetInterface = sender ? SoakNetwork.A_INTERFACE : SoakNetwork.B_INTERFACE;
         final String mcastInterface = sender ? SoakNetwork.A4_INTERFACE : SoakNetwork.B4_INTERFACE;
         final UdpStack stack = UdpStack.open(UdpStackConfig.of(UdpTransport.PACKET, packetInterface, mcastInterface));
@@ -242,7 +244,7 @@ final class UdpSoakPeer
                 }
             }
         }
-        final SoakRun.Resources after = SoakRun.Resources.awaitBack(before);
+        final ProcessResources after = ProcessResources.awaitBack(before);
         result.put("descriptors", List.of(before.descriptors(), after.descriptors()));
         result.put("socketMappings", List.of(before.socketMappings(), after.socketMappings()));
         result.put("streams", List.of(PeerResult.of(packet), PeerResult.of(kernel), PeerResult.of(mcast)));

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.oobnet.harness.latency.net.ChildJvm;
+import org.oobnet.harness.env.ChildJvm;
 
 /**
  * The soak's oob-udp streams seen from the parent: a sender child JVM in namespace A and a receiver child JVM in B

@@ -22,7 +22,7 @@ import org.oobnet.core.OobConfig;
 import org.oobnet.core.OobRuntime;
 import org.oobnet.core.OobSocket;
 import org.oobnet.core.ProtocolRegistry;
-import org.oobnet.harness.OobnetCli;
+import org.oobnet.harness.cli.OobnetCli;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.testing.SteadyStateAllocation;

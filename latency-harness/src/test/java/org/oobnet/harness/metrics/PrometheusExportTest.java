@@ -26,7 +26,7 @@ import org.oobnet.core.OobConfig;
 import org.oobnet.core.OobRuntime;
 import org.oobnet.core.OobSocket;
 import org.oobnet.core.bus.OobBusAddress;
-import org.oobnet.harness.OobnetCli;
+import org.oobnet.harness.cli.OobnetCli;
 import org.oobnet.inband.KSocket;
 
 import picocli.CommandLine;

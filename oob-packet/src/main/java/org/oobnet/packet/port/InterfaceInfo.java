@@ -1,5 +1,7 @@
 package org.oobnet.packet.port;
 
+import org.oobnet.inband.Errno;
+import org.oobnet.inband.ErrnoException;
 import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.inband.sys.IfreqDescriptor;
 import org.oobnet.inband.sys.LibC;
@@ -78,6 +80,26 @@ public record InterfaceInfo(int ifIndex, String name, int mtu, int flags, long m
         {
             return LibC.ifNameToIndex(errno, arena.allocateFrom(name));
         }
+    }
+
+    /**
+     * In-band: the index of interface {@code name} in the calling thread's network namespace, for a
+     * {@code sockaddr_ll} ({@link org.oobnet.inband.SockAddr#encodeLinkLayer}); the errno-free form of
+     * {@link #indexOf(ErrnoCapture, String)} for callers outside the runtime.
+     *
+     * @param name the interface's name.
+     * @return the index (positive).
+     * @throws ErrnoException {@code if_nametoindex: ENODEV ... interface=NAME} when the namespace has no such
+     *                        interface.
+     */
+    public static int indexOf(final String name) throws ErrnoException
+    {
+        final int ifIndex = indexOf(ErrnoCapture.current(), name);
+        if (ifIndex <= 0)
+        {
+            throw new ErrnoException("if_nametoindex", ifIndex < 0 ? ifIndex : -Errno.ENODEV, "interface=" + name);
+        }
+        return ifIndex;
     }
 
     /**

@@ -16,7 +16,7 @@ import org.oobnet.core.OobConfig;
 import org.oobnet.core.OobRuntime;
 import org.oobnet.core.counters.CountersFileDescriptor;
 import org.oobnet.core.counters.CountersFileReader;
-import org.oobnet.harness.OobnetCli;
+import org.oobnet.harness.cli.OobnetCli;
 import picocli.CommandLine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

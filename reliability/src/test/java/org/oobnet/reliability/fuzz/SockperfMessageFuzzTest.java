@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import org.oobnet.harness.latency.msg.SockperfHeader;
-import org.oobnet.harness.latency.msg.SockperfReply;
+import org.oobnet.harness.bench.msg.SockperfHeader;
+import org.oobnet.harness.bench.msg.SockperfReply;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

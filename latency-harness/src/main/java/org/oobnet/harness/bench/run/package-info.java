@@ -1,0 +1,5 @@
+/**
+ * What every round-trip run shares: the measuring loop, its plan, pacing, idle strategies, the stage-side pinger and
+ * the per-phase samples.
+ */
+package org.oobnet.harness.bench.run;

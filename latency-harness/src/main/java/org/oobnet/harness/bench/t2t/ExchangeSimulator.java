@@ -1,0 +1,368 @@
+package org.oobnet.harness.bench.t2t;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.oobnet.core.OobConfig;
+import org.oobnet.core.OobRuntime;
+import org.oobnet.core.OobSocket;
+import org.oobnet.core.ProtocolRegistry;
+import org.oobnet.harness.bench.run.IntervalReporter;
+import org.oobnet.harness.bench.run.StageSamples;
+import org.oobnet.harness.report.GcDelta;
+import org.oobnet.harness.report.IntervalLogHeader;
+import org.oobnet.harness.report.LatencyRecorder;
+import org.oobnet.harness.report.LatmusLines;
+import org.oobnet.harness.report.RunDescription;
+import org.oobnet.harness.report.RunJson;
+import org.oobnet.harness.report.RunResult;
+import org.oobnet.inband.KSocket;
+import org.oobnet.inband.SocketConstants;
+import org.oobnet.moldudp64.publish.LineFaults;
+import org.oobnet.moldudp64.publish.MoldUdp64MessageStore;
+import org.oobnet.moldudp64.publish.MoldUdp64Publisher;
+import org.oobnet.moldudp64.publish.MoldUdp64RequestServer;
+import org.oobnet.moldudp64.publish.PublishedLine;
+import org.oobnet.soupbintcp.SequencedStore;
+import org.oobnet.soupbintcp.SoupBinTcpEnd;
+import org.oobnet.soupbintcp.SoupBinTcpServer;
+import org.oobnet.soupbintcp.SoupBinTcpSettings;
+import org.oobnet.tcp.TcpOobProtocol;
+
+/**
+ * The exchange of {@code oobnet latency tick-to-trade}, one per row and round, in its own namespace and JVM: it
+ * accepts one SoupBinTCP login (module {@code soupbintcp}'s server, on a stage of its own over {@code oob-tcp}),
+ * publishes MoldUDP64 ticks on a multicast group at a fixed rate (module {@code moldudp64}'s publisher, kernel UDP)
+ * and times each tick from its send to the first order that answers it (the same process's clock), then ends the
+ * MoldUDP64 session and writes its books. Its stage yields when idle: it shares its CPU with the publishing thread,
+ * which sleeps between ticks, so the run never has two spinners on one CPU.
+ * <p>
+ * <b>Note:</b> in-band; one run per instance.
+ */
+public final class ExchangeSimulator
+{
+    /** The line the exchange prints once it listens: then the trader may connect. */
+    static final String READY = "T2T-EXCHANGE-READY ";
+    /** The SoupBinTCP port. */
+    static final int ORDER_PORT = 7610;
+    /** The MoldUDP64 feed's port. */
+    static final int FEED_PORT = 7611;
+    /** The MoldUDP64 request server's port: a tick the trader missed is sent again from there. */
+    static final int REQUEST_PORT = 7612;
+    /** The MoldUDP64 feed's group. */
+    static final String FEED_GROUP = "239.251.16.1";
+    /** The trader's SoupBinTCP username and password. */
+    static final String USER = "t2t";
+    /** The SoupBinTCP and MoldUDP64 session. */
+    static final String SESSION = "T2T";
+    /** The exchange waits for the trader's login at most this long. */
+    private static final long LOGIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
+    /** The largest MoldUDP64 packet (Nassau's). */
+    private static final int PACKET_CAPACITY = 1400;
+    /** Heartbeat interval while the last orders are awaited. */
+    private static final long HEARTBEAT_NS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** Requests answered per poll between ticks. */
+    private static final int REQUESTS_PER_POLL = 16;
+
+    private final String bindAddress;
+    private final String interfaceName;
+    private final int cpu;
+    private final RunDescription description;
+    private final long warmupTicks;
+    private final long measuredTicks;
+    private final long receiveTimeoutNs;
+
+    /**
+     * @param bindAddress      the address the SoupBinTCP server listens on.
+     * @param interfaceName    the interface the ticks leave by.
+     * @param cpu              the stage's CPU, -1 for none.
+     * @param description      the row (its rate is the tick rate).
+     * @param warmupTicks      ticks answered before measuring.
+     * @param measuredTicks    ticks measured.
+     * @param receiveTimeoutNs how long after the last tick its order may still come.
+     */
+    public ExchangeSimulator(
+        final String bindAddress, final String interfaceName, final int cpu, final RunDescription description,
+        final long warmupTicks, final long measuredTicks, final long receiveTimeoutNs)
+    {
+        if (warmupTicks + measuredTicks > Integer.MAX_VALUE - 1)
+        {
+            throw new IllegalArgumentException("ticks=" + (warmupTicks + measuredTicks) + " is more than a run holds");
+        }
+        this.bindAddress = bindAddress;
+        this.interfaceName = interfaceName;
+        this.cpu = cpu;
+        this.description = description;
+        this.warmupTicks = warmupTicks;
+        this.measuredTicks = measuredTicks;
+        this.receiveTimeoutNs = receiveTimeoutNs;
+    }
+
+    /**
+     * Runs to the end and writes {@code <output>.hlog} (the measured ticks' intervals) and {@code <output>.run.json}
+     * (the row, with its {@code books}).
+     *
+     * @param out    where the {@code READY} line and the latmus lines go.
+     * @param output the path prefix of the files.
+     * @return the books.
+     * @throws IOException when a socket or file fails, or the trader never logs in.
+     */
+    public OrderBooks.Books run(final PrintStream out, final Path output) throws IOException
+    {
+        final long total = warmupTicks + measuredTicks;
+        final StageSamples samples = new StageSamples(StageSamples.DEFAULT_CAPACITY);
+        final OrderBooks books = new OrderBooks((int)total, samples);
+        final LatencyRecorder recorder = new LatencyRecorder();
+        final Path counters = Files.createTempDirectory("oobnet-t2t-exchange");
+        final MoldUdp64MessageStore store = new MoldUdp64MessageStore();
+        final ProtocolRegistry registry = new ProtocolRegistry().register(SocketConstants.AF_INET, new TcpOobProtocol());
+        try (OobRuntime runtime = OobRuntime.start(OobConfig.builder().stageCpu(cpu)
+                .idleStrategy(OobConfig.IdleStrategyKind.YIELD).countersDir(counters).build(), registry);
+            KSocket listener = KSocket.socket(SocketConstants.AF_INET,
+                SocketConstants.SOCK_STREAM | SocketConstants.SOCK_OOB, 0);
+            PrintStream logStream = new PrintStream(Path.of(output + ".hlog").toFile());
+            MoldUdp64Publisher publisher = new MoldUdp64Publisher(SESSION, store, PACKET_CAPACITY,
+                List.of(new PublishedLine(feedChannel(), new InetSocketAddress(FEED_GROUP, FEED_PORT),
+                    LineFaults.NONE)));
+            MoldUdp64RequestServer requests = new MoldUdp64RequestServer(requestChannel(), publisher.session(), store,
+                PACKET_CAPACITY))
+        {
+            listener.setOption(SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEADDR, 1);
+            listener.bind(new InetSocketAddress(bindAddress, ORDER_PORT));
+            listener.listen(1);
+            out.println(READY + bindAddress + ":" + ORDER_PORT);
+            out.flush();
+            final KSocket.Accepted accepted = listener.accept(0);
+            final SoupBinTcpServer server = new SoupBinTcpServer(OobSocket.of(accepted.socket()),
+                new SoupBinTcpSettings(1_000, 60_000, 4096), new SequencedStore(64 * 1024, 1024), USER, USER, SESSION,
+                books);
+            server.start();
+            boolean closed = false;
+            try
+            {
+                awaitLogin(books);
+                final HistogramLogWriter log = new HistogramLogWriter(logStream);
+                final IntervalReporter reporter = new IntervalReporter(recorder, samples, log, out, () -> 0, () -> -1);
+                out.println(LatmusLines.header(description));
+                out.println(LatmusLines.COLUMNS);
+                out.flush();
+                final TickLoop loop = new TickLoop(publisher, requests, books, description.rateHz());
+                loop.send(1, warmupTicks);
+                recorder.restart();
+                IntervalLogHeader.startMeasuredPhase(log);
+                reporter.start();
+                final GcDelta gcStart = GcDelta.snapshot();
+                final long start = System.nanoTime();
+                books.measureFrom(warmupTicks + 1);
+                loop.send(warmupTicks + 1, measuredTicks);
+                final long measuredNs = System.nanoTime() - start;
+                awaitOrders(publisher, books, requests, total);
+                publisher.endOfSession();
+                final GcDelta gc = GcDelta.snapshot().minus(gcStart);
+                stopReporter(reporter);
+                final Histogram histogram = LatencyRecorder.newHistogram();
+                histogram.add(recorder.total());
+                server.close();
+                closed = true;
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // a stage cycle: the session is off it
+                final OrderBooks.Books result = books.books(total);
+                final RunResult run = new RunResult(description, histogram, warmupTicks,
+                    loop.warmupNs(), result.lostMeasured(), loop.overruns(), -1, -1, 0, gc, measuredNs,
+                    recorder.clampedCount());
+                out.println(LatmusLines.rts(histogram, run.overruns(), -1, measuredNs, description));
+                out.flush();
+                final ObjectNode json = RunJson.toJson(run);
+                T2tJson.putBooks(json, result);
+                RunJson.write(Path.of(output + ".run.json"), json);
+                return result;
+            }
+            finally
+            {
+                if (!closed)
+                {
+                    server.close();
+                }
+            }
+        }
+        finally
+        {
+            deleteQuietly(counters);
+        }
+    }
+
+    private DatagramChannel feedChannel() throws IOException
+    {
+        final NetworkInterface nif = NetworkInterface.getByName(interfaceName);
+        if (nif == null)
+        {
+            throw new IllegalArgumentException("interface=" + interfaceName + " does not exist (ip link lists them)");
+        }
+        final DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
+        try
+        {
+            channel.setOption(StandardSocketOptions.IP_MULTICAST_IF, nif);
+            channel.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 1);
+            channel.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, false);
+            channel.bind(new InetSocketAddress(bindAddress, 0));
+            return channel;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            channel.close();
+            throw ex;
+        }
+    }
+
+    private static void awaitLogin(final OrderBooks books) throws IOException
+    {
+        final long deadline = System.nanoTime() + LOGIN_TIMEOUT_NS;
+        while (!books.isLoggedIn())
+        {
+            if (System.nanoTime() - deadline > 0 || SoupBinTcpEnd.NONE != books.ended())
+            {
+                throw new IOException("the trader did not log in (session end: " + books.ended() + ")");
+            }
+            LockSupport.parkNanos(1_000_000L);
+        }
+    }
+
+    // after the last tick: heartbeats (a receiver that missed the last ticks sees the gap and asks), requests
+    // answered, until every order came or the receive timeout
+    private void awaitOrders(
+        final MoldUdp64Publisher publisher, final OrderBooks books, final MoldUdp64RequestServer requests,
+        final long total) throws IOException
+    {
+        final long deadline = System.nanoTime() + receiveTimeoutNs;
+        long nextHeartbeat = 0;
+        while (books.received() < total && System.nanoTime() - deadline < 0 && SoupBinTcpEnd.NONE == books.ended())
+        {
+            if (System.nanoTime() - nextHeartbeat >= 0)
+            {
+                publisher.heartbeat();
+                nextHeartbeat = System.nanoTime() + HEARTBEAT_NS;
+            }
+            requests.poll(REQUESTS_PER_POLL);
+            LockSupport.parkNanos(1_000_000L);
+        }
+    }
+
+    private DatagramChannel requestChannel() throws IOException
+    {
+        final DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
+        try
+        {
+            channel.bind(new InetSocketAddress(bindAddress, REQUEST_PORT));
+            channel.configureBlocking(false);
+            return channel;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            channel.close();
+            throw ex;
+        }
+    }
+
+    private static void stopReporter(final IntervalReporter reporter) throws IOException
+    {
+        try
+        {
+            reporter.stopAndFlush();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while flushing the interval log", ex);
+        }
+    }
+
+    private static void deleteQuietly(final Path dir)
+    {
+        try (var files = Files.walk(dir))
+        {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        catch (final IOException ignored)
+        {
+            // a temporary directory left behind is harmless
+        }
+    }
+
+    /**
+     * Publishing thread: ticks at the row's rate, each timed just before its packet goes to the kernel, and the
+     * trader's retransmission requests answered between ticks.
+     */
+    private static final class TickLoop
+    {
+        private final MoldUdp64Publisher publisher;
+        private final MoldUdp64RequestServer requests;
+        private final OrderBooks books;
+        private final long periodNs;
+        private final UnsafeBuffer tick = new UnsafeBuffer(new byte[T2tMessages.TICK_LENGTH]);
+        private long overruns;
+        private long warmupNs;
+
+        TickLoop(
+            final MoldUdp64Publisher publisher, final MoldUdp64RequestServer requests, final OrderBooks books,
+            final long rateHz)
+        {
+            this.publisher = publisher;
+            this.requests = requests;
+            this.books = books;
+            this.periodNs = TimeUnit.SECONDS.toNanos(1) / rateHz;
+        }
+
+        void send(final long first, final long count) throws IOException
+        {
+            final byte phase = first == 1 ? T2tMessages.WARMUP : T2tMessages.MEASURED;
+            final long start = System.nanoTime();
+            for (long i = 0; i < count; i++)
+            {
+                final long scheduled = start + i * periodNs;
+                long remaining;
+                while ((remaining = scheduled - System.nanoTime()) > 0)
+                {
+                    // sleep: this thread shares its CPU with the exchange's stage
+                    LockSupport.parkNanos(remaining);
+                }
+                if (phase == T2tMessages.MEASURED && -remaining > periodNs)
+                {
+                    overruns++;
+                }
+                final long sequence = first + i;
+                T2tMessages.putTick(tick, phase, T2tMessages.priceOf(sequence));
+                publisher.publish(tick, 0, T2tMessages.TICK_LENGTH);
+                books.tickSent(sequence, System.nanoTime());
+                publisher.flush();
+                requests.poll(REQUESTS_PER_POLL);
+            }
+            if (phase == T2tMessages.WARMUP)
+            {
+                warmupNs = System.nanoTime() - start;
+            }
+        }
+
+        long overruns()
+        {
+            return overruns;
+        }
+
+        long warmupNs()
+        {
+            return warmupNs;
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package org.oobnet.harness.bench.t2t;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.oobnet.harness.report.FloorReference;
+import org.oobnet.harness.report.GcDelta;
+import org.oobnet.harness.report.RunJson;
+import org.oobnet.harness.report.RunResult;
+
+/**
+ * The JSON of a tick-to-trade run, {@code summary.json} and {@code --json FILE}: one object per row
+ * ({@code t2t-stage}, {@code t2t-spin}, {@code t2t-blocking}) with {@link RunJson}'s fields, its percentile block
+ * named {@code latency_ns} (one way, tick to trade: not a round trip), {@code in_process_ns}, the exchange's
+ * {@code books}, and {@code ratio_to_spin} / {@code ratio_to_blocking} (p50, p99, p99.9 over that row's).
+ * <p>
+ * <b>Note:</b> stateless.
+ */
+public final class T2tJson
+{
+    private static final String RTT = "rtt_ns";
+
+    private T2tJson()
+    {
+    }
+
+    /**
+     * @param o     a row's object.
+     * @param books the exchange's books.
+     */
+    static void putBooks(final ObjectNode o, final OrderBooks.Books books)
+    {
+        final ObjectNode b = o.putObject("books");
+        b.put("ticks", books.ticks());
+        b.put("orders", books.orders());
+        b.put("lost", books.lost());
+        b.put("lost_measured", books.lostMeasured());
+        b.put("duplicated", books.duplicated());
+        b.put("unknown", books.unknown());
+        b.put("wrong_decisions", books.wrongDecisions());
+        b.put("malformed", books.malformed());
+        b.put("exact", books.exact());
+    }
+
+    /**
+     * @param o a row's object, as {@link #putBooks} wrote it.
+     * @return its books.
+     */
+    static OrderBooks.Books books(final JsonNode o)
+    {
+        final JsonNode b = o.path("books");
+        return new OrderBooks.Books(b.path("ticks").asLong(), b.path("orders").asLong(), b.path("lost").asLong(),
+            b.path("lost_measured").asLong(), b.path("duplicated").asLong(), b.path("unknown").asLong(),
+            b.path("wrong_decisions").asLong(), b.path("malformed").asLong());
+    }
+
+    /**
+     * @param results the rows.
+     * @return the array.
+     */
+    static ArrayNode rows(final List<T2tResult> results)
+    {
+        final T2tResult spin = find(results, T2tRow.SPIN);
+        final T2tResult blocking = find(results, T2tRow.BLOCKING);
+        final ArrayNode array = JsonNodeFactory.instance.arrayNode();
+        for (final T2tResult result : results)
+        {
+            final ObjectNode o = RunJson.toJson(result.tickToTrade());
+            o.set("latency_ns", o.remove(RTT));
+            o.set("in_process_ns", percentiles(result.tickToTrade(), result));
+            putBooks(o, result.books());
+            o.put("send_failures", result.sendFailures());
+            o.put("ticks_lost_at_trader", result.ticksLost());
+            putRatios(o, "ratio_to_spin", result, spin);
+            putRatios(o, "ratio_to_blocking", result, blocking);
+            array.add(o);
+        }
+        return array;
+    }
+
+    /**
+     * @param file    where.
+     * @param results the rows.
+     * @throws IOException when it cannot be written.
+     */
+    public static void write(final Path file, final List<T2tResult> results) throws IOException
+    {
+        RunJson.write(file, rows(results));
+    }
+
+    /**
+     * @param results the rows.
+     * @param row     a row.
+     * @return it, or null when the run has none.
+     */
+    static T2tResult find(final List<T2tResult> results, final T2tRow row)
+    {
+        for (final T2tResult result : results)
+        {
+            if (result.row() == row && result.tickToTrade().count() > 0)
+            {
+                return result;
+            }
+        }
+        return null;
+    }
+
+    // RunJson's percentile block, of the in-process histogram
+    private static JsonNode percentiles(final RunResult row, final T2tResult result)
+    {
+        return RunJson.toJson(new RunResult(row.run(), result.inProcess(), 0, 0, 0, 0, -1, -1, 0, GcDelta.NONE, 0, 0))
+            .get(RTT);
+    }
+
+    private static void putRatios(final ObjectNode o, final String name, final T2tResult row, final T2tResult base)
+    {
+        if (base == null)
+        {
+            o.putNull(name);
+            return;
+        }
+        final ObjectNode ratio = o.putObject(name);
+        ratio.put("base", base.row().label());
+        for (final double p : new double[]{ 50, 99, 99.9 })
+        {
+            final double r = ratio(row, base, p);
+            final String key = p == 50 ? "p50" : p == 99 ? "p99" : "p99_9";
+            if (Double.isNaN(r))
+            {
+                ratio.putNull(key);
+            }
+            else
+            {
+                ratio.put(key, r);
+            }
+        }
+    }
+
+    /**
+     * @param row        a row.
+     * @param base       the row it is compared with.
+     * @param percentile e.g. 50.
+     * @return the row's tick-to-trade percentile over the base's, NaN when either has none.
+     */
+    static double ratio(final T2tResult row, final T2tResult base, final double percentile)
+    {
+        return base == null ? Double.NaN : FloorReference.ratio(row.tickToTrade(), base.tickToTrade(), percentile);
+    }
+}

@@ -1,0 +1,107 @@
+package org.oobnet.harness.bench.t2t;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
+import org.oobnet.harness.bench.run.StageSamples;
+import org.oobnet.harness.report.LatencyRecorder;
+import org.oobnet.harness.report.RunJson;
+
+/**
+ * The in-band side of a trader, whatever row: waits for the first measured tick, reads the trading thread's (or
+ * stage's) allocated bytes there and at the end of the feed's session, takes the in-process samples off the
+ * trading side every millisecond, and writes {@code <output>.inproc.hlog} and {@code <output>.trader.json}.
+ * <p>
+ * <b>Note:</b> in-band, on the trader's main thread; it sleeps (never spins).
+ */
+final class TraderRun
+{
+    /** The trader gives up when the feed has not ended this long after the exchange's run should have. */
+    private static final com.sun.management.ThreadMXBean THREADS =
+        (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final long SLACK_NS = TimeUnit.SECONDS.toNanos(30);
+
+    private final TickAnswer answer;
+    private final StageSamples samples;
+    private final LatencyRecorder recorder = new LatencyRecorder();
+
+    /**
+     * @param answer  the trading logic.
+     * @param samples its in-process samples.
+     */
+    TraderRun(final TickAnswer answer, final StageSamples samples)
+    {
+        this.answer = answer;
+        this.samples = samples;
+    }
+
+    /**
+     * Waits for the end of the feed's session (or {@code stop}) and writes the trader's files.
+     *
+     * @param tradingThread   the id of the stage's or trading thread, whose allocated bytes are read.
+     * @param stalls          the stage's stalls so far, -1 without a stage.
+     * @param onStage         whether the trading side is a stage ({@code stage_alloc_bytes}) or a thread
+     *                        ({@code client_alloc_bytes}).
+     * @param expectedNs      how long the exchange's run should take.
+     * @param stop            true once the trader must stop (its parent is gone).
+     * @param output          the path prefix of the files.
+     * @param out             where the trader says what happened.
+     * @throws IOException when a file cannot be written.
+     */
+    void awaitAndWrite(
+        final long tradingThread, final LongSupplier stalls, final boolean onStage, final long expectedNs,
+        final BooleanSupplier stop, final Path output, final PrintStream out) throws IOException
+    {
+        final long deadline = System.nanoTime() + expectedNs + SLACK_NS;
+        while (!answer.isMeasuring() && !answer.hasEnded() && !stop.getAsBoolean() &&
+            System.nanoTime() - deadline < 0)
+        {
+            LockSupport.parkNanos(1_000_000L);
+            samples.drainTo(recorder);
+        }
+        recorder.restart(); // warm-up samples do not count
+        final long allocStart = THREADS.getThreadAllocatedBytes(tradingThread);
+        final long stallsStart = stalls.getAsLong();
+        while (!answer.hasEnded() && !stop.getAsBoolean() && System.nanoTime() - deadline < 0)
+        {
+            LockSupport.parkNanos(1_000_000L);
+            samples.drainTo(recorder);
+        }
+        final long allocated = THREADS.getThreadAllocatedBytes(tradingThread) - allocStart;
+        final long stallsEnd = stalls.getAsLong();
+        samples.drainTo(recorder);
+        final Histogram inProcess = recorder.swapInterval();
+        try (PrintStream logStream = new PrintStream(Path.of(output + ".inproc.hlog").toFile()))
+        {
+            final HistogramLogWriter log = new HistogramLogWriter(logStream);
+            log.outputLogFormatVersion();
+            log.outputLegend();
+            log.outputIntervalHistogram(inProcess);
+        }
+        final long[] totals = answer.totals();
+        final ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("ended", answer.hasEnded());
+        json.put("ticks", totals[0]);
+        json.put("orders_sent", answer.sent());
+        json.put("send_failures", totals[1]);
+        json.put("ticks_lost", totals[2]);
+        json.put("without_rx_timestamp", totals[3]);
+        json.put("not_ticks", totals[4]);
+        json.put("samples_dropped", samples.dropped());
+        json.put(onStage ? "stage_alloc_bytes" : "client_alloc_bytes", allocated);
+        json.put("stalls", stallsEnd < 0 ? -1 : stallsEnd - stallsStart);
+        RunJson.write(Path.of(output + ".trader.json"), json);
+        out.println("oobnet: trader answered " + answer.sent() + " ticks" + (answer.hasEnded() ? "" :
+            " (the feed's session did not end)"));
+        out.flush();
+    }
+}

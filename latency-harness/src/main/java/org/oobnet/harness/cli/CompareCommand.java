@@ -1,0 +1,99 @@
+package org.oobnet.harness.cli;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.oobnet.harness.bench.transport.Transports;
+import org.oobnet.harness.report.ResultFolder;
+import org.oobnet.harness.report.RunResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import org.oobnet.harness.bench.udp.UdpRunner;
+import org.oobnet.harness.bench.floor.FloorRows;
+
+/**
+ * {@code oobnet latency compare}: several UDP rows (transports, profile on/off) in one invocation, run alternating
+ * round by round so that drifts of a noisy machine hit every row alike, printed side by side with ratios to the
+ * {@code inband} and {@code kernel} rows and to the C floor ({@code floor-udp} for UDP rows, {@code floor-raw} for
+ * raw-frame rows).
+ * <p>
+ * <b>Note:</b> in-band command.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+    description = "Several runs (udp transports, packet) alternating, side by side, with ratios to the inband " +
+        "and kernel rows.")
+public final class CompareCommand implements Callable<Integer>
+{
+    @Mixin
+    RunOptions options;
+
+    @Option(names = "--runs", split = ",", paramLabel = "RUN[,RUN...]", hideParamSyntax = true,
+        description = "Rows to compare: udp/<transport>, packet (through the OOB stage), packet/rings, or the C " +
+            "floor floor/udp, floor/raw (default: udp over every transport in this build, packet, and the floor " +
+            "rows when a C compiler exists).")
+    List<String> runs;
+
+    @Option(names = "--profile", split = ",", defaultValue = "on", paramLabel = "on|off[,...]", hideParamSyntax = true,
+        description = "Low-latency JVM profile per row: on, off, or on,off for both (default: ${DEFAULT-VALUE}).")
+    List<String> profiles;
+
+    @Option(names = "--rounds", defaultValue = "2", paramLabel = "N",
+        description = "Alternating rounds; each row's length is split across them (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Override
+    public Integer call() throws IOException
+    {
+        final List<RowSpec> rows = new ArrayList<>();
+        try
+        {
+            if (rounds < 1)
+            {
+                throw new IllegalArgumentException("rounds=" + rounds + " must be at least 1");
+            }
+            final List<String> specs = new ArrayList<>();
+            if (runs == null)
+            {
+                Transports.available().stream().map(t -> RowSpec.UDP + "/" + t.name()).forEach(specs::add);
+                specs.add(RowSpec.PACKET);
+                FloorRows.addIfBuilt(specs, System.out, "oobnet");
+                Transports.missing().forEach((name, why) ->
+                    System.out.println("oobnet: transport=" + name + " left out: " + why));
+            }
+            else
+            {
+                specs.addAll(runs);
+            }
+            for (final String spec : specs)
+            {
+                if (FloorRows.isFloor(spec))
+                {
+                    // no JVM in a floor row: one row whatever the profiles
+                    rows.add(RowSpec.parse(spec, false));
+                    continue;
+                }
+                for (final String p : profiles)
+                {
+                    rows.add(RowSpec.parse(spec, UdpCommand.parseOnOff("profile", p)));
+                }
+            }
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("oobnet latency compare: " + ex.getMessage());
+            return 2;
+        }
+        final ResultFolder folder = Outputs.folder(options, "compare");
+        try (UdpRunner runner = new UdpRunner(options, folder, System.out, false, new Progress(System.err, true)))
+        {
+            final List<RunResult> results = runner.run(rows, rounds);
+            runner.printSummaries(results);
+            Outputs.finish(folder, "Round trip, " + options.size() + " bytes, " + rounds + " alternating rounds",
+                results, options.json, System.out);
+            return results.size() == rows.size() ? 0 : 1;
+        }
+    }
+}

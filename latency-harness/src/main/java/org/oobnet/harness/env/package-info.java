@@ -1,0 +1,5 @@
+/**
+ * Where a run happens: namespace pairs joined by veth or loopback, child JVMs with their CPU placement and the low-
+ * latency JVM profile.
+ */
+package org.oobnet.harness.env;
