@@ -227,7 +227,9 @@ public final class UdpSocketState implements DatagramHandler
     @Override
     public void onTxTimestamp(final long sendId, final long timestampNs, final boolean hardware)
     {
-        reportTxTimestamp(sendId, timestampNs, hardware ? TxTimestampSource.HARDWARE : TxTimestampSource.SOFTWARE);
+        // a record without its SCM_TIMESTAMPING (never seen) is still the send's one report
+        reportTxTimestamp(sendId, timestampNs, 0 == timestampNs ? TxTimestampSource.NONE :
+            hardware ? TxTimestampSource.HARDWARE : TxTimestampSource.SOFTWARE);
     }
 
     // stage: the kernel transport's datagram, with the timestamp its control message carried
