@@ -135,6 +135,14 @@ public final class SocketConstants
      * control message ({@code struct scm_timestamping}: software, deprecated, raw hardware {@code timespec}s).
      */
     public static final int SO_TIMESTAMPING = 37;
+    /** {@code SOF_TIMESTAMPING_TX_HARDWARE}: hardware transmit timestamps, on the error queue. */
+    public static final int SOF_TIMESTAMPING_TX_HARDWARE = 1;
+    /** {@code SOF_TIMESTAMPING_TX_SOFTWARE}: software transmit timestamps (the driver's), on the error queue. */
+    public static final int SOF_TIMESTAMPING_TX_SOFTWARE = 1 << 1;
+    /** {@code SOF_TIMESTAMPING_OPT_ID}: each transmit timestamp carries the send's id in {@code ee_data}. */
+    public static final int SOF_TIMESTAMPING_OPT_ID = 1 << 7;
+    /** {@code SOF_TIMESTAMPING_OPT_TSONLY}: a transmit timestamp's error-queue record carries no payload. */
+    public static final int SOF_TIMESTAMPING_OPT_TSONLY = 1 << 11;
     /** {@code SOF_TIMESTAMPING_RX_HARDWARE}: hardware receive timestamps. */
     public static final int SOF_TIMESTAMPING_RX_HARDWARE = 1 << 2;
     /** {@code SOF_TIMESTAMPING_RX_SOFTWARE}: software receive timestamps. */

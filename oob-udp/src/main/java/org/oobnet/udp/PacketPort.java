@@ -14,6 +14,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.oobnet.config.InterfaceConfig;
 import org.oobnet.config.ReassemblyConfig;
 import org.oobnet.core.OobStage;
+import org.oobnet.core.RealtimeNanoClock;
 import org.oobnet.core.StageDevice;
 import org.oobnet.inband.ErrnoException;
 import org.oobnet.inband.SocketConstants;
@@ -26,6 +27,7 @@ import org.oobnet.packet.ring.PacketRingMapping;
 import org.oobnet.packet.ring.PacketRingOptions;
 import org.oobnet.packet.ring.PacketRingSocket;
 import org.oobnet.packet.ring.RxRing;
+import org.oobnet.packet.ring.TxCompletionHandler;
 import org.oobnet.packet.ring.TxRing;
 import org.oobnet.packet.stats.PacketCounter;
 import org.oobnet.packet.stats.PacketCounters;
@@ -55,7 +57,7 @@ import org.oobnet.udp.frame.UdpFrameParser;
  * was released).
  */
 public final class PacketPort
-    implements StageDevice, PacketFrameHandler, AutoCloseable
+    implements StageDevice, PacketFrameHandler, TxCompletionHandler, AutoCloseable
 {
     // what oobnet stat shows of a port (arrays made once: the stage indexes them)
     private static final PacketCounter[] RING_COUNTERS = {
@@ -98,6 +100,11 @@ public final class PacketPort
     private final GroupDelivery received = new GroupDelivery();
     private final GroupDelivery looped = new GroupDelivery();
     private boolean looping;
+    // stage only: per TX frame, the socket that asked for its transmit timestamp and the send's id (null: none);
+    // the clock of a completion the kernel did not stamp (TxTimestampSource.STAGE)
+    private final UdpSocketState[] txOwners;
+    private final long[] txSendIds;
+    private final RealtimeNanoClock stageClock = new RealtimeNanoClock();
     private int loopLength;
     private volatile int rxPollLimit = UdpStackConfig.DEFAULT_RX_POLL_LIMIT;
     private volatile UdpStack stack;
@@ -126,6 +133,10 @@ public final class PacketPort
         this.frameSize = mapping.rxGeometry().frameSize();
         this.frameCount = mapping.rxGeometry().frameCount();
         this.rxStatusView = new UnsafeBuffer(rxBase, (int)mapping.rxRing().byteSize());
+        this.txOwners = new UdpSocketState[mapping.txGeometry().frameCount()];
+        this.txSendIds = new long[txOwners.length];
+        // every frame's completion is reaped (a frame is reused only once reaped), whoever asked for its timestamp
+        tx.completions(this);
         final List<InterfaceAddress> assigned = interfaceAddresses(ifindex);
         this.addresses = ipv4(assigned.stream().map(InterfaceAddress::getAddress).toList());
         this.broadcasts = ipv4(assigned.stream().map(InterfaceAddress::getBroadcast).toList());
@@ -178,8 +189,11 @@ public final class PacketPort
         {
             // the ring header carries the NIC's raw hardware RX time when the device stamps frames (enabled with
             // SIOCSHWTSTAMP, e.g. hwstamp_ctl -r 1); else the kernel's software time as before
+            // SOFTWARE: a sent frame comes back with the skb's software transmit time when the driver set one
+            // (TP_STATUS_TS_SOFTWARE; the RX side always falls back to software, so it is unchanged)
             UdpOobProtocol.setIntOption(ErrnoCapture.current(), rings.fd(), SocketConstants.SOL_PACKET,
-                SocketConstants.PACKET_TIMESTAMP, SocketConstants.SOF_TIMESTAMPING_RAW_HARDWARE);
+                SocketConstants.PACKET_TIMESTAMP,
+                SocketConstants.SOF_TIMESTAMPING_RAW_HARDWARE | SocketConstants.SOF_TIMESTAMPING_SOFTWARE);
             return new PacketPort(settings.name(), rings, demux, verifyUdpChecksum, reassembly);
         }
         catch (final RuntimeException ex)
@@ -379,6 +393,7 @@ public final class PacketPort
         {
             reassembler.expire(nowNs);
         }
+        tx.reapCompletions();
         final int frames = rx.poll(this, rxPollLimit);
         if (rx.takeLosing())
         {
@@ -417,6 +432,53 @@ public final class PacketPort
     public int commitFrame(final int length)
     {
         return tx.commit(length);
+    }
+
+    /**
+     * Stage, right after a socket's datagram was committed (its last fragment's frame): when the socket has
+     * {@link UdpOobProtocol#UDP_OOB_TX_TIMESTAMPS} on, the frame's completion is reported to it with the next send
+     * id.
+     *
+     * @param state the sending socket.
+     */
+    void trackTxSend(final UdpSocketState state)
+    {
+        final long sendId = state.nextTxSendId();
+        if (sendId >= 0)
+        {
+            final int frame = tx.lastCommitted();
+            txOwners[frame] = state;
+            txSendIds[frame] = sendId;
+        }
+    }
+
+    // stage: a TX frame the kernel gave back; its timestamp goes to the socket that asked for it
+    @Override
+    public void onTxComplete(final int frame, final int status, final long timestampNs)
+    {
+        final UdpSocketState owner = txOwners[frame];
+        if (null == owner)
+        {
+            return;
+        }
+        txOwners[frame] = null;
+        final long sendId = txSendIds[frame];
+        if (0 != (status & Tpacket2HdrDescriptor.TP_STATUS_TS_RAW_HARDWARE))
+        {
+            owner.reportTxTimestamp(sendId, timestampNs, TxTimestampSource.HARDWARE);
+        }
+        else if (0 != (status & Tpacket2HdrDescriptor.TP_STATUS_TS_SOFTWARE))
+        {
+            owner.reportTxTimestamp(sendId, timestampNs, TxTimestampSource.SOFTWARE);
+        }
+        else if (0 != (status & Tpacket2HdrDescriptor.TP_STATUS_WRONG_FORMAT))
+        {
+            owner.reportTxTimestamp(sendId, 0L, TxTimestampSource.NONE);
+        }
+        else
+        {
+            owner.reportTxTimestamp(sendId, stageClock.nanoTime(), TxTimestampSource.STAGE);
+        }
     }
 
     /**

@@ -59,6 +59,15 @@ public final class UdpOobProtocol implements OobProtocol
 {
     /** Private {@code SOL_UDP} option choosing a socket's transport: 0 packet, 1 kernel. */
     public static final int UDP_OOB_TRANSPORT = 0x4F55;
+    /**
+     * Private {@code SOL_UDP} option turning per-send transmit timestamps on (1) or off (0); each datagram the
+     * socket sends then gets exactly one report, to its {@link TxTimestampHandler} ({@link UdpSockets#txTimestamps})
+     * and the {@link UdpSocketState#txSendId()} accessors, with a send id counted from 0 at the switch-on. Packet
+     * transport: from the TX-ring frame's completion ({@code TP_STATUS_TS_*} when the driver stamped it, else
+     * {@link TxTimestampSource#STAGE}); kernel transport: {@code SO_TIMESTAMPING} {@code TX_SOFTWARE | OPT_ID |
+     * OPT_TSONLY} off the error queue. EVL's {@code SO_TIMESTAMP_OOB} is the model.
+     */
+    public static final int UDP_OOB_TX_TIMESTAMPS = 0x4F56;
     /** {@code IP_MULTICAST_TTL}. */
     public static final int IP_MULTICAST_TTL = SocketConstants.IP_MULTICAST_TTL;
     private static final int ETH_IP_UDP_HEADERS = UdpFrameBuilder.HEADERS_LENGTH;
@@ -237,6 +246,10 @@ public final class UdpOobProtocol implements OobProtocol
             socket.runtimeStage().callOnStage(new SyncKernelDevice(state));
             return 0;
         }
+        if (SocketConstants.SOL_UDP == level && UDP_OOB_TX_TIMESTAMPS == name)
+        {
+            return txTimestamps(state, intValue);
+        }
         if (MulticastOptions.serves(level, name))
         {
             return multicast.setopt(state, name, value);
@@ -268,6 +281,32 @@ public final class UdpOobProtocol implements OobProtocol
         }
         // the kernel applies every option too (memberships, buffers, the options above)
         return -OobHooks.ENOIOCTLCMD;
+    }
+
+    // in-band: UDP_OOB_TX_TIMESTAMPS; the kernel transport's socket gets its SO_TIMESTAMPING TX flags now, the
+    // packet transport's ports track every frame anyway (PacketPort.trackTxSend)
+    private static int txTimestamps(final UdpSocketState state, final int value)
+    {
+        if (value < 0 || value > 1)
+        {
+            return -Errno.EINVAL;
+        }
+        final boolean on = 1 == value;
+        final KernelBusyPollTransport kernel = state.kernel;
+        if (null != kernel && UdpTransport.KERNEL == state.transport)
+        {
+            final int rc = kernel.txTimestamps(on ? state : null);
+            if (rc < 0)
+            {
+                return rc;
+            }
+        }
+        if (on && !state.txTimestampsOn)
+        {
+            state.txIdsRestart = true;
+        }
+        state.txTimestampsOn = on;
+        return 0;
     }
 
     // stage, the socket joining it: a kernel-transport socket's device goes on the stage with it
@@ -417,6 +456,7 @@ public final class UdpOobProtocol implements OobProtocol
         }
         state.fastSends++;
         state.lastPort = port;
+        port.trackTxSend(state);
         if (state.multicastLoop && Ipv4Flyweight.isMulticast(dstAddress))
         {
             port.loopbackCopy(srcAddress, state.localPort, buffer, offset + UdpAddressHeader.LENGTH, payloadLength);
@@ -529,6 +569,7 @@ public final class UdpOobProtocol implements OobProtocol
         }
         state.fastSends++;
         state.lastPort = target;
+        target.trackTxSend(state);
         if (loop)
         {
             target.loopbackDeliver(dstAddress, dstPort);
@@ -676,6 +717,15 @@ public final class UdpOobProtocol implements OobProtocol
         final int dstPort)
     {
         final long rc = state.sendInband(buffer, payloadOffset, payloadLength, dstAddress, dstPort);
+        if (rc >= 0)
+        {
+            final long sendId = state.nextTxSendId();
+            if (sendId >= 0)
+            {
+                // the kernel socket's send leaves no completion the stage can see: reported now, without a time
+                state.reportTxTimestamp(sendId, 0L, TxTimestampSource.NONE);
+            }
+        }
         return rc < 0 ? (int)rc : -Errno.EINPROGRESS;
     }
 
@@ -690,6 +740,14 @@ public final class UdpOobProtocol implements OobProtocol
                     stack.config().kernelBatch(), UdpSocketState.KERNEL_MAX_PAYLOAD);
                 state.kernel = kernel;
                 state.kernelDevice = new KernelSocketDevice(state, kernel);
+            }
+            if (state.txTimestampsOn)
+            {
+                final int rc = state.kernel.txTimestamps(state);
+                if (rc < 0)
+                {
+                    return rc;
+                }
             }
             // the kernel transport reads the kernel queue: take the packet transport's filter off
             setIntOption(errno, state.fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_DETACH_FILTER, 0);

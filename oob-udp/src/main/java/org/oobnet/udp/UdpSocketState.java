@@ -55,6 +55,11 @@ public final class UdpSocketState implements DatagramHandler
     volatile GroupFilter groups = GroupFilter.EMPTY;
     volatile boolean multicastLoop = true;
     volatile org.oobnet.udp.route.NextHop multicastHop;
+    // UDP_OOB_TX_TIMESTAMPS: on, who takes the reports (null: only the accessors), ids restart at 0 (set in-band
+    // when turned on, cleared by the stage at its next send)
+    volatile boolean txTimestampsOn;
+    volatile TxTimestampHandler txTimestampHandler;
+    volatile boolean txIdsRestart;
 
     // stage only
     final UdpFrameBuilder builder = new UdpFrameBuilder();
@@ -68,6 +73,12 @@ public final class UdpSocketState implements DatagramHandler
     // the kernel receive time of the datagram being delivered (UdpSockets.rxTimestampNs)
     long rxTimestampNs;
     RxTimestampSource rxTimestampSource = RxTimestampSource.NONE;
+    // TX timestamps: the packet transport's next send id; the last report and the count of reports
+    long txNextSendId;
+    long txSendId = -1;
+    long txTimestampNs;
+    TxTimestampSource txTimestampSource = TxTimestampSource.NONE;
+    long txTimestamps;
 
     UdpSocketState(final OobSocket socket, final UdpStack stack, final UdpTransport transport)
     {
@@ -136,6 +147,91 @@ public final class UdpSocketState implements DatagramHandler
     public RxTimestampSource rxTimestampSource()
     {
         return rxTimestampSource;
+    }
+
+    /**
+     * Stage: the send id of the last transmit timestamp reported ({@link TxTimestampHandler}).
+     *
+     * @return the id, -1 before the first report.
+     */
+    public long txSendId()
+    {
+        return txSendId;
+    }
+
+    /**
+     * Stage: the last transmit timestamp reported, ns since the epoch (0 with {@link TxTimestampSource#NONE}).
+     *
+     * @return the time.
+     */
+    public long txTimestampNs()
+    {
+        return txTimestampNs;
+    }
+
+    /**
+     * Stage: where {@link #txTimestampNs()} comes from.
+     *
+     * @return the source.
+     */
+    public TxTimestampSource txTimestampSource()
+    {
+        return txTimestampSource;
+    }
+
+    /**
+     * Any thread (a plain read of a stage counter): transmit timestamps reported so far.
+     *
+     * @return the count.
+     */
+    public long txTimestampCount()
+    {
+        return txTimestamps;
+    }
+
+    // stage, packet transport: the id of a datagram just sent (its frame committed, or handed in-band), -1 when
+    // TX timestamps are off
+    long nextTxSendId()
+    {
+        if (!txTimestampsOn)
+        {
+            return -1L;
+        }
+        if (txIdsRestart)
+        {
+            txIdsRestart = false;
+            txNextSendId = 0;
+        }
+        return txNextSendId++;
+    }
+
+    /**
+     * Stage: one send's transmit timestamp, to the accessors and the handler.
+     *
+     * @param sendId      the send's id.
+     * @param timestampNs the time, 0 when none.
+     * @param source      where it comes from.
+     */
+    void reportTxTimestamp(final long sendId, final long timestampNs, final TxTimestampSource source)
+    {
+        txSendId = sendId;
+        txTimestampNs = timestampNs;
+        txTimestampSource = source;
+        txTimestamps++;
+        final TxTimestampHandler handler = txTimestampHandler;
+        if (null != handler)
+        {
+            handler.onTxTimestamp(socket, sendId, timestampNs, source);
+        }
+    }
+
+    // stage: the kernel transport's transmit timestamp off the error queue
+    @Override
+    public void onTxTimestamp(final long sendId, final long timestampNs, final boolean hardware)
+    {
+        // a record without its SCM_TIMESTAMPING (never seen) is still the send's one report
+        reportTxTimestamp(sendId, timestampNs, 0 == timestampNs ? TxTimestampSource.NONE :
+            hardware ? TxTimestampSource.HARDWARE : TxTimestampSource.SOFTWARE);
     }
 
     // stage: the kernel transport's datagram, with the timestamp its control message carried

@@ -153,6 +153,31 @@ public final class UdpSockets
     }
 
     /**
+     * In-band, before sending: turns per-send transmit timestamps on ({@code handler} not null) or off
+     * ({@code setsockopt(SOL_UDP, }{@link UdpOobProtocol#UDP_OOB_TX_TIMESTAMPS}{@code )}); each datagram sent
+     * afterwards gets exactly one report on the stage: to {@code handler}, and in {@link UdpSocketState#txSendId()},
+     * {@link UdpSocketState#txTimestampNs()}, {@link UdpSocketState#txTimestampSource()}. Send ids restart at 0.
+     *
+     * @param socket  an OOB UDP socket.
+     * @param handler takes the reports (allocation-free, on the stage), or null to turn them off.
+     * @throws ErrnoException when the kernel socket refuses {@code SO_TIMESTAMPING} (kernel transport).
+     */
+    public static void txTimestamps(final KSocket socket, final TxTimestampHandler handler) throws ErrnoException
+    {
+        final UdpSocketState state = OobSocket.of(socket).protocolState();
+        if (null != handler)
+        {
+            // set first: the stage may report as soon as the option is on
+            state.txTimestampHandler = handler;
+        }
+        socket.setOption(SocketConstants.SOL_UDP, UdpOobProtocol.UDP_OOB_TX_TIMESTAMPS, null == handler ? 0 : 1);
+        if (null == handler)
+        {
+            state.txTimestampHandler = null;
+        }
+    }
+
+    /**
      * Any thread: queues a datagram on the socket's send ring; the stage sends it on its next cycle.
      *
      * @param socket        an OOB UDP socket.

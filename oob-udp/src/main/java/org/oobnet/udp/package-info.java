@@ -53,6 +53,18 @@
  * software, hardware or none) with {@link org.oobnet.udp.UdpSockets#rxTimestampSource}, allocation-free: the RX
  * ring header's {@code tp_sec/tp_nsec} on the packet transport, {@code SCM_TIMESTAMPING} on the kernel transport.
  *
+ * <h2>Transmit timestamps</h2>
+ * {@code setsockopt(SOL_UDP, }{@link org.oobnet.udp.UdpOobProtocol#UDP_OOB_TX_TIMESTAMPS}{@code , 1)}, or
+ * {@link org.oobnet.udp.UdpSockets#txTimestamps} with a {@link org.oobnet.udp.TxTimestampHandler}, turns on one
+ * report per datagram sent, on the stage and allocation-free: the send id (its ordinal since the switch-on), the
+ * time and its source ({@link org.oobnet.udp.TxTimestampSource}). Packet transport: the port reaps its TX ring's
+ * completed frames every cycle and reports the transmit time the kernel wrote in the frame
+ * ({@code PACKET_TIMESTAMP} asks for software and raw hardware); veth and other virtual devices stamp nothing, so
+ * the report is the stage's clock when it saw the frame completed ({@code STAGE}, at most a cycle late); a send
+ * that went in-band (a cache miss) is reported at once with {@code NONE}. Kernel transport:
+ * {@code SO_TIMESTAMPING} {@code TX_SOFTWARE | OPT_ID | OPT_TSONLY}, read off the error queue every poll while a
+ * sent datagram awaits its time ({@code SOFTWARE}, the driver's {@code skb_tx_timestamp}).
+ *
  * <h2>Known limits</h2>
  * <ul>
  *   <li>A send on a cache miss goes through the kernel socket and returns {@code -EINPROGRESS}; oob-core counts

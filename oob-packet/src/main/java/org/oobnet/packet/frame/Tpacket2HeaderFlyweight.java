@@ -67,6 +67,10 @@ public final class Tpacket2HeaderFlyweight
     public static final int TP_STATUS_SENDING = Tpacket2HdrDescriptor.TP_STATUS_SENDING;
     /** TX: the kernel refused the frame (bad length); user space must recycle it. */
     public static final int TP_STATUS_WRONG_FORMAT = Tpacket2HdrDescriptor.TP_STATUS_WRONG_FORMAT;
+    /** {@code tp_status}: {@code tp_sec/tp_nsec} is the skb's software timestamp (RX, or a completed TX frame). */
+    public static final int TP_STATUS_TS_SOFTWARE = Tpacket2HdrDescriptor.TP_STATUS_TS_SOFTWARE;
+    /** {@code tp_status}: {@code tp_sec/tp_nsec} is the NIC's raw hardware timestamp (RX, or a completed TX frame). */
+    public static final int TP_STATUS_TS_RAW_HARDWARE = Tpacket2HdrDescriptor.TP_STATUS_TS_RAW_HARDWARE;
 
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 

@@ -22,12 +22,21 @@ import java.lang.foreign.MemorySegment;
  * ring at it; lengths the kernel would refuse are refused here first and counted as wrong format. A frame the
  * kernel still marked {@code TP_STATUS_WRONG_FORMAT} is counted and reused when the ring comes round to it.
  * <p>
+ * Completions: with a {@link TxCompletionHandler} ({@link #completions}), {@link #reapCompletions()} hands each
+ * frame the kernel gave back to it, in ring order, with the transmit timestamp the kernel wrote in its header (a
+ * {@code TP_STATUS_TS_*} flag; only when the socket's {@code PACKET_TIMESTAMP} asks for it and the driver stamped
+ * the skb). A frame is reused only once reaped, so no completion is ever lost.
+ * <p>
  * <b>Note:</b> stage only; allocation-free after construction.
  */
 public final class TxRing
 {
     /** Shortest frame: an Ethernet header. */
     public static final int MIN_FRAME_LENGTH = 14;
+    private static final int BUSY = Tpacket2HeaderFlyweight.TP_STATUS_SEND_REQUEST |
+        Tpacket2HeaderFlyweight.TP_STATUS_SENDING;
+    private static final int TIMESTAMPED = Tpacket2HeaderFlyweight.TP_STATUS_TS_SOFTWARE |
+        Tpacket2HeaderFlyweight.TP_STATUS_TS_RAW_HARDWARE;
 
     private final MemorySegment ring;
     private final long address;
@@ -49,6 +58,11 @@ public final class TxRing
     // frames committed since the last kick's capture: they end at index
     private int uncaptured;
     private final RetryBackoff backoff = new RetryBackoff();
+    // completions: who takes them (null: not tracked), the next frame to reap, frames committed and not yet reaped
+    private TxCompletionHandler completions;
+    private int reapIndex;
+    private int unreaped;
+    private int lastCommitted = -1;
 
     /**
      * The producer of a mapped TX ring.
@@ -130,16 +144,26 @@ public final class TxRing
             counters.increment(PacketCounter.WRONG_FORMAT);
             return -Errno.EINVAL;
         }
+        if (null != completions && unreaped == geometry.frameCount() &&
+            (reapCompletions() < 0 || unreaped == geometry.frameCount()))
+        {
+            // every frame still waits for its completion to be reported
+            counters.increment(PacketCounter.TX_RING_FULL);
+            return -Errno.EWOULDBLOCK;
+        }
         final int frameOffset = geometry.frameOffset(index);
         header.wrap(ring, frameOffset);
         final int status = header.lvStatus();
-        if (status != Tpacket2HeaderFlyweight.TP_STATUS_AVAILABLE)
+        // busy only while the kernel owns it: a sent frame comes back AVAILABLE with the TP_STATUS_TS_* flags of
+        // the transmit timestamp it wrote, which is free too
+        if ((status & BUSY) != 0)
         {
-            if ((status & Tpacket2HeaderFlyweight.TP_STATUS_WRONG_FORMAT) == 0)
-            {
-                counters.increment(PacketCounter.TX_RING_FULL);
-                return -Errno.EWOULDBLOCK;
-            }
+            counters.increment(PacketCounter.TX_RING_FULL);
+            return -Errno.EWOULDBLOCK;
+        }
+        if ((status & Tpacket2HeaderFlyweight.TP_STATUS_WRONG_FORMAT) != 0 && null == completions)
+        {
+            // with completions tracked, reapCompletions counted it
             counters.increment(PacketCounter.WRONG_FORMAT);
         }
         claimedIndex = index;
@@ -174,13 +198,81 @@ public final class TxRing
         // release: the frame's bytes and tp_len are written before the kernel may see SEND_REQUEST
         header.soStatus(Tpacket2HeaderFlyweight.TP_STATUS_SEND_REQUEST);
         claimedIndex = -1;
+        lastCommitted = claimed;
         index = claimed + 1 == geometry.frameCount() ? 0 : claimed + 1;
+        if (null != completions)
+        {
+            unreaped++;
+        }
         pending++;
         uncaptured++;
         pendingBytes += length;
         counters.increment(PacketCounter.FRAMES_OUT);
         counters.add(PacketCounter.BYTES_OUT, length);
         return length;
+    }
+
+    /**
+     * Stage: the index of the frame the last {@link #commit} queued, the one its {@link TxCompletionHandler}
+     * completion will name.
+     *
+     * @return the frame index, -1 before the first commit.
+     */
+    public int lastCommitted()
+    {
+        return lastCommitted;
+    }
+
+    /**
+     * In-band, before the stage sends: reports every committed frame's completion to {@code handler} from
+     * {@link #reapCompletions()} (which the owner then calls every cycle); null for none (the default).
+     *
+     * @param handler takes the completions.
+     */
+    public void completions(final TxCompletionHandler handler)
+    {
+        this.completions = handler;
+        this.reapIndex = index;
+        this.unreaped = 0;
+    }
+
+    /**
+     * Stage: hands every committed frame the kernel gave back since the last call to the
+     * {@link TxCompletionHandler}, in ring order; stops at the first frame the kernel still owns (completions are
+     * reported in order, a later one waits for an earlier one). A skipped frame ({@code WRONG_FORMAT}) is counted
+     * and reported without a timestamp.
+     *
+     * @return frames reported.
+     */
+    public int reapCompletions()
+    {
+        final TxCompletionHandler handler = completions;
+        if (null == handler)
+        {
+            return 0;
+        }
+        final int frameCount = geometry.frameCount();
+        int reaped = 0;
+        while (unreaped > 0)
+        {
+            final int frame = reapIndex;
+            header.wrap(ring, geometry.frameOffset(frame));
+            final int status = header.lvStatus();
+            if ((status & BUSY) != 0)
+            {
+                break;
+            }
+            if ((status & Tpacket2HeaderFlyweight.TP_STATUS_WRONG_FORMAT) != 0)
+            {
+                counters.increment(PacketCounter.WRONG_FORMAT);
+            }
+            final long timestampNs = (status & TIMESTAMPED) != 0 ? header.timestampNs() : 0L;
+            reapIndex = frame + 1 == frameCount ? 0 : frame + 1;
+            unreaped--;
+            reaped++;
+            handler.onTxComplete(frame, status, timestampNs);
+        }
+        return reaped;
     }
 
     /**

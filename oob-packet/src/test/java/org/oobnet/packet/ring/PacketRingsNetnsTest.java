@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.netns.testing.NetnsFixture;
 import org.oobnet.packet.bpf.BpfFilterBuilder;
+import org.oobnet.packet.frame.Tpacket2HeaderFlyweight;
 import org.oobnet.packet.bpf.BpfProgram;
 import org.oobnet.packet.bpf.SockFilters;
 import org.oobnet.packet.stats.PacketCounter;
@@ -319,6 +320,86 @@ class PacketRingsNetnsTest
             LockSupport.parkNanos(50_000);
         }
         assertEquals(60, rc, "a frame frees once the kernel sent it");
+    }
+
+    @Test
+    void shouldTakeASentFrameWhoseStatusCarriesOnlyTimestampFlagsAsFree() throws Exception
+    {
+        final RingGeometry txGeometry = RingGeometry.of(2048, 2, PAGE, PAGE);
+        final Side sender = open(a, ETHER_TYPE, RingGeometry.of(2048, 16, PAGE, PAGE), txGeometry);
+        final PacketRingMapping mapping = mappings.get(mappings.size() - 1);
+        assertEquals(60, sendSequence(sender.tx, 1, 60));
+        assertEquals(60, sendSequence(sender.tx, 2, 60));
+        assertEquals(2, sender.tx.flush());
+        awaitNoneInFlight(sender.tx);
+        // what the kernel leaves in a sent frame when the driver stamped it (tpacket_destruct_skb: AVAILABLE | the
+        // TP_STATUS_TS_* flag of the time it wrote); veth stamps nothing, so the status is written as it would be
+        final Tpacket2HeaderFlyweight header = new Tpacket2HeaderFlyweight();
+        for (int i = 0; i < 2; i++)
+        {
+            header.wrap(mapping.txRing(), txGeometry.frameOffset(i))
+                .soStatus(Tpacket2HeaderFlyweight.TP_STATUS_AVAILABLE | Tpacket2HeaderFlyweight.TP_STATUS_TS_SOFTWARE);
+        }
+        assertEquals(60, sendSequence(sender.tx, 3, 60), "a sent frame with a timestamp flag is free");
+        assertEquals(60, sendSequence(sender.tx, 4, 60));
+        assertEquals(0, sender.counters.get(PacketCounter.TX_RING_FULL));
+    }
+
+    @Test
+    void shouldReportEveryCompletionOnceInRingOrderAndReuseOnlyReapedFrames() throws Exception
+    {
+        final Side sender = open(a, ETHER_TYPE, RingGeometry.of(2048, 16, PAGE, PAGE), RingGeometry.of(2048, 4, PAGE, PAGE));
+        final Side receiver = open(b, ETHER_TYPE, RingGeometry.of(2048, 64, PAGE, PAGE), null);
+        final List<Integer> completed = new ArrayList<>();
+        final List<Integer> statuses = new ArrayList<>();
+        sender.tx.completions((frame, status, timestampNs) ->
+        {
+            completed.add(frame);
+            statuses.add(status);
+        });
+        final Collector collector = new Collector();
+        final int frames = 10;
+        for (int i = 0; i < frames; i++)
+        {
+            // the fifth claim finds four frames not yet reaped: it reaps what the kernel gave back, or waits
+            int rc;
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while ((rc = sendSequence(sender.tx, i, 60)) < 0 && System.nanoTime() - deadline < 0)
+            {
+                assertEquals(-org.oobnet.inband.Errno.EWOULDBLOCK, rc);
+                sender.tx.flush();
+                LockSupport.parkNanos(50_000);
+            }
+            assertEquals(60, rc, "frame " + i);
+            assertEquals(i % 4, sender.tx.lastCommitted());
+        }
+        sender.tx.flush();
+        collector.awaitCount(receiver.rx, frames);
+        awaitNoneInFlight(sender.tx);
+        sender.tx.reapCompletions();
+        assertEquals(0, sender.tx.reapCompletions(), "nothing is reported twice");
+
+        assertEquals(frames, completed.size(), "one completion per frame: " + completed);
+        for (int i = 0; i < frames; i++)
+        {
+            assertEquals(i % 4, completed.get(i), "completion " + i + " in ring order");
+            assertEquals(0, statuses.get(i) & (Tpacket2HeaderFlyweight.TP_STATUS_SEND_REQUEST |
+                Tpacket2HeaderFlyweight.TP_STATUS_SENDING | Tpacket2HeaderFlyweight.TP_STATUS_WRONG_FORMAT));
+        }
+        for (int i = 0; i < frames; i++)
+        {
+            assertEquals(i, collector.sequences.get(i));
+        }
+    }
+
+    private static void awaitNoneInFlight(final TxRing tx)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (tx.inFlight() > 0)
+        {
+            assertTrue(System.nanoTime() - deadline < 0, "the kernel gave the frames back within 5 s");
+            LockSupport.parkNanos(50_000);
+        }
     }
 
     private int sendSequence(final TxRing tx, final int sequence, final int length)

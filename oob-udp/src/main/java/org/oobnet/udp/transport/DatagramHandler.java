@@ -27,4 +27,16 @@ public interface DatagramHandler
     default void onError(final int errno)
     {
     }
+
+    /**
+     * A transmit timestamp the kernel queued for one of the socket's datagrams
+     * ({@link KernelBusyPollTransport#txTimestamps}).
+     *
+     * @param sendId      the datagram's {@code SOF_TIMESTAMPING_OPT_ID} key ({@code ee_data}, 32 bits).
+     * @param timestampNs the time, ns since the epoch.
+     * @param hardware    whether it is the NIC's raw hardware time (else the kernel's software time).
+     */
+    default void onTxTimestamp(final long sendId, final long timestampNs, final boolean hardware)
+    {
+    }
 }

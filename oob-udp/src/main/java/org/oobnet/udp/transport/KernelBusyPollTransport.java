@@ -40,6 +40,11 @@ import org.oobnet.udp.frame.IcmpUnreachable;
  * transport's rule). The poll cannot tell an error from an empty queue (its {@code recvmmsg} captures no errno),
  * so the queue is read every {@value #ERROR_CHECK_INTERVAL_NS} ns, and at once after a refused send.
  * <p>
+ * Transmit timestamps ({@link #txTimestamps}): {@code SOF_TIMESTAMPING_TX_SOFTWARE | OPT_ID | OPT_TSONLY} added
+ * to the socket's flags; the kernel queues one record per datagram sent on the error queue (no payload, the
+ * datagram's id in {@code ee_data}), which {@link #pollErrors} reads every poll while sent datagrams still await
+ * theirs, and hands to {@link DatagramHandler#onTxTimestamp}.
+ * <p>
  * <b>Note:</b> not thread safe: one polling thread (the stage), which also owns the {@link ErrnoCapture}.
  */
 public final class KernelBusyPollTransport implements AutoCloseable
@@ -79,6 +84,10 @@ public final class KernelBusyPollTransport implements AutoCloseable
     private long nextErrorCheckNs;
     private boolean errorCheckDue;
     private long asyncErrors;
+    // transmit timestamps: who takes them (null: off); datagrams sent since they were turned on, and reported
+    private volatile DatagramHandler txHandler;
+    private long txSent;
+    private long txReported;
 
     // room for one control message per datagram: SCM_TIMESTAMPING's three timespecs, and one more of any kind
     private static final int SCM_TIMESTAMPING_LENGTH = 3 * TimespecDescriptor.LENGTH;
@@ -90,6 +99,13 @@ public final class KernelBusyPollTransport implements AutoCloseable
     private static final int ERROR_RECORDS_PER_CHECK = 8;
     // IP_RECVERR's sock_extended_err and its offender address, and room for an SCM_TIMESTAMPING of the error
     private static final int ERROR_CONTROL_SPACE = 256;
+    // transmit-timestamp records read per poll: more than a batch, so that a steady stream never falls behind
+    private static final int TX_RECORDS_PER_POLL = 2048;
+    private static final int RX_TIMESTAMPING = SocketConstants.SOF_TIMESTAMPING_RX_SOFTWARE |
+        SocketConstants.SOF_TIMESTAMPING_SOFTWARE | SocketConstants.SOF_TIMESTAMPING_RX_HARDWARE |
+        SocketConstants.SOF_TIMESTAMPING_RAW_HARDWARE;
+    private static final int TX_TIMESTAMPING = SocketConstants.SOF_TIMESTAMPING_TX_SOFTWARE |
+        SocketConstants.SOF_TIMESTAMPING_OPT_ID | SocketConstants.SOF_TIMESTAMPING_OPT_TSONLY;
 
     /**
      * Lays out the batches around a kernel UDP socket, which must be non-blocking or be polled with
@@ -173,25 +189,63 @@ public final class KernelBusyPollTransport implements AutoCloseable
     }
 
     /**
+     * In-band, before the stage sends (ids count from there): turns the socket's transmit timestamps on for
+     * {@code handler} ({@code SO_TIMESTAMPING} gets {@code TX_SOFTWARE | OPT_ID | OPT_TSONLY} besides the RX flags;
+     * the kernel's ids restart at 0), or off with null.
+     *
+     * @param handler takes each datagram's timestamp on the stage, or null.
+     * @return 0, or a negative errno from {@code setsockopt}.
+     */
+    public int txTimestamps(final DatagramHandler handler)
+    {
+        final MemorySegment flags = arena.allocate(4);
+        // OPT_ID restarts the kernel's key at 0 only when it was off: turn it off first
+        flags.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, RX_TIMESTAMPING);
+        final ErrnoCapture inband = ErrnoCapture.current();
+        int rc = LibC.setsockopt(inband, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_TIMESTAMPING, flags, 4);
+        if (rc >= 0 && null != handler)
+        {
+            flags.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, RX_TIMESTAMPING | TX_TIMESTAMPING);
+            rc = LibC.setsockopt(inband, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_TIMESTAMPING, flags, 4);
+        }
+        if (rc < 0)
+        {
+            return rc;
+        }
+        // volatile: the stage counts sends and reads the queue from its next poll on
+        txHandler = handler;
+        return 0;
+    }
+
+    /**
      * Stage: reads the error queue when a check is due (every {@value #ERROR_CHECK_INTERVAL_NS} ns, or after a
-     * refused send) and the socket reports errors; each ICMP error worth reporting goes to
-     * {@link DatagramHandler#onError}; other records (local errors, ICMP messages not reported) are dropped.
+     * refused send) and the socket reports errors, or at every poll while a sent datagram awaits its transmit
+     * timestamp; each ICMP error worth reporting goes to {@link DatagramHandler#onError}, each transmit timestamp
+     * to {@link DatagramHandler#onTxTimestamp}; other records (local errors, ICMP messages not reported) are
+     * dropped.
      *
      * @param nowNs the stage's clock.
-     * @return errors reported.
+     * @return errors and timestamps reported.
      */
     public int pollErrors(final long nowNs)
     {
         final DatagramHandler handler = errorHandler;
-        if (null == handler || (!errorCheckDue && (nextErrorCheckNs - nowNs) > 0))
+        final DatagramHandler timestamps = txHandler;
+        final boolean errorsDue = null != handler && (errorCheckDue || (nextErrorCheckNs - nowNs) <= 0);
+        final boolean timestampsDue = null != timestamps && txSent != txReported;
+        if (!errorsDue && !timestampsDue)
         {
             return 0;
         }
-        errorCheckDue = false;
-        nextErrorCheckNs = nowNs + ERROR_CHECK_INTERVAL_NS;
+        if (errorsDue)
+        {
+            errorCheckDue = false;
+            nextErrorCheckNs = nowNs + ERROR_CHECK_INTERVAL_NS;
+        }
         final UnsafeBuffer header = errorHeader;
         int reported = 0;
-        for (int i = 0; i < ERROR_RECORDS_PER_CHECK; i++)
+        final int records = timestampsDue ? TX_RECORDS_PER_POLL : ERROR_RECORDS_PER_CHECK;
+        for (int i = 0; i < records; i++)
         {
             // the kernel shrinks msg_controllen to what it wrote: restore it; no iovec, the quoted payload is cut
             header.putLong(MsghdrDescriptor.CONTROLLEN_OFFSET, ERROR_CONTROL_SPACE);
@@ -201,8 +255,22 @@ public final class KernelBusyPollTransport implements AutoCloseable
             }
             final int data = findControl(errorControl, 0, header.getLong(MsghdrDescriptor.CONTROLLEN_OFFSET),
                 SocketConstants.SOL_IP, SocketConstants.IP_RECVERR, SockExtendedErrDescriptor.LENGTH);
-            if (data < 0 || SocketConstants.SO_EE_ORIGIN_ICMP !=
-                (errorControl.getByte(data + SockExtendedErrDescriptor.ORIGIN_OFFSET) & 0xFF))
+            if (data < 0)
+            {
+                continue;
+            }
+            final int origin = errorControl.getByte(data + SockExtendedErrDescriptor.ORIGIN_OFFSET) & 0xFF;
+            if (SocketConstants.SO_EE_ORIGIN_TIMESTAMPING == origin)
+            {
+                if (null != timestamps)
+                {
+                    reported++;
+                    reportTxTimestamp(timestamps, header.getLong(MsghdrDescriptor.CONTROLLEN_OFFSET),
+                        errorControl.getInt(data + SockExtendedErrDescriptor.DATA_OFFSET) & 0xFFFF_FFFFL);
+                }
+                continue;
+            }
+            if (SocketConstants.SO_EE_ORIGIN_ICMP != origin || null == handler)
             {
                 continue;
             }
@@ -387,6 +455,10 @@ public final class KernelBusyPollTransport implements AutoCloseable
             return 0;
         }
         accepted += sent;
+        if (null != txHandler)
+        {
+            txSent += sent;
+        }
         advance(sent);
         return sent;
     }
@@ -466,6 +538,17 @@ public final class KernelBusyPollTransport implements AutoCloseable
         arena.close();
     }
 
+    // an error-queue record's SCM_TIMESTAMPING: the raw hardware time when the NIC gave one, else the software time
+    private void reportTxTimestamp(final DatagramHandler timestamps, final long controlLength, final long sendId)
+    {
+        txReported++;
+        final int data = findControl(errorControl, 0, controlLength, SocketConstants.SOL_SOCKET,
+            SocketConstants.SO_TIMESTAMPING, SCM_TIMESTAMPING_LENGTH);
+        final long hardware = data < 0 ? 0 : timespecNs(errorControl, data + RAW_HARDWARE_OFFSET);
+        final long software = data < 0 ? 0 : timespecNs(errorControl, data);
+        timestamps.onTxTimestamp(sendId, 0 != hardware ? hardware : software, 0 != hardware);
+    }
+
     // message i's SCM_TIMESTAMPING: its raw hardware time when the NIC gave one, else its software time
     private void readTimestamp(final int message, final long controlLength)
     {
@@ -533,9 +616,7 @@ public final class KernelBusyPollTransport implements AutoCloseable
     private void enableRxTimestamps(final int fd)
     {
         final MemorySegment flags = arena.allocate(4);
-        flags.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, SocketConstants.SOF_TIMESTAMPING_RX_SOFTWARE |
-            SocketConstants.SOF_TIMESTAMPING_SOFTWARE | SocketConstants.SOF_TIMESTAMPING_RX_HARDWARE |
-            SocketConstants.SOF_TIMESTAMPING_RAW_HARDWARE);
+        flags.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, RX_TIMESTAMPING);
         LibC.setsockopt(errno, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_TIMESTAMPING, flags, 4);
     }
 

@@ -1,0 +1,129 @@
+package org.oobnet.udp;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.oobnet.config.UdpTransport;
+import org.oobnet.core.OobSocket;
+import org.oobnet.inband.Errno;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Per-send transmit timestamps ({@link UdpOobProtocol#UDP_OOB_TX_TIMESTAMPS}) over both transports, on a real
+ * veth: an OOB socket in A sends numbered datagrams to a kernel receiver in B, and its {@link TxTimestampHandler}
+ * gets exactly one report per datagram, ids 0..N-1 in send order, times increasing and between the first send and
+ * the last report. The source is the transport's: the kernel's software TX time off the error queue on the kernel
+ * transport; on the packet transport the stage's clock at the frame's completion, because veth writes no transmit
+ * time into the TX ring (verified on this kernel: the completed frames' {@code tp_status} has no
+ * {@code TP_STATUS_TS_*} flag).
+ */
+class UdpTxTimestampTest
+{
+    private static final int A_PORT = 5100;
+    private static final int B_PORT = 6100;
+    private static final int DATAGRAMS = 300;
+    // sends queued before the test waits for their timestamps: more than one stage batch, less than a TX ring
+    private static final int BURST = 50;
+
+    @ParameterizedTest
+    @EnumSource(UdpTransport.class)
+    void shouldReportExactlyOneTimestampPerSendWhenUsingTransport(final UdpTransport transport) throws Exception
+    {
+        try (UdpHosts hosts = new UdpHosts(transport))
+        {
+            final OobSocket socket = hosts.oobSocket(hosts.a.address(), A_PORT);
+            final long[] ids = new long[DATAGRAMS + 1];
+            final long[] times = new long[DATAGRAMS + 1];
+            final TxTimestampSource[] sources = new TxTimestampSource[DATAGRAMS + 1];
+            final AtomicLong reports = new AtomicLong();
+            UdpSockets.txTimestamps(socket.ksocket(), (s, sendId, timestampNs, source) ->
+            {
+                final int at = (int)Math.min(reports.get(), DATAGRAMS);
+                ids[at] = sendId;
+                times[at] = timestampNs;
+                sources[at] = source;
+                reports.lazySet(reports.get() + 1);
+            });
+            final DatagramChannel peer = hosts.closeLater(hosts.inB(() ->
+                DatagramChannel.open().bind(new InetSocketAddress(hosts.b.address(), B_PORT))));
+            final int target = UdpOobProtocol.toInt(InetAddress.getByName(hosts.b.address()));
+            // the packet transport's first datagram would go in-band (no neighbour yet) and get no time: resolve now
+            hosts.inA(() ->
+            {
+                UdpSockets.solicit(socket, target, false);
+                return null;
+            });
+
+            peer.configureBlocking(false);
+            final ByteBuffer received = ByteBuffer.allocate(64);
+            int arrived = 0;
+            final long first = epochNs();
+            final UnsafeBuffer payload = new UnsafeBuffer(new byte[32]);
+            for (int i = 0; i < DATAGRAMS; i++)
+            {
+                payload.putInt(0, i);
+                int rc;
+                while ((rc = UdpSockets.sendTo(socket, target, B_PORT, payload, 0, payload.capacity())) < 0)
+                {
+                    assertEquals(-Errno.EWOULDBLOCK, rc, "send " + i);
+                    Thread.yield();
+                }
+                if ((i + 1) % BURST == 0)
+                {
+                    final long sent = i + 1;
+                    UdpHosts.await(() -> reports.get() >= sent, sent + " timestamps reported");
+                    // read as they come: the receiver's default buffer holds fewer than all of them
+                    final long deadline = System.nanoTime() + 10_000_000_000L;
+                    while (arrived < sent && System.nanoTime() - deadline < 0)
+                    {
+                        received.clear();
+                        if (null != hosts.inB(() -> peer.receive(received)))
+                        {
+                            arrived++;
+                        }
+                        else
+                        {
+                            Thread.sleep(1);
+                        }
+                    }
+                }
+            }
+            final long last = epochNs();
+            Thread.sleep(200);
+            assertEquals(DATAGRAMS, arrived, "datagrams the receiver got over " + transport);
+
+            assertEquals(DATAGRAMS, reports.get(), "one report per send over " + transport);
+            assertEquals(DATAGRAMS, UdpSockets.state(socket).txTimestampCount());
+            final TxTimestampSource expected = UdpTransport.KERNEL == transport ? TxTimestampSource.SOFTWARE :
+                TxTimestampSource.STAGE;
+            for (int i = 0; i < DATAGRAMS; i++)
+            {
+                assertEquals(i, ids[i], "send id of report " + i);
+                assertEquals(expected, sources[i], "source of report " + i);
+                assertTrue(times[i] >= first && times[i] <= last, "report " + i + ": tx=" + times[i] +
+                    " outside [" + first + ", " + last + "]");
+                if (i > 0)
+                {
+                    assertTrue(times[i] >= times[i - 1], "report " + i + " before " + (i - 1));
+                }
+            }
+            assertEquals(DATAGRAMS - 1, UdpSockets.state(socket).txSendId());
+        }
+    }
+
+    // CLOCK_REALTIME, as the kernel's timestamps
+    private static long epochNs()
+    {
+        final Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+}
