@@ -141,7 +141,9 @@ public final class UdpSockets
 
     /**
      * Stage, from the socket's stage receive handler: where {@link #rxTimestampNs} comes from (software, hardware
-     * or none). Allocation-free.
+     * or none). Allocation-free. On the kernel transport the first datagrams after the system's first
+     * timestamping socket opened can be {@code NONE}: the kernel switches software RX timestamps on from a
+     * workqueue ({@code net_enable_timestamp}), not at once.
      *
      * @param socket an OOB UDP socket.
      * @return the source.

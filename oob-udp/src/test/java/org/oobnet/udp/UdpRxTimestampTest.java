@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.DatagramChannel;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -36,9 +37,15 @@ class UdpRxTimestampTest
             final long[] timestamps = new long[DATAGRAMS];
             final RxTimestampSource[] sources = new RxTimestampSource[DATAGRAMS];
             final int[] handled = new int[1];
+            final AtomicReference<RxTimestampSource> warmUpSource = new AtomicReference<>();
             socket.stageReceiveHandler((s, buffer, offset, length) ->
             {
                 final int index = buffer.getInt(offset + UdpAddressHeader.LENGTH, ByteOrder.BIG_ENDIAN);
+                if (index < 0)
+                {
+                    warmUpSource.set(UdpSockets.rxTimestampSource(s));
+                    return;
+                }
                 timestamps[index] = UdpSockets.rxTimestampNs(s);
                 sources[index] = UdpSockets.rxTimestampSource(s);
                 synchronized (handled)
@@ -49,6 +56,19 @@ class UdpRxTimestampTest
             final DatagramChannel peer = hosts.closeLater(hosts.inB(() ->
                 DatagramChannel.open().bind(new InetSocketAddress(hosts.b.address(), B_PORT))));
             final InetSocketAddress target = new InetSocketAddress(hosts.a.address(), A_PORT);
+
+            // The kernel turns software RX timestamps on for the whole system from a workqueue (net_enable_timestamp
+            // defers the static key) when the first timestamping socket appears, e.g. after the previous test closed
+            // the last one: until that work has run, datagrams arrive unstamped and are honestly reported NONE.
+            // Warm up until a datagram comes stamped, then measure.
+            final long warmUpDeadline = System.nanoTime() + 10_000_000_000L;
+            while (warmUpSource.get() != RxTimestampSource.SOFTWARE && System.nanoTime() < warmUpDeadline)
+            {
+                hosts.inB(() -> peer.send(ByteBuffer.allocate(16).putInt(0, -1), target));
+                Thread.sleep(10);
+            }
+            assertEquals(RxTimestampSource.SOFTWARE, warmUpSource.get(), "no warm-up datagram stamped in 10 s over " +
+                transport);
 
             final long[] before = new long[DATAGRAMS];
             final long[] after = new long[DATAGRAMS];
