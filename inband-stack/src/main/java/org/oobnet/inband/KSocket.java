@@ -40,6 +40,7 @@ import static org.oobnet.inband.SocketConstants.SOL_IP;
 import static org.oobnet.inband.SocketConstants.SOL_IPV6;
 import static org.oobnet.inband.SocketConstants.SOL_SOCKET;
 import static org.oobnet.inband.SocketConstants.SO_EE_CODE_ZEROCOPY_COPIED;
+import static org.oobnet.inband.SocketConstants.SO_EE_ORIGIN_TIMESTAMPING;
 import static org.oobnet.inband.SocketConstants.SO_EE_ORIGIN_ZEROCOPY;
 import static org.oobnet.inband.SocketConstants.SO_ZEROCOPY;
 import static org.oobnet.inband.SocketConstants.SOCK_CLOEXEC;
@@ -1774,7 +1775,8 @@ public final class KSocket implements AutoCloseable
                             else
                             {
                                 final int errnoValue = data.get(ValueLayout.JAVA_INT, SockExtendedErrDescriptor.ERRNO_OFFSET);
-                                if (0 != errnoValue)
+                                // a TX timestamp record (SO_TIMESTAMPING) carries ENOMSG: it is no error of the socket
+                                if (0 != errnoValue && SO_EE_ORIGIN_TIMESTAMPING != origin)
                                 {
                                     errors.accept(errnoValue);
                                 }
