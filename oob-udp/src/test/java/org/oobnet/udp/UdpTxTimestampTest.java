@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.oobnet.config.UdpTransport;
@@ -117,6 +118,71 @@ class UdpTxTimestampTest
                 }
             }
             assertEquals(DATAGRAMS - 1, UdpSockets.state(socket).txSendId());
+        }
+    }
+
+    /**
+     * Kernel transport: a datagram that dies before the driver (here: queued for a neighbour that never answers ARP)
+     * gets no record on the error queue. Its send is still reported once, with no time, after
+     * {@link KernelBusyPollTransport#TX_RECORD_TIMEOUT_NS}, and the next sends' ids and times go on as before; the
+     * stage does not go on reading the error queue for a record that never comes.
+     */
+    @Test
+    void shouldReportASendWithoutTimeWhenTheKernelGivesNoRecord() throws Exception
+    {
+        try (UdpHosts hosts = new UdpHosts(UdpTransport.KERNEL))
+        {
+            final OobSocket socket = hosts.oobSocket(hosts.a.address(), A_PORT);
+            final int lost = 5;
+            final int delivered = 3;
+            final long[] ids = new long[lost + delivered + 1];
+            final TxTimestampSource[] sources = new TxTimestampSource[lost + delivered + 1];
+            final AtomicLong reports = new AtomicLong();
+            UdpSockets.txTimestamps(socket.ksocket(), (s, sendId, timestampNs, source) ->
+            {
+                final int at = (int)Math.min(reports.get(), lost + delivered);
+                ids[at] = sendId;
+                sources[at] = source;
+                reports.lazySet(reports.get() + 1);
+            });
+            final DatagramChannel peer = hosts.closeLater(hosts.inB(() ->
+                DatagramChannel.open().bind(new InetSocketAddress(hosts.b.address(), B_PORT))));
+            // on A's subnet, no host: the datagrams wait in the ARP queue and are freed unsent
+            final int nobody = UdpOobProtocol.toInt(InetAddress.getByName("10.251.0.99"));
+            final UnsafeBuffer payload = new UnsafeBuffer(new byte[32]);
+            for (int i = 0; i < lost; i++)
+            {
+                send(socket, nobody, payload, i);
+            }
+            UdpHosts.await(() -> reports.get() >= lost, lost + " sends reported without a record");
+            final int target = UdpOobProtocol.toInt(InetAddress.getByName(hosts.b.address()));
+            for (int i = 0; i < delivered; i++)
+            {
+                send(socket, target, payload, lost + i);
+            }
+            UdpHosts.await(() -> reports.get() >= lost + delivered, "the delivered sends reported");
+            Thread.sleep(200);
+
+            assertEquals(lost + delivered, reports.get(), "one report per send");
+            assertEquals(lost, UdpSockets.state(socket).kernelTransport().txTimestampsMissingCount());
+            for (int i = 0; i < lost + delivered; i++)
+            {
+                assertEquals(i, ids[i], "send id of report " + i);
+                assertEquals(i < lost ? TxTimestampSource.NONE : TxTimestampSource.SOFTWARE, sources[i],
+                    "source of report " + i);
+            }
+        }
+    }
+
+    private static void send(final OobSocket socket, final int address, final UnsafeBuffer payload, final int n)
+        throws InterruptedException
+    {
+        payload.putInt(0, n);
+        int rc;
+        while ((rc = UdpSockets.sendTo(socket, address, B_PORT, payload, 0, payload.capacity())) < 0)
+        {
+            assertEquals(-Errno.EWOULDBLOCK, rc, "send " + n);
+            Thread.yield();
         }
     }
 
