@@ -42,7 +42,9 @@ class StatDevicesTest
             {
                 lines[0] = stat(hosts);
                 final String line = find(lines[0], device);
-                return null != line && line.contains(" drops-unknown-port=1");
+                // stat reads counter by counter while the stage refreshes them: the first refresh after the port
+                // came can be read half (sockets=0 before it, drops=1 after it); wait for a line that has both
+                return null != line && line.contains(" drops-unknown-port=1") && line.contains(" sockets=1 ");
             }, "the device's counters refreshed");
             final String stage = find(lines[0], "stage cpu=" + hosts.runtime.stageCpu());
             assertNotNull(stage, String.join("\n", lines[0]));

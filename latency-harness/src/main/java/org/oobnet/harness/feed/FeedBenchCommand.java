@@ -30,7 +30,7 @@ import org.oobnet.core.OobSocket;
 import org.oobnet.core.ProtocolRegistry;
 import org.oobnet.core.RealtimeNanoClock;
 import org.oobnet.core.counters.CountersFileReader;
-import org.oobnet.harness.latency.cli.Durations;
+import org.oobnet.harness.cli.Durations;
 import org.oobnet.harness.soak.NamespaceThread;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;

@@ -13,7 +13,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import org.oobnet.harness.latency.cli.UdpCommand;
+import org.oobnet.harness.cli.UdpCommand;
 
 /**
  * What the feed commands share: addresses and interfaces checked with errors that name the option, and the

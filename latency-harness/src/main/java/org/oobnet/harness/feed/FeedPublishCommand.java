@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 
 import org.agrona.concurrent.UnsafeBuffer;
-import org.oobnet.harness.latency.cli.Durations;
+import org.oobnet.harness.cli.Durations;
 import org.oobnet.moldudp64.MoldUdp64Descriptor;
 import org.oobnet.moldudp64.publish.LineFaults;
 import org.oobnet.moldudp64.publish.MoldUdp64MessageStore;

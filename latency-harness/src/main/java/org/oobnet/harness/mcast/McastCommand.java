@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 
 import org.oobnet.config.UdpTransport;
 import org.oobnet.core.OobConfig;
-import org.oobnet.harness.latency.cli.Durations;
+import org.oobnet.harness.cli.Durations;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.oobnet.harness.OobnetCli;
+import org.oobnet.harness.cli.OobnetCli;
 import org.oobnet.netns.testing.Privileges;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.oobnet.core.counters.CountersFileReader;
 import org.oobnet.core.counters.CountersPrinter;
-import org.oobnet.harness.OobnetCli;
+import org.oobnet.harness.cli.OobnetCli;
 import org.oobnet.netns.testing.NetnsFixture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

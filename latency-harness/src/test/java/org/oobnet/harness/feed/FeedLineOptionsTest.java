@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
-import org.oobnet.harness.OobnetCli;
+import org.oobnet.harness.cli.OobnetCli;
 import picocli.CommandLine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
