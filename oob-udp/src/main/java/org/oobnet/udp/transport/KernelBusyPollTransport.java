@@ -268,6 +268,7 @@ public final class KernelBusyPollTransport implements AutoCloseable
         }
         final UnsafeBuffer header = errorHeader;
         int reported = 0;
+        final long txReportedBefore = txReported;
         final int records = timestampsDue ? TX_RECORDS_PER_POLL : ERROR_RECORDS_PER_CHECK;
         for (int i = 0; i < records; i++)
         {
@@ -288,8 +289,7 @@ public final class KernelBusyPollTransport implements AutoCloseable
             {
                 if (null != timestamps)
                 {
-                    reported++;
-                    reportTxTimestamp(timestamps, header.getLong(MsghdrDescriptor.CONTROLLEN_OFFSET),
+                    reported += reportTxTimestamp(timestamps, header.getLong(MsghdrDescriptor.CONTROLLEN_OFFSET),
                         errorControl.getInt(data + SockExtendedErrDescriptor.DATA_OFFSET) & 0xFFFF_FFFFL);
                 }
                 continue;
@@ -310,16 +310,16 @@ public final class KernelBusyPollTransport implements AutoCloseable
         }
         if (timestampsDue)
         {
-            reported += awaitTxRecords(timestamps, nowNs, reported);
+            reported += awaitTxRecords(timestamps, nowNs, txReported != txReportedBefore);
         }
         return reported;
     }
 
     // stage: a wait for records that outlasts TX_RECORD_TIMEOUT_NS ends with the sends still owed reported without
     // a time, so that a lost record never keeps the stage reading the error queue at every poll
-    private int awaitTxRecords(final DatagramHandler timestamps, final long nowNs, final int readThisPoll)
+    private int awaitTxRecords(final DatagramHandler timestamps, final long nowNs, final boolean recordsCame)
     {
-        if (readThisPoll > 0 || !txWaiting)
+        if (recordsCame || !txWaiting)
         {
             txWaiting = txSent != txReported;
             txWaitSinceNs = nowNs;
@@ -625,10 +625,17 @@ public final class KernelBusyPollTransport implements AutoCloseable
     }
 
     // an error-queue record's SCM_TIMESTAMPING: the raw hardware time when the NIC gave one, else the software time
-    private void reportTxTimestamp(final DatagramHandler timestamps, final long controlLength, final long sendId)
+    // 1 when reported, 0 for a late record
+    private int reportTxTimestamp(final DatagramHandler timestamps, final long controlLength, final long sendId)
     {
         // OPT_ID numbers the sends: a record past the next one owed means the kernel dropped those in between
         final long skipped = (sendId - txReported) & 0xFFFF_FFFFL;
+        if (skipped >= 0x8000_0000L)
+        {
+            // behind the next send owed: a late record of a send already reported without a time (after the
+            // timeout); reporting it again would report that send twice and leave the counts apart for good
+            return 0;
+        }
         if (skipped > 0 && skipped < txSent - txReported)
         {
             reportMissing(timestamps, skipped);
@@ -639,6 +646,7 @@ public final class KernelBusyPollTransport implements AutoCloseable
         final long hardware = data < 0 ? 0 : timespecNs(errorControl, data + RAW_HARDWARE_OFFSET);
         final long software = data < 0 ? 0 : timespecNs(errorControl, data);
         timestamps.onTxTimestamp(sendId, 0 != hardware ? hardware : software, 0 != hardware);
+        return 1;
     }
 
     // message i's SCM_TIMESTAMPING: its raw hardware time when the NIC gave one, else its software time
