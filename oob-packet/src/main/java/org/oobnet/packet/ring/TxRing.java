@@ -144,12 +144,16 @@ public final class TxRing
             counters.increment(PacketCounter.WRONG_FORMAT);
             return -Errno.EINVAL;
         }
-        if (null != completions && unreaped == geometry.frameCount() &&
-            (reapCompletions() < 0 || unreaped == geometry.frameCount()))
+        if (null != completions && unreaped == geometry.frameCount())
         {
-            // every frame still waits for its completion to be reported
-            counters.increment(PacketCounter.TX_RING_FULL);
-            return -Errno.EWOULDBLOCK;
+            // every frame waits for its completion to be reported: reap now (this runs the completion handlers,
+            // other sockets' too, in the middle of this send); still none free, the ring is full
+            reapCompletions();
+            if (unreaped == geometry.frameCount())
+            {
+                counters.increment(PacketCounter.TX_RING_FULL);
+                return -Errno.EWOULDBLOCK;
+            }
         }
         final int frameOffset = geometry.frameOffset(index);
         header.wrap(ring, frameOffset);
