@@ -136,6 +136,9 @@ public final class OobRuntime implements AutoCloseable
             // before the counters file is made: a second runtime must not replace the first one's file
             throw new IllegalStateException("another OobRuntime is running (the in-band stack holds one set of hooks)");
         }
+        // before any stage runs: the first C2 compile of a method would otherwise make the stage allocate its
+        // class's string literals (StringConstants says why); once per JVM
+        StringConstants.resolveLoaded();
         final OobRuntime runtime = new OobRuntime(config, registry);
         try
         {

@@ -22,6 +22,7 @@ import org.oobnet.core.OobConfig;
 import org.oobnet.core.OobRuntime;
 import org.oobnet.core.OobSocket;
 import org.oobnet.core.ProtocolRegistry;
+import org.oobnet.core.StringConstants;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.udp.PacketPort;
@@ -119,6 +120,8 @@ final class McastDump
             {
                 if (allocatedAtWarm < 0 && total.get() >= warm)
                 {
+                    // the classes the warm-up loaded: a later first C2 compile on the stage finds their literals
+                    StringConstants.resolveLoaded();
                     allocatedAtWarm = threads.getThreadAllocatedBytes(stageId);
                 }
                 TimeUnit.MILLISECONDS.sleep(5);

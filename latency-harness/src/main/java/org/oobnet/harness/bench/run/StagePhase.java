@@ -3,6 +3,7 @@ package org.oobnet.harness.bench.run;
 import java.lang.management.ManagementFactory;
 
 import org.oobnet.core.OobRuntime;
+import org.oobnet.core.StringConstants;
 import org.oobnet.harness.report.GcDelta;
 
 /**
@@ -25,6 +26,8 @@ public final class StagePhase
     private StagePhase(final OobRuntime runtime)
     {
         this.runtime = runtime;
+        // the classes the warm-up loaded: a later first C2 compile on the stage finds their literals resolved
+        StringConstants.resolveLoaded();
         this.stageThreadId = runtime.stageThread().threadId();
         this.gcStart = GcDelta.snapshot();
         this.stallsStart = runtime.counters().stalls().get();
