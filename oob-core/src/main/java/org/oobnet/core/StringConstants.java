@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.lang.reflect.AccessibleObject;
 import java.lang.reflect.Method;
 import java.net.JarURLConnection;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,7 +43,7 @@ import org.agrona.UnsafeApi;
  * Which classes: those of the {@code org.oobnet} and {@code org.agrona} packages on this class loader's class path
  * that the JVM has loaded by the time of the call (a class not loaded yet has never run, and loading every class
  * would cost seconds), and the JDK classes a stage's downcalls and memory accesses run through
- * ({@link #JDK_CLASSES}). {@link OobRuntime#start} calls {@link #resolveLoaded()} before its stages start; a
+ * ({@link #JDK_PACKAGES}). {@link OobRuntime#start} calls {@link #resolveLoaded()} before its stages start; a
  * measurement calls it again after its warm-up, when the classes of its sockets and handlers are loaded. A user's
  * receive handler outside these packages can be passed to {@link #resolve(Class)}.
  * <p>
@@ -54,17 +56,14 @@ public final class StringConstants
     static final List<String> PACKAGES = List.of("org/oobnet/", "org/agrona/");
 
     /**
-     * JDK classes that run on a stage and may be compiled there first: the FFM downcall and memory-segment
-     * implementation (argument checks and their messages).
+     * JDK packages (in {@code java.base}, with their subpackages) whose classes run on a stage: the FFM downcall,
+     * memory-segment and layout implementation, method and var handles, atomics. JFR showed literals of
+     * {@code ValueLayouts$AbstractValueLayout}, {@code SharedUtils} and {@code AbstractMemorySegmentImpl} made on the
+     * stage. Their classes are loaded (from the CDS archive, mostly) and linked, not initialised.
      */
-    static final List<String> JDK_CLASSES = List.of(
-        "jdk.internal.foreign.abi.SharedUtils",
-        "jdk.internal.foreign.AbstractMemorySegmentImpl",
-        "jdk.internal.foreign.NativeMemorySegmentImpl",
-        "jdk.internal.foreign.MemorySessionImpl",
-        "jdk.internal.foreign.Utils",
-        "java.lang.invoke.NativeMethodHandle",
-        "jdk.internal.misc.ScopedMemoryAccess");
+    static final List<String> JDK_PACKAGES = List.of(
+        "jdk/internal/foreign", "java/lang/foreign", "java/lang/invoke", "java/util/concurrent/atomic",
+        "jdk/internal/misc");
 
     private static final String STRING_TAG = "STRING";
     private static Access access;
@@ -77,8 +76,8 @@ public final class StringConstants
     }
 
     /**
-     * Resolves the string constants of every loaded class of {@link #PACKAGES} and of {@link #JDK_CLASSES} not
-     * resolved by an earlier call.
+     * Resolves the string constants of every loaded class of the {@code org.oobnet} and {@code org.agrona} packages
+     * on the class path, and of the JDK classes a stage runs through, not resolved by an earlier call.
      *
      * @return the number of classes resolved by this call, or -1 when this JDK does not let oobnet resolve string
      * constants ({@link #unavailableReason()} says why).
@@ -94,7 +93,7 @@ public final class StringConstants
         if (null == candidates)
         {
             candidates = classNames(loader);
-            candidates.addAll(JDK_CLASSES);
+            candidates.addAll(jdkClassNames());
         }
         int classes = 0;
         for (final String className : candidates)
@@ -182,6 +181,26 @@ public final class StringConstants
         return names;
     }
 
+    // the binary names of java.base's classes in JDK_PACKAGES, from the run-time image
+    static List<String> jdkClassNames()
+    {
+        final List<String> names = new ArrayList<>();
+        final Path base = FileSystems.getFileSystem(URI.create("jrt:/")).getPath("/modules/java.base");
+        for (final String pkg : JDK_PACKAGES)
+        {
+            try (Stream<Path> files = Files.walk(base.resolve(pkg)))
+            {
+                files.filter(file -> file.toString().endsWith(".class"))
+                    .forEach(file -> names.add(binaryName(base.relativize(file).toString())));
+            }
+            catch (final IOException | RuntimeException ignored)
+            {
+                // a JDK without this package (or without a jrt image): nothing of it runs on a stage
+            }
+        }
+        return names;
+    }
+
     private static void addClassNames(final URL root, final String pkg, final List<String> names)
         throws IOException, URISyntaxException
     {
@@ -247,7 +266,7 @@ public final class StringConstants
             return method;
         }
 
-        // the class of that name if the loader (or, for null, the boot loader) has loaded it; never loads one
+        // the class of that name if the loader has loaded it (never loads one); a JDK class is loaded if need be
         Class<?> findLoaded(final ClassLoader loader, final String className)
         {
             try
