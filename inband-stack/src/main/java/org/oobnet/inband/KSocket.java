@@ -480,7 +480,7 @@ public final class KSocket implements AutoCloseable
                 final int result = hooks.bind(this, address);
                 if (result < 0)
                 {
-                    throw new ErrnoException("bind", result, "fd=" + fd + " hook=bind");
+                    throw new ErrnoException("bind", result, hookFailure("fd=" + fd + " hook=bind"));
                 }
             }
         }
@@ -621,7 +621,7 @@ public final class KSocket implements AutoCloseable
                 final int result = hooks.connect(this, address);
                 if (result < 0)
                 {
-                    throw new ErrnoException("connect", result, "fd=" + fd + " hook=connect");
+                    throw new ErrnoException("connect", result, hookFailure("fd=" + fd + " hook=connect"));
                 }
             }
         }
@@ -1279,7 +1279,7 @@ public final class KSocket implements AutoCloseable
                 final int result = hooks.shutdown(this, how);
                 if (result < 0)
                 {
-                    throw new ErrnoException("shutdown", result, "fd=" + fd + " hook=shutdown");
+                    throw new ErrnoException("shutdown", result, hookFailure("fd=" + fd + " hook=shutdown"));
                 }
             }
         }
@@ -1287,6 +1287,13 @@ public final class KSocket implements AutoCloseable
         {
             rele();
         }
+    }
+
+    // a failed hook's detail: the call's own, then what the hook named (OobHooks.failureDetail)
+    private String hookFailure(final String detail)
+    {
+        final String hookDetail = hooks.failureDetail(this);
+        return null == hookDetail ? detail : detail + " " + hookDetail;
     }
 
     // ------------------------------------------------------------------------------------------------ options
@@ -1314,7 +1321,7 @@ public final class KSocket implements AutoCloseable
                     if (result < 0)
                     {
                         throw new ErrnoException("setsockopt", result,
-                            "fd=" + fd + " level=" + level + " name=" + name + " hook=setoptRedirect");
+                            hookFailure("fd=" + fd + " level=" + level + " name=" + name + " hook=setoptRedirect"));
                     }
                     return;
                 }

@@ -55,6 +55,18 @@ public interface OobHooks
     void destroy(KSocket socket);
 
     /**
+     * In-band, after a hook on the socket failed: what the hook named about its failure (e.g.
+     * {@code stage=east interface=eth1 step=open port}), appended to the caller's exception; taken once.
+     *
+     * @param socket the socket whose hook failed.
+     * @return the detail, or null.
+     */
+    default String failureDetail(final KSocket socket)
+    {
+        return null;
+    }
+
+    /**
      * In-band, after the kernel bound the socket.
      *
      * @param socket  the bound socket.

@@ -208,6 +208,13 @@ final class CoreHooks implements OobHooks
         }
     }
 
+    @Override
+    public String failureDetail(final KSocket socket)
+    {
+        final OobSocket context = OobSocket.of(socket);
+        return null == context ? null : context.takeInbandFailure();
+    }
+
     // SOL_OOB options are the core's own: the value of SO_OOB_STAGE is the stage's name (NUL-terminated or not)
     private static int setOobOption(final OobSocket context, final int name, final MemorySegment value)
     {

@@ -168,7 +168,8 @@ final class SocketLifecycle
      * @param to     the stage to serve it.
      * @param byName true for {@link OobSocket#SO_OOB_STAGE}, false for a bound address or device.
      * @return 0; {@code -EBUSY} after the socket's first OOB I/O, {@code -EBADF} once released, {@code -EPERM}
-     *         from a stage thread.
+     *         from a stage thread, or the protocol's refusal ({@link OobProtocol#beforeStageMove}): the socket then
+     *         stays on its stage.
      */
     int place(final OobSocket socket, final RuntimeStage to, final boolean byName)
     {
@@ -185,6 +186,17 @@ final class SocketLifecycle
                     socket.moveHome(to, true);
                 }
                 return 0;
+            }
+            if (socket.ioStarted())
+            {
+                return -Errno.EBUSY;
+            }
+            // the protocol readies the new stage first (oob-udp: its port where the socket receives) while the
+            // socket still works on its old one; a failure leaves it there, a datagram meanwhile fixes it (EBUSY)
+            final int ready = socket.protocol().beforeStageMove(socket, to, byName);
+            if (ready < 0)
+            {
+                return ready;
             }
             // serialised with the first I/O of any thread: it came first (EBUSY), or it waits for the move
             if (!socket.beginPlacement())

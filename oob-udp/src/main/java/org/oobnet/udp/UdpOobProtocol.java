@@ -12,6 +12,7 @@ import org.oobnet.core.OobClaim;
 import org.oobnet.core.OobProtocol;
 import org.oobnet.core.OobSocket;
 import org.oobnet.core.OobStage;
+import org.oobnet.core.RuntimeStage;
 import org.oobnet.core.StageCommand;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.ErrnoException;
@@ -210,14 +211,21 @@ public final class UdpOobProtocol implements OobProtocol
         return kernel.reportErrors(connected ? state : null);
     }
 
+    // in-band, before the core moves the socket to another stage
+    @Override
+    public int beforeStageMove(final OobSocket socket, final RuntimeStage to, final boolean byName)
+    {
+        return StagePlacement.beforeMove(socket.protocolState(), to, byName);
+    }
+
     @Override
     public int setopt(final OobSocket socket, final int level, final int name, final MemorySegment value)
     {
         final UdpSocketState state = socket.protocolState();
         if (OobSocket.SOL_OOB == level && OobSocket.SO_OOB_STAGE == name)
         {
-            // the core has moved the socket to the named stage: a bound one gets that stage's port where it receives
-            return StagePlacement.onStageNamed(state);
+            // the core has moved the socket to the named stage; its port there opened before (beforeStageMove)
+            return 0;
         }
         final int intValue = value.byteSize() >= 4 ? value.get(ValueLayout.JAVA_INT_UNALIGNED, 0) : 0;
         if (SocketConstants.SOL_UDP == level && UDP_OOB_TRANSPORT == name)

@@ -41,8 +41,11 @@ public final class UdpSocketState implements DatagramHandler
     volatile boolean boundInDemux;
     // SO_BINDTODEVICE set: the device's stage serves the socket (StagePlacement)
     volatile boolean boundToDevice;
-    // its name, while boundToDevice: a stage named later opens its port there (StagePlacement.onStageNamed)
+    // its name, while boundToDevice: a stage named later opens its port there (StagePlacement.beforeMove)
     volatile String boundDevice;
+    // the interface holding localAddress, found at bind in the binding thread's namespace (null: none or wildcard):
+    // a stage named later opens its port there (StagePlacement.beforeMove)
+    volatile String boundInterface;
     volatile boolean broadcast;
     volatile int ttl = UdpFrameBuilder.DEFAULT_TTL;
     volatile int multicastTtl = 1;
