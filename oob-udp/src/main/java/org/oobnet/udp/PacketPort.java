@@ -453,6 +453,20 @@ public final class PacketPort
         }
     }
 
+    // stage, the socket leaving it: its frames still in the TX ring report to no one (a closed socket's handler
+    // must not run); O(TX frames), once per detach
+    void forgetTxOwner(final UdpSocketState state)
+    {
+        final UdpSocketState[] txOwners = this.txOwners;
+        for (int i = 0; i < txOwners.length; i++)
+        {
+            if (txOwners[i] == state)
+            {
+                txOwners[i] = null;
+            }
+        }
+    }
+
     // stage: a TX frame the kernel gave back; its timestamp goes to the socket that asked for it
     @Override
     public void onTxComplete(final int frame, final int status, final long timestampNs)

@@ -328,7 +328,8 @@ public final class UdpOobProtocol implements OobProtocol
         }
     }
 
-    // stage, the socket leaving it: its kernel device leaves the stage; the kernel transport's last batch goes out;
+    // stage, the socket leaving it: its kernel device leaves the stage; the ports forget it as a TX frame's owner
+    // (no timestamp report after close); the kernel transport's last batch goes out;
     // what the kernel still does not take is counted as closed with messages queued (the packet transport's frames
     // are in the port's TX ring, counted by the port when it closes)
     @Override
@@ -340,6 +341,10 @@ public final class UdpOobProtocol implements OobProtocol
         {
             socket.stage().removeDevice(device);
             device.onStage = false;
+        }
+        if (null != state)
+        {
+            stack.forgetTxOwner(socket.stage(), state);
         }
         final KernelBusyPollTransport kernel = null == state ? null : state.kernel;
         if (null != kernel && kernel.pending() > 0)

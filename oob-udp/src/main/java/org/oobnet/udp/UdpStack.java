@@ -198,6 +198,30 @@ public final class UdpStack implements AutoCloseable
     }
 
     /**
+     * Stage: a socket leaves the stage; the stage's ports forget it as the owner of TX frames not yet reaped, so
+     * that its timestamp handler never runs after its close.
+     *
+     * @param stage the stage (the caller's).
+     * @param state the socket.
+     */
+    void forgetTxOwner(final OobStage stage, final UdpSocketState state)
+    {
+        final PacketPort[] ports = table.of(stage);
+        if (null == ports)
+        {
+            return;
+        }
+        for (int i = 0; i < ports.length; i++)
+        {
+            final PacketPort port = ports[i];
+            if (null != port)
+            {
+                port.forgetTxOwner(state);
+            }
+        }
+    }
+
+    /**
      * @param ifname an interface name.
      * @return its port, or null when the interface is not enabled.
      */

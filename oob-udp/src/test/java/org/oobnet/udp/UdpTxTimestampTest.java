@@ -174,6 +174,51 @@ class UdpTxTimestampTest
         }
     }
 
+    /**
+     * Packet transport: a socket closed while its frames are still in the port's TX ring (sent, not yet reaped) gets
+     * no timestamp report after its close returned: the port forgets the frames' owner when the socket leaves the
+     * stage (before, the port kept the closed socket and called its handler at the next reap).
+     */
+    @Test
+    void shouldRunNoTimestampHandlerAfterCloseWhenFramesAreStillInTheRing() throws Exception
+    {
+        try (UdpHosts hosts = new UdpHosts(UdpTransport.PACKET))
+        {
+            final int target = UdpOobProtocol.toInt(InetAddress.getByName(hosts.b.address()));
+            final AtomicLong afterClose = new AtomicLong();
+            final AtomicLong reports = new AtomicLong();
+            final UnsafeBuffer payload = new UnsafeBuffer(new byte[32]);
+            final int sockets = 100;
+            for (int i = 0; i < sockets; i++)
+            {
+                final OobSocket socket = hosts.oobSocket(hosts.a.address(), A_PORT + 10 + i);
+                final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+                UdpSockets.txTimestamps(socket.ksocket(), (s, sendId, timestampNs, source) ->
+                {
+                    reports.incrementAndGet();
+                    if (closed.get())
+                    {
+                        afterClose.incrementAndGet();
+                    }
+                });
+                hosts.inA(() ->
+                {
+                    UdpSockets.solicit(socket, target, false);
+                    return null;
+                });
+                for (int n = 0; n < 8; n++)
+                {
+                    send(socket, target, payload, n);
+                }
+                socket.ksocket().close();
+                closed.set(true);
+            }
+            Thread.sleep(200); // a few hundred stage cycles: every frame reaped
+            assertTrue(reports.get() > 0, "reports before the closes");
+            assertEquals(0, afterClose.get(), "handler calls after close, of " + reports.get() + " reports");
+        }
+    }
+
     private static void send(final OobSocket socket, final int address, final UnsafeBuffer payload, final int n)
         throws InterruptedException
     {
