@@ -109,6 +109,8 @@ public final class KSocket implements AutoCloseable
     private volatile boolean connected;
     private volatile ZeroCopyTracker zeroCopy;
     private volatile boolean zeroCopyEnabled;
+    // true while an OOB stage reads the error queue (errorQueueOnStage): the event thread leaves it alone
+    private volatile boolean errorQueueOnStage;
     // Guarded by this: the socket's entry in the event thread's epoll set.
     private EventRegistration registration;
     // Closed flag (bit 31) and reference count (bits 0..30), changed by CAS only.
@@ -1721,13 +1723,28 @@ public final class KSocket implements AutoCloseable
     }
 
     /**
+     * Gives the socket's error queue to an OOB stage, or back: an OOB protocol whose stage reads the queue itself
+     * (oob-udp's kernel transport with TX timestamps: the {@code SO_EE_ORIGIN_TIMESTAMPING} records are the stage's)
+     * sets it, so that the event thread, woken by {@code EPOLLERR}, does not take the records first. The kernel
+     * cannot leave a record on the queue once read ({@code MSG_PEEK} does not apply to {@code MSG_ERRQUEUE}), so the
+     * queue is left whole: while set, ICMP errors on it reach the stage only (its {@code ERROR} event), not the
+     * in-band {@code onError} callback, and {@link #reapZeroCopyCompletions} reads nothing.
+     *
+     * @param onStage true while a stage reads the error queue.
+     */
+    public void errorQueueOnStage(final boolean onStage)
+    {
+        errorQueueOnStage = onStage;
+    }
+
+    /**
      * Reads the error queue until empty: zero-copy records complete their sends; other records (ICMP errors
-     * with {@code IP_RECVERR}) go to {@code errors}.
+     * with {@code IP_RECVERR}) go to {@code errors}. Nothing while a stage owns the queue ({@link #errorQueueOnStage}).
      */
     int reapErrorQueue(final IntConsumer errors)
     {
         final ZeroCopyTracker tracker = zeroCopy;
-        if (AF_OOB == family || !tryHold())
+        if (AF_OOB == family || errorQueueOnStage || !tryHold())
         {
             return 0;
         }

@@ -303,7 +303,14 @@ public final class UdpOobProtocol implements OobProtocol
         final KernelBusyPollTransport kernel = state.kernel;
         if (null != kernel && UdpTransport.KERNEL == state.transport)
         {
+            // the records are the stage's: the event thread leaves the queue alone from before the first one
+            if (on)
+            {
+                state.socket.ksocket().errorQueueOnStage(true);
+            }
             final int rc = kernel.txTimestamps(on ? state : null);
+            // the stage keeps the queue while its TX timestamps are on (as they were, if the switch failed)
+            state.socket.ksocket().errorQueueOnStage(rc >= 0 ? on : state.txTimestampsOn);
             if (rc < 0)
             {
                 return rc;
@@ -756,9 +763,12 @@ public final class UdpOobProtocol implements OobProtocol
             }
             if (state.txTimestampsOn)
             {
+                // the records are the stage's (KSocket.errorQueueOnStage): set before the first one can come
+                state.socket.ksocket().errorQueueOnStage(true);
                 final int rc = state.kernel.txTimestamps(state);
                 if (rc < 0)
                 {
+                    state.socket.ksocket().errorQueueOnStage(false);
                     return rc;
                 }
             }

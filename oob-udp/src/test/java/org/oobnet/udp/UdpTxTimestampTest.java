@@ -14,6 +14,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.oobnet.config.UdpTransport;
 import org.oobnet.core.OobSocket;
 import org.oobnet.inband.Errno;
+import org.oobnet.inband.KSocket;
+import org.oobnet.inband.KSocketCallbacks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,9 +41,37 @@ class UdpTxTimestampTest
     @EnumSource(UdpTransport.class)
     void shouldReportExactlyOneTimestampPerSendWhenUsingTransport(final UdpTransport transport) throws Exception
     {
+        sendAndCheck(transport, false);
+    }
+
+    /**
+     * Kernel transport, the socket also has in-band callbacks: the event thread, woken by {@code EPOLLERR} for each
+     * timestamp record, leaves the error queue to the stage (before, it drained it and the stage missed those
+     * sends' timestamps: reported without time, or not at all).
+     */
+    @Test
+    void shouldReportEveryTimestampToTheStageWhenTheSocketAlsoHasInbandCallbacks() throws Exception
+    {
+        sendAndCheck(UdpTransport.KERNEL, true);
+    }
+
+    private static void sendAndCheck(final UdpTransport transport, final boolean inbandCallbacks) throws Exception
+    {
         try (UdpHosts hosts = new UdpHosts(transport))
         {
             final OobSocket socket = hosts.oobSocket(hosts.a.address(), A_PORT);
+            final AtomicLong inbandErrors = new AtomicLong();
+            if (inbandCallbacks)
+            {
+                socket.ksocket().setCallbacks(new KSocketCallbacks()
+                {
+                    @Override
+                    public void onError(final KSocket s, final Object cookie, final long argument)
+                    {
+                        inbandErrors.incrementAndGet();
+                    }
+                }, null);
+            }
             final long[] ids = new long[DATAGRAMS + 1];
             final long[] times = new long[DATAGRAMS + 1];
             final TxTimestampSource[] sources = new TxTimestampSource[DATAGRAMS + 1];
@@ -118,6 +148,12 @@ class UdpTxTimestampTest
                 }
             }
             assertEquals(DATAGRAMS - 1, UdpSockets.state(socket).txSendId());
+            if (UdpTransport.KERNEL == transport)
+            {
+                assertEquals(0, UdpSockets.state(socket).kernelTransport().txTimestampsMissingCount(),
+                    "sends whose record the stage never read");
+            }
+            assertEquals(0, inbandErrors.get(), "in-band ERROR callbacks");
         }
     }
 
