@@ -453,16 +453,21 @@ public final class PacketPort
         }
     }
 
-    // stage, the socket leaving it: its frames still in the TX ring report to no one (a closed socket's handler
-    // must not run); O(TX frames), once per detach
-    void forgetTxOwner(final UdpSocketState state)
+    // stage, at a switch of the socket's TX timestamps or as it leaves the stage (a command, between two cycles'
+    // flushes): the frames the kernel gave back are reported now; one still in flight (a kick refused, a NIC's
+    // pending completion) is reported without a time, so that no report of the old setting comes after the switch
+    // and no handler runs after the socket's close.
+    // FIXME: those are reported in frame order, not send order (only after a wrap do the two differ)
+    void settleTxSends(final UdpSocketState state)
     {
+        tx.reapCompletions();
         final UdpSocketState[] txOwners = this.txOwners;
         for (int i = 0; i < txOwners.length; i++)
         {
             if (txOwners[i] == state)
             {
                 txOwners[i] = null;
+                state.reportTxTimestamp(txSendIds[i], 0L, TxTimestampSource.NONE);
             }
         }
     }

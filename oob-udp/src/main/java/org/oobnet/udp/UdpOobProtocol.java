@@ -252,7 +252,8 @@ public final class UdpOobProtocol implements OobProtocol
             }
             // the kernel socket's device follows the transport (a no-op until the socket is on the stage)
             socket.runtimeStage().callOnStage(new SyncKernelDevice(state));
-            return 0;
+            // TX timestamps turned on before: the kernel socket's SO_TIMESTAMPING follows too
+            return state.txTimestampsOn && UdpTransport.KERNEL == wanted ? switchTxTimestamps(state, true) : 0;
         }
         if (SocketConstants.SOL_UDP == level && UDP_OOB_TX_TIMESTAMPS == name)
         {
@@ -291,8 +292,7 @@ public final class UdpOobProtocol implements OobProtocol
         return -OobHooks.ENOIOCTLCMD;
     }
 
-    // in-band: UDP_OOB_TX_TIMESTAMPS; the kernel transport's socket gets its SO_TIMESTAMPING TX flags now, the
-    // packet transport's ports track every frame anyway (PacketPort.trackTxSend)
+    // in-band: UDP_OOB_TX_TIMESTAMPS; the switch is a stage command (SwitchTxTimestamps), between two send batches
     private static int txTimestamps(final UdpSocketState state, final int value)
     {
         if (value < 0 || value > 1)
@@ -300,28 +300,29 @@ public final class UdpOobProtocol implements OobProtocol
             return -Errno.EINVAL;
         }
         final boolean on = 1 == value;
-        final KernelBusyPollTransport kernel = state.kernel;
-        if (null != kernel && UdpTransport.KERNEL == state.transport)
+        if (on == state.txTimestampsOn)
         {
-            // the records are the stage's: the event thread leaves the queue alone from before the first one
-            if (on)
-            {
-                state.socket.ksocket().errorQueueOnStage(true);
-            }
-            final int rc = kernel.txTimestamps(on ? state : null);
-            // the stage keeps the queue while its TX timestamps are on (as they were, if the switch failed)
-            state.socket.ksocket().errorQueueOnStage(rc >= 0 ? on : state.txTimestampsOn);
-            if (rc < 0)
-            {
-                return rc;
-            }
+            return 0;
         }
-        if (on && !state.txTimestampsOn)
+        return switchTxTimestamps(state, on);
+    }
+
+    // in-band: a kernel-transport socket's error queue is the stage's while its TX timestamps are on
+    // (KSocket.errorQueueOnStage), given before the first record can come and taken back after they went off
+    private static int switchTxTimestamps(final UdpSocketState state, final boolean on)
+    {
+        final KSocket ksocket = state.socket.ksocket();
+        final boolean kernel = UdpTransport.KERNEL == state.transport && null != state.kernel;
+        if (on && kernel)
         {
-            state.txIdsRestart = true;
+            ksocket.errorQueueOnStage(true);
         }
-        state.txTimestampsOn = on;
-        return 0;
+        final int rc = state.socket.runtimeStage().callOnStage(new SwitchTxTimestamps(state, on));
+        if (kernel)
+        {
+            ksocket.errorQueueOnStage(state.txTimestampsOn);
+        }
+        return rc;
     }
 
     // stage, the socket joining it: a kernel-transport socket's device goes on the stage with it
@@ -335,8 +336,8 @@ public final class UdpOobProtocol implements OobProtocol
         }
     }
 
-    // stage, the socket leaving it: its kernel device leaves the stage; the ports forget it as a TX frame's owner
-    // (no timestamp report after close); the kernel transport's last batch goes out;
+    // stage, the socket leaving it: its kernel device leaves the stage; the ports report the TX timestamps they
+    // still owe it (none after close); the kernel transport's last batch goes out;
     // what the kernel still does not take is counted as closed with messages queued (the packet transport's frames
     // are in the port's TX ring, counted by the port when it closes)
     @Override
@@ -349,9 +350,9 @@ public final class UdpOobProtocol implements OobProtocol
             socket.stage().removeDevice(device);
             device.onStage = false;
         }
-        if (null != state)
+        if (null != state && state.txTimestampsOn && UdpTransport.PACKET == state.transport)
         {
-            stack.forgetTxOwner(socket.stage(), state);
+            stack.settleTxSends(socket.stage(), state);
         }
         final KernelBusyPollTransport kernel = null == state ? null : state.kernel;
         if (null != kernel && kernel.pending() > 0)
@@ -761,17 +762,6 @@ public final class UdpOobProtocol implements OobProtocol
                 state.kernel = kernel;
                 state.kernelDevice = new KernelSocketDevice(state, kernel);
             }
-            if (state.txTimestampsOn)
-            {
-                // the records are the stage's (KSocket.errorQueueOnStage): set before the first one can come
-                state.socket.ksocket().errorQueueOnStage(true);
-                final int rc = state.kernel.txTimestamps(state);
-                if (rc < 0)
-                {
-                    state.socket.ksocket().errorQueueOnStage(false);
-                    return rc;
-                }
-            }
             // the kernel transport reads the kernel queue: take the packet transport's filter off
             setIntOption(errno, state.fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_DETACH_FILTER, 0);
             state.maxPayload = UdpSocketState.KERNEL_MAX_PAYLOAD;
@@ -846,6 +836,46 @@ public final class UdpOobProtocol implements OobProtocol
             return 0;
         }
         return ((bytes[0] & 0xFF) << 24) | ((bytes[1] & 0xFF) << 16) | ((bytes[2] & 0xFF) << 8) | (bytes[3] & 0xFF);
+    }
+
+    // stage, between two send batches: TX timestamps on or off. What the old setting still owes is reported first
+    // (the kernel transport's queued records, the ports' completed frames; the rest without a time); when on, ids
+    // count from 0 (the kernel's OPT_ID restarts too)
+    private static final class SwitchTxTimestamps extends StageCommand
+    {
+        private final UdpSocketState state;
+        private final boolean on;
+
+        SwitchTxTimestamps(final UdpSocketState state, final boolean on)
+        {
+            this.state = state;
+            this.on = on;
+        }
+
+        @Override
+        protected int execute(final OobStage stage, final long nowNs)
+        {
+            final KernelBusyPollTransport kernel = state.kernel;
+            if (null != kernel && UdpTransport.KERNEL == state.transport)
+            {
+                final int rc = kernel.switchTxTimestamps(on ? state : null, nowNs);
+                if (rc < 0)
+                {
+                    state.txTimestampsOn = false;
+                    return rc;
+                }
+            }
+            else if (state.txTimestampsOn)
+            {
+                state.stack.settleTxSends(stage, state);
+            }
+            if (on)
+            {
+                state.txNextSendId = 0;
+            }
+            state.txTimestampsOn = on;
+            return 0;
+        }
     }
 
     // stage: adds or removes the kernel socket's device after a transport change

@@ -198,13 +198,13 @@ public final class UdpStack implements AutoCloseable
     }
 
     /**
-     * Stage: a socket leaves the stage; the stage's ports forget it as the owner of TX frames not yet reaped, so
-     * that its timestamp handler never runs after its close.
+     * Stage, at a switch of a socket's TX timestamps or as it leaves the stage: each of the stage's ports reports
+     * what it still owes the socket ({@link PacketPort#settleTxSends}), so none reports to it later.
      *
      * @param stage the stage (the caller's).
      * @param state the socket.
      */
-    void forgetTxOwner(final OobStage stage, final UdpSocketState state)
+    void settleTxSends(final OobStage stage, final UdpSocketState state)
     {
         final PacketPort[] ports = table.of(stage);
         if (null == ports)
@@ -216,7 +216,7 @@ public final class UdpStack implements AutoCloseable
             final PacketPort port = ports[i];
             if (null != port)
             {
-                port.forgetTxOwner(state);
+                port.settleTxSends(state);
             }
         }
     }

@@ -211,9 +211,93 @@ class UdpTxTimestampTest
     }
 
     /**
+     * Off, on, off, on... while an application thread sends without pause: the switch is a stage command between two
+     * send batches, so each "on" numbers its sends from 0 and every send made while on is reported once, with a
+     * time (what the old setting still owes is settled at the switch). The reports' ids are runs 0, 1, 2... one run
+     * per "on", none reported without a time (before, a switch made mid-batch counted that batch on the wrong side:
+     * ids that skipped or restarted where no switch was, sends reported with no time).
+     */
+    @ParameterizedTest
+    @EnumSource(UdpTransport.class)
+    void shouldNumberEachOnFromZeroWhenSwitchedUnderTraffic(final UdpTransport transport) throws Exception
+    {
+        try (UdpHosts hosts = new UdpHosts(transport))
+        {
+            final OobSocket socket = hosts.oobSocket(hosts.a.address(), A_PORT);
+            final int target = UdpOobProtocol.toInt(InetAddress.getByName(hosts.b.address()));
+            hosts.inA(() ->
+            {
+                UdpSockets.solicit(socket, target, false);
+                return null;
+            });
+            final int capacity = 1 << 20;
+            final long[] ids = new long[capacity];
+            final TxTimestampSource[] sources = new TxTimestampSource[capacity];
+            final AtomicLong reports = new AtomicLong();
+            final TxTimestampHandler handler = (s, sendId, timestampNs, source) ->
+            {
+                final int at = (int)reports.get();
+                if (at < capacity)
+                {
+                    ids[at] = sendId;
+                    sources[at] = source;
+                }
+                reports.lazySet(at + 1);
+            };
+            final java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean(true);
+            final Thread sender = new Thread(() ->
+            {
+                final UnsafeBuffer payload = new UnsafeBuffer(new byte[32]);
+                while (sending.get())
+                {
+                    UdpSockets.sendTo(socket, target, B_PORT, payload, 0, payload.capacity());
+                    Thread.onSpinWait();
+                }
+            }, "tx-switch-sender");
+            sender.start();
+            final int ons = 40;
+            try
+            {
+                for (int i = 0; i < ons; i++)
+                {
+                    UdpSockets.txTimestamps(socket.ksocket(), handler);
+                    final long before = reports.get();
+                    UdpHosts.await(() -> reports.get() > before, "a report after on " + i);
+                    UdpSockets.txTimestamps(socket.ksocket(), null);
+                }
+            }
+            finally
+            {
+                sending.set(false);
+                sender.join();
+            }
+            Thread.sleep(200);
+            final int count = (int)Math.min(capacity, reports.get());
+            int runs = 0;
+            for (int i = 0; i < count; i++)
+            {
+                if (0 == ids[i])
+                {
+                    runs++;
+                }
+                else
+                {
+                    assertEquals(ids[i - 1] + 1, ids[i], "report " + i + " after id " + ids[i - 1]);
+                }
+                assertTrue(TxTimestampSource.NONE != sources[i], "report " + i + " (id " + ids[i] + ") has no time");
+            }
+            assertEquals(ons, runs, "runs of ids from 0 over " + count + " reports");
+            if (UdpTransport.KERNEL == transport)
+            {
+                assertEquals(0, UdpSockets.state(socket).kernelTransport().txTimestampsMissingCount());
+            }
+        }
+    }
+
+    /**
      * Packet transport: a socket closed while its frames are still in the port's TX ring (sent, not yet reaped) gets
-     * no timestamp report after its close returned: the port forgets the frames' owner when the socket leaves the
-     * stage (before, the port kept the closed socket and called its handler at the next reap).
+     * every report before its close returns and none after: the port settles what it owes the socket when the
+     * socket leaves the stage (before, the port kept the closed socket and called its handler at the next reap).
      */
     @Test
     void shouldRunNoTimestampHandlerAfterCloseWhenFramesAreStillInTheRing() throws Exception
@@ -250,7 +334,7 @@ class UdpTxTimestampTest
                 closed.set(true);
             }
             Thread.sleep(200); // a few hundred stage cycles: every frame reaped
-            assertTrue(reports.get() > 0, "reports before the closes");
+            assertEquals(sockets * 8L, reports.get(), "one report per send, each before its socket's close returned");
             assertEquals(0, afterClose.get(), "handler calls after close, of " + reports.get() + " reports");
         }
     }
