@@ -1968,6 +1968,75 @@ public final class KSocket implements AutoCloseable
     @Override
     public void close() throws ErrnoException
     {
+        beginClose();
+        if (null != hooks)
+        {
+            hooks.release(this);
+        }
+        endClose();
+    }
+
+    /**
+     * Closes several sockets, each as {@link #close()} does, with the release hooks of the {@code SOCK_OOB} ones run
+     * together ({@link OobHooks#releaseAll}): the companion core then lets the stage detach them all in one go
+     * instead of one stage round trip per socket (closing thousands of idle sockets at once). Every socket is
+     * closed that can be; one already closed is skipped and reported after the others are closed.
+     * <p>
+     * In-band.
+     *
+     * @param sockets the sockets, each listed once.
+     * @throws ErrnoException {@code EBADF} naming the first socket of the list that was already closed.
+     */
+    public static void closeAll(final List<KSocket> sockets) throws ErrnoException
+    {
+        ErrnoException alreadyClosed = null;
+        final List<KSocket> closing = new ArrayList<>(sockets.size());
+        for (final KSocket socket : sockets)
+        {
+            try
+            {
+                socket.beginClose();
+                closing.add(socket);
+            }
+            catch (final ErrnoException ex)
+            {
+                alreadyClosed = null == alreadyClosed ? ex : alreadyClosed;
+            }
+        }
+        // one batch per hooks instance (in practice one runtime's)
+        final List<KSocket> batch = new ArrayList<>(closing.size());
+        final boolean[] done = new boolean[closing.size()];
+        for (int i = 0; i < closing.size(); i++)
+        {
+            final OobHooks hooks = closing.get(i).hooks;
+            if (done[i] || null == hooks)
+            {
+                continue;
+            }
+            batch.clear();
+            for (int j = i; j < closing.size(); j++)
+            {
+                if (!done[j] && closing.get(j).hooks == hooks)
+                {
+                    batch.add(closing.get(j));
+                    done[j] = true;
+                }
+            }
+            hooks.releaseAll(batch);
+        }
+        for (final KSocket socket : closing)
+        {
+            socket.endClose();
+        }
+        if (null != alreadyClosed)
+        {
+            throw alreadyClosed;
+        }
+    }
+
+    // close, before the release hook: marks the socket closed (EBADF when it was) and stops its events
+    private void beginClose() throws ErrnoException
+    {
         while (true)
         {
             final int current = state;
@@ -1988,10 +2057,11 @@ public final class KSocket implements AutoCloseable
                 KSocketEventThread.instance().unregister(registration);
             }
         }
-        if (null != hooks)
-        {
-            hooks.release(this);
-        }
+    }
+
+    // close, after the release hook: wakes other holders, drops the open reference
+    private void endClose()
+    {
         if ((state & COUNT_MASK) > 1 && AF_OOB != family)
         {
             // Others still hold the socket, maybe blocked in it. A stream is woken with SHUT_RD only: it ends

@@ -1,6 +1,7 @@
 package org.oobnet.inband;
 
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 
 /**
  * The Dovetail socket hooks: how the in-band stack hands {@code SOCK_OOB} sockets to the companion core.
@@ -46,6 +47,20 @@ public interface OobHooks
      * @param socket the socket being closed.
      */
     void release(KSocket socket);
+
+    /**
+     * In-band, at {@link KSocket#closeAll}: {@link #release} for several sockets, which an implementation may batch
+     * (one wait for the stage for all of them). Returns once every one of them is released.
+     *
+     * @param sockets the sockets being closed, each marked closed already.
+     */
+    default void releaseAll(final List<KSocket> sockets)
+    {
+        for (final KSocket socket : sockets)
+        {
+            release(socket);
+        }
+    }
 
     /**
      * In-band, when the last reference to the socket is dropped: free the OOB context.

@@ -63,6 +63,18 @@ final class StageProxy
     int callOnStage(final StageCommand command)
     {
         submit(command);
+        return await(command);
+    }
+
+    /**
+     * Waits until the stage acknowledged a command already submitted.
+     *
+     * @param command the command.
+     * @return its result.
+     * @throws StageTimeoutException as {@link #callOnStage}.
+     */
+    int await(final StageCommand command)
+    {
         InbandWait wait = null;
         while (!command.isAcknowledged())
         {
@@ -73,7 +85,8 @@ final class StageProxy
             }
             if (null == wait)
             {
-                wait = new InbandWait(stageName, command.getClass().getSimpleName(), answerTimeoutNs);
+                wait = new InbandWait(stageName, command.getClass().getSimpleName(),
+                    answerTimeoutNs + command.waitAllowanceNs());
             }
             wait.idle();
         }
@@ -154,6 +167,14 @@ final class StageProxy
     void detach(final OobSocket socket, final long drainTimeoutNs)
     {
         callOnStage(new DetachCommand(stage, socket, drainTimeoutNs));
+    }
+
+    // queues a detach without waiting (KSocket.closeAll's batch): await(command) for the stage's answer
+    StageCommand submitDetach(final OobSocket socket, final long drainTimeoutNs)
+    {
+        final DetachCommand command = new DetachCommand(stage, socket, drainTimeoutNs);
+        submit(command);
+        return command;
     }
 
     // waits until this stage let go of a socket that moves to another stage (no DISCONNECTED event)
@@ -292,6 +313,13 @@ final class StageProxy
                 defer();
             }
             return 0;
+        }
+
+        // the stage may take the drain timeout to answer, on top of the answer timeout
+        @Override
+        long waitAllowanceNs()
+        {
+            return drainTimeoutNs;
         }
 
         // no stage left to drain the ring: what it holds is counted as dropped, the socket leaves the table now
