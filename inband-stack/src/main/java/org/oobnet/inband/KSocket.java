@@ -109,6 +109,8 @@ public final class KSocket implements AutoCloseable
     private volatile boolean connected;
     private volatile ZeroCopyTracker zeroCopy;
     private volatile boolean zeroCopyEnabled;
+    // true while an OOB stage reads the error queue (errorQueueOnStage): the event thread leaves it alone
+    private volatile boolean errorQueueOnStage;
     // Guarded by this: the socket's entry in the event thread's epoll set.
     private EventRegistration registration;
     // Closed flag (bit 31) and reference count (bits 0..30), changed by CAS only.
@@ -480,7 +482,7 @@ public final class KSocket implements AutoCloseable
                 final int result = hooks.bind(this, address);
                 if (result < 0)
                 {
-                    throw new ErrnoException("bind", result, "fd=" + fd + " hook=bind");
+                    throw new ErrnoException("bind", result, hookFailure("fd=" + fd + " hook=bind"));
                 }
             }
         }
@@ -621,7 +623,7 @@ public final class KSocket implements AutoCloseable
                 final int result = hooks.connect(this, address);
                 if (result < 0)
                 {
-                    throw new ErrnoException("connect", result, "fd=" + fd + " hook=connect");
+                    throw new ErrnoException("connect", result, hookFailure("fd=" + fd + " hook=connect"));
                 }
             }
         }
@@ -1279,7 +1281,7 @@ public final class KSocket implements AutoCloseable
                 final int result = hooks.shutdown(this, how);
                 if (result < 0)
                 {
-                    throw new ErrnoException("shutdown", result, "fd=" + fd + " hook=shutdown");
+                    throw new ErrnoException("shutdown", result, hookFailure("fd=" + fd + " hook=shutdown"));
                 }
             }
         }
@@ -1287,6 +1289,13 @@ public final class KSocket implements AutoCloseable
         {
             rele();
         }
+    }
+
+    // a failed hook's detail: the call's own, then what the hook named (OobHooks.failureDetail)
+    private String hookFailure(final String detail)
+    {
+        final String hookDetail = hooks.failureDetail(this);
+        return null == hookDetail ? detail : detail + " " + hookDetail;
     }
 
     // ------------------------------------------------------------------------------------------------ options
@@ -1314,7 +1323,7 @@ public final class KSocket implements AutoCloseable
                     if (result < 0)
                     {
                         throw new ErrnoException("setsockopt", result,
-                            "fd=" + fd + " level=" + level + " name=" + name + " hook=setoptRedirect");
+                            hookFailure("fd=" + fd + " level=" + level + " name=" + name + " hook=setoptRedirect"));
                     }
                     return;
                 }
@@ -1714,13 +1723,28 @@ public final class KSocket implements AutoCloseable
     }
 
     /**
+     * Gives the socket's error queue to an OOB stage, or back: an OOB protocol whose stage reads the queue itself
+     * (oob-udp's kernel transport with TX timestamps: the {@code SO_EE_ORIGIN_TIMESTAMPING} records are the stage's)
+     * sets it, so that the event thread, woken by {@code EPOLLERR}, does not take the records first. The kernel
+     * cannot leave a record on the queue once read ({@code MSG_PEEK} does not apply to {@code MSG_ERRQUEUE}), so the
+     * queue is left whole: while set, ICMP errors on it reach the stage only (its {@code ERROR} event), not the
+     * in-band {@code onError} callback, and {@link #reapZeroCopyCompletions} reads nothing.
+     *
+     * @param onStage true while a stage reads the error queue.
+     */
+    public void errorQueueOnStage(final boolean onStage)
+    {
+        errorQueueOnStage = onStage;
+    }
+
+    /**
      * Reads the error queue until empty: zero-copy records complete their sends; other records (ICMP errors
-     * with {@code IP_RECVERR}) go to {@code errors}.
+     * with {@code IP_RECVERR}) go to {@code errors}. Nothing while a stage owns the queue ({@link #errorQueueOnStage}).
      */
     int reapErrorQueue(final IntConsumer errors)
     {
         final ZeroCopyTracker tracker = zeroCopy;
-        if (AF_OOB == family || !tryHold())
+        if (AF_OOB == family || errorQueueOnStage || !tryHold())
         {
             return 0;
         }
@@ -1944,6 +1968,75 @@ public final class KSocket implements AutoCloseable
     @Override
     public void close() throws ErrnoException
     {
+        beginClose();
+        if (null != hooks)
+        {
+            hooks.release(this);
+        }
+        endClose();
+    }
+
+    /**
+     * Closes several sockets, each as {@link #close()} does, with the release hooks of the {@code SOCK_OOB} ones run
+     * together ({@link OobHooks#releaseAll}): the companion core then lets the stage detach them all in one go
+     * instead of one stage round trip per socket (closing thousands of idle sockets at once). Every socket is
+     * closed that can be; one already closed is skipped and reported after the others are closed.
+     * <p>
+     * In-band.
+     *
+     * @param sockets the sockets, each listed once.
+     * @throws ErrnoException {@code EBADF} naming the first socket of the list that was already closed.
+     */
+    public static void closeAll(final List<KSocket> sockets) throws ErrnoException
+    {
+        ErrnoException alreadyClosed = null;
+        final List<KSocket> closing = new ArrayList<>(sockets.size());
+        for (final KSocket socket : sockets)
+        {
+            try
+            {
+                socket.beginClose();
+                closing.add(socket);
+            }
+            catch (final ErrnoException ex)
+            {
+                alreadyClosed = null == alreadyClosed ? ex : alreadyClosed;
+            }
+        }
+        // one batch per hooks instance (in practice one runtime's)
+        final List<KSocket> batch = new ArrayList<>(closing.size());
+        final boolean[] done = new boolean[closing.size()];
+        for (int i = 0; i < closing.size(); i++)
+        {
+            final OobHooks hooks = closing.get(i).hooks;
+            if (done[i] || null == hooks)
+            {
+                continue;
+            }
+            batch.clear();
+            for (int j = i; j < closing.size(); j++)
+            {
+                if (!done[j] && closing.get(j).hooks == hooks)
+                {
+                    batch.add(closing.get(j));
+                    done[j] = true;
+                }
+            }
+            hooks.releaseAll(batch);
+        }
+        for (final KSocket socket : closing)
+        {
+            socket.endClose();
+        }
+        if (null != alreadyClosed)
+        {
+            throw alreadyClosed;
+        }
+    }
+
+    // close, before the release hook: marks the socket closed (EBADF when it was) and stops its events
+    private void beginClose() throws ErrnoException
+    {
         while (true)
         {
             final int current = state;
@@ -1964,10 +2057,11 @@ public final class KSocket implements AutoCloseable
                 KSocketEventThread.instance().unregister(registration);
             }
         }
-        if (null != hooks)
-        {
-            hooks.release(this);
-        }
+    }
+
+    // close, after the release hook: wakes other holders, drops the open reference
+    private void endClose()
+    {
         if ((state & COUNT_MASK) > 1 && AF_OOB != family)
         {
             // Others still hold the socket, maybe blocked in it. A stream is woken with SHUT_RD only: it ends

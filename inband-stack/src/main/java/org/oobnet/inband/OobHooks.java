@@ -1,6 +1,7 @@
 package org.oobnet.inband;
 
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 
 /**
  * The Dovetail socket hooks: how the in-band stack hands {@code SOCK_OOB} sockets to the companion core.
@@ -48,11 +49,37 @@ public interface OobHooks
     void release(KSocket socket);
 
     /**
+     * In-band, at {@link KSocket#closeAll}: {@link #release} for several sockets, which an implementation may batch
+     * (one wait for the stage for all of them). Returns once every one of them is released.
+     *
+     * @param sockets the sockets being closed, each marked closed already.
+     */
+    default void releaseAll(final List<KSocket> sockets)
+    {
+        for (final KSocket socket : sockets)
+        {
+            release(socket);
+        }
+    }
+
+    /**
      * In-band, when the last reference to the socket is dropped: free the OOB context.
      *
      * @param socket the socket whose last reference went.
      */
     void destroy(KSocket socket);
+
+    /**
+     * In-band, after a hook on the socket failed: what the hook named about its failure (e.g.
+     * {@code stage=east interface=eth1 step=open port}), appended to the caller's exception; taken once.
+     *
+     * @param socket the socket whose hook failed.
+     * @return the detail, or null.
+     */
+    default String failureDetail(final KSocket socket)
+    {
+        return null;
+    }
 
     /**
      * In-band, after the kernel bound the socket.

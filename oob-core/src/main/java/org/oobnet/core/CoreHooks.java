@@ -2,6 +2,8 @@ package org.oobnet.core;
 
 import org.oobnet.inband.KSocketEvent;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.KSocket;
@@ -40,6 +42,21 @@ final class CoreHooks implements OobHooks
         {
             sockets.release(context);
         }
+    }
+
+    @Override
+    public void releaseAll(final List<KSocket> sockets)
+    {
+        final List<OobSocket> contexts = new ArrayList<>(sockets.size());
+        for (final KSocket socket : sockets)
+        {
+            final OobSocket context = OobSocket.of(socket);
+            if (null != context && context.runtime() == runtime)
+            {
+                contexts.add(context);
+            }
+        }
+        this.sockets.releaseAll(contexts);
     }
 
     @Override
@@ -206,6 +223,13 @@ final class CoreHooks implements OobHooks
         {
             return thrown(context, ex);
         }
+    }
+
+    @Override
+    public String failureDetail(final KSocket socket)
+    {
+        final OobSocket context = OobSocket.of(socket);
+        return null == context ? null : context.takeInbandFailure();
     }
 
     // SOL_OOB options are the core's own: the value of SO_OOB_STAGE is the stage's name (NUL-terminated or not)

@@ -27,6 +27,9 @@ import java.util.Objects;
  * @param errorLogBytes          size of the distinct error log region.
  * @param releaseDrainTimeoutNs  how long {@code release} lets the stage drain a socket's send ring before the
  *                               remaining messages are dropped and counted.
+ * @param stageAnswerTimeoutNs   how long an in-band call waits for a stage that runs but does not answer (stalled,
+ *                               not stopped) before it fails with {@link StageTimeoutException}; a release waits
+ *                               this plus {@code releaseDrainTimeoutNs}.
  * @param stages                 the stages, each its own pinned thread; the first is the default stage and its
  *                               settings are {@code stageCpu}, {@code idleStrategy} and {@code stallThresholdNs}.
  *                               Empty (or null) means one stage, {@link #DEFAULT_STAGE_NAME}, serving every
@@ -45,6 +48,7 @@ public record OobConfig(
     int countersValuesBytes,
     int errorLogBytes,
     long releaseDrainTimeoutNs,
+    long stageAnswerTimeoutNs,
     List<StageSpec> stages)
 {
     /** The name of the one stage of a configuration that lists none (the config module's default name). */
@@ -72,6 +76,11 @@ public record OobConfig(
     public static final int DEFAULT_ERROR_LOG_BYTES = 1024 * 1024;
     /** Default drain timeout at release: 1 s. */
     public static final long DEFAULT_RELEASE_DRAIN_TIMEOUT_NS = 1_000_000_000L;
+    /**
+     * Default wait for a stage's answer: 30 s, far past any descheduling of a running stage on a loaded machine (a
+     * release waits its drain timeout on top).
+     */
+    public static final long DEFAULT_STAGE_ANSWER_TIMEOUT_NS = 30_000_000_000L;
 
     /**
      * Validates every field and reports all problems in one exception.
@@ -120,6 +129,10 @@ public record OobConfig(
         if (releaseDrainTimeoutNs < 0)
         {
             problems.add("releaseDrainTimeoutNs=" + releaseDrainTimeoutNs + " must be >= 0");
+        }
+        if (stageAnswerTimeoutNs <= 0)
+        {
+            problems.add("stageAnswerTimeoutNs=" + stageAnswerTimeoutNs + " must be > 0");
         }
         stages = null == stages || stages.isEmpty() ?
             List.of(new StageSpec(DEFAULT_STAGE_NAME, stageCpu, null == idleStrategy ? IdleStrategyKind.SPIN : idleStrategy,
@@ -293,6 +306,7 @@ public record OobConfig(
             .countersValuesBytes(countersValuesBytes)
             .errorLogBytes(errorLogBytes)
             .releaseDrainTimeoutNs(releaseDrainTimeoutNs)
+            .stageAnswerTimeoutNs(stageAnswerTimeoutNs)
             .stages(stages);
     }
 
@@ -361,6 +375,7 @@ public record OobConfig(
         private int countersValuesBytes; // 0: sized from maxSockets at build
         private int errorLogBytes = DEFAULT_ERROR_LOG_BYTES;
         private long releaseDrainTimeoutNs = DEFAULT_RELEASE_DRAIN_TIMEOUT_NS;
+        private long stageAnswerTimeoutNs = DEFAULT_STAGE_ANSWER_TIMEOUT_NS;
         private List<StageSpec> stages = List.of();
 
         private Builder()
@@ -455,6 +470,13 @@ public record OobConfig(
             return this;
         }
 
+        /** @param value the longest wait for a stage's answer in ns ({@link StageTimeoutException}). @return this. */
+        public Builder stageAnswerTimeoutNs(final long value)
+        {
+            stageAnswerTimeoutNs = value;
+            return this;
+        }
+
         /**
          * The stages; the first one's CPU, idle strategy and stall threshold become this builder's (later calls of
          * {@link #stageCpu}, {@link #idleStrategy}, {@link #stallThresholdNs} change the first stage).
@@ -493,6 +515,7 @@ public record OobConfig(
                 0 == countersValuesBytes ? countersValuesBytesFor(maxSockets) : countersValuesBytes,
                 errorLogBytes,
                 releaseDrainTimeoutNs,
+                stageAnswerTimeoutNs,
                 stagesWithFirst());
         }
 

@@ -167,12 +167,28 @@ public interface OobProtocol
     }
 
     /**
+     * In-band, before the core moves a socket to another stage ({@link OobSocket#placeOnStage},
+     * {@link OobSocket#placeOnInterface}), while the socket still works on its old stage: make ready what the socket
+     * needs on the new one (oob-udp opens that stage's port where a bound socket receives), so that the move is all
+     * or nothing. A failure leaves the socket where it was; {@link OobSocket#failInband} names what failed.
+     *
+     * @param socket the socket, before its first OOB I/O.
+     * @param to     the stage it moves to.
+     * @param byName true for {@link OobSocket#SO_OOB_STAGE}, false for a stage that serves an interface.
+     * @return 0, or a negative errno that refuses the move.
+     */
+    default int beforeStageMove(final OobSocket socket, final RuntimeStage to, final boolean byName)
+    {
+        return 0;
+    }
+
+    /**
      * In-band {@code setsockopt} redirect: any result but {@code -ENOIOCTLCMD} ends the call.
      * <p>
      * The core's own options ({@link OobSocket#SOL_OOB}) come here after the core applied them, never to the
-     * kernel: {@code SO_OOB_STAGE} once the socket is on the named stage, so that a protocol can follow (a socket
-     * already bound needs a device of its new stage where it receives). {@code -ENOIOCTLCMD} or 0 keeps the core's
-     * result; a negative errno is the call's result (the socket stays on the named stage).
+     * kernel: {@code SO_OOB_STAGE} once the socket is on the named stage (what the socket needs there was made ready
+     * by {@link #beforeStageMove}). {@code -ENOIOCTLCMD} or 0 keeps the core's result; a negative errno is the
+     * call's result (the socket stays on the named stage).
      *
      * @param socket the socket.
      * @param level  option level.

@@ -116,6 +116,9 @@ public final class OobSocket
     @SuppressWarnings("unused") // accessed through IO_STATE
     private volatile int ioState;
     private volatile boolean placedByName;
+    // in-band: what the last failed hook on this socket names (stage, interface, step), taken by the hook's caller
+    // for its exception (CoreHooks.failureDetail); a failure path only
+    private volatile String inbandFailure;
 
     // in-band, under the runtime's counters lock: the protocol's counters, freed at destroy
     ProtocolCounters[] protocolCounters = new ProtocolCounters[0];
@@ -243,6 +246,28 @@ public final class OobSocket
     public int placeOnInterface(final String ifname)
     {
         return lifecycle.place(this, runtime.stageForInterface(ifname), false);
+    }
+
+    /**
+     * In-band, for protocols: a hook about to fail names what failed, in {@code name=value} form; the caller's
+     * exception carries it after the errno ({@code ... hook=setoptRedirect stage=east interface=eth1 step=open port}).
+     *
+     * @param errno  the negative errno the hook returns.
+     * @param detail what failed.
+     * @return {@code errno}.
+     */
+    public int failInband(final int errno, final String detail)
+    {
+        inbandFailure = detail;
+        return errno;
+    }
+
+    // in-band, by the failing hook's caller: the detail of failInband, once
+    String takeInbandFailure()
+    {
+        final String detail = inbandFailure;
+        inbandFailure = null;
+        return detail;
     }
 
     // true once the socket did OOB I/O: its stage is fixed

@@ -56,7 +56,8 @@ public final class RuntimeStage
         this.agent = new StageAgent(
             commands, config.commandLimit(), config.maxSockets(), counters, errorLog, spec.stallThresholdNs(),
             "oob-stage" + (0 == index ? "" : "-" + spec.name()));
-        this.proxy = new StageProxy(commands, agent, IdleStrategies.parks(spec.idleStrategy()));
+        this.proxy = new StageProxy(commands, agent, IdleStrategies.parks(spec.idleStrategy()), spec.name(),
+            config.stageAnswerTimeoutNs());
         this.tasks = new StageTasks(proxy);
         // a Throwable escaping doWork: the runner counts it and hands it to the error log; the loop goes on
         this.runner = new AgentRunner(

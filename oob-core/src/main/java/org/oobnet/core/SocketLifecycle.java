@@ -168,7 +168,8 @@ final class SocketLifecycle
      * @param to     the stage to serve it.
      * @param byName true for {@link OobSocket#SO_OOB_STAGE}, false for a bound address or device.
      * @return 0; {@code -EBUSY} after the socket's first OOB I/O, {@code -EBADF} once released, {@code -EPERM}
-     *         from a stage thread.
+     *         from a stage thread, or the protocol's refusal ({@link OobProtocol#beforeStageMove}): the socket then
+     *         stays on its stage.
      */
     int place(final OobSocket socket, final RuntimeStage to, final boolean byName)
     {
@@ -185,6 +186,17 @@ final class SocketLifecycle
                     socket.moveHome(to, true);
                 }
                 return 0;
+            }
+            if (socket.ioStarted())
+            {
+                return -Errno.EBUSY;
+            }
+            // the protocol readies the new stage first (oob-udp: its port where the socket receives) while the
+            // socket still works on its old one; a failure leaves it there, a datagram meanwhile fixes it (EBUSY)
+            final int ready = socket.protocol().beforeStageMove(socket, to, byName);
+            if (ready < 0)
+            {
+                return ready;
             }
             // serialised with the first I/O of any thread: it came first (EBUSY), or it waits for the move
             if (!socket.beginPlacement())
@@ -232,6 +244,49 @@ final class SocketLifecycle
         releaseFromStage(socket);
     }
 
+    /**
+     * In-band, {@code KSocket.closeAll}: releases several sockets as {@link #release} does each, with one wait for
+     * the stage: every detach is queued first, then the stage lets go of them all in as few cycles as its command
+     * limit allows (one round trip per socket made closing 10 000 sockets take minutes on a loaded machine).
+     *
+     * @param sockets the sockets being closed.
+     */
+    void releaseAll(final List<OobSocket> sockets)
+    {
+        if (runtime.isStageThread())
+        {
+            for (final OobSocket socket : sockets)
+            {
+                release(socket); // refused there, each queued for the next in-band close
+            }
+            return;
+        }
+        reapStageCloses();
+        final StageCommand[] detaches = new StageCommand[sockets.size()];
+        final RuntimeStage[] stages = new RuntimeStage[sockets.size()];
+        for (int i = 0; i < detaches.length; i++)
+        {
+            final OobSocket socket = sockets.get(i);
+            if (socket.casState(OobSocket.ATTACHED, OobSocket.RELEASING))
+            {
+                // under the placement lock: the socket's stage is final once it is RELEASING (place() refuses then)
+                synchronized (socket.placementLock())
+                {
+                    stages[i] = socket.runtimeStage();
+                    detaches[i] = stages[i].proxy().submitDetach(socket, config.releaseDrainTimeoutNs());
+                }
+            }
+        }
+        for (int i = 0; i < detaches.length; i++)
+        {
+            if (null != detaches[i])
+            {
+                stages[i].proxy().await(detaches[i]);
+                releaseProtocol(sockets.get(i));
+            }
+        }
+    }
+
     // ATTACHED -> RELEASED: the stage lets go (its ring drained), then the protocol's release; false when not ATTACHED
     private boolean releaseFromStage(final OobSocket socket)
     {
@@ -243,6 +298,13 @@ final class SocketLifecycle
         {
             socket.runtimeStage().proxy().detach(socket, config.releaseDrainTimeoutNs());
         }
+        releaseProtocol(socket);
+        return true;
+    }
+
+    // RELEASING -> RELEASED once the stage let go: the protocol's release
+    private void releaseProtocol(final OobSocket socket)
+    {
         socket.casState(OobSocket.RELEASING, OobSocket.RELEASED);
         try
         {
@@ -253,7 +315,6 @@ final class SocketLifecycle
             socket.counters().hookErrors().incrementRelease();
             stage.recordError(ex);
         }
-        return true;
     }
 
     /**

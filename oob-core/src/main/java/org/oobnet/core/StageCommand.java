@@ -101,6 +101,12 @@ public abstract class StageCommand
         return true;
     }
 
+    // how much longer than the stage answer timeout an in-band caller may wait for it (a detach's drain)
+    long waitAllowanceNs()
+    {
+        return 0;
+    }
+
     final boolean isDeferred()
     {
         return deferred;

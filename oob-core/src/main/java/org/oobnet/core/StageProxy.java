@@ -14,7 +14,8 @@ import org.oobnet.inband.KSocketEvent;
  * <p>
  * A command wakes a stage whose idle strategy parks ({@code backoff}): without it the command waited for the
  * stage's current park to end (up to a millisecond), and so did every socket close. The caller waits for the answer
- * with an {@link InbandWait} (spin, yield, short parks).
+ * with an {@link InbandWait} (spin, yield, short parks; bounded by {@link OobConfig#stageAnswerTimeoutNs()}, not
+ * ended by an interrupt).
  * <p>
  * <b>Note:</b> in-band only; thread safe.
  */
@@ -23,6 +24,8 @@ final class StageProxy
     private final MpscArrayQueue<StageCommand> commands;
     private final StageAgent stage;
     private final boolean stageParks;
+    private final String stageName;
+    private final long answerTimeoutNs;
     private final Object inlineLock = new Object();
     private volatile boolean stageStopped;
 
@@ -30,12 +33,22 @@ final class StageProxy
      * @param commands   the queue the stage drains.
      * @param stage      the stage.
      * @param stageParks true when the stage's idle strategy parks its thread: each command then unparks it.
+     * @param stageName  the stage's name, for a timeout's message.
+     * @param answerTimeoutNs the longest wait for the stage's answer or room on its queue
+     *                   ({@link OobConfig#stageAnswerTimeoutNs()}).
      */
-    StageProxy(final MpscArrayQueue<StageCommand> commands, final StageAgent stage, final boolean stageParks)
+    StageProxy(
+        final MpscArrayQueue<StageCommand> commands,
+        final StageAgent stage,
+        final boolean stageParks,
+        final String stageName,
+        final long answerTimeoutNs)
     {
         this.commands = commands;
         this.stage = stage;
         this.stageParks = stageParks;
+        this.stageName = stageName;
+        this.answerTimeoutNs = answerTimeoutNs;
     }
 
     /**
@@ -44,10 +57,24 @@ final class StageProxy
      * @param command the command, used once.
      * @return its result.
      * @throws IllegalStateException when called from the stage thread (it would wait for itself).
+     * @throws StageTimeoutException when the stage runs but did not answer within the timeout (the command stays
+     *                               queued: the stage may still run it).
      */
     int callOnStage(final StageCommand command)
     {
         submit(command);
+        return await(command);
+    }
+
+    /**
+     * Waits until the stage acknowledged a command already submitted.
+     *
+     * @param command the command.
+     * @return its result.
+     * @throws StageTimeoutException as {@link #callOnStage}.
+     */
+    int await(final StageCommand command)
+    {
         InbandWait wait = null;
         while (!command.isAcknowledged())
         {
@@ -58,9 +85,14 @@ final class StageProxy
             }
             if (null == wait)
             {
-                wait = new InbandWait();
+                wait = new InbandWait(stageName, command.getClass().getSimpleName(),
+                    answerTimeoutNs + command.waitAllowanceNs());
             }
             wait.idle();
+        }
+        if (null != wait)
+        {
+            wait.done();
         }
         return command.result();
     }
@@ -89,9 +121,14 @@ final class StageProxy
             wakeStage();
             if (null == wait)
             {
-                wait = new InbandWait();
+                wait = new InbandWait(stageName, command.getClass().getSimpleName() + " (room on the command queue)",
+                    answerTimeoutNs);
             }
             wait.idle();
+        }
+        if (null != wait)
+        {
+            wait.done();
         }
         if (stageStopped)
         {
@@ -130,6 +167,14 @@ final class StageProxy
     void detach(final OobSocket socket, final long drainTimeoutNs)
     {
         callOnStage(new DetachCommand(stage, socket, drainTimeoutNs));
+    }
+
+    // queues a detach without waiting (KSocket.closeAll's batch): await(command) for the stage's answer
+    StageCommand submitDetach(final OobSocket socket, final long drainTimeoutNs)
+    {
+        final DetachCommand command = new DetachCommand(stage, socket, drainTimeoutNs);
+        submit(command);
+        return command;
     }
 
     // waits until this stage let go of a socket that moves to another stage (no DISCONNECTED event)
@@ -268,6 +313,13 @@ final class StageProxy
                 defer();
             }
             return 0;
+        }
+
+        // the stage may take the drain timeout to answer, on top of the answer timeout
+        @Override
+        long waitAllowanceNs()
+        {
+            return drainTimeoutNs;
         }
 
         // no stage left to drain the ring: what it holds is counted as dropped, the socket leaves the table now

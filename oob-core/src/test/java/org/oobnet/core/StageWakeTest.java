@@ -46,7 +46,8 @@ class StageWakeTest
         final MpscArrayQueue<StageCommand> commands = new MpscArrayQueue<>(64);
         final StageAgent agent = new StageAgent(
             commands, 16, 16, new StageCounters(manager, 100_000L), errorLog, 100_000L, "wake-test");
-        final StageProxy proxy = new StageProxy(commands, agent, wake);
+        final StageProxy proxy = new StageProxy(commands, agent, wake, "wake-test",
+            OobConfig.DEFAULT_STAGE_ANSWER_TIMEOUT_NS);
         final AtomicBoolean running = new AtomicBoolean(true);
         // the stage's loop with an idle strategy that parks long on a cycle without work
         final Thread stage = new Thread(() ->

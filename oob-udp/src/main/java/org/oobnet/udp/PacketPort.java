@@ -16,6 +16,7 @@ import org.oobnet.config.ReassemblyConfig;
 import org.oobnet.core.OobStage;
 import org.oobnet.core.RealtimeNanoClock;
 import org.oobnet.core.StageDevice;
+import org.oobnet.inband.Errno;
 import org.oobnet.inband.ErrnoException;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.ErrnoCapture;
@@ -452,6 +453,25 @@ public final class PacketPort
         }
     }
 
+    // stage, at a switch of the socket's TX timestamps or as it leaves the stage (a command, between two cycles'
+    // flushes): the frames the kernel gave back are reported now; one still in flight (a kick refused, a NIC's
+    // pending completion) is reported without a time, so that no report of the old setting comes after the switch
+    // and no handler runs after the socket's close.
+    // FIXME: those are reported in frame order, not send order (only after a wrap do the two differ)
+    void settleTxSends(final UdpSocketState state)
+    {
+        tx.reapCompletions();
+        final UdpSocketState[] txOwners = this.txOwners;
+        for (int i = 0; i < txOwners.length; i++)
+        {
+            if (txOwners[i] == state)
+            {
+                txOwners[i] = null;
+                state.reportTxTimestamp(txSendIds[i], 0L, TxTimestampSource.NONE);
+            }
+        }
+    }
+
     // stage: a TX frame the kernel gave back; its timestamp goes to the socket that asked for it
     @Override
     public void onTxComplete(final int frame, final int status, final long timestampNs)
@@ -673,7 +693,7 @@ public final class PacketPort
             final int members = delivery.deliver(frame, recordOffset, recordLength, dstAddress, dstPort,
                 parser.srcAddress(), multicast ? dstAddress : 0, timestampNs, timestampSource);
             countDelivery(0 == members ? DropReason.UNKNOWN_PORT : 0 == delivery.accepted ? DropReason.NOT_JOINED :
-                0 == delivery.delivered ? DropReason.RECEIVE_FULL : DropReason.NONE, recordLength);
+                0 == delivery.delivered ? delivery.lastDrop : DropReason.NONE, recordLength);
             return;
         }
         final UdpSocketState target = demux.lookup(dstAddress, dstPort, parser.srcAddress(), parser.srcPort());
@@ -686,8 +706,8 @@ public final class PacketPort
         {
             return;
         }
-        countDelivery(target.deliverCopy(frame, recordOffset, recordLength, timestampNs, timestampSource) >= 0 ?
-            DropReason.NONE : DropReason.RECEIVE_FULL, recordLength);
+        countDelivery(deliveryDrop(target.deliverCopy(frame, recordOffset, recordLength, timestampNs,
+            timestampSource)), recordLength);
     }
 
     // a completed datagram goes the normal way, with the RX timestamp of the fragment that completed it (the last to
@@ -730,6 +750,17 @@ public final class PacketPort
         {
             socket.onAsyncError(errno);
         }
+    }
+
+    // a delivery's result as a drop reason: EXDEV (another stage's socket) and EWOULDBLOCK (between stages) are not
+    // a full receive path
+    private static DropReason deliveryDrop(final int rc)
+    {
+        if (rc >= 0)
+        {
+            return DropReason.NONE;
+        }
+        return -Errno.EXDEV == rc || -Errno.EWOULDBLOCK == rc ? DropReason.NOT_ON_STAGE : DropReason.RECEIVE_FULL;
     }
 
     private void countDelivery(final DropReason reason, final int recordLength)
@@ -796,6 +827,8 @@ public final class PacketPort
         private RxTimestampSource timestampSource = RxTimestampSource.NONE;
         int accepted;
         int delivered;
+        // why the last refused member refused (counted when no member took the datagram)
+        DropReason lastDrop = DropReason.RECEIVE_FULL;
 
         int deliver(
             final MutableDirectBuffer buffer,
@@ -817,6 +850,7 @@ public final class PacketPort
             this.timestampSource = timestampSource;
             accepted = 0;
             delivered = 0;
+            lastDrop = DropReason.RECEIVE_FULL;
             final int members = demux.forEachMember(dstAddress, dstPort, this);
             this.buffer = null;
             return members;
@@ -830,9 +864,14 @@ public final class PacketPort
                 return;
             }
             accepted++;
-            if (member.deliverCopy(buffer, offset, length, timestampNs, timestampSource) >= 0)
+            final DropReason drop = deliveryDrop(member.deliverCopy(buffer, offset, length, timestampNs, timestampSource));
+            if (DropReason.NONE == drop)
             {
                 delivered++;
+            }
+            else
+            {
+                lastDrop = drop;
             }
         }
     }

@@ -9,6 +9,8 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 
 import org.oobnet.config.UdpTransport;
+import org.oobnet.core.RuntimeStage;
+
 /**
  * Puts an OOB UDP socket on the stage that serves its interface, so that the socket and the packet port it
  * receives and sends through belong to one stage: the interface of {@code SO_BINDTODEVICE} first, else of its
@@ -17,7 +19,7 @@ import org.oobnet.config.UdpTransport;
  * ({@code EBUSY} after). With the packet transport the socket's stage then gets a port on each interface the socket
  * receives on ({@code UdpStack.servePorts}: the bound device's or address's, the route's, every one for a wildcard
  * bind), so a socket named onto a stage that does not serve its interface is served by a port of its own stage,
- * whether it is named before its bind or after ({@link #onStageNamed}).
+ * whether it is named before its bind or after ({@link #beforeMove}: the port opens before the socket moves).
  * <p>
  * <b>Note:</b> in-band only (the hooks of bind, connect and setsockopt); a runtime of one stage skips it all.
  */
@@ -37,9 +39,11 @@ final class StagePlacement
         }
         if (0 == state.localAddress)
         {
-            return servePorts(state, null);
+            state.boundInterface = null;
+            return servePorts(state, state.socket.runtimeStage(), null);
         }
         final String ifname = interfaceOf(state.localAddress);
+        state.boundInterface = ifname;
         return null == ifname ? 0 : place(state, ifname);
     }
 
@@ -73,39 +77,41 @@ final class StagePlacement
         return place(state, device);
     }
 
-    // SO_OOB_STAGE, after the core moved the socket to the named stage: a socket already bound (to a device, an
-    // address, or the wildcard) needs a port of that stage where it receives; an unbound one gets it at its bind
-    static int onStageNamed(final UdpSocketState state)
+    // SO_OOB_STAGE, before the core moves the socket (OobProtocol.beforeStageMove): a socket already bound (to a
+    // device, an address, or the wildcard) needs a port of the named stage where it receives, opened while the socket
+    // still works on its old stage; a failure leaves it there. An unbound one gets the port at its bind. A move to
+    // an interface's stage needs nothing: that stage serves the interface.
+    static int beforeMove(final UdpSocketState state, final RuntimeStage to, final boolean byName)
     {
-        if (!severalStages(state) || 0 == state.localPort)
+        if (!byName || !severalStages(state) || 0 == state.localPort)
         {
             return 0;
         }
         if (state.boundToDevice)
         {
             final String device = state.boundDevice;
-            return null == device ? 0 : servePorts(state, device);
+            return null == device ? 0 : servePorts(state, to, device);
         }
         if (0 == state.localAddress)
         {
-            return servePorts(state, null);
+            return servePorts(state, to, null);
         }
-        final String ifname = interfaceOf(state.localAddress);
-        return null == ifname ? 0 : servePorts(state, ifname);
+        final String ifname = state.boundInterface;
+        return null == ifname ? 0 : servePorts(state, to, ifname);
     }
 
     // the socket on the interface's stage unless named elsewhere; then its stage gets a port there if it has none
     private static int place(final UdpSocketState state, final String ifname)
     {
         final int rc = state.socket.placeOnInterface(ifname);
-        return rc < 0 ? rc : servePorts(state, ifname);
+        return rc < 0 ? rc : servePorts(state, state.socket.runtimeStage(), ifname);
     }
 
     // the packet transport receives through its stage's ports (a socket's kernel transport is a device of its own)
-    private static int servePorts(final UdpSocketState state, final String ifname)
+    private static int servePorts(final UdpSocketState state, final RuntimeStage stage, final String ifname)
     {
         return UdpTransport.PACKET != state.transport || (null != ifname && null == state.stack.portNamed(ifname)) ? 0 :
-            state.stack.servePorts(state.socket.runtimeStage(), ifname);
+            state.stack.servePorts(stage, ifname, state.socket);
     }
 
     private static boolean severalStages(final UdpSocketState state)

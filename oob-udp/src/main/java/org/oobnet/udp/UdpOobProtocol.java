@@ -12,6 +12,7 @@ import org.oobnet.core.OobClaim;
 import org.oobnet.core.OobProtocol;
 import org.oobnet.core.OobSocket;
 import org.oobnet.core.OobStage;
+import org.oobnet.core.RuntimeStage;
 import org.oobnet.core.StageCommand;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.ErrnoException;
@@ -210,14 +211,21 @@ public final class UdpOobProtocol implements OobProtocol
         return kernel.reportErrors(connected ? state : null);
     }
 
+    // in-band, before the core moves the socket to another stage
+    @Override
+    public int beforeStageMove(final OobSocket socket, final RuntimeStage to, final boolean byName)
+    {
+        return StagePlacement.beforeMove(socket.protocolState(), to, byName);
+    }
+
     @Override
     public int setopt(final OobSocket socket, final int level, final int name, final MemorySegment value)
     {
         final UdpSocketState state = socket.protocolState();
         if (OobSocket.SOL_OOB == level && OobSocket.SO_OOB_STAGE == name)
         {
-            // the core has moved the socket to the named stage: a bound one gets that stage's port where it receives
-            return StagePlacement.onStageNamed(state);
+            // the core has moved the socket to the named stage; its port there opened before (beforeStageMove)
+            return 0;
         }
         final int intValue = value.byteSize() >= 4 ? value.get(ValueLayout.JAVA_INT_UNALIGNED, 0) : 0;
         if (SocketConstants.SOL_UDP == level && UDP_OOB_TRANSPORT == name)
@@ -244,7 +252,8 @@ public final class UdpOobProtocol implements OobProtocol
             }
             // the kernel socket's device follows the transport (a no-op until the socket is on the stage)
             socket.runtimeStage().callOnStage(new SyncKernelDevice(state));
-            return 0;
+            // TX timestamps turned on before: the kernel socket's SO_TIMESTAMPING follows too
+            return state.txTimestampsOn && UdpTransport.KERNEL == wanted ? switchTxTimestamps(state, true) : 0;
         }
         if (SocketConstants.SOL_UDP == level && UDP_OOB_TX_TIMESTAMPS == name)
         {
@@ -283,8 +292,7 @@ public final class UdpOobProtocol implements OobProtocol
         return -OobHooks.ENOIOCTLCMD;
     }
 
-    // in-band: UDP_OOB_TX_TIMESTAMPS; the kernel transport's socket gets its SO_TIMESTAMPING TX flags now, the
-    // packet transport's ports track every frame anyway (PacketPort.trackTxSend)
+    // in-band: UDP_OOB_TX_TIMESTAMPS; the switch is a stage command (SwitchTxTimestamps), between two send batches
     private static int txTimestamps(final UdpSocketState state, final int value)
     {
         if (value < 0 || value > 1)
@@ -292,21 +300,29 @@ public final class UdpOobProtocol implements OobProtocol
             return -Errno.EINVAL;
         }
         final boolean on = 1 == value;
-        final KernelBusyPollTransport kernel = state.kernel;
-        if (null != kernel && UdpTransport.KERNEL == state.transport)
+        if (on == state.txTimestampsOn)
         {
-            final int rc = kernel.txTimestamps(on ? state : null);
-            if (rc < 0)
-            {
-                return rc;
-            }
+            return 0;
         }
-        if (on && !state.txTimestampsOn)
+        return switchTxTimestamps(state, on);
+    }
+
+    // in-band: a kernel-transport socket's error queue is the stage's while its TX timestamps are on
+    // (KSocket.errorQueueOnStage), given before the first record can come and taken back after they went off
+    private static int switchTxTimestamps(final UdpSocketState state, final boolean on)
+    {
+        final KSocket ksocket = state.socket.ksocket();
+        final boolean kernel = UdpTransport.KERNEL == state.transport && null != state.kernel;
+        if (on && kernel)
         {
-            state.txIdsRestart = true;
+            ksocket.errorQueueOnStage(true);
         }
-        state.txTimestampsOn = on;
-        return 0;
+        final int rc = state.socket.runtimeStage().callOnStage(new SwitchTxTimestamps(state, on));
+        if (kernel)
+        {
+            ksocket.errorQueueOnStage(state.txTimestampsOn);
+        }
+        return rc;
     }
 
     // stage, the socket joining it: a kernel-transport socket's device goes on the stage with it
@@ -320,7 +336,8 @@ public final class UdpOobProtocol implements OobProtocol
         }
     }
 
-    // stage, the socket leaving it: its kernel device leaves the stage; the kernel transport's last batch goes out;
+    // stage, the socket leaving it: its kernel device leaves the stage; the ports report the TX timestamps they
+    // still owe it (none after close); the kernel transport's last batch goes out;
     // what the kernel still does not take is counted as closed with messages queued (the packet transport's frames
     // are in the port's TX ring, counted by the port when it closes)
     @Override
@@ -332,6 +349,10 @@ public final class UdpOobProtocol implements OobProtocol
         {
             socket.stage().removeDevice(device);
             device.onStage = false;
+        }
+        if (null != state && state.txTimestampsOn && UdpTransport.PACKET == state.transport)
+        {
+            stack.settleTxSends(socket.stage(), state);
         }
         final KernelBusyPollTransport kernel = null == state ? null : state.kernel;
         if (null != kernel && kernel.pending() > 0)
@@ -741,14 +762,6 @@ public final class UdpOobProtocol implements OobProtocol
                 state.kernel = kernel;
                 state.kernelDevice = new KernelSocketDevice(state, kernel);
             }
-            if (state.txTimestampsOn)
-            {
-                final int rc = state.kernel.txTimestamps(state);
-                if (rc < 0)
-                {
-                    return rc;
-                }
-            }
             // the kernel transport reads the kernel queue: take the packet transport's filter off
             setIntOption(errno, state.fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_DETACH_FILTER, 0);
             state.maxPayload = UdpSocketState.KERNEL_MAX_PAYLOAD;
@@ -823,6 +836,46 @@ public final class UdpOobProtocol implements OobProtocol
             return 0;
         }
         return ((bytes[0] & 0xFF) << 24) | ((bytes[1] & 0xFF) << 16) | ((bytes[2] & 0xFF) << 8) | (bytes[3] & 0xFF);
+    }
+
+    // stage, between two send batches: TX timestamps on or off. What the old setting still owes is reported first
+    // (the kernel transport's queued records, the ports' completed frames; the rest without a time); when on, ids
+    // count from 0 (the kernel's OPT_ID restarts too)
+    private static final class SwitchTxTimestamps extends StageCommand
+    {
+        private final UdpSocketState state;
+        private final boolean on;
+
+        SwitchTxTimestamps(final UdpSocketState state, final boolean on)
+        {
+            this.state = state;
+            this.on = on;
+        }
+
+        @Override
+        protected int execute(final OobStage stage, final long nowNs)
+        {
+            final KernelBusyPollTransport kernel = state.kernel;
+            if (null != kernel && UdpTransport.KERNEL == state.transport)
+            {
+                final int rc = kernel.switchTxTimestamps(on ? state : null, nowNs);
+                if (rc < 0)
+                {
+                    state.txTimestampsOn = false;
+                    return rc;
+                }
+            }
+            else if (state.txTimestampsOn)
+            {
+                state.stack.settleTxSends(stage, state);
+            }
+            if (on)
+            {
+                state.txNextSendId = 0;
+            }
+            state.txTimestampsOn = on;
+            return 0;
+        }
     }
 
     // stage: adds or removes the kernel socket's device after a transport change

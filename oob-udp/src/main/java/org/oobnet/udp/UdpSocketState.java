@@ -41,8 +41,11 @@ public final class UdpSocketState implements DatagramHandler
     volatile boolean boundInDemux;
     // SO_BINDTODEVICE set: the device's stage serves the socket (StagePlacement)
     volatile boolean boundToDevice;
-    // its name, while boundToDevice: a stage named later opens its port there (StagePlacement.onStageNamed)
+    // its name, while boundToDevice: a stage named later opens its port there (StagePlacement.beforeMove)
     volatile String boundDevice;
+    // the interface holding localAddress, found at bind in the binding thread's namespace (null: none or wildcard):
+    // a stage named later opens its port there (StagePlacement.beforeMove)
+    volatile String boundInterface;
     volatile boolean broadcast;
     volatile int ttl = UdpFrameBuilder.DEFAULT_TTL;
     volatile int multicastTtl = 1;
@@ -55,11 +58,10 @@ public final class UdpSocketState implements DatagramHandler
     volatile GroupFilter groups = GroupFilter.EMPTY;
     volatile boolean multicastLoop = true;
     volatile org.oobnet.udp.route.NextHop multicastHop;
-    // UDP_OOB_TX_TIMESTAMPS: on, who takes the reports (null: only the accessors), ids restart at 0 (set in-band
-    // when turned on, cleared by the stage at its next send)
+    // UDP_OOB_TX_TIMESTAMPS: on (switched by the stage, UdpOobProtocol.SwitchTxTimestamps), who takes the reports
+    // (null: only the accessors)
     volatile boolean txTimestampsOn;
     volatile TxTimestampHandler txTimestampHandler;
-    volatile boolean txIdsRestart;
 
     // stage only
     final UdpFrameBuilder builder = new UdpFrameBuilder();
@@ -196,11 +198,6 @@ public final class UdpSocketState implements DatagramHandler
         if (!txTimestampsOn)
         {
             return -1L;
-        }
-        if (txIdsRestart)
-        {
-            txIdsRestart = false;
-            txNextSendId = 0;
         }
         return txNextSendId++;
     }

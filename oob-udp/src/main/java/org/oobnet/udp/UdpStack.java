@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.oobnet.config.InterfaceConfig;
 import org.oobnet.core.OobRuntime;
+import org.oobnet.core.OobSocket;
 import org.oobnet.core.OobStage;
 import org.oobnet.core.RuntimeStage;
 import org.oobnet.inband.Errno;
@@ -197,6 +198,30 @@ public final class UdpStack implements AutoCloseable
     }
 
     /**
+     * Stage, at a switch of a socket's TX timestamps or as it leaves the stage: each of the stage's ports reports
+     * what it still owes the socket ({@link PacketPort#settleTxSends}), so none reports to it later.
+     *
+     * @param stage the stage (the caller's).
+     * @param state the socket.
+     */
+    void settleTxSends(final OobStage stage, final UdpSocketState state)
+    {
+        final PacketPort[] ports = table.of(stage);
+        if (null == ports)
+        {
+            return;
+        }
+        for (int i = 0; i < ports.length; i++)
+        {
+            final PacketPort port = ports[i];
+            if (null != port)
+            {
+                port.settleTxSends(state);
+            }
+        }
+    }
+
+    /**
      * @param ifname an interface name.
      * @return its port, or null when the interface is not enabled.
      */
@@ -327,12 +352,14 @@ public final class UdpStack implements AutoCloseable
      * port on each interface the socket receives on, unless the stage has one (the interface's own port when the
      * stage serves it). Opened in the calling thread's network namespace, which must be the stack's.
      *
-     * @param stage  the socket's stage.
+     * @param stage  the socket's stage, or the one it is about to move to.
      * @param ifname the interface, or null for every enabled interface (a wildcard-bound socket).
+     * @param socket the socket: a failure is named on it ({@link OobSocket#failInband}: stage, interface, step).
      * @return 0; {@code -EXDEV} when the interface seen from this thread is not the stack's (another namespace),
-     * or the negative errno of opening the port or adding it to the stage.
+     * or the negative errno of opening the port or adding it to the stage. Ports opened before a failure stay
+     * (closed with the stack's last socket, as the others).
      */
-    int servePorts(final RuntimeStage stage, final String ifname)
+    int servePorts(final RuntimeStage stage, final String ifname, final OobSocket socket)
     {
         synchronized (devicesLock)
         {
@@ -355,12 +382,12 @@ public final class UdpStack implements AutoCloseable
                 }
                 catch (final ErrnoException ex)
                 {
-                    return -ex.errno();
+                    return socket.failInband(-ex.errno(), portFailure(stage, primary, "open port"));
                 }
                 if (port.ifindex() != primary.ifindex() || port.mac() != primary.mac())
                 {
                     port.close(); // the caller's namespace has another interface of that name
-                    return -Errno.EXDEV;
+                    return socket.failInband(-Errno.EXDEV, portFailure(stage, primary, "same interface"));
                 }
                 port.servedBy(this, config.rxPollLimit());
                 port.servedOn(stage.stage());
@@ -368,13 +395,18 @@ public final class UdpStack implements AutoCloseable
                 if (rc < 0)
                 {
                     port.close();
-                    return rc;
+                    return socket.failInband(rc, portFailure(stage, primary, "add device"));
                 }
                 extraPorts.add(port);
                 table = table.with(stage.index(), port);
             }
             return 0;
         }
+    }
+
+    private static String portFailure(final RuntimeStage stage, final PacketPort primary, final String step)
+    {
+        return "stage=" + stage.name() + " interface=" + primary.name() + " step=" + step;
     }
 
     /**

@@ -14,6 +14,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.oobnet.config.UdpTransport;
 import org.oobnet.core.OobSocket;
 import org.oobnet.inband.Errno;
+import org.oobnet.inband.KSocket;
+import org.oobnet.inband.KSocketCallbacks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,9 +41,37 @@ class UdpTxTimestampTest
     @EnumSource(UdpTransport.class)
     void shouldReportExactlyOneTimestampPerSendWhenUsingTransport(final UdpTransport transport) throws Exception
     {
+        sendAndCheck(transport, false);
+    }
+
+    /**
+     * Kernel transport, the socket also has in-band callbacks: the event thread, woken by {@code EPOLLERR} for each
+     * timestamp record, leaves the error queue to the stage (before, it drained it and the stage missed those
+     * sends' timestamps: reported without time, or not at all).
+     */
+    @Test
+    void shouldReportEveryTimestampToTheStageWhenTheSocketAlsoHasInbandCallbacks() throws Exception
+    {
+        sendAndCheck(UdpTransport.KERNEL, true);
+    }
+
+    private static void sendAndCheck(final UdpTransport transport, final boolean inbandCallbacks) throws Exception
+    {
         try (UdpHosts hosts = new UdpHosts(transport))
         {
             final OobSocket socket = hosts.oobSocket(hosts.a.address(), A_PORT);
+            final AtomicLong inbandErrors = new AtomicLong();
+            if (inbandCallbacks)
+            {
+                socket.ksocket().setCallbacks(new KSocketCallbacks()
+                {
+                    @Override
+                    public void onError(final KSocket s, final Object cookie, final long argument)
+                    {
+                        inbandErrors.incrementAndGet();
+                    }
+                }, null);
+            }
             final long[] ids = new long[DATAGRAMS + 1];
             final long[] times = new long[DATAGRAMS + 1];
             final TxTimestampSource[] sources = new TxTimestampSource[DATAGRAMS + 1];
@@ -118,6 +148,12 @@ class UdpTxTimestampTest
                 }
             }
             assertEquals(DATAGRAMS - 1, UdpSockets.state(socket).txSendId());
+            if (UdpTransport.KERNEL == transport)
+            {
+                assertEquals(0, UdpSockets.state(socket).kernelTransport().txTimestampsMissingCount(),
+                    "sends whose record the stage never read");
+            }
+            assertEquals(0, inbandErrors.get(), "in-band ERROR callbacks");
         }
     }
 
@@ -171,6 +207,135 @@ class UdpTxTimestampTest
                 assertEquals(i < lost ? TxTimestampSource.NONE : TxTimestampSource.SOFTWARE, sources[i],
                     "source of report " + i);
             }
+        }
+    }
+
+    /**
+     * Off, on, off, on... while an application thread sends without pause: the switch is a stage command between two
+     * send batches, so each "on" numbers its sends from 0 and every send made while on is reported once, with a
+     * time (what the old setting still owes is settled at the switch). The reports' ids are runs 0, 1, 2... one run
+     * per "on", none reported without a time (before, a switch made mid-batch counted that batch on the wrong side:
+     * ids that skipped or restarted where no switch was, sends reported with no time).
+     */
+    @ParameterizedTest
+    @EnumSource(UdpTransport.class)
+    void shouldNumberEachOnFromZeroWhenSwitchedUnderTraffic(final UdpTransport transport) throws Exception
+    {
+        try (UdpHosts hosts = new UdpHosts(transport))
+        {
+            final OobSocket socket = hosts.oobSocket(hosts.a.address(), A_PORT);
+            final int target = UdpOobProtocol.toInt(InetAddress.getByName(hosts.b.address()));
+            hosts.inA(() ->
+            {
+                UdpSockets.solicit(socket, target, false);
+                return null;
+            });
+            final int capacity = 1 << 20;
+            final long[] ids = new long[capacity];
+            final TxTimestampSource[] sources = new TxTimestampSource[capacity];
+            final AtomicLong reports = new AtomicLong();
+            final TxTimestampHandler handler = (s, sendId, timestampNs, source) ->
+            {
+                final int at = (int)reports.get();
+                if (at < capacity)
+                {
+                    ids[at] = sendId;
+                    sources[at] = source;
+                }
+                reports.lazySet(at + 1);
+            };
+            final java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean(true);
+            final Thread sender = new Thread(() ->
+            {
+                final UnsafeBuffer payload = new UnsafeBuffer(new byte[32]);
+                while (sending.get())
+                {
+                    UdpSockets.sendTo(socket, target, B_PORT, payload, 0, payload.capacity());
+                    Thread.onSpinWait();
+                }
+            }, "tx-switch-sender");
+            sender.start();
+            final int ons = 40;
+            try
+            {
+                for (int i = 0; i < ons; i++)
+                {
+                    UdpSockets.txTimestamps(socket.ksocket(), handler);
+                    final long before = reports.get();
+                    UdpHosts.await(() -> reports.get() > before, "a report after on " + i);
+                    UdpSockets.txTimestamps(socket.ksocket(), null);
+                }
+            }
+            finally
+            {
+                sending.set(false);
+                sender.join();
+            }
+            Thread.sleep(200);
+            final int count = (int)Math.min(capacity, reports.get());
+            int runs = 0;
+            for (int i = 0; i < count; i++)
+            {
+                if (0 == ids[i])
+                {
+                    runs++;
+                }
+                else
+                {
+                    assertEquals(ids[i - 1] + 1, ids[i], "report " + i + " after id " + ids[i - 1]);
+                }
+                assertTrue(TxTimestampSource.NONE != sources[i], "report " + i + " (id " + ids[i] + ") has no time");
+            }
+            assertEquals(ons, runs, "runs of ids from 0 over " + count + " reports");
+            if (UdpTransport.KERNEL == transport)
+            {
+                assertEquals(0, UdpSockets.state(socket).kernelTransport().txTimestampsMissingCount());
+            }
+        }
+    }
+
+    /**
+     * Packet transport: a socket closed while its frames are still in the port's TX ring (sent, not yet reaped) gets
+     * every report before its close returns and none after: the port settles what it owes the socket when the
+     * socket leaves the stage (before, the port kept the closed socket and called its handler at the next reap).
+     */
+    @Test
+    void shouldRunNoTimestampHandlerAfterCloseWhenFramesAreStillInTheRing() throws Exception
+    {
+        try (UdpHosts hosts = new UdpHosts(UdpTransport.PACKET))
+        {
+            final int target = UdpOobProtocol.toInt(InetAddress.getByName(hosts.b.address()));
+            final AtomicLong afterClose = new AtomicLong();
+            final AtomicLong reports = new AtomicLong();
+            final UnsafeBuffer payload = new UnsafeBuffer(new byte[32]);
+            final int sockets = 100;
+            for (int i = 0; i < sockets; i++)
+            {
+                final OobSocket socket = hosts.oobSocket(hosts.a.address(), A_PORT + 10 + i);
+                final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+                UdpSockets.txTimestamps(socket.ksocket(), (s, sendId, timestampNs, source) ->
+                {
+                    reports.incrementAndGet();
+                    if (closed.get())
+                    {
+                        afterClose.incrementAndGet();
+                    }
+                });
+                hosts.inA(() ->
+                {
+                    UdpSockets.solicit(socket, target, false);
+                    return null;
+                });
+                for (int n = 0; n < 8; n++)
+                {
+                    send(socket, target, payload, n);
+                }
+                socket.ksocket().close();
+                closed.set(true);
+            }
+            Thread.sleep(200); // a few hundred stage cycles: every frame reaped
+            assertEquals(sockets * 8L, reports.get(), "one report per send, each before its socket's close returned");
+            assertEquals(0, afterClose.get(), "handler calls after close, of " + reports.get() + " reports");
         }
     }
 

@@ -46,6 +46,8 @@ public final class LibC
     // No errno capture: capturing slices the capture segment per call, an allocation the JIT removes only in hot
     // code; calls a stage makes now and then (health checks) must not allocate in any compilation state.
     private static final MethodHandle GETSOCKOPT_QUIET = downcallQuiet("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    // a stage's switch of a socket option between two send batches (oob-udp's TX timestamps)
+    private static final MethodHandle SETSOCKOPT_QUIET = downcallQuiet("setsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle GETSOCKNAME_QUIET = downcallQuiet("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle RECVMMSG_QUIET = downcallQuiet("recvmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
     // a stage's read of a kernel socket's error queue (MSG_ERRQUEUE | MSG_DONTWAIT: ICMP errors with IP_RECVERR)
@@ -133,6 +135,7 @@ public final class LibC
         for (int i = 0; i < CUSTOMIZE_CALLS; i++)
         {
             getsockoptQuiet(-1, 0, 0, none, none);
+            setsockoptQuiet(-1, 0, 0, none, 0);
             getsocknameQuiet(-1, none, none);
             recvmmsgQuiet(-1, none, 0, SocketConstants.MSG_DONTWAIT);
             recvmsgQuiet(-1, none, SocketConstants.MSG_ERRQUEUE | SocketConstants.MSG_DONTWAIT);
@@ -363,6 +366,24 @@ public final class LibC
         {
             final int result = (int)GETSOCKOPT.invokeExact(errno.segment(), fd, level, name, value, valueLength);
             return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Sets a socket option without capturing errno: allocation-free in every compilation state, for a stage
+     * (retry with {@link #setsockopt} for the errno of a failure).
+     *
+     * @return 0, or -1 on failure.
+     */
+    public static int setsockoptQuiet(final int fd, final int level, final int name, final MemorySegment value, final int valueLength)
+    {
+        try
+        {
+            return (int)SETSOCKOPT_QUIET.invokeExact(fd, level, name, value, valueLength);
         }
         catch (final Throwable t)
         {

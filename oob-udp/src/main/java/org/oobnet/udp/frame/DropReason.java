@@ -56,7 +56,13 @@ public enum DropReason
     /** Valid datagram for a socket whose receive path is full. */
     RECEIVE_FULL("receive-full"),
     /** A group datagram to a bound port whose sockets did not join its (group, source) on that interface. */
-    NOT_JOINED("not-joined");
+    NOT_JOINED("not-joined"),
+    /**
+     * Valid datagram for a socket this port's stage does not serve at that moment: refused with {@code EXDEV} (the
+     * socket is another stage's) or {@code EWOULDBLOCK} (it is moving between stages: {@code SO_OOB_STAGE}).
+     * Not a full receive path, so not {@link #RECEIVE_FULL}.
+     */
+    NOT_ON_STAGE("not-on-stage");
 
     private static final DropReason[] VALUES = values();
 

@@ -30,7 +30,7 @@ public interface DatagramHandler
 
     /**
      * A transmit timestamp the kernel queued for one of the socket's datagrams
-     * ({@link KernelBusyPollTransport#txTimestamps}).
+     * ({@link KernelBusyPollTransport#switchTxTimestamps}).
      *
      * @param sendId      the datagram's {@code SOF_TIMESTAMPING_OPT_ID} key ({@code ee_data}, 32 bits).
      * @param timestampNs the time, ns since the epoch.

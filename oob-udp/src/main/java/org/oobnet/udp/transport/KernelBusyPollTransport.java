@@ -40,7 +40,7 @@ import org.oobnet.udp.frame.IcmpUnreachable;
  * transport's rule). The poll cannot tell an error from an empty queue (its {@code recvmmsg} captures no errno),
  * so the queue is read every {@value #ERROR_CHECK_INTERVAL_NS} ns, and at once after a refused send.
  * <p>
- * Transmit timestamps ({@link #txTimestamps}): {@code SOF_TIMESTAMPING_TX_SOFTWARE | OPT_ID | OPT_TSONLY} added
+ * Transmit timestamps ({@link #switchTxTimestamps}): {@code SOF_TIMESTAMPING_TX_SOFTWARE | OPT_ID | OPT_TSONLY} added
  * to the socket's flags; the kernel queues one record per datagram sent on the error queue (no payload, the
  * datagram's id in {@code ee_data}), which {@link #pollErrors} reads every poll while sent datagrams still await
  * theirs, and hands to {@link DatagramHandler#onTxTimestamp}.
@@ -55,6 +55,8 @@ public final class KernelBusyPollTransport implements AutoCloseable
     private final int maxPayloadLength;
     private final Arena arena = Arena.ofShared();
     private final ErrnoCapture errno = new ErrnoCapture(arena);
+    // SO_TIMESTAMPING's value, set by the stage at a switch (switchTxTimestamps)
+    private final MemorySegment timestampingFlags = arena.allocate(4);
     private final MemorySegment rxMessages;
     private final MemorySegment txMessages;
     private final UnsafeBuffer rxHeaders;
@@ -84,7 +86,8 @@ public final class KernelBusyPollTransport implements AutoCloseable
     private long nextErrorCheckNs;
     private boolean errorCheckDue;
     private long asyncErrors;
-    // transmit timestamps: who takes them (null: off); datagrams sent since they were turned on, and reported
+    // transmit timestamps: who takes them (null: off; set by the stage, switchTxTimestamps); datagrams sent since
+    // they were turned on, and reported
     private volatile DatagramHandler txHandler;
     private long txSent;
     private long txReported;
@@ -93,9 +96,6 @@ public final class KernelBusyPollTransport implements AutoCloseable
     private long txMissing;
     private long txWaitSinceNs;
     private boolean txWaiting;
-    // bumped in-band at each switch (the kernel's ids restart at 0 then); the stage restarts its counts when it sees it
-    private volatile int txEpoch;
-    private int txEpochSeen;
 
     // room for one control message per datagram: SCM_TIMESTAMPING's three timespecs, and one more of any kind
     private static final int SCM_TIMESTAMPING_LENGTH = 3 * TimespecDescriptor.LENGTH;
@@ -199,38 +199,51 @@ public final class KernelBusyPollTransport implements AutoCloseable
     }
 
     /**
-     * In-band, before the stage sends (ids count from there): turns the socket's transmit timestamps on for
-     * {@code handler} ({@code SO_TIMESTAMPING} gets {@code TX_SOFTWARE | OPT_ID | OPT_TSONLY} besides the RX flags;
-     * the kernel's ids restart at 0), or off with null.
+     * Stage, from a command between two send batches (so that no batch is counted on the wrong side of a switch):
+     * turns the socket's transmit timestamps on for {@code handler} ({@code SO_TIMESTAMPING} gets
+     * {@code TX_SOFTWARE | OPT_ID | OPT_TSONLY} besides the RX flags; the kernel's ids restart at 0 and so do the
+     * counts), or off with null. What the old setting still owes is settled first: the records on the error queue
+     * are reported, and a send whose record has not come is reported once without a time. On a failure the
+     * timestamps are off.
      *
      * @param handler takes each datagram's timestamp on the stage, or null.
+     * @param nowNs   the stage's clock.
      * @return 0, or a negative errno from {@code setsockopt}.
      */
-    public int txTimestamps(final DatagramHandler handler)
+    public int switchTxTimestamps(final DatagramHandler handler, final long nowNs)
     {
-        int rc;
-        // a confined arena: the socket's own would keep 4 bytes per switch until close
-        try (Arena local = Arena.ofConfined())
+        final DatagramHandler old = txHandler;
+        if (null != old && txSent != txReported)
         {
-            final MemorySegment flags = local.allocate(4);
-            // OPT_ID restarts the kernel's key at 0 only when it was off: turn it off first
-            flags.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, RX_TIMESTAMPING);
-            final ErrnoCapture inband = ErrnoCapture.current();
-            rc = LibC.setsockopt(inband, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_TIMESTAMPING, flags, 4);
-            if (rc >= 0 && null != handler)
+            pollErrors(nowNs);
+            if (txSent != txReported)
             {
-                flags.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, RX_TIMESTAMPING | TX_TIMESTAMPING);
-                rc = LibC.setsockopt(inband, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_TIMESTAMPING, flags, 4);
+                reportMissing(old, txSent - txReported);
             }
         }
-        if (rc < 0)
+        // OPT_ID restarts the kernel's key at 0 only when it was off: turn it off first
+        int rc = setTimestamping(RX_TIMESTAMPING);
+        if (rc >= 0 && null != handler)
         {
-            return rc;
+            rc = setTimestamping(RX_TIMESTAMPING | TX_TIMESTAMPING);
         }
-        txEpoch++;
-        // volatile: the stage counts sends and reads the queue from its next poll on
-        txHandler = handler;
-        return 0;
+        txSent = 0;
+        txReported = 0;
+        txWaiting = false;
+        txHandler = rc < 0 ? null : handler;
+        return rc;
+    }
+
+    // stage: SO_TIMESTAMPING, allocation-free; a failure is asked again with errno capture for its errno
+    private int setTimestamping(final int flags)
+    {
+        final MemorySegment value = timestampingFlags;
+        value.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, flags);
+        if (LibC.setsockoptQuiet(fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_TIMESTAMPING, value, 4) >= 0)
+        {
+            return 0;
+        }
+        return LibC.setsockopt(errno, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_TIMESTAMPING, value, 4);
     }
 
     /**
@@ -248,10 +261,6 @@ public final class KernelBusyPollTransport implements AutoCloseable
         final DatagramHandler handler = errorHandler;
         final DatagramHandler timestamps = txHandler;
         final boolean errorsDue = null != handler && (errorCheckDue || (nextErrorCheckNs - nowNs) <= 0);
-        if (null != timestamps)
-        {
-            syncTxEpoch();
-        }
         final boolean timestampsDue = null != timestamps && txSent != txReported;
         if (!timestampsDue)
         {
@@ -333,21 +342,6 @@ public final class KernelBusyPollTransport implements AutoCloseable
         reportMissing(timestamps, owed);
         txWaiting = false;
         return owed;
-    }
-
-    // stage: after an in-band switch of the timestamps, counts start again at the kernel's new id 0
-    // FIXME(issue 15): a switch made while the stage is mid-send can count that batch on the wrong side: make the
-    // switch a stage command
-    private void syncTxEpoch()
-    {
-        final int epoch = txEpoch;
-        if (epoch != txEpochSeen)
-        {
-            txEpochSeen = epoch;
-            txSent = 0;
-            txReported = 0;
-            txWaiting = false;
-        }
     }
 
     // stage: the next count sends, whose records the kernel did not give, each reported once with no time
@@ -532,7 +526,6 @@ public final class KernelBusyPollTransport implements AutoCloseable
         accepted += sent;
         if (null != txHandler)
         {
-            syncTxEpoch();
             txSent += sent;
         }
         advance(sent);
