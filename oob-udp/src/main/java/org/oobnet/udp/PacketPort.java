@@ -16,6 +16,7 @@ import org.oobnet.config.ReassemblyConfig;
 import org.oobnet.core.OobStage;
 import org.oobnet.core.RealtimeNanoClock;
 import org.oobnet.core.StageDevice;
+import org.oobnet.core.counters.StageHops;
 import org.oobnet.inband.ErrnoException;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.ErrnoCapture;
@@ -111,6 +112,10 @@ public final class PacketPort
     // the stage polling this port, set in-band before the port goes on it (published by the add command): an
     // interface has one port per stage that serves a socket on it, each delivering only to its own stage's sockets
     private volatile OobStage stage;
+    // the stage's per-hop timestamps (set with the stage, published by the add command); the frame being handled's
+    // pickup time (0: recording off)
+    private StageHops hops = StageHops.OFF;
+    private long pickupNs;
 
     private PacketPort(
         final String name,
@@ -323,6 +328,7 @@ public final class PacketPort
     // in-band, by the stack, before the port goes on that stage
     void servedOn(final OobStage stage)
     {
+        this.hops = stage.hops();
         this.stage = stage;
     }
 
@@ -456,6 +462,10 @@ public final class PacketPort
     @Override
     public void onTxComplete(final int frame, final int status, final long timestampNs)
     {
+        if (0 != (status & Tpacket2HdrDescriptor.TP_STATUS_TS_SOFTWARE))
+        {
+            hops.onTxTimestamp(timestampNs);
+        }
         final UdpSocketState owner = txOwners[frame];
         if (null == owner)
         {
@@ -498,6 +508,11 @@ public final class PacketPort
     @Override
     public int flush(final long nowNs)
     {
+        if (tx.pending() > 0)
+        {
+            // the kick boundary (a kick held back by a refused one's back-off is timed as if it went now)
+            hops.beforeKick();
+        }
         return tx.flush(nowNs);
     }
 
@@ -511,6 +526,8 @@ public final class PacketPort
         final int vlanTci,
         final int ifIndex)
     {
+        // the pickup boundary: the frame is off the ring, nothing of it parsed yet
+        pickupNs = hops.pickupNs();
         final MutableDirectBuffer frame;
         if (buffer instanceof MutableDirectBuffer mutable)
         {
@@ -670,8 +687,13 @@ public final class PacketPort
         if (multicast || isBroadcast(dstAddress))
         {
             final GroupDelivery delivery = received;
+            final int pending = tx.pending();
             final int members = delivery.deliver(frame, recordOffset, recordLength, dstAddress, dstPort,
                 parser.srcAddress(), multicast ? dstAddress : 0, timestampNs, timestampSource);
+            if (delivery.delivered > 0)
+            {
+                hops.onDelivered(hopTimestamp(timestampNs, timestampSource), pickupNs, tx.pending() != pending);
+            }
             countDelivery(0 == members ? DropReason.UNKNOWN_PORT : 0 == delivery.accepted ? DropReason.NOT_JOINED :
                 0 == delivery.delivered ? DropReason.RECEIVE_FULL : DropReason.NONE, recordLength);
             return;
@@ -686,8 +708,20 @@ public final class PacketPort
         {
             return;
         }
-        countDelivery(target.deliverCopy(frame, recordOffset, recordLength, timestampNs, timestampSource) >= 0 ?
-            DropReason.NONE : DropReason.RECEIVE_FULL, recordLength);
+        final int pending = tx.pending();
+        final boolean delivered = target.deliverCopy(frame, recordOffset, recordLength, timestampNs, timestampSource) >= 0;
+        if (delivered)
+        {
+            // only here, where a socket got it: a port skipping a frame another port delivers records nothing
+            hops.onDelivered(hopTimestamp(timestampNs, timestampSource), pickupNs, tx.pending() != pending);
+        }
+        countDelivery(delivered ? DropReason.NONE : DropReason.RECEIVE_FULL, recordLength);
+    }
+
+    // the kernel RX boundary: a software stamp is CLOCK_REALTIME; a NIC's raw hardware clock is not comparable
+    private static long hopTimestamp(final long timestampNs, final RxTimestampSource source)
+    {
+        return RxTimestampSource.SOFTWARE == source ? timestampNs : 0L;
     }
 
     // a completed datagram goes the normal way, with the RX timestamp of the fragment that completed it (the last to

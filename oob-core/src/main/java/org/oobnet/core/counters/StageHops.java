@@ -43,6 +43,19 @@ public final class StageHops
     // the last kick that sent a handler's frame, for its TX completion (0: none)
     private long kickNs;
 
+    /** Records nothing and has no counters: for a device not (yet) on a stage. */
+    public static final StageHops OFF = new StageHops();
+
+    private StageHops()
+    {
+        kernelRxToPickup = null;
+        pickupToHandlerDone = null;
+        handlerDoneToKick = null;
+        kickToTxComplete = null;
+        realtimeOffsetNs = 0;
+        enabled = false;
+    }
+
     /**
      * In-band: allocates the hops' counters.
      *
@@ -166,6 +179,10 @@ public final class StageHops
      */
     public HopSnapshot[] snapshot()
     {
+        if (this == OFF)
+        {
+            return new HopSnapshot[0];
+        }
         final StageHop[] hops = StageHop.values();
         final HopSnapshot[] snapshots = new HopSnapshot[hops.length];
         for (final StageHop hop : hops)
@@ -178,6 +195,10 @@ public final class StageHops
     /** In-band: frees the counters. */
     public void free()
     {
+        if (this == OFF)
+        {
+            return;
+        }
         for (final HopHistogram histogram : histograms)
         {
             histogram.free();
