@@ -63,6 +63,22 @@ public record HopSnapshot(StageHop hop, long[] counts, long count, long maxNs)
     }
 
     /**
+     * Two windows of the same hop together (rounds of one row).
+     *
+     * @param other another reading of the same hop.
+     * @return the counts summed, the longer max.
+     */
+    public HopSnapshot plus(final HopSnapshot other)
+    {
+        final long[] sum = new long[counts.length];
+        for (int i = 0; i < counts.length; i++)
+        {
+            sum[i] = counts[i] + other.counts[i];
+        }
+        return new HopSnapshot(hop, sum, count + other.count, Math.max(maxNs, other.maxNs));
+    }
+
+    /**
      * @param percent 0 .. 100.
      * @return the value there ({@link HopHistogram#valueAtPercentile}).
      */
