@@ -90,6 +90,7 @@ public final class CounterMetrics
             SummaryDataPointSnapshot.builder()
                 .labels(withStage(Labels.of("hop", hop.hop().label()), stage.isEmpty() ? null : stage))
                 .count(hop.count())
+                .sum(hop.sumNs())
                 .quantiles(Quantiles.of(new Quantile(0.5, hop.valueAtPercentile(50)),
                     new Quantile(0.99, hop.valueAtPercentile(99)), new Quantile(1.0, hop.maxNs())))
                 .build())));
@@ -99,7 +100,8 @@ public final class CounterMetrics
     private static void add(final Map<String, Family> families, final int typeId, final String label, final long value)
     {
         final OobCounterType type = OobCounterType.of(typeId);
-        if (type == OobCounterType.HOP_BUCKET || type == OobCounterType.HOP_COUNT || type == OobCounterType.HOP_MAX_NS)
+        if (type == OobCounterType.HOP_BUCKET || type == OobCounterType.HOP_COUNT || type == OobCounterType.HOP_MAX_NS ||
+            type == OobCounterType.HOP_SUM_NS)
         {
             // one summary for all of them (hops)
             return;

@@ -15,7 +15,7 @@ import org.oobnet.core.counters.StageHop;
  * A row's per-hop timestamps (the measuring side's stage over the measured phase) in {@code summary.json}'s
  * {@code hops} block and as text lines under the row; a hop with nothing recorded says why instead of a 0.
  * <p>
- * JSON: {@code "hops": {"<hop>": {"count", "p50_ns", "p99_ns", "max_ns", "buckets": {"<lower ns>": count}}, ...,
+ * JSON: {@code "hops": {"<hop>": {"count", "p50_ns", "p99_ns", "max_ns", "mean_ns", "sum_ns", "buckets": {"<lower ns>": count}}, ...,
  * "<hop>": {"count": 0, "absent": "<why>"}}}, null when the row has no stage or recording was off.
  * Percentiles are bucket lower bounds ({@link HopHistogram}: at most 25% below the true value).
  * <b>Note:</b> stateless, thread safe.
@@ -71,6 +71,8 @@ public final class HopsReport
             h.put("p50_ns", hop.valueAtPercentile(50));
             h.put("p99_ns", hop.valueAtPercentile(99));
             h.put("max_ns", hop.maxNs());
+            h.put("mean_ns", Math.round(hop.meanNs()));
+            h.put("sum_ns", hop.sumNs());
             sumP50 += hop.hop() == StageHop.KICK_TO_TX_COMPLETE ? 0 : hop.valueAtPercentile(50);
             final ObjectNode buckets = h.putObject("buckets");
             for (int i = 0; i < hop.counts().length; i++)
@@ -108,7 +110,8 @@ public final class HopsReport
             final long[] counts = new long[HopHistogram.BUCKETS];
             h.path("buckets").properties().forEach(e ->
                 counts[HopHistogram.bucketIndex(Long.parseLong(e.getKey()))] += e.getValue().asLong());
-            list.add(new HopSnapshot(hop, counts, h.path("count").asLong(), h.path("max_ns").asLong()));
+            list.add(new HopSnapshot(hop, counts, h.path("count").asLong(), h.path("max_ns").asLong(),
+                h.path("sum_ns").asLong()));
         }
         return list;
     }

@@ -10,7 +10,7 @@ import org.agrona.concurrent.status.CountersManager;
  * Buckets: {@link #SUB_BUCKETS} per power of two from {@code 2^}{@link #FIRST_EXPONENT} ns to
  * {@code 2^}{@link #LAST_EXPONENT} ns, so a bucket is at most 25% wide; one bucket below (shorter than
  * {@code 2^FIRST_EXPONENT}, negatives included: a clock offset's error) and one above. Why not HdrHistogram: it
- * lives on the heap, and another process could not read it without a copy protocol; 68 counters per hop keep
+ * lives on the heap, and another process could not read it without a copy protocol; 69 counters per hop keep
  * four hops of a stage within the counters file's headroom.
  * <b>Note:</b> {@link #record} is single writer (the stage), allocation-free; reads from any thread.
  */
@@ -29,6 +29,7 @@ public final class HopHistogram
     private final AtomicCounter[] buckets = new AtomicCounter[BUCKETS];
     private final AtomicCounter count;
     private final AtomicCounter maxNs;
+    private final AtomicCounter sumNs;
     private long max = Long.MIN_VALUE;
 
     /**
@@ -48,6 +49,7 @@ public final class HopHistogram
         }
         count = manager.newCounter(prefix + "count" + suffix, OobCounterType.HOP_COUNT.typeId());
         maxNs = manager.newCounter(prefix + "max ns" + suffix, OobCounterType.HOP_MAX_NS.typeId());
+        sumNs = manager.newCounter(prefix + "sum ns" + suffix, OobCounterType.HOP_SUM_NS.typeId());
     }
 
     /**
@@ -60,6 +62,7 @@ public final class HopHistogram
         // release: single writer; pairs with a reader's volatile get in another process
         buckets[bucketIndex(durationNs)].incrementRelease();
         count.incrementRelease();
+        sumNs.getAndAddRelease(durationNs);
         if (durationNs > max)
         {
             max = durationNs;
@@ -159,6 +162,12 @@ public final class HopHistogram
         return count.get();
     }
 
+    /** @return the sum of the durations recorded, ns. */
+    public long sumNs()
+    {
+        return sumNs.get();
+    }
+
     /** @return the longest duration recorded, ns (0 before any). */
     public long maxNs()
     {
@@ -174,5 +183,6 @@ public final class HopHistogram
         }
         count.close();
         maxNs.close();
+        sumNs.close();
     }
 }

@@ -16,8 +16,9 @@ import org.agrona.concurrent.status.CountersReader;
  * @param counts one count per bucket ({@link HopHistogram#BUCKETS}).
  * @param count  durations recorded.
  * @param maxNs  the longest, ns; in a window, bounded by the highest bucket counted (see {@link #minus}).
+ * @param sumNs  the durations' sum, ns (exact).
  */
-public record HopSnapshot(StageHop hop, long[] counts, long count, long maxNs)
+public record HopSnapshot(StageHop hop, long[] counts, long count, long maxNs, long sumNs)
 {
     /**
      * @param hop       the hop.
@@ -27,13 +28,14 @@ public record HopSnapshot(StageHop hop, long[] counts, long count, long maxNs)
     public static HopSnapshot of(final StageHop hop, final HopHistogram histogram)
     {
         final long max = histogram.maxNs();
+        final long sum = histogram.sumNs();
         final long[] counts = histogram.counts();
         long count = 0;
         for (final long c : counts)
         {
             count += c;
         }
-        return new HopSnapshot(hop, counts, count, max);
+        return new HopSnapshot(hop, counts, count, max, sum);
     }
 
     /**
@@ -59,7 +61,7 @@ public record HopSnapshot(StageHop hop, long[] counts, long count, long maxNs)
         }
         final long max = maxNs > earlier.maxNs || highest < 0 ? (highest < 0 ? 0 : maxNs) :
             Math.min(maxNs, highest + 1 < HopHistogram.BUCKETS ? HopHistogram.lowerBoundNs(highest + 1) : maxNs);
-        return new HopSnapshot(hop, delta, total, max);
+        return new HopSnapshot(hop, delta, total, max, sumNs - earlier.sumNs);
     }
 
     /**
@@ -75,7 +77,13 @@ public record HopSnapshot(StageHop hop, long[] counts, long count, long maxNs)
         {
             sum[i] = counts[i] + other.counts[i];
         }
-        return new HopSnapshot(hop, sum, count + other.count, Math.max(maxNs, other.maxNs));
+        return new HopSnapshot(hop, sum, count + other.count, Math.max(maxNs, other.maxNs), sumNs + other.sumNs);
+    }
+
+    /** @return the mean duration, ns (0 when nothing was recorded). */
+    public double meanNs()
+    {
+        return 0 == count ? 0 : (double)sumNs / count;
     }
 
     /**
@@ -98,12 +106,13 @@ public record HopSnapshot(StageHop hop, long[] counts, long count, long maxNs)
     {
         final Map<String, Map<StageHop, long[]>> buckets = new LinkedHashMap<>();
         final Map<String, Map<StageHop, Long>> maxes = new LinkedHashMap<>();
+        final Map<String, Map<StageHop, Long>> sums = new LinkedHashMap<>();
         final String prefix = OobCounterType.HOP_BUCKET.label() + " ";
         counters.forEach((value, id, label) ->
         {
             final int typeId = counters.getCounterTypeId(id);
-            if (typeId != OobCounterType.HOP_BUCKET.typeId() && typeId != OobCounterType.HOP_MAX_NS.typeId() ||
-                !label.startsWith(prefix))
+            if (typeId != OobCounterType.HOP_BUCKET.typeId() && typeId != OobCounterType.HOP_MAX_NS.typeId() &&
+                typeId != OobCounterType.HOP_SUM_NS.typeId() || !label.startsWith(prefix))
             {
                 return;
             }
@@ -117,6 +126,11 @@ public record HopSnapshot(StageHop hop, long[] counts, long count, long maxNs)
                 return;
             }
             final String key = null == stage ? "" : stage;
+            if (typeId == OobCounterType.HOP_SUM_NS.typeId())
+            {
+                sums.computeIfAbsent(key, k -> new EnumMap<>(StageHop.class)).put(hop, value);
+                return;
+            }
             if (typeId == OobCounterType.HOP_MAX_NS.typeId())
             {
                 maxes.computeIfAbsent(key, k -> new EnumMap<>(StageHop.class)).put(hop, value);
@@ -142,7 +156,8 @@ public record HopSnapshot(StageHop hop, long[] counts, long count, long maxNs)
                     count += c;
                 }
                 snapshots.put(hop, new HopSnapshot(hop, counts, count,
-                    maxes.getOrDefault(stage, Map.of()).getOrDefault(hop, 0L)));
+                    maxes.getOrDefault(stage, Map.of()).getOrDefault(hop, 0L),
+                    sums.getOrDefault(stage, Map.of()).getOrDefault(hop, 0L)));
             });
             stages.put(stage, snapshots);
         });

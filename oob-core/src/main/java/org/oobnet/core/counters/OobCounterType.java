@@ -60,6 +60,8 @@ public enum OobCounterType
     HOP_COUNT(211, "hop count"),
     /** Per-hop timestamps: a hop's longest duration, ns ({@code "hop <hop> max ns"}). */
     HOP_MAX_NS(212, "hop max ns"),
+    /** Per-hop timestamps: the sum of a hop's durations, ns ({@code "hop <hop> sum ns"}), for its mean. */
+    HOP_SUM_NS(213, "hop sum ns"),
     /** A device's sockets attached ({@code "device <name>: sockets"}). */
     DEVICE_SOCKETS(300, "sockets"),
     /** A device's health, {@code DeviceHealth} ordinal: 0 up, 1 error, 2 down. */
