@@ -16,7 +16,8 @@ import org.oobnet.core.counters.StageHop;
  * {@code hops} block and as text lines under the row; a hop with nothing recorded says why instead of a 0.
  * <p>
  * JSON: {@code "hops": {"<hop>": {"count", "p50_ns", "p99_ns", "max_ns", "mean_ns", "sum_ns", "buckets": {"<lower ns>": count}}, ...,
- * "<hop>": {"count": 0, "absent": "<why>"}}}, null when the row has no stage or recording was off.
+ * "<hop>": {"count": 0, "absent": "<why>"}}}; {@code {"absent": "<why>"}} when the stage recorded no hop at all
+ * (the kernel transport); null when the row has no stage or recording was off.
  * Percentiles are bucket lower bounds ({@link HopHistogram}: at most 25% below the true value).
  * <b>Note:</b> stateless, thread safe.
  */
@@ -27,6 +28,10 @@ public final class HopsReport
     private static final String WIRE_ABSENT = "not recorded per round trip: the kick's time cannot travel in the " +
         "frame it kicks, and the peer's RX stamps are not paired with this side's kicks; what the hops leave of the " +
         "round trip is in unaccounted_p50_ns (both wire hops and the peer's turnaround)";
+
+    private static final String NONE_RECORDED = "no hop recorded on this stage: the kernel transport reads " +
+        "datagrams with recvmmsg, not from a ring (it has each datagram's SCM_TIMESTAMPING software RX stamp, handed " +
+        "to handlers, and no TX ring), so nothing delivers through a recording device";
 
     private HopsReport()
     {
@@ -42,7 +47,8 @@ public final class HopsReport
         {
             case KERNEL_RX_TO_PICKUP -> "no software RX timestamp on the delivered frames";
             case PICKUP_TO_HANDLER_DONE -> "nothing delivered on this stage";
-            case HANDLER_DONE_TO_KICK -> "no receive handler on this side sent (the pinger sends from a stage task)";
+            case HANDLER_DONE_TO_KICK -> "no frame a receive handler committed waited for a kick after it returned " +
+                "(the UDP pinger kicks its own send inside its handler: that kick is in pickup->handler_done)";
             case KICK_TO_TX_COMPLETE -> "the kernel wrote no TX completion timestamp back (veth writes none)";
         };
     }
@@ -58,6 +64,10 @@ public final class HopsReport
             return null;
         }
         final ObjectNode o = JsonNodeFactory.instance.objectNode();
+        if (noneRecorded(result))
+        {
+            return o.put("absent", NONE_RECORDED);
+        }
         long sumP50 = 0;
         for (final HopSnapshot hop : result.hops())
         {
@@ -89,6 +99,18 @@ public final class HopsReport
             o.put("unaccounted_p50_ns", result.histogram().getValueAtPercentile(50) - sumP50);
         }
         return o;
+    }
+
+    private static boolean noneRecorded(final RunResult result)
+    {
+        for (final HopSnapshot hop : result.hops())
+        {
+            if (hop.count() > 0)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -125,6 +147,11 @@ public final class HopsReport
     public static List<String> lines(final RunResult result, final String indent)
     {
         final List<String> lines = new ArrayList<>();
+        if (!result.hops().isEmpty() && noneRecorded(result))
+        {
+            lines.add(indent + "hops absent: " + NONE_RECORDED);
+            return lines;
+        }
         for (final HopSnapshot hop : result.hops())
         {
             lines.add(0 == hop.count() ?
