@@ -68,7 +68,10 @@ public interface OobStage
     /**
      * The stage's per-hop timestamps, which the devices that deliver frames record into.
      *
-     * @return the stage's hops.
+     * @return the stage's hops; {@link StageHops#OFF} for a stage that keeps none.
      */
-    StageHops hops();
+    default StageHops hops()
+    {
+        return StageHops.OFF;
+    }
 }
