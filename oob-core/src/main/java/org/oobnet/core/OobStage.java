@@ -1,5 +1,7 @@
 package org.oobnet.core;
 
+import org.oobnet.core.counters.StageHops;
+
 /**
  * What the OOB stage offers to code running on it (protocols, tasks, stage commands).
  * <p>
@@ -62,4 +64,14 @@ public interface OobStage
      * @param error what went wrong.
      */
     void recordError(Throwable error);
+
+    /**
+     * The stage's per-hop timestamps, which the devices that deliver frames record into.
+     *
+     * @return the stage's hops; {@link StageHops#OFF} for a stage that keeps none.
+     */
+    default StageHops hops()
+    {
+        return StageHops.OFF;
+    }
 }

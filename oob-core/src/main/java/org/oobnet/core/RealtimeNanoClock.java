@@ -36,6 +36,14 @@ public final class RealtimeNanoClock implements EpochNanoClock
         this.offsetNs = offset;
     }
 
+    /**
+     * @return what this clock adds to {@code System.nanoTime()}: {@code CLOCK_REALTIME - CLOCK_MONOTONIC}, ns.
+     */
+    public long offsetNs()
+    {
+        return offsetNs;
+    }
+
     @Override
     public long nanoTime()
     {

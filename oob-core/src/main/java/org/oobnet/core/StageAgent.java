@@ -12,6 +12,7 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.jctools.queues.MpscArrayQueue;
 import org.oobnet.core.counters.DeviceCounters;
 import org.oobnet.core.counters.StageCounters;
+import org.oobnet.core.counters.StageHops;
 import org.oobnet.inband.Errno;
 
 /**
@@ -580,6 +581,12 @@ final class StageAgent implements Agent, OobStage
     Thread stageThread()
     {
         return stageThread;
+    }
+
+    @Override
+    public StageHops hops()
+    {
+        return counters.hops();
     }
 
     @Override

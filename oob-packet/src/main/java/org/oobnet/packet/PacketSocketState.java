@@ -5,6 +5,7 @@ import org.oobnet.inband.KSocketEvent;
 import org.oobnet.core.DeviceHealth;
 import org.oobnet.core.OobSocket;
 import org.oobnet.core.StageDevice;
+import org.oobnet.core.counters.StageHops;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.LibC;
 import org.oobnet.inband.sys.SockaddrLlDescriptor;
@@ -212,15 +213,22 @@ public final class PacketSocketState implements PacketFrameHandler, StageDevice
         final DirectBuffer buffer, final int offset, final int length, final int wireLength, final long timestampNs,
         final int vlanTci, final int ifIndex)
     {
+        // the pickup boundary (StageHops): the frame is off the ring; this socket is the one that delivers it
+        final StageHops hops = socket.stage().hops();
+        final long pickupNs = hops.pickupNs();
+        final TxRing tx = this.tx;
+        final int pending = null == tx ? 0 : tx.pending();
         final PacketFrameHandler handler = frameHandler;
         if (null != handler)
         {
             handler.onFrame(buffer, offset, length, wireLength, timestampNs, vlanTci, ifIndex);
         }
-        else
+        else if (socket.deliver(buffer, offset, length) < 0)
         {
-            socket.deliver(buffer, offset, length);
+            return;
         }
+        // FIXME: a socket that asked for raw hardware stamps gets the NIC's clock here, not CLOCK_REALTIME
+        hops.onDelivered(timestampNs, pickupNs, null != tx && tx.pending() != pending);
     }
 
     @Override
@@ -285,6 +293,10 @@ public final class PacketSocketState implements PacketFrameHandler, StageDevice
         if (null == tx)
         {
             return 0;
+        }
+        if (tx.pending() > 0)
+        {
+            socket.stage().hops().beforeKick();
         }
         return afterKick(tx.flush(nowNs));
     }

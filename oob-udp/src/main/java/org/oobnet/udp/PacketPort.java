@@ -16,6 +16,7 @@ import org.oobnet.config.ReassemblyConfig;
 import org.oobnet.core.OobStage;
 import org.oobnet.core.RealtimeNanoClock;
 import org.oobnet.core.StageDevice;
+import org.oobnet.core.counters.StageHops;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.ErrnoException;
 import org.oobnet.inband.SocketConstants;
@@ -112,6 +113,10 @@ public final class PacketPort
     // the stage polling this port, set in-band before the port goes on it (published by the add command): an
     // interface has one port per stage that serves a socket on it, each delivering only to its own stage's sockets
     private volatile OobStage stage;
+    // the stage's per-hop timestamps (set with the stage, published by the add command); the frame being handled's
+    // pickup time (0: recording off)
+    private StageHops hops = StageHops.OFF;
+    private long pickupNs;
 
     private PacketPort(
         final String name,
@@ -324,6 +329,7 @@ public final class PacketPort
     // in-band, by the stack, before the port goes on that stage
     void servedOn(final OobStage stage)
     {
+        this.hops = stage.hops();
         this.stage = stage;
     }
 
@@ -476,6 +482,10 @@ public final class PacketPort
     @Override
     public void onTxComplete(final int frame, final int status, final long timestampNs)
     {
+        if (0 != (status & Tpacket2HdrDescriptor.TP_STATUS_TS_SOFTWARE))
+        {
+            hops.onTxTimestamp(timestampNs);
+        }
         final UdpSocketState owner = txOwners[frame];
         if (null == owner)
         {
@@ -518,6 +528,11 @@ public final class PacketPort
     @Override
     public int flush(final long nowNs)
     {
+        if (tx.pending() > 0)
+        {
+            // the kick boundary (a kick held back by a refused one's back-off is timed as if it went now)
+            hops.beforeKick();
+        }
         return tx.flush(nowNs);
     }
 
@@ -531,6 +546,8 @@ public final class PacketPort
         final int vlanTci,
         final int ifIndex)
     {
+        // the pickup boundary: the frame is off the ring, nothing of it parsed yet
+        pickupNs = hops.pickupNs();
         final MutableDirectBuffer frame;
         if (buffer instanceof MutableDirectBuffer mutable)
         {
@@ -690,8 +707,13 @@ public final class PacketPort
         if (multicast || isBroadcast(dstAddress))
         {
             final GroupDelivery delivery = received;
+            final int pending = tx.pending();
             final int members = delivery.deliver(frame, recordOffset, recordLength, dstAddress, dstPort,
                 parser.srcAddress(), multicast ? dstAddress : 0, timestampNs, timestampSource);
+            if (delivery.delivered > 0)
+            {
+                hops.onDelivered(hopTimestamp(timestampNs, timestampSource), pickupNs, tx.pending() != pending);
+            }
             countDelivery(0 == members ? DropReason.UNKNOWN_PORT : 0 == delivery.accepted ? DropReason.NOT_JOINED :
                 0 == delivery.delivered ? delivery.lastDrop : DropReason.NONE, recordLength);
             return;
@@ -706,8 +728,15 @@ public final class PacketPort
         {
             return;
         }
-        countDelivery(deliveryDrop(target.deliverCopy(frame, recordOffset, recordLength, timestampNs,
-            timestampSource)), recordLength);
+        final int pending = tx.pending();
+        final DropReason drop = deliveryDrop(target.deliverCopy(frame, recordOffset, recordLength, timestampNs,
+            timestampSource));
+        if (DropReason.NONE == drop)
+        {
+            // only here, where a socket got it: a port skipping a frame another port delivers records nothing
+            hops.onDelivered(hopTimestamp(timestampNs, timestampSource), pickupNs, tx.pending() != pending);
+        }
+        countDelivery(drop, recordLength);
     }
 
     // a completed datagram goes the normal way, with the RX timestamp of the fragment that completed it (the last to

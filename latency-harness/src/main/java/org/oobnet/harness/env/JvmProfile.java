@@ -16,7 +16,10 @@ public final class JvmProfile
     public static final List<String> BASE = List.of(
         "--enable-native-access=ALL-UNNAMED",
         "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
-        "-Djava.awt.headless=true");
+        "-Djava.awt.headless=true",
+        // the runs report the stage's per-hop timestamps (off by default in the runtime: about 135 ns a frame);
+        // OOBNET_CHILD_JAVA_OPTS=-Doobnet.hops=false, appended later, wins for an A/B of their cost
+        "-Doobnet.hops=true");
 
     /** The low-latency profile; see docs/tuning.md for why each flag is here. */
     public static final List<String> LOW_LATENCY = List.of(

@@ -15,18 +15,24 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapsho
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.prometheus.metrics.model.snapshots.Quantile;
+import io.prometheus.metrics.model.snapshots.Quantiles;
+import io.prometheus.metrics.model.snapshots.SummarySnapshot;
+import io.prometheus.metrics.model.snapshots.SummarySnapshot.SummaryDataPointSnapshot;
 import org.agrona.concurrent.status.CountersReader;
 import org.oobnet.core.counters.CountersFileReader;
 import org.oobnet.core.counters.DeviceCounters;
+import org.oobnet.core.counters.HopSnapshot;
 import org.oobnet.core.counters.OobCounterType;
 import org.oobnet.core.counters.StageCounters;
+import org.oobnet.core.counters.StageHop;
 
 /**
  * One reading of a runtime's counters file as Prometheus metric families: the stages' counters
  * ({@code oobnet_stage_*}, labelled {@code stage} when the runtime has several), each stage device's
  * ({@code oobnet_device_*{device, stage}}), every socket's ({@code oobnet_socket_*{protocol, fd, socket}}), the protocols' own
  * ({@code oobnet_<protocol>_*{fd, socket}}), the stall histogram's buckets
- * ({@code oobnet_stage_stalls_by_duration{range}}) and the runtime itself ({@code oobnet_runtime_info},
+ * ({@code oobnet_stage_stalls_by_duration{range}}), the per-hop timestamps (summary {@code oobnet_stage_hop_ns{hop}}) and the runtime itself ({@code oobnet_runtime_info},
  * {@code oobnet_runtime_running}). Counters whose type this class does not know (a newer runtime's) still appear,
  * as gauges named after their label.
  * <p>
@@ -62,12 +68,44 @@ public final class CounterMetrics
         {
             snapshots.add(family.snapshot());
         }
+        final SummarySnapshot hops = hops(counters);
+        if (null != hops)
+        {
+            snapshots.add(hops);
+        }
         return new MetricSnapshots(snapshots);
+    }
+
+    // the stages' per-hop histograms as one summary: p50, p99 and the max (quantile 1), count; no sum kept
+    private static SummarySnapshot hops(final CountersReader counters)
+    {
+        final Map<String, Map<StageHop, HopSnapshot>> stages = HopSnapshot.readAll(counters);
+        if (stages.isEmpty())
+        {
+            return null;
+        }
+        final SummarySnapshot.Builder builder = SummarySnapshot.builder().name("oobnet_stage_hop_ns")
+            .help("Per-hop timestamps on the stage, ns (quantiles are log-linear bucket lower bounds, 1 is the max)");
+        stages.forEach((stage, hops) -> hops.values().forEach(hop -> builder.dataPoint(
+            SummaryDataPointSnapshot.builder()
+                .labels(withStage(Labels.of("hop", hop.hop().label()), stage.isEmpty() ? null : stage))
+                .count(hop.count())
+                .sum(hop.sumNs())
+                .quantiles(Quantiles.of(new Quantile(0.5, hop.valueAtPercentile(50)),
+                    new Quantile(0.99, hop.valueAtPercentile(99)), new Quantile(1.0, hop.maxNs())))
+                .build())));
+        return builder.build();
     }
 
     private static void add(final Map<String, Family> families, final int typeId, final String label, final long value)
     {
         final OobCounterType type = OobCounterType.of(typeId);
+        if (type == OobCounterType.HOP_BUCKET || type == OobCounterType.HOP_COUNT || type == OobCounterType.HOP_MAX_NS ||
+            type == OobCounterType.HOP_SUM_NS)
+        {
+            // one summary for all of them (hops)
+            return;
+        }
         if (type == OobCounterType.STALL_BUCKET)
         {
             final String stage = StageCounters.stageOf(label);

@@ -81,6 +81,7 @@ public final class RunJson
         putApplicable(o, "stage_alloc_bytes", result.stageAllocBytes());
         o.put("client_alloc_bytes", result.clientAllocBytes());
         o.put("clamped", result.clamped());
+        o.set("hops", HopsReport.toJson(result));
         final ObjectNode gc = o.putObject("gc");
         gc.put("collections", result.gc().totalCollections());
         gc.put("time_ms", result.gc().totalTimeMs());
@@ -119,7 +120,8 @@ public final class RunJson
         return new RunResult(run, histogram, o.path("warmup_count").asLong(), o.path("warmup_ns").asLong(),
             o.path("lost").asLong(), o.path("overruns").asLong(), applicable(o.path("stalls")),
             applicable(o.path("stage_alloc_bytes")), o.path("client_alloc_bytes").asLong(),
-            new GcDelta(counts, times), o.path("measured_ns").asLong(), o.path("clamped").asLong());
+            new GcDelta(counts, times), o.path("measured_ns").asLong(), o.path("clamped").asLong(),
+            HopsReport.fromJson(o.get("hops")));
     }
 
     /**

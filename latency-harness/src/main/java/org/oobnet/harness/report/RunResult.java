@@ -1,6 +1,10 @@
 package org.oobnet.harness.report;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.HdrHistogram.Histogram;
+import org.oobnet.core.counters.HopSnapshot;
 
 /**
  * The outcome of one latency run (or of several alternating rounds of one row, merged).
@@ -19,6 +23,8 @@ import org.HdrHistogram.Histogram;
  * @param gc               collections in the measuring JVM during the measured phase.
  * @param measuredNs       how long the measured phase took.
  * @param clamped          values above the histogram's range, recorded as its highest value.
+ * @param hops             the measuring side's stage hops over the measured phase, one per hop; empty when the run
+ *                         has no stage or recording was off.
  */
 public record RunResult(
     RunDescription run,
@@ -32,8 +38,34 @@ public record RunResult(
     long clientAllocBytes,
     GcDelta gc,
     long measuredNs,
-    long clamped)
+    long clamped,
+    List<HopSnapshot> hops)
 {
+    /**
+     * A result without hops.
+     *
+     * @param run              what was measured.
+     * @param histogram        the round trips.
+     * @param warmupCount      exchanges before measuring.
+     * @param warmupNs         how long the warm-up took.
+     * @param lost             exchanges whose reply never came.
+     * @param overruns         late fixed-rate sends.
+     * @param stalls           stage stalls, -1 without a stage.
+     * @param stageAllocBytes  stage allocation, -1 without a stage.
+     * @param clientAllocBytes the measuring thread's allocation.
+     * @param gc               collections.
+     * @param measuredNs       the measured phase's length.
+     * @param clamped          values above the histogram's range.
+     */
+    public RunResult(
+        final RunDescription run, final Histogram histogram, final long warmupCount, final long warmupNs,
+        final long lost, final long overruns, final long stalls, final long stageAllocBytes,
+        final long clientAllocBytes, final GcDelta gc, final long measuredNs, final long clamped)
+    {
+        this(run, histogram, warmupCount, warmupNs, lost, overruns, stalls, stageAllocBytes, clientAllocBytes, gc,
+            measuredNs, clamped, List.of());
+    }
+
     /**
      * @return the number of measured observations.
      */
@@ -56,7 +88,21 @@ public record RunResult(
         return new RunResult(run, merged, warmupCount + other.warmupCount, warmupNs + other.warmupNs,
             lost + other.lost, overruns + other.overruns, sumApplicable(stalls, other.stalls),
             sumApplicable(stageAllocBytes, other.stageAllocBytes), clientAllocBytes + other.clientAllocBytes,
-            gc.plus(other.gc), measuredNs + other.measuredNs, clamped + other.clamped);
+            gc.plus(other.gc), measuredNs + other.measuredNs, clamped + other.clamped, mergeHops(hops, other.hops));
+    }
+
+    private static List<HopSnapshot> mergeHops(final List<HopSnapshot> a, final List<HopSnapshot> b)
+    {
+        if (a.isEmpty() || b.isEmpty())
+        {
+            return a.isEmpty() ? b : a;
+        }
+        final List<HopSnapshot> merged = new ArrayList<>(a.size());
+        for (int i = 0; i < a.size(); i++)
+        {
+            merged.add(a.get(i).plus(b.get(i)));
+        }
+        return merged;
     }
 
     private static long sumApplicable(final long a, final long b)

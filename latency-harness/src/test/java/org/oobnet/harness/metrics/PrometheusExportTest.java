@@ -26,6 +26,8 @@ import org.oobnet.core.OobConfig;
 import org.oobnet.core.OobRuntime;
 import org.oobnet.core.OobSocket;
 import org.oobnet.core.bus.OobBusAddress;
+import org.oobnet.core.counters.HopHistogram;
+import org.oobnet.core.counters.StageHop;
 import org.oobnet.harness.cli.OobnetCli;
 import org.oobnet.inband.KSocket;
 
@@ -68,6 +70,29 @@ class PrometheusExportTest
             .countersValuesBytes(1024 * 128)
             .errorLogBytes(4096)
             .build());
+    }
+
+    @Test
+    void shouldExportHopsAsOneSummaryWhenTheStageRecorded()
+    {
+        try (OobRuntime runtime = start())
+        {
+            // the test thread writes the hop histogram: no device delivers frames here, so the stage never does
+            final HopHistogram hop = runtime.counters().hops().histogram(StageHop.PICKUP_TO_HANDLER_DONE);
+            hop.record(1024);
+            hop.record(1024);
+            hop.record(3072);
+            assertEquals(0, execute("stat", "--prometheus", "--dir", dir.toString()), err.toString());
+            final String text = out.toString();
+            assertTrue(text.contains("# TYPE oobnet_stage_hop_ns summary\n"), text);
+            assertTrue(text.contains("oobnet_stage_hop_ns{hop=\"pickup->handler_done\",quantile=\"0.5\"} 1024.0\n"), text);
+            assertTrue(text.contains("oobnet_stage_hop_ns{hop=\"pickup->handler_done\",quantile=\"0.99\"} 3072.0\n"), text);
+            assertTrue(text.contains("oobnet_stage_hop_ns{hop=\"pickup->handler_done\",quantile=\"1.0\"} 3072.0\n"), text);
+            assertTrue(text.contains("oobnet_stage_hop_ns_count{hop=\"pickup->handler_done\"} 3\n"), text);
+            assertTrue(text.contains("oobnet_stage_hop_ns_sum{hop=\"pickup->handler_done\"} 5120.0\n"), text);
+            assertTrue(text.contains("oobnet_stage_hop_ns_count{hop=\"kick->tx_complete\"} 0\n"), text);
+            assertTrue(!text.contains("oobnet_stage_hop{") && !text.contains("oobnet_stage_hop_count{"), text);
+        }
     }
 
     // two AF_OOB bus sockets: rx bound to a name, tx connected to it

@@ -16,7 +16,7 @@ import org.oobnet.core.OobConfig;
  * {@code CountersPrinter [--once] [--errors] [--dir DIR]}: every second (or once) a header line (pid, alive or
  * not, stage CPU, {@code noisol}), a summary of the stage (cycles, stalls, allocation since start, sockets) and of
  * each device it polls (sockets attached, health, frames, drops by reason), then one line per allocated counter
- * ({@code id: value - label}); zero stall histogram buckets and zero device drops are left out of the summary. {@code --errors} prints the distinct error log instead.
+ * ({@code id: value - label}); zero stall histogram and hop buckets and zero device drops are left out of the summary. {@code --errors} prints the distinct error log instead.
  * <b>Note:</b> not thread safe; reads from any process with access to the file.
  */
 public final class CountersPrinter
@@ -48,7 +48,9 @@ public final class CountersPrinter
         printSummary(reader);
         reader.counters().forEach((value, id, label) ->
         {
-            if (value == 0 && reader.counters().getCounterTypeId(id) == OobCounterType.STALL_BUCKET.typeId())
+            final int typeId = reader.counters().getCounterTypeId(id);
+            if (value == 0 && (typeId == OobCounterType.STALL_BUCKET.typeId() ||
+                typeId == OobCounterType.HOP_BUCKET.typeId()))
             {
                 return;
             }

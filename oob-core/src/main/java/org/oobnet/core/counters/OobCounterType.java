@@ -3,7 +3,7 @@ package org.oobnet.core.counters;
 /**
  * Every counter oob-core keeps: its type id in the counters file and its label.
  * <p>
- * Runtime counters have ids 1..99, per-socket counters 100..199, the stall histogram's buckets 200, a device's
+ * Runtime counters have ids 1..99, per-socket counters 100..199, the stall histogram's buckets 200, the per-hop histograms 210..212, a device's
  * counters 300..399 (labelled {@code "device <name>: <counter>"}); protocols' own per-socket counters ({@link ProtocolCounterType}) start at {@link #FIRST_PROTOCOL_TYPE_ID}. A socket
  * counter's label is {@code "<label>: <protocol> fd=<fd> id=<id>"}, its registration id the socket's id.
  * <b>Note:</b> immutable, thread safe.
@@ -54,6 +54,14 @@ public enum OobCounterType
     HOOK_ERRORS(109, "hook errors"),
     /** Stalls whose duration falls in one log2 bucket; the label gives the range. */
     STALL_BUCKET(200, "stalls"),
+    /** Per-hop timestamps: a hop's durations in one log-linear bucket ({@code "hop <hop> <lower>ns"}). */
+    HOP_BUCKET(210, "hop"),
+    /** Per-hop timestamps: a hop's recorded durations ({@code "hop <hop> count"}). */
+    HOP_COUNT(211, "hop count"),
+    /** Per-hop timestamps: a hop's longest duration, ns ({@code "hop <hop> max ns"}). */
+    HOP_MAX_NS(212, "hop max ns"),
+    /** Per-hop timestamps: the sum of a hop's durations, ns ({@code "hop <hop> sum ns"}), for its mean. */
+    HOP_SUM_NS(213, "hop sum ns"),
     /** A device's sockets attached ({@code "device <name>: sockets"}). */
     DEVICE_SOCKETS(300, "sockets"),
     /** A device's health, {@code DeviceHealth} ordinal: 0 up, 1 error, 2 down. */

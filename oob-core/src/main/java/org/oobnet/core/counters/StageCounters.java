@@ -4,7 +4,8 @@ import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersManager;
 
 /**
- * The runtime's own counters: cycles, stalls, longest cycle, commands, errors, sockets, plus the stall histogram.
+ * The runtime's own counters: cycles, stalls, longest cycle, commands, errors, sockets, plus the stall histogram and the per-hop
+ * timestamps ({@link StageHops}).
  * <p>
  * <b>Note:</b> allocated in-band at start; written by the stage only (errors also by the runner's error handler,
  * on the stage thread).
@@ -23,6 +24,7 @@ public final class StageCounters
     private final AtomicCounter cpu;
     private final AtomicCounter isolated;
     private final StallHistogram stallHistogram;
+    private final StageHops hops;
 
     /**
      * In-band: allocates them for the default stage (labels without a stage suffix).
@@ -66,6 +68,7 @@ public final class StageCounters
         this.isolated.setRelease(isolated ? 1 : 0);
         stallThresholdNs.setRelease(thresholdNs);
         stallHistogram = new StallHistogram(manager, suffix);
+        hops = new StageHops(manager, suffix);
     }
 
     /** What separates a further stage's name from a stage counter's label. */
@@ -146,6 +149,12 @@ public final class StageCounters
     public AtomicCounter sockets()
     {
         return sockets;
+    }
+
+    /** @return the per-hop timestamps' histograms. */
+    public StageHops hops()
+    {
+        return hops;
     }
 
     /** @return the stall histogram. */

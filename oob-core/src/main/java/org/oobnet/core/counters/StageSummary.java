@@ -12,7 +12,8 @@ import org.oobnet.core.DeviceHealth;
 /**
  * The stages of a counters file, each with the devices under it, one line each: {@code stage [<name> ]cpu=N
  * isolated|noisol cycles= stalls= max-cycle-ns= allocated-bytes= sockets= devices=}, then {@code   device
- * <name>: sockets= health= <its counters>}. A one-stage runtime's labels carry no stage name; with several, stage
+ * <name>: sockets= health= <its counters>}; before the devices, each hop the stage recorded ({@link StageHops}):
+ * {@code   hop <hop>: count= p50-ns= p99-ns= max-ns=} (percentiles are bucket lower bounds, at most 25% low). A one-stage runtime's labels carry no stage name; with several, stage
  * labels end with {@link StageCounters#STAGE_LABEL_SEPARATOR}{@code <stage>} and device names with
  * {@link DeviceCounters#STAGE_SEPARATOR}{@code <stage>}. Used by {@code oobnet stat} and {@code oobnet net query}.
  * <p>
@@ -79,6 +80,7 @@ public final class StageSummary
         {
             stages.put("", new EnumMap<>(OobCounterType.class));
         }
+        final Map<String, Map<StageHop, HopSnapshot>> hops = HopSnapshot.readAll(counters);
         final boolean several = stages.size() > 1;
         stages.forEach((name, stage) ->
         {
@@ -93,6 +95,14 @@ public final class StageSummary
                 stage.getOrDefault(OobCounterType.STAGE_MAX_CYCLE_NS, 0L),
                 stage.getOrDefault(OobCounterType.STAGE_ALLOCATED_BYTES, 0L),
                 stage.getOrDefault(OobCounterType.STAGE_SOCKETS, 0L), stage.getOrDefault(OobCounterType.STAGE_DEVICES, 0L));
+            hops.getOrDefault(name, Map.of()).values().forEach(hop ->
+            {
+                if (hop.count() > 0)
+                {
+                    out.printf("%s  hop %s: count=%d p50-ns=%d p99-ns=%d max-ns=%d%n", indent, hop.hop().label(),
+                        hop.count(), hop.valueAtPercentile(50), hop.valueAtPercentile(99), hop.maxNs());
+                }
+            });
             devices.forEach((device, line) ->
             {
                 final int at = several ? device.lastIndexOf(DeviceCounters.STAGE_SEPARATOR) : -1;

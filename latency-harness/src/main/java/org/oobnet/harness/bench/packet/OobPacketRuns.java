@@ -171,7 +171,7 @@ public final class OobPacketRuns
         // a sample the ring could not take is an exchange the histogram lacks: counted with the lost ones
         final RunResult result = new RunResult(description, histogram, pinger.warmupCount(),
             pinger.warmupNs(), pinger.lost() + samples.dropped(), pinger.overruns(), stage.stalls(), stage.allocatedBytes(), 0, stage.gc(),
-            pinger.measuredNs(), recorder.clampedCount());
+            pinger.measuredNs(), recorder.clampedCount(), stage.hops());
         out.println(LatmusLines.rts(histogram, result.overruns(), stage.stalls(), result.measuredNs(), description));
         out.flush();
         return result;

@@ -1,14 +1,17 @@
 package org.oobnet.harness.bench.run;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.oobnet.core.OobRuntime;
 import org.oobnet.core.StringConstants;
+import org.oobnet.core.counters.HopSnapshot;
 import org.oobnet.harness.report.GcDelta;
 
 /**
- * What the OOB stage did during a measured phase: the bytes its thread allocated, its stalls and the JVM's GC
- * activity, read at the start and at the end of the phase.
+ * What the OOB stage did during a measured phase: the bytes its thread allocated, its stalls, its per-hop
+ * timestamps and the JVM's GC activity, read at the start and at the end of the phase.
  * <p>
  * <b>Note:</b> in-band, on the measuring thread; one instance per phase.
  */
@@ -22,6 +25,7 @@ public final class StagePhase
     private final GcDelta gcStart;
     private final long stallsStart;
     private final long allocStart;
+    private final HopSnapshot[] hopsStart;
 
     private StagePhase(final OobRuntime runtime)
     {
@@ -32,6 +36,7 @@ public final class StagePhase
         this.gcStart = GcDelta.snapshot();
         this.stallsStart = runtime.counters().stalls().get();
         this.allocStart = THREADS.getThreadAllocatedBytes(stageThreadId);
+        this.hopsStart = runtime.counters().hops().snapshot();
     }
 
     /**
@@ -52,10 +57,15 @@ public final class StagePhase
      */
     public Result end()
     {
-        return new Result(
-            THREADS.getThreadAllocatedBytes(stageThreadId) - allocStart,
-            runtime.counters().stalls().get() - stallsStart,
-            GcDelta.snapshot().minus(gcStart));
+        final long allocated = THREADS.getThreadAllocatedBytes(stageThreadId) - allocStart;
+        final HopSnapshot[] hopsEnd = runtime.counters().hops().snapshot();
+        final List<HopSnapshot> hops = new ArrayList<>(hopsEnd.length);
+        for (int i = 0; i < hopsEnd.length; i++)
+        {
+            hops.add(hopsEnd[i].minus(hopsStart[i]));
+        }
+        return new Result(allocated, runtime.counters().stalls().get() - stallsStart,
+            GcDelta.snapshot().minus(gcStart), runtime.counters().hops().enabled() ? hops : List.of());
     }
 
     /**
@@ -64,8 +74,9 @@ public final class StagePhase
      * @param allocatedBytes bytes the stage thread allocated.
      * @param stalls         stage cycles over the stall threshold.
      * @param gc             collections and their times.
+     * @param hops           the stage's per-hop timestamps over the phase, one per hop; empty when recording is off.
      */
-    public record Result(long allocatedBytes, long stalls, GcDelta gc)
+    public record Result(long allocatedBytes, long stalls, GcDelta gc, List<HopSnapshot> hops)
     {
     }
 }

@@ -1,0 +1,210 @@
+package org.oobnet.core.counters;
+
+import org.agrona.concurrent.status.CountersManager;
+import org.oobnet.core.RealtimeNanoClock;
+
+/**
+ * Per-hop timestamps of one stage: where a received frame's time goes between the kernel and the stage's TX kick,
+ * one {@link HopHistogram} per {@link StageHop}, live in the counters file.
+ * <p>
+ * Per stage, not per device: a stage is one thread, so one writer and no contention, and a handler's send may
+ * leave by another device than the one that received. The devices that deliver frames to sockets call it (a
+ * port that skips a frame another port delivers records nothing, so no frame is counted twice). The boundaries,
+ * all on {@code System.nanoTime()} ({@code CLOCK_MONOTONIC}):
+ * <ul>
+ * <li>kernel RX: the ring header's {@code tp_sec/tp_nsec}, {@code CLOCK_REALTIME} (the skb's software stamp),
+ * moved to the monotonic clock by an offset calibrated once ({@link RealtimeNanoClock});</li>
+ * <li>pickup: a clock read when the device has taken the frame off its ring, before parsing ({@link #pickupNs});
+ * the cycle's {@code nowNs} is not that moment: commands and other devices run between;</li>
+ * <li>handler done: a clock read once delivery (the socket's stage handler, or the copy into its receive ring)
+ * returned ({@link #onDelivered});</li>
+ * <li>kick: a clock read just before the {@code send(fd, NULL, 0)} that kicks the TX batch holding a frame a
+ * handler committed ({@link #beforeKick}), recorded only when the handler did commit one;</li>
+ * <li>TX complete: the completion timestamp the kernel writes back into the TX frame ({@link #onTxTimestamp});
+ * veth writes none, so that hop stays empty there.</li>
+ * </ul>
+ * On with {@code -D}{@value #PROPERTY}{@code =true} (the harness's runs set it); off, nothing is read or recorded.
+ * <b>Note:</b> stage only (single writer), allocation-free; readers use {@link #snapshot} or the counters file.
+ */
+public final class StageHops
+{
+    /**
+     * System property: {@code true} turns recording on. Off by default: it costs about 135 ns a frame (three clock
+     * reads, three histogram records; BENCHMARKS.md "hops2"), several % of a round trip at the C floor.
+     */
+    public static final String PROPERTY = "oobnet.hops";
+
+    private final HopHistogram[] histograms = new HopHistogram[StageHop.values().length];
+    private final HopHistogram kernelRxToPickup;
+    private final HopHistogram pickupToHandlerDone;
+    private final HopHistogram handlerDoneToKick;
+    private final HopHistogram kickToTxComplete;
+    private final long realtimeOffsetNs;
+    private final boolean enabled;
+    // the earliest handler return whose frame waits for a kick (0: none)
+    private long sentHandlerDoneNs;
+    // the last kick that sent a handler's frame, for its TX completion (0: none)
+    private long kickNs;
+
+    /** Records nothing and has no counters: for a device not (yet) on a stage. */
+    public static final StageHops OFF = new StageHops();
+
+    private StageHops()
+    {
+        kernelRxToPickup = null;
+        pickupToHandlerDone = null;
+        handlerDoneToKick = null;
+        kickToTxComplete = null;
+        realtimeOffsetNs = 0;
+        enabled = false;
+    }
+
+    /**
+     * In-band: allocates the hops' counters.
+     *
+     * @param manager the counters manager.
+     * @param suffix  appended to each label: empty for the default stage, else the stage's suffix.
+     */
+    public StageHops(final CountersManager manager, final String suffix)
+    {
+        this(manager, suffix, Boolean.getBoolean(PROPERTY));
+    }
+
+    /**
+     * In-band: allocates the hops' counters.
+     *
+     * @param manager the counters manager.
+     * @param suffix  appended to each label.
+     * @param enabled whether the stage records.
+     */
+    public StageHops(final CountersManager manager, final String suffix, final boolean enabled)
+    {
+        for (final StageHop hop : StageHop.values())
+        {
+            histograms[hop.ordinal()] = new HopHistogram(manager, hop, suffix);
+        }
+        kernelRxToPickup = histograms[StageHop.KERNEL_RX_TO_PICKUP.ordinal()];
+        pickupToHandlerDone = histograms[StageHop.PICKUP_TO_HANDLER_DONE.ordinal()];
+        handlerDoneToKick = histograms[StageHop.HANDLER_DONE_TO_KICK.ordinal()];
+        kickToTxComplete = histograms[StageHop.KICK_TO_TX_COMPLETE.ordinal()];
+        this.realtimeOffsetNs = enabled ? new RealtimeNanoClock().offsetNs() : 0;
+        this.enabled = enabled;
+    }
+
+    /** @return whether the stage records hops. */
+    public boolean enabled()
+    {
+        return enabled;
+    }
+
+    /**
+     * Stage: the pickup boundary, a device having taken a frame off its RX ring.
+     *
+     * @return the monotonic time, or 0 when recording is off (then pass it on: {@link #onDelivered} does nothing).
+     */
+    public long pickupNs()
+    {
+        return enabled ? System.nanoTime() : 0L;
+    }
+
+    /**
+     * Stage: a frame picked up at {@code pickupNs} was delivered (its handler returned); records kernel RX →
+     * pickup and pickup → handler done.
+     *
+     * @param kernelRxNs the ring header's software RX timestamp, ns since the epoch ({@code CLOCK_REALTIME}); 0
+     *                   when the frame has none (then that hop is not recorded).
+     * @param pickupNs   what {@link #pickupNs} returned for it.
+     * @param sent       whether the handler committed a TX frame (then its kick is timed, {@link #beforeKick}).
+     */
+    public void onDelivered(final long kernelRxNs, final long pickupNs, final boolean sent)
+    {
+        if (0L == pickupNs)
+        {
+            return;
+        }
+        final long doneNs = System.nanoTime();
+        if (0L != kernelRxNs)
+        {
+            kernelRxToPickup.record(pickupNs - (kernelRxNs - realtimeOffsetNs));
+        }
+        pickupToHandlerDone.record(doneNs - pickupNs);
+        if (sent && 0L == sentHandlerDoneNs)
+        {
+            sentHandlerDoneNs = doneNs;
+        }
+    }
+
+    /**
+     * Stage: a device is about to kick its TX ring; when a handler's frame is in the batch, records handler done →
+     * kick (the earliest handler's, once per kick).
+     */
+    public void beforeKick()
+    {
+        final long handlerDoneNs = sentHandlerDoneNs;
+        if (0L != handlerDoneNs)
+        {
+            final long nowNs = System.nanoTime();
+            handlerDoneToKick.record(nowNs - handlerDoneNs);
+            sentHandlerDoneNs = 0L;
+            kickNs = nowNs;
+        }
+    }
+
+    /**
+     * Stage: the kernel gave back a TX frame with a completion timestamp ({@code TP_STATUS_TS_SOFTWARE}); records
+     * kick → TX complete for the last kick that carried a handler's frame.
+     *
+     * @param txRealtimeNs the frame's timestamp, ns since the epoch ({@code CLOCK_REALTIME}).
+     */
+    public void onTxTimestamp(final long txRealtimeNs)
+    {
+        final long kick = kickNs;
+        if (0L != kick && 0L != txRealtimeNs)
+        {
+            kickToTxComplete.record(txRealtimeNs - realtimeOffsetNs - kick);
+            kickNs = 0L;
+        }
+    }
+
+    /**
+     * @param hop a hop.
+     * @return its live histogram.
+     */
+    public HopHistogram histogram(final StageHop hop)
+    {
+        return histograms[hop.ordinal()];
+    }
+
+    /**
+     * Any thread: reads every hop.
+     *
+     * @return one reading per hop, in {@link StageHop} order.
+     */
+    public HopSnapshot[] snapshot()
+    {
+        if (this == OFF)
+        {
+            return new HopSnapshot[0];
+        }
+        final StageHop[] hops = StageHop.values();
+        final HopSnapshot[] snapshots = new HopSnapshot[hops.length];
+        for (final StageHop hop : hops)
+        {
+            snapshots[hop.ordinal()] = HopSnapshot.of(hop, histograms[hop.ordinal()]);
+        }
+        return snapshots;
+    }
+
+    /** In-band: frees the counters. */
+    public void free()
+    {
+        if (this == OFF)
+        {
+            return;
+        }
+        for (final HopHistogram histogram : histograms)
+        {
+            histogram.free();
+        }
+    }
+}
