@@ -2,23 +2,18 @@ package org.oobnet.harness.feed;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import org.oobnet.core.RealtimeNanoClock;
+import org.oobnet.inband.DatagramBatch;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.ErrnoException;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SockAddr;
 import org.oobnet.inband.SocketConstants;
-import org.oobnet.inband.sys.ErrnoCapture;
-import org.oobnet.inband.sys.IovecDescriptor;
-import org.oobnet.inband.sys.LibC;
-import org.oobnet.inband.sys.MmsghdrDescriptor;
-import org.oobnet.inband.sys.MsghdrDescriptor;
 import org.oobnet.moldudp64.publish.LineFaults;
 
 /**
@@ -40,13 +35,12 @@ final class BenchPublisher implements AutoCloseable
     private final Arena arena = Arena.ofShared();
     private final KSocket lineA;
     private final KSocket lineB;
-    private final MemorySegment vectorA;
-    private final MemorySegment vectorB;
-    private final MemorySegment endOfSession;
+    private final DatagramBatch vectorA;
+    private final DatagramBatch vectorB;
+    private final DatagramBatch endOfSession;
     // keptBefore[p]: line B's packets kept before packet p, i.e. p's place in vectorB
     private final int[] keptBefore;
     private final RealtimeNanoClock clock = new RealtimeNanoClock();
-    private final ErrnoCapture errno = ErrnoCapture.current();
     private long sendErrors;
     private long lastErrno;
 
@@ -87,19 +81,19 @@ final class BenchPublisher implements AutoCloseable
         this.lineB = sender(local);
         final MemorySegment addressA = SockAddr.encode(groupA, arena);
         final MemorySegment addressB = SockAddr.encode(groupB, arena);
-        this.vectorA = arena.allocate((long)MmsghdrDescriptor.LENGTH * packets, 8);
-        this.vectorB = arena.allocate((long)MmsghdrDescriptor.LENGTH * Math.max(1, keptBefore[packets]), 8);
+        this.vectorA = new DatagramBatch(Math.max(1, packets));
+        this.vectorB = new DatagramBatch(Math.max(1, keptBefore[packets]));
         for (int p = 0; p < packets; p++)
         {
-            entry(vectorA, p, feed.packet(p), addressA);
+            vectorA.set(p, feed.packet(p), addressA);
             if (keptBefore[p + 1] != keptBefore[p])
             {
-                entry(vectorB, keptBefore[p], feed.packet(p), addressB);
+                vectorB.set(keptBefore[p], feed.packet(p), addressB);
             }
         }
-        this.endOfSession = arena.allocate(2L * MmsghdrDescriptor.LENGTH, 8);
-        entry(endOfSession, 0, feed.packet(packets), addressA);
-        entry(endOfSession, 1, feed.packet(packets), addressB);
+        this.endOfSession = new DatagramBatch(2);
+        endOfSession.set(0, feed.packet(packets), addressA);
+        endOfSession.set(1, feed.packet(packets), addressB);
     }
 
     /**
@@ -157,35 +151,23 @@ final class BenchPublisher implements AutoCloseable
         return 0 == lastErrno ? "none" : Errno.name((int)lastErrno);
     }
 
-    private void send(final KSocket socket, final MemorySegment vector, final int first, final int count)
+    private void send(final KSocket socket, final DatagramBatch vector, final int first, final int count)
     {
         int sent = 0;
         while (sent < count)
         {
-            final int rc = LibC.sendmmsg(errno, socket.fd(),
-                vector.asSlice((long)(first + sent) * MmsghdrDescriptor.LENGTH), count - sent, 0);
-            if (rc < 0)
+            try
+            {
+                sent += socket.sendMmsg(vector, first + sent, count - sent, 0);
+            }
+            catch (final ErrnoException ex)
             {
                 // ENOBUFS and the like: the kernel took nothing; yield to the receiving side and try again
                 sendErrors++;
-                lastErrno = -rc;
+                lastErrno = ex.errno();
                 Thread.yield();
-                continue;
             }
-            sent += rc;
         }
-    }
-
-    private void entry(final MemorySegment vector, final int index, final MemorySegment packet, final MemorySegment address)
-    {
-        final MemorySegment header = vector.asSlice((long)index * MmsghdrDescriptor.LENGTH, MsghdrDescriptor.LENGTH);
-        final MemorySegment iov = arena.allocate(IovecDescriptor.LENGTH, 8);
-        iov.set(ValueLayout.ADDRESS, IovecDescriptor.BASE_OFFSET, packet);
-        iov.set(ValueLayout.JAVA_LONG, IovecDescriptor.LEN_OFFSET, packet.byteSize());
-        header.set(ValueLayout.ADDRESS, MsghdrDescriptor.NAME_OFFSET, address);
-        header.set(ValueLayout.JAVA_INT, MsghdrDescriptor.NAMELEN_OFFSET, (int)address.byteSize());
-        header.set(ValueLayout.ADDRESS, MsghdrDescriptor.IOV_OFFSET, iov);
-        header.set(ValueLayout.JAVA_LONG, MsghdrDescriptor.IOVLEN_OFFSET, 1L);
     }
 
     // a kernel UDP socket whose multicast leaves by the interface of `local`, TTL 1, no loopback
@@ -225,6 +207,9 @@ final class BenchPublisher implements AutoCloseable
     {
         closeQuietly(lineA);
         closeQuietly(lineB);
+        vectorA.close();
+        vectorB.close();
+        endOfSession.close();
         arena.close();
     }
 }
