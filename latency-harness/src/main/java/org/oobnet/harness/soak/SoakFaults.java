@@ -10,6 +10,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.oobnet.core.OobRuntime;
 import org.oobnet.core.RuntimeStage;
 import org.oobnet.core.bus.OobBusAddress;
+import org.oobnet.harness.env.NamespaceThread;
 import org.oobnet.inband.ErrnoException;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;

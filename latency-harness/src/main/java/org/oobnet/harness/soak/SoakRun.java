@@ -14,6 +14,7 @@ import org.oobnet.core.OobSocket;
 import org.oobnet.core.ProtocolRegistry;
 import org.oobnet.core.bus.OobBusAddress;
 import org.oobnet.core.bus.OobBusProtocol;
+import org.oobnet.harness.env.NamespaceThread;
 import org.oobnet.harness.env.TempTree;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;

@@ -1,4 +1,4 @@
-package org.oobnet.harness.mcast;
+package org.oobnet.harness.bench.mcast;
 
 import org.oobnet.core.RealtimeNanoClock;
 import java.io.IOException;
@@ -39,7 +39,7 @@ import org.oobnet.udp.frame.Ipv4Flyweight;
  * <p>
  * <b>Note:</b> in-band; the counting runs on the stage. Runs in the calling thread's network namespace.
  */
-final class McastDump
+public final class McastDump
 {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -54,7 +54,7 @@ final class McastDump
      * @param count         stop after this many datagrams, 0 for no limit.
      * @param durationNs    stop after this long.
      */
-    record Options(String interfaceName, List<McastEndpoints.GroupPort> joins, int source, UdpTransport transport,
+    public record Options(String interfaceName, List<McastEndpoints.GroupPort> joins, int source, UdpTransport transport,
         OobConfig.IdleStrategyKind idle, long count, long durationNs)
     {
     }
@@ -70,7 +70,7 @@ final class McastDump
     // datagrams) to the end; -1 when not measured
     private long stageAllocatedBytes = -1;
 
-    McastDump(final Options options)
+    public McastDump(final Options options)
     {
         this.options = options;
     }
@@ -80,7 +80,7 @@ final class McastDump
      *
      * @return this, with the results.
      */
-    McastDump run() throws Exception
+    public McastDump run() throws Exception
     {
         nif = McastEndpoints.resolve(options.interfaceName(), options.joins().getFirst().group());
         // the kernel transport reads its own kernel socket: no packet port (whose tap would see, and count as
@@ -234,7 +234,7 @@ final class McastDump
     /**
      * Prints the summary and writes {@code json} when not null.
      */
-    void report(final PrintWriter out, final Path json) throws IOException
+    public void report(final PrintWriter out, final Path json) throws IOException
     {
         final ObjectNode root = json();
         out.printf("mcast dump: interface %s transport %s, %d datagrams in %.1f s, timestamps %s%n", nif.name(),

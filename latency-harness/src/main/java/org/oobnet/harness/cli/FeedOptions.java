@@ -1,4 +1,4 @@
-package org.oobnet.harness.feed;
+package org.oobnet.harness.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,7 +13,6 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import org.oobnet.harness.cli.UdpCommand;
 
 /**
  * What the feed commands share: addresses and interfaces checked with errors that name the option, and the
@@ -46,16 +45,6 @@ final class FeedOptions
             throw new IllegalArgumentException(option + "=" + text + ": port 0 is not a feed's port");
         }
         return address;
-    }
-
-    /**
-     * @param address an IPv4 address.
-     * @return it as an int, host order.
-     */
-    static int toInt(final InetAddress address)
-    {
-        final byte[] b = address.getAddress();
-        return ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
     }
 
     /**

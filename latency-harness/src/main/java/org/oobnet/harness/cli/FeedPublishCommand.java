@@ -1,29 +1,18 @@
-package org.oobnet.harness.feed;
+package org.oobnet.harness.cli;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
-import java.nio.ByteOrder;
-import java.nio.channels.DatagramChannel;
+import java.net.SocketException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.locks.LockSupport;
 
-import org.agrona.concurrent.UnsafeBuffer;
-import org.oobnet.harness.cli.Durations;
+import org.oobnet.harness.bench.feed.KernelFeedPublisher;
+import org.oobnet.harness.bench.feed.OobFeedPublisher;
 import org.oobnet.moldudp64.MoldUdp64Descriptor;
 import org.oobnet.moldudp64.publish.LineFaults;
-import org.oobnet.moldudp64.publish.MoldUdp64MessageStore;
-import org.oobnet.moldudp64.publish.MoldUdp64Publisher;
-import org.oobnet.moldudp64.publish.MoldUdp64RequestServer;
-import org.oobnet.moldudp64.publish.PublishedLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,11 +22,11 @@ import picocli.CommandLine.Spec;
 /**
  * {@code oobnet feed publish}: publishes a MoldUDP64 session on line A (and B) with a request server: the other
  * side of {@code oobnet feed moldudp64}. {@code --path kernel} (the default) publishes in-band on kernel UDP
- * sockets; {@code --path oob} through a MoldUDP64 feed socket on the OOB stage ({@link OobFeedPublisher}), which
- * takes no fault injection. Each message starts with its sequence
- * number (8 bytes, big-endian). Loss, reordering and repeats can be injected per line by a seeded schedule (this
- * kernel has no netem). After the last message it sends the end of session, repeated while it lingers to answer
- * requests.
+ * sockets ({@link KernelFeedPublisher}); {@code --path oob} through a MoldUDP64 feed socket on the OOB stage
+ * ({@link OobFeedPublisher}), which takes no fault injection. Each message starts with its sequence number (8 bytes,
+ * big-endian). Loss, reordering and repeats can be injected per line by a seeded schedule (this kernel has no
+ * netem). After the last message it sends the end of session, repeated while it lingers to answer requests. This
+ * command checks the options and prints the summary.
  * <p>
  * <b>Note:</b> in-band command, one thread.
  */
@@ -123,7 +112,7 @@ public final class FeedPublishCommand implements Callable<Integer>
         final InetSocketAddress b = feedLines.lineB();
         final InetSocketAddress requestAddress = feedLines.request();
         MoldUdp64Descriptor.checkSession(session);
-        final int packetCapacity = 1400;
+        final int packetCapacity = KernelFeedPublisher.PACKET_CAPACITY;
         if (size < 8 || size > packetCapacity - MoldUdp64Descriptor.HEADER_LENGTH - 2)
         {
             throw new IllegalArgumentException("--size=" + size + " must be 8 to " +
@@ -147,81 +136,13 @@ public final class FeedPublishCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("--counters-dir is for --path oob (the kernel path has no runtime)");
         }
-        final LineFaults faultsA = new LineFaults(seed, dropA, swap, repeat);
-        final LineFaults faultsB = new LineFaults(seed + 1, dropB, swap, repeat);
-        final List<PublishedLine> lines = new ArrayList<>();
-        lines.add(new PublishedLine(sender(), a, faultsA));
-        if (null != b)
-        {
-            lines.add(new PublishedLine(sender(), b, faultsB));
-        }
-        final MoldUdp64MessageStore store = new MoldUdp64MessageStore();
-        final DatagramChannel requests = DatagramChannel.open(StandardProtocolFamily.INET);
-        requests.bind(requestAddress);
-        requests.configureBlocking(false);
-        try (MoldUdp64Publisher publisher = new MoldUdp64Publisher(session, store, packetCapacity, lines);
-            MoldUdp64RequestServer server = new MoldUdp64RequestServer(requests, publisher.session(), store, packetCapacity))
-        {
-            System.err.println(NAME + ": " + count + " messages on " + feedLines.describeLines() +
-                ", requests on " + feedLines.request);
-            final UnsafeBuffer message = new UnsafeBuffer(new byte[size]);
-            final long start = System.nanoTime();
-            long sequence = 1;
-            while (sequence <= count)
-            {
-                final long due = 0 == rate ? count : Math.min(count, (System.nanoTime() - start) * rate / 1_000_000_000L + 1);
-                if (sequence > due)
-                {
-                    server.poll(16);
-                    LockSupport.parkNanos(20_000L);
-                    continue;
-                }
-                for (int i = 0; i < batch && sequence <= due; i++)
-                {
-                    message.putLong(0, sequence, ByteOrder.BIG_ENDIAN);
-                    publisher.publish(message, 0, size);
-                    sequence++;
-                }
-                publisher.flush();
-                server.poll(16);
-            }
-            final long publishedNs = System.nanoTime() - start;
-            final long lingerEnd = System.nanoTime() + lingerNs;
-            long nextEnd = 0;
-            while (System.nanoTime() - lingerEnd < 0)
-            {
-                if (System.nanoTime() - nextEnd >= 0)
-                {
-                    // repeated, so that a receiver that lost it still learns where the session ends
-                    publisher.endOfSession();
-                    nextEnd = System.nanoTime() + 100_000_000L;
-                }
-                if (0 == server.poll(16))
-                {
-                    LockSupport.parkNanos(100_000L);
-                }
-            }
-            final Map<String, Object> summary = new LinkedHashMap<>();
-            summary.put("published", count);
-            summary.put("packets", publisher.packetsSent());
-            summary.put("messages_per_s", publishedNs > 0 ? count * 1_000_000_000L / publishedNs : 0);
-            for (int i = 0; i < lines.size(); i++)
-            {
-                final PublishedLine line = lines.get(i);
-                final String name = "line_" + (char)('a' + i);
-                summary.put(name + "_sent", line.sent());
-                summary.put(name + "_dropped", line.dropped());
-                summary.put(name + "_swapped", line.swapped());
-                summary.put(name + "_repeated", line.repeated());
-            }
-            summary.put("requests_answered", server.answered());
-            summary.put("retransmitted", server.messagesSent());
-            summary.put("requests_beyond_store", server.beyondStore());
-            summary.put("requests_wrong_session", server.wrongSession());
-            summary.put("requests_malformed", server.drops().dropped());
-            FeedOptions.report(NAME, summary, json, System.out);
-            return 0;
-        }
+        System.err.println(NAME + ": " + count + " messages on " + feedLines.describeLines() +
+            ", requests on " + feedLines.request);
+        final Map<String, Object> summary = KernelFeedPublisher.publish(new KernelFeedPublisher.Settings(interfaceName,
+            a, b, requestAddress, session, count, rate, size, batch, new LineFaults(seed, dropA, swap, repeat),
+            new LineFaults(seed + 1, dropB, swap, repeat), lingerNs));
+        FeedOptions.report(NAME, summary, json, System.out);
+        return 0;
     }
 
     private int publishOob(
@@ -265,34 +186,9 @@ public final class FeedPublishCommand implements Callable<Integer>
             }
             return nif.getName();
         }
-        catch (final java.net.SocketException ex)
+        catch (final SocketException ex)
         {
             throw new IllegalArgumentException("--request=" + address.getHostAddress() + ": " + ex.getMessage(), ex);
-        }
-    }
-
-    private DatagramChannel sender() throws IOException
-    {
-        final DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
-        try
-        {
-            if (null != interfaceName)
-            {
-                final NetworkInterface nif = NetworkInterface.getByName(interfaceName);
-                if (null == nif)
-                {
-                    throw new IllegalArgumentException("--interface=" + interfaceName + " does not exist (ip link lists them)");
-                }
-                channel.setOption(StandardSocketOptions.IP_MULTICAST_IF, nif);
-            }
-            channel.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 1);
-            channel.bind(new InetSocketAddress(0));
-            return channel;
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            channel.close();
-            throw ex;
         }
     }
 }

@@ -1,4 +1,4 @@
-package org.oobnet.harness.mcast;
+package org.oobnet.harness.bench.mcast;
 
 import java.nio.ByteOrder;
 
@@ -16,12 +16,12 @@ import org.agrona.MutableDirectBuffer;
  * </pre>
  * Big-endian, as on the wire.
  */
-final class McastPayload
+public final class McastPayload
 {
     /** "OOBM". */
     static final int MAGIC = 0x4F4F424D;
     /** The header's length: the smallest payload {@code send} publishes. */
-    static final int LENGTH = 20;
+    public static final int LENGTH = 20;
 
     private static final int SEQUENCE_OFFSET = 4;
     private static final int SEND_TIME_OFFSET = 12;
@@ -40,7 +40,7 @@ final class McastPayload
     /**
      * @return the sequence, or -1 when the payload is not one of {@code send}'s.
      */
-    static long sequence(final DirectBuffer buffer, final int offset, final int length)
+    public static long sequence(final DirectBuffer buffer, final int offset, final int length)
     {
         if (length < LENGTH || MAGIC != buffer.getInt(offset, ByteOrder.BIG_ENDIAN))
         {

@@ -1,4 +1,4 @@
-package org.oobnet.harness.feed;
+package org.oobnet.harness.cli;
 
 import java.net.InetSocketAddress;
 

@@ -1,4 +1,4 @@
-package org.oobnet.harness.feed;
+package org.oobnet.harness.bench.feed;
 
 import java.lang.foreign.Arena;
 import java.net.InetAddress;
@@ -32,7 +32,7 @@ import org.oobnet.udp.UdpStackConfig;
  * <p>
  * <b>Note:</b> in-band, one thread; the stage runs in the runtime it starts.
  */
-final class OobFeedPublisher
+public final class OobFeedPublisher
 {
     // how much may wait in the feed socket's send ring before offering pauses
     private static final int MAX_QUEUED_BYTES = 64 * 1024;
@@ -58,7 +58,7 @@ final class OobFeedPublisher
      * @return the summary.
      * @throws Exception when the stack, the runtime or the feed socket cannot be opened.
      */
-    static Map<String, Object> publish(
+    public static Map<String, Object> publish(
         final String ifName,
         final InetAddress local,
         final List<InetSocketAddress> lines,
@@ -74,10 +74,10 @@ final class OobFeedPublisher
         final int[] ports = new int[lines.size()];
         for (int i = 0; i < lines.size(); i++)
         {
-            addresses[i] = FeedOptions.toInt(lines.get(i).getAddress());
+            addresses[i] = Ipv4Addresses.toInt(lines.get(i).getAddress());
             ports[i] = lines.get(i).getPort();
         }
-        final MoldUdp64Address address = MoldUdp64Address.publish(FeedOptions.toInt(local), requestPort, session,
+        final MoldUdp64Address address = MoldUdp64Address.publish(Ipv4Addresses.toInt(local), requestPort, session,
             addresses, ports);
         try (UdpStack stack = UdpStack.open(UdpStackConfig.of(UdpTransport.PACKET, ifName)))
         {

@@ -1,4 +1,4 @@
-package org.oobnet.harness.feed;
+package org.oobnet.harness.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.oobnet.harness.cli.OobnetCli;
 import org.oobnet.netns.testing.Privileges;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

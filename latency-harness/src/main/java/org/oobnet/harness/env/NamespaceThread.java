@@ -1,4 +1,4 @@
-package org.oobnet.harness.soak;
+package org.oobnet.harness.env;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;

@@ -1,4 +1,4 @@
-package org.oobnet.harness.mcast;
+package org.oobnet.harness.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,7 +8,10 @@ import java.util.concurrent.Callable;
 
 import org.oobnet.config.UdpTransport;
 import org.oobnet.core.OobConfig;
-import org.oobnet.harness.cli.Durations;
+import org.oobnet.harness.bench.mcast.McastDump;
+import org.oobnet.harness.bench.mcast.McastEndpoints;
+import org.oobnet.harness.bench.mcast.McastPayload;
+import org.oobnet.harness.bench.mcast.McastSend;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

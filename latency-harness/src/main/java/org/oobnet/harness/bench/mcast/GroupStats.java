@@ -1,4 +1,4 @@
-package org.oobnet.harness.mcast;
+package org.oobnet.harness.bench.mcast;
 
 import org.oobnet.core.RealtimeNanoClock;
 import java.util.concurrent.atomic.AtomicLong;

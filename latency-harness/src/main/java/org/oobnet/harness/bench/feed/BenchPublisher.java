@@ -1,4 +1,4 @@
-package org.oobnet.harness.feed;
+package org.oobnet.harness.bench.feed;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -1,4 +1,4 @@
-package org.oobnet.harness.mcast;
+package org.oobnet.harness.bench.mcast;
 
 import org.oobnet.core.RealtimeNanoClock;
 import java.io.IOException;
@@ -32,7 +32,7 @@ import org.oobnet.udp.transport.KernelBusyPollTransport;
  * <p>
  * <b>Note:</b> in-band; the pacing thread is the caller's. Runs in the calling thread's network namespace.
  */
-final class McastSend
+public final class McastSend
 {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     // below this much time to the next send the pacer spins, above it parks
@@ -54,7 +54,7 @@ final class McastSend
      * @param size          payload bytes, at least {@link McastPayload#LENGTH}.
      * @param ttl           {@code IP_MULTICAST_TTL}.
      */
-    record Options(String interfaceName, McastEndpoints.GroupPort target, boolean oob, int rate, long count,
+    public record Options(String interfaceName, McastEndpoints.GroupPort target, boolean oob, int rate, long count,
         long durationNs, int size, int ttl)
     {
     }
@@ -70,12 +70,12 @@ final class McastSend
     // kernel path: the most the pacer fell behind its schedule
     private long maxLagNs;
 
-    McastSend(final Options options)
+    public McastSend(final Options options)
     {
         this.options = options;
     }
 
-    McastSend run() throws Exception
+    public McastSend run() throws Exception
     {
         nif = McastEndpoints.resolve(options.interfaceName(), options.target().group());
         if (options.oob())
@@ -89,7 +89,7 @@ final class McastSend
         return this;
     }
 
-    void report(final PrintWriter out, final Path json) throws IOException
+    public void report(final PrintWriter out, final Path json) throws IOException
     {
         out.printf("mcast send: %d datagrams of %d bytes to %s via %s in %.1f s (%.0f/s)%s%n", sent, options.size(),
             options.target(), options.oob() ? "oob" : "kernel", elapsedNs / 1e9, sent / Math.max(elapsedNs / 1e9, 1e-9),

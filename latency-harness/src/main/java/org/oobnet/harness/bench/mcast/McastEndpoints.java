@@ -1,4 +1,4 @@
-package org.oobnet.harness.mcast;
+package org.oobnet.harness.bench.mcast;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -24,7 +24,7 @@ import org.oobnet.udp.route.RtnetlinkSocket;
  * <p>
  * <b>Note:</b> in-band, stateless.
  */
-final class McastEndpoints
+public final class McastEndpoints
 {
     private static final ValueLayout.OfInt NETWORK_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
@@ -34,7 +34,7 @@ final class McastEndpoints
      * @param group the group, host order.
      * @param port  the UDP port.
      */
-    record GroupPort(int group, int port)
+    public record GroupPort(int group, int port)
     {
         @Override
         public String toString()
@@ -65,7 +65,7 @@ final class McastEndpoints
      * @return the group and port.
      * @throws IllegalArgumentException naming the option and the value.
      */
-    static GroupPort parseGroup(final String option, final String text, final int defaultPort)
+    public static GroupPort parseGroup(final String option, final String text, final int defaultPort)
     {
         final int colon = text.indexOf(':');
         final String address = colon < 0 ? text : text.substring(0, colon);
@@ -106,7 +106,7 @@ final class McastEndpoints
      * @param text   an IPv4 address.
      * @return it, host order.
      */
-    static int parseAddress(final String option, final String text)
+    public static int parseAddress(final String option, final String text)
     {
         try
         {

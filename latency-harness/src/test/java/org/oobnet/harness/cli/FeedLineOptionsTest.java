@@ -1,4 +1,4 @@
-package org.oobnet.harness.feed;
+package org.oobnet.harness.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
-import org.oobnet.harness.cli.OobnetCli;
 import picocli.CommandLine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package org.oobnet.harness.feed;
+package org.oobnet.harness.cli;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -27,7 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.oobnet.core.counters.CountersFileReader;
 import org.oobnet.core.counters.CountersPrinter;
-import org.oobnet.harness.cli.OobnetCli;
 import org.oobnet.netns.testing.NetnsFixture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,31 +1,18 @@
-package org.oobnet.harness.feed;
+package org.oobnet.harness.cli;
 
-import java.io.PrintStream;
-import java.lang.foreign.Arena;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.locks.LockSupport;
 
 import org.oobnet.config.UdpTransport;
 import org.oobnet.core.OobConfig;
-import org.oobnet.core.OobRuntime;
-import org.oobnet.core.OobSocket;
-import org.oobnet.core.ProtocolRegistry;
-import org.oobnet.harness.cli.Durations;
-import org.oobnet.harness.cli.StackInterface;
-import org.oobnet.inband.KSocket;
-import org.oobnet.inband.SocketConstants;
+import org.oobnet.harness.bench.feed.Ipv4Addresses;
+import org.oobnet.harness.bench.feed.StageFeedReceiver;
 import org.oobnet.moldudp64.MoldUdp64ReceiverConfig;
 import org.oobnet.moldudp64.stage.MoldUdp64Address;
-import org.oobnet.moldudp64.stage.MoldUdp64Counter;
-import org.oobnet.moldudp64.stage.MoldUdp64Protocol;
 import org.oobnet.moldudp64.stage.MoldUdp64ProtocolConfig;
-import org.oobnet.core.RealtimeNanoClock;
-import org.oobnet.udp.UdpStack;
-import org.oobnet.udp.UdpStackConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,6 +22,8 @@ import picocli.CommandLine.Option;
  * (OOB UDP sockets for line A, optionally line B, and requests), and prints (and writes as JSON) its books: what
  * was delivered, whether once and in order, the gaps, fills and retransmissions, what was lost, and the latency
  * from each packet's kernel RX timestamp to its delivery on the stage.
+ * <p>
+ * {@link StageFeedReceiver} receives; this command checks the options and prints.
  * <p>
  * <b>Note:</b> in-band command; the feed runs on the stage it starts.
  */
@@ -118,52 +107,20 @@ public final class FeedReceiveCommand implements Callable<Integer>
         final String ifName = StackInterface.forPeer(server, interfaceName, System.err, NAME);
         final InetAddress local = FeedOptions.interfaceAddress(ifName);
         final MoldUdp64Address address = null == b ?
-            MoldUdp64Address.subscribe(FeedOptions.toInt(local), FeedOptions.toInt(server.getAddress()), server.getPort(),
-                new int[]{ FeedOptions.toInt(a.getAddress()) }, new int[]{ a.getPort() }) :
-            MoldUdp64Address.subscribe(FeedOptions.toInt(local), FeedOptions.toInt(server.getAddress()), server.getPort(),
-                new int[]{ FeedOptions.toInt(a.getAddress()), FeedOptions.toInt(b.getAddress()) },
+            MoldUdp64Address.subscribe(Ipv4Addresses.toInt(local), Ipv4Addresses.toInt(server.getAddress()), server.getPort(),
+                new int[]{ Ipv4Addresses.toInt(a.getAddress()) }, new int[]{ a.getPort() }) :
+            MoldUdp64Address.subscribe(Ipv4Addresses.toInt(local), Ipv4Addresses.toInt(server.getAddress()), server.getPort(),
+                new int[]{ Ipv4Addresses.toInt(a.getAddress()), Ipv4Addresses.toInt(b.getAddress()) },
                 new int[]{ a.getPort(), b.getPort() });
 
         final MoldUdp64ProtocolConfig protocolDefaults = MoldUdp64ProtocolConfig.defaults();
-        final MoldUdp64Protocol protocol = new MoldUdp64Protocol(new MoldUdp64ProtocolConfig(udp,
-            protocolDefaults.packetCapacity(), protocolDefaults.heartbeatIntervalNs(), protocolDefaults.storeMessages(),
-            recovery));
-        final PrintStream out = System.out;
-        try (UdpStack stack = UdpStack.open(UdpStackConfig.of(udp, ifName)))
-        {
-            final ProtocolRegistry registry = new ProtocolRegistry()
-                .register(SocketConstants.AF_INET, stack.protocol())
-                .register(OobRuntime.AF_OOB, protocol);
-            final OobConfig.Builder config = OobConfig.builder().idleStrategy(idleKind);
-            if (null != countersDir)
-            {
-                config.countersDir(countersDir);
-            }
-            try (OobRuntime runtime = OobRuntime.start(config.build(), registry))
-            {
-                final FeedBooks books = new FeedBooks(new RealtimeNanoClock());
-                final Map<String, Long> lines;
-                try (KSocket feed = KSocket.socket(OobRuntime.AF_OOB,
-                    MoldUdp64Protocol.SOCK_DGRAM | SocketConstants.SOCK_OOB, MoldUdp64Protocol.IPPROTO_MOLDUDP64))
-                {
-                    OobSocket.of(feed).stageReceiveHandler(books);
-                    try (Arena arena = Arena.ofConfined())
-                    {
-                        feed.bind(address.encode(arena));
-                    }
-                    System.err.println(NAME + ": receiving " + feedLines.describeLines() + " on " +
-                        ifName + " (" + transport + "), requests to " + feedLines.request);
-                    final long deadline = System.nanoTime() + durationNs;
-                    while (!books.ended && (0 == count || books.delivered < count) && System.nanoTime() - deadline < 0)
-                    {
-                        LockSupport.parkNanos(1_000_000L);
-                    }
-                    LockSupport.parkNanos(5_000_000L); // the feed socket publishes its counters every millisecond
-                    lines = MoldUdp64Counter.read(runtime.countersPath(), OobSocket.of(feed).id());
-                }
-                FeedOptions.report(NAME, books.summary(lines), json, out);
-                return 0;
-            }
-        }
+        final MoldUdp64ProtocolConfig protocol = new MoldUdp64ProtocolConfig(udp, protocolDefaults.packetCapacity(),
+            protocolDefaults.heartbeatIntervalNs(), protocolDefaults.storeMessages(), recovery);
+        final Map<String, Object> summary = StageFeedReceiver.receive(new StageFeedReceiver.Settings(ifName, udp,
+            address, protocol, idleKind, countersDir, count, durationNs), () -> System.err.println(NAME +
+            ": receiving " + feedLines.describeLines() + " on " + ifName + " (" + transport + "), requests to " +
+            feedLines.request));
+        FeedOptions.report(NAME, summary, json, System.out);
+        return 0;
     }
 }

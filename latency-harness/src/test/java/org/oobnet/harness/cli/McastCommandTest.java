@@ -1,4 +1,4 @@
-package org.oobnet.harness.mcast;
+package org.oobnet.harness.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.oobnet.harness.cli.OobnetCli;
+import org.oobnet.harness.bench.mcast.McastPayload;
 import org.oobnet.netns.testing.NetnsFixture;
 import org.oobnet.udp.frame.Ipv4Flyweight;
 import picocli.CommandLine;

@@ -1,4 +1,4 @@
-package org.oobnet.harness.feed;
+package org.oobnet.harness.bench.feed;
 
 import java.util.Map;
 
