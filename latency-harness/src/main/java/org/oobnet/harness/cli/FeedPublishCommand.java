@@ -136,11 +136,13 @@ public final class FeedPublishCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("--counters-dir is for --path oob (the kernel path has no runtime)");
         }
+        // the faults check their fractions: made before anything is printed or opened
+        final LineFaults faultsA = new LineFaults(seed, dropA, swap, repeat);
+        final LineFaults faultsB = new LineFaults(seed + 1, dropB, swap, repeat);
         System.err.println(NAME + ": " + count + " messages on " + feedLines.describeLines() +
             ", requests on " + feedLines.request);
         final Map<String, Object> summary = KernelFeedPublisher.publish(new KernelFeedPublisher.Settings(interfaceName,
-            a, b, requestAddress, session, count, rate, size, batch, new LineFaults(seed, dropA, swap, repeat),
-            new LineFaults(seed + 1, dropB, swap, repeat), lingerNs));
+            a, b, requestAddress, session, count, rate, size, batch, faultsA, faultsB, lingerNs));
         FeedOptions.report(NAME, summary, json, System.out);
         return 0;
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.oobnet.core.OobConfig;
+import org.oobnet.harness.bench.run.RowSpec;
 import org.oobnet.harness.env.JvmProfile;
 import org.oobnet.harness.bench.udp.OobUdpRuns;
 import org.oobnet.harness.bench.run.IdleKind;
@@ -18,6 +19,8 @@ import org.oobnet.harness.bench.udp.UdpClientRun;
 import org.oobnet.harness.bench.transport.TransportSettings;
 import org.oobnet.harness.bench.transport.Transports;
 import org.oobnet.harness.bench.transport.UdpTransport;
+import org.oobnet.harness.report.Outputs;
+import org.oobnet.harness.report.Progress;
 import org.oobnet.harness.report.ResultFolder;
 import org.oobnet.harness.report.RunDescription;
 import org.oobnet.harness.report.RunJson;
@@ -121,8 +124,8 @@ public final class UdpCommand implements Callable<Integer>
     private int orchestrate(final String name, final PrintStream out) throws IOException
     {
         final boolean withProfile = parseOnOff("profile", profile);
-        final ResultFolder folder = Outputs.folder(options, "udp");
-        try (UdpRunner runner = new UdpRunner(options, folder, out, true,
+        final ResultFolder folder = Outputs.folder(options.out, "udp");
+        try (UdpRunner runner = new UdpRunner(options.settings(), folder, out, true,
             Progress.forLongRun(System.err, options.plan().durationNs())))
         {
             runner.extraSockets(extraSockets);
@@ -187,7 +190,7 @@ public final class UdpCommand implements Callable<Integer>
                 RunJson.write(Path.of(childOutput + ".run.json"), RunJson.toJson(result));
                 return 0;
             }
-            final ResultFolder folder = Outputs.folder(options, "udp");
+            final ResultFolder folder = Outputs.folder(options.out, "udp");
             final RunResult result = run.run(out, folder.intervalLog(description.label(), 0));
             SockperfSummary.lines(result).forEach(out::println);
             folder.writeRun(result);
@@ -223,7 +226,7 @@ public final class UdpCommand implements Callable<Integer>
         {
             ParentWatch.onEndOfInput(System.in, () -> running.set(false));
         }
-        final ResultFolder folder = childOutput == null ? Outputs.folder(options, "udp") : null;
+        final ResultFolder folder = childOutput == null ? Outputs.folder(options.out, "udp") : null;
         final Path log = childOutput != null ? Path.of(childOutput + ".hlog") : folder.intervalLog(description.label(), 0);
         final RunResult result = OobUdpRuns.measure(OobUdpRuns.transport(name), stackInterface(address), address,
             stageIdle(options.idle, cpu), plan, description, options.receiveTimeoutNs(), out, log, running::get,

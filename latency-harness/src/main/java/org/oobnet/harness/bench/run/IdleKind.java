@@ -2,6 +2,8 @@ package org.oobnet.harness.bench.run;
 
 import java.util.concurrent.locks.LockSupport;
 
+import org.oobnet.harness.env.CpuSet;
+
 /**
  * How a measuring thread (and a polling transport) waits: {@code spin} burns its CPU for the lowest wake-up
  * latency, {@code yield} gives the CPU to other runnable threads between checks, {@code park} sleeps until shortly
@@ -76,5 +78,20 @@ public enum IdleKind implements Pacer
             }
         }
         throw new IllegalArgumentException("idle=" + name + " is not one of spin, yield, park");
+    }
+
+    /**
+     * @param name       {@code spin}, {@code yield}, {@code park} or {@code auto} (spin on an isolated CPU, else park).
+     * @param cpuOfSide  the CPU the idling thread runs on.
+     * @return the idle kind, resolved.
+     * @throws IllegalArgumentException naming the accepted values.
+     */
+    public static IdleKind resolve(final String name, final int cpuOfSide)
+    {
+        if ("auto".equalsIgnoreCase(name))
+        {
+            return CpuSet.isIsolated(cpuOfSide) ? SPIN : PARK;
+        }
+        return parse(name);
     }
 }

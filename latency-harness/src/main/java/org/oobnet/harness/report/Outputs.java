@@ -1,14 +1,10 @@
-package org.oobnet.harness.cli;
+package org.oobnet.harness.report;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.oobnet.harness.report.CompareTable;
-import org.oobnet.harness.report.ResultFolder;
-import org.oobnet.harness.report.RunJson;
-import org.oobnet.harness.report.RunResult;
 
 /**
  * The end of every latency command: the table, {@code summary.json}, the plot, and {@code --json FILE}.
@@ -49,14 +45,13 @@ public final class Outputs
     }
 
     /**
-     * @param options the options.
+     * @param out     the {@code --out} folder, or null.
      * @param command the command's name, for the default folder.
      * @return the result folder.
      * @throws IOException when it cannot be created.
      */
-    public static ResultFolder folder(final RunOptions options, final String command) throws IOException
+    public static ResultFolder folder(final Path out, final String command) throws IOException
     {
-        return new ResultFolder(options.out != null ? options.out
-            : ResultFolder.timestamped(Path.of("results"), command));
+        return new ResultFolder(out != null ? out : ResultFolder.timestamped(Path.of("results"), command));
     }
 }

@@ -1,4 +1,4 @@
-package org.oobnet.harness.cli;
+package org.oobnet.harness.bench.run;
 
 /**
  * One row of a comparison: a scenario ({@code udp} over one of its transports, {@code packet}: raw frames on

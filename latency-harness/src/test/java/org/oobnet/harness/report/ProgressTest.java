@@ -1,4 +1,4 @@
-package org.oobnet.harness.cli;
+package org.oobnet.harness.report;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
