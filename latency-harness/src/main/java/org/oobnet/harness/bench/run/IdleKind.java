@@ -2,6 +2,7 @@ package org.oobnet.harness.bench.run;
 
 import java.util.concurrent.locks.LockSupport;
 
+import org.oobnet.core.OobConfig;
 import org.oobnet.harness.env.CpuSet;
 
 /**
@@ -93,5 +94,20 @@ public enum IdleKind implements Pacer
             return CpuSet.isIsolated(cpuOfSide) ? SPIN : PARK;
         }
         return parse(name);
+    }
+
+    /**
+     * @param name {@code spin}, {@code yield}, {@code park} or {@code auto}.
+     * @return a stage's idle strategy for it: {@code auto} spins (the stage's default), {@code park} backs off.
+     * @throws IllegalArgumentException naming the accepted values.
+     */
+    public static OobConfig.IdleStrategyKind stageStrategy(final String name)
+    {
+        return switch ("auto".equalsIgnoreCase(name) ? SPIN : parse(name))
+        {
+            case SPIN -> OobConfig.IdleStrategyKind.SPIN;
+            case YIELD -> OobConfig.IdleStrategyKind.YIELD;
+            case PARK -> OobConfig.IdleStrategyKind.BACKOFF;
+        };
     }
 }
