@@ -110,14 +110,8 @@ public final class SoakRun
             MoldSoakStream feed = new MoldSoakStream(network, ratePerSecond, durationNs, ledgers.mold, ledgers.problems);
             OobRuntime runtime = startRuntime(countersDir))
         {
-            final KSocket busRx = KSocket.socket(OobRuntime.AF_OOB, SocketConstants.SOCK_DGRAM | SocketConstants.SOCK_OOB, 0);
-            final KSocket busTx = KSocket.socket(OobRuntime.AF_OOB, SocketConstants.SOCK_DGRAM | SocketConstants.SOCK_OOB, 0);
-            try (Arena arena = Arena.ofConfined())
-            {
-                busRx.bind(OobBusAddress.encode("soak-rx", arena));
-                busTx.bind(OobBusAddress.encode("soak-tx", arena));
-                busTx.connect(OobBusAddress.encode("soak-rx", arena));
-            }
+            final KSocket busRx = busSocket("soak-rx", null);
+            final KSocket busTx = busSocket("soak-tx", "soak-rx");
             final OobSocket busSender = OobSocket.of(busTx);
             final OobSocket busReceiver = OobSocket.of(busRx);
             final SoakTraffic traffic = new SoakTraffic(ratePerSecond, ledgers.bus, ledgers.packet);
@@ -195,6 +189,21 @@ public final class SoakRun
         {
             KSocket.socket(OobRuntime.AF_OOB, SocketConstants.SOCK_DGRAM | SocketConstants.SOCK_OOB, 0).close();
         }
+    }
+
+    // one end of the bus stream: bound to its name, connected to the other end's when given
+    private static KSocket busSocket(final String name, final String peer) throws Exception
+    {
+        final KSocket socket = KSocket.socket(OobRuntime.AF_OOB, SocketConstants.SOCK_DGRAM | SocketConstants.SOCK_OOB, 0);
+        try (Arena arena = Arena.ofConfined())
+        {
+            socket.bind(OobBusAddress.encode(name, arena));
+            if (null != peer)
+            {
+                socket.connect(OobBusAddress.encode(peer, arena));
+            }
+        }
+        return socket;
     }
 
     // the soak JVM's runtime: the bus and oob-packet, room for churn's sockets, one stage or "main" and "wire"

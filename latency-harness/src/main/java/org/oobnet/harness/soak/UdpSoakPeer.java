@@ -105,20 +105,7 @@ public final class UdpSoakPeer
         final String mcastInterface = sender ? SoakNetwork.A4_INTERFACE : SoakNetwork.B4_INTERFACE;
         final UdpStack stack = UdpStack.open(UdpStackConfig.of(UdpTransport.PACKET, packetInterface, mcastInterface));
         final List<PacketPort> ports = stack.ports();
-        final OobRuntime runtime;
-        try
-        {
-            runtime = OobRuntime.start(OobConfig.builder()
-                .idleStrategy(OobConfig.IdleStrategyKind.BACKOFF)
-                .countersDir(countersDir)
-                .countersValuesBytes(4 * 1024 * 1024)
-                .build(), new ProtocolRegistry().register(SocketConstants.AF_INET, stack.protocol()));
-        }
-        catch (final RuntimeException ex)
-        {
-            stack.close();
-            throw ex;
-        }
+        final OobRuntime runtime = startRuntime(stack, countersDir);
         final Map<String, Object> result = new LinkedHashMap<>();
         try
         {
@@ -148,6 +135,24 @@ public final class UdpSoakPeer
         books.putResult(result, before, ProcessResources.awaitBack(before));
         out.println("RESULT " + new ObjectMapper().writeValueAsString(result));
         return 0;
+    }
+
+    // the child's runtime over its stack; the stack closes when the runtime cannot start
+    private static OobRuntime startRuntime(final UdpStack stack, final Path countersDir)
+    {
+        try
+        {
+            return OobRuntime.start(OobConfig.builder()
+                .idleStrategy(OobConfig.IdleStrategyKind.BACKOFF)
+                .countersDir(countersDir)
+                .countersValuesBytes(4 * 1024 * 1024)
+                .build(), new ProtocolRegistry().register(SocketConstants.AF_INET, stack.protocol()));
+        }
+        catch (final RuntimeException ex)
+        {
+            stack.close();
+            throw ex;
+        }
     }
 
     private void commands(final InputStream in, final UdpPeerSide side) throws Exception
