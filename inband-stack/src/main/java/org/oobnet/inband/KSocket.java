@@ -1209,6 +1209,39 @@ public final class KSocket implements AutoCloseable
     }
 
     /**
+     * Sends a run of a prebuilt batch's datagrams in one call ({@code sendmmsg}): nothing is built or allocated per
+     * call, so that a publisher's loop can send the same vector again and again.
+     *
+     * @param batch the datagrams.
+     * @param first the first entry sent.
+     * @param count how many entries, from {@code first} on.
+     * @param flags {@code MSG_*} flags.
+     * @return how many datagrams the kernel took (fewer than {@code count} when it took only some).
+     * @throws ErrnoException the kernel's errno when none was sent ({@code ENOBUFS}, {@code EAGAIN}, ...).
+     */
+    public int sendMmsg(final DatagramBatch batch, final int first, final int count, final int flags)
+        throws ErrnoException
+    {
+        requireKernelSocket("sendmmsg");
+        final MemorySegment entries = batch.entriesFrom(first, count);
+        acquire("sendmmsg");
+        try
+        {
+            final int result = LibC.sendmmsg(ErrnoCapture.current(), fd, entries, count, flags);
+            noteFlowControl(result, Long.MAX_VALUE);
+            if (result < 0)
+            {
+                throw failure("sendmmsg", result);
+            }
+            return result;
+        }
+        finally
+        {
+            rele();
+        }
+    }
+
+    /**
      * Receives several messages in one call ({@code recvmmsg}).
      *
      * @param messages  the messages to fill.

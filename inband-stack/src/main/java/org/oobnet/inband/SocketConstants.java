@@ -285,6 +285,8 @@ public final class SocketConstants
     public static final int SIOCGIFMTU = 0x8921;
     /** Interface hardware address ({@code ifreq}). */
     public static final int SIOCGIFHWADDR = 0x8927;
+    /** ethtool requests ({@code ifreq} whose data points to the request, see {@link InterfaceTimestamping}). */
+    public static final int SIOCETHTOOL = 0x8946;
 
     // EtherTypes (host order; sockaddr_ll and socket() want them in network order).
     /** Every protocol. */

@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.oobnet.harness.bench.run.RowSpec;
 import org.oobnet.harness.bench.transport.Transports;
+import org.oobnet.harness.report.Outputs;
+import org.oobnet.harness.report.Progress;
 import org.oobnet.harness.report.ResultFolder;
 import org.oobnet.harness.report.RunResult;
 import picocli.CommandLine.Command;
@@ -86,8 +89,8 @@ public final class CompareCommand implements Callable<Integer>
             System.err.println("oobnet latency compare: " + ex.getMessage());
             return 2;
         }
-        final ResultFolder folder = Outputs.folder(options, "compare");
-        try (UdpRunner runner = new UdpRunner(options, folder, System.out, false, new Progress(System.err, true)))
+        final ResultFolder folder = Outputs.folder(options.out, "compare");
+        try (UdpRunner runner = new UdpRunner(options.settings(), folder, System.out, false, new Progress(System.err, true)))
         {
             final List<RunResult> results = runner.run(rows, rounds);
             runner.printSummaries(results);

@@ -23,8 +23,8 @@ import picocli.CommandLine.Command;
         NetCommand.class,
         DemoCommand.class,
         LatencyCommand.class,
-        org.oobnet.harness.mcast.McastCommand.class,
-        org.oobnet.harness.feed.FeedCommand.class,
+        McastCommand.class,
+        FeedCommand.class,
         SoakCommand.class,
         SoakPeerCommand.class,
         CommandLine.HelpCommand.class

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.oobnet.core.OobConfig;
+import org.oobnet.harness.bench.run.RowSpec;
 import org.oobnet.harness.env.JvmProfile;
 import org.oobnet.harness.env.ParentWatch;
 import org.oobnet.harness.bench.packet.OobPacketRuns;
@@ -19,6 +20,8 @@ import org.oobnet.harness.bench.reflect.ReflectorRun;
 import org.oobnet.harness.bench.udp.UdpClientRun;
 import org.oobnet.harness.bench.transport.RawFrameTransport;
 import org.oobnet.harness.bench.transport.TransportSettings;
+import org.oobnet.harness.report.Outputs;
+import org.oobnet.harness.report.Progress;
 import org.oobnet.harness.report.ResultFolder;
 import org.oobnet.harness.report.RunDescription;
 import org.oobnet.harness.report.RunJson;
@@ -212,8 +215,8 @@ public final class PacketCommand implements Callable<Integer>
     private int orchestrate() throws IOException
     {
         final boolean withProfile = UdpCommand.parseOnOff("profile", profile);
-        final ResultFolder folder = Outputs.folder(options, "packet");
-        try (UdpRunner runner = new UdpRunner(options, folder, System.out, true,
+        final ResultFolder folder = Outputs.folder(options.out, "packet");
+        try (UdpRunner runner = new UdpRunner(options.settings(), folder, System.out, true,
             Progress.forLongRun(System.err, options.plan().durationNs())))
         {
             final List<RunResult> results = runner.run(List.of(RowSpec.packet(path, withProfile)), 1);

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.oobnet.harness.env.CpuSet;
 import org.oobnet.harness.bench.run.IdleKind;
 import org.oobnet.harness.bench.run.MeasurementPlan;
+import org.oobnet.harness.bench.run.RunSettings;
 import picocli.CommandLine.Option;
 
 /**
@@ -64,25 +65,20 @@ public final class RunOptions
     String receiveTimeout;
 
     /**
-     * Options with their defaults and a given length, for callers that are not picocli (the demo).
-     *
-     * @param duration  the measured time per row, e.g. {@code 6s}.
-     * @param warmup    the warm-up per row.
-     * @param out       the result folder.
-     * @return the options.
+     * @return the options, checked and resolved, as the runners take them.
+     * @throws IllegalArgumentException naming the offending option.
      */
-    public static RunOptions of(final String duration, final String warmup, final Path out)
+    public RunSettings settings()
     {
-        final RunOptions options = new RunOptions();
-        options.size = 64;
-        options.duration = duration;
-        options.warmup = warmup;
-        options.cpu = -2;
-        options.peerCpu = -2;
-        options.idle = "auto";
-        options.out = out;
-        options.receiveTimeout = "200ms";
-        return options;
+        return new RunSettings(size, plan(), cpu(), peerCpu(), idle, loopback, receiveTimeoutNs());
+    }
+
+    /**
+     * @return the {@code --out} folder, or null for the default.
+     */
+    public Path out()
+    {
+        return out;
     }
 
     /**
@@ -107,11 +103,7 @@ public final class RunOptions
      */
     public IdleKind idle(final int cpuOfSide)
     {
-        if ("auto".equalsIgnoreCase(idle))
-        {
-            return CpuSet.isIsolated(cpuOfSide) ? IdleKind.SPIN : IdleKind.PARK;
-        }
-        return IdleKind.parse(idle);
+        return IdleKind.resolve(idle, cpuOfSide);
     }
 
     /**

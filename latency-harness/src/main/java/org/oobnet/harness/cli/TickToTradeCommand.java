@@ -16,6 +16,8 @@ import org.oobnet.harness.env.ParentWatch;
 import org.oobnet.harness.env.CpuSet;
 import org.oobnet.harness.bench.run.IdleKind;
 import org.oobnet.harness.bench.run.MeasurementPlan;
+import org.oobnet.harness.report.Outputs;
+import org.oobnet.harness.report.Progress;
 import org.oobnet.harness.report.ResultFolder;
 import org.oobnet.harness.report.RunDescription;
 import org.oobnet.harness.report.RunResult;
@@ -146,9 +148,9 @@ public final class TickToTradeCommand implements Callable<Integer>
             chosen.add(row);
         }
         final PrintStream out = System.out;
-        final ResultFolder folder = Outputs.folder(options, "tick-to-trade");
+        final ResultFolder folder = Outputs.folder(options.out, "tick-to-trade");
         final List<T2tResult> results;
-        try (T2tRunner runner = new T2tRunner(options, folder, out, transport,
+        try (T2tRunner runner = new T2tRunner(options.settings(), folder, out, transport,
             Progress.forLongRun(System.err, options.plan().durationNs())))
         {
             results = runner.run(chosen, rounds, rateHz);

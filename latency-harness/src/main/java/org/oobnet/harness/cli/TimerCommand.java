@@ -16,6 +16,7 @@ import org.oobnet.harness.env.CpuSet;
 import org.oobnet.harness.bench.run.IdleKind;
 import org.oobnet.harness.bench.run.MeasurementPlan;
 import org.oobnet.harness.bench.timer.TimerRun;
+import org.oobnet.harness.report.Outputs;
 import org.oobnet.harness.report.ResultFolder;
 import org.oobnet.harness.report.RunDescription;
 import org.oobnet.harness.report.RunJson;
@@ -129,7 +130,7 @@ public final class TimerCommand implements Callable<Integer>
     private int orchestrate(final long periodNs, final boolean withProfile) throws IOException
     {
         final MeasurementPlan plan = options.plan();
-        final ResultFolder folder = Outputs.folder(options, "timer");
+        final ResultFolder folder = Outputs.folder(options.out, "timer");
         final String label = description(periodNs, plan, withProfile).label();
         final Path output = folder.dir().resolve(ResultFolder.fileName(label));
         final List<String> args = new ArrayList<>(List.of("latency", "timer", "--period", periodNs + "ns",

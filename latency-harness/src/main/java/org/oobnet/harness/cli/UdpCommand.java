@@ -8,30 +8,29 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.oobnet.core.OobConfig;
-import org.oobnet.harness.env.JvmProfile;
-import org.oobnet.harness.bench.udp.OobUdpRuns;
 import org.oobnet.harness.bench.run.IdleKind;
-import org.oobnet.harness.env.ParentWatch;
-import org.oobnet.harness.env.CpuSet;
-import org.oobnet.harness.bench.run.MeasurementPlan;
-import org.oobnet.harness.bench.udp.UdpClientRun;
-import org.oobnet.harness.bench.transport.TransportSettings;
+import org.oobnet.harness.bench.run.RowSpec;
 import org.oobnet.harness.bench.transport.Transports;
 import org.oobnet.harness.bench.transport.UdpTransport;
+import org.oobnet.harness.bench.udp.UdpPeerMeasurement;
+import org.oobnet.harness.bench.udp.UdpRunner;
+import org.oobnet.harness.env.ParentWatch;
+import org.oobnet.harness.report.Outputs;
+import org.oobnet.harness.report.Progress;
 import org.oobnet.harness.report.ResultFolder;
-import org.oobnet.harness.report.RunDescription;
 import org.oobnet.harness.report.RunJson;
 import org.oobnet.harness.report.RunResult;
 import org.oobnet.harness.report.SockperfSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import org.oobnet.harness.bench.udp.UdpRunner;
 
 /**
  * {@code oobnet latency udp}: UDP ping-pong round trips. Without {@code --peer}: between two network namespaces,
  * reflector and client each in its own pinned JVM. With {@code --peer ADDR:PORT}: this process measures against
- * that reflector (ours, or an unmodified {@code sockperf server} with {@code --peer-kind sockperf}).
+ * that reflector (ours, or an unmodified {@code sockperf server} with {@code --peer-kind sockperf}). The work is
+ * {@link UdpRunner} (the namespaces and child JVMs) and {@link UdpPeerMeasurement} (this process against a peer);
+ * this command checks the options and prints.
  * <p>
  * <b>Note:</b> in-band command; the measuring loop runs on the calling thread.
  */
@@ -121,8 +120,8 @@ public final class UdpCommand implements Callable<Integer>
     private int orchestrate(final String name, final PrintStream out) throws IOException
     {
         final boolean withProfile = parseOnOff("profile", profile);
-        final ResultFolder folder = Outputs.folder(options, "udp");
-        try (UdpRunner runner = new UdpRunner(options, folder, out, true,
+        final ResultFolder folder = Outputs.folder(options.out, "udp");
+        try (UdpRunner runner = new UdpRunner(options.settings(), folder, out, true,
             Progress.forLongRun(System.err, options.plan().durationNs())))
         {
             runner.extraSockets(extraSockets);
@@ -149,85 +148,20 @@ public final class UdpCommand implements Callable<Integer>
      */
     public static OobConfig.IdleStrategyKind stageIdle(final String idle, final int cpu)
     {
-        return switch ("auto".equalsIgnoreCase(idle) ? IdleKind.SPIN : IdleKind.parse(idle))
-        {
-            case SPIN -> OobConfig.IdleStrategyKind.SPIN;
-            case YIELD -> OobConfig.IdleStrategyKind.YIELD;
-            case PARK -> OobConfig.IdleStrategyKind.BACKOFF;
-        };
+        return IdleKind.stageStrategy(idle);
     }
 
     private int measure(final String name, final PrintStream out) throws IOException
     {
-        final UdpTransport udp = Transports.byName(name);
-        if (udp.onStage())
-        {
-            return measureOnStage(name, out);
-        }
+        final boolean onStage = Transports.byName(name).onStage();
         final InetSocketAddress address = parseAddress("peer", peer);
-        final MeasurementPlan plan = options.plan();
-        final int cpu = options.cpu();
-        final RunDescription description = new RunDescription(label != null ? label : "udp-" + name, "udp", name,
-            peerKind, options.size(), cpu, CpuSet.isIsolated(cpu), options.peerCpu(), plan.rateHz(),
-            JvmProfile.isActive(), network, plan.durationNs(), plan.count());
-        final TransportSettings settings = new TransportSettings(cpu, options.idle(cpu), MAX_DATAGRAM,
-            options.receiveTimeoutNs());
-        final UdpClientRun run = new UdpClientRun(udp, address, settings, plan, description);
-        final Thread stopper = new Thread(run::requestStop, "oobnet-stop");
-        Runtime.getRuntime().addShutdownHook(stopper);
-        if (exitWithParent)
-        {
-            ParentWatch.onEndOfInput(System.in, run::requestStop);
-        }
-        try
-        {
-            if (childOutput != null)
-            {
-                final RunResult result = run.run(out, Path.of(childOutput + ".hlog"));
-                RunJson.write(Path.of(childOutput + ".run.json"), RunJson.toJson(result));
-                return 0;
-            }
-            final ResultFolder folder = Outputs.folder(options, "udp");
-            final RunResult result = run.run(out, folder.intervalLog(description.label(), 0));
-            SockperfSummary.lines(result).forEach(out::println);
-            folder.writeRun(result);
-            Outputs.finish(folder, "UDP round trip against " + peer + " (" + peerKind + ")", List.of(result),
-                options.json, out);
-            return 0;
-        }
-        finally
-        {
-            try
-            {
-                Runtime.getRuntime().removeShutdownHook(stopper);
-            }
-            catch (final IllegalStateException ignored)
-            {
-                // shutting down
-            }
-        }
-    }
-
-    private int measureOnStage(final String name, final PrintStream out) throws IOException
-    {
-        final InetSocketAddress address = parseAddress("peer", peer);
-        final MeasurementPlan plan = options.plan();
-        final int cpu = options.cpu();
-        final RunDescription description = new RunDescription(label != null ? label : "udp-" + name, "udp", name,
-            peerKind, options.size(), cpu, CpuSet.isIsolated(cpu), options.peerCpu(), plan.rateHz(),
-            JvmProfile.isActive(), network, plan.durationNs(), plan.count());
-        final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
-        final Thread stopper = new Thread(() -> running.set(false), "oobnet-stop");
-        Runtime.getRuntime().addShutdownHook(stopper);
-        if (exitWithParent)
-        {
-            ParentWatch.onEndOfInput(System.in, () -> running.set(false));
-        }
-        final ResultFolder folder = childOutput == null ? Outputs.folder(options, "udp") : null;
-        final Path log = childOutput != null ? Path.of(childOutput + ".hlog") : folder.intervalLog(description.label(), 0);
-        final RunResult result = OobUdpRuns.measure(OobUdpRuns.transport(name), stackInterface(address), address,
-            stageIdle(options.idle, cpu), plan, description, options.receiveTimeoutNs(), out, log, running::get,
-            extraSockets);
+        final String runLabel = label != null ? label : "udp-" + name;
+        final UdpPeerMeasurement.Settings settings = new UdpPeerMeasurement.Settings(name, address, peerKind,
+            runLabel, network, onStage ? stackInterface(address) : null, options.settings(), MAX_DATAGRAM,
+            extraSockets, exitWithParent);
+        final ResultFolder folder = childOutput == null ? Outputs.folder(options.out, "udp") : null;
+        final Path log = childOutput != null ? Path.of(childOutput + ".hlog") : folder.intervalLog(runLabel, 0);
+        final RunResult result = UdpPeerMeasurement.measure(settings, out, log);
         if (childOutput != null)
         {
             RunJson.write(Path.of(childOutput + ".run.json"), RunJson.toJson(result));

@@ -1,5 +1,7 @@
 /**
  * The {@code oobnet} command line: {@link org.oobnet.harness.cli.OobnetCli} and one class per subcommand, which parses
- * its options, calls the code that does the work and prints the result.
+ * and checks its options, builds the work's settings, calls the code that does the work (in {@code bench}, {@code soak},
+ * {@code doctor}, {@code metrics}) and prints the result. Nothing outside this package names it
+ * ({@code arch/LayersTest}).
  */
 package org.oobnet.harness.cli;

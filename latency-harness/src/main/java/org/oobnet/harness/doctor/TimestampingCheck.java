@@ -1,19 +1,15 @@
 package org.oobnet.harness.doctor;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.oobnet.inband.ErrnoException;
+import org.oobnet.inband.InterfaceTimestamping;
+import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
-import org.oobnet.inband.sys.ErrnoCapture;
-import org.oobnet.inband.sys.IfreqDescriptor;
-import org.oobnet.inband.sys.LibC;
 
 /**
  * Each interface's timestamping capabilities ({@code ETHTOOL_GET_TS_INFO}): whether the NIC stamps received frames
@@ -25,16 +21,6 @@ import org.oobnet.inband.sys.LibC;
  */
 final class TimestampingCheck implements Check
 {
-    private static final long SIOCETHTOOL = 0x8946;
-    private static final int ETHTOOL_GET_TS_INFO = 0x41;
-    // struct ethtool_ts_info: cmd, so_timestamping, phc_index, tx_types, tx_reserved[3], rx_filters, rx_reserved[3]
-    private static final int TS_INFO_LENGTH = 44;
-    private static final int SO_TIMESTAMPING_OFFSET = 4;
-    private static final int PHC_INDEX_OFFSET = 8;
-    private static final int SOF_TIMESTAMPING_RX_SOFTWARE = SocketConstants.SOF_TIMESTAMPING_RX_SOFTWARE;
-    private static final int SOF_TIMESTAMPING_RX_HARDWARE = SocketConstants.SOF_TIMESTAMPING_RX_HARDWARE;
-    private static final int SOF_TIMESTAMPING_RAW_HARDWARE = SocketConstants.SOF_TIMESTAMPING_RAW_HARDWARE;
-
     @Override
     public String name()
     {
@@ -67,50 +53,58 @@ final class TimestampingCheck implements Check
         {
             return CheckResult.ok(name(), "no interface but loopback: software RX timestamps only");
         }
-        final ErrnoCapture errno = ErrnoCapture.current();
-        final int fd = LibC.socket(errno, SocketConstants.AF_INET, SocketConstants.SOCK_DGRAM, 0);
-        if (fd < 0)
+        final KSocket socket;
+        try
         {
-            return CheckResult.warn(name(), "socket(AF_INET, SOCK_DGRAM) failed: errno " + -fd,
+            socket = KSocket.socket(SocketConstants.AF_INET, SocketConstants.SOCK_DGRAM, 0);
+        }
+        catch (final ErrnoException ex)
+        {
+            return CheckResult.warn(name(), "socket(AF_INET, SOCK_DGRAM) failed: errno " + ex.errno(),
                 "run `ethtool -T IF` by hand to see an interface's timestamping");
         }
         final List<String> found = new ArrayList<>();
-        try (Arena arena = Arena.ofConfined())
+        try
         {
             for (final String name : interfaces)
             {
-                found.add(name + ": " + describe(arena, errno, fd, name));
+                found.add(name + ": " + describe(socket, name));
             }
         }
         finally
         {
-            LibC.close(errno, fd);
+            closeQuietly(socket);
         }
         return CheckResult.ok(name(), String.join("; ", found));
     }
 
-    private static String describe(final Arena arena, final ErrnoCapture errno, final int fd, final String name)
+    private static String describe(final KSocket socket, final String name)
     {
-        final MemorySegment info = arena.allocate(TS_INFO_LENGTH, 4);
-        info.set(ValueLayout.JAVA_INT, 0, ETHTOOL_GET_TS_INFO);
-        final MemorySegment ifreq = arena.allocate(IfreqDescriptor.LENGTH, 8);
-        final byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
-        MemorySegment.copy(bytes, 0, ifreq, ValueLayout.JAVA_BYTE, IfreqDescriptor.NAME_OFFSET,
-            Math.min(bytes.length, IfreqDescriptor.IFNAMSIZ - 1));
-        // ifr_data: the union after the name holds the pointer to the ethtool request
-        ifreq.set(ValueLayout.ADDRESS, IfreqDescriptor.IFINDEX_OFFSET, info);
-        final int rc = LibC.ioctl(errno, fd, SIOCETHTOOL, ifreq);
-        if (rc < 0)
+        final InterfaceTimestamping info;
+        try
         {
-            return "unknown (ETHTOOL_GET_TS_INFO errno " + -rc + ")";
+            info = InterfaceTimestamping.query(socket, name);
         }
-        final int flags = info.get(ValueLayout.JAVA_INT, SO_TIMESTAMPING_OFFSET);
-        final int phc = info.get(ValueLayout.JAVA_INT, PHC_INDEX_OFFSET);
-        final boolean hardware = 0 != (flags & SOF_TIMESTAMPING_RX_HARDWARE) &&
-            0 != (flags & SOF_TIMESTAMPING_RAW_HARDWARE);
-        final boolean software = 0 != (flags & SOF_TIMESTAMPING_RX_SOFTWARE);
-        return (hardware ? "hardware RX" + (phc >= 0 ? " (PTP clock /dev/ptp" + phc + ")" : "") :
-            software ? "software RX only" : "no RX timestamping reported (the kernel's software stamps still apply)") +
-            String.format(" so_timestamping=0x%x", flags);
+        catch (final ErrnoException ex)
+        {
+            return "unknown (ETHTOOL_GET_TS_INFO errno " + ex.errno() + ")";
+        }
+        final int phc = info.phcIndex();
+        return (info.hardwareRx() ? "hardware RX" + (phc >= 0 ? " (PTP clock /dev/ptp" + phc + ")" : "") :
+            info.softwareRx() ? "software RX only" :
+            "no RX timestamping reported (the kernel's software stamps still apply)") +
+            String.format(" so_timestamping=0x%x", info.soTimestamping());
+    }
+
+    private static void closeQuietly(final KSocket socket)
+    {
+        try
+        {
+            socket.close();
+        }
+        catch (final ErrnoException ex)
+        {
+            // a probe socket: nothing else to undo
+        }
     }
 }

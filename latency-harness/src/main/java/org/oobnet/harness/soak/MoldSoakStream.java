@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.oobnet.harness.env.ChildJvm;
+import org.oobnet.harness.env.TempTree;
 
 /**
  * The soak's MoldUDP64 stream: {@code oobnet feed publish} in namespace A sends a session on two multicast lines
@@ -129,7 +130,7 @@ final class MoldSoakStream implements AutoCloseable
                 child.close();
             }
         }
-        SoakRun.deleteTree(dir);
+        TempTree.delete(dir);
     }
 
     private static void sleep(final long ms) throws IOException

@@ -50,21 +50,21 @@ public final class SoakTable
         }
         text.append("\nfaults injected:\n");
         run.faultCounts().forEach((fault, count) -> text.append(String.format("  %4d x %s%n", count, fault)));
-        if (!run.churnRefused.isEmpty())
+        if (!run.faultInjection().churnRefused.isEmpty())
         {
-            text.append("  churn sockets refused by socket(): ").append(run.churnRefused).append('\n');
+            text.append("  churn sockets refused by socket(): ").append(run.faultInjection().churnRefused).append('\n');
         }
         text.append(String.format("%nstage stalls (%d stage%s): %d inside fault windows, %d outside%n",
-            run.stageCount(), 1 == run.stageCount() ? "" : "s", run.stallsInFaults, run.stallsOutsideFaults));
-        text.append("resources: ").append(run.resourcesLine).append('\n');
-        if (run.problems.isEmpty())
+            run.stageCount(), 1 == run.stageCount() ? "" : "s", run.faultInjection().stallsInFaults, run.faultInjection().stallsOutsideFaults));
+        text.append("resources: ").append(run.ledgers().resourcesLine).append('\n');
+        if (run.ledgers().problems.isEmpty())
         {
             text.append("PASSED: every message accounted for, none corrupt, duplicated or reordered; resources back\n");
         }
         else
         {
             text.append("FAILED:\n");
-            run.problems.forEach(problem -> text.append("  ").append(problem).append('\n'));
+            run.ledgers().problems.forEach(problem -> text.append("  ").append(problem).append('\n'));
         }
         return text.toString();
     }

@@ -131,7 +131,7 @@ final class StreamLedger
      *
      * @param result what the child reported.
      */
-    void absorb(final UdpSoakPeer.PeerResult result)
+    void absorb(final UdpPeerBooks.PeerResult result)
     {
         sent += result.sent();
         refused += result.refused();

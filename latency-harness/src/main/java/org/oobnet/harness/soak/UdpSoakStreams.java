@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.oobnet.harness.env.ChildJvm;
+import org.oobnet.harness.env.TempTree;
 
 /**
  * The soak's oob-udp streams seen from the parent: a sender child JVM in namespace A and a receiver child JVM in B
@@ -157,7 +158,7 @@ final class UdpSoakStreams implements AutoCloseable
     {
         for (final JsonNode stream : result.get("streams"))
         {
-            final UdpSoakPeer.PeerResult books = JSON.treeToValue(stream, UdpSoakPeer.PeerResult.class);
+            final UdpPeerBooks.PeerResult books = JSON.treeToValue(stream, UdpPeerBooks.PeerResult.class);
             switch (books.stream())
             {
                 case "udp-packet" -> packet.absorb(books);
@@ -195,7 +196,7 @@ final class UdpSoakStreams implements AutoCloseable
                 peer.jvm.close();
             }
         }
-        SoakRun.deleteTree(logDir);
+        TempTree.delete(logDir);
     }
 
     /** One child and the lines it printed. */

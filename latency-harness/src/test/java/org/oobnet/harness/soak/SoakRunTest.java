@@ -52,13 +52,13 @@ class SoakRunTest
             assertEquals(0, stream.unaccounted(), stream.name + ": " + table);
             assertTrue(stream.received > 30_000, stream.name + ": traffic flowed: " + table);
         }
-        assertTrue(run.mold.notes.getOrDefault("line B packets dropped by the publisher's seeded schedule", 0L) > 0,
+        assertTrue(run.ledgers().mold.notes.getOrDefault("line B packets dropped by the publisher's seeded schedule", 0L) > 0,
             "the feed's line B lost packets: " + table);
         // the multicast stream's receiver left and joined under traffic, and B's port counted what came meanwhile
-        assertTrue(run.udpMcast.notes.getOrDefault(
+        assertTrue(run.ledgers().udpMcast.notes.getOrDefault(
             "times the receiver left the group and joined it again under traffic", 0L) >= 60, table);
-        assertTrue(run.udpMcast.drops.getOrDefault("receiver: " + DropReason.NOT_JOINED.label(), 0L) > 0, table);
-        assertEquals(5, run.faults.size(), "every chosen kind of fault injected: " + table);
+        assertTrue(run.ledgers().udpMcast.drops.getOrDefault("receiver: " + DropReason.NOT_JOINED.label(), 0L) > 0, table);
+        assertEquals(5, run.faultCounts().size(), "every chosen kind of fault injected: " + table);
         assertTrue(table.contains("\nPASSED: "), table);
     }
 }

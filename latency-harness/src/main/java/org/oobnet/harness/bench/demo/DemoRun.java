@@ -6,16 +6,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.oobnet.harness.bench.run.RowSpec;
+import org.oobnet.harness.bench.run.RunSettings;
 import org.oobnet.harness.env.LoopbackNetwork;
 import org.oobnet.harness.bench.transport.Transports;
+import org.oobnet.harness.report.Outputs;
+import org.oobnet.harness.report.Progress;
 import org.oobnet.harness.report.ResultFolder;
 import org.oobnet.harness.report.RunResult;
 import org.oobnet.harness.bench.udp.UdpRunner;
-import org.oobnet.harness.cli.Progress;
-import org.oobnet.harness.cli.RunOptions;
-import org.oobnet.harness.cli.RowSpec;
 import org.oobnet.harness.bench.floor.FloorRows;
-import org.oobnet.harness.cli.Outputs;
 
 /**
  * The README's first command: a ~20 s UDP round-trip comparison, 64-byte messages, between two network namespaces
@@ -64,7 +64,7 @@ public final class DemoRun
         }
         final Path dir = ResultFolder.timestamped(Path.of("results"), "demo");
         final ResultFolder folder = new ResultFolder(dir);
-        final RunOptions probe = RunOptions.of("1s", "1s", dir);
+        final RunSettings probe = RunSettings.defaults(1_000_000_000L, 1_000_000_000L);
         try (UdpRunner runner = new UdpRunner(probe, folder, out, false, new Progress(System.err, true)))
         {
             final boolean namespaces = !(runner.network() instanceof LoopbackNetwork);
@@ -81,7 +81,7 @@ public final class DemoRun
                 });
             }
             final int seconds = Math.max(2, MEASURED_SECONDS / rows.size());
-            runner.length(seconds + "s");
+            runner.length(seconds * 1_000_000_000L);
             out.println("oobnet demo: 64-byte round trips, " + rows.size() + " runs of " + seconds +
                 " s after a 1 s warm-up each; network=" + runner.network().kind() + ", measuring CPU " +
                 probe.cpu() + ", reflector CPU " + probe.peerCpu());

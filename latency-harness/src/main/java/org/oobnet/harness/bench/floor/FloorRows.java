@@ -2,7 +2,7 @@ package org.oobnet.harness.bench.floor;
 
 import java.io.PrintStream;
 import java.util.List;
-import org.oobnet.harness.cli.RowSpec;
+import org.oobnet.harness.bench.run.RowSpec;
 
 
 /**

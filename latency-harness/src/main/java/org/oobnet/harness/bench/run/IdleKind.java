@@ -2,6 +2,9 @@ package org.oobnet.harness.bench.run;
 
 import java.util.concurrent.locks.LockSupport;
 
+import org.oobnet.core.OobConfig;
+import org.oobnet.harness.env.CpuSet;
+
 /**
  * How a measuring thread (and a polling transport) waits: {@code spin} burns its CPU for the lowest wake-up
  * latency, {@code yield} gives the CPU to other runnable threads between checks, {@code park} sleeps until shortly
@@ -76,5 +79,35 @@ public enum IdleKind implements Pacer
             }
         }
         throw new IllegalArgumentException("idle=" + name + " is not one of spin, yield, park");
+    }
+
+    /**
+     * @param name       {@code spin}, {@code yield}, {@code park} or {@code auto} (spin on an isolated CPU, else park).
+     * @param cpuOfSide  the CPU the idling thread runs on.
+     * @return the idle kind, resolved.
+     * @throws IllegalArgumentException naming the accepted values.
+     */
+    public static IdleKind resolve(final String name, final int cpuOfSide)
+    {
+        if ("auto".equalsIgnoreCase(name))
+        {
+            return CpuSet.isIsolated(cpuOfSide) ? SPIN : PARK;
+        }
+        return parse(name);
+    }
+
+    /**
+     * @param name {@code spin}, {@code yield}, {@code park} or {@code auto}.
+     * @return a stage's idle strategy for it: {@code auto} spins (the stage's default), {@code park} backs off.
+     * @throws IllegalArgumentException naming the accepted values.
+     */
+    public static OobConfig.IdleStrategyKind stageStrategy(final String name)
+    {
+        return switch ("auto".equalsIgnoreCase(name) ? SPIN : parse(name))
+        {
+            case SPIN -> OobConfig.IdleStrategyKind.SPIN;
+            case YIELD -> OobConfig.IdleStrategyKind.YIELD;
+            case PARK -> OobConfig.IdleStrategyKind.BACKOFF;
+        };
     }
 }

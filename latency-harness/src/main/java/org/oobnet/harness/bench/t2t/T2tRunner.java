@@ -15,12 +15,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.HdrHistogram.Histogram;
-import org.oobnet.harness.cli.Progress;
-import org.oobnet.harness.cli.RunOptions;
+import org.oobnet.harness.bench.run.RunSettings;
 import org.oobnet.harness.bench.udp.UdpRunner;
 import org.oobnet.harness.env.ChildJvm;
 import org.oobnet.harness.env.NetnsPair;
 import org.oobnet.harness.bench.run.MeasurementPlan;
+import org.oobnet.harness.report.Progress;
 import org.oobnet.harness.report.ResultFolder;
 import org.oobnet.harness.report.RunJson;
 import org.oobnet.harness.report.RunResult;
@@ -39,7 +39,7 @@ public final class T2tRunner implements AutoCloseable
     private static final long READY_TIMEOUT_S = 60;
     private static final long TRADER_EXIT_MS = 30_000;
 
-    private final RunOptions options;
+    private final RunSettings options;
     private final ResultFolder folder;
     private final PrintStream out;
     private final String transport;
@@ -51,14 +51,14 @@ public final class T2tRunner implements AutoCloseable
     /**
      * Creates the namespaces.
      *
-     * @param options   the run options.
+     * @param options   the run's settings.
      * @param folder    where results go.
      * @param out       where reports go.
      * @param transport oob-udp's transport for the stage row's feed socket.
      * @param progress  the progress line.
      * @throws IOException when the namespaces cannot be made (not privileged).
      */
-    public T2tRunner(final RunOptions options, final ResultFolder folder, final PrintStream out, final String transport,
+    public T2tRunner(final RunSettings options, final ResultFolder folder, final PrintStream out, final String transport,
         final Progress progress) throws IOException
     {
         this.options = options;

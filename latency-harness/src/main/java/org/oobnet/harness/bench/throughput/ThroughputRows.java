@@ -2,6 +2,7 @@ package org.oobnet.harness.bench.throughput;
 
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -18,6 +19,47 @@ public final class ThroughputRows
 
     private ThroughputRows()
     {
+    }
+
+    /**
+     * One round's row from what its children printed.
+     *
+     * @param label   the row.
+     * @param size    payload bytes per frame.
+     * @param sent    the sender's fields ({@code SENT} from a stage child, {@code BLASTED} from the C program).
+     * @param counted the receiver's fields ({@code COUNTED}).
+     * @return the row's totals: sent, received, drops, elapsed, cycles and where the time went.
+     */
+    public static ObjectNode of(final String label, final int size, final Map<String, String> sent,
+        final Map<String, String> counted)
+    {
+        final long elapsedNs = Long.parseLong(sent.get("elapsed_ns"));
+        final ObjectNode row = new ObjectMapper().createObjectNode();
+        row.put("label", label);
+        row.put("size", size);
+        row.put("sent", Long.parseLong(sent.get("sent")));
+        row.put("send_failures", Long.parseLong(sent.getOrDefault("failed", "0")));
+        row.put("received", Long.parseLong(counted.get("received")));
+        row.put("receiver_drops", Long.parseLong(counted.get("drops")));
+        row.put("elapsed_ns", elapsedNs);
+        if (sent.containsKey("cycles"))
+        {
+            // stage row: the cycle is the task's fill plus everything outside it, almost all of it the one kick
+            final long fillNs = Long.parseLong(sent.get("fill_ns"));
+            row.put("cycles", Long.parseLong(sent.get("cycles")));
+            row.put("ring_full_cycles", Long.parseLong(sent.get("ring_full_cycles")));
+            row.put("fill_ns", fillNs);
+            row.put("kernel_ns", elapsedNs - fillNs);
+        }
+        else
+        {
+            // C row: the time inside sendmmsg(2)
+            row.put("cycles", Long.parseLong(sent.get("calls")));
+            row.put("ring_full_cycles", 0L);
+            row.put("fill_ns", elapsedNs - Long.parseLong(sent.get("syscall_ns")));
+            row.put("kernel_ns", Long.parseLong(sent.get("syscall_ns")));
+        }
+        return row;
     }
 
     /**

@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.oobnet.harness.bench.floor.FloorProgram;
 import org.oobnet.harness.bench.floor.FloorRound;
+import org.oobnet.harness.bench.run.RowSpec;
+import org.oobnet.harness.bench.run.RunSettings;
 import org.oobnet.harness.env.ChildJvm;
 import org.oobnet.harness.env.LoopbackNetwork;
 import org.oobnet.harness.env.NetnsPair;
@@ -24,13 +26,11 @@ import org.oobnet.harness.bench.run.MeasurementPlan;
 import org.oobnet.harness.bench.reflect.ReflectorRun;
 import org.oobnet.harness.report.ChildOutput;
 import org.oobnet.harness.report.LatencyRecorder;
+import org.oobnet.harness.report.Progress;
 import org.oobnet.harness.report.ResultFolder;
 import org.oobnet.harness.report.RunJson;
 import org.oobnet.harness.report.RunResult;
 import org.oobnet.harness.report.SockperfSummary;
-import org.oobnet.harness.cli.Progress;
-import org.oobnet.harness.cli.RunOptions;
-import org.oobnet.harness.cli.RowSpec;
 
 /**
  * Orchestrates UDP ping-pong runs as child processes: the reflector in the second namespace (or on loopback) and
@@ -45,7 +45,7 @@ public final class UdpRunner implements AutoCloseable
 {
     private static final long READY_TIMEOUT_S = 60;
 
-    private final RunOptions options;
+    private RunSettings settings;
     private final ResultFolder folder;
     private final PrintStream out;
     private final boolean echo;
@@ -57,20 +57,20 @@ public final class UdpRunner implements AutoCloseable
     private int extraSockets;
 
     /**
-     * @param options  the run options.
+     * @param settings the run's settings.
      * @param folder   where results go.
      * @param out      where reports go.
      * @param echo     whether to echo the client's latmus lines as they come.
      * @param progress the progress line.
      */
     public UdpRunner(
-        final RunOptions options,
+        final RunSettings settings,
         final ResultFolder folder,
         final PrintStream out,
         final boolean echo,
         final Progress progress)
     {
-        this.options = options;
+        this.settings = settings;
         this.folder = folder;
         this.out = out;
         this.echo = echo;
@@ -87,7 +87,7 @@ public final class UdpRunner implements AutoCloseable
     {
         if (network == null)
         {
-            if (options.loopback)
+            if (settings.loopback())
             {
                 network = new LoopbackNetwork();
             }
@@ -125,12 +125,11 @@ public final class UdpRunner implements AutoCloseable
     /**
      * Changes the measured duration of the rows still to run (the demo decides it once it knows the rows).
      *
-     * @param duration e.g. {@code 5s}.
+     * @param durationNs the measured time per row.
      */
-    public void length(final String duration)
+    public void length(final long durationNs)
     {
-        options.count = null;
-        options.duration = duration;
+        settings = settings.withDurationNs(durationNs);
     }
 
     /**
@@ -148,7 +147,7 @@ public final class UdpRunner implements AutoCloseable
             out.println("oobnet: taskset (util-linux) not found: the child JVMs run unpinned " +
                 "(OOB stages still pin their own thread)");
         }
-        final MeasurementPlan plan = options.plan(rounds);
+        final MeasurementPlan plan = settings.plan(rounds);
         final Map<String, RunResult> merged = new LinkedHashMap<>();
         final List<String> failed = new ArrayList<>();
         final int total = rows.size() * rounds;
@@ -210,8 +209,8 @@ public final class UdpRunner implements AutoCloseable
         throws IOException
     {
         final String base = ResultFolder.fileName(row.label()) + (round > 0 ? "-r" + round : "");
-        final int cpu = options.cpu();
-        final int peerCpu = options.peerCpu();
+        final int cpu = settings.cpu();
+        final int peerCpu = settings.peerCpu();
         final long expectedS = plan.durationNs() > 0 ? TimeUnit.NANOSECONDS.toSeconds(plan.durationNs()) : 0;
         progress.show(index, total, row.label(), "starting", 0, expectedS);
         if (RowSpec.FLOOR.equals(row.scenario()))
@@ -220,8 +219,8 @@ public final class UdpRunner implements AutoCloseable
             try
             {
                 return new FloorRound(floor, network, this::start).run(FloorRound.describe(row.label(),
-                    row.transport(), options.size(), cpu, peerCpu, network.kind(), plan), plan,
-                    options.receiveTimeoutNs(), folder.dir().resolve(base));
+                    row.transport(), settings.size(), cpu, peerCpu, network.kind(), plan), plan,
+                    settings.receiveTimeoutNs(), folder.dir().resolve(base));
             }
             finally
             {
@@ -231,7 +230,7 @@ public final class UdpRunner implements AutoCloseable
 
         final CompletableFuture<String> ready = new CompletableFuture<>();
         // the children resolve `auto` themselves: the raw-frame sides spin, the UDP sides spin only when isolated
-        final String peerIdle = options.idle;
+        final String peerIdle = settings.idleName();
         final List<String> reflectArgs = RowSpec.PACKET.equals(row.scenario())
             ? List.of("latency", "packet", "--path", row.transport(), "--reflect",
                 "--interface", network.interfaceName(true),
@@ -326,12 +325,12 @@ public final class UdpRunner implements AutoCloseable
             : List.of("latency", "udp", "--peer", peer, "--peer-kind", "oobnet", "--transport", row.transport(),
                 "--interface", network.interfaceName(false)));
         args.addAll(List.of(
-            "--size", Integer.toString(options.size()),
+            "--size", Integer.toString(settings.size()),
             "--warmup", plan.warmupNs() > 0 ? plan.warmupNs() + "ns" : Long.toString(plan.warmupCount()),
             "--rate", Long.toString(plan.rateHz()),
             "--cpu", Integer.toString(cpu), "--peer-cpu", Integer.toString(peerCpu),
-            "--idle", options.idle,
-            "--receive-timeout", options.receiveTimeoutNs() + "ns",
+            "--idle", settings.idleName(),
+            "--receive-timeout", settings.receiveTimeoutNs() + "ns",
             "--label", row.label(), "--network", network.kind(), "--child-output", output.toString(),
             "--exit-with-parent"));
         if (extraSockets > 0 && !packet)

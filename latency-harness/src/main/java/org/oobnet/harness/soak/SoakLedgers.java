@@ -1,0 +1,124 @@
+package org.oobnet.harness.soak;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.oobnet.core.OobRuntime;
+import org.oobnet.core.OobSocket;
+import org.oobnet.core.RuntimeStage;
+
+/**
+ * The soak's books: one {@link StreamLedger} per stream, the closing accounts that need the network or the sockets
+ * (frames no socket was hooked in for, the bus sockets' counters) and the problems found, each a line of the table.
+ * <p>
+ * <b>Note:</b> in-band; a ledger's counts are written by the stream's own sender and receiver threads.
+ */
+final class SoakLedgers
+{
+    final StreamLedger bus = new StreamLedger("bus (AF_OOB, in-process)", true);
+    final StreamLedger packet = new StreamLedger("packet (AF_PACKET rings, netns A->B)", true);
+    final StreamLedger udpPacket = new StreamLedger("udp, packet transport (oob-udp, A->B)", true);
+    final StreamLedger udpKernel = new StreamLedger("udp, kernel transport (oob-udp, A->B)", true);
+    final StreamLedger udpMcast = new StreamLedger("udp multicast, joins and leaves (oob-udp, A->B)", true);
+    final StreamLedger mold = new StreamLedger("moldudp64, lines A+B, 1% loss on B (feed socket, A->B)", true);
+    final List<String> problems = new ArrayList<>();
+    String resourcesLine = "";
+
+    /**
+     * Every stream's books, in the table's order.
+     *
+     * @return the ledgers.
+     */
+    List<StreamLedger> streams()
+    {
+        return List.of(bus, packet, udpPacket, udpKernel, udpMcast, mold);
+    }
+
+    /**
+     * Once per incarnation of the pairs, after its sockets closed and before it is deleted: frames that reached B's
+     * end of pair one but no packet socket. When B's interface comes up it is up (A's frames arrive) a moment before
+     * the NETDEV_UP notifier hooks the packet sockets bound to it back in; what arrives in between goes past them.
+     * The raw stream's frames then have no handler ({@code rx_nohandler}); the UDP stream's go to B's IP stack only.
+     *
+     * @param network    the pairs.
+     * @param rawTapped  frames the raw receiver's ring was given.
+     * @param udpTapped  frames B's UDP port's ring was given.
+     * @throws IOException when the interface's statistics cannot be read.
+     */
+    void accountUntapped(final SoakNetwork network, final long rawTapped, final long udpTapped) throws IOException
+    {
+        final long arrived = network.pairOneReceived("rx_packets");
+        final long rawUntapped = network.pairOneReceived("rx_nohandler");
+        final long udpUntapped = arrived - rawTapped - rawUntapped - udpTapped;
+        packet.drop("receiver: arrived as B's link came up, before the socket was hooked in again (rx_nohandler)",
+            rawUntapped);
+        udpPacket.drop("receiver: arrived as B's link came up, before the port was hooked in again (rx_packets " +
+            "less frames the taps took)", Math.max(0, udpUntapped));
+        if (udpUntapped < 0)
+        {
+            problems.add("pair one: rx_packets=" + arrived + " fewer than the frames the taps took (raw " + rawTapped +
+                ", udp " + udpTapped + ") and rx_nohandler=" + rawUntapped);
+        }
+    }
+
+    void accountBus(final OobSocket sender, final OobSocket receiver)
+    {
+        bus.dropSender(sender.counters());
+        bus.dropReceiver(receiver.counters());
+    }
+
+    /** Every stage's thread still alive and without errors. */
+    void checkStages(final OobRuntime runtime)
+    {
+        for (final RuntimeStage stage : runtime.stages())
+        {
+            if (!stage.thread().isAlive())
+            {
+                problems.add("the thread of stage " + stage.name() + " died");
+            }
+            if (stage.counters().errors().get() != 0)
+            {
+                problems.add("stage " + stage.name() + " errors=" + stage.counters().errors().get());
+            }
+        }
+    }
+
+    /** With two stages: the raw packet sockets on "wire", the bus on "main". */
+    void checkPlacement(final OobSocket packetSender, final OobSocket packetReceiver, final OobSocket busSender)
+    {
+        if (!"wire".equals(packetSender.runtimeStage().name()) ||
+            !"wire".equals(packetReceiver.runtimeStage().name()) ||
+            !"main".equals(busSender.runtimeStage().name()))
+        {
+            problems.add("placement: packet sockets on " + packetSender.runtimeStage().name() + "/" +
+                packetReceiver.runtimeStage().name() + ", bus on " + busSender.runtimeStage().name());
+        }
+    }
+
+    /** The process holds the descriptors and socket mappings it held before the soak. */
+    void checkResources(final ProcessResources before, final ProcessResources after)
+    {
+        resourcesLine = "descriptors " + before.descriptors() + " -> " + after.descriptors() +
+            ", socket mappings " + before.socketMappings() + " -> " + after.socketMappings() +
+            ", direct buffers " + before.directBytes() + " B -> " + after.directBytes() + " B" +
+            ", mapped buffers " + before.mappedCount() + " -> " + after.mappedCount();
+        // mapped and direct buffers are reported, not judged: the JDK frees them when the collector runs
+        if (after.descriptors() != before.descriptors() || after.socketMappings() != before.socketMappings())
+        {
+            problems.add("resources not back: " + resourcesLine);
+        }
+    }
+
+    /** Every stream's books balance. */
+    void checkBooks()
+    {
+        for (final StreamLedger ledger : streams())
+        {
+            if (!ledger.holds())
+            {
+                problems.add(ledger.name + ": books do not balance");
+            }
+        }
+    }
+}
