@@ -134,21 +134,31 @@ final class TcpConnection implements StageDevice
         return 1;
     }
 
-    // stage: the bytes waiting, with their RX timestamp when asked for; a failed recvmsg (no errno) is retried as
-    // the plain recv that tells EAGAIN from an error (bytes that came in between then have no timestamp)
+    // stage: the bytes waiting, with their RX timestamp when asked for. recvmsg captures no errno: when it fails, a
+    // one-byte peek tells EAGAIN or an error (its -errno) from bytes that came in between (then recvmsg again, so
+    // they keep their timestamp) and from the end of the stream (0)
     private long receive()
     {
         final TcpRxTimestamps timestamps = rxTimestamps;
-        if (null != timestamps)
+        if (null == timestamps)
         {
-            final long n = timestamps.recv();
-            if (n >= 0)
-            {
-                return n;
-            }
-            timestamps.clear();
+            return LibC.recvAtCritical(errno, fd, receivedAddress, receivedCapacity, SocketConstants.MSG_DONTWAIT);
         }
-        return LibC.recvAtCritical(errno, fd, receivedAddress, receivedCapacity, SocketConstants.MSG_DONTWAIT);
+        final long n = timestamps.recv();
+        if (n >= 0)
+        {
+            return n;
+        }
+        timestamps.clear();
+        final long peeked = LibC.recvAtCritical(errno, fd, receivedAddress, 1,
+            SocketConstants.MSG_DONTWAIT | SocketConstants.MSG_PEEK);
+        if (peeked <= 0)
+        {
+            return peeked;
+        }
+        final long again = timestamps.recv();
+        return again >= 0 ? again :
+            LibC.recvAtCritical(errno, fd, receivedAddress, receivedCapacity, SocketConstants.MSG_DONTWAIT);
     }
 
     /**

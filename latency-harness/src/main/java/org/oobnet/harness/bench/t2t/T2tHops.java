@@ -13,8 +13,10 @@ import org.oobnet.harness.report.LatencyRecorder;
  * system's tick-to-trade as the exchange's kernel sees it, without the simulator's own app latency) and
  * {@code total} (the tick's app send to the order's app read on the realtime clock: the same span as
  * {@code latency_ns}, measured apart, on another clock). The chain
- * {@code exchange_tx + tick_in + trader_decide_send + order_out + exchange_pickup} is {@code total} per tick;
+ * {@code exchange_tx + tick_in + trader_decide + order_out + exchange_pickup} is {@code total} per tick;
  * {@code tick_in} splits into {@code tick_wire + trader_pickup} where the trader has a kernel RX timestamp.
+ * {@code trader_send_call} (the order's send call to its return) is outside the chain: over veth the call often
+ * returns only after the exchange's kernel has received the order (see {@link TickStamps#ORDER_SENT}).
  * A hop with a time missing at either end is left out for that tick ({@link #missing}); one that comes out
  * negative (the two processes' realtime offsets disagree, or a timestamp belongs to another packet) is counted
  * ({@link #negative}) and left out.
@@ -29,9 +31,10 @@ final class T2tHops
         { "tick_wire", 'E', TickStamps.TICK_KERNEL_TX, 'T', TickStamps.TICK_KERNEL_RX },
         { "trader_pickup", 'T', TickStamps.TICK_KERNEL_RX, 'T', TickStamps.TICK_SEEN },
         { "tick_in", 'E', TickStamps.TICK_KERNEL_TX, 'T', TickStamps.TICK_SEEN },
-        { "trader_decide_send", 'T', TickStamps.TICK_SEEN, 'T', TickStamps.ORDER_SENT },
-        { "order_out", 'T', TickStamps.ORDER_SENT, 'E', TickStamps.ORDER_KERNEL_RX },
+        { "trader_decide", 'T', TickStamps.TICK_SEEN, 'T', TickStamps.ORDER_DECIDED },
+        { "order_out", 'T', TickStamps.ORDER_DECIDED, 'E', TickStamps.ORDER_KERNEL_RX },
         { "exchange_pickup", 'E', TickStamps.ORDER_KERNEL_RX, 'E', TickStamps.ORDER_READ },
+        { "trader_send_call", 'T', TickStamps.ORDER_DECIDED, 'T', TickStamps.ORDER_SENT },
         { "wire", 'E', TickStamps.TICK_KERNEL_TX, 'E', TickStamps.ORDER_KERNEL_RX },
         { "total", 'E', TickStamps.TICK_SEND, 'E', TickStamps.ORDER_READ },
     };

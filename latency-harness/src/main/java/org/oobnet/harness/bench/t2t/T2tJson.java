@@ -20,7 +20,7 @@ import org.oobnet.harness.report.RunResult;
  * ({@code t2t-stage}, {@code t2t-spin}, {@code t2t-blocking}) with {@link RunJson}'s fields, its percentile block
  * named {@code latency_ns} (one way, tick to trade: not a round trip), {@code in_process_ns}, the exchange's
  * {@code books}, and {@code ratio_to_spin} / {@code ratio_to_blocking} (p50, p99, p99.9 over that row's); then
- * {@code hops} (each hop's percentile block with its {@code negative} and {@code missing} tick counts, see
+ * {@code hops} (each hop's percentile block with its {@code count}, {@code negative} and {@code missing} ticks, see
  * {@link T2tHops}) and {@code wire_ns} (the tick's kernel TX to the order's kernel RX at the exchange, with its own
  * {@code ratio_to_spin} / {@code ratio_to_blocking} inside).
  * <p>
@@ -130,11 +130,13 @@ public final class T2tJson
         for (final Map.Entry<String, Histogram> hop : result.hops().histograms().entrySet())
         {
             final ObjectNode h = (ObjectNode)percentiles(result.tickToTrade(), hop.getValue());
+            h.put("count", hop.getValue().getTotalCount());
             h.put("negative", result.hops().negative(hop.getKey()));
             h.put("missing", result.hops().missing(hop.getKey()));
             hops.set(hop.getKey(), h);
         }
         final ObjectNode wire = (ObjectNode)percentiles(result.tickToTrade(), result.hops().wire());
+        wire.put("count", result.hops().wire().getTotalCount());
         putWireRatios(wire, "ratio_to_spin", result, spin);
         putWireRatios(wire, "ratio_to_blocking", result, blocking);
         o.set("wire_ns", wire);

@@ -81,9 +81,10 @@ public final class T2tTable
         }
         lines.add("(us, CLOCK_REALTIME in both processes; exchange_tx: the tick's app send to its kernel TX stamp; " +
             "tick_wire: to the trader's kernel RX stamp (the stage row only: DatagramChannel gives none); " +
-            "trader_pickup: to the trading logic seeing it; tick_in: kernel TX to seen; trader_decide_send: seen to " +
-            "the order's send returned; order_out: to the order's kernel RX stamp at the exchange; " +
-            "exchange_pickup: to its app read; wire: tick kernel TX to order kernel RX; total: app send to app read; " +
+            "trader_pickup: to the trading logic seeing it; tick_in: kernel TX to seen; trader_decide: seen to " +
+            "the order's send call; order_out: to the order's kernel RX stamp at the exchange; " +
+            "exchange_pickup: to its app read; trader_send_call: send call to its return (not in the chain: " +
+            "over veth it often returns after the exchange's kernel got the order); wire: tick kernel TX to order kernel RX; total: app send to app read; " +
             "w50/sp: wire p50 over t2t-spin's)");
         return lines;
     }

@@ -87,6 +87,7 @@ final class TickAnswer implements MoldUdp64Handler
         final long seenNs = realtime.nanoTime();
         ticks++;
         T2tMessages.decide(sequence, T2tMessages.tickPrice(buffer, offset), order);
+        final long decidedNs = realtime.nanoTime();
         final int rc = sender.send(order, 0, T2tMessages.ORDER_LENGTH);
         final long handedNs = clock.nanoTime();
         final long sentNs = realtime.nanoTime();
@@ -98,6 +99,7 @@ final class TickAnswer implements MoldUdp64Handler
         sent = sent + 1;
         stamps.put(sequence, TickStamps.TICK_KERNEL_RX, kernelRx ? rxTimestampNs : 0);
         stamps.put(sequence, TickStamps.TICK_SEEN, seenNs);
+        stamps.put(sequence, TickStamps.ORDER_DECIDED, decidedNs);
         stamps.put(sequence, TickStamps.ORDER_SENT, sentNs);
         if (T2tMessages.isMeasured(buffer, offset))
         {

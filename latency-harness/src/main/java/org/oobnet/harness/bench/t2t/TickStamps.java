@@ -32,10 +32,16 @@ final class TickStamps
     static final int TICK_KERNEL_RX = 0;
     /** Trader: the trading logic saw the tick (app clock). */
     static final int TICK_SEEN = 1;
-    /** Trader: the order's send returned (app clock). */
-    static final int ORDER_SENT = 2;
+    /** Trader: the order decided, about to be sent (app clock). */
+    static final int ORDER_DECIDED = 2;
+    /**
+     * Trader: the order's send returned (app clock). Over veth the send often returns only after the kernel has
+     * delivered the segment to the exchange's socket (the receive runs in the sender's softirq), so this can come
+     * after the exchange's kernel RX stamp: it ends no hop of the chain.
+     */
+    static final int ORDER_SENT = 3;
     /** Trader's columns. */
-    static final int TRADER_COLUMNS = 3;
+    static final int TRADER_COLUMNS = 4;
 
     private final int columns;
     private final long[] ns;
