@@ -233,8 +233,12 @@ public final class T2tRunner implements AutoCloseable
             measured.warmupNs(), measured.lost(), measured.overruns(), stalls,
             trader.has("stage_alloc_bytes") ? trader.path("stage_alloc_bytes").asLong() : -1,
             trader.path("client_alloc_bytes").asLong(0), measured.gc(), measured.measuredNs(), measured.clamped());
-        final T2tHops hops = T2tHops.join(TickStamps.read(Path.of(output + ".exchange.stamps")),
-            TickStamps.read(Path.of(output + ".trader.stamps")));
+        final Path exchangeStamps = Path.of(output + ".exchange.stamps");
+        final Path traderStamps = Path.of(output + ".trader.stamps");
+        final T2tHops hops = T2tHops.join(TickStamps.read(exchangeStamps), TickStamps.read(traderStamps));
+        // joined: the per-tick times (32 bytes a tick a side) are not kept
+        Files.delete(exchangeStamps);
+        Files.delete(traderStamps);
         return new T2tResult(row, tickToTrade, inProcess, T2tJson.books(exchange),
             trader.path("send_failures").asLong(), trader.path("ticks_lost").asLong(), hops);
     }
