@@ -50,8 +50,8 @@ import org.oobnet.tcp.TcpOobProtocol;
  * accepts one SoupBinTCP login (module {@code soupbintcp}'s server, on a stage of its own over {@code oob-tcp}),
  * publishes MoldUDP64 ticks on a multicast group at a fixed rate (module {@code moldudp64}'s publisher, kernel UDP)
  * and times each tick from its send to the first order that answers it (the same process's clock), then ends the
- * MoldUDP64 session and writes its books. Its stage idles as asked: yield (the default before measuring hops), or
- * spin: it shares its CPU with the publishing thread, which sleeps between ticks, so the run never has two
+ * MoldUDP64 session and writes its books. Its stage idles as asked: yield (the default: spinning measured no better on
+ * 2 CPUs, BENCHMARKS.md "t2t3"), or spin: it shares its CPU with the publishing thread, which sleeps between ticks, so the run never has two
  * spinners on one CPU. For the hop decomposition it also keeps, per tick, the tick's app send time, its kernel TX
  * timestamp (the feed socket's error queue), and the order's kernel RX timestamp (the TCP socket's
  * {@code SCM_TIMESTAMPING}) and app read time, all {@code CLOCK_REALTIME} ({@code <output>.exchange.stamps}).
