@@ -60,6 +60,8 @@ final class TcpConnection implements StageDevice
     private final ProtocolCounters counters;
     private final ErrnoCapture errno;
     private final MemorySegment soError;
+    // set in-band before the start command publishes the connection to the stage; null: plain recv, no timestamps
+    private TcpRxTimestamps rxTimestamps;
 
     // stage only (connecting: set in-band before the start command publishes the connection)
     boolean onStage;
@@ -112,7 +114,7 @@ final class TcpConnection implements StageDevice
         {
             return pollConnect();
         }
-        final long n = LibC.recvAtCritical(errno, fd, receivedAddress, receivedCapacity, SocketConstants.MSG_DONTWAIT);
+        final long n = receive();
         if (n > 0)
         {
             counters.add(TcpCounter.BYTES_IN.ordinal(), n);
@@ -130,6 +132,52 @@ final class TcpConnection implements StageDevice
         }
         fail((int)-n);
         return 1;
+    }
+
+    // stage: the bytes waiting, with their RX timestamp when asked for. recvmsg captures no errno: when it fails, a
+    // one-byte peek tells EAGAIN or an error (its -errno) from bytes that came in between (then recvmsg again, so
+    // they keep their timestamp) and from the end of the stream (0)
+    private long receive()
+    {
+        final TcpRxTimestamps timestamps = rxTimestamps;
+        if (null == timestamps)
+        {
+            return LibC.recvAtCritical(errno, fd, receivedAddress, receivedCapacity, SocketConstants.MSG_DONTWAIT);
+        }
+        final long n = timestamps.recv();
+        if (n >= 0)
+        {
+            return n;
+        }
+        timestamps.clear();
+        final long peeked = LibC.recvAtCritical(errno, fd, receivedAddress, 1,
+            SocketConstants.MSG_DONTWAIT | SocketConstants.MSG_PEEK);
+        if (peeked <= 0)
+        {
+            return peeked;
+        }
+        final long again = timestamps.recv();
+        return again >= 0 ? again :
+            LibC.recvAtCritical(errno, fd, receivedAddress, receivedCapacity, SocketConstants.MSG_DONTWAIT);
+    }
+
+    /**
+     * In-band, before {@link TcpOobProtocol#start}: receives go through {@code recvmsg} and keep the kernel's RX
+     * timestamp (the socket's {@code SO_TIMESTAMPING} is already set).
+     */
+    void enableRxTimestamps()
+    {
+        if (null == rxTimestamps)
+        {
+            rxTimestamps = new TcpRxTimestamps(arena, fd, receivedAddress, receivedCapacity);
+        }
+    }
+
+    /** @return the delivered bytes' kernel RX time ({@code CLOCK_REALTIME} ns), 0 when none (stage only). */
+    long rxTimestampNs()
+    {
+        final TcpRxTimestamps timestamps = rxTimestamps;
+        return null == timestamps ? 0 : timestamps.timestampNs();
     }
 
     // stage, a non-blocking connect in progress: its outcome, from the kernel's TCP state (no errno, never blocks)

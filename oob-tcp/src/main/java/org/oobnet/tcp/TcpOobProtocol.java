@@ -251,6 +251,55 @@ public final class TcpOobProtocol implements OobProtocol
     }
 
     /**
+     * In-band, after connect or accept and before {@link #start}: the connection's receives keep the kernel's
+     * software RX timestamp ({@code SO_TIMESTAMPING} {@code RX_SOFTWARE | SOFTWARE}, read from each
+     * {@code recvmsg}'s {@code SCM_TIMESTAMPING}), which {@link #rxTimestampNs} gives during the stage receive
+     * handler. Costs a {@code recvmsg} with a control message instead of a {@code recv} per read.
+     *
+     * @param socket a connected TCP OOB socket, not yet started.
+     * @return 0; {@code -EPROTOTYPE} when the socket is not a TCP OOB socket, {@code -ENOTCONN} when it has no
+     * connection yet, or {@code setsockopt}'s errno.
+     */
+    public static int rxTimestamps(final OobSocket socket)
+    {
+        if (!(socket.protocol() instanceof TcpOobProtocol))
+        {
+            return -Errno.EPROTOTYPE;
+        }
+        final TcpConnection connection = connection(socket);
+        if (null == connection)
+        {
+            return -Errno.ENOTCONN;
+        }
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment flags = arena.allocate(ValueLayout.JAVA_INT);
+            flags.set(ValueLayout.JAVA_INT, 0, TcpRxTimestamps.FLAGS);
+            final int rc = LibC.setsockopt(ErrnoCapture.current(), socket.ksocket().fd(), SocketConstants.SOL_SOCKET,
+                SocketConstants.SO_TIMESTAMPING, flags, 4);
+            if (rc < 0)
+            {
+                return rc;
+            }
+        }
+        connection.enableRxTimestamps();
+        return 0;
+    }
+
+    /**
+     * Stage, inside the socket's stage receive handler: the kernel's software RX time of the bytes being delivered
+     * (of the last segment the read took), {@code CLOCK_REALTIME} ns.
+     *
+     * @param socket a TCP OOB socket with {@link #rxTimestamps} on.
+     * @return the time, 0 when there is none (timestamps off, not connected, or the kernel gave none).
+     */
+    public static long rxTimestampNs(final OobSocket socket)
+    {
+        final TcpConnection connection = connection(socket);
+        return null == connection ? 0 : connection.rxTimestampNs();
+    }
+
+    /**
      * Counters of a TCP OOB socket's connection.
      *
      * @param socket the socket.

@@ -739,6 +739,12 @@ public final class PacketPort
         countDelivery(drop, recordLength);
     }
 
+    // the kernel RX boundary: a software stamp is CLOCK_REALTIME; a NIC's raw hardware clock is not comparable
+    private static long hopTimestamp(final long timestampNs, final RxTimestampSource source)
+    {
+        return RxTimestampSource.SOFTWARE == source ? timestampNs : 0L;
+    }
+
     // a completed datagram goes the normal way, with the RX timestamp of the fragment that completed it (the last to
     // arrive, as Linux stamps a reassembled skb); its slot is free again once delivered
     private void reassemble(

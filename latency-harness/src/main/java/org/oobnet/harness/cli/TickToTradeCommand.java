@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.oobnet.config.UdpTransport;
+import org.oobnet.core.OobConfig;
 import org.oobnet.harness.env.JvmProfile;
 import org.oobnet.harness.env.ParentWatch;
 import org.oobnet.harness.env.CpuSet;
@@ -74,6 +75,11 @@ public final class TickToTradeCommand implements Callable<Integer>
         description = "oob-udp's transport for the stage row's feed socket (default: ${DEFAULT-VALUE}).")
     String transport;
 
+    @Option(names = "--exchange-idle", defaultValue = "yield", paramLabel = "spin|yield|backoff",
+        description = "How the exchange simulator's stage waits for orders: spin (it shares its CPU only with the " +
+            "sleeping tick thread), yield or backoff (default: ${DEFAULT-VALUE}).")
+    String exchangeIdle;
+
     @Option(names = "--role", hidden = true)
     String role;
 
@@ -107,6 +113,7 @@ public final class TickToTradeCommand implements Callable<Integer>
         try
         {
             final UdpTransport udp = udpTransport(transport);
+            exchangeIdle(exchangeIdle);
             final MeasurementPlan plan = options.plan(role == null ? Math.max(1, rounds) : 1);
             final long rateHz = plan.rateHz() > 0 ? plan.rateHz() : DEFAULT_RATE_HZ;
             if (role == null)
@@ -150,7 +157,7 @@ public final class TickToTradeCommand implements Callable<Integer>
         final PrintStream out = System.out;
         final ResultFolder folder = Outputs.folder(options.out, "tick-to-trade");
         final List<T2tResult> results;
-        try (T2tRunner runner = new T2tRunner(options.settings(), folder, out, transport,
+        try (T2tRunner runner = new T2tRunner(options.settings(), folder, out, transport, exchangeIdle,
             Progress.forLongRun(System.err, options.plan().durationNs())))
         {
             results = runner.run(chosen, rounds, rateHz);
@@ -186,8 +193,8 @@ public final class TickToTradeCommand implements Callable<Integer>
             label != null ? label.substring(label.indexOf('-') + 1) : "-", "exchange", T2tMessages.TICK_LENGTH, cpu,
             CpuSet.isIsolated(cpu), options.peerCpu(), rateHz, JvmProfile.isActive(), network, plan.durationNs(),
             plan.count());
-        final long warmupTicks = plan.warmupNs() > 0 ? ticks(plan.warmupNs(), rateHz) : plan.warmupCount();
-        final long measuredTicks = plan.durationNs() > 0 ? ticks(plan.durationNs(), rateHz) : plan.count();
+        final long warmupTicks = warmupTicks(plan, rateHz);
+        final long measuredTicks = measuredTicks(plan, rateHz);
         if (measuredTicks < 1)
         {
             throw new IllegalArgumentException("duration/count gives no measured tick at " + rateHz + " ticks/s");
@@ -197,7 +204,7 @@ public final class TickToTradeCommand implements Callable<Integer>
             ParentWatch.onEndOfInput(System.in, () -> System.exit(3));
         }
         new ExchangeSimulator(bind, interfaceName, cpu, description, warmupTicks, measuredTicks,
-            options.receiveTimeoutNs()).run(System.out, childOutput);
+            options.receiveTimeoutNs(), exchangeIdle(exchangeIdle)).run(System.out, childOutput);
         return 0;
     }
 
@@ -220,17 +227,38 @@ public final class TickToTradeCommand implements Callable<Integer>
         final String idle = options.idleName();
         if (row == T2tRow.STAGE)
         {
-            new StageTrader(address, interfaceName, udp, cpu, UdpCommand.stageIdle(idle, cpu)).run(expectedNs, stop::get, childOutput,
-                System.out);
+            new StageTrader(address, interfaceName, udp, cpu, UdpCommand.stageIdle(idle, cpu)).run(expectedNs,
+                warmupTicks(plan, rateHz) + measuredTicks(plan, rateHz), stop::get, childOutput, System.out);
         }
         else
         {
             // a spinning trader spins unless told to yield or park (the tests, a shared machine)
             final boolean yield = !"auto".equalsIgnoreCase(idle) && IdleKind.parse(idle) != IdleKind.SPIN;
-            new ThreadTrader(address, interfaceName, row == T2tRow.SPIN, yield).run(expectedNs, stop::get,
-                childOutput, System.out);
+            new ThreadTrader(address, interfaceName, row == T2tRow.SPIN, yield).run(expectedNs,
+                warmupTicks(plan, rateHz) + measuredTicks(plan, rateHz), stop::get, childOutput, System.out);
         }
         return 0;
+    }
+
+    private static long warmupTicks(final MeasurementPlan plan, final long rateHz)
+    {
+        return plan.warmupNs() > 0 ? ticks(plan.warmupNs(), rateHz) : plan.warmupCount();
+    }
+
+    private static long measuredTicks(final MeasurementPlan plan, final long rateHz)
+    {
+        return plan.durationNs() > 0 ? ticks(plan.durationNs(), rateHz) : plan.count();
+    }
+
+    private static OobConfig.IdleStrategyKind exchangeIdle(final String name)
+    {
+        return switch (name)
+        {
+            case "spin" -> OobConfig.IdleStrategyKind.SPIN;
+            case "yield" -> OobConfig.IdleStrategyKind.YIELD;
+            case "backoff" -> OobConfig.IdleStrategyKind.BACKOFF;
+            default -> throw new IllegalArgumentException("exchange-idle=" + name + " is not one of spin, yield, backoff");
+        };
     }
 
     private static long ticks(final long ns, final long rateHz)
@@ -263,7 +291,7 @@ public final class TickToTradeCommand implements Callable<Integer>
                 "isolated CPU, else the CPU before --cpu).");
             OptionOverrides.describe(spec, "--idle", "How the trader waits for a tick: spin, yield or park (park: " +
                 "the stage backs off, the t2t-spin thread yields); auto: spin. t2t-blocking blocks in receive; the " +
-                "exchange always yields (default: ${DEFAULT-VALUE}).");
+                "exchange's stage follows --exchange-idle (default: ${DEFAULT-VALUE}).");
             OptionOverrides.describe(spec, "--receive-timeout", "How long the exchange waits for the orders after " +
                 "its last tick; a tick still unanswered then counts as lost (default: ${DEFAULT-VALUE}).");
             return spec;

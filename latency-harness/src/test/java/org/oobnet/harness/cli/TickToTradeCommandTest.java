@@ -81,6 +81,7 @@ class TickToTradeCommandTest
             assertTrue(row.get("in_process_ns").get("p50").asLong() > 0, label);
             assertFalse(row.has("rtt_ns"), "a one-way latency is not called a round trip");
             assertEquals(label.equals("t2t-stage"), !row.get("stage_alloc_bytes").isNull(), label);
+            assertHops(label, row);
             for (final String file : List.of(".hgrm", ".hlog", ".dat"))
             {
                 assertTrue(Files.size(out.resolve(label + file)) > 0, label + file);
@@ -90,8 +91,55 @@ class TickToTradeCommandTest
         final JsonNode stage = summary.get(0);
         assertEquals("t2t-spin", stage.get("ratio_to_spin").get("base").asText());
         assertTrue(stage.get("ratio_to_blocking").get("p50").asDouble() > 0);
+        assertEquals("t2t-spin", stage.get("wire_ns").get("ratio_to_spin").get("base").asText());
+        assertTrue(stage.get("wire_ns").get("ratio_to_blocking").get("p50").asDouble() > 0);
         assertTrue(Files.size(out.resolve(ResultFolder.PLOT_FILE)) > 0);
         assertFalse(IpCommand.run("netns", "list").contains(NetnsPair.PREFIX + ProcessHandle.current().pid()),
             "the run's namespaces are removed");
+    }
+
+    // The hops of one row, checked against what must hold per tick (not against sums of percentiles, which need
+    // not add up):
+    // - every hop of every measured tick is accounted for: recorded, missing or negative; none is negative (a
+    //   negative hop means the two processes' realtime clocks disagree, or a timestamp belongs to another packet);
+    // - the stage row has every hop (each with a positive p50); the thread rows lack only the two around the trader's kernel RX stamp
+    //   (DatagramChannel gives none);
+    // - total (app send to app read on CLOCK_REALTIME, from the per-tick stamps joined across two processes) has a
+    //   p50 within 5% or 2 us of latency_ns's (the same span on System.nanoTime, measured apart): fails when the
+    //   join pairs the wrong ticks or a clock is off;
+    // - wire is a strict part of total for each tick (total - wire = exchange_tx + exchange_pickup > 0), so each of
+    //   its percentiles is below total's: fails when the kernel stamps are not the ticks' and orders'.
+    private static void assertHops(final String label, final JsonNode row)
+    {
+        final JsonNode hops = row.get("hops");
+        final boolean stage = label.equals("t2t-stage");
+        for (final String hop : List.of("exchange_tx", "tick_wire", "trader_pickup", "tick_in", "trader_decide",
+            "order_out", "exchange_pickup", "trader_send_call", "wire", "total"))
+        {
+            final JsonNode h = hops.get(hop);
+            final long count = h.get("count").asLong();
+            assertEquals(0, h.get("negative").asLong(), label + " " + hop + ": " + h);
+            assertEquals(MEASURED, count + h.get("missing").asLong(), label + " " + hop + ": " + h);
+            if (stage || !(hop.equals("tick_wire") || hop.equals("trader_pickup")))
+            {
+                assertEquals(MEASURED, count, label + " " + hop + " has every tick: " + h);
+                // deciding takes tens of ns: two clock reads apart, it may read 0
+                assertTrue(h.get("p50").asLong() > 0 || hop.equals("trader_decide"), label + " " + hop + ": " + h);
+            }
+            else
+            {
+                assertEquals(0, count, label + " " + hop + ": the thread rows have no kernel RX stamp: " + h);
+            }
+        }
+        final long total = hops.get("total").get("p50").asLong();
+        final long latency = row.get("latency_ns").get("p50").asLong();
+        assertTrue(Math.abs(total - latency) <= Math.max(2_000, latency / 20),
+            label + ": total p50=" + total + " latency_ns p50=" + latency);
+        final JsonNode wire = row.get("wire_ns");
+        for (final String p : List.of("p50", "p99", "max"))
+        {
+            assertTrue(wire.get(p).asLong() > 0 && wire.get(p).asLong() <= hops.get("total").get(p).asLong(),
+                label + " wire " + p + "=" + wire.get(p) + " total=" + hops.get("total").get(p));
+        }
     }
 }

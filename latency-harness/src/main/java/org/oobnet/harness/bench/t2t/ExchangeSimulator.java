@@ -21,6 +21,7 @@ import org.oobnet.core.OobConfig;
 import org.oobnet.core.OobRuntime;
 import org.oobnet.core.OobSocket;
 import org.oobnet.core.ProtocolRegistry;
+import org.oobnet.core.RealtimeNanoClock;
 import org.oobnet.harness.bench.run.IntervalReporter;
 import org.oobnet.harness.bench.run.StageSamples;
 import org.oobnet.harness.report.GcDelta;
@@ -31,6 +32,7 @@ import org.oobnet.harness.report.RunDescription;
 import org.oobnet.harness.report.RunJson;
 import org.oobnet.harness.report.RunResult;
 import org.oobnet.inband.KSocket;
+import org.oobnet.inband.TxTimestamps;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.moldudp64.publish.LineFaults;
 import org.oobnet.moldudp64.publish.MoldUdp64MessageStore;
@@ -48,8 +50,11 @@ import org.oobnet.tcp.TcpOobProtocol;
  * accepts one SoupBinTCP login (module {@code soupbintcp}'s server, on a stage of its own over {@code oob-tcp}),
  * publishes MoldUDP64 ticks on a multicast group at a fixed rate (module {@code moldudp64}'s publisher, kernel UDP)
  * and times each tick from its send to the first order that answers it (the same process's clock), then ends the
- * MoldUDP64 session and writes its books. Its stage yields when idle: it shares its CPU with the publishing thread,
- * which sleeps between ticks, so the run never has two spinners on one CPU.
+ * MoldUDP64 session and writes its books. Its stage idles as asked: yield (the default: spinning measured no better on
+ * 2 CPUs, BENCHMARKS.md "t2t3"), or spin: it shares its CPU with the publishing thread, which sleeps between ticks, so the run never has two
+ * spinners on one CPU. For the hop decomposition it also keeps, per tick, the tick's app send time, its kernel TX
+ * timestamp (the feed socket's error queue), and the order's kernel RX timestamp (the TCP socket's
+ * {@code SCM_TIMESTAMPING}) and app read time, all {@code CLOCK_REALTIME} ({@code <output>.exchange.stamps}).
  * <p>
  * <b>Note:</b> in-band; one run per instance.
  */
@@ -85,6 +90,7 @@ public final class ExchangeSimulator
     private final long warmupTicks;
     private final long measuredTicks;
     private final long receiveTimeoutNs;
+    private final OobConfig.IdleStrategyKind idle;
 
     /**
      * @param bindAddress      the address the SoupBinTCP server listens on.
@@ -94,10 +100,12 @@ public final class ExchangeSimulator
      * @param warmupTicks      ticks answered before measuring.
      * @param measuredTicks    ticks measured.
      * @param receiveTimeoutNs how long after the last tick its order may still come.
+     * @param idle             the exchange stage's idle strategy.
      */
     public ExchangeSimulator(
         final String bindAddress, final String interfaceName, final int cpu, final RunDescription description,
-        final long warmupTicks, final long measuredTicks, final long receiveTimeoutNs)
+        final long warmupTicks, final long measuredTicks, final long receiveTimeoutNs,
+        final OobConfig.IdleStrategyKind idle)
     {
         if (warmupTicks + measuredTicks > Integer.MAX_VALUE - 1)
         {
@@ -110,6 +118,7 @@ public final class ExchangeSimulator
         this.warmupTicks = warmupTicks;
         this.measuredTicks = measuredTicks;
         this.receiveTimeoutNs = receiveTimeoutNs;
+        this.idle = idle;
     }
 
     /**
@@ -125,18 +134,23 @@ public final class ExchangeSimulator
     {
         final long total = warmupTicks + measuredTicks;
         final StageSamples samples = new StageSamples(StageSamples.DEFAULT_CAPACITY);
-        final OrderBooks books = new OrderBooks((int)total, samples);
+        final RealtimeNanoClock realtime = new RealtimeNanoClock();
+        final TickStamps stamps = new TickStamps((int)total, TickStamps.EXCHANGE_COLUMNS);
+        stamps.measuredFrom(warmupTicks + 1);
+        final OrderBooks books = new OrderBooks((int)total, samples, stamps, realtime);
         final LatencyRecorder recorder = new LatencyRecorder();
         final Path counters = Files.createTempDirectory("oobnet-t2t-exchange");
         final MoldUdp64MessageStore store = new MoldUdp64MessageStore();
         final ProtocolRegistry registry = new ProtocolRegistry().register(SocketConstants.AF_INET, new TcpOobProtocol());
         try (OobRuntime runtime = OobRuntime.start(OobConfig.builder().stageCpu(cpu)
-                .idleStrategy(OobConfig.IdleStrategyKind.YIELD).countersDir(counters).build(), registry);
+                .idleStrategy(idle).countersDir(counters).build(), registry);
             KSocket listener = KSocket.socket(SocketConstants.AF_INET,
                 SocketConstants.SOCK_STREAM | SocketConstants.SOCK_OOB, 0);
             PrintStream logStream = new PrintStream(Path.of(output + ".hlog").toFile());
+            DatagramChannel feed = feedChannel();
+            TxTimestamps tickTx = new TxTimestamps(ChannelFd.of(feed));
             MoldUdp64Publisher publisher = new MoldUdp64Publisher(SESSION, store, PACKET_CAPACITY,
-                List.of(new PublishedLine(feedChannel(), new InetSocketAddress(FEED_GROUP, FEED_PORT),
+                List.of(new PublishedLine(feed, new InetSocketAddress(FEED_GROUP, FEED_PORT),
                     LineFaults.NONE)));
             MoldUdp64RequestServer requests = new MoldUdp64RequestServer(requestChannel(), publisher.session(), store,
                 PACKET_CAPACITY))
@@ -147,7 +161,15 @@ public final class ExchangeSimulator
             out.println(READY + bindAddress + ":" + ORDER_PORT);
             out.flush();
             final KSocket.Accepted accepted = listener.accept(0);
-            final SoupBinTcpServer server = new SoupBinTcpServer(OobSocket.of(accepted.socket()),
+            final OobSocket orders = OobSocket.of(accepted.socket());
+            final int timestamps = TcpOobProtocol.rxTimestamps(orders);
+            if (timestamps < 0)
+            {
+                accepted.socket().close();
+                throw new IOException("the order socket refused RX timestamps: errno=" + -timestamps);
+            }
+            books.orderSocket(orders);
+            final SoupBinTcpServer server = new SoupBinTcpServer(orders,
                 new SoupBinTcpSettings(1_000, 60_000, 4096), new SequencedStore(64 * 1024, 1024), USER, USER, SESSION,
                 books);
             server.start();
@@ -160,7 +182,8 @@ public final class ExchangeSimulator
                 out.println(LatmusLines.header(description));
                 out.println(LatmusLines.COLUMNS);
                 out.flush();
-                final TickLoop loop = new TickLoop(publisher, requests, books, description.rateHz());
+                final TickLoop loop = new TickLoop(publisher, requests, books, description.rateHz(), tickTx, stamps,
+                    realtime);
                 loop.send(1, warmupTicks);
                 recorder.restart();
                 IntervalLogHeader.startMeasuredPhase(log);
@@ -171,6 +194,7 @@ public final class ExchangeSimulator
                 loop.send(warmupTicks + 1, measuredTicks);
                 final long measuredNs = System.nanoTime() - start;
                 awaitOrders(publisher, books, requests, total);
+                loop.reapTxTimestamps();
                 publisher.endOfSession();
                 final GcDelta gc = GcDelta.snapshot().minus(gcStart);
                 stopReporter(reporter);
@@ -188,6 +212,7 @@ public final class ExchangeSimulator
                 final ObjectNode json = RunJson.toJson(run);
                 T2tJson.putBooks(json, result);
                 RunJson.write(Path.of(output + ".run.json"), json);
+                stamps.write(Path.of(output + ".exchange.stamps"));
                 return result;
             }
             finally
@@ -312,13 +337,24 @@ public final class ExchangeSimulator
         private final OrderBooks books;
         private final long periodNs;
         private final UnsafeBuffer tick = new UnsafeBuffer(new byte[T2tMessages.TICK_LENGTH]);
+        private final TxTimestamps tickTx;
+        private final TickStamps stamps;
+        private final RealtimeNanoClock realtime;
+        // the tick of each datagram, by its send id (SO_TIMESTAMPING's OPT_ID: datagrams since timestamps were on)
+        private final long[] tickOfSend;
+        private final long firstSendId;
         private long overruns;
         private long warmupNs;
 
         TickLoop(
             final MoldUdp64Publisher publisher, final MoldUdp64RequestServer requests, final OrderBooks books,
-            final long rateHz)
+            final long rateHz, final TxTimestamps tickTx, final TickStamps stamps, final RealtimeNanoClock realtime)
         {
+            this.tickTx = tickTx;
+            this.stamps = stamps;
+            this.realtime = realtime;
+            this.tickOfSend = new long[stamps.ticks() + 1];
+            this.firstSendId = publisher.packetsSent();
             this.publisher = publisher;
             this.requests = requests;
             this.books = books;
@@ -346,12 +382,32 @@ public final class ExchangeSimulator
                 T2tMessages.putTick(tick, phase, T2tMessages.priceOf(sequence));
                 publisher.publish(tick, 0, T2tMessages.TICK_LENGTH);
                 books.tickSent(sequence, System.nanoTime());
+                final long sendId = publisher.packetsSent() - firstSendId;
+                if (sendId < tickOfSend.length)
+                {
+                    tickOfSend[(int)sendId] = sequence;
+                }
+                stamps.put(sequence, TickStamps.TICK_SEND, realtime.nanoTime());
                 publisher.flush();
+                reapTxTimestamps();
                 requests.poll(REQUESTS_PER_POLL);
             }
             if (phase == T2tMessages.WARMUP)
             {
                 warmupNs = System.nanoTime() - start;
+            }
+        }
+
+        // the feed socket's TX timestamps so far, each to its tick
+        void reapTxTimestamps()
+        {
+            while (tickTx.poll())
+            {
+                final int id = tickTx.id();
+                if (id >= 0 && id < tickOfSend.length && tickOfSend[id] > 0)
+                {
+                    stamps.put(tickOfSend[id], TickStamps.TICK_KERNEL_TX, tickTx.timestampNs());
+                }
             }
         }
 

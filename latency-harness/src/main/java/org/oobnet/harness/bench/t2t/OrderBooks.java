@@ -3,10 +3,13 @@ package org.oobnet.harness.bench.t2t;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.agrona.DirectBuffer;
+import org.oobnet.core.OobSocket;
+import org.oobnet.core.RealtimeNanoClock;
 import org.oobnet.harness.bench.run.StageSamples;
 import org.oobnet.soupbintcp.SoupBinTcpEnd;
 import org.oobnet.soupbintcp.SoupBinTcpServer;
 import org.oobnet.soupbintcp.SoupBinTcpServerListener;
+import org.oobnet.tcp.TcpOobProtocol;
 
 /**
  * The exchange simulator's books: when each tick went to the kernel (written by the publishing thread) and how many
@@ -22,6 +25,9 @@ final class OrderBooks implements SoupBinTcpServerListener
     private final AtomicLongArray sentNs;
     private final byte[] orders;
     private final StageSamples samples;
+    private final TickStamps stamps;
+    private final RealtimeNanoClock realtime;
+    private OobSocket orderSocket;
     private volatile long measuredFrom = Long.MAX_VALUE;
     private volatile boolean loggedIn;
     private volatile SoupBinTcpEnd ended = SoupBinTcpEnd.NONE;
@@ -34,9 +40,13 @@ final class OrderBooks implements SoupBinTcpServerListener
     /**
      * @param ticks   the most ticks the run sends.
      * @param samples where measured latencies go.
+     * @param stamps  where each first order's kernel RX and app read times go (hops).
+     * @param realtime the clock of the app read times.
      */
-    OrderBooks(final int ticks, final StageSamples samples)
+    OrderBooks(final int ticks, final StageSamples samples, final TickStamps stamps, final RealtimeNanoClock realtime)
     {
+        this.stamps = stamps;
+        this.realtime = realtime;
         this.sentNs = new AtomicLongArray(ticks + 1);
         this.orders = new byte[ticks + 1];
         this.samples = samples;
@@ -51,6 +61,17 @@ final class OrderBooks implements SoupBinTcpServerListener
     void tickSent(final long sequence, final long nowNs)
     {
         sentNs.setRelease((int)sequence, nowNs);
+    }
+
+    /**
+     * In-band, before the server starts: the order socket, whose RX timestamps ({@link TcpOobProtocol#rxTimestamps}
+     * on) the stage reads as each order arrives.
+     *
+     * @param socket the accepted SoupBinTCP socket.
+     */
+    void orderSocket(final OobSocket socket)
+    {
+        this.orderSocket = socket;
     }
 
     /**
@@ -74,6 +95,7 @@ final class OrderBooks implements SoupBinTcpServerListener
         final SoupBinTcpServer server, final DirectBuffer buffer, final int offset, final int length)
     {
         final long nowNs = System.nanoTime();
+        final long readNs = realtime.nanoTime();
         if (!T2tMessages.isOrder(buffer, offset, length))
         {
             malformed++;
@@ -97,6 +119,8 @@ final class OrderBooks implements SoupBinTcpServerListener
             return;
         }
         orders[i] = 1;
+        stamps.put(tick, TickStamps.ORDER_READ, readNs);
+        stamps.put(tick, TickStamps.ORDER_KERNEL_RX, null == orderSocket ? 0 : TcpOobProtocol.rxTimestampNs(orderSocket));
         received = received + 1;
         if (tick >= measuredFrom)
         {

@@ -76,16 +76,19 @@ public final class StageTrader
      * Trades until the feed's session ends, then writes the trader's files.
      *
      * @param expectedNs how long the exchange's run should take.
+     * @param ticks      the ticks the exchange sends (warm-up and measured).
      * @param stop       true once the trader must stop.
      * @param output     the path prefix of the files.
      * @param out        where the trader reports.
      * @throws IOException when a socket, the login or a file fails.
      */
-    public void run(final long expectedNs, final BooleanSupplier stop, final Path output, final PrintStream out)
+    public void run(final long expectedNs, final long ticks, final BooleanSupplier stop, final Path output, final PrintStream out)
         throws IOException
     {
         final StageSamples samples = new StageSamples(StageSamples.DEFAULT_CAPACITY);
-        final TickAnswer answer = new TickAnswer(new RealtimeNanoClock(), samples);
+        final RealtimeNanoClock realtime = new RealtimeNanoClock();
+        final TickAnswer answer = new TickAnswer(realtime, samples,
+            new TickStamps((int)ticks, TickStamps.TRADER_COLUMNS), realtime, true);
         final MoldUdp64ProtocolConfig defaults = MoldUdp64ProtocolConfig.defaults();
         final MoldUdp64Protocol feedProtocol = new MoldUdp64Protocol(new MoldUdp64ProtocolConfig(transport,
             defaults.packetCapacity(), defaults.heartbeatIntervalNs(), defaults.storeMessages(),

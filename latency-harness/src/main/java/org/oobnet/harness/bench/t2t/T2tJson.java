@@ -3,11 +3,13 @@ package org.oobnet.harness.bench.t2t;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.HdrHistogram.Histogram;
 import org.oobnet.harness.report.FloorReference;
 import org.oobnet.harness.report.GcDelta;
 import org.oobnet.harness.report.RunJson;
@@ -17,7 +19,10 @@ import org.oobnet.harness.report.RunResult;
  * The JSON of a tick-to-trade run, {@code summary.json} and {@code --json FILE}: one object per row
  * ({@code t2t-stage}, {@code t2t-spin}, {@code t2t-blocking}) with {@link RunJson}'s fields, its percentile block
  * named {@code latency_ns} (one way, tick to trade: not a round trip), {@code in_process_ns}, the exchange's
- * {@code books}, and {@code ratio_to_spin} / {@code ratio_to_blocking} (p50, p99, p99.9 over that row's).
+ * {@code books}, and {@code ratio_to_spin} / {@code ratio_to_blocking} (p50, p99, p99.9 over that row's); then
+ * {@code hops} (each hop's percentile block with its {@code count}, {@code negative} and {@code missing} ticks, see
+ * {@link T2tHops}) and {@code wire_ns} (the tick's kernel TX to the order's kernel RX at the exchange, with its own
+ * {@code ratio_to_spin} / {@code ratio_to_blocking} inside).
  * <p>
  * <b>Note:</b> stateless.
  */
@@ -72,12 +77,13 @@ public final class T2tJson
         {
             final ObjectNode o = RunJson.toJson(result.tickToTrade());
             o.set("latency_ns", o.remove(RTT));
-            o.set("in_process_ns", percentiles(result.tickToTrade(), result));
+            o.set("in_process_ns", percentiles(result.tickToTrade(), result.inProcess()));
             putBooks(o, result.books());
             o.put("send_failures", result.sendFailures());
             o.put("ticks_lost_at_trader", result.ticksLost());
             putRatios(o, "ratio_to_spin", result, spin);
             putRatios(o, "ratio_to_blocking", result, blocking);
+            putHops(o, result, spin, blocking);
             array.add(o);
         }
         return array;
@@ -110,11 +116,71 @@ public final class T2tJson
         return null;
     }
 
-    // RunJson's percentile block, of the in-process histogram
-    private static JsonNode percentiles(final RunResult row, final T2tResult result)
+    // RunJson's percentile block, of another histogram of the row
+    private static JsonNode percentiles(final RunResult row, final Histogram histogram)
     {
-        return RunJson.toJson(new RunResult(row.run(), result.inProcess(), 0, 0, 0, 0, -1, -1, 0, GcDelta.NONE, 0, 0))
+        return RunJson.toJson(new RunResult(row.run(), histogram, 0, 0, 0, 0, -1, -1, 0, GcDelta.NONE, 0, 0))
             .get(RTT);
+    }
+
+    private static void putHops(final ObjectNode o, final T2tResult result, final T2tResult spin,
+        final T2tResult blocking)
+    {
+        final ObjectNode hops = o.putObject("hops");
+        for (final Map.Entry<String, Histogram> hop : result.hops().histograms().entrySet())
+        {
+            final ObjectNode h = (ObjectNode)percentiles(result.tickToTrade(), hop.getValue());
+            h.put("count", hop.getValue().getTotalCount());
+            h.put("negative", result.hops().negative(hop.getKey()));
+            h.put("missing", result.hops().missing(hop.getKey()));
+            hops.set(hop.getKey(), h);
+        }
+        final ObjectNode wire = (ObjectNode)percentiles(result.tickToTrade(), result.hops().wire());
+        wire.put("count", result.hops().wire().getTotalCount());
+        putWireRatios(wire, "ratio_to_spin", result, spin);
+        putWireRatios(wire, "ratio_to_blocking", result, blocking);
+        o.set("wire_ns", wire);
+    }
+
+    private static void putWireRatios(final ObjectNode o, final String name, final T2tResult row,
+        final T2tResult base)
+    {
+        if (base == null || base.hops().wire().getTotalCount() == 0)
+        {
+            o.putNull(name);
+            return;
+        }
+        final ObjectNode ratio = o.putObject(name);
+        ratio.put("base", base.row().label());
+        for (final double p : new double[]{ 50, 99, 99.9 })
+        {
+            final double r = wireRatio(row, base, p);
+            final String key = p == 50 ? "p50" : p == 99 ? "p99" : "p99_9";
+            if (Double.isNaN(r))
+            {
+                ratio.putNull(key);
+            }
+            else
+            {
+                ratio.put(key, r);
+            }
+        }
+    }
+
+    /**
+     * @param row        a row.
+     * @param base       the row it is compared with.
+     * @param percentile e.g. 50.
+     * @return the row's {@code wire} percentile over the base's, NaN when either has none.
+     */
+    static double wireRatio(final T2tResult row, final T2tResult base, final double percentile)
+    {
+        if (base == null || row.hops().wire().getTotalCount() == 0 || base.hops().wire().getTotalCount() == 0)
+        {
+            return Double.NaN;
+        }
+        final long b = base.hops().wire().getValueAtPercentile(percentile);
+        return b == 0 ? Double.NaN : (double)row.hops().wire().getValueAtPercentile(percentile) / b;
     }
 
     private static void putRatios(final ObjectNode o, final String name, final T2tResult row, final T2tResult base)

@@ -16,9 +16,10 @@ import org.oobnet.harness.report.RunResult;
  * @param books        the exchange's books, every tick (warm-up included).
  * @param sendFailures orders the trader could not send.
  * @param ticksLost    ticks the trader's feed reported lost.
+ * @param hops         where the time went, per hop, the measured ticks.
  */
 public record T2tResult(T2tRow row, RunResult tickToTrade, Histogram inProcess, OrderBooks.Books books, long sendFailures,
-    long ticksLost)
+    long ticksLost, T2tHops hops)
 {
     /**
      * @param other another round of the same row.
@@ -30,6 +31,6 @@ public record T2tResult(T2tRow row, RunResult tickToTrade, Histogram inProcess, 
         merged.add(inProcess);
         merged.add(other.inProcess);
         return new T2tResult(row, tickToTrade.merge(other.tickToTrade), merged, books.plus(other.books),
-            sendFailures + other.sendFailures, ticksLost + other.ticksLost);
+            sendFailures + other.sendFailures, ticksLost + other.ticksLost, hops.plus(other.hops));
     }
 }

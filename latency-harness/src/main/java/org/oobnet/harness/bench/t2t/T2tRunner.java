@@ -43,6 +43,7 @@ public final class T2tRunner implements AutoCloseable
     private final ResultFolder folder;
     private final PrintStream out;
     private final String transport;
+    private final String exchangeIdle;
     private final Progress progress;
     private final List<ChildJvm> children = new ArrayList<>();
     private final NetnsPair network;
@@ -55,12 +56,14 @@ public final class T2tRunner implements AutoCloseable
      * @param folder    where results go.
      * @param out       where reports go.
      * @param transport oob-udp's transport for the stage row's feed socket.
+     * @param exchangeIdle the exchange stage's idle strategy: spin, yield or backoff.
      * @param progress  the progress line.
      * @throws IOException when the namespaces cannot be made (not privileged).
      */
     public T2tRunner(final RunSettings options, final ResultFolder folder, final PrintStream out, final String transport,
-        final Progress progress) throws IOException
+        final String exchangeIdle, final Progress progress) throws IOException
     {
+        this.exchangeIdle = exchangeIdle;
         this.options = options;
         this.folder = folder;
         this.out = out;
@@ -138,6 +141,7 @@ public final class T2tRunner implements AutoCloseable
             "--bind", network.reflectorAddress(), "--interface", network.interfaceName(true),
             "--cpu", Integer.toString(peerCpu), "--peer-cpu", Integer.toString(cpu),
             "--receive-timeout", options.receiveTimeoutNs() + "ns", "--label", row.label(),
+            "--exchange-idle", exchangeIdle,
             "--network", network.kind(), "--child-output", output.toString(), "--exit-with-parent"));
         exchangeArgs.addAll(length);
         final CompletableFuture<String> ready = new CompletableFuture<>();
@@ -229,8 +233,14 @@ public final class T2tRunner implements AutoCloseable
             measured.warmupNs(), measured.lost(), measured.overruns(), stalls,
             trader.has("stage_alloc_bytes") ? trader.path("stage_alloc_bytes").asLong() : -1,
             trader.path("client_alloc_bytes").asLong(0), measured.gc(), measured.measuredNs(), measured.clamped());
+        final Path exchangeStamps = Path.of(output + ".exchange.stamps");
+        final Path traderStamps = Path.of(output + ".trader.stamps");
+        final T2tHops hops = T2tHops.join(TickStamps.read(exchangeStamps), TickStamps.read(traderStamps));
+        // joined: the per-tick times (32 bytes a tick a side) are not kept
+        Files.delete(exchangeStamps);
+        Files.delete(traderStamps);
         return new T2tResult(row, tickToTrade, inProcess, T2tJson.books(exchange),
-            trader.path("send_failures").asLong(), trader.path("ticks_lost").asLong());
+            trader.path("send_failures").asLong(), trader.path("ticks_lost").asLong(), hops);
     }
 
     private ChildJvm start(final List<String> command, final Path stderr, final java.util.function.Consumer<String> lines)

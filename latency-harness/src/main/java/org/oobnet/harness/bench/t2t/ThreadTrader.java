@@ -16,6 +16,7 @@ import java.util.function.BooleanSupplier;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.oobnet.core.RealtimeNanoClock;
 import org.oobnet.harness.bench.run.StageSamples;
 import org.oobnet.moldudp64.MoldUdp64Descriptor;
 import org.oobnet.moldudp64.MoldUdp64Receiver;
@@ -58,16 +59,20 @@ public final class ThreadTrader
      * Trades until the feed's session ends, then writes the trader's files.
      *
      * @param expectedNs how long the exchange's run should take.
+     * @param ticks      the ticks the exchange sends (warm-up and measured).
      * @param stop       true once the trader must stop.
      * @param output     the path prefix of the files.
      * @param out        where the trader reports.
      * @throws IOException when a socket, the login or a file fails.
      */
-    public void run(final long expectedNs, final BooleanSupplier stop, final Path output, final PrintStream out)
+    public void run(final long expectedNs, final long ticks, final BooleanSupplier stop, final Path output, final PrintStream out)
         throws IOException
     {
         final StageSamples samples = new StageSamples(StageSamples.DEFAULT_CAPACITY);
-        final TickAnswer answer = new TickAnswer(System::nanoTime, samples);
+        // FIXME: DatagramChannel gives no kernel RX timestamp: the thread rows' tick_wire/trader_pickup hops are
+        // missing (tick_in covers both); a recvmsg receive with SO_TIMESTAMPING would give it
+        final TickAnswer answer = new TickAnswer(System::nanoTime, samples,
+            new TickStamps((int)ticks, TickStamps.TRADER_COLUMNS), new RealtimeNanoClock(), false);
         final NetworkInterface nif = NetworkInterface.getByName(interfaceName);
         if (nif == null)
         {

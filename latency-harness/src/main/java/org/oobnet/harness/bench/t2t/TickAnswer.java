@@ -31,6 +31,9 @@ final class TickAnswer implements MoldUdp64Handler
 
     private final EpochNanoClock clock;
     private final StageSamples samples;
+    private final TickStamps stamps;
+    private final EpochNanoClock realtime;
+    private final boolean kernelRx;
     private final UnsafeBuffer order = new UnsafeBuffer(new byte[T2tMessages.ORDER_LENGTH]);
     private OrderSender sender;
     private volatile boolean measuring;
@@ -45,10 +48,18 @@ final class TickAnswer implements MoldUdp64Handler
     /**
      * @param clock   the clock of the receive timestamps (the kernel's {@code CLOCK_REALTIME} on the stage, the
      *                thread's {@code System.nanoTime} for the baselines).
-     * @param samples where measured in-process latencies go.
+     * @param samples  where measured in-process latencies go.
+     * @param stamps   where each tick's hop times go (trader columns).
+     * @param realtime {@code CLOCK_REALTIME}, the clock of the hop times (the exchange's too).
+     * @param kernelRx whether the receive timestamp given with a tick is the kernel's (realtime) and goes to the
+     *                 hops; false for a receive's return on {@code System.nanoTime}.
      */
-    TickAnswer(final EpochNanoClock clock, final StageSamples samples)
+    TickAnswer(final EpochNanoClock clock, final StageSamples samples, final TickStamps stamps,
+        final EpochNanoClock realtime, final boolean kernelRx)
     {
+        this.stamps = stamps;
+        this.realtime = realtime;
+        this.kernelRx = kernelRx;
         this.clock = clock;
         this.samples = samples;
     }
@@ -73,16 +84,23 @@ final class TickAnswer implements MoldUdp64Handler
             notTicks++;
             return;
         }
+        final long seenNs = realtime.nanoTime();
         ticks++;
         T2tMessages.decide(sequence, T2tMessages.tickPrice(buffer, offset), order);
+        final long decidedNs = realtime.nanoTime();
         final int rc = sender.send(order, 0, T2tMessages.ORDER_LENGTH);
         final long handedNs = clock.nanoTime();
+        final long sentNs = realtime.nanoTime();
         if (rc < 0)
         {
             sendFailures++;
             return;
         }
         sent = sent + 1;
+        stamps.put(sequence, TickStamps.TICK_KERNEL_RX, kernelRx ? rxTimestampNs : 0);
+        stamps.put(sequence, TickStamps.TICK_SEEN, seenNs);
+        stamps.put(sequence, TickStamps.ORDER_DECIDED, decidedNs);
+        stamps.put(sequence, TickStamps.ORDER_SENT, sentNs);
         if (T2tMessages.isMeasured(buffer, offset))
         {
             if (!measuring)
@@ -115,6 +133,12 @@ final class TickAnswer implements MoldUdp64Handler
     public void onEndOfSession(final long nextSequence)
     {
         ended = true;
+    }
+
+    /** @return the hop times (in-band, once the run ended). */
+    TickStamps stamps()
+    {
+        return stamps;
     }
 
     /** @return whether a measured tick was answered (any thread). */

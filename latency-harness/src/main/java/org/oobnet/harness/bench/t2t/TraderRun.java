@@ -103,6 +103,7 @@ final class TraderRun
         json.put(onStage ? "stage_alloc_bytes" : "client_alloc_bytes", allocated);
         json.put("stalls", stallsEnd < 0 ? -1 : stallsEnd - stallsStart);
         RunJson.write(Path.of(output + ".trader.json"), json);
+        answer.stamps().write(Path.of(output + ".trader.stamps"));
         out.println("oobnet: trader answered " + answer.sent() + " ticks" + (answer.hasEnded() ? "" :
             " (the feed's session did not end)"));
         out.flush();

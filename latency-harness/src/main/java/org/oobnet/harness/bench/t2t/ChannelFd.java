@@ -1,0 +1,70 @@
+package org.oobnet.harness.bench.t2t;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * The kernel descriptor of a bound {@link DatagramChannel}, which {@code java.nio} does not give: the socket's
+ * inode from {@code /proc/self/net/udp} (by its local port, in this process's network namespace), then the
+ * descriptor in {@code /proc/self/fd} that links to {@code socket:[inode]}. For turning on kernel timestamps on a
+ * channel the moldudp64 publisher owns.
+ * <p>
+ * <b>Note:</b> in-band, stateless.
+ */
+final class ChannelFd
+{
+    private ChannelFd()
+    {
+    }
+
+    /**
+     * @param channel a bound IPv4 UDP channel.
+     * @return its descriptor.
+     * @throws IOException when /proc has no such socket.
+     */
+    static int of(final DatagramChannel channel) throws IOException
+    {
+        final int port = ((InetSocketAddress)channel.getLocalAddress()).getPort();
+        final String suffix = String.format(Locale.ROOT, ":%04X", port);
+        String inode = null;
+        final List<String> lines = Files.readAllLines(Path.of("/proc/self/net/udp"));
+        for (final String line : lines.subList(1, lines.size()))
+        {
+            final String[] fields = line.trim().split("\\s+");
+            if (fields.length > 9 && fields[1].endsWith(suffix))
+            {
+                inode = fields[9];
+                break;
+            }
+        }
+        if (inode == null)
+        {
+            throw new IOException("no UDP socket on port=" + port + " in /proc/self/net/udp");
+        }
+        final String link = "socket:[" + inode + "]";
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd")))
+        {
+            for (final Path fd : (Iterable<Path>)fds::iterator)
+            {
+                try
+                {
+                    if (link.equals(Files.readSymbolicLink(fd).toString()))
+                    {
+                        return Integer.parseInt(fd.getFileName().toString());
+                    }
+                }
+                catch (final IOException ignored)
+                {
+                    // closed since the listing
+                }
+            }
+        }
+        throw new IOException("no descriptor links to " + link + " (UDP port=" + port + ")");
+    }
+}

@@ -1,0 +1,135 @@
+package org.oobnet.harness.bench.t2t;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.HdrHistogram.Histogram;
+import org.oobnet.harness.report.LatencyRecorder;
+
+/**
+ * Where a row's tick-to-trade goes, hop by hop: the exchange's and the trader's per-tick times
+ * ({@link TickStamps}, both {@code CLOCK_REALTIME}) joined by tick sequence number over the measured ticks, one
+ * histogram per hop, plus {@code wire} (the tick's kernel TX to the order's kernel RX at the exchange: the trading
+ * system's tick-to-trade as the exchange's kernel sees it, without the simulator's own app latency) and
+ * {@code total} (the tick's app send to the order's app read on the realtime clock: the same span as
+ * {@code latency_ns}, measured apart, on another clock). The chain
+ * {@code exchange_tx + tick_in + trader_decide + order_out + exchange_pickup} is {@code total} per tick;
+ * {@code tick_in} splits into {@code tick_wire + trader_pickup} where the trader has a kernel RX timestamp.
+ * {@code trader_send_call} (the order's send call to its return) is outside the chain: over veth the call often
+ * returns only after the exchange's kernel has received the order (see {@link TickStamps#ORDER_SENT}).
+ * A hop with a time missing at either end is left out for that tick ({@link #missing}); one that comes out
+ * negative (the two processes' realtime offsets disagree, or a timestamp belongs to another packet) is counted
+ * ({@link #negative}) and left out.
+ * <p>
+ * <b>Note:</b> in-band, not thread safe.
+ */
+final class T2tHops
+{
+    /** The hops, in the tick's order, with their ends: {name, from process, from column, to process, to column}. */
+    private static final Object[][] HOPS = {
+        { "exchange_tx", 'E', TickStamps.TICK_SEND, 'E', TickStamps.TICK_KERNEL_TX },
+        { "tick_wire", 'E', TickStamps.TICK_KERNEL_TX, 'T', TickStamps.TICK_KERNEL_RX },
+        { "trader_pickup", 'T', TickStamps.TICK_KERNEL_RX, 'T', TickStamps.TICK_SEEN },
+        { "tick_in", 'E', TickStamps.TICK_KERNEL_TX, 'T', TickStamps.TICK_SEEN },
+        { "trader_decide", 'T', TickStamps.TICK_SEEN, 'T', TickStamps.ORDER_DECIDED },
+        { "order_out", 'T', TickStamps.ORDER_DECIDED, 'E', TickStamps.ORDER_KERNEL_RX },
+        { "exchange_pickup", 'E', TickStamps.ORDER_KERNEL_RX, 'E', TickStamps.ORDER_READ },
+        { "trader_send_call", 'T', TickStamps.ORDER_DECIDED, 'T', TickStamps.ORDER_SENT },
+        { "wire", 'E', TickStamps.TICK_KERNEL_TX, 'E', TickStamps.ORDER_KERNEL_RX },
+        { "total", 'E', TickStamps.TICK_SEND, 'E', TickStamps.ORDER_READ },
+    };
+
+    private final Map<String, Histogram> histograms = new LinkedHashMap<>();
+    private final Map<String, Long> negative = new LinkedHashMap<>();
+    private final Map<String, Long> missing = new LinkedHashMap<>();
+
+    private T2tHops()
+    {
+        for (final Object[] hop : HOPS)
+        {
+            histograms.put((String)hop[0], LatencyRecorder.newHistogram());
+            negative.put((String)hop[0], 0L);
+            missing.put((String)hop[0], 0L);
+        }
+    }
+
+    /**
+     * @param exchange the exchange's times.
+     * @param trader   the trader's.
+     * @return the hops of the measured ticks the exchange names (from its {@code measuredFrom} to its last tick).
+     */
+    static T2tHops join(final TickStamps exchange, final TickStamps trader)
+    {
+        final T2tHops hops = new T2tHops();
+        final long from = Math.max(1, exchange.measuredFrom());
+        for (long sequence = from; sequence <= exchange.ticks(); sequence++)
+        {
+            for (final Object[] hop : HOPS)
+            {
+                final long start = ((char)hop[1] == 'E' ? exchange : trader).get(sequence, (int)hop[2]);
+                final long end = ((char)hop[3] == 'E' ? exchange : trader).get(sequence, (int)hop[4]);
+                final String name = (String)hop[0];
+                if (0 == start || 0 == end)
+                {
+                    hops.missing.merge(name, 1L, Long::sum);
+                }
+                else if (end < start)
+                {
+                    hops.negative.merge(name, 1L, Long::sum);
+                }
+                else
+                {
+                    hops.histograms.get(name).recordValue(Math.min(end - start, hops.histograms.get(name).getHighestTrackableValue()));
+                }
+            }
+        }
+        return hops;
+    }
+
+    /**
+     * @param other another round's hops of the same row.
+     * @return both added.
+     */
+    T2tHops plus(final T2tHops other)
+    {
+        final T2tHops sum = new T2tHops();
+        for (final String name : histograms.keySet())
+        {
+            sum.histograms.get(name).add(histograms.get(name));
+            sum.histograms.get(name).add(other.histograms.get(name));
+            sum.negative.put(name, negative.get(name) + other.negative.get(name));
+            sum.missing.put(name, missing.get(name) + other.missing.get(name));
+        }
+        return sum;
+    }
+
+    /** @return each hop's histogram (ns), in the tick's order, then {@code wire} and {@code total}. */
+    Map<String, Histogram> histograms()
+    {
+        return histograms;
+    }
+
+    /**
+     * @param name a hop.
+     * @return measured ticks whose hop came out negative.
+     */
+    long negative(final String name)
+    {
+        return negative.get(name);
+    }
+
+    /**
+     * @param name a hop.
+     * @return measured ticks with a time missing at either end of the hop.
+     */
+    long missing(final String name)
+    {
+        return missing.get(name);
+    }
+
+    /** @return the histogram of {@code wire}. */
+    Histogram wire()
+    {
+        return histograms.get("wire");
+    }
+}
