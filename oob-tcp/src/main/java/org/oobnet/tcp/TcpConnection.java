@@ -25,6 +25,10 @@ import org.oobnet.inband.sys.TcpInfoDescriptor;
  * outbound buffer has no room for is refused whole with {@code -EWOULDBLOCK}, so the stream never holds half a
  * message of the caller's.
  * <p>
+ * With a receive interval ({@link TcpOobProtocol#TcpOobProtocol(int, int, long)}) a quiet connection is received
+ * from once per interval instead of every cycle: a connection is hot, received from every cycle, for an interval
+ * after each cycle it sent or received bytes in.
+ * <p>
  * Errors are read with errno from the {@code recv} of every cycle (a capturing call on a buffer addressed by
  * number, so no segment is made per call; hot from the first cycles, so compiled allocation-free):
  * {@code EAGAIN} is the quiet cycle; {@code ECONNRESET} is a reset
@@ -60,6 +64,7 @@ final class TcpConnection implements StageDevice
     private final ProtocolCounters counters;
     private final ErrnoCapture errno;
     private final MemorySegment soError;
+    private final long receiveIntervalNs;
     // set in-band before the start command publishes the connection to the stage; null: plain recv, no timestamps
     private TcpRxTimestamps rxTimestamps;
 
@@ -68,10 +73,15 @@ final class TcpConnection implements StageDevice
     private boolean connecting;
     private boolean ended;
     private boolean sendBlocked;
+    // stage only: receive every cycle until hotUntilNs (a send or bytes in), then at nextQuietReceiveNs
+    private boolean sentThisCycle;
+    private long hotUntilNs;
+    private long nextQuietReceiveNs;
 
     TcpConnection(final OobSocket socket, final int fd, final int receiveBytes, final int sendBytes,
-        final ProtocolCounters counters, final boolean connecting)
+        final long receiveIntervalNs, final ProtocolCounters counters, final boolean connecting)
     {
+        this.receiveIntervalNs = receiveIntervalNs;
         this.connecting = connecting;
         this.socket = socket;
         this.fd = fd;
@@ -101,7 +111,8 @@ final class TcpConnection implements StageDevice
     }
 
     /**
-     * Stage, every cycle: one {@code recv}; the bytes go to the stage handler (or the socket's receive ring).
+     * Stage, every cycle: one {@code recv} (a quiet connection with a receive interval: one per interval); the
+     * bytes go to the stage handler (or the socket's receive ring).
      */
     @Override
     public int poll(final long nowNs)
@@ -114,9 +125,14 @@ final class TcpConnection implements StageDevice
         {
             return pollConnect();
         }
+        if (receiveIntervalNs > 0 && skipsReceive(nowNs))
+        {
+            return 0;
+        }
         final long n = receive();
         if (n > 0)
         {
+            hotUntilNs = nowNs + receiveIntervalNs;
             counters.add(TcpCounter.BYTES_IN.ordinal(), n);
             socket.deliver(received, 0, (int)n);
             return 1;
@@ -132,6 +148,21 @@ final class TcpConnection implements StageDevice
         }
         fail((int)-n);
         return 1;
+    }
+
+    // stage, with a receive interval: whether this cycle leaves a quiet connection alone (a recv costs a syscall)
+    private boolean skipsReceive(final long nowNs)
+    {
+        if (nowNs - hotUntilNs < 0)
+        {
+            return false;
+        }
+        if (nowNs - nextQuietReceiveNs < 0)
+        {
+            return true;
+        }
+        nextQuietReceiveNs = nowNs + receiveIntervalNs;
+        return false;
     }
 
     // stage: the bytes waiting, with their RX timestamp when asked for. recvmsg captures no errno: when it fails, a
@@ -213,6 +244,12 @@ final class TcpConnection implements StageDevice
     @Override
     public int flush(final long nowNs)
     {
+        if (sentThisCycle)
+        {
+            // the peer's answer to what went out comes soon: receive every cycle for a while
+            sentThisCycle = false;
+            hotUntilNs = nowNs + receiveIntervalNs;
+        }
         if (ended || connecting || 0 == outbound.pending())
         {
             return 0;
@@ -249,6 +286,7 @@ final class TcpConnection implements StageDevice
             return -Errno.EWOULDBLOCK;
         }
         outbound.append(buffer, offset, length);
+        sentThisCycle = true;
         if (connecting)
         {
             // it goes out once the kernel has connected

@@ -29,13 +29,19 @@ public final class TcpHosts implements AutoCloseable
 
     public TcpHosts() throws Exception
     {
+        this(new TcpOobProtocol());
+    }
+
+    /** The two hosts, A's runtime serving TCP with {@code protocol}. */
+    public TcpHosts(final TcpOobProtocol protocol) throws Exception
+    {
         fixture = NetnsFixture.create(2);
         try
         {
             a = fixture.host(0);
             b = fixture.host(1);
             final ProtocolRegistry registry = new ProtocolRegistry();
-            registry.register(SocketConstants.AF_INET, new TcpOobProtocol());
+            registry.register(SocketConstants.AF_INET, protocol);
             runtime = OobRuntime.start(OobConfig.builder()
                 .idleStrategy(OobConfig.IdleStrategyKind.BACKOFF)
                 .countersDir(Files.createTempDirectory("oob-tcp-test"))

@@ -1,0 +1,106 @@
+package org.oobnet.tcp;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.oobnet.core.OobSocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A connection with a receive interval, against the kernel's TCP in another namespace: quiet, it is received from
+ * once per interval (bytes wait for the next of those receives); after bytes came in or went out it is received
+ * from every cycle for an interval. The interval is long (2 s) so that the two cases are seconds apart, not
+ * microseconds: the bounds hold on a loaded machine.
+ */
+class TcpReceiveIntervalTest
+{
+    private static final int PORT = 7110;
+    private static final long INTERVAL_NS = TimeUnit.SECONDS.toNanos(2);
+    private static final long QUIET_WAIT_MIN_NS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final long HOT_WAIT_MAX_NS = TimeUnit.MILLISECONDS.toNanos(400);
+
+    @Test
+    void shouldReceiveQuietConnectionOncePerIntervalAndEveryCycleAfterBytesCameIn() throws Exception
+    {
+        try (TcpHosts hosts = new TcpHosts(new TcpOobProtocol(1024, 1024, INTERVAL_NS)))
+        {
+            final ServerSocketChannel server = hosts.listenInB(PORT);
+            final OobSocket socket = hosts.connectFromA(new InetSocketAddress(hosts.b.address(), PORT));
+            final BlockingQueue<Long> arrivals = recordArrivals(socket);
+            assertEquals(0, TcpOobProtocol.start(socket));
+            final SocketChannel peer = hosts.closeLater(server.accept());
+            // the first cycle's receive found nothing: the next is an interval later
+            Thread.sleep(200);
+
+            final long quietWaitNs = sendAndAwait(peer, arrivals);
+            assertTrue(quietWaitNs > QUIET_WAIT_MIN_NS, "a quiet connection's bytes wait for the interval's " +
+                "receive: waited " + TimeUnit.NANOSECONDS.toMillis(quietWaitNs) + " ms");
+            final long hotWaitNs = sendAndAwait(peer, arrivals);
+            assertTrue(hotWaitNs < HOT_WAIT_MAX_NS, "after bytes came in, it is received from every cycle: waited " +
+                TimeUnit.NANOSECONDS.toMillis(hotWaitNs) + " ms");
+        }
+    }
+
+    @Test
+    void shouldReceivePeersAnswerAtOnceWhenBytesWentOut() throws Exception
+    {
+        try (TcpHosts hosts = new TcpHosts(new TcpOobProtocol(1024, 1024, INTERVAL_NS)))
+        {
+            final ServerSocketChannel server = hosts.listenInB(PORT);
+            final OobSocket socket = hosts.connectFromA(new InetSocketAddress(hosts.b.address(), PORT));
+            final BlockingQueue<Long> arrivals = recordArrivals(socket);
+            assertEquals(0, TcpOobProtocol.start(socket));
+            final SocketChannel peer = hosts.closeLater(server.accept());
+            Thread.sleep(200);
+
+            // an order goes out from the stage (through the send ring); the peer reads it and answers at once
+            final UnsafeBuffer order = new UnsafeBuffer(new byte[]{ 42 });
+            assertTrue(socket.offer(order, 0, 1) >= 0);
+            final ByteBuffer in = ByteBuffer.allocate(1);
+            while (in.hasRemaining())
+            {
+                assertTrue(peer.read(in) >= 0);
+            }
+            final long answerWaitNs = sendAndAwait(peer, arrivals);
+            assertTrue(answerWaitNs < HOT_WAIT_MAX_NS, "after bytes went out, it is received from every cycle: " +
+                "waited " + TimeUnit.NANOSECONDS.toMillis(answerWaitNs) + " ms");
+        }
+    }
+
+    @Test
+    void shouldRefuseNegativeReceiveInterval()
+    {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> new TcpOobProtocol(1024, 1024, -1));
+        assertEquals("receiveIntervalNs=-1 must not be negative", ex.getMessage());
+    }
+
+    // the stage's delivery times (System.nanoTime), one per delivery
+    private static BlockingQueue<Long> recordArrivals(final OobSocket socket)
+    {
+        final BlockingQueue<Long> arrivals = new LinkedBlockingQueue<>();
+        socket.stageReceiveHandler((s, buffer, offset, length) -> arrivals.add(System.nanoTime()));
+        return arrivals;
+    }
+
+    // the peer writes one byte: how long until the stage delivered it
+    private static long sendAndAwait(final SocketChannel peer, final BlockingQueue<Long> arrivals) throws Exception
+    {
+        final long sentNs = System.nanoTime();
+        assertEquals(1, peer.write(ByteBuffer.wrap(new byte[]{ 7 })));
+        final Long arrivedNs = arrivals.poll(10, TimeUnit.SECONDS);
+        assertNotNull(arrivedNs, "the byte was delivered");
+        return arrivedNs - sentNs;
+    }
+}
