@@ -41,8 +41,11 @@ import org.oobnet.harness.bench.t2t.T2tMessages;
  * {@code oobnet latency tick-to-trade}: an exchange simulator in one network namespace publishes MoldUDP64 ticks
  * at a fixed rate and takes SoupBinTCP orders; a trader in the other answers each tick with an order, on one OOB
  * stage ({@code t2t-stage}) and, interleaved in the same run, on ordinary threads with kernel sockets, spinning
- * ({@code t2t-spin}) and blocking ({@code t2t-blocking}). Reported: tick-to-trade and in-process latencies, the
- * stage's allocation, the exchange's books, and the ratios to the baselines. The children are this command with the
+ * ({@code t2t-spin}) and blocking ({@code t2t-blocking}). Reported: tick-to-trade, wire to wire ({@code wire_ns}:
+ * the tick's kernel TX stamp at the exchange to the order's kernel RX stamp there, the field's tap-to-tap
+ * convention; the targets apply to its ratios to the baselines); beside it app to app ({@code latency_ns}: the
+ * simulator's send to its read, its own hops included), the in-process latency, the hops, the stage's allocation
+ * and the exchange's books. The children are this command with the
  * hidden {@code --role}. Of the shared {@link RunOptions}, {@code --size} and {@code --loopback} are refused (see
  * {@link SharedOptions}).
  * <p>
@@ -51,7 +54,9 @@ import org.oobnet.harness.bench.t2t.T2tMessages;
 @Command(name = "tick-to-trade", mixinStandardHelpOptions = true, modelTransformer = TickToTradeCommand.SharedOptions.class,
     description = "Tick-to-trade between two network namespaces: MoldUDP64 ticks in, SoupBinTCP orders out, on " +
         "one OOB stage (t2t-stage) and on ordinary threads spinning (t2t-spin) and blocking (t2t-blocking), " +
-        "rows interleaved; books checked exact.")
+        "rows interleaved; books checked exact. Tick-to-trade is wire to wire (wire_ns: the tick's kernel TX " +
+        "stamp at the exchange to the order's kernel RX stamp there); app to app (latency_ns, the simulator's " +
+        "own hops included) is reported beside it.")
 public final class TickToTradeCommand implements Callable<Integer>
 {
     /** Ticks per second when {@code --rate} is 0. */
@@ -79,6 +84,12 @@ public final class TickToTradeCommand implements Callable<Integer>
         description = "How the exchange simulator's stage waits for orders: spin (it shares its CPU only with the " +
             "sleeping tick thread), yield or backoff (default: ${DEFAULT-VALUE}).")
     String exchangeIdle;
+
+    @Option(names = "--order-receive-interval", defaultValue = "50us", paramLabel = "TIME",
+        description = "How often the stage (t2t-stage) receives from its order connection while no order went out " +
+            "in the last TIME: a recv is a syscall, most of a duty cycle's cost, and the feed ring is polled every " +
+            "cycle regardless; 0ns: every cycle (default: ${DEFAULT-VALUE}).")
+    String orderReceiveInterval;
 
     @Option(names = "--role", hidden = true)
     String role;
@@ -114,11 +125,12 @@ public final class TickToTradeCommand implements Callable<Integer>
         {
             final UdpTransport udp = udpTransport(transport);
             exchangeIdle(exchangeIdle);
+            final long orderReceiveIntervalNs = Durations.parseNs("order-receive-interval", orderReceiveInterval);
             final MeasurementPlan plan = options.plan(role == null ? Math.max(1, rounds) : 1);
             final long rateHz = plan.rateHz() > 0 ? plan.rateHz() : DEFAULT_RATE_HZ;
             if (role == null)
             {
-                return orchestrate(rateHz);
+                return orchestrate(rateHz, orderReceiveIntervalNs);
             }
             if (childOutput == null || interfaceName == null)
             {
@@ -127,7 +139,7 @@ public final class TickToTradeCommand implements Callable<Integer>
             return switch (role)
             {
                 case "exchange" -> exchange(plan, rateHz);
-                case "trader" -> trader(plan, rateHz, udp);
+                case "trader" -> trader(plan, rateHz, udp, orderReceiveIntervalNs);
                 default -> throw new IllegalArgumentException("role=" + role + " is not one of exchange, trader");
             };
         }
@@ -138,7 +150,7 @@ public final class TickToTradeCommand implements Callable<Integer>
         }
     }
 
-    private int orchestrate(final long rateHz) throws IOException
+    private int orchestrate(final long rateHz, final long orderReceiveIntervalNs) throws IOException
     {
         if (rounds < 1)
         {
@@ -158,7 +170,7 @@ public final class TickToTradeCommand implements Callable<Integer>
         final ResultFolder folder = Outputs.folder(options.out, "tick-to-trade");
         final List<T2tResult> results;
         try (T2tRunner runner = new T2tRunner(options.settings(), folder, out, transport, exchangeIdle,
-            Progress.forLongRun(System.err, options.plan().durationNs())))
+            orderReceiveIntervalNs, Progress.forLongRun(System.err, options.plan().durationNs())))
         {
             results = runner.run(chosen, rounds, rateHz);
         }
@@ -208,7 +220,8 @@ public final class TickToTradeCommand implements Callable<Integer>
         return 0;
     }
 
-    private int trader(final MeasurementPlan plan, final long rateHz, final UdpTransport udp) throws IOException
+    private int trader(final MeasurementPlan plan, final long rateHz, final UdpTransport udp,
+        final long orderReceiveIntervalNs) throws IOException
     {
         if (exchange == null || trader == null)
         {
@@ -227,7 +240,8 @@ public final class TickToTradeCommand implements Callable<Integer>
         final String idle = options.idleName();
         if (row == T2tRow.STAGE)
         {
-            new StageTrader(address, interfaceName, udp, cpu, UdpCommand.stageIdle(idle, cpu)).run(expectedNs,
+            new StageTrader(address, interfaceName, udp, cpu, UdpCommand.stageIdle(idle, cpu),
+                orderReceiveIntervalNs).run(expectedNs,
                 warmupTicks(plan, rateHz) + measuredTicks(plan, rateHz), stop::get, childOutput, System.out);
         }
         else

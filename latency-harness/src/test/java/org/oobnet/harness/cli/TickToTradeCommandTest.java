@@ -80,6 +80,7 @@ class TickToTradeCommandTest
             assertTrue(p50 > 1_000 && p50 < 1_000_000_000L, label + " p50=" + p50);
             assertTrue(row.get("in_process_ns").get("p50").asLong() > 0, label);
             assertFalse(row.has("rtt_ns"), "a one-way latency is not called a round trip");
+            assertEquals("wire_ns", row.get("tick_to_trade").asText(), label + ": tick-to-trade is wire to wire");
             assertEquals(label.equals("t2t-stage"), !row.get("stage_alloc_bytes").isNull(), label);
             assertHops(label, row);
             for (final String file : List.of(".hgrm", ".hlog", ".dat"))

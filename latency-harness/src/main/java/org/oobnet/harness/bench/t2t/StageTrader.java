@@ -53,6 +53,7 @@ public final class StageTrader
     private final UdpTransport transport;
     private final int cpu;
     private final OobConfig.IdleStrategyKind idle;
+    private final long orderReceiveIntervalNs;
 
     /**
      * @param exchange      the exchange's SoupBinTCP address.
@@ -60,11 +61,14 @@ public final class StageTrader
      * @param transport     oob-udp's transport for the feed socket.
      * @param cpu           the stage's CPU, -1 for none.
      * @param idle          the stage's idle strategy.
+     * @param orderReceiveIntervalNs how often the stage receives from the quiet order connection (0: every
+     *                      cycle); see {@link TcpOobProtocol#TcpOobProtocol(int, int, long)}.
      */
     public StageTrader(
         final InetSocketAddress exchange, final String interfaceName, final UdpTransport transport, final int cpu,
-        final OobConfig.IdleStrategyKind idle)
+        final OobConfig.IdleStrategyKind idle, final long orderReceiveIntervalNs)
     {
+        this.orderReceiveIntervalNs = orderReceiveIntervalNs;
         this.exchange = exchange;
         this.interfaceName = interfaceName;
         this.transport = transport;
@@ -98,7 +102,8 @@ public final class StageTrader
         {
             final ProtocolRegistry registry = new ProtocolRegistry()
                 .register(SocketConstants.AF_INET, stack.protocol())
-                .register(SocketConstants.AF_INET, new TcpOobProtocol())
+                .register(SocketConstants.AF_INET, new TcpOobProtocol(TcpOobProtocol.DEFAULT_RECEIVE_BYTES,
+                    TcpOobProtocol.DEFAULT_SEND_BYTES, orderReceiveIntervalNs))
                 .register(OobRuntime.AF_OOB, feedProtocol);
             try (OobRuntime runtime = OobRuntime.start(OobConfig.builder().stageCpu(cpu).idleStrategy(idle)
                     .countersDir(counters).build(), registry);

@@ -17,18 +17,26 @@ import org.oobnet.harness.report.RunResult;
 
 /**
  * The JSON of a tick-to-trade run, {@code summary.json} and {@code --json FILE}: one object per row
- * ({@code t2t-stage}, {@code t2t-spin}, {@code t2t-blocking}) with {@link RunJson}'s fields, its percentile block
- * named {@code latency_ns} (one way, tick to trade: not a round trip), {@code in_process_ns}, the exchange's
- * {@code books}, and {@code ratio_to_spin} / {@code ratio_to_blocking} (p50, p99, p99.9 over that row's); then
- * {@code hops} (each hop's percentile block with its {@code count}, {@code negative} and {@code missing} ticks, see
- * {@link T2tHops}) and {@code wire_ns} (the tick's kernel TX to the order's kernel RX at the exchange, with its own
- * {@code ratio_to_spin} / {@code ratio_to_blocking} inside).
+ * ({@code t2t-stage}, {@code t2t-spin}, {@code t2t-blocking}) with {@link RunJson}'s fields and two one-way measures:
+ * <ul>
+ * <li>{@code wire_ns}, tick-to-trade: the tick's kernel TX stamp at the exchange to the order's kernel RX stamp
+ * there (wire to wire, tap to tap, as the field defines it), with its own {@code ratio_to_spin} /
+ * {@code ratio_to_blocking} inside; the targets apply to it. {@code "tick_to_trade": "wire_ns"} in every row says
+ * so.</li>
+ * <li>{@code latency_ns}, app to app: the simulator's tick send to its read of the order, the simulator's own
+ * hops included (not a round trip), with the row-level {@code ratio_to_spin} / {@code ratio_to_blocking}.</li>
+ * </ul>
+ * Then {@code in_process_ns}, the exchange's {@code books} and {@code hops} (each hop's percentile block with its
+ * {@code count}, {@code negative} and {@code missing} ticks, see {@link T2tHops}). Ratios are p50, p99, p99.9 over
+ * the base row's.
  * <p>
  * <b>Note:</b> stateless.
  */
 public final class T2tJson
 {
     private static final String RTT = "rtt_ns";
+    /** The block that is tick-to-trade (the targets' measure), named in every row's {@code tick_to_trade}. */
+    static final String TICK_TO_TRADE = "wire_ns";
 
     private T2tJson()
     {
@@ -76,6 +84,7 @@ public final class T2tJson
         for (final T2tResult result : results)
         {
             final ObjectNode o = RunJson.toJson(result.tickToTrade());
+            o.put("tick_to_trade", TICK_TO_TRADE);
             o.set("latency_ns", o.remove(RTT));
             o.set("in_process_ns", percentiles(result.tickToTrade(), result.inProcess()));
             putBooks(o, result.books());
@@ -139,7 +148,7 @@ public final class T2tJson
         wire.put("count", result.hops().wire().getTotalCount());
         putWireRatios(wire, "ratio_to_spin", result, spin);
         putWireRatios(wire, "ratio_to_blocking", result, blocking);
-        o.set("wire_ns", wire);
+        o.set(TICK_TO_TRADE, wire);
     }
 
     private static void putWireRatios(final ObjectNode o, final String name, final T2tResult row,

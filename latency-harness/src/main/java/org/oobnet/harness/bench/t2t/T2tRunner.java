@@ -44,6 +44,7 @@ public final class T2tRunner implements AutoCloseable
     private final PrintStream out;
     private final String transport;
     private final String exchangeIdle;
+    private final long orderReceiveIntervalNs;
     private final Progress progress;
     private final List<ChildJvm> children = new ArrayList<>();
     private final NetnsPair network;
@@ -57,12 +58,14 @@ public final class T2tRunner implements AutoCloseable
      * @param out       where reports go.
      * @param transport oob-udp's transport for the stage row's feed socket.
      * @param exchangeIdle the exchange stage's idle strategy: spin, yield or backoff.
+     * @param orderReceiveIntervalNs how often the stage trader receives from its quiet order connection.
      * @param progress  the progress line.
      * @throws IOException when the namespaces cannot be made (not privileged).
      */
     public T2tRunner(final RunSettings options, final ResultFolder folder, final PrintStream out, final String transport,
-        final String exchangeIdle, final Progress progress) throws IOException
+        final String exchangeIdle, final long orderReceiveIntervalNs, final Progress progress) throws IOException
     {
+        this.orderReceiveIntervalNs = orderReceiveIntervalNs;
         this.exchangeIdle = exchangeIdle;
         this.options = options;
         this.folder = folder;
@@ -166,6 +169,7 @@ public final class T2tRunner implements AutoCloseable
             final List<String> traderArgs = new ArrayList<>(List.of("latency", "tick-to-trade", "--role", "trader",
                 "--trader", row.mode(), "--exchange", address, "--interface", network.interfaceName(false),
                 "--transport", transport, "--idle", options.idleName(), "--cpu", Integer.toString(cpu),
+                "--order-receive-interval", orderReceiveIntervalNs + "ns",
                 "--child-output", output.toString(), "--exit-with-parent"));
             traderArgs.addAll(length);
             final BitSet busy = new BitSet();
