@@ -35,13 +35,8 @@ class TcpReceiveIntervalTest
     {
         try (TcpHosts hosts = new TcpHosts(new TcpOobProtocol(1024, 1024, INTERVAL_NS)))
         {
-            final ServerSocketChannel server = hosts.listenInB(PORT);
-            final OobSocket socket = hosts.connectFromA(new InetSocketAddress(hosts.b.address(), PORT));
-            final BlockingQueue<Long> arrivals = recordArrivals(socket);
-            assertEquals(0, TcpOobProtocol.start(socket));
-            final SocketChannel peer = hosts.closeLater(server.accept());
-            // the first cycle's receive found nothing: the next is an interval later
-            Thread.sleep(200);
+            final BlockingQueue<Long> arrivals = new LinkedBlockingQueue<>();
+            final SocketChannel peer = startQuiet(hosts, arrivals).peer();
 
             final long quietWaitNs = sendAndAwait(peer, arrivals);
             assertTrue(quietWaitNs > QUIET_WAIT_MIN_NS, "a quiet connection's bytes wait for the interval's " +
@@ -57,12 +52,10 @@ class TcpReceiveIntervalTest
     {
         try (TcpHosts hosts = new TcpHosts(new TcpOobProtocol(1024, 1024, INTERVAL_NS)))
         {
-            final ServerSocketChannel server = hosts.listenInB(PORT);
-            final OobSocket socket = hosts.connectFromA(new InetSocketAddress(hosts.b.address(), PORT));
-            final BlockingQueue<Long> arrivals = recordArrivals(socket);
-            assertEquals(0, TcpOobProtocol.start(socket));
-            final SocketChannel peer = hosts.closeLater(server.accept());
-            Thread.sleep(200);
+            final BlockingQueue<Long> arrivals = new LinkedBlockingQueue<>();
+            final Connection connection = startQuiet(hosts, arrivals);
+            final OobSocket socket = connection.socket();
+            final SocketChannel peer = connection.peer();
 
             // an order goes out from the stage (through the send ring); the peer reads it and answers at once
             final UnsafeBuffer order = new UnsafeBuffer(new byte[]{ 42 });
@@ -86,12 +79,21 @@ class TcpReceiveIntervalTest
         assertEquals("receiveIntervalNs=-1 must not be negative", ex.getMessage());
     }
 
-    // the stage's delivery times (System.nanoTime), one per delivery
-    private static BlockingQueue<Long> recordArrivals(final OobSocket socket)
+    private record Connection(OobSocket socket, SocketChannel peer)
     {
-        final BlockingQueue<Long> arrivals = new LinkedBlockingQueue<>();
+    }
+
+    // a started connection whose stage records each delivery's time (System.nanoTime) in arrivals, quiet: its
+    // first cycle's receive found nothing, so the next is an interval later
+    private static Connection startQuiet(final TcpHosts hosts, final BlockingQueue<Long> arrivals) throws Exception
+    {
+        final ServerSocketChannel server = hosts.listenInB(PORT);
+        final OobSocket socket = hosts.connectFromA(new InetSocketAddress(hosts.b.address(), PORT));
         socket.stageReceiveHandler((s, buffer, offset, length) -> arrivals.add(System.nanoTime()));
-        return arrivals;
+        assertEquals(0, TcpOobProtocol.start(socket));
+        final SocketChannel peer = hosts.closeLater(server.accept());
+        Thread.sleep(200);
+        return new Connection(socket, peer);
     }
 
     // the peer writes one byte: how long until the stage delivered it

@@ -3,6 +3,7 @@ package org.oobnet.harness.bench.t2t;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 import org.HdrHistogram.Histogram;
 import org.oobnet.harness.report.Micros;
@@ -23,6 +24,8 @@ public final class T2tTable
     static final double TARGET_TO_SPIN = 0.75;
     /** Target: the stage's wire p50 at most this many times the blocking thread's. */
     static final double TARGET_TO_BLOCKING = 0.2;
+    /** A measure's columns: run, n, p50, p99, p99.9, max, then p50 and p99 over spin's and over blocking's. */
+    private static final String MEASURE = "%-13s %8s %9s %9s %9s %9s  %6s %6s %6s %6s";
 
     private T2tTable()
     {
@@ -49,20 +52,11 @@ public final class T2tTable
     private static List<String> wireLines(final List<T2tResult> results, final T2tResult spin,
         final T2tResult blocking)
     {
-        final String format = "%-13s %8s %9s %9s %9s %9s  %6s %6s %6s %6s  %8s  %s";
-        final List<String> lines = new ArrayList<>();
-        lines.add("tick-to-trade, wire to wire (wire_ns)");
-        lines.add(String.format(Locale.ROOT, format, "run", "n", "p50", "p99", "p99.9", "max", "p50/sp", "p99/sp",
-            "p50/bl", "p99/bl", "stage-B", "books"));
-        for (final T2tResult r : results)
-        {
-            final Histogram h = r.hops().wire();
-            lines.add(String.format(Locale.ROOT, format, r.row().label(), h.getTotalCount(), pct(h, 50), pct(h, 99),
-                pct(h, 99.9), h.getTotalCount() > 0 ? Micros.format(h.getMaxValue()) : "-",
-                wireRatio(r, spin, 50), wireRatio(r, spin, 99), wireRatio(r, blocking, 50), wireRatio(r, blocking, 99),
+        final List<String> lines = table("tick-to-trade, wire to wire (wire_ns)", "  %8s  %s",
+            new String[]{ "stage-B", "books" }, results, r -> measure(r, r.hops().wire(), spin, blocking,
+                T2tJson::wireRatio) + String.format(Locale.ROOT, "  %8s  %s",
                 r.tickToTrade().stageAllocBytes() < 0 ? "-" : Long.toString(r.tickToTrade().stageAllocBytes()),
                 books(r.books())));
-        }
         final T2tResult stage = T2tJson.find(results, T2tRow.STAGE);
         if (stage != null && spin != null && blocking != null)
         {
@@ -82,23 +76,44 @@ public final class T2tTable
     private static List<String> appLines(final List<T2tResult> results, final T2tResult spin,
         final T2tResult blocking)
     {
-        final String format = "%-13s %8s %9s %9s %9s %9s  %6s %6s %6s %6s  %9s %9s";
-        final List<String> lines = new ArrayList<>();
-        lines.add("app to app, exchange simulator included (latency_ns)");
-        lines.add(String.format(Locale.ROOT, format, "run", "n", "p50", "p99", "p99.9", "max", "p50/sp", "p99/sp",
-            "p50/bl", "p99/bl", "in-p50", "in-p99"));
-        for (final T2tResult r : results)
-        {
-            final Histogram h = r.tickToTrade().histogram();
-            lines.add(String.format(Locale.ROOT, format, r.row().label(), h.getTotalCount(), pct(h, 50), pct(h, 99),
-                pct(h, 99.9), h.getTotalCount() > 0 ? Micros.format(h.getMaxValue()) : "-",
-                ratio(r, spin, 50), ratio(r, spin, 99), ratio(r, blocking, 50), ratio(r, blocking, 99),
-                pct(r.inProcess(), 50), pct(r.inProcess(), 99)));
-        }
+        final List<String> lines = table("app to app, exchange simulator included (latency_ns)", "  %9s %9s",
+            new String[]{ "in-p50", "in-p99" }, results, r -> measure(r, r.tickToTrade().histogram(), spin, blocking,
+                T2tJson::ratio) + String.format(Locale.ROOT, "  %9s %9s", pct(r.inProcess(), 50), pct(r.inProcess(), 99)));
         lines.add("(us; the exchange app's tick send to its app reading the order, one clock: the simulator's own " +
             "exchange_tx and exchange_pickup hops included; in-p50: the trader's tick receive to order handed to " +
             "the kernel (the stage from the kernel RX timestamp, the threads from receive's return))");
         return lines;
+    }
+
+    // a title, the header (the measure's columns, then the extra ones) and a line per row
+    private static List<String> table(final String title, final String extraFormat, final String[] extraHeader,
+        final List<T2tResult> results, final Function<T2tResult, String> row)
+    {
+        final List<String> lines = new ArrayList<>();
+        lines.add(title);
+        final List<Object> header = new ArrayList<>(List.of("run", "n", "p50", "p99", "p99.9", "max", "p50/sp",
+            "p99/sp", "p50/bl", "p99/bl"));
+        header.addAll(List.of(extraHeader));
+        lines.add(String.format(Locale.ROOT, MEASURE + extraFormat, header.toArray()));
+        results.forEach(r -> lines.add(row.apply(r)));
+        return lines;
+    }
+
+    /** A row's measure over a base row's, at a percentile (NaN when either has none). */
+    @FunctionalInterface
+    private interface Ratio
+    {
+        double of(T2tResult row, T2tResult base, double percentile);
+    }
+
+    // a row's columns of one measure: its percentiles and its ratios to the baselines
+    private static String measure(final T2tResult r, final Histogram h, final T2tResult spin,
+        final T2tResult blocking, final Ratio ratio)
+    {
+        return String.format(Locale.ROOT, MEASURE, r.row().label(), h.getTotalCount(), pct(h, 50), pct(h, 99),
+            pct(h, 99.9), h.getTotalCount() > 0 ? Micros.format(h.getMaxValue()) : "-",
+            ratio(ratio.of(r, spin, 50)), ratio(ratio.of(r, spin, 99)), ratio(ratio.of(r, blocking, 50)),
+            ratio(ratio.of(r, blocking, 99)));
     }
 
     private static String books(final OrderBooks.Books books)
@@ -147,20 +162,13 @@ public final class T2tTable
         return lines;
     }
 
-    private static String wireRatio(final T2tResult row, final T2tResult base, final double percentile)
-    {
-        final double r = T2tJson.wireRatio(row, base, percentile);
-        return Double.isNaN(r) ? "-" : String.format(Locale.ROOT, "%.2f", r);
-    }
-
     private static String pct(final Histogram h, final double percentile)
     {
         return h.getTotalCount() > 0 ? Micros.format(h.getValueAtPercentile(percentile)) : "-";
     }
 
-    private static String ratio(final T2tResult row, final T2tResult base, final double percentile)
+    private static String ratio(final double r)
     {
-        final double r = T2tJson.ratio(row, base, percentile);
         return Double.isNaN(r) ? "-" : String.format(Locale.ROOT, "%.2f", r);
     }
 }
