@@ -85,7 +85,9 @@ public final class TcpOobProtocol implements OobProtocol
      *                          interval otherwise. A {@code recv} is a syscall (about 0.5 µs, most of a cycle's
      *                          cost): a stage that also polls a feed ring picks each packet up sooner when its
      *                          quiet order connections are not received from every cycle. The price: bytes that
-     *                          arrive on a quiet connection (a heartbeat, the peer's close) wait up to the interval.
+     *                          arrive on a quiet connection (a heartbeat, the peer's close) wait up to the interval;
+     *                          and an interval of milliseconds leaves the errno-capturing {@code recv} rarely run,
+     *                          so it may allocate until the JIT has compiled it (tens of µs: 20 000 calls a second).
      */
     public TcpOobProtocol(final int receiveBytes, final int sendBytes, final long receiveIntervalNs)
     {
