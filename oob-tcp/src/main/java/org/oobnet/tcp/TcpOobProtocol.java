@@ -87,7 +87,8 @@ public final class TcpOobProtocol implements OobProtocol
      *                          quiet order connections are not received from every cycle. The price: bytes that
      *                          arrive on a quiet connection (a heartbeat, the peer's close) wait up to the interval;
      *                          and an interval of milliseconds leaves the errno-capturing {@code recv} rarely run,
-     *                          so it may allocate until the JIT has compiled it (at 50 µs, 20 000 calls a second, a warm-up compiles it).
+     *                          so it may allocate until the JIT has compiled it (at 50 µs, 20 000 calls a
+     *                          second, a warm-up compiles it).
      */
     public TcpOobProtocol(final int receiveBytes, final int sendBytes, final long receiveIntervalNs)
     {

@@ -78,7 +78,8 @@ public final class T2tTable
     {
         final List<String> lines = table("app to app, exchange simulator included (latency_ns)", "  %9s %9s",
             new String[]{ "in-p50", "in-p99" }, results, r -> measure(r, r.tickToTrade().histogram(), spin, blocking,
-                T2tJson::ratio) + String.format(Locale.ROOT, "  %9s %9s", pct(r.inProcess(), 50), pct(r.inProcess(), 99)));
+                T2tJson::ratio) + String.format(Locale.ROOT, "  %9s %9s", pct(r.inProcess(), 50),
+                pct(r.inProcess(), 99)));
         lines.add("(us; the exchange app's tick send to its app reading the order, one clock: the simulator's own " +
             "exchange_tx and exchange_pickup hops included; in-p50: the trader's tick receive to order handed to " +
             "the kernel (the stage from the kernel RX timestamp, the threads from receive's return))");
@@ -157,8 +158,8 @@ public final class T2tTable
             "trader_pickup: to the trading logic seeing it; tick_in: kernel TX to seen; trader_decide: seen to " +
             "the order's send call; order_out: to the order's kernel RX stamp at the exchange; " +
             "exchange_pickup: to its app read; trader_send_call: send call to its return (not in the chain: " +
-            "over veth it often returns after the exchange's kernel got the order); wire: tick kernel TX to order kernel RX (tick-to-trade); total: app send to app " +
-            "read (latency_ns on the realtime clock))");
+            "over veth it often returns after the exchange's kernel got the order); wire: tick kernel TX to " +
+            "order kernel RX (tick-to-trade); total: app send to app read (latency_ns on the realtime clock))");
         return lines;
     }
 
