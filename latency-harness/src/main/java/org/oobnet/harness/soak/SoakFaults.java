@@ -10,6 +10,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.oobnet.core.OobRuntime;
 import org.oobnet.core.RuntimeStage;
 import org.oobnet.core.bus.OobBusAddress;
+import org.oobnet.harness.bench.run.StageAllocation;
 import org.oobnet.harness.env.NamespaceThread;
 import org.oobnet.inband.ErrnoException;
 import org.oobnet.inband.KSocket;
@@ -34,6 +35,8 @@ final class SoakFaults
     final Map<String, Integer> churnRefused = new TreeMap<>();
     long stallsInFaults;
     long stallsOutsideFaults;
+    /** The soak JVM's stages' allocation from the end of the first quiet period (the warm-up) on; null before. */
+    StageAllocation afterWarmUp;
 
     private final String selection;
 
@@ -86,6 +89,10 @@ final class SoakFaults
             if (System.nanoTime() - end >= 0)
             {
                 break;
+            }
+            if (null == afterWarmUp)
+            {
+                afterWarmUp = StageAllocation.mark(target.runtime());
             }
             final long inFault = stalls(target.runtime());
             final String fault = inject(selected[next++ % selected.length].trim(), target);
