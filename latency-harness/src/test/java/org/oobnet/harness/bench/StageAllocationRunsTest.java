@@ -82,7 +82,7 @@ class StageAllocationRunsTest
             fixture.call(a, () ->
             {
                 Thread.ofPlatform().start(() -> dump.complete(execute(dumpOut, "mcast", "dump", "-i", a.interfaceName(),
-                    "--join", GROUP + ":" + PORT, "--count", "14000", "--duration", "40s", "--idle", "yield",
+                    "--join", GROUP + ":" + PORT, "--count", "14000", "--duration", "20s", "--idle", "yield",
                     "--transport", transport, "--json", json.toString())));
                 return null;
             });
