@@ -45,7 +45,8 @@ import org.agrona.UnsafeApi;
  * would cost seconds), and the JDK classes a stage's downcalls and memory accesses run through
  * ({@link #JDK_PACKAGES}). {@link OobRuntime#start} calls {@link #resolveLoaded()} before its stages start; a
  * measurement calls it again after its warm-up, when the classes of its sockets and handlers are loaded. A user's
- * receive handler outside these packages can be passed to {@link #resolve(Class)}.
+ * receive handler outside these packages can be passed to {@link #resolve(Class)}, and a library its stage code runs
+ * through to {@link #include(String)}.
  * <p>
  * <b>Note:</b> in-band; thread safe. The stage may keep running meanwhile: resolution is the JVM's own, safe against
  * a concurrent {@code ldc} or compile request.
@@ -69,6 +70,7 @@ public final class StringConstants
     private static Access access;
     private static String unavailable;
     private static List<String> candidates;
+    private static final List<String> INCLUDED = new ArrayList<>();
     private static final Set<String> RESOLVED = new HashSet<>();
 
     private StringConstants()
@@ -92,7 +94,8 @@ public final class StringConstants
         final ClassLoader loader = StringConstants.class.getClassLoader();
         if (null == candidates)
         {
-            candidates = classNames(loader);
+            candidates = classNames(loader, PACKAGES);
+            candidates.addAll(classNames(loader, INCLUDED));
             candidates.addAll(jdkClassNames());
         }
         int classes = 0;
@@ -109,6 +112,26 @@ public final class StringConstants
             }
         }
         return classes;
+    }
+
+    /**
+     * Adds a package (with its subpackages) whose loaded classes {@link #resolveLoaded()} resolves from now on: a
+     * library the stage's code runs through, e.g. a histogram recorded into by a receive handler.
+     *
+     * @param packageName e.g. {@code org.HdrHistogram}.
+     */
+    public static synchronized void include(final String packageName)
+    {
+        final String pkg = packageName.replace('.', '/') + "/";
+        if (PACKAGES.contains(pkg) || INCLUDED.contains(pkg))
+        {
+            return;
+        }
+        INCLUDED.add(pkg);
+        if (null != candidates)
+        {
+            candidates.addAll(classNames(StringConstants.class.getClassLoader(), List.of(pkg)));
+        }
     }
 
     /**
@@ -159,11 +182,11 @@ public final class StringConstants
         return access;
     }
 
-    // the binary names of the classes of PACKAGES in every class-path root (directory or jar) that holds them
-    static List<String> classNames(final ClassLoader loader)
+    // the binary names of the classes of the packages in every class-path root (directory or jar) that holds them
+    static List<String> classNames(final ClassLoader loader, final List<String> packages)
     {
         final List<String> names = new ArrayList<>();
-        for (final String pkg : PACKAGES)
+        for (final String pkg : packages)
         {
             try
             {

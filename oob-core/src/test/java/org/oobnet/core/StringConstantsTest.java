@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.management.ManagementFactory;
 
 import org.junit.jupiter.api.Test;
+import stringconstants.included.IncludedLiteral;
 
 /**
  * A string literal a thread runs for the first time is made (a {@code String} and its bytes) on that thread, unless
@@ -35,6 +36,19 @@ class StringConstantsTest
     {
         StringConstants.resolveLoaded();
         assertEquals(0, StringConstants.resolveLoaded(), "every loaded class resolved already");
+    }
+
+    @Test
+    void shouldResolveLoadedClassesOfAnIncludedPackage()
+    {
+        // loaded, not run: outside org.oobnet and org.agrona, resolveLoaded() leaves its literal alone unless included
+        assertEquals("stringconstants.included.IncludedLiteral", IncludedLiteral.class.getName());
+        StringConstants.include("stringconstants.included");
+        StringConstants.resolveLoaded();
+        allocatedBy(Warm::message);
+        allocatedBy(Warm::message);
+
+        assertEquals(0, allocatedBy(IncludedLiteral::message), "resolved in-band: nothing to make");
     }
 
     private static long allocatedBy(final java.util.function.Supplier<String> call)

@@ -35,19 +35,21 @@ final class MoldSoakStream implements AutoCloseable
     private final long durationS;
     private final StreamLedger ledger;
     private final List<String> problems;
+    private final SoakLedgers ledgers;
     private final Path dir;
     private ChildJvm publisher;
     private ChildJvm receiver;
 
     MoldSoakStream(final SoakNetwork network, final int ratePerSecond, final long durationNs,
-        final StreamLedger ledger, final List<String> problems) throws IOException
+        final SoakLedgers ledgers) throws IOException
     {
         this.network = network;
         this.ratePerSecond = ratePerSecond;
         this.durationS = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(durationNs));
         this.count = Math.max(1, ratePerSecond * durationS);
-        this.ledger = ledger;
-        this.problems = problems;
+        this.ledger = ledgers.mold;
+        this.problems = ledgers.problems;
+        this.ledgers = ledgers;
         this.dir = Files.createTempDirectory("oobnet-soak-mold-");
     }
 
@@ -105,6 +107,7 @@ final class MoldSoakStream implements AutoCloseable
         ledger.reordered += books.get("out_of_order").asLong();
         ledger.drop("receiver: reported lost by the MoldUDP64 receiver (" + books.get("lost_ranges").asLong() +
             " ranges)", books.get("lost").asLong());
+        ledgers.stageAllocated("moldudp64 receiver", books.get("stage_alloc_bytes").asLong());
         ledger.note("line B packets dropped by the publisher's seeded schedule", sent.get("line_b_dropped").asLong());
         ledger.note("gaps on the lines", books.get("gaps").asLong());
         ledger.note("filled from the other line", books.get("filled_from_other_line").asLong());

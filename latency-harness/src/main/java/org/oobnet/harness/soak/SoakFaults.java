@@ -10,6 +10,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.oobnet.core.OobRuntime;
 import org.oobnet.core.RuntimeStage;
 import org.oobnet.core.bus.OobBusAddress;
+import org.oobnet.harness.bench.run.StageAllocation;
 import org.oobnet.harness.env.NamespaceThread;
 import org.oobnet.inband.ErrnoException;
 import org.oobnet.inband.KSocket;
@@ -34,6 +35,8 @@ final class SoakFaults
     final Map<String, Integer> churnRefused = new TreeMap<>();
     long stallsInFaults;
     long stallsOutsideFaults;
+    /** The soak JVM's stages' allocation from the end of the first quiet period (the warm-up) on; null before. */
+    StageAllocation afterWarmUp;
 
     private final String selection;
 
@@ -72,7 +75,7 @@ final class SoakFaults
     void schedule(final Target target, final long durationNs, final PrintStream out) throws Exception
     {
         final long start = System.nanoTime();
-        final long end = start + durationNs;
+        long end = start + durationNs;
         int next = 0;
         long lastProgress = start;
         out.printf("soak: %d s of traffic with faults %s; a progress line every 10 s%n", durationNs / 1_000_000_000L,
@@ -86,6 +89,13 @@ final class SoakFaults
             if (System.nanoTime() - end >= 0)
             {
                 break;
+            }
+            if (null == afterWarmUp)
+            {
+                final long markStart = System.nanoTime();
+                afterWarmUp = StageAllocation.mark(target.runtime());
+                // the mark resolves string constants for up to a second: fault time is not spent on it
+                end += System.nanoTime() - markStart;
             }
             final long inFault = stalls(target.runtime());
             final String fault = inject(selected[next++ % selected.length].trim(), target);

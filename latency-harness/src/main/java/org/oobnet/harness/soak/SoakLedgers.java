@@ -3,6 +3,8 @@ package org.oobnet.harness.soak;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.oobnet.core.OobRuntime;
 import org.oobnet.core.OobSocket;
@@ -23,6 +25,8 @@ final class SoakLedgers
     final StreamLedger udpMcast = new StreamLedger("udp multicast, joins and leaves (oob-udp, A->B)", true);
     final StreamLedger mold = new StreamLedger("moldudp64, lines A+B, 1% loss on B (feed socket, A->B)", true);
     final List<String> problems = new ArrayList<>();
+    /** Bytes the stages allocated after their warm-up, by the JVM they ran in; -1 when one was not measured. */
+    final Map<String, Long> stageAllocation = new TreeMap<>();
     String resourcesLine = "";
 
     /**
@@ -33,6 +37,17 @@ final class SoakLedgers
     List<StreamLedger> streams()
     {
         return List.of(bus, packet, udpPacket, udpKernel, udpMcast, mold);
+    }
+
+    /**
+     * Books what a JVM's stages allocated after their warm-up (summed over the incarnations of the same part).
+     *
+     * @param who   the JVM, e.g. {@code udp receiver children}.
+     * @param bytes the bytes, -1 when not measured (the part ended before its warm-up did).
+     */
+    void stageAllocated(final String who, final long bytes)
+    {
+        stageAllocation.merge(who, bytes, (was, more) -> was < 0 || more < 0 ? Math.max(was, more) : was + more);
     }
 
     /**

@@ -105,9 +105,8 @@ public final class SoakRun
         try (SoakNetwork network = SoakNetwork.create();
             NamespaceThread inA = new NamespaceThread(network.namespaceA);
             NamespaceThread inB = new NamespaceThread(network.namespaceB);
-            UdpSoakStreams udp = new UdpSoakStreams(network, ratePerSecond, ledgers.udpPacket, ledgers.udpKernel,
-                ledgers.udpMcast, ledgers.problems);
-            MoldSoakStream feed = new MoldSoakStream(network, ratePerSecond, durationNs, ledgers.mold, ledgers.problems);
+            UdpSoakStreams udp = new UdpSoakStreams(network, ratePerSecond, ledgers);
+            MoldSoakStream feed = new MoldSoakStream(network, ratePerSecond, durationNs, ledgers);
             OobRuntime runtime = startRuntime(countersDir))
         {
             final KSocket busRx = busSocket("soak-rx", null);
@@ -126,6 +125,8 @@ public final class SoakRun
             udp.stop();
             feed.stop();
             traffic.stopReceiving();
+            ledgers.stageAllocated("soak JVM (bus, raw packet)",
+                null == faults.afterWarmUp ? -1 : faults.afterWarmUp.bytesSince());
 
             ledgers.checkStages(runtime);
             if (2 == stageCount)

@@ -56,6 +56,10 @@ public final class SoakTable
         }
         text.append(String.format("%nstage stalls (%d stage%s): %d inside fault windows, %d outside%n",
             run.stageCount(), 1 == run.stageCount() ? "" : "s", run.faultInjection().stallsInFaults, run.faultInjection().stallsOutsideFaults));
+        text.append("stage allocation after warm-up:");
+        run.ledgers().stageAllocation.forEach((who, bytes) ->
+            text.append(' ').append(who).append(' ').append(bytes < 0 ? "not measured" : bytes + " B").append(';'));
+        text.append('\n');
         text.append("resources: ").append(run.ledgers().resourcesLine).append('\n');
         if (run.ledgers().problems.isEmpty())
         {

@@ -16,6 +16,7 @@ import org.oobnet.config.UdpTransport;
 import org.oobnet.core.OobConfig;
 import org.oobnet.core.OobRuntime;
 import org.oobnet.core.ProtocolRegistry;
+import org.oobnet.harness.bench.run.StageAllocation;
 import org.oobnet.harness.env.TempTree;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.udp.PacketPort;
@@ -34,7 +35,8 @@ import org.oobnet.udp.UdpStackConfig;
  * Commands arrive on standard input, one per line: {@code stall MS} (receiver), {@code burst N} and
  * {@code churn N} (sender), {@code stop}. Answers on standard output: {@code READY} once the sockets are open,
  * {@code DONE <command>} after each command, and at {@code stop} one {@code RESULT <json>} line with each stream's
- * counts, every drop under its reason, and the process's resources before and after. End of input stops the peer
+ * counts, every drop under its reason, the process's resources before and after, and the bytes its stage allocated
+ * from the first command on (the quiet time before it is the warm-up; -1 when none came). End of input stops the peer
  * too (the parent went away).
  * <p>
  * The parts: {@link UdpSoakSender} or {@link UdpSoakReceiver} (the traffic), {@link UdpPeerBooks} (the accounting).
@@ -60,6 +62,8 @@ public final class UdpSoakPeer
     private long firstPacketSequence;
     private long firstKernelSequence;
     private long firstMcastSequence;
+    // the stage's allocation from the first fault on: the soak's quiet half period before it is the warm-up
+    private StageAllocation afterWarmUp;
 
     /**
      * @param sender        the sending side (namespace A), else the receiving one (B).
@@ -118,9 +122,10 @@ public final class UdpSoakPeer
             side.start(sockets);
             out.println("READY");
 
-            commands(in, side);
+            commands(in, side, runtime);
 
             side.stop(sockets, books);
+            result.put("stageAllocBytes", null == afterWarmUp ? -1 : afterWarmUp.bytesSince());
             result.put("stageAlive", runtime.stageThread().isAlive());
             result.put("stageErrors", runtime.counters().errors().get());
             result.put("stalls", runtime.counters().stalls().get() - stallsBefore);
@@ -155,7 +160,7 @@ public final class UdpSoakPeer
         }
     }
 
-    private void commands(final InputStream in, final UdpPeerSide side) throws Exception
+    private void commands(final InputStream in, final UdpPeerSide side, final OobRuntime runtime) throws Exception
     {
         final BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         String line;
@@ -169,6 +174,10 @@ public final class UdpSoakPeer
             if (words.length != 2 || !List.of("stall", "burst", "churn").contains(words[0]))
             {
                 throw new IllegalArgumentException("command=" + line + " is not one of stall MS, burst N, churn N, stop");
+            }
+            if (null == afterWarmUp)
+            {
+                afterWarmUp = StageAllocation.mark(runtime);
             }
             side.command(words[0], Long.parseLong(words[1]));
             out.println("DONE " + words[0]);

@@ -32,6 +32,7 @@ final class UdpSoakStreams implements AutoCloseable
     private final StreamLedger kernel;
     private final StreamLedger mcast;
     private final List<String> problems;
+    private final SoakLedgers ledgers;
     private final Path logDir;
     private Peer sender;
     private Peer receiver;
@@ -39,15 +40,15 @@ final class UdpSoakStreams implements AutoCloseable
     private long transmittedAtStart;
     private long receiverTapped;
 
-    UdpSoakStreams(final SoakNetwork network, final int ratePerSecond, final StreamLedger packet,
-        final StreamLedger kernel, final StreamLedger mcast, final List<String> problems) throws IOException
+    UdpSoakStreams(final SoakNetwork network, final int ratePerSecond, final SoakLedgers ledgers) throws IOException
     {
         this.network = network;
         this.ratePerSecond = ratePerSecond;
-        this.packet = packet;
-        this.kernel = kernel;
-        this.mcast = mcast;
-        this.problems = problems;
+        this.packet = ledgers.udpPacket;
+        this.kernel = ledgers.udpKernel;
+        this.mcast = ledgers.udpMcast;
+        this.problems = ledgers.problems;
+        this.ledgers = ledgers;
         this.logDir = Files.createTempDirectory("oobnet-soak-udp-");
     }
 
@@ -168,6 +169,7 @@ final class UdpSoakStreams implements AutoCloseable
             }
         }
         final String who = "udp " + side + " child " + incarnations;
+        ledgers.stageAllocated("udp " + side + " children", result.get("stageAllocBytes").asLong());
         if (!result.get("stageAlive").asBoolean())
         {
             problems.add(who + ": the stage thread died");

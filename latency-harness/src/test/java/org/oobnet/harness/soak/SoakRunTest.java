@@ -3,6 +3,7 @@ package org.oobnet.harness.soak;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -59,6 +60,11 @@ class SoakRunTest
             "times the receiver left the group and joined it again under traffic", 0L) >= 60, table);
         assertTrue(run.ledgers().udpMcast.drops.getOrDefault("receiver: " + DropReason.NOT_JOINED.label(), 0L) > 0, table);
         assertEquals(5, run.faultCounts().size(), "every chosen kind of fault injected: " + table);
+        // every JVM's stages measured after their warm-up (issue 14 item 4; branch alloc5-soak-verdict asserts 0 B)
+        assertEquals(List.of("moldudp64 receiver", "soak JVM (bus, raw packet)", "udp receiver children",
+            "udp sender children"), List.copyOf(run.ledgers().stageAllocation.keySet()), table);
+        run.ledgers().stageAllocation.forEach((who, bytes) -> assertTrue(bytes >= 0, who + " not measured: " + table));
+        assertTrue(table.contains("\nstage allocation after warm-up: moldudp64 receiver "), table);
         assertTrue(table.contains("\nPASSED: "), table);
     }
 }

@@ -11,6 +11,7 @@ import org.oobnet.core.OobRuntime;
 import org.oobnet.core.OobSocket;
 import org.oobnet.core.ProtocolRegistry;
 import org.oobnet.core.RealtimeNanoClock;
+import org.oobnet.harness.bench.run.StageAllocation;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.moldudp64.stage.MoldUdp64Address;
@@ -23,7 +24,8 @@ import org.oobnet.udp.UdpStackConfig;
 /**
  * {@code oobnet feed moldudp64}: a MoldUDP64 feed received on the OOB stage, one feed socket on line A (and B),
  * arbitrated, gaps filled from the other line or the request server, its records counted by a stage receive
- * handler ({@link FeedBooks}) until the end of session, a message count or a deadline.
+ * handler ({@link FeedBooks}) until the end of session, a message count or a deadline; and what the stage allocated
+ * after the warm-up ({@code stage_alloc_bytes}, -1 when the warm-up did not end).
  * <p>
  * <b>Note:</b> in-band; the calling thread waits while the stage receives.
  */
@@ -75,6 +77,7 @@ public final class StageFeedReceiver
             {
                 final FeedBooks books = new FeedBooks(new RealtimeNanoClock());
                 final Map<String, Long> lines;
+                final long stageAllocBytes;
                 try (KSocket feed = KSocket.socket(OobRuntime.AF_OOB,
                     MoldUdp64Protocol.SOCK_DGRAM | SocketConstants.SOCK_OOB, MoldUdp64Protocol.IPPROTO_MOLDUDP64))
                 {
@@ -86,14 +89,24 @@ public final class StageFeedReceiver
                     receiving.run();
                     final long count = settings.count();
                     final long deadline = System.nanoTime() + settings.durationNs();
+                    // the warm-up: the first tenth of --count, at most 10000 messages
+                    final long warm = 0 == count ? 10_000 : Math.min(10_000, count / 10);
+                    StageAllocation afterWarmUp = null;
                     while (!books.ended && (0 == count || books.delivered < count) && System.nanoTime() - deadline < 0)
                     {
+                        if (null == afterWarmUp && books.delivered >= warm)
+                        {
+                            afterWarmUp = StageAllocation.mark(runtime);
+                        }
                         LockSupport.parkNanos(1_000_000L);
                     }
                     LockSupport.parkNanos(5_000_000L); // the feed socket publishes its counters every millisecond
+                    stageAllocBytes = null == afterWarmUp ? -1 : afterWarmUp.bytesSince();
                     lines = MoldUdp64Counter.read(runtime.countersPath(), OobSocket.of(feed).id());
                 }
-                return books.summary(lines);
+                final Map<String, Object> summary = books.summary(lines);
+                summary.put("stage_alloc_bytes", stageAllocBytes);
+                return summary;
             }
         }
     }

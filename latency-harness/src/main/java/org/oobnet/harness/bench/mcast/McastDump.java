@@ -18,11 +18,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.HdrHistogram.Histogram;
 import org.oobnet.config.UdpTransport;
+import org.oobnet.harness.bench.run.StageAllocation;
 import org.oobnet.core.OobConfig;
 import org.oobnet.core.OobRuntime;
 import org.oobnet.core.OobSocket;
 import org.oobnet.core.ProtocolRegistry;
-import org.oobnet.core.StringConstants;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.udp.PacketPort;
@@ -111,25 +111,20 @@ public final class McastDump
             }
             final long start = System.nanoTime();
             final long deadline = start + options.durationNs();
-            final com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
-            final long stageId = runtime.stageThread().threadId();
             final long warm = 0 == options.count() ? 10_000 : Math.min(10_000, options.count() / 10);
-            long allocatedAtWarm = -1;
+            StageAllocation afterWarmUp = null;
             while (System.nanoTime() - deadline < 0 && (0 == options.count() || total.get() < options.count()))
             {
-                if (allocatedAtWarm < 0 && total.get() >= warm)
+                if (null == afterWarmUp && total.get() >= warm)
                 {
-                    // the classes the warm-up loaded: a later first C2 compile on the stage finds their literals
-                    StringConstants.resolveLoaded();
-                    allocatedAtWarm = threads.getThreadAllocatedBytes(stageId);
+                    afterWarmUp = StageAllocation.mark(runtime);
                 }
                 TimeUnit.MILLISECONDS.sleep(5);
             }
             elapsedNs = System.nanoTime() - start;
-            if (allocatedAtWarm >= 0)
+            if (null != afterWarmUp)
             {
-                stageAllocatedBytes = threads.getThreadAllocatedBytes(stageId) - allocatedAtWarm;
+                stageAllocatedBytes = afterWarmUp.bytesSince();
             }
         }
         finally

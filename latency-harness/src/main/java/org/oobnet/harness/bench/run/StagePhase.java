@@ -1,11 +1,9 @@
 package org.oobnet.harness.bench.run;
 
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.oobnet.core.OobRuntime;
-import org.oobnet.core.StringConstants;
 import org.oobnet.core.counters.HopSnapshot;
 import org.oobnet.harness.report.GcDelta;
 
@@ -17,25 +15,19 @@ import org.oobnet.harness.report.GcDelta;
  */
 public final class StagePhase
 {
-    private static final com.sun.management.ThreadMXBean THREADS =
-        (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-
     private final OobRuntime runtime;
-    private final long stageThreadId;
     private final GcDelta gcStart;
     private final long stallsStart;
-    private final long allocStart;
+    private final StageAllocation allocation;
     private final HopSnapshot[] hopsStart;
 
     private StagePhase(final OobRuntime runtime)
     {
         this.runtime = runtime;
-        // the classes the warm-up loaded: a later first C2 compile on the stage finds their literals resolved
-        StringConstants.resolveLoaded();
-        this.stageThreadId = runtime.stageThread().threadId();
+        // first: it resolves the string constants of the classes the warm-up loaded
+        this.allocation = StageAllocation.mark(runtime);
         this.gcStart = GcDelta.snapshot();
         this.stallsStart = runtime.counters().stalls().get();
-        this.allocStart = THREADS.getThreadAllocatedBytes(stageThreadId);
         this.hopsStart = runtime.counters().hops().snapshot();
     }
 
@@ -57,7 +49,7 @@ public final class StagePhase
      */
     public Result end()
     {
-        final long allocated = THREADS.getThreadAllocatedBytes(stageThreadId) - allocStart;
+        final long allocated = allocation.bytesSince();
         final HopSnapshot[] hopsEnd = runtime.counters().hops().snapshot();
         final List<HopSnapshot> hops = new ArrayList<>(hopsEnd.length);
         for (int i = 0; i < hopsEnd.length; i++)
@@ -71,7 +63,7 @@ public final class StagePhase
     /**
      * A measured phase's stage figures.
      *
-     * @param allocatedBytes bytes the stage thread allocated.
+     * @param allocatedBytes bytes the stage threads allocated, -1 when one ended.
      * @param stalls         stage cycles over the stall threshold.
      * @param gc             collections and their times.
      * @param hops           the stage's per-hop timestamps over the phase, one per hop; empty when recording is off.

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
-import org.oobnet.core.StringConstants;
 import org.oobnet.harness.bench.transport.ClientEndpoint;
 import org.oobnet.harness.bench.transport.TransportSettings;
 import org.oobnet.harness.bench.transport.UdpTransport;
@@ -24,6 +23,7 @@ import org.oobnet.harness.bench.run.NanoClock;
 import org.oobnet.harness.bench.run.IntervalReporter;
 import org.oobnet.harness.bench.run.LatencyLoop;
 import org.oobnet.harness.bench.run.PingPongRoundTrip;
+import org.oobnet.harness.bench.run.StageAllocation;
 import org.oobnet.harness.bench.run.MeasurementPlan;
 
 /**
@@ -171,7 +171,7 @@ public final class UdpClientRun
                 gcStart = GcDelta.snapshot();
                 stallsStart = endpoint.stalls();
                 // the classes the warm-up loaded: a later first C2 compile on the stage finds their literals resolved
-                StringConstants.resolveLoaded();
+                StageAllocation.resolveStageStrings();
                 stageAllocStart = endpoint.stageAllocatedBytes();
                 clientAllocStart = THREADS.getCurrentThreadAllocatedBytes();
             }
