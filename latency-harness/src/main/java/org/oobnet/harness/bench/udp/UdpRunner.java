@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.oobnet.harness.bench.floor.FloorProgram;
 import org.oobnet.harness.bench.floor.FloorRound;
+import org.oobnet.harness.bench.run.RowSched;
 import org.oobnet.harness.bench.run.RowSpec;
 import org.oobnet.harness.bench.run.RunSettings;
 import org.oobnet.harness.env.ChildJvm;
@@ -55,6 +56,8 @@ public final class UdpRunner implements AutoCloseable
     private RunNetwork network;
     private FloorProgram floor;
     private int extraSockets;
+    // the round being run's scheduler trace: its children's processes and lines go to it
+    private RowSched rowSched;
 
     /**
      * @param settings the run's settings.
@@ -213,6 +216,23 @@ public final class UdpRunner implements AutoCloseable
         final int peerCpu = settings.peerCpu();
         final long expectedS = plan.durationNs() > 0 ? TimeUnit.NANOSECONDS.toSeconds(plan.durationNs()) : 0;
         progress.show(index, total, row.label(), "starting", 0, expectedS);
+        try (RowSched sched = RowSched.start(cpu, peerCpu))
+        {
+            rowSched = sched;
+            final RunResult result = runSides(row, plan, base, index, total, expectedS);
+            return result.withSched(sched.finish(result.measuredNs()));
+        }
+        finally
+        {
+            rowSched = null;
+        }
+    }
+
+    private RunResult runSides(final RowSpec row, final MeasurementPlan plan, final String base, final int index,
+        final int total, final long expectedS) throws IOException
+    {
+        final int cpu = settings.cpu();
+        final int peerCpu = settings.peerCpu();
         if (RowSpec.FLOOR.equals(row.scenario()))
         {
             progress.show(index, total, row.label(), "measuring", 0, expectedS);
@@ -354,7 +374,13 @@ public final class UdpRunner implements AutoCloseable
     private ChildJvm start(final List<String> command, final Path stderr, final java.util.function.Consumer<String> lines)
         throws IOException
     {
-        final ChildJvm child = ChildJvm.start(command, stderr, lines);
+        final RowSched sched = rowSched;
+        final String side = RowSched.sideOf(stderr);
+        final ChildJvm child = ChildJvm.start(command, stderr, sched == null ? lines : sched.watchLines(side, lines));
+        if (sched != null)
+        {
+            sched.process(side, child.pid());
+        }
         children.add(child);
         return child;
     }
