@@ -29,10 +29,13 @@ public final class SchedAnalysis
      * @param side    {@code client} or {@code reflector}.
      * @param cpu     the side's CPU.
      * @param tids    the side's process's threads.
+     * @param owners  the row's own threads (both sides'), to their side: what ran meanwhile is named
+     *                {@code <side>:<comm>} when it is one of them, so the row's own JVM threads stand apart from
+     *                other processes' threads of the same name.
      * @return what the scheduler did to the side's spinning thread in the window.
      */
     public static SchedSide analyse(final List<SchedSwitch> events, final long startNs, final long endNs,
-        final String side, final int cpu, final Set<Integer> tids)
+        final String side, final int cpu, final Set<Integer> tids, final Map<Integer, String> owners)
     {
         final List<SchedSwitch> onCpu = new ArrayList<>();
         for (final SchedSwitch e : events)
@@ -56,7 +59,7 @@ public final class SchedAnalysis
         // before the first event: off when the first event brings the thread in
         long offSince = !onCpu.isEmpty() && onCpu.getFirst().nextPid() == target ? startNs : -1;
         long lastNs = startNs;
-        String running = onCpu.isEmpty() ? null : onCpu.getFirst().prevComm();
+        String running = onCpu.isEmpty() ? null : name(onCpu.getFirst().prevComm(), onCpu.getFirst().prevPid(), owners);
         for (final SchedSwitch e : onCpu)
         {
             final long t = e.timeNs();
@@ -87,9 +90,9 @@ public final class SchedAnalysis
             }
             else if (offSince >= 0 && t >= startNs && t < endNs)
             {
-                byComm.computeIfAbsent(e.nextComm(), c -> new long[2])[1]++;
+                byComm.computeIfAbsent(name(e.nextComm(), e.nextPid(), owners), c -> new long[2])[1]++;
             }
-            running = e.nextComm();
+            running = name(e.nextComm(), e.nextPid(), owners);
             lastNs = t;
         }
         if (offSince >= 0)
@@ -139,6 +142,12 @@ public final class SchedAnalysis
             }
         }
         return best;
+    }
+
+    private static String name(final String comm, final int tid, final Map<Integer, String> owners)
+    {
+        final String owner = owners.get(tid);
+        return owner == null ? comm : owner + ":" + comm;
     }
 
     private static long overlap(final long fromNs, final long toNs, final long startNs, final long endNs)

@@ -6,8 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -178,9 +180,12 @@ public final class RowSched implements AutoCloseable
         synchronized (this)
         {
             listThreads();
+            final Map<Integer, String> owners = new HashMap<>();
+            reflectorTids.forEach(tid -> owners.put(tid, REFLECTOR));
+            clientTids.forEach(tid -> owners.put(tid, CLIENT));
             sides = List.of(
-                SchedAnalysis.analyse(events.events(), startNs, endNs, CLIENT, cpu, clientTids),
-                SchedAnalysis.analyse(events.events(), startNs, endNs, REFLECTOR, peerCpu, reflectorTids));
+                SchedAnalysis.analyse(events.events(), startNs, endNs, CLIENT, cpu, clientTids, owners),
+                SchedAnalysis.analyse(events.events(), startNs, endNs, REFLECTOR, peerCpu, reflectorTids, owners));
         }
         return new SchedBlock(1, 0, null, measuredNs, lost + events.lost(), events.malformed(), sides);
     }
