@@ -261,9 +261,9 @@ public final class UdpRunner implements AutoCloseable
         final BitSet busy = new BitSet();
         busy.set(Math.max(0, cpu));
         busy.set(Math.max(0, peerCpu));
-        final ChildJvm reflector = start(row.onStage()
+        final ChildJvm reflector = start(ChildJvm.withFlags(row.onStage()
             ? ChildJvm.stageCommand(network.prefix(true), peerCpu, busy, row.profile(), reflectArgs)
-            : ChildJvm.command(network.prefix(true), peerCpu, row.profile(), reflectArgs),
+            : ChildJvm.command(network.prefix(true), peerCpu, row.profile(), reflectArgs), row.jvmFlags()),
             folder.dir().resolve(base + ".reflector.err"), line ->
             {
                 if (line.startsWith(ReflectorRun.READY))
@@ -278,9 +278,10 @@ public final class UdpRunner implements AutoCloseable
             final AtomicLong seconds = new AtomicLong();
             final Path output = folder.dir().resolve(base);
             final List<String> clientArgs = clientArgs(row, plan, "-", cpu, peerCpu, output);
-            client = start(row.onStage()
+            client = start(ChildJvm.withFlags(row.onStage()
                 ? ChildJvm.stageCommand(network.prefix(false), cpu, busy, row.profile(), clientArgs)
-                : ChildJvm.command(network.prefix(false), cpu, row.profile(), clientArgs), folder.dir().resolve(base + ".client.err"),
+                : ChildJvm.command(network.prefix(false), cpu, row.profile(), clientArgs), row.jvmFlags()),
+                folder.dir().resolve(base + ".client.err"),
                 line ->
                 {
                     if (line.startsWith("RTD|"))
