@@ -28,8 +28,11 @@ public final class SchedTrace implements AutoCloseable
     public static final Path TRACEFS = Path.of("/sys/kernel/tracing");
     /** Instance names start with this, then the owning process id. */
     static final String PREFIX = "oobnet-sched-";
-    /** Per-CPU buffer: about 120 000 switch events, a minute of a busy CPU; overruns are counted, not hidden. */
-    static final int BUFFER_KB = 8192;
+    /**
+     * Per-CPU buffer: about 500 000 switch events; a loaded machine's JVM start-ups can still overrun it, and an
+     * overrun loses the oldest events: {@link Capture#oldestNs()} says where the kept ones start.
+     */
+    static final int BUFFER_KB = 32768;
 
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
@@ -88,10 +91,10 @@ public final class SchedTrace implements AutoCloseable
      * Stops recording and hands over the recorded text, line by line, oldest first.
      *
      * @param lines receives each line of the instance's {@code trace} file (headers included).
-     * @return the events the kernel could not keep (buffer overruns and drops, summed over the CPUs).
+     * @return what the kernel could not keep.
      * @throws IOException when the trace cannot be read.
      */
-    public long stop(final Consumer<String> lines) throws IOException
+    public Capture stop(final Consumer<String> lines) throws IOException
     {
         write("tracing_on", "0");
         try (BufferedReader in = Files.newBufferedReader(instance.resolve("trace"), StandardCharsets.UTF_8))
@@ -103,17 +106,54 @@ public final class SchedTrace implements AutoCloseable
             }
         }
         long lost = 0;
+        long oldestNs = Long.MIN_VALUE;
         for (int cpu = cpus.nextSetBit(0); cpu >= 0; cpu = cpus.nextSetBit(cpu + 1))
         {
+            long cpuLost = 0;
+            long cpuOldestNs = Long.MIN_VALUE;
             for (final String stat : Files.readAllLines(instance.resolve("per_cpu/cpu" + cpu + "/stats")))
             {
+                final String value = stat.substring(stat.indexOf(':') + 1).trim();
                 if (stat.startsWith("overrun:") || stat.startsWith("dropped events:"))
                 {
-                    lost += Long.parseLong(stat.substring(stat.indexOf(':') + 1).trim());
+                    cpuLost += Long.parseLong(value);
+                }
+                else if (stat.startsWith("oldest event ts:"))
+                {
+                    cpuOldestNs = secondsToNs(value);
                 }
             }
+            lost += cpuLost;
+            // only a CPU that lost events starts late: the others hold everything since tracing began
+            if (cpuLost > 0)
+            {
+                oldestNs = Math.max(oldestNs, cpuOldestNs);
+            }
         }
-        return lost;
+        return new Capture(lost, oldestNs);
+    }
+
+    /**
+     * What a stopped trace could not keep.
+     *
+     * @param lost     events lost to buffer overruns and drops, summed over the CPUs.
+     * @param oldestNs when the kept events start, on the CPU that lost the most recent ones (trace clock);
+     *                 {@link Long#MIN_VALUE} when no CPU lost any.
+     */
+    public record Capture(long lost, long oldestNs)
+    {
+    }
+
+    // "301.040476" (seconds, microseconds) in ns
+    static long secondsToNs(final String seconds)
+    {
+        final int dot = seconds.indexOf('.');
+        if (dot < 0)
+        {
+            return Long.parseLong(seconds) * 1_000_000_000L;
+        }
+        final String fraction = (seconds.substring(dot + 1) + "000000000").substring(0, 9);
+        return Long.parseLong(seconds.substring(0, dot)) * 1_000_000_000L + Long.parseLong(fraction);
     }
 
     /**

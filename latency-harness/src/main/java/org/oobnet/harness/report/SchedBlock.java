@@ -22,7 +22,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param roundsAbsent   rounds without one.
  * @param absent         why the last round without a trace had none; null when every round had one.
  * @param windowNs       the measured phases' summed length.
- * @param lostEvents     events the kernel could not keep (a side's figures are then lower bounds).
+ * @param lostEvents     events the kernel could not keep, all older than the measured phase (a round whose kept
+ *                       events start inside its phase has no sides: it is absent, saying so).
  * @param malformedLines trace lines that were not events (counted, not parsed).
  * @param sides          the client's and the reflector's spinning threads.
  */

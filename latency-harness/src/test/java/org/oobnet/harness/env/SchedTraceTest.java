@@ -61,7 +61,7 @@ class SchedTraceTest
         final SchedEvents events = new SchedEvents();
         final long startNs;
         final long endNs;
-        final long lost;
+        final SchedTrace.Capture capture;
         try (SchedTrace trace = startOrSkip(cpus))
         {
             assertTrue(Files.isDirectory(instanceDir()), "our instance exists while tracing");
@@ -69,10 +69,10 @@ class SchedTraceTest
             go.countDown();
             spinner.join();
             endNs = System.nanoTime();
-            lost = trace.stop(events);
+            capture = trace.stop(events);
         }
         assertFalse(Files.exists(instanceDir()), "the instance is removed by close()");
-        assertEquals(0, lost, "no event lost");
+        assertEquals(new SchedTrace.Capture(0, Long.MIN_VALUE), capture, "no event lost");
         assertEquals(0, events.malformed(), "the kernel's lines all parse; first other: " + events.firstMalformed());
         assertTrue(events.events().stream().allMatch(e -> e.cpu() == cpu), "only the traced CPU's events");
 
@@ -87,6 +87,19 @@ class SchedTraceTest
         assertTrue(side.maxOffNs() >= TimeUnit.MILLISECONDS.toNanos(SLEEP_MS - 1) && side.maxOffNs() <= side.offNs(),
             "the longest time off is one sleep or more: " + side);
         assertFalse(side.byComm().isEmpty(), "something (if only the idle task) had the CPU meanwhile: " + side);
+    }
+
+    @Test
+    void shouldWriteCpuMasksAndReadTimestampsAsTheKernelDoes()
+    {
+        final BitSet cpus = new BitSet();
+        cpus.set(0);
+        cpus.set(1);
+        assertEquals("3", SchedTrace.cpuMask(cpus));
+        cpus.set(32);
+        assertEquals("1,00000003", SchedTrace.cpuMask(cpus));
+        assertEquals(301_040_476_000L, SchedTrace.secondsToNs("301.040476"));
+        assertEquals(7_000_000_000L, SchedTrace.secondsToNs("7"));
     }
 
     // the trace, or a skip (a failure under OOBNET_REQUIRE_PRIVILEGED=1) saying why tracefs cannot be used

@@ -9,6 +9,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -166,16 +167,22 @@ public final class RowSched implements AutoCloseable
             return SchedBlock.absent("the client printed no end-of-interval line to place the measured phase by");
         }
         final SchedEvents events = new SchedEvents();
-        final long lost;
+        final SchedTrace.Capture capture;
         try
         {
-            lost = trace.stop(events);
+            capture = trace.stop(events);
         }
         catch (final IOException ex)
         {
             return SchedBlock.absent("cannot read the trace: " + ex.getMessage());
         }
         final long startNs = endNs - measuredNs;
+        if (capture.oldestNs() > startNs)
+        {
+            return SchedBlock.absent(String.format(Locale.ROOT, "the trace buffer overran (%d events lost): what " +
+                "it kept starts %.1f ms into the measured phase", capture.lost() + events.lost(),
+                (capture.oldestNs() - startNs) / 1e6));
+        }
         final List<SchedSide> sides;
         synchronized (this)
         {
@@ -187,7 +194,7 @@ public final class RowSched implements AutoCloseable
                 SchedAnalysis.analyse(events.events(), startNs, endNs, CLIENT, cpu, clientTids, owners),
                 SchedAnalysis.analyse(events.events(), startNs, endNs, REFLECTOR, peerCpu, reflectorTids, owners));
         }
-        return new SchedBlock(1, 0, null, measuredNs, lost + events.lost(), events.malformed(), sides);
+        return new SchedBlock(1, 0, null, measuredNs, capture.lost() + events.lost(), events.malformed(), sides);
     }
 
     @Override
