@@ -2,6 +2,7 @@ package org.oobnet.harness.report;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,10 +57,11 @@ public final class SchedAnalysis
         long offNs = 0;
         long maxOffNs = 0;
         final Map<String, long[]> byComm = new LinkedHashMap<>();
+        final Set<String> owned = new HashSet<>();
         // before the first event: off when the first event brings the thread in
         long offSince = !onCpu.isEmpty() && onCpu.getFirst().nextPid() == target ? startNs : -1;
         long lastNs = startNs;
-        String running = onCpu.isEmpty() ? null : name(onCpu.getFirst().prevComm(), onCpu.getFirst().prevPid(), owners);
+        String running = onCpu.isEmpty() ? null : name(onCpu.getFirst().prevComm(), onCpu.getFirst().prevPid(), owners, owned);
         for (final SchedSwitch e : onCpu)
         {
             final long t = e.timeNs();
@@ -90,9 +92,9 @@ public final class SchedAnalysis
             }
             else if (offSince >= 0 && t >= startNs && t < endNs)
             {
-                byComm.computeIfAbsent(name(e.nextComm(), e.nextPid(), owners), c -> new long[2])[1]++;
+                byComm.computeIfAbsent(name(e.nextComm(), e.nextPid(), owners, owned), c -> new long[2])[1]++;
             }
-            running = name(e.nextComm(), e.nextPid(), owners);
+            running = name(e.nextComm(), e.nextPid(), owners, owned);
             lastNs = t;
         }
         if (offSince >= 0)
@@ -110,7 +112,7 @@ public final class SchedAnalysis
         {
             if (sum[0] > 0 || sum[1] > 0)
             {
-                preemptors.add(new SchedSide.Preemptor(name, sum[0], sum[1]));
+                preemptors.add(new SchedSide.Preemptor(name, owned.contains(name), sum[0], sum[1]));
             }
         });
         return new SchedSide(side, cpu, List.of(comm + "/" + target), endNs - startNs, switchedOut, preempted,
@@ -144,10 +146,18 @@ public final class SchedAnalysis
         return best;
     }
 
-    private static String name(final String comm, final int tid, final Map<Integer, String> owners)
+    // the name a task is charged under; the row's own threads' names are noted in owned
+    private static String name(
+        final String comm, final int tid, final Map<Integer, String> owners, final Set<String> owned)
     {
         final String owner = owners.get(tid);
-        return owner == null ? comm : owner + ":" + comm;
+        if (owner == null)
+        {
+            return comm;
+        }
+        final String name = owner + SchedSide.OWNER_SEPARATOR + comm;
+        owned.add(name);
+        return name;
     }
 
     private static long overlap(final long fromNs, final long toNs, final long startNs, final long endNs)

@@ -15,7 +15,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <p>
  * JSON: {@code "sched": {"rounds_traced", "rounds_absent", "absent": "<why>"|null, "window_ns", "lost_events",
  * "malformed_lines", "sides": [{"side", "cpu", "threads": ["<comm>/<tid>"], "switched_out", "preempted", "off_cpu_ns",
- * "max_off_cpu_ns", "on_cpu_share", "top": [{"comm", "ns", "count"}], "other_ns"}]}}}; null when the row's runner
+ * "max_off_cpu_ns", "on_cpu_share", "own_threads_ns", "own_threads_count", "top": [{"comm", "own", "ns", "count"}],
+ * "other_ns"}]}}}; null when the row's runner
  * does not trace. <b>Note:</b> immutable, thread safe.
  *
  * @param roundsTraced   rounds with a trace.
@@ -104,6 +105,8 @@ public record SchedBlock(int roundsTraced, int roundsAbsent, String absent, long
             side.put("off_cpu_ns", s.offNs());
             side.put("max_off_cpu_ns", s.maxOffNs());
             side.put("on_cpu_share", s.windowNs() > 0 ? 1.0 - (double)s.offNs() / s.windowNs() : 0.0);
+            side.put("own_threads_ns", s.ownNs());
+            side.put("own_threads_count", s.ownCount());
             final ArrayNode top = side.putArray("top");
             long otherNs = 0;
             for (int i = 0; i < s.byComm().size(); i++)
@@ -111,7 +114,7 @@ public record SchedBlock(int roundsTraced, int roundsAbsent, String absent, long
                 final SchedSide.Preemptor p = s.byComm().get(i);
                 if (i < TOP)
                 {
-                    top.addObject().put("comm", p.comm()).put("ns", p.ns()).put("count", p.count());
+                    top.addObject().put("comm", p.comm()).put("own", p.own()).put("ns", p.ns()).put("count", p.count());
                 }
                 else
                 {
@@ -126,8 +129,9 @@ public record SchedBlock(int roundsTraced, int roundsAbsent, String absent, long
     /**
      * @param block  a row's block, or null.
      * @param indent put before each line.
-     * @return one line per side ({@code sched <side> cpu<n> <thread>: out <n> (<n> preempted), off <ms> ms, max
-     *         <us> us; by <comm> <ms> ms/<n>, ...}), a line of why when not traced; none for null.
+     * @return one line per side ({@code sched <side> cpu<n> <thread>: out <n> (<n> preempted), off <ms> ms of <ms>
+     *         ms, max <ms> ms; row's own threads <ms> ms/<n>; by <comm> <ms> ms/<n>, ...}), a line of why when not
+     *         traced; none for null.
      */
     public static List<String> lines(final SchedBlock block, final String indent)
     {
@@ -144,9 +148,11 @@ public record SchedBlock(int roundsTraced, int roundsAbsent, String absent, long
         for (final SchedSide s : block.sides)
         {
             final StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                "%ssched %-9s cpu%d %s: out %d (%d preempted), off %.2f ms of %.0f ms, max %s us", indent,
-                s.side(), s.cpu(), s.threads().isEmpty() ? "(no thread of it ran there)" : s.threads().getFirst(),
-                s.switchedOut(), s.preempted(), s.offNs() / 1e6, s.windowNs() / 1e6, Micros.format(s.maxOffNs())));
+                "%ssched %-9s cpu%d %s: out %d (%d preempted), off %.2f ms of %.0f ms, max %.3f ms; row's own " +
+                    "threads %.2f ms/%d", indent, s.side(), s.cpu(),
+                s.threads().isEmpty() ? "(no thread of it ran there)" : s.threads().getFirst(), s.switchedOut(),
+                s.preempted(), s.offNs() / 1e6, s.windowNs() / 1e6, s.maxOffNs() / 1e6, s.ownNs() / 1e6,
+                s.ownCount()));
             for (int i = 0; i < Math.min(TOP, s.byComm().size()); i++)
             {
                 final SchedSide.Preemptor p = s.byComm().get(i);

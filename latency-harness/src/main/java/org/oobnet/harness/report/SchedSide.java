@@ -28,15 +28,36 @@ import java.util.Map;
 public record SchedSide(String side, int cpu, List<String> threads, long windowNs, long switchedOut, long preempted,
     long offNs, long maxOffNs, List<Preemptor> byComm)
 {
+    /** Separates the side of one of the row's own threads from its name: {@code client:oobnet-reporter}. */
+    public static final String OWNER_SEPARATOR = ":";
+
     /**
      * A task name that ran on the watched CPU while the thread was off it.
      *
-     * @param comm  the task's name (a thread's name, at most 15 characters).
+     * @param comm  the task's name (a thread's name, at most 15 characters), prefixed with its side and
+     *              {@link #OWNER_SEPARATOR} when it is one of the row's own threads.
+     * @param own   whether it is one of the row's own threads (either side's process).
      * @param ns    its time on the CPU meanwhile.
      * @param count times it got the CPU meanwhile.
      */
-    public record Preemptor(String comm, long ns, long count)
+    public record Preemptor(String comm, boolean own, long ns, long count)
     {
+    }
+
+    /**
+     * @return the time the row's own threads took from this thread's CPU while it was off it.
+     */
+    public long ownNs()
+    {
+        return byComm.stream().filter(Preemptor::own).mapToLong(Preemptor::ns).sum();
+    }
+
+    /**
+     * @return times the row's own threads got this thread's CPU while it was off it.
+     */
+    public long ownCount()
+    {
+        return byComm.stream().filter(Preemptor::own).mapToLong(Preemptor::count).sum();
     }
 
     /**
@@ -47,18 +68,15 @@ public record SchedSide(String side, int cpu, List<String> threads, long windowN
     {
         final List<String> allThreads = new ArrayList<>(threads);
         allThreads.addAll(other.threads);
-        final Map<String, long[]> sums = new LinkedHashMap<>();
+        final Map<String, Preemptor> sums = new LinkedHashMap<>();
         for (final List<Preemptor> list : List.of(byComm, other.byComm))
         {
             for (final Preemptor p : list)
             {
-                final long[] sum = sums.computeIfAbsent(p.comm(), c -> new long[2]);
-                sum[0] += p.ns();
-                sum[1] += p.count();
+                sums.merge(p.comm(), p, (a, b) -> new Preemptor(a.comm(), a.own(), a.ns() + b.ns(), a.count() + b.count()));
             }
         }
-        final List<Preemptor> merged = new ArrayList<>();
-        sums.forEach((comm, sum) -> merged.add(new Preemptor(comm, sum[0], sum[1])));
+        final List<Preemptor> merged = new ArrayList<>(sums.values());
         return new SchedSide(side, cpu, allThreads, windowNs + other.windowNs, switchedOut + other.switchedOut,
             preempted + other.preempted, offNs + other.offNs, Math.max(maxOffNs, other.maxOffNs), sorted(merged));
     }

@@ -36,9 +36,11 @@ class SchedAnalysisTest
             Map.of(STAGE, "client", REPORTER, "client"));
 
         assertEquals(new SchedSide("client", CPU, List.of("oob-stage/10"), 900, 2, 1, 250, 150, List.of(
-            new SchedSide.Preemptor("kworker/1:1", 100, 1),
-            new SchedSide.Preemptor("swapper/1", 100, 1),
-            new SchedSide.Preemptor("client:oobnet-reporter", 50, 1))), side);
+            new SchedSide.Preemptor("kworker/1:1", false, 100, 1),
+            new SchedSide.Preemptor("swapper/1", false, 100, 1),
+            new SchedSide.Preemptor("client:oobnet-reporter", true, 50, 1))), side);
+        assertEquals(50, side.ownNs());
+        assertEquals(1, side.ownCount());
     }
 
     @Test
@@ -48,7 +50,7 @@ class SchedAnalysisTest
 
         assertEquals(new SchedSide("reflector", CPU, List.of(), 900, 0, 0, 0, 0, List.of()), side);
         assertEquals(List.of("    sched reflector cpu1 (no thread of it ran there): out 0 (0 preempted), off 0.00 " +
-            "ms of 0 ms, max 0.000 us"), SchedBlock.lines(new SchedBlock(1, 0, null, 900, 0, 0, List.of(side)), "    "));
+            "ms of 0 ms, max 0.000 ms; row's own threads 0.00 ms/0"), SchedBlock.lines(new SchedBlock(1, 0, null, 900, 0, 0, List.of(side)), "    "));
     }
 
     @Test
@@ -65,10 +67,10 @@ class SchedAnalysisTest
         assertEquals(4, both.switchedOut());
         assertEquals(500, both.offNs());
         assertEquals(150, both.maxOffNs());
-        assertEquals(new SchedSide.Preemptor("kworker/1:1", 200, 2), both.byComm().getFirst());
+        assertEquals(new SchedSide.Preemptor("kworker/1:1", false, 200, 2), both.byComm().getFirst());
         assertEquals(List.of(
-            "  sched client    cpu1 oob-stage/10: out 4 (2 preempted), off 0.00 ms of 0 ms, max 0.150 us; by " +
-                "kworker/1:1 0.00 ms/2, swapper/1 0.00 ms/2, oobnet-reporter 0.00 ms/2",
+            "  sched client    cpu1 oob-stage/10: out 4 (2 preempted), off 0.00 ms of 0 ms, max 0.000 ms; row's own " +
+                "threads 0.00 ms/0; by kworker/1:1 0.00 ms/2, swapper/1 0.00 ms/2, oobnet-reporter 0.00 ms/2",
             "  sched lost_events=0 malformed_lines=0 rounds_absent=1 (tracefs gone)"), SchedBlock.lines(merged, "  "));
         assertEquals(List.of("  sched absent: tracefs gone"), SchedBlock.lines(SchedBlock.absent("tracefs gone"), "  "));
 
