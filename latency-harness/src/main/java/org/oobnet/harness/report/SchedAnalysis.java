@@ -30,8 +30,8 @@ public final class SchedAnalysis
      * @param side    {@code client} or {@code reflector}.
      * @param cpu     the side's CPU.
      * @param tids    the side's process's threads.
-     * @param owners  the row's own threads (both sides'), to their side: what ran meanwhile is named
-     *                {@code <side>:<comm>} when it is one of them, so the row's own JVM threads stand apart from
+     * @param owners  the row's own threads (both sides', the harness's), to their owner: what ran meanwhile is named
+     *                {@code <owner>:<comm>} when it is one of them, so the row's own JVM threads stand apart from
      *                other processes' threads of the same name.
      * @return what the scheduler did to the side's spinning thread in the window.
      */

@@ -36,7 +36,7 @@ public record SchedSide(String side, int cpu, List<String> threads, long windowN
      *
      * @param comm  the task's name (a thread's name, at most 15 characters), prefixed with its side and
      *              {@link #OWNER_SEPARATOR} when it is one of the row's own threads.
-     * @param own   whether it is one of the row's own threads (either side's process).
+     * @param own   whether it is one of the row's own threads (either side's process, or the harness that runs them).
      * @param ns    its time on the CPU meanwhile.
      * @param count times it got the CPU meanwhile.
      */

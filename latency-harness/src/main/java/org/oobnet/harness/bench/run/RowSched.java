@@ -35,6 +35,8 @@ public final class RowSched implements AutoCloseable
     public static final String CLIENT = "client";
     /** The reflecting side. */
     public static final String REFLECTOR = "reflector";
+    /** This process, which starts the sides and reads their output. */
+    public static final String HARNESS = "harness";
 
     private final SchedTrace trace;
     private final String absent;
@@ -44,6 +46,7 @@ public final class RowSched implements AutoCloseable
     private final List<Long> reflectorPids = new ArrayList<>();
     private final Set<Integer> clientTids = new HashSet<>();
     private final Set<Integer> reflectorTids = new HashSet<>();
+    private final Set<Integer> harnessTids = new HashSet<>();
     private volatile long lastMarkNs = -1;
 
     private RowSched(final SchedTrace trace, final String absent, final int cpu, final int peerCpu)
@@ -128,6 +131,7 @@ public final class RowSched implements AutoCloseable
     {
         addThreads(clientPids, clientTids);
         addThreads(reflectorPids, reflectorTids);
+        addThreads(List.of(ProcessHandle.current().pid()), harnessTids);
     }
 
     private static void addThreads(final List<Long> pids, final Set<Integer> tids)
@@ -188,6 +192,7 @@ public final class RowSched implements AutoCloseable
         {
             listThreads();
             final Map<Integer, String> owners = new HashMap<>();
+            harnessTids.forEach(tid -> owners.put(tid, HARNESS));
             reflectorTids.forEach(tid -> owners.put(tid, REFLECTOR));
             clientTids.forEach(tid -> owners.put(tid, CLIENT));
             sides = List.of(
