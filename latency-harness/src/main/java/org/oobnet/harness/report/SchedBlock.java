@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * JSON: {@code "sched": {"rounds_traced", "rounds_absent", "absent": "<why>"|null, "window_ns", "lost_events",
  * "malformed_lines", "sides": [{"side", "cpu", "threads": ["<comm>/<tid>"], "switched_out", "preempted", "off_cpu_ns",
  * "max_off_cpu_ns", "on_cpu_share", "own_threads_ns", "own_threads_count", "top": [{"comm", "own", "ns", "count"}],
- * "other_ns"}]}}}; null when the row's runner
+ * "other_ns", "own_threads": [{"comm", "ns", "count"}]}]}}}; null when the row's runner
  * does not trace. <b>Note:</b> immutable, thread safe.
  *
  * @param roundsTraced   rounds with a trace.
@@ -122,6 +122,10 @@ public record SchedBlock(int roundsTraced, int roundsAbsent, String absent, long
                 }
             }
             side.put("other_ns", otherNs);
+            // every one of the row's own threads, in or out of the top: the figures an A/B of them compares
+            final ArrayNode own = side.putArray("own_threads");
+            s.byComm().stream().filter(SchedSide.Preemptor::own).forEach(p ->
+                own.addObject().put("comm", p.comm()).put("ns", p.ns()).put("count", p.count()));
         }
         return o;
     }

@@ -82,5 +82,10 @@ class SchedAnalysisTest
         assertEquals(1.0 - 500.0 / 1800, side.path("on_cpu_share").asDouble(), 1e-9);
         assertEquals("kworker/1:1", side.path("top").get(0).path("comm").asText());
         assertEquals(0, side.path("other_ns").asLong());
+        assertEquals(0, side.path("own_threads").size());
+        final var owned = SchedBlock.toJson(new SchedBlock(1, 0, null, 900, 0, 0, List.of(SchedAnalysis.analyse(
+            TIMELINE, 100, 1000, "client", CPU, Set.of(STAGE), Map.of(REPORTER, "client"))))).path("sides").get(0);
+        assertEquals("client:oobnet-reporter", owned.path("own_threads").get(0).path("comm").asText());
+        assertEquals(50, owned.path("own_threads_ns").asLong());
     }
 }
