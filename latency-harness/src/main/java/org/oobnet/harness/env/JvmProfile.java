@@ -30,7 +30,6 @@ public final class JvmProfile
         "-XX:+UseSerialGC",
         "-XX:+UnlockDiagnosticVMOptions",
         "-XX:GuaranteedSafepointInterval=0",
-        "-XX:AsyncDeflationInterval=0",
         "-XX:PerMethodTrapLimit=0",
         "-XX:PerBytecodeTrapLimit=0",
         "-XX:+AlwaysPreTouchStacks",

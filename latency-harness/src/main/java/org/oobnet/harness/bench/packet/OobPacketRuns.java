@@ -155,7 +155,6 @@ public final class OobPacketRuns
             {
                 pinger.stop();
             }
-            // rarely: this thread runs on the peer's stage's CPU when no CPU is spare
             LockSupport.parkNanos(pollNs);
         }
         final StagePhase.Result stage = phase.end();

@@ -15,8 +15,8 @@ import org.oobnet.harness.report.LatencyRecorder;
  */
 public final class StageSamples
 {
-    /** 256 Ki samples between two drains: at a drain every 50 ms ({@link PhaseWakeups}) it keeps up with 5 M/s. */
-    public static final int DEFAULT_CAPACITY = 1 << 18;
+    /** Enough for 64 Ki samples between two drains (a drain every millisecond keeps up with 64 M/s). */
+    public static final int DEFAULT_CAPACITY = 1 << 16;
 
     private final long[] values;
     private final int mask;

@@ -16,26 +16,48 @@ import org.junit.jupiter.api.Test;
 import org.oobnet.harness.report.LatencyRecorder;
 
 /**
- * The measuring JVM's reporter sleeps {@link PhaseWakeups#drainNs()} between drains of the stage's samples: counted
- * by the kernel ({@code voluntary_ctxt_switches} of its thread), about 20 wake-ups a second, not a thousand; and
- * every sample a stage offers still reaches the recorder.
+ * The measuring JVM's reporter sleeps {@link PhaseWakeups#drainNs()} between drains of the stage's samples: with
+ * {@code oobnet.phase.drainMs=50}, counted by the kernel ({@code voluntary_ctxt_switches} of its thread), about 20
+ * wake-ups a second, not the default's thousand; and every sample a stage offers still reaches the recorder.
  */
 class PhaseWakeupsTest
 {
+    private final LatencyRecorder recorder = new LatencyRecorder();
+    private final StageSamples samples = new StageSamples(StageSamples.DEFAULT_CAPACITY);
+
     @Test
-    void shouldWakeTheReporterRarelyWhileKeepingEverySample() throws Exception
+    void shouldWakeTheReporterRarelyWhenAskedWhileKeepingEverySample() throws Exception
     {
-        final LatencyRecorder recorder = new LatencyRecorder();
+        System.setProperty(PhaseWakeups.DRAIN_MS_PROPERTY, "50");
+        final IntervalReporter reporter;
+        try
+        {
+            reporter = newReporter();
+        }
+        finally
+        {
+            System.clearProperty(PhaseWakeups.DRAIN_MS_PROPERTY);
+        }
+        final long offered = offerForASecond(reporter);
+        reporter.stopAndFlush();
+        assertEquals(offered, recorder.total().getTotalCount());
+    }
+
+    private IntervalReporter newReporter()
+    {
         recorder.restart();
-        final StageSamples samples = new StageSamples(StageSamples.DEFAULT_CAPACITY);
-        final IntervalReporter reporter = new IntervalReporter(recorder, samples, null,
-            new PrintStream(new ByteArrayOutputStream()), () -> 0, () -> -1);
+        return new IntervalReporter(recorder, samples, null, new PrintStream(new ByteArrayOutputStream()), () -> 0,
+            () -> -1);
+    }
+
+    // a stage's pace of ping-pong for a second (200 000 round trips); asserts the reporter woke once per drain
+    private long offerForASecond(final IntervalReporter reporter) throws Exception
+    {
         reporter.start();
         final Path task = taskOf("oobnet-reporter");
         final long before = voluntarySwitches(task);
         final long startNs = System.nanoTime();
         long offered = 0;
-        // a stage's pace of ping-pong for a second: 200 000 round trips
         while (System.nanoTime() - startNs < TimeUnit.SECONDS.toNanos(1))
         {
             for (int i = 0; i < 2000; i++)
@@ -47,11 +69,9 @@ class PhaseWakeupsTest
         }
         final long wakeups = voluntarySwitches(task) - before;
         final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
-        reporter.stopAndFlush();
-
         assertTrue(wakeups <= elapsedMs / 25 + 5, "wakeups=" + wakeups + " in " + elapsedMs + " ms: one per " +
             "drain period (50 ms) and interval, not one per millisecond");
-        assertEquals(offered, recorder.total().getTotalCount());
+        return offered;
     }
 
     @Test
@@ -67,7 +87,7 @@ class PhaseWakeupsTest
         {
             System.clearProperty(PhaseWakeups.POLL_MS_PROPERTY);
         }
-        assertEquals(TimeUnit.MILLISECONDS.toNanos(PhaseWakeups.DEFAULT_MS), PhaseWakeups.pollNs());
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(PhaseWakeups.DEFAULT_POLL_MS), PhaseWakeups.pollNs());
     }
 
     private static Path taskOf(final String name) throws IOException, InterruptedException
