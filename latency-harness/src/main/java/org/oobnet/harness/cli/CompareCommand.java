@@ -43,6 +43,11 @@ public final class CompareCommand implements Callable<Integer>
         description = "Low-latency JVM profile per row: on, off, or on,off for both (default: ${DEFAULT-VALUE}).")
     List<String> profiles;
 
+    @Option(names = "--variant", paramLabel = "NAME=FLAGS",
+        description = "Also run each JVM row with these JVM flags (space separated) on both sides, labelled " +
+            "<row>-NAME; repeatable, e.g. --variant 'nodata=-XX:-UsePerfData'. For an A/B of flags in one run.")
+    List<String> variants;
+
     @Option(names = "--rounds", defaultValue = "2", paramLabel = "N",
         description = "Alternating rounds; each row's length is split across them (default: ${DEFAULT-VALUE}).")
     int rounds;
@@ -80,7 +85,17 @@ public final class CompareCommand implements Callable<Integer>
                 }
                 for (final String p : profiles)
                 {
-                    rows.add(RowSpec.parse(spec, UdpCommand.parseOnOff("profile", p)));
+                    final RowSpec row = RowSpec.parse(spec, UdpCommand.parseOnOff("profile", p));
+                    rows.add(row);
+                    for (final String v : variants == null ? List.<String>of() : variants)
+                    {
+                        final int eq = v.indexOf('=');
+                        if (eq < 1 || v.substring(eq + 1).isBlank())
+                        {
+                            throw new IllegalArgumentException("variant=" + v + " is not NAME=FLAGS");
+                        }
+                        rows.add(row.variant(v.substring(0, eq), List.of(v.substring(eq + 1).trim().split("\\s+"))));
+                    }
                 }
             }
         }

@@ -125,6 +125,27 @@ public final class ChildJvm implements AutoCloseable
     }
 
     /**
+     * A child JVM's command with more JVM flags, after the profile's and {@value #EXTRA_OPTS_ENV}'s (so they win):
+     * a comparison's variant rows ({@code oobnet latency compare --variant}).
+     *
+     * @param command what {@link #command} or {@link #stageCommand} built.
+     * @param flags   the flags, possibly none.
+     * @return the command with them.
+     * @throws IllegalArgumentException when the command is not a JVM's.
+     */
+    public static List<String> withFlags(final List<String> command, final List<String> flags)
+    {
+        final int classPath = command.indexOf("-cp");
+        if (classPath < 0)
+        {
+            throw new IllegalArgumentException("not a child JVM's command (no -cp): " + command);
+        }
+        final List<String> with = new ArrayList<>(command);
+        with.addAll(classPath, flags);
+        return with;
+    }
+
+    /**
      * The full command line for a native program (the C floor), pinned with taskset like the JVM children.
      *
      * @param prefix  e.g. {@code ip netns exec <ns>}, or empty.

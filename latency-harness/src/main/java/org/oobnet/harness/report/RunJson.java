@@ -82,6 +82,7 @@ public final class RunJson
         o.put("client_alloc_bytes", result.clientAllocBytes());
         o.put("clamped", result.clamped());
         o.set("hops", HopsReport.toJson(result));
+        o.set("sched", SchedBlock.toJson(result.sched()));
         final ObjectNode gc = o.putObject("gc");
         gc.put("collections", result.gc().totalCollections());
         gc.put("time_ms", result.gc().totalTimeMs());

@@ -14,6 +14,7 @@ import org.oobnet.core.OobRuntime;
 import org.oobnet.core.OobSocket;
 import org.oobnet.core.OobTask;
 import org.oobnet.harness.bench.run.IntervalReporter;
+import org.oobnet.harness.bench.run.PhaseWakeups;
 import org.oobnet.harness.bench.run.MeasurementPlan;
 import org.oobnet.harness.bench.reflect.ReflectorRun;
 import org.oobnet.harness.bench.run.StagePhase;
@@ -146,6 +147,7 @@ public final class OobPacketRuns
             () -> runtime.counters().stalls().get());
         reporter.start();
         final StagePhase phase = StagePhase.begin(runtime);
+        final long pollNs = PhaseWakeups.pollNs();
         pinger.go();
         while (!pinger.isDone())
         {
@@ -153,7 +155,7 @@ public final class OobPacketRuns
             {
                 pinger.stop();
             }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+            LockSupport.parkNanos(pollNs);
         }
         final StagePhase.Result stage = phase.end();
         try

@@ -11,7 +11,7 @@ import org.oobnet.harness.report.LatencyRecorder;
 import org.oobnet.harness.report.LatmusLines;
 
 /**
- * Every millisecond during the measured phase: records what an OOB stage handed over in its {@link StageSamples}
+ * Every {@link PhaseWakeups#drainNs()} during the measured phase: records what an OOB stage handed over in its {@link StageSamples}
  * (when the run has a stage). Once a second: swaps the recorder's interval histogram, appends it to the interval log
  * and prints the interval's {@code RTD|} line. Runs on its own thread, which sleeps between ticks (it never spins).
  * <p>
@@ -21,7 +21,6 @@ import org.oobnet.harness.report.LatmusLines;
 public final class IntervalReporter implements Runnable
 {
     private static final long INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
-    private static final long DRAIN_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final LatencyRecorder recorder;
     private final StageSamples samples;
@@ -31,6 +30,7 @@ public final class IntervalReporter implements Runnable
     private final LongSupplier stalls;
     private final LatmusLines lines = new LatmusLines();
     private final Thread thread;
+    private final long drainNs = PhaseWakeups.drainNs();
     private volatile boolean running = true;
     private long lastOverruns;
     private long lastStalls;
@@ -79,7 +79,7 @@ public final class IntervalReporter implements Runnable
             final long remaining = next - System.nanoTime();
             if (remaining > 0)
             {
-                LockSupport.parkNanos(this, samples == null ? remaining : Math.min(remaining, DRAIN_NS));
+                LockSupport.parkNanos(this, samples == null ? remaining : Math.min(remaining, drainNs));
                 drain();
                 continue;
             }

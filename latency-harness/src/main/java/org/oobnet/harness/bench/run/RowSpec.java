@@ -1,5 +1,8 @@
 package org.oobnet.harness.bench.run;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * One row of a comparison: a scenario ({@code udp} over one of its transports, {@code packet}: raw frames on
  * rings, or {@code floor}: the C ring ping-pong, raw or UDP-framed), with or without the low-latency JVM profile.
@@ -11,9 +14,40 @@ package org.oobnet.harness.bench.run;
  * @param transport the transport's name ({@code oob} or {@code rings} for {@code packet}, the framing {@code raw} or
  *                  {@code udp} for {@code floor}).
  * @param profile   whether the child JVMs get the low-latency profile.
+ * @param jvmFlags  more flags for the row's child JVMs (a variant of the row), usually none.
  */
-public record RowSpec(String label, String scenario, String transport, boolean profile)
+public record RowSpec(String label, String scenario, String transport, boolean profile, List<String> jvmFlags)
 {
+    /**
+     * A row without extra JVM flags.
+     *
+     * @param label     the row's name.
+     * @param scenario  {@code udp}, {@code packet} or {@code floor}.
+     * @param transport the transport's (or framing's) name.
+     * @param profile   whether the child JVMs get the low-latency profile.
+     */
+    public RowSpec(final String label, final String scenario, final String transport, final boolean profile)
+    {
+        this(label, scenario, transport, profile, List.of());
+    }
+
+    /**
+     * @param name  the variant's name, appended to the label ({@code packet-oob-<name>}).
+     * @param flags its JVM flags, for both sides' JVMs.
+     * @return the variant of this row.
+     * @throws IllegalArgumentException for a floor row (no JVM).
+     */
+    public RowSpec variant(final String name, final List<String> flags)
+    {
+        if (FLOOR.equals(scenario))
+        {
+            throw new IllegalArgumentException("row=" + label + " runs no JVM: it has no variants");
+        }
+        final List<String> all = new ArrayList<>(jvmFlags);
+        all.addAll(flags);
+        return new RowSpec(label + "-" + name, scenario, transport, profile, List.copyOf(all));
+    }
+
     /** The raw-frame scenario. */
     public static final String PACKET = "packet";
     /** The UDP scenario. */

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.oobnet.harness.bench.floor.FloorProgram;
 import org.oobnet.harness.bench.floor.FloorRound;
+import org.oobnet.harness.bench.run.RowSched;
 import org.oobnet.harness.bench.run.RowSpec;
 import org.oobnet.harness.bench.run.RunSettings;
 import org.oobnet.harness.env.ChildJvm;
@@ -55,6 +56,8 @@ public final class UdpRunner implements AutoCloseable
     private RunNetwork network;
     private FloorProgram floor;
     private int extraSockets;
+    // the round being run's scheduler trace: its children's processes and lines go to it
+    private RowSched rowSched;
 
     /**
      * @param settings the run's settings.
@@ -213,6 +216,23 @@ public final class UdpRunner implements AutoCloseable
         final int peerCpu = settings.peerCpu();
         final long expectedS = plan.durationNs() > 0 ? TimeUnit.NANOSECONDS.toSeconds(plan.durationNs()) : 0;
         progress.show(index, total, row.label(), "starting", 0, expectedS);
+        try (RowSched sched = RowSched.start(cpu, peerCpu))
+        {
+            rowSched = sched;
+            final RunResult result = runSides(row, plan, base, index, total, expectedS);
+            return result.withSched(sched.finish(result.measuredNs()));
+        }
+        finally
+        {
+            rowSched = null;
+        }
+    }
+
+    private RunResult runSides(final RowSpec row, final MeasurementPlan plan, final String base, final int index,
+        final int total, final long expectedS) throws IOException
+    {
+        final int cpu = settings.cpu();
+        final int peerCpu = settings.peerCpu();
         if (RowSpec.FLOOR.equals(row.scenario()))
         {
             progress.show(index, total, row.label(), "measuring", 0, expectedS);
@@ -241,9 +261,9 @@ public final class UdpRunner implements AutoCloseable
         final BitSet busy = new BitSet();
         busy.set(Math.max(0, cpu));
         busy.set(Math.max(0, peerCpu));
-        final ChildJvm reflector = start(row.onStage()
+        final ChildJvm reflector = start(ChildJvm.withFlags(row.onStage()
             ? ChildJvm.stageCommand(network.prefix(true), peerCpu, busy, row.profile(), reflectArgs)
-            : ChildJvm.command(network.prefix(true), peerCpu, row.profile(), reflectArgs),
+            : ChildJvm.command(network.prefix(true), peerCpu, row.profile(), reflectArgs), row.jvmFlags()),
             folder.dir().resolve(base + ".reflector.err"), line ->
             {
                 if (line.startsWith(ReflectorRun.READY))
@@ -258,9 +278,10 @@ public final class UdpRunner implements AutoCloseable
             final AtomicLong seconds = new AtomicLong();
             final Path output = folder.dir().resolve(base);
             final List<String> clientArgs = clientArgs(row, plan, "-", cpu, peerCpu, output);
-            client = start(row.onStage()
+            client = start(ChildJvm.withFlags(row.onStage()
                 ? ChildJvm.stageCommand(network.prefix(false), cpu, busy, row.profile(), clientArgs)
-                : ChildJvm.command(network.prefix(false), cpu, row.profile(), clientArgs), folder.dir().resolve(base + ".client.err"),
+                : ChildJvm.command(network.prefix(false), cpu, row.profile(), clientArgs), row.jvmFlags()),
+                folder.dir().resolve(base + ".client.err"),
                 line ->
                 {
                     if (line.startsWith("RTD|"))
@@ -354,7 +375,13 @@ public final class UdpRunner implements AutoCloseable
     private ChildJvm start(final List<String> command, final Path stderr, final java.util.function.Consumer<String> lines)
         throws IOException
     {
-        final ChildJvm child = ChildJvm.start(command, stderr, lines);
+        final RowSched sched = rowSched;
+        final String side = RowSched.sideOf(stderr);
+        final ChildJvm child = ChildJvm.start(command, stderr, sched == null ? lines : sched.watchLines(side, lines));
+        if (sched != null)
+        {
+            sched.process(side, child.pid());
+        }
         children.add(child);
         return child;
     }
