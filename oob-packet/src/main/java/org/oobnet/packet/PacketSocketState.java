@@ -296,7 +296,11 @@ public final class PacketSocketState implements PacketFrameHandler, StageDevice
         }
         if (tx.pending() > 0)
         {
-            socket.stage().hops().beforeKick();
+            final StageHops hops = socket.stage().hops();
+            hops.beforeKick();
+            final int kicked = tx.flush(nowNs);
+            hops.afterKick();
+            return afterKick(kicked);
         }
         return afterKick(tx.flush(nowNs));
     }

@@ -25,6 +25,8 @@ import org.oobnet.core.counters.HopSnapshot;
  * @param clamped          values above the histogram's range, recorded as its highest value.
  * @param hops             the measuring side's stage hops over the measured phase, one per hop; empty when the run
  *                         has no stage or recording was off.
+ * @param peerHops         the reflector's hops over the same phase (a child process's stage, or the C floor's
+ *                         reflector), one per hop; empty when the reflector reported none.
  */
 public record RunResult(
     RunDescription run,
@@ -39,8 +41,36 @@ public record RunResult(
     GcDelta gc,
     long measuredNs,
     long clamped,
-    List<HopSnapshot> hops)
+    List<HopSnapshot> hops,
+    List<HopSnapshot> peerHops)
 {
+    /**
+     * A result whose reflector reported no hops.
+     *
+     * @param run              what was measured.
+     * @param histogram        the round trips.
+     * @param warmupCount      exchanges before measuring.
+     * @param warmupNs         how long the warm-up took.
+     * @param lost             exchanges whose reply never came.
+     * @param overruns         late fixed-rate sends.
+     * @param stalls           stage stalls, -1 without a stage.
+     * @param stageAllocBytes  stage allocation, -1 without a stage.
+     * @param clientAllocBytes the measuring thread's allocation.
+     * @param gc               collections.
+     * @param measuredNs       the measured phase's length.
+     * @param clamped          values above the histogram's range.
+     * @param hops             the measuring side's hops.
+     */
+    public RunResult(
+        final RunDescription run, final Histogram histogram, final long warmupCount, final long warmupNs,
+        final long lost, final long overruns, final long stalls, final long stageAllocBytes,
+        final long clientAllocBytes, final GcDelta gc, final long measuredNs, final long clamped,
+        final List<HopSnapshot> hops)
+    {
+        this(run, histogram, warmupCount, warmupNs, lost, overruns, stalls, stageAllocBytes, clientAllocBytes, gc,
+            measuredNs, clamped, hops, List.of());
+    }
+
     /**
      * A result without hops.
      *
@@ -63,7 +93,17 @@ public record RunResult(
         final long clientAllocBytes, final GcDelta gc, final long measuredNs, final long clamped)
     {
         this(run, histogram, warmupCount, warmupNs, lost, overruns, stalls, stageAllocBytes, clientAllocBytes, gc,
-            measuredNs, clamped, List.of());
+            measuredNs, clamped, List.of(), List.of());
+    }
+
+    /**
+     * @param reflectorHops the reflector's hops over the measured phase.
+     * @return this result with them.
+     */
+    public RunResult withPeerHops(final List<HopSnapshot> reflectorHops)
+    {
+        return new RunResult(run, histogram, warmupCount, warmupNs, lost, overruns, stalls, stageAllocBytes,
+            clientAllocBytes, gc, measuredNs, clamped, hops, reflectorHops);
     }
 
     /**
@@ -88,7 +128,8 @@ public record RunResult(
         return new RunResult(run, merged, warmupCount + other.warmupCount, warmupNs + other.warmupNs,
             lost + other.lost, overruns + other.overruns, sumApplicable(stalls, other.stalls),
             sumApplicable(stageAllocBytes, other.stageAllocBytes), clientAllocBytes + other.clientAllocBytes,
-            gc.plus(other.gc), measuredNs + other.measuredNs, clamped + other.clamped, mergeHops(hops, other.hops));
+            gc.plus(other.gc), measuredNs + other.measuredNs, clamped + other.clamped, mergeHops(hops, other.hops),
+            mergeHops(peerHops, other.peerHops));
     }
 
     private static List<HopSnapshot> mergeHops(final List<HopSnapshot> a, final List<HopSnapshot> b)

@@ -22,9 +22,12 @@ import org.oobnet.harness.env.ChildJvm;
 import org.oobnet.harness.env.NetnsPair;
 import org.oobnet.harness.env.RunNetwork;
 import org.oobnet.harness.env.CpuSet;
+import org.oobnet.core.counters.HopSnapshot;
 import org.oobnet.harness.bench.run.MeasurementPlan;
+import org.oobnet.harness.bench.run.PhaseRelay;
 import org.oobnet.harness.report.FloorReference;
 import org.oobnet.harness.report.GcDelta;
+import org.oobnet.harness.report.HopLines;
 import org.oobnet.harness.report.IntervalLogHeader;
 import org.oobnet.harness.report.LatencyRecorder;
 import org.oobnet.harness.report.RunDescription;
@@ -46,6 +49,9 @@ public final class FloorRound
     static final int UDP_PORT = 17001;
 
     private static final long READY_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
+    // the C sides time the same hops as the stages (the harness's children record theirs too)
+    private static final String HOPS_ON = "hops=1";
+    private static final long HOPS_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
 
     /** Starts a child process and tracks it for clean-up. */
     @FunctionalInterface
@@ -101,15 +107,19 @@ public final class FloorRound
         final String framing = description.transport();
         final CompletableFuture<String> ready = new CompletableFuture<>();
         final Map<String, String> summary = new HashMap<>();
+        final HopLines.Collector reflectorHops = new HopLines.Collector();
+        final HopLines.Collector clientHops = new HopLines.Collector();
         final ChildJvm reflector = starter.start(ChildJvm.nativeCommand(network.prefix(true), description.peerCpu(),
             List.of(program.binary().toString(), "reflect", framing, network.interfaceName(true),
-                "port=" + UDP_PORT)), Path.of(output + ".reflector.err"), line ->
+                "port=" + UDP_PORT, HOPS_ON)), Path.of(output + ".reflector.err"), line ->
             {
                 if (line.startsWith("READY "))
                 {
                     ready.complete(line.substring("READY ".length()).trim());
                 }
+                reflectorHops.accept(line);
             });
+        final PhaseRelay phases = new PhaseRelay(reflector);
         ChildJvm client = null;
         try
         {
@@ -118,12 +128,14 @@ public final class FloorRound
             final List<String> args = new ArrayList<>(List.of(program.binary().toString(), "client", framing,
                 network.interfaceName(false), "peer_mac=" + peerMac, "out=" + samples,
                 "size=" + description.sizeBytes(), "timeout_ns=" + timeoutNs, "port=" + UDP_PORT,
-                "src=" + NetnsPair.CLIENT_ADDRESS, "dst=" + network.reflectorAddress()));
+                "src=" + NetnsPair.CLIENT_ADDRESS, "dst=" + network.reflectorAddress(), HOPS_ON));
             args.add(plan.warmupNs() > 0 ? "warmup_ns=" + plan.warmupNs() : "warmup_count=" + plan.warmupCount());
             args.add(plan.durationNs() > 0 ? "duration_ns=" + plan.durationNs() : "count=" + plan.count());
             client = starter.start(ChildJvm.nativeCommand(network.prefix(false), description.cpu(), args),
                 Path.of(output + ".client.err"), line ->
                 {
+                    phases.relay(line);
+                    clientHops.accept(line);
                     if (line.startsWith("FLOOR "))
                     {
                         synchronized (summary)
@@ -149,7 +161,9 @@ public final class FloorRound
                 {
                     throw new IOException("floor client printed no FLOOR line: " + client.stderrTail());
                 }
-                return result(description, samples, Path.of(output + ".hlog"), summary);
+                return result(description, samples, Path.of(output + ".hlog"), summary,
+                    clientHops.await(HOPS_TIMEOUT_NS))
+                    .withPeerHops(phases.ended() ? reflectorHops.await(HOPS_TIMEOUT_NS) : List.of());
             }
         }
         finally
@@ -191,7 +205,7 @@ public final class FloorRound
 
     // the samples through the recorder every row uses, written as one interval of the interval log
     private static RunResult result(final RunDescription description, final Path samples, final Path intervalLog,
-        final Map<String, String> summary) throws IOException
+        final Map<String, String> summary, final List<HopSnapshot> hops) throws IOException
     {
         final LatencyRecorder recorder = new LatencyRecorder();
         recorder.restart();
@@ -228,6 +242,6 @@ public final class FloorRound
         }
         return new RunResult(description, histogram, Long.parseLong(summary.get("warmup_count")),
             Long.parseLong(summary.get("warmup_ns")), Long.parseLong(summary.get("lost")), 0, -1, -1, 0,
-            GcDelta.NONE, Long.parseLong(summary.get("measured_ns")), recorder.clampedCount());
+            GcDelta.NONE, Long.parseLong(summary.get("measured_ns")), recorder.clampedCount(), hops);
     }
 }

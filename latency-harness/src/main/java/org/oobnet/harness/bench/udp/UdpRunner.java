@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.HdrHistogram.Histogram;
+import org.oobnet.core.counters.HopSnapshot;
 import org.oobnet.harness.bench.floor.FloorProgram;
 import org.oobnet.harness.bench.floor.FloorRound;
 import org.oobnet.harness.bench.run.RowSpec;
@@ -23,8 +24,10 @@ import org.oobnet.harness.env.LoopbackNetwork;
 import org.oobnet.harness.env.NetnsPair;
 import org.oobnet.harness.env.RunNetwork;
 import org.oobnet.harness.bench.run.MeasurementPlan;
+import org.oobnet.harness.bench.run.PhaseRelay;
 import org.oobnet.harness.bench.reflect.ReflectorRun;
 import org.oobnet.harness.report.ChildOutput;
+import org.oobnet.harness.report.HopLines;
 import org.oobnet.harness.report.LatencyRecorder;
 import org.oobnet.harness.report.Progress;
 import org.oobnet.harness.report.ResultFolder;
@@ -44,6 +47,7 @@ import org.oobnet.harness.report.SockperfSummary;
 public final class UdpRunner implements AutoCloseable
 {
     private static final long READY_TIMEOUT_S = 60;
+    private static final long PEER_HOPS_TIMEOUT_S = 10;
 
     private RunSettings settings;
     private final ResultFolder folder;
@@ -241,6 +245,7 @@ public final class UdpRunner implements AutoCloseable
         final BitSet busy = new BitSet();
         busy.set(Math.max(0, cpu));
         busy.set(Math.max(0, peerCpu));
+        final HopLines.Collector reflectorHops = new HopLines.Collector();
         final ChildJvm reflector = start(row.onStage()
             ? ChildJvm.stageCommand(network.prefix(true), peerCpu, busy, row.profile(), reflectArgs)
             : ChildJvm.command(network.prefix(true), peerCpu, row.profile(), reflectArgs),
@@ -250,7 +255,9 @@ public final class UdpRunner implements AutoCloseable
                 {
                     ready.complete(line.substring(ReflectorRun.READY.length()).trim());
                 }
+                reflectorHops.accept(line);
             });
+        final PhaseRelay phases = new PhaseRelay(reflector);
         ChildJvm client = null;
         try
         {
@@ -263,6 +270,7 @@ public final class UdpRunner implements AutoCloseable
                 : ChildJvm.command(network.prefix(false), cpu, row.profile(), clientArgs), folder.dir().resolve(base + ".client.err"),
                 line ->
                 {
+                    phases.relay(line);
                     if (line.startsWith("RTD|"))
                     {
                         final long s = seconds.incrementAndGet();
@@ -287,7 +295,8 @@ public final class UdpRunner implements AutoCloseable
             {
                 throw new IOException("measuring client exited with status " + exit + ": " + client.stderrTail());
             }
-            return ChildOutput.read(output);
+            final RunResult result = ChildOutput.read(output);
+            return phases.ended() ? result.withPeerHops(peerHops(reflectorHops, row.label())) : result;
         }
         finally
         {
@@ -300,6 +309,20 @@ public final class UdpRunner implements AutoCloseable
             children.remove(reflector);
             removeIfEmpty(folder.dir().resolve(base + ".reflector.err"));
             removeIfEmpty(folder.dir().resolve(base + ".client.err"));
+        }
+    }
+
+    // the reflector's hops, printed once told the measured phase ended; a row without them still counts
+    private List<HopSnapshot> peerHops(final HopLines.Collector hops, final String label)
+    {
+        try
+        {
+            return hops.await(TimeUnit.SECONDS.toNanos(PEER_HOPS_TIMEOUT_S));
+        }
+        catch (final IllegalStateException ex)
+        {
+            out.println("oobnet: " + label + ": the reflector's hops are missing: " + ex.getMessage());
+            return List.of();
         }
     }
 
