@@ -299,7 +299,7 @@ public final class PacketSocketState implements PacketFrameHandler, StageDevice
             final StageHops hops = socket.stage().hops();
             hops.beforeKick();
             final int kicked = tx.flush(nowNs);
-            hops.afterKick();
+            hops.afterKick(0 != kicked);
             return afterKick(kicked);
         }
         return afterKick(tx.flush(nowNs));

@@ -160,11 +160,14 @@ public final class StageHops
     /**
      * Stage: the kick {@link #beforeKick} timed has returned; records kick → return (the system call, which on
      * veth carries the frame into the peer's RX ring).
+     *
+     * @param kicked whether the system call was made; when not (a refused kick's back-off not yet due, or the
+     *               kernel's {@code EAGAIN}) the frame's kick is timed from the same start at the one that is.
      */
-    public void afterKick()
+    public void afterKick(final boolean kicked)
     {
         final long startNs = kickInFlightNs;
-        if (0L != startNs)
+        if (0L != startNs && kicked)
         {
             kickToReturn.record(System.nanoTime() - startNs);
             kickInFlightNs = 0L;
