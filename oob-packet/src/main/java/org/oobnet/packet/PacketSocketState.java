@@ -61,6 +61,10 @@ public final class PacketSocketState implements PacketFrameHandler, StageDevice
     private volatile int lastSocketErrno;
     private volatile PacketFrameHandler frameHandler;
 
+    // FIXME: gap5 A/B switch, decided before merge
+    private static final boolean KICK_AFTER_HANDLER =
+        Boolean.parseBoolean(System.getProperty("oobnet.packet.kickAfterHandler", "true"));
+
     PacketSocketState(final OobSocket socket, final PacketConfig config, final PacketCounters counters)
     {
         this.socket = socket;
@@ -228,7 +232,14 @@ public final class PacketSocketState implements PacketFrameHandler, StageDevice
             return;
         }
         // FIXME: a socket that asked for raw hardware stamps gets the NIC's clock here, not CLOCK_REALTIME
-        hops.onDelivered(timestampNs, pickupNs, null != tx && tx.pending() != pending);
+        final boolean replied = null != tx && tx.pending() != pending;
+        hops.onDelivered(timestampNs, pickupNs, replied);
+        if (replied && KICK_AFTER_HANDLER)
+        {
+            // the reply leaves now, as the C floor's does, not after the rest of the duty cycle (the ring's other
+            // frames, the other devices, the pending sends)
+            flush(socket.stage().nowNs());
+        }
     }
 
     @Override
