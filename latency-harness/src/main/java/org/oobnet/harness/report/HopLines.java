@@ -1,5 +1,6 @@
 package org.oobnet.harness.report;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -179,6 +180,27 @@ public final class HopLines
             {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for the hops", ex);
+            }
+        }
+
+        /**
+         * Like {@link #await}, but a side's missing hops do not fail the row: they are left out and said so.
+         *
+         * @param timeoutNs how long to wait for {@value #DONE}.
+         * @param out       where the line saying why goes.
+         * @param what      the side, for that line ({@code "udp-packet's reflector"}).
+         * @return the side's hops, or none.
+         */
+        public List<HopSnapshot> awaitOrSay(final long timeoutNs, final PrintStream out, final String what)
+        {
+            try
+            {
+                return await(timeoutNs);
+            }
+            catch (final IllegalStateException ex)
+            {
+                out.println("oobnet: " + what + "'s hops are left out: " + ex.getMessage());
+                return List.of();
             }
         }
 

@@ -51,7 +51,8 @@ public final class FloorRound
     private static final long READY_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
     // the C sides time the same hops as the stages (the harness's children record theirs too)
     private static final String HOPS_ON = "hops=1";
-    private static final long HOPS_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+    // the C reflector reads the relayed "hops end" between frames, every million idle polls of its ring
+    private static final long HOPS_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
 
     /** Starts a child process and tracks it for clean-up. */
     @FunctionalInterface
@@ -70,14 +71,18 @@ public final class FloorRound
     private final FloorProgram program;
     private final RunNetwork network;
     private final Starter starter;
+    private final PrintStream out;
 
     /**
      * @param program the built program.
      * @param network the run's namespaces.
      * @param starter starts (and tracks) the two processes.
+     * @param out     where a side's missing hops are said.
      */
-    public FloorRound(final FloorProgram program, final RunNetwork network, final Starter starter)
+    public FloorRound(final FloorProgram program, final RunNetwork network, final Starter starter,
+        final PrintStream out)
     {
+        this.out = out;
         this.program = program;
         this.network = network;
         this.starter = starter;
@@ -161,9 +166,11 @@ public final class FloorRound
                 {
                     throw new IOException("floor client printed no FLOOR line: " + client.stderrTail());
                 }
+                final String label = description.label();
                 return result(description, samples, Path.of(output + ".hlog"), summary,
-                    clientHops.await(HOPS_TIMEOUT_NS))
-                    .withPeerHops(phases.ended() ? reflectorHops.await(HOPS_TIMEOUT_NS) : List.of());
+                    clientHops.awaitOrSay(HOPS_TIMEOUT_NS, out, label + " client"))
+                    .withPeerHops(phases.ended() ? reflectorHops.awaitOrSay(HOPS_TIMEOUT_NS, out, label + " reflector")
+                    : List.of());
             }
         }
         finally

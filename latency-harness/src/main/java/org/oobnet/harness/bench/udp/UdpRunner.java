@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.HdrHistogram.Histogram;
-import org.oobnet.core.counters.HopSnapshot;
 import org.oobnet.harness.bench.floor.FloorProgram;
 import org.oobnet.harness.bench.floor.FloorRound;
 import org.oobnet.harness.bench.run.RowSpec;
@@ -47,7 +46,8 @@ import org.oobnet.harness.report.SockperfSummary;
 public final class UdpRunner implements AutoCloseable
 {
     private static final long READY_TIMEOUT_S = 60;
-    private static final long PEER_HOPS_TIMEOUT_S = 10;
+    // the reflector prints its hops once told the measured phase ended; on a loaded machine that can take seconds
+    private static final long HOPS_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
 
     private RunSettings settings;
     private final ResultFolder folder;
@@ -222,7 +222,7 @@ public final class UdpRunner implements AutoCloseable
             progress.show(index, total, row.label(), "measuring", 0, expectedS);
             try
             {
-                return new FloorRound(floor, network, this::start).run(FloorRound.describe(row.label(),
+                return new FloorRound(floor, network, this::start, out).run(FloorRound.describe(row.label(),
                     row.transport(), settings.size(), cpu, peerCpu, network.kind(), plan), plan,
                     settings.receiveTimeoutNs(), folder.dir().resolve(base));
             }
@@ -296,7 +296,8 @@ public final class UdpRunner implements AutoCloseable
                 throw new IOException("measuring client exited with status " + exit + ": " + client.stderrTail());
             }
             final RunResult result = ChildOutput.read(output);
-            return phases.ended() ? result.withPeerHops(peerHops(reflectorHops, row.label())) : result;
+            return phases.ended() ? result.withPeerHops(reflectorHops.awaitOrSay(HOPS_TIMEOUT_NS, out,
+                row.label() + " reflector")) : result;
         }
         finally
         {
@@ -309,20 +310,6 @@ public final class UdpRunner implements AutoCloseable
             children.remove(reflector);
             removeIfEmpty(folder.dir().resolve(base + ".reflector.err"));
             removeIfEmpty(folder.dir().resolve(base + ".client.err"));
-        }
-    }
-
-    // the reflector's hops, printed once told the measured phase ended; a row without them still counts
-    private List<HopSnapshot> peerHops(final HopLines.Collector hops, final String label)
-    {
-        try
-        {
-            return hops.await(TimeUnit.SECONDS.toNanos(PEER_HOPS_TIMEOUT_S));
-        }
-        catch (final IllegalStateException ex)
-        {
-            out.println("oobnet: " + label + ": the reflector's hops are missing: " + ex.getMessage());
-            return List.of();
         }
     }
 
