@@ -234,10 +234,11 @@ public final class PacketSocketState implements PacketFrameHandler, StageDevice
         // FIXME: a socket that asked for raw hardware stamps gets the NIC's clock here, not CLOCK_REALTIME
         final boolean replied = null != tx && tx.pending() != pending;
         hops.onDelivered(timestampNs, pickupNs, replied);
-        if (replied && KICK_AFTER_HANDLER)
+        final RxRing rx = this.rx;
+        if (replied && KICK_AFTER_HANDLER && (null == rx || !rx.nextReady()))
         {
-            // the reply leaves now, as the C floor's does, not after the rest of the duty cycle (the ring's other
-            // frames, the other devices, the pending sends)
+            // the reply leaves now, as the C floor's does, not after the rest of the duty cycle (the other devices,
+            // the pending sends); in a burst it waits for the burst's end and leaves with the others in one kick
             flush(socket.stage().nowNs());
         }
     }
