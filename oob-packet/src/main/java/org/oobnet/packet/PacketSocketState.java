@@ -232,15 +232,7 @@ public final class PacketSocketState implements PacketFrameHandler, StageDevice
             return;
         }
         // FIXME: a socket that asked for raw hardware stamps gets the NIC's clock here, not CLOCK_REALTIME
-        final boolean replied = null != tx && tx.pending() != pending;
-        hops.onDelivered(timestampNs, pickupNs, replied);
-        final RxRing rx = this.rx;
-        if (replied && KICK_AFTER_HANDLER && (null == rx || !rx.nextReady()))
-        {
-            // the reply leaves now, as the C floor's does, not after the rest of the duty cycle (the other devices,
-            // the pending sends); in a burst it waits for the burst's end and leaves with the others in one kick
-            flush(socket.stage().nowNs());
-        }
+        hops.onDelivered(timestampNs, pickupNs, null != tx && tx.pending() != pending);
     }
 
     @Override
@@ -278,6 +270,12 @@ public final class PacketSocketState implements PacketFrameHandler, StageDevice
             return 0;
         }
         final int frames = rx.poll(this, config.rxBatchLimit());
+        if (frames > 0 && KICK_AFTER_HANDLER)
+        {
+            // what the handlers committed leaves now, one kick for the batch, as the C floor's reply does: not
+            // after the rest of the duty cycle (the other devices, the pending sends, the flush loop)
+            flush(nowNs);
+        }
         if (frames > 0 && portState == PortState.ERROR)
         {
             portState = PortState.UP;

@@ -574,12 +574,12 @@ class PacketProtocolNetnsTest
         });
         final long kicksBefore = stateB.counters().get(PacketCounter.TX_KICKS);
 
-        // a burst waiting in the RX ring: each reply waits for the burst's last one, and all leave in one kick
+        // a burst waiting in the RX ring: the replies leave together, in one kick at the end of the RX poll
         sendWhileStageStalled(8);
         await(() -> stateB.counters().get(PacketCounter.FRAMES_OUT) == 8, "8 replies sent");
         assertEquals(1, stateB.counters().get(PacketCounter.TX_KICKS) - kicksBefore, "one kick for the burst");
 
-        // a lone frame: its reply leaves from its handler's delivery, in a kick of its own
+        // a lone frame: its reply leaves at the end of its RX poll, in a kick of its own
         sendWhileStageStalled(1);
         await(() -> stateB.counters().get(PacketCounter.FRAMES_OUT) == 9, "the lone frame's reply sent");
         assertEquals(2, stateB.counters().get(PacketCounter.TX_KICKS) - kicksBefore);

@@ -40,14 +40,12 @@ public final class RxRing
     private final RingGeometry geometry;
     private final PacketCounters counters;
     private final Tpacket2HeaderFlyweight header = new Tpacket2HeaderFlyweight();
-    private final Tpacket2HeaderFlyweight probe = new Tpacket2HeaderFlyweight();
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private final BpfInterpreter interpreter = new BpfInterpreter();
     private BpfProgram verifyFilter;
     private CaptureTap capture;
     private boolean acceptOtherHost = true;
     private int index;
-    private int handling;
     private boolean losing;
 
     /**
@@ -132,8 +130,6 @@ public final class RxRing
             {
                 losing = true;
             }
-            // the frame being handled, for a handler's nextReady()
-            handling = index;
             handle(handler, header, status, frameOffset, capturing);
             // release: our reads of the frame are done before the kernel may refill it
             header.soStatus(Tpacket2HeaderFlyweight.TP_STATUS_KERNEL);
@@ -142,19 +138,6 @@ public final class RxRing
         }
         this.index = index;
         return taken;
-    }
-
-    /**
-     * Stage, from a handler {@link #poll} is calling: whether the frame after the one being handled is already
-     * the stage's (a burst goes on), so that a reply can wait to leave with the others in one kick.
-     *
-     * @return true when the next frame is ready.
-     */
-    public boolean nextReady()
-    {
-        final int next = handling + 1 == geometry.frameCount() ? 0 : handling + 1;
-        // acquire: pairs with the kernel's release of the frame to the user, as in poll
-        return (probe.wrap(ring, geometry.frameOffset(next)).lvStatus() & Tpacket2HeaderFlyweight.TP_STATUS_USER) != 0;
     }
 
     /**
