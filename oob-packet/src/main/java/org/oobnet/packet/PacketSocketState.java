@@ -61,6 +61,8 @@ public final class PacketSocketState implements PacketFrameHandler, StageDevice
     private volatile int lastSocketErrno;
     private volatile PacketFrameHandler frameHandler;
 
+    // whether onFrame is handling the first frame of this RX poll (stage only)
+    private boolean firstOfPoll;
     // FIXME: gap5 A/B switch, decided before merge
     private static final boolean KICK_AFTER_HANDLER =
         Boolean.parseBoolean(System.getProperty("oobnet.packet.kickAfterHandler", "true"));
@@ -232,7 +234,16 @@ public final class PacketSocketState implements PacketFrameHandler, StageDevice
             return;
         }
         // FIXME: a socket that asked for raw hardware stamps gets the NIC's clock here, not CLOCK_REALTIME
-        hops.onDelivered(timestampNs, pickupNs, null != tx && tx.pending() != pending);
+        final boolean replied = null != tx && tx.pending() != pending;
+        hops.onDelivered(timestampNs, pickupNs, replied);
+        if (replied && firstOfPoll && KICK_AFTER_HANDLER)
+        {
+            // the first frame's reply leaves now, as the C floor's does: before this frame goes back to the kernel
+            // and before the next slot's header is read (a line one ring lap cold, a cache miss on the round trip),
+            // and before the rest of the duty cycle; a burst's later replies leave together at the cycle's flush
+            flush(socket.stage().nowNs());
+        }
+        firstOfPoll = false;
     }
 
     @Override
@@ -269,13 +280,8 @@ public final class PacketSocketState implements PacketFrameHandler, StageDevice
         {
             return 0;
         }
+        firstOfPoll = true;
         final int frames = rx.poll(this, config.rxBatchLimit());
-        if (frames > 0 && KICK_AFTER_HANDLER)
-        {
-            // what the handlers committed leaves now, one kick for the batch, as the C floor's reply does: not
-            // after the rest of the duty cycle (the other devices, the pending sends, the flush loop)
-            flush(nowNs);
-        }
         if (frames > 0 && portState == PortState.ERROR)
         {
             portState = PortState.UP;
