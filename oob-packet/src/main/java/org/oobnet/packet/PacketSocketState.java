@@ -63,9 +63,6 @@ public final class PacketSocketState implements PacketFrameHandler, StageDevice
 
     // whether onFrame is handling the first frame of this RX poll (stage only)
     private boolean firstOfPoll;
-    // FIXME: gap5 A/B switch, decided before merge
-    private static final boolean KICK_AFTER_HANDLER =
-        Boolean.parseBoolean(System.getProperty("oobnet.packet.kickAfterHandler", "true"));
 
     PacketSocketState(final OobSocket socket, final PacketConfig config, final PacketCounters counters)
     {
@@ -236,7 +233,7 @@ public final class PacketSocketState implements PacketFrameHandler, StageDevice
         // FIXME: a socket that asked for raw hardware stamps gets the NIC's clock here, not CLOCK_REALTIME
         final boolean replied = null != tx && tx.pending() != pending;
         hops.onDelivered(timestampNs, pickupNs, replied);
-        if (replied && firstOfPoll && KICK_AFTER_HANDLER)
+        if (replied && firstOfPoll)
         {
             // the first frame's reply leaves now, as the C floor's does: before this frame goes back to the kernel
             // and before the next slot's header is read (a line one ring lap cold, a cache miss on the round trip),
