@@ -17,7 +17,10 @@ import org.oobnet.core.counters.StageHop;
  * <p>
  * JSON: {@code "hops": {"<hop>": {"count", "p50_ns", "p99_ns", "max_ns", "mean_ns", "sum_ns", "buckets": {"<lower ns>": count}}, ...,
  * "<hop>": {"count": 0, "absent": "<why>"}}}; {@code {"absent": "<why>"}} when the stage recorded no hop at all
- * (the kernel transport); null when the row has no stage or recording was off.
+ * (the kernel transport); null when the row has no stage or recording was off. {@code unaccounted_p50_ns}: the
+ * round trip's p50 minus the measuring side's sequential hop p50s (kick->return overlaps the peer's hops on veth and
+ * is left out); {@code unaccounted_both_sides_p50_ns} also minus the reflector's (negative for the UDP rows, whose
+ * handlers kick inside pickup->handler_done). {@code peer_hops}: the reflector's hops over the same phase, same form.
  * Percentiles are bucket lower bounds ({@link HopHistogram}: at most 25% below the true value).
  * <b>Note:</b> stateless, thread safe.
  */

@@ -37,7 +37,8 @@ import org.oobnet.harness.report.RunResult;
  * One round of a floor row: the C program's reflector in the second namespace, its client in the first, each under
  * {@code taskset} on the CPU the JVM rows use; the client's round trips (a file of int64 ns) go through the same
  * {@link LatencyRecorder} and interval log as every other row, so the same histogram and percentile code reports
- * them.
+ * them. Both C sides time the stages' hops ({@code hops=1}); the client's measured phase is relayed to the reflector
+ * ({@link PhaseRelay}) so that its hops cover the same exchanges.
  * <p>
  * <b>Note:</b> in-band only; one instance per round.
  */
