@@ -11,11 +11,11 @@
  * The message: an 8-byte sequence number, then one flag byte (1: request), then zeros up to its size.
  *
  * Usage (the harness builds it with `cc -O2` into a cache directory and runs it under taskset in the namespaces):
- *   floor reflect raw|udp IFNAME [port=N]
+ *   floor reflect raw|udp IFNAME [port=N] [hops=0|1]
  *       prints "READY <mac>" once the rings are up, answers requests until SIGTERM or end of standard input, then
  *       prints "REFLECTED replies=N".
  *   floor client raw|udp IFNAME peer_mac=MAC out=FILE [size=N] [warmup_ns=N|warmup_count=N]
- *                [duration_ns=N|count=N] [timeout_ns=N] [src=IP dst=IP port=N]
+ *                [duration_ns=N|count=N] [timeout_ns=N] [src=IP dst=IP port=N] [hops=0|1]
  *       ping-pongs through a warm-up (not recorded), then the measured phase; writes each measured round trip, in
  *       ns as a native-endian int64, to FILE, and prints
  *       "FLOOR count=N lost=N warmup_count=N warmup_ns=N measured_ns=N".
@@ -30,6 +30,16 @@
  *   floor blast-ring raw IFNAME ...: the same, the frames through the TX ring (1024 frames of 2048 bytes),
  *       batch frames per send(fd, NULL, 0, MSG_DONTWAIT) kick; syscall_ns is the time inside the kicks.
  * Round trips are CLOCK_MONOTONIC (System.nanoTime()'s clock) read before the send and on seeing the reply.
+ * Hops (option hops=1, on the client and the reflector): each side times what the oobnet stage's hop histograms time
+ * (oob-core's StageHop), in the same log-linear buckets (HopHistogram), on CLOCK_REALTIME like the ring's stamps:
+ *   kernel_rx->pickup     the RX frame's tp_sec/tp_nsec to the loop seeing it;
+ *   pickup->handler_done  to the reply (reflector) or the next request (client) committed to the TX ring;
+ *   handler_done->kick    to the sendto() kick;
+ *   kick->return          the kick's system call (on veth the peer's receive path runs inside it).
+ * The client times its measured phase and prints "PHASE measured begin" and "PHASE measured end" around it; the
+ * reflector times between the lines "hops begin" and "hops end" on its standard input (the harness relays the
+ * client's). Each side prints its hops on "HOP <hop> count=N max_ns=N sum_ns=N buckets=LOWER:N,..." lines, then
+ * "HOPS done" (the reflector at "hops end", the client before its FLOOR line).
  * Exit status: 0 done, 2 bad arguments or set-up failure (one line on standard error naming what failed).
  */
 #define _GNU_SOURCE
@@ -67,6 +77,13 @@
 #define BLOCK_SIZE 4096
 #define FRAME_COUNT 1024
 
+/* Hop buckets: oob-core's HopHistogram (2^7 ns .. 2^23 ns, four a power of two, one below and one above). */
+#define HOP_FIRST_EXPONENT 7
+#define HOP_LAST_EXPONENT 23
+#define HOP_SUB_BITS 2
+#define HOP_SUB_BUCKETS (1 << HOP_SUB_BITS)
+#define HOP_BUCKETS (2 + (HOP_LAST_EXPONENT - HOP_FIRST_EXPONENT) * HOP_SUB_BUCKETS)
+
 /* The reflector looks at standard input (has the harness gone?) after this many empty polls of its RX ring. */
 #define IDLE_POLLS_PER_CHECK (1u << 20)
 
@@ -101,6 +118,34 @@ struct client_plan
     uint16_t port;
 };
 
+struct hop
+{
+    const char *label;
+    long long counts[HOP_BUCKETS];
+    long long count;
+    long long max_ns;
+    long long sum_ns;
+};
+
+enum
+{
+    KERNEL_RX_TO_PICKUP,
+    PICKUP_TO_HANDLER_DONE,
+    HANDLER_DONE_TO_KICK,
+    KICK_TO_RETURN,
+    HOP_COUNT
+};
+
+/* One side's hops; recording while hops_recording (hops=1, and the phase the side times). */
+static struct hop hops[HOP_COUNT] = {
+    {.label = "kernel_rx->pickup"},
+    {.label = "pickup->handler_done"},
+    {.label = "handler_done->kick"},
+    {.label = "kick->return"},
+};
+static int hops_enabled;
+static int hops_recording;
+
 static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int signal_number)
@@ -125,6 +170,95 @@ static long long now_ns(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static long long realtime_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* HopHistogram.bucketIndex */
+static int hop_bucket(long long ns)
+{
+    if (ns < (1LL << HOP_FIRST_EXPONENT))
+    {
+        return 0;
+    }
+    const int exponent = 63 - __builtin_clzll((unsigned long long)ns);
+    if (exponent >= HOP_LAST_EXPONENT)
+    {
+        return HOP_BUCKETS - 1;
+    }
+    const int sub = (int)(ns >> (exponent - HOP_SUB_BITS)) & (HOP_SUB_BUCKETS - 1);
+    return 1 + (exponent - HOP_FIRST_EXPONENT) * HOP_SUB_BUCKETS + sub;
+}
+
+/* HopHistogram.lowerBoundNs */
+static long long hop_lower_bound(int index)
+{
+    if (index == 0)
+    {
+        return 0;
+    }
+    if (index == HOP_BUCKETS - 1)
+    {
+        return 1LL << HOP_LAST_EXPONENT;
+    }
+    const int exponent = HOP_FIRST_EXPONENT + (index - 1) / HOP_SUB_BUCKETS;
+    const int sub = (index - 1) % HOP_SUB_BUCKETS;
+    return (long long)(HOP_SUB_BUCKETS + sub) << (exponent - HOP_SUB_BITS);
+}
+
+static void hop_record(int hop, long long ns)
+{
+    struct hop *h = &hops[hop];
+    h->counts[hop_bucket(ns)]++;
+    h->count++;
+    h->sum_ns += ns;
+    if (h->count == 1 || ns > h->max_ns)
+    {
+        h->max_ns = ns;
+    }
+}
+
+static void hops_reset(void)
+{
+    for (int i = 0; i < HOP_COUNT; i++)
+    {
+        memset(hops[i].counts, 0, sizeof(hops[i].counts));
+        hops[i].count = 0;
+        hops[i].max_ns = 0;
+        hops[i].sum_ns = 0;
+    }
+}
+
+static void hops_print(void)
+{
+    for (int i = 0; i < HOP_COUNT; i++)
+    {
+        printf("HOP %s count=%lld max_ns=%lld sum_ns=%lld buckets=", hops[i].label, hops[i].count, hops[i].max_ns,
+            hops[i].sum_ns);
+        const char *separator = "";
+        for (int b = 0; b < HOP_BUCKETS; b++)
+        {
+            if (hops[i].counts[b] != 0)
+            {
+                printf("%s%lld:%lld", separator, hop_lower_bound(b), hops[i].counts[b]);
+                separator = ",";
+            }
+        }
+        printf("\n");
+    }
+    printf("HOPS done\n");
+    fflush(stdout);
+}
+
+/* The frame's software RX stamp (tp_sec/tp_nsec, CLOCK_REALTIME). */
+static long long kernel_rx_ns(const struct tpacket2_hdr *h)
+{
+    return (long long)h->tp_sec * 1000000000LL + h->tp_nsec;
 }
 
 static struct tpacket2_hdr *frame_at(const struct ring *ring, unsigned index)
@@ -260,17 +394,29 @@ static uint8_t *tx_claim(struct floor_socket *s)
     return (uint8_t *)h + TPACKET2_HDRLEN - sizeof(struct sockaddr_ll);
 }
 
-/* Hands the claimed frame to the kernel and kicks it: one sendto() per frame, as in a ping-pong. */
-static void tx_send(struct floor_socket *s, unsigned length)
+/* Hands the claimed frame to the kernel and kicks it: one sendto() per frame, as in a ping-pong. With hops
+ * recording and pickup_ns (the received frame this answers, CLOCK_REALTIME) not 0, times the three hops from
+ * pickup to the kick's return. */
+static void tx_send(struct floor_socket *s, unsigned length, long long pickup_ns)
 {
     struct tpacket2_hdr *h = frame_at(&s->tx, s->tx.next);
     h->tp_len = length;
     /* release: the frame's bytes before the status that lets the kernel read them */
     __atomic_store_n(&h->tp_status, TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
     s->tx.next = (s->tx.next + 1) % FRAME_COUNT;
+    const int timed = hops_recording && pickup_ns != 0;
+    const long long done_ns = timed ? realtime_ns() : 0;
+    const long long kick_ns = timed ? realtime_ns() : 0;
     if (sendto(s->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 && errno != EAGAIN && errno != ENOBUFS)
     {
         fail_errno("sendto (TX ring kick)");
+    }
+    if (timed)
+    {
+        const long long return_ns = realtime_ns();
+        hop_record(PICKUP_TO_HANDLER_DONE, done_ns - pickup_ns);
+        hop_record(HANDLER_DONE_TO_KICK, kick_ns - done_ns);
+        hop_record(KICK_TO_RETURN, return_ns - kick_ns);
     }
 }
 
@@ -365,7 +511,23 @@ static int should_stop(void)
     if (poll(&in, 1, 0) > 0)
     {
         char scratch[64];
-        return read(STDIN_FILENO, scratch, sizeof(scratch)) <= 0;
+        const ssize_t n = read(STDIN_FILENO, scratch, sizeof(scratch) - 1);
+        if (n <= 0)
+        {
+            return 1;
+        }
+        /* the harness relays the client's measured phase: "hops begin", "hops end" (each in one small write) */
+        scratch[n] = '\0';
+        if (hops_enabled && strstr(scratch, "hops begin") != NULL)
+        {
+            hops_reset();
+            hops_recording = 1;
+        }
+        if (hops_enabled && strstr(scratch, "hops end") != NULL)
+        {
+            hops_recording = 0;
+            hops_print();
+        }
     }
     return 0;
 }
@@ -381,7 +543,9 @@ static void print_ready(const struct floor_socket *s)
 /* Spins on the RX ring for the next frame; NULL once told to stop (checked only while idle, every so often). */
 static struct tpacket2_hdr *rx_wait(struct floor_socket *s)
 {
-    unsigned idle = 0;
+    /* idle polls summed over waits: a ping-pong never idles a million polls in one wait, and still must read the
+     * harness's "hops begin" */
+    static unsigned idle = 0;
     while (1)
     {
         struct tpacket2_hdr *h = rx_poll(s);
@@ -411,6 +575,12 @@ static int reflect(struct floor_socket *s, int udp, uint16_t port)
     struct tpacket2_hdr *h;
     while ((h = rx_wait(s)) != NULL)
     {
+        long long pickup_ns = 0;
+        if (hops_recording)
+        {
+            pickup_ns = realtime_ns();
+            hop_record(KERNEL_RX_TO_PICKUP, pickup_ns - kernel_rx_ns(h));
+        }
         const uint8_t *in = (const uint8_t *)h + h->tp_mac;
         const unsigned length = h->tp_snaplen;
         const uint8_t *message;
@@ -431,7 +601,7 @@ static int reflect(struct floor_socket *s, int udp, uint16_t port)
                     memcpy(out + ETH_HEADER + 16, in + ETH_HEADER + 12, 4);
                 }
                 out[message_offset(udp) + FLAGS_AT] &= (uint8_t)~FLAG_REQUEST;
-                tx_send(s, length);
+                tx_send(s, length, pickup_ns);
                 replies++;
             }
         }
@@ -441,9 +611,10 @@ static int reflect(struct floor_socket *s, int udp, uint16_t port)
     return 0;
 }
 
-/* Waits for the reply to sequence; 1 with *reply_ns set, or 0 after the timeout. */
+/* Waits for the reply to sequence; 1 with *reply_ns set (and, recording hops, *pickup_ns: CLOCK_REALTIME), or 0
+ * after the timeout. */
 static int await_reply(struct floor_socket *s, int udp, uint16_t port, uint64_t sequence, long long sent_ns,
-    long long timeout_ns, long long *reply_ns)
+    long long timeout_ns, long long *reply_ns, long long *pickup_ns)
 {
     while (1)
     {
@@ -457,6 +628,8 @@ static int await_reply(struct floor_socket *s, int udp, uint16_t port, uint64_t 
             continue;
         }
         const long long seen_ns = now_ns();
+        const long long picked_ns = hops_recording ? realtime_ns() : 0;
+        const long long stamped_ns = kernel_rx_ns(h);
         const uint8_t *message;
         const int ours = parse((const uint8_t *)h + h->tp_mac, h->tp_snaplen, udp, port, &message) &&
             (message[FLAGS_AT] & FLAG_REQUEST) == 0;
@@ -469,6 +642,11 @@ static int await_reply(struct floor_socket *s, int udp, uint16_t port, uint64_t 
         if (ours && replied == sequence)
         {
             *reply_ns = seen_ns;
+            *pickup_ns = picked_ns;
+            if (picked_ns != 0)
+            {
+                hop_record(KERNEL_RX_TO_PICKUP, picked_ns - stamped_ns);
+            }
             return 1;
         }
     }
@@ -480,6 +658,8 @@ static long long ping_pong(struct floor_socket *s, int udp, const struct client_
 {
     const long long start = now_ns();
     long long k = 0;
+    /* the last reply's pickup: the next request is what the client's "handler" does with it */
+    long long pickup_ns = 0;
     while (!stop_requested)
     {
         const long long now = now_ns();
@@ -499,9 +679,10 @@ static long long ping_pong(struct floor_socket *s, int udp, const struct client_
         memcpy(message + SEQUENCE_AT, sequence, 8);
         message[FLAGS_AT] = FLAG_REQUEST;
         const long long sent_ns = now_ns();
-        tx_send(s, length);
+        tx_send(s, length, pickup_ns);
         long long reply_ns;
-        if (await_reply(s, udp, plan->port, *sequence, sent_ns, plan->timeout_ns, &reply_ns))
+        pickup_ns = 0;
+        if (await_reply(s, udp, plan->port, *sequence, sent_ns, plan->timeout_ns, &reply_ns, &pickup_ns))
         {
             if (samples != NULL)
             {
@@ -539,8 +720,20 @@ static int client(struct floor_socket *s, int udp, const struct client_plan *pla
     long long measured_ns;
     const long long warmup = ping_pong(s, udp, plan, plan->warmup_ns, plan->warmup_count, &sequence, NULL, &lost,
         &warmup_ns);
+    if (hops_enabled)
+    {
+        printf("PHASE measured begin\n");
+        fflush(stdout);
+        hops_recording = 1;
+    }
     const long long measured = ping_pong(s, udp, plan, plan->duration_ns, plan->count, &sequence, samples, &lost,
         &measured_ns);
+    if (hops_enabled)
+    {
+        hops_recording = 0;
+        printf("PHASE measured end\n");
+        hops_print();
+    }
     if (fclose(samples) != 0)
     {
         fail_errno(plan->out);
@@ -823,6 +1016,10 @@ static void parse_option(struct client_plan *plan, const char *argument)
     else if (strcmp(key, "dst") == 0)
     {
         plan->dst_ip = parse_ip(key, value);
+    }
+    else if (strcmp(key, "hops") == 0)
+    {
+        hops_enabled = (int)parse_number(key, value, 0, 1);
     }
     else if (strcmp(key, "port") == 0)
     {

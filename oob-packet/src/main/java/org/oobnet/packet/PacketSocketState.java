@@ -61,6 +61,9 @@ public final class PacketSocketState implements PacketFrameHandler, StageDevice
     private volatile int lastSocketErrno;
     private volatile PacketFrameHandler frameHandler;
 
+    // whether onFrame is handling the first frame of this RX poll (stage only)
+    private boolean firstOfPoll;
+
     PacketSocketState(final OobSocket socket, final PacketConfig config, final PacketCounters counters)
     {
         this.socket = socket;
@@ -228,7 +231,16 @@ public final class PacketSocketState implements PacketFrameHandler, StageDevice
             return;
         }
         // FIXME: a socket that asked for raw hardware stamps gets the NIC's clock here, not CLOCK_REALTIME
-        hops.onDelivered(timestampNs, pickupNs, null != tx && tx.pending() != pending);
+        final boolean replied = null != tx && tx.pending() != pending;
+        hops.onDelivered(timestampNs, pickupNs, replied);
+        if (replied && firstOfPoll)
+        {
+            // the first frame's reply leaves now, as the C floor's does: before this frame goes back to the kernel
+            // and before the next slot's header is read (a line one ring lap cold, a cache miss on the round trip),
+            // and before the rest of the duty cycle; a burst's later replies leave together at the cycle's flush
+            flush(socket.stage().nowNs());
+        }
+        firstOfPoll = false;
     }
 
     @Override
@@ -265,6 +277,7 @@ public final class PacketSocketState implements PacketFrameHandler, StageDevice
         {
             return 0;
         }
+        firstOfPoll = true;
         final int frames = rx.poll(this, config.rxBatchLimit());
         if (frames > 0 && portState == PortState.ERROR)
         {
@@ -296,7 +309,11 @@ public final class PacketSocketState implements PacketFrameHandler, StageDevice
         }
         if (tx.pending() > 0)
         {
-            socket.stage().hops().beforeKick();
+            final StageHops hops = socket.stage().hops();
+            hops.beforeKick();
+            final int kicked = tx.flush(nowNs);
+            hops.afterKick(0 != kicked);
+            return afterKick(kicked);
         }
         return afterKick(tx.flush(nowNs));
     }

@@ -555,6 +555,37 @@ class PacketProtocolNetnsTest
         assertEquals(136, stateB.counters().get(PacketCounter.KERNEL_DROPS), "the redirect fed the counter");
     }
 
+    @Test
+    void shouldKickTheFirstReplyOfAnRxPollAtOnceAndTheRestOfABurstTogether() throws Exception
+    {
+        final KSocket b = open(fixture.host(1));
+        final OobSocket replier = OobSocket.of(b);
+        final PacketSocketState stateB = PacketSocketState.of(replier);
+        final AtomicInteger claimErrors = new AtomicInteger();
+        stateB.frameHandler((buffer, offset, length, wireLength, timestampNs, vlanTci, ifIndex) ->
+        {
+            if (replier.oobClaim(64) != 0)
+            {
+                claimErrors.incrementAndGet();
+                return;
+            }
+            TestFrames.ethernet(replier.claim().buffer(), replier.claim().offset(), macA, macB, -1, ETHER_TYPE);
+            replier.oobCommit();
+        });
+        final long kicksBefore = stateB.counters().get(PacketCounter.TX_KICKS);
+
+        // a burst waiting in the RX ring: the first reply leaves at once, the other 7 together at the cycle's flush
+        sendWhileStageStalled(8);
+        await(() -> stateB.counters().get(PacketCounter.FRAMES_OUT) == 8, "8 replies sent");
+        assertEquals(2, stateB.counters().get(PacketCounter.TX_KICKS) - kicksBefore, "two kicks for the burst");
+
+        // a lone frame: its reply leaves from its delivery, in a kick of its own
+        sendWhileStageStalled(1);
+        await(() -> stateB.counters().get(PacketCounter.FRAMES_OUT) == 9, "the lone frame's reply sent");
+        assertEquals(3, stateB.counters().get(PacketCounter.TX_KICKS) - kicksBefore);
+        assertEquals(0, claimErrors.get());
+    }
+
     // 200 frames from a plain AF_PACKET socket in host 0 while a task blocks the stage: host 1's RX ring fills
     private void sendWhileStageStalled(final int frames) throws Exception
     {

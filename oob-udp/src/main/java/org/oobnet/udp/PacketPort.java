@@ -532,6 +532,9 @@ public final class PacketPort
         {
             // the kick boundary (a kick held back by a refused one's back-off is timed as if it went now)
             hops.beforeKick();
+            final int kicked = tx.flush(nowNs);
+            hops.afterKick(0 != kicked);
+            return kicked;
         }
         return tx.flush(nowNs);
     }

@@ -35,7 +35,8 @@ class UdpHopsTest
     private static final int B_PORT = 6000;
     private static final int ROUNDS = 50;
     private static final StageHop[] MEASURED =
-        {StageHop.KERNEL_RX_TO_PICKUP, StageHop.PICKUP_TO_HANDLER_DONE, StageHop.HANDLER_DONE_TO_KICK};
+        {StageHop.KERNEL_RX_TO_PICKUP, StageHop.PICKUP_TO_HANDLER_DONE, StageHop.HANDLER_DONE_TO_KICK,
+            StageHop.KICK_TO_RETURN};
 
     @Test
     void shouldRecordEachHopOnceWithinTheRoundTripWhenTheStageEchoes() throws Exception

@@ -16,6 +16,7 @@ import org.oobnet.harness.bench.packet.OobPacketRuns;
 import org.oobnet.harness.env.CpuSet;
 import org.oobnet.harness.bench.run.IdleKind;
 import org.oobnet.harness.bench.run.MeasurementPlan;
+import org.oobnet.harness.bench.reflect.ReflectorHops;
 import org.oobnet.harness.bench.reflect.ReflectorRun;
 import org.oobnet.harness.bench.udp.UdpClientRun;
 import org.oobnet.harness.bench.transport.RawFrameTransport;
@@ -161,8 +162,13 @@ public final class PacketCommand implements Callable<Integer>
         final AtomicBoolean running = new AtomicBoolean(true);
         final Thread stopper = new Thread(() -> running.set(false), "oobnet-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
-        watchParent(() -> running.set(false));
-        OobPacketRuns.reflect(requireInterface(), options.cpu(), stageIdle(options.cpu()), System.out, running::get);
+        final ReflectorHops hops = new ReflectorHops(System.out);
+        if (exitWithParent)
+        {
+            ParentWatch.onInput(System.in, hops::onLine, () -> running.set(false));
+        }
+        OobPacketRuns.reflect(requireInterface(), options.cpu(), stageIdle(options.cpu()), System.out, running::get,
+            hops);
         return 0;
     }
 

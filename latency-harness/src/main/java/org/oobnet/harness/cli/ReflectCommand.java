@@ -7,6 +7,7 @@ import org.oobnet.harness.env.ParentWatch;
 import org.oobnet.harness.bench.udp.OobUdpRuns;
 import org.oobnet.harness.env.CpuSet;
 import org.oobnet.harness.bench.run.IdleKind;
+import org.oobnet.harness.bench.reflect.ReflectorHops;
 import org.oobnet.harness.bench.reflect.ReflectorRun;
 import org.oobnet.harness.bench.transport.TransportSettings;
 import org.oobnet.harness.bench.transport.Transports;
@@ -68,13 +69,14 @@ public final class ReflectCommand implements Callable<Integer>
         final String ifName = StackInterface.forBind(address, interfaceName, System.err, "oobnet latency reflect");
         final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> running.set(false), "oobnet-stop"));
+        final ReflectorHops hops = new ReflectorHops(System.out);
         if (exitWithParent)
         {
-            ParentWatch.onEndOfInput(System.in, () -> running.set(false));
+            ParentWatch.onInput(System.in, hops::onLine, () -> running.set(false));
         }
         final int stageCpu = cpu >= 0 ? cpu : CpuSet.defaultCpu();
         OobUdpRuns.reflect(OobUdpRuns.transport(name), ifName, address, stageCpu,
-            UdpCommand.stageIdle(idle, stageCpu), System.out, running::get);
+            UdpCommand.stageIdle(idle, stageCpu), System.out, running::get, hops);
         return 0;
     }
 

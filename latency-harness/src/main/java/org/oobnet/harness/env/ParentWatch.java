@@ -2,6 +2,7 @@ package org.oobnet.harness.env;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.function.Consumer;
 
 /**
  * Lets a child process notice that its orchestrating parent went away: the parent holds the write end of the
@@ -45,13 +46,38 @@ public final class ParentWatch
      */
     public static void onEndOfInput(final InputStream in, final Runnable onGone)
     {
+        onInput(in, line ->
+        {
+            // the parent says nothing this child listens to; any line is ignored
+        }, onGone);
+    }
+
+    /**
+     * Hands each line the parent sends to {@code lines}, then runs {@code onGone} at end-of-file.
+     *
+     * @param in     the standard input given by the parent.
+     * @param lines  receives each line, without its newline (on the watcher thread).
+     * @param onGone what to run at end-of-file (on the watcher thread).
+     */
+    public static void onInput(final InputStream in, final Consumer<String> lines, final Runnable onGone)
+    {
         final Thread watcher = new Thread(() ->
         {
             try
             {
-                while (in.read() != -1)
+                final StringBuilder line = new StringBuilder();
+                int b;
+                while ((b = in.read()) != -1)
                 {
-                    // the parent writes nothing; any byte is ignored
+                    if (b == '\n')
+                    {
+                        lines.accept(line.toString());
+                        line.setLength(0);
+                    }
+                    else
+                    {
+                        line.append((char)b);
+                    }
                 }
             }
             catch (final IOException ignored)

@@ -51,6 +51,7 @@ public final class CompareTable
         }
         lines.add("(latencies in us; p50/ib = this row's p50 over the inband row's, p50/k over the kernel row's, " +
             "p50/fl over the C floor's: floor-udp for udp rows, floor-raw for packet rows)");
+        lines.addAll(HopsReport.floorLines(results));
         return lines;
     }
 

@@ -17,7 +17,10 @@ import org.oobnet.core.counters.StageHop;
  * <p>
  * JSON: {@code "hops": {"<hop>": {"count", "p50_ns", "p99_ns", "max_ns", "mean_ns", "sum_ns", "buckets": {"<lower ns>": count}}, ...,
  * "<hop>": {"count": 0, "absent": "<why>"}}}; {@code {"absent": "<why>"}} when the stage recorded no hop at all
- * (the kernel transport); null when the row has no stage or recording was off.
+ * (the kernel transport); null when the row has no stage or recording was off. {@code unaccounted_p50_ns}: the
+ * round trip's p50 minus the measuring side's sequential hop p50s (kick->return overlaps the peer's hops on veth and
+ * is left out); {@code unaccounted_both_sides_p50_ns} also minus the reflector's (negative for the UDP rows, whose
+ * handlers kick inside pickup->handler_done). {@code peer_hops}: the reflector's hops over the same phase, same form.
  * Percentiles are bucket lower bounds ({@link HopHistogram}: at most 25% below the true value).
  * <b>Note:</b> stateless, thread safe.
  */
@@ -49,6 +52,8 @@ public final class HopsReport
             case PICKUP_TO_HANDLER_DONE -> "nothing delivered on this stage";
             case HANDLER_DONE_TO_KICK -> "no frame a receive handler committed waited for a kick after it returned " +
                 "(the UDP pinger kicks its own send inside its handler: that kick is in pickup->handler_done)";
+            case KICK_TO_RETURN -> "no kick carried a frame a receive handler committed (the UDP pinger kicks " +
+                "its own send inside its handler: that kick is in pickup->handler_done)";
             case KICK_TO_TX_COMPLETE -> "the kernel wrote no TX completion timestamp back (veth writes none)";
         };
     }
@@ -59,17 +64,65 @@ public final class HopsReport
      */
     public static ObjectNode toJson(final RunResult result)
     {
-        if (result.hops().isEmpty())
+        final ObjectNode o = toJson(result.hops());
+        if (null == o || o.has("absent"))
+        {
+            return o;
+        }
+        o.putObject(KICK_TO_PEER_KERNEL_RX).put("absent", WIRE_ABSENT);
+        if (result.count() > 0)
+        {
+            final long rttP50 = result.histogram().getValueAtPercentile(50);
+            o.put("unaccounted_p50_ns", rttP50 - sequentialP50(result.hops()));
+            if (!result.peerHops().isEmpty() && !noneRecorded(result.peerHops()))
+            {
+                o.put("unaccounted_both_sides_p50_ns", rttP50 - sequentialP50(result.hops()) -
+                    sequentialP50(result.peerHops()));
+            }
+        }
+        return o;
+    }
+
+    /**
+     * @param result a row.
+     * @return its reflector's {@code peer_hops} block (the same per-hop objects as {@code hops}), or null when the
+     * reflector reported none.
+     */
+    public static ObjectNode peerJson(final RunResult result)
+    {
+        return toJson(result.peerHops());
+    }
+
+    /**
+     * The hops one after another within a side: kick->return is left out (on veth the peer's receive path, its
+     * kernel RX stamp included, runs inside the sender's kick, so it overlaps the peer's hops) and so is
+     * kick->tx_complete (after the kick).
+     */
+    private static long sequentialP50(final List<HopSnapshot> hops)
+    {
+        long sum = 0;
+        for (final HopSnapshot hop : hops)
+        {
+            if (hop.count() > 0 && hop.hop() != StageHop.KICK_TO_TX_COMPLETE && hop.hop() != StageHop.KICK_TO_RETURN)
+            {
+                sum += hop.valueAtPercentile(50);
+            }
+        }
+        return sum;
+    }
+
+    private static ObjectNode toJson(final List<HopSnapshot> hops)
+    {
+        if (hops.isEmpty())
         {
             return null;
         }
         final ObjectNode o = JsonNodeFactory.instance.objectNode();
-        if (noneRecorded(result))
+        if (noneRecorded(hops))
         {
             return o.put("absent", NONE_RECORDED);
         }
-        long sumP50 = 0;
-        for (final HopSnapshot hop : result.hops())
+        for (final HopSnapshot hop : hops)
         {
             final ObjectNode h = o.putObject(hop.hop().label());
             h.put("count", hop.count());
@@ -83,7 +136,6 @@ public final class HopsReport
             h.put("max_ns", hop.maxNs());
             h.put("mean_ns", Math.round(hop.meanNs()));
             h.put("sum_ns", hop.sumNs());
-            sumP50 += hop.hop() == StageHop.KICK_TO_TX_COMPLETE ? 0 : hop.valueAtPercentile(50);
             final ObjectNode buckets = h.putObject("buckets");
             for (int i = 0; i < hop.counts().length; i++)
             {
@@ -93,17 +145,12 @@ public final class HopsReport
                 }
             }
         }
-        o.putObject(KICK_TO_PEER_KERNEL_RX).put("absent", WIRE_ABSENT);
-        if (result.count() > 0)
-        {
-            o.put("unaccounted_p50_ns", result.histogram().getValueAtPercentile(50) - sumP50);
-        }
         return o;
     }
 
-    private static boolean noneRecorded(final RunResult result)
+    private static boolean noneRecorded(final List<HopSnapshot> hops)
     {
-        for (final HopSnapshot hop : result.hops())
+        for (final HopSnapshot hop : hops)
         {
             if (hop.count() > 0)
             {
@@ -147,19 +194,130 @@ public final class HopsReport
     public static List<String> lines(final RunResult result, final String indent)
     {
         final List<String> lines = new ArrayList<>();
-        if (!result.hops().isEmpty() && noneRecorded(result))
+        addLines(lines, result.hops(), indent + "hop ");
+        addLines(lines, result.peerHops(), indent + "peer hop ");
+        return lines;
+    }
+
+    private static void addLines(final List<String> lines, final List<HopSnapshot> hops, final String prefix)
+    {
+        if (!hops.isEmpty() && noneRecorded(hops))
         {
-            lines.add(indent + "hops absent: " + NONE_RECORDED);
-            return lines;
+            lines.add(prefix.stripTrailing() + "s absent: " + NONE_RECORDED);
+            return;
         }
-        for (final HopSnapshot hop : result.hops())
+        for (final HopSnapshot hop : hops)
         {
             lines.add(0 == hop.count() ?
-                String.format(Locale.ROOT, "%shop %-21s absent: %s", indent, hop.hop().label(), absentReason(hop.hop())) :
-                String.format(Locale.ROOT, "%shop %-21s p50 %s p99 %s max %s us, n=%d", indent, hop.hop().label(),
-                    Micros.format(hop.valueAtPercentile(50)), Micros.format(hop.valueAtPercentile(99)),
-                    Micros.format(hop.maxNs()), hop.count()));
+                String.format(Locale.ROOT, "%s%-21s absent: %s", prefix, hop.hop().label(), absentReason(hop.hop())) :
+                String.format(Locale.ROOT, "%s%-21s p50 %s p99 %s max %s mean %s us, n=%d", prefix,
+                    hop.hop().label(), Micros.format(hop.valueAtPercentile(50)),
+                    Micros.format(hop.valueAtPercentile(99)), Micros.format(hop.maxNs()),
+                    Micros.format(Math.round(hop.meanNs())), hop.count()));
+        }
+    }
+
+    /**
+     * Each row's hops beside its C floor row's, side by side (client, reflector), with the ratio of the means
+     * (exact: sum over count; the p50s are bucket lower bounds, too coarse under 1 us to divide).
+     *
+     * @param results every row of the comparison.
+     * @return the table's lines; none when no row has hops and a floor with hops.
+     */
+    public static List<String> floorLines(final List<RunResult> results)
+    {
+        final List<String> lines = new ArrayList<>();
+        for (final RunResult row : results)
+        {
+            final RunResult floor = FloorReference.of(results, row);
+            if (null == floor || floor == row)
+            {
+                continue;
+            }
+            addFloorLines(lines, row, "client", row.hops(), floor.hops());
+            addFloorLines(lines, row, "reflector", row.peerHops(), floor.peerHops());
+        }
+        if (!lines.isEmpty())
+        {
+            lines.add(0, String.format(Locale.ROOT, FLOOR_FORMAT, "hops vs floor", "side", "hop", "p50", "mean",
+                "floor p50", "floor mean", "mean/fl"));
+            lines.add("(ns; p50 a bucket's lower bound, 0 = under 128 ns; mean/fl = this row's mean over its C " +
+                "floor row's, same side, same hop)");
         }
         return lines;
+    }
+
+    private static final String FLOOR_FORMAT = "%-14s %-9s %-21s %9s %9s %10s %10s %8s";
+
+    private static void addFloorLines(
+        final List<String> lines, final RunResult row, final String side, final List<HopSnapshot> hops,
+        final List<HopSnapshot> floorHops)
+    {
+        for (final HopSnapshot hop : hops)
+        {
+            final HopSnapshot floor = find(floorHops, hop.hop());
+            if (hop.count() == 0 || null == floor || floor.count() == 0)
+            {
+                continue;
+            }
+            lines.add(String.format(Locale.ROOT, FLOOR_FORMAT, row.run().label(), side, hop.hop().label(),
+                hop.valueAtPercentile(50), Math.round(hop.meanNs()), floor.valueAtPercentile(50),
+                Math.round(floor.meanNs()), String.format(Locale.ROOT, "%.2f", meanRatio(hop, floor))));
+        }
+    }
+
+    /**
+     * @param result a row.
+     * @param floor  its C floor row.
+     * @return {@code {"client": {"<hop>": {"mean": ratio, "p50": ratio or null}}, "reflector": {...}}} for the hops
+     * both rows recorded, or null when there are none.
+     */
+    public static ObjectNode floorRatioJson(final RunResult result, final RunResult floor)
+    {
+        final ObjectNode o = JsonNodeFactory.instance.objectNode();
+        putRatios(o, "client", result.hops(), floor.hops());
+        putRatios(o, "reflector", result.peerHops(), floor.peerHops());
+        return o.isEmpty() ? null : o;
+    }
+
+    private static void putRatios(
+        final ObjectNode o, final String side, final List<HopSnapshot> hops, final List<HopSnapshot> floorHops)
+    {
+        for (final HopSnapshot hop : hops)
+        {
+            final HopSnapshot floor = find(floorHops, hop.hop());
+            if (hop.count() == 0 || null == floor || floor.count() == 0)
+            {
+                continue;
+            }
+            final ObjectNode r = (o.has(side) ? (ObjectNode)o.get(side) : o.putObject(side)).putObject(hop.hop().label());
+            r.put("mean", meanRatio(hop, floor));
+            final long floorP50 = floor.valueAtPercentile(50);
+            if (floorP50 > 0)
+            {
+                r.put("p50", (double)hop.valueAtPercentile(50) / floorP50);
+            }
+            else
+            {
+                r.putNull("p50");
+            }
+        }
+    }
+
+    private static double meanRatio(final HopSnapshot hop, final HopSnapshot floor)
+    {
+        return floor.meanNs() == 0 ? Double.NaN : hop.meanNs() / floor.meanNs();
+    }
+
+    private static HopSnapshot find(final List<HopSnapshot> hops, final StageHop hop)
+    {
+        for (final HopSnapshot h : hops)
+        {
+            if (h.hop() == hop)
+            {
+                return h;
+            }
+        }
+        return null;
     }
 }

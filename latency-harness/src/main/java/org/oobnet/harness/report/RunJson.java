@@ -82,6 +82,7 @@ public final class RunJson
         o.put("client_alloc_bytes", result.clientAllocBytes());
         o.put("clamped", result.clamped());
         o.set("hops", HopsReport.toJson(result));
+        o.set("peer_hops", HopsReport.peerJson(result));
         o.set("sched", SchedBlock.toJson(result.sched()));
         final ObjectNode gc = o.putObject("gc");
         gc.put("collections", result.gc().totalCollections());
@@ -122,7 +123,7 @@ public final class RunJson
             o.path("lost").asLong(), o.path("overruns").asLong(), applicable(o.path("stalls")),
             applicable(o.path("stage_alloc_bytes")), o.path("client_alloc_bytes").asLong(),
             new GcDelta(counts, times), o.path("measured_ns").asLong(), o.path("clamped").asLong(),
-            HopsReport.fromJson(o.get("hops")));
+            HopsReport.fromJson(o.get("hops")), HopsReport.fromJson(o.get("peer_hops")), null);
     }
 
     /**
@@ -151,6 +152,7 @@ public final class RunJson
                 putRatio(ratio, "p50", FloorReference.ratio(result, floor, 50));
                 putRatio(ratio, "p99", FloorReference.ratio(result, floor, 99));
                 putRatio(ratio, "p99_9", FloorReference.ratio(result, floor, 99.9));
+                ratio.set("hops", HopsReport.floorRatioJson(result, floor));
             }
             array.add(o);
         }

@@ -25,6 +25,8 @@ import org.oobnet.core.counters.HopSnapshot;
  * @param clamped          values above the histogram's range, recorded as its highest value.
  * @param hops             the measuring side's stage hops over the measured phase, one per hop; empty when the run
  *                         has no stage or recording was off.
+ * @param peerHops         the reflector's hops over the same phase (a child process's stage, or the C floor's
+ *                         reflector), one per hop; empty when the reflector reported none.
  * @param sched            the kernel scheduler's view of both sides' spinning threads over the measured phase
  *                         ({@link SchedBlock}), null when the runner did not trace.
  */
@@ -42,10 +44,11 @@ public record RunResult(
     long measuredNs,
     long clamped,
     List<HopSnapshot> hops,
+    List<HopSnapshot> peerHops,
     SchedBlock sched)
 {
     /**
-     * A result without scheduler evidence.
+     * A result whose reflector reported no hops, without scheduler evidence.
      *
      * @param run              what was measured.
      * @param histogram        the round trips.
@@ -59,7 +62,7 @@ public record RunResult(
      * @param gc               collections.
      * @param measuredNs       the measured phase's length.
      * @param clamped          values above the histogram's range.
-     * @param hops             the measuring side's stage hops.
+     * @param hops             the measuring side's hops.
      */
     public RunResult(
         final RunDescription run, final Histogram histogram, final long warmupCount, final long warmupNs,
@@ -68,7 +71,7 @@ public record RunResult(
         final List<HopSnapshot> hops)
     {
         this(run, histogram, warmupCount, warmupNs, lost, overruns, stalls, stageAllocBytes, clientAllocBytes, gc,
-            measuredNs, clamped, hops, null);
+            measuredNs, clamped, hops, List.of(), null);
     }
 
     /**
@@ -93,7 +96,7 @@ public record RunResult(
         final long clientAllocBytes, final GcDelta gc, final long measuredNs, final long clamped)
     {
         this(run, histogram, warmupCount, warmupNs, lost, overruns, stalls, stageAllocBytes, clientAllocBytes, gc,
-            measuredNs, clamped, List.of(), null);
+            measuredNs, clamped, List.of(), List.of(), null);
     }
 
     /**
@@ -103,7 +106,17 @@ public record RunResult(
     public RunResult withSched(final SchedBlock block)
     {
         return new RunResult(run, histogram, warmupCount, warmupNs, lost, overruns, stalls, stageAllocBytes,
-            clientAllocBytes, gc, measuredNs, clamped, hops, block);
+            clientAllocBytes, gc, measuredNs, clamped, hops, peerHops, block);
+    }
+
+    /**
+     * @param reflectorHops the reflector's hops over the measured phase.
+     * @return this result with them.
+     */
+    public RunResult withPeerHops(final List<HopSnapshot> reflectorHops)
+    {
+        return new RunResult(run, histogram, warmupCount, warmupNs, lost, overruns, stalls, stageAllocBytes,
+            clientAllocBytes, gc, measuredNs, clamped, hops, reflectorHops, sched);
     }
 
     /**
@@ -129,7 +142,7 @@ public record RunResult(
             lost + other.lost, overruns + other.overruns, sumApplicable(stalls, other.stalls),
             sumApplicable(stageAllocBytes, other.stageAllocBytes), clientAllocBytes + other.clientAllocBytes,
             gc.plus(other.gc), measuredNs + other.measuredNs, clamped + other.clamped, mergeHops(hops, other.hops),
-            SchedBlock.merge(sched, other.sched));
+            mergeHops(peerHops, other.peerHops), SchedBlock.merge(sched, other.sched));
     }
 
     private static List<HopSnapshot> mergeHops(final List<HopSnapshot> a, final List<HopSnapshot> b)

@@ -69,6 +69,36 @@ class FloorRowsTest
             assertEquals(floor.get("count").asLong(),
                 ChildOutput.readIntervalLog(out.resolve(label + ".hlog")).getTotalCount());
         }
+        // both sides' hops, same run: the C floor's client and reflector time what the stages time
+        for (final String label : List.of("floor-raw", "floor-udp", "packet-oob"))
+        {
+            final JsonNode row = rows.get(label);
+            for (final String block : List.of("hops", "peer_hops"))
+            {
+                for (final String hop : List.of("kernel_rx->pickup", "pickup->handler_done", "handler_done->kick",
+                    "kick->return"))
+                {
+                    final JsonNode h = row.get(block).get(hop);
+                    // the measured phase's exchanges, each timed once a side: the client's give or take one at each
+                    // edge; the reflector's from when the relayed phase lines reached it (milliseconds late)
+                    final long count = row.get("count").asLong();
+                    final long timed = h.get("count").asLong();
+                    assertTrue("hops".equals(block) ? Math.abs(timed - count) <= 2 : timed <= count + 2 &&
+                        timed >= count * 8 / 10, label + " " + block + " " + hop + ": " + h + " count=" + count);
+                    assertTrue(h.get("p50_ns").asLong() <= h.get("p99_ns").asLong() &&
+                        h.get("p99_ns").asLong() <= h.get("max_ns").asLong(), label + " " + block + " " + hop + h);
+                }
+                // the kick carries the frame into the peer's ring on veth: a system call, never free
+                assertTrue(row.get(block).get("kick->return").get("p50_ns").asLong() >= 128, label + row.get(block));
+            }
+            assertTrue(row.get("hops").get("unaccounted_both_sides_p50_ns").asLong() <
+                row.get("hops").get("unaccounted_p50_ns").asLong(), label + row.get("hops"));
+        }
+        final JsonNode hopRatios = rows.get("packet-oob").get("ratio_to_floor").get("hops");
+        for (final String side : List.of("client", "reflector"))
+        {
+            assertTrue(hopRatios.get(side).get("kick->return").get("mean").asDouble() > 0, hopRatios.toString());
+        }
         assertRatio(rows.get("packet-oob"), rows.get("floor-raw"));
         assertRatio(rows.get("packet-oob-noprofile"), rows.get("floor-raw"));
         assertRatio(rows.get("udp-packet"), rows.get("floor-udp"));
@@ -77,6 +107,8 @@ class FloorRowsTest
         assertTrue(text.contains("p50/fl") && text.contains("p99/fl"), text);
         final String floorLine = text.lines().filter(l -> l.startsWith("floor-raw ")).findFirst().orElseThrow();
         assertTrue(floorLine.contains("1.00") && floorLine.contains("c-floor"), floorLine);
+        assertTrue(text.lines().anyMatch(l -> l.matches("packet-oob +reflector +kick->return +\\d+ +\\d+ +\\d+ +\\d+ +\\d+\\.\\d\\d")),
+            text);
     }
 
     @Test

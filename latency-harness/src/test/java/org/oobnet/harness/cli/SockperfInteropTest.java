@@ -142,7 +142,8 @@ class SockperfInteropTest
                 // the kernel busy-poll transport, on a stage that backs off: a test must not spin a CPU
                 org.oobnet.harness.bench.udp.OobUdpRuns.reflect(org.oobnet.config.UdpTransport.KERNEL, "lo",
                     new InetSocketAddress("127.0.0.1", port), -1, org.oobnet.core.OobConfig.IdleStrategyKind.BACKOFF,
-                    new PrintStream(out, true, StandardCharsets.UTF_8), running::get);
+                    new PrintStream(out, true, StandardCharsets.UTF_8), running::get,
+                    new org.oobnet.harness.bench.reflect.ReflectorHops(System.out));
                 done.complete(null);
             }
             catch (final Throwable ex)

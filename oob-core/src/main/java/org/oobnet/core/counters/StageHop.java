@@ -13,6 +13,11 @@ public enum StageHop
     PICKUP_TO_HANDLER_DONE("pickup->handler_done"),
     /** A handler that sent returning to the TX kick ({@code send(fd, NULL, 0)}) of the batch holding its frame. */
     HANDLER_DONE_TO_KICK("handler_done->kick"),
+    /**
+     * The TX kick's system call, {@code send(fd, NULL, 0)}, to its return: on veth the peer's receive path (up to
+     * its RX ring) runs inside it, in the sender's softirq.
+     */
+    KICK_TO_RETURN("kick->return"),
     /** The TX kick to the completion timestamp the kernel writes back into the TX frame (none on veth). */
     KICK_TO_TX_COMPLETE("kick->tx_complete");
 

@@ -20,6 +20,7 @@ import org.oobnet.core.RealtimeNanoClock;
  * returned ({@link #onDelivered});</li>
  * <li>kick: a clock read just before the {@code send(fd, NULL, 0)} that kicks the TX batch holding a frame a
  * handler committed ({@link #beforeKick}), recorded only when the handler did commit one;</li>
+ * <li>kick return: a clock read once that kick's system call returned ({@link #afterKick});</li>
  * <li>TX complete: the completion timestamp the kernel writes back into the TX frame ({@link #onTxTimestamp});
  * veth writes none, so that hop stays empty there.</li>
  * </ul>
@@ -38,6 +39,7 @@ public final class StageHops
     private final HopHistogram kernelRxToPickup;
     private final HopHistogram pickupToHandlerDone;
     private final HopHistogram handlerDoneToKick;
+    private final HopHistogram kickToReturn;
     private final HopHistogram kickToTxComplete;
     private final long realtimeOffsetNs;
     private final boolean enabled;
@@ -45,6 +47,8 @@ public final class StageHops
     private long sentHandlerDoneNs;
     // the last kick that sent a handler's frame, for its TX completion (0: none)
     private long kickNs;
+    // that kick, until its system call returns (0: none in flight)
+    private long kickInFlightNs;
 
     /** Records nothing and has no counters: for a device not (yet) on a stage. */
     public static final StageHops OFF = new StageHops();
@@ -54,6 +58,7 @@ public final class StageHops
         kernelRxToPickup = null;
         pickupToHandlerDone = null;
         handlerDoneToKick = null;
+        kickToReturn = null;
         kickToTxComplete = null;
         realtimeOffsetNs = 0;
         enabled = false;
@@ -86,6 +91,7 @@ public final class StageHops
         kernelRxToPickup = histograms[StageHop.KERNEL_RX_TO_PICKUP.ordinal()];
         pickupToHandlerDone = histograms[StageHop.PICKUP_TO_HANDLER_DONE.ordinal()];
         handlerDoneToKick = histograms[StageHop.HANDLER_DONE_TO_KICK.ordinal()];
+        kickToReturn = histograms[StageHop.KICK_TO_RETURN.ordinal()];
         kickToTxComplete = histograms[StageHop.KICK_TO_TX_COMPLETE.ordinal()];
         this.realtimeOffsetNs = enabled ? new RealtimeNanoClock().offsetNs() : 0;
         this.enabled = enabled;
@@ -147,6 +153,24 @@ public final class StageHops
             handlerDoneToKick.record(nowNs - handlerDoneNs);
             sentHandlerDoneNs = 0L;
             kickNs = nowNs;
+            kickInFlightNs = nowNs;
+        }
+    }
+
+    /**
+     * Stage: the kick {@link #beforeKick} timed has returned; records kick → return (the system call, which on
+     * veth carries the frame into the peer's RX ring).
+     *
+     * @param kicked whether the system call was made; when not (a refused kick's back-off not yet due, or the
+     *               kernel's {@code EAGAIN}) the frame's kick is timed from the same start at the one that is.
+     */
+    public void afterKick(final boolean kicked)
+    {
+        final long startNs = kickInFlightNs;
+        if (0L != startNs && kicked)
+        {
+            kickToReturn.record(System.nanoTime() - startNs);
+            kickInFlightNs = 0L;
         }
     }
 

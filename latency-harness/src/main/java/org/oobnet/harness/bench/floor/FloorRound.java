@@ -22,9 +22,12 @@ import org.oobnet.harness.env.ChildJvm;
 import org.oobnet.harness.env.NetnsPair;
 import org.oobnet.harness.env.RunNetwork;
 import org.oobnet.harness.env.CpuSet;
+import org.oobnet.core.counters.HopSnapshot;
 import org.oobnet.harness.bench.run.MeasurementPlan;
+import org.oobnet.harness.bench.run.PhaseRelay;
 import org.oobnet.harness.report.FloorReference;
 import org.oobnet.harness.report.GcDelta;
+import org.oobnet.harness.report.HopLines;
 import org.oobnet.harness.report.IntervalLogHeader;
 import org.oobnet.harness.report.LatencyRecorder;
 import org.oobnet.harness.report.RunDescription;
@@ -34,7 +37,8 @@ import org.oobnet.harness.report.RunResult;
  * One round of a floor row: the C program's reflector in the second namespace, its client in the first, each under
  * {@code taskset} on the CPU the JVM rows use; the client's round trips (a file of int64 ns) go through the same
  * {@link LatencyRecorder} and interval log as every other row, so the same histogram and percentile code reports
- * them.
+ * them. Both C sides time the stages' hops ({@code hops=1}); the client's measured phase is relayed to the reflector
+ * ({@link PhaseRelay}) so that its hops cover the same exchanges.
  * <p>
  * <b>Note:</b> in-band only; one instance per round.
  */
@@ -46,6 +50,10 @@ public final class FloorRound
     static final int UDP_PORT = 17001;
 
     private static final long READY_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
+    // the C sides time the same hops as the stages (the harness's children record theirs too)
+    private static final String HOPS_ON = "hops=1";
+    // the C reflector reads the relayed "hops end" between frames, every million idle polls of its ring
+    private static final long HOPS_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
 
     /** Starts a child process and tracks it for clean-up. */
     @FunctionalInterface
@@ -64,14 +72,18 @@ public final class FloorRound
     private final FloorProgram program;
     private final RunNetwork network;
     private final Starter starter;
+    private final PrintStream out;
 
     /**
      * @param program the built program.
      * @param network the run's namespaces.
      * @param starter starts (and tracks) the two processes.
+     * @param out     where a side's missing hops are said.
      */
-    public FloorRound(final FloorProgram program, final RunNetwork network, final Starter starter)
+    public FloorRound(final FloorProgram program, final RunNetwork network, final Starter starter,
+        final PrintStream out)
     {
+        this.out = out;
         this.program = program;
         this.network = network;
         this.starter = starter;
@@ -101,15 +113,19 @@ public final class FloorRound
         final String framing = description.transport();
         final CompletableFuture<String> ready = new CompletableFuture<>();
         final Map<String, String> summary = new HashMap<>();
+        final HopLines.Collector reflectorHops = new HopLines.Collector();
+        final HopLines.Collector clientHops = new HopLines.Collector();
         final ChildJvm reflector = starter.start(ChildJvm.nativeCommand(network.prefix(true), description.peerCpu(),
             List.of(program.binary().toString(), "reflect", framing, network.interfaceName(true),
-                "port=" + UDP_PORT)), Path.of(output + ".reflector.err"), line ->
+                "port=" + UDP_PORT, HOPS_ON)), Path.of(output + ".reflector.err"), line ->
             {
                 if (line.startsWith("READY "))
                 {
                     ready.complete(line.substring("READY ".length()).trim());
                 }
+                reflectorHops.accept(line);
             });
+        final PhaseRelay phases = new PhaseRelay(reflector);
         ChildJvm client = null;
         try
         {
@@ -118,12 +134,14 @@ public final class FloorRound
             final List<String> args = new ArrayList<>(List.of(program.binary().toString(), "client", framing,
                 network.interfaceName(false), "peer_mac=" + peerMac, "out=" + samples,
                 "size=" + description.sizeBytes(), "timeout_ns=" + timeoutNs, "port=" + UDP_PORT,
-                "src=" + NetnsPair.CLIENT_ADDRESS, "dst=" + network.reflectorAddress()));
+                "src=" + NetnsPair.CLIENT_ADDRESS, "dst=" + network.reflectorAddress(), HOPS_ON));
             args.add(plan.warmupNs() > 0 ? "warmup_ns=" + plan.warmupNs() : "warmup_count=" + plan.warmupCount());
             args.add(plan.durationNs() > 0 ? "duration_ns=" + plan.durationNs() : "count=" + plan.count());
             client = starter.start(ChildJvm.nativeCommand(network.prefix(false), description.cpu(), args),
                 Path.of(output + ".client.err"), line ->
                 {
+                    phases.relay(line);
+                    clientHops.accept(line);
                     if (line.startsWith("FLOOR "))
                     {
                         synchronized (summary)
@@ -149,7 +167,11 @@ public final class FloorRound
                 {
                     throw new IOException("floor client printed no FLOOR line: " + client.stderrTail());
                 }
-                return result(description, samples, Path.of(output + ".hlog"), summary);
+                final String label = description.label();
+                return result(description, samples, Path.of(output + ".hlog"), summary,
+                    clientHops.awaitOrSay(HOPS_TIMEOUT_NS, out, label + " client"))
+                    .withPeerHops(phases.ended() ? reflectorHops.awaitOrSay(HOPS_TIMEOUT_NS, out, label + " reflector")
+                    : List.of());
             }
         }
         finally
@@ -191,7 +213,7 @@ public final class FloorRound
 
     // the samples through the recorder every row uses, written as one interval of the interval log
     private static RunResult result(final RunDescription description, final Path samples, final Path intervalLog,
-        final Map<String, String> summary) throws IOException
+        final Map<String, String> summary, final List<HopSnapshot> hops) throws IOException
     {
         final LatencyRecorder recorder = new LatencyRecorder();
         recorder.restart();
@@ -228,6 +250,6 @@ public final class FloorRound
         }
         return new RunResult(description, histogram, Long.parseLong(summary.get("warmup_count")),
             Long.parseLong(summary.get("warmup_ns")), Long.parseLong(summary.get("lost")), 0, -1, -1, 0,
-            GcDelta.NONE, Long.parseLong(summary.get("measured_ns")), recorder.clampedCount());
+            GcDelta.NONE, Long.parseLong(summary.get("measured_ns")), recorder.clampedCount(), hops);
     }
 }

@@ -16,7 +16,9 @@ import org.oobnet.core.OobTask;
 import org.oobnet.harness.bench.run.IntervalReporter;
 import org.oobnet.harness.bench.run.PhaseWakeups;
 import org.oobnet.harness.bench.run.MeasurementPlan;
+import org.oobnet.harness.bench.reflect.ReflectorHops;
 import org.oobnet.harness.bench.reflect.ReflectorRun;
+import org.oobnet.harness.bench.run.PhaseRelay;
 import org.oobnet.harness.bench.run.StagePhase;
 import org.oobnet.harness.bench.run.StageSamples;
 import org.oobnet.harness.report.IntervalLogHeader;
@@ -51,14 +53,16 @@ public final class OobPacketRuns
      * @param idle          the stage's idle strategy.
      * @param out           where {@code READY} and the final counts go.
      * @param running       polled every 50 ms.
+     * @param hops          given the stage's hops once it runs.
      * @throws IOException when the set-up fails.
      */
     public static void reflect(
         final String interfaceName, final int cpu, final OobConfig.IdleStrategyKind idle, final PrintStream out,
-        final BooleanSupplier running) throws IOException
+        final BooleanSupplier running, final ReflectorHops hops) throws IOException
     {
         try (OobRuntime runtime = OobFrames.startRuntime(interfaceName, cpu, idle))
         {
+            hops.attach(runtime.counters().hops());
             final StageReflector reflector;
             try (KSocket socket = OobFrames.openSocket(interfaceName))
             {
@@ -148,6 +152,9 @@ public final class OobPacketRuns
         reporter.start();
         final StagePhase phase = StagePhase.begin(runtime);
         final long pollNs = PhaseWakeups.pollNs();
+        // the reflector's hops cover the same phase (relayed by the parent)
+        out.println(PhaseRelay.BEGIN);
+        out.flush();
         pinger.go();
         while (!pinger.isDone())
         {
@@ -158,6 +165,8 @@ public final class OobPacketRuns
             LockSupport.parkNanos(pollNs);
         }
         final StagePhase.Result stage = phase.end();
+        out.println(PhaseRelay.END);
+        out.flush();
         try
         {
             reporter.stopAndFlush();

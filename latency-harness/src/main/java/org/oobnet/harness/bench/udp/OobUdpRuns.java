@@ -20,6 +20,7 @@ import org.oobnet.core.OobSocket;
 import org.oobnet.core.ProtocolRegistry;
 import org.oobnet.harness.bench.run.MeasurementPlan;
 import org.oobnet.harness.bench.run.StageSamples;
+import org.oobnet.harness.bench.reflect.ReflectorHops;
 import org.oobnet.harness.bench.reflect.ReflectorRun;
 import org.oobnet.harness.report.LatencyRecorder;
 import org.oobnet.harness.report.RunDescription;
@@ -102,15 +103,17 @@ public final class OobUdpRuns
      * @param idle          the stage's idle strategy.
      * @param out           where {@code READY} and the final counts go.
      * @param running       polled every 50 ms.
+     * @param hops          given the stage's hops once it runs.
      * @throws IOException when the set-up fails.
      */
     public static void reflect(
         final UdpTransport transport, final String interfaceName, final InetSocketAddress bind, final int cpu,
-        final OobConfig.IdleStrategyKind idle, final PrintStream out, final BooleanSupplier running)
-        throws IOException
+        final OobConfig.IdleStrategyKind idle, final PrintStream out, final BooleanSupplier running,
+        final ReflectorHops hops) throws IOException
     {
         try (Stack stack = new Stack(transport, interfaceName, cpu, idle))
         {
+            hops.attach(stack.runtime.counters().hops());
             final UdpStageReflector reflector = new UdpStageReflector();
             try (KSocket socket = stack.socket(transport))
             {

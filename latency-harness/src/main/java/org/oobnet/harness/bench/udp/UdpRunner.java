@@ -24,8 +24,10 @@ import org.oobnet.harness.env.LoopbackNetwork;
 import org.oobnet.harness.env.NetnsPair;
 import org.oobnet.harness.env.RunNetwork;
 import org.oobnet.harness.bench.run.MeasurementPlan;
+import org.oobnet.harness.bench.run.PhaseRelay;
 import org.oobnet.harness.bench.reflect.ReflectorRun;
 import org.oobnet.harness.report.ChildOutput;
+import org.oobnet.harness.report.HopLines;
 import org.oobnet.harness.report.LatencyRecorder;
 import org.oobnet.harness.report.Progress;
 import org.oobnet.harness.report.ResultFolder;
@@ -45,6 +47,8 @@ import org.oobnet.harness.report.SockperfSummary;
 public final class UdpRunner implements AutoCloseable
 {
     private static final long READY_TIMEOUT_S = 60;
+    // the reflector prints its hops once told the measured phase ended; on a loaded machine that can take seconds
+    private static final long HOPS_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
 
     private RunSettings settings;
     private final ResultFolder folder;
@@ -238,7 +242,7 @@ public final class UdpRunner implements AutoCloseable
             progress.show(index, total, row.label(), "measuring", 0, expectedS);
             try
             {
-                return new FloorRound(floor, network, this::start).run(FloorRound.describe(row.label(),
+                return new FloorRound(floor, network, this::start, out).run(FloorRound.describe(row.label(),
                     row.transport(), settings.size(), cpu, peerCpu, network.kind(), plan), plan,
                     settings.receiveTimeoutNs(), folder.dir().resolve(base));
             }
@@ -261,6 +265,7 @@ public final class UdpRunner implements AutoCloseable
         final BitSet busy = new BitSet();
         busy.set(Math.max(0, cpu));
         busy.set(Math.max(0, peerCpu));
+        final HopLines.Collector reflectorHops = new HopLines.Collector();
         final ChildJvm reflector = start(ChildJvm.withFlags(row.onStage()
             ? ChildJvm.stageCommand(network.prefix(true), peerCpu, busy, row.profile(), reflectArgs)
             : ChildJvm.command(network.prefix(true), peerCpu, row.profile(), reflectArgs), row.jvmFlags()),
@@ -270,7 +275,9 @@ public final class UdpRunner implements AutoCloseable
                 {
                     ready.complete(line.substring(ReflectorRun.READY.length()).trim());
                 }
+                reflectorHops.accept(line);
             });
+        final PhaseRelay phases = new PhaseRelay(reflector);
         ChildJvm client = null;
         try
         {
@@ -284,6 +291,7 @@ public final class UdpRunner implements AutoCloseable
                 folder.dir().resolve(base + ".client.err"),
                 line ->
                 {
+                    phases.relay(line);
                     if (line.startsWith("RTD|"))
                     {
                         final long s = seconds.incrementAndGet();
@@ -308,7 +316,9 @@ public final class UdpRunner implements AutoCloseable
             {
                 throw new IOException("measuring client exited with status " + exit + ": " + client.stderrTail());
             }
-            return ChildOutput.read(output);
+            final RunResult result = ChildOutput.read(output);
+            return phases.ended() ? result.withPeerHops(reflectorHops.awaitOrSay(HOPS_TIMEOUT_NS, out,
+                row.label() + " reflector")) : result;
         }
         finally
         {
