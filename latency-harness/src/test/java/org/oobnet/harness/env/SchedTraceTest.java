@@ -144,7 +144,7 @@ class SchedTraceTest
             {
                 for (final Path task : tasks)
                 {
-                    if (name.equals(Files.readString(task.resolve("comm")).trim()))
+                    if (name.equals(commOrNull(task)))
                     {
                         return Integer.parseInt(task.getFileName().toString());
                     }
@@ -153,6 +153,19 @@ class SchedTraceTest
             Thread.sleep(10);
         }
         throw new AssertionError("no thread named " + name + " in /proc/self/task");
+    }
+
+    // a thread of this JVM (another test's) can end between the listing and the read
+    private static String commOrNull(final Path task) throws IOException
+    {
+        try
+        {
+            return Files.readString(task.resolve("comm")).trim();
+        }
+        catch (final java.nio.file.NoSuchFileException ended)
+        {
+            return null;
+        }
     }
 
     private static void awaitQuietly(final CountDownLatch latch)
