@@ -84,7 +84,7 @@ class UdpHopsTest
                 final HopSnapshot[] before = hops.snapshot();
                 final long rttNs = roundTripNs(hosts, peer, selector, target);
                 assertTrue(rttNs > 0, "round " + round + ": echo lost");
-                final HopSnapshot[] after = hops.snapshot();
+                final HopSnapshot[] after = settled(hops, before);
                 long sumNs = 0;
                 for (final StageHop hop : MEASURED)
                 {
@@ -132,5 +132,27 @@ class UdpHopsTest
             selector.selectedKeys().clear();
         }
         return -1;
+    }
+
+    // over veth the peer gets the echo inside the stage's kick, so kick->return is recorded only after the round
+    // trip is over (and a snapshot can fall between a hop's count and its sum): wait until every hop's is in
+    private static HopSnapshot[] settled(final StageHops hops, final HopSnapshot[] before) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + 1_000_000_000L;
+        while (true)
+        {
+            final HopSnapshot[] after = hops.snapshot();
+            boolean all = true;
+            for (final StageHop hop : MEASURED)
+            {
+                final HopSnapshot window = after[hop.ordinal()].minus(before[hop.ordinal()]);
+                all &= window.count() >= 1 && window.sumNs() > 0;
+            }
+            if (all || System.nanoTime() - deadline > 0)
+            {
+                return after;
+            }
+            Thread.sleep(1);
+        }
     }
 }
