@@ -161,6 +161,21 @@ public final class HopsReport
     }
 
     /**
+     * @param begin a stage's hops read at a phase's start.
+     * @param end   the same hops read at its end.
+     * @return each hop's counts over the phase, in hop order.
+     */
+    public static List<HopSnapshot> window(final HopSnapshot[] begin, final HopSnapshot[] end)
+    {
+        final List<HopSnapshot> window = new ArrayList<>(end.length);
+        for (int i = 0; i < end.length; i++)
+        {
+            window.add(end[i].minus(begin[i]));
+        }
+        return window;
+    }
+
+    /**
      * Reads back what {@link #toJson} wrote.
      *
      * @param hops the {@code hops} block, or a missing/null node.

@@ -1,13 +1,13 @@
 package org.oobnet.harness.bench.reflect;
 
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.oobnet.core.counters.HopSnapshot;
 import org.oobnet.core.counters.StageHops;
 import org.oobnet.harness.bench.run.PhaseRelay;
 import org.oobnet.harness.report.HopLines;
+import org.oobnet.harness.report.HopsReport;
 
 /**
  * A reflector stage's hops over the client's measured phase: {@value PhaseRelay#HOPS_BEGIN} on standard input
@@ -51,15 +51,8 @@ public final class ReflectorHops
         }
         else if (PhaseRelay.HOPS_END.equals(line))
         {
-            final List<HopSnapshot> window = new ArrayList<>();
-            if (null != begin && null != stageHops)
-            {
-                final HopSnapshot[] end = stageHops.snapshot();
-                for (int i = 0; i < end.length; i++)
-                {
-                    window.add(end[i].minus(begin[i]));
-                }
-            }
+            final List<HopSnapshot> window = null != begin && null != stageHops
+                ? HopsReport.window(begin, stageHops.snapshot()) : List.of();
             begin = null;
             synchronized (out)
             {

@@ -1,11 +1,11 @@
 package org.oobnet.harness.bench.run;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.oobnet.core.OobRuntime;
 import org.oobnet.core.counters.HopSnapshot;
 import org.oobnet.harness.report.GcDelta;
+import org.oobnet.harness.report.HopsReport;
 
 /**
  * What the OOB stage did during a measured phase: the bytes its thread allocated, its stalls, its per-hop
@@ -50,12 +50,7 @@ public final class StagePhase
     public Result end()
     {
         final long allocated = allocation.bytesSince();
-        final HopSnapshot[] hopsEnd = runtime.counters().hops().snapshot();
-        final List<HopSnapshot> hops = new ArrayList<>(hopsEnd.length);
-        for (int i = 0; i < hopsEnd.length; i++)
-        {
-            hops.add(hopsEnd[i].minus(hopsStart[i]));
-        }
+        final List<HopSnapshot> hops = HopsReport.window(hopsStart, runtime.counters().hops().snapshot());
         return new Result(allocated, runtime.counters().stalls().get() - stallsStart,
             GcDelta.snapshot().minus(gcStart), runtime.counters().hops().enabled() ? hops : List.of());
     }

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
-import org.oobnet.core.StringConstants;
+import org.oobnet.harness.bench.run.StageAllocation;
 import org.oobnet.harness.bench.run.StageSamples;
 import org.oobnet.harness.report.LatencyRecorder;
 import org.oobnet.harness.report.RunJson;
@@ -70,8 +70,9 @@ final class TraderRun
             samples.drainTo(recorder);
         }
         recorder.restart(); // warm-up samples do not count
-        // the classes the warm-up loaded: a later first C2 compile on the stage finds their literals resolved
-        StringConstants.resolveLoaded();
+        // the classes the warm-up loaded (HdrHistogram's too): a later first C2 compile on the stage finds their
+        // literals resolved
+        StageAllocation.resolveStageStrings();
         final long allocStart = THREADS.getThreadAllocatedBytes(tradingThread);
         final long stallsStart = stalls.getAsLong();
         while (!answer.hasEnded() && !stop.getAsBoolean() && System.nanoTime() - deadline < 0)
