@@ -1,6 +1,7 @@
 package org.oobnet.harness.report;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -51,8 +52,54 @@ public final class CompareTable
         }
         lines.add("(latencies in us; p50/ib = this row's p50 over the inband row's, p50/k over the kernel row's, " +
             "p50/fl over the C floor's: floor-udp for udp rows, floor-raw for packet rows)");
+        lines.addAll(roundLines(results));
         lines.addAll(HopsReport.floorLines(results));
         return lines;
+    }
+
+    /**
+     * Each row's ratio to its C floor round by round, with their median: how far the ratio moves between rounds of
+     * identical code, against which a target near 1 must be judged. Nothing when the rows ran one round.
+     *
+     * @param results the rows.
+     * @return the lines.
+     */
+    static List<String> roundLines(final List<RunResult> results)
+    {
+        final List<String> lines = new ArrayList<>();
+        for (final RunResult r : results)
+        {
+            final RunResult floor = FloorReference.of(results, r);
+            if (floor == null || floor == r || r.rounds().size() < 2)
+            {
+                continue;
+            }
+            if (lines.isEmpty())
+            {
+                lines.add("ratio to the C floor round by round (round i of each row ran beside round i of its floor):");
+            }
+            lines.add(String.format(Locale.ROOT, "  %-16s p50 %s   p99 %s", r.run().label(),
+                spread(FloorReference.roundRatios(r, floor, 50)), spread(FloorReference.roundRatios(r, floor, 99))));
+        }
+        return lines;
+    }
+
+    private static String spread(final double[] ratios)
+    {
+        if (ratios.length == 0)
+        {
+            return "-";
+        }
+        final StringBuilder text = new StringBuilder();
+        for (final double ratio : ratios)
+        {
+            text.append(String.format(Locale.ROOT, "%.2f ", ratio));
+        }
+        final double[] sorted = ratios.clone();
+        Arrays.sort(sorted);
+        final double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2] :
+            (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        return text.append(String.format(Locale.ROOT, "(median %.2f)", median)).toString();
     }
 
     private static RunResult reference(final List<RunResult> results, final String transport)

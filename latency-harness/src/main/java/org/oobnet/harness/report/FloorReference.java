@@ -61,4 +61,28 @@ public final class FloorReference
         final double denominator = reference.histogram().getValueAtPercentile(percentile);
         return denominator <= 0 ? Double.NaN : row.histogram().getValueAtPercentile(percentile) / denominator;
     }
+
+    /**
+     * The ratio round by round: a row's rounds paired with its floor's in the order they ran (the rows alternate, so
+     * round i of each ran side by side in time).
+     *
+     * @param row        a row.
+     * @param reference  the row it is compared with.
+     * @param percentile 50 or 99.
+     * @return one ratio per round; empty when either side has no rounds or the two ran a different number of them.
+     */
+    public static double[] roundRatios(final RunResult row, final RunResult reference, final double percentile)
+    {
+        if (reference == null || row.rounds().size() != reference.rounds().size())
+        {
+            return new double[0];
+        }
+        final double[] ratios = new double[row.rounds().size()];
+        for (int i = 0; i < ratios.length; i++)
+        {
+            final long denominator = reference.rounds().get(i).at(percentile);
+            ratios[i] = denominator <= 0 ? Double.NaN : (double)row.rounds().get(i).at(percentile) / denominator;
+        }
+        return ratios;
+    }
 }

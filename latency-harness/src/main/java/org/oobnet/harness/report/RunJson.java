@@ -123,12 +123,14 @@ public final class RunJson
             o.path("lost").asLong(), o.path("overruns").asLong(), applicable(o.path("stalls")),
             applicable(o.path("stage_alloc_bytes")), o.path("client_alloc_bytes").asLong(),
             new GcDelta(counts, times), o.path("measured_ns").asLong(), o.path("clamped").asLong(),
-            HopsReport.fromJson(o.get("hops")), HopsReport.fromJson(o.get("peer_hops")), null);
+            HopsReport.fromJson(o.get("hops")), HopsReport.fromJson(o.get("peer_hops")), null,
+            List.of(RoundPercentiles.of(histogram)));
     }
 
     /**
      * Writes an array with one object per run, each with {@code ratio_to_floor} (its p50, p99 and p99.9 over its C
-     * floor row's, see {@link FloorReference}; null without one).
+     * floor row's, see {@link FloorReference}, and the p50 and p99 ratios round by round, {@code rounds_p50} and
+     * {@code rounds_p99}; null without one).
      *
      * @param file    the file to write.
      * @param results the runs.
@@ -152,6 +154,8 @@ public final class RunJson
                 putRatio(ratio, "p50", FloorReference.ratio(result, floor, 50));
                 putRatio(ratio, "p99", FloorReference.ratio(result, floor, 99));
                 putRatio(ratio, "p99_9", FloorReference.ratio(result, floor, 99.9));
+                putRoundRatios(ratio.putArray("rounds_p50"), FloorReference.roundRatios(result, floor, 50));
+                putRoundRatios(ratio.putArray("rounds_p99"), FloorReference.roundRatios(result, floor, 99));
                 ratio.set("hops", HopsReport.floorRatioJson(result, floor));
             }
             array.add(o);
@@ -193,6 +197,21 @@ public final class RunJson
         else
         {
             o.put(name, ratio);
+        }
+    }
+
+    private static void putRoundRatios(final ArrayNode array, final double[] ratios)
+    {
+        for (final double ratio : ratios)
+        {
+            if (Double.isNaN(ratio))
+            {
+                array.addNull();
+            }
+            else
+            {
+                array.add(ratio);
+            }
         }
     }
 

@@ -29,6 +29,7 @@ import org.oobnet.core.counters.HopSnapshot;
  *                         reflector), one per hop; empty when the reflector reported none.
  * @param sched            the kernel scheduler's view of both sides' spinning threads over the measured phase
  *                         ({@link SchedBlock}), null when the runner did not trace.
+ * @param rounds           each round's own percentiles, in the order the rounds ran (one entry for a single run).
  */
 public record RunResult(
     RunDescription run,
@@ -45,7 +46,8 @@ public record RunResult(
     long clamped,
     List<HopSnapshot> hops,
     List<HopSnapshot> peerHops,
-    SchedBlock sched)
+    SchedBlock sched,
+    List<RoundPercentiles> rounds)
 {
     /**
      * A result whose reflector reported no hops, without scheduler evidence.
@@ -71,7 +73,7 @@ public record RunResult(
         final List<HopSnapshot> hops)
     {
         this(run, histogram, warmupCount, warmupNs, lost, overruns, stalls, stageAllocBytes, clientAllocBytes, gc,
-            measuredNs, clamped, hops, List.of(), null);
+            measuredNs, clamped, hops, List.of(), null, List.of(RoundPercentiles.of(histogram)));
     }
 
     /**
@@ -96,7 +98,7 @@ public record RunResult(
         final long clientAllocBytes, final GcDelta gc, final long measuredNs, final long clamped)
     {
         this(run, histogram, warmupCount, warmupNs, lost, overruns, stalls, stageAllocBytes, clientAllocBytes, gc,
-            measuredNs, clamped, List.of(), List.of(), null);
+            measuredNs, clamped, List.of(), List.of(), null, List.of(RoundPercentiles.of(histogram)));
     }
 
     /**
@@ -106,7 +108,7 @@ public record RunResult(
     public RunResult withSched(final SchedBlock block)
     {
         return new RunResult(run, histogram, warmupCount, warmupNs, lost, overruns, stalls, stageAllocBytes,
-            clientAllocBytes, gc, measuredNs, clamped, hops, peerHops, block);
+            clientAllocBytes, gc, measuredNs, clamped, hops, peerHops, block, rounds);
     }
 
     /**
@@ -116,7 +118,7 @@ public record RunResult(
     public RunResult withPeerHops(final List<HopSnapshot> reflectorHops)
     {
         return new RunResult(run, histogram, warmupCount, warmupNs, lost, overruns, stalls, stageAllocBytes,
-            clientAllocBytes, gc, measuredNs, clamped, hops, reflectorHops, sched);
+            clientAllocBytes, gc, measuredNs, clamped, hops, reflectorHops, sched, rounds);
     }
 
     /**
@@ -142,7 +144,7 @@ public record RunResult(
             lost + other.lost, overruns + other.overruns, sumApplicable(stalls, other.stalls),
             sumApplicable(stageAllocBytes, other.stageAllocBytes), clientAllocBytes + other.clientAllocBytes,
             gc.plus(other.gc), measuredNs + other.measuredNs, clamped + other.clamped, mergeHops(hops, other.hops),
-            mergeHops(peerHops, other.peerHops), SchedBlock.merge(sched, other.sched));
+            mergeHops(peerHops, other.peerHops), SchedBlock.merge(sched, other.sched), concat(rounds, other.rounds));
     }
 
     private static List<HopSnapshot> mergeHops(final List<HopSnapshot> a, final List<HopSnapshot> b)
@@ -157,6 +159,13 @@ public record RunResult(
             merged.add(a.get(i).plus(b.get(i)));
         }
         return merged;
+    }
+
+    private static List<RoundPercentiles> concat(final List<RoundPercentiles> a, final List<RoundPercentiles> b)
+    {
+        final List<RoundPercentiles> all = new ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
     }
 
     private static long sumApplicable(final long a, final long b)
