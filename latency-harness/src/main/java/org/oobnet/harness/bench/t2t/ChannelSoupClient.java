@@ -9,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.oobnet.soupbintcp.SoupBinTcpDescriptor;
 
 /**
@@ -25,7 +26,8 @@ final class ChannelSoupClient implements AutoCloseable
     private final boolean spin;
 
     /**
-     * Connects (blocking) and logs in.
+     * Connects (blocking), logs in and tells the exchange it is ready ({@link T2tMessages#putReady}): ticks may
+     * come from then on (they wait in the feed channel's buffer until the trading thread reads them).
      *
      * @param exchange the exchange's SoupBinTCP address.
      * @param spin     true: non-blocking after the login, a full socket buffer is spun on.
@@ -39,6 +41,7 @@ final class ChannelSoupClient implements AutoCloseable
         {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             login();
+            ready();
             channel.configureBlocking(!spin);
         }
         catch (final IOException | RuntimeException ex)
@@ -80,6 +83,17 @@ final class ChannelSoupClient implements AutoCloseable
                 throw new IOException("SoupBinTCP login rejected by the exchange, reason " + (char)body.get(0));
             }
             // a heartbeat or debug packet before the answer: skip it
+        }
+    }
+
+    // blocking, before the trading thread starts (which then owns tx)
+    private void ready() throws IOException
+    {
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[T2tMessages.READY_LENGTH]);
+        T2tMessages.putReady(message);
+        if (sendUnsequenced(message, 0, T2tMessages.READY_LENGTH) < 0)
+        {
+            throw new IOException("the exchange closed the connection after the login");
         }
     }
 
