@@ -12,6 +12,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import org.agrona.DirectBuffer;
@@ -35,6 +37,8 @@ import org.oobnet.moldudp64.MoldUdp64RequestSender;
  */
 public final class ThreadTrader
 {
+    private static final long START_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
+
     private final InetSocketAddress exchange;
     private final String interfaceName;
     private final boolean spin;
@@ -42,6 +46,8 @@ public final class ThreadTrader
     private final int cpu;
     // written by the trading thread before its first receive, read in-band at the end
     private volatile boolean pinned;
+    // the trading thread is pinned and about to receive (then the exchange may tick)
+    private volatile boolean started;
     // the trading thread stays alive until its allocated bytes were read (a finished thread has none to read)
     private volatile boolean released;
 
@@ -106,6 +112,9 @@ public final class ThreadTrader
                 trading.start();
                 try
                 {
+                    // the exchange's first tick waits for this: the trading thread is pinned and receiving by then
+                    awaitStarted(stop);
+                    client.ready();
                     new TraderRun(answer, samples).awaitAndWrite(trading.threadId(), () -> -1, false, cpu,
                         () -> pinned, expectedNs, stop, output, out);
                 }
@@ -148,11 +157,26 @@ public final class ThreadTrader
         }
     }
 
+    private void awaitStarted(final BooleanSupplier stop) throws IOException
+    {
+        final long deadline = System.nanoTime() + START_TIMEOUT_NS;
+        while (!started)
+        {
+            if (stop.getAsBoolean() || System.nanoTime() - deadline > 0)
+            {
+                throw new IOException("the trading thread did not start within " +
+                    TimeUnit.NANOSECONDS.toMillis(START_TIMEOUT_NS) + " ms");
+            }
+            LockSupport.parkNanos(1_000_000L);
+        }
+    }
+
     // the trading thread: pinned as the stage is (it alone on the trading CPU), then receive and the same handler
     // the stage runs
     private void trade(final DatagramChannel feed, final MoldUdp64Receiver receiver, final TickAnswer answer)
     {
         pinned = TraderPinning.pinCurrentThread(cpu);
+        started = true;
         final ByteBuffer rx = ByteBuffer.allocateDirect(MoldUdp64Descriptor.MAX_PACKET_LENGTH);
         final UnsafeBuffer packet = new UnsafeBuffer(rx);
         try
@@ -191,7 +215,7 @@ public final class ThreadTrader
         }
         while (!released)
         {
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+            LockSupport.parkNanos(1_000_000L);
         }
     }
 }
