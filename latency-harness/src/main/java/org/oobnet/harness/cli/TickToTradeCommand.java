@@ -248,7 +248,7 @@ public final class TickToTradeCommand implements Callable<Integer>
         {
             // a spinning trader spins unless told to yield or park (the tests, a shared machine)
             final boolean yield = !"auto".equalsIgnoreCase(idle) && IdleKind.parse(idle) != IdleKind.SPIN;
-            new ThreadTrader(address, interfaceName, row == T2tRow.SPIN, yield).run(expectedNs,
+            new ThreadTrader(address, interfaceName, row == T2tRow.SPIN, yield, cpu).run(expectedNs,
                 warmupTicks(plan, rateHz) + measuredTicks(plan, rateHz), stop::get, childOutput, System.out);
         }
         return 0;
@@ -299,8 +299,9 @@ public final class TickToTradeCommand implements Callable<Integer>
             OptionOverrides.describe(spec, "--rate", "Ticks per second (0: " + DEFAULT_RATE_HZ + "); each tick is " +
                 "timed from just before it goes to the kernel, not from its scheduled time (default: " +
                 "${DEFAULT-VALUE}).");
-            OptionOverrides.describe(spec, "--cpu", "CPU of the trader: its stage (t2t-stage), or its whole JVM " +
-                "(the thread rows) (default: the first isolated CPU, else the last CPU).");
+            OptionOverrides.describe(spec, "--cpu", "CPU of the trader's trading thread, every row alike: its " +
+                "stage (t2t-stage) or the thread that receives ticks and sends orders (t2t-spin, t2t-blocking); the " +
+                "trader's other threads run on other CPUs (default: the first isolated CPU, else the last CPU).");
             OptionOverrides.describe(spec, "--peer-cpu", "CPU of the exchange simulator's JVM (default: another " +
                 "isolated CPU, else the CPU before --cpu).");
             OptionOverrides.describe(spec, "--idle", "How the trader waits for a tick: spin, yield or park (park: " +

@@ -15,6 +15,8 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.oobnet.config.CpuList;
+import org.oobnet.harness.env.CpuSet;
 import org.oobnet.harness.env.NetnsPair;
 import org.oobnet.harness.report.ResultFolder;
 import org.oobnet.harness.report.RunJson;
@@ -75,6 +77,10 @@ class TickToTradeCommandTest
             assertEquals(MEASURED + WARMUP, books.get("orders").asLong(), label);
             assertEquals(0, books.get("duplicated").asLong(), label);
             assertEquals(MEASURED, row.get("count").asLong(), label + ": every measured tick timed once");
+            // every tick answered: none before the trader's session could send (T2tMessages' ready message)
+            assertEquals(0, row.get("send_failures").asLong(), label + ": unanswered ticks");
+            assertEquals(0, row.get("ticks_lost_at_trader").asLong(), label);
+            assertPinning(label, row.get("pinning"));
             final long p50 = row.get("latency_ns").get("p50").asLong();
             // a tick and an order through two kernels and veth: more than a microsecond, less than a second
             assertTrue(p50 > 1_000 && p50 < 1_000_000_000L, label + " p50=" + p50);
@@ -97,6 +103,21 @@ class TickToTradeCommandTest
         assertTrue(Files.size(out.resolve(ResultFolder.PLOT_FILE)) > 0);
         assertFalse(IpCommand.run("netns", "list").contains(NetnsPair.PREFIX + ProcessHandle.current().pid()),
             "the run's namespaces are removed");
+    }
+
+    // Every row pinned alike: its trading thread (the stage, or the thread that receives and sends) alone on the
+    // trading CPU, the JVM's other threads off it (where the machine has another CPU). The thread rows used to run
+    // their whole JVM on the trading CPU: other_threads_cpus was that CPU.
+    private static void assertPinning(final String label, final JsonNode pinning)
+    {
+        final int cpu = pinning.get("trading_cpu").asInt();
+        assertTrue(pinning.get("trading_thread_pinned").asBoolean(), label + ": " + pinning);
+        final CpuList others = CpuList.parse(pinning.get("other_threads_cpus").asText());
+        assertFalse(others.isEmpty(), label + ": " + pinning);
+        if (CpuSet.online().cardinality() > 1)
+        {
+            assertFalse(others.contains(cpu), label + ": the JVM's other threads run on the trading CPU: " + pinning);
+        }
     }
 
     // The hops of one row, checked against what must hold per tick (not against sums of percentiles, which need

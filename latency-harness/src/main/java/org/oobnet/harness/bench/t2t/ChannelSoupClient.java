@@ -9,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.oobnet.soupbintcp.SoupBinTcpDescriptor;
 
 /**
@@ -83,6 +84,20 @@ final class ChannelSoupClient implements AutoCloseable
         }
     }
 
+    /**
+     * In-band, once the trading thread runs (pinned, before the first tick: the exchange waits for this): tells the
+     * exchange the trader is ready ({@link T2tMessages#putReady}). Its own buffer: the trading thread owns
+     * {@code tx}.
+     *
+     * @throws IOException when the connection failed.
+     */
+    void ready() throws IOException
+    {
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[T2tMessages.READY_LENGTH]);
+        T2tMessages.putReady(message);
+        writeFully(frame(ByteBuffer.allocate(16).order(ByteOrder.BIG_ENDIAN), message, 0, T2tMessages.READY_LENGTH));
+    }
+
     private void readFully(final ByteBuffer buffer) throws IOException
     {
         while (buffer.hasRemaining())
@@ -104,25 +119,37 @@ final class ChannelSoupClient implements AutoCloseable
      */
     int sendUnsequenced(final DirectBuffer buffer, final int offset, final int length)
     {
-        tx.clear();
-        tx.putShort((short)(1 + length)).put(SoupBinTcpDescriptor.UNSEQUENCED_DATA);
-        buffer.getBytes(offset, tx, tx.position(), length);
-        tx.position(tx.position() + length).flip();
         try
         {
-            while (tx.hasRemaining())
-            {
-                if (channel.write(tx) == 0 && spin)
-                {
-                    Thread.onSpinWait();
-                }
-            }
-            return tx.limit();
+            return writeFully(frame(tx, buffer, offset, length));
         }
         catch (final IOException ex)
         {
             return -1;
         }
+    }
+
+    // one unsequenced data packet in packet, flipped for writing
+    private static ByteBuffer frame(final ByteBuffer packet, final DirectBuffer buffer, final int offset, final int length)
+    {
+        packet.clear();
+        packet.putShort((short)(1 + length)).put(SoupBinTcpDescriptor.UNSEQUENCED_DATA);
+        buffer.getBytes(offset, packet, packet.position(), length);
+        packet.position(packet.position() + length).flip();
+        return packet;
+    }
+
+    // a spinning (non-blocking) client spins while the socket buffer is full
+    private int writeFully(final ByteBuffer packet) throws IOException
+    {
+        while (packet.hasRemaining())
+        {
+            if (channel.write(packet) == 0 && spin)
+            {
+                Thread.onSpinWait();
+            }
+        }
+        return packet.limit();
     }
 
     @Override

@@ -48,7 +48,7 @@ import org.oobnet.tcp.TcpOobProtocol;
 /**
  * The exchange of {@code oobnet latency tick-to-trade}, one per row and round, in its own namespace and JVM: it
  * accepts one SoupBinTCP login (module {@code soupbintcp}'s server, on a stage of its own over {@code oob-tcp}),
- * publishes MoldUDP64 ticks on a multicast group at a fixed rate (module {@code moldudp64}'s publisher, kernel UDP)
+ * waits for the trader's ready message ({@link T2tMessages#isReady}), publishes MoldUDP64 ticks on a multicast group at a fixed rate (module {@code moldudp64}'s publisher, kernel UDP)
  * and times each tick from its send to the first order that answers it (the same process's clock), then ends the
  * MoldUDP64 session and writes its books. Its stage idles as asked: yield (the default: spinning measured no better on
  * 2 CPUs, BENCHMARKS.md "t2t3"), or spin: it shares its CPU with the publishing thread, which sleeps between ticks, so the run never has two
@@ -74,7 +74,7 @@ public final class ExchangeSimulator
     static final String USER = "t2t";
     /** The SoupBinTCP and MoldUDP64 session. */
     static final String SESSION = "T2T";
-    /** The exchange waits for the trader's login at most this long. */
+    /** The exchange waits for the trader's login and ready message at most this long. */
     private static final long LOGIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
     /** The largest MoldUDP64 packet (Nassau's). */
     private static final int PACKET_CAPACITY = 1400;
@@ -176,7 +176,7 @@ public final class ExchangeSimulator
             boolean closed = false;
             try
             {
-                awaitLogin(books);
+                awaitTraderReady(books);
                 final HistogramLogWriter log = new HistogramLogWriter(logStream);
                 final IntervalReporter reporter = new IntervalReporter(recorder, samples, log, out, () -> 0, () -> -1);
                 out.println(LatmusLines.header(description));
@@ -252,14 +252,17 @@ public final class ExchangeSimulator
         }
     }
 
-    private static void awaitLogin(final OrderBooks books) throws IOException
+    // the first tick waits for the trader's ready message, not only its login: a tick it cannot answer yet would be
+    // a warm-up tick unanswered
+    private static void awaitTraderReady(final OrderBooks books) throws IOException
     {
         final long deadline = System.nanoTime() + LOGIN_TIMEOUT_NS;
-        while (!books.isLoggedIn())
+        while (!books.isTraderReady())
         {
             if (System.nanoTime() - deadline > 0 || SoupBinTcpEnd.NONE != books.ended())
             {
-                throw new IOException("the trader did not log in (session end: " + books.ended() + ")");
+                throw new IOException("the trader did not log in and say it is ready (session end: " +
+                    books.ended() + ")");
             }
             LockSupport.parkNanos(1_000_000L);
         }

@@ -29,7 +29,7 @@ final class OrderBooks implements SoupBinTcpServerListener
     private final RealtimeNanoClock realtime;
     private OobSocket orderSocket;
     private volatile long measuredFrom = Long.MAX_VALUE;
-    private volatile boolean loggedIn;
+    private volatile boolean traderReady;
     private volatile SoupBinTcpEnd ended = SoupBinTcpEnd.NONE;
     private volatile long received;
     private long duplicated;
@@ -87,7 +87,7 @@ final class OrderBooks implements SoupBinTcpServerListener
     @Override
     public void onLoggedIn(final SoupBinTcpServer server, final long firstSequenceNumber)
     {
-        loggedIn = true;
+        // not yet ready: the trader says when it can answer (T2tMessages' ready message)
     }
 
     @Override
@@ -96,6 +96,11 @@ final class OrderBooks implements SoupBinTcpServerListener
     {
         final long nowNs = System.nanoTime();
         final long readNs = realtime.nanoTime();
+        if (T2tMessages.isReady(buffer, offset, length) && !traderReady)
+        {
+            traderReady = true;
+            return;
+        }
         if (!T2tMessages.isOrder(buffer, offset, length))
         {
             malformed++;
@@ -134,10 +139,10 @@ final class OrderBooks implements SoupBinTcpServerListener
         ended = how;
     }
 
-    /** @return whether the trader logged in (any thread). */
-    boolean isLoggedIn()
+    /** @return whether the trader said it can answer ticks: logged in and its feed joined (any thread). */
+    boolean isTraderReady()
     {
-        return loggedIn;
+        return traderReady;
     }
 
     /** @return how the session ended, {@link SoupBinTcpEnd#NONE} while it runs (any thread). */

@@ -13,6 +13,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.oobnet.config.UdpTransport;
 import org.oobnet.core.OobConfig;
 import org.oobnet.core.OobReceiveHandler;
@@ -130,7 +131,8 @@ public final class StageTrader
                     client.start();
                     awaitLogin(client);
                     new TraderRun(answer, samples).awaitAndWrite(runtime.stageThread().threadId(),
-                        () -> runtime.counters().stalls().get(), true, expectedNs, stop, output, out);
+                        () -> runtime.counters().stalls().get(), true, cpu, runtime::pinned, expectedNs, stop,
+                        output, out);
                 }
                 finally
                 {
@@ -213,12 +215,25 @@ public final class StageTrader
         }
     }
 
-    /** Stage: the SoupBinTCP session's reports; the trader only needs its login state (read from the client). */
+    /**
+     * Stage: the SoupBinTCP session's reports. Its login accepted, the session can send orders: the trader tells the
+     * exchange it is ready (the exchange's first tick waits for that), from the stage, so that no tick reaches the
+     * feed's handler before the session is logged in.
+     */
     private static final class Session implements SoupBinTcpClientListener
     {
+        private final UnsafeBuffer ready = new UnsafeBuffer(new byte[T2tMessages.READY_LENGTH]);
+
+        Session()
+        {
+            T2tMessages.putReady(ready);
+        }
+
         @Override
         public void onLoginAccepted(final SoupBinTcpClient client, final long nextSequenceNumber)
         {
+            // a failure leaves the exchange waiting: it gives up with "the trader did not ... say it is ready"
+            client.sendUnsequenced(ready, 0, T2tMessages.READY_LENGTH);
         }
 
         @Override

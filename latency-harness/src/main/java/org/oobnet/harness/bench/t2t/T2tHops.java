@@ -14,7 +14,12 @@ import org.oobnet.harness.report.LatencyRecorder;
  * {@code total} (the tick's app send to the order's app read on the realtime clock: the same span as
  * {@code latency_ns}, measured apart, on another clock). The chain
  * {@code exchange_tx + tick_in + trader_decide + order_out + exchange_pickup} is {@code total} per tick;
- * {@code tick_in} splits into {@code tick_wire + trader_pickup} where the trader has a kernel RX timestamp.
+ * {@code tick_in} splits into {@code tick_wire + trader_pickup} where the trader has a kernel RX timestamp. Where
+ * that stamp is taken moves the split: the exchange's order socket asks for RX timestamps (for {@code wire}), which
+ * turns the kernel's software RX stamping on for every packet on the host, and then veth stamps the tick in
+ * {@code netif_rx} on the exchange's CPU, before that CPU's softirq runs the trader's packet tap:
+ * {@code trader_pickup} includes that softirq path (about 1 µs here), which {@code latency compare}'s
+ * {@code kernel_rx->pickup} (no RX-timestamping socket: stamped at the tap) does not (BENCHMARKS.md "Session 11").
  * {@code trader_send_call} (the order's send call to its return) is outside the chain: over veth the call often
  * returns only after the exchange's kernel has received the order (see {@link TickStamps#ORDER_SENT}).
  * A hop with a time missing at either end is left out for that tick ({@link #missing}); one that comes out

@@ -90,6 +90,7 @@ public final class T2tJson
             putBooks(o, result.books());
             o.put("send_failures", result.sendFailures());
             o.put("ticks_lost_at_trader", result.ticksLost());
+            o.set("pinning", result.pinning());
             putRatios(o, "ratio_to_spin", result, spin);
             putRatios(o, "ratio_to_blocking", result, blocking);
             putHops(o, result, spin, blocking);

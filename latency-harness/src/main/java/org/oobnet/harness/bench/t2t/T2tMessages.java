@@ -10,7 +10,12 @@ import org.agrona.MutableDirectBuffer;
  * <pre>
  * tick:  0 'T' | 1 phase (0 warm-up, 1 measured) | 2 price (i64)
  * order: 0 'O' | 1 side ('B' or 'S')             | 2 tick sequence (i64) | 10 price (i64)
+ * ready: 0 'R'
  * </pre>
+ * The trader sends <i>ready</i> once, as an unsequenced message, when it can answer a tick (logged in, its feed
+ * joined): the exchange sends its first tick only then. Logged in at the exchange is not enough: a stage trader
+ * descheduled between its login request and reading the Login Accepted would find ticks in its feed ring before
+ * its session knows it is logged in, and could not answer them.
  * Native byte order: both ends run on the same host. <b>Note:</b> stateless; allocation-free.
  */
 public final class T2tMessages
@@ -23,6 +28,8 @@ public final class T2tMessages
     public static final byte WARMUP = 0;
     /** A measured tick. */
     public static final byte MEASURED = 1;
+    /** The trader's ready message's length. */
+    public static final int READY_LENGTH = 1;
     /** Buy. */
     public static final byte BUY = 'B';
     /** Sell. */
@@ -32,6 +39,7 @@ public final class T2tMessages
 
     private static final byte TICK = 'T';
     private static final byte ORDER = 'O';
+    private static final byte READY = 'R';
 
     private T2tMessages()
     {
@@ -135,5 +143,24 @@ public final class T2tMessages
         final long price = buffer.getLong(offset + 10);
         return price == priceOf(orderTick(buffer, offset)) &&
             buffer.getByte(offset + 1) == (price < MID_PRICE ? BUY : SELL);
+    }
+
+    /**
+     * @param buffer where the ready message goes, at offset 0 ({@link #READY_LENGTH} bytes).
+     */
+    public static void putReady(final MutableDirectBuffer buffer)
+    {
+        buffer.putByte(0, READY);
+    }
+
+    /**
+     * @param buffer a message's buffer.
+     * @param offset where it starts.
+     * @param length its length.
+     * @return whether it is the trader's ready message.
+     */
+    public static boolean isReady(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return length == READY_LENGTH && buffer.getByte(offset) == READY;
     }
 }

@@ -1,5 +1,6 @@
 package org.oobnet.harness.bench.t2t;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.HdrHistogram.Histogram;
 import org.oobnet.harness.report.LatencyRecorder;
 import org.oobnet.harness.report.RunResult;
@@ -17,9 +18,10 @@ import org.oobnet.harness.report.RunResult;
  * @param sendFailures orders the trader could not send.
  * @param ticksLost    ticks the trader's feed reported lost.
  * @param hops         where the time went, per hop, the measured ticks.
+ * @param pinning      how the trader was pinned, as it saw it ({@link TraderPinning#observed}).
  */
 public record T2tResult(T2tRow row, RunResult tickToTrade, Histogram inProcess, OrderBooks.Books books, long sendFailures,
-    long ticksLost, T2tHops hops)
+    long ticksLost, T2tHops hops, JsonNode pinning)
 {
     /**
      * @param other another round of the same row.
@@ -31,6 +33,7 @@ public record T2tResult(T2tRow row, RunResult tickToTrade, Histogram inProcess, 
         merged.add(inProcess);
         merged.add(other.inProcess);
         return new T2tResult(row, tickToTrade.merge(other.tickToTrade), merged, books.plus(other.books),
-            sendFailures + other.sendFailures, ticksLost + other.ticksLost, hops.plus(other.hops));
+            sendFailures + other.sendFailures, ticksLost + other.ticksLost, hops.plus(other.hops),
+            TraderPinning.merge(pinning, other.pinning));
     }
 }

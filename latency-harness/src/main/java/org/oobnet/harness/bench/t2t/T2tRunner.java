@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +28,8 @@ import org.oobnet.harness.report.ChildOutput;
 /**
  * Orchestrates a tick-to-trade run as child processes, as {@link UdpRunner} does the UDP runs: for each row and
  * round, the exchange simulator in the second namespace (its JVM pinned to the peer CPU) and the trader in the
- * first (a stage on the measuring CPU with its JVM's other threads elsewhere, or the whole JVM on that CPU for the
- * thread baselines). Rows alternate round after round, and each row's rounds are merged.
+ * first, pinned the same way whatever its row ({@link TraderPinning}: only the trading thread, stage or not, on the
+ * measuring CPU, the JVM's other threads elsewhere). Rows alternate round after round, and each row's rounds are merged.
  * <p>
  * <b>Note:</b> in-band only, not thread safe. {@link #close()} ends any child and removes the namespaces.
  */
@@ -172,12 +171,8 @@ public final class T2tRunner implements AutoCloseable
                 "--order-receive-interval", orderReceiveIntervalNs + "ns",
                 "--child-output", output.toString(), "--exit-with-parent"));
             traderArgs.addAll(length);
-            final BitSet busy = new BitSet();
-            busy.set(Math.max(0, cpu));
-            busy.set(Math.max(0, peerCpu));
-            trader = start(row == T2tRow.STAGE
-                ? ChildJvm.stageCommand(network.prefix(false), cpu, busy, true, traderArgs)
-                : ChildJvm.command(network.prefix(false), cpu, true, traderArgs),
+            // every row alike: only the trading thread on the trading CPU (TraderPinning)
+            trader = start(TraderPinning.traderCommand(network.prefix(false), cpu, peerCpu, traderArgs),
                 folder.dir().resolve(base + ".trader.err"), line -> { });
             final long timeoutMs = TimeUnit.NANOSECONDS.toMillis(plan.durationNs() + plan.warmupNs()) +
                 (plan.count() + plan.warmupCount()) * 1000 / Math.max(1, rateHz) + 90_000;
@@ -244,7 +239,7 @@ public final class T2tRunner implements AutoCloseable
         Files.delete(exchangeStamps);
         Files.delete(traderStamps);
         return new T2tResult(row, tickToTrade, inProcess, T2tJson.books(exchange),
-            trader.path("send_failures").asLong(), trader.path("ticks_lost").asLong(), hops);
+            trader.path("send_failures").asLong(), trader.path("ticks_lost").asLong(), hops, trader.path("pinning"));
     }
 
     private ChildJvm start(final List<String> command, final Path stderr, final java.util.function.Consumer<String> lines)

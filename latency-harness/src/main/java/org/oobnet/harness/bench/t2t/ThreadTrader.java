@@ -12,6 +12,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import org.agrona.DirectBuffer;
@@ -28,16 +30,24 @@ import org.oobnet.moldudp64.MoldUdp64RequestSender;
  * {@code moldudp64}'s {@link MoldUdp64Receiver}) on an ordinary thread with kernel sockets: a
  * {@link DatagramChannel} joined to the feed's group, non-blocking and spun on, or blocking in {@code receive}, and
  * a {@link SocketChannel}-based SoupBinTCP client ({@link ChannelSoupClient}). {@code DatagramChannel} gives no
- * kernel RX timestamp: the in-process latency starts when {@code receive} returned.
+ * kernel RX timestamp: the in-process latency starts when {@code receive} returned. The trading thread alone runs on
+ * the trading CPU, as a stage would ({@link TraderPinning}).
  * <p>
  * <b>Note:</b> in-band; the trading loop runs on a thread of its own, the main thread waits and writes the files.
  */
 public final class ThreadTrader
 {
+    private static final long START_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
+
     private final InetSocketAddress exchange;
     private final String interfaceName;
     private final boolean spin;
     private final boolean yield;
+    private final int cpu;
+    // written by the trading thread before its first receive, read in-band at the end
+    private volatile boolean pinned;
+    // the trading thread is pinned and about to receive (then the exchange may tick)
+    private volatile boolean started;
     // the trading thread stays alive until its allocated bytes were read (a finished thread has none to read)
     private volatile boolean released;
 
@@ -46,9 +56,13 @@ public final class ThreadTrader
      * @param interfaceName the interface the feed comes in on.
      * @param spin          true: spin on a non-blocking channel ({@code t2t-spin}); false: block ({@code t2t-blocking}).
      * @param yield         a spinning trader yields between polls (a shared machine, tests).
+     * @param cpu           the trading thread's CPU ({@link TraderPinning}), -1 for none.
      */
-    public ThreadTrader(final InetSocketAddress exchange, final String interfaceName, final boolean spin, final boolean yield)
+    public ThreadTrader(
+        final InetSocketAddress exchange, final String interfaceName, final boolean spin, final boolean yield,
+        final int cpu)
     {
+        this.cpu = cpu;
         this.exchange = exchange;
         this.interfaceName = interfaceName;
         this.spin = spin;
@@ -98,8 +112,11 @@ public final class ThreadTrader
                 trading.start();
                 try
                 {
-                    new TraderRun(answer, samples).awaitAndWrite(trading.threadId(), () -> -1, false, expectedNs,
-                        stop, output, out);
+                    // the exchange's first tick waits for this: the trading thread is pinned and receiving by then
+                    awaitStarted(stop);
+                    client.ready();
+                    new TraderRun(answer, samples).awaitAndWrite(trading.threadId(), () -> -1, false, cpu,
+                        () -> pinned, expectedNs, stop, output, out);
                 }
                 finally
                 {
@@ -140,9 +157,26 @@ public final class ThreadTrader
         }
     }
 
-    // the trading thread: receive, then the same handler the stage runs
+    private void awaitStarted(final BooleanSupplier stop) throws IOException
+    {
+        final long deadline = System.nanoTime() + START_TIMEOUT_NS;
+        while (!started)
+        {
+            if (stop.getAsBoolean() || System.nanoTime() - deadline > 0)
+            {
+                throw new IOException("the trading thread did not start within " +
+                    TimeUnit.NANOSECONDS.toMillis(START_TIMEOUT_NS) + " ms");
+            }
+            LockSupport.parkNanos(1_000_000L);
+        }
+    }
+
+    // the trading thread: pinned as the stage is (it alone on the trading CPU), then receive and the same handler
+    // the stage runs
     private void trade(final DatagramChannel feed, final MoldUdp64Receiver receiver, final TickAnswer answer)
     {
+        pinned = TraderPinning.pinCurrentThread(cpu);
+        started = true;
         final ByteBuffer rx = ByteBuffer.allocateDirect(MoldUdp64Descriptor.MAX_PACKET_LENGTH);
         final UnsafeBuffer packet = new UnsafeBuffer(rx);
         try
@@ -181,7 +215,7 @@ public final class ThreadTrader
         }
         while (!released)
         {
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+            LockSupport.parkNanos(1_000_000L);
         }
     }
 }

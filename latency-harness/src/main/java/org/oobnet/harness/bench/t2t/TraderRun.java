@@ -52,6 +52,8 @@ final class TraderRun
      * @param stalls          the stage's stalls so far, -1 without a stage.
      * @param onStage         whether the trading side is a stage ({@code stage_alloc_bytes}) or a thread
      *                        ({@code client_alloc_bytes}).
+     * @param cpu             the trading CPU, -1 for none.
+     * @param pinned          whether the stage or trading thread runs on {@code cpu} alone (read at the end).
      * @param expectedNs      how long the exchange's run should take.
      * @param stop            true once the trader must stop (its parent is gone).
      * @param output          the path prefix of the files.
@@ -59,8 +61,9 @@ final class TraderRun
      * @throws IOException when a file cannot be written.
      */
     void awaitAndWrite(
-        final long tradingThread, final LongSupplier stalls, final boolean onStage, final long expectedNs,
-        final BooleanSupplier stop, final Path output, final PrintStream out) throws IOException
+        final long tradingThread, final LongSupplier stalls, final boolean onStage, final int cpu,
+        final BooleanSupplier pinned, final long expectedNs, final BooleanSupplier stop, final Path output,
+        final PrintStream out) throws IOException
     {
         final long deadline = System.nanoTime() + expectedNs + SLACK_NS;
         while (!answer.isMeasuring() && !answer.hasEnded() && !stop.getAsBoolean() &&
@@ -103,6 +106,7 @@ final class TraderRun
         json.put("samples_dropped", samples.dropped());
         json.put(onStage ? "stage_alloc_bytes" : "client_alloc_bytes", allocated);
         json.put("stalls", stallsEnd < 0 ? -1 : stallsEnd - stallsStart);
+        json.set("pinning", TraderPinning.observed(cpu, pinned.getAsBoolean()));
         RunJson.write(Path.of(output + ".trader.json"), json);
         answer.stamps().write(Path.of(output + ".trader.stamps"));
         out.println("oobnet: trader answered " + answer.sent() + " ticks" + (answer.hasEnded() ? "" :
