@@ -525,15 +525,7 @@ public final class PacketPort
     @Override
     public int flush(final long nowNs)
     {
-        if (tx.pending() > 0)
-        {
-            // the kick boundary (a kick held back by a refused one's back-off is timed as if it went now)
-            hops.beforeKick();
-            final int kicked = tx.flush(nowNs);
-            hops.afterKick(0 != kicked);
-            return kicked;
-        }
-        return tx.flush(nowNs);
+        return tx.flush(nowNs, hops);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.oobnet.packet.ring;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.oobnet.core.RetryBackoff;
+import org.oobnet.core.counters.StageHops;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.LibC;
@@ -321,6 +322,27 @@ public final class TxRing
             backoff.onRefused(nowNs);
         }
         return rc;
+    }
+
+    /**
+     * Stage: {@link #flush(long)} timed at the kick boundary for the stage's hop histograms (handler done → kick,
+     * kick → return), when frames are pending; the devices that own a TX ring (a raw packet socket, a UDP port)
+     * kick through it. A kick held back by a refused one's back-off is timed as if it went now.
+     *
+     * @param nowNs the stage's clock.
+     * @param hops  the stage's hop timing.
+     * @return what {@link #flush(long)} returns.
+     */
+    public int flush(final long nowNs, final StageHops hops)
+    {
+        if (0 == pending)
+        {
+            return flush(nowNs);
+        }
+        hops.beforeKick();
+        final int kicked = flush(nowNs);
+        hops.afterKick(0 != kicked);
+        return kicked;
     }
 
     /**
