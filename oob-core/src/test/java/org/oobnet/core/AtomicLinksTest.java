@@ -1,12 +1,10 @@
 package org.oobnet.core;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.oobnet.inband.testing.ChildJvm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,18 +30,6 @@ class AtomicLinksTest
 
     private static long allocated(final String mode) throws IOException, InterruptedException
     {
-        final Process child = new ProcessBuilder(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "--enable-native-access=ALL-UNNAMED", "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
-            "-cp", System.getProperty("java.class.path"), AtomicLinksMain.class.getName(), mode))
-            .redirectErrorStream(true)
-            .start();
-        child.getOutputStream().close();
-        final String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(child.waitFor(60, TimeUnit.SECONDS), output);
-        assertEquals(0, child.exitValue(), output);
-        return Long.parseLong(output.lines().filter(line -> line.startsWith("ALLOCATED ")).findFirst()
-            .orElseThrow(() -> new AssertionError("no ALLOCATED line: " + output)).substring("ALLOCATED ".length())
-            .trim());
+        return ChildJvm.value(ChildJvm.run(List.of(), AtomicLinksMain.class, mode), "ALLOCATED ");
     }
 }

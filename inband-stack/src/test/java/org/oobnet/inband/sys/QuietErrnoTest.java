@@ -8,14 +8,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.KSocket;
+import org.oobnet.inband.testing.ChildJvm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,10 +78,9 @@ class QuietErrnoTest
     @Test
     void shouldReturnMinusEmsgsizeWhenADatagramIsTooLong() throws Exception
     {
-        try (KSocket socket = KSocket.socket(AF_INET, SOCK_DGRAM, 0); Arena arena = Arena.ofConfined())
+        try (KSocket socket = boundDatagramSocket(); Arena arena = Arena.ofConfined())
         {
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            final MemorySegment address = loopbackAddress(arena, socket);
+            final MemorySegment address = localAddress(arena, socket);
             final MemorySegment payload = arena.allocate(70_000);
             assertEquals(-Errno.EMSGSIZE, LibC.sendtoQuiet(socket.fd(), payload, payload.byteSize(), MSG_DONTWAIT,
                 address, SockaddrInDescriptor.LENGTH));
@@ -95,10 +92,9 @@ class QuietErrnoTest
     @Test
     void shouldReadEachFailuresOwnErrnoWhenFailuresAlternate() throws Exception
     {
-        try (KSocket socket = KSocket.socket(AF_INET, SOCK_DGRAM, 0); Arena arena = Arena.ofConfined())
+        try (KSocket socket = boundDatagramSocket(); Arena arena = Arena.ofConfined())
         {
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            final MemorySegment address = loopbackAddress(arena, socket);
+            final MemorySegment address = localAddress(arena, socket);
             final MemorySegment payload = arena.allocate(70_000);
             final MemorySegment option = arena.allocate(ValueLayout.JAVA_INT);
             option.set(ValueLayout.JAVA_INT, 0, 65536);
@@ -118,29 +114,21 @@ class QuietErrnoTest
     @Test
     void shouldNotAllocateWhenQuietCallsFailInterpretedUnlikeCapturingOnes() throws IOException, InterruptedException
     {
-        final Process child = new ProcessBuilder(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xint", "--enable-native-access=ALL-UNNAMED", "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
-            "-cp", System.getProperty("java.class.path"), QuietErrnoMain.class.getName()))
-            .redirectErrorStream(true)
-            .start();
-        child.getOutputStream().close();
-        final String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(child.waitFor(120, TimeUnit.SECONDS), output);
-        assertEquals(0, child.exitValue(), output);
-        assertEquals(0L, valueOf(output, "QUIET "), output);
+        final String output = ChildJvm.run(List.of("-Xint"), QuietErrnoMain.class);
+        assertEquals(0L, ChildJvm.value(output, "QUIET "), output);
         // the control: the capturing calls the stage used before allocate on the same path, so this test can fail
-        assertTrue(valueOf(output, "CAPTURING ") >= QuietErrnoMain.CALLS * 16L, output);
+        assertTrue(ChildJvm.value(output, "CAPTURING ") >= QuietErrnoMain.CALLS * 16L, output);
     }
 
-    private static long valueOf(final String output, final String prefix)
+    private static KSocket boundDatagramSocket() throws Exception
     {
-        return Long.parseLong(output.lines().filter(line -> line.startsWith(prefix)).findFirst()
-            .orElseThrow(() -> new AssertionError("no " + prefix + "line: " + output)).substring(prefix.length())
-            .trim());
+        final KSocket socket = KSocket.socket(AF_INET, SOCK_DGRAM, 0);
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        return socket;
     }
 
-    private static MemorySegment loopbackAddress(final Arena arena, final KSocket socket) throws Exception
+    // the socket's own address, to send to itself
+    private static MemorySegment localAddress(final Arena arena, final KSocket socket)
     {
         final MemorySegment address = arena.allocate(SockaddrInDescriptor.LENGTH);
         final MemorySegment length = arena.allocate(ValueLayout.JAVA_INT);
