@@ -139,6 +139,8 @@ public final class OobRuntime implements AutoCloseable
         // before any stage runs: the first C2 compile of a method would otherwise make the stage allocate its
         // class's string literals (StringConstants says why); once per JVM
         StringConstants.resolveLoaded();
+        // and the JDK atomics' access sites, which the first thread to call each links (AtomicLinks says why)
+        AtomicLinks.link();
         final OobRuntime runtime = new OobRuntime(config, registry);
         try
         {

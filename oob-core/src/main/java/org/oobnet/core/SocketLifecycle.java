@@ -125,6 +125,8 @@ final class SocketLifecycle
             runtime, this, stages.getFirst(), ksocket, protocol, id, family, type, protocolNumber,
             new ManyToOneRingBuffer(sendMemory), new OneToOneRingBuffer(receiveMemory), counters);
         ksocket.oobContext(socket);
+        // the protocol's classes, so that none is first loaded on a stage (its first socket; once per JVM)
+        StageClasses.load(protocol.getClass());
         int attached;
         try
         {

@@ -40,7 +40,7 @@ import org.agrona.UnsafeApi;
  * and {@link #unavailableReason()} says why; the stage then merely allocates as before (a measured run shows it in
  * {@code stage_alloc_bytes}).
  * <p>
- * Which classes: those of the {@code org.oobnet} and {@code org.agrona} packages on this class loader's class path
+ * Which classes: those of the {@code org.oobnet}, {@code org.agrona} and {@code org.jctools} packages on this class loader's class path
  * that the JVM has loaded by the time of the call (a class not loaded yet has never run, and loading every class
  * would cost seconds), and the JDK classes a stage's downcalls and memory accesses run through
  * ({@link #JDK_PACKAGES}). {@link OobRuntime#start} calls {@link #resolveLoaded()} before its stages start; a
@@ -53,8 +53,11 @@ import org.agrona.UnsafeApi;
  */
 public final class StringConstants
 {
-    /** Packages (as resource paths) whose classes run on stages. */
-    static final List<String> PACKAGES = List.of("org/oobnet/", "org/agrona/");
+    /**
+     * Packages (as resource paths) whose classes run on stages; JCTools for the stage's command queue (the soak's JFR
+     * saw {@code MpscArrayQueue}'s literals made on a stage at a C2 compile of {@code relaxedPoll}).
+     */
+    static final List<String> PACKAGES = List.of("org/oobnet/", "org/agrona/", "org/jctools/");
 
     /**
      * JDK packages (in {@code java.base}, with their subpackages) whose classes run on a stage: the FFM downcall,
@@ -78,8 +81,8 @@ public final class StringConstants
     }
 
     /**
-     * Resolves the string constants of every loaded class of the {@code org.oobnet} and {@code org.agrona} packages
-     * on the class path, and of the JDK classes a stage runs through, not resolved by an earlier call.
+     * Resolves the string constants of every loaded class of the {@link #PACKAGES} on the class path, and of the JDK
+     * classes a stage runs through, not resolved by an earlier call.
      *
      * @return the number of classes resolved by this call, or -1 when this JDK does not let oobnet resolve string
      * constants ({@link #unavailableReason()} says why).

@@ -307,15 +307,7 @@ public final class PacketSocketState implements PacketFrameHandler, StageDevice
         {
             return 0;
         }
-        if (tx.pending() > 0)
-        {
-            final StageHops hops = socket.stage().hops();
-            hops.beforeKick();
-            final int kicked = tx.flush(nowNs);
-            hops.afterKick(0 != kicked);
-            return afterKick(kicked);
-        }
-        return afterKick(tx.flush(nowNs));
+        return afterKick(tx.flush(nowNs, socket.stage().hops()));
     }
 
     // stage, the socket leaving the stage: a last kick whatever the back-off, then count what stays unsent

@@ -12,7 +12,6 @@ import org.oobnet.core.counters.ProtocolCounters;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.KSocketEvent;
 import org.oobnet.inband.SocketConstants;
-import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.inband.sys.LibC;
 import org.oobnet.inband.sys.TcpInfoDescriptor;
 
@@ -29,8 +28,8 @@ import org.oobnet.inband.sys.TcpInfoDescriptor;
  * from once per interval instead of every cycle: a connection is hot, received from every cycle, for an interval
  * after each cycle it sent or received bytes in.
  * <p>
- * Errors are read with errno from the {@code recv} of every cycle (a capturing call on a buffer addressed by
- * number, so no segment is made per call; hot from the first cycles, so compiled allocation-free):
+ * Errors are read with errno from the {@code recv} of every cycle (a non-capturing call on a buffer addressed by
+ * number, so no segment is made per call and it is allocation-free in every compilation state; see LibC):
  * {@code EAGAIN} is the quiet cycle; {@code ECONNRESET} is a reset
  * ({@code ERROR ECONNRESET}, counted in {@link TcpCounter#RESETS}); any other errno ({@code ETIMEDOUT},
  * {@code EHOSTUNREACH}, ...) is {@code ERROR} with that errno ({@link TcpCounter#ERRORS}); {@code recv} returning 0 is
@@ -62,7 +61,6 @@ final class TcpConnection implements StageDevice
     private final MemorySegment tcpInfo;
     private final MemorySegment tcpInfoLength;
     private final ProtocolCounters counters;
-    private final ErrnoCapture errno;
     private final MemorySegment soError;
     private final long receiveIntervalNs;
     // set in-band before the start command publishes the connection to the stage; null: plain recv, no timestamps
@@ -94,7 +92,6 @@ final class TcpConnection implements StageDevice
         this.outbound = new OutboundBuffer(arena.allocate(sendBytes, 64));
         this.tcpInfo = arena.allocate(TcpInfoDescriptor.HEAD_LENGTH, 8);
         this.tcpInfoLength = arena.allocate(ValueLayout.JAVA_INT);
-        this.errno = new ErrnoCapture(arena);
         this.soError = arena.allocate(ValueLayout.JAVA_INT);
     }
 
@@ -173,7 +170,7 @@ final class TcpConnection implements StageDevice
         final TcpRxTimestamps timestamps = rxTimestamps;
         if (null == timestamps)
         {
-            return LibC.recvAtCritical(errno, fd, receivedAddress, receivedCapacity, SocketConstants.MSG_DONTWAIT);
+            return LibC.recvAtQuiet(fd, receivedAddress, receivedCapacity, SocketConstants.MSG_DONTWAIT);
         }
         final long n = timestamps.recv();
         if (n >= 0)
@@ -181,7 +178,7 @@ final class TcpConnection implements StageDevice
             return n;
         }
         timestamps.clear();
-        final long peeked = LibC.recvAtCritical(errno, fd, receivedAddress, 1,
+        final long peeked = LibC.recvAtQuiet(fd, receivedAddress, 1,
             SocketConstants.MSG_DONTWAIT | SocketConstants.MSG_PEEK);
         if (peeked <= 0)
         {
@@ -189,7 +186,7 @@ final class TcpConnection implements StageDevice
         }
         final long again = timestamps.recv();
         return again >= 0 ? again :
-            LibC.recvAtCritical(errno, fd, receivedAddress, receivedCapacity, SocketConstants.MSG_DONTWAIT);
+            LibC.recvAtQuiet(fd, receivedAddress, receivedCapacity, SocketConstants.MSG_DONTWAIT);
     }
 
     /**

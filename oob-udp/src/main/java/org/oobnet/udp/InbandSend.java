@@ -7,7 +7,6 @@ import java.nio.ByteOrder;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.oobnet.inband.SocketConstants;
-import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.inband.sys.LibC;
 import org.oobnet.inband.sys.SockaddrInDescriptor;
 
@@ -40,7 +39,6 @@ final class InbandSend
      * @return the bytes sent, or a negative errno.
      */
     long send(
-        final ErrnoCapture errno,
         final int fd,
         final DirectBuffer buffer,
         final int payloadOffset,
@@ -52,7 +50,8 @@ final class InbandSend
         addressBuffer.putShort(SockaddrInDescriptor.FAMILY_OFFSET, (short)SocketConstants.AF_INET);
         addressBuffer.putShort(SockaddrInDescriptor.PORT_OFFSET, (short)dstPort, ByteOrder.BIG_ENDIAN);
         addressBuffer.putInt(SockaddrInDescriptor.ADDR_OFFSET, dstAddress, ByteOrder.BIG_ENDIAN);
-        return LibC.sendtoCritical(errno, fd, payload, payloadLength, SocketConstants.MSG_DONTWAIT, address,
+        // not capturing errno: this rare path runs interpreted, where a capturing downcall allocates (see LibC)
+        return LibC.sendtoQuiet(fd, payload, payloadLength, SocketConstants.MSG_DONTWAIT, address,
             SockaddrInDescriptor.LENGTH);
     }
 }

@@ -155,7 +155,6 @@ public final class PacketPort
      * @param mtu        the interface's MTU.
      * @param demux      the stack's demultiplexing table.
      * @param verifyUdpChecksum whether received UDP checksums are verified.
-     * @param stageErrno the stage's errno capture (the TX kick runs on the stage).
      * @param reassembly the limits of IPv4 reassembly (its memory is allocated now).
      * @return the port.
      * @throws ErrnoException naming the step that failed.
@@ -165,7 +164,6 @@ public final class PacketPort
         final int mtu,
         final DemuxTable<UdpSocketState> demux,
         final boolean verifyUdpChecksum,
-        final ErrnoCapture stageErrno,
         final ReassemblyConfig reassembly) throws ErrnoException
     {
         final int frameSize = settings.frameSize();
@@ -189,8 +187,7 @@ public final class PacketPort
             .qdiscBypass(settings.qdiscBypass())
             .ignoreOutgoing(true)
             .txMaxFrameLength(mtu + TX_FRAME_OVERHEAD)
-            .counters(packetCounters)
-            .txErrno(stageErrno));
+            .counters(packetCounters));
         try
         {
             // the ring header carries the NIC's raw hardware RX time when the device stamps frames (enabled with
@@ -528,15 +525,7 @@ public final class PacketPort
     @Override
     public int flush(final long nowNs)
     {
-        if (tx.pending() > 0)
-        {
-            // the kick boundary (a kick held back by a refused one's back-off is timed as if it went now)
-            hops.beforeKick();
-            final int kicked = tx.flush(nowNs);
-            hops.afterKick(0 != kicked);
-            return kicked;
-        }
-        return tx.flush(nowNs);
+        return tx.flush(nowNs, hops);
     }
 
     @Override

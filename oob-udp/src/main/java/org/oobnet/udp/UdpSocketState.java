@@ -303,7 +303,7 @@ public final class UdpSocketState implements DatagramHandler
         final DirectBuffer buffer, final int payloadOffset, final int payloadLength, final int address, final int port)
     {
         inbandSends++;
-        return stack.inbandSend(socket).send(stack.stageErrno(socket), fd, buffer, payloadOffset, payloadLength, address, port);
+        return stack.inbandSend(socket).send(fd, buffer, payloadOffset, payloadLength, address, port);
     }
 
     /**

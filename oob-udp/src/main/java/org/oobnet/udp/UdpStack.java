@@ -55,7 +55,7 @@ public final class UdpStack implements AutoCloseable
     private volatile StagePorts table = StagePorts.EMPTY;
     // in-band, under devicesLock: the ports opened for a stage that does not serve their interface (servePorts)
     private final List<PacketPort> extraPorts = new ArrayList<>();
-    // per stage (RuntimeStage.index()): the in-band fallback's scratch and errno block, each stage's own
+    // per stage (RuntimeStage.index()): the in-band fallback's scratch, each stage's own
     private volatile StageScratch[] scratch = new StageScratch[0];
     private int socketsOnPorts;
 
@@ -87,7 +87,7 @@ public final class UdpStack implements AutoCloseable
                     final Link link = netlink.getLink(ifindex);
                     minMtu = Math.min(minMtu, link.mtu());
                     ports.add(PacketPort.open(settings, link.mtu(), demux, config.verifyUdpChecksum(),
-                        new ErrnoCapture(), config.reassembly()));
+                        config.reassembly()));
                 }
             }
             stack = new UdpStack(config, resolver, ports, Integer.MAX_VALUE == minMtu ? 65535 : minMtu, demux);
@@ -282,17 +282,10 @@ public final class UdpStack implements AutoCloseable
         return scratch[socket.runtimeStage().index()].send;
     }
 
-    // stage: the errno block of the stage serving the socket
-    ErrnoCapture stageErrno(final org.oobnet.core.OobSocket socket)
-    {
-        return scratch[socket.runtimeStage().index()].errno;
-    }
-
     // what a stage's sends use: made in-band when the first socket arrives, never shared between stages
     private static final class StageScratch
     {
         final InbandSend send = new InbandSend();
-        final ErrnoCapture errno = new ErrnoCapture();
     }
 
     /**
@@ -378,7 +371,7 @@ public final class UdpStack implements AutoCloseable
                 try
                 {
                     port = PacketPort.open(settings.get(i), primary.mtu(), demux, config.verifyUdpChecksum(),
-                        new ErrnoCapture(), config.reassembly());
+                        config.reassembly());
                 }
                 catch (final ErrnoException ex)
                 {

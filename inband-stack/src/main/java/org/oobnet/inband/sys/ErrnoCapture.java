@@ -12,8 +12,9 @@ import java.lang.invoke.VarHandle;
  * owned by its caller so that a syscall on a hot path allocates nothing.
  * <p>
  * Every {@link LibC} call takes one and returns the result or {@code -errno} (kernel style); the errno is read
- * out of this block right after the call, on the same thread. A stage thread creates one at start and reuses it
- * for every call; in-band code may use {@link #current()}, one per thread, made on first use.
+ * out of this block right after the call, on the same thread. In-band code may use {@link #current()}, one per
+ * thread, made on first use. A stage uses the non-capturing {@code LibC.*Quiet} calls instead: capturing allocates
+ * a slice of this block per call until C2 has compiled the call (see {@link LibC}).
  * <p>
  * <b>Note:</b> not thread safe: one owner thread at a time.
  */

@@ -14,16 +14,38 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The project's libc downcalls, all of them: one {@code static final MethodHandle} per function, errno captured
- * with {@code Linker.Option.captureCallState("errno")} into the caller's {@link ErrnoCapture}.
+ * with {@code Linker.Option.captureCallState("errno")} into the caller's {@link ErrnoCapture}, except in the
+ * {@code *Quiet} variants a stage uses (below).
  * <p>
  * Each wrapper returns the call's result, or {@code -errno} when the call failed (kernel style): no exception,
- * no allocation, so the wrappers are fit for a stage's hot path. Pointer arguments are {@link MemorySegment}s
- * (native, or {@link MemorySegment#NULL}); heap segments are refused by the linker except in the
- * {@code *Critical} variants.
+ * no allocation once compiled, so the wrappers are fit for a stage's hot path. Pointer arguments are
+ * {@link MemorySegment}s (native, or {@link MemorySegment#NULL}); heap segments are refused by the linker except in
+ * the {@code *Critical} and {@code *Quiet} variants.
  * <p>
  * The {@code *Critical} variants ({@code Linker.Option.critical(true)}) skip the thread-state transition and
- * accept heap segments; they must never block: use them only with {@code MSG_DONTWAIT} (or a zero timeout),
- * e.g. to learn the errno of a failed non-capturing TX-ring kick ({@code sendQuiet}).
+ * accept heap segments; they must never block: use them only with {@code MSG_DONTWAIT} (or a zero timeout).
+ * <p>
+ * <b>The {@code *Quiet} variants: errno without capture.</b> Capturing makes the JDK slice the capture segment on
+ * every call ({@code SharedUtils.checkCaptureSegment}, 40 bytes) and only C2, once it has inlined the call, removes
+ * that allocation: interpreted or C1 code, as after a deoptimisation, allocates on every call. A {@code *Quiet}
+ * call is critical and captures nothing; when it fails, the wrapper reads the calling thread's {@code errno} itself
+ * ({@link #threadErrno()}: the address from {@code __errno_location()}, another critical downcall, then a plain
+ * read), which allocates in no compilation state. Why that errno is the call's own:
+ * <ul>
+ * <li>errno is per thread, and both the address lookup and the read run on the thread that made the call;</li>
+ * <li>libc sets errno on every failure (the result is negative only then), so a failed call never leaves an
+ * older errno behind: it is read only when the result says the call just wrote it;</li>
+ * <li>a critical downcall makes no thread-state transition, so the JVM does not stop the thread on the way back
+ * from the call (a non-critical downcall may block for a safepoint there, in VM code that makes system calls of
+ * its own: the reason the JDK captures errno inside the call stub). Compiled code has no safepoint poll between
+ * the call and the read either (the wrapper and the method-handle chain are inlined into one body).</li>
+ * </ul>
+ * FIXME: interpreted (or not fully inlined) code returns through a few method-handle frames between the call and
+ * the read, and a return may poll for a safepoint or handshake the JVM has asked for at that instant; HotSpot's
+ * wait there is a futex that can leave {@code EAGAIN} or {@code EINTR} in errno. So, interpreted only and only when
+ * a safepoint lands in those few instructions, a failure can read as {@code EAGAIN}: the stage's callers treat that
+ * as "try again next cycle", and the next failure reads its own errno. The capturing variants do not have this
+ * window, at the price of the allocation above; none of the stage's decisions needs more.
  * <p>
  * <b>Note:</b> thread safe; each thread passes its own {@link ErrnoCapture}.
  */
@@ -53,6 +75,8 @@ public final class LibC
     // a stage's read of a kernel socket's error queue (MSG_ERRQUEUE | MSG_DONTWAIT: ICMP errors with IP_RECVERR)
     private static final MethodHandle RECVMSG_QUIET = downcallQuiet("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SENDMMSG_QUIET = downcallQuiet("sendmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    // the in-band fallback send a stage makes for a datagram the front caches miss (oob-udp)
+    private static final MethodHandle SENDTO_QUIET = downcallQuiet("sendto", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SEND_QUIET = downcallQuiet("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     // a stage's stream send/receive at an offset into its own native buffer: the address as a long, so that no
     // segment slice is made per call (oob-tcp's connections)
@@ -96,6 +120,12 @@ public final class LibC
     private static final MethodHandle MMAP = downcall("mmap", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
     private static final MethodHandle IOCTL = downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
 
+    // the calling thread's errno address (glibc's errno is this function's result): a long, so that no segment is
+    // made per call; critical, so that nothing runs on this thread between the failed call and the read of errno
+    private static final MethodHandle ERRNO_LOCATION = downcallQuiet("__errno_location", FunctionDescriptor.of(JAVA_LONG));
+    // every address, to read errno at the address above without a segment per read
+    private static final MemorySegment ALL_MEMORY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
     private static final int CUSTOMIZE_CALLS =
         Integer.getInteger("java.lang.invoke.MethodHandle.CUSTOMIZE_THRESHOLD", 127) + 1;
     private static boolean stageCallsCustomized;
@@ -116,7 +146,7 @@ public final class LibC
 
     /**
      * In-band, before a stage uses its downcalls: makes the JDK customise the method handles of the calls a stage
-     * makes ({@code *Quiet}, {@code *Critical}, {@code sendmmsg}) now, on the calling thread. A call through a
+     * makes ({@code *Quiet}, {@code *Critical}) now, on the calling thread. A call through a
      * method handle from interpreted or C1 code counts towards its customisation; at the threshold
      * ({@code java.lang.invoke.MethodHandle.CUSTOMIZE_THRESHOLD}, 127) the JDK spins a customised LambdaForm class
      * on the calling thread, ~50 KB of allocation. A stage's rarely taken calls (health checks, failure paths) stay
@@ -141,12 +171,10 @@ public final class LibC
             recvmsgQuiet(-1, none, SocketConstants.MSG_ERRQUEUE | SocketConstants.MSG_DONTWAIT);
             sendmmsgQuiet(-1, none, 0, SocketConstants.MSG_DONTWAIT);
             sendQuiet(-1, none, 0, SocketConstants.MSG_DONTWAIT);
+            sendtoQuiet(-1, none, 0, SocketConstants.MSG_DONTWAIT, none, 0);
             sendAtQuiet(-1, 0L, 0, SocketConstants.MSG_DONTWAIT);
             recvAtQuiet(-1, 0L, 0, SocketConstants.MSG_DONTWAIT);
             shutdownQuiet(-1, SocketConstants.SHUT_RDWR);
-            sendmmsg(errno, -1, none, 0, SocketConstants.MSG_DONTWAIT);
-            sendCritical(errno, -1, none, 0, SocketConstants.MSG_DONTWAIT);
-            sendtoCritical(errno, -1, none, 0, SocketConstants.MSG_DONTWAIT, none, 0);
             recvCritical(errno, -1, none, 0, SocketConstants.MSG_DONTWAIT);
             recvAtCritical(errno, -1, 0L, 0, SocketConstants.MSG_DONTWAIT);
             recvfromCritical(errno, -1, none, 0, SocketConstants.MSG_DONTWAIT, none, none);
@@ -159,6 +187,26 @@ public final class LibC
         final MemorySegment symbol = LIBC.find(name)
             .orElseThrow(() -> new UnsatisfiedLinkError("libc symbol not found: name=" + name));
         return LINKER.downcallHandle(symbol, descriptor, CRITICAL);
+    }
+
+    /**
+     * The calling thread's {@code errno} now, read without capture and without allocation (see the class comment
+     * for why it is the last failed call's errno when read right after it). The {@code *Quiet} wrappers call it on
+     * failure; others have no use for it.
+     *
+     * @return the calling thread's errno.
+     */
+    public static int threadErrno()
+    {
+        try
+        {
+            final long location = (long)ERRNO_LOCATION.invokeExact();
+            return ALL_MEMORY.get(JAVA_INT, location);
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
     }
 
     private static RuntimeException rethrow(final Throwable t)
@@ -375,15 +423,16 @@ public final class LibC
 
     /**
      * Sets a socket option without capturing errno: allocation-free in every compilation state, for a stage
-     * (retry with {@link #setsockopt} for the errno of a failure).
+     * (errno read as described in the class comment).
      *
-     * @return 0, or -1 on failure.
+     * @return 0, or {@code -errno}.
      */
     public static int setsockoptQuiet(final int fd, final int level, final int name, final MemorySegment value, final int valueLength)
     {
         try
         {
-            return (int)SETSOCKOPT_QUIET.invokeExact(fd, level, name, value, valueLength);
+            final int result = (int)SETSOCKOPT_QUIET.invokeExact(fd, level, name, value, valueLength);
+            return result < 0 ? -threadErrno() : result;
         }
         catch (final Throwable t)
         {
@@ -400,13 +449,14 @@ public final class LibC
      * @param name see {@code man getsockopt}.
      * @param value see {@code man getsockopt}.
      * @param valueLength see {@code man getsockopt}.
-     * @return 0, or -1 on failure (errno not captured).
+     * @return 0, or {@code -errno}.
      */
     public static int getsockoptQuiet(final int fd, final int level, final int name, final MemorySegment value, final MemorySegment valueLength)
     {
         try
         {
-            return (int)GETSOCKOPT_QUIET.invokeExact(fd, level, name, value, valueLength);
+            final int result = (int)GETSOCKOPT_QUIET.invokeExact(fd, level, name, value, valueLength);
+            return result < 0 ? -threadErrno() : result;
         }
         catch (final Throwable t)
         {
@@ -422,13 +472,14 @@ public final class LibC
      * @param messages see {@code man recvmmsg}.
      * @param count see {@code man recvmmsg}.
      * @param flags see {@code man recvmmsg}; must include {@code MSG_DONTWAIT}.
-     * @return messages received, or -1 on failure (errno not captured; mostly {@code EAGAIN}).
+     * @return messages received, or {@code -errno} (mostly {@code -EAGAIN}).
      */
     public static int recvmmsgQuiet(final int fd, final MemorySegment messages, final int count, final int flags)
     {
         try
         {
-            return (int)RECVMMSG_QUIET.invokeExact(fd, messages, count, flags, MemorySegment.NULL);
+            final int result = (int)RECVMMSG_QUIET.invokeExact(fd, messages, count, flags, MemorySegment.NULL);
+            return result < 0 ? -threadErrno() : result;
         }
         catch (final Throwable t)
         {
@@ -444,13 +495,14 @@ public final class LibC
      * @param fd see {@code man recvmsg}.
      * @param message see {@code man recvmsg}.
      * @param flags see {@code man recvmsg}; must include {@code MSG_DONTWAIT}.
-     * @return the bytes received, or -1 on failure (errno not captured; mostly {@code EAGAIN}: the queue is empty).
+     * @return the bytes received, or {@code -errno} (mostly {@code -EAGAIN}: the queue is empty).
      */
     public static long recvmsgQuiet(final int fd, final MemorySegment message, final int flags)
     {
         try
         {
-            return (long)RECVMSG_QUIET.invokeExact(fd, message, flags);
+            final long result = (long)RECVMSG_QUIET.invokeExact(fd, message, flags);
+            return result < 0 ? -threadErrno() : result;
         }
         catch (final Throwable t)
         {
@@ -466,13 +518,14 @@ public final class LibC
      * @param messages see {@code man sendmmsg}.
      * @param count see {@code man sendmmsg}.
      * @param flags see {@code man sendmmsg}; must include {@code MSG_DONTWAIT}.
-     * @return messages sent, or -1 on failure (errno not captured: call {@link #sendmmsg} to learn it).
+     * @return messages sent, or {@code -errno} (of the first message: none was sent).
      */
     public static int sendmmsgQuiet(final int fd, final MemorySegment messages, final int count, final int flags)
     {
         try
         {
-            return (int)SENDMMSG_QUIET.invokeExact(fd, messages, count, flags);
+            final int result = (int)SENDMMSG_QUIET.invokeExact(fd, messages, count, flags);
+            return result < 0 ? -threadErrno() : result;
         }
         catch (final Throwable t)
         {
@@ -489,13 +542,39 @@ public final class LibC
      * @param buffer see {@code man send}.
      * @param length see {@code man send}.
      * @param flags see {@code man send}; must include {@code MSG_DONTWAIT}.
-     * @return the bytes sent, or -1 on failure (errno not captured: call {@link #sendCritical} to learn it).
+     * @return the bytes sent, or {@code -errno}.
      */
     public static long sendQuiet(final int fd, final MemorySegment buffer, final long length, final int flags)
     {
         try
         {
-            return (long)SEND_QUIET.invokeExact(fd, buffer, length, flags);
+            final long result = (long)SEND_QUIET.invokeExact(fd, buffer, length, flags);
+            return result < 0 ? -threadErrno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Sends a datagram to {@code address} without capturing errno: allocation-free in every compilation state, for
+     * a stage's in-band fallback send. Critical: only with {@code MSG_DONTWAIT}, so it never blocks.
+     *
+     * @param fd see {@code man sendto}.
+     * @param buffer see {@code man sendto}.
+     * @param length see {@code man sendto}.
+     * @param flags see {@code man sendto}; must include {@code MSG_DONTWAIT}.
+     * @param address see {@code man sendto}.
+     * @param addressLength see {@code man sendto}.
+     * @return the bytes sent, or {@code -errno}.
+     */
+    public static long sendtoQuiet(final int fd, final MemorySegment buffer, final long length, final int flags, final MemorySegment address, final int addressLength)
+    {
+        try
+        {
+            final long result = (long)SENDTO_QUIET.invokeExact(fd, buffer, length, flags, address, addressLength);
+            return result < 0 ? -threadErrno() : result;
         }
         catch (final Throwable t)
         {
@@ -512,13 +591,14 @@ public final class LibC
      * @param address the native address of the first byte.
      * @param length see {@code man send}.
      * @param flags see {@code man send}; must include {@code MSG_DONTWAIT}.
-     * @return the bytes sent, or -1 on failure (errno not captured).
+     * @return the bytes sent, or {@code -errno}.
      */
     public static long sendAtQuiet(final int fd, final long address, final long length, final int flags)
     {
         try
         {
-            return (long)SEND_AT_QUIET.invokeExact(fd, address, length, flags);
+            final long result = (long)SEND_AT_QUIET.invokeExact(fd, address, length, flags);
+            return result < 0 ? -threadErrno() : result;
         }
         catch (final Throwable t)
         {
@@ -532,13 +612,14 @@ public final class LibC
      *
      * @param fd see {@code man shutdown}.
      * @param how see {@code man shutdown}.
-     * @return 0, or -1 on failure (errno not captured).
+     * @return 0, or {@code -errno}.
      */
     public static int shutdownQuiet(final int fd, final int how)
     {
         try
         {
-            return (int)SHUTDOWN_QUIET.invokeExact(fd, how);
+            final int result = (int)SHUTDOWN_QUIET.invokeExact(fd, how);
+            return result < 0 ? -threadErrno() : result;
         }
         catch (final Throwable t)
         {
@@ -554,14 +635,15 @@ public final class LibC
      * @param address the native address to write at.
      * @param length see {@code man recv}.
      * @param flags see {@code man recv}; must include {@code MSG_DONTWAIT}.
-     * @return the bytes received, 0 at the peer's end of stream, or -1 on failure (errno not captured; mostly
+     * @return the bytes received, 0 at the peer's end of stream, or {@code -errno} (mostly
      * {@code EAGAIN}).
      */
     public static long recvAtQuiet(final int fd, final long address, final long length, final int flags)
     {
         try
         {
-            return (long)RECV_AT_QUIET.invokeExact(fd, address, length, flags);
+            final long result = (long)RECV_AT_QUIET.invokeExact(fd, address, length, flags);
+            return result < 0 ? -threadErrno() : result;
         }
         catch (final Throwable t)
         {
@@ -576,13 +658,14 @@ public final class LibC
      * @param fd see {@code man getsockname}.
      * @param address see {@code man getsockname}.
      * @param addressLength see {@code man getsockname}.
-     * @return 0, or -1 on failure (errno not captured).
+     * @return 0, or {@code -errno}.
      */
     public static int getsocknameQuiet(final int fd, final MemorySegment address, final MemorySegment addressLength)
     {
         try
         {
-            return (int)GETSOCKNAME_QUIET.invokeExact(fd, address, addressLength);
+            final int result = (int)GETSOCKNAME_QUIET.invokeExact(fd, address, addressLength);
+            return result < 0 ? -threadErrno() : result;
         }
         catch (final Throwable t)
         {

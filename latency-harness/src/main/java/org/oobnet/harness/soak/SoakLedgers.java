@@ -24,6 +24,9 @@ final class SoakLedgers
     final StreamLedger udpKernel = new StreamLedger("udp, kernel transport (oob-udp, A->B)", true);
     final StreamLedger udpMcast = new StreamLedger("udp multicast, joins and leaves (oob-udp, A->B)", true);
     final StreamLedger mold = new StreamLedger("moldudp64, lines A+B, 1% loss on B (feed socket, A->B)", true);
+    /** How a stage allocation problem starts. */
+    static final String STAGE_ALLOCATION_PROBLEM = "stage allocation after warm-up: ";
+
     final List<String> problems = new ArrayList<>();
     /** Bytes the stages allocated after their warm-up, by the JVM they ran in; -1 when one was not measured. */
     final Map<String, Long> stageAllocation = new TreeMap<>();
@@ -123,6 +126,40 @@ final class SoakLedgers
         {
             problems.add("resources not back: " + resourcesLine);
         }
+    }
+
+    /**
+     * Every JVM's stages allocated nothing after their warm-up (issue 14 item 4): a JVM that allocated is a
+     * problem, named with its bytes. A part that ended before its warm-up did is not measured, and not judged.
+     */
+    void checkStageAllocation()
+    {
+        stageAllocation.forEach((who, bytes) ->
+        {
+            if (bytes > 0)
+            {
+                problems.add(STAGE_ALLOCATION_PROBLEM + who + " " + bytes + " B, must be 0 B");
+            }
+        });
+    }
+
+    /**
+     * The verdict on the stages' allocation after warm-up, for the table: {@code 0 B in every JVM} or the JVMs that
+     * allocated.
+     *
+     * @return the verdict line's text (without its label).
+     */
+    String stageAllocationVerdict()
+    {
+        final StringBuilder allocated = new StringBuilder();
+        stageAllocation.forEach((who, bytes) ->
+        {
+            if (bytes > 0)
+            {
+                allocated.append(allocated.isEmpty() ? "" : ", ").append(who).append(' ').append(bytes).append(" B");
+            }
+        });
+        return allocated.isEmpty() ? "PASSED (0 B in every JVM measured)" : "FAILED (" + allocated + ")";
     }
 
     /** Every stream's books balance. */

@@ -145,6 +145,7 @@ public final class SoakRun
         }
         ledgers.checkResources(before, ProcessResources.awaitBack(before));
         ledgers.checkBooks();
+        ledgers.checkStageAllocation();
         return ledgers.problems.isEmpty();
     }
 

@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * The soak's closing table: per stream the books (sent, received, each named drop, unaccounted, corrupt,
- * duplicates, reordered), the faults injected, stalls inside and outside fault windows, resources, verdict.
+ * duplicates, reordered), the faults injected, stalls inside and outside fault windows, each JVM's stage allocation
+ * after warm-up and its verdict (any byte fails the soak), resources, verdict.
  * <p>
  * <b>Note:</b> stateless.
  */
@@ -60,10 +61,12 @@ public final class SoakTable
         run.ledgers().stageAllocation.forEach((who, bytes) ->
             text.append(' ').append(who).append(' ').append(bytes < 0 ? "not measured" : bytes + " B").append(';'));
         text.append('\n');
+        text.append("stage allocation verdict: ").append(run.ledgers().stageAllocationVerdict()).append('\n');
         text.append("resources: ").append(run.ledgers().resourcesLine).append('\n');
         if (run.ledgers().problems.isEmpty())
         {
-            text.append("PASSED: every message accounted for, none corrupt, duplicated or reordered; resources back\n");
+            text.append("PASSED: every message accounted for, none corrupt, duplicated or reordered; resources back; " +
+                "no stage allocated after warm-up\n");
         }
         else
         {

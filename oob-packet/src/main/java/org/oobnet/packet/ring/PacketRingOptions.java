@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.oobnet.inband.SocketConstants;
-import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.packet.PacketConfig;
 import org.oobnet.packet.bpf.BpfProgram;
 import org.oobnet.packet.stats.PacketCounters;
@@ -32,7 +31,6 @@ public final class PacketRingOptions
     private long[] multicastMacs = new long[0];
     private int txMaxFrameLength;
     private PacketCounters counters;
-    private ErrnoCapture txErrno;
     private final List<String> problems = new ArrayList<>();
 
     /**
@@ -204,18 +202,6 @@ public final class PacketRingOptions
     }
 
     /**
-     * The errno capture of the thread that kicks the TX ring (the stage's).
-     *
-     * @param errno the capture, or null for a fresh one.
-     * @return this.
-     */
-    public PacketRingOptions txErrno(final ErrnoCapture errno)
-    {
-        this.txErrno = errno;
-        return this;
-    }
-
-    /**
      * Every problem with the values set, all at once; {@link PacketRingSocket} calls it before any system call.
      *
      * @param needInterface whether an interface name is required (opening, not attaching).
@@ -306,10 +292,5 @@ public final class PacketRingOptions
     PacketCounters counters()
     {
         return counters;
-    }
-
-    ErrnoCapture txErrno()
-    {
-        return txErrno;
     }
 }

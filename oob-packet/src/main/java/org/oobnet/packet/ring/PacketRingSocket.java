@@ -80,7 +80,7 @@ public final class PacketRingSocket implements AutoCloseable
         final int maxFrame = options.txMaxFrameLength() > 0 ? options.txMaxFrameLength() :
             link.mtu() + ETHERNET_HEADER_LENGTH;
         this.tx = null == mapping.txRing() ? null : new TxRing(mapping.txRing(), mapping.txGeometry(), fd, maxFrame,
-            counters, null == options.txErrno() ? new ErrnoCapture() : options.txErrno());
+            counters);
         this.kernelDrops = new KernelDropReader(fd, counters, Arena.ofAuto());
         // every ring has a tap: raw OOB packet sockets and oob-udp's ports alike (oobnet capture); an RX ring that
         // receives what another one on the interface does (a port of each stage) records only if that one does not

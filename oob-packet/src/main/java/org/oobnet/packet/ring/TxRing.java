@@ -2,9 +2,9 @@ package org.oobnet.packet.ring;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.oobnet.core.RetryBackoff;
+import org.oobnet.core.counters.StageHops;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.SocketConstants;
-import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.inband.sys.LibC;
 import org.oobnet.packet.capture.CaptureTap;
 import org.oobnet.packet.frame.Tpacket2HeaderFlyweight;
@@ -43,7 +43,6 @@ public final class TxRing
     private final RingGeometry geometry;
     private final PacketCounters counters;
     private final int fd;
-    private final ErrnoCapture errno;
     private final Tpacket2HeaderFlyweight header = new Tpacket2HeaderFlyweight();
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer captureView = new UnsafeBuffer(0, 0);
@@ -72,15 +71,13 @@ public final class TxRing
      * @param fd             the socket, for the kick.
      * @param maxFrameLength longest frame the interface takes (MTU + link header), at most the slot's room.
      * @param counters       where to count.
-     * @param errno          the stage's errno capture block.
      */
     public TxRing(
         final MemorySegment ring,
         final RingGeometry geometry,
         final int fd,
         final int maxFrameLength,
-        final PacketCounters counters,
-        final ErrnoCapture errno)
+        final PacketCounters counters)
     {
         if (ring.byteSize() < geometry.ringBytes())
         {
@@ -92,7 +89,6 @@ public final class TxRing
         this.fd = fd;
         this.maxFrameLength = Math.min(maxFrameLength, geometry.maxTxFrameBytes());
         this.counters = counters;
-        this.errno = errno;
         // in-band: so that the stage's rarely taken downcalls (failed kick, health check) never customise on it
         LibC.customizeStageCalls();
         linkStatusAccess();
@@ -329,6 +325,27 @@ public final class TxRing
     }
 
     /**
+     * Stage: {@link #flush(long)} timed at the kick boundary for the stage's hop histograms (handler done → kick,
+     * kick → return), when frames are pending; the devices that own a TX ring (a raw packet socket, a UDP port)
+     * kick through it. A kick held back by a refused one's back-off is timed as if it went now.
+     *
+     * @param nowNs the stage's clock.
+     * @param hops  the stage's hop timing.
+     * @return what {@link #flush(long)} returns.
+     */
+    public int flush(final long nowNs, final StageHops hops)
+    {
+        if (0 == pending)
+        {
+            return flush(nowNs);
+        }
+        hops.beforeKick();
+        final int kicked = flush(nowNs);
+        hops.afterKick(0 != kicked);
+        return kicked;
+    }
+
+    /**
      * Stage: kick the kernel now when frames were committed and not yet sent; one syscall for the whole batch.
      * <p>
      * A kick that fails leaves its frames pending: the kernel gives a frame it could not transmit back to
@@ -351,13 +368,9 @@ public final class TxRing
             captureCommitted();
         }
         counters.increment(PacketCounter.TX_KICKS);
-        // Not capturing errno: a capturing downcall allocates whenever this code runs deoptimised (see
-        // org.oobnet.inband.sys). Only a failed kick is repeated with capture, to learn why.
-        long rc = LibC.sendQuiet(fd, MemorySegment.NULL, 0, SocketConstants.MSG_DONTWAIT);
-        if (rc < 0)
-        {
-            rc = LibC.sendCritical(errno, fd, MemorySegment.NULL, 0, SocketConstants.MSG_DONTWAIT);
-        }
+        // not capturing errno (a capturing downcall allocates whenever this code runs deoptimised): sendQuiet reads
+        // the failed kick's errno itself, allocation-free (see LibC)
+        final long rc = LibC.sendQuiet(fd, MemorySegment.NULL, 0, SocketConstants.MSG_DONTWAIT);
         if (rc >= 0)
         {
             backoff.onSuccess();

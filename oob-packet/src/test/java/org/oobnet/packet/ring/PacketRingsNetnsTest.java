@@ -443,7 +443,7 @@ class PacketRingsNetnsTest
         final int ifIndex = fixture.call(host, () -> RawPacketSockets.ifIndex(host.interfaceName()));
         RawPacketSockets.bind(fd, ifIndex, etherType);
         return new Side(fd, counters, new RxRing(mapping.rxRing(), rx, counters),
-            null == tx ? null : new TxRing(mapping.txRing(), tx, fd, 1514, counters, errno));
+            null == tx ? null : new TxRing(mapping.txRing(), tx, fd, 1514, counters));
     }
 
     private record Side(int fd, PacketCounters counters, RxRing rx, TxRing tx)

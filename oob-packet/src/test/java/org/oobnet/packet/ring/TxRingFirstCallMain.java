@@ -5,7 +5,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 
 import org.agrona.concurrent.UnsafeBuffer;
-import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.packet.stats.PacketCounters;
 
 /**
@@ -33,7 +32,7 @@ public final class TxRingFirstCallMain
         try (Arena arena = Arena.ofConfined())
         {
             final MemorySegment ring = arena.allocate(geometry.ringBytes(), 4096);
-            final TxRing tx = new TxRing(ring, geometry, -1, 1514, new PacketCounters(), ErrnoCapture.current());
+            final TxRing tx = new TxRing(ring, geometry, -1, 1514, new PacketCounters());
             final UnsafeBuffer source = new UnsafeBuffer(new byte[64]);
             long allocated = 0;
             for (int i = 0; i < 2; i++)

@@ -45,7 +45,7 @@ import org.oobnet.udp.frame.IcmpUnreachable;
  * datagram's id in {@code ee_data}), which {@link #pollErrors} reads every poll while sent datagrams still await
  * theirs, and hands to {@link DatagramHandler#onTxTimestamp}.
  * <p>
- * <b>Note:</b> not thread safe: one polling thread (the stage), which also owns the {@link ErrnoCapture}.
+ * <b>Note:</b> not thread safe: one polling thread (the stage); the {@link ErrnoCapture} is for in-band calls.
  */
 public final class KernelBusyPollTransport implements AutoCloseable
 {
@@ -131,7 +131,7 @@ public final class KernelBusyPollTransport implements AutoCloseable
         {
             throw new IllegalArgumentException("batch=" + batch + " must be 1..1024");
         }
-        // in-band: so that the stage's rarely taken downcalls (the errno-capturing retry) never customise on it
+        // in-band: so that the stage's rarely taken downcalls (a refused send) never customise on it
         LibC.customizeStageCalls();
         if (maxPayloadLength < 0 || maxPayloadLength > 65507)
         {
@@ -234,16 +234,12 @@ public final class KernelBusyPollTransport implements AutoCloseable
         return rc;
     }
 
-    // stage: SO_TIMESTAMPING, allocation-free; a failure is asked again with errno capture for its errno
+    // stage: SO_TIMESTAMPING, allocation-free (no errno capture: see LibC)
     private int setTimestamping(final int flags)
     {
         final MemorySegment value = timestampingFlags;
         value.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, flags);
-        if (LibC.setsockoptQuiet(fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_TIMESTAMPING, value, 4) >= 0)
-        {
-            return 0;
-        }
-        return LibC.setsockopt(errno, fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_TIMESTAMPING, value, 4);
+        return LibC.setsockoptQuiet(fd, SocketConstants.SOL_SOCKET, SocketConstants.SO_TIMESTAMPING, value, 4);
     }
 
     /**
@@ -497,13 +493,13 @@ public final class KernelBusyPollTransport implements AutoCloseable
         {
             return 0;
         }
-        int sent = LibC.sendmmsgQuiet(fd, txMessages, txCount, SocketConstants.MSG_DONTWAIT);
+        // not capturing errno (a capturing downcall allocates whenever this code runs deoptimised): sendmmsgQuiet
+        // reads a refusal's errno itself, allocation-free (see LibC), to tell a full buffer from a refused datagram
+        final int sent = LibC.sendmmsgQuiet(fd, txMessages, txCount, SocketConstants.MSG_DONTWAIT);
         if (sent < 0)
         {
             // the refusal may be a pending ICMP error the kernel just reported (and cleared): read the queue now
             errorCheckDue = true;
-            // rare: try once more with errno captured, to tell a full buffer from a refused datagram
-            sent = LibC.sendmmsg(errno, fd, txMessages, txCount, SocketConstants.MSG_DONTWAIT);
         }
         if (sent < 0)
         {
