@@ -84,6 +84,7 @@ public final class RunJson
         o.set("hops", HopsReport.toJson(result));
         o.set("peer_hops", HopsReport.peerJson(result));
         o.set("sched", SchedBlock.toJson(result.sched()));
+        o.set("jit", JitBlock.toJson(result.jit()));
         final ObjectNode gc = o.putObject("gc");
         gc.put("collections", result.gc().totalCollections());
         gc.put("time_ms", result.gc().totalTimeMs());
@@ -123,7 +124,8 @@ public final class RunJson
             o.path("lost").asLong(), o.path("overruns").asLong(), applicable(o.path("stalls")),
             applicable(o.path("stage_alloc_bytes")), o.path("client_alloc_bytes").asLong(),
             new GcDelta(counts, times), o.path("measured_ns").asLong(), o.path("clamped").asLong(),
-            HopsReport.fromJson(o.get("hops")), HopsReport.fromJson(o.get("peer_hops")), null);
+            HopsReport.fromJson(o.get("hops")), HopsReport.fromJson(o.get("peer_hops")), null,
+            JitBlock.fromJson(o.get("jit")));
     }
 
     /**

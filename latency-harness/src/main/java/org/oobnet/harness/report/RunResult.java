@@ -29,6 +29,8 @@ import org.oobnet.core.counters.HopSnapshot;
  *                         reflector), one per hop; empty when the reflector reported none.
  * @param sched            the kernel scheduler's view of both sides' spinning threads over the measured phase
  *                         ({@link SchedBlock}), null when the runner did not trace.
+ * @param jit              what each side's JIT compiled over the measured phase ({@link JitBlock}), null when no
+ *                         side reported.
  */
 public record RunResult(
     RunDescription run,
@@ -45,7 +47,8 @@ public record RunResult(
     long clamped,
     List<HopSnapshot> hops,
     List<HopSnapshot> peerHops,
-    SchedBlock sched)
+    SchedBlock sched,
+    JitBlock jit)
 {
     /**
      * A result whose reflector reported no hops, without scheduler evidence.
@@ -71,7 +74,7 @@ public record RunResult(
         final List<HopSnapshot> hops)
     {
         this(run, histogram, warmupCount, warmupNs, lost, overruns, stalls, stageAllocBytes, clientAllocBytes, gc,
-            measuredNs, clamped, hops, List.of(), null);
+            measuredNs, clamped, hops, List.of(), null, null);
     }
 
     /**
@@ -96,7 +99,7 @@ public record RunResult(
         final long clientAllocBytes, final GcDelta gc, final long measuredNs, final long clamped)
     {
         this(run, histogram, warmupCount, warmupNs, lost, overruns, stalls, stageAllocBytes, clientAllocBytes, gc,
-            measuredNs, clamped, List.of(), List.of(), null);
+            measuredNs, clamped, List.of(), List.of(), null, null);
     }
 
     /**
@@ -106,7 +109,17 @@ public record RunResult(
     public RunResult withSched(final SchedBlock block)
     {
         return new RunResult(run, histogram, warmupCount, warmupNs, lost, overruns, stalls, stageAllocBytes,
-            clientAllocBytes, gc, measuredNs, clamped, hops, peerHops, block);
+            clientAllocBytes, gc, measuredNs, clamped, hops, peerHops, block, jit);
+    }
+
+    /**
+     * @param block the JIT evidence of this result's measured phase.
+     * @return this result with it.
+     */
+    public RunResult withJit(final JitBlock block)
+    {
+        return new RunResult(run, histogram, warmupCount, warmupNs, lost, overruns, stalls, stageAllocBytes,
+            clientAllocBytes, gc, measuredNs, clamped, hops, peerHops, sched, block);
     }
 
     /**
@@ -116,7 +129,7 @@ public record RunResult(
     public RunResult withPeerHops(final List<HopSnapshot> reflectorHops)
     {
         return new RunResult(run, histogram, warmupCount, warmupNs, lost, overruns, stalls, stageAllocBytes,
-            clientAllocBytes, gc, measuredNs, clamped, hops, reflectorHops, sched);
+            clientAllocBytes, gc, measuredNs, clamped, hops, reflectorHops, sched, jit);
     }
 
     /**
@@ -142,7 +155,8 @@ public record RunResult(
             lost + other.lost, overruns + other.overruns, sumApplicable(stalls, other.stalls),
             sumApplicable(stageAllocBytes, other.stageAllocBytes), clientAllocBytes + other.clientAllocBytes,
             gc.plus(other.gc), measuredNs + other.measuredNs, clamped + other.clamped, mergeHops(hops, other.hops),
-            mergeHops(peerHops, other.peerHops), SchedBlock.merge(sched, other.sched));
+            mergeHops(peerHops, other.peerHops), SchedBlock.merge(sched, other.sched),
+            JitBlock.merge(jit, other.jit));
     }
 
     private static List<HopSnapshot> mergeHops(final List<HopSnapshot> a, final List<HopSnapshot> b)

@@ -1,0 +1,98 @@
+package org.oobnet.harness.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+class JitBlockTest
+{
+    private static final RunDescription RUN = new RunDescription("packet-oob", "packet", "oob", "oobnet", 64, 1,
+        false, 0, 0, true, "veth", 0, 100_000);
+
+    @Test
+    void shouldReadBackTheLineAReflectorPrints()
+    {
+        final JitDelta delta = new JitDelta(216, 59);
+        assertEquals("JIT compile_ms=216 compiles=59", delta.line());
+        assertEquals(delta, JitDelta.parse(delta.line()));
+        assertEquals(new JitDelta(3, -1), JitDelta.parse("JIT compile_ms=3 compiles=-1"));
+    }
+
+    @Test
+    void shouldNameALineThatIsNotAJitLine()
+    {
+        assertEquals("line=\"JIT compile_ms=x compiles=1\" is not JIT compile_ms=<n> compiles=<n>",
+            assertThrows(IllegalArgumentException.class, () -> JitDelta.parse("JIT compile_ms=x compiles=1"))
+                .getMessage());
+        assertEquals("line=\"JIT compiles=1\" is not JIT compile_ms=<n> compiles=<n>",
+            assertThrows(IllegalArgumentException.class, () -> JitDelta.parse("JIT compiles=1")).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> JitDelta.parse("HOP kick"));
+    }
+
+    @Test
+    void shouldSubtractAndAddKeepingUnknownFiguresUnknown()
+    {
+        assertEquals(new JitDelta(40, 7), new JitDelta(140, 1007).minus(new JitDelta(100, 1000)));
+        assertEquals(new JitDelta(40, -1), new JitDelta(140, -1).minus(new JitDelta(100, 1000)));
+        assertEquals(new JitDelta(50, 9), new JitDelta(40, 7).plus(new JitDelta(10, 2)));
+        assertEquals(new JitDelta(50, 2), new JitDelta(40, -1).plus(new JitDelta(10, 2)));
+        assertEquals(new JitDelta(40, -1), new JitDelta(40, -1).plus(new JitDelta(0, -1)));
+        assertEquals(new JitDelta(40, 7), new JitDelta(40, 7).plus(null));
+    }
+
+    @Test
+    void shouldCountThisJvmsCompilesWhenSunManagementIsExported()
+    {
+        // the test runner has the flags the children get (JvmProfile.BASE): both figures are there
+        final JitDelta before = JitDelta.snapshot();
+        long sink = 0;
+        for (int i = 0; i < 200_000; i++)
+        {
+            sink += Long.toString(i).hashCode();
+        }
+        final JitDelta work = JitDelta.snapshot().minus(before);
+        assertTrue(work.compileMs() >= 0, "compile_ms=" + work.compileMs());
+        assertTrue(work.compiles() > 0, "compiles=" + work.compiles() + " sink=" + sink);
+    }
+
+    @Test
+    void shouldMergeRoundsSideBySide()
+    {
+        final JitBlock one = new JitBlock(new JitDelta(10, 2), new JitDelta(5, 1));
+        final JitBlock clientOnly = new JitBlock(new JitDelta(1, 1), null);
+        assertEquals(new JitBlock(new JitDelta(11, 3), new JitDelta(5, 1)), JitBlock.merge(one, clientOnly));
+        assertEquals(one, JitBlock.merge(null, one));
+        assertNull(JitBlock.merge(null, null));
+        assertEquals(new JitBlock(new JitDelta(1, 1), new JitDelta(2, 2)),
+            clientOnly.withReflector(new JitDelta(2, 2)));
+    }
+
+    @Test
+    void shouldCarryTheBlockThroughTheRunFileAndIntoTheTable()
+    {
+        final Histogram h = LatencyRecorder.newHistogram();
+        h.recordValue(5_000);
+        final RunResult result = new RunResult(RUN, h, 1, 1, 0, 0, 0, 0, 0, new GcDelta(Map.of(), Map.of()), 1, 0)
+            .withJit(new JitBlock(new JitDelta(216, 59), new JitDelta(12, -1)));
+        final JsonNode json = RunJson.toJson(result);
+        assertEquals(216, json.get("jit").get("client").get("compile_ms").asLong());
+        assertEquals(59, json.get("jit").get("client").get("compiles").asLong());
+        assertEquals(12, json.get("jit").get("reflector").get("compile_ms").asLong());
+        assertTrue(json.get("jit").get("reflector").get("compiles").isNull(), json.toString());
+        assertEquals(result.jit(), RunJson.fromJson(json, h).jit());
+        assertTrue(RunJson.toJson(new RunResult(RUN, h, 1, 1, 0, 0, 0, 0, 0, GcDelta.NONE, 1, 0)).get("jit").isNull());
+
+        final List<String> table = CompareTable.lines(List.of(result));
+        assertEquals("    jit in measured phase: client 216 ms/59 compiles, reflector 12 ms/? compiles", table.get(2));
+        assertEquals("  jit in measured phase: client -, reflector 1 ms/2 compiles",
+            JitBlock.lines(new JitBlock(null, new JitDelta(1, 2)), "  ").getFirst());
+    }
+}
