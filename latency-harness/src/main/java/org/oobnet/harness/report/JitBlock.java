@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@code summary.json}'s {@code jit} block and a text line under the row. On a machine without a spare CPU a JVM's
  * compiler threads run on the other side's stage CPU, so every millisecond here is taken from that stage.
  * <p>
- * JSON: {@code "jit": {"client": {"compile_ms", "compiles"}|null, "reflector": {...}|null}}; the block is null when
+ * JSON: {@code "jit": {"client": {"compile_ms", "compiles", "cpu_ms"}|null, "reflector": {...}|null}}; the block is null when
  * no side reported (a floor row, a row without a stage). <b>Note:</b> immutable, thread safe.
  *
  * @param client    the measuring JVM's work, null when it did not report.
@@ -75,7 +75,8 @@ public record JitBlock(JitDelta client, JitDelta reflector)
     /**
      * @param block  a row's block, or null.
      * @param indent what each line starts with.
-     * @return {@code jit in measured phase: client <ms> ms/<n> compiles, reflector <ms> ms/<n> compiles} ({@code ?}
+     * @return {@code jit in measured phase: client <n> compiles, <ms> ms compiling, <ms> ms compiler CPU, reflector ...}
+     *         ({@code ?}
      *         for a figure a JVM lacks, {@code -} for a side that did not report); none for null.
      */
     public static List<String> lines(final JitBlock block, final String indent)
@@ -95,7 +96,8 @@ public record JitBlock(JitDelta client, JitDelta reflector)
         {
             return "-";
         }
-        return figure(d.compileMs()) + " ms/" + figure(d.compiles()) + " compiles";
+        return figure(d.compiles()) + " compiles, " + figure(d.compileMs()) + " ms compiling, " + figure(d.cpuMs()) +
+            " ms compiler CPU";
     }
 
     private static String figure(final long value)

@@ -99,6 +99,7 @@ class UdpNamespacesEndToEndTest
             final JsonNode jit = oob.get("jit").get(side);
             assertTrue(jit.get("compile_ms").isIntegralNumber() && jit.get("compile_ms").asLong() >= 0, oob.toString());
             assertTrue(jit.get("compiles").isIntegralNumber() && jit.get("compiles").asLong() >= 0, oob.toString());
+            assertTrue(jit.get("cpu_ms").isIntegralNumber() && jit.get("cpu_ms").asLong() >= 0, oob.toString());
         }
         assertTrue(rings.get("jit").isNull(), "the ring path has no stage phase");
     }

@@ -13,10 +13,10 @@ import org.oobnet.harness.report.JitDelta;
  */
 public final class PhaseJvm
 {
-    private final JitDelta jitStart;
+    private final JitDelta.Mark jitStart;
     private final PhaseThreads threads;
 
-    private PhaseJvm(final JitDelta jitStart, final PhaseThreads threads)
+    private PhaseJvm(final JitDelta.Mark jitStart, final PhaseThreads threads)
     {
         this.jitStart = jitStart;
         this.threads = threads;
@@ -27,7 +27,7 @@ public final class PhaseJvm
      */
     public static PhaseJvm begin()
     {
-        final JitDelta jit = JitDelta.snapshot();
+        final JitDelta.Mark jit = JitDelta.mark();
         return new PhaseJvm(jit, PhaseThreads.lower(PhaseThreads.mode()));
     }
 
@@ -39,7 +39,7 @@ public final class PhaseJvm
      */
     public JitDelta end(final PrintStream err)
     {
-        final JitDelta jit = JitDelta.snapshot().minus(jitStart);
+        final JitDelta jit = jitStart.delta();
         for (final String problem : threads.restore())
         {
             err.println("oobnet: " + PhaseThreads.PROPERTY + ": " + problem);
