@@ -84,14 +84,16 @@ class PhaseThreadsTest
     private static void checkLoweredAndRestored(final PhaseThreads.Mode mode) throws InterruptedException
     {
         final CountDownLatch end = new CountDownLatch(1);
-        final CountDownLatch started = new CountDownLatch(2);
+        final CountDownLatch started = new CountDownLatch(3);
         final Thread probe = parked(PROBE, started, end);
         final Thread stage = parked(STAGE, started, end);
+        final Thread reporter = parked(IntervalReporter.THREAD_NAME, started, end);
         try
         {
             started.await();
             final PhaseThreads.TaskSched probeBefore = byName(PROBE);
             final PhaseThreads.TaskSched stageBefore = byName(STAGE);
+            final PhaseThreads.TaskSched reporterBefore = byName(IntervalReporter.THREAD_NAME);
             final PhaseThreads.TaskSched self = byTid(selfTid());
             assertEquals(ThreadPriority.SCHED_OTHER, probeBefore.policy(), probeBefore.toString());
 
@@ -109,6 +111,7 @@ class PhaseThreadsTest
                 assertEquals(ThreadPriority.NICE_LOWEST, selfDuring.nice(), "the calling thread too");
             }
             assertEquals(stageBefore, byTid(stageBefore.tid()), "the stage is left alone");
+            assertEquals(reporterBefore, byTid(reporterBefore.tid()), "the reporter is left alone");
             assertTrue(phase.lowered().contains(probeBefore), phase.lowered().toString());
             assertFalse(phase.lowered().stream().anyMatch(t -> t.tid() == stageBefore.tid()));
 
@@ -123,6 +126,7 @@ class PhaseThreadsTest
             end.countDown();
             probe.join();
             stage.join();
+            reporter.join();
         }
     }
 
