@@ -32,18 +32,18 @@ public final class PhaseJvm
     }
 
     /**
-     * Ends the phase: reads the JIT's counters again, then puts the threads back.
+     * Ends the phase: puts the threads back, then reads the JIT's counters again.
      *
      * @param err where a thread that could not be lowered or put back is said.
      * @return the JIT's work in the phase.
      */
     public JitDelta end(final PrintStream err)
     {
-        final JitDelta jit = jitStart.delta();
+        // the threads first: the rest runs at the calling thread's normal priority
         for (final String problem : threads.restore())
         {
             err.println("oobnet: " + PhaseThreads.PROPERTY + ": " + problem);
         }
-        return jit;
+        return jitStart.delta();
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import org.oobnet.inband.Capabilities;
 import org.oobnet.inband.ErrnoException;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.ThreadPriority;
@@ -25,7 +26,15 @@ import org.oobnet.inband.ThreadPriority;
  * thread) keeps the default. Two are left alone, recognised by their names: the stage ({@value #STAGE_PREFIX}...)
  * and the reporter ({@value IntervalReporter#THREAD_NAME}), which drains the stage's samples every 50 ms
  * ({@link PhaseWakeups}) and, lowered under {@code SCHED_IDLE} on a loaded machine, fell so far behind that the sample
- * ring overflowed (12 710 samples lost of 97 615 in one A/B row).
+ * ring overflowed (12 710 samples lost of 97 615 in one A/B row). Putting the threads back needs
+ * {@code CAP_SYS_NICE}: without it nothing is lowered (and the phase's end says so on standard error).
+ * <p>
+ * Why {@code idle} by default: in two same-run A/Bs of {@code compare --runs floor/raw,packet,floor/udp,udp/packet}
+ * (session 11, on a machine shared with other work, load 10-15 on 2 CPUs: indicative only) the time the row's own
+ * non-stage threads took from the two stages' CPUs in the measured phase fell from 291-1 173 ms to 64-286 ms with
+ * {@code idle} on all eight sides, and less so with {@code nice} (135-431 ms); the compiler threads' CPU time in the
+ * phase from 323-768 ms to 52-149 ms. The latencies themselves were decided by the other work on that machine
+ * (BENCHMARKS.md "Session 11").
  * <p>
  * <b>Note:</b> in-band, at the measured phase's edges; one instance per phase, {@link #restore} once.
  */
@@ -34,7 +43,7 @@ public final class PhaseThreads
     /** The system property that picks the mode. */
     public static final String PROPERTY = "oobnet.phase.threads";
     /** The mode when the property is not set. */
-    public static final String DEFAULT_MODE = "normal";
+    public static final String DEFAULT_MODE = "idle";
     /** The start of an OOB stage thread's name (as {@code /proc} shows it: 15 characters at most). */
     public static final String STAGE_PREFIX = "oob-stage";
 
@@ -111,9 +120,18 @@ public final class PhaseThreads
     {
         final List<TaskSched> lowered = new ArrayList<>();
         final List<String> problems = new ArrayList<>();
-        if (mode != Mode.NORMAL)
+        if (mode != Mode.NORMAL && !Capabilities.effective().has(Capabilities.CAP_SYS_NICE))
         {
-            for (final TaskSched task : tasks())
+            // lowering needs no privilege, putting back does: without it the JVM would stay lowered after the phase
+            problems.add("CAP_SYS_NICE is missing, so the threads could not be put back: left alone");
+        }
+        else if (mode != Mode.NORMAL)
+        {
+            final List<TaskSched> tasks = tasks();
+            // the calling thread last: the rest of the lowering runs at its normal priority
+            final int caller = callerTid();
+            tasks.sort((a, b) -> Boolean.compare(a.tid() == caller, b.tid() == caller));
+            for (final TaskSched task : tasks)
             {
                 if (task.comm().startsWith(STAGE_PREFIX) || task.comm().equals(IntervalReporter.THREAD_NAME))
                 {
@@ -147,7 +165,11 @@ public final class PhaseThreads
      */
     public List<String> restore()
     {
-        for (final TaskSched task : lowered)
+        final List<TaskSched> order = new ArrayList<>(lowered);
+        // the calling thread first: on a busy machine a lowered thread can wait long for each of its slices
+        final int caller = callerTid();
+        order.sort((a, b) -> Boolean.compare(a.tid() != caller, b.tid() != caller));
+        for (final TaskSched task : order)
         {
             try
             {
@@ -171,6 +193,21 @@ public final class PhaseThreads
     public List<TaskSched> lowered()
     {
         return List.copyOf(lowered);
+    }
+
+    /**
+     * @return the calling thread's id ({@code /proc/thread-self} links to {@code <pid>/task/<tid>}).
+     */
+    public static int callerTid()
+    {
+        try
+        {
+            return Integer.parseInt(Path.of("/proc/thread-self").toRealPath().getFileName().toString());
+        }
+        catch (final IOException | NumberFormatException ex)
+        {
+            throw new IllegalStateException("cannot read /proc/thread-self: " + ex.getMessage(), ex);
+        }
     }
 
     /**

@@ -148,7 +148,7 @@ class PhaseThreadsTest
         return t;
     }
 
-    // the calling thread's id: the one task whose name is this thread's (set unique for the lookup)
+    // the calling thread's id, found by a name set unique for the lookup (and PhaseThreads' own answer checked)
     private static int selfTid()
     {
         final Thread self = Thread.currentThread();
@@ -156,7 +156,9 @@ class PhaseThreadsTest
         self.setName("phase-self");
         try
         {
-            return byName("phase-self").tid();
+            final int tid = byName("phase-self").tid();
+            assertEquals(tid, PhaseThreads.callerTid());
+            return tid;
         }
         finally
         {
