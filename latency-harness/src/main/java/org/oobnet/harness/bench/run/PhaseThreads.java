@@ -23,8 +23,8 @@ import org.oobnet.inband.ThreadPriority;
  * The mode is the system property {@value #PROPERTY} ({@code normal}, {@code idle} or {@code nice}; default
  * {@value #DEFAULT_MODE}), so that {@code compare --variant 'idle=-Doobnet.phase.threads=idle'} can A/B it. Threads
  * are listed from {@code /proc/self/task} when the phase begins: one started during the phase (a dynamic compiler
- * thread) keeps the default. Two are left alone, recognised by their names: the stage ({@value #STAGE_PREFIX}...)
- * and the reporter ({@value IntervalReporter#THREAD_NAME}), which drains the stage's samples every 50 ms
+ * thread) keeps the default. Some are left alone, recognised by their names ({@link #leftAlone}): the JVM's VM and
+ * GC threads, the stage ({@value #STAGE_PREFIX}...) and the reporter ({@value IntervalReporter#THREAD_NAME}), which drains the stage's samples every 50 ms
  * ({@link PhaseWakeups}) and, lowered under {@code SCHED_IDLE} on a loaded machine, fell so far behind that the sample
  * ring overflowed (12 710 samples lost of 97 615 in one A/B row). Putting the threads back needs
  * {@code CAP_SYS_NICE}: without it nothing is lowered (and the phase's end says so on standard error).
@@ -47,6 +47,9 @@ public final class PhaseThreads
     /** The start of an OOB stage thread's name (as {@code /proc} shows it: 15 characters at most). */
     public static final String STAGE_PREFIX = "oob-stage";
 
+    // HotSpot's thread names, as /proc shows them
+    private static final String VM_THREAD = "VM Thread";
+    private static final String GC_THREADS = "GC Thread#";
     // /proc/<pid>/task/<tid>/stat, counted from the field after the command's ")": nice is field 19, policy 41
     private static final int STAT_NICE = 19 - 3;
     private static final int STAT_POLICY = 41 - 3;
@@ -133,7 +136,7 @@ public final class PhaseThreads
             tasks.sort((a, b) -> Boolean.compare(a.tid() == caller, b.tid() == caller));
             for (final TaskSched task : tasks)
             {
-                if (task.comm().startsWith(STAGE_PREFIX) || task.comm().equals(IntervalReporter.THREAD_NAME))
+                if (leftAlone(task.comm()))
                 {
                     continue;
                 }
@@ -264,6 +267,18 @@ public final class PhaseThreads
             throw new IllegalArgumentException("tid=" + tid + ": stat=\"" + stat.strip() + "\" has no policy field",
                 ex);
         }
+    }
+
+    /**
+     * @param comm a thread's name.
+     * @return whether the phase leaves it at its priority: the stage, the reporter, and the JVM's safepoint and GC
+     *         threads (a safepoint stops the stage too, until the VM thread is done: lowered, it would stretch every
+     *         pause by the wait for a slice of a CPU the peer's stage spins on).
+     */
+    public static boolean leftAlone(final String comm)
+    {
+        return comm.startsWith(STAGE_PREFIX) || comm.equals(IntervalReporter.THREAD_NAME) ||
+            comm.equals(VM_THREAD) || comm.startsWith(GC_THREADS);
     }
 
     private static void noteUnlessGone(final List<String> problems, final TaskSched task, final ErrnoException ex)

@@ -41,6 +41,20 @@ class PhaseThreadsTest
     }
 
     @Test
+    void shouldLeaveTheStageTheReporterAndTheSafepointAndGcThreadsAlone()
+    {
+        for (final String comm : List.of("oob-stage", "oob-stage-feed", "oobnet-reporter", "VM Thread", "GC Thread#0"))
+        {
+            assertTrue(PhaseThreads.leftAlone(comm), comm);
+        }
+        for (final String comm : List.of("C2 CompilerThre", "C1 CompilerThre", "java", "oobnet-parent-w",
+            "VM Periodic Tas", "Service Thread"))
+        {
+            assertFalse(PhaseThreads.leftAlone(comm), comm);
+        }
+    }
+
+    @Test
     void shouldParseTheModeAndNameABadOne()
     {
         assertEquals(PhaseThreads.Mode.IDLE, PhaseThreads.Mode.parse("idle"));
