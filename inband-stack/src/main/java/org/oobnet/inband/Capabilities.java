@@ -21,6 +21,8 @@ public final class Capabilities
     public static final int CAP_NET_RAW = 13;
     /** Create network namespaces ({@code unshare(CLONE_NEWNET)}, mounts under /run/netns). */
     public static final int CAP_SYS_ADMIN = 21;
+    /** Raise a thread's priority (out of {@code SCHED_IDLE}, to a lower nice value): {@code ThreadPriority}. */
+    public static final int CAP_SYS_NICE = 23;
     /** Where {@link #effective()} reads. */
     public static final Path PROC_SELF_STATUS = Path.of("/proc/self/status");
 
@@ -92,7 +94,7 @@ public final class Capabilities
      * The name of a capability.
      *
      * @param capability its number.
-     * @return {@code CAP_NET_ADMIN}, {@code CAP_NET_RAW}, {@code CAP_SYS_ADMIN}, or {@code CAP_<n>} for others.
+     * @return {@code CAP_NET_ADMIN}, {@code CAP_NET_RAW}, {@code CAP_SYS_ADMIN}, {@code CAP_SYS_NICE}, or {@code CAP_<n>} for others.
      */
     public static String name(final int capability)
     {
@@ -101,6 +103,7 @@ public final class Capabilities
             case CAP_NET_ADMIN -> "CAP_NET_ADMIN";
             case CAP_NET_RAW -> "CAP_NET_RAW";
             case CAP_SYS_ADMIN -> "CAP_SYS_ADMIN";
+            case CAP_SYS_NICE -> "CAP_SYS_NICE";
             default -> "CAP_" + capability;
         };
     }

@@ -118,6 +118,10 @@ public final class LibC
     private static final MethodHandle GETPID_CRITICAL = downcall("getpid", FunctionDescriptor.of(JAVA_INT), CRITICAL);
     private static final MethodHandle MUNMAP = downcall("munmap", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle MMAP = downcall("mmap", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    // in-band only (the harness lowers its non-stage threads' priority while a stage measures): never on a stage
+    private static final MethodHandle SCHED_SETSCHEDULER = downcall("sched_setscheduler", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle SCHED_GETSCHEDULER = downcall("sched_getscheduler", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle SETPRIORITY = downcall("setpriority", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle IOCTL = downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
 
     // the calling thread's errno address (glibc's errno is this function's result): a long, so that no segment is
@@ -1259,6 +1263,71 @@ public final class LibC
         try
         {
             final int result = (int)OPEN.invokeExact(errno.segment(), path, flags);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Sets a thread's scheduling policy (Linux: {@code pid} is a thread id, and the policy is that thread's alone).
+     *
+     * @param errno    where errno is captured.
+     * @param tid      the thread id, 0 for the calling thread.
+     * @param policy   e.g. {@code SCHED_OTHER} (0) or {@code SCHED_IDLE} (5).
+     * @param param    a {@code struct sched_param} (one int: the static priority, 0 for those two policies).
+     * @return 0, or {@code -errno}.
+     */
+    public static int schedSetscheduler(final ErrnoCapture errno, final int tid, final int policy,
+        final MemorySegment param)
+    {
+        try
+        {
+            final int result = (int)SCHED_SETSCHEDULER.invokeExact(errno.segment(), tid, policy, param);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * A thread's scheduling policy.
+     *
+     * @param errno where errno is captured.
+     * @param tid   the thread id, 0 for the calling thread.
+     * @return the policy, or {@code -errno}.
+     */
+    public static int schedGetscheduler(final ErrnoCapture errno, final int tid)
+    {
+        try
+        {
+            final int result = (int)SCHED_GETSCHEDULER.invokeExact(errno.segment(), tid);
+            return result < 0 ? -errno.errno() : result;
+        }
+        catch (final Throwable t)
+        {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Sets a nice value; with {@code which=PRIO_PROCESS} (0) and a thread id, Linux sets that thread's alone.
+     *
+     * @param errno where errno is captured.
+     * @param which {@code PRIO_PROCESS} (0), {@code PRIO_PGRP} (1) or {@code PRIO_USER} (2).
+     * @param who   the thread id, 0 for the calling thread.
+     * @param nice  -20 to 19.
+     * @return 0, or {@code -errno}.
+     */
+    public static int setpriority(final ErrnoCapture errno, final int which, final int who, final int nice)
+    {
+        try
+        {
+            final int result = (int)SETPRIORITY.invokeExact(errno.segment(), which, who, nice);
             return result < 0 ? -errno.errno() : result;
         }
         catch (final Throwable t)

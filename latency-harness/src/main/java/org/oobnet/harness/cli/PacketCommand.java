@@ -17,6 +17,7 @@ import org.oobnet.harness.env.CpuSet;
 import org.oobnet.harness.bench.run.IdleKind;
 import org.oobnet.harness.bench.run.MeasurementPlan;
 import org.oobnet.harness.bench.reflect.ReflectorHops;
+import org.oobnet.harness.bench.reflect.ReflectorPhase;
 import org.oobnet.harness.bench.reflect.ReflectorRun;
 import org.oobnet.harness.bench.udp.UdpClientRun;
 import org.oobnet.harness.bench.transport.RawFrameTransport;
@@ -165,7 +166,7 @@ public final class PacketCommand implements Callable<Integer>
         final ReflectorHops hops = new ReflectorHops(System.out);
         if (exitWithParent)
         {
-            ParentWatch.onInput(System.in, hops::onLine, () -> running.set(false));
+            ParentWatch.onInput(System.in, new ReflectorPhase(hops, System.out)::onLine, () -> running.set(false));
         }
         OobPacketRuns.reflect(requireInterface(), options.cpu(), stageIdle(options.cpu()), System.out, running::get,
             hops);

@@ -8,6 +8,7 @@ import org.oobnet.harness.bench.udp.OobUdpRuns;
 import org.oobnet.harness.env.CpuSet;
 import org.oobnet.harness.bench.run.IdleKind;
 import org.oobnet.harness.bench.reflect.ReflectorHops;
+import org.oobnet.harness.bench.reflect.ReflectorPhase;
 import org.oobnet.harness.bench.reflect.ReflectorRun;
 import org.oobnet.harness.bench.transport.TransportSettings;
 import org.oobnet.harness.bench.transport.Transports;
@@ -72,7 +73,7 @@ public final class ReflectCommand implements Callable<Integer>
         final ReflectorHops hops = new ReflectorHops(System.out);
         if (exitWithParent)
         {
-            ParentWatch.onInput(System.in, hops::onLine, () -> running.set(false));
+            ParentWatch.onInput(System.in, new ReflectorPhase(hops, System.out)::onLine, () -> running.set(false));
         }
         final int stageCpu = cpu >= 0 ? cpu : CpuSet.defaultCpu();
         OobUdpRuns.reflect(OobUdpRuns.transport(name), ifName, address, stageCpu,

@@ -16,6 +16,8 @@ public final class JvmProfile
     public static final List<String> BASE = List.of(
         "--enable-native-access=ALL-UNNAMED",
         "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
+        // the number of the JIT's compiles in a measured phase (report/JitDelta reads HotSpot's counter)
+        "--add-exports", "java.management/sun.management=ALL-UNNAMED",
         "-Djava.awt.headless=true",
         // the runs report the stage's per-hop timestamps (off by default in the runtime: about 135 ns a frame);
         // OOBNET_CHILD_JAVA_OPTS=-Doobnet.hops=false, appended later, wins for an A/B of their cost

@@ -49,6 +49,7 @@ public final class CompareTable
                 ratio(r, FloorReference.of(results, r), 50), ratio(r, FloorReference.of(results, r), 99), notes(r)));
             lines.addAll(HopsReport.lines(r, "    "));
             lines.addAll(SchedBlock.lines(r.sched(), "    "));
+            lines.addAll(JitBlock.lines(r.jit(), "    "));
         }
         lines.add("(latencies in us; p50/ib = this row's p50 over the inband row's, p50/k over the kernel row's, " +
             "p50/fl over the C floor's: floor-udp for udp rows, floor-raw for packet rows)");

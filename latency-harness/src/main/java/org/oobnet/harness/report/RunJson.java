@@ -84,6 +84,7 @@ public final class RunJson
         o.set("hops", HopsReport.toJson(result));
         o.set("peer_hops", HopsReport.peerJson(result));
         o.set("sched", SchedBlock.toJson(result.sched()));
+        o.set("jit", JitBlock.toJson(result.jit()));
         final ObjectNode gc = o.putObject("gc");
         gc.put("collections", result.gc().totalCollections());
         gc.put("time_ms", result.gc().totalTimeMs());
@@ -124,7 +125,7 @@ public final class RunJson
             applicable(o.path("stage_alloc_bytes")), o.path("client_alloc_bytes").asLong(),
             new GcDelta(counts, times), o.path("measured_ns").asLong(), o.path("clamped").asLong(),
             HopsReport.fromJson(o.get("hops")), HopsReport.fromJson(o.get("peer_hops")), null,
-            List.of(RoundPercentiles.of(histogram)));
+            JitBlock.fromJson(o.get("jit")), List.of(RoundPercentiles.of(histogram)));
     }
 
     /**

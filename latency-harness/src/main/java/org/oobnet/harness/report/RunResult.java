@@ -29,6 +29,8 @@ import org.oobnet.core.counters.HopSnapshot;
  *                         reflector), one per hop; empty when the reflector reported none.
  * @param sched            the kernel scheduler's view of both sides' spinning threads over the measured phase
  *                         ({@link SchedBlock}), null when the runner did not trace.
+ * @param jit              what each side's JIT compiled over the measured phase ({@link JitBlock}), null when no
+ *                         side reported.
  * @param rounds           each round's own percentiles, in the order the rounds ran (one entry for a single run).
  */
 public record RunResult(
@@ -47,6 +49,7 @@ public record RunResult(
     List<HopSnapshot> hops,
     List<HopSnapshot> peerHops,
     SchedBlock sched,
+    JitBlock jit,
     List<RoundPercentiles> rounds)
 {
     /**
@@ -73,7 +76,7 @@ public record RunResult(
         final List<HopSnapshot> hops)
     {
         this(run, histogram, warmupCount, warmupNs, lost, overruns, stalls, stageAllocBytes, clientAllocBytes, gc,
-            measuredNs, clamped, hops, List.of(), null, List.of(RoundPercentiles.of(histogram)));
+            measuredNs, clamped, hops, List.of(), null, null, List.of(RoundPercentiles.of(histogram)));
     }
 
     /**
@@ -98,7 +101,7 @@ public record RunResult(
         final long clientAllocBytes, final GcDelta gc, final long measuredNs, final long clamped)
     {
         this(run, histogram, warmupCount, warmupNs, lost, overruns, stalls, stageAllocBytes, clientAllocBytes, gc,
-            measuredNs, clamped, List.of(), List.of(), null, List.of(RoundPercentiles.of(histogram)));
+            measuredNs, clamped, List.of(), List.of(), null, null, List.of(RoundPercentiles.of(histogram)));
     }
 
     /**
@@ -108,7 +111,17 @@ public record RunResult(
     public RunResult withSched(final SchedBlock block)
     {
         return new RunResult(run, histogram, warmupCount, warmupNs, lost, overruns, stalls, stageAllocBytes,
-            clientAllocBytes, gc, measuredNs, clamped, hops, peerHops, block, rounds);
+            clientAllocBytes, gc, measuredNs, clamped, hops, peerHops, block, jit, rounds);
+    }
+
+    /**
+     * @param block the JIT evidence of this result's measured phase.
+     * @return this result with it.
+     */
+    public RunResult withJit(final JitBlock block)
+    {
+        return new RunResult(run, histogram, warmupCount, warmupNs, lost, overruns, stalls, stageAllocBytes,
+            clientAllocBytes, gc, measuredNs, clamped, hops, peerHops, sched, block, rounds);
     }
 
     /**
@@ -118,7 +131,7 @@ public record RunResult(
     public RunResult withPeerHops(final List<HopSnapshot> reflectorHops)
     {
         return new RunResult(run, histogram, warmupCount, warmupNs, lost, overruns, stalls, stageAllocBytes,
-            clientAllocBytes, gc, measuredNs, clamped, hops, reflectorHops, sched, rounds);
+            clientAllocBytes, gc, measuredNs, clamped, hops, reflectorHops, sched, jit, rounds);
     }
 
     /**
@@ -144,7 +157,8 @@ public record RunResult(
             lost + other.lost, overruns + other.overruns, sumApplicable(stalls, other.stalls),
             sumApplicable(stageAllocBytes, other.stageAllocBytes), clientAllocBytes + other.clientAllocBytes,
             gc.plus(other.gc), measuredNs + other.measuredNs, clamped + other.clamped, mergeHops(hops, other.hops),
-            mergeHops(peerHops, other.peerHops), SchedBlock.merge(sched, other.sched), concat(rounds, other.rounds));
+            mergeHops(peerHops, other.peerHops), SchedBlock.merge(sched, other.sched),
+            JitBlock.merge(jit, other.jit), concat(rounds, other.rounds));
     }
 
     private static List<HopSnapshot> mergeHops(final List<HopSnapshot> a, final List<HopSnapshot> b)

@@ -92,6 +92,16 @@ class UdpNamespacesEndToEndTest
         assertTrue(oob.get("stalls").isIntegralNumber() && oob.get("stalls").asLong() >= 0);
         assertTrue(oob.get("stage_alloc_bytes").isIntegralNumber() && oob.get("stage_alloc_bytes").asLong() >= 0);
         assertTrue(rings.get("stage_alloc_bytes").isNull(), "the ring path has no stage");
+        // both stage JVMs say what their JIT compiled inside the client's measured phase (the reflector's over the
+        // relayed phase)
+        for (final String side : List.of("client", "reflector"))
+        {
+            final JsonNode jit = oob.get("jit").get(side);
+            assertTrue(jit.get("compile_ms").isIntegralNumber() && jit.get("compile_ms").asLong() >= 0, oob.toString());
+            assertTrue(jit.get("compiles").isIntegralNumber() && jit.get("compiles").asLong() >= 0, oob.toString());
+            assertTrue(jit.get("cpu_ms").isIntegralNumber() && jit.get("cpu_ms").asLong() >= 0, oob.toString());
+        }
+        assertTrue(rings.get("jit").isNull(), "the ring path has no stage phase");
     }
 
     @Test

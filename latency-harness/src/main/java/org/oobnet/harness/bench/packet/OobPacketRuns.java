@@ -22,6 +22,7 @@ import org.oobnet.harness.bench.run.PhaseRelay;
 import org.oobnet.harness.bench.run.StagePhase;
 import org.oobnet.harness.bench.run.StageSamples;
 import org.oobnet.harness.report.IntervalLogHeader;
+import org.oobnet.harness.report.JitBlock;
 import org.oobnet.harness.report.LatencyRecorder;
 import org.oobnet.harness.report.LatmusLines;
 import org.oobnet.harness.report.RunDescription;
@@ -182,7 +183,7 @@ public final class OobPacketRuns
         // a sample the ring could not take is an exchange the histogram lacks: counted with the lost ones
         final RunResult result = new RunResult(description, histogram, pinger.warmupCount(),
             pinger.warmupNs(), pinger.lost() + samples.dropped(), pinger.overruns(), stage.stalls(), stage.allocatedBytes(), 0, stage.gc(),
-            pinger.measuredNs(), recorder.clampedCount(), stage.hops());
+            pinger.measuredNs(), recorder.clampedCount(), stage.hops()).withJit(new JitBlock(stage.jit(), null));
         out.println(LatmusLines.rts(histogram, result.overruns(), stage.stalls(), result.measuredNs(), description));
         out.flush();
         return result;

@@ -20,6 +20,9 @@ import org.oobnet.harness.report.LatmusLines;
  */
 public final class IntervalReporter implements Runnable
 {
+    /** The reporter thread's name (15 characters: {@code /proc} shows it whole). */
+    public static final String THREAD_NAME = "oobnet-reporter";
+
     private static final long INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
 
     private final LatencyRecorder recorder;
@@ -57,7 +60,7 @@ public final class IntervalReporter implements Runnable
         this.out = out;
         this.overruns = overruns;
         this.stalls = stalls;
-        thread = new Thread(this, "oobnet-reporter");
+        thread = new Thread(this, THREAD_NAME);
         thread.setDaemon(true);
     }
 

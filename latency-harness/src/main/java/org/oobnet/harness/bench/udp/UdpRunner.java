@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.HdrHistogram.Histogram;
 import org.oobnet.harness.bench.floor.FloorProgram;
@@ -28,6 +29,8 @@ import org.oobnet.harness.bench.run.PhaseRelay;
 import org.oobnet.harness.bench.reflect.ReflectorRun;
 import org.oobnet.harness.report.ChildOutput;
 import org.oobnet.harness.report.HopLines;
+import org.oobnet.harness.report.JitBlock;
+import org.oobnet.harness.report.JitDelta;
 import org.oobnet.harness.report.LatencyRecorder;
 import org.oobnet.harness.report.Progress;
 import org.oobnet.harness.report.ResultFolder;
@@ -266,6 +269,7 @@ public final class UdpRunner implements AutoCloseable
         busy.set(Math.max(0, cpu));
         busy.set(Math.max(0, peerCpu));
         final HopLines.Collector reflectorHops = new HopLines.Collector();
+        final AtomicReference<JitDelta> reflectorJit = new AtomicReference<>();
         final ChildJvm reflector = start(ChildJvm.withFlags(row.onStage()
             ? ChildJvm.stageCommand(network.prefix(true), peerCpu, busy, row.profile(), reflectArgs)
             : ChildJvm.command(network.prefix(true), peerCpu, row.profile(), reflectArgs), row.jvmFlags()),
@@ -274,6 +278,11 @@ public final class UdpRunner implements AutoCloseable
                 if (line.startsWith(ReflectorRun.READY))
                 {
                     ready.complete(line.substring(ReflectorRun.READY.length()).trim());
+                }
+                else if (line.startsWith(JitDelta.LINE))
+                {
+                    // printed before the hops, whose last line the result waits for
+                    reflectorJit.set(JitDelta.parse(line));
                 }
                 reflectorHops.accept(line);
             });
@@ -317,8 +326,15 @@ public final class UdpRunner implements AutoCloseable
                 throw new IOException("measuring client exited with status " + exit + ": " + client.stderrTail());
             }
             final RunResult result = ChildOutput.read(output);
-            return phases.ended() ? result.withPeerHops(reflectorHops.awaitOrSay(HOPS_TIMEOUT_NS, out,
-                row.label() + " reflector")) : result;
+            if (!phases.ended())
+            {
+                return result;
+            }
+            final RunResult withHops = result.withPeerHops(reflectorHops.awaitOrSay(HOPS_TIMEOUT_NS, out,
+                row.label() + " reflector"));
+            final JitDelta peerJit = reflectorJit.get();
+            return null == peerJit ? withHops : withHops.withJit(null == result.jit()
+                ? new JitBlock(null, peerJit) : result.jit().withReflector(peerJit));
         }
         finally
         {
