@@ -40,8 +40,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * its own: the reason the JDK captures errno inside the call stub). Compiled code has no safepoint poll between
  * the call and the read either (the wrapper and the method-handle chain are inlined into one body).</li>
  * </ul>
- * Known window: interpreted (or not fully inlined) code returns through a few method-handle frames between the call and
- * the read, and a return may poll for a safepoint or handshake the JVM has asked for at that instant; HotSpot's
+ * Known window: interpreted (or not fully inlined) code returns through a few method-handle frames between the call
+ * and the read, and a return may poll for a safepoint or handshake the JVM has asked for at that instant; HotSpot's
  * wait there is a futex that can leave {@code EAGAIN} or {@code EINTR} in errno. So, interpreted only and only when
  * a safepoint lands in those few instructions, a failure can read as {@code EAGAIN}: the stage's callers treat that
  * as "try again next cycle", and the next failure reads its own errno. The capturing variants do not have this
