@@ -29,12 +29,13 @@ import org.oobnet.inband.ThreadPriority;
  * ring overflowed (12 710 samples lost of 97 615 in one A/B row). Putting the threads back needs
  * {@code CAP_SYS_NICE}: without it nothing is lowered (and the phase's end says so on standard error).
  * <p>
- * Why {@code idle} by default: in two same-run A/Bs of {@code compare --runs floor/raw,packet,floor/udp,udp/packet}
- * (session 11, on a machine shared with other work, load 10-15 on 2 CPUs: indicative only) the time the row's own
- * non-stage threads took from the two stages' CPUs in the measured phase fell from 291-1 173 ms to 64-286 ms with
- * {@code idle} on all eight sides, and less so with {@code nice} (135-431 ms); the compiler threads' CPU time in the
- * phase from 323-768 ms to 52-149 ms. The latencies themselves were decided by the other work on that machine
- * (BENCHMARKS.md "Session 11").
+ * Why {@code normal} by default: on a quiet machine (session 11, two same-run A/Bs, BENCHMARKS.md "Session 11 --
+ * quiet machine") {@code idle} stopped a stage for up to 0.95 s: a safepoint waits for every thread running Java
+ * code, and a lowered thread runnable on the peer's CPU gets a sliver of it behind that CPU's spinner, so the stage
+ * sat in the safepoint with its own CPU idle (the {@code sched} line's longest time off, spent in {@code swapper}).
+ * The reporter, slower while the compiler threads starved, also overflowed the sample ring (61 355 samples lost in
+ * one row). The p99 ratios to the C floor did not move beyond the rounds' own spread either way. The modes stay for
+ * A/Bs; {@code nice} has the same safepoint hazard, shorter.
  * <p>
  * <b>Note:</b> in-band, at the measured phase's edges; one instance per phase, {@link #restore} once.
  */
@@ -43,7 +44,7 @@ public final class PhaseThreads
     /** The system property that picks the mode. */
     public static final String PROPERTY = "oobnet.phase.threads";
     /** The mode when the property is not set. */
-    public static final String DEFAULT_MODE = "idle";
+    public static final String DEFAULT_MODE = "normal";
     /** The start of an OOB stage thread's name (as {@code /proc} shows it: 15 characters at most). */
     public static final String STAGE_PREFIX = "oob-stage";
 
