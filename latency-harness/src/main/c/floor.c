@@ -8,7 +8,8 @@
  *   udp  Ethernet, IPv4 and UDP headers framed by hand (IPv4 header checksum computed, UDP checksum 0) and the
  *        message as the datagram; a kernel UDP socket is bound to the port, as oob-udp binds one, so that the
  *        kernel's own copy of each frame finds a socket instead of answering with ICMP port unreachable.
- * The message: an 8-byte sequence number, then one flag byte (1: request), then zeros up to its size.
+ * The message: an 8-byte sequence number, then one flag byte (1: request, 2: of the client's measured phase), then
+ * zeros up to its size.
  *
  * Usage (the harness builds it with `cc -O2` into a cache directory and runs it under taskset in the namespaces):
  *   floor reflect raw|udp IFNAME [port=N] [hops=0|1]
@@ -36,10 +37,12 @@
  *   pickup->handler_done  to the reply (reflector) or the next request (client) committed to the TX ring;
  *   handler_done->kick    to the sendto() kick;
  *   kick->return          the kick's system call (on veth the peer's receive path runs inside it).
- * The client times its measured phase and prints "PHASE measured begin" and "PHASE measured end" around it; the
- * reflector times between the lines "hops begin" and "hops end" on its standard input (the harness relays the
- * client's). Each side prints its hops on "HOP <hop> count=N max_ns=N sum_ns=N buckets=LOWER:N,..." lines, then
- * "HOPS done" (the reflector at "hops end", the client before its FLOOR line).
+ * The client times its measured phase, prints "PHASE measured begin" and "PHASE measured end" around it and flags
+ * its requests as measured; the reflector times the flagged requests, so both sides time the same exchanges however
+ * late the harness relays the lines, and prints them at the line "hops end" on its standard input (the harness
+ * relays the client's; "hops begin" is relayed too and needs nothing here). Each side prints its hops on
+ * "HOP <hop> count=N max_ns=N sum_ns=N buckets=LOWER:N,..." lines, then "HOPS done" (the reflector at "hops end",
+ * the client before its FLOOR line).
  * Exit status: 0 done, 2 bad arguments or set-up failure (one line on standard error naming what failed).
  */
 #define _GNU_SOURCE
@@ -49,8 +52,9 @@
 #include <linux/if_packet.h>
 #include <net/if.h>
 #include <netinet/in.h>
-#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +75,8 @@
 #define SEQUENCE_AT 0
 #define FLAGS_AT 8
 #define FLAG_REQUEST 1
+/* Set by the client on the requests of its measured phase, kept in the reply: the reflector times exactly these. */
+#define FLAG_MEASURED 2
 
 /* Ring geometry: 2 KiB frames, two per 4 KiB block, 1024 frames each way (the throughput receiver needs the room). */
 #define FRAME_SIZE 2048
@@ -84,8 +90,6 @@
 #define HOP_SUB_BUCKETS (1 << HOP_SUB_BITS)
 #define HOP_BUCKETS (2 + (HOP_LAST_EXPONENT - HOP_FIRST_EXPONENT) * HOP_SUB_BUCKETS)
 
-/* The reflector looks at standard input (has the harness gone?) after this many empty polls of its RX ring. */
-#define IDLE_POLLS_PER_CHECK (1u << 20)
 
 struct ring
 {
@@ -147,6 +151,12 @@ static int hops_enabled;
 static int hops_recording;
 
 static volatile sig_atomic_t stop_requested;
+
+/* What the standard-input reader thread saw (reflector and counter): the relayed "hops end" lines, counted, and the
+ * end of input. The spinning thread applies them itself (the hops are its own) between frames: reading the pipe on
+ * the spinning thread instead costs a system call a check. */
+static atomic_uint hops_ends_read;
+static atomic_int input_ended;
 
 static void on_signal(int signal_number)
 {
@@ -500,36 +510,59 @@ static int parse(const uint8_t *frame, unsigned length, int udp, uint16_t port, 
     return 1;
 }
 
+/* The standard-input reader thread: counts the harness's relayed "hops end" lines and notes the end of input (the
+ * harness went away). Blocked in read(2) otherwise. */
+static void *read_commands(void *unused)
+{
+    (void)unused;
+    char line[64];
+    while (fgets(line, sizeof(line), stdin) != NULL)
+    {
+        if (strncmp(line, "hops end", 8) == 0)
+        {
+            atomic_fetch_add_explicit(&hops_ends_read, 1, memory_order_release);
+        }
+    }
+    atomic_store_explicit(&input_ended, 1, memory_order_release);
+    return NULL;
+}
+
+static void start_command_reader(void)
+{
+    /* a small stack: mlockall locks the whole of it */
+    pthread_attr_t attributes;
+    pthread_attr_init(&attributes);
+    pthread_attr_setstacksize(&attributes, 64 * 1024);
+    pthread_t reader;
+    const int error = pthread_create(&reader, &attributes, read_commands, NULL);
+    pthread_attr_destroy(&attributes);
+    if (error != 0)
+    {
+        fail("standard input reader", strerror(error));
+    }
+    pthread_detach(reader);
+}
+
+/* At a "hops end" read since the last call: prints the measured requests' hops and starts anew. */
+static void apply_hops_commands(void)
+{
+    static unsigned ends_applied;
+    const unsigned ends = atomic_load_explicit(&hops_ends_read, memory_order_acquire);
+    if (ends != ends_applied)
+    {
+        ends_applied = ends;
+        if (hops_enabled)
+        {
+            hops_print();
+            hops_reset();
+        }
+    }
+}
+
 /* Whether standard input has ended (the harness went away) or a signal asked to stop. */
 static int should_stop(void)
 {
-    if (stop_requested)
-    {
-        return 1;
-    }
-    struct pollfd in = {.fd = STDIN_FILENO, .events = POLLIN};
-    if (poll(&in, 1, 0) > 0)
-    {
-        char scratch[64];
-        const ssize_t n = read(STDIN_FILENO, scratch, sizeof(scratch) - 1);
-        if (n <= 0)
-        {
-            return 1;
-        }
-        /* the harness relays the client's measured phase: "hops begin", "hops end" (each in one small write) */
-        scratch[n] = '\0';
-        if (hops_enabled && strstr(scratch, "hops begin") != NULL)
-        {
-            hops_reset();
-            hops_recording = 1;
-        }
-        if (hops_enabled && strstr(scratch, "hops end") != NULL)
-        {
-            hops_recording = 0;
-            hops_print();
-        }
-    }
-    return 0;
+    return stop_requested || atomic_load_explicit(&input_ended, memory_order_acquire);
 }
 
 /* Tells the harness the rings are up, and this side's MAC address (the client's destination). */
@@ -540,26 +573,21 @@ static void print_ready(const struct floor_socket *s)
     fflush(stdout);
 }
 
-/* Spins on the RX ring for the next frame; NULL once told to stop (checked only while idle, every so often). */
+/* Spins on the RX ring for the next frame, applying the relayed phase lines on the way; NULL once told to stop
+ * (checked while idle: loads of lines the reader thread seldom writes). */
 static struct tpacket2_hdr *rx_wait(struct floor_socket *s)
 {
-    /* idle polls summed over waits: a ping-pong never idles a million polls in one wait, and still must read the
-     * harness's "hops begin" */
-    static unsigned idle = 0;
     while (1)
     {
+        apply_hops_commands();
         struct tpacket2_hdr *h = rx_poll(s);
         if (h != NULL)
         {
             return h;
         }
-        if (++idle == IDLE_POLLS_PER_CHECK)
+        if (should_stop())
         {
-            idle = 0;
-            if (should_stop())
-            {
-                return NULL;
-            }
+            return NULL;
         }
     }
 }
@@ -571,26 +599,29 @@ static int reflect(struct floor_socket *s, int udp, uint16_t port)
         reserve_udp_port(s, htonl(INADDR_ANY), port);
     }
     print_ready(s);
+    /* the reflector times the requests flagged measured, whenever they come */
+    hops_recording = hops_enabled;
     unsigned long long replies = 0;
     struct tpacket2_hdr *h;
     while ((h = rx_wait(s)) != NULL)
     {
-        long long pickup_ns = 0;
-        if (hops_recording)
-        {
-            pickup_ns = realtime_ns();
-            hop_record(KERNEL_RX_TO_PICKUP, pickup_ns - kernel_rx_ns(h));
-        }
+        const long long picked_ns = hops_enabled ? realtime_ns() : 0;
         const uint8_t *in = (const uint8_t *)h + h->tp_mac;
         const unsigned length = h->tp_snaplen;
         const uint8_t *message;
         if (length <= FRAME_SIZE - TPACKET2_HDRLEN && parse(in, length, udp, port, &message) &&
             (message[FLAGS_AT] & FLAG_REQUEST) != 0)
         {
+            long long pickup_ns = 0;
+            if (hops_enabled && (message[FLAGS_AT] & FLAG_MEASURED) != 0)
+            {
+                pickup_ns = picked_ns;
+                hop_record(KERNEL_RX_TO_PICKUP, pickup_ns - kernel_rx_ns(h));
+            }
             uint8_t *out = tx_claim(s);
             if (out != NULL)
             {
-                /* the request, addressed back to its sender, the request flag cleared */
+                /* the request, addressed back to its sender, the request flag cleared (the measured flag kept) */
                 memcpy(out, in + 6, 6);
                 memcpy(out + 6, s->mac, 6);
                 memcpy(out + 12, in + 12, length - 12);
@@ -677,7 +708,7 @@ static long long ping_pong(struct floor_socket *s, int udp, const struct client_
         memset(message, 0, plan->size);
         ++*sequence;
         memcpy(message + SEQUENCE_AT, sequence, 8);
-        message[FLAGS_AT] = FLAG_REQUEST;
+        message[FLAGS_AT] = samples != NULL ? FLAG_REQUEST | FLAG_MEASURED : FLAG_REQUEST;
         const long long sent_ns = now_ns();
         tx_send(s, length, pickup_ns);
         long long reply_ns;
@@ -1080,10 +1111,12 @@ int main(int argc, char **argv)
     open_socket(&s, argv[3], udp ? ETH_P_IP : FLOOR_ETHER_TYPE);
     if (strcmp(argv[1], "count") == 0)
     {
+        start_command_reader();
         return count(&s);
     }
     if (strcmp(argv[1], "reflect") == 0)
     {
+        start_command_reader();
         return reflect(&s, udp, plan.port);
     }
     if (plan.out == NULL)

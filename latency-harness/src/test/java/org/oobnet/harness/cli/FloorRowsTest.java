@@ -80,11 +80,14 @@ class FloorRowsTest
                 {
                     final JsonNode h = row.get(block).get(hop);
                     // the measured phase's exchanges, each timed once a side: the client's give or take one at each
-                    // edge; the reflector's from when the relayed phase lines reached it (milliseconds late)
+                    // edge, the C reflector's too (its reader thread hands the relayed lines over at once, and the
+                    // client's measured loop starts after its line); a stage reflector's from when the relayed line
+                    // reached its in-band reader (milliseconds late when the CPUs are busy)
                     final long count = row.get("count").asLong();
                     final long timed = h.get("count").asLong();
-                    assertTrue("hops".equals(block) ? Math.abs(timed - count) <= 2 : timed <= count + 2 &&
-                        timed >= count * 8 / 10, label + " " + block + " " + hop + ": " + h + " count=" + count);
+                    final boolean exact = "hops".equals(block) || label.startsWith("floor");
+                    assertTrue(exact ? Math.abs(timed - count) <= 2 : timed <= count + 2 && timed >= count * 8 / 10,
+                        label + " " + block + " " + hop + ": " + h + " count=" + count);
                     assertTrue(h.get("p50_ns").asLong() <= h.get("p99_ns").asLong() &&
                         h.get("p99_ns").asLong() <= h.get("max_ns").asLong(), label + " " + block + " " + hop + h);
                 }

@@ -35,7 +35,7 @@ public final class FloorProgram
     /** System property naming the cache directory (else the XDG cache directory). */
     public static final String CACHE_PROPERTY = "oobnet.floor.cache";
     /** The flags: the source must build without a warning under them. */
-    public static final List<String> FLAGS = List.of("-std=gnu11", "-Wall", "-Wextra", "-Werror", "-O2");
+    public static final List<String> FLAGS = List.of("-std=gnu11", "-Wall", "-Wextra", "-Werror", "-O2", "-pthread");
 
     private static final String SOURCE = "/floor/floor.c";
     private static final long COMPILE_TIMEOUT_MS = 60_000;

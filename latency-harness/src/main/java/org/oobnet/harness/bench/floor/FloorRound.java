@@ -37,8 +37,9 @@ import org.oobnet.harness.report.RunResult;
  * One round of a floor row: the C program's reflector in the second namespace, its client in the first, each under
  * {@code taskset} on the CPU the JVM rows use; the client's round trips (a file of int64 ns) go through the same
  * {@link LatencyRecorder} and interval log as every other row, so the same histogram and percentile code reports
- * them. Both C sides time the stages' hops ({@code hops=1}); the client's measured phase is relayed to the reflector
- * ({@link PhaseRelay}) so that its hops cover the same exchanges.
+ * them. Both C sides time the stages' hops ({@code hops=1}) over the same exchanges: the client flags its measured
+ * requests, the reflector times the flagged ones and prints them when the client's phase end is relayed to it
+ * ({@link PhaseRelay}).
  * <p>
  * <b>Note:</b> in-band only; one instance per round.
  */
@@ -52,7 +53,7 @@ public final class FloorRound
     private static final long READY_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
     // the C sides time the same hops as the stages (the harness's children record theirs too)
     private static final String HOPS_ON = "hops=1";
-    // the C reflector reads the relayed "hops end" between frames, every million idle polls of its ring
+    // the C reflector's reader thread hands the relayed "hops end" to its spinning thread between frames
     private static final long HOPS_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
 
     /** Starts a child process and tracks it for clean-up. */

@@ -37,14 +37,18 @@ public final class ReflectorPhase
     {
         if (PhaseRelay.HOPS_BEGIN.equals(line))
         {
+            // the hops first: the phase has begun already (the line came through the parent), and reading the JIT's
+            // counters and lowering threads takes milliseconds of exchanges the hops would miss
+            hops.onLine(line);
             if (null != jvm)
             {
                 // a phase begun anew: the earlier one's threads go back first
                 jvm.end(System.err);
             }
             jvm = PhaseJvm.begin();
+            return;
         }
-        else if (PhaseRelay.HOPS_END.equals(line) && null != jvm)
+        if (PhaseRelay.HOPS_END.equals(line) && null != jvm)
         {
             final JitDelta jit = jvm.end(System.err);
             jvm = null;
@@ -54,6 +58,7 @@ public final class ReflectorPhase
                 out.flush();
             }
         }
+        // the hops last at the end: their last line tells the parent the reflector's report is complete
         hops.onLine(line);
     }
 }
