@@ -19,6 +19,7 @@ import org.oobnet.harness.bench.run.MeasurementPlan;
 import org.oobnet.harness.bench.reflect.ReflectorHops;
 import org.oobnet.harness.bench.reflect.ReflectorRun;
 import org.oobnet.harness.bench.run.PhaseRelay;
+import org.oobnet.harness.bench.run.ReporterRehearsal;
 import org.oobnet.harness.bench.run.StagePhase;
 import org.oobnet.harness.bench.run.StageSamples;
 import org.oobnet.harness.report.IntervalLogHeader;
@@ -141,10 +142,18 @@ public final class OobPacketRuns
         out.println(LatmusLines.header(description) + (runtime.pinned() ? "" : " [stage not pinned]"));
         out.println(LatmusLines.COLUMNS);
         out.flush();
-        runtime.addTask(pinger, OobTask.Schedule.EVERY_CYCLE);
-        while (!pinger.warmupDone() && running.getAsBoolean())
+        final ReporterRehearsal rehearsal = ReporterRehearsal.start(pinger.warmupSamples());
+        try
         {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            runtime.addTask(pinger, OobTask.Schedule.EVERY_CYCLE);
+            while (!pinger.warmupDone() && running.getAsBoolean())
+            {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+        }
+        finally
+        {
+            rehearsal.stop();
         }
         recorder.restart();
         IntervalLogHeader.startMeasuredPhase(log);

@@ -24,8 +24,9 @@ public abstract class StagePinger implements OobTask
     private static final int DONE = 3;
     private final MeasurementPlan plan;
     private final StageSamples samples;
-    // the warm-up's samples go through the same code into a ring nobody reads: the stage's recording path is
-    // compiled before the measured phase, and nothing on it is first run (linked, loaded) while measuring
+    // the warm-up's samples go through the same code into a ring of their own: the stage's recording path is
+    // compiled before the measured phase, and nothing on it is first run (linked, loaded) while measuring; the
+    // reporter's rehearsal drains it (ReporterRehearsal), else it fills and offers fail
     private final StageSamples warmupSamples = new StageSamples(StageSamples.DEFAULT_CAPACITY);
     private final long timeoutNs;
     private final AtomicLong lost = new AtomicLong();
@@ -181,6 +182,14 @@ public abstract class StagePinger implements OobTask
         {
             trySend();
         }
+    }
+
+    /**
+     * @return the ring the warm-up's round trips go to (for the reporter's rehearsal).
+     */
+    public StageSamples warmupSamples()
+    {
+        return warmupSamples;
     }
 
     /**
