@@ -34,9 +34,10 @@ import org.oobnet.inband.sys.TcpInfoDescriptor;
  * ({@code ERROR ECONNRESET}, counted in {@link TcpCounter#RESETS}); any other errno ({@code ETIMEDOUT},
  * {@code EHOSTUNREACH}, ...) is {@code ERROR} with that errno ({@link TcpCounter#ERRORS}); {@code recv} returning 0 is
  * the peer's orderly close ({@link TcpCounter#PEER_CLOSES}), unless the kernel already closed the connection: its
- * errno was taken by a {@code send} (which captures none) or another reader, and it is reported as a reset
- * ({@code ECONNRESET}), as is a {@code send} failing on a closed connection. Then {@code DISCONNECTED}, and the connection stops
- * polling; the application closes the socket in-band.
+ * errno was taken by another reader, and it is reported as a reset ({@code ECONNRESET}). A {@code send} reads its
+ * own errno the same way: {@code EAGAIN} leaves the bytes in the outbound buffer, {@code EPIPE} (the reset a recv
+ * took first) is a reset, any other errno an {@code ERROR} with it. Then {@code DISCONNECTED}, and the connection
+ * stops polling; the application closes the socket in-band.
  * <p>
  * A connection started while its non-blocking {@code connect} is in progress ({@code EINPROGRESS}) first watches
  * the kernel's TCP state each cycle: established raises {@code CONNECTED} and the stream starts (what was sent
@@ -350,8 +351,7 @@ final class TcpConnection implements StageDevice
     private int drain()
     {
         final int pending = outbound.pending();
-        // no errno here: a send runs once per message, and a capturing call allocates until C2 compiled it (a
-        // stage sending 1000 orders a second would allocate for seconds); the every-cycle recv captures it instead
+        // -errno read without capture (LibC's quiet calls): no allocation in any compilation state
         final long n = LibC.sendAtQuiet(fd, outbound.headAddress(), pending, SEND_FLAGS);
         if (n > 0)
         {
@@ -359,11 +359,11 @@ final class TcpConnection implements StageDevice
             counters.add(TcpCounter.BYTES_OUT.ordinal(), n);
             return (int)n;
         }
-        // -1 with the connection closed by the kernel: this send took its errno (rare: the recv of every cycle
-        // usually reads it first), and a closed connection is taken for a reset; else EAGAIN
-        if (n < 0 && TcpInfoDescriptor.TCP_CLOSE == tcpState())
+        // EAGAIN: the send buffer is full (the bytes wait); EINTR: retried next cycle; anything else ends the
+        // connection, a broken pipe (the reset the recv of a cycle took first) counted as the reset it was
+        if (n < 0 && -Errno.EAGAIN != n && -Errno.EINTR != n)
         {
-            fail(Errno.ECONNRESET);
+            fail(-Errno.EPIPE == n ? Errno.ECONNRESET : (int)-n);
         }
         return 0;
     }

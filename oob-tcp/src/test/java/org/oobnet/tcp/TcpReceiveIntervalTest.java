@@ -1,16 +1,21 @@
 package org.oobnet.tcp;
 
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.oobnet.core.OobSocket;
+import org.oobnet.inband.Errno;
+import org.oobnet.inband.KSocketEvent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -68,6 +73,44 @@ class TcpReceiveIntervalTest
             final long answerWaitNs = sendAndAwait(peer, arrivals);
             assertTrue(answerWaitNs < HOT_WAIT_MAX_NS, "after bytes went out, it is received from every cycle: " +
                 "waited " + TimeUnit.NANOSECONDS.toMillis(answerWaitNs) + " ms");
+        }
+    }
+
+    @Test
+    void shouldEndQuietConnectionAsResetWhenItsSendMeetsThePeersReset() throws Exception
+    {
+        // a receive interval far beyond the test: the send, not a receive, meets the reset
+        try (TcpHosts hosts = new TcpHosts(new TcpOobProtocol(1024, 1024, TimeUnit.SECONDS.toNanos(600))))
+        {
+            final ServerSocketChannel server = hosts.listenInB(PORT);
+            final OobSocket socket = hosts.connectFromA(new InetSocketAddress(hosts.b.address(), PORT));
+            final List<String> events = new CopyOnWriteArrayList<>();
+            socket.eventHandler((s, event, arg, cookie) ->
+            {
+                if (event != KSocketEvent.CONNECTED)
+                {
+                    events.add(event + " " + arg);
+                }
+            }, null);
+            assertEquals(0, TcpOobProtocol.start(socket));
+            final SocketChannel peer = server.accept();
+            Thread.sleep(200);
+            // linger 0: close sends a RST, which the quiet connection does not receive
+            peer.setOption(StandardSocketOptions.SO_LINGER, 0);
+            peer.close();
+            Thread.sleep(200);
+            assertEquals(List.of(), events, "nothing received before the send");
+
+            final UnsafeBuffer order = new UnsafeBuffer(new byte[]{ 42 });
+            assertTrue(socket.offer(order, 0, 1) >= 0);
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!events.contains("DISCONNECTED 0") && System.nanoTime() < deadline)
+            {
+                Thread.sleep(5);
+            }
+            assertEquals(List.of("ERROR " + Errno.ECONNRESET, "DISCONNECTED 0"), events);
+            assertEquals(1, TcpOobProtocol.counter(socket, TcpCounter.RESETS));
+            assertEquals(0, TcpOobProtocol.counter(socket, TcpCounter.ERRORS), "a reset is not counted an error");
         }
     }
 

@@ -168,6 +168,9 @@ class TwoStagesUdpTest
                         stack.portNamed(a.interfaceName()).packetCounters().get(PacketCounter.FRAMES_OUT) > eastOut &&
                         stack.portNamed(A_WEST).packetCounters().get(PacketCounter.FRAMES_OUT) > westOut,
                         "a frame out of each stage's port");
+                    // the stage counts a fast send after committing its frame: wait for the count, not only the frame
+                    UdpHosts.await(() -> UdpSockets.state(x).fastSends() >= 1 && UdpSockets.state(y).fastSends() >= 1,
+                        "x's and y's sends counted on the fast path");
                     assertEquals(1, UdpSockets.state(x).fastSends());
                     assertEquals(1, UdpSockets.state(y).fastSends());
 
@@ -182,6 +185,7 @@ class TwoStagesUdpTest
                         0, 5));
                     UdpHosts.await(() -> eastOnWest.packetCounters().get(PacketCounter.FRAMES_OUT) > eastOnWestOut,
                         "a frame out of east's port on " + A_WEST);
+                    UdpHosts.await(() -> UdpSockets.state(w).fastSends() >= 1, "w's send counted on the fast path");
                     assertEquals(1, UdpSockets.state(w).fastSends());
 
                     // neither stage allocates while both pairs carry traffic
