@@ -40,8 +40,7 @@ class TcpBesideUdpTest
         try (UdpHosts hosts = new UdpHosts(UdpTransport.PACKET))
         {
             final OobSocket socket = hosts.oobSocket(hosts.a.address(), UDP_PORT);
-            final DatagramChannel udpPeer = hosts.closeLater(hosts.inB(() ->
-                DatagramChannel.open().bind(new InetSocketAddress(hosts.b.address(), B_UDP_PORT))));
+            final DatagramChannel udpPeer = hosts.kernelPeerInB(B_UDP_PORT);
             final ServerSocketChannel listener = hosts.closeLater(hosts.inA(() ->
                 ServerSocketChannel.open().bind(new InetSocketAddress(hosts.a.address(), TCP_PORT))));
             final SocketChannel client = hosts.closeLater(hosts.inB(() ->
