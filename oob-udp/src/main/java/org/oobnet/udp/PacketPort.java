@@ -23,6 +23,7 @@ import org.oobnet.inband.SocketConstants;
 import org.oobnet.inband.sys.ErrnoCapture;
 import org.oobnet.inband.sys.Tpacket2HdrDescriptor;
 import org.oobnet.packet.bpf.BpfFilterBuilder;
+import org.oobnet.packet.bpf.BpfProgram;
 import org.oobnet.packet.ring.KernelDropReader;
 import org.oobnet.packet.ring.PacketFrameHandler;
 import org.oobnet.packet.ring.PacketRingMapping;
@@ -44,8 +45,9 @@ import org.oobnet.udp.frame.UdpFlyweight;
 import org.oobnet.udp.frame.UdpFrameParser;
 
 /**
- * One interface enabled for OOB UDP (an EVL "port"): an {@code AF_PACKET} socket bound to it for IPv4, with a
- * TPACKET_V2 RX ring the stage polls and a TX ring the stage fills. Received frames are validated
+ * One interface enabled for OOB UDP (an EVL "port"): an {@code AF_PACKET} socket bound to it for IPv4 UDP and ICMP
+ * (a BPF filter keeps every other frame in the kernel), with a TPACKET_V2 RX ring the stage polls and a TX ring
+ * the stage fills. Received frames are validated
  * ({@link UdpFrameParser}), demultiplexed to sockets ({@link DemuxTable}) and delivered in place: the UDP header
  * of the frame is overwritten with the {@link UdpAddressHeader} record header, so the socket gets a zero-copy
  * record. Every dropped frame is counted by reason.
@@ -70,6 +72,11 @@ public final class PacketPort
     private static final int PAGE_SIZE = 4096;
     // a TX frame's largest length: the MTU plus the Ethernet header (14) and a VLAN tag's room (4)
     private static final int TX_FRAME_OVERHEAD = 18;
+    // IPv4 UDP (its fragments too: each carries protocol 17) and ICMP (port unreachable reaches connected sockets):
+    // the rest, the TCP of an order connection on the same interface above all, stays in the kernel instead of
+    // taking a ring slot and a parse on the stage only to be dropped as not-udp
+    private static final BpfProgram RX_FILTER = BpfFilterBuilder.filter()
+        .ipv4Protocols(BpfFilterBuilder.IPPROTO_UDP, BpfFilterBuilder.IPPROTO_ICMP).build();
 
     private final int ifindex;
     private final String name;
@@ -177,11 +184,11 @@ public final class PacketPort
         final PacketCounters packetCounters = new PacketCounters();
         // ETH_P_ALL, not ETH_P_IP: a device's ETH_P_ALL taps run before the protocol handlers, so the ring sees a
         // frame before the kernel's IP stack processes it (an ETH_P_IP tap runs after ip_rcv, in the critical
-        // path); the filter keeps only IPv4 and goes on before the bind, so that no foreign frame reaches the ring
+        // path); the filter goes on before the bind, so that no foreign frame reaches the ring
         final PacketRingSocket rings = PacketRingSocket.open(new PacketRingOptions()
             .interfaceName(settings.name())
             .etherType(SocketConstants.ETH_P_ALL)
-            .filter(BpfFilterBuilder.filter().etherType(SocketConstants.ETH_P_IP).build())
+            .filter(RX_FILTER)
             .rxRing(frameSize, settings.rxRingFrames(), blockSize)
             .txRing(frameSize, settings.txRingFrames(), blockSize)
             .qdiscBypass(settings.qdiscBypass())

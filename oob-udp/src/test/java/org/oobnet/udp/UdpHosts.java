@@ -1,6 +1,7 @@
 package org.oobnet.udp;
 
 import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -111,6 +112,14 @@ final class UdpHosts implements AutoCloseable
         });
         sockets.add(socket);
         return OobSocket.of(socket);
+    }
+
+    /**
+     * A kernel UDP socket in B, bound to B's address and {@code port}, closed with the hosts.
+     */
+    DatagramChannel kernelPeerInB(final int port) throws Exception
+    {
+        return closeLater(inB(() -> DatagramChannel.open().bind(new InetSocketAddress(b.address(), port))));
     }
 
     KSocket closeLaterSocket(final KSocket socket)

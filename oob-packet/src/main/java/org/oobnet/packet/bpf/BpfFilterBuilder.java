@@ -1,5 +1,7 @@
 package org.oobnet.packet.bpf;
 
+import java.util.Arrays;
+
 import static org.oobnet.packet.bpf.BpfOpcodes.*;
 
 /**
@@ -9,14 +11,15 @@ import static org.oobnet.packet.bpf.BpfOpcodes.*;
  * The program finds the EtherType behind an optional 802.1Q tag written in the frame, and also matches a VLAN
  * the device stripped into the skb (veth and most NICs do, {@code SKF_AD_VLAN_TAG}), so one filter serves both.
  * IPv4 conditions skip fragments after the first for the UDP port match (they carry no UDP header) and use the
- * real IPv4 header length (options included).
+ * real IPv4 header length (options included); the IPv4 protocol match keeps every fragment, since each carries
+ * its datagram's protocol.
  * <pre>
  *   ldx #12              X = offset of the EtherType
  *   ldh [12]
  *   jeq #0x8100, TAGGED, UNTAGGED
  * TAGGED:   [ldh [14]; and #0xfff; jeq #vid]; ldx #16; ja L3
  * UNTAGGED: [ld vlan_avail; jeq #0 → reject; ld vlan_tci; and #0xfff; jeq #vid]
- * L3:       ldh [x+0]; jeq #etherType ...  then IPv4 destination, UDP destination port
+ * L3:       ldh [x+0]; jeq #etherType ...  then IPv4 destination, IPv4 protocols, UDP destination port
  *           ret #262144 (accept) | ret #0 (reject)
  * </pre>
  * <b>Note:</b> not thread safe; the built {@link BpfProgram} is immutable.
@@ -30,7 +33,11 @@ public final class BpfFilterBuilder
     /** Bytes kept of an accepted frame: as tcpdump, more than any frame on these links. */
     public static final int ACCEPT_SNAP_BYTES = 262_144;
 
-    private static final int IPPROTO_UDP = 17;
+    /** {@code IPPROTO_ICMP}. */
+    public static final int IPPROTO_ICMP = 1;
+    /** {@code IPPROTO_UDP}. */
+    public static final int IPPROTO_UDP = 17;
+
     private static final int NO_VLAN = -1;
 
     private int etherType = -1;
@@ -39,6 +46,8 @@ public final class BpfFilterBuilder
     private int ipv4Destination;
     private int udpDestinationPort = -1;
     private boolean multicastMac;
+    // null: any protocol
+    private int[] ipv4Protocols;
 
     /**
      * A builder with no condition: its program accepts every frame.
@@ -123,6 +132,32 @@ public final class BpfFilterBuilder
     }
 
     /**
+     * Match IPv4 packets whose protocol is one of {@code protocols} (implies EtherType IPv4). Every fragment of a
+     * datagram carries its protocol, so fragments after the first pass too.
+     *
+     * @param protocols one or more IPv4 protocol numbers, each 0..255 (e.g. {@link #IPPROTO_UDP},
+     *                  {@link #IPPROTO_ICMP}).
+     * @return this.
+     */
+    public BpfFilterBuilder ipv4Protocols(final int... protocols)
+    {
+        if (0 == protocols.length)
+        {
+            throw new IllegalArgumentException("ipv4Protocols must name at least one protocol");
+        }
+        for (final int protocol : protocols)
+        {
+            if (protocol < 0 || protocol > 0xff)
+            {
+                throw new IllegalArgumentException("ipv4Protocols=" + Arrays.toString(protocols) +
+                    " has protocol=" + protocol + ", must be in 0..255");
+            }
+        }
+        this.ipv4Protocols = protocols.clone();
+        return this;
+    }
+
+    /**
      * Match IPv4 multicast to one group: the IPv4 destination and the Ethernet destination MAC the group maps to
      * ({@code 01:00:5e} and the group's low 23 bits).
      *
@@ -148,11 +183,16 @@ public final class BpfFilterBuilder
      */
     public BpfProgram build()
     {
-        final boolean ipv4 = hasIpv4Destination || udpDestinationPort >= 0;
+        final boolean ipv4 = hasIpv4Destination || udpDestinationPort >= 0 || null != ipv4Protocols;
         if (ipv4 && etherType >= 0 && etherType != ETH_P_IP)
         {
             throw new IllegalStateException("etherType=0x" + Integer.toHexString(etherType) +
                 " conflicts with IPv4 conditions, which need etherType=0x0800");
+        }
+        if (udpDestinationPort >= 0 && null != ipv4Protocols && !onlyUdp(ipv4Protocols))
+        {
+            throw new IllegalStateException("ipv4Protocols=" + Arrays.toString(ipv4Protocols) +
+                " conflicts with udpDestinationPort=" + udpDestinationPort + ", which matches protocol=17 only");
         }
         final int matchEtherType = ipv4 ? ETH_P_IP : etherType;
 
@@ -198,6 +238,17 @@ public final class BpfFilterBuilder
             asm.stmt(BPF_LD | BPF_W | BPF_IND, 2 + 16)
                 .jump(BPF_JMP | BPF_JEQ | BPF_K, ipv4Destination, null, "reject");
         }
+        if (null != ipv4Protocols)
+        {
+            // any equal protocol goes on; the last comparison's miss rejects
+            asm.stmt(BPF_LD | BPF_B | BPF_IND, 2 + 9);
+            for (int i = 0; i < ipv4Protocols.length; i++)
+            {
+                asm.jump(BPF_JMP | BPF_JEQ | BPF_K, ipv4Protocols[i], "protocol-matched",
+                    i == ipv4Protocols.length - 1 ? "reject" : null);
+            }
+            asm.label("protocol-matched");
+        }
         if (udpDestinationPort >= 0)
         {
             asm.stmt(BPF_LD | BPF_B | BPF_IND, 2 + 9)
@@ -217,6 +268,18 @@ public final class BpfFilterBuilder
             .label("reject")
             .stmt(BPF_RET | BPF_K, 0);
         return asm.assemble();
+    }
+
+    private static boolean onlyUdp(final int[] protocols)
+    {
+        for (final int protocol : protocols)
+        {
+            if (IPPROTO_UDP != protocol)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     static String ipv4ToString(final int address)

@@ -4,6 +4,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.oobnet.packet.testing.TestFrames;
 
+import java.util.Arrays;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -93,6 +94,95 @@ class BpfFilterBuilderTest
     }
 
     @Test
+    void shouldAcceptListedIpv4ProtocolsAndTheirLaterFragmentsOnly()
+    {
+        final BpfProgram program = BpfFilterBuilder.filter()
+            .ipv4Protocols(BpfFilterBuilder.IPPROTO_UDP, BpfFilterBuilder.IPPROTO_ICMP).build();
+        final int src = ipv4("10.251.0.1");
+        final int dst = ipv4("10.251.0.2");
+
+        assertEquals(60, interpreter.run(program, frame, 0, ipv4Frame(-1, 17, 0, 0)), "UDP");
+        assertEquals(60, interpreter.run(program, frame, 0, ipv4Frame(-1, 1, 0, 0)), "ICMP");
+        assertEquals(60, interpreter.run(program, frame, 0, ipv4Frame(-1, 17, 2, 185)), "UDP, later fragment");
+        assertEquals(64, interpreter.run(program, frame, 0, ipv4Frame(100, 17, 0, 0)), "UDP behind an 802.1Q tag");
+        assertEquals(0, interpreter.run(program, frame, 0, ipv4Frame(-1, 6, 0, 0)), "TCP");
+        assertEquals(0, interpreter.run(program, frame, 0, ipv4Frame(-1, 6, 0, 0x2000 | 185)), "TCP fragment");
+        assertEquals(0, interpreter.run(program, frame, 0, ipv4Frame(-1, 253, 0, 0)), "experimental protocol");
+        assertEquals(0, interpreter.run(program, frame, 0, ipv4Frame(100, 6, 0, 0)), "TCP behind an 802.1Q tag");
+
+        final int arp = TestFrames.ethernet(frame, 0, DST_MAC, SRC_MAC, -1, 0x0806) + 46;
+        frame.putByte(23, (byte)17);
+        assertEquals(0, interpreter.run(program, frame, 0, arp), "ARP with 17 where IPv4 has its protocol");
+
+        TestFrames.udpFrame(frame, DST_MAC, SRC_MAC, src, dst, 1, 2, new byte[16]);
+        assertEquals(0, interpreter.run(program, frame, 0, 23), "cut before the protocol");
+        assertEquals(24, interpreter.run(program, frame, 0, 24), "cut after it: the stage counts it a runt");
+    }
+
+    @Test
+    void shouldMatchOneProtocolInTheSmallestProgram()
+    {
+        final BpfProgram program = BpfFilterBuilder.filter().ipv4Protocols(BpfFilterBuilder.IPPROTO_UDP).build();
+
+        // ldx #12; ldh [12]; jeq 0x8100; ldx #16; ja; ldh [x+0]; jeq 0x800; ldb [x+11]; jeq 17; ret 262144; ret 0
+        assertEquals(11, program.length(), program.toString());
+        assertEquals(BpfOpcodes.BPF_LD | BpfOpcodes.BPF_B | BpfOpcodes.BPF_IND, program.code(7));
+        assertEquals(11, program.k(7));
+        assertEquals(17, program.k(8));
+        assertEquals(0, program.jt(8), "equal: on to accept");
+        assertEquals(1, program.jf(8), "else: reject");
+        assertEquals(BpfFilterBuilder.ACCEPT_SNAP_BYTES, program.k(9));
+        assertEquals(0, program.k(10));
+    }
+
+    @Test
+    void shouldMatchUdpPortWhenProtocolsAreUdpOnly()
+    {
+        final BpfProgram program = BpfFilterBuilder.filter()
+            .ipv4Protocols(BpfFilterBuilder.IPPROTO_UDP).udpDestinationPort(2).build();
+
+        final int length = TestFrames.udpFrame(frame, DST_MAC, SRC_MAC, ipv4("10.251.0.1"), ipv4("10.251.0.2"), 1, 2,
+            new byte[16]);
+        assertEquals(length, interpreter.run(program, frame, 0, length));
+    }
+
+    @Test
+    void shouldNameConflictWhenProtocolsBesideUdpAndUdpPortSet()
+    {
+        final IllegalStateException e = assertThrows(IllegalStateException.class,
+            () -> BpfFilterBuilder.filter().ipv4Protocols(17, 1).udpDestinationPort(4242).build());
+
+        assertEquals("ipv4Protocols=[17, 1] conflicts with udpDestinationPort=4242, which matches protocol=17 only",
+            e.getMessage());
+        assertEquals("etherType=0x88b5 conflicts with IPv4 conditions, which need etherType=0x0800",
+            assertThrows(IllegalStateException.class,
+                () -> BpfFilterBuilder.filter().etherType(PRIVATE_ETHER_TYPE).ipv4Protocols(17).build()).getMessage());
+    }
+
+    @Test
+    void shouldNameProtocolWhenOutOfRangeOrNone()
+    {
+        assertEquals("ipv4Protocols=[17, 256] has protocol=256, must be in 0..255",
+            assertThrows(IllegalArgumentException.class,
+                () -> BpfFilterBuilder.filter().ipv4Protocols(17, 256)).getMessage());
+        assertEquals("ipv4Protocols=[-1] has protocol=-1, must be in 0..255",
+            assertThrows(IllegalArgumentException.class,
+                () -> BpfFilterBuilder.filter().ipv4Protocols(-1)).getMessage());
+        assertEquals("ipv4Protocols must name at least one protocol",
+            assertThrows(IllegalArgumentException.class, () -> BpfFilterBuilder.filter().ipv4Protocols()).getMessage());
+    }
+
+    // an IPv4 frame of protocol with 16 payload bytes (60 bytes untagged, 64 tagged), IPv4 options and fragment field
+    private int ipv4Frame(final int vlanId, final int protocol, final int optionWords, final int fragmentField)
+    {
+        frame.setMemory(0, 128, (byte)0);
+        int at = TestFrames.ethernet(frame, 0, DST_MAC, SRC_MAC, vlanId, 0x0800);
+        at += TestFrames.ipv4(frame, at, protocol, ipv4("10.251.0.1"), ipv4("10.251.0.2"), 26 - 4 * optionWords,
+            optionWords, fragmentField);
+        return at + 26 - 4 * optionWords;
+    }
+
+    @Test
     void shouldMatchMulticastGroupOnMacAndAddress()
     {
         final int group = ipv4("239.1.2.3");
@@ -158,7 +248,10 @@ class BpfFilterBuilderTest
             final int fPort = random.nextInt(3) == 0 ? ports[random.nextInt(ports.length)] : -1;
             final int fAddress = random.nextInt(3) == 0 ? addresses[random.nextInt(addresses.length)] : 0;
             final boolean fMulticast = fAddress != 0 && (fAddress >>> 28) == 0xe && random.nextBoolean();
-            final boolean ipv4Conditions = fPort >= 0 || fAddress != 0;
+            final int[] protocolSets = { 17, 1, 6 };
+            final int[] fProtocols = random.nextInt(3) != 0 ? null : fPort >= 0 ? new int[]{ 17 } :
+                random.nextBoolean() ? new int[]{ protocolSets[random.nextInt(3)] } : new int[]{ 17, 1 };
+            final boolean ipv4Conditions = fPort >= 0 || fAddress != 0 || null != fProtocols;
             final int fEtherType = ipv4Conditions ? (random.nextBoolean() ? 0x0800 : -1) :
                 (random.nextBoolean() ? etherTypes[random.nextInt(etherTypes.length)] : -1);
             if (fVlan >= 0)
@@ -177,6 +270,10 @@ class BpfFilterBuilderTest
             {
                 builder.ipv4Destination(fAddress);
             }
+            if (null != fProtocols)
+            {
+                builder.ipv4Protocols(fProtocols);
+            }
             if (fPort >= 0)
             {
                 builder.udpDestinationPort(fPort);
@@ -188,7 +285,7 @@ class BpfFilterBuilderTest
             final int vlan = random.nextInt(3);
             final int etherType = etherTypes[random.nextInt(etherTypes.length)];
             final int dst = addresses[random.nextInt(addresses.length)];
-            final int protocol = random.nextInt(4) == 0 ? 6 : 17;
+            final int protocol = random.nextInt(4) == 0 ? 6 : random.nextInt(4) == 0 ? 1 : 17;
             final int optionWords = random.nextInt(3);
             final int fragment = random.nextInt(4) == 0 ? 1 + random.nextInt(100) : (random.nextBoolean() ? 0x4000 : 0);
             final int port = ports[random.nextInt(ports.length)];
@@ -231,6 +328,16 @@ class BpfFilterBuilderTest
                 match &= dst == fAddress;
                 needed = Math.max(needed, l3 + 20);
             }
+            if (null != fProtocols)
+            {
+                boolean listed = false;
+                for (final int p : fProtocols)
+                {
+                    listed |= p == protocol;
+                }
+                match &= listed;
+                needed = Math.max(needed, l3 + 10);
+            }
             if (fPort >= 0)
             {
                 match &= protocol == 17 && (fragment & 0x1fff) == 0 && port == fPort;
@@ -245,7 +352,8 @@ class BpfFilterBuilderTest
                 fail("seed=" + seed + " round=" + round + " expected=" + expected + " kept=" + kept + " length=" +
                     length + " tagMode=" + tagMode + " vlan=" + vlan + " etherType=0x" +
                     Integer.toHexString(etherType) + " filter vlan=" + fVlan + " etherType=" + fEtherType +
-                    " address=" + fAddress + " multicast=" + fMulticast + " port=" + fPort + "\n" + program);
+                    " address=" + fAddress + " multicast=" + fMulticast + " port=" + fPort + " protocols=" +
+                    Arrays.toString(fProtocols) + "\n" + program);
             }
             accepted += expected ? 1 : 0;
         }
