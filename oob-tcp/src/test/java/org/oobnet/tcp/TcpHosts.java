@@ -6,14 +6,18 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.oobnet.core.OobConfig;
 import org.oobnet.core.OobRuntime;
 import org.oobnet.core.OobSocket;
 import org.oobnet.core.ProtocolRegistry;
 import org.oobnet.inband.KSocket;
+import org.oobnet.inband.KSocketEvent;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.netns.testing.NetnsFixture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Two namespaces joined by veth; host A runs an OOB runtime with {@link TcpOobProtocol}, host B only the kernel.
@@ -72,6 +76,27 @@ public final class TcpHosts implements AutoCloseable
     public ServerSocketChannel listenInB(final int port) throws Exception
     {
         return closeLater(inB(() -> ServerSocketChannel.open().bind(new InetSocketAddress(b.address(), port))));
+    }
+
+    /**
+     * Starts the connection with a handler that records the events of its end as "EVENT arg" ({@code CONNECTED},
+     * raised asynchronously by the connect hook, left out).
+     *
+     * @param socket a connected or connecting socket.
+     * @return the events, in their order.
+     */
+    public static List<String> startRecordingEnd(final OobSocket socket)
+    {
+        final List<String> events = new CopyOnWriteArrayList<>();
+        socket.eventHandler((s, event, arg, cookie) ->
+        {
+            if (event != KSocketEvent.CONNECTED)
+            {
+                events.add(event + " " + arg);
+            }
+        }, null);
+        assertEquals(0, TcpOobProtocol.start(socket));
+        return events;
     }
 
     /** A listening OOB TCP socket in A. */

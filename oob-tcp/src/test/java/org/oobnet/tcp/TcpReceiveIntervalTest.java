@@ -7,7 +7,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -15,7 +14,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.oobnet.core.OobSocket;
 import org.oobnet.inband.Errno;
-import org.oobnet.inband.KSocketEvent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -84,15 +82,7 @@ class TcpReceiveIntervalTest
         {
             final ServerSocketChannel server = hosts.listenInB(PORT);
             final OobSocket socket = hosts.connectFromA(new InetSocketAddress(hosts.b.address(), PORT));
-            final List<String> events = new CopyOnWriteArrayList<>();
-            socket.eventHandler((s, event, arg, cookie) ->
-            {
-                if (event != KSocketEvent.CONNECTED)
-                {
-                    events.add(event + " " + arg);
-                }
-            }, null);
-            assertEquals(0, TcpOobProtocol.start(socket));
+            final List<String> events = TcpHosts.startRecordingEnd(socket);
             final SocketChannel peer = server.accept();
             Thread.sleep(200);
             // linger 0: close sends a RST, which the quiet connection does not receive

@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.UnsafeBuffer;
@@ -17,7 +16,6 @@ import org.oobnet.core.OobStage;
 import org.oobnet.core.StageCommand;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.KSocket;
-import org.oobnet.inband.KSocketEvent;
 import org.oobnet.inband.SocketConstants;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -132,7 +130,7 @@ class TcpStageTest
         {
             final ServerSocketChannel server = hosts.listenInB(PORT);
             final OobSocket socket = hosts.connectFromA(new InetSocketAddress(hosts.b.address(), PORT));
-            final List<String> events = startRecordingEnd(socket);
+            final List<String> events = TcpHosts.startRecordingEnd(socket);
             server.accept().close();
 
             awaitTrue(() -> events.contains("DISCONNECTED 0"), "DISCONNECTED after the peer's close");
@@ -149,7 +147,7 @@ class TcpStageTest
         {
             final ServerSocketChannel server = hosts.listenInB(PORT);
             final OobSocket socket = hosts.connectFromA(new InetSocketAddress(hosts.b.address(), PORT));
-            final List<String> events = startRecordingEnd(socket);
+            final List<String> events = TcpHosts.startRecordingEnd(socket);
             final SocketChannel peer = server.accept();
             // linger 0: close sends a RST
             peer.setOption(StandardSocketOptions.SO_LINGER, 0);
@@ -213,22 +211,6 @@ class TcpStageTest
             assertEquals(accepted[0], read);
             awaitTrue(() -> TcpOobProtocol.counter(socket, TcpCounter.BYTES_OUT) == accepted[0], "all bytes out");
         }
-    }
-
-    // starts the connection, recording the events of its end (CONNECTED is raised asynchronously by the connect
-    // hook: left out)
-    private static List<String> startRecordingEnd(final OobSocket socket)
-    {
-        final List<String> events = new CopyOnWriteArrayList<>();
-        socket.eventHandler((s, event, arg, cookie) ->
-        {
-            if (event != KSocketEvent.CONNECTED)
-            {
-                events.add(event + " " + arg);
-            }
-        }, null);
-        assertEquals(0, TcpOobProtocol.start(socket));
-        return events;
     }
 
     // writes all of data (the stage echoes as it goes), reads back as many bytes
