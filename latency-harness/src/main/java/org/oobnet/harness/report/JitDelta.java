@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -14,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.oobnet.harness.env.ProcTasks;
 
 /**
  * The JIT compiler's work in one JVM between a {@link #mark()} and {@link Mark#delta()}: the accumulated compile
@@ -91,9 +91,9 @@ public record JitDelta(long compileMs, long compiles, long cpuMs)
     private static Map<Integer, Long> compilerCpuNs()
     {
         final Map<Integer, Long> cpu = new HashMap<>();
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task")))
+        try
         {
-            for (final Path task : tasks)
+            for (final Path task : ProcTasks.self())
             {
                 try
                 {
@@ -101,7 +101,7 @@ public record JitDelta(long compileMs, long compiles, long cpuMs)
                     if (comm.startsWith(COMPILER_THREADS[0]) || comm.startsWith(COMPILER_THREADS[1]))
                     {
                         final String schedstat = Files.readString(task.resolve("schedstat")).strip();
-                        cpu.put(Integer.parseInt(task.getFileName().toString()),
+                        cpu.put(ProcTasks.tid(task),
                             Long.parseLong(schedstat.substring(0, schedstat.indexOf(' '))));
                     }
                 }

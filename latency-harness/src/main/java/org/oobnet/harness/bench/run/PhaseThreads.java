@@ -1,13 +1,13 @@
 package org.oobnet.harness.bench.run;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import org.oobnet.harness.env.ProcTasks;
 import org.oobnet.inband.Capabilities;
 import org.oobnet.inband.ErrnoException;
 import org.oobnet.inband.Errno;
@@ -220,14 +220,13 @@ public final class PhaseThreads
     public static List<TaskSched> tasks()
     {
         final List<TaskSched> tasks = new ArrayList<>();
-        try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc/self/task")))
+        try
         {
-            for (final Path task : dir)
+            for (final Path task : ProcTasks.self())
             {
                 try
                 {
-                    tasks.add(parseStat(Integer.parseInt(task.getFileName().toString()),
-                        Files.readString(task.resolve("stat"))));
+                    tasks.add(parseStat(ProcTasks.tid(task), Files.readString(task.resolve("stat"))));
                 }
                 catch (final IOException ignored)
                 {

@@ -1,8 +1,6 @@
 package org.oobnet.harness.bench.run;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -14,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import org.oobnet.harness.env.ProcTasks;
 import org.oobnet.harness.env.SchedEvents;
 import org.oobnet.harness.env.SchedTrace;
 import org.oobnet.harness.report.SchedAnalysis;
@@ -139,11 +138,11 @@ public final class RowSched implements AutoCloseable
         for (final long pid : pids)
         {
             tids.add((int)pid);
-            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task")))
+            try
             {
-                for (final Path task : tasks)
+                for (final Path task : ProcTasks.of(pid))
                 {
-                    tids.add(Integer.parseInt(task.getFileName().toString()));
+                    tids.add(ProcTasks.tid(task));
                 }
             }
             catch (final IOException | NumberFormatException ignored)
