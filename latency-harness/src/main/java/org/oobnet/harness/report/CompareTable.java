@@ -1,7 +1,6 @@
 package org.oobnet.harness.report;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -59,8 +58,9 @@ public final class CompareTable
     }
 
     /**
-     * Each row's ratio to its C floor round by round, with their median: how far the ratio moves between rounds of
-     * identical code, against which a target near 1 must be judged. Nothing when the rows ran one round.
+     * Each row's ratio to its C floor round by round, with their median and, from six rounds on, its 95 % interval
+     * ({@link MedianInterval}): how far the ratio moves between rounds of identical code, against which a target near
+     * 1 must be judged. Nothing when the rows ran one round.
      *
      * @param results the rows.
      * @return the lines.
@@ -96,11 +96,11 @@ public final class CompareTable
         {
             text.append(String.format(Locale.ROOT, "%.2f ", ratio));
         }
-        final double[] sorted = ratios.clone();
-        Arrays.sort(sorted);
-        final double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2] :
-            (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-        return text.append(String.format(Locale.ROOT, "(median %.2f)", median)).toString();
+        final MedianInterval median = MedianInterval.of(ratios, MedianInterval.CONFIDENCE);
+        return text.append(median.hasInterval() ?
+            String.format(Locale.ROOT, "(median %.2f, %.0f%% CI %.2f-%.2f)", median.median(), 100 * MedianInterval.CONFIDENCE,
+            median.lower(), median.upper()) :
+            String.format(Locale.ROOT, "(median %.2f)", median.median())).toString();
     }
 
     private static RunResult reference(final List<RunResult> results, final String transport)

@@ -131,7 +131,9 @@ public final class RunJson
     /**
      * Writes an array with one object per run, each with {@code ratio_to_floor} (its p50, p99 and p99.9 over its C
      * floor row's, see {@link FloorReference}, and the p50 and p99 ratios round by round, {@code rounds_p50} and
-     * {@code rounds_p99}; null without one).
+     * {@code rounds_p99}, with their medians and 95 % intervals, {@code rounds_p50_median} and
+     * {@code rounds_p99_median} ({@link MedianInterval}: {@code lower}/{@code upper} null below six rounds); null
+     * without one).
      *
      * @param file    the file to write.
      * @param results the runs.
@@ -155,8 +157,12 @@ public final class RunJson
                 putRatio(ratio, "p50", FloorReference.ratio(result, floor, 50));
                 putRatio(ratio, "p99", FloorReference.ratio(result, floor, 99));
                 putRatio(ratio, "p99_9", FloorReference.ratio(result, floor, 99.9));
-                putRoundRatios(ratio.putArray("rounds_p50"), FloorReference.roundRatios(result, floor, 50));
-                putRoundRatios(ratio.putArray("rounds_p99"), FloorReference.roundRatios(result, floor, 99));
+                final double[] p50 = FloorReference.roundRatios(result, floor, 50);
+                final double[] p99 = FloorReference.roundRatios(result, floor, 99);
+                putRoundRatios(ratio.putArray("rounds_p50"), p50);
+                putRoundRatios(ratio.putArray("rounds_p99"), p99);
+                putMedian(ratio, "rounds_p50_median", p50);
+                putMedian(ratio, "rounds_p99_median", p99);
                 ratio.set("hops", HopsReport.floorRatioJson(result, floor));
             }
             array.add(o);
@@ -199,6 +205,30 @@ public final class RunJson
         {
             o.put(name, ratio);
         }
+    }
+
+    private static void putMedian(final ObjectNode ratio, final String name, final double[] rounds)
+    {
+        final MedianInterval median = MedianInterval.of(rounds, MedianInterval.CONFIDENCE);
+        if (median.n() == 0)
+        {
+            ratio.putNull(name);
+            return;
+        }
+        final ObjectNode o = ratio.putObject(name);
+        o.put("n", median.n());
+        o.put("median", median.median());
+        if (median.hasInterval())
+        {
+            o.put("lower", median.lower());
+            o.put("upper", median.upper());
+        }
+        else
+        {
+            o.putNull("lower");
+            o.putNull("upper");
+        }
+        o.put("coverage", median.coverage());
     }
 
     private static void putRoundRatios(final ArrayNode array, final double[] ratios)

@@ -82,5 +82,11 @@ class RoundRatiosTest
         assertEquals(2, ratio.get("rounds_p50").size());
         assertEquals(1.10, ratio.get("rounds_p50").get(0).asDouble(), 0.01);
         assertEquals(1.50, ratio.get("rounds_p99").get(1).asDouble(), 0.01);
+        // two rounds: a median, no interval (six rounds are the fewest for 95 %)
+        final JsonNode median = ratio.get("rounds_p50_median");
+        assertEquals(2, median.get("n").asInt());
+        assertEquals(1.05, median.get("median").asDouble(), 0.01);
+        assertTrue(median.get("lower").isNull() && median.get("upper").isNull(), median.toString());
+        assertEquals(1.75, ratio.get("rounds_p99_median").get("median").asDouble(), 0.01);
     }
 }
