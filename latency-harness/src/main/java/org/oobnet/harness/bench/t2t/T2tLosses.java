@@ -30,8 +30,8 @@ final class T2tLosses
         return String.format(Locale.ROOT, "%s: %d ticks unanswered: %d never reached the trader (its feed stopped " +
             "before the exchange's session ended: starved%s), %d given up by its MoldUDP64 recovery%s, %d orders " +
             "failed to send, %d orders sent but not booked (after the exchange's receive timeout)%s",
-            r.row().label(), lost, feed.unseen(), feed.socketDrops() < 0 ? "" : ", its feed socket dropped " +
-            feed.socketDrops() + " datagrams", r.ticksLost(), feed.requests() < 0 ? "" : " (" + feed.requests() +
+            r.row().label(), lost, feed.unseen(), feed.socketDrops() <= 0 ? "" : ", the kernel dropped " +
+            feed.socketDrops() + " of its feed's packets", r.ticksLost(), feed.requests() < 0 ? "" : " (" + feed.requests() +
             " requests)", r.sendFailures(), notBooked, other == 0 ? "" : ", " + other + " not accounted for");
     }
 }

@@ -13,9 +13,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <b>Note:</b> immutable.
  *
  * @param unseen      ticks past the feed's last position: neither received nor reported lost by the trader.
- * @param socketDrops datagrams the kernel dropped at the feed socket (a full receive buffer), -1 when unknown
- *                    (the stage row's feed is a packet ring).
- * @param requests    retransmission requests the feed sent, -1 when unknown (the stage row's are in its counters).
+ * @param socketDrops what the kernel dropped before the trader took it: datagrams at the thread rows' feed socket
+ *                    (a full receive buffer), frames at the stage's packet rings (a full ring); -1 when unknown.
+ * @param requests    retransmission requests the feed sent, -1 when unknown.
  * @param ordersSent  orders the trader sent (the exchange books those it read before its receive timeout).
  */
 public record TraderFeed(long unseen, long socketDrops, long requests, long ordersSent)

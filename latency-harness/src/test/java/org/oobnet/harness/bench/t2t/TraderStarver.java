@@ -110,6 +110,40 @@ final class TraderStarver implements Runnable
             .filter(p -> p.info().commandLine().map(c -> c.contains("--role " + role)).orElse(false)).findFirst();
     }
 
+    /**
+     * @return the UDP datagrams the exchange's namespace sent so far (its ticks, then heartbeats and answers to
+     *         requests: nothing else sends there), -1 when no exchange runs.
+     */
+    static long exchangeDatagramsSent()
+    {
+        final Optional<ProcessHandle> exchange = child("exchange");
+        if (exchange.isEmpty())
+        {
+            return -1;
+        }
+        try
+        {
+            // /proc/<pid>/net/snmp: a "Udp:" header line, then a "Udp:" values line; OutDatagrams is the 4th value
+            boolean header = true;
+            for (final String line : Files.readAllLines(Path.of("/proc/" + exchange.get().pid() + "/net/snmp")))
+            {
+                if (line.startsWith("Udp:"))
+                {
+                    if (!header)
+                    {
+                        return Long.parseLong(line.trim().split("\\s+")[4]);
+                    }
+                    header = false;
+                }
+            }
+            return -1;
+        }
+        catch (final IOException ex)
+        {
+            return -1; // gone meanwhile
+        }
+    }
+
     /** @return true once no exchange JVM runs (its session ended). */
     static boolean exchangeGone()
     {
