@@ -5,8 +5,6 @@ import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
@@ -31,23 +29,12 @@ final class ChannelFd
     static int of(final DatagramChannel channel) throws IOException
     {
         final int port = ((InetSocketAddress)channel.getLocalAddress()).getPort();
-        final String suffix = String.format(Locale.ROOT, ":%04X", port);
-        String inode = null;
-        final List<String> lines = Files.readAllLines(Path.of("/proc/self/net/udp"));
-        for (final String line : lines.subList(1, lines.size()))
-        {
-            final String[] fields = line.trim().split("\\s+");
-            if (fields.length > 9 && fields[1].endsWith(suffix))
-            {
-                inode = fields[9];
-                break;
-            }
-        }
-        if (inode == null)
+        final String[] row = UdpSocketRow.find(port);
+        if (row == null)
         {
             throw new IOException("no UDP socket on port=" + port + " in /proc/self/net/udp");
         }
-        final String link = "socket:[" + inode + "]";
+        final String link = "socket:[" + row[UdpSocketRow.INODE] + "]";
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd")))
         {
             for (final Path fd : (Iterable<Path>)fds::iterator)

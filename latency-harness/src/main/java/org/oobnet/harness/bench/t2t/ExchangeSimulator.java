@@ -80,6 +80,8 @@ public final class ExchangeSimulator
     private static final int PACKET_CAPACITY = 1400;
     /** Heartbeat interval while the last orders are awaited. */
     private static final long HEARTBEAT_NS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** The exchange waits for a trader still answering at most this long after its last tick. */
+    private static final long ORDER_WAIT_CAP_NS = TimeUnit.SECONDS.toNanos(30);
     /** Requests answered per poll between ticks. */
     private static final int REQUESTS_PER_POLL = 16;
 
@@ -99,7 +101,8 @@ public final class ExchangeSimulator
      * @param description      the row (its rate is the tick rate).
      * @param warmupTicks      ticks answered before measuring.
      * @param measuredTicks    ticks measured.
-     * @param receiveTimeoutNs how long after the last tick its order may still come.
+     * @param receiveTimeoutNs how long after the last tick, and after the trader's last order or request since,
+     *                         an order may still come.
      * @param idle             the exchange stage's idle strategy.
      */
     public ExchangeSimulator(
@@ -193,7 +196,7 @@ public final class ExchangeSimulator
                 books.measureFrom(warmupTicks + 1);
                 loop.send(warmupTicks + 1, measuredTicks);
                 final long measuredNs = System.nanoTime() - start;
-                awaitOrders(publisher, books, requests, total);
+                final String orderWaitEnd = awaitOrders(publisher, books, requests, total);
                 loop.reapTxTimestamps();
                 publisher.endOfSession();
                 final GcDelta gc = GcDelta.snapshot().minus(gcStart);
@@ -211,6 +214,8 @@ public final class ExchangeSimulator
                 out.flush();
                 final ObjectNode json = RunJson.toJson(run);
                 T2tJson.putBooks(json, result);
+                putRequestServer(json, requests);
+                json.put("order_wait_end", orderWaitEnd);
                 RunJson.write(Path.of(output + ".run.json"), json);
                 stamps.write(Path.of(output + ".exchange.stamps"));
                 return result;
@@ -268,13 +273,19 @@ public final class ExchangeSimulator
         }
     }
 
-    // after the last tick: heartbeats (a receiver that missed the last ticks sees the gap and asks), requests
-    // answered, until every order came or the receive timeout
-    private void awaitOrders(
+    // After the last tick: heartbeats (a receiver that missed the last ticks sees the gap and asks), requests
+    // answered, until every order came, or the trader was silent (no new order, no request) for the receive timeout,
+    // or ORDER_WAIT_CAP_NS. Silence, not time since the last tick: a trader starved past the last tick first answers
+    // the ticks its socket held, in order, and learns of the gap behind them (and asks) only when it reaches the
+    // first packet past it; a fixed window cut it off while its orders were still coming (issue 16: 266 of 600).
+    // Returns why the wait ended, for the books.
+    private String awaitOrders(
         final MoldUdp64Publisher publisher, final OrderBooks books, final MoldUdp64RequestServer requests,
         final long total) throws IOException
     {
-        final long deadline = System.nanoTime() + receiveTimeoutNs;
+        final long capDeadline = System.nanoTime() + ORDER_WAIT_CAP_NS;
+        long deadline = System.nanoTime() + receiveTimeoutNs;
+        long activity = books.received();
         long nextHeartbeat = 0;
         while (books.received() < total && System.nanoTime() - deadline < 0 && SoupBinTcpEnd.NONE == books.ended())
         {
@@ -283,9 +294,29 @@ public final class ExchangeSimulator
                 publisher.heartbeat();
                 nextHeartbeat = System.nanoTime() + HEARTBEAT_NS;
             }
-            requests.poll(REQUESTS_PER_POLL);
+            final int asked = requests.poll(REQUESTS_PER_POLL);
+            final long received = books.received();
+            if (asked > 0 || received != activity)
+            {
+                activity = received;
+                deadline = Math.min(System.nanoTime() + receiveTimeoutNs, capDeadline);
+            }
             LockSupport.parkNanos(1_000_000L);
         }
+        return books.received() >= total ? "all orders" : SoupBinTcpEnd.NONE != books.ended() ?
+            "session ended: " + books.ended() : System.nanoTime() - capDeadline >= 0 ? "wait cap" :
+            "trader silent for the receive timeout";
+    }
+
+    // what the request server did for the trader's feed: a trader that asked and got no answer shows here
+    private static void putRequestServer(final ObjectNode json, final MoldUdp64RequestServer requests)
+    {
+        final ObjectNode o = json.putObject("request_server");
+        o.put("answered", requests.answered());
+        o.put("messages_sent", requests.messagesSent());
+        o.put("wrong_session", requests.wrongSession());
+        o.put("beyond_store", requests.beyondStore());
+        o.put("malformed", requests.drops().dropped());
     }
 
     private DatagramChannel requestChannel() throws IOException

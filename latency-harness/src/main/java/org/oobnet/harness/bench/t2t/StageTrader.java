@@ -8,10 +8,12 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.oobnet.config.UdpTransport;
@@ -21,14 +23,17 @@ import org.oobnet.core.OobRuntime;
 import org.oobnet.core.OobSocket;
 import org.oobnet.core.ProtocolRegistry;
 import org.oobnet.core.RealtimeNanoClock;
+import org.oobnet.core.counters.CountersFileReader;
 import org.oobnet.harness.bench.run.StageSamples;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.moldudp64.MoldUdp64ReceiverConfig;
 import org.oobnet.moldudp64.stage.MoldUdp64Address;
+import org.oobnet.moldudp64.stage.MoldUdp64Counter;
 import org.oobnet.moldudp64.stage.MoldUdp64Protocol;
 import org.oobnet.moldudp64.stage.MoldUdp64ProtocolConfig;
 import org.oobnet.moldudp64.stage.MoldUdp64Record;
+import org.oobnet.packet.stats.PacketCounter;
 import org.oobnet.soupbintcp.SoupBinTcpClient;
 import org.oobnet.soupbintcp.SoupBinTcpClientListener;
 import org.oobnet.soupbintcp.SoupBinTcpEnd;
@@ -132,7 +137,7 @@ public final class StageTrader
                     awaitLogin(client);
                     new TraderRun(answer, samples).awaitAndWrite(runtime.stageThread().threadId(),
                         () -> runtime.counters().stalls().get(), true, cpu, runtime::pinned, expectedNs, stop,
-                        output, out);
+                        output, out, json -> putFeedFigures(json, runtime.countersPath(), OobSocket.of(feed).id()));
                 }
                 finally
                 {
@@ -184,6 +189,28 @@ public final class StageTrader
             }
             LockSupport.parkNanos(1_000_000L);
         }
+    }
+
+    // The feed's figures from the counters file (the stage publishes them every millisecond): what the kernel dropped
+    // at the stage's packet rings (frames it did not take in time) and the requests its MoldUDP64 receiver sent.
+    private static void putFeedFigures(final ObjectNode json, final Path countersFile, final long feedSocketId)
+    {
+        final long[] drops = { 0 };
+        try (CountersFileReader reader = CountersFileReader.open(countersFile))
+        {
+            reader.counters().forEach((value, id, label) ->
+            {
+                if (label.endsWith(PacketCounter.KERNEL_DROPS.label()))
+                {
+                    drops[0] += value;
+                }
+            });
+        }
+        json.put(TraderFeed.SOCKET_DROPS, drops[0]);
+        final Map<String, Long> feed = MoldUdp64Counter.read(countersFile, feedSocketId);
+        json.put(TraderFeed.REQUESTS, feed.getOrDefault("request server requests", -1L));
+        final ObjectNode counters = json.putObject("feed_counters");
+        feed.forEach(counters::put);
     }
 
     /** Stage: the feed socket's records, as the MoldUDP64 handler calls. */

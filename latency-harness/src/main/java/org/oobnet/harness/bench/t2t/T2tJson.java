@@ -26,7 +26,9 @@ import org.oobnet.harness.report.RunResult;
  * <li>{@code latency_ns}, app to app: the simulator's tick send to its read of the order, the simulator's own
  * hops included (not a round trip), with the row-level {@code ratio_to_spin} / {@code ratio_to_blocking}.</li>
  * </ul>
- * Then {@code in_process_ns}, the exchange's {@code books} and {@code hops} (each hop's percentile block with its
+ * Then {@code in_process_ns}, the exchange's {@code books}, what the trader names of the unanswered ticks
+ * ({@code send_failures}, {@code ticks_lost_at_trader}, {@code ticks_unseen_by_trader}, {@code feed_socket_drops},
+ * {@code feed_requests}: {@link TraderFeed}) and {@code hops} (each hop's percentile block with its
  * {@code count}, {@code negative} and {@code missing} ticks, see {@link T2tHops}). Ratios are p50, p99, p99.9 over
  * the base row's.
  * <p>
@@ -90,6 +92,7 @@ public final class T2tJson
             putBooks(o, result.books());
             o.put("send_failures", result.sendFailures());
             o.put("ticks_lost_at_trader", result.ticksLost());
+            result.feed().put(o);
             o.set("pinning", result.pinning());
             putRatios(o, "ratio_to_spin", result, spin);
             putRatios(o, "ratio_to_blocking", result, blocking);

@@ -17,11 +17,12 @@ import org.oobnet.harness.report.RunResult;
  * @param books        the exchange's books, every tick (warm-up included).
  * @param sendFailures orders the trader could not send.
  * @param ticksLost    ticks the trader's feed reported lost.
+ * @param feed         where the trader's feed stood when it stopped: the ticks it never reached.
  * @param hops         where the time went, per hop, the measured ticks.
  * @param pinning      how the trader was pinned, as it saw it ({@link TraderPinning#observed}).
  */
 public record T2tResult(T2tRow row, RunResult tickToTrade, Histogram inProcess, OrderBooks.Books books, long sendFailures,
-    long ticksLost, T2tHops hops, JsonNode pinning)
+    long ticksLost, TraderFeed feed, T2tHops hops, JsonNode pinning)
 {
     /**
      * @param other another round of the same row.
@@ -33,7 +34,7 @@ public record T2tResult(T2tRow row, RunResult tickToTrade, Histogram inProcess, 
         merged.add(inProcess);
         merged.add(other.inProcess);
         return new T2tResult(row, tickToTrade.merge(other.tickToTrade), merged, books.plus(other.books),
-            sendFailures + other.sendFailures, ticksLost + other.ticksLost, hops.plus(other.hops),
+            sendFailures + other.sendFailures, ticksLost + other.ticksLost, feed.plus(other.feed), hops.plus(other.hops),
             TraderPinning.merge(pinning, other.pinning));
     }
 }

@@ -238,8 +238,9 @@ public final class T2tRunner implements AutoCloseable
         // joined: the per-tick times (32 bytes a tick a side) are not kept
         Files.delete(exchangeStamps);
         Files.delete(traderStamps);
-        return new T2tResult(row, tickToTrade, inProcess, T2tJson.books(exchange),
-            trader.path("send_failures").asLong(), trader.path("ticks_lost").asLong(), hops, trader.path("pinning"));
+        final OrderBooks.Books books = T2tJson.books(exchange);
+        return new T2tResult(row, tickToTrade, inProcess, books, trader.path("send_failures").asLong(),
+            trader.path("ticks_lost").asLong(), TraderFeed.of(trader, books.ticks()), hops, trader.path("pinning"));
     }
 
     private ChildJvm start(final List<String> command, final Path stderr, final java.util.function.Consumer<String> lines)

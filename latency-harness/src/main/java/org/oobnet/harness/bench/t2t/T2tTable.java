@@ -65,6 +65,7 @@ public final class T2tTable
                 TARGET_TO_SPIN, met(T2tJson.wireRatio(stage, spin, 99), TARGET_TO_SPIN), TARGET_TO_BLOCKING,
                 met(T2tJson.wireRatio(stage, blocking, 50), TARGET_TO_BLOCKING)));
         }
+        results.stream().filter(r -> !r.books().exact()).forEach(r -> lines.add(T2tLosses.line(r)));
         lines.add("(us; the tick's kernel TX stamp at the exchange to the order's kernel RX stamp there: the " +
             "trader's wire-to-wire tick-to-trade as the exchange's kernel sees it, tap to tap; the targets apply " +
             "to it; p50/sp = this row's p50 over t2t-spin's, /bl over t2t-blocking's; stage-B: bytes the stage " +

@@ -116,7 +116,14 @@ public final class ThreadTrader
                     awaitStarted(stop);
                     client.ready();
                     new TraderRun(answer, samples).awaitAndWrite(trading.threadId(), () -> -1, false, cpu,
-                        () -> pinned, expectedNs, stop, output, out);
+                        () -> pinned, expectedNs, stop, output, out, json ->
+                        {
+                            // what the kernel dropped at the feed socket: the trading thread did not read in time
+                            json.put(TraderFeed.SOCKET_DROPS, UdpSocketRow.drops(ExchangeSimulator.FEED_PORT));
+                            // FIXME: read while the trading thread may still run (it missed the session's end): a
+                            // counter for the report, one request stale at worst
+                            json.put(TraderFeed.REQUESTS, receiver.feed().requests());
+                        });
                 }
                 finally
                 {

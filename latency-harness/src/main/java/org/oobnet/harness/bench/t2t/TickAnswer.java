@@ -1,5 +1,8 @@
 package org.oobnet.harness.bench.t2t;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -16,6 +19,20 @@ import org.oobnet.moldudp64.MoldUdp64Handler;
  */
 final class TickAnswer implements MoldUdp64Handler
 {
+    private static final VarHandle FEED_NEXT;
+
+    static
+    {
+        try
+        {
+            FEED_NEXT = MethodHandles.lookup().findVarHandle(TickAnswer.class, "feedNext", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     /** Where the order goes: the SoupBinTCP session's unsequenced data. */
     @FunctionalInterface
     interface OrderSender
@@ -44,6 +61,9 @@ final class TickAnswer implements MoldUdp64Handler
     private long lost;
     private long withoutTimestamp;
     private long notTicks;
+    // the feed's next sequence: every one before it was delivered or reported lost (its position when it stops)
+    @SuppressWarnings("unused") // through FEED_NEXT
+    private long feedNext;
 
     /**
      * @param clock   the clock of the receive timestamps (the kernel's {@code CLOCK_REALTIME} on the stage, the
@@ -78,6 +98,15 @@ final class TickAnswer implements MoldUdp64Handler
     public void onMessage(
         final long sequence, final DirectBuffer buffer, final int offset, final int length, final int line,
         final long rxTimestampNs)
+    {
+        answer(sequence, buffer, offset, length, rxTimestampNs);
+        // release: the feed's position, after this message's counters, for in-band to read while the trading side
+        // may still run; pairs with feedNext()'s acquire (a plain store on x86: nothing on the tick's path)
+        FEED_NEXT.setRelease(this, sequence + 1);
+    }
+
+    private void answer(
+        final long sequence, final DirectBuffer buffer, final int offset, final int length, final long rxTimestampNs)
     {
         if (!T2tMessages.isTick(buffer, offset, length))
         {
@@ -122,11 +151,14 @@ final class TickAnswer implements MoldUdp64Handler
     public void onLost(final long fromSequence, final long count)
     {
         lost += count;
+        // release: after the count; pairs with feedNext()'s acquire
+        FEED_NEXT.setRelease(this, fromSequence + count);
     }
 
     @Override
     public void onSession(final DirectBuffer session, final int offset, final long nextSequence)
     {
+        FEED_NEXT.setRelease(this, nextSequence); // release: pairs with feedNext()'s acquire
     }
 
     @Override
@@ -157,6 +189,18 @@ final class TickAnswer implements MoldUdp64Handler
     long sent()
     {
         return sent;
+    }
+
+    /**
+     * In-band, at the end (the trading side may still run): the counters of {@link #totals()} read after it are
+     * at least as new.
+     *
+     * @return the feed's next sequence number: every tick before it was received or reported lost, none from it on
+     *         (0 before the session began).
+     */
+    long feedNext()
+    {
+        return (long)FEED_NEXT.getAcquire(this);
     }
 
     /**

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -26,10 +27,14 @@ import org.oobnet.harness.report.RunJson;
  */
 final class TraderRun
 {
-    /** The trader gives up when the feed has not ended this long after the exchange's run should have. */
     private static final com.sun.management.ThreadMXBean THREADS =
         (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+    /** The trader gives up when the feed has not ended this long after the exchange's run should have. */
     private static final long SLACK_NS = TimeUnit.SECONDS.toNanos(30);
+    /** The trading side is taken as idle once its feed's position has not moved this long. */
+    private static final long SETTLE_NS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** At most this long. */
+    private static final long SETTLE_LIMIT_NS = TimeUnit.SECONDS.toNanos(2);
 
     private final TickAnswer answer;
     private final StageSamples samples;
@@ -45,6 +50,26 @@ final class TraderRun
         this.samples = samples;
     }
 
+    // The feed did not end (the trader missed its end, or is stopped): the trading side may still be taking what its
+    // feed held. Its figures are read once its position has not moved for SETTLE_NS (nothing new comes once the
+    // exchange is gone), so that they add up: every tick received, reported lost or never reached.
+    private void settle()
+    {
+        final long deadline = System.nanoTime() + SETTLE_LIMIT_NS;
+        long last = answer.feedNext();
+        long since = System.nanoTime();
+        while (System.nanoTime() - deadline < 0 && System.nanoTime() - since < SETTLE_NS)
+        {
+            LockSupport.parkNanos(1_000_000L);
+            final long next = answer.feedNext();
+            if (next != last)
+            {
+                last = next;
+                since = System.nanoTime();
+            }
+        }
+    }
+
     /**
      * Waits for the end of the feed's session (or {@code stop}) and writes the trader's files.
      *
@@ -58,12 +83,13 @@ final class TraderRun
      * @param stop            true once the trader must stop (its parent is gone).
      * @param output          the path prefix of the files.
      * @param out             where the trader says what happened.
+     * @param feedFields      puts the row's own figures of its feed ({@link TraderFeed}) in the trader's json.
      * @throws IOException when a file cannot be written.
      */
     void awaitAndWrite(
         final long tradingThread, final LongSupplier stalls, final boolean onStage, final int cpu,
         final BooleanSupplier pinned, final long expectedNs, final BooleanSupplier stop, final Path output,
-        final PrintStream out) throws IOException
+        final PrintStream out, final Consumer<ObjectNode> feedFields) throws IOException
     {
         final long deadline = System.nanoTime() + expectedNs + SLACK_NS;
         while (!answer.isMeasuring() && !answer.hasEnded() && !stop.getAsBoolean() &&
@@ -83,6 +109,10 @@ final class TraderRun
             LockSupport.parkNanos(1_000_000L);
             samples.drainTo(recorder);
         }
+        if (!answer.hasEnded())
+        {
+            settle();
+        }
         final long allocated = THREADS.getThreadAllocatedBytes(tradingThread) - allocStart;
         final long stallsEnd = stalls.getAsLong();
         samples.drainTo(recorder);
@@ -94,6 +124,7 @@ final class TraderRun
             log.outputLegend();
             log.outputIntervalHistogram(inProcess);
         }
+        final long feedNext = answer.feedNext(); // acquire: the totals below are at least as new
         final long[] totals = answer.totals();
         final ObjectNode json = JsonNodeFactory.instance.objectNode();
         json.put("ended", answer.hasEnded());
@@ -103,6 +134,9 @@ final class TraderRun
         json.put("ticks_lost", totals[2]);
         json.put("without_rx_timestamp", totals[3]);
         json.put("not_ticks", totals[4]);
+        // where the feed stood: the ticks from there on never reached the trader (named in the books, T2tLosses)
+        json.put(TraderFeed.NEXT_SEQUENCE, feedNext);
+        feedFields.accept(json);
         json.put("samples_dropped", samples.dropped());
         json.put(onStage ? "stage_alloc_bytes" : "client_alloc_bytes", allocated);
         json.put("stalls", stallsEnd < 0 ? -1 : stallsEnd - stallsStart);
@@ -110,7 +144,7 @@ final class TraderRun
         RunJson.write(Path.of(output + ".trader.json"), json);
         answer.stamps().write(Path.of(output + ".trader.stamps"));
         out.println("oobnet: trader answered " + answer.sent() + " ticks" + (answer.hasEnded() ? "" :
-            " (the feed's session did not end)"));
+            " (the feed's session did not end: it stopped at sequence " + feedNext + ")"));
         out.flush();
     }
 }
