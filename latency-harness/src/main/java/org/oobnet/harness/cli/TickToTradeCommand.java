@@ -308,7 +308,8 @@ public final class TickToTradeCommand implements Callable<Integer>
                 "the stage backs off, the t2t-spin thread yields); auto: spin. t2t-blocking blocks in receive; the " +
                 "exchange's stage follows --exchange-idle (default: ${DEFAULT-VALUE}).");
             OptionOverrides.describe(spec, "--receive-timeout", "How long the exchange waits for the orders after " +
-                "its last tick; a tick still unanswered then counts as lost (default: ${DEFAULT-VALUE}).");
+                "its last tick and after the trader's last order or retransmission request (at most 30 s); a tick " +
+                "still unanswered then counts as lost (default: ${DEFAULT-VALUE}).");
             return spec;
         }
     }
