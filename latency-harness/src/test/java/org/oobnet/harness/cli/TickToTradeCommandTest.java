@@ -89,6 +89,9 @@ class TickToTradeCommandTest
             assertEquals("wire_ns", row.get("tick_to_trade").asText(), label + ": tick-to-trade is wire to wire");
             assertEquals(label.equals("t2t-stage"), !row.get("stage_alloc_bytes").isNull(), label);
             assertHops(label, row);
+            // the order's kernel RX time: the socket's stamp where it is the order's own, else the tap's
+            assertEquals("socket, tap where shared", row.get("order_kernel_rx").get("stamp").asText(), label);
+            assertTrue(row.get("order_kernel_rx").get("socket_stamp_shared").asLong() >= 0, label);
             for (final String file : List.of(".hgrm", ".hlog", ".dat"))
             {
                 assertTrue(Files.size(out.resolve(label + file)) > 0, label + file);

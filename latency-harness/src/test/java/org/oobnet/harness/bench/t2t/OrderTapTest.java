@@ -1,0 +1,161 @@
+package org.oobnet.harness.bench.t2t;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.oobnet.core.RealtimeNanoClock;
+import org.oobnet.netns.testing.NetnsFixture;
+import org.oobnet.soupbintcp.SoupBinTcpDescriptor;
+
+/**
+ * The exchange's order tap over a real veth between two namespaces: two orders sent {@value #GAP_MS} ms apart and
+ * read by the exchange in one read (it was late) keep each its own kernel RX time, inside its own send call (over
+ * veth the receive runs in the sender's system call). The order socket's {@code SCM_TIMESTAMPING} gives such a read
+ * one time, the second order's, for both: the first order's came out a gap late (BENCHMARKS.md "Session 12 — t2t ms
+ * p99"). A segment cut inside a SoupBinTCP packet is counted, not stamped; a retransmitted order keeps its first time.
+ * The socket's stamp stays an order's kernel RX time where it is the order's own.
+ */
+class OrderTapTest
+{
+    private static final int PORT = 15_401;
+    private static final long GAP_MS = 20;
+    private static final int PACKET_LENGTH = SoupBinTcpDescriptor.PAYLOAD_OFFSET + T2tMessages.ORDER_LENGTH;
+    // the realtime clock of this JVM against the kernel's: calibrated once, off by well under this
+    private static final long CLOCK_SLACK_NS = TimeUnit.MICROSECONDS.toNanos(200);
+
+    private final RealtimeNanoClock realtime = new RealtimeNanoClock();
+
+    @Test
+    void shouldStampEachOrderWhenOneReadReturnsTwo() throws Exception
+    {
+        try (NetnsFixture fixture = NetnsFixture.create(2))
+        {
+            final NetnsFixture.Host exchange = fixture.host(0);
+            final NetnsFixture.Host trader = fixture.host(1);
+            final TickStamps stamps = new TickStamps(8, TickStamps.EXCHANGE_COLUMNS);
+            try (OrderTap tap = fixture.call(exchange,
+                    () -> OrderTap.open(exchange.interfaceName(), exchange.address(), PORT));
+                ServerSocketChannel server = fixture.call(exchange, () -> ServerSocketChannel.open()
+                    .bind(new InetSocketAddress(exchange.address(), PORT)));
+                SocketChannel client = fixture.call(trader, () -> SocketChannel.open(
+                    new InetSocketAddress(exchange.address(), PORT))))
+            {
+                client.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                final long[] sendCall = new long[4];
+                sendCall[0] = realtime.nanoTime();
+                client.write(orderPacket(1));
+                sendCall[1] = realtime.nanoTime();
+                Thread.sleep(GAP_MS);
+                sendCall[2] = realtime.nanoTime();
+                client.write(orderPacket(2));
+                sendCall[3] = realtime.nanoTime();
+
+                // the exchange reads late: both orders in one read, as the socket's one stamp would cover them
+                try (SocketChannel accepted = server.accept())
+                {
+                    final ByteBuffer read = ByteBuffer.allocate(4 * PACKET_LENGTH);
+                    final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                    while (read.position() < 2 * PACKET_LENGTH && System.nanoTime() - deadlineNs < 0)
+                    {
+                        accepted.read(read);
+                    }
+                    assertEquals(2 * PACKET_LENGTH, read.position(), "one read returned both orders");
+                }
+                tap.drain(stamps);
+
+                final long first = stamps.get(1, TickStamps.ORDER_TAP_RX);
+                final long second = stamps.get(2, TickStamps.ORDER_TAP_RX);
+                assertTrue(first >= sendCall[0] - CLOCK_SLACK_NS && first <= sendCall[1] + CLOCK_SLACK_NS,
+                    "order 1 stamped in its own send call: " + first + " not in [" + sendCall[0] + ", " +
+                    sendCall[1] + "]");
+                assertTrue(second >= sendCall[2] - CLOCK_SLACK_NS && second <= sendCall[3] + CLOCK_SLACK_NS,
+                    "order 2 stamped in its own send call: " + second + " not in [" + sendCall[2] + ", " +
+                    sendCall[3] + "]");
+                assertTrue(second - first >= TimeUnit.MILLISECONDS.toNanos(GAP_MS),
+                    "the orders' times are the gap apart: " + (second - first) + " ns");
+                assertEquals(2, tap.segments());
+                assertEquals(2, tap.orders());
+                assertEquals(0, tap.unparsed());
+            }
+        }
+    }
+
+    @Test
+    void shouldCountASegmentCutInsideAPacketAndKeepARetransmittedOrdersFirstTime() throws Exception
+    {
+        try (NetnsFixture fixture = NetnsFixture.create(2))
+        {
+            final NetnsFixture.Host exchange = fixture.host(0);
+            final NetnsFixture.Host trader = fixture.host(1);
+            final TickStamps stamps = new TickStamps(8, TickStamps.EXCHANGE_COLUMNS);
+            try (OrderTap tap = fixture.call(exchange,
+                    () -> OrderTap.open(exchange.interfaceName(), exchange.address(), PORT));
+                ServerSocketChannel server = fixture.call(exchange, () -> ServerSocketChannel.open()
+                    .bind(new InetSocketAddress(exchange.address(), PORT)));
+                SocketChannel client = fixture.call(trader, () -> SocketChannel.open(
+                    new InetSocketAddress(exchange.address(), PORT))))
+            {
+                client.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                client.write(orderPacket(3));
+                tap.drain(stamps);
+                final long firstTime = stamps.get(3, TickStamps.ORDER_TAP_RX);
+                Thread.sleep(2);
+                // the same order again (as a retransmission would carry it), then a packet cut short
+                client.write(orderPacket(3));
+                final ByteBuffer cut = orderPacket(4);
+                cut.limit(PACKET_LENGTH - 5);
+                client.write(cut);
+                final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (tap.segments() < 3 && System.nanoTime() - deadlineNs < 0)
+                {
+                    tap.drain(stamps);
+                }
+                assertTrue(firstTime > 0, "order 3 stamped");
+                assertEquals(firstTime, stamps.get(3, TickStamps.ORDER_TAP_RX), "the first time kept");
+                assertEquals(0, stamps.get(4, TickStamps.ORDER_TAP_RX), "a cut packet is not stamped");
+                assertEquals(3, tap.segments());
+                assertEquals(1, tap.orders());
+                assertEquals(1, tap.unparsed());
+            }
+        }
+    }
+
+    @Test
+    void shouldKeepTheSocketStampOnlyWhenItIsTheOrdersOwn()
+    {
+        final TickStamps stamps = new TickStamps(4, TickStamps.EXCHANGE_COLUMNS);
+        // ticks 1 and 2 came in one read (one socket stamp, the later segment's); 3 alone; 4 without a socket stamp
+        final long[] socket = { 0, 2_000, 2_000, 3_000, 0 };
+        final long[] tap = { 0, 1_001, 2_001, 3_001, 4_001 };
+        for (int tick = 1; tick <= 4; tick++)
+        {
+            stamps.put(tick, TickStamps.ORDER_SOCKET_RX, socket[tick]);
+            stamps.put(tick, TickStamps.ORDER_TAP_RX, tap[tick]);
+        }
+        OrderTap.chooseKernelRx(stamps);
+        assertEquals(1_001, stamps.get(1, TickStamps.ORDER_KERNEL_RX), "shared: the tap's");
+        assertEquals(2_000, stamps.get(2, TickStamps.ORDER_KERNEL_RX), "the read's last order: its own");
+        assertEquals(3_000, stamps.get(3, TickStamps.ORDER_KERNEL_RX), "alone: its own");
+        assertEquals(4_001, stamps.get(4, TickStamps.ORDER_KERNEL_RX), "no socket stamp: the tap's");
+    }
+
+    private static ByteBuffer orderPacket(final long tick)
+    {
+        final UnsafeBuffer order = new UnsafeBuffer(new byte[T2tMessages.ORDER_LENGTH]);
+        T2tMessages.decide(tick, T2tMessages.priceOf(tick), order);
+        final ByteBuffer packet = ByteBuffer.allocate(PACKET_LENGTH);
+        packet.putShort((short)(1 + T2tMessages.ORDER_LENGTH));
+        packet.put(SoupBinTcpDescriptor.UNSEQUENCED_DATA);
+        packet.put(order.byteArray());
+        return packet.flip();
+    }
+}
