@@ -106,7 +106,8 @@ class OrderTapTest
             {
                 client.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 client.write(orderPacket(3));
-                tap.drain(stamps);
+                // the receive usually ran in the write; under load the softirq may run a little later
+                awaitSegments(tap, stamps, 1);
                 final long firstTime = stamps.get(3, TickStamps.ORDER_TAP_RX);
                 Thread.sleep(2);
                 // the same order again (as a retransmission would carry it), then a packet cut short
@@ -114,11 +115,7 @@ class OrderTapTest
                 final ByteBuffer cut = orderPacket(4);
                 cut.limit(PACKET_LENGTH - 5);
                 client.write(cut);
-                final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-                while (tap.segments() < 3 && System.nanoTime() - deadlineNs < 0)
-                {
-                    tap.drain(stamps);
-                }
+                awaitSegments(tap, stamps, 3);
                 assertTrue(firstTime > 0, "order 3 stamped");
                 assertEquals(firstTime, stamps.get(3, TickStamps.ORDER_TAP_RX), "the first time kept");
                 assertEquals(0, stamps.get(4, TickStamps.ORDER_TAP_RX), "a cut packet is not stamped");
@@ -146,6 +143,18 @@ class OrderTapTest
         assertEquals(2_000, stamps.get(2, TickStamps.ORDER_KERNEL_RX), "the read's last order: its own");
         assertEquals(3_000, stamps.get(3, TickStamps.ORDER_KERNEL_RX), "alone: its own");
         assertEquals(4_001, stamps.get(4, TickStamps.ORDER_KERNEL_RX), "no socket stamp: the tap's");
+    }
+
+    private static void awaitSegments(final OrderTap tap, final TickStamps stamps, final long segments)
+        throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        tap.drain(stamps);
+        while (tap.segments() < segments && System.nanoTime() - deadlineNs < 0)
+        {
+            Thread.sleep(1);
+            tap.drain(stamps);
+        }
     }
 
     private static ByteBuffer orderPacket(final long tick)
