@@ -127,9 +127,10 @@ final class OrderTap implements PacketFrameHandler, AutoCloseable
             return; // a pure ACK
         }
         segments++;
-        while (packet + SoupBinTcpDescriptor.PAYLOAD_OFFSET <= payloadEnd)
+        while (packet < payloadEnd)
         {
-            final int lengthField = buffer.getShort(packet, ByteOrder.BIG_ENDIAN) & 0xffff;
+            final int lengthField = packet + SoupBinTcpDescriptor.PAYLOAD_OFFSET <= payloadEnd ?
+                buffer.getShort(packet, ByteOrder.BIG_ENDIAN) & 0xffff : 0;
             final int next = packet + SoupBinTcpDescriptor.LENGTH_FIELD_LENGTH + lengthField;
             if (lengthField < 1 || next > payloadEnd)
             {
