@@ -91,6 +91,11 @@ public final class TickToTradeCommand implements Callable<Integer>
             "cycle regardless; 0ns: every cycle (default: ${DEFAULT-VALUE}).")
     String orderReceiveInterval;
 
+    @Option(names = "--keep-stamps",
+        description = "Keep each row's per-tick times (<run>.exchange.stamps, <run>.trader.stamps; format in " +
+            "docs/architecture.md) in the result folder instead of deleting them once joined into the hops.")
+    boolean keepStamps;
+
     @Option(names = "--role", hidden = true)
     String role;
 
@@ -170,7 +175,7 @@ public final class TickToTradeCommand implements Callable<Integer>
         final ResultFolder folder = Outputs.folder(options.out, "tick-to-trade");
         final List<T2tResult> results;
         try (T2tRunner runner = new T2tRunner(options.settings(), folder, out, transport, exchangeIdle,
-            orderReceiveIntervalNs, Progress.forLongRun(System.err, options.plan().durationNs())))
+            orderReceiveIntervalNs, keepStamps, Progress.forLongRun(System.err, options.plan().durationNs())))
         {
             results = runner.run(chosen, rounds, rateHz);
         }

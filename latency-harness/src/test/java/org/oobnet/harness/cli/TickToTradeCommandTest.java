@@ -61,7 +61,7 @@ class TickToTradeCommandTest
         final Path json = dir.resolve("t2t.json");
         final int exit = OobnetCli.commandLine().execute("latency", "tick-to-trade", "--count",
             Integer.toString(MEASURED), "--warmup", Integer.toString(WARMUP), "--rate", "500", "--rounds", "1",
-            "--idle", "yield", "--out", out.toString(), "--json", json.toString());
+            "--idle", "yield", "--keep-stamps", "--out", out.toString(), "--json", json.toString());
         assertEquals(0, exit);
 
         final JsonNode summary = RunJson.read(out.resolve(ResultFolder.SUMMARY_FILE));
@@ -89,7 +89,10 @@ class TickToTradeCommandTest
             assertEquals("wire_ns", row.get("tick_to_trade").asText(), label + ": tick-to-trade is wire to wire");
             assertEquals(label.equals("t2t-stage"), !row.get("stage_alloc_bytes").isNull(), label);
             assertHops(label, row);
-            for (final String file : List.of(".hgrm", ".hlog", ".dat"))
+            // the order's kernel RX time: the socket's stamp where it is the order's own, else the tap's
+            assertEquals("socket, tap where shared", row.get("order_kernel_rx").get("stamp").asText(), label);
+            assertTrue(row.get("order_kernel_rx").get("socket_stamp_shared").asLong() >= 0, label);
+            for (final String file : List.of(".hgrm", ".hlog", ".dat", ".exchange.stamps", ".trader.stamps"))
             {
                 assertTrue(Files.size(out.resolve(label + file)) > 0, label + file);
             }

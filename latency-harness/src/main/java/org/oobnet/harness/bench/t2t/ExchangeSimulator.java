@@ -53,8 +53,10 @@ import org.oobnet.tcp.TcpOobProtocol;
  * MoldUDP64 session and writes its books. Its stage idles as asked: yield (the default: spinning measured no better on
  * 2 CPUs, BENCHMARKS.md "t2t3"), or spin: it shares its CPU with the publishing thread, which sleeps between ticks, so the run never has two
  * spinners on one CPU. For the hop decomposition it also keeps, per tick, the tick's app send time, its kernel TX
- * timestamp (the feed socket's error queue), and the order's kernel RX timestamp (the TCP socket's
- * {@code SCM_TIMESTAMPING}) and app read time, all {@code CLOCK_REALTIME} ({@code <output>.exchange.stamps}).
+ * timestamp (the feed socket's error queue), the order's kernel RX time (the order socket's
+ * {@code SCM_TIMESTAMPING} where it is the order's own, else the time of its segment at a packet tap,
+ * {@link OrderTap}, which the tick thread reads after each tick) and app read time, all {@code CLOCK_REALTIME}
+ * ({@code <output>.exchange.stamps}).
  * <p>
  * <b>Note:</b> in-band; one run per instance.
  */
@@ -156,7 +158,8 @@ public final class ExchangeSimulator
                 List.of(new PublishedLine(feed, new InetSocketAddress(FEED_GROUP, FEED_PORT),
                     LineFaults.NONE)));
             MoldUdp64RequestServer requests = new MoldUdp64RequestServer(requestChannel(), publisher.session(), store,
-                PACKET_CAPACITY))
+                PACKET_CAPACITY);
+            OrderTap tap = OrderTap.open(interfaceName, bindAddress, ORDER_PORT))
         {
             listener.setOption(SocketConstants.SOL_SOCKET, SocketConstants.SO_REUSEADDR, 1);
             listener.bind(new InetSocketAddress(bindAddress, ORDER_PORT));
@@ -186,7 +189,7 @@ public final class ExchangeSimulator
                 out.println(LatmusLines.COLUMNS);
                 out.flush();
                 final TickLoop loop = new TickLoop(publisher, requests, books, description.rateHz(), tickTx, stamps,
-                    realtime);
+                    realtime, tap);
                 loop.send(1, warmupTicks);
                 recorder.restart();
                 IntervalLogHeader.startMeasuredPhase(log);
@@ -198,6 +201,7 @@ public final class ExchangeSimulator
                 final long measuredNs = System.nanoTime() - start;
                 final String orderWaitEnd = awaitOrders(publisher, books, requests, total);
                 loop.reapTxTimestamps();
+                tap.drain(stamps); // the tick thread is done: the last orders' segments
                 publisher.endOfSession();
                 final GcDelta gc = GcDelta.snapshot().minus(gcStart);
                 stopReporter(reporter);
@@ -216,7 +220,9 @@ public final class ExchangeSimulator
                 T2tJson.putBooks(json, result);
                 putRequestServer(json, requests);
                 json.put("order_wait_end", orderWaitEnd);
+                T2tJson.putOrderTap(json, tap);
                 RunJson.write(Path.of(output + ".run.json"), json);
+                OrderTap.chooseKernelRx(stamps);
                 stamps.write(Path.of(output + ".exchange.stamps"));
                 return result;
             }
@@ -374,6 +380,7 @@ public final class ExchangeSimulator
         private final TxTimestamps tickTx;
         private final TickStamps stamps;
         private final RealtimeNanoClock realtime;
+        private final OrderTap tap;
         // the tick of each datagram, by its send id (SO_TIMESTAMPING's OPT_ID: datagrams since timestamps were on)
         private final long[] tickOfSend;
         private final long firstSendId;
@@ -382,8 +389,10 @@ public final class ExchangeSimulator
 
         TickLoop(
             final MoldUdp64Publisher publisher, final MoldUdp64RequestServer requests, final OrderBooks books,
-            final long rateHz, final TxTimestamps tickTx, final TickStamps stamps, final RealtimeNanoClock realtime)
+            final long rateHz, final TxTimestamps tickTx, final TickStamps stamps, final RealtimeNanoClock realtime,
+            final OrderTap tap)
         {
+            this.tap = tap;
             this.tickTx = tickTx;
             this.stamps = stamps;
             this.realtime = realtime;
@@ -424,6 +433,8 @@ public final class ExchangeSimulator
                 stamps.put(sequence, TickStamps.TICK_SEND, realtime.nanoTime());
                 publisher.flush();
                 reapTxTimestamps();
+                // after the tick is out: the ring read (no system call) costs this CPU's stage less than a read later
+                tap.drain(stamps);
                 requests.poll(REQUESTS_PER_POLL);
             }
             if (phase == T2tMessages.WARMUP)

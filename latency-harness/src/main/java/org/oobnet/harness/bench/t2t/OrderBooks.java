@@ -40,7 +40,7 @@ final class OrderBooks implements SoupBinTcpServerListener
     /**
      * @param ticks   the most ticks the run sends.
      * @param samples where measured latencies go.
-     * @param stamps  where each first order's kernel RX and app read times go (hops).
+     * @param stamps  where each first order's socket RX stamp and app read time go (hops).
      * @param realtime the clock of the app read times.
      */
     OrderBooks(final int ticks, final StageSamples samples, final TickStamps stamps, final RealtimeNanoClock realtime)
@@ -125,7 +125,7 @@ final class OrderBooks implements SoupBinTcpServerListener
         }
         orders[i] = 1;
         stamps.put(tick, TickStamps.ORDER_READ, readNs);
-        stamps.put(tick, TickStamps.ORDER_KERNEL_RX, null == orderSocket ? 0 : TcpOobProtocol.rxTimestampNs(orderSocket));
+        stamps.put(tick, TickStamps.ORDER_SOCKET_RX, null == orderSocket ? 0 : TcpOobProtocol.rxTimestampNs(orderSocket));
         received = received + 1;
         if (tick >= measuredFrom)
         {

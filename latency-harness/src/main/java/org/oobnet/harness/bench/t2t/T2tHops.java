@@ -14,7 +14,9 @@ import org.oobnet.harness.report.LatencyRecorder;
  * {@code total} (the tick's app send to the order's app read on the realtime clock: the same span as
  * {@code latency_ns}, measured apart, on another clock). The chain
  * {@code exchange_tx + tick_in + trader_decide + order_out + exchange_pickup} is {@code total} per tick;
- * {@code tick_in} splits into {@code tick_wire + trader_pickup} where the trader has a kernel RX timestamp. Where
+ * {@code tick_in} splits into {@code tick_wire + trader_pickup} where the trader has a kernel RX timestamp. The
+ * order's kernel RX time is the order socket's stamp where it is the order's own, else its segment's at the
+ * exchange's packet tap ({@link OrderTap#chooseKernelRx}, {@link #socketStampShared}). Where
  * that stamp is taken moves the split: the exchange's order socket asks for RX timestamps (for {@code wire}), which
  * turns the kernel's software RX stamping on for every packet on the host, and then veth stamps the tick in
  * {@code netif_rx} on the exchange's CPU, before that CPU's softirq runs the trader's packet tap:
@@ -47,6 +49,7 @@ final class T2tHops
     private final Map<String, Histogram> histograms = new LinkedHashMap<>();
     private final Map<String, Long> negative = new LinkedHashMap<>();
     private final Map<String, Long> missing = new LinkedHashMap<>();
+    private long socketStampShared;
 
     private T2tHops()
     {
@@ -69,6 +72,11 @@ final class T2tHops
         final long from = Math.max(1, exchange.measuredFrom());
         for (long sequence = from; sequence <= exchange.ticks(); sequence++)
         {
+            final long socketRx = exchange.get(sequence, TickStamps.ORDER_SOCKET_RX);
+            if (socketRx != 0 && socketRx == exchange.get(sequence + 1, TickStamps.ORDER_SOCKET_RX))
+            {
+                hops.socketStampShared++;
+            }
             for (final Object[] hop : HOPS)
             {
                 final long start = ((char)hop[1] == 'E' ? exchange : trader).get(sequence, (int)hop[2]);
@@ -105,6 +113,7 @@ final class T2tHops
             sum.negative.put(name, negative.get(name) + other.negative.get(name));
             sum.missing.put(name, missing.get(name) + other.missing.get(name));
         }
+        sum.socketStampShared = socketStampShared + other.socketStampShared;
         return sum;
     }
 
@@ -130,6 +139,18 @@ final class T2tHops
     long missing(final String name)
     {
         return missing.get(name);
+    }
+
+    /**
+     * Measured orders whose order-socket stamp ({@link TickStamps#ORDER_SOCKET_RX}) is the next order's: one read
+     * returned both, so the socket's stamp was a later segment's. Such stamps put a tick period into {@code wire} at
+     * p99 before the exchange took these orders' times from {@link OrderTap}.
+     *
+     * @return how many.
+     */
+    long socketStampShared()
+    {
+        return socketStampShared;
     }
 
     /** @return the histogram of {@code wire}. */

@@ -45,6 +45,18 @@ public final class T2tJson
     }
 
     /**
+     * @param o   the exchange's row object ({@code <run>.run.json}).
+     * @param tap its order tap, drained.
+     */
+    static void putOrderTap(final ObjectNode o, final OrderTap tap)
+    {
+        final ObjectNode t = o.putObject("order_tap");
+        t.put("segments", tap.segments());
+        t.put("orders", tap.orders());
+        t.put("unparsed", tap.unparsed());
+    }
+
+    /**
      * @param o     a row's object.
      * @param books the exchange's books.
      */
@@ -148,6 +160,10 @@ public final class T2tJson
             h.put("missing", result.hops().missing(hop.getKey()));
             hops.set(hop.getKey(), h);
         }
+        // where the order's kernel RX time comes from, and how often the socket's per-read stamp would have been wrong
+        final ObjectNode orderRx = o.putObject("order_kernel_rx");
+        orderRx.put("stamp", "socket, tap where shared");
+        orderRx.put("socket_stamp_shared", result.hops().socketStampShared());
         final ObjectNode wire = (ObjectNode)percentiles(result.tickToTrade(), result.hops().wire());
         wire.put("count", result.hops().wire().getTotalCount());
         putWireRatios(wire, "ratio_to_spin", result, spin);

@@ -44,6 +44,7 @@ public final class T2tRunner implements AutoCloseable
     private final String transport;
     private final String exchangeIdle;
     private final long orderReceiveIntervalNs;
+    private final boolean keepStamps;
     private final Progress progress;
     private final List<ChildJvm> children = new ArrayList<>();
     private final NetnsPair network;
@@ -58,13 +59,16 @@ public final class T2tRunner implements AutoCloseable
      * @param transport oob-udp's transport for the stage row's feed socket.
      * @param exchangeIdle the exchange stage's idle strategy: spin, yield or backoff.
      * @param orderReceiveIntervalNs how often the stage trader receives from its quiet order connection.
+     * @param keepStamps keep each row's per-tick times in the folder once joined (else they are deleted).
      * @param progress  the progress line.
      * @throws IOException when the namespaces cannot be made (not privileged).
      */
     public T2tRunner(final RunSettings options, final ResultFolder folder, final PrintStream out, final String transport,
-        final String exchangeIdle, final long orderReceiveIntervalNs, final Progress progress) throws IOException
+        final String exchangeIdle, final long orderReceiveIntervalNs, final boolean keepStamps, final Progress progress)
+        throws IOException
     {
         this.orderReceiveIntervalNs = orderReceiveIntervalNs;
+        this.keepStamps = keepStamps;
         this.exchangeIdle = exchangeIdle;
         this.options = options;
         this.folder = folder;
@@ -189,7 +193,7 @@ public final class T2tRunner implements AutoCloseable
             {
                 throw new IOException("the trader exited with status " + traderExit + ": " + trader.stderrTail());
             }
-            return read(row, output);
+            return read(row, output, keepStamps);
         }
         finally
         {
@@ -217,10 +221,11 @@ public final class T2tRunner implements AutoCloseable
      *
      * @param row    the row.
      * @param output their path prefix.
+     * @param keepStamps keep the per-tick times' files (else deleted once joined).
      * @return the row's result.
      * @throws IOException when a file is missing or unreadable.
      */
-    static T2tResult read(final T2tRow row, final Path output) throws IOException
+    static T2tResult read(final T2tRow row, final Path output, final boolean keepStamps) throws IOException
     {
         final JsonNode exchange = RunJson.read(Path.of(output + ".run.json"));
         final RunResult measured = RunJson.fromJson(exchange, ChildOutput.readIntervalLog(Path.of(output + ".hlog")));
@@ -235,9 +240,12 @@ public final class T2tRunner implements AutoCloseable
         final Path exchangeStamps = Path.of(output + ".exchange.stamps");
         final Path traderStamps = Path.of(output + ".trader.stamps");
         final T2tHops hops = T2tHops.join(TickStamps.read(exchangeStamps), TickStamps.read(traderStamps));
-        // joined: the per-tick times (32 bytes a tick a side) are not kept
-        Files.delete(exchangeStamps);
-        Files.delete(traderStamps);
+        // joined: the per-tick times (32-48 bytes a tick a side) are kept only when asked, to look at single ticks
+        if (!keepStamps)
+        {
+            Files.delete(exchangeStamps);
+            Files.delete(traderStamps);
+        }
         final OrderBooks.Books books = T2tJson.books(exchange);
         return new T2tResult(row, tickToTrade, inProcess, books, trader.path("send_failures").asLong(),
             trader.path("ticks_lost").asLong(), TraderFeed.of(trader, books.ticks()), hops, trader.path("pinning"));

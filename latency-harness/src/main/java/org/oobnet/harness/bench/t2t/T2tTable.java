@@ -160,7 +160,15 @@ public final class T2tTable
             "the order's send call; order_out: to the order's kernel RX stamp at the exchange; " +
             "exchange_pickup: to its app read; trader_send_call: send call to its return (not in the chain: " +
             "over veth it often returns after the exchange's kernel got the order); wire: tick kernel TX to " +
-            "order kernel RX (tick-to-trade); total: app send to app read (latency_ns on the realtime clock))");
+            "order kernel RX (tick-to-trade); total: app send to app read (latency_ns on the realtime clock); " +
+            "the order's kernel RX time is the exchange socket's stamp, or its packet tap's where a read returned " +
+            "the order with a later one)");
+        for (final T2tResult r : results)
+        {
+            lines.add(String.format(Locale.ROOT, "%s: %d measured orders read together with the next one (their " +
+                "socket RX stamp was the next order's: the tap's used)", r.row().label(),
+                r.hops().socketStampShared()));
+        }
         return lines;
     }
 

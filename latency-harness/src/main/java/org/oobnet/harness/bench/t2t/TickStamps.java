@@ -22,12 +22,23 @@ final class TickStamps
     static final int TICK_SEND = 0;
     /** Exchange: the tick's kernel TX software timestamp. */
     static final int TICK_KERNEL_TX = 1;
-    /** Exchange: the order's kernel RX software timestamp on the TCP socket. */
+    /**
+     * Exchange: the order's kernel RX time: its socket stamp ({@link #ORDER_SOCKET_RX}) where that is its own, else
+     * the tap's ({@link #ORDER_TAP_RX}); filled once the run ended ({@link OrderTap#chooseKernelRx}).
+     */
     static final int ORDER_KERNEL_RX = 2;
     /** Exchange: the order read by the SoupBinTCP server (app clock). */
     static final int ORDER_READ = 3;
+    /**
+     * Exchange: the order socket's {@code SCM_TIMESTAMPING} for the read that returned the order: the last segment's
+     * time of that read, so an order read together with a later one carries the later one's (kept to count them,
+     * {@link T2tHops#socketStampShared}).
+     */
+    static final int ORDER_SOCKET_RX = 4;
+    /** Exchange: the order's segment's kernel RX time at the exchange's packet tap ({@link OrderTap}). */
+    static final int ORDER_TAP_RX = 5;
     /** Exchange's columns. */
-    static final int EXCHANGE_COLUMNS = 4;
+    static final int EXCHANGE_COLUMNS = 6;
     /** Trader: the tick's kernel RX timestamp (ring header or SO_TIMESTAMPING); 0 where there is none. */
     static final int TICK_KERNEL_RX = 0;
     /** Trader: the trading logic saw the tick (app clock). */
