@@ -21,7 +21,6 @@ import org.oobnet.harness.env.NamespaceThread;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.moldudp64.stage.MoldUdp64Address;
-import org.oobnet.moldudp64.stage.MoldUdp64Counter;
 import org.oobnet.moldudp64.stage.MoldUdp64Protocol;
 import org.oobnet.netns.NetnsTopology;
 import org.oobnet.udp.UdpStack;
@@ -73,8 +72,7 @@ final class StageFeedPhase
                 final long deadline = System.nanoTime() + settings.timeoutNs();
                 publishNs = publisher.publish(() -> books.delivered + books.lost >= messages ||
                     System.nanoTime() - deadline > 0);
-                LockSupport.parkNanos(5_000_000L); // the feed socket publishes its counters every millisecond
-                lines = MoldUdp64Counter.read(runtime.countersPath(), OobSocket.of(socket).id());
+                lines = FeedCounters.afterDelivery(runtime, OobSocket.of(socket).id(), books.delivered);
                 drops = kernelDrops(runtime.countersPath());
             }
             final Map<String, Object> summary = new LinkedHashMap<>();

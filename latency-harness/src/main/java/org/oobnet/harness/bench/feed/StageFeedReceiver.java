@@ -15,7 +15,6 @@ import org.oobnet.harness.bench.run.StageAllocation;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
 import org.oobnet.moldudp64.stage.MoldUdp64Address;
-import org.oobnet.moldudp64.stage.MoldUdp64Counter;
 import org.oobnet.moldudp64.stage.MoldUdp64Protocol;
 import org.oobnet.moldudp64.stage.MoldUdp64ProtocolConfig;
 import org.oobnet.udp.UdpStack;
@@ -100,9 +99,8 @@ public final class StageFeedReceiver
                         }
                         LockSupport.parkNanos(1_000_000L);
                     }
-                    LockSupport.parkNanos(5_000_000L); // the feed socket publishes its counters every millisecond
                     stageAllocBytes = null == afterWarmUp ? -1 : afterWarmUp.bytesSince();
-                    lines = MoldUdp64Counter.read(runtime.countersPath(), OobSocket.of(feed).id());
+                    lines = FeedCounters.afterDelivery(runtime, OobSocket.of(feed).id(), books.delivered);
                 }
                 final Map<String, Object> summary = books.summary(lines);
                 summary.put("stage_alloc_bytes", stageAllocBytes);
