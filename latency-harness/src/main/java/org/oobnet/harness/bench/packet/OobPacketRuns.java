@@ -177,15 +177,7 @@ public final class OobPacketRuns
         final StagePhase.Result stage = phase.end();
         out.println(PhaseRelay.END);
         out.flush();
-        try
-        {
-            reporter.stopAndFlush();
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while stopping the reporter", ex);
-        }
+        reporter.stopAndFlush();
         runtime.removeTask(pinger);
         final Histogram histogram = LatencyRecorder.newHistogram();
         histogram.add(recorder.total());

@@ -1,5 +1,6 @@
 package org.oobnet.harness.bench.run;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -94,13 +95,21 @@ public final class IntervalReporter implements Runnable
     /**
      * Stops the reporter thread, waits for it, and reports the last partial interval.
      *
-     * @throws InterruptedException when interrupted while joining.
+     * @throws IOException when interrupted while joining (the interrupt is kept; nothing is flushed).
      */
-    public void stopAndFlush() throws InterruptedException
+    public void stopAndFlush() throws IOException
     {
         running = false;
         LockSupport.unpark(thread);
-        thread.join();
+        try
+        {
+            thread.join();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping the reporter", ex);
+        }
         tick();
     }
 

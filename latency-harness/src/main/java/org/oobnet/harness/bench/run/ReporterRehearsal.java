@@ -68,14 +68,6 @@ public final class ReporterRehearsal
         {
             return;
         }
-        try
-        {
-            reporter.stopAndFlush();
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while stopping the reporter's rehearsal", ex);
-        }
+        reporter.stopAndFlush();
     }
 }

@@ -204,7 +204,7 @@ public final class ExchangeSimulator
                 tap.drain(stamps); // the tick thread is done: the last orders' segments
                 publisher.endOfSession();
                 final GcDelta gc = GcDelta.snapshot().minus(gcStart);
-                stopReporter(reporter);
+                reporter.stopAndFlush();
                 final Histogram histogram = LatencyRecorder.newHistogram();
                 histogram.add(recorder.total());
                 server.close();
@@ -338,19 +338,6 @@ public final class ExchangeSimulator
         {
             channel.close();
             throw ex;
-        }
-    }
-
-    private static void stopReporter(final IntervalReporter reporter) throws IOException
-    {
-        try
-        {
-            reporter.stopAndFlush();
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while flushing the interval log", ex);
         }
     }
 

@@ -88,15 +88,7 @@ public final class TimerRun
             task.stopRecording();
             final long measuredNs = System.nanoTime() - start;
             final StagePhase.Result stage = phase.end();
-            try
-            {
-                reporter.stopAndFlush();
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while stopping the reporter", ex);
-            }
+            reporter.stopAndFlush();
             runtime.removeTask(task);
             final Histogram histogram = LatencyRecorder.newHistogram();
             histogram.add(recorder.total());

@@ -192,15 +192,7 @@ public final class UdpClientRun
             {
                 return;
             }
-            try
-            {
-                reporter.stopAndFlush();
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while stopping the reporter", ex);
-            }
+            reporter.stopAndFlush();
         }
     }
 }
