@@ -411,13 +411,15 @@ public final class ExchangeSimulator
                 final long sequence = first + i;
                 T2tMessages.putTick(tick, phase, T2tMessages.priceOf(sequence));
                 publisher.publish(tick, 0, T2tMessages.TICK_LENGTH);
-                books.tickSent(sequence, System.nanoTime());
+                // one clock read for both: the realtime stamp (hop total) and nanoTime (latency_ns) are the same instant
+                final long sentNs = System.nanoTime();
+                books.tickSent(sequence, sentNs);
                 final long sendId = publisher.packetsSent() - firstSendId;
                 if (sendId < tickOfSend.length)
                 {
                     tickOfSend[(int)sendId] = sequence;
                 }
-                stamps.put(sequence, TickStamps.TICK_SEND, realtime.nanoTime());
+                stamps.put(sequence, TickStamps.TICK_SEND, sentNs + realtime.offsetNs());
                 publisher.flush();
                 reapTxTimestamps();
                 // after the tick is out: the ring read (no system call) costs this CPU's stage less than a read later

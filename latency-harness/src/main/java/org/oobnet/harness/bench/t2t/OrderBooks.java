@@ -95,7 +95,7 @@ final class OrderBooks implements SoupBinTcpServerListener
         final SoupBinTcpServer server, final DirectBuffer buffer, final int offset, final int length)
     {
         final long nowNs = System.nanoTime();
-        final long readNs = realtime.nanoTime();
+        final long readNs = nowNs + realtime.offsetNs();
         if (T2tMessages.isReady(buffer, offset, length) && !traderReady)
         {
             traderReady = true;

@@ -12,7 +12,8 @@ import org.oobnet.harness.report.LatencyRecorder;
  * histogram per hop, plus {@code wire} (the tick's kernel TX to the order's kernel RX at the exchange: the trading
  * system's tick-to-trade as the exchange's kernel sees it, without the simulator's own app latency) and
  * {@code total} (the tick's app send to the order's app read on the realtime clock: the same span as
- * {@code latency_ns}, measured apart, on another clock). The chain
+ * {@code latency_ns}, from the same clock reads, but through the stamps and the join: a check that the join pairs
+ * each tick's times). The chain
  * {@code exchange_tx + tick_in + trader_decide + order_out + exchange_pickup} is {@code total} per tick;
  * {@code tick_in} splits into {@code tick_wire + trader_pickup} where the trader has a kernel RX timestamp. The
  * order's kernel RX time is the order socket's stamp where it is the order's own, else its segment's at the
