@@ -11,6 +11,8 @@ public final class MoldUdp64FeedCounters
     long delivered;
     long requests;
     long requestRetries;
+    long requestedMessages;
+    long rerequestedMessages;
     long requestsUnsent;
     long lost;
     long lostRanges;
@@ -29,10 +31,24 @@ public final class MoldUdp64FeedCounters
         return requests;
     }
 
-    /** @return requests that repeated one that timed out without progress. */
+    /** @return re-requests: requests that asked again for a range whose last request got no answer before its
+     *          timeout (the request or its answer was lost, or is late). Asking for the rest of a range whose answer
+     *          the server capped is not one. */
     public long requestRetries()
     {
         return requestRetries;
+    }
+
+    /** @return messages asked for, over every request sent. */
+    public long requestedMessages()
+    {
+        return requestedMessages;
+    }
+
+    /** @return messages asked for in re-requests ({@link #requestRetries()}). */
+    public long rerequestedMessages()
+    {
+        return rerequestedMessages;
     }
 
     /** @return requests the sender could not send (tried again at the next timeout). */

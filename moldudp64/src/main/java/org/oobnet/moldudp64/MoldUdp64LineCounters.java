@@ -21,6 +21,7 @@ public final class MoldUdp64LineCounters
     long heartbeats;
     long staleSession;
     long requests;
+    long rerequests;
     long lost;
     final MoldUdp64DropCounters drops = new MoldUdp64DropCounters();
 
@@ -90,6 +91,13 @@ public final class MoldUdp64LineCounters
     public long requests()
     {
         return requests;
+    }
+
+    /** @return re-requests (a range asked again after its request timed out) for gaps this line revealed; over the
+     *          lines, they add up to the feed's {@code requestRetries}, as {@link #requests()} do. */
+    public long rerequests()
+    {
+        return rerequests;
     }
 
     /** @return messages reported lost in gaps this line revealed. Over the lines, these add up to the feed's

@@ -52,6 +52,8 @@ public final class MoldUdp64Receiver
     private final long[] parkedRxTimestampNs;
     private final int[] parkedCount;
     private final long[] parkedSequence;
+    // the sequence numbers the parked packets hold (all past nextSequence): the gap's holes are what lies between
+    private final SequenceRanges parkedRanges;
 
     private final UnsafeBuffer session = new UnsafeBuffer(new byte[SESSION_LENGTH]);
     private final UnsafeBuffer retiredSession = new UnsafeBuffer(new byte[SESSION_LENGTH]);
@@ -71,13 +73,18 @@ public final class MoldUdp64Receiver
     private final long[] revealStart = new long[REVEALS];
     private final int[] revealLine = new int[REVEALS];
     private int reveals;
-    // the outstanding requests, one slot each: [from, end) still unanswered, its deadline, timeout and attempts
+    // the outstanding requests, one slot each: [from, end) asked for and not answered yet, its deadline, timeout and
+    // attempts. The ranges are disjoint, each within one hole when it went out; requestUnanswered: it went out and
+    // no answer came since, so sending it again is a re-request
     private final boolean[] requestActive;
     private final long[] requestFrom;
     private final long[] requestEnd;
     private final long[] requestDeadlineNs;
     private final long[] requestTimeoutNs;
     private final int[] requestAttempts;
+    private final boolean[] requestUnanswered;
+    // a hole may lack a request: the highest sequence seen grew, a slot freed, or a range was cut short
+    private boolean holesToRequest;
 
     /**
      * A receiver. In-band: allocates everything it will use.
@@ -110,6 +117,8 @@ public final class MoldUdp64Receiver
         this.parkedLength = new int[parked.length];
         this.parkedRxTimestampNs = new long[parked.length];
         this.parkedCount = new int[lines.length];
+        // each range holds at least one parked packet
+        this.parkedRanges = new SequenceRanges(parked.length + 1);
         final int outstanding = config.maxOutstandingRequests();
         this.requestActive = new boolean[outstanding];
         this.requestFrom = new long[outstanding];
@@ -117,6 +126,7 @@ public final class MoldUdp64Receiver
         this.requestDeadlineNs = new long[outstanding];
         this.requestTimeoutNs = new long[outstanding];
         this.requestAttempts = new int[outstanding];
+        this.requestUnanswered = new boolean[outstanding];
     }
 
     /**
@@ -157,7 +167,7 @@ public final class MoldUdp64Receiver
         {
             return 0;
         }
-        if (!takeSession(line, counters, parser.header(), parser.sequence(), nowNs))
+        if (!takeSession(line, counters, parser.header(), parser.sequence()))
         {
             return 0;
         }
@@ -189,7 +199,11 @@ public final class MoldUdp64Receiver
         {
             revealed(highestSeen, line);
         }
-        highestSeen = Math.max(highestSeen, end);
+        if (end > highestSeen)
+        {
+            highestSeen = end;
+            holesToRequest = true;
+        }
         int delivered = 0;
         if (sequence > nextSequence)
         {
@@ -204,6 +218,7 @@ public final class MoldUdp64Receiver
                 parkedSequence[slot] = sequence;
                 parkedRxTimestampNs[slot] = rxTimestampNs;
                 parkedCount[line]++;
+                parkedRanges.add(sequence, end);
                 counters.parked++;
                 if (line == retransmissionLine)
                 {
@@ -217,14 +232,14 @@ public final class MoldUdp64Receiver
         }
         else
         {
-            delivered = deliver(parser, line, buffer, rxTimestampNs, seenBefore, nowNs);
             if (line == retransmissionLine && count > 0)
             {
-                onAnswer(sequence, end, nowNs);
+                onAnswer(sequence, end, nowNs); // before delivery moves the requests on
             }
+            delivered = deliver(parser, line, buffer, rxTimestampNs, seenBefore);
             if (delivered > 0)
             {
-                delivered += unpark(nowNs);
+                delivered += unpark();
             }
         }
         openGapIfAny(nowNs);
@@ -238,8 +253,7 @@ public final class MoldUdp64Receiver
         final int line,
         final DirectBuffer buffer,
         final long rxTimestampNs,
-        final long seenBefore,
-        final long nowNs)
+        final long seenBefore)
     {
         final MoldUdp64LineCounters counters = lines[line];
         final long nextSequenceBefore = nextSequence;
@@ -265,14 +279,14 @@ public final class MoldUdp64Receiver
         feed.delivered += delivered;
         if (nextSequence != nextSequenceBefore)
         {
-            onProgress(nowNs, line == retransmissionLine);
+            onProgress();
         }
         return delivered;
     }
 
     // Re-offers parked packets the progress reached, until none is; a downstream line's parked packet is its own
     // line's next, so what it delivers is a win but not a fill; an answer's is a fill.
-    private int unpark(final long nowNs)
+    private int unpark()
     {
         int delivered = 0;
         boolean progress = true;
@@ -297,7 +311,7 @@ public final class MoldUdp64Receiver
                     parkedCount[line]--;
                     final long nextBefore = nextSequence;
                     delivered += deliver(reparser, line, parked[slot], parkedRxTimestampNs[slot],
-                        line == retransmissionLine ? Long.MAX_VALUE : 0, nowNs);
+                        line == retransmissionLine ? Long.MAX_VALUE : 0);
                     progress |= nextSequence != nextBefore;
                 }
             }
@@ -334,10 +348,13 @@ public final class MoldUdp64Receiver
             }
         }
         Arrays.fill(parkedCount, 0);
+        parkedRanges.clear();
     }
 
-    // An answer (a retransmitted packet, delivered or parked) covered [sequence, end): the requests it answered
-    // ask for the rest of their range at once, with their back-off reset.
+    // An answer (a retransmitted packet, delivered or parked) covered [sequence, end): a request whose range it
+    // starts is answered. When the answer ends before the range does (the server caps an answer at one packet), the
+    // rest is still missing: asked for at once, back-off reset. Called before the answer's delivery moves the
+    // requests on, so that a delivered answer is told from a line's fill.
     private void onAnswer(final long sequence, final long end, final long nowNs)
     {
         for (int i = 0; i < requestActive.length; i++)
@@ -345,9 +362,10 @@ public final class MoldUdp64Receiver
             if (requestActive[i] && sequence <= requestFrom[i] && end > requestFrom[i])
             {
                 requestFrom[i] = end;
+                requestUnanswered[i] = false;
                 if (requestFrom[i] >= requestEnd[i])
                 {
-                    requestActive[i] = false;
+                    retireRequest(i);
                 }
                 else
                 {
@@ -362,6 +380,13 @@ public final class MoldUdp64Receiver
     {
         requestAttempts[request] = 0;
         requestTimeoutNs[request] = config.requestTimeoutNs();
+    }
+
+    // The slot is free: what it asked for was delivered, parked or given up.
+    private void retireRequest(final int request)
+    {
+        requestActive[request] = false;
+        holesToRequest = true;
     }
 
     // The outstanding request with the lowest range (the gap's first), or -1.
@@ -380,61 +405,63 @@ public final class MoldUdp64Receiver
 
     // Gives up [nextSequence, highestSeen): each hole (messages no packet parked here carries) is reported lost on
     // its own, and the packets parked past it are delivered before the next hole is.
-    private void giveUpKnownGap(final long nowNs)
+    private void giveUpKnownGap()
     {
         cancelRequests();
         gapOpen = false;
         while (nextSequence < highestSeen)
         {
-            final long holeEnd = Math.min(highestSeen, lowestParkedSequence());
+            final long holeEnd = Math.min(highestSeen, parkedRanges.nextStart(nextSequence));
             if (holeEnd > nextSequence)
             {
                 reportLost(holeEnd - nextSequence);
                 nextSequence = holeEnd;
             }
-            unpark(nowNs);
+            unpark();
         }
         cancelRequests();
-    }
-
-    // The lowest first sequence of a parked packet (all are past nextSequence here), or Long.MAX_VALUE.
-    private long lowestParkedSequence()
-    {
-        long lowest = Long.MAX_VALUE;
-        for (int line = 0; line <= retransmissionLine; line++)
-        {
-            if (0 == parkedCount[line])
-            {
-                continue;
-            }
-            for (int slot = line * PARKED_PER_LINE, last = slot + PARKED_PER_LINE; slot < last; slot++)
-            {
-                if (0 != parkedLength[slot] && parkedSequence[slot] < lowest)
-                {
-                    lowest = parkedSequence[slot];
-                }
-            }
-        }
-        return lowest;
     }
 
     private void cancelRequests()
     {
         Arrays.fill(requestActive, false);
+        holesToRequest = true;
     }
 
-    private void sendRequest(final int request, final long nowNs)
+    // Sends the request in the slot (again: it timed out, or its answer was capped), first cut to what is still
+    // missing: from its first message not delivered or parked to the end of that hole, never into another request's
+    // range, at most maxRequestCount; a range cut short leaves the rest to a free slot. Returns 1 when it went out
+    // (or the sender refused it), 0 when its range was filled meanwhile and the slot freed.
+    private int sendRequest(final int request, final long nowNs)
     {
-        final long from = requestFrom[request];
-        final int length = requestBuilder.request(requestBuffer, 0, session, 0, from, (int)(requestEnd[request] - from));
+        final long from = parkedRanges.firstAbsent(Math.max(requestFrom[request], nextSequence));
+        if (from >= requestEnd[request])
+        {
+            retireRequest(request);
+            return 0;
+        }
+        final long end = requestRangeEnd(request, from);
+        if (end < requestEnd[request])
+        {
+            holesToRequest = true;
+        }
+        requestFrom[request] = from;
+        requestEnd[request] = end;
+        final int count = (int)(end - from);
+        final int length = requestBuilder.request(requestBuffer, 0, session, 0, from, count);
         if (requestSender.sendRequest(requestBuffer, 0, length))
         {
+            final MoldUdp64LineCounters revealer = lines[revealLine(revealEntry(from))];
             feed.requests++;
-            lines[revealLine(revealEntry(from))].requests++;
-            if (requestAttempts[request] > 0)
+            feed.requestedMessages += count;
+            revealer.requests++;
+            if (requestUnanswered[request])
             {
                 feed.requestRetries++;
+                feed.rerequestedMessages += count;
+                revealer.rerequests++;
             }
+            requestUnanswered[request] = true;
         }
         else
         {
@@ -443,14 +470,89 @@ public final class MoldUdp64Receiver
         requestAttempts[request]++;
         requestDeadlineNs[request] = nowNs + requestTimeoutNs[request];
         requestTimeoutNs[request] = Math.min(requestTimeoutNs[request] << 1, config.maxRequestTimeoutNs());
+        return 1;
+    }
+
+    // Where the request in the slot ends when it asks from `from` (a missing message): at the end of its hole (the
+    // next parked packet, or the highest sequence seen), before the next outstanding range, after maxRequestCount.
+    private long requestRangeEnd(final int request, final long from)
+    {
+        long end = Math.min(Math.min(from + config.maxRequestCount(), highestSeen), parkedRanges.nextStart(from));
+        for (int i = 0; i < requestActive.length; i++)
+        {
+            if (i != request && requestActive[i] && requestFrom[i] > from && requestFrom[i] < end)
+            {
+                end = requestFrom[i];
+            }
+        }
+        return end;
+    }
+
+    // Asks for the holes no outstanding request covers, lowest first, while slots are free.
+    private int requestHoles(final long nowNs)
+    {
+        holesToRequest = false;
+        int work = 0;
+        long sequence = nextSequence;
+        while (true)
+        {
+            sequence = parkedRanges.firstAbsent(sequence);
+            if (sequence >= highestSeen)
+            {
+                return work;
+            }
+            final int covering = requestCovering(sequence);
+            if (covering >= 0)
+            {
+                sequence = requestEnd[covering];
+                continue;
+            }
+            final int slot = freeRequestSlot();
+            if (slot < 0)
+            {
+                return work; // a slot that frees asks again
+            }
+            requestActive[slot] = true;
+            requestFrom[slot] = sequence;
+            requestEnd[slot] = sequence + 1; // sendRequest extends it over the hole
+            requestUnanswered[slot] = false;
+            resetBackOff(slot);
+            work += sendRequest(slot, nowNs);
+            sequence = requestEnd[slot];
+        }
+    }
+
+    private int requestCovering(final long sequence)
+    {
+        for (int i = 0; i < requestActive.length; i++)
+        {
+            if (requestActive[i] && requestFrom[i] <= sequence && sequence < requestEnd[i])
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private int freeRequestSlot()
+    {
+        for (int i = 0; i < requestActive.length; i++)
+        {
+            if (!requestActive[i])
+            {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**
-     * Time-based work: sends a request when a gap outlived the fill window or its request timed out, and gives
-     * a gap up after the last attempt. Stage, every cycle (or on a timer).
+     * Time-based work: once a gap outlived the fill window, asks for each hole (messages missing from every line)
+     * that no request covers, sends a request again when it timed out, and gives a gap up after the last attempt.
+     * Stage, every cycle (or on a timer).
      *
      * @param nowNs the clock.
-     * @return 1 when it sent a request or gave a range up, else 0.
+     * @return requests sent, or 1 when it gave a gap up.
      */
     public int poll(final long nowNs)
     {
@@ -464,49 +566,22 @@ public final class MoldUdp64Receiver
         {
             // the gap's first range got no answer: give the whole known gap up, as later answers cannot be delivered
             // before it; only its holes are lost, what is parked between them is delivered
-            giveUpKnownGap(nowNs);
+            giveUpKnownGap();
             openGapIfAny(nowNs);
             reportEndIfReached();
             return 1;
         }
-        final int maxCount = config.maxRequestCount();
         int work = 0;
-        long requestedUpTo = nextSequence;
-        int last = -1;
-        for (int i = 0; i < requestActive.length; i++)
-        {
-            if (requestActive[i] && requestEnd[i] > requestedUpTo)
-            {
-                requestedUpTo = requestEnd[i];
-                last = i;
-            }
-        }
-        if (last >= 0 && requestEnd[last] < highestSeen && requestEnd[last] - requestFrom[last] < maxCount)
-        {
-            // the last range grows with the gap while it is below the cap (a retry asks up to the highest seen)
-            requestEnd[last] = Math.min(requestFrom[last] + maxCount, highestSeen);
-            requestedUpTo = requestEnd[last];
-        }
         for (int i = 0; i < requestActive.length; i++)
         {
             if (requestActive[i] && (nowNs - requestDeadlineNs[i]) >= 0 && requestAttempts[i] < config.maxRequestAttempts())
             {
-                sendRequest(i, nowNs);
-                work++;
+                work += sendRequest(i, nowNs);
             }
         }
-        for (int i = 0; i < requestActive.length && requestedUpTo < highestSeen; i++)
+        if (holesToRequest)
         {
-            if (!requestActive[i])
-            {
-                requestActive[i] = true;
-                requestFrom[i] = requestedUpTo;
-                requestEnd[i] = Math.min(requestedUpTo + maxCount, highestSeen);
-                requestedUpTo = requestEnd[i];
-                resetBackOff(i);
-                sendRequest(i, nowNs);
-                work++;
-            }
+            work += requestHoles(nowNs);
         }
         return work;
     }
@@ -557,8 +632,7 @@ public final class MoldUdp64Receiver
         final int line,
         final MoldUdp64LineCounters counters,
         final MoldUdp64HeaderFlyweight header,
-        final long sequence,
-        final long nowNs)
+        final long sequence)
     {
         if (sessionKnown && header.sessionEquals(session, 0))
         {
@@ -575,7 +649,7 @@ public final class MoldUdp64Receiver
             if (!endReported && highestSeen > nextSequence)
             {
                 // the old session's holes are lost; what was parked between them is still its data
-                giveUpKnownGap(nowNs);
+                giveUpKnownGap();
             }
             discardParked();
             retiredSession.putBytes(0, session, 0, SESSION_LENGTH);
@@ -596,14 +670,13 @@ public final class MoldUdp64Receiver
         {
             lineNext[i] = 0;
         }
-        onProgress(nowNs, false);
         handler.onSession(session, 0, nextSequence);
         return true;
     }
 
-    // Delivery moved on: requests it covered are done, the one it reached starts its back-off again (and, when an
-    // answer moved it, asks for the rest at once: a retransmission is capped by the server's packet size).
-    private void onProgress(final long nowNs, final boolean retransmitted)
+    // Delivery moved on: requests it covered are done; one it reached asks from nextSequence and starts its back-off
+    // again, with its deadline kept (its answer may still come: asking again now would ask twice).
+    private void onProgress()
     {
         for (int i = 0; i < requestActive.length; i++)
         {
@@ -613,16 +686,12 @@ public final class MoldUdp64Receiver
             }
             if (requestEnd[i] <= nextSequence)
             {
-                requestActive[i] = false;
+                retireRequest(i);
             }
             else if (requestFrom[i] <= nextSequence)
             {
-                requestFrom[i] = Math.max(requestFrom[i], nextSequence);
+                requestFrom[i] = nextSequence;
                 resetBackOff(i);
-                if (retransmitted)
-                {
-                    requestDeadlineNs[i] = nowNs;
-                }
             }
         }
     }
@@ -633,11 +702,13 @@ public final class MoldUdp64Receiver
         {
             gapOpen = false;
             cancelRequests();
+            parkedRanges.clear();
             reveals = 0;
         }
         else
         {
             forgetRevealsBefore(nextSequence);
+            parkedRanges.removeBefore(nextSequence);
             if (!gapOpen)
             {
                 gapOpen = true;

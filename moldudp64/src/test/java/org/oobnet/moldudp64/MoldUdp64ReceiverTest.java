@@ -131,7 +131,7 @@ class MoldUdp64ReceiverTest
         for (final long[] request : requests)
         {
             assertEquals(2, request[0]);
-            assertEquals(4, request[1], "from the gap to the highest sequence seen");
+            assertEquals(3, request[1], "the hole 2..4, not the parked 5");
         }
         // the hole is 2..4; message 5 came past it and was parked: given up with the hole, it is delivered
         assertEquals(1, book.lostRanges.size());
@@ -195,6 +195,97 @@ class MoldUdp64ReceiverTest
         assertFalse(receiver.hasGap());
         assertEquals(58, receiver.line(server).wins());
         assertEquals(58, receiver.line(server).filled(), "every answer filled the gap");
+        assertLineBooks(receiver);
+    }
+
+    /**
+     * While the gap's first range is outstanding, a later range's answer (parked) is not asked for again, nor is
+     * the rest of a capped answer asked twice when delivery reaches it; a free slot takes the next range nobody
+     * asked for. Main asked "22+10" again once its answer was parked, and "16+6" again when the first range's
+     * answer delivered up to it.
+     */
+    @Test
+    void shouldNotAskAgainForARangeAnsweredOrInFlightWhileTheGapsFirstRangeIsOutstanding()
+    {
+        final MoldUdp64ReceiverConfig config = new MoldUdp64ReceiverConfig(1, 1, 0, 10 * MS, 40 * MS, 4, 10, 3);
+        final SimulatedFeed feed = new SimulatedFeed("ONCE", 60, 1, new Random(12));
+        final MoldUdp64Receiver receiver = new MoldUdp64Receiver(config, book, recordingSender);
+        final int server = receiver.lineCount();
+        deliver(receiver, 0, feed.packet(1, 1, 1400), 0);
+        deliver(receiver, 0, feed.packet(60, 1, 1400), 0); // 2..59 missing
+        receiver.poll(0);
+        assertEquals(List.of("2+10", "12+10", "22+10"), describe(requests));
+
+        // the second range's answer is capped at 4 (parked): its rest is asked at once, and once
+        deliver(receiver, server, feed.packet(12, 4, 1400), MS);
+        receiver.poll(MS);
+        receiver.poll(2 * MS);
+        assertEquals(List.of("2+10", "12+10", "22+10", "16+6"), describe(requests));
+
+        // the third range's answer is whole (parked): its slot takes the next range, not the answered one again
+        deliver(receiver, server, feed.packet(22, 10, 1400), 2 * MS);
+        receiver.poll(2 * MS);
+        receiver.poll(3 * MS);
+        assertEquals(List.of("2+10", "12+10", "22+10", "16+6", "32+10"), describe(requests));
+
+        // the first range's answer delivers it and the capped answer's 12..15: "16+6" is still in flight
+        deliver(receiver, server, feed.packet(2, 10, 1400), 3 * MS);
+        assertEquals(15, book.delivered);
+        receiver.poll(3 * MS);
+        receiver.poll(4 * MS);
+        assertEquals(List.of("2+10", "12+10", "22+10", "16+6", "32+10", "42+10"), describe(requests),
+            "the freed slot takes 42; 16..21 is not asked again before its timeout");
+
+        deliver(receiver, server, feed.packet(16, 6, 1400), 5 * MS);
+        deliver(receiver, server, feed.packet(32, 10, 1400), 5 * MS);
+        deliver(receiver, server, feed.packet(42, 10, 1400), 5 * MS);
+        receiver.poll(5 * MS);
+        deliver(receiver, server, feed.packet(52, 8, 1400), 6 * MS);
+        deliver(receiver, 0, feed.endOfSession(), 6 * MS);
+        receiver.poll(6 * MS);
+        book.assertExact(61, "each range once");
+        assertEquals(List.of("2+10", "12+10", "22+10", "16+6", "32+10", "42+10", "52+8"), describe(requests));
+        assertEquals(0, receiver.feed().requestRetries());
+        assertEquals(58 + 6, receiver.feed().requestedMessages(), "the missing 58, and 16..21 again after the cap");
+        assertEquals(0, receiver.line(server).duplicates(), "no answer brought a message twice");
+        assertLineBooks(receiver);
+    }
+
+    /**
+     * A gap of one message on the only line, with the line's packets past it parked: the requests ask for the hole,
+     * not for what is parked (main asked from the gap to the highest sequence seen, so every answer brought parked
+     * messages again). A request whose range was filled meanwhile is not sent again.
+     */
+    @Test
+    void shouldAskOnlyForTheHolesWhenPacketsPastThemAreParked()
+    {
+        final MoldUdp64ReceiverConfig config = new MoldUdp64ReceiverConfig(2, 1, 0, 10 * MS, 40 * MS, 4, 1000, 4);
+        final SimulatedFeed feed = new SimulatedFeed("HOLES", 40, 1, new Random(13));
+        final MoldUdp64Receiver receiver = new MoldUdp64Receiver(config, book, recordingSender);
+        final int server = receiver.lineCount();
+        deliver(receiver, 0, feed.packet(1, 5, 1400), 0);
+        deliver(receiver, 0, feed.packet(8, 5, 1400), 0);   // 6..7 missing
+        deliver(receiver, 0, feed.packet(15, 5, 1400), 0);  // 13..14 missing
+        deliver(receiver, 0, feed.packet(25, 5, 1400), 0);  // 20..24 missing
+        receiver.poll(0);
+        assertEquals(List.of("6+2", "13+2", "20+5"), describe(requests), "the holes, not the parked 8..12, 15..19");
+
+        // line B brings 13..14 before the answer: that request is done when its timeout comes; the rest time out
+        deliver(receiver, 1, feed.packet(13, 2, 1400), MS);
+        receiver.poll(10 * MS);
+        assertEquals(List.of("6+2", "13+2", "20+5", "6+2", "20+5"), describe(requests));
+        assertEquals(2, receiver.feed().requestRetries());
+        assertEquals(2 + 5, receiver.feed().rerequestedMessages());
+        assertEquals(2, receiver.line(0).rerequests(), "counted on the line that revealed the gaps");
+
+        deliver(receiver, server, feed.packet(20, 5, 1400), 11 * MS);
+        deliver(receiver, server, feed.packet(6, 2, 1400), 11 * MS);
+        assertEquals(29, book.delivered);
+        deliver(receiver, 0, feed.packet(30, 11, 1400), 12 * MS);
+        deliver(receiver, 0, feed.endOfSession(), 12 * MS);
+        receiver.poll(12 * MS);
+        book.assertExact(41, "holes only");
+        assertEquals(0, receiver.line(server).duplicates());
         assertLineBooks(receiver);
     }
 
