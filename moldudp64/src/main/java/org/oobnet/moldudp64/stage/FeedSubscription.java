@@ -174,12 +174,14 @@ final class FeedSubscription extends FeedEndpoint implements MoldUdp64Handler
                 // the gaps this line revealed; the request server's row has the feed's totals
                 set(base + MoldUdp64Counter.LineKind.REQUESTS.ordinal(), c.requests());
                 set(base + MoldUdp64Counter.LineKind.LOST.ordinal(), c.lost());
+                set(base + MoldUdp64Counter.LineKind.RE_REQUESTS.ordinal(), c.rerequests());
             }
         }
         final MoldUdp64FeedCounters f = receiver.feed();
         final int server = lineCount * KINDS;
         set(server + MoldUdp64Counter.LineKind.REQUESTS.ordinal(), f.requests());
         set(server + MoldUdp64Counter.LineKind.LOST.ordinal(), f.lost());
+        set(server + MoldUdp64Counter.LineKind.RE_REQUESTS.ordinal(), f.requestRetries());
     }
 
     private void set(final int index, final long value)

@@ -48,7 +48,11 @@ public record MoldUdp64Counter(int typeId, String label) implements ProtocolCoun
         /** Messages given up and reported lost: for a line, in gaps it revealed; for the request server, all. */
         LOST("lost"),
         /** Malformed packets dropped (by reason in the receiver's drop counters). */
-        MALFORMED("malformed");
+        MALFORMED("malformed"),
+        /** Re-requests: a range asked for again because its last request got no answer before its timeout (the
+         *  request or its answer was lost, or is late); for a line, for gaps it revealed; for the request server,
+         *  all of them. The rest of a range whose answer the server capped is not one. */
+        RE_REQUESTS("re-requests");
 
         private final String label;
 
