@@ -11,9 +11,10 @@ import static org.oobnet.moldudp64.MoldUdp64Descriptor.SESSION_LENGTH;
 /**
  * A MoldUDP64 receiver over N downstream lines carrying the same packets (A/B arbitration) and one
  * retransmission channel: delivers every message of the session once, in sequence order, from whichever copy
- * arrives first; waits {@code gapFillWindowNs} for another line to fill a gap; then asks the request server,
- * pipelined: up to {@code maxOutstandingRequests} requests for consecutive ranges of the gap at once, each with its
- * own timeout doubling up to a cap; after {@code maxRequestAttempts} without progress on the gap's first range it
+ * arrives first; waits {@code gapFillWindowNs} for another line to fill a gap; then asks the request server for
+ * the gap's holes (what no line brought), pipelined: up to {@code maxOutstandingRequests} disjoint ranges at once,
+ * each message once, each range with its own timeout doubling up to a cap, asked again only after that timeout or
+ * when its answer was capped; after {@code maxRequestAttempts} without progress on the gap's first range it
  * reports the gap lost and moves on.
  * <p>
  * Pure logic: packets and the clock come in as arguments ({@link #onPacket}, {@link #poll}), requests leave
@@ -21,8 +22,8 @@ import static org.oobnet.moldudp64.MoldUdp64Descriptor.SESSION_LENGTH;
  * Each line, the retransmission channel too (the answers to later ranges come before the first's), may park
  * {@link #PARKED_PER_LINE} packets past a gap (copied), re-offered when the gap closes, so that a line read ahead of the others does not turn their fills into gaps and a request answer (one
  * packet) closes a gap without the line's later packets being asked for again; further packets past a gap are
- * discarded: their messages come again from another line or in the retransmission, which asks from the gap to
- * the highest sequence seen.
+ * discarded: their messages come again from another line or in the retransmission, which asks for every
+ * message up to the highest sequence seen that is neither delivered nor parked.
  * <p>
  * <b>Note:</b> not thread safe; one thread (the stage) calls everything. Allocation-free after construction.
  */

@@ -10,6 +10,7 @@ import org.oobnet.moldudp64.publish.MoldUdp64RequestServer;
 import org.oobnet.moldudp64.publish.PublishedLine;
 
 import java.io.IOException;
+import java.net.StandardSocketOptions;
 import java.nio.ByteOrder;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
@@ -145,6 +146,50 @@ class RequestOnceTest
         assertRequestedOnce(requests, missing, timeoutNs, context);
     }
 
+    /**
+     * The starved trader of the tick-to-trade runs, on loopback: one line, one message per packet, the trader's
+     * settings ({@code defaults(1)}); the receiver is not polled for 400 packets while its socket holds about 64 KiB,
+     * so the kernel drops most of them; then it reads what the socket held, the live packets reveal the gap and are
+     * parked while the backlog comes back in answers capped at one packet (pipelined). Each dropped message is asked
+     * for once and retransmitted once: no answer brings a message twice. Main asked from the gap to the highest
+     * sequence seen, so its requests took in the parked live packets, and a later range's parked answer freed its
+     * slot for the same range again.
+     */
+    @Test
+    void shouldRequestEachDroppedMessageOnceWhenTheReceiverWasStarvedPastItsSocketBuffer() throws Exception
+    {
+        final int packets = 1200;
+        final MoldUdp64ReceiverConfig config = MoldUdp64ReceiverConfig.defaults(1);
+        final Run run = run(config, List.of(LineFaults.NONE), packets, 1, 1400, i -> false, i -> false,
+            64 * 1024, 300, 700);
+        final MoldUdp64Receiver r = run.receiver;
+        final MoldUdp64LineCounters server = r.line(r.lineCount());
+        final long dropped = packets - r.line(0).messages(); // by the kernel: the line itself loses nothing
+        final String context = run.context(dropped) + " line duplicates=" + r.line(0).duplicates();
+        System.out.println("starved receiver: " + context);
+        run.book.assertExact(packets + 1, context);
+        assertEquals(0, run.book.lost, context);
+        assertTrue(dropped >= 100, "the kernel dropped what the socket could not hold: " + context);
+        assertEquals(dropped, server.wins(), "the request server brought exactly the dropped messages; " + context);
+        assertEquals(0, r.line(0).duplicates(), "no answer took a message the line brought (parked); " + context);
+        assertEquals(dropped, run.requestServer.messagesSent(), "each retransmitted once; " + context);
+        assertEquals(dropped, r.feed().requestedMessages() - capRests(run.relay.requests),
+            "asked for once, and the rest of a capped answer again; " + context);
+        assertEquals(0, server.duplicates() + server.ahead(), context);
+        assertEquals(0, r.feed().requestRetries(), context);
+    }
+
+    // messages asked again because an answer was capped: what each answered request asked beyond its answer
+    private static long capRests(final List<RequestRelay.Request> requests)
+    {
+        long rests = 0;
+        for (final RequestRelay.Request request : requests)
+        {
+            rests += request.answerFrom == request.from ? request.count - request.answerCount : 0;
+        }
+        return rests;
+    }
+
     private record Run(FeedBook book, KernelFeedReceiver kernelReceiver, MoldUdp64Receiver receiver, RequestRelay relay,
         MoldUdp64RequestServer requestServer)
     {
@@ -158,8 +203,6 @@ class RequestOnceTest
         }
     }
 
-    // The session on the lines, the receiver, relay and request server on this thread in turn, until the end of
-    // session is delivered (or 10 s). Packets carry `perPacket` messages, each its sequence number.
     private static Run run(
         final MoldUdp64ReceiverConfig config,
         final List<LineFaults> faults,
@@ -169,6 +212,25 @@ class RequestOnceTest
         final LongPredicate dropRequest,
         final LongPredicate dropAnswer) throws IOException
     {
+        return run(config, faults, packets, perPacket, answerCapacity, dropRequest, dropAnswer, 0, 0, 0);
+    }
+
+    // The session on the lines, the receiver, relay and request server on this thread in turn, until the end of
+    // session is delivered (or 10 s). Packets carry `perPacket` messages, each its sequence number. While the
+    // packets [starvedFrom, starvedTo) are sent the receiver is not polled; lineBufferBytes: its line sockets'
+    // SO_RCVBUF (0: MulticastSockets'), so that the kernel drops what they cannot hold meanwhile.
+    private static Run run(
+        final MoldUdp64ReceiverConfig config,
+        final List<LineFaults> faults,
+        final int packets,
+        final int perPacket,
+        final int answerCapacity,
+        final LongPredicate dropRequest,
+        final LongPredicate dropAnswer,
+        final int lineBufferBytes,
+        final int starvedFrom,
+        final int starvedTo) throws IOException
+    {
         final FeedBook book = new FeedBook();
         final MoldUdp64MessageStore store = new MoldUdp64MessageStore();
         final List<DatagramChannel> lineSockets = new ArrayList<>();
@@ -176,6 +238,10 @@ class RequestOnceTest
         for (final LineFaults lineFaults : faults)
         {
             final DatagramChannel socket = MulticastSockets.unicast("127.0.0.1", 0);
+            if (lineBufferBytes > 0)
+            {
+                socket.setOption(StandardSocketOptions.SO_RCVBUF, lineBufferBytes);
+            }
             lineSockets.add(socket);
             published.add(new PublishedLine(DatagramChannel.open(), socket.getLocalAddress(), lineFaults));
         }
@@ -197,7 +263,10 @@ class RequestOnceTest
                     publisher.publish(message, 0, message.capacity());
                 }
                 publisher.flush();
-                step(receiver, relay, requestServer);
+                if (packet < starvedFrom || packet >= starvedTo)
+                {
+                    step(receiver, relay, requestServer);
+                }
                 // paced, so that a gap waiting for a timeout never fills a line's 256 parking slots
                 LockSupport.parkNanos(100_000);
             }
