@@ -252,9 +252,9 @@ class MoldUdp64ReceiverTest
     }
 
     /**
-     * A gap of one message on the only line, with the line's packets past it parked: the requests ask for the hole,
-     * not for what is parked (main asked from the gap to the highest sequence seen, so every answer brought parked
-     * messages again). A request whose range was filled meanwhile is not sent again.
+     * Three holes on line A, its packets between them parked: the requests ask for the holes, not for what is
+     * parked (main asked from the gap to the highest sequence seen, so every answer brought parked messages again).
+     * A request whose range line B filled meanwhile is not sent again when its timeout comes.
      */
     @Test
     void shouldAskOnlyForTheHolesWhenPacketsPastThemAreParked()

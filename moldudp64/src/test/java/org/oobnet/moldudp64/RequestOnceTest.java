@@ -63,7 +63,7 @@ class RequestOnceTest
         // 2 ms for the other line, then requests 1 ms apart doubling to 2 ms, 4 in flight, never given up
         final MoldUdp64ReceiverConfig config = new MoldUdp64ReceiverConfig(2, 1, 2 * MS, MS, 2 * MS, 40, 1000, 4);
         final Run run = run(config, List.of(a, b), packets, perPacket, 20 + 3 * (2 + MESSAGE_BYTES),
-            i -> dropRequest[(int)i], i -> dropAnswer[(int)i]);
+            i -> dropRequest[(int)i], i -> dropAnswer[(int)i], 0, 0, 0);
 
         final boolean[] missing = missing(List.of(a, b), packets, perPacket);
         int missingCount = 0;
@@ -110,7 +110,7 @@ class RequestOnceTest
         final int packets = 300;
         final long timeoutNs = 20 * MS;
         final MoldUdp64ReceiverConfig config = new MoldUdp64ReceiverConfig(1, 1, 0, timeoutNs, 4 * timeoutNs, 8, 1000, 4);
-        final Run run = run(config, List.of(faults), packets, 1, 1400, i -> false, i -> 0 == i);
+        final Run run = run(config, List.of(faults), packets, 1, 1400, i -> false, i -> 0 == i, 0, 0, 0);
 
         final boolean[] missing = missing(List.of(faults), packets, 1);
         final List<long[]> holes = new ArrayList<>();
@@ -201,18 +201,6 @@ class RequestOnceTest
                 " server duplicates=" + receiver.line(receiver.lineCount()).duplicates() + " first requests=" +
                 relay.requests.subList(0, Math.min(12, relay.requests.size()));
         }
-    }
-
-    private static Run run(
-        final MoldUdp64ReceiverConfig config,
-        final List<LineFaults> faults,
-        final int packets,
-        final int perPacket,
-        final int answerCapacity,
-        final LongPredicate dropRequest,
-        final LongPredicate dropAnswer) throws IOException
-    {
-        return run(config, faults, packets, perPacket, answerCapacity, dropRequest, dropAnswer, 0, 0, 0);
     }
 
     // The session on the lines, the receiver, relay and request server on this thread in turn, until the end of
