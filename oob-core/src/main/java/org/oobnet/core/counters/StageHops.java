@@ -49,6 +49,14 @@ public final class StageHops
     private long kickNs;
     // that kick, until its system call returns (0: none in flight)
     private long kickInFlightNs;
+    // A handler's frame waiting for its kick: its delivery times, recorded once the kick returned (handler done 0:
+    // none), and its handler done -> kick (-1: none). The kick goes out first, as the C floor's does: recording
+    // three histograms before the system call put about 80 ns a side on the round trip (BENCHMARKS.md
+    // "Session 13 - hops off the path").
+    private long pendingKernelRxNs;
+    private long pendingPickupNs;
+    private long pendingDoneNs;
+    private long pendingDoneToKickNs = -1;
 
     /** Records nothing and has no counters: for a device not (yet) on a stage. */
     public static final StageHops OFF = new StageHops();
@@ -110,12 +118,21 @@ public final class StageHops
      */
     public long pickupNs()
     {
-        return enabled ? System.nanoTime() : 0L;
+        if (!enabled)
+        {
+            return 0L;
+        }
+        if (0L != pendingDoneNs || pendingDoneToKickNs >= 0)
+        {
+            recordPending(); // a frame whose kick did not (yet) return: its times are not held past the next one
+        }
+        return System.nanoTime();
     }
 
     /**
      * Stage: a frame picked up at {@code pickupNs} was delivered (its handler returned); records kernel RX →
-     * pickup and pickup → handler done.
+     * pickup and pickup → handler done: at once, or, for the first frame of a TX batch a handler committed, once
+     * that batch's kick returned ({@link #afterKick}; at the latest at the next {@link #pickupNs}).
      *
      * @param kernelRxNs the ring header's software RX timestamp, ns since the epoch ({@code CLOCK_REALTIME}); 0
      *                   when the frame has none (then that hop is not recorded).
@@ -129,14 +146,41 @@ public final class StageHops
             return;
         }
         final long doneNs = System.nanoTime();
+        if (sent && 0L == sentHandlerDoneNs)
+        {
+            sentHandlerDoneNs = doneNs;
+        }
+        if (sent && 0L == pendingDoneNs)
+        {
+            // recorded after the kick (afterKick), off the frame's way out
+            pendingKernelRxNs = kernelRxNs;
+            pendingPickupNs = pickupNs;
+            pendingDoneNs = doneNs;
+            return;
+        }
+        recordDelivery(kernelRxNs, pickupNs, doneNs);
+    }
+
+    private void recordDelivery(final long kernelRxNs, final long pickupNs, final long doneNs)
+    {
         if (0L != kernelRxNs)
         {
             kernelRxToPickup.record(pickupNs - (kernelRxNs - realtimeOffsetNs));
         }
         pickupToHandlerDone.record(doneNs - pickupNs);
-        if (sent && 0L == sentHandlerDoneNs)
+    }
+
+    private void recordPending()
+    {
+        if (pendingDoneToKickNs >= 0)
         {
-            sentHandlerDoneNs = doneNs;
+            handlerDoneToKick.record(pendingDoneToKickNs);
+            pendingDoneToKickNs = -1;
+        }
+        if (0L != pendingDoneNs)
+        {
+            recordDelivery(pendingKernelRxNs, pendingPickupNs, pendingDoneNs);
+            pendingDoneNs = 0L;
         }
     }
 
@@ -150,7 +194,7 @@ public final class StageHops
         if (0L != handlerDoneNs)
         {
             final long nowNs = System.nanoTime();
-            handlerDoneToKick.record(nowNs - handlerDoneNs);
+            pendingDoneToKickNs = nowNs - handlerDoneNs; // recorded once the kick returned
             sentHandlerDoneNs = 0L;
             kickNs = nowNs;
             kickInFlightNs = nowNs;
@@ -171,6 +215,7 @@ public final class StageHops
         {
             kickToReturn.record(System.nanoTime() - startNs);
             kickInFlightNs = 0L;
+            recordPending();
         }
     }
 

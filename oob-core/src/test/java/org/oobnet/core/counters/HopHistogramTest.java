@@ -120,6 +120,7 @@ class HopHistogramTest
         final long pickupNs = hops.pickupNs();
         hops.onDelivered(epochNs, pickupNs, true);
         hops.beforeKick();
+        hops.afterKick(true);
         hops.onTxTimestamp(epochNs);
         histogram.record(i);
         return pickupNs;
