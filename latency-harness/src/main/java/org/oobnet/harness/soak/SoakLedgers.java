@@ -54,29 +54,43 @@ final class SoakLedgers
     }
 
     /**
-     * Once per incarnation of the pairs, after its sockets closed and before it is deleted: frames that reached B's
-     * end of pair one but no packet socket. When B's interface comes up it is up (A's frames arrive) a moment before
-     * the NETDEV_UP notifier hooks the packet sockets bound to it back in; what arrives in between goes past them.
-     * The raw stream's frames then have no handler ({@code rx_nohandler}); the UDP stream's go to B's IP stack only.
+     * Once per incarnation of the pairs, after their sockets closed and before they are deleted: frames that reached
+     * B's end of a stream's pair but no socket's counters, booked to that stream. When B's interface comes up it is
+     * up (A's frames arrive) a moment before the NETDEV_UP notifier hooks the packet sockets bound to it back in;
+     * what arrives in between goes past them: the raw stream's frames have no handler ({@code rx_nohandler}), the UDP
+     * stream's go to B's IP stack only. Each stream has its pair (five: raw, one: udp), so a pair's statistics are
+     * its stream's alone: when both shared pair one, raw frames that oob-udp's port's {@code ETH_P_ALL} tap took
+     * (and its filter dropped) while the raw socket was not hooked in were neither {@code rx_nohandler} nor the raw
+     * socket's, and were booked to the udp stream.
      *
      * @param network    the pairs.
      * @param rawTapped  frames the raw receiver's ring was given.
      * @param udpTapped  frames B's UDP port's ring was given.
-     * @throws IOException when the interface's statistics cannot be read.
+     * @throws IOException when the interfaces' statistics cannot be read.
      */
     void accountUntapped(final SoakNetwork network, final long rawTapped, final long udpTapped) throws IOException
     {
-        final long arrived = network.pairOneReceived("rx_packets");
-        final long rawUntapped = network.pairOneReceived("rx_nohandler");
-        final long udpUntapped = arrived - rawTapped - rawUntapped - udpTapped;
+        final long rawArrived = network.rawPairReceived("rx_packets");
+        final long rawNoHandler = network.rawPairReceived("rx_nohandler");
+        final long rawUncounted = rawArrived - rawNoHandler - rawTapped;
         packet.drop("receiver: arrived as B's link came up, before the socket was hooked in again (rx_nohandler)",
-            rawUntapped);
-        udpPacket.drop("receiver: arrived as B's link came up, before the port was hooked in again (rx_packets " +
-            "less frames the taps took)", Math.max(0, udpUntapped));
-        if (udpUntapped < 0)
+            rawNoHandler);
+        if (rawUncounted != 0)
         {
-            problems.add("pair one: rx_packets=" + arrived + " fewer than the frames the taps took (raw " + rawTapped +
-                ", udp " + udpTapped + ") and rx_nohandler=" + rawUntapped);
+            // a raw frame B's end of pair five received with a handler went to the raw socket: its ring counts it
+            // (taken, dropped by the kernel or with a reason); a difference is a loss no counter names
+            problems.add("pair five: rx_packets=" + rawArrived + " rx_nohandler=" + rawNoHandler +
+                " but the raw socket's ring took " + rawTapped + " (difference " + rawUncounted + ")");
+        }
+        final long udpArrived = network.pairOneReceived("rx_packets");
+        final long udpNoHandler = network.pairOneReceived("rx_nohandler");
+        final long udpUntapped = udpArrived - udpTapped;
+        udpPacket.drop("receiver: arrived as B's link came up, before the port was hooked in again (rx_packets " +
+            "less frames the tap took)", Math.max(0, udpUntapped));
+        if (udpUntapped < 0 || 0 != udpNoHandler)
+        {
+            problems.add("pair one: rx_packets=" + udpArrived + " rx_nohandler=" + udpNoHandler +
+                " (IPv4 UDP only: must be 0), the udp port's ring took " + udpTapped);
         }
     }
 
