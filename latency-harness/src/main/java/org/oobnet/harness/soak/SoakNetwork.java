@@ -48,9 +48,8 @@ final class SoakNetwork implements AutoCloseable
     static final String A4_ADDRESS = "10.251.103.1";
     static final String B4_ADDRESS = "10.251.103.2";
 
-    // pair five: the raw packet stream only (EtherType frames, no IP), apart from oob-udp's port on pair one: that
-    // port's ETH_P_ALL tap took raw frames too (and dropped them in its filter) whenever it was hooked in and the raw
-    // socket was not, and the frames pair one received then were booked to the udp stream
+    // pair five: the raw packet stream only (EtherType frames, no IP), apart from oob-udp's port on pair one: raw
+    // frames that went past the raw socket as B's link came up were booked to the udp stream there (SoakLedgers)
     static final String A5_INTERFACE = "sra";
     static final String B5_INTERFACE = "srb";
     static final String A5_MAC = "02:0b:05:00:04:01";
@@ -160,8 +159,8 @@ final class SoakNetwork implements AutoCloseable
     }
 
     /**
-     * B's end of pair one (oob-udp's packet transport), a receive statistic ({@code rx_packets},
-     * {@code rx_nohandler}) since the pair was made.
+     * B's end of pair one (oob-udp's packet transport), a receive statistic ({@code rx_packets}) since the pair was
+     * made.
      *
      * @param name the statistic's file name.
      * @return its value.
@@ -173,8 +172,8 @@ final class SoakNetwork implements AutoCloseable
     }
 
     /**
-     * B's end of pair five (the raw packet stream), a receive statistic ({@code rx_packets}, {@code rx_nohandler})
-     * since the pair was made.
+     * B's end of pair five (the raw packet stream), a receive statistic ({@code rx_packets}, {@code rx_dropped},
+     * {@code rx_nohandler}) since the pair was made.
      *
      * @param name the statistic's file name.
      * @return its value.
