@@ -64,14 +64,7 @@ class UdpLossAccountingTest
             // the next frame is the first the kernel stores after dropping: flagged TP_STATUS_LOSING, it makes the
             // stage read PACKET_STATISTICS
             send(hosts, sender, burst);
-            final int sent = burst + 1;
-            await(() ->
-            {
-                pollInto(socket, received);
-                return received.size() + port.get(PacketCounter.KERNEL_DROPS) +
-                    socket.counters().dropsRingFull().get() == sent;
-            }, () -> "received " + received.size() + " + kernel drops + ring full == " + sent + ": " + port + " " +
-                describe(socket.counters()));
+            awaitAccounted(socket, port, received, burst + 1);
 
             assertEquals(burst - RX_FRAMES, port.get(PacketCounter.KERNEL_DROPS), "the burst beyond the ring");
             assertEquals(0, socket.counters().dropsRingFull().get(), "the socket's receive ring had room");
@@ -96,13 +89,7 @@ class UdpLossAccountingTest
             // stage reads the drops once it drained the ring it saw full (before: only at close)
             final List<Integer> received = new ArrayList<>();
             final long releasedNs = System.nanoTime();
-            await(() ->
-            {
-                pollInto(socket, received);
-                return received.size() + port.get(PacketCounter.KERNEL_DROPS) +
-                    socket.counters().dropsRingFull().get() == burst;
-            }, () -> "received " + received.size() + " + kernel drops + ring full == " + burst + ": " + port + " " +
-                describe(socket.counters()));
+            awaitAccounted(socket, port, received, burst);
             final long visibleMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - releasedNs);
 
             assertEquals(burst - RX_FRAMES, port.get(PacketCounter.KERNEL_DROPS), "the burst beyond the ring: " + port);
@@ -336,6 +323,19 @@ class UdpLossAccountingTest
             pollInto(socket, received);
             return received.size() >= count;
         }, () -> what + ": received " + received.size() + " " + describe(socket.counters()));
+    }
+
+    // every datagram sent to the socket received or counted dropped (kernel ring drops, socket's ring full)
+    private static void awaitAccounted(
+        final OobSocket socket, final PacketCounters port, final List<Integer> received, final int sent) throws Exception
+    {
+        await(() ->
+        {
+            pollInto(socket, received);
+            return received.size() + port.get(PacketCounter.KERNEL_DROPS) +
+                socket.counters().dropsRingFull().get() == sent;
+        }, () -> "received " + received.size() + " + kernel drops + ring full == " + sent + ": " + port + " " +
+            describe(socket.counters()));
     }
 
     private static Integer receiveOne(final DatagramChannel peer) throws Exception
