@@ -267,7 +267,10 @@ public final class PacketSocketState implements PacketFrameHandler, StageDevice
     }
 
     /**
-     * Stage: the RX work of one cycle (and, every health-check interval, the kernel's socket error and binding).
+     * Stage: the RX work of one cycle, with the kernel's RX drops read when the ring says they are due
+     * ({@link RxRing#takeDropsDue()}: a burst that overflowed it was drained, or a frame came flagged
+     * {@code TP_STATUS_LOSING}); and, every health-check interval, the kernel's socket error and binding (and the
+     * drops again).
      */
     @Override
     public int poll(final long nowNs)
@@ -284,7 +287,7 @@ public final class PacketSocketState implements PacketFrameHandler, StageDevice
             portState = PortState.UP;
             errorRaised = false;
         }
-        if (rx.takeLosing())
+        if (rx.takeDropsDue())
         {
             collectKernelDrops();
         }

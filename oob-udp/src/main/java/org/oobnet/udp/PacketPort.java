@@ -392,7 +392,10 @@ public final class PacketPort
     }
 
     /**
-     * Stage, once per cycle: takes up to the stack's {@code rxPollLimit} frames from the RX ring and delivers them.
+     * Stage, once per cycle: takes up to the stack's {@code rxPollLimit} frames from the RX ring and delivers them;
+     * reads the kernel's RX drops when the ring says they are due (a frame flagged {@code TP_STATUS_LOSING}, or the
+     * ring drained after it was seen full: {@link RxRing#takeDropsDue()}), so that a burst that overflowed the ring
+     * shows its drops once it is drained, with no later frame and no close.
      *
      * @param nowNs the cycle's clock.
      * @return frames taken.
@@ -406,8 +409,9 @@ public final class PacketPort
         }
         tx.reapCompletions();
         final int frames = rx.poll(this, rxPollLimit);
-        if (rx.takeLosing())
+        if (rx.takeDropsDue())
         {
+            // one system call per overflow episode, none while the ring keeps up (RxRing's class comment)
             kernelDrops.collect();
         }
         return frames;

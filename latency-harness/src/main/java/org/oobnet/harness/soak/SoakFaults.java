@@ -169,7 +169,7 @@ final class SoakFaults
         {
             for (int i = 0; i < 50; i++)
             {
-                final KSocket socket = SoakTraffic.openPacket(SoakNetwork.A_INTERFACE);
+                final KSocket socket = SoakTraffic.openPacket(SoakNetwork.A5_INTERFACE);
                 socket.close();
             }
             return null;

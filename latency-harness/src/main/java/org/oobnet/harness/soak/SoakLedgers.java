@@ -54,29 +54,42 @@ final class SoakLedgers
     }
 
     /**
-     * Once per incarnation of the pairs, after its sockets closed and before it is deleted: frames that reached B's
-     * end of pair one but no packet socket. When B's interface comes up it is up (A's frames arrive) a moment before
-     * the NETDEV_UP notifier hooks the packet sockets bound to it back in; what arrives in between goes past them.
-     * The raw stream's frames then have no handler ({@code rx_nohandler}); the UDP stream's go to B's IP stack only.
+     * Once per incarnation of the pairs, after their sockets closed and before they are deleted: frames that reached
+     * B's end of a stream's pair but no socket, booked to that stream. When B's interface comes up it is up (A's
+     * frames arrive) a moment before the NETDEV_UP notifier hooks the packet sockets bound to it back in; what arrives
+     * in between goes past them: the raw stream's frames to no handler, the UDP stream's to B's IP stack only. Each
+     * stream has its pair (five: raw, one: udp), so a pair's {@code rx_packets} less the frames its stream's ring
+     * took are that stream's alone. When both shared pair one, the raw frames that went past the raw socket were
+     * taken from {@code rx_nohandler}, which the kernel counts only for an exact-match delivery (a bonding or
+     * similar slave): on veth such a frame is counted in {@code rx_dropped}, or nowhere while any {@code ETH_P_ALL}
+     * tap is hooked in (oob-udp's port, whose filter then drops it). Either way they were booked to the udp stream.
      *
      * @param network    the pairs.
      * @param rawTapped  frames the raw receiver's ring was given.
      * @param udpTapped  frames B's UDP port's ring was given.
-     * @throws IOException when the interface's statistics cannot be read.
+     * @throws IOException when the interfaces' statistics cannot be read.
      */
     void accountUntapped(final SoakNetwork network, final long rawTapped, final long udpTapped) throws IOException
     {
-        final long arrived = network.pairOneReceived("rx_packets");
-        final long rawUntapped = network.pairOneReceived("rx_nohandler");
-        final long udpUntapped = arrived - rawTapped - rawUntapped - udpTapped;
-        packet.drop("receiver: arrived as B's link came up, before the socket was hooked in again (rx_nohandler)",
-            rawUntapped);
+        final long rawArrived = network.rawPairReceived("rx_packets");
+        final long rawUntapped = rawArrived - rawTapped;
+        packet.drop("receiver: arrived as B's link came up, before the socket was hooked in again (rx_packets " +
+            "less frames the ring took)", Math.max(0, rawUntapped));
+        // the kernel counts each frame no handler took (rx_dropped; rx_nohandler for an exact-match delivery)
+        final long rawUnhandled = network.rawPairReceived("rx_dropped") + network.rawPairReceived("rx_nohandler");
+        if (rawUntapped < 0 || rawUntapped > rawUnhandled)
+        {
+            problems.add("pair five: rx_packets=" + rawArrived + " less the frames the raw ring took (" + rawTapped +
+                ") must be within 0..rx_dropped+rx_nohandler=" + rawUnhandled);
+        }
+        final long udpArrived = network.pairOneReceived("rx_packets");
+        final long udpUntapped = udpArrived - udpTapped;
         udpPacket.drop("receiver: arrived as B's link came up, before the port was hooked in again (rx_packets " +
-            "less frames the taps took)", Math.max(0, udpUntapped));
+            "less frames the tap took)", Math.max(0, udpUntapped));
         if (udpUntapped < 0)
         {
-            problems.add("pair one: rx_packets=" + arrived + " fewer than the frames the taps took (raw " + rawTapped +
-                ", udp " + udpTapped + ") and rx_nohandler=" + rawUntapped);
+            problems.add("pair one: rx_packets=" + udpArrived + " fewer than the frames the udp port's ring took (" +
+                udpTapped + ")");
         }
     }
 

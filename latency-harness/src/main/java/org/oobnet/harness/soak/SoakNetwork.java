@@ -7,10 +7,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Two network namespaces joined by four veth pairs with fixed MAC and IPv4 addresses and permanent neighbours (so a
- * recreated pair is the same to the frames), built with {@code ip}: pair one carries the raw packet stream and
- * oob-udp's packet transport, pair two oob-udp's kernel transport, pair three the MoldUDP64 feed, pair four oob-udp's
- * multicast stream. B's links of pairs one and two can be taken down and up, those pairs deleted and recreated.
+ * Two network namespaces joined by five veth pairs with fixed MAC and IPv4 addresses and permanent neighbours (so a
+ * recreated pair is the same to the frames), built with {@code ip}: pair one carries oob-udp's packet transport, pair
+ * two oob-udp's kernel transport, pair three the MoldUDP64 feed, pair four oob-udp's multicast stream, pair five the
+ * raw packet stream. Each stream has a pair of its own, so that what B's end of a pair received and no socket took
+ * (read from the interface's statistics) is that stream's alone. B's links of pairs one, two and five can be taken
+ * down and up, those pairs deleted and recreated.
  * <p>
  * <b>Note:</b> in-band; not thread safe.
  */
@@ -20,7 +22,7 @@ final class SoakNetwork implements AutoCloseable
     static final String B_INTERFACE = "sob";
     static final String A_MAC = "02:0b:05:00:00:01";
     static final String B_MAC = "02:0b:05:00:00:02";
-    /** Pair one's IPv4 addresses: the raw packet stream and oob-udp's packet transport. */
+    /** Pair one's IPv4 addresses: oob-udp's packet transport. */
     static final String A_ADDRESS = "10.251.100.1";
     static final String B_ADDRESS = "10.251.100.2";
     /** Pair two: oob-udp's kernel transport, on its own pair so that B's packet port never sees its frames. */
@@ -45,6 +47,15 @@ final class SoakNetwork implements AutoCloseable
     static final String B4_MAC = "02:0b:05:00:03:02";
     static final String A4_ADDRESS = "10.251.103.1";
     static final String B4_ADDRESS = "10.251.103.2";
+
+    // pair five: the raw packet stream only (EtherType frames, no IP), apart from oob-udp's port on pair one: raw
+    // frames that went past the raw socket as B's link came up were booked to the udp stream there (SoakLedgers)
+    static final String A5_INTERFACE = "sra";
+    static final String B5_INTERFACE = "srb";
+    static final String A5_MAC = "02:0b:05:00:04:01";
+    static final String B5_MAC = "02:0b:05:00:04:02";
+    static final String A5_ADDRESS = "10.251.104.1";
+    static final String B5_ADDRESS = "10.251.104.2";
 
     final String namespaceA;
     final String namespaceB;
@@ -87,6 +98,7 @@ final class SoakNetwork implements AutoCloseable
     {
         createPair(A_INTERFACE, A_MAC, A_ADDRESS, B_INTERFACE, B_MAC, B_ADDRESS);
         createPair(A2_INTERFACE, A2_MAC, A2_ADDRESS, B2_INTERFACE, B2_MAC, B2_ADDRESS);
+        createPair(A5_INTERFACE, A5_MAC, A5_ADDRESS, B5_INTERFACE, B5_MAC, B5_ADDRESS);
     }
 
     private void createPair(final String aName, final String aMac, final String aAddress,
@@ -116,20 +128,21 @@ final class SoakNetwork implements AutoCloseable
         run("ip", "-n", namespace, "neigh", "replace", peer, "lladdr", peerMac, "dev", name, "nud", "permanent");
     }
 
-    /** B's end of both pairs down or up. */
+    /** B's end of pairs one, two and five down or up. */
     void linkB(final boolean up) throws IOException
     {
-        for (final String name : List.of(B_INTERFACE, B2_INTERFACE))
+        for (final String name : List.of(B_INTERFACE, B2_INTERFACE, B5_INTERFACE))
         {
             run("ip", "-n", namespaceB, "link", "set", name, up ? "up" : "down");
         }
     }
 
-    /** Both pairs deleted and made again, same names, MACs and addresses. */
+    /** Pairs one, two and five deleted and made again, same names, MACs and addresses. */
     void recreatePair() throws IOException
     {
         run("ip", "-n", namespaceA, "link", "del", A_INTERFACE);
         run("ip", "-n", namespaceA, "link", "del", A2_INTERFACE);
+        run("ip", "-n", namespaceA, "link", "del", A5_INTERFACE);
         createPair();
     }
 
@@ -146,7 +159,8 @@ final class SoakNetwork implements AutoCloseable
     }
 
     /**
-     * B's end of pair one, a receive statistic ({@code rx_packets}, {@code rx_nohandler}) since the pair was made.
+     * B's end of pair one (oob-udp's packet transport), a receive statistic ({@code rx_packets}) since the pair was
+     * made.
      *
      * @param name the statistic's file name.
      * @return its value.
@@ -155,6 +169,19 @@ final class SoakNetwork implements AutoCloseable
     long pairOneReceived(final String name) throws IOException
     {
         return statistic(namespaceB, B_INTERFACE, name);
+    }
+
+    /**
+     * B's end of pair five (the raw packet stream), a receive statistic ({@code rx_packets}, {@code rx_dropped},
+     * {@code rx_nohandler}) since the pair was made.
+     *
+     * @param name the statistic's file name.
+     * @return its value.
+     * @throws IOException when it cannot be read.
+     */
+    long rawPairReceived(final String name) throws IOException
+    {
+        return statistic(namespaceB, B5_INTERFACE, name);
     }
 
     private long statistic(final String namespace, final String link, final String name) throws IOException

@@ -68,7 +68,8 @@ public final class SoakRun
 
     /**
      * The soak JVM's runtime with one stage (the default) or two: {@code main} for the AF_OOB bus and
-     * {@code wire} serving pair one's interfaces, so that the raw packet sockets land on their own stage.
+     * {@code wire} serving pair five's interfaces (the raw stream's), so that the raw packet sockets land on their own
+     * stage.
      *
      * @param count 1 or 2.
      * @return this.
@@ -225,7 +226,7 @@ public final class SoakRun
                 new OobConfig.StageSpec("main", OobConfig.CPU_AUTO, OobConfig.IdleStrategyKind.BACKOFF,
                     OobConfig.DEFAULT_STALL_THRESHOLD_NS, List.of()),
                 new OobConfig.StageSpec("wire", OobConfig.CPU_AUTO, OobConfig.IdleStrategyKind.BACKOFF,
-                    OobConfig.DEFAULT_STALL_THRESHOLD_NS, List.of(SoakNetwork.A_INTERFACE, SoakNetwork.B_INTERFACE)))
+                    OobConfig.DEFAULT_STALL_THRESHOLD_NS, List.of(SoakNetwork.A5_INTERFACE, SoakNetwork.B5_INTERFACE)))
                 : List.of())
             .build(), new ProtocolRegistry()
             .register(OobRuntime.AF_OOB, new OobBusProtocol())

@@ -21,7 +21,8 @@ import org.oobnet.packet.stats.PacketCounter;
 import org.oobnet.packet.stats.PacketCounters;
 
 /**
- * The soak's in-process streams: the AF_OOB bus and raw frames on oob-packet from namespace A to B, one sender thread
+ * The soak's in-process streams: the AF_OOB bus and raw frames on oob-packet from namespace A to B (veth pair five, its
+ * own), one sender thread
  * for both (a fixed rate, or a burst when asked) and one receiver thread polling both, each message checked and
  * booked in its {@link StreamLedger}; and the raw packet sockets' life (opened, closed with what they still held
  * booked as drops), which the faults pause, stall and restart.
@@ -31,8 +32,9 @@ import org.oobnet.packet.stats.PacketCounters;
 final class SoakTraffic
 {
     static final int ETHER_TYPE = 0x88b5;
-    private static final long A_MAC = 0x020b05000001L;
-    private static final long B_MAC = 0x020b05000002L;
+    // pair five's (SoakNetwork.A5_MAC, B5_MAC)
+    private static final long A_MAC = 0x020b05000401L;
+    private static final long B_MAC = 0x020b05000402L;
     private static final int PAYLOAD = 46;
     private static final int BUS_STREAM = 1;
     private static final int PACKET_STREAM = 2;
@@ -127,8 +129,8 @@ final class SoakTraffic
 
     void openPacketSockets(final NamespaceThread inA, final NamespaceThread inB) throws Exception
     {
-        packetReceiverSocket = inB.call(() -> openPacket(SoakNetwork.B_INTERFACE));
-        packetSenderSocket = inA.call(() -> openPacket(SoakNetwork.A_INTERFACE));
+        packetReceiverSocket = inB.call(() -> openPacket(SoakNetwork.B5_INTERFACE));
+        packetSenderSocket = inA.call(() -> openPacket(SoakNetwork.A5_INTERFACE));
         packetReceiver = OobSocket.of(packetReceiverSocket);
         packetSender = OobSocket.of(packetSenderSocket);
     }

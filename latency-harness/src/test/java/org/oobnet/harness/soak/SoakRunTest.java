@@ -29,7 +29,7 @@ class SoakRunTest
         soak(1);
     }
 
-    // the same with two stages: the bus on "main", the raw packet sockets on "wire" (pair one's interfaces)
+    // the same with two stages: the bus on "main", the raw packet sockets on "wire" (pair five's interfaces)
     @Test
     @Timeout(180)
     void shouldAccountForEveryMessageWithTwoStagesWhenFaultsAreInjected() throws Exception

@@ -13,7 +13,14 @@ import org.oobnet.packet.stats.PacketCounters;
 /**
  * Reads a packet socket's {@code PACKET_STATISTICS} for the frames the kernel dropped because the RX ring was
  * full, into {@link PacketCounter#KERNEL_DROPS}. The kernel resets the statistics on every read, so each read adds
- * the drops since the previous one; {@link RxRing#takeLosing()} says when a read is due ({@code TP_STATUS_LOSING}).
+ * the drops since the previous one; {@link RxRing#takeDropsDue()} says when a read is due (a frame flagged
+ * {@code TP_STATUS_LOSING}, or a ring seen full and then drained), and the socket's close reads what is left.
+ * <p>
+ * Other readers of the same socket's statistics may run at the same time (an application's
+ * {@code getsockopt(PACKET_STATISTICS)} through the in-band redirect, which adds what it read to the same counter):
+ * none double counts or loses a drop, because the kernel hands each drop to exactly one read (it swaps its drop
+ * count for 0 in one atomic exchange, {@code atomic_xchg(&po->tp_drops, 0)}; older kernels copy and clear the
+ * statistics under the receive queue's lock) and each reader adds what it got with one atomic add.
  * <p>
  * <b>Note:</b> allocation-free and without errno capture after construction, so it may run on the stage; one
  * thread at a time.

@@ -22,6 +22,17 @@ import java.nio.ByteOrder;
  * are counted and given back unread. With a filter set ({@link #verifyFilter}), frames it rejects (those queued
  * before the socket's filter was attached) are counted as filter misses and given back.
  * <p>
+ * When the ring is full the kernel drops what arrives and counts it in {@code PACKET_STATISTICS}, which only a
+ * system call reads ({@link KernelDropReader}). {@link #takeDropsDue()} tells the ring's poller when that read is
+ * worth its system call, so that drops show promptly without a read per cycle: at once when a frame carries
+ * {@code TP_STATUS_LOSING} (the kernel stored it while drops were unread: traffic goes on past a loss), and once
+ * the poller has drained a ring it saw full (a burst ended: no later frame may come to carry the flag). The ring is
+ * seen full when, just before a frame is given back, the slot behind it (the newest) holds a frame too: the kernel
+ * drops only when the slot at its head, which is then the frame being read, is not free, so every drop happens
+ * while the ring is full, and a full ring stays full until its oldest frame is given back. One residue: a drop
+ * while the newest slot's copy was still in flight (another CPU receiving at the same moment), seen before that
+ * copy ended, is read only with a later {@code TP_STATUS_LOSING} frame or at close.
+ * <p>
  * <b>Note:</b> stage only; allocation-free after construction.
  */
 public final class RxRing
@@ -40,6 +51,7 @@ public final class RxRing
     private final RingGeometry geometry;
     private final PacketCounters counters;
     private final Tpacket2HeaderFlyweight header = new Tpacket2HeaderFlyweight();
+    private final Tpacket2HeaderFlyweight newest = new Tpacket2HeaderFlyweight();
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private final BpfInterpreter interpreter = new BpfInterpreter();
     private BpfProgram verifyFilter;
@@ -47,6 +59,9 @@ public final class RxRing
     private boolean acceptOtherHost = true;
     private int index;
     private boolean losing;
+    // the ring was seen full since the drops were last due; the last poll stopped at a frame the kernel holds
+    private boolean overflowSeen;
+    private boolean drained;
 
     /**
      * The consumer of a mapped RX ring.
@@ -117,6 +132,7 @@ public final class RxRing
         final CaptureTap capture = this.capture;
         // once per batch: off, this is the whole cost of capture
         final boolean capturing = null != capture && capture.active();
+        boolean drained = false;
         while (taken < limit)
         {
             final int frameOffset = geometry.frameOffset(index);
@@ -124,6 +140,7 @@ public final class RxRing
             final int status = header.lvStatus();
             if ((status & Tpacket2HeaderFlyweight.TP_STATUS_USER) == 0)
             {
+                drained = true;
                 break;
             }
             if ((status & Tpacket2HeaderFlyweight.TP_STATUS_LOSING) != 0)
@@ -131,26 +148,40 @@ public final class RxRing
                 losing = true;
             }
             handle(handler, header, status, frameOffset, capturing);
+            if (!overflowSeen)
+            {
+                // acquire: the newest slot filled too means the ring is full now (the class comment says why that
+                // catches every drop); after the handler, so a ring filling while it ran is seen
+                newest.wrap(ring, geometry.frameOffset(0 == index ? frameCount - 1 : index - 1));
+                overflowSeen = newest.lvStatus() != Tpacket2HeaderFlyweight.TP_STATUS_KERNEL;
+            }
             // release: our reads of the frame are done before the kernel may refill it
             header.soStatus(Tpacket2HeaderFlyweight.TP_STATUS_KERNEL);
             index = index + 1 == frameCount ? 0 : index + 1;
             taken++;
         }
         this.index = index;
+        this.drained = drained;
         return taken;
     }
 
     /**
-     * Stage: whether a frame since the last call was flagged {@code TP_STATUS_LOSING} (the kernel dropped frames
-     * and {@code PACKET_STATISTICS} has them); clears the flag.
+     * Stage, after {@link #poll}: whether the kernel's RX drops should be read now ({@link KernelDropReader}): a
+     * frame since the last call was flagged {@code TP_STATUS_LOSING} (drops are waiting), or the ring was seen full
+     * since the last call and the last poll drained it (the burst that filled it ended: drops may be waiting and no
+     * later frame may tell). Clears both.
      *
      * @return true when drops should be collected.
      */
-    public boolean takeLosing()
+    public boolean takeDropsDue()
     {
-        final boolean was = losing;
-        losing = false;
-        return was;
+        if (losing || (overflowSeen && drained))
+        {
+            losing = false;
+            overflowSeen = false;
+            return true;
+        }
+        return false;
     }
 
     /**

@@ -135,6 +135,7 @@ class PacketRingsNetnsTest
         final long[] stats = RawPacketSockets.statistics(receiver.fd);
         assertEquals(0, stats[1], "kernel drops");
         assertEquals(total, stats[0]);
+        assertFalse(receiver.rx.takeDropsDue(), "a ring never full, never flagged: no read due");
         assertEquals(5, receiver.rx.index(), "ring wrapped 12 times and 5 frames");
     }
 
@@ -156,7 +157,10 @@ class PacketRingsNetnsTest
         final Collector collector = new Collector();
         collector.awaitCount(receiver.rx, 16);
         assertEquals(0, receiver.rx.poll(collector, 100), "nothing beyond the ring's 16 frames");
-        assertFalse(receiver.rx.takeLosing(), "the first 16 arrived before any drop");
+        // none of the 16 is flagged TP_STATUS_LOSING (they came before any drop), but the ring was full and is
+        // drained: the drops are due now, with no later frame
+        assertTrue(receiver.rx.takeDropsDue(), "a full ring drained: drops are due");
+        assertFalse(receiver.rx.takeDropsDue(), "once per overflow");
         for (int i = 0; i < 16; i++)
         {
             assertEquals(i, collector.sequences.get(i), "the first 16 kept, the rest dropped");
@@ -166,7 +170,7 @@ class PacketRingsNetnsTest
         sender.tx.flush();
         collector.awaitCount(receiver.rx, 17);
         assertEquals(64, collector.sequences.get(16));
-        assertTrue(receiver.rx.takeLosing(), "a frame received while drops are unread carries TP_STATUS_LOSING");
+        assertTrue(receiver.rx.takeDropsDue(), "a frame received while drops are unread carries TP_STATUS_LOSING");
         awaitStatistics(receiver.fd, 65, 48);
     }
 
