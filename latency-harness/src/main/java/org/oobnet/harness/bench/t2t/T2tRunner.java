@@ -93,6 +93,30 @@ public final class T2tRunner implements AutoCloseable
         final Map<T2tRow, T2tResult> merged = new LinkedHashMap<>();
         final List<T2tRow> failed = new ArrayList<>();
         final int total = rows.size() * rounds;
+        try (HarnessPinning pinning = HarnessPinning.apply(options.cpu()))
+        {
+            out.println("oobnet: " + pinning.note());
+            runRounds(rows, rounds, rateHz, plan, merged, failed, total);
+        }
+        progress.done();
+        final List<T2tResult> results = new ArrayList<>(merged.values());
+        for (final T2tResult result : results)
+        {
+            try
+            {
+                folder.writeRun(result.tickToTrade());
+            }
+            catch (final IOException ex)
+            {
+                out.println("oobnet: cannot write " + result.row().label() + "'s files: " + ex.getMessage());
+            }
+        }
+        return results;
+    }
+
+    private void runRounds(final List<T2tRow> rows, final int rounds, final long rateHz, final MeasurementPlan plan,
+        final Map<T2tRow, T2tResult> merged, final List<T2tRow> failed, final int total)
+    {
         int index = 0;
         for (int round = 1; round <= rounds; round++)
         {
@@ -116,20 +140,6 @@ public final class T2tRunner implements AutoCloseable
                 }
             }
         }
-        progress.done();
-        final List<T2tResult> results = new ArrayList<>(merged.values());
-        for (final T2tResult result : results)
-        {
-            try
-            {
-                folder.writeRun(result.tickToTrade());
-            }
-            catch (final IOException ex)
-            {
-                out.println("oobnet: cannot write " + result.row().label() + "'s files: " + ex.getMessage());
-            }
-        }
-        return results;
     }
 
     private T2tResult runOne(
