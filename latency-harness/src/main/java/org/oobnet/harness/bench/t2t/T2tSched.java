@@ -177,10 +177,25 @@ final class T2tSched implements AutoCloseable
                 (capture.oldestNs() - startNs) / 1e6), Map.of(), null);
         }
         listThreads();
-        final int tid = tradingThread.path("tid").asInt(-1);
-        final SlowTicks slow = SlowTicks.of(TickStamps.read(Path.of(output + ".exchange.stamps")),
+        final int tid = tradingThread.has("tid") ? tradingThread.get("tid").asInt() : spinningThread(block);
+        // no trading thread known (neither the trader's counters nor the trace found it): no tick can be charged
+        final SlowTicks slow = tid < 0 ? null : SlowTicks.of(TickStamps.read(Path.of(output + ".exchange.stamps")),
             TickStamps.read(Path.of(output + ".trader.stamps")), offsetNs, trace, tid, Map.copyOf(owners));
         return new T2tSchedRound(round, block, tradingThread, cpu, null, trace.timeByName(startNs, endNs), slow);
+    }
+
+    // without the trader's own counters: the trader side's spinning thread as the trace found it ("<comm>/<tid>")
+    private static int spinningThread(final SchedBlock block)
+    {
+        for (final SchedSide side : block.sides())
+        {
+            if (side.side().equals(TRADER) && !side.threads().isEmpty())
+            {
+                final String thread = side.threads().getFirst();
+                return Integer.parseInt(thread.substring(thread.lastIndexOf('/') + 1));
+            }
+        }
+        return -1;
     }
 
     // RowSched's sides and owners are the measuring client (here the exchange) and the reflector (the trader)
