@@ -14,7 +14,7 @@ import java.util.function.Consumer;
 import org.oobnet.netns.IpCommand;
 
 /**
- * The kernel's {@code sched:sched_switch} events on some CPUs, recorded through a tracefs instance of our own
+ * The kernel's {@code sched:sched_switch} events (or others named at the start) on some CPUs, recorded through a tracefs instance of our own
  * ({@code /sys/kernel/tracing/instances/oobnet-sched-<pid>-<n>}) so that no other user of tracing is disturbed:
  * the global buffer, its events and options stay as they were. Timestamps use the {@code mono} trace clock, the
  * {@code CLOCK_MONOTONIC} that {@link System#nanoTime()} reads. The instance is removed by {@link #close()};
@@ -26,6 +26,8 @@ public final class SchedTrace implements AutoCloseable
 {
     /** Where tracefs is (mounted there when it is not). */
     public static final Path TRACEFS = Path.of("/sys/kernel/tracing");
+    /** The context switch event, the one {@link #start(BitSet)} records. */
+    public static final String SCHED_SWITCH = "sched/sched_switch";
     /** Instance names start with this, then the owning process id. */
     static final String PREFIX = "oobnet-sched-";
     /**
@@ -55,6 +57,19 @@ public final class SchedTrace implements AutoCloseable
      */
     public static SchedTrace start(final BitSet cpus) throws IOException
     {
+        return start(cpus, List.of(SCHED_SWITCH));
+    }
+
+    /**
+     * Creates an instance and starts recording the given events on {@code cpus}.
+     *
+     * @param cpus   the CPUs to watch.
+     * @param events tracefs event paths under {@code events/} ({@code sched/sched_switch}, {@code irq/softirq_entry}).
+     * @return the recording trace; close it.
+     * @throws IOException as {@link #start(BitSet)}, or naming an event the kernel does not have.
+     */
+    public static SchedTrace start(final BitSet cpus, final List<String> events) throws IOException
+    {
         if (cpus.isEmpty())
         {
             throw new IOException("no CPU to trace");
@@ -76,7 +91,10 @@ public final class SchedTrace implements AutoCloseable
             trace.write("trace_clock", "mono");
             trace.write("buffer_size_kb", Integer.toString(BUFFER_KB));
             trace.write("tracing_cpumask", cpuMask(cpus));
-            trace.write("events/sched/sched_switch/enable", "1");
+            for (final String event : events)
+            {
+                trace.write("events/" + event + "/enable", "1");
+            }
             trace.write("tracing_on", "1");
             return trace;
         }

@@ -89,6 +89,7 @@ class TickToTradeCommandTest
             assertEquals("wire_ns", row.get("tick_to_trade").asText(), label + ": tick-to-trade is wire to wire");
             assertEquals(label.equals("t2t-stage"), !row.get("stage_alloc_bytes").isNull(), label);
             assertHops(label, row);
+            assertSched(label, row.get("sched"), row.get("pinning").get("trading_cpu").asInt());
             // the order's kernel RX time: the socket's stamp where it is the order's own, else the tap's
             assertEquals("socket, tap where shared", row.get("order_kernel_rx").get("stamp").asText(), label);
             assertTrue(row.get("order_kernel_rx").get("socket_stamp_shared").asLong() >= 0, label);
@@ -167,5 +168,55 @@ class TickToTradeCommandTest
             assertTrue(wire.get(p).asLong() > 0 && wire.get(p).asLong() <= hops.get("total").get(p).asLong(),
                 label + " wire " + p + "=" + wire.get(p) + " total=" + hops.get("total").get(p));
         }
+    }
+
+    // The row's one round as the scheduler saw it (root: tracefs), every field present and sane: the trader's side is
+    // the trading thread on the trading CPU, the exchange's its spinning thread; the trading thread's counters are
+    // its own (the thread rows' trading thread, or the stage), on the CPU for part of the phase, its switches and
+    // run-queue wait counted; the trading CPU's softirqs include NET_RX (the trader's own order sends run the
+    // exchange's receive there); every measured tick is looked at and each slow one has one cause.
+    private static void assertSched(final String label, final JsonNode sched, final int cpu)
+    {
+        final JsonNode rounds = sched.get("rounds");
+        assertEquals(1, rounds.size(), label + ": " + sched);
+        final JsonNode round = rounds.get(0);
+        assertEquals(1, round.get("round").asInt(), label);
+        assertEquals(1, round.get("rounds_traced").asInt(), label + ": " + round.get("absent"));
+        final JsonNode trader = round.get("sides").get(0);
+        assertEquals("trader", trader.get("side").asText(), label);
+        assertEquals(cpu, trader.get("cpu").asInt(), label);
+        assertEquals("exchange", round.get("sides").get(1).get("side").asText(), label);
+        final long windowNs = round.get("window_ns").asLong();
+        assertTrue(trader.get("off_cpu_ns").asLong() >= 0 && trader.get("off_cpu_ns").asLong() <= windowNs,
+            label + ": " + trader);
+        final JsonNode thread = round.get("trading_thread");
+        assertFalse(thread.has("absent"), label + ": " + thread);
+        final String comm = thread.get("comm").asText();
+        assertTrue(comm.equals(label.equals("t2t-stage") ? "oob-stage" : "oobnet-t2t-" + label.substring(4, 8)),
+            label + ": " + thread);
+        assertEquals(List.of(comm + "/" + thread.get("tid").asInt()), List.of(trader.get("threads").get(0).asText()),
+            label + ": the side's spinning thread is the trader's trading thread");
+        assertTrue(thread.get("on_cpu_ns").asLong() > 0 && thread.get("on_cpu_ns").asLong() < 2 * windowNs,
+            label + ": " + thread);
+        assertTrue(thread.get("run_delay_ns").asLong() >= 0 && thread.get("voluntary_switches").asLong() >= 0 &&
+            thread.get("involuntary_switches").asLong() >= 0, label + ": " + thread);
+        if (label.equals("t2t-blocking"))
+        {
+            // it blocks in receive when no tick waits (a starved one finds several queued: not one block per tick)
+            assertTrue(thread.get("voluntary_switches").asLong() > 0, label + ": " + thread);
+        }
+        final JsonNode irq = round.get("trading_cpu_irq");
+        assertTrue(irq.get("absent").isNull(), label + ": " + irq);
+        assertEquals(cpu, irq.get("cpu").asInt(), label);
+        assertTrue(irq.get("by_name").get("softirq NET_RX").get("count").asLong() > 0, label + ": " + irq);
+        assertTrue(irq.get("softirq_ns").asLong() > 0 && irq.get("softirq_ns").asLong() < windowNs, label + ": " + irq);
+        final JsonNode slow = round.get("slow_ticks");
+        assertEquals(MEASURED, slow.get("measured").asLong(), label + ": " + slow);
+        long charged = 0;
+        for (final JsonNode cause : slow.get("by_cause"))
+        {
+            charged += cause.get("ticks").asLong();
+        }
+        assertEquals(slow.get("slow").asLong(), charged, label + ": " + slow);
     }
 }

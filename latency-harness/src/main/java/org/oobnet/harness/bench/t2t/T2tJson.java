@@ -29,8 +29,9 @@ import org.oobnet.harness.report.RunResult;
  * Then {@code in_process_ns}, the exchange's {@code books}, what the trader names of the unanswered ticks
  * ({@code send_failures}, {@code ticks_lost_at_trader}, {@code ticks_unseen_by_trader}, {@code feed_socket_drops},
  * {@code feed_requests}: {@link TraderFeed}) and {@code hops} (each hop's percentile block with its
- * {@code count}, {@code negative} and {@code missing} ticks, see {@link T2tHops}). Ratios are p50, p99, p99.9 over
- * the base row's.
+ * {@code count}, {@code negative} and {@code missing} ticks, see {@link T2tHops}) and {@code sched} (per round, the
+ * trading thread's and CPU's scheduler evidence and each slow tick's cause: {@link T2tSchedRound}). Ratios are p50,
+ * p99, p99.9 over the base row's.
  * <p>
  * <b>Note:</b> stateless.
  */
@@ -109,6 +110,8 @@ public final class T2tJson
             putRatios(o, "ratio_to_spin", result, spin);
             putRatios(o, "ratio_to_blocking", result, blocking);
             putHops(o, result, spin, blocking);
+            // per round: the trading thread's and CPU's scheduler evidence (RunJson's row-level block stays unused)
+            o.set("sched", T2tSchedRound.toJson(result.sched()));
             array.add(o);
         }
         return array;

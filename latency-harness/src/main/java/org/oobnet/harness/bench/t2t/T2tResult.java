@@ -1,5 +1,8 @@
 package org.oobnet.harness.bench.t2t;
 
+import java.util.List;
+import java.util.stream.Stream;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.HdrHistogram.Histogram;
 import org.oobnet.harness.report.LatencyRecorder;
@@ -20,9 +23,10 @@ import org.oobnet.harness.report.RunResult;
  * @param feed         where the trader's feed stood when it stopped: the ticks it never reached.
  * @param hops         where the time went, per hop, the measured ticks.
  * @param pinning      how the trader was pinned, as it saw it ({@link TraderPinning#observed}).
+ * @param sched        each round's scheduler evidence ({@link T2tSchedRound}), in round order.
  */
 public record T2tResult(T2tRow row, RunResult tickToTrade, Histogram inProcess, OrderBooks.Books books, long sendFailures,
-    long ticksLost, TraderFeed feed, T2tHops hops, JsonNode pinning)
+    long ticksLost, TraderFeed feed, T2tHops hops, JsonNode pinning, List<T2tSchedRound> sched)
 {
     /**
      * @param other another round of the same row.
@@ -35,6 +39,6 @@ public record T2tResult(T2tRow row, RunResult tickToTrade, Histogram inProcess, 
         merged.add(other.inProcess);
         return new T2tResult(row, tickToTrade.merge(other.tickToTrade), merged, books.plus(other.books),
             sendFailures + other.sendFailures, ticksLost + other.ticksLost, feed.plus(other.feed), hops.plus(other.hops),
-            TraderPinning.merge(pinning, other.pinning));
+            TraderPinning.merge(pinning, other.pinning), Stream.concat(sched.stream(), other.sched.stream()).toList());
     }
 }

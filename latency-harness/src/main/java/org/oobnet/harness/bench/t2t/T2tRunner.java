@@ -93,6 +93,30 @@ public final class T2tRunner implements AutoCloseable
         final Map<T2tRow, T2tResult> merged = new LinkedHashMap<>();
         final List<T2tRow> failed = new ArrayList<>();
         final int total = rows.size() * rounds;
+        try (HarnessPinning pinning = HarnessPinning.apply(options.cpu()))
+        {
+            out.println("oobnet: " + pinning.note());
+            runRounds(rows, rounds, rateHz, plan, merged, failed, total);
+        }
+        progress.done();
+        final List<T2tResult> results = new ArrayList<>(merged.values());
+        for (final T2tResult result : results)
+        {
+            try
+            {
+                folder.writeRun(result.tickToTrade());
+            }
+            catch (final IOException ex)
+            {
+                out.println("oobnet: cannot write " + result.row().label() + "'s files: " + ex.getMessage());
+            }
+        }
+        return results;
+    }
+
+    private void runRounds(final List<T2tRow> rows, final int rounds, final long rateHz, final MeasurementPlan plan,
+        final Map<T2tRow, T2tResult> merged, final List<T2tRow> failed, final int total)
+    {
         int index = 0;
         for (int round = 1; round <= rounds; round++)
         {
@@ -116,25 +140,21 @@ public final class T2tRunner implements AutoCloseable
                 }
             }
         }
-        progress.done();
-        final List<T2tResult> results = new ArrayList<>(merged.values());
-        for (final T2tResult result : results)
-        {
-            try
-            {
-                folder.writeRun(result.tickToTrade());
-            }
-            catch (final IOException ex)
-            {
-                out.println("oobnet: cannot write " + result.row().label() + "'s files: " + ex.getMessage());
-            }
-        }
-        return results;
     }
 
     private T2tResult runOne(
         final T2tRow row, final MeasurementPlan plan, final long rateHz, final int round, final int index,
         final int total) throws IOException
+    {
+        try (T2tSched sched = T2tSched.start(options.cpu(), options.peerCpu()))
+        {
+            return runSides(row, plan, rateHz, round, index, total, sched);
+        }
+    }
+
+    private T2tResult runSides(
+        final T2tRow row, final MeasurementPlan plan, final long rateHz, final int round, final int index,
+        final int total, final T2tSched sched) throws IOException
     {
         final String base = ResultFolder.fileName(row.label()) + (round > 0 ? "-r" + round : "");
         final Path output = folder.dir().resolve(base);
@@ -153,7 +173,7 @@ public final class T2tRunner implements AutoCloseable
         final CompletableFuture<String> ready = new CompletableFuture<>();
         final AtomicLong seconds = new AtomicLong();
         final ChildJvm exchange = start(ChildJvm.command(network.prefix(true), peerCpu, true, exchangeArgs),
-            folder.dir().resolve(base + ".exchange.err"), line ->
+            folder.dir().resolve(base + ".exchange.err"), sched.watchExchange(line ->
             {
                 if (line.startsWith(ExchangeSimulator.READY))
                 {
@@ -164,7 +184,8 @@ public final class T2tRunner implements AutoCloseable
                     progress.show(index, total, row.label(), "measuring",
                         Math.min(seconds.incrementAndGet(), expectedS), expectedS);
                 }
-            });
+            }));
+        sched.exchange(exchange.pid());
         ChildJvm trader = null;
         try
         {
@@ -178,6 +199,7 @@ public final class T2tRunner implements AutoCloseable
             // every row alike: only the trading thread on the trading CPU (TraderPinning)
             trader = start(TraderPinning.traderCommand(network.prefix(false), cpu, peerCpu, traderArgs),
                 folder.dir().resolve(base + ".trader.err"), line -> { });
+            sched.trader(trader.pid());
             final long timeoutMs = TimeUnit.NANOSECONDS.toMillis(plan.durationNs() + plan.warmupNs()) +
                 (plan.count() + plan.warmupCount()) * 1000 / Math.max(1, rateHz) + 90_000;
             final int exit = exchange.waitFor(timeoutMs);
@@ -193,7 +215,8 @@ public final class T2tRunner implements AutoCloseable
             {
                 throw new IOException("the trader exited with status " + traderExit + ": " + trader.stderrTail());
             }
-            return read(row, output, keepStamps);
+            final T2tSchedRound schedRound = sched.finish(Math.max(1, round), output);
+            return read(row, output, keepStamps, schedRound);
         }
         finally
         {
@@ -222,10 +245,12 @@ public final class T2tRunner implements AutoCloseable
      * @param row    the row.
      * @param output their path prefix.
      * @param keepStamps keep the per-tick times' files (else deleted once joined).
+     * @param sched  the round's scheduler evidence.
      * @return the row's result.
      * @throws IOException when a file is missing or unreadable.
      */
-    static T2tResult read(final T2tRow row, final Path output, final boolean keepStamps) throws IOException
+    static T2tResult read(final T2tRow row, final Path output, final boolean keepStamps, final T2tSchedRound sched)
+        throws IOException
     {
         final JsonNode exchange = RunJson.read(Path.of(output + ".run.json"));
         final RunResult measured = RunJson.fromJson(exchange, ChildOutput.readIntervalLog(Path.of(output + ".hlog")));
@@ -248,7 +273,8 @@ public final class T2tRunner implements AutoCloseable
         }
         final OrderBooks.Books books = T2tJson.books(exchange);
         return new T2tResult(row, tickToTrade, inProcess, books, trader.path("send_failures").asLong(),
-            trader.path("ticks_lost").asLong(), TraderFeed.of(trader, books.ticks()), hops, trader.path("pinning"));
+            trader.path("ticks_lost").asLong(), TraderFeed.of(trader, books.ticks()), hops, trader.path("pinning"),
+            List.of(sched));
     }
 
     private ChildJvm start(final List<String> command, final Path stderr, final java.util.function.Consumer<String> lines)

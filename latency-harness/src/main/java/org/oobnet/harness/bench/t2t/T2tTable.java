@@ -45,6 +45,8 @@ public final class T2tTable
         lines.addAll(appLines(results, spin, blocking));
         lines.add("");
         lines.addAll(hopLines(results));
+        lines.add("");
+        lines.addAll(schedLines(results));
         return lines;
     }
 
@@ -169,6 +171,22 @@ public final class T2tTable
                 "socket RX stamp was the next order's: the tap's used)", r.row().label(),
                 r.hops().socketStampShared()));
         }
+        return lines;
+    }
+
+    // each row's rounds: what the scheduler did on the two CPUs, and what each slow tick met
+    private static List<String> schedLines(final List<T2tResult> results)
+    {
+        final List<String> lines = new ArrayList<>();
+        lines.add("scheduler, per row and round (measured phase)");
+        results.forEach(r -> lines.addAll(T2tSchedRound.lines(r.row().label(), r.sched())));
+        lines.add("(sched trader/exchange: the trading thread on the trading CPU and the exchange's spinning thread " +
+            "on its CPU, from sched_switch: times switched out (preempted: still runnable), time off the CPU, and " +
+            "what ran there meanwhile, trader:/exchange:/harness: the run's own threads; trading thread: its " +
+            "/proc schedstat and context switches; cpuN: the trading CPU's softirq and hard irq time (a softirq " +
+            "includes irqs nested in it) and count; slow ticks: each measured tick with tick_in at or over the " +
+            "bound, charged to the first that held over its way in: off_cpu:<task that ran longest>, " +
+            "behind_earlier_tick, irq:<name>, none_in_trace)");
         return lines;
     }
 

@@ -36,6 +36,9 @@ final class TraderRun
     /** At most this long. */
     private static final long SETTLE_LIMIT_NS = TimeUnit.SECONDS.toNanos(2);
 
+    /** The trader's json object with the trading thread's scheduler counters over the measured phase. */
+    static final String TRADING_THREAD = "trading_thread";
+
     private final TickAnswer answer;
     private final StageSamples samples;
     private final LatencyRecorder recorder = new LatencyRecorder();
@@ -67,6 +70,20 @@ final class TraderRun
                 last = next;
                 since = System.nanoTime();
             }
+        }
+    }
+
+    // the trading thread's counters now (found by its affinity when tid is -1), null when there is none
+    private static TradingThreadStat schedNow(final int cpu, final int tid)
+    {
+        try
+        {
+            final int thread = tid >= 0 ? tid : TradingThreadStat.find(cpu);
+            return thread < 0 ? null : TradingThreadStat.read(thread);
+        }
+        catch (final IOException | IllegalArgumentException ex)
+        {
+            return null;
         }
     }
 
@@ -104,6 +121,7 @@ final class TraderRun
         StageAllocation.resolveStageStrings();
         final long allocStart = THREADS.getThreadAllocatedBytes(tradingThread);
         final long stallsStart = stalls.getAsLong();
+        final TradingThreadStat schedStart = schedNow(cpu, -1);
         while (!answer.hasEnded() && !stop.getAsBoolean() && System.nanoTime() - deadline < 0)
         {
             LockSupport.parkNanos(1_000_000L);
@@ -115,6 +133,7 @@ final class TraderRun
         }
         final long allocated = THREADS.getThreadAllocatedBytes(tradingThread) - allocStart;
         final long stallsEnd = stalls.getAsLong();
+        final TradingThreadStat schedEnd = schedStart == null ? null : schedNow(cpu, schedStart.tid());
         samples.drainTo(recorder);
         final Histogram inProcess = recorder.swapInterval();
         try (PrintStream logStream = new PrintStream(Path.of(output + ".inproc.hlog").toFile()))
@@ -141,6 +160,8 @@ final class TraderRun
         json.put(onStage ? "stage_alloc_bytes" : "client_alloc_bytes", allocated);
         json.put("stalls", stallsEnd < 0 ? -1 : stallsEnd - stallsStart);
         json.set("pinning", TraderPinning.observed(cpu, pinned.getAsBoolean()));
+        json.set(TRADING_THREAD, schedEnd == null ? TradingThreadStat.absent("no thread of the trader runs on cpu=" +
+            cpu + " alone, or it ended") : schedEnd.minus(schedStart).toJson());
         RunJson.write(Path.of(output + ".trader.json"), json);
         answer.stamps().write(Path.of(output + ".trader.stamps"));
         out.println("oobnet: trader answered " + answer.sent() + " ticks" + (answer.hasEnded() ? "" :
