@@ -123,10 +123,7 @@ public final class StageHops
         {
             return 0L;
         }
-        if (0L != pendingDoneNs || pendingDoneToKickNs >= 0)
-        {
-            recordPending(); // a frame whose kick did not (yet) return: its times are not held past the next one
-        }
+        recordPending(); // a frame whose kick did not (yet) return: its times are not held past the next one
         return System.nanoTime();
     }
 
