@@ -25,9 +25,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Per-hop timestamps on a real ring ping-pong across two namespaces: a kernel UDP peer in B sends, an OOB socket's
  * stage handler in A echoes from the stage through the packet port's TX ring. Round by round, each of A's hops
- * (kernel RX → pickup, pickup → handler done, handler done → kick) is recorded exactly once, is positive, and the
- * three together fit in the round trip B measured around them. Then {@code oobnet stat --once} (the
- * {@link CountersPrinter}) shows them for the running socket's stage.
+ * (kernel RX → pickup, pickup → handler done, handler done → kick, kick → return) is recorded exactly once and is
+ * positive, and the three up to the kick together fit in the round trip B measured around them (kick → return does
+ * not: over veth the peer can read the echo before the stage's system call returns). Then
+ * {@code oobnet stat --once} (the {@link CountersPrinter}) shows them for the running socket's stage.
  */
 class UdpHopsTest
 {
@@ -86,14 +87,19 @@ class UdpHopsTest
                 assertTrue(rttNs > 0, "round " + round + ": echo lost");
                 final HopSnapshot[] after = settled(hops, before);
                 long sumNs = 0;
+                final StringBuilder each = new StringBuilder();
                 for (final StageHop hop : MEASURED)
                 {
                     final HopSnapshot window = after[hop.ordinal()].minus(before[hop.ordinal()]);
                     assertEquals(1, window.count(), "round " + round + ": " + hop.label() + " recorded; last send rc=" + rc[0]);
                     assertTrue(window.sumNs() > 0, "round " + round + ": " + hop.label() + "=" + window.sumNs());
-                    sumNs += window.sumNs();
+                    // the kick's return can come after B read the echo (the frame reaches B inside the call; a
+                    // preempted stage returns late): only the hops that end before the frame leaves are bounded
+                    sumNs += StageHop.KICK_TO_RETURN == hop ? 0 : window.sumNs();
+                    each.append(' ').append(hop.label()).append('=').append(window.sumNs());
                 }
-                assertTrue(sumNs <= rttNs, "round " + round + ": hops " + sumNs + " ns > round trip " + rttNs + " ns");
+                assertTrue(sumNs <= rttNs,
+                    "round " + round + ": hops up to the kick " + sumNs + " ns > round trip " + rttNs + " ns;" + each);
             }
 
             final StringWriter out = new StringWriter();
