@@ -207,13 +207,20 @@ public final class RunJson
         }
     }
 
-    private static void putMedian(final ObjectNode ratio, final String name, final double[] rounds)
+    /**
+     * @param ratio  the object to put it in.
+     * @param name   its key, e.g. {@code rounds_p50_median}.
+     * @param rounds a ratio per round (NaN ones left out).
+     * @return their {@link MedianInterval}, written as {@code n}, {@code median}, {@code lower}, {@code upper} (null
+     * without an interval) and {@code coverage}; null in the JSON when no ratio is left.
+     */
+    public static MedianInterval putMedian(final ObjectNode ratio, final String name, final double[] rounds)
     {
         final MedianInterval median = MedianInterval.of(rounds, MedianInterval.CONFIDENCE);
         if (median.n() == 0)
         {
             ratio.putNull(name);
-            return;
+            return median;
         }
         final ObjectNode o = ratio.putObject(name);
         o.put("n", median.n());
@@ -229,9 +236,14 @@ public final class RunJson
             o.putNull("upper");
         }
         o.put("coverage", median.coverage());
+        return median;
     }
 
-    private static void putRoundRatios(final ArrayNode array, final double[] ratios)
+    /**
+     * @param array  where the ratios go, one per round, null for a round without one.
+     * @param ratios a ratio per round.
+     */
+    public static void putRoundRatios(final ArrayNode array, final double[] ratios)
     {
         for (final double ratio : ratios)
         {
