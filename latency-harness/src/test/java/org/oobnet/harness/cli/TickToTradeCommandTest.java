@@ -126,7 +126,8 @@ class TickToTradeCommandTest
         assertEquals(6, rounds.get("rounds_for_interval").asInt(), rounds.toString());
         assertEquals("merged", rounds.get("verdict_from").asText(), rounds.toString());
         for (final String[] target : new String[][]{ { "ratio_to_spin", "p50", "0.75", "p50_to_spin" },
-            { "ratio_to_spin", "p99", "0.75", "p99_to_spin" }, { "ratio_to_blocking", "p50", "0.2", "p50_to_blocking" } })
+            { "ratio_to_spin", "p99", "0.75", "p99_to_spin" },
+            { "ratio_to_blocking", "p50", "0.2", "p50_to_blocking" } })
         {
             final double merged = stage.get("wire_ns").get(target[0]).get(target[1]).asDouble();
             final JsonNode group = rounds.get(target[0]);

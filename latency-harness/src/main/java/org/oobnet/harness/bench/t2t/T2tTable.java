@@ -13,9 +13,9 @@ import org.oobnet.harness.report.Micros;
  * the exchange to the order's kernel RX stamp there, the field's tap-to-tap convention): each row's percentiles, its
  * p50 and p99 over the spin and blocking baselines' (the issue's targets apply to these ratios), the stage's
  * allocation and whether the books are exact, and which targets the run met ({@link T2tTargets}: the merged ratios
- * and, round by round, their median and interval, which decides from six rounds on). Then app to app ({@code latency_ns}:
- * the simulator's tick send to its read of the order, the simulator's own hops included) with its ratios and the
- * in-process p50 and p99. Then the hops.
+ * and, round by round, their median and interval, which decides from six rounds on). Then app to app
+ * ({@code latency_ns}: the simulator's tick send to its read of the order, the simulator's own hops included) with its
+ * ratios and the in-process p50 and p99. Then the hops.
  * <p>
  * <b>Note:</b> stateless.
  */
