@@ -208,19 +208,20 @@ public final class RunJson
     }
 
     /**
+     * Writes the {@link MedianInterval} of a ratio per round as {@code n}, {@code median}, {@code lower},
+     * {@code upper} (null without an interval) and {@code coverage}; null when no ratio is left.
+     *
      * @param ratio  the object to put it in.
      * @param name   its key, e.g. {@code rounds_p50_median}.
      * @param rounds a ratio per round (NaN ones left out).
-     * @return their {@link MedianInterval}, written as {@code n}, {@code median}, {@code lower}, {@code upper} (null
-     * without an interval) and {@code coverage}; null in the JSON when no ratio is left.
      */
-    public static MedianInterval putMedian(final ObjectNode ratio, final String name, final double[] rounds)
+    public static void putMedian(final ObjectNode ratio, final String name, final double[] rounds)
     {
         final MedianInterval median = MedianInterval.of(rounds, MedianInterval.CONFIDENCE);
         if (median.n() == 0)
         {
             ratio.putNull(name);
-            return median;
+            return;
         }
         final ObjectNode o = ratio.putObject(name);
         o.put("n", median.n());
@@ -236,7 +237,6 @@ public final class RunJson
             o.putNull("upper");
         }
         o.put("coverage", median.coverage());
-        return median;
     }
 
     /**
