@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 import org.oobnet.harness.bench.t2t.T2tRow;
 import org.oobnet.harness.bench.t2t.T2tRunner;
 import org.oobnet.harness.bench.t2t.T2tJson;
-import org.oobnet.harness.bench.t2t.T2tResult;
+import org.oobnet.harness.bench.t2t.T2tRun;
 import org.oobnet.harness.bench.t2t.ExchangeSimulator;
 import org.oobnet.harness.bench.t2t.ThreadTrader;
 import org.oobnet.harness.bench.t2t.StageTrader;
@@ -173,11 +173,11 @@ public final class TickToTradeCommand implements Callable<Integer>
         }
         final PrintStream out = System.out;
         final ResultFolder folder = Outputs.folder(options.out, "tick-to-trade");
-        final List<T2tResult> results;
+        final T2tRun run;
         try (T2tRunner runner = new T2tRunner(options.settings(), folder, out, transport, exchangeIdle,
             orderReceiveIntervalNs, keepStamps, Progress.forLongRun(System.err, options.plan().durationNs())))
         {
-            results = runner.run(chosen, rounds, rateHz);
+            run = runner.run(chosen, rounds, rateHz);
         }
         catch (final IOException ex)
         {
@@ -186,17 +186,17 @@ public final class TickToTradeCommand implements Callable<Integer>
             return 1;
         }
         final List<RunResult> rowsOut = new ArrayList<>();
-        results.forEach(r -> rowsOut.add(r.tickToTrade()));
+        run.rows().forEach(r -> rowsOut.add(r.tickToTrade()));
         // the plot, the .hgrm files and the generic table; the JSON files are then rewritten with the t2t fields
         Outputs.finish(folder, "Tick-to-trade, " + rateHz + " ticks/s", rowsOut, options.json(), out);
         out.println();
-        T2tTable.lines(results).forEach(out::println);
-        T2tJson.write(folder.dir().resolve(ResultFolder.SUMMARY_FILE), results);
+        T2tTable.lines(run).forEach(out::println);
+        T2tJson.write(folder.dir().resolve(ResultFolder.SUMMARY_FILE), run);
         if (options.json() != null)
         {
-            T2tJson.write(options.json(), results);
+            T2tJson.write(options.json(), run);
         }
-        return results.size() == chosen.size() ? 0 : 1;
+        return run.rows().size() == chosen.size() ? 0 : 1;
     }
 
     private int exchange(final MeasurementPlan plan, final long rateHz) throws IOException

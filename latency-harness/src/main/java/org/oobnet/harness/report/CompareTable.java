@@ -85,7 +85,11 @@ public final class CompareTable
         return lines;
     }
 
-    private static String spread(final double[] ratios)
+    /**
+     * @param ratios a ratio per round, NaN for a round without one (printed {@code -}, left out of the median).
+     * @return the ratios, then their median and, when they are enough, its 95 % interval, as in the round lines.
+     */
+    public static String spread(final double[] ratios)
     {
         if (ratios.length == 0)
         {
@@ -94,7 +98,7 @@ public final class CompareTable
         final StringBuilder text = new StringBuilder();
         for (final double ratio : ratios)
         {
-            text.append(String.format(Locale.ROOT, "%.2f ", ratio));
+            text.append(Double.isNaN(ratio) ? "- " : String.format(Locale.ROOT, "%.2f ", ratio));
         }
         final MedianInterval median = MedianInterval.of(ratios, MedianInterval.CONFIDENCE);
         return text.append(median.hasInterval() ?

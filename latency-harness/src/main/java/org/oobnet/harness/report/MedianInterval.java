@@ -60,6 +60,20 @@ public record MedianInterval(int n, double median, double lower, double upper, d
     }
 
     /**
+     * @param confidence the least coverage wanted, in (0, 1).
+     * @return the fewest values that give an interval with it (six for {@link #CONFIDENCE}).
+     */
+    public static int fewestForInterval(final double confidence)
+    {
+        int n = 1;
+        while (!of(new double[n], confidence).hasInterval())
+        {
+            n++;
+        }
+        return n;
+    }
+
+    /**
      * @return whether the values were enough for an interval.
      */
     public boolean hasInterval()

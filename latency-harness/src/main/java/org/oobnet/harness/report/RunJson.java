@@ -207,7 +207,15 @@ public final class RunJson
         }
     }
 
-    private static void putMedian(final ObjectNode ratio, final String name, final double[] rounds)
+    /**
+     * Writes the {@link MedianInterval} of a ratio per round as {@code n}, {@code median}, {@code lower},
+     * {@code upper} (null without an interval) and {@code coverage}; null when no ratio is left.
+     *
+     * @param ratio  the object to put it in.
+     * @param name   its key, e.g. {@code rounds_p50_median}.
+     * @param rounds a ratio per round (NaN ones left out).
+     */
+    public static void putMedian(final ObjectNode ratio, final String name, final double[] rounds)
     {
         final MedianInterval median = MedianInterval.of(rounds, MedianInterval.CONFIDENCE);
         if (median.n() == 0)
@@ -231,7 +239,11 @@ public final class RunJson
         o.put("coverage", median.coverage());
     }
 
-    private static void putRoundRatios(final ArrayNode array, final double[] ratios)
+    /**
+     * @param array  where the ratios go, one per round, null for a round without one.
+     * @param ratios a ratio per round.
+     */
+    public static void putRoundRatios(final ArrayNode array, final double[] ratios)
     {
         for (final double ratio : ratios)
         {

@@ -27,7 +27,8 @@ import picocli.CommandLine;
 /**
  * A short tick-to-trade run between two real namespaces, every row, stages and threads yielding (the machine is
  * shared): each row is present with its latency blocks, the exchange's books are exact (every tick answered by one
- * right order), and the namespaces are gone afterwards. Not a timed test: no latency bound is asserted beyond sanity.
+ * right order), t2t-stage's targets round by round agree with its merged ratios, and the namespaces are gone
+ * afterwards. Not a timed test: no latency bound is asserted beyond sanity.
  * The help offers none of the shared latency options the command refuses (UserErrorsTest has the refusals).
  */
 class TickToTradeCommandTest
@@ -107,9 +108,42 @@ class TickToTradeCommandTest
         assertTrue(stage.get("ratio_to_blocking").get("p50").asDouble() > 0);
         assertEquals("t2t-spin", stage.get("wire_ns").get("ratio_to_spin").get("base").asText());
         assertTrue(stage.get("wire_ns").get("ratio_to_blocking").get("p50").asDouble() > 0);
+        assertRounds(stage);
+        assertTrue(summary.get(1).get("rounds").isNull() && summary.get(2).get("rounds").isNull(),
+            "the baselines have no targets of their own");
         assertTrue(Files.size(out.resolve(ResultFolder.PLOT_FILE)) > 0);
         assertFalse(IpCommand.run("netns", "list").contains(NetnsPair.PREFIX + ProcessHandle.current().pid()),
             "the run's namespaces are removed");
+    }
+
+    // t2t-stage's targets round by round: one round, so each target's one round ratio is the merged wire ratio
+    // (exactly: the same histograms), its median that ratio without an interval, and the run's verdict the merged
+    // ratio's. Fails when the round ratios are taken from another measure than wire_ns or another row's rounds.
+    private static void assertRounds(final JsonNode stage)
+    {
+        final JsonNode rounds = stage.get("rounds");
+        assertEquals(1, rounds.get("count").asInt(), rounds.toString());
+        assertEquals(6, rounds.get("rounds_for_interval").asInt(), rounds.toString());
+        assertEquals("merged", rounds.get("verdict_from").asText(), rounds.toString());
+        for (final String[] target : new String[][]{ { "ratio_to_spin", "p50", "0.75", "p50_to_spin" },
+            { "ratio_to_spin", "p99", "0.75", "p99_to_spin" },
+            { "ratio_to_blocking", "p50", "0.2", "p50_to_blocking" } })
+        {
+            final double merged = stage.get("wire_ns").get(target[0]).get(target[1]).asDouble();
+            final JsonNode group = rounds.get(target[0]);
+            assertEquals(stage.get("wire_ns").get(target[0]).get("base"), group.get("base"), rounds.toString());
+            assertEquals(merged, group.get("rounds_" + target[1]).get(0).asDouble(), target[3]);
+            assertEquals(1, group.get("rounds_" + target[1]).size(), target[3]);
+            final JsonNode median = group.get("rounds_" + target[1] + "_median");
+            assertEquals(1, median.get("n").asInt(), target[3]);
+            assertEquals(merged, median.get("median").asDouble(), target[3]);
+            assertTrue(median.get("lower").isNull() && median.get("upper").isNull(), median.toString());
+            assertEquals(0, median.get("coverage").asDouble(), target[3]);
+            assertEquals(Double.parseDouble(target[2]), median.get("target").asDouble(), target[3]);
+            assertEquals("too few rounds", median.get("verdict").asText(), target[3]);
+            assertEquals(merged <= Double.parseDouble(target[2]) ? "met" : "missed",
+                rounds.get("verdict").get(target[3]).asText(), target[3] + " " + merged);
+        }
     }
 
     // Every row pinned alike: its trading thread (the stage, or the thread that receives and sends) alone on the

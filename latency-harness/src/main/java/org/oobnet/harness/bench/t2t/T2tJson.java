@@ -8,6 +8,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.HdrHistogram.Histogram;
 import org.oobnet.harness.report.FloorReference;
@@ -31,7 +32,8 @@ import org.oobnet.harness.report.RunResult;
  * {@code feed_requests}: {@link TraderFeed}) and {@code hops} (each hop's percentile block with its
  * {@code count}, {@code negative} and {@code missing} ticks, see {@link T2tHops}) and {@code sched} (per round, the
  * trading thread's and CPU's scheduler evidence and each slow tick's cause: {@link T2tSchedRound}). Ratios are p50,
- * p99, p99.9 over the base row's.
+ * p99, p99.9 over the base row's. t2t-stage's row has {@code rounds}: its targets' ratios round by round with their
+ * median and interval, and the run's verdict per target ({@link T2tTargets#toJson}); the other rows' is null.
  * <p>
  * <b>Note:</b> stateless.
  */
@@ -88,11 +90,12 @@ public final class T2tJson
     }
 
     /**
-     * @param results the rows.
+     * @param run the run.
      * @return the array.
      */
-    static ArrayNode rows(final List<T2tResult> results)
+    static ArrayNode rows(final T2tRun run)
     {
+        final List<T2tResult> results = run.rows();
         final T2tResult spin = find(results, T2tRow.SPIN);
         final T2tResult blocking = find(results, T2tRow.BLOCKING);
         final ArrayNode array = JsonNodeFactory.instance.arrayNode();
@@ -112,19 +115,21 @@ public final class T2tJson
             putHops(o, result, spin, blocking);
             // per round: the trading thread's and CPU's scheduler evidence (RunJson's row-level block stays unused)
             o.set("sched", T2tSchedRound.toJson(result.sched()));
+            // t2t-stage's targets round by round and the run's verdict; the baselines have none
+            o.set("rounds", result.row() == T2tRow.STAGE ? T2tTargets.toJson(run) : NullNode.getInstance());
             array.add(o);
         }
         return array;
     }
 
     /**
-     * @param file    where.
-     * @param results the rows.
+     * @param file where.
+     * @param run  the run.
      * @throws IOException when it cannot be written.
      */
-    public static void write(final Path file, final List<T2tResult> results) throws IOException
+    public static void write(final Path file, final T2tRun run) throws IOException
     {
-        RunJson.write(file, rows(results));
+        RunJson.write(file, rows(run));
     }
 
     /**

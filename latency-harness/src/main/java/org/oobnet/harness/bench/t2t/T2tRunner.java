@@ -29,7 +29,8 @@ import org.oobnet.harness.report.ChildOutput;
  * Orchestrates a tick-to-trade run as child processes, as {@link UdpRunner} does the UDP runs: for each row and
  * round, the exchange simulator in the second namespace (its JVM pinned to the peer CPU) and the trader in the
  * first, pinned the same way whatever its row ({@link TraderPinning}: only the trading thread, stage or not, on the
- * measuring CPU, the JVM's other threads elsewhere). Rows alternate round after round, and each row's rounds are merged.
+ * measuring CPU, the JVM's other threads elsewhere). Rows alternate round after round; each row's rounds are kept
+ * (the targets are judged round by round, {@link T2tTargets}) and merged.
  * <p>
  * <b>Note:</b> in-band only, not thread safe. {@link #close()} ends any child and removes the namespaces.
  */
@@ -85,21 +86,24 @@ public final class T2tRunner implements AutoCloseable
      * @param rows   the rows.
      * @param rounds how many alternating rounds; each gets its share of the length.
      * @param rateHz ticks per second.
-     * @return the merged rows that produced a result, in row order (failed rows are reported and left out).
+     * @return the rows that produced a result, merged and round by round, in row order (failed rows are reported
+     * and left out).
      */
-    public List<T2tResult> run(final List<T2tRow> rows, final int rounds, final long rateHz)
+    public T2tRun run(final List<T2tRow> rows, final int rounds, final long rateHz)
     {
         final MeasurementPlan plan = options.plan(rounds);
-        final Map<T2tRow, T2tResult> merged = new LinkedHashMap<>();
+        final Map<T2tRow, List<T2tResult>> byRound = new LinkedHashMap<>();
         final List<T2tRow> failed = new ArrayList<>();
         final int total = rows.size() * rounds;
         try (HarnessPinning pinning = HarnessPinning.apply(options.cpu()))
         {
             out.println("oobnet: " + pinning.note());
-            runRounds(rows, rounds, rateHz, plan, merged, failed, total);
+            runRounds(rows, rounds, rateHz, plan, byRound, failed, total);
         }
         progress.done();
-        final List<T2tResult> results = new ArrayList<>(merged.values());
+        // each row's rounds kept as they ran (the targets round by round), and merged (the tables)
+        final List<T2tResult> results = new ArrayList<>();
+        byRound.values().forEach(r -> results.add(r.stream().reduce(T2tResult::merge).orElseThrow()));
         for (final T2tResult result : results)
         {
             try
@@ -111,11 +115,11 @@ public final class T2tRunner implements AutoCloseable
                 out.println("oobnet: cannot write " + result.row().label() + "'s files: " + ex.getMessage());
             }
         }
-        return results;
+        return new T2tRun(results, byRound);
     }
 
     private void runRounds(final List<T2tRow> rows, final int rounds, final long rateHz, final MeasurementPlan plan,
-        final Map<T2tRow, T2tResult> merged, final List<T2tRow> failed, final int total)
+        final Map<T2tRow, List<T2tResult>> byRound, final List<T2tRow> failed, final int total)
     {
         int index = 0;
         for (int round = 1; round <= rounds; round++)
@@ -129,14 +133,15 @@ public final class T2tRunner implements AutoCloseable
                 }
                 try
                 {
-                    merged.merge(row, runOne(row, plan, rateHz, rounds > 1 ? round : 0, index, total), T2tResult::merge);
+                    final T2tResult result = runOne(row, plan, rateHz, rounds > 1 ? round : 0, index, total);
+                    byRound.computeIfAbsent(row, r -> new ArrayList<>()).add(result);
                 }
                 catch (final IOException | RuntimeException ex)
                 {
                     progress.done();
                     out.println("oobnet: " + row.label() + " failed: " + ex.getMessage());
                     failed.add(row);
-                    merged.remove(row);
+                    byRound.remove(row);
                 }
             }
         }

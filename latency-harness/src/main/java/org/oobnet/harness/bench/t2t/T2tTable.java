@@ -12,18 +12,15 @@ import org.oobnet.harness.report.Micros;
  * The tick-to-trade tables. First tick-to-trade itself, wire to wire ({@code wire_ns}: the tick's kernel TX stamp at
  * the exchange to the order's kernel RX stamp there, the field's tap-to-tap convention): each row's percentiles, its
  * p50 and p99 over the spin and blocking baselines' (the issue's targets apply to these ratios), the stage's
- * allocation and whether the books are exact, and which targets the run met. Then app to app ({@code latency_ns}:
- * the simulator's tick send to its read of the order, the simulator's own hops included) with its ratios and the
- * in-process p50 and p99. Then the hops.
+ * allocation and whether the books are exact, and which targets the run met ({@link T2tTargets}: the merged ratios
+ * and, round by round, their median and interval, which decides from six rounds on). Then app to app
+ * ({@code latency_ns}: the simulator's tick send to its read of the order, the simulator's own hops included) with its
+ * ratios and the in-process p50 and p99. Then the hops.
  * <p>
  * <b>Note:</b> stateless.
  */
 public final class T2tTable
 {
-    /** Target: the stage's wire p50 and p99 at most this many times the spinning thread's. */
-    static final double TARGET_TO_SPIN = 0.75;
-    /** Target: the stage's wire p50 at most this many times the blocking thread's. */
-    static final double TARGET_TO_BLOCKING = 0.2;
     /** A measure's columns: run, n, p50, p99, p99.9, max, then p50 and p99 over spin's and over blocking's. */
     private static final String MEASURE = "%-13s %8s %9s %9s %9s %9s  %6s %6s %6s %6s";
 
@@ -32,15 +29,16 @@ public final class T2tTable
     }
 
     /**
-     * @param results the rows.
+     * @param run the run: its merged rows, and each row's rounds for the targets round by round.
      * @return the lines.
      */
-    public static List<String> lines(final List<T2tResult> results)
+    public static List<String> lines(final T2tRun run)
     {
+        final List<T2tResult> results = run.rows();
         final T2tResult spin = T2tJson.find(results, T2tRow.SPIN);
         final T2tResult blocking = T2tJson.find(results, T2tRow.BLOCKING);
         final List<String> lines = new ArrayList<>();
-        lines.addAll(wireLines(results, spin, blocking));
+        lines.addAll(wireLines(run, spin, blocking));
         lines.add("");
         lines.addAll(appLines(results, spin, blocking));
         lines.add("");
@@ -50,23 +48,16 @@ public final class T2tTable
         return lines;
     }
 
-    // tick-to-trade, wire to wire: what the targets apply to
-    private static List<String> wireLines(final List<T2tResult> results, final T2tResult spin,
-        final T2tResult blocking)
+    // tick-to-trade, wire to wire: what the targets apply to, then the targets merged and round by round
+    private static List<String> wireLines(final T2tRun run, final T2tResult spin, final T2tResult blocking)
     {
+        final List<T2tResult> results = run.rows();
         final List<String> lines = table("tick-to-trade, wire to wire (wire_ns)", "  %8s  %s",
             new String[]{ "stage-B", "books" }, results, r -> measure(r, r.hops().wire(), spin, blocking,
                 T2tJson::wireRatio) + String.format(Locale.ROOT, "  %8s  %s",
                 r.tickToTrade().stageAllocBytes() < 0 ? "-" : Long.toString(r.tickToTrade().stageAllocBytes()),
                 books(r.books())));
-        final T2tResult stage = T2tJson.find(results, T2tRow.STAGE);
-        if (stage != null && spin != null && blocking != null)
-        {
-            lines.add(String.format(Locale.ROOT, "targets (t2t-stage): p50/sp <= %.2f %s, p99/sp <= %.2f %s, " +
-                "p50/bl <= %.2f %s", TARGET_TO_SPIN, met(T2tJson.wireRatio(stage, spin, 50), TARGET_TO_SPIN),
-                TARGET_TO_SPIN, met(T2tJson.wireRatio(stage, spin, 99), TARGET_TO_SPIN), TARGET_TO_BLOCKING,
-                met(T2tJson.wireRatio(stage, blocking, 50), TARGET_TO_BLOCKING)));
-        }
+        lines.addAll(T2tTargets.lines(run));
         results.stream().filter(r -> !r.books().exact()).forEach(r -> lines.add(T2tLosses.line(r)));
         lines.add("(us; the tick's kernel TX stamp at the exchange to the order's kernel RX stamp there: the " +
             "trader's wire-to-wire tick-to-trade as the exchange's kernel sees it, tap to tap; the targets apply " +
@@ -124,12 +115,6 @@ public final class T2tTable
     {
         return books.exact() ? "exact" : "lost=" + books.lost() + " dup=" + books.duplicated() + " unknown=" +
             books.unknown() + " wrong=" + books.wrongDecisions();
-    }
-
-    private static String met(final double ratio, final double target)
-    {
-        return Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.2f %s", ratio,
-            ratio <= target ? "met" : "missed");
     }
 
     // each row's hops, p50/p99, and wire with its ratios to the baselines'
