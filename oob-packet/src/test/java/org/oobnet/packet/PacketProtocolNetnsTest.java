@@ -577,12 +577,59 @@ class PacketProtocolNetnsTest
         assertEquals(136, stateB.counters().get(PacketCounter.KERNEL_DROPS), "each drop counted once, after close");
     }
 
-    // host B's packet socket on a runtime whose health checks (which read the drops too) never come
+    @Test
+    void shouldCountFramesLeftInRxRingWhenSocketLeavesStageWithABurstWaiting() throws Exception
+    {
+        // the stage takes at most 8 frames a cycle; the close reaches it while 40 wait, so it detaches the socket
+        // after the first 8 and the rest stay in the ring
+        final KSocket b = openWithoutHealthChecks(8);
+        final OobSocket receiver = OobSocket.of(b);
+        final PacketSocketState stateB = PacketSocketState.of(receiver);
+        final java.util.concurrent.atomic.AtomicReference<Throwable> closeFailure =
+            new java.util.concurrent.atomic.AtomicReference<>();
+        final Thread closer = new Thread(() ->
+        {
+            try
+            {
+                b.close();
+            }
+            catch (final Throwable t)
+            {
+                closeFailure.set(t);
+            }
+        });
+        final int sent = 40;
+
+        sendWhileStageStalled(sent, () ->
+        {
+            closer.start();
+            // RELEASING: the detach is queued right after; the stage, held, runs it first thing once let go
+            await(() -> !receiver.isOpen(), "close begun");
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        });
+        closer.join(TimeUnit.SECONDS.toMillis(10));
+
+        assertNull(closeFailure.get());
+        assertFalse(closer.isAlive(), "close returned");
+        final long taken = stateB.counters().get(PacketCounter.FRAMES_IN);
+        final long unread = stateB.counters().get(PacketCounter.RX_UNREAD_AT_CLOSE);
+        assertEquals(sent, taken + unread, "every frame taken or counted unread: " + stateB.counters());
+        assertTrue(unread > 0, "frames were left in the ring: " + stateB.counters());
+        assertEquals(0, stateB.counters().get(PacketCounter.KERNEL_DROPS), "the ring held the burst");
+    }
+
     private KSocket openWithoutHealthChecks() throws Exception
+    {
+        return openWithoutHealthChecks(PacketConfig.DEFAULT_RX_BATCH_LIMIT);
+    }
+
+    // host B's packet socket on a runtime whose health checks (which read the drops too) never come
+    private KSocket openWithoutHealthChecks(final int rxBatchLimit) throws Exception
     {
         runtime.close();
         final ProtocolRegistry registry = new ProtocolRegistry().register(AF_PACKET,
             new PacketProtocol(PacketConfig.fromProperties(Map.of(PacketConfig.RX_FRAMES_KEY, "64",
+                PacketConfig.RX_BATCH_LIMIT_KEY, Integer.toString(rxBatchLimit),
                 PacketConfig.HEALTH_CHECK_INTERVAL_KEY, Long.toString(TimeUnit.HOURS.toNanos(1))))));
         runtime = OobRuntime.start(OobConfig.builder()
             .idleStrategy(OobConfig.IdleStrategyKind.BACKOFF).countersDir(countersDir).build(), registry);

@@ -625,14 +625,15 @@ public final class PacketPort
     }
 
     /**
-     * In-band, after the stage let go of every socket served here: counts the frames the kernel never sent,
-     * unmaps the rings and closes the socket.
+     * In-band, after the stage let go of every socket served here: counts the frames the kernel never sent, the RX
+     * drops since the stage's last read and the RX frames nobody read ({@link PacketRingSocket#close}), unmaps the
+     * rings and closes the socket.
      */
     @Override
     public void close()
     {
         // the stage no longer touches the rings: a last kick, then what is still refused is counted, not lost, and
-        // so are the RX drops since the stage's last read
+        // so are the RX drops since the stage's last read and the frames left in the RX ring (counted at the unmap)
         tx.flushAtClose();
         kernelDrops.collect();
         rings.release();

@@ -34,9 +34,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Every datagram is accounted for where the packet transport can lose it: at a full RX ring (the kernel's drops,
  * read from {@code PACKET_STATISTICS} into the port's counters), in a TX ring the kernel refuses while the link is
- * down (held and sent once it is up, or counted when the stack closes first), and in the kernel transport's last
- * batch at close. Host A runs the OOB stack, host B a kernel UDP socket; the stage is held with a task where the
- * test needs it to fall behind.
+ * down (held and sent once it is up, or counted when the stack closes first), in an RX ring nobody polled when the
+ * stack closed, and in the kernel transport's last batch at close. Host A runs the OOB stack, host B a kernel UDP
+ * socket; the stage is held with a task where the test needs it to fall behind.
  */
 class UdpLossAccountingTest
 {
@@ -101,6 +101,34 @@ class UdpLossAccountingTest
 
             hosts.closeSocketsAndStack();
             assertEquals(burst - RX_FRAMES, port.get(PacketCounter.KERNEL_DROPS), "none more at close: " + port);
+        }
+    }
+
+    @Test
+    void shouldCountFramesLeftInThePortsRxRingWhenStackClosed() throws Exception
+    {
+        try (UdpHosts hosts = new UdpHosts(packetPort(RX_FRAMES, TX_FRAMES)))
+        {
+            // no OOB socket: the port is not on the stage, nothing polls its RX ring, which takes every UDP frame
+            final PacketCounters port = hosts.stack.ports().get(0).packetCounters();
+            final DatagramChannel sender = kernelSocketInB(hosts, false);
+            // A's kernel socket gets each datagram after the port's ETH_P_ALL tap put it in the ring
+            final DatagramChannel listener = hosts.closeLater(hosts.inA(() ->
+                DatagramChannel.open().bind(new InetSocketAddress(hosts.a.address(), A_PORT))));
+            listener.configureBlocking(false);
+            final int sent = 20;
+            for (int sequence = 0; sequence < sent; sequence++)
+            {
+                send(hosts, sender, sequence);
+            }
+            final List<Integer> heard = new ArrayList<>();
+            awaitPeerReceived(listener, heard, sent, "A's kernel socket");
+
+            hosts.closeSocketsAndStack();
+
+            assertEquals(sent, port.get(PacketCounter.RX_UNREAD_AT_CLOSE), port.toString());
+            assertEquals(0, port.get(PacketCounter.FRAMES_IN), port.toString());
+            assertEquals(0, port.get(PacketCounter.KERNEL_DROPS), port.toString());
         }
     }
 

@@ -38,7 +38,9 @@ import static org.oobnet.inband.SocketConstants.SOL_PACKET;
  * Closing: a read of unmapped ring memory is a JVM crash, and a kick on a closed and reused descriptor would send
  * on someone else's socket. So the rings are unmapped, and an owned socket closed, only once both happened: the
  * rings' user let go of them ({@link #release}: the stage acknowledged its detach, or the owning thread stopped
- * polling) and the owner asked for the close ({@link #close}), in either order, exactly once.
+ * polling) and the owner asked for the close ({@link #close}), in either order, exactly once. Just before the unmap,
+ * the RX ring's frames nobody read are counted ({@link RxRing#countUnreadAtClose}), as the TX ring's user counts
+ * the frames the kernel never sent ({@link TxRing#flushAtClose}).
  * <p>
  * Errors: {@link ErrnoException} naming the step ({@code socket}, {@code setsockopt PACKET_RX_RING}, {@code bind},
  * ...), the errno and the interface; bad options are an {@link IllegalArgumentException} naming every value,
@@ -395,6 +397,8 @@ public final class PacketRingSocket implements AutoCloseable
         }
         closed = true;
         unregisterTaps();
+        // the user let go and the memory is still mapped: what it left unread is counted, not lost silently
+        rx.countUnreadAtClose();
         final ErrnoCapture errno = ErrnoCapture.current();
         mapping.unmap(errno);
         if (ownsSocket)

@@ -33,7 +33,8 @@ import java.nio.ByteOrder;
  * while the newest slot's copy was still in flight (another CPU receiving at the same moment), seen before that
  * copy ended, is read only with a later {@code TP_STATUS_LOSING} frame or at close.
  * <p>
- * <b>Note:</b> stage only; allocation-free after construction.
+ * <b>Note:</b> stage only (but {@link #countUnreadAtClose}, in-band once the stage let go); allocation-free after
+ * construction.
  */
 public final class RxRing
 {
@@ -182,6 +183,33 @@ public final class RxRing
             return true;
         }
         return false;
+    }
+
+    /**
+     * In-band, once the ring's user let go of it and before it is unmapped: counts the frames the kernel filled
+     * and nobody read ({@code TP_STATUS_USER}) as {@link PacketCounter#RX_UNREAD_AT_CLOSE}; they go with the ring.
+     * Every slot is looked at, not only those from {@link #index()} on: a slot holds a frame until it is given
+     * back, whichever order the kernel filled them in.
+     *
+     * @return the frames counted.
+     */
+    public int countUnreadAtClose()
+    {
+        int unread = 0;
+        for (int i = 0, count = geometry.frameCount(); i < count; i++)
+        {
+            // acquire: pairs with the kernel's release of a filled frame (it may still be filling one now: a frame
+            // it hands over after this look is neither read nor counted, as it would be after the unmap)
+            if ((header.wrap(ring, geometry.frameOffset(i)).lvStatus() & Tpacket2HeaderFlyweight.TP_STATUS_USER) != 0)
+            {
+                unread++;
+            }
+        }
+        if (unread > 0)
+        {
+            counters.add(PacketCounter.RX_UNREAD_AT_CLOSE, unread);
+        }
+        return unread;
     }
 
     /**

@@ -38,7 +38,12 @@ public enum PacketCounter implements ProtocolCounterType
      * Frames left in the TX ring unsent when the socket closed ({@code TP_STATUS_SEND_REQUEST}: the kernel kept
      * refusing them, e.g. while the carrier was down); the kernel discards them with the ring.
      */
-    TX_UNSENT_AT_CLOSE(1012, "tx unsent at close");
+    TX_UNSENT_AT_CLOSE(1012, "tx unsent at close"),
+    /**
+     * Frames the kernel put in the RX ring that were still unread when the ring was closed ({@code TP_STATUS_USER}:
+     * the ring's user stopped polling with frames waiting); they are discarded with the ring.
+     */
+    RX_UNREAD_AT_CLOSE(1013, "rx unread at close");
 
     private final int typeId;
     private final String label;

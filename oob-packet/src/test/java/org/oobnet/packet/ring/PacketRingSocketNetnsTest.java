@@ -24,6 +24,7 @@ import org.oobnet.packet.bpf.BpfFilterBuilder;
 import org.oobnet.packet.capture.CaptureSession;
 import org.oobnet.packet.capture.CaptureTaps;
 import org.oobnet.packet.frame.EthernetHeaderFlyweight;
+import org.oobnet.packet.frame.Tpacket2HeaderFlyweight;
 import org.oobnet.packet.port.InterfaceInfo;
 import org.oobnet.packet.stats.PacketCounter;
 import org.oobnet.packet.testing.RawPacketSockets;
@@ -311,6 +312,47 @@ class PacketRingSocketNetnsTest
         sender.close();
         assertTrue(isMapped(nextAddress), "release and close again unmap nothing");
         assertEquals(60, next.tx().send(new UnsafeBuffer(new byte[60]), 0, 60));
+    }
+
+    @Test
+    void shouldCountFramesLeftUnreadInRxRingWhenClosed() throws Exception
+    {
+        final PacketRingSocket sender = open(a, options(a).txRing(2048, 16, PAGE));
+        final PacketRingSocket receiver = open(b, options(b));
+        send(sender, 10);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (filled(receiver) < 10 && System.nanoTime() - deadline < 0)
+        {
+            LockSupport.parkNanos(50_000);
+        }
+        assertEquals(10, filled(receiver), "the frames in the RX ring");
+        assertEquals(3, receiver.rx().poll((buffer, offset, length, wire, ts, vlan, ifIndex) -> { }, 3));
+
+        // the owner stops polling with 7 frames waiting: they go with the ring, counted
+        receiver.release();
+        receiver.close();
+
+        assertTrue(receiver.isUnmapped());
+        assertEquals(3, receiver.counters().get(PacketCounter.FRAMES_IN));
+        assertEquals(7, receiver.counters().get(PacketCounter.RX_UNREAD_AT_CLOSE), receiver.counters().toString());
+        assertEquals(0, receiver.counters().get(PacketCounter.KERNEL_DROPS));
+    }
+
+    // the RX ring's slots the kernel filled and nobody gave back yet, read without taking them
+    private static int filled(final PacketRingSocket socket)
+    {
+        final Tpacket2HeaderFlyweight header = new Tpacket2HeaderFlyweight();
+        final RingGeometry geometry = socket.rx().geometry();
+        int filled = 0;
+        for (int i = 0; i < geometry.frameCount(); i++)
+        {
+            if ((header.wrap(socket.mapping().rxRing(), geometry.frameOffset(i)).lvStatus() &
+                Tpacket2HeaderFlyweight.TP_STATUS_USER) != 0)
+            {
+                filled++;
+            }
+        }
+        return filled;
     }
 
     @Test
