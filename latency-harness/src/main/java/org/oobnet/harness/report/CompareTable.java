@@ -160,6 +160,10 @@ public final class CompareTable
         {
             sb.append(" lost=").append(r.lost());
         }
+        if (r.ringKernelDrops() > 0)
+        {
+            sb.append(" ring_kernel_drops=").append(r.ringKernelDrops());
+        }
         if (r.overruns() > 0)
         {
             sb.append(" overruns=").append(r.overruns());

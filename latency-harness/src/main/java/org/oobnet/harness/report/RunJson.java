@@ -23,6 +23,12 @@ import org.HdrHistogram.Histogram;
  */
 public final class RunJson
 {
+    /**
+     * A row's kernel drops of the measuring side's RX ring, the name the feed bench gives its rings' drops; null for
+     * a row whose measuring side reads no ring of its own.
+     */
+    public static final String RING_KERNEL_DROPS = "ring_kernel_drops";
+
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private RunJson()
@@ -76,6 +82,7 @@ public final class RunJson
         o.put("warmup_ns", result.warmupNs());
         o.put("measured_ns", result.measuredNs());
         o.put("lost", result.lost());
+        putApplicable(o, RING_KERNEL_DROPS, result.ringKernelDrops());
         o.put("overruns", result.overruns());
         putApplicable(o, "stalls", result.stalls());
         putApplicable(o, "stage_alloc_bytes", result.stageAllocBytes());
@@ -125,7 +132,8 @@ public final class RunJson
             applicable(o.path("stage_alloc_bytes")), o.path("client_alloc_bytes").asLong(),
             new GcDelta(counts, times), o.path("measured_ns").asLong(), o.path("clamped").asLong(),
             HopsReport.fromJson(o.get("hops")), HopsReport.fromJson(o.get("peer_hops")), null,
-            JitBlock.fromJson(o.get("jit")), List.of(RoundPercentiles.of(histogram)));
+            JitBlock.fromJson(o.get("jit")), List.of(RoundPercentiles.of(histogram)),
+            applicable(o.path(RING_KERNEL_DROPS)));
     }
 
     /**

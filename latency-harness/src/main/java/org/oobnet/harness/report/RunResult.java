@@ -32,6 +32,9 @@ import org.oobnet.core.counters.HopSnapshot;
  * @param jit              what each side's JIT compiled over the measured phase ({@link JitBlock}), null when no
  *                         side reported.
  * @param rounds           each round's own percentiles, in the order the rounds ran (one entry for a single run).
+ * @param ringKernelDrops  frames the kernel dropped during the measured phase because the measuring side's own RX
+ *                         ring was full ({@code PACKET_STATISTICS} {@code tp_drops}; a dropped reply is also one of
+ *                         {@code lost}), -1 when the measuring side reads no ring of its own.
  */
 public record RunResult(
     RunDescription run,
@@ -50,7 +53,8 @@ public record RunResult(
     List<HopSnapshot> peerHops,
     SchedBlock sched,
     JitBlock jit,
-    List<RoundPercentiles> rounds)
+    List<RoundPercentiles> rounds,
+    long ringKernelDrops)
 {
     /**
      * A result whose reflector reported no hops, without scheduler evidence.
@@ -76,7 +80,7 @@ public record RunResult(
         final List<HopSnapshot> hops)
     {
         this(run, histogram, warmupCount, warmupNs, lost, overruns, stalls, stageAllocBytes, clientAllocBytes, gc,
-            measuredNs, clamped, hops, List.of(), null, null, List.of(RoundPercentiles.of(histogram)));
+            measuredNs, clamped, hops, List.of(), null, null, List.of(RoundPercentiles.of(histogram)), -1);
     }
 
     /**
@@ -101,7 +105,7 @@ public record RunResult(
         final long clientAllocBytes, final GcDelta gc, final long measuredNs, final long clamped)
     {
         this(run, histogram, warmupCount, warmupNs, lost, overruns, stalls, stageAllocBytes, clientAllocBytes, gc,
-            measuredNs, clamped, List.of(), List.of(), null, null, List.of(RoundPercentiles.of(histogram)));
+            measuredNs, clamped, List.of(), List.of(), null, null, List.of(RoundPercentiles.of(histogram)), -1);
     }
 
     /**
@@ -111,7 +115,7 @@ public record RunResult(
     public RunResult withSched(final SchedBlock block)
     {
         return new RunResult(run, histogram, warmupCount, warmupNs, lost, overruns, stalls, stageAllocBytes,
-            clientAllocBytes, gc, measuredNs, clamped, hops, peerHops, block, jit, rounds);
+            clientAllocBytes, gc, measuredNs, clamped, hops, peerHops, block, jit, rounds, ringKernelDrops);
     }
 
     /**
@@ -121,7 +125,7 @@ public record RunResult(
     public RunResult withJit(final JitBlock block)
     {
         return new RunResult(run, histogram, warmupCount, warmupNs, lost, overruns, stalls, stageAllocBytes,
-            clientAllocBytes, gc, measuredNs, clamped, hops, peerHops, sched, block, rounds);
+            clientAllocBytes, gc, measuredNs, clamped, hops, peerHops, sched, block, rounds, ringKernelDrops);
     }
 
     /**
@@ -131,7 +135,17 @@ public record RunResult(
     public RunResult withPeerHops(final List<HopSnapshot> reflectorHops)
     {
         return new RunResult(run, histogram, warmupCount, warmupNs, lost, overruns, stalls, stageAllocBytes,
-            clientAllocBytes, gc, measuredNs, clamped, hops, reflectorHops, sched, jit, rounds);
+            clientAllocBytes, gc, measuredNs, clamped, hops, reflectorHops, sched, jit, rounds, ringKernelDrops);
+    }
+
+    /**
+     * @param drops frames the kernel dropped because the measuring side's RX ring was full, -1 for no ring.
+     * @return this result with them.
+     */
+    public RunResult withRingKernelDrops(final long drops)
+    {
+        return new RunResult(run, histogram, warmupCount, warmupNs, lost, overruns, stalls, stageAllocBytes,
+            clientAllocBytes, gc, measuredNs, clamped, hops, peerHops, sched, jit, rounds, drops);
     }
 
     /**
@@ -158,7 +172,8 @@ public record RunResult(
             sumApplicable(stageAllocBytes, other.stageAllocBytes), clientAllocBytes + other.clientAllocBytes,
             gc.plus(other.gc), measuredNs + other.measuredNs, clamped + other.clamped, mergeHops(hops, other.hops),
             mergeHops(peerHops, other.peerHops), SchedBlock.merge(sched, other.sched),
-            JitBlock.merge(jit, other.jit), concat(rounds, other.rounds));
+            JitBlock.merge(jit, other.jit), concat(rounds, other.rounds),
+            sumApplicable(ringKernelDrops, other.ringKernelDrops));
     }
 
     private static List<HopSnapshot> mergeHops(final List<HopSnapshot> a, final List<HopSnapshot> b)

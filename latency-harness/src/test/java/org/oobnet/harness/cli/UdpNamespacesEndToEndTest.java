@@ -92,6 +92,12 @@ class UdpNamespacesEndToEndTest
         assertTrue(oob.get("stalls").isIntegralNumber() && oob.get("stalls").asLong() >= 0);
         assertTrue(oob.get("stage_alloc_bytes").isIntegralNumber() && oob.get("stage_alloc_bytes").asLong() >= 0);
         assertTrue(rings.get("stage_alloc_bytes").isNull(), "the ring path has no stage");
+        // the ring row books its RX ring's kernel drops (PACKET_STATISTICS) over the measured phase: each is a reply
+        // the client never got, so one of lost; the stage row's client reads no ring of its own
+        final JsonNode drops = rings.get(RunJson.RING_KERNEL_DROPS);
+        assertTrue(null != drops && drops.isIntegralNumber(), rings.toString());
+        assertTrue(drops.asLong() >= 0 && drops.asLong() <= rings.get("lost").asLong(), rings.toString());
+        assertTrue(oob.get(RunJson.RING_KERNEL_DROPS).isNull(), oob.toString());
         // both stage JVMs say what their JIT compiled inside the client's measured phase (the reflector's over the
         // relayed phase)
         for (final String side : List.of("client", "reflector"))

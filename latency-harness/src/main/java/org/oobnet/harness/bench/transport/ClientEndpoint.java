@@ -53,6 +53,17 @@ public interface ClientEndpoint extends AutoCloseable
         return -1;
     }
 
+    /**
+     * The frames the kernel dropped so far because this endpoint's RX ring was full, read from the kernel now (the
+     * measuring thread calls it at the measured phase's edges).
+     *
+     * @return the drops since the endpoint opened, or -1 when it has no ring of its own.
+     */
+    default long ringKernelDrops()
+    {
+        return -1;
+    }
+
     @Override
     void close() throws IOException;
 }

@@ -11,6 +11,7 @@ import org.oobnet.harness.bench.run.IdleKind;
 import org.oobnet.inband.Errno;
 import org.oobnet.packet.ring.PacketFrameHandler;
 import org.oobnet.packet.frame.EthernetHeaderFlyweight;
+import org.oobnet.packet.ring.KernelDropReader;
 import org.oobnet.packet.ring.PacketRingOptions;
 import org.oobnet.packet.ring.PacketRingSocket;
 import org.oobnet.packet.ring.RxRing;
@@ -25,7 +26,9 @@ import org.oobnet.packet.stats.PacketCounters;
  * Send: claim a TX frame, write the Ethernet header and the message in place, commit, one kick. Receive: poll the
  * RX ring (a status read per check, no system call) until a frame of our EtherType arrives or the timeout passes;
  * its payload is copied out (64 bytes: cheaper than keeping the ring frame across calls) and its source MAC kept
- * for the reply.
+ * for the reply. When the RX ring overflowed ({@link RxRing#takeDropsDue()}) the kernel's drops are read into the
+ * ring's counters ({@code PACKET_STATISTICS}: one system call per overflow, none while the ring keeps up), and
+ * {@link #ringKernelDrops()} reads the rest at the measured phase's edges, for the row's books.
  * <p>
  * <b>Note:</b> one owner thread; send and receive allocate nothing. {@link #close()} unmaps the rings after the
  * owner stopped using them, then closes the socket.
@@ -42,6 +45,7 @@ final class RawFramePort implements ClientEndpoint, ReflectorEndpoint, PacketFra
     private final PacketCounters counters;
     private final RxRing rx;
     private final TxRing tx;
+    private final KernelDropReader kernelDrops;
     private final long ownMac;
     private final String interfaceName;
     private final IdleKind idle;
@@ -63,6 +67,7 @@ final class RawFramePort implements ClientEndpoint, ReflectorEndpoint, PacketFra
         this.timeoutNs = settings.receiveTimeoutNs();
         rx = rings.rx();
         tx = rings.tx();
+        kernelDrops = rings.kernelDrops();
         final int capacity = Math.min(settings.maxDatagramBytes(), MAX_FRAME - EthernetHeaderFlyweight.HEADER_LENGTH);
         sendBuffer = ByteBuffer.allocate(capacity);
         receiveBuffer = ByteBuffer.allocate(capacity);
@@ -137,7 +142,12 @@ final class RawFramePort implements ClientEndpoint, ReflectorEndpoint, PacketFra
         receivedLength = -1;
         while (true)
         {
-            if (rx.poll(this, 1) > 0 && receivedLength >= 0)
+            final int taken = rx.poll(this, 1);
+            if (rx.takeDropsDue())
+            {
+                kernelDrops.collect();
+            }
+            if (taken > 0 && receivedLength >= 0)
             {
                 return receivedLength;
             }
@@ -194,13 +204,11 @@ final class RawFramePort implements ClientEndpoint, ReflectorEndpoint, PacketFra
         return InetSocketAddress.createUnresolved(interfaceName, 0);
     }
 
-    /**
-     * @return frames the kernel could not put in the RX ring, and other ring counters, for the report.
-     */
-    String counters()
+    @Override
+    public long ringKernelDrops()
     {
-        return "frames in=" + counters.get(PacketCounter.FRAMES_IN) + " out=" + counters.get(PacketCounter.FRAMES_OUT) +
-            " tx ring full=" + counters.get(PacketCounter.TX_RING_FULL);
+        kernelDrops.collect();
+        return counters.get(PacketCounter.KERNEL_DROPS);
     }
 
     @Override

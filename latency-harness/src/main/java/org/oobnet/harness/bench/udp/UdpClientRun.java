@@ -105,7 +105,7 @@ public final class UdpClientRun
             histogram.add(recorder.total());
             final RunResult result = new RunResult(description, histogram, loop.warmupDone(), loop.warmupNs(),
                 counters.lost(), counters.overruns(), edges.stalls, edges.stageAlloc, edges.clientAlloc, edges.gc,
-                loop.measuredNs(), recorder.clampedCount());
+                loop.measuredNs(), recorder.clampedCount()).withRingKernelDrops(edges.ringKernelDrops);
             out.println(LatmusLines.rts(histogram, result.overruns(), result.stalls(), result.measuredNs(),
                 description));
             if (roundTrip.stale() > 0 || roundTrip.malformed() > 0)
@@ -141,11 +141,13 @@ public final class UdpClientRun
         private long stallsStart;
         private long stageAllocStart;
         private long clientAllocStart;
+        private long ringKernelDropsStart;
         private boolean reporterStarted;
         GcDelta gc = GcDelta.NONE;
         long stalls = -1;
         long stageAlloc = -1;
         long clientAlloc;
+        long ringKernelDrops = -1;
 
         Edges(
             final ClientEndpoint endpoint,
@@ -168,6 +170,7 @@ public final class UdpClientRun
                 IntervalLogHeader.startMeasuredPhase(log);
                 reporter.start();
                 reporterStarted = true;
+                ringKernelDropsStart = endpoint.ringKernelDrops();
                 gcStart = GcDelta.snapshot();
                 stallsStart = endpoint.stalls();
                 // the classes the warm-up loaded: a later first C2 compile on the stage finds their literals resolved
@@ -183,6 +186,8 @@ public final class UdpClientRun
                 final long stallsEnd = endpoint.stalls();
                 stalls = stallsEnd < 0 ? -1 : stallsEnd - stallsStart;
                 gc = GcDelta.snapshot().minus(gcStart);
+                final long ringKernelDropsEnd = endpoint.ringKernelDrops();
+                ringKernelDrops = ringKernelDropsEnd < 0 ? -1 : ringKernelDropsEnd - ringKernelDropsStart;
             }
         }
 
