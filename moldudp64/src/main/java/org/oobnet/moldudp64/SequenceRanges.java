@@ -1,8 +1,8 @@
 package org.oobnet.moldudp64;
 
 /**
- * A set of sequence numbers kept as sorted, disjoint, non-adjacent ranges {@code [from, end)} in fixed arrays: what a
- * {@link MoldUdp64Receiver} holds parked past a gap, so that it asks the request server only for the holes.
+ * A set of sequence numbers kept as sorted, disjoint, non-adjacent ranges {@code [from, end)} in fixed arrays: what
+ * {@link ParkedPackets} holds past a {@link MoldUdp64Receiver}'s gap, so that only the holes are asked for.
  * <p>
  * <b>Note:</b> not thread safe; allocation-free after construction.
  */
