@@ -139,15 +139,7 @@ public class TxKickBenchmark
     @Benchmark
     public long kickFrameBare()
     {
-        final int frameOffset = bareIndex * frameSize;
-        while ((ring.getIntVolatile(frameOffset) & BUSY) != 0)
-        {
-            Thread.onSpinWait();
-        }
-        ring.putBytes(frameOffset + RingGeometry.TX_DATA_OFFSET, frame, 0, FRAME_LENGTH);
-        ring.putInt(frameOffset + 4, FRAME_LENGTH); // tp_len
-        ring.putIntRelease(frameOffset, SEND_REQUEST);
-        bareIndex = bareIndex + 1 == frameCount ? 0 : bareIndex + 1;
+        commitBareFrame();
         return LibC.sendQuiet(fd, MemorySegment.NULL, 0, SocketConstants.MSG_DONTWAIT);
     }
 
@@ -159,6 +151,16 @@ public class TxKickBenchmark
     @Benchmark
     public long kickFrameBareCounted()
     {
+        commitBareFrame();
+        counters.increment(PacketCounter.FRAMES_OUT);
+        counters.add(PacketCounter.BYTES_OUT, FRAME_LENGTH);
+        counters.increment(PacketCounter.TX_KICKS);
+        return LibC.sendQuiet(fd, MemorySegment.NULL, 0, SocketConstants.MSG_DONTWAIT);
+    }
+
+    // the next frame, once the kernel gave it back: the frame's bytes, tp_len, then SEND_REQUEST with a release store
+    private void commitBareFrame()
+    {
         final int frameOffset = bareIndex * frameSize;
         while ((ring.getIntVolatile(frameOffset) & BUSY) != 0)
         {
@@ -167,10 +169,6 @@ public class TxKickBenchmark
         ring.putBytes(frameOffset + RingGeometry.TX_DATA_OFFSET, frame, 0, FRAME_LENGTH);
         ring.putInt(frameOffset + 4, FRAME_LENGTH); // tp_len
         ring.putIntRelease(frameOffset, SEND_REQUEST);
-        counters.increment(PacketCounter.FRAMES_OUT);
-        counters.add(PacketCounter.BYTES_OUT, FRAME_LENGTH);
         bareIndex = bareIndex + 1 == frameCount ? 0 : bareIndex + 1;
-        counters.increment(PacketCounter.TX_KICKS);
-        return LibC.sendQuiet(fd, MemorySegment.NULL, 0, SocketConstants.MSG_DONTWAIT);
     }
 }
