@@ -66,7 +66,8 @@ public final class PacketPort
     // what oobnet stat shows of a port (arrays made once: the stage indexes them)
     private static final PacketCounter[] RING_COUNTERS = {
         PacketCounter.FRAMES_IN, PacketCounter.FRAMES_OUT, PacketCounter.TX_KICKS, PacketCounter.TX_RING_FULL,
-        PacketCounter.KERNEL_DROPS, PacketCounter.WRONG_FORMAT, PacketCounter.RUNTS, PacketCounter.TRUNCATED };
+        PacketCounter.KERNEL_DROPS, PacketCounter.WRONG_FORMAT, PacketCounter.RUNTS, PacketCounter.TRUNCATED,
+        PacketCounter.RX_STALE_DISCARDED };
     private static final DropReason[] DROP_REASONS = dropReasons();
     private static final String[] REASSEMBLY_LABELS = { "fragments in", "datagrams reassembled" };
     private static final int PAGE_SIZE = 4096;
@@ -330,11 +331,14 @@ public final class PacketPort
         this.rxPollLimit = rxPollLimit;
     }
 
-    // in-band, by the stack, before the port goes on that stage
+    // in-band, by the stack, before the port goes on that stage: what the ring took while no stage polled it (since
+    // the stack's last socket, or since the port opened) arrived before any socket now served here, so it is given
+    // back unread and counted, never delivered late to the socket that brings the port back on the stage
     void servedOn(final OobStage stage)
     {
         this.hops = stage.hops();
         this.stage = stage;
+        rx.discardWaiting();
     }
 
     // stage: true when another port of this interface, on the socket's own stage, delivers to it (this one skips it

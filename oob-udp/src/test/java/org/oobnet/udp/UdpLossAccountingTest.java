@@ -35,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Every datagram is accounted for where the packet transport can lose it: at a full RX ring (the kernel's drops,
  * read from {@code PACKET_STATISTICS} into the port's counters), in a TX ring the kernel refuses while the link is
  * down (held and sent once it is up, or counted when the stack closes first), in an RX ring nobody polled when the
- * stack closed, and in the kernel transport's last batch at close. Host A runs the OOB stack, host B a kernel UDP
+ * stack closed or before its first socket (given back unread, never delivered late), and in the kernel transport's
+ * last batch at close. Host A runs the OOB stack, host B a kernel UDP
  * socket; the stage is held with a task where the test needs it to fall behind.
  */
 class UdpLossAccountingTest
@@ -129,6 +130,41 @@ class UdpLossAccountingTest
             assertEquals(sent, port.get(PacketCounter.RX_UNREAD_AT_CLOSE), port.toString());
             assertEquals(0, port.get(PacketCounter.FRAMES_IN), port.toString());
             assertEquals(0, port.get(PacketCounter.KERNEL_DROPS), port.toString());
+        }
+    }
+
+    @Test
+    void shouldDiscardAndCountWhatWaitedInThePortsRingWhenTheFirstSocketPutsItOnTheStage() throws Exception
+    {
+        try (UdpHosts hosts = new UdpHosts(packetPort(RX_FRAMES, TX_FRAMES)))
+        {
+            // no OOB socket yet: the port is off the stage and its ring takes every UDP frame of the interface
+            final PacketCounters port = hosts.stack.ports().get(0).packetCounters();
+            final DatagramChannel sender = kernelSocketInB(hosts, false);
+            final DatagramChannel listener = hosts.inA(() ->
+                DatagramChannel.open().bind(new InetSocketAddress(hosts.a.address(), A_PORT)));
+            listener.configureBlocking(false);
+            final int stale = 20;
+            for (int sequence = 0; sequence < stale; sequence++)
+            {
+                send(hosts, sender, sequence);
+            }
+            // A's kernel socket gets each datagram after the port's tap put it in the ring: all are in the ring
+            awaitPeerReceived(listener, new ArrayList<>(), stale, "A's kernel socket");
+            listener.close(); // the port becomes the OOB socket's
+
+            final OobSocket socket = hosts.oobSocket(hosts.a.address(), A_PORT);
+            assertEquals(stale, port.get(PacketCounter.RX_STALE_DISCARDED), "given back unread: " + port);
+            final List<Integer> fresh = IntStream.range(100, 105).boxed().toList();
+            for (final int sequence : fresh)
+            {
+                send(hosts, sender, sequence);
+            }
+            final List<Integer> received = new ArrayList<>();
+            awaitReceived(socket, received, fresh.size(), "the datagrams sent once the socket existed");
+            assertEquals(fresh, received, "none of what arrived before the socket existed");
+            assertEquals(fresh.size(), port.get(PacketCounter.FRAMES_IN), port.toString());
+            assertEquals(stale, port.get(PacketCounter.RX_STALE_DISCARDED), port.toString());
         }
     }
 

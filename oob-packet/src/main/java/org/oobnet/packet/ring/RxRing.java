@@ -33,8 +33,8 @@ import java.nio.ByteOrder;
  * while the newest slot's copy was still in flight (another CPU receiving at the same moment), seen before that
  * copy ended, is read only with a later {@code TP_STATUS_LOSING} frame or at close.
  * <p>
- * <b>Note:</b> stage only (but {@link #countUnreadAtClose}, in-band once the stage let go); allocation-free after
- * construction.
+ * <b>Note:</b> stage only (but {@link #countUnreadAtClose}, in-band once the stage let go, and
+ * {@link #discardWaiting}, in-band before a stage polls it); allocation-free after construction.
  */
 public final class RxRing
 {
@@ -183,6 +183,41 @@ public final class RxRing
             return true;
         }
         return false;
+    }
+
+    /**
+     * In-band, while no stage polls the ring and before one does: gives every frame waiting in it back to the
+     * kernel unread, in ring order from {@link #index()} (as {@link #poll} would take them, so the next poll starts
+     * where the kernel fills next), counted as {@link PacketCounter#RX_STALE_DISCARDED}. A frame flagged
+     * {@code TP_STATUS_LOSING} among them leaves the kernel's drops due for the stage's first poll.
+     *
+     * @return the frames given back.
+     */
+    public int discardWaiting()
+    {
+        final int frameCount = geometry.frameCount();
+        int discarded = 0;
+        while (discarded < frameCount)
+        {
+            header.wrap(ring, geometry.frameOffset(index));
+            final int status = header.lvStatus();
+            if ((status & Tpacket2HeaderFlyweight.TP_STATUS_USER) == 0)
+            {
+                break;
+            }
+            if ((status & Tpacket2HeaderFlyweight.TP_STATUS_LOSING) != 0)
+            {
+                losing = true;
+            }
+            header.soStatus(Tpacket2HeaderFlyweight.TP_STATUS_KERNEL);
+            index = index + 1 == frameCount ? 0 : index + 1;
+            discarded++;
+        }
+        if (discarded > 0)
+        {
+            counters.add(PacketCounter.RX_STALE_DISCARDED, discarded);
+        }
+        return discarded;
     }
 
     /**

@@ -43,7 +43,13 @@ public enum PacketCounter implements ProtocolCounterType
      * Frames the kernel put in the RX ring that were still unread when the ring was closed ({@code TP_STATUS_USER}:
      * the ring's user stopped polling with frames waiting); they are discarded with the ring.
      */
-    RX_UNREAD_AT_CLOSE(1013, "rx unread at close");
+    RX_UNREAD_AT_CLOSE(1013, "rx unread at close"),
+    /**
+     * Frames that waited in the RX ring while no stage polled it (an oob-udp port between its stack's last socket
+     * and the next), given back unread when the ring went on a stage again: a socket never receives what arrived
+     * before it existed, as with the kernel's own sockets.
+     */
+    RX_STALE_DISCARDED(1014, "rx stale discarded");
 
     private final int typeId;
     private final String label;
