@@ -53,6 +53,23 @@ public final class OptionOverrides
         return replace(spec, name, OptionSpec.builder(option(spec, name)).description(description));
     }
 
+    /**
+     * Gives an option this command's own default and description (a shared option whose default does not fit here).
+     *
+     * @param spec         the command's model.
+     * @param name         the option, e.g. {@code --warmup}.
+     * @param defaultValue its default here.
+     * @param description  its description; {@code ${DEFAULT-VALUE}} is expanded as usual.
+     * @return {@code spec}.
+     * @throws IllegalArgumentException when the command has no such option.
+     */
+    public static CommandSpec redefault(
+        final CommandSpec spec, final String name, final String defaultValue, final String description)
+    {
+        return replace(spec, name, OptionSpec.builder(option(spec, name)).defaultValue(defaultValue)
+            .description(description));
+    }
+
     private static OptionSpec option(final CommandSpec spec, final String name)
     {
         final OptionSpec option = spec.findOption(name);

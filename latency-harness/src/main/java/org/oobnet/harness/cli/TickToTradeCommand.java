@@ -61,6 +61,8 @@ public final class TickToTradeCommand implements Callable<Integer>
 {
     /** Ticks per second when {@code --rate} is 0. */
     static final long DEFAULT_RATE_HZ = 1000;
+    /** The warm-up per row and round unless {@code --warmup} says otherwise (the shared runs' 1 s is too short here). */
+    static final String DEFAULT_WARMUP = "10s";
 
     private static final String NAME = "oobnet latency tick-to-trade";
 
@@ -301,6 +303,11 @@ public final class TickToTradeCommand implements Callable<Integer>
                 "namespaces (a multicast feed over a veth pair; run as root)");
             OptionOverrides.describe(spec, "--count", "Measured ticks per row, shared by the rounds (instead of " +
                 "--duration).");
+            // every round starts fresh JVMs: with 4 s of warm-up their compilers still ran 0.5-0.7 s of each 5 s
+            // measured round on the exchange's CPU and order_out's p50 doubled (BENCHMARKS.md, Session 14)
+            OptionOverrides.redefault(spec, "--warmup", DEFAULT_WARMUP, "Warm-up of each row in each round, excluded " +
+                "from the results: a count of ticks or a time; each round starts fresh JVMs, whose compilers need " +
+                "about 10 s to go quiet (default: ${DEFAULT-VALUE}).");
             OptionOverrides.describe(spec, "--rate", "Ticks per second (0: " + DEFAULT_RATE_HZ + "); each tick is " +
                 "timed from just before it goes to the kernel, not from its scheduled time (default: " +
                 "${DEFAULT-VALUE}).");

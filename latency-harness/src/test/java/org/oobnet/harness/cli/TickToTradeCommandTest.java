@@ -55,6 +55,23 @@ class TickToTradeCommandTest
     }
 
     @Test
+    void shouldWarmUpEachRoundTenSecondsByDefaultWhileOtherRunsKeepOneSecond()
+    {
+        // each round's JVMs start fresh: the shared 1 s warm-up measured their compilers (BENCHMARKS.md, Session 14)
+        final CommandLine.ParseResult t2t = OobnetCli.commandLine().parseArgs("latency", "tick-to-trade");
+        final TickToTradeCommand command =
+            (TickToTradeCommand)t2t.subcommand().subcommand().commandSpec().userObject();
+        assertEquals(10_000_000_000L, command.options.plan(2).warmupNs());
+        final CommandLine.ParseResult given = OobnetCli.commandLine().parseArgs("latency", "tick-to-trade",
+            "--warmup", "3s");
+        assertEquals(3_000_000_000L,
+            ((TickToTradeCommand)given.subcommand().subcommand().commandSpec().userObject()).options.plan(2).warmupNs());
+        // the shared option's own default is untouched for the other runs
+        final CommandLine.ParseResult compare = OobnetCli.commandLine().parseArgs("latency", "compare");
+        assertEquals("1s", compare.subcommand().subcommand().commandSpec().findOption("--warmup").defaultValue());
+    }
+
+    @Test
     void shouldAnswerEveryTickOnceOnEveryRowWithExactBooks() throws IOException
     {
         Privileges.requireNetworkPrivileges("latency tick-to-trade between two network namespaces");
