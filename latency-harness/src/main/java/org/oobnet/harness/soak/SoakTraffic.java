@@ -180,7 +180,8 @@ final class SoakTraffic
     {
         return counters.get(PacketCounter.FRAMES_IN) + counters.get(PacketCounter.KERNEL_DROPS) +
             counters.get(PacketCounter.RUNTS) + counters.get(PacketCounter.TRUNCATED) +
-            counters.get(PacketCounter.FILTER_MISSES);
+            counters.get(PacketCounter.FILTER_MISSES) + counters.get(PacketCounter.RX_UNREAD_AT_CLOSE) +
+            counters.get(PacketCounter.RX_STALE_DISCARDED);
     }
 
     static KSocket openPacket(final String interfaceName) throws Exception

@@ -115,6 +115,8 @@ final class StreamLedger
         drop("receiver: filter misses", counters.get(PacketCounter.FILTER_MISSES));
         drop("receiver: runts", counters.get(PacketCounter.RUNTS));
         drop("receiver: truncated", counters.get(PacketCounter.TRUNCATED));
+        drop("receiver: closed with RX ring frames unread", counters.get(PacketCounter.RX_UNREAD_AT_CLOSE));
+        drop("receiver: stale in the RX ring before its first socket", counters.get(PacketCounter.RX_STALE_DISCARDED));
     }
 
     void note(final String what, final long count)
