@@ -409,10 +409,16 @@ public final class PacketPort
     {
         if (null != reassembler)
         {
-            reassembler.expire(nowNs);
+            reassembler.clock(nowNs);
         }
         tx.reapCompletions();
         final int frames = rx.poll(this, rxPollLimit);
+        if (null != reassembler)
+        {
+            // after the poll: a datagram whose last fragments waited in the ring (the stage was off its CPU past
+            // the timeout) completes instead of expiring with them in hand
+            reassembler.expire(nowNs);
+        }
         if (rx.takeDropsDue())
         {
             // one system call per overflow episode, none while the ring keeps up (RxRing's class comment)

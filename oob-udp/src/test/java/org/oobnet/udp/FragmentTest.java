@@ -145,6 +145,39 @@ class FragmentTest
         }
     }
 
+    @Test
+    void shouldCompleteADatagramWhoseLastFragmentsWaitedInTheRingWhileTheStageWasOffPastTheTimeout() throws Exception
+    {
+        try (UdpHosts hosts = new UdpHosts(UdpTransport.PACKET))
+        {
+            final OobSocket socket = hosts.oobSocket(hosts.a.address(), A_PORT);
+            final ConcurrentLinkedQueue<byte[]> received = collect(socket);
+            final RawFrameInjector injector = hosts.closeLater(hosts.inB(() -> new RawFrameInjector(hosts.b.interfaceName())));
+            final byte[] payload = payload(9_000, 5);
+            final List<UnsafeBuffer> fragments = fragments(hosts, payload, 79);
+            final PacketPort port = hosts.stack.ports().get(0);
+
+            inject(hosts, injector, fragments.get(0));
+            UdpHosts.await(() -> 1 == port.reassembler().fragmentsTaken(), "the first fragment taken");
+            // the rest arrive in time, but the stage is off its CPU (held) for longer than the 100 ms timeout
+            try (StageStall ignored = StageStall.begin(hosts.runtime))
+            {
+                for (int i = 1; i < fragments.size(); i++)
+                {
+                    inject(hosts, injector, fragments.get(i));
+                }
+                Thread.sleep(300);
+            }
+
+            // the ring's fragments complete the datagram before the timeout is applied (before: the datagram
+            // expired with them waiting, and they timed out in turn)
+            assertArrayEquals(payload, take(received));
+            final UdpDropCounters drops = port.drops();
+            assertEquals(0, drops.drops(DropReason.FRAG_TIMEOUT), drops.toString());
+            assertEquals(0, port.reassembler().active());
+        }
+    }
+
     // the stage hands each datagram's payload to the test thread (a copy: the view is valid during the call only)
     private static ConcurrentLinkedQueue<byte[]> collect(final OobSocket socket)
     {

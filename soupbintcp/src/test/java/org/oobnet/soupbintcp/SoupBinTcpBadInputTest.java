@@ -27,7 +27,9 @@ import static org.oobnet.soupbintcp.SoupBinTcpNassauInteropTest.await;
 class SoupBinTcpBadInputTest
 {
     private static final int PORT = 7400;
-    private static final SoupBinTcpSettings SETTINGS = new SoupBinTcpSettings(100, 500, 4096);
+    // the raw peer sends no heartbeats: a 3 s timeout outlasts a loaded machine's pauses between its writes (with
+    // 500 ms a session could end on the heartbeat timeout before the bad bytes were written)
+    private static final SoupBinTcpSettings SETTINGS = new SoupBinTcpSettings(100, 3_000, 4096);
 
     @Test
     void shouldDropTooLongAndDisconnectWhenPeerSends64KbLength() throws Exception
@@ -196,12 +198,13 @@ class SoupBinTcpBadInputTest
         return in.array();
     }
 
-    // the peer reads the end of the stream (FIN) within a few seconds, after any heartbeats still in flight
+    // the peer reads the end of the stream (FIN) within seconds, after any heartbeats still in flight (10 s: a session
+    // that ends on the 3 s heartbeat timeout, on a loaded machine)
     static void assertEndOfStream(final SocketChannel channel) throws Exception
     {
         channel.configureBlocking(false);
         final ByteBuffer in = ByteBuffer.allocate(4096);
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline)
         {
             in.clear();

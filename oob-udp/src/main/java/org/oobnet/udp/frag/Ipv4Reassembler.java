@@ -106,8 +106,20 @@ public final class Ipv4Reassembler
     }
 
     /**
-     * Stage, once per cycle before the port's RX poll: takes the cycle's clock (new datagrams' deadlines start from
-     * it) and drops, counted as {@link DropReason#FRAG_TIMEOUT}, every datagram past its deadline.
+     * Stage, once per cycle before the port's RX poll: takes the cycle's clock, from which new datagrams' deadlines
+     * start.
+     *
+     * @param nowNs the cycle's clock.
+     */
+    public void clock(final long nowNs)
+    {
+        this.nowNs = nowNs;
+    }
+
+    /**
+     * Stage, once per cycle after the port's RX poll: takes the cycle's clock ({@link #clock}) and drops, counted as
+     * {@link DropReason#FRAG_TIMEOUT}, every datagram past its deadline. After the poll, so that fragments which
+     * waited in the ring while the stage was off its CPU complete their datagrams first: they arrived in time.
      *
      * @param nowNs the cycle's clock.
      * @return datagrams dropped.
