@@ -38,7 +38,8 @@ class FloorRowsTest
         final ByteArrayOutputStream table = new ByteArrayOutputStream();
         final int exit = withStdout(table, () -> OobnetCli.commandLine().execute("latency", "compare",
             "--runs", "floor/raw,packet,floor/udp,udp/packet", "--profile", "on,off", "--rounds", "1",
-            "--count", "1500", "--warmup", "200", "--out", out.toString()));
+            // 2 s, not the default 200 ms: a loaded machine's side off its CPU that long lost replies here
+            "--count", "1500", "--warmup", "200", "--receive-timeout", "2s", "--out", out.toString()));
         assertEquals(0, exit, table.toString(StandardCharsets.UTF_8));
 
         final JsonNode summary = RunJson.read(out.resolve(ResultFolder.SUMMARY_FILE));

@@ -31,7 +31,8 @@ class UdpNamespacesEndToEndTest
         final Path out = dir.resolve("run");
         final Path json = dir.resolve("extra.json");
         final int exit = OobnetCli.commandLine().execute("latency", "udp", "--transport", "inband",
-            "--count", "2000", "--warmup", "300", "--out", out.toString(), "--json", json.toString());
+            "--count", "2000", "--warmup", "300", "--receive-timeout", "2s", "--out", out.toString(), "--json",
+            json.toString());
         assertEquals(0, exit);
 
         final JsonNode summary = RunJson.read(out.resolve(ResultFolder.SUMMARY_FILE));
@@ -70,7 +71,7 @@ class UdpNamespacesEndToEndTest
         Privileges.requireNetworkPrivileges("latency packet between two network namespaces");
         final Path out = dir.resolve("packet");
         final int exit = OobnetCli.commandLine().execute("latency", "compare", "--runs", "packet/oob,packet/rings",
-            "--rounds", "1", "--count", "1500", "--warmup", "200", "--out", out.toString());
+            "--rounds", "1", "--count", "1500", "--warmup", "200", "--receive-timeout", "2s", "--out", out.toString());
         assertEquals(0, exit);
         final JsonNode summary = RunJson.read(out.resolve(ResultFolder.SUMMARY_FILE));
         assertEquals(2, summary.size());
@@ -116,7 +117,7 @@ class UdpNamespacesEndToEndTest
         Privileges.requireNetworkPrivileges("latency udp over oob-udp between two network namespaces");
         final Path out = dir.resolve("oob-udp");
         final int exit = OobnetCli.commandLine().execute("latency", "compare", "--runs", "udp/packet,udp/kernel",
-            "--rounds", "1", "--count", "1500", "--warmup", "200", "--out", out.toString());
+            "--rounds", "1", "--count", "1500", "--warmup", "200", "--receive-timeout", "2s", "--out", out.toString());
         assertEquals(0, exit);
         final JsonNode summary = RunJson.read(out.resolve(ResultFolder.SUMMARY_FILE));
         assertEquals(2, summary.size());
@@ -139,7 +140,8 @@ class UdpNamespacesEndToEndTest
         Privileges.requireNetworkPrivileges("latency compare between two network namespaces");
         final Path out = dir.resolve("compare");
         final int exit = OobnetCli.commandLine().execute("latency", "compare", "--runs", "udp/inband",
-            "--profile", "on,off", "--rounds", "2", "--count", "600", "--warmup", "100", "--out", out.toString());
+            "--profile", "on,off", "--rounds", "2", "--count", "600", "--warmup", "100", "--receive-timeout", "2s",
+            "--out", out.toString());
         assertEquals(0, exit);
         final JsonNode summary = RunJson.read(out.resolve(ResultFolder.SUMMARY_FILE));
         assertEquals(2, summary.size());
