@@ -41,6 +41,10 @@ class StarvedTraderTest
     private static final long STOP_NS = TimeUnit.MILLISECONDS.toNanos(1500);
     private static final int MEASURED = 1500;
     private static final int WARMUP = 300;
+    // a resumed trader that recovers needs the exchange to wait for it: 2 s, not the default 200 ms, which a trader
+    // preempted again on a loaded machine (a CI run beside other work: off its CPU 0.8 s at once) outlasted, and the
+    // exchange ended the session with hundreds of orders still to come
+    private static final String RECOVERY_TIMEOUT = "2s";
 
     @TempDir
     Path dir;
@@ -51,7 +55,8 @@ class StarvedTraderTest
         Privileges.requireNetworkPrivileges("a starved tick-to-trade trader between two network namespaces");
         // 1.5 s stopped at 500 ticks/s: 750 ticks, more than a 208 KiB socket buffer holds (~280 datagrams); the
         // measured phase (1,500 ticks, 3 s) goes on for another second at least
-        final JsonNode summary = run("blocking,spin", MEASURED, WARMUP, 2, stoppedNs -> stoppedNs >= STOP_NS);
+        final JsonNode summary = run("blocking,spin", MEASURED, WARMUP, 2, stoppedNs -> stoppedNs >= STOP_NS,
+            RECOVERY_TIMEOUT);
         for (final JsonNode row : summary)
         {
             final String label = row.get("label").asText();
@@ -70,7 +75,7 @@ class StarvedTraderTest
     void shouldWaitForATraderStillAnsweringAfterTheLastTick() throws Exception
     {
         Privileges.requireNetworkPrivileges("a starved tick-to-trade trader between two network namespaces");
-        // stopped from the first ticks until 50 ms after the last (of the 200 ms receive timeout: the rest leaves the
+        // stopped from the first ticks until 50 ms after the last (the exchange's receive timeout, 2 s here, leaves the
         // resumed trader time for its first order on a loaded machine): it then answers the ~300 ticks its socket
         // held, in order, before it meets a heartbeat past the gap and asks for the other ~1,500. A wait fixed at
         // 200 ms after the last tick ended the session meanwhile on a loaded machine (books lost, issue 16); now the
@@ -89,7 +94,7 @@ class StarvedTraderTest
                 return lastTickNs != 0 && System.nanoTime() - lastTickNs >= TimeUnit.MILLISECONDS.toNanos(50);
             }
         };
-        final JsonNode row = run("blocking", MEASURED, WARMUP, 1, afterLastTick).get(0);
+        final JsonNode row = run("blocking", MEASURED, WARMUP, 1, afterLastTick, RECOVERY_TIMEOUT).get(0);
         final JsonNode books = row.get("books");
         final String context = books + " unseen=" + row.get("ticks_unseen_by_trader") + " drops=" +
             row.get("feed_socket_drops") + " requests=" + row.get("feed_requests");
@@ -103,7 +108,8 @@ class StarvedTraderTest
     {
         Privileges.requireNetworkPrivileges("a starved tick-to-trade trader between two network namespaces");
         final ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        final JsonNode summary = run("blocking", 400, 200, 1, stoppedNs -> TraderStarver.exchangeGone(), printed);
+        final JsonNode summary = run("blocking", 400, 200, 1, stoppedNs -> TraderStarver.exchangeGone(), "200ms",
+            printed);
         final JsonNode row = summary.get(0);
         final JsonNode books = row.get("books");
         final long lost = books.get("lost").asLong();
@@ -125,15 +131,16 @@ class StarvedTraderTest
     }
 
     private JsonNode run(final String rows, final int measured, final int warmup, final int traders,
-        final LongPredicate until) throws Exception
+        final LongPredicate until, final String receiveTimeout) throws Exception
     {
-        return run(rows, measured, warmup, traders, until, new ByteArrayOutputStream());
+        return run(rows, measured, warmup, traders, until, receiveTimeout, new ByteArrayOutputStream());
     }
 
-    // one round of the rows at 500 ticks/s, each row's trader starved by a TraderStarver; what the command printed
-    // goes to `printed` as well
+    // one round of the rows at 500 ticks/s, each row's trader starved by a TraderStarver; the exchange waits
+    // receiveTimeout for the trader's next order or request once its ticks are out; what the command printed goes
+    // to `printed` as well
     private JsonNode run(final String rows, final int measured, final int warmup, final int traders,
-        final LongPredicate until, final ByteArrayOutputStream printed) throws Exception
+        final LongPredicate until, final String receiveTimeout, final ByteArrayOutputStream printed) throws Exception
     {
         final Path out = dir.resolve("run");
         final TraderStarver starver = new TraderStarver(traders, until);
@@ -146,7 +153,7 @@ class StarvedTraderTest
             System.setOut(tee);
             exit = OobnetCli.commandLine().execute("latency", "tick-to-trade", "--rows", rows, "--count",
                 Integer.toString(measured), "--warmup", Integer.toString(warmup), "--rate", "500", "--rounds", "1",
-                "--idle", "yield", "--out", out.toString());
+                "--idle", "yield", "--receive-timeout", receiveTimeout, "--out", out.toString());
         }
         finally
         {
