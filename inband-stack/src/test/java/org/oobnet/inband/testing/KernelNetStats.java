@@ -52,7 +52,7 @@ public final class KernelNetStats
 
     /**
      * The datagrams the kernel dropped at the UDP sockets bound to {@code port} (their receive buffers full): the
-     * last column of {@code /proc/net/udp}.
+     * last column of {@code /proc/net/udp} (and {@code udp6}).
      *
      * @param port the local port.
      * @return the sum over those sockets.
@@ -69,28 +69,36 @@ public final class KernelNetStats
     }
 
     /**
-     * The sockets of {@code /proc/net/udp} or {@code /proc/net/tcp} (IPv4) whose local port is {@code port}:
+     * The sockets of {@code /proc/net/udp} or {@code /proc/net/tcp} and their IPv6 twins ({@code udp6},
+     * {@code tcp6}: a Java channel is an IPv6 socket, IPv4 addresses mapped) whose local port is {@code port}:
      * listening, bound or connected, accepted or not.
      *
      * @param protocol "udp" or "tcp".
      * @param port     the local port.
      * @return one row per socket.
-     * @throws IOException when the file cannot be read.
+     * @throws IOException when a file cannot be read.
      */
     public static List<SocketRow> sockets(final String protocol, final int port) throws IOException
     {
         final String localPort = String.format(":%04X", port);
         final List<SocketRow> rows = new ArrayList<>();
-        for (final String line : Files.readAllLines(NET.resolve(protocol)))
+        for (final Path table : List.of(NET.resolve(protocol), NET.resolve(protocol + "6")))
         {
-            // sl local_address rem_address st tx_queue:rx_queue ... (udp: drops last)
-            final String[] columns = line.trim().split("\\s+");
-            if (columns.length > 12 && columns[1].endsWith(localPort))
+            if (!Files.exists(table)) // no IPv6 in the kernel
             {
-                final String[] queues = columns[4].split(":");
-                final long drops = "udp".equals(protocol) ? Long.parseLong(columns[columns.length - 1]) : 0;
-                rows.add(new SocketRow(Integer.parseInt(columns[3], 16), Long.parseLong(queues[0], 16),
-                    Long.parseLong(queues[1], 16), drops));
+                continue;
+            }
+            for (final String line : Files.readAllLines(table))
+            {
+                // sl local_address rem_address st tx_queue:rx_queue ... (udp: drops last)
+                final String[] columns = line.trim().split("\\s+");
+                if (columns.length > 12 && columns[1].endsWith(localPort))
+                {
+                    final String[] queues = columns[4].split(":");
+                    final long drops = "udp".equals(protocol) ? Long.parseLong(columns[columns.length - 1]) : 0;
+                    rows.add(new SocketRow(Integer.parseInt(columns[3], 16), Long.parseLong(queues[0], 16),
+                        Long.parseLong(queues[1], 16), drops));
+                }
             }
         }
         return rows;
