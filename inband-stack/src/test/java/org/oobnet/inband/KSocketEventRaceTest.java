@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import org.oobnet.inband.testing.KernelNetStats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -291,13 +292,18 @@ class KSocketEventRaceTest
                 a.sendTo(MemorySegment.ofArray(new byte[8]), 0, b.localName());
                 Thread.sleep(0, 200_000);
             }
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (received.get() < messages && System.nanoTime() - deadline < 0)
+            // every message read or dropped by the kernel at a's full receive buffer (the event thread off its CPU
+            // for a while on a loaded machine): the kernel's count, not an assumed zero
+            final int aPort = a.localName().getPort();
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (received.get() + KernelNetStats.udpDrops(aPort) < messages && System.nanoTime() - deadline < 0)
             {
                 Thread.sleep(1);
             }
             RecordingCallbacks.settle();
-            assertEquals(messages, received.get());
+            final long dropped = KernelNetStats.udpDrops(aPort);
+            assertEquals(messages, received.get() + dropped, "received " + received.get() + ", dropped " + dropped);
+            assertTrue(received.get() > 0, "the new data was read");
             assertEquals(0, events.count(KSocketEvent.CANSEND), "CANSEND without flow control: " + events.calls.size());
         }
     }

@@ -11,6 +11,7 @@ import org.oobnet.core.OobSocket;
 import org.oobnet.core.ProtocolRegistry;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
+import org.oobnet.inband.testing.KernelNetStats;
 import org.oobnet.moldudp64.publish.LineFaults;
 import org.oobnet.moldudp64.publish.MoldUdp64MessageStore;
 import org.oobnet.moldudp64.publish.MoldUdp64Publisher;
@@ -133,8 +134,8 @@ class SamePortLinesTest
                     {
                         Thread.sleep(1);
                         counters = MoldUdp64Counter.read(runtime.countersPath(), OobSocket.of(feed).id());
-                        kernelDropped = UdpTransport.KERNEL == transport ? net.call(sub, () -> udpDrops(PORT)) :
-                            kernelDrops(stack);
+                        kernelDropped = UdpTransport.KERNEL == transport ?
+                            net.call(sub, () -> KernelNetStats.udpDrops(PORT)) : kernelDrops(stack);
                     }
                     while (counters.get("line A packets") + counters.get("line B packets") + kernelDropped <
                         lineA.sent() + lineB.sent() && System.nanoTime() - settle < 0);
@@ -183,23 +184,6 @@ class SamePortLinesTest
             }
         }
         return text.toString();
-    }
-
-    // the calling thread's namespace's UDP sockets bound to the port: the datagrams the kernel dropped at each
-    // (its receive buffer full), the last column of /proc/net/udp
-    private static long udpDrops(final int port) throws java.io.IOException
-    {
-        final String localPort = String.format(":%04X", port);
-        long drops = 0;
-        for (final String line : Files.readAllLines(Path.of("/proc/thread-self/net/udp")))
-        {
-            final String[] columns = line.trim().split("\\s+");
-            if (columns.length > 12 && columns[1].endsWith(localPort))
-            {
-                drops += Long.parseLong(columns[columns.length - 1]);
-            }
-        }
-        return drops;
     }
 
     private static long kernelDrops(final UdpStack stack)

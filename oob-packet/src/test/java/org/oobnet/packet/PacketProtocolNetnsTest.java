@@ -21,6 +21,7 @@ import org.oobnet.inband.testing.SteadyStateAllocation;
 import org.oobnet.packet.port.PortState;
 import org.oobnet.packet.ring.PacketRingMapping;
 import org.oobnet.packet.stats.PacketCounter;
+import org.oobnet.packet.testing.ArrivalProbe;
 import org.oobnet.packet.testing.RawPacketSockets;
 import org.oobnet.packet.testing.TestFrames;
 
@@ -58,11 +59,14 @@ class PacketProtocolNetnsTest
     private long macA;
     private long macB;
     private PacketProtocol protocol;
+    // host 1's frames of ETHER_TYPE, counted after each test's sockets there took them (opened before them)
+    private ArrivalProbe arrivedAtB;
 
     @BeforeEach
-    void setUp()
+    void setUp() throws Exception
     {
         fixture = NetnsFixture.create(2);
+        arrivedAtB = ArrivalProbe.open(fixture, fixture.host(1), ETHER_TYPE);
         macA = RawPacketSockets.mac(fixture.host(0).mac());
         macB = RawPacketSockets.mac(fixture.host(1).mac());
         final PacketConfig config = PacketConfig.fromProperties(Map.of(
@@ -91,6 +95,10 @@ class PacketProtocolNetnsTest
             if (null != runtime)
             {
                 runtime.close();
+            }
+            if (null != arrivedAtB)
+            {
+                arrivedAtB.close();
             }
         }
         finally
@@ -316,9 +324,12 @@ class PacketProtocolNetnsTest
         final KSocket a = open(fixture.host(0));
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[64]);
         writeFrame(frame, 7, 64);
+        final long before = arrivedAtB.arrived();
         assertEquals(0, OobSocket.of(a).offer(frame, 0, 64));
-        // the stage sends it when it runs (a loaded machine's stage can take longer than any fixed wait)
+        // the stage sends it when it runs, host 1's softirq hands it to b's filter when it runs (a loaded machine
+        // can take longer than any fixed wait for either); then the stage has a while to (wrongly) take it
         await(() -> 1 == PacketSocketState.of(OobSocket.of(a)).counters().get(PacketCounter.FRAMES_OUT), "frame sent");
+        arrivedAtB.await(before + 1);
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
         assertEquals(0, PacketSocketState.of(OobSocket.of(b)).counters().get(PacketCounter.FRAMES_IN),
             "the kernel applied the accept-nothing filter");
@@ -678,8 +689,8 @@ class PacketProtocolNetnsTest
         sendWhileStageStalled(frames, () -> { });
     }
 
-    // the frames sent while a task holds the stage; whileHeld runs once they had time to reach the ring, before the
-    // stage is let go
+    // the frames sent while a task holds the stage; whileHeld runs once they reached host 1's sockets (in the ring
+    // or dropped at it full), before the stage is let go
     private void sendWhileStageStalled(final int frames, final StalledAction whileHeld) throws Exception
     {
         final int fd = fixture.call(fixture.host(0), () -> RawPacketSockets.open(ETHER_TYPE));
@@ -714,11 +725,13 @@ class PacketProtocolNetnsTest
             adder.start();
             assertTrue(stalled.await(10, TimeUnit.SECONDS));
             final org.oobnet.inband.sys.ErrnoCapture errno = new org.oobnet.inband.sys.ErrnoCapture();
+            final long before = arrivedAtB.arrived();
             for (int i = 0; i < frames; i++)
             {
                 assertEquals(64, org.oobnet.inband.sys.LibC.sendto(errno, fd, frame, 64, 0, to, 20));
             }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            // sendto returns once the veth took the frame; host 1's softirq may take it much later under load
+            arrivedAtB.await(before + frames);
             try
             {
                 whileHeld.run();

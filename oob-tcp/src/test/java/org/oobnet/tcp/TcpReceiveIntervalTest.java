@@ -14,6 +14,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.oobnet.core.OobSocket;
 import org.oobnet.inband.Errno;
+import org.oobnet.inband.testing.KernelNetStats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -23,15 +24,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A connection with a receive interval, against the kernel's TCP in another namespace: quiet, it is received from
  * once per interval (bytes wait for the next of those receives); after bytes came in or went out it is received
- * from every cycle for an interval. The interval is long (2 s) so that the two cases are seconds apart, not
- * microseconds: the bounds hold on a loaded machine.
+ * from every cycle for an interval. The interval is long (4 s) so that the two cases are seconds apart, not
+ * microseconds: the bounds hold on a loaded machine, where the stage or the test thread may be off its CPU for
+ * hundreds of milliseconds, and a connection received only once per interval would still wait seconds.
  */
 class TcpReceiveIntervalTest
 {
     private static final int PORT = 7110;
-    private static final long INTERVAL_NS = TimeUnit.SECONDS.toNanos(2);
-    private static final long QUIET_WAIT_MIN_NS = TimeUnit.MILLISECONDS.toNanos(500);
-    private static final long HOT_WAIT_MAX_NS = TimeUnit.MILLISECONDS.toNanos(400);
+    private static final long INTERVAL_NS = TimeUnit.SECONDS.toNanos(4);
+    private static final long QUIET_WAIT_MIN_NS = TimeUnit.SECONDS.toNanos(2);
+    private static final long HOT_WAIT_MAX_NS = TimeUnit.MILLISECONDS.toNanos(1500);
 
     @Test
     void shouldReceiveQuietConnectionOncePerIntervalAndEveryCycleAfterBytesCameIn() throws Exception
@@ -84,10 +86,21 @@ class TcpReceiveIntervalTest
             final OobSocket socket = hosts.connectFromA(new InetSocketAddress(hosts.b.address(), PORT));
             final List<String> events = TcpHosts.startRecordingEnd(socket);
             final SocketChannel peer = server.accept();
-            Thread.sleep(200);
+            awaitFirstReceive(hosts);
+            final int localPort = socket.ksocket().localName().getPort();
+            assertEquals(1, hosts.fixture.call(hosts.a, () -> KernelNetStats.sockets("tcp", localPort)).size(),
+                "A's connection in its kernel's table");
             // linger 0: close sends a RST, which the quiet connection does not receive
             peer.setOption(StandardSocketOptions.SO_LINGER, 0);
             peer.close();
+            // A's kernel took the RST: the connection left its table (closed)
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!hosts.fixture.call(hosts.a, () -> KernelNetStats.sockets("tcp", localPort)).isEmpty())
+            {
+                assertTrue(System.nanoTime() - deadlineNs < 0, "A's kernel did not take the reset");
+                Thread.sleep(2);
+            }
+            // a stage that received the quiet connection anyway would show the reset within this
             Thread.sleep(200);
             assertEquals(List.of(), events, "nothing received before the send");
 
@@ -125,8 +138,16 @@ class TcpReceiveIntervalTest
         socket.stageReceiveHandler((s, buffer, offset, length) -> arrivals.add(System.nanoTime()));
         assertEquals(0, TcpOobProtocol.start(socket));
         final SocketChannel peer = hosts.closeLater(server.accept());
-        Thread.sleep(200);
+        awaitFirstReceive(hosts);
         return new Connection(socket, peer);
+    }
+
+    // the stage finished a cycle after the one that started the connection (start returns once that one ended): the
+    // connection's first receive, which begins its quiet schedule, is done (the cycles counter is raised last)
+    private static void awaitFirstReceive(final TcpHosts hosts) throws Exception
+    {
+        final long cycles = hosts.runtime.counters().cycles().get();
+        TcpStageTest.awaitTrue(() -> hosts.runtime.counters().cycles().get() > cycles + 1, "two stage cycles");
     }
 
     // the peer writes one byte: how long until the stage delivered it

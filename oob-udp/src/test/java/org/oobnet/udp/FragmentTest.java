@@ -3,6 +3,7 @@ package org.oobnet.udp;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -123,23 +124,16 @@ class FragmentTest
             final List<UnsafeBuffer> fragments = fragments(hosts, payload, 77);
             assertEquals(7, fragments.size());
 
-            for (int i = 0; i < fragments.size(); i++)
-            {
-                if (3 != i)
-                {
-                    inject(hosts, injector, fragments.get(i));
-                }
-            }
+            final List<UnsafeBuffer> allButOne = new ArrayList<>(fragments);
+            allButOne.remove(3);
+            injectWhileStageHeld(hosts, injector, allButOne);
             final UdpDropCounters drops = hosts.stack.ports().get(0).drops();
             UdpHosts.await(() -> 1 == drops.drops(DropReason.FRAG_TIMEOUT), "reassembly timeout counted");
             assertNull(received.poll(), "nothing delivered");
             assertEquals(1, drops.totalDrops(), drops.toString());
 
             // the same datagram whole (a new identification) is delivered: the path works
-            for (final UnsafeBuffer fragment : fragments(hosts, payload, 78))
-            {
-                inject(hosts, injector, fragment);
-            }
+            injectWhileStageHeld(hosts, injector, fragments(hosts, payload, 78));
             assertArrayEquals(payload, take(received));
             assertEquals(0, hosts.stack.ports().get(0).reassembler().active());
         }
@@ -162,10 +156,12 @@ class FragmentTest
             // the rest arrive in time, but the stage is off its CPU (held) for longer than the 100 ms timeout
             try (StageStall ignored = StageStall.begin(hosts.runtime))
             {
+                final long before = hosts.ipReceivedInA();
                 for (int i = 1; i < fragments.size(); i++)
                 {
                     inject(hosts, injector, fragments.get(i));
                 }
+                hosts.awaitIpReceivedInA(before, fragments.size() - 1);
                 Thread.sleep(300);
             }
 
@@ -261,6 +257,23 @@ class FragmentTest
                 fragmenter.writeFragment(fragmenter.datagram(), 0, 14, i, chunk, frame, 0));
         }
         return List.of(fragments);
+    }
+
+    // the fragments put in the port's ring while the stage is held, then the stage let go: the stage takes them in
+    // one RX poll, so the injecting thread off its CPU for longer than the 100 ms reassembly timeout between two
+    // fragments (a loaded machine) does not expire the datagram half-way
+    private static void injectWhileStageHeld(
+        final UdpHosts hosts, final RawFrameInjector injector, final List<UnsafeBuffer> fragments) throws Exception
+    {
+        try (StageStall ignored = StageStall.begin(hosts.runtime))
+        {
+            final long before = hosts.ipReceivedInA();
+            for (final UnsafeBuffer fragment : fragments)
+            {
+                inject(hosts, injector, fragment);
+            }
+            hosts.awaitIpReceivedInA(before, fragments.size());
+        }
     }
 
     private static void inject(final UdpHosts hosts, final RawFrameInjector injector, final UnsafeBuffer fragment)

@@ -24,6 +24,7 @@ import org.oobnet.udp.frame.Ipv4Flyweight;
  */
 final class MulticastGroups
 {
+    private static final long DEADLINE_NS = TimeUnit.SECONDS.toNanos(10);
     private static final ValueLayout.OfInt NETWORK_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private MulticastGroups()
@@ -101,11 +102,22 @@ final class MulticastGroups
     }
 
     /**
-     * Drains a socket's receive ring until it stays empty for {@code quietMs}: the payloads, as text.
+     * Drains a socket's receive ring: until {@code expected} payloads came (within 10 s: a loaded machine may keep
+     * the stage off its CPU for longer than any quiet gap), then until it stays empty for {@code quietMs}, so that
+     * one too many shows. The payloads, as text.
      */
-    static List<String> drain(final OobSocket socket, final long quietMs)
+    static List<String> drain(final OobSocket socket, final int expected, final long quietMs)
     {
         final List<String> payloads = new ArrayList<>();
+        final long deadline = System.nanoTime() + DEADLINE_NS;
+        while (payloads.size() < expected && System.nanoTime() - deadline < 0)
+        {
+            final UdpHosts.Received received = UdpHosts.receive(socket, quietMs);
+            if (null != received)
+            {
+                payloads.add(new String(received.payload()));
+            }
+        }
         while (true)
         {
             final UdpHosts.Received received = UdpHosts.receive(socket, quietMs);
@@ -118,16 +130,18 @@ final class MulticastGroups
     }
 
     /**
-     * Drains a kernel socket (in the caller's namespace) for twice {@code quietMs}: the payloads, as text, each
-     * checked to come from {@code source} unless it is null.
+     * Drains a kernel socket (in the caller's namespace) as {@link #drain(OobSocket, int, long)} does: the payloads,
+     * as text, each checked to come from {@code source} unless it is null.
      */
-    static List<String> drain(final DatagramChannel channel, final String source, final long quietMs)
-        throws java.io.IOException, InterruptedException
+    static List<String> drain(final DatagramChannel channel, final String source, final int expected,
+        final long quietMs) throws java.io.IOException, InterruptedException
     {
         final List<String> payloads = new ArrayList<>();
         channel.configureBlocking(false);
-        final long deadline = System.nanoTime() + quietMs * 1_000_000L * 2;
-        while (System.nanoTime() - deadline < 0)
+        final long deadline = System.nanoTime() + DEADLINE_NS;
+        long quietSince = System.nanoTime();
+        while (payloads.size() < expected ? System.nanoTime() - deadline < 0 :
+            System.nanoTime() - quietSince < TimeUnit.MILLISECONDS.toNanos(quietMs))
         {
             final ByteBuffer in = ByteBuffer.allocate(256);
             final InetSocketAddress from = (InetSocketAddress)channel.receive(in);
@@ -141,6 +155,7 @@ final class MulticastGroups
                 throw new AssertionError("datagram from " + from + ", expected " + source);
             }
             payloads.add(new String(in.array(), 0, in.position()));
+            quietSince = System.nanoTime();
         }
         return payloads;
     }

@@ -99,15 +99,16 @@ class MulticastMembershipTest
                 return null;
             });
 
-            final List<String> atX = MulticastGroups.drain(x, QUIET_MS);
-            final List<String> atY = MulticastGroups.drain(y, QUIET_MS);
+            final List<String> atX = MulticastGroups.drain(x, 30, QUIET_MS);
+            final List<String> atY = MulticastGroups.drain(y, 29, QUIET_MS);
             assertEquals(30, MulticastGroups.count(atX, "s1"), "X: G1 from S " + atX + " Y: " + atY);
             assertEquals(30, atX.size(), "X: nothing but G1 " + atX);
             assertEquals(20, MulticastGroups.count(atY, "s2"), "Y: G2 from S " + atY);
             assertEquals(9, MulticastGroups.count(atY, "k3"), "Y: G3 from K (S blocked) " + atY);
             assertEquals(29, atY.size(), "Y: nothing else " + atY);
 
-            final List<String> atKernel = hosts.fixture.call(k, () -> MulticastGroups.drain(kernel, null, QUIET_MS));
+            final List<String> atKernel =
+                hosts.fixture.call(k, () -> MulticastGroups.drain(kernel, null, 30, QUIET_MS));
             assertEquals(30, MulticastGroups.count(atKernel, "s1"), "kernel receiver: G1 " + atKernel);
             assertEquals(30, atKernel.size(), "kernel receiver: nothing else " + atKernel);
 
@@ -161,7 +162,7 @@ class MulticastMembershipTest
             MulticastGroups.pythonSend(hosts.fixture, s, G1, PORT, "g1", 12);
             MulticastGroups.pythonSend(hosts.fixture, s, G2, PORT, "g2", 6);
             MulticastGroups.pythonSend(hosts.fixture, s, G3, PORT, "g3", 4);
-            final List<String> got = MulticastGroups.drain(x, QUIET_MS);
+            final List<String> got = MulticastGroups.drain(x, 16, QUIET_MS);
             assertEquals(12, MulticastGroups.count(got, "g1"), got.toString());
             assertEquals(4, MulticastGroups.count(got, "g3"), got.toString());
             assertEquals(16, got.size(), "G2 was left: " + got);
@@ -200,7 +201,7 @@ class MulticastMembershipTest
                 final byte[] payload = ("on:" + i).getBytes();
                 assertEquals(0, UdpSockets.sendTo(sender, group, PORT, new UnsafeBuffer(payload), 0, payload.length));
             }
-            final List<String> looped = MulticastGroups.drain(member, QUIET_MS);
+            final List<String> looped = MulticastGroups.drain(member, 10, QUIET_MS);
             assertEquals(10, MulticastGroups.count(looped, "on"), "looped back to the local member: " + looped);
             assertEquals(10, UdpSockets.state(sender).fastSends(), "all on the fast path by IP_MULTICAST_IF");
 
@@ -214,12 +215,13 @@ class MulticastMembershipTest
                 final byte[] payload = ("off:" + i).getBytes();
                 assertEquals(0, UdpSockets.sendTo(sender, group, PORT, new UnsafeBuffer(payload), 0, payload.length));
             }
-            assertEquals(List.of(), MulticastGroups.drain(member, QUIET_MS), "loop off: no local copy");
-
             final List<String> atKernel = hosts.fixture.call(k, () -> MulticastGroups.drain(kernel, a.address(),
-                QUIET_MS));
+                15, QUIET_MS));
             assertEquals(10, MulticastGroups.count(atKernel, "on"), atKernel.toString());
             assertEquals(5, MulticastGroups.count(atKernel, "off"), atKernel.toString());
+            // the sends went out (K has them), and the stage makes a looped-back copy before a frame goes out: the
+            // quiet gap only gives a wrongly looped copy time to show
+            assertEquals(List.of(), MulticastGroups.drain(member, 0, QUIET_MS), "loop off: no local copy");
         }
     }
 

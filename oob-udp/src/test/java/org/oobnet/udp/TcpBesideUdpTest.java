@@ -5,13 +5,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.oobnet.config.UdpTransport;
 import org.oobnet.core.OobSocket;
+import org.oobnet.inband.testing.KernelNetStats;
 import org.oobnet.packet.stats.PacketCounter;
 import org.oobnet.udp.frame.DropReason;
 import org.oobnet.udp.frame.UdpDropCounters;
@@ -46,7 +44,7 @@ class TcpBesideUdpTest
             final SocketChannel client = hosts.closeLater(hosts.inB(() ->
                 SocketChannel.open(new InetSocketAddress(hosts.a.address(), TCP_PORT))));
             final SocketChannel server = hosts.closeLater(listener.accept());
-            final long segmentsBefore = hosts.inA(TcpBesideUdpTest::tcpInSegments);
+            final long segmentsBefore = hosts.inA(() -> KernelNetStats.snmp("Tcp", "InSegs"));
 
             final ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES);
             for (int round = 0; round < ROUNDS; round++)
@@ -63,7 +61,7 @@ class TcpBesideUdpTest
                 assertNotNull(received, "UDP datagram beside TCP, round=" + round);
                 assertArrayEquals(payload, received.payload());
             }
-            final long segments = hosts.inA(TcpBesideUdpTest::tcpInSegments) - segmentsBefore;
+            final long segments = hosts.inA(() -> KernelNetStats.snmp("Tcp", "InSegs")) - segmentsBefore;
 
             final PacketPort port = hosts.stack.ports().get(0);
             final UdpDropCounters drops = port.drops();
@@ -75,15 +73,6 @@ class TcpBesideUdpTest
                 "TCP frames longer than a ring slot: " + port.packetCounters());
             assertEquals(ROUNDS, drops.acceptedFrames(), drops.toString());
         }
-    }
-
-    // the Tcp InSegs of the calling thread's network namespace (thread-self: a namespace is the thread's)
-    private static long tcpInSegments() throws Exception
-    {
-        final List<String> lines = Files.readAllLines(Path.of("/proc/thread-self/net/snmp")).stream()
-            .filter(line -> line.startsWith("Tcp:")).toList();
-        final List<String> names = List.of(lines.get(0).split(" "));
-        return Long.parseLong(lines.get(1).split(" ")[names.indexOf("InSegs")]);
     }
 
     private static void writeFully(final SocketChannel channel, final ByteBuffer buffer) throws Exception

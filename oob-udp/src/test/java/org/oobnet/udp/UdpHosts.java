@@ -18,6 +18,7 @@ import org.oobnet.core.OobSocket;
 import org.oobnet.core.ProtocolRegistry;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
+import org.oobnet.inband.testing.KernelNetStats;
 import org.oobnet.netns.testing.NetnsFixture;
 
 /**
@@ -163,6 +164,36 @@ final class UdpHosts implements AutoCloseable
             if (System.nanoTime() - deadline > 0)
             {
                 throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    /**
+     * The IPv4 datagrams (each fragment) A's kernel took in so far: {@code Ip InReceives} of A's namespace. The IP
+     * stack counts a frame after the port's {@code ETH_P_ALL} tap put it in the RX ring (or counted it dropped,
+     * the ring full), so once this grew by what B sent, what the ring holds and what it lost are final.
+     */
+    long ipReceivedInA() throws Exception
+    {
+        return inA(() -> KernelNetStats.snmp("Ip", "InReceives"));
+    }
+
+    /**
+     * Returns once A's kernel took in {@code count} IPv4 datagrams since it had taken {@code before}
+     * ({@link #ipReceivedInA}): B's sends return once the frames are handed to the veth, A's softirq may take
+     * them much later on a loaded machine.
+     */
+    void awaitIpReceivedInA(final long before, final long count) throws Exception
+    {
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        long received;
+        while ((received = ipReceivedInA() - before) < count)
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                throw new AssertionError("timed out waiting for A's kernel to take in " + count + " datagrams: " +
+                    received);
             }
             Thread.sleep(1);
         }

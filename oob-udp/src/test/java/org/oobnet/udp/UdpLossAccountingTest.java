@@ -350,12 +350,13 @@ class UdpLossAccountingTest
     {
         try (StageStall ignored = StageStall.begin(hosts.runtime))
         {
+            final long before = hosts.ipReceivedInA();
             for (int sequence = 0; sequence < count; sequence++)
             {
                 send(hosts, sender, sequence);
             }
             // the sends return once B handed the frames to the veth; A's softirq may still be queueing them
-            Thread.sleep(200);
+            hosts.awaitIpReceivedInA(before, count);
         }
     }
 

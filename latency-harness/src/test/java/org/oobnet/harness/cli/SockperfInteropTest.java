@@ -10,6 +10,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +30,7 @@ import org.oobnet.harness.bench.transport.InbandTransport;
 import org.oobnet.harness.bench.transport.TransportSettings;
 import org.oobnet.harness.report.ResultFolder;
 import org.oobnet.harness.report.RunJson;
+import org.oobnet.inband.testing.KernelNetStats;
 import org.oobnet.netns.IpCommand;
 import org.oobnet.netns.testing.Privileges;
 
@@ -186,8 +188,15 @@ class SockperfInteropTest
             .start();
         try
         {
-            Thread.sleep(500);
-            assertTrue(server.isAlive(), "sockperf server started");
+            // ready once its socket is bound (datagrams wait in it from then on), however long a loaded machine
+            // takes to start it
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (KernelNetStats.sockets("udp", port).isEmpty())
+            {
+                assertTrue(server.isAlive(), "sockperf server exited: " + Files.readString(dir.resolve("server.log")));
+                assertTrue(System.nanoTime() - deadline < 0, "sockperf server did not bind port " + port);
+                Thread.sleep(10);
+            }
             final Path out = dir.resolve("run");
             // The 200 ms default receive timeout counts a reply as lost when the sockperf server is descheduled
             // that long (seen once on a loaded 2-core CI machine: 995 of 1000); this test is about the protocol,

@@ -13,6 +13,7 @@ import org.oobnet.packet.bpf.BpfProgram;
 import org.oobnet.packet.bpf.SockFilters;
 import org.oobnet.packet.stats.PacketCounter;
 import org.oobnet.packet.stats.PacketCounters;
+import org.oobnet.packet.testing.ArrivalProbe;
 import org.oobnet.packet.testing.RawPacketSockets;
 import org.oobnet.packet.testing.TestFrames;
 
@@ -40,6 +41,7 @@ class PacketRingsNetnsTest
     private final ErrnoCapture errno = new ErrnoCapture();
     private final List<Integer> fds = new ArrayList<>();
     private final List<PacketRingMapping> mappings = new ArrayList<>();
+    private final List<ArrivalProbe> probes = new ArrayList<>();
     private NetnsFixture fixture;
     private NetnsFixture.Host a;
     private NetnsFixture.Host b;
@@ -67,6 +69,7 @@ class PacketRingsNetnsTest
         {
             RawPacketSockets.close(fd);
         }
+        probes.forEach(ArrivalProbe::close);
         if (null != fixture)
         {
             fixture.close();
@@ -144,6 +147,7 @@ class PacketRingsNetnsTest
     {
         final RingGeometry small = RingGeometry.of(1024, 16, PAGE, PAGE);
         final Side sender = open(a, ETHER_TYPE, RingGeometry.of(2048, 16, PAGE, PAGE), RingGeometry.of(2048, 64, PAGE, PAGE));
+        final ArrivalProbe arrived = probe(b, ETHER_TYPE);
         final Side receiver = open(b, ETHER_TYPE, small, null);
 
         for (int i = 0; i < 64; i++)
@@ -151,8 +155,8 @@ class PacketRingsNetnsTest
             sendSequence(sender.tx, i, 64);
         }
         sender.tx.flush();
-        // veth hands frames over in the sender's softirq; give the receiver's backlog time to fill the ring.
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+        // the receiver's softirq takes the frames from veth's backlog when it runs: every one in the ring or dropped
+        arrived.await(64);
 
         final Collector collector = new Collector();
         collector.awaitCount(receiver.rx, 16);
@@ -181,6 +185,8 @@ class PacketRingsNetnsTest
         final int port = 4242;
         final BpfProgram filter = BpfFilterBuilder.filter()
             .ipv4Destination(TestFrames.ipv4(b.address())).udpDestinationPort(port).build();
+        // the one foreign frame goes last: counted after the ETH_P_ALL socket under test took the frames before it
+        final ArrivalProbe arrived = probe(b, ETHER_TYPE);
         // Protocol 0 receives nothing until bound: attach the filter first, so no foreign frame ever lands.
         final int fd = fixture.call(b, () -> RawPacketSockets.open(0));
         fds.add(fd);
@@ -203,18 +209,10 @@ class PacketRingsNetnsTest
         final int foreign = TestFrames.ethernet(frame, 0, macB, macA, -1, ETHER_TYPE) + 50;
         assertEquals(foreign, sender.tx.send(frame, 0, foreign));
         sender.tx.flush();
+        // all five went through the filter: what the ring holds now is all it will get
+        arrived.await(1);
 
         final List<Integer> seenPorts = new ArrayList<>();
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (seenPorts.size() < 2 && System.nanoTime() - deadline < 0)
-        {
-            if (0 == rx.poll((buffer, offset, length, wire, ts, vlan, ifIndex) ->
-                seenPorts.add(buffer.getShort(offset + 36, ByteOrder.BIG_ENDIAN) & 0xffff), 16))
-            {
-                LockSupport.parkNanos(50_000);
-            }
-        }
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         rx.poll((buffer, offset, length, wire, ts, vlan, ifIndex) ->
             seenPorts.add(buffer.getShort(offset + 36, ByteOrder.BIG_ENDIAN) & 0xffff), 16);
         assertEquals(List.of(port, port), seenPorts);
@@ -225,6 +223,8 @@ class PacketRingsNetnsTest
     void shouldCountFilterMissesWhenFramesQueuedBeforeFilterWereVerifiedOnStage() throws Exception
     {
         final Side sender = open(a, ETHER_TYPE, RingGeometry.of(2048, 16, PAGE, PAGE), RingGeometry.of(2048, 16, PAGE, PAGE));
+        // frame 5, the last, is 0x88b6: counted after the ETH_P_ALL socket under test took the frames before it
+        final ArrivalProbe arrived = probe(b, 0x88b6);
         final Side receiver = open(b, 0x0003, RingGeometry.of(2048, 16, PAGE, PAGE), null);
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[64]);
         for (int i = 0; i < 6; i++)
@@ -234,7 +234,8 @@ class PacketRingsNetnsTest
             sender.tx.send(frame, 0, length);
         }
         sender.tx.flush();
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        // all six in the ring before the filter is verified on it
+        arrived.await(3);
 
         receiver.rx.verifyFilter(BpfFilterBuilder.filter().etherType(ETHER_TYPE).build());
         final Collector collector = new Collector();
@@ -434,6 +435,14 @@ class PacketRingsNetnsTest
         }
         assertEquals(packets, seenPackets, "packets the kernel saw");
         assertEquals(drops, seenDrops, "packets the kernel dropped for a full ring");
+    }
+
+    // opened before the socket under test: it counts a frame after that socket took it (ArrivalProbe)
+    private ArrivalProbe probe(final NetnsFixture.Host host, final int etherType) throws Exception
+    {
+        final ArrivalProbe probe = ArrivalProbe.open(fixture, host, etherType);
+        probes.add(probe);
+        return probe;
     }
 
     private Side open(final NetnsFixture.Host host, final int etherType, final RingGeometry rx, final RingGeometry tx)

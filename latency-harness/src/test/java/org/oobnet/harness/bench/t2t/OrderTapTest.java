@@ -14,16 +14,18 @@ import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.oobnet.core.RealtimeNanoClock;
+import org.oobnet.inband.testing.KernelNetStats;
 import org.oobnet.netns.testing.NetnsFixture;
 import org.oobnet.soupbintcp.SoupBinTcpDescriptor;
 
 /**
- * The exchange's order tap over a real veth between two namespaces: two orders sent {@value #GAP_MS} ms apart and
- * read by the exchange only after both arrived (it was late) keep each its own kernel RX time: the first's is before
- * the second was sent. The order socket's {@code SCM_TIMESTAMPING} gives such a read
- * one time, the second order's, for both: the first order's came out a gap late (BENCHMARKS.md "Session 12 — t2t ms
- * p99"). A segment cut inside a SoupBinTCP packet is counted, not stamped; a retransmitted order keeps its first time.
- * The socket's stamp stays an order's kernel RX time where it is the order's own.
+ * The exchange's order tap over a real veth between two namespaces: two orders, the second sent {@value #GAP_MS} ms
+ * after the first waited in the exchange's socket, read by the exchange only after both arrived (it was late) keep
+ * each its own kernel RX time: the first's is before the second was sent. The order socket's
+ * {@code SCM_TIMESTAMPING} gives such a read one time, the second order's, for both: the first order's came out a
+ * gap late (BENCHMARKS.md "Session 12 — t2t ms p99"). A segment cut inside a SoupBinTCP packet is counted, not
+ * stamped; a retransmitted order keeps its first time. The socket's stamp stays an order's kernel RX time where it
+ * is the order's own.
  */
 class OrderTapTest
 {
@@ -42,6 +44,9 @@ class OrderTapTest
         {
             final long firstSendNs = realtime.nanoTime();
             client.write(orderPacket(1));
+            // order 2 goes a gap after order 1 waits in the exchange's socket (the tap takes it in the same softirq
+            // pass), not a gap after order 1 was sent: a loaded machine may defer that receive for longer
+            awaitQueuedAtExchange(link, PACKET_LENGTH);
             Thread.sleep(GAP_MS);
             final long secondSendNs = realtime.nanoTime();
             client.write(orderPacket(2));
@@ -135,7 +140,8 @@ class OrderTapTest
     }
 
     // the exchange (host 0) with its tap and listening order port; the trader (host 1) connected to it, no delay
-    private record OrderLink(OrderTap tap, ServerSocketChannel server, SocketChannel client) implements AutoCloseable
+    private record OrderLink(NetnsFixture fixture, OrderTap tap, ServerSocketChannel server, SocketChannel client)
+        implements AutoCloseable
     {
         static OrderLink open(final NetnsFixture fixture) throws Exception
         {
@@ -146,7 +152,15 @@ class OrderTapTest
             final ServerSocketChannel server = fixture.call(exchange, () -> ServerSocketChannel.open().bind(address));
             final SocketChannel client = fixture.call(fixture.host(1), () -> SocketChannel.open(address));
             client.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            return new OrderLink(tap, server, client);
+            return new OrderLink(fixture, tap, server, client);
+        }
+
+        // bytes the exchange's kernel received on established connections to the order port, not yet read
+        long queuedAtExchange() throws Exception
+        {
+            return fixture.call(fixture.host(0), () -> KernelNetStats.sockets("tcp", PORT).stream()
+                .filter(row -> KernelNetStats.TCP_ESTABLISHED == row.state())
+                .mapToLong(KernelNetStats.SocketRow::rxQueued).sum());
         }
 
         @Override
@@ -158,10 +172,21 @@ class OrderTapTest
         }
     }
 
+    // the exchange's kernel holds this many bytes of the accepted-or-not connection on the order port, unread
+    private static void awaitQueuedAtExchange(final OrderLink link, final long bytes) throws Exception
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (link.queuedAtExchange() < bytes)
+        {
+            assertTrue(System.nanoTime() - deadlineNs < 0, "the exchange's kernel did not queue " + bytes + " bytes");
+            Thread.sleep(1);
+        }
+    }
+
     private static void awaitSegments(final OrderTap tap, final TickStamps stamps, final long segments)
         throws InterruptedException
     {
-        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         tap.drain(stamps);
         while (tap.segments() < segments && System.nanoTime() - deadlineNs < 0)
         {
