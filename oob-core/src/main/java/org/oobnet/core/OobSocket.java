@@ -14,6 +14,7 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.oobnet.core.counters.ProtocolCounterType;
 import org.oobnet.core.counters.ProtocolCounters;
 import org.oobnet.core.counters.SocketCounters;
+import org.oobnet.core.counters.StageHops;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.KSocketEvent;
@@ -858,7 +859,15 @@ public final class OobSocket
         {
             counters.packetsIn().incrementRelease();
             counters.bytesIn().getAndAddRelease(length);
+            if (StageHops.STEPS)
+            {
+                stage.hops().enterDelivery();
+            }
             handler.onMessage(this, buffer, offset, length);
+            if (StageHops.STEPS)
+            {
+                stage.hops().leaveDelivery();
+            }
             raise(KSocketEvent.OOBDATA, length);
             return length;
         }
