@@ -857,13 +857,22 @@ public final class OobSocket
         final OobReceiveHandler handler = stageReceiveHandler;
         if (null != handler)
         {
-            counters.packetsIn().incrementRelease();
-            counters.bytesIn().getAndAddRelease(length);
             if (StageHops.STEPS)
             {
                 stage.hops().enterDelivery();
             }
-            handler.onMessage(this, buffer, offset, length);
+            try
+            {
+                handler.onMessage(this, buffer, offset, length);
+            }
+            finally
+            {
+                // counted once the handler returned: the counters live in the counters file, a page of their own
+                // that the handler's reply (an order sent from it) need not wait for after a system call flushed
+                // the TLB (BENCHMARKS.md "Session 15 - the stage's tick side step by step")
+                counters.packetsIn().incrementRelease();
+                counters.bytesIn().getAndAddRelease(length);
+            }
             if (StageHops.STEPS)
             {
                 stage.hops().leaveDelivery();
