@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
 
+import org.HdrHistogram.Histogram;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.oobnet.harness.bench.run.StageSamples;
@@ -54,7 +55,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * stage's quiet order connection is received from every {@code --order-receive-interval};</li>
  * <li>{@code recvThenTick}: both; less {@code recvEmpty}, it is the tick after a system call: on a kernel with
  * page-table isolation and no PCID every system call flushes the TLB, so each page the tick touches is walked
- * again (BENCHMARKS.md "Session 14 - the kick alone").</li>
+ * again (BENCHMARKS.md "Session 14 - the kick alone");</li>
+ * <li>{@code tickTimed}, {@code recvThenTickTimed}: the same two, the tick timed inside and kept in a histogram
+ * printed at the end ({@code timed ...} lines), so that the system call's spread between runs (±100 ns, ten times
+ * the tick's) does not decide the difference; {@code recvThenUdpTimed}, {@code recvThenFeedTimed}: the tick after a
+ * system call split at the line socket's handler: the port's share (parse, the record header, the demultiplexing)
+ * and the rest (the receiver, the record, the strategy).</li>
  * </ul>
  * Not a test: run it by hand, see BENCHMARKS.md "Session 15 - the stage's tick side step by step".
  */
@@ -82,12 +88,19 @@ public class TickPathBenchmark
     private int frameLength;
     private int udpHeaderOffset;
     private int sequenceOffset;
+    private int feedOffset;
+    private int feedLength;
     private long sequence;
     private MoldUdp64Receiver receiver;
     private StageTrader.FeedRecords records;
     private TickAnswer answer;
     private LineVisitor line;
     private int fd = -1;
+    // the timed variants' inner times (recordValue allocates nothing within the range)
+    private final Histogram hot = new Histogram(10_000_000L, 2);
+    private final Histogram afterRecv = new Histogram(10_000_000L, 2);
+    private final Histogram udpAfterRecv = new Histogram(10_000_000L, 2);
+    private final Histogram feedAfterRecv = new Histogram(10_000_000L, 2);
     private long recvBuffer;
 
     /** In-band: the frame as the exchange sends a tick, the receiver, the strategy and an empty UDP socket. */
@@ -111,6 +124,8 @@ public class TickPathBenchmark
         udpHeaderOffset = payloadOffset - UdpFlyweight.HEADER_LENGTH;
         pristineUdpHeader.putBytes(0, frame, udpHeaderOffset, UdpFlyweight.HEADER_LENGTH);
         sequenceOffset = payloadOffset + MoldUdp64Descriptor.SEQUENCE_OFFSET;
+        feedOffset = payloadOffset;
+        feedLength = packet.length();
         sequence = 1;
 
         answer = new TickAnswer(new org.oobnet.core.RealtimeNanoClock(), new StageSamples(StageSamples.DEFAULT_CAPACITY),
@@ -160,6 +175,87 @@ public class TickPathBenchmark
     public long recvThenTick()
     {
         return LibC.recvAtQuiet(fd, recvBuffer, 64, SocketConstants.MSG_DONTWAIT) + oneTick();
+    }
+
+    /**
+     * @return the errno: the tick right after a system call, the tick alone timed inside (its own histogram,
+     *         printed at the end): the system call's run-to-run spread, ten times the tick's, stays out of it.
+     */
+    @Benchmark
+    public long recvThenTickTimed()
+    {
+        final long rc = LibC.recvAtQuiet(fd, recvBuffer, 64, SocketConstants.MSG_DONTWAIT);
+        final long startNs = System.nanoTime();
+        oneTick();
+        afterRecv.recordValue(System.nanoTime() - startNs);
+        return rc;
+    }
+
+    /** @return the order's count: the tick alone, timed inside as {@link #recvThenTickTimed} times it. */
+    @Benchmark
+    public long tickTimed()
+    {
+        final long startNs = System.nanoTime();
+        final long sent = oneTick();
+        hot.recordValue(System.nanoTime() - startNs);
+        return sent;
+    }
+
+    /**
+     * @return the errno: after a system call, the port's share alone (parse, record header, demultiplexing to the
+     *         members), timed inside.
+     */
+    @Benchmark
+    public long recvThenUdpTimed()
+    {
+        final long rc = LibC.recvAtQuiet(fd, recvBuffer, 64, SocketConstants.MSG_DONTWAIT);
+        final long startNs = System.nanoTime();
+        frame.putBytes(udpHeaderOffset, pristineUdpHeader, 0, UdpFlyweight.HEADER_LENGTH);
+        final UdpFrameParser parser = this.parser;
+        if (DropReason.NONE != parser.parse(frame, PORT_OFFSET_IN_FRAME, frameLength, false))
+        {
+            throw new IllegalStateException("frame not parsed");
+        }
+        final int recordOffset = parser.payloadOffset() - UdpFlyweight.HEADER_LENGTH;
+        UdpAddressHeader.write(frame, recordOffset, parser.srcAddress(), parser.srcPort());
+        final int members = demux.forEachMember(parser.dstAddress(), parser.dstPort(), member -> { });
+        udpAfterRecv.recordValue(System.nanoTime() - startNs);
+        return rc + members;
+    }
+
+    /**
+     * @return the errno: after a system call, the line socket's handler on (the receiver, the record, the strategy),
+     *         the datagram already parsed, timed inside.
+     */
+    @Benchmark
+    public long recvThenFeedTimed()
+    {
+        final long rc = LibC.recvAtQuiet(fd, recvBuffer, 64, SocketConstants.MSG_DONTWAIT);
+        final long startNs = System.nanoTime();
+        frame.putLong(sequenceOffset, ++sequence, ByteOrder.BIG_ENDIAN);
+        receiver.onPacket(0, frame, feedOffset, feedLength, 1L, 0L);
+        feedAfterRecv.recordValue(System.nanoTime() - startNs);
+        return rc;
+    }
+
+    /** In-band: the timed variants' percentiles (ns, one clock read's cost included). */
+    @TearDown(Level.Trial)
+    public void printTimed()
+    {
+        print("tickTimed", hot);
+        print("recvThenTickTimed", afterRecv);
+        print("recvThenUdpTimed", udpAfterRecv);
+        print("recvThenFeedTimed", feedAfterRecv);
+    }
+
+    private static void print(final String name, final Histogram histogram)
+    {
+        if (histogram.getTotalCount() > 0)
+        {
+            System.out.printf("%ntimed %s: n=%d p10=%d p50=%d p90=%d p99=%d ns%n", name, histogram.getTotalCount(),
+                histogram.getValueAtPercentile(10), histogram.getValueAtPercentile(50),
+                histogram.getValueAtPercentile(90), histogram.getValueAtPercentile(99));
+        }
     }
 
     // what the port, the line socket's handler, the receiver and the feed socket's handler do with one tick's frame
