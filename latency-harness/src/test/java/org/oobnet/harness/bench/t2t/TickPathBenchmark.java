@@ -187,7 +187,7 @@ public class TickPathBenchmark
         final long rc = LibC.recvAtQuiet(fd, recvBuffer, 64, SocketConstants.MSG_DONTWAIT);
         final long startNs = System.nanoTime();
         oneTick();
-        afterRecv.recordValue(System.nanoTime() - startNs);
+        record(afterRecv, System.nanoTime() - startNs);
         return rc;
     }
 
@@ -197,7 +197,7 @@ public class TickPathBenchmark
     {
         final long startNs = System.nanoTime();
         final long sent = oneTick();
-        hot.recordValue(System.nanoTime() - startNs);
+        record(hot, System.nanoTime() - startNs);
         return sent;
     }
 
@@ -219,7 +219,7 @@ public class TickPathBenchmark
         final int recordOffset = parser.payloadOffset() - UdpFlyweight.HEADER_LENGTH;
         UdpAddressHeader.write(frame, recordOffset, parser.srcAddress(), parser.srcPort());
         final int members = demux.forEachMember(parser.dstAddress(), parser.dstPort(), member -> { });
-        udpAfterRecv.recordValue(System.nanoTime() - startNs);
+        record(udpAfterRecv, System.nanoTime() - startNs);
         return rc + members;
     }
 
@@ -234,7 +234,7 @@ public class TickPathBenchmark
         final long startNs = System.nanoTime();
         frame.putLong(sequenceOffset, ++sequence, ByteOrder.BIG_ENDIAN);
         receiver.onPacket(0, frame, feedOffset, feedLength, 1L, 0L);
-        feedAfterRecv.recordValue(System.nanoTime() - startNs);
+        record(feedAfterRecv, System.nanoTime() - startNs);
         return rc;
     }
 
@@ -246,6 +246,12 @@ public class TickPathBenchmark
         print("recvThenTickTimed", afterRecv);
         print("recvThenUdpTimed", udpAfterRecv);
         print("recvThenFeedTimed", feedAfterRecv);
+    }
+
+    // a preemption longer than the histogram's range (the machine is shared) counts as its highest value
+    private static void record(final Histogram histogram, final long ns)
+    {
+        histogram.recordValue(Math.min(ns, histogram.getHighestTrackableValue()));
     }
 
     private static void print(final String name, final Histogram histogram)
