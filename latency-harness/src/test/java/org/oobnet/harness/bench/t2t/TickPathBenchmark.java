@@ -1,8 +1,14 @@
 package org.oobnet.harness.bench.t2t;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 
 import org.HdrHistogram.Histogram;
@@ -60,7 +66,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * printed at the end ({@code timed ...} lines), so that the system call's spread between runs (±100 ns, ten times
  * the tick's) does not decide the difference; {@code recvThenUdpTimed}, {@code recvThenFeedTimed}: the tick after a
  * system call split at the line socket's handler: the port's share (parse, the record header, the demultiplexing)
- * and the rest (the receiver, the record, the strategy).</li>
+ * and the rest (the receiver, the record, the strategy);</li>
+ * <li>{@code recvThenClockTimed}: the two clock reads alone after a system call; {@code recvThenCounterPagesTimed}:
+ * one counter increment on each of two pages of a mapped file, as {@code OobSocket.deliver} counted the line socket's
+ * and the feed socket's messages in the counters file before their handlers ran.</li>
  * </ul>
  * Not a test: run it by hand, see BENCHMARKS.md "Session 15 - the stage's tick side step by step".
  */
@@ -77,6 +86,7 @@ public class TickPathBenchmark
     private static final int FEED_PORT = 31_001;
     private static final int EXCHANGE = 0x0AFB0001;
     private static final int PORT_OFFSET_IN_FRAME = 0; // the frame starts at a slot's start, as in the ring
+    private static final int COUNTER_PAGE = 4096;
 
     private final UnsafeBuffer frame = new UnsafeBuffer(new byte[0]);
     private final UnsafeBuffer pristineUdpHeader = new UnsafeBuffer(new byte[UdpFlyweight.HEADER_LENGTH]);
@@ -101,6 +111,11 @@ public class TickPathBenchmark
     private final Histogram afterRecv = new Histogram(10_000_000L, 2);
     private final Histogram udpAfterRecv = new Histogram(10_000_000L, 2);
     private final Histogram feedAfterRecv = new Histogram(10_000_000L, 2);
+    private final Histogram clockAfterRecv = new Histogram(10_000_000L, 2);
+    private final Histogram countersAfterRecv = new Histogram(10_000_000L, 2);
+    // two pages of a mapped file, as the counters file's
+    private final UnsafeBuffer counters = new UnsafeBuffer(new byte[0]);
+    private Path countersFile;
     private long recvBuffer;
 
     /** In-band: the frame as the exchange sends a tick, the receiver, the strategy and an empty UDP socket. */
@@ -143,6 +158,16 @@ public class TickPathBenchmark
             throw new IllegalStateException("socket: errno " + -fd);
         }
         recvBuffer = arena.allocate(64, 64).address();
+        try (FileChannel channel = FileChannel.open(countersFile = Files.createTempFile("tick-path", ".counters"),
+            StandardOpenOption.READ, StandardOpenOption.WRITE))
+        {
+            counters.wrap(channel.map(FileChannel.MapMode.READ_WRITE, 0, 2 * COUNTER_PAGE, arena).address(),
+                2 * COUNTER_PAGE);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
     }
 
     /** In-band. */
@@ -154,6 +179,7 @@ public class TickPathBenchmark
             LibC.close(new ErrnoCapture(), fd);
         }
         arena.close();
+        countersFile.toFile().delete();
     }
 
     /** @return the order's sequence: one tick, frame to order. */
@@ -238,6 +264,33 @@ public class TickPathBenchmark
         return rc;
     }
 
+    /** @return the errno: after a system call, nothing between the two clock reads: their own cost. */
+    @Benchmark
+    public long recvThenClockTimed()
+    {
+        final long rc = LibC.recvAtQuiet(fd, recvBuffer, 64, SocketConstants.MSG_DONTWAIT);
+        final long startNs = System.nanoTime();
+        record(clockAfterRecv, System.nanoTime() - startNs);
+        return rc;
+    }
+
+    /**
+     * @return the errno: after a system call, one counter increment on each of two pages of a mapped file, as a
+     *         delivery counted its line socket's and its feed socket's {@code packets in} in the counters file
+     *         before their handlers ran.
+     */
+    @Benchmark
+    public long recvThenCounterPagesTimed()
+    {
+        final long rc = LibC.recvAtQuiet(fd, recvBuffer, 64, SocketConstants.MSG_DONTWAIT);
+        final long startNs = System.nanoTime();
+        final UnsafeBuffer counters = this.counters;
+        counters.putLongRelease(0, counters.getLong(0) + 1);
+        counters.putLongRelease(COUNTER_PAGE, counters.getLong(COUNTER_PAGE) + 1);
+        record(countersAfterRecv, System.nanoTime() - startNs);
+        return rc;
+    }
+
     /** In-band: the timed variants' percentiles (ns, one clock read's cost included). */
     @TearDown(Level.Trial)
     public void printTimed()
@@ -246,6 +299,8 @@ public class TickPathBenchmark
         print("recvThenTickTimed", afterRecv);
         print("recvThenUdpTimed", udpAfterRecv);
         print("recvThenFeedTimed", feedAfterRecv);
+        print("recvThenClockTimed", clockAfterRecv);
+        print("recvThenCounterPagesTimed", countersAfterRecv);
     }
 
     // a preemption longer than the histogram's range (the machine is shared) counts as its highest value
