@@ -14,6 +14,7 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.oobnet.core.counters.ProtocolCounterType;
 import org.oobnet.core.counters.ProtocolCounters;
 import org.oobnet.core.counters.SocketCounters;
+import org.oobnet.core.counters.StageHops;
 import org.oobnet.inband.Errno;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.KSocketEvent;
@@ -856,9 +857,26 @@ public final class OobSocket
         final OobReceiveHandler handler = stageReceiveHandler;
         if (null != handler)
         {
-            counters.packetsIn().incrementRelease();
-            counters.bytesIn().getAndAddRelease(length);
-            handler.onMessage(this, buffer, offset, length);
+            if (StageHops.STEPS)
+            {
+                stage.hops().enterDelivery();
+            }
+            try
+            {
+                handler.onMessage(this, buffer, offset, length);
+            }
+            finally
+            {
+                // counted once the handler returned: the counters live in the counters file, a page of their own
+                // that the handler's reply (an order sent from it) need not wait for after a system call flushed
+                // the TLB (BENCHMARKS.md "Session 15 - the stage's tick side step by step")
+                counters.packetsIn().incrementRelease();
+                counters.bytesIn().getAndAddRelease(length);
+            }
+            if (StageHops.STEPS)
+            {
+                stage.hops().leaveDelivery();
+            }
             raise(KSocketEvent.OOBDATA, length);
             return length;
         }

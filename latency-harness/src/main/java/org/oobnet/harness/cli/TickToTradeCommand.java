@@ -98,6 +98,12 @@ public final class TickToTradeCommand implements Callable<Integer>
             "docs/architecture.md) in the result folder instead of deleting them once joined into the hops.")
     boolean keepStamps;
 
+    @Option(names = "--stage-steps",
+        description = "Split the stage row's trader_pickup into its steps on the stage (rx_ring_pickup, udp_demux, " +
+            "feed_arbitration, record_to_strategy: -Doobnet.hops.steps=true in its trader; two clock reads more " +
+            "on each tick's way in).")
+    boolean stageSteps;
+
     @Option(names = "--role", hidden = true)
     String role;
 
@@ -177,7 +183,7 @@ public final class TickToTradeCommand implements Callable<Integer>
         final ResultFolder folder = Outputs.folder(options.out, "tick-to-trade");
         final T2tRun run;
         try (T2tRunner runner = new T2tRunner(options.settings(), folder, out, transport, exchangeIdle,
-            orderReceiveIntervalNs, keepStamps, Progress.forLongRun(System.err, options.plan().durationNs())))
+            orderReceiveIntervalNs, keepStamps, stageSteps, Progress.forLongRun(System.err, options.plan().durationNs())))
         {
             run = runner.run(chosen, rounds, rateHz);
         }

@@ -81,8 +81,8 @@ class TickToTradeCommandTest
             Integer.toString(MEASURED), "--warmup", Integer.toString(WARMUP), "--rate", "500", "--rounds", "1",
             // a generous --receive-timeout: this test checks the books and the report, not a starved trader
             // (StarvedTraderTest does); a loaded run's trader, off its CPU 372 ms, outlasted the default's 200 ms
-            "--idle", "yield", "--receive-timeout", "5s", "--keep-stamps", "--out", out.toString(), "--json",
-            json.toString());
+            "--idle", "yield", "--receive-timeout", "5s", "--keep-stamps", "--stage-steps", "--out", out.toString(),
+            "--json", json.toString());
         assertEquals(0, exit);
 
         final JsonNode summary = RunJson.read(out.resolve(ResultFolder.SUMMARY_FILE));
@@ -192,10 +192,24 @@ class TickToTradeCommandTest
     //   exchange, stalled between the two reads, put total's p50 50 us (6%) below latency_ns's;
     // - wire is a strict part of total for each tick (total - wire = exchange_tx + exchange_pickup > 0), so each of
     //   its percentiles is below total's: fails when the kernel stamps are not the ticks' and orders'.
+    // - with --stage-steps the stage row's trader_pickup is split into four steps, each a part of it per tick, so no
+    //   step's max is above trader_pickup's: fails when a step's time is another frame's; the thread rows have none.
     private static void assertHops(final String label, final JsonNode row)
     {
         final JsonNode hops = row.get("hops");
         final boolean stage = label.equals("t2t-stage");
+        for (final String step : List.of("rx_ring_pickup", "udp_demux", "feed_arbitration", "record_to_strategy"))
+        {
+            final JsonNode h = hops.get(step);
+            assertEquals(0, h.get("negative").asLong(), label + " " + step + ": " + h);
+            assertEquals(stage ? MEASURED : 0, h.get("count").asLong(), label + " " + step + ": " + h);
+            if (stage)
+            {
+                assertTrue(h.get("p50").asLong() > 0, label + " " + step + ": " + h);
+                assertTrue(h.get("max").asLong() <= hops.get("trader_pickup").get("max").asLong(),
+                    label + " " + step + " is a part of trader_pickup: " + h + " " + hops.get("trader_pickup"));
+            }
+        }
         for (final String hop : List.of("exchange_tx", "tick_wire", "trader_pickup", "tick_in", "trader_decide",
             "order_out", "exchange_pickup", "trader_send_call", "wire", "total"))
         {

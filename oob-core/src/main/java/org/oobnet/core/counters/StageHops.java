@@ -35,6 +35,17 @@ public final class StageHops
      * "Session 13 - hops off the path": 12 % with the records before the kick).
      */
     public static final String PROPERTY = "oobnet.hops";
+    /**
+     * System property: {@code true} (with {@link #PROPERTY}) also keeps the current frame's steps on the stage: its
+     * pick-up and each socket delivery its handling nests ({@link #stepPickupNs}, {@link #stepDeliveryNs}), for a
+     * handler that splits its frame's way in (the tick-to-trade trader). A clock read per delivery; off, the
+     * deliveries' guards are constant false and compiled away.
+     */
+    public static final String STEPS_PROPERTY = "oobnet.hops.steps";
+    /** Whether {@link #STEPS_PROPERTY} was on when this class loaded (read once: the guards fold to nothing off). */
+    public static final boolean STEPS = Boolean.getBoolean(STEPS_PROPERTY);
+    /** Socket deliveries nested in one frame's handling whose times are kept (deeper ones are not). */
+    public static final int STEP_DEPTHS = 4;
 
     private final HopHistogram[] histograms = new HopHistogram[StageHop.values().length];
     private final HopHistogram kernelRxToPickup;
@@ -58,6 +69,10 @@ public final class StageHops
     private long pendingPickupNs;
     private long pendingDoneNs;
     private long pendingDoneToKickNs = -1;
+    // the current frame's steps (STEPS): its pick-up and the start of each nested socket delivery, monotonic ns
+    private final long[] stepDeliveryNs = new long[STEP_DEPTHS];
+    private long stepPickupNs;
+    private int stepDepth;
 
     /** Records nothing and has no counters: for a device not (yet) on a stage. */
     public static final StageHops OFF = new StageHops();
@@ -124,7 +139,62 @@ public final class StageHops
             return 0L;
         }
         recordPending(); // a frame whose kick did not (yet) return: its times are not held past the next one
-        return System.nanoTime();
+        final long nowNs = System.nanoTime();
+        if (STEPS)
+        {
+            stepPickupNs = nowNs;
+            stepDepth = 0;
+        }
+        return nowNs;
+    }
+
+    /**
+     * Stage, with {@link #STEPS} on: a socket is about to hand the current frame (or what a handler made of it) to
+     * its stage receive handler; keeps the time at this nesting depth (0: the socket the device delivered to, 1: a
+     * socket that socket's handler delivered to, ...). Pair each call with {@link #leaveDelivery}.
+     */
+    public void enterDelivery()
+    {
+        if (!enabled)
+        {
+            return;
+        }
+        final int depth = stepDepth++;
+        if (depth < STEP_DEPTHS)
+        {
+            stepDeliveryNs[depth] = System.nanoTime();
+        }
+    }
+
+    /** Stage, with {@link #STEPS} on: the handler {@link #enterDelivery} announced returned. */
+    public void leaveDelivery()
+    {
+        if (enabled && stepDepth > 0)
+        {
+            stepDepth--;
+        }
+    }
+
+    /**
+     * Stage, from a receive handler, with {@link #STEPS} on.
+     *
+     * @return the current frame's pick-up ({@link #pickupNs}), monotonic ns; 0 when steps are off.
+     */
+    public long stepPickupNs()
+    {
+        return STEPS ? stepPickupNs : 0L;
+    }
+
+    /**
+     * Stage, from a receive handler, with {@link #STEPS} on.
+     *
+     * @param depth a nesting depth, 0 to {@link #STEP_DEPTHS} - 1.
+     * @return when the current frame's delivery at that depth began, monotonic ns; 0 when steps are off (stale when
+     *         the current frame's handling did not nest that deep).
+     */
+    public long stepDeliveryNs(final int depth)
+    {
+        return STEPS ? stepDeliveryNs[depth] : 0L;
     }
 
     /**

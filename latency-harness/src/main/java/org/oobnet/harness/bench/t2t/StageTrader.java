@@ -24,6 +24,7 @@ import org.oobnet.core.OobSocket;
 import org.oobnet.core.ProtocolRegistry;
 import org.oobnet.core.RealtimeNanoClock;
 import org.oobnet.core.counters.CountersFileReader;
+import org.oobnet.core.counters.StageHops;
 import org.oobnet.harness.bench.run.StageSamples;
 import org.oobnet.inband.KSocket;
 import org.oobnet.inband.SocketConstants;
@@ -116,7 +117,7 @@ public final class StageTrader
                 KSocket feed = KSocket.socket(OobRuntime.AF_OOB,
                     MoldUdp64Protocol.SOCK_DGRAM | SocketConstants.SOCK_OOB, MoldUdp64Protocol.IPPROTO_MOLDUDP64))
             {
-                OobSocket.of(feed).stageReceiveHandler(new FeedRecords(answer));
+                OobSocket.of(feed).stageReceiveHandler(new FeedRecords(answer, realtime.offsetNs()));
                 try (Arena arena = Arena.ofConfined())
                 {
                     // a missed tick is asked for again from the exchange's request server
@@ -213,14 +214,21 @@ public final class StageTrader
         feed.forEach(counters::put);
     }
 
-    /** Stage: the feed socket's records, as the MoldUDP64 handler calls. */
-    private static final class FeedRecords implements OobReceiveHandler
+    /**
+     * Stage: the feed socket's records, as the MoldUDP64 handler calls. With the stage's steps on, each message's
+     * way in is split at the port's pick-up, the line socket's delivery (nesting depth 0) and this socket's (depth 1:
+     * the line socket's handler runs the MoldUDP64 receiver, which delivers the record here).
+     */
+    static final class FeedRecords implements OobReceiveHandler
     {
         private final TickAnswer answer;
+        // CLOCK_REALTIME - CLOCK_MONOTONIC of the trader's realtime clock, so that the steps and TICK_SEEN agree
+        private final long realtimeOffsetNs;
 
-        FeedRecords(final TickAnswer answer)
+        FeedRecords(final TickAnswer answer, final long realtimeOffsetNs)
         {
             this.answer = answer;
+            this.realtimeOffsetNs = realtimeOffsetNs;
         }
 
         @Override
@@ -229,15 +237,32 @@ public final class StageTrader
             final long sequence = MoldUdp64Record.sequence(buffer, offset);
             switch (MoldUdp64Record.kind(buffer, offset))
             {
-                case MoldUdp64Record.MESSAGE -> answer.onMessage(sequence, buffer,
+                case MoldUdp64Record.MESSAGE ->
+                {
+                    if (StageHops.STEPS)
+                    {
+                        steps(socket.stage().hops());
+                    }
+                    answer.onMessage(sequence, buffer,
                     offset + MoldUdp64Record.HEADER_LENGTH, length - MoldUdp64Record.HEADER_LENGTH,
                     MoldUdp64Record.line(buffer, offset), MoldUdp64Record.rxTimestampNs(buffer, offset));
+                }
                 case MoldUdp64Record.LOST -> answer.onLost(sequence, MoldUdp64Record.count(buffer, offset));
                 case MoldUdp64Record.END_OF_SESSION -> answer.onEndOfSession(sequence);
                 default ->
                 {
                     // SESSION: nothing to trade
                 }
+            }
+        }
+
+        private void steps(final StageHops hops)
+        {
+            final long recordNs = hops.stepDeliveryNs(1);
+            if (0 != recordNs)
+            {
+                answer.steps(hops.stepPickupNs() + realtimeOffsetNs, hops.stepDeliveryNs(0) + realtimeOffsetNs,
+                    recordNs + realtimeOffsetNs);
             }
         }
     }

@@ -15,7 +15,10 @@ import org.oobnet.harness.report.LatencyRecorder;
  * {@code latency_ns}, from the same clock reads, but through the stamps and the join: a check that the join pairs
  * each tick's times). The chain
  * {@code exchange_tx + tick_in + trader_decide + order_out + exchange_pickup} is {@code total} per tick;
- * {@code tick_in} splits into {@code tick_wire + trader_pickup} where the trader has a kernel RX timestamp. The
+ * {@code tick_in} splits into {@code tick_wire + trader_pickup} where the trader has a kernel RX timestamp, and
+ * the stage row's {@code trader_pickup} into {@code rx_ring_pickup + udp_demux + feed_arbitration +
+ * record_to_strategy} where it ran with the stage's steps on ({@code -Doobnet.hops.steps=true}: the packet port's
+ * pick-up, the line socket's delivery, the feed socket's delivery of the record, {@link TickStamps#TICK_PICKUP}). The
  * order's kernel RX time is the order socket's stamp where it is the order's own, else its segment's at the
  * exchange's packet tap ({@link OrderTap#chooseKernelRx}, {@link #socketStampShared}). Where
  * that stamp is taken moves the split: the exchange's order socket asks for RX timestamps (for {@code wire}), which
@@ -38,6 +41,10 @@ final class T2tHops
         { "exchange_tx", 'E', TickStamps.TICK_SEND, 'E', TickStamps.TICK_KERNEL_TX },
         { "tick_wire", 'E', TickStamps.TICK_KERNEL_TX, 'T', TickStamps.TICK_KERNEL_RX },
         { "trader_pickup", 'T', TickStamps.TICK_KERNEL_RX, 'T', TickStamps.TICK_SEEN },
+        { "rx_ring_pickup", 'T', TickStamps.TICK_KERNEL_RX, 'T', TickStamps.TICK_PICKUP },
+        { "udp_demux", 'T', TickStamps.TICK_PICKUP, 'T', TickStamps.TICK_LINE },
+        { "feed_arbitration", 'T', TickStamps.TICK_LINE, 'T', TickStamps.TICK_RECORD },
+        { "record_to_strategy", 'T', TickStamps.TICK_RECORD, 'T', TickStamps.TICK_SEEN },
         { "tick_in", 'E', TickStamps.TICK_KERNEL_TX, 'T', TickStamps.TICK_SEEN },
         { "trader_decide", 'T', TickStamps.TICK_SEEN, 'T', TickStamps.ORDER_DECIDED },
         { "order_out", 'T', TickStamps.ORDER_DECIDED, 'E', TickStamps.ORDER_KERNEL_RX },

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.HdrHistogram.Histogram;
+import org.oobnet.core.counters.StageHops;
 import org.oobnet.harness.bench.run.RunSettings;
 import org.oobnet.harness.bench.udp.UdpRunner;
 import org.oobnet.harness.env.ChildJvm;
@@ -46,6 +47,7 @@ public final class T2tRunner implements AutoCloseable
     private final String exchangeIdle;
     private final long orderReceiveIntervalNs;
     private final boolean keepStamps;
+    private final boolean stageSteps;
     private final Progress progress;
     private final List<ChildJvm> children = new ArrayList<>();
     private final NetnsPair network;
@@ -61,13 +63,16 @@ public final class T2tRunner implements AutoCloseable
      * @param exchangeIdle the exchange stage's idle strategy: spin, yield or backoff.
      * @param orderReceiveIntervalNs how often the stage trader receives from its quiet order connection.
      * @param keepStamps keep each row's per-tick times in the folder once joined (else they are deleted).
+     * @param stageSteps whether the stage trader keeps its tick side's steps ({@code -Doobnet.hops.steps=true}).
      * @param progress  the progress line.
      * @throws IOException when the namespaces cannot be made (not privileged).
      */
     public T2tRunner(final RunSettings options, final ResultFolder folder, final PrintStream out, final String transport,
-        final String exchangeIdle, final long orderReceiveIntervalNs, final boolean keepStamps, final Progress progress)
+        final String exchangeIdle, final long orderReceiveIntervalNs, final boolean keepStamps,
+        final boolean stageSteps, final Progress progress)
         throws IOException
     {
+        this.stageSteps = stageSteps;
         this.orderReceiveIntervalNs = orderReceiveIntervalNs;
         this.keepStamps = keepStamps;
         this.exchangeIdle = exchangeIdle;
@@ -202,7 +207,9 @@ public final class T2tRunner implements AutoCloseable
                 "--child-output", output.toString(), "--exit-with-parent"));
             traderArgs.addAll(length);
             // every row alike: only the trading thread on the trading CPU (TraderPinning)
-            trader = start(TraderPinning.traderCommand(network.prefix(false), cpu, peerCpu, traderArgs),
+            final List<String> traderCommand = TraderPinning.traderCommand(network.prefix(false), cpu, peerCpu, traderArgs);
+            trader = start(stageSteps && T2tRow.STAGE == row ? ChildJvm.withFlags(traderCommand,
+                    List.of("-D" + StageHops.STEPS_PROPERTY + "=true")) : traderCommand,
                 folder.dir().resolve(base + ".trader.err"), line -> { });
             sched.trader(trader.pid());
             final long timeoutMs = TimeUnit.NANOSECONDS.toMillis(plan.durationNs() + plan.warmupNs()) +

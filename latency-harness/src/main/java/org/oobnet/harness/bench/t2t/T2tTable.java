@@ -126,16 +126,23 @@ public final class T2tTable
         {
             return lines;
         }
+        // a hop no row has (the stage's steps when they were off) takes no column
+        final List<String> shown = new ArrayList<>();
         for (final String hop : results.get(0).hops().histograms().keySet())
         {
-            header.append(String.format(Locale.ROOT, " %19s", hop));
+            if (results.stream().anyMatch(r -> r.hops().histograms().get(hop).getTotalCount() > 0))
+            {
+                shown.add(hop);
+                header.append(String.format(Locale.ROOT, " %19s", hop));
+            }
         }
         lines.add(header.toString());
         for (final T2tResult r : results)
         {
             final StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-13s", r.row().label()));
-            for (final Histogram h : r.hops().histograms().values())
+            for (final String hop : shown)
             {
+                final Histogram h = r.hops().histograms().get(hop);
                 line.append(String.format(Locale.ROOT, " %19s", h.getTotalCount() == 0 ? "-" :
                     pct(h, 50) + "/" + pct(h, 99)));
             }
@@ -143,7 +150,9 @@ public final class T2tTable
         }
         lines.add("(us, CLOCK_REALTIME in both processes; exchange_tx: the tick's app send to its kernel TX stamp; " +
             "tick_wire: to the trader's kernel RX stamp (the stage row only: DatagramChannel gives none); " +
-            "trader_pickup: to the trading logic seeing it; tick_in: kernel TX to seen; trader_decide: seen to " +
+            "trader_pickup: to the trading logic seeing it, on the stage (with -Doobnet.hops.steps=true) split into " +
+            "rx_ring_pickup (to the port's ring pick-up), udp_demux (to the line socket's delivery), " +
+            "feed_arbitration (to the feed socket's delivery of the record) and record_to_strategy; tick_in: kernel TX to seen; trader_decide: seen to " +
             "the order's send call; order_out: to the order's kernel RX stamp at the exchange; " +
             "exchange_pickup: to its app read; trader_send_call: send call to its return (not in the chain: " +
             "over veth it often returns after the exchange's kernel got the order); wire: tick kernel TX to " +

@@ -61,6 +61,10 @@ final class TickAnswer implements MoldUdp64Handler
     private long lost;
     private long withoutTimestamp;
     private long notTicks;
+    // the stage's steps for the tick being answered (realtime ns, 0: none), set just before it by steps()
+    private long pickupNs;
+    private long lineNs;
+    private long recordNs;
     // the feed's next sequence: every one before it was delivered or reported lost (its position when it stops)
     @SuppressWarnings("unused") // through FEED_NEXT
     private long feedNext;
@@ -92,6 +96,21 @@ final class TickAnswer implements MoldUdp64Handler
     void sender(final OrderSender sender)
     {
         this.sender = sender;
+    }
+
+    /**
+     * The stage row, with its steps on, just before {@link #onMessage}: where the next message's frame was on the
+     * stage (realtime ns, 0 where not taken); kept with the tick's other times once its order went.
+     *
+     * @param pickupNs the packet port took the frame off its ring.
+     * @param lineNs   the line socket began handing the datagram to its handler.
+     * @param recordNs the feed socket began handing the message's record to the strategy's handler.
+     */
+    void steps(final long pickupNs, final long lineNs, final long recordNs)
+    {
+        this.pickupNs = pickupNs;
+        this.lineNs = lineNs;
+        this.recordNs = recordNs;
     }
 
     @Override
@@ -130,6 +149,13 @@ final class TickAnswer implements MoldUdp64Handler
         stamps.put(sequence, TickStamps.TICK_SEEN, seenNs);
         stamps.put(sequence, TickStamps.ORDER_DECIDED, decidedNs);
         stamps.put(sequence, TickStamps.ORDER_SENT, sentNs);
+        if (0 != recordNs)
+        {
+            stamps.put(sequence, TickStamps.TICK_PICKUP, pickupNs);
+            stamps.put(sequence, TickStamps.TICK_LINE, lineNs);
+            stamps.put(sequence, TickStamps.TICK_RECORD, recordNs);
+            recordNs = 0;
+        }
         if (T2tMessages.isMeasured(buffer, offset))
         {
             if (!measuring)

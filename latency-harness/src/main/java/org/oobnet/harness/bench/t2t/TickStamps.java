@@ -51,8 +51,20 @@ final class TickStamps
      * after the exchange's kernel RX stamp: it ends no hop of the chain.
      */
     static final int ORDER_SENT = 3;
+    /**
+     * Trader, the stage row with {@code -Doobnet.hops.steps=true} ({@code StageHops.STEPS}): the packet port took the
+     * tick's frame off its RX ring (the stage's pick-up, app clock).
+     */
+    static final int TICK_PICKUP = 4;
+    /** Trader, stage steps: the line socket began handing the datagram to its handler (UDP demux done). */
+    static final int TICK_LINE = 5;
+    /**
+     * Trader, stage steps: the MoldUDP64 feed socket began handing the tick's record to the strategy's handler
+     * (arbitration done, the record copied).
+     */
+    static final int TICK_RECORD = 6;
     /** Trader's columns. */
-    static final int TRADER_COLUMNS = 4;
+    static final int TRADER_COLUMNS = 7;
 
     private final int columns;
     private final long[] ns;
