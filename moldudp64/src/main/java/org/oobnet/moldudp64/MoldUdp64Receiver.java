@@ -112,21 +112,33 @@ public final class MoldUdp64Receiver
         final MoldUdp64LineCounters counters = lines[line];
         final DownstreamPacketParser parser = this.parser;
         final MoldUdp64DropReason reason = parser.parse(buffer, offset, length);
+        counters.drops.increment(reason);
         if (MoldUdp64DropReason.NONE != reason)
         {
-            counters.drops.increment(reason);
             return 0;
         }
         if (!takeSession(line, counters, parser.header(), parser.sequence()))
         {
-            counters.drops.increment(reason);
             return 0;
         }
 
         final long sequence = parser.sequence();
         final int count = parser.messageCount();
         final long end = sequence + count;
-        final boolean heartbeat = parser.isHeartbeat();
+        counters.packets++;
+        counters.messages += count;
+        if (parser.isHeartbeat())
+        {
+            counters.heartbeats++;
+        }
+        if (line != retransmissionLine)
+        {
+            if (0 != lineNext[line] && sequence > lineNext[line])
+            {
+                counters.gaps++;
+            }
+            lineNext[line] = Math.max(lineNext[line], end);
+        }
         if (parser.isEndOfSession() && endSequence < 0)
         {
             endSequence = sequence;
@@ -140,50 +152,8 @@ public final class MoldUdp64Receiver
         if (end > highestSeen)
         {
             highestSeen = end;
-        }
-        final int delivered = sequenced(line, buffer, offset, length, rxTimestampNs, nowNs, sequence, count, seenBefore);
-        // The packet's bookkeeping once its messages went: the handler's reply (an order) does not wait for these
-        // objects' lines, which a system call since the last packet may have taken out of the caches and the TLB
-        // (BENCHMARKS.md "Session 15 - the stage's tick side step by step").
-        counters.drops.increment(reason);
-        counters.packets++;
-        counters.messages += count;
-        if (heartbeat)
-        {
-            counters.heartbeats++;
-        }
-        if (line != retransmissionLine)
-        {
-            if (0 != lineNext[line] && sequence > lineNext[line])
-            {
-                counters.gaps++;
-            }
-            lineNext[line] = Math.max(lineNext[line], end);
-        }
-        if (end > seenBefore)
-        {
             requests.onHighestSeenGrew();
         }
-        openGapIfAny(nowNs);
-        reportEndIfReached();
-        return delivered;
-    }
-
-    // The packet's messages, delivered or parked: in-order ones at once (then whatever parked packets they reach),
-    // one past a gap held until the gap closes.
-    private int sequenced(
-        final int line,
-        final DirectBuffer buffer,
-        final int offset,
-        final int length,
-        final long rxTimestampNs,
-        final long nowNs,
-        final long sequence,
-        final int count,
-        final long seenBefore)
-    {
-        final MoldUdp64LineCounters counters = lines[line];
-        final long end = sequence + count;
         int delivered = 0;
         if (sequence > nextSequence)
         {
@@ -215,6 +185,8 @@ public final class MoldUdp64Receiver
                 delivered += unpark();
             }
         }
+        openGapIfAny(nowNs);
+        reportEndIfReached();
         return delivered;
     }
 
@@ -226,11 +198,11 @@ public final class MoldUdp64Receiver
         final long rxTimestampNs,
         final long seenBefore)
     {
+        final MoldUdp64LineCounters counters = lines[line];
         final long nextSequenceBefore = nextSequence;
-        final long start = parser.sequence();
-        final long end = start + parser.messageCount();
+        final long end = parser.sequence() + parser.messageCount();
+        counters.duplicates += Math.max(0, Math.min(end, nextSequence) - parser.sequence());
         int delivered = 0;
-        int filled = 0;
         while (parser.nextMessage())
         {
             final long messageSequence = parser.messageSequence();
@@ -242,14 +214,10 @@ public final class MoldUdp64Receiver
                 delivered++;
                 if (messageSequence < seenBefore)
                 {
-                    filled++;
+                    counters.filled++;
                 }
             }
         }
-        // counted after the messages went (onPacket's bookkeeping comment)
-        final MoldUdp64LineCounters counters = lines[line];
-        counters.duplicates += Math.max(0, Math.min(end, nextSequenceBefore) - start);
-        counters.filled += filled;
         counters.wins += delivered;
         feed.delivered += delivered;
         if (nextSequence != nextSequenceBefore)
