@@ -872,10 +872,10 @@ public final class OobSocket
                 // the TLB (BENCHMARKS.md "Session 15 - the stage's tick side step by step")
                 counters.packetsIn().incrementRelease();
                 counters.bytesIn().getAndAddRelease(length);
-            }
-            if (StageHops.STEPS)
-            {
-                stage.hops().leaveDelivery();
+                if (StageHops.STEPS)
+                {
+                    stage.hops().leaveDelivery();
+                }
             }
             raise(KSocketEvent.OOBDATA, length);
             return length;
