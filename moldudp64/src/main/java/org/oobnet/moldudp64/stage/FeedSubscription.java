@@ -117,9 +117,7 @@ final class FeedSubscription extends FeedEndpoint implements MoldUdp64Handler
         final long sequence, final DirectBuffer buffer, final int offset, final int length, final int line,
         final long rxTimestampNs)
     {
-        MoldUdp64Record.writeHeader(record, 0, MoldUdp64Record.MESSAGE, line, sequence, rxTimestampNs);
-        record.putBytes(MoldUdp64Record.HEADER_LENGTH, buffer, offset, length);
-        deliver(MoldUdp64Record.HEADER_LENGTH + length);
+        deliver(MoldUdp64Record.writeMessage(record, line, sequence, rxTimestampNs, buffer, offset, length));
     }
     // end::deliver[]
 

@@ -60,6 +60,27 @@ public final class MoldUdp64Record
     }
 
     /**
+     * Writes a MESSAGE record: its header, then the message's bytes.
+     *
+     * @param record        where.
+     * @param line          the line that delivered it.
+     * @param sequence      its sequence number.
+     * @param rxTimestampNs its packet's RX timestamp.
+     * @param message       the message's buffer.
+     * @param offset        where the message starts.
+     * @param length        its length.
+     * @return the record's length, header included.
+     */
+    public static int writeMessage(
+        final MutableDirectBuffer record, final int line, final long sequence, final long rxTimestampNs,
+        final DirectBuffer message, final int offset, final int length)
+    {
+        writeHeader(record, 0, MESSAGE, line, sequence, rxTimestampNs);
+        record.putBytes(HEADER_LENGTH, message, offset, length);
+        return HEADER_LENGTH + length;
+    }
+
+    /**
      * @param buffer a delivered record's buffer.
      * @param offset where the record starts.
      * @return its kind.

@@ -360,9 +360,8 @@ public class TickPathBenchmark
             final long sequence, final DirectBuffer buffer, final int offset, final int length, final int line,
             final long rxTimestampNs)
         {
-            MoldUdp64Record.writeHeader(record, 0, MoldUdp64Record.MESSAGE, line, sequence, rxTimestampNs);
-            record.putBytes(MoldUdp64Record.HEADER_LENGTH, buffer, offset, length);
-            records.onMessage(null, record, 0, MoldUdp64Record.HEADER_LENGTH + length);
+            records.onMessage(null, record, 0,
+                MoldUdp64Record.writeMessage(record, line, sequence, rxTimestampNs, buffer, offset, length));
         }
 
         @Override
